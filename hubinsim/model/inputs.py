@@ -1,0 +1,117 @@
+"""Time grid and exogenous inputs (lever schedules, project-pool spending, shocks).
+
+Time convention: model time ``t = Y`` is the middle of calendar year ``Y``; calendar year Y is
+the interval ``[Y - 1/2, Y + 1/2)``. Schedule points given for year Y hold at ``t = Y`` and are
+interpolated linearly between points (flat outside them); a step schedule takes its value
+from the start of the calendar year (``t = Y - 1/2``). Shocks and project-pool spending apply
+over whole calendar years.
+
+Every input is evaluated once, before integration, on the half-step grid ``t0 + k dt/2``
+(RK4 needs the mid-points), as an array of shape ``(n_half, members)`` or ``(n_half, 1)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+BASE_YEAR = 2020
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A lever value that changes over time.
+
+    Parameters
+    ----------
+    points : tuple of (year, value)
+        Years in increasing order; values in the lever's unit.
+    step : bool
+        False: linear between points, flat outside. True: each value holds from the start
+        of its calendar year until the next point.
+    """
+
+    points: tuple[tuple[int, float], ...]
+    step: bool = False
+
+    def evaluate(self, t: np.ndarray) -> np.ndarray:
+        years = np.array([p[0] for p in self.points], dtype=float)
+        values = np.array([p[1] for p in self.points], dtype=float)
+        if self.step:
+            idx = np.searchsorted(years - 0.5, t, side="right") - 1
+            return np.where(idx < 0, values[0], values[np.clip(idx, 0, None)])
+        return np.interp(t, years, values)
+
+    def scaled(self, factor: float) -> Schedule:
+        return Schedule(tuple((y, v * factor) for y, v in self.points), self.step)
+
+    def as_toml(self):
+        table = {str(y): v for y, v in self.points}
+        return {"step": table} if self.step else table
+
+
+@dataclass(frozen=True)
+class TimeGrid:
+    """The integration grid from the 2020 base to the middle of the year after ``end``-1/2.
+
+    The run goes to ``end + 1/2`` so that the last calendar year is complete.
+    """
+
+    end: int
+    dt: float
+
+    @property
+    def n_steps(self) -> int:
+        return int(round((self.end + 0.5 - BASE_YEAR) / self.dt))
+
+    @property
+    def times(self) -> np.ndarray:
+        """Grid points ``t_n`` (n = 0..n_steps)."""
+        return BASE_YEAR + self.dt * np.arange(self.n_steps + 1)
+
+    @property
+    def half_times(self) -> np.ndarray:
+        """Half-step points ``t0 + k dt/2`` (k = 0..2 n_steps)."""
+        return BASE_YEAR + 0.5 * self.dt * np.arange(2 * self.n_steps + 1)
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(BASE_YEAR, self.end + 1)
+
+    def year_weights(self) -> list[list[tuple[int, float]]]:
+        """For each grid point, the (year index, weight) pairs of the annual means.
+
+        Year 2020 is the base point itself; later years are trapezoidal means of the rate over
+        the calendar year, so flows are mean annual rates and levels annual averages.
+        """
+        per_step = int(round(1.0 / self.dt))
+        half = per_step // 2
+        out: list[list[tuple[int, float]]] = [[] for _ in range(self.n_steps + 1)]
+        out[0].append((0, 1.0))
+        for yi, year in enumerate(self.years[1:], start=1):
+            centre = (year - BASE_YEAR) * per_step
+            for n in range(centre - half, centre + half + 1):
+                w = self.dt * (0.5 if n in (centre - half, centre + half) else 1.0)
+                out[n].append((yi, w))
+        return out
+
+
+def calendar_year_index(t: np.ndarray) -> np.ndarray:
+    """The calendar year each time point belongs to (``t = Y`` is mid-year)."""
+    return np.floor(t + 0.5 + 1e-9).astype(int)
+
+
+def window(t: np.ndarray, first: int, last: int) -> np.ndarray:
+    """1.0 where ``t`` lies in calendar years ``first..last``, else 0.0."""
+    y = calendar_year_index(t)
+    return ((y >= first) & (y <= last)).astype(float)
+
+
+def year_weights_series(t: np.ndarray, weights: dict[int, float]) -> np.ndarray:
+    """A rate that equals ``weights[Y]`` during calendar year Y and 0 outside those years."""
+    y = calendar_year_index(t)
+    out = np.zeros_like(t, dtype=float)
+    for year, w in weights.items():
+        out[y == year] = w
+    return out

@@ -1,0 +1,49 @@
+"""Population, migration, labour force, unemployment and the sector mix of employment.
+
+Units: people in 万人 (10,000 persons), rates per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def unemployment_rate(g_e, c: dict, p: dict):
+    """Okun's law around the 2020 rate: u = u_2020 - okun (g_e - g_ref), kept in [0.5 %, 30 %].
+
+    ``g_ref`` is the growth the model produces at 2020 (see ``core.anchor_growth``).
+    """
+    u = c["u0"] - p["labour.okun"] * (g_e - c["g_ref"])
+    return np.clip(u, 0.005, 0.30)
+
+
+def labour_force(pop, t, c: dict, p: dict):
+    """LF = POP x working-age share(t) x participation [万人].
+
+    The working-age share drifts by ``labour.working_age_trend`` a year (ageing).
+    """
+    share = np.clip(c["wa0"] + p["labour.working_age_trend"] * (t - 2020.0), 0.3, 0.9)
+    return pop * share * c["part0"]
+
+
+def target_shares(shares, rel_productivity, shift, p: dict):
+    """Target employment shares: labour moves toward sectors whose nominal output per worker
+    rose faster than the average since 2020 (the 2020 allocation is taken as an equilibrium
+    given mobility costs), plus the ``tertiary_shift`` lever.
+
+    ``shares`` and ``rel_productivity`` are tuples (primary, secondary, tertiary).
+    """
+    sigma = p["labour.reallocation_elasticity"]
+    raw = [s * r**sigma for s, r in zip(shares, rel_productivity, strict=True)]
+    total = raw[0] + raw[1] + raw[2]
+    tp, ts, tt = (r / total for r in raw)
+    tt_new = np.clip(tt + shift, 0.01, 0.98)
+    rest = (1.0 - tt_new) / (1.0 - tt)
+    return tp * rest, ts * rest, tt_new
+
+
+def net_migration_rate(ri, policy, p: dict):
+    """Net migration [1/yr] = base + policy lever + eta (RI - 1)."""
+    return p["population.base_migration"] + policy + p["population.migration_elasticity"] * (
+        ri - 1.0
+    )

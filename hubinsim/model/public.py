@@ -1,0 +1,17 @@
+"""General public budget revenue."""
+
+from __future__ import annotations
+
+
+def tax_base(va_primary, va_secondary, va_tertiary, p: dict):
+    """Sector-weighted nominal value added [亿元]: secondary carries more tax per yuan."""
+    return (
+        p["fiscal.weight_primary"] * va_primary
+        + p["fiscal.weight_secondary"] * va_secondary
+        + va_tertiary
+    )
+
+
+def budget_revenue(base, c: dict, p: dict, relief, shock):
+    """Revenue = R_2020 (TB / TB_2020)^buoyancy (1 - tax relief) [亿元/yr]."""
+    return c["revenue0"] * (base / c["tax_base0"]) ** p["fiscal.buoyancy"] * (1.0 - relief) * shock

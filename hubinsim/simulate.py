@@ -1,0 +1,154 @@
+"""The Python entry point: :func:`simulate`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+import numpy as np
+
+from . import model
+from ._version import __version__
+from .catalog import INDICATOR_BY_NAME, LEVERS, lever_default
+from .data import data_dir as _data_dir
+from .data import load_base, load_parameters, load_pool, load_targets
+from .errors import ScenarioError
+from .results import Results
+from .scenario import Scenario, check_parameter, make_scenario, pool_realisation
+
+
+def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, data_dir=None):
+    """Parameter values used by a run: data defaults, then the scenario's overrides, then
+    ``overrides`` (numbers or arrays of shape (members,)). Returns name -> array (members,)."""
+    params = load_parameters(data_dir)
+    values = {name: np.full(members, prm.value) for name, prm in params.items()}
+    for name, v in scn.parameters.items():
+        values[name] = np.full(members, float(v))
+    problems = []
+    for name, v in (overrides or {}).items():
+        arr = np.asarray(v, dtype=float)
+        if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != members):
+            problems.append(f"parameter {name}: expected a number or an array of {members} values")
+            continue
+        for item in np.unique(np.atleast_1d(arr))[[0, -1]] if arr.size else []:
+            problems += check_parameter(name, float(item), params)
+        values[name] = np.broadcast_to(arr, (members,)).astype(float)
+    if problems:
+        raise ScenarioError(sorted(set(problems)), source=scn.source or scn.name)
+    return values
+
+
+def resolve_levers(scn: Scenario, params: Mapping, data_dir=None) -> tuple[dict, dict]:
+    """Every lever's value for this run (the scenario's, else the BAU default), and the
+    BAU defaults themselves."""
+    base = {k: v.value for k, v in load_base(data_dir).items()}
+    scalar_params = {k: float(np.median(v)) for k, v in params.items()}
+    defaults = {lv.name: lever_default(lv, scalar_params, base) for lv in LEVERS}
+    values = {lv.name: scn.levers.get(lv.name, defaults[lv.name]) for lv in LEVERS}
+    return values, defaults
+
+
+def simulate(
+    scenario: Scenario | None = None,
+    *,
+    levers: Mapping | None = None,
+    parameters: Mapping | None = None,
+    profile=None,
+    shocks=(),
+    end: int | None = None,
+    dt: float | None = None,
+    method: str | None = None,
+    members: int = 1,
+    data_dir=None,
+) -> Results:
+    """Run the Hubin model and return :class:`~hubinsim.results.Results`.
+
+    ``simulate()`` runs business as usual from the 2020 base to 2035 (dt 0.25, Euler).
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        From :func:`hubinsim.load_scenario` or :func:`hubinsim.make_scenario`. Keyword
+        settings below are applied on top of it.
+    levers : dict, optional
+        Lever name -> number or year schedule (``{2021: 1.0, 2025: 2.0}``, or
+        ``{"step": {...}}``), in the units of ``hubinsim levers``.
+    parameters : dict, optional
+        Structural parameter overrides: numbers, or arrays of shape (members,) to run an
+        ensemble over parameter sets in one vectorised pass.
+    profile : str or dict, optional
+        Timing of project-pool spending over 2021-2025.
+    shocks : sequence, optional
+        Shocks as dicts ``{"target": ..., "years": (first, last), "factor": ...}``.
+    end, dt, method : optional
+        Horizon (year), time step [yr] and integrator ("euler" or "rk4").
+    members : int
+        Number of ensemble members.
+    data_dir : path, optional
+        Folder of the data files (default: the project's data/).
+
+    Raises
+    ------
+    ScenarioError
+        If a setting is unknown or out of range.
+    DataError
+        If a data file is missing or malformed.
+    """
+    started = time.perf_counter()
+    if not isinstance(members, int) or isinstance(members, bool) or members < 1:
+        raise ScenarioError(f"members: must be a whole number >= 1, got {members!r}")
+    base_scn = scenario or Scenario()
+    if levers or profile is not None or shocks or end or dt or method:
+        merged_levers = dict(base_scn.levers)
+        merged_levers.update(levers or {})
+        scn = make_scenario(
+            name=base_scn.name if scenario else "custom",
+            description=base_scn.description,
+            levers={k: (v.as_toml() if isinstance(v, model.Schedule) else v)
+                    for k, v in merged_levers.items()},
+            profile=profile if profile is not None else (
+                base_scn.profile if isinstance(base_scn.profile, str)
+                else dict(base_scn.profile)),
+            shocks=tuple(base_scn.shocks) + tuple(shocks),
+            parameters=base_scn.parameters,
+            end=end or base_scn.time.end,
+            dt=dt or base_scn.time.dt,
+            method=method or base_scn.time.method,
+            data_dir=data_dir,
+        )
+    else:
+        scn = base_scn
+    params = resolve_parameters(scn, parameters, members, data_dir)
+    lever_values, lever_defaults = resolve_levers(scn, params, data_dir)
+    base = {k: v.value for k, v in load_base(data_dir).items()}
+    pool = load_pool(data_dir)
+    grid = model.TimeGrid(scn.time.end, scn.time.dt)
+    inputs = model.build_inputs(
+        grid, lever_values, lever_defaults, pool_realisation(scn, params), scn.profile_weights(), scn.shocks,
+        pool, params["investment.bau_realisation"],
+    )
+    values = model.run(params, base, pool, inputs, grid, scn.time.method)
+    metadata = {
+        "hubinsim_version": __version__,
+        "scenario": scn.name,
+        "description": scn.description,
+        "source": scn.source,
+        "base_year": model.BASE_YEAR,
+        "end": scn.time.end,
+        "dt": scn.time.dt,
+        "method": scn.time.method,
+        "members": members,
+        "data_dir": str(_data_dir(data_dir)),
+        "price_basis": "nominal indicators at current prices; *_real at 2020 prices",
+        "units": {n: INDICATOR_BY_NAME[n].unit for n in values if n in INDICATOR_BY_NAME},
+        "parameters": {k: (float(v[0]) if np.all(v == v[0]) else v.tolist())
+                       for k, v in params.items()},
+        "levers": {k: (v.as_toml() if isinstance(v, model.Schedule) else
+                       (float(v) if np.ndim(v) == 0 else np.asarray(v).tolist()))
+                   for k, v in lever_values.items()},
+        "profile": scn.profile if isinstance(scn.profile, str) else dict(scn.profile),
+        "shocks": [vars(s).copy() for s in scn.shocks],
+        "scenario_object": scn,
+        "wall_time_s": time.perf_counter() - started,
+    }
+    return Results(grid.years, values, metadata, load_targets(data_dir))
