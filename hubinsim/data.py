@@ -50,7 +50,7 @@ def data_dir(path: str | os.PathLike | None = None) -> Path:
         return checkout
     from importlib.resources import files
 
-    return Path(str(files("hubinsim.data")))
+    return Path(str(files("hubinsim._data")))
 
 
 def _read(folder: Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
