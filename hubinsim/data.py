@@ -45,12 +45,11 @@ def data_dir(path: str | os.PathLike | None = None) -> Path:
     env = os.environ.get("HUBINSIM_DATA")
     if env:
         return Path(env)
-    checkout = Path(__file__).resolve().parent.parent / "data"
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "data"
     if (checkout / BASE_FILE).exists():
         return checkout
-    from importlib.resources import files
-
-    return Path(str(files("hubinsim._data")))
+    return here / "_data"  # the copy installed with the package (pyproject.toml)
 
 
 def _read(folder: Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
