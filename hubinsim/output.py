@@ -1,0 +1,339 @@
+"""The run folder: atomic writes, the resolved scenario and run.json.
+
+A run folder is written into a temporary folder beside its target and renamed into place only
+when every file is complete, so a failed run leaves nothing behind and a reader never sees a
+half-written folder. An existing folder is kept unless the caller asks to replace it.
+
+Layout of ``<out>/<scenario-name>/``::
+
+    annual.csv               one row per year, one column per indicator
+    targets.csv              the plan-target scorecard
+    charts/*.png             (unless charts are switched off)
+    scenario.resolved.toml   every value the run used, after inheritance and defaults
+    run.json                 version, command, input file hashes, dt, method, times
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from ._version import __version__
+from .errors import HubinsimError
+
+
+class OutputError(HubinsimError):
+    """The run folder cannot be written (it exists, or the disk refused)."""
+
+
+# --------------------------------------------------------------------------- folder names
+
+
+def safe_name(name: str) -> str:
+    """A folder name from a scenario name: letters (any script), digits, ``._-``; others -> _."""
+    cleaned = re.sub(r"[^\w.\-]+", "_", name.strip(), flags=re.UNICODE).strip("._")
+    return cleaned or "scenario"
+
+
+def check_target(target: Path, force: bool) -> None:
+    """Raise :class:`OutputError` if ``target`` exists and ``force`` is false."""
+    if target.exists() and not force:
+        raise OutputError(
+            f"{target}: the folder already exists and was left untouched; "
+            "pass --force to replace it, or --out DIR to write elsewhere"
+        )
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: exists and is not a folder")
+
+
+@contextlib.contextmanager
+def atomic_folder(target: str | os.PathLike, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; move it to ``target`` on success.
+
+    On any exception the temporary folder is removed and ``target`` is untouched. With
+    ``force`` an existing ``target`` is replaced (moved aside, then deleted) only once the new
+    folder is complete.
+    """
+    target = Path(target)
+    check_target(target, force)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"{target.parent}: cannot create the output folder ({exc})") from None
+    try:
+        yield tmp
+        check_target(target, force)  # another process may have written it meanwhile
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, old / target.name)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+# --------------------------------------------------------------------------- hashes
+
+
+def sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def scenario_files(path: str | os.PathLike, scenario=None) -> list[Path]:
+    """The scenario file and every file it extends, at any depth (each once).
+
+    Uses ``scenario.extends`` when the loader filled it; otherwise follows the ``extends``
+    keys of the files themselves (read as data with tomllib, relative to each file).
+    """
+    first = Path(path).resolve()
+    if scenario is not None and getattr(scenario, "extends", ()):
+        out = [first]
+        for p in scenario.extends:
+            q = Path(p)
+            if not q.is_absolute():
+                q = first.parent / q
+            if q.resolve() not in out:
+                out.append(q.resolve())
+        return out
+    out: list[Path] = []
+    todo = [first]
+    while todo:
+        p = todo.pop(0)
+        if p in out or not p.is_file():
+            continue
+        out.append(p)
+        try:
+            doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        ext = doc.get("scenario", {}).get("extends", doc.get("extends"))
+        for e in [ext] if isinstance(ext, str) else (ext or []):
+            if isinstance(e, str):
+                todo.append((p.parent / e).resolve())
+    return out
+
+
+def data_files(data_dir=None) -> list[Path]:
+    """The data files a run reads."""
+    from .data import BASE_FILE, PARAMETERS_FILE, POOL_FILE, TARGETS_FILE
+    from .data import data_dir as _data_dir
+
+    folder = _data_dir(data_dir)
+    return [folder / n for n in (BASE_FILE, PARAMETERS_FILE, POOL_FILE, TARGETS_FILE)]
+
+
+def input_hashes(scenario_path=None, scenario=None, data_dir=None) -> dict[str, dict[str, str]]:
+    """sha256 of the scenario file(s) and of the data files.
+
+    Returns ``{"scenario": {path: hash}, "data": {path: hash}}``.
+    """
+    scn = {}
+    if scenario_path is not None:
+        for p in scenario_files(scenario_path, scenario):
+            if p.is_file():
+                scn[str(p)] = sha256(p)
+    data = {str(p): sha256(p) for p in data_files(data_dir) if p.is_file()}
+    return {"scenario": scn, "data": data}
+
+
+# --------------------------------------------------------------------------- resolved TOML
+
+
+def resolved_toml(results, data_dir=None) -> str:
+    """The scenario of ``results`` as TOML with every value the run used.
+
+    Calls :func:`hubinsim.scenario_file.resolved_toml` when the scenario-file module provides
+    it; otherwise writes the values recorded in ``results.metadata`` (every lever, every
+    parameter, the profile, the shocks and the time settings).
+    """
+    from . import scenario_file
+
+    md = results.metadata
+    writer = getattr(scenario_file, "resolved_toml", None)
+    scn = md.get("scenario_object")
+    if writer is not None and scn is not None:
+        return writer(scn, data_dir=data_dir)
+    return _resolved_from_metadata(md)
+
+
+def _resolved_from_metadata(md: Mapping) -> str:
+    from .catalog import LEVER_BY_NAME, SECTIONS
+
+    lines = [
+        "# Every value this run used (levers at their defaults included).",
+        f"# Written by hubinsim {md.get('hubinsim_version', __version__)}; "
+        "run it again with `hubinsim run` to reproduce annual.csv.",
+        "",
+        "[scenario]",
+        f"name = {toml_value(md.get('scenario', 'scenario'))}",
+        f"description = {toml_value(md.get('description') or '')}",
+        "",
+        "[time]",
+        f"end = {toml_value(md['end'])}",
+        f"dt = {toml_value(float(md['dt']))}",
+        f"method = {toml_value(md['method'])}",
+    ]
+    levers = md.get("levers", {})
+    scn = md.get("scenario_object")
+    explicit = set(getattr(scn, "levers", {}) or {})
+    for section in SECTIONS:
+        lines += ["", f"[{section}]"]
+        for name, lv in LEVER_BY_NAME.items():
+            # a category's realisation follows plan_realisation unless the scenario set it
+            if name.startswith("realisation_") and name not in explicit:
+                continue
+            if lv.section == section and name in levers:
+                lines.append(f"{name} = {toml_value(levers[name])}")
+        if section == "investment":
+            lines.append(f"profile = {toml_value(md.get('profile', 'even'))}")
+    for sh in md.get("shocks", []):
+        lines += ["", "[[shock]]"]
+        if sh.get("name"):
+            lines.append(f"name = {toml_value(sh['name'])}")
+        lines += [
+            f"target = {toml_value(sh['target'])}",
+            f"years = [{sh['first']}, {sh['last']}]",
+            f"factor = {toml_value(float(sh['factor']))}",
+        ]
+    lines += ["", "[parameters]"]
+    for name, v in md.get("parameters", {}).items():
+        lines.append(f"{toml_value(name)} = {toml_value(v)}")
+    return "\n".join(lines) + "\n"
+
+
+def toml_value(v) -> str:
+    """A TOML literal for a number, string, bool, list or table (inline)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, Mapping):
+        items = []
+        for k, x in v.items():
+            key = str(k)
+            key = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+            items.append(f"{key} = {toml_value(x)}")
+        return "{ " + ", ".join(items) + " }" if items else "{}"
+    if isinstance(v, Sequence):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if hasattr(v, "item"):  # numpy scalar
+        return toml_value(v.item())
+    raise TypeError(f"cannot write {type(v).__name__} as TOML")
+
+
+# --------------------------------------------------------------------------- run.json
+
+
+def run_info(
+    results,
+    *,
+    command: str,
+    scenario_path=None,
+    data_dir=None,
+    wall_time_s=None,
+    extra: Mapping | None = None,
+) -> dict:
+    """The contents of run.json for one run."""
+    md = results.metadata
+    info = {
+        "hubinsim_version": __version__,
+        "command": command,
+        "scenario": md.get("scenario"),
+        "description": md.get("description"),
+        "scenario_file": str(Path(scenario_path).resolve()) if scenario_path else None,
+        "data_dir": md.get("data_dir"),
+        "input_hashes": input_hashes(scenario_path, md.get("scenario_object"), data_dir),
+        "base_year": md.get("base_year"),
+        "end": md.get("end"),
+        "dt": md.get("dt"),
+        "method": md.get("method"),
+        "members": md.get("members"),
+        "seed": md.get("seed"),
+        "price_basis": md.get("price_basis"),
+        "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "simulation_time_s": md.get("wall_time_s"),
+        "wall_time_s": wall_time_s,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    info.update(extra or {})
+    return info
+
+
+def write_json(path: Path, obj) -> None:
+    path.write_text(
+        json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+
+
+def write_tables(folder: Path, results) -> list[str]:
+    """annual.csv and targets.csv; returns the file names written."""
+    results.annual.to_csv(folder / "annual.csv", float_format="%.10g")
+    results.targets.to_csv(folder / "targets.csv", index=False, float_format="%.10g")
+    return ["annual.csv", "targets.csv"]
+
+
+def write_run(
+    folder: Path,
+    results,
+    *,
+    command: str,
+    scenario_path=None,
+    data_dir=None,
+    figures: Mapping | None = None,
+    started: float | None = None,
+    dpi: int = 150,
+) -> list[str]:
+    """Write every file of a run folder into ``folder`` (the temporary one); returns names."""
+    import time
+
+    written = write_tables(folder, results)
+    (folder / "scenario.resolved.toml").write_text(
+        resolved_toml(results, data_dir), encoding="utf-8"
+    )
+    written.append("scenario.resolved.toml")
+    if figures:
+        from .plots import save_figures
+
+        written += [f"charts/{p.name}" for p in save_figures(figures, folder / "charts", dpi=dpi)]
+    wall = time.perf_counter() - started if started is not None else None
+    write_json(
+        folder / "run.json",
+        run_info(
+            results,
+            command=command,
+            scenario_path=scenario_path,
+            data_dir=data_dir,
+            wall_time_s=wall,
+            extra={"files": written},
+        ),
+    )
+    written.append("run.json")
+    return written

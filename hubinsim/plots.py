@@ -1,0 +1,663 @@
+"""Charts of runs and comparisons, ready for a report.
+
+matplotlib is imported inside the functions (the model and the command line start without
+it), and figures are made with :class:`matplotlib.figure.Figure` directly, rendered by Agg,
+so nothing here touches pyplot's global state or needs a display.
+
+Every chart has a title with the unit and price basis, years on the x axis, the 2020 base
+marked, the 14th Five-Year Plan period (2021-2025) shaded and the plan targets of
+``data/targets.csv`` marked. A scenario has the same colour in every chart; the reference
+(the only scenario of a run, the first of a comparison) is always :data:`REFERENCE_COLOUR`.
+
+``lang="zh"`` labels the charts in Chinese (the ``meaning_zh`` of the catalogue) when a CJK
+font is installed; otherwise it warns and uses English. English labels write 亿元 and 万人
+as "100 mn yuan" and "10k persons" when no CJK font is installed, so that no glyph is missing.
+
+Examples
+--------
+>>> import hubinsim
+>>> from hubinsim import plots
+>>> figs = plots.run_charts(hubinsim.simulate())            # {"gdp": Figure, ...}
+>>> figs["sector_shares"].savefig("shares.png", dpi=150)
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import textwrap
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .catalog import INDICATOR_BY_NAME
+
+log = logging.getLogger(__name__)
+
+#: Colour of the reference scenario in every chart.
+REFERENCE_COLOUR = "#1f3b73"
+#: Colours of the alternatives, in order (colour-blind friendly, Okabe-Ito).
+ALTERNATIVE_COLOURS = (
+    "#d55e00",
+    "#009e73",
+    "#cc79a7",
+    "#e69f00",
+    "#56b4e9",
+    "#7f7f7f",
+    "#f0e442",
+    "#000000",
+)
+SECTOR_COLOURS = {"primary": "#6a9f3a", "secondary": "#8c6d46", "tertiary": "#1f77b4"}
+TARGET_COLOUR = "#b2182b"
+PLAN_PERIOD = (2021, 2025)
+DPI = 150
+
+#: Font families known to cover Chinese, in order of preference.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "STHeiti",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "Noto Serif CJK SC",
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font that covers Chinese, or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in names:
+            return name
+    for name in sorted(names):  # any other CJK family
+        if re.search(r"CJK|Han Sans|WenQuanYi|Hei|Song|Kai|Ming", name):
+            return name
+    return None
+
+
+def _language(lang: str) -> tuple[str, str | None]:
+    """(effective language, CJK font or None); warns when Chinese cannot be drawn."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    font = cjk_font()
+    if lang == "zh" and font is None:
+        warnings.warn(
+            "no Chinese (CJK) font is installed (looked for Noto Sans CJK, WenQuanYi, SimHei "
+            "and others), so the charts are labelled in English; install e.g. fonts-noto-cjk "
+            "to get Chinese labels",
+            UserWarning,
+            stacklevel=3,
+        )
+        return "en", None
+    return lang, font
+
+
+# --------------------------------------------------------------------------- labels
+
+_UNIT_EN_NO_CJK = {"亿元": "100 mn yuan", "万人": "10k persons"}
+_UNIT_ZH = {
+    "亿元": "亿元",
+    "万人": "万人",
+    "persons": "人",
+    "yuan": "元",
+    "firms": "家",
+    "%": "%",
+    "index 2020=1": "指数, 2020=1",
+}
+_BASIS_ZH = {"current prices": "现价", "2020 prices": "2020年价"}
+_TEXT = {
+    "en": {
+        "base": "2020 base",
+        "plan": "14th FYP 2021-25",
+        "target": "target",
+        "every": "every year",
+        "diff": "difference from",
+        "year": "year",
+        "pp": "percentage points",
+        "scorecard": "Plan targets: projected value as % of target",
+        "met": "met",
+        "not_met": "not met",
+        "of_target": "% of target",
+    },
+    "zh": {
+        "base": "2020年基期",
+        "plan": "十四五时期",
+        "target": "目标",
+        "every": "每年",
+        "diff": "与基准情景之差:",
+        "year": "年份",
+        "pp": "百分点",
+        "scorecard": "规划目标:预测值占目标值的百分比",
+        "met": "达标",
+        "not_met": "未达标",
+        "of_target": "占目标%",
+    },
+}
+
+
+@dataclass(frozen=True)
+class _Lang:
+    code: str
+    font: str | None
+
+    def t(self, key: str) -> str:
+        return _TEXT[self.code][key]
+
+    def unit(self, unit: str) -> str:
+        if self.code == "zh":
+            return _UNIT_ZH.get(unit, unit)
+        if self.font is None:
+            return _UNIT_EN_NO_CJK.get(unit, unit)
+        return unit
+
+    def basis(self, basis: str) -> str:
+        return _BASIS_ZH.get(basis, basis) if self.code == "zh" else basis
+
+    def name(self, indicator: str) -> str:
+        ind = INDICATOR_BY_NAME[indicator]
+        return ind.meaning_zh if self.code == "zh" else ind.meaning_en
+
+    def unit_basis(self, indicator: str) -> str:
+        """ "亿元, current prices" / "%" / "万人"."""
+        ind = INDICATOR_BY_NAME[indicator]
+        parts = [self.unit(ind.unit)]
+        if ind.price_basis not in ("-", "") and ind.unit != "%":
+            parts.append(self.basis(ind.price_basis))
+        elif ind.unit == "%" and ind.price_basis == "2020 prices":
+            parts.append(self.basis(ind.price_basis))
+        return ", ".join(parts)
+
+    def text(self, s: str) -> str:
+        """Replace CJK units in free text when no CJK font can draw them."""
+        if self.font is None:
+            for k, v in _UNIT_EN_NO_CJK.items():
+                s = s.replace(k, v)
+            if re.search(r"[\u2e80-\u9fff\uff00-\uffef]", s):
+                s = re.sub(r"[\u2e80-\u9fff\uff00-\uffef]+", "?", s)
+        return s
+
+
+# --------------------------------------------------------------------------- chart specs
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One axes: indicators drawn in it (first solid, then dashed, dotted) and a title."""
+
+    indicators: tuple[str, ...]
+    title_en: str
+    title_zh: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    panels: tuple[Panel, ...]
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart("gdp", (Panel(("gdp",), "GDP", "地区生产总值"),)),
+    Chart("gdp_real", (Panel(("gdp_real",), "GDP at 2020 prices", "地区生产总值(不变价)"),)),
+    Chart(
+        "gdp_growth", (Panel(("gdp_real_growth_pct",), "Real GDP growth", "地区生产总值实际增速"),)
+    ),
+    Chart(
+        "sector_shares",
+        (
+            Panel(
+                ("share_tertiary_pct", "share_secondary_pct", "share_primary_pct"),
+                "Sector shares of GDP",
+                "三次产业占GDP比重",
+            ),
+        ),
+    ),
+    Chart(
+        "fiscal_revenue",
+        (Panel(("fiscal_revenue",), "General public budget revenue", "一般公共预算收入"),),
+    ),
+    Chart(
+        "employment",
+        (
+            Panel(("employment",), "Employment", "就业人数"),
+            Panel(("unemployment_rate_pct",), "Unemployment rate", "城镇登记失业率"),
+        ),
+    ),
+    Chart("population", (Panel(("population",), "Resident population", "常住人口"),)),
+    Chart(
+        "retail_sales",
+        (Panel(("retail_sales",), "Retail sales of consumer goods", "社会消费品零售总额"),),
+    ),
+    Chart(
+        "industry",
+        (
+            Panel(
+                ("industrial_va_above_scale",),
+                "Above-scale industrial value added",
+                "规模以上工业增加值",
+            ),
+            Panel(
+                ("industrial_va_above_scale_growth_pct",),
+                "Above-scale industrial value added, real growth",
+                "规模以上工业增加值增速",
+            ),
+        ),
+    ),
+)
+CHART_BY_NAME = {c.name: c for c in CHARTS}
+_STYLES = ("-", "--", ":")
+
+
+def scenario_colours(names: Sequence[str]) -> dict[str, str]:
+    """Colour of each scenario: the first (reference) is always :data:`REFERENCE_COLOUR`."""
+    out = {}
+    for i, n in enumerate(names):
+        out[n] = (
+            REFERENCE_COLOUR if i == 0 else ALTERNATIVE_COLOURS[(i - 1) % len(ALTERNATIVE_COLOURS)]
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _new_figure(n_panels: int, lang: _Lang):
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    rc = {
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "legend.frameon": False,
+    }
+    if lang.font:
+        rc["font.family"] = [lang.font, "DejaVu Sans"]
+    with rc_context(rc):
+        width = 7.0 if n_panels == 1 else 11.0
+        fig = Figure(figsize=(width, 4.3), layout="constrained")
+        axes = fig.subplots(1, n_panels, squeeze=False)[0]
+    return fig, list(axes), rc
+
+
+def _decorate_years(ax, years, lang: _Lang, base_value=None, colour=None):
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+    span = years[-1] - years[0]
+    step = 1 if span <= 8 else (2 if span <= 20 else 5)
+    ax.set_xticks(list(range(int(years[0]), int(years[-1]) + 1, step)))
+    ax.set_xlabel(lang.t("year"))
+    if years[-1] >= PLAN_PERIOD[0]:
+        ax.axvspan(
+            PLAN_PERIOD[0] - 0.5,
+            min(PLAN_PERIOD[1], years[-1]) + 0.5,
+            color="#999999",
+            alpha=0.12,
+            lw=0,
+            label=lang.t("plan"),
+        )
+    ax.axvline(years[0], color="#555555", lw=0.8, ls=":")
+
+
+def _mark_base(ax, year, value, colour, lang: _Lang, label=True):
+    ax.plot(
+        [year],
+        [value],
+        marker="o",
+        ms=6,
+        mfc="white",
+        mec=colour,
+        mew=1.5,
+        zorder=5,
+        ls="none",
+        label=lang.t("base") if label else None,
+    )
+
+
+def _mark_targets(ax, targets, indicator, years, lang: _Lang, label=True):
+    """Marks of the plan targets of ``indicator``; returns whether any was drawn."""
+    drawn = False
+    for tg in targets:
+        if tg.indicator != indicator or tg.year > years[-1]:
+            continue
+        sign = "≥" if tg.comparison == ">=" else "≤"
+        unit = lang.unit(INDICATOR_BY_NAME[indicator].unit)
+        if tg.each_year_from is not None:
+            text = (
+                f"{lang.t('target')} {sign} {tg.target:g} {unit} {lang.t('every')} "
+                f"{tg.each_year_from}-{tg.year}"
+            )
+            ax.hlines(
+                tg.target,
+                tg.each_year_from - 0.4,
+                tg.year + 0.4,
+                colors=TARGET_COLOUR,
+                linestyles="--",
+                lw=1.4,
+                zorder=4,
+                label=text if label else None,
+            )
+        else:
+            text = f"{tg.year} {lang.t('target')} {sign} {tg.target:g} {unit}"
+            ax.plot(
+                [tg.year],
+                [tg.target],
+                marker="*",
+                ms=13,
+                color=TARGET_COLOUR,
+                zorder=6,
+                ls="none",
+                label=text if label else None,
+            )
+            ax.axhline(tg.target, color=TARGET_COLOUR, lw=0.8, ls=":", alpha=0.7, zorder=3)
+        drawn = True
+    return drawn
+
+
+def _series_label(indicator, panel: Panel, lang: _Lang, scenario=None):
+    parts = []
+    if scenario is not None:
+        parts.append(scenario)
+    if len(panel.indicators) > 1:
+        parts.append(lang.name(indicator))
+    return lang.text(", ".join(parts)) if parts else None
+
+
+def _title(panel: Panel, lang: _Lang, diff_ref: str | None = None) -> str:
+    base = panel.title_zh if lang.code == "zh" else panel.title_en
+    unit = lang.unit_basis(panel.indicators[0])
+    if diff_ref is not None:
+        ind = INDICATOR_BY_NAME[panel.indicators[0]]
+        if ind.unit == "%":
+            unit = lang.t("pp")
+        return lang.text(f"{base} ({unit}): {lang.t('diff')} {diff_ref}")
+    return lang.text(f"{base} ({unit})")
+
+
+def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=False):
+    fig, axes, rc = _new_figure(len(chart.panels), lang)
+    from matplotlib import rc_context
+
+    colours = scenario_colours(names)
+    ref = runs[0]
+    with rc_context(rc):
+        for ax, panel in zip(axes, chart.panels, strict=True):
+            years = list(ref.years)
+            single = len(runs) == 1
+            for k, ind in enumerate(panel.indicators):
+                for res, name in zip(runs, names, strict=True):
+                    if diff and res is ref:
+                        continue
+                    y = res.annual[ind]
+                    if diff:
+                        y = y - ref.annual[ind].reindex(y.index)
+                    sector = next((s for s in SECTOR_COLOURS if f"_{s}_" in f"_{ind}_"), None)
+                    colour = (
+                        SECTOR_COLOURS[sector]
+                        if single and sector and len(panel.indicators) > 1
+                        else colours[name]
+                    )
+                    many = not single and len(panel.indicators) > 1
+                    ax.plot(
+                        y.index,
+                        y.values,
+                        color=colour,
+                        lw=2.0,
+                        ls=_STYLES[k % len(_STYLES)],
+                        label=None
+                        if many
+                        else _series_label(ind, panel, lang, None if single else name),
+                    )
+                    if not diff and not _is_growth(ind):
+                        _mark_base(
+                            ax, years[0], y.iloc[0], colour, lang, label=(k == 0 and res is ref)
+                        )
+            if diff:
+                ax.axhline(0, color=REFERENCE_COLOUR, lw=1.2)
+            else:
+                for ind in panel.indicators:
+                    _mark_targets(ax, ref.targets_spec, ind, years, lang, label=True)
+            _decorate_years(ax, years, lang)
+            title = _title(panel, lang, names[0] if diff else None)
+            width = 80 if len(chart.panels) == 1 else 52
+            if lang.code == "zh":
+                width //= 2
+            ax.set_title(textwrap.fill(title, width), loc="left")
+            ax.set_ylabel(_ylabel(panel, lang, diff))
+            if not diff and _starts_at_zero(panel):
+                ax.set_ylim(bottom=0)
+            handles, labels = ax.get_legend_handles_labels()
+            if not single and len(panel.indicators) > 1:
+                # colour = scenario, line style = indicator: one legend entry each
+                from matplotlib.lines import Line2D
+
+                extra = [
+                    Line2D([], [], color=colours[n], lw=2.0)
+                    for n in names
+                    if not (diff and n == names[0])
+                ]
+                extra_labels = [lang.text(n) for n in names if not (diff and n == names[0])]
+                for k, ind in enumerate(panel.indicators):
+                    extra.append(
+                        Line2D([], [], color="#444444", lw=1.6, ls=_STYLES[k % len(_STYLES)])
+                    )
+                    extra_labels.append(lang.text(lang.name(ind)))
+                handles, labels = extra + handles, extra_labels + labels
+            if handles:
+                ax.legend(handles, labels, fontsize=8, loc="best")
+        if len(runs) == 1:
+            fig.suptitle(
+                lang.text(_scenario_caption(ref)), fontsize=9, color="#555555", x=0.01, ha="left"
+            )
+    return fig
+
+
+def _is_growth(ind: str) -> bool:
+    return ind.endswith("growth_pct")
+
+
+def _starts_at_zero(panel: Panel) -> bool:
+    return all(
+        INDICATOR_BY_NAME[i].unit == "%" and not _is_growth(i) and not i.startswith("unemployment")
+        for i in panel.indicators
+    )
+
+
+def _ylabel(panel: Panel, lang: _Lang, diff: bool) -> str:
+    ind = INDICATOR_BY_NAME[panel.indicators[0]]
+    if diff and ind.unit == "%":
+        return lang.t("pp")
+    return lang.unit(ind.unit)
+
+
+def _scenario_caption(res) -> str:
+    md = res.metadata
+    return (
+        f"scenario: {md.get('scenario', '?')}  ·  hubinsim {md.get('hubinsim_version', '')}"
+        f"  ·  dt {md.get('dt')}, {md.get('method')}"
+    )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def chart(results, name: str, lang: str = "en", diff: bool = False):
+    """One chart (see :data:`CHARTS`) of one Results or a list of them (the first is the
+    reference). ``diff=True`` draws each alternative minus the reference."""
+    runs = list(results) if isinstance(results, Sequence) else [results]
+    names = _unique_names(runs)
+    code, font = _language(lang)
+    if name not in CHART_BY_NAME:
+        raise KeyError(f"unknown chart {name!r}; charts: {', '.join(CHART_BY_NAME)}")
+    return _draw(CHART_BY_NAME[name], runs, names, _Lang(code, font), diff=diff)
+
+
+def run_charts(results, lang: str = "en") -> dict:
+    """Every chart of one run: name -> Figure (plus ``targets``, the scorecard chart)."""
+    code, font = _language(lang)
+    lg = _Lang(code, font)
+    figs = {
+        c.name: _draw(c, [results], _unique_names([results]), lg)
+        for c in CHARTS
+        if all(i in results.annual for p in c.panels for i in p.indicators)
+    }
+    if len(results.targets):
+        figs["targets"] = _scorecard_figure([results], lg)
+    return figs
+
+
+def compare_charts(runs: Sequence, lang: str = "en") -> dict:
+    """Level and difference charts of the headline indicators for several runs.
+
+    The first run is the reference. Returns ``{"gdp": Figure, "gdp_diff": Figure, ...,
+    "targets": Figure}``.
+    """
+    runs = list(runs)
+    code, font = _language(lang)
+    lg = _Lang(code, font)
+    names = _unique_names(runs)
+    figs = {}
+    for c in CHARTS:
+        if not all(i in r.annual for r in runs for p in c.panels for i in p.indicators):
+            continue
+        figs[c.name] = _draw(c, runs, names, lg)
+        if len(runs) > 1:
+            figs[f"{c.name}_diff"] = _draw(c, runs, names, lg, diff=True)
+    if any(len(r.targets) for r in runs):
+        figs["targets"] = _scorecard_figure(runs, lg)
+    return figs
+
+
+def _unique_names(runs) -> list[str]:
+    names, seen = [], {}
+    for r in runs:
+        n = str(r.metadata.get("scenario", "scenario"))
+        seen[n] = seen.get(n, 0) + 1
+        names.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return names
+
+
+def _scorecard_figure(runs, lang: _Lang):
+    """Horizontal bars: projected value as % of target, per target and scenario."""
+    import numpy as np
+
+    names = _unique_names(runs)
+    colours = scenario_colours(names)
+    ref = runs[0].targets
+    labels = []
+    for _, row in ref.iterrows():
+        sign = "≥" if row["comparison"].startswith(">=") else "≤"
+        every = f" ({lang.t('every')})" if "every" in row["comparison"] else ""
+        unit = lang.unit(row["unit"])
+        unit = f" {unit}" if unit in ("%", "firms", "家") else f" ({unit})"
+        labels.append(
+            lang.text(
+                f"{lang.name(row['indicator'])}: {sign} {row['target']:g}"
+                f"{unit}, {row['year']}{every}"
+            )
+        )
+    fig, axes, rc = _new_figure(1, lang)
+    from matplotlib import rc_context
+
+    ax = axes[0]
+    with rc_context(rc):
+        fig.set_size_inches(9.0, 0.55 * len(labels) * max(1, len(runs)) ** 0.5 + 1.5)
+        n = len(runs)
+        height = 0.8 / n
+        ypos = np.arange(len(labels))
+        for j, (res, name) in enumerate(zip(runs, names, strict=True)):
+            rows = {(r["indicator"], r["year"]): r for _, r in res.targets.iterrows()}
+            vals, hatches = [], []
+            for _, row in ref.iterrows():
+                r = rows.get((row["indicator"], row["year"]))
+                if r is None or not r["target"]:
+                    vals.append(np.nan)
+                    hatches.append(False)
+                    continue
+                vals.append(100.0 * r["projected"] / r["target"])
+                hatches.append(not bool(r["met"]))
+            bars = ax.barh(
+                ypos + (j - (n - 1) / 2) * height,
+                vals,
+                height=height * 0.9,
+                color=colours[name],
+                label=lang.text(name),
+            )
+            for b, v, miss in zip(bars, vals, hatches, strict=True):
+                if np.isfinite(v):
+                    b.set_hatch("///" if miss else "")
+                    b.set_edgecolor("white")
+                    ax.text(
+                        v + 1,
+                        b.get_y() + b.get_height() / 2,
+                        f"{v:.0f}% ({lang.t('not_met') if miss else lang.t('met')})",
+                        va="center",
+                        fontsize=7,
+                    )
+        ax.axvline(100, color=TARGET_COLOUR, lw=1.4, ls="--")
+        ax.set_yticks(ypos, labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(
+            lang.t("of_target")
+            + ("" if lang.code == "zh" else "  (hatched: not met; for ≤ targets below 100 is met)")
+        )
+        ax.set_xlim(0, max(130, np.nanmax([ax.get_xlim()[1]]) + 15))
+        ax.grid(axis="y", visible=False)
+        ax.set_title(lang.text(lang.t("scorecard")), loc="left")
+        if n > 1:
+            from matplotlib.patches import Patch
+
+            ax.legend(
+                [Patch(color=colours[nm]) for nm in names],
+                [lang.text(nm) for nm in names],
+                fontsize=8,
+                loc="lower right",
+            )
+    return fig
+
+
+def save_figures(figures: Mapping, folder, dpi: int = DPI) -> list[Path]:
+    """Save each figure as ``<folder>/<name>.png``; returns the paths.
+
+    Warnings about glyphs missing from the installed fonts are gathered into one warning.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, missing = [], False
+    for name, fig in figures.items():
+        path = folder / f"{name}.png"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.savefig(path, dpi=dpi, facecolor="white")
+        for w in caught:
+            if "missing from font" in str(w.message) or "Glyph" in str(w.message):
+                missing = True
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        paths.append(path)
+    if missing:
+        warnings.warn(
+            "some characters of the chart labels are not in the installed fonts "
+            "and show as boxes; install a CJK font (e.g. fonts-noto-cjk)",
+            UserWarning,
+            stacklevel=2,
+        )
+    return paths
