@@ -1,8 +1,14 @@
 """Scenarios: the lever settings, parameter overrides, shocks and time settings of one run.
 
 A :class:`Scenario` is frozen and validated against the catalogue when it is made, whether
-from Python (:func:`make_scenario`) or from a TOML file (:func:`hubinsim.scenario_file.load_scenario`).
+from Python (:func:`make_scenario`) or from a TOML file
+(:func:`hubinsim.scenario_file.load_scenario`).
 All problems are collected and raised together as one :class:`ScenarioError`.
+
+The ``*_problems`` functions below are the checks themselves. They return ``(key, message)``
+pairs, where ``key`` is the path below the checked item (a schedule year, a shock field), so
+that the scenario-file reader can point at the line of the offending key; the ``check_*``
+functions turn them into plain messages for Python callers.
 """
 
 from __future__ import annotations
@@ -20,7 +26,11 @@ DEFAULT_END = 2035
 DEFAULT_DT = 0.25
 DEFAULT_METHOD = "euler"
 MAX_END = 2060
+MIN_DT = 0.001  # smaller steps only cost time: the model's fastest delays are about a year
 SHOCK_FACTOR_RANGE = (0.0, 3.0)
+
+#: (key path below the checked item, message)
+Problem = tuple[tuple, str]
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,13 @@ class TimeSettings:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario. Levers not set take their business-as-usual default."""
+    """A validated scenario. Levers not set take their business-as-usual default.
+
+    ``source`` is the file the scenario was read from (None when made in Python),
+    ``extends`` the files it inherits from (absolute paths, nearest parent first) and
+    ``sections`` the values of extension sections registered with
+    :func:`hubinsim.scenario_file.register_section` (name -> parsed value).
+    """
 
     name: str = "baseline"
     description: str = "Business as usual: every lever at its default."
@@ -54,6 +70,7 @@ class Scenario:
     time: TimeSettings = field(default_factory=TimeSettings)
     source: str | None = None
     extends: tuple[str, ...] = ()
+    sections: Mapping[str, object] = field(default_factory=dict)
 
     def profile_weights(self) -> dict[int, float]:
         """Weights of the calendar years 2021-2025 (sum 1)."""
@@ -65,114 +82,235 @@ class Scenario:
 
 def suggest(name: str, choices) -> str:
     """' (did you mean ...?)' with the closest valid names, or ''."""
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
+    choices = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(name), choices, n=3, cutoff=0.6)
+    if not close and isinstance(name, str) and name:
+        # "depreciation" -> "capital.depreciation": match the last part of dotted names
+        close = [c for c in choices if c.rsplit(".", 1)[-1] == name][:3]
     return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
-def check_time(end, dt, method, where: str = "[time]") -> list[str]:
-    """Problems with time settings (empty when valid)."""
+def _is_year(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and -10_000 < v < 10_000
+
+
+def _kind(v) -> str:
+    """How a value read from TOML is described in a message."""
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, Mapping):
+        return "a table"
+    if isinstance(v, list | tuple):
+        return "an array"
+    if isinstance(v, int | float):
+        return "a number" if _is_number(v) else "a number too large or not finite"
+    return f"a {type(v).__name__}"
+
+
+def _shown(v) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _got(v) -> str:
+    return f"got {_shown(v)} ({_kind(v)})"
+
+
+def _g(v) -> str:
+    return f"{v:g}"
+
+
+def lever_allowed(name: str) -> str:
+    """What a lever accepts: type, range and unit."""
+    lv = LEVER_BY_NAME[name]
+    kind = "a number or a year schedule ({year = value, ...})" if lv.schedule else "a number"
+    return f"{kind} in [{lv.low:g}, {lv.high:g}] {lv.unit}"
+
+
+def time_problems(end, dt, method) -> list[Problem]:
+    """Problems with the time settings, keyed by ``end``, ``dt`` or ``method``."""
     from .model.engine import METHODS
 
-    problems = []
-    if not (isinstance(end, int) and not isinstance(end, bool)) or not (
-        BASE_YEAR < end <= MAX_END
-    ):
-        problems.append(f"{where} end: must be a whole year in {BASE_YEAR + 1}..{MAX_END}, got {end!r}")
-    if not _is_number(dt) or not (0 < dt <= 0.5) or abs(0.5 / dt - round(0.5 / dt)) > 1e-9:
+    problems: list[Problem] = []
+    if not (_is_year(end) and BASE_YEAR < end <= MAX_END):
         problems.append(
-            f"{where} dt: must be a number of years that divides 0.5 exactly "
-            f"(0.5, 0.25, 0.125, 0.1, 0.05, ...), got {dt!r}"
+            (("end",), f"must be a whole year in {BASE_YEAR + 1}..{MAX_END}, {_got(end)}")
         )
-    if method not in METHODS:
-        problems.append(f"{where} method: must be one of {', '.join(METHODS)}, got {method!r}"
-                        + (suggest(str(method), METHODS) if isinstance(method, str) else ""))
+    if not _is_number(dt) or not (MIN_DT <= dt <= 0.5) or abs(0.5 / dt - round(0.5 / dt)) > 1e-9:
+        problems.append(
+            (
+                ("dt",),
+                "must be a time step in years that divides 0.5 exactly "
+                f"(0.5, 0.25, 0.125, 0.1, 0.05, ..., at least {MIN_DT:g}), {_got(dt)}",
+            )
+        )
+    if not isinstance(method, str) or method not in METHODS:
+        hint = suggest(method, METHODS) if isinstance(method, str) else ""
+        problems.append(
+            (("method",), f"must be one of {', '.join(map(repr, METHODS))}, {_got(method)}{hint}")
+        )
     return problems
 
 
-def check_lever_value(name: str, value, end: int = MAX_END) -> list[str]:
-    """Problems with one lever value (a number or a Schedule), in the user's unit."""
+def lever_problems(name: str, value, end: int | None = MAX_END) -> list[Problem]:
+    """Problems with one lever value (a number or a :class:`Schedule`) in the user's unit.
+
+    Keys are ``()`` for the whole value or the year (as written in TOML, with ``step``
+    first for step schedules) for one point. ``end=None`` skips the check that schedule
+    years lie within the run.
+    """
     lv = LEVER_BY_NAME[name]
     rng = f"[{lv.low:g}, {lv.high:g}] {lv.unit}"
     if isinstance(value, Schedule):
         if not lv.schedule:
-            return [f"{name}: takes a single number in {rng}, not a year schedule"]
-        problems = []
+            return [((), f"takes a single number in {rng}, not a year schedule")]
+        pre = ("step",) if value.step else ()
         years = [y for y, _ in value.points]
-        bad = [y for y in years if not isinstance(y, int) or isinstance(y, bool)]
+        bad = [y for y in years if not _is_year(y)]
         if bad:
-            return [f"{name}: schedule keys must be years, got {bad[0]!r}"]
+            return [(pre + (str(bad[0]),), f"schedule keys must be years, got {bad[0]!r}")]
         if not years:
-            problems.append(f"{name}: a schedule needs at least one year = value pair")
-        if any(b <= a for a, b in zip(years, years[1:], strict=False)):
-            problems.append(f"{name}: schedule years must be in increasing order, got {years}")
+            return [((), f"a schedule needs at least one year = value pair, values in {rng}")]
+        problems: list[Problem] = []
+        for a, b in zip(years, years[1:], strict=False):
+            if b <= a:
+                problems.append(
+                    (
+                        pre + (str(b),),
+                        f"schedule years must be in increasing order, got {years}",
+                    )
+                )
+                break
         for y, v in value.points:
-            if not BASE_YEAR <= y <= end:
-                problems.append(f"{name}: schedule year {y} is outside the run {BASE_YEAR}..{end}")
+            key = pre + (str(y),)
+            if end is not None and not BASE_YEAR <= y <= end:
+                problems.append((key, f"schedule year {y} is outside the run {BASE_YEAR}..{end}"))
             if not _is_number(v):
-                problems.append(f"{name}: schedule value for {y} must be a number, got {v!r}")
+                problems.append(
+                    (key, f"schedule value for {y} must be a number in {rng}, {_got(v)}")
+                )
             elif not lv.low <= v <= lv.high:
-                problems.append(f"{name}: value {v:g} for {y} is outside the valid range {rng}")
+                problems.append((key, f"value {v:g} for {y} is outside the valid range {rng}"))
         return problems
     if not _is_number(value):
-        kind = "a number or a year schedule" if lv.schedule else "a number"
-        return [f"{name}: must be {kind} in {rng}, got {value!r}"]
+        return [((), f"must be {lever_allowed(name)}, {_got(value)}")]
     if not lv.low <= value <= lv.high:
-        return [f"{name}: {value:g} is outside the valid range {rng}"]
+        return [((), f"{value:g} is outside the valid range {rng}")]
     return []
+
+
+def parameter_problems(name: str, value, params: Mapping) -> list[str]:
+    """Problems with one structural parameter value (without the name)."""
+    if name not in params:
+        return [f"unknown parameter{suggest(name, params)}; `hubinsim levers` lists them"]
+    prm = params[name]
+    if not _is_number(value):
+        return [f"must be a number in [{prm.low:g}, {prm.high:g}] {prm.unit}, {_got(value)}"]
+    if not prm.low <= value <= prm.high:
+        return [f"{value:g} is outside its plausible range [{prm.low:g}, {prm.high:g}] {prm.unit}"]
+    return []
+
+
+def profile_problems(profile) -> list[Problem]:
+    """Problems with a timing profile (a name or ((year, weight), ...)); keys are years."""
+    allowed = (
+        f"one of {', '.join(map(repr, PROFILES))} or a table of year = weight "
+        f"for {PLAN_YEARS[0]}..{PLAN_YEARS[-1]}"
+    )
+    if isinstance(profile, str):
+        if profile not in PROFILES:
+            return [((), f"must be {allowed}, got {profile!r}{suggest(profile, PROFILES)}")]
+        return []
+    if not isinstance(profile, tuple | list) or not profile:
+        return [((), f"must be {allowed}, {_got(profile)}")]
+    problems: list[Problem] = []
+    for y, w in profile:
+        if y not in PLAN_YEARS or not _is_year(y):
+            problems.append(
+                (
+                    (str(y),),
+                    f"year {y!r} is outside the plan period {PLAN_YEARS[0]}..{PLAN_YEARS[-1]}",
+                )
+            )
+        if not _is_number(w) or w < 0:
+            problems.append(((str(y),), f"weight for {y} must be a number >= 0, {_got(w)}"))
+    if not problems and sum(w for _, w in profile) <= 0:
+        problems.append(((), "the weights must not all be zero"))
+    return problems
+
+
+def shock_problems(shock: Shock, end: int | None = MAX_END) -> list[Problem]:
+    """Problems with one shock, keyed by ``target``, ``years`` or ``factor``."""
+    problems: list[Problem] = []
+    if not isinstance(shock.target, str) or shock.target not in SHOCK_BY_NAME:
+        hint = suggest(shock.target, SHOCK_BY_NAME) if isinstance(shock.target, str) else ""
+        problems.append(
+            (
+                ("target",),
+                f"unknown target {_shown(shock.target)}{hint}; "
+                f"valid targets: {', '.join(SHOCK_BY_NAME)}",
+            )
+        )
+    last_year = MAX_END if end is None else end
+    for i, (label, y) in enumerate((("first year", shock.first), ("last year", shock.last))):
+        if not _is_year(y) or not BASE_YEAR < y <= last_year:
+            problems.append(
+                (
+                    ("years", i),
+                    f"{label} must be a year in {BASE_YEAR + 1}..{last_year}, {_got(y)}",
+                )
+            )
+    if _is_year(shock.first) and _is_year(shock.last) and shock.last < shock.first:
+        problems.append(
+            (("years",), f"years [{shock.first}, {shock.last}] are out of order (first, last)")
+        )
+    lo, hi = SHOCK_FACTOR_RANGE
+    if not _is_number(shock.factor) or not lo <= shock.factor <= hi:
+        problems.append(
+            (
+                ("factor",),
+                f"must be a number in [{lo:g}, {hi:g}] (1 = no change), {_got(shock.factor)}",
+            )
+        )
+    return problems
+
+
+def _join(label: str, key: tuple) -> str:
+    return ".".join([label, *(str(k) for k in key)])
+
+
+def check_time(end, dt, method, where: str = "[time]") -> list[str]:
+    """Problems with time settings (empty when valid)."""
+    return [f"{where} {k[0]}: {m}" for k, m in time_problems(end, dt, method)]
+
+
+def check_lever_value(name: str, value, end: int = MAX_END) -> list[str]:
+    """Problems with one lever value (a number or a Schedule), in the user's unit."""
+    return [f"{_join(name, k)}: {m}" for k, m in lever_problems(name, value, end)]
 
 
 def check_parameter(name: str, value, params: Mapping) -> list[str]:
-    if name not in params:
-        return [f"unknown parameter {name!r}{suggest(name, params)}; "
-                "`hubinsim levers` lists them"]
-    prm = params[name]
-    if not _is_number(value):
-        return [f"parameter {name}: must be a number in [{prm.low:g}, {prm.high:g}] {prm.unit}, "
-                f"got {value!r}"]
-    if not prm.low <= value <= prm.high:
-        return [f"parameter {name}: {value:g} is outside its plausible range "
-                f"[{prm.low:g}, {prm.high:g}] {prm.unit}"]
-    return []
+    return [f"parameter {name!r}: {m}" for m in parameter_problems(name, value, params)]
 
 
 def check_profile(profile) -> list[str]:
-    if isinstance(profile, str):
-        if profile not in PROFILES:
-            return [f"profile: must be one of {', '.join(PROFILES)} or a table of year = weight "
-                    f"for {PLAN_YEARS[0]}..{PLAN_YEARS[-1]}, got {profile!r}"
-                    + suggest(profile, PROFILES)]
-        return []
-    problems = []
-    for y, w in profile:
-        if y not in PLAN_YEARS:
-            problems.append(f"profile: year {y} is outside the plan period "
-                            f"{PLAN_YEARS[0]}..{PLAN_YEARS[-1]}")
-        if not _is_number(w) or w < 0:
-            problems.append(f"profile: weight for {y} must be a number >= 0, got {w!r}")
-    if not problems and sum(w for _, w in profile) <= 0:
-        problems.append("profile: the weights must not all be zero")
-    return problems
+    return [f"{_join('profile', k)}: {m}" for k, m in profile_problems(profile)]
 
 
 def check_shock(shock: Shock, end: int) -> list[str]:
-    problems = []
     where = f"shock {shock.name!r}" if shock.name else "shock"
-    if shock.target not in SHOCK_BY_NAME:
-        problems.append(f"{where}: unknown target {shock.target!r}{suggest(shock.target, SHOCK_BY_NAME)};"
-                        f" valid targets: {', '.join(SHOCK_BY_NAME)}")
-    for label, y in (("first year", shock.first), ("last year", shock.last)):
-        if not isinstance(y, int) or isinstance(y, bool) or not BASE_YEAR < y <= end:
-            problems.append(f"{where}: {label} must be a year in {BASE_YEAR + 1}..{end}, got {y!r}")
-    if isinstance(shock.first, int) and isinstance(shock.last, int) and shock.last < shock.first:
-        problems.append(f"{where}: years [{shock.first}, {shock.last}] are out of order")
-    lo, hi = SHOCK_FACTOR_RANGE
-    if not _is_number(shock.factor) or not lo <= shock.factor <= hi:
-        problems.append(f"{where}: factor must be a number in [{lo:g}, {hi:g}], got {shock.factor!r}")
-    return problems
+    return [f"{where} {_join('', k)[1:]}: {m}" for k, m in shock_problems(shock, end)]
 
 
 def make_scenario(
@@ -200,24 +338,27 @@ def make_scenario(
 
     problems: list[str] = []
     problems += check_time(end, dt, method)
-    end_ok = end if isinstance(end, int) and BASE_YEAR < end <= MAX_END else MAX_END
+    end_ok = end if _is_year(end) and BASE_YEAR < end <= MAX_END else MAX_END
     out_levers: dict[str, object] = {}
     for key, value in (levers or {}).items():
         if key not in LEVER_BY_NAME:
-            problems.append(f"unknown lever {key!r}{suggest(key, LEVER_BY_NAME)}; "
-                            "`hubinsim levers` lists them")
+            problems.append(
+                f"unknown lever {key!r}{suggest(key, LEVER_BY_NAME)}; `hubinsim levers` lists them"
+            )
             continue
         value = to_schedule(value)
         problems += check_lever_value(key, value, end_ok)
         out_levers[key] = value
     prof = "even" if profile is None else profile
     if isinstance(prof, Mapping):
-        prof = tuple(sorted((int(y), w) for y, w in prof.items()))
+        prof = tuple(sorted((_year_key(y), w) for y, w in prof.items()))
     problems += check_profile(prof)
     out_shocks = []
     for sh in shocks:
         if isinstance(sh, Mapping):
             years = sh.get("years", (None, None))
+            if not isinstance(years, list | tuple) or not years:
+                years = (years, years)
             sh = Shock(sh.get("target"), years[0], years[-1], sh.get("factor"), sh.get("name", ""))
         problems += check_shock(sh, end_ok)
         out_shocks.append(sh)
@@ -227,10 +368,21 @@ def make_scenario(
     if problems:
         raise ScenarioError(problems, source=name)
     return Scenario(
-        name=name, description=description, levers=out_levers, profile=prof,
-        shocks=tuple(out_shocks), parameters=dict(parameters or {}),
+        name=name,
+        description=description,
+        levers=out_levers,
+        profile=prof,
+        shocks=tuple(out_shocks),
+        parameters=dict(parameters or {}),
         time=TimeSettings(end, float(dt), method),
     )
+
+
+def _year_key(y):
+    """A year from a table key: ``2021`` or ``"2021"`` -> 2021; anything else unchanged."""
+    if isinstance(y, str) and y.isascii() and y.isdigit() and len(y) <= 4:
+        return int(y)
+    return y
 
 
 def to_schedule(value):
@@ -239,14 +391,7 @@ def to_schedule(value):
         step = False
         if set(value) == {"step"} and isinstance(value["step"], Mapping):
             value, step = value["step"], True
-        points = []
-        for y, v in value.items():
-            try:
-                year = int(y)
-            except (TypeError, ValueError):
-                year = y
-            points.append((year, v))
-        return Schedule(tuple(points), step)
+        return Schedule(tuple((_year_key(y), v) for y, v in value.items()), step)
     return value
 
 
