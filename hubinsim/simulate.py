@@ -123,11 +123,15 @@ def simulate(
     base = {k: v.value for k, v in load_base(data_dir).items()}
     pool = load_pool(data_dir)
     grid = model.TimeGrid(scn.time.end, scn.time.dt)
-    inputs = model.build_inputs(
-        grid, lever_values, lever_defaults, pool_realisation(scn, params), scn.profile_weights(), scn.shocks,
-        pool, params["investment.bau_realisation"],
+    inputs, inputs_left = (
+        model.build_inputs(
+            grid, lever_values, lever_defaults, pool_realisation(scn, params),
+            scn.profile_weights(), scn.shocks, pool, params["investment.bau_realisation"],
+            left=left,
+        )
+        for left in (False, True)
     )
-    values = model.run(params, base, pool, inputs, grid, scn.time.method)
+    values = model.run(params, base, pool, inputs, grid, scn.time.method, inputs_left)
     metadata = {
         "hubinsim_version": __version__,
         "scenario": scn.name,

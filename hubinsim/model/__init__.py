@@ -13,7 +13,14 @@ import numpy as np
 from ..catalog import LEVERS, POOL_CATEGORIES
 from . import core
 from .engine import METHODS, integrate
-from .inputs import BASE_YEAR, Schedule, TimeGrid, window, year_weights_series
+from .inputs import (
+    BASE_YEAR,
+    Schedule,
+    TimeGrid,
+    calendar_year_index,
+    window,
+    year_weights_series,
+)
 
 __all__ = ["run", "build_inputs", "Schedule", "TimeGrid", "METHODS", "BASE_YEAR"]
 
@@ -22,20 +29,20 @@ SCHEDULE_LEVERS = tuple(lv for lv in LEVERS if lv.schedule)
 
 
 
-def _series(value, t: np.ndarray, scale: float) -> np.ndarray:
+def _series(value, t: np.ndarray, scale: float, left: bool = False) -> np.ndarray:
     if isinstance(value, Schedule):
-        return value.evaluate(t)[:, None] * scale
+        return value.evaluate(t, left)[:, None] * scale
     arr = np.asarray(value, dtype=float) * scale
     if arr.ndim == 0:
         return np.full((len(t), 1), float(arr))
     return np.broadcast_to(arr[None, :], (len(t), arr.shape[0]))
 
 
-def _lever_series(value, default, t: np.ndarray, scale: float) -> np.ndarray:
+def _lever_series(value, default, t: np.ndarray, scale: float, left: bool = False) -> np.ndarray:
     """The lever over time; calendar 2020 (t < 2020.5) is history and keeps the default."""
-    series = _series(value, t, scale)
-    before = _series(default, t, scale)
-    history = (t < BASE_YEAR + 0.5)[:, None]
+    series = _series(value, t, scale, left)
+    before = _series(default, t, scale, left)
+    history = (calendar_year_index(t, left) <= BASE_YEAR)[:, None]
     if series.shape[1] != before.shape[1]:
         series, before = np.broadcast_arrays(series, before)
     return np.where(history, before, series)
@@ -50,6 +57,7 @@ def build_inputs(
     shocks: tuple,
     pool: Mapping[str, float],
     bau_realisation,
+    left: bool = False,
 ) -> dict[str, np.ndarray]:
     """Every exogenous input on the half-step grid, shape (n_half, 1) or (n_half, members).
 
@@ -64,21 +72,23 @@ def build_inputs(
     shocks : objects with ``target``, ``first``, ``last``, ``factor``.
     pool : total investment of each pool category [亿元].
     bau_realisation : business-as-usual realisation (parameter).
+    left : take left limits at year boundaries (the value of the year that ends there), see
+        :mod:`hubinsim.model.inputs`.
     """
     t = grid.half_times
     x: dict[str, np.ndarray] = {}
     for lv in SCHEDULE_LEVERS:
-        x[lv.name] = _lever_series(levers[lv.name], defaults[lv.name], t, lv.scale)
+        x[lv.name] = _lever_series(levers[lv.name], defaults[lv.name], t, lv.scale, left)
     # Only the spending above (or below) the business-as-usual realisation is added; the
     # profile times it over 2021-2025 (MODEL.md: the baseline stays the baseline).
-    w = year_weights_series(t, dict(profile))[:, None]
+    w = year_weights_series(t, dict(profile), left)[:, None]
     r_bau = np.atleast_1d(np.asarray(bau_realisation, dtype=float))[None, :]
     for cat in POOL_CATEGORIES:
         r = np.atleast_1d(np.asarray(realisation[cat], dtype=float))[None, :]
         x["pool_" + cat] = pool[cat] * (r - r_bau) * w
     for shock in shocks:
         key = "shock_" + shock.target
-        on = window(t, shock.first, shock.last)[:, None]
+        on = window(t, shock.first, shock.last, left)[:, None]
         factor = 1.0 + on * (np.asarray(shock.factor, dtype=float) - 1.0)
         x[key] = x.get(key, 1.0) * factor
     return x
@@ -91,14 +101,21 @@ def run(
     inputs: Mapping[str, np.ndarray],
     grid: TimeGrid,
     method: str = "euler",
+    inputs_left: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Integrate the model and return annual indicators, each of shape (years, members)."""
+    """Integrate the model and return annual indicators, each of shape (years, members).
+
+    ``inputs_left`` are the inputs built with ``left=True`` (values of the year that ends at
+    each year boundary); without them, inputs that jump at a boundary leak into the year
+    before it.
+    """
     p = dict(params)
     c, state = core.calibrate(dict(base), dict(pool), p)
     core.anchor_growth(c, state, inputs, p)
+    x_left = inputs if inputs_left is None else inputs_left
 
-    def rates(k, t, s, want_aux):
-        return core.rates(k, t, s, inputs, c, p, want_aux)
+    def rates(k, t, s, want_aux, left=False):
+        return core.rates(k, t, s, x_left if left else inputs, c, p, want_aux)
 
     nonneg = tuple(name for name, must in core.STOCKS.items() if must)
     annual, _ = integrate(rates, state, grid, method, nonneg)

@@ -17,7 +17,7 @@ from .inputs import TimeGrid
 
 METHODS = ("euler", "rk4")
 
-RatesFn = Callable[[int, float, dict, bool], tuple[dict, dict | None]]
+RatesFn = Callable[..., tuple[dict, dict | None]]
 
 
 def integrate(
@@ -32,8 +32,9 @@ def integrate(
     Parameters
     ----------
     rates : callable
-        ``rates(k, t, state, want_aux) -> (derivatives, aux)`` where ``k`` indexes the
-        half-step grid (``t = t0 + k dt/2``).
+        ``rates(k, t, state, want_aux, left=False) -> (derivatives, aux)`` where ``k``
+        indexes the half-step grid (``t = t0 + k dt/2``); ``left=True`` evaluates the inputs
+        as left limits at a year boundary (the values of the year that ends there).
     state : dict of arrays (members,)
         Initial stocks.
     grid : TimeGrid
@@ -52,33 +53,38 @@ def integrate(
     dt = grid.dt
     times = grid.times
     weights = grid.year_weights()
+    ends = grid.year_ends()
     n_years = len(grid.years)
     annual: dict[str, np.ndarray] = {}
 
-    def record(n: int, aux: dict) -> None:
+    def record(n: int, t: float, y: dict, aux: dict) -> None:
+        # A year that ends at t_n takes the left limit of the inputs (its own year's values).
+        aux_left = rates(2 * n, t, y, True, left=True)[1] if n in ends else aux
         if not annual:
             for name, v in aux.items():
                 annual[name] = np.zeros((n_years,) + np.shape(v))
         for yi, w in weights[n]:
-            for name, v in aux.items():
+            src = aux_left if ends.get(n) == yi else aux
+            for name, v in src.items():
                 annual[name][yi] += w * v
 
     y = {k: np.array(v, dtype=float) for k, v in state.items()}
     for n in range(grid.n_steps):
         t = times[n]
         k1, aux = rates(2 * n, t, y, True)
-        record(n, aux)
+        record(n, t, y, aux)
         if method == "euler":
             y = {k: y[k] + dt * k1[k] for k in y}
         else:
             h = 0.5 * dt
             k2, _ = rates(2 * n + 1, t + h, {k: y[k] + h * k1[k] for k in y}, False)
             k3, _ = rates(2 * n + 1, t + h, {k: y[k] + h * k2[k] for k in y}, False)
-            k4, _ = rates(2 * n + 2, t + dt, {k: y[k] + dt * k3[k] for k in y}, False)
+            # The step lies in one calendar year: its last stage takes that year's inputs.
+            k4, _ = rates(2 * n + 2, t + dt, {k: y[k] + dt * k3[k] for k in y}, False, left=True)
             y = {k: y[k] + dt / 6.0 * (k1[k] + 2 * k2[k] + 2 * k3[k] + k4[k]) for k in y}
         _check(y, nonnegative, times[n + 1])
     _, aux = rates(2 * grid.n_steps, times[-1], y, True)
-    record(grid.n_steps, aux)
+    record(grid.n_steps, times[-1], y, aux)
     for name, v in annual.items():
         if not np.all(np.isfinite(v)):
             bad = np.argwhere(~np.isfinite(v))[0]

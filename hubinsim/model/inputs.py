@@ -8,6 +8,11 @@ over whole calendar years.
 
 Every input is evaluated once, before integration, on the half-step grid ``t0 + k dt/2``
 (RK4 needs the mid-points), as an array of shape ``(n_half, members)`` or ``(n_half, 1)``.
+
+Steps, shocks and pool spending jump at year boundaries ``t = Y + 1/2``, which are grid
+points. There the inputs take the value of the year that starts; the value of the year that
+ends (the left limit, ``left=True``) is used for that year's annual mean and for the last RK4
+stage of a step ending at the boundary, so that nothing leaks into the neighbouring year.
 """
 
 from __future__ import annotations
@@ -35,11 +40,12 @@ class Schedule:
     points: tuple[tuple[int, float], ...]
     step: bool = False
 
-    def evaluate(self, t: np.ndarray) -> np.ndarray:
+    def evaluate(self, t: np.ndarray, left: bool = False) -> np.ndarray:
+        """Values at times ``t``; ``left`` takes left limits at year boundaries (steps)."""
         years = np.array([p[0] for p in self.points], dtype=float)
         values = np.array([p[1] for p in self.points], dtype=float)
         if self.step:
-            idx = np.searchsorted(years - 0.5, t, side="right") - 1
+            idx = np.searchsorted(years, calendar_year_index(t, left), side="right") - 1
             return np.where(idx < 0, values[0], values[np.clip(idx, 0, None)])
         return np.interp(t, years, values)
 
@@ -96,21 +102,33 @@ class TimeGrid:
                 out[n].append((yi, w))
         return out
 
+    def year_ends(self) -> dict[int, int]:
+        """Grid index ``n`` -> index of the year whose calendar year ends at ``t_n``."""
+        per_step = int(round(1.0 / self.dt))
+        return {yi * per_step + per_step // 2: yi for yi in range(1, len(self.years))}
 
-def calendar_year_index(t: np.ndarray) -> np.ndarray:
-    """The calendar year each time point belongs to (``t = Y`` is mid-year)."""
+
+def calendar_year_index(t: np.ndarray, left: bool = False) -> np.ndarray:
+    """The calendar year each time point belongs to (``t = Y`` is mid-year).
+
+    With ``left``, a year boundary ``t = Y + 1/2`` belongs to the year that ends there.
+    """
+    if left:
+        return np.ceil(t + 0.5 - 1e-9).astype(int) - 1
     return np.floor(t + 0.5 + 1e-9).astype(int)
 
 
-def window(t: np.ndarray, first: int, last: int) -> np.ndarray:
+def window(t: np.ndarray, first: int, last: int, left: bool = False) -> np.ndarray:
     """1.0 where ``t`` lies in calendar years ``first..last``, else 0.0."""
-    y = calendar_year_index(t)
+    y = calendar_year_index(t, left)
     return ((y >= first) & (y <= last)).astype(float)
 
 
-def year_weights_series(t: np.ndarray, weights: dict[int, float]) -> np.ndarray:
+def year_weights_series(
+    t: np.ndarray, weights: dict[int, float], left: bool = False
+) -> np.ndarray:
     """A rate that equals ``weights[Y]`` during calendar year Y and 0 outside those years."""
-    y = calendar_year_index(t)
+    y = calendar_year_index(t, left)
     out = np.zeros_like(t, dtype=float)
     for year, w in weights.items():
         out[y == year] = w

@@ -1,0 +1,414 @@
+"""The model core: accounting identities, the 2020 calibration, an analytic case, numerical
+convergence (time step and integrator) and the core's independence from I/O libraries."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hubinsim
+from hubinsim.catalog import INDICATOR_BY_NAME, POOL_CATEGORIES
+from hubinsim.data import load_base, load_parameters, load_pool
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+SECTORS = ("primary", "secondary", "tertiary")
+MEMBERS = 64
+
+
+def _scenario(name):
+    return hubinsim.load_scenario(SCENARIOS / f"{name}.toml")
+
+
+def _random_parameters(members, seed):
+    """Every structural parameter drawn uniformly within its catalogue range."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.uniform(p.low, p.high, members) for name, p in load_parameters().items()}
+
+
+@pytest.fixture(scope="module", params=["baseline", "stimulus"])
+def ensemble(request):
+    """A scenario run over an ensemble of random parameter sets (identities must hold for
+    every member, not only at the defaults)."""
+    return hubinsim.simulate(
+        _scenario(request.param), parameters=_random_parameters(MEMBERS, 7), members=MEMBERS
+    )
+
+
+@pytest.fixture(scope="module")
+def base():
+    return {k: b.value for k, b in load_base().items()}
+
+
+# --- accounting identities ---------------------------------------------------------------
+
+
+def test_gdp_is_the_sum_of_sector_value_added(ensemble):
+    v = ensemble.values
+    for suffix in ("", "_real"):
+        total = sum(v[f"va_{s}{suffix}"] for s in SECTORS)
+        np.testing.assert_allclose(v[f"gdp{suffix}"], total, rtol=1e-12)
+
+
+def test_secondary_is_industry_plus_construction(ensemble):
+    v = ensemble.values
+    np.testing.assert_allclose(
+        v["va_secondary"], v["va_industry"] + v["va_construction"], rtol=1e-12
+    )
+
+
+def test_shares_sum_to_100_and_are_nominal_shares(ensemble):
+    v = ensemble.values
+    np.testing.assert_allclose(sum(v[f"share_{s}_pct"] for s in SECTORS), 100.0, rtol=1e-12)
+    for s in SECTORS:
+        np.testing.assert_allclose(v[f"share_{s}_pct"], v[f"va_{s}"] / v["gdp"] * 100, rtol=1e-12)
+
+
+def test_fai_is_the_sum_of_its_categories(ensemble):
+    v = ensemble.values
+    np.testing.assert_allclose(v["fai"], sum(v[f"fai_{c}"] for c in POOL_CATEGORIES), rtol=1e-12)
+
+
+def test_employment_is_the_sum_of_sectors_and_below_the_labour_force(ensemble):
+    v = ensemble.values
+    np.testing.assert_allclose(
+        v["employment"], sum(v[f"employment_{s}"] for s in SECTORS), rtol=1e-12
+    )
+    assert np.all(v["employment"] < v["labour_force"])
+    assert np.all(v["labour_force"] < v["population"])
+
+
+def test_real_growth_is_the_growth_of_real_gdp(ensemble):
+    g = ensemble.values["gdp_real"]
+    np.testing.assert_allclose(
+        ensemble.values["gdp_real_growth_pct"][1:], (g[1:] / g[:-1] - 1) * 100, rtol=1e-12
+    )
+
+
+def test_cumulative_jobs_add_up_the_years_from_2021(ensemble):
+    jobs = ensemble.values["new_urban_jobs"]
+    cum = ensemble.values["new_urban_jobs_cumulative"]
+    assert np.all(cum[0] == 0)
+    np.testing.assert_allclose(cum[1:], np.cumsum(jobs[1:], axis=0), rtol=1e-12)
+
+
+# --- 2020 calibration (tests/test_base_year.py checks the base rows one by one) ----------
+
+
+def _derived_2020(base):
+    """2020 outputs that follow from the base figures by definition."""
+    gdp = base["gdp"]
+    va_p = gdp * base["share_primary_pct"] / 100
+    va_s = gdp - va_p - base["va_tertiary"]
+    lf = base["population"] * base["working_age_share"] * base["participation_rate"]
+    emp = lf * (1 - base["unemployment_rate_pct"] / 100)
+    pool = load_pool()
+    total_pool = sum(pool.values())
+    out = {
+        "gdp": gdp, "gdp_real": gdp, "fai": base["fai"],
+        "va_primary": va_p, "va_secondary": va_s, "va_tertiary": base["va_tertiary"],
+        "va_primary_real": va_p, "va_secondary_real": va_s,
+        "va_tertiary_real": base["va_tertiary"],
+        "share_primary_pct": base["share_primary_pct"],
+        "share_secondary_pct": va_s / gdp * 100,
+        "share_tertiary_pct": base["va_tertiary"] / gdp * 100,
+        "va_construction": va_s * base["construction_share_of_secondary"],
+        "va_industry": va_s * (1 - base["construction_share_of_secondary"]),
+        "fiscal_revenue": base["fiscal_revenue"], "retail_sales": base["retail_sales"],
+        "industrial_va_above_scale": base["industrial_va_above_scale"],
+        "industrial_output_above_scale": base["industrial_output_above_scale"],
+        "enterprises_above_scale": base["enterprises_above_scale"],
+        "population": base["population"], "labour_force": lf, "employment": emp,
+        "unemployment_rate_pct": base["unemployment_rate_pct"],
+        "rd_intensity_pct": base["rd_intensity_pct"],
+        "disposable_income_per_capita": base["disposable_income_per_capita"],
+        "gdp_per_capita": gdp / base["population"] * 1e4,
+        "tfp_primary": 1.0, "tfp_industry": 1.0, "tfp_tertiary": 1.0,
+        "new_urban_jobs_cumulative": 0.0,
+    }  # fmt: skip
+    for s in SECTORS:
+        out[f"employment_{s}"] = emp * base[f"employment_share_{s}"]
+    for c in POOL_CATEGORIES:
+        out[f"fai_{c}"] = base["fai"] * pool[c] / total_pool
+    return out
+
+
+def test_2020_equals_the_base_for_every_member_and_scenario(ensemble, base):
+    """Calibration holds whatever the parameters and levers (levers act from 2021)."""
+    for name, expected in _derived_2020(base).items():
+        np.testing.assert_allclose(
+            ensemble.values[name][0], expected, rtol=1e-9, atol=1e-12, err_msg=name
+        )
+
+
+def test_2020_is_unaffected_by_shocks_and_levers_from_2021(base):
+    res = hubinsim.simulate(
+        levers={
+            "vouchers": 5.0,
+            "tax_relief": 0.2,
+            "plan_realisation": 1.0,
+            "net_migration_policy": 0.01,
+            "rd_intensity_pct": 3.0,
+        },
+        shocks=[{"target": "va_tertiary", "years": (2021, 2022), "factor": 0.5}],
+        end=2022,
+    )
+    for name, expected in _derived_2020(base).items():
+        assert res.annual.loc[2020, name] == pytest.approx(expected, rel=1e-9, abs=1e-12), name
+
+
+# --- analytic case: capital with only depreciation ---------------------------------------
+
+DEPRECIATION = np.array([0.05, 0.08, 0.11])  # capital.depreciation over its range
+DEPRECIATION_PUBLIC = np.array([0.03, 0.05, 0.08])  # capital.depreciation_public
+DT = 0.25
+
+
+def _no_investment(method):
+    return hubinsim.simulate(
+        shocks=[{"target": "fai", "years": (2021, 2035), "factor": 0.0}],
+        parameters={
+            "capital.depreciation": DEPRECIATION,
+            "capital.depreciation_public": DEPRECIATION_PUBLIC,
+        },
+        members=3,
+        dt=DT,
+        method=method,
+    )
+
+
+@pytest.fixture(scope="module", params=["euler", "rk4"])
+def no_investment(request):
+    return request.param, _no_investment(request.param)
+
+
+def test_fai_and_construction_are_zero_from_2021(no_investment):
+    _, res = no_investment
+    years = res.years >= 2021
+    for name in ("fai", "va_construction", *(f"fai_{c}" for c in POOL_CATEGORIES)):
+        assert np.all(res.values[name][years] == 0.0), name
+        assert np.all(res.values[name][0] > 0.0), name
+
+
+def _bound(method, delta, n_years):
+    """Bound on the relative error of K_Y / K_2021 after ``n_years`` years.
+
+    Pure decay dK/dt = -delta K from t = 2020.5 (the start of calendar 2021, when the shock
+    switches FAI off). The exact ratio of annual means is exp(-delta n): the trapezoidal
+    annual mean of a geometric sequence on the grid is the same multiple of the grid values
+    each year, so the quadrature error cancels and only the integrator's error is left.
+    Euler multiplies by (1 - x) a step (x = delta dt): the log error per year is
+    -ln(1 - x)/dt - delta <= delta^2 dt / (2 (1 - x)). RK4 multiplies by the degree-4
+    Taylor polynomial of exp(-x), whose log error per step is x^5/120 (1 + O(x)).
+    """
+    x = delta * DT
+    if method == "euler":
+        per_year = delta**2 * DT / (2 * (1 - x))
+    else:
+        per_year = 1.1 * x**5 / 120 / DT
+    return n_years * per_year + 1e-12
+
+
+@pytest.mark.parametrize(
+    "stock, delta",
+    [
+        ("capital_primary", DEPRECIATION),
+        ("capital_industry", DEPRECIATION),
+        ("capital_tertiary", DEPRECIATION),
+        ("capital_public", DEPRECIATION_PUBLIC),
+    ],
+)
+def test_capital_decays_exponentially_without_investment(no_investment, stock, delta):
+    method, res = no_investment
+    k = res.values[stock]  # (years, members)
+    i0 = list(res.years).index(2021)
+    n = (res.years[i0:] - 2021)[:, None]
+    ratio = k[i0:] / k[i0]
+    exact = np.exp(-delta[None, :] * n)
+    err = np.abs(ratio / exact - 1)
+    bound = _bound(method, delta[None, :], n)
+    assert np.all(err <= bound), f"{method}: max error {err.max():.3g}"
+    if method == "euler":
+        # The Euler error is first order: it is there, and of the size of its bound.
+        assert np.all(err[-1] >= 0.5 * bound[-1])
+
+
+def test_rk4_is_far_more_accurate_than_euler_on_decay():
+    def worst(method):
+        k = _no_investment(method).values["capital_public"][1:]
+        n = np.arange(len(k))[:, None]
+        return np.max(np.abs(k / k[0] / np.exp(-DEPRECIATION_PUBLIC[None, :] * n) - 1))
+
+    assert worst("rk4") < 1e-6 * worst("euler")
+
+
+# --- convergence in the time step and the integrator -------------------------------------
+
+TOLERANCE_2025 = 0.005  # MODEL.md: halving dt moves no 2025 figure by more than 0.5 %
+
+#: Rates in percent (growth, unemployment) also pass within this many percentage points in
+#: the RK4-Euler comparison: a relative 0.5 % of a 3.3 % unemployment rate is 0.016 points,
+#: a tenth of the precision statistics publish (0.1 point). Euler's own first-order error at
+#: dt 0.25 is about 0.02 points there (it halves with dt; RK4 sits on the converged value).
+PERCENT_POINTS_RK4 = 0.05
+
+
+def _compare_2025(a, b, points=0.0):
+    ra, rb = a.annual.loc[2025], b.annual.loc[2025]
+    assert list(ra.index) == list(rb.index)
+    diff = (rb - ra).abs()
+    rel = (diff / ra.abs().where(ra != 0, 1.0)).sort_values(ascending=False)
+    assert rel.notna().all()
+    percent = [n for n in rel.index if INDICATOR_BY_NAME[n].unit == "%"]
+    ok_points = pd.Series(False, index=rel.index)
+    ok_points[percent] = diff[percent] <= points
+    too_far = rel[(rel > TOLERANCE_2025) & ~ok_points[rel.index]]
+    assert too_far.empty, f"2025 figures moved by more than 0.5 %:\n{too_far.to_string()}"
+
+
+@pytest.mark.parametrize("name", ["baseline", "stimulus"])
+def test_halving_dt_moves_no_2025_figure_by_more_than_half_a_percent(name):
+    scn = _scenario(name)
+    assert scn.time.dt == 0.25
+    _compare_2025(hubinsim.simulate(scn), hubinsim.simulate(scn, dt=0.125))
+
+
+@pytest.mark.parametrize("name", ["baseline", "stimulus"])
+def test_rk4_and_euler_agree_in_2025(name):
+    scn = _scenario(name)
+    _compare_2025(
+        hubinsim.simulate(scn), hubinsim.simulate(scn, method="rk4"), points=PERCENT_POINTS_RK4
+    )
+
+
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_euler_converges_to_rk4_as_dt_falls(method):
+    """The Euler error in the stimulus scenario shrinks in proportion to dt."""
+    scn = _scenario("stimulus")
+    ref = hubinsim.simulate(scn, method="rk4", dt=0.0625).annual.loc[2025, "gdp_real"]
+
+    def err(dt):
+        return abs(
+            hubinsim.simulate(scn, method=method, dt=dt).annual.loc[2025, "gdp_real"] / ref - 1
+        )
+
+    if method == "euler":
+        assert 0.3 < err(0.125) / err(0.25) < 0.7
+    else:
+        assert err(0.25) < 1e-4
+
+
+# --- calendar years: steps, shocks and pool spending stay inside their years -------------
+
+
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+@pytest.mark.parametrize("dt", [0.25, 0.125])
+def test_step_schedule_is_the_annual_value_of_its_years(method, dt):
+    steps = {2021: 1.45, 2022: 1.7, 2023: 1.95, 2024: 2.2, 2025: 2.5}
+    res = hubinsim.simulate(
+        levers={"rd_intensity_pct": {"step": steps}}, end=2027, dt=dt, method=method
+    )
+    rd = res.annual["rd_intensity_pct"]
+    for year, value in {**steps, 2026: 2.5, 2027: 2.5}.items():
+        assert rd[year] == pytest.approx(value, rel=1e-12), year
+    assert rd[2020] == pytest.approx(load_base()["rd_intensity_pct"].value, rel=1e-12)
+
+
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_shock_acts_only_within_its_years(method):
+    """Fiscal revenue does not feed back on the economy, so a revenue shock in 2023 scales
+    2023 revenue exactly and leaves every other year and indicator as they were."""
+    base = hubinsim.simulate(end=2026, method=method).annual
+    shocked = hubinsim.simulate(
+        shocks=[{"target": "fiscal_revenue", "years": (2023, 2023), "factor": 0.8}],
+        end=2026,
+        method=method,
+    ).annual
+    ratio = shocked["fiscal_revenue"] / base["fiscal_revenue"]
+    assert ratio[2023] == pytest.approx(0.8, rel=1e-12)
+    for year in (2020, 2021, 2022, 2024, 2025, 2026):
+        assert ratio[year] == pytest.approx(1.0, rel=1e-12), year
+    others = base.columns.drop("fiscal_revenue")
+    pd.testing.assert_frame_equal(shocked[others], base[others], rtol=1e-12)
+
+
+@pytest.mark.parametrize("profile", ["even", "front_loaded", {2022: 1.0, 2024: 3.0}])
+def test_pool_spending_above_bau_lands_in_its_plan_years(profile):
+    """With no accelerator business-as-usual FAI is a fixed trend, so the FAI a scenario
+    adds is exactly the pool share above BAU, timed by the profile, and nothing after 2025."""
+    fixed = {"investment.accelerator": 0.0}
+    r_bau = load_parameters()["investment.bau_realisation"].value
+    base = hubinsim.simulate(parameters=fixed, end=2027).annual
+    more = hubinsim.simulate(
+        levers={"plan_realisation": 0.9}, profile=profile, parameters=fixed, end=2027
+    )
+    weights = more.metadata["scenario_object"].profile_weights()
+    pool = load_pool()
+    extra = more.annual - base
+    for c in POOL_CATEGORIES:
+        for year in range(2020, 2028):
+            expected = pool[c] * (0.9 - r_bau) * weights.get(year, 0.0)
+            assert extra.loc[year, f"fai_{c}"] == pytest.approx(expected, rel=1e-9, abs=1e-9)
+        total = extra.loc[2021:2025, f"fai_{c}"].sum()
+        assert total == pytest.approx(pool[c] * (0.9 - r_bau), rel=1e-9)
+
+
+def test_rk4_converges_faster_than_euler():
+    """Halving dt moves Euler results by O(dt) and RK4 results by much less."""
+    scn = _scenario("baseline")
+
+    def change(method):
+        a = hubinsim.simulate(scn, method=method, dt=0.25).annual.loc[2030, "gdp_real"]
+        b = hubinsim.simulate(scn, method=method, dt=0.125).annual.loc[2030, "gdp_real"]
+        return abs(b / a - 1)
+
+    assert change("rk4") < 0.1 * change("euler")
+
+
+# --- the core stays free of I/O, plotting and CLI libraries ------------------------------
+
+HEAVY = ("pandas", "matplotlib", "click", "statsmodels")
+
+_PROBE = """
+import importlib.util, sys, types
+from pathlib import Path
+# Load hubinsim.model without running hubinsim/__init__.py (the public API imports pandas for
+# Results); the core must stand on its own imports.
+spec = importlib.util.find_spec("hubinsim")
+pkg = types.ModuleType("hubinsim")
+pkg.__path__ = list(spec.submodule_search_locations)
+sys.modules["hubinsim"] = pkg
+import hubinsim.model
+import hubinsim.model.{names}
+print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r})))
+"""
+
+
+def test_model_core_imports_no_io_plotting_or_cli_library():
+    import hubinsim.model as core
+
+    modules = sorted(
+        p.stem for p in Path(core.__file__).parent.glob("*.py") if p.stem != "__init__"
+    )
+    assert modules
+    code = _PROBE.format(names=", hubinsim.model.".join(modules), heavy=set(HEAVY))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"hubinsim.model imported {out.stdout.strip()}"
+
+
+def test_public_api_does_not_import_plotting_or_cli_libraries():
+    code = (
+        "import sys, hubinsim; print(','.join(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in {'matplotlib', 'click', 'statsmodels'})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"import hubinsim loaded {out.stdout.strip()}"
