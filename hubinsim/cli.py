@@ -224,9 +224,16 @@ def scorecard_table(results, lang: str = "en") -> str:
 
 
 def _load(path, data_dir):
+    from .errors import ScenarioError
     from .scenario_file import load_scenario
 
-    return load_scenario(path, data_dir=data_dir)
+    try:
+        return load_scenario(path, data_dir=data_dir)
+    except ScenarioError as exc:
+        if str(path) in str(exc):
+            raise
+        # the message must say which file is at fault
+        raise ScenarioError(exc.problems, source=str(path)) from None
 
 
 def _write_run(folder: Path, res, ctx, scenario_path, data_dir, charts, lang, started):

@@ -339,10 +339,11 @@ def _mark_targets(ax, targets, indicator, years, lang: _Lang, label=True):
         if tg.indicator != indicator or tg.year > years[-1]:
             continue
         sign = "≥" if tg.comparison == ">=" else "≤"
-        unit = lang.unit(INDICATOR_BY_NAME[indicator].unit)
+        # the unit is in the title; only % is repeated (it reads as part of the number)
+        unit = " %" if INDICATOR_BY_NAME[indicator].unit == "%" else ""
         if tg.each_year_from is not None:
             text = (
-                f"{lang.t('target')} {sign} {tg.target:g} {unit} {lang.t('every')} "
+                f"{lang.t('target')} {sign} {tg.target:g}{unit} {lang.t('every')} "
                 f"{tg.each_year_from}-{tg.year}"
             )
             ax.hlines(
@@ -356,7 +357,7 @@ def _mark_targets(ax, targets, indicator, years, lang: _Lang, label=True):
                 label=text if label else None,
             )
         else:
-            text = f"{tg.year} {lang.t('target')} {sign} {tg.target:g} {unit}"
+            text = f"{tg.year} {lang.t('target')} {sign} {tg.target:g}{unit}"
             ax.plot(
                 [tg.year],
                 [tg.target],
@@ -402,6 +403,7 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
         for ax, panel in zip(axes, chart.panels, strict=True):
             years = list(ref.years)
             single = len(runs) == 1
+            bases = []
             for k, ind in enumerate(panel.indicators):
                 for res, name in zip(runs, names, strict=True):
                     if diff and res is ref:
@@ -427,11 +429,12 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
                         else _series_label(ind, panel, lang, None if single else name),
                     )
                     if not diff and not _is_growth(ind):
-                        _mark_base(
-                            ax, years[0], y.iloc[0], colour, lang, label=(k == 0 and res is ref)
-                        )
+                        bases.append((y.iloc[0], colour))
+            # base markers after the lines, so that the legend lists the scenarios first
+            for i, (value, colour) in enumerate(bases):
+                _mark_base(ax, years[0], value, colour, lang, label=i == 0)
             if diff:
-                ax.axhline(0, color=REFERENCE_COLOUR, lw=1.2)
+                ax.axhline(0, color=REFERENCE_COLOUR, lw=1.2, label=lang.text(names[0]))
             else:
                 for ind in panel.indicators:
                     _mark_targets(ax, ref.targets_spec, ind, years, lang, label=True)
