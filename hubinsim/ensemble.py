@@ -1,0 +1,414 @@
+"""Ensembles: many parameter draws of one scenario, run in chunks, serially or in parallel.
+
+::
+
+    import hubinsim
+    from hubinsim.ensemble import run_ensemble, compare_ensembles
+
+    scn = hubinsim.load_scenario("scenarios/stimulus.toml")
+    res = run_ensemble(scn, draws=1000, seed=1)      # Results with 1000 members
+    res.percentiles()                                  # p5 ... p95 by year
+    res.targets                                        # scorecard with a probability column
+
+    cmp = compare_ensembles(hubinsim.load_scenario("scenarios/baseline.toml"), scn,
+                            draws=1000, seed=1)       # the same draws for both scenarios
+    cmp.percentiles(relative=True)                     # stimulus - baseline, % of baseline
+
+The parameter draws come from the scenario's declared uncertainty (see
+:mod:`hubinsim.uncertainty`), else the default one (every structural parameter the scenario
+does not fix, uniform over its plausible range). They are all made up front from the seed,
+then cut into chunks of ``chunk_size`` members; each chunk is one vectorised call of
+:func:`hubinsim.simulate`. Because members never interact, the result does not depend on the
+chunk size, the number of workers or the executor: a seeded ensemble is reproducible bit for
+bit.
+
+Memory. Every indicator of every member takes 8 bytes a year: with the 47 indicators over
+2020-2035 that is 6 KB a member (60 MB for 10,000). Up to :data:`FULL_MEMBERS_LIMIT` members
+all indicators are kept; above it only the headline indicators and those the plan targets
+name (about 20, 2.6 KB a member: 260 MB for 100,000), unless ``keep`` says otherwise. The
+percentiles of :meth:`Results.percentiles` and the scorecard probabilities are then computed
+from every kept member, so they are exact (percentiles of a union of chunks are not the mean
+of the chunks' percentiles, so nothing is summarised chunk by chunk). A chunk in flight also
+needs about 15 KB a member (150 MB at the default 10,000) in each worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS
+from .errors import ScenarioError
+from .results import PERCENTILES, Results
+from .scenario import Scenario, suggest
+from .uncertainty import Uncertainty, parse_uncertainty, scenario_uncertainty
+
+log = logging.getLogger(__name__)
+
+#: Members per chunk: each chunk's arrays stay small enough for the CPU caches to help (see
+#: docs/performance.md); larger chunks are slower per member, not faster.
+DEFAULT_CHUNK_SIZE = 10_000
+#: Up to this many members every indicator is kept; above it, the headline ones.
+FULL_MEMBERS_LIMIT = 20_000
+
+__all__ = [
+    "run_ensemble",
+    "run_members",
+    "compare_ensembles",
+    "EnsembleComparison",
+    "dask_executor",
+    "kept_indicators",
+    "DEFAULT_CHUNK_SIZE",
+    "FULL_MEMBERS_LIMIT",
+]
+
+
+def _whole(value, name: str, low: int = 1) -> list[str]:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        return [f"{name}: must be a whole number >= {low}, got {value!r}"]
+    return []
+
+
+def kept_indicators(keep, members: int, data_dir=None) -> list[str] | None:
+    """Indicators whose members an ensemble keeps; None means all of them.
+
+    ``keep`` is "all", "headline" (the headline indicators and those the plan targets name,
+    so that the scorecard is complete), a list of indicator names, or None: "all" up to
+    :data:`FULL_MEMBERS_LIMIT` members, "headline" above.
+    """
+    from .data import load_targets
+
+    if keep is None:
+        keep = "all" if members <= FULL_MEMBERS_LIMIT else "headline"
+    if keep == "all":
+        return None
+    if keep == "headline":
+        targeted = {t.indicator for t in load_targets(data_dir)}
+        return [i.name for i in INDICATORS if i.name in HEADLINE or i.name in targeted]
+    if isinstance(keep, str) or not isinstance(keep, Iterable):
+        raise ScenarioError(
+            f"keep: must be 'all', 'headline' or a list of indicator names, got {keep!r}"
+        )
+    names = list(keep)
+    bad = [n for n in names if n not in INDICATOR_BY_NAME]
+    if bad:
+        raise ScenarioError(
+            [f"keep: unknown indicator {n!r}{suggest(str(n), INDICATOR_BY_NAME)}" for n in bad]
+        )
+    return names
+
+
+def _run_chunk(
+    scenario: Scenario, params: dict[str, np.ndarray], keep: list[str] | None, data_dir
+) -> tuple[dict[str, np.ndarray], dict]:
+    """One vectorised run over a chunk of members (module level so that it pickles)."""
+    from .simulate import simulate
+
+    members = len(next(iter(params.values()))) if params else 1
+    res = simulate(scenario, parameters=params, members=members, data_dir=data_dir)
+    values = res.values if keep is None else {k: res.values[k] for k in keep}
+    meta = {k: v for k, v in res.metadata.items() if k not in ("parameters", "wall_time_s")}
+    return values, meta
+
+
+def run_members(
+    scenario: Scenario | None,
+    samples: Mapping[str, np.ndarray],
+    *,
+    chunk_size: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    keep=None,
+    data_dir=None,
+) -> Results:
+    """Run one member per row of ``samples`` (name -> array of shape (members,)).
+
+    The engine under :func:`run_ensemble` and the sensitivity analyses: chunks of
+    ``chunk_size`` members go to ``executor`` (any :class:`concurrent.futures.Executor`),
+    else to a :class:`~concurrent.futures.ProcessPoolExecutor` of ``workers`` processes when
+    ``workers > 1``, else run one after the other. Results come back in member order, so
+    they are the same whichever way they ran.
+    """
+    started = time.perf_counter()
+    scn = scenario or Scenario()
+    chunk_size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
+    problems = _whole(chunk_size, "chunk_size") + _whole(workers, "workers")
+    samples = {k: np.asarray(v, dtype=float) for k, v in samples.items()}
+    sizes = {v.shape for v in samples.values()}
+    if len(sizes) > 1 or any(len(s) != 1 for s in sizes):
+        problems.append("samples: every parameter needs a 1-d array of the same length")
+    if problems:
+        raise ScenarioError(problems)
+    members = next(iter(samples.values())).shape[0] if samples else 1
+    keep_names = kept_indicators(keep, members, data_dir)
+    bounds = [(a, min(a + chunk_size, members)) for a in range(0, members, chunk_size)]
+    chunks = [{k: v[a:b] for k, v in samples.items()} for a, b in bounds]
+    if executor is not None:
+        futures = [executor.submit(_run_chunk, scn, c, keep_names, data_dir) for c in chunks]
+        parts = [f.result() for f in futures]
+    elif workers > 1 and len(chunks) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+            futures = [pool.submit(_run_chunk, scn, c, keep_names, data_dir) for c in chunks]
+            parts = [f.result() for f in futures]
+    else:
+        parts = [_run_chunk(scn, c, keep_names, data_dir) for c in chunks]
+    first_values, meta = parts[0]
+    if len(parts) == 1:
+        values = dict(first_values)
+    else:
+        values = {k: np.concatenate([p[0][k] for p in parts], axis=1) for k in first_values}
+    del parts
+    from .data import load_parameters, load_targets
+
+    fixed = {}
+    for name, prm in load_parameters(data_dir).items():
+        if name not in samples:
+            fixed[name] = float(scn.parameters.get(name, prm.value))
+    meta.update(
+        members=members,
+        parameters=fixed,
+        samples=samples,
+        chunk_size=chunk_size,
+        chunks=len(chunks),
+        kept_indicators="all" if keep_names is None else keep_names,
+        wall_time_s=time.perf_counter() - started,
+    )
+    years = np.arange(meta["base_year"], meta["end"] + 1)
+    return Results(years, values, meta, load_targets(data_dir))
+
+
+def _resolve_uncertainty(scenario, uncertainty, data_dir) -> Uncertainty:
+    if uncertainty is None:
+        return scenario_uncertainty(scenario or Scenario(), data_dir)
+    if isinstance(uncertainty, Uncertainty):
+        return uncertainty
+    return parse_uncertainty(uncertainty, scenario=scenario, data_dir=data_dir)
+
+
+def _fresh_seed() -> int:
+    # 63 bits: fits a TOML integer, so run.json and scenario.resolved.toml can record it.
+    return secrets.randbits(63)
+
+
+def run_ensemble(
+    scenario: Scenario | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    *,
+    uncertainty: Uncertainty | Mapping | None = None,
+    sampling: str | None = None,
+    chunk_size: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    keep=None,
+    data_dir=None,
+) -> Results:
+    """Run ``draws`` members of ``scenario`` over sampled parameter values.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Business as usual when omitted.
+    draws : int, optional
+        Number of members (default: the uncertainty's ``draws``, 1000).
+    seed : int, optional
+        Seed of the draws (default: the uncertainty's; if neither gives one, a fresh seed is
+        drawn and recorded in ``metadata["ensemble"]["seed"]``).
+    uncertainty : Uncertainty or dict, optional
+        Overrides the scenario's declared uncertainty (:mod:`hubinsim.uncertainty`).
+    sampling : {"lhs", "sobol", "mc"}, optional
+        Overrides the uncertainty's sampling.
+    chunk_size : int, optional
+        Members per vectorised run (default :data:`DEFAULT_CHUNK_SIZE`).
+    workers : int
+        Processes for the chunks when no ``executor`` is given (1: in this process).
+    executor : concurrent.futures.Executor, optional
+        Runs the chunks (for instance :func:`dask_executor`); it is not shut down.
+    keep : "all", "headline", list of str or None
+        Indicators whose members are kept (see :func:`kept_indicators`).
+
+    Returns
+    -------
+    Results
+        ``values[name]`` of shape (years, draws); ``metadata["samples"]`` the parameter
+        draws (name -> array (draws,)), ``metadata["ensemble"]`` the settings (draws, seed,
+        sampling, uncertainty) needed to reproduce the run.
+    """
+    unc = _resolve_uncertainty(scenario, uncertainty, data_dir)
+    draws = unc.draws if draws is None else draws
+    seed = unc.seed if seed is None else seed
+    sampling = sampling or unc.sampling
+    problems = _whole(draws, "draws")
+    if seed is not None:
+        problems += _whole(seed, "seed", 0)
+    if problems:
+        raise ScenarioError(problems)
+    if seed is None:
+        seed = _fresh_seed()
+    if not unc.parameters:
+        raise ScenarioError(
+            "uncertainty: no parameter is uncertain (the scenario fixes them "
+            "all), so every member would be the same"
+        )
+    samples = unc.sample(draws, seed, sampling)
+    res = run_members(
+        scenario,
+        samples,
+        chunk_size=chunk_size,
+        workers=workers,
+        executor=executor,
+        keep=keep,
+        data_dir=data_dir,
+    )
+    _record(res, unc, draws, seed, sampling)
+    return res
+
+
+def _record(res: Results, unc: Uncertainty, draws: int, seed: int, sampling: str) -> None:
+    spec = unc.as_dict()
+    spec.update(draws=draws, seed=seed, sampling=sampling)
+    res.metadata["ensemble"] = {
+        "draws": draws,
+        "seed": seed,
+        "sampling": sampling,
+        "default_uncertainty": unc.is_default,
+        "uncertainty": spec,
+    }
+    for p in unc.parameters:
+        res.metadata["parameters"][p.name] = p.as_dict()
+
+
+def _percentile_rows(v: np.ndarray, q) -> np.ndarray:
+    """Percentiles over members (axis 1) of each year; NaN for a year with no finite value
+    (growth rates have none in the base year)."""
+    out = np.full((len(q), v.shape[0]), np.nan)
+    finite = np.isfinite(v)
+    full = finite.all(axis=1)
+    if full.any():
+        out[:, full] = np.percentile(v[full], q, axis=1)
+    for i in np.flatnonzero(~full & finite.any(axis=1)):
+        out[:, i] = np.percentile(v[i][finite[i]], q)
+    return out
+
+
+@dataclass
+class EnsembleComparison:
+    """Two ensembles run on the same parameter draws (common random numbers).
+
+    Member ``m`` of ``alt`` and member ``m`` of ``ref`` share every parameter value, so
+    their difference isolates the effect of the scenario's settings: it is exactly zero
+    for identical scenarios, and its spread is far smaller than that of either ensemble.
+    """
+
+    ref: Results
+    alt: Results
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.ref.columns if c in self.alt.values]
+
+    def difference(self, indicator: str, relative: bool = False) -> np.ndarray:
+        """``alt - ref`` by year and member (years, members); in % of ``ref`` if relative."""
+        if indicator not in self.ref.values or indicator not in self.alt.values:
+            raise KeyError(
+                f"indicator {indicator!r} is not kept in both ensembles"
+                f"{suggest(indicator, self.columns)}"
+            )
+        r, a = self.ref.values[indicator], self.alt.values[indicator]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (a - r) / np.abs(r) * 100.0 if relative else a - r
+
+    def percentiles(self, q=PERCENTILES, relative: bool = False) -> pd.DataFrame:
+        """Percentiles of the member-by-member difference: columns (indicator, 'p5' ...)."""
+        parts = {}
+        for name in self.columns:
+            pct = _percentile_rows(self.difference(name, relative), q)
+            for qi, row in zip(q, pct, strict=True):
+                parts[(name, f"p{qi}")] = row
+        df = pd.DataFrame(parts, index=pd.Index(self.ref.years, name="year"))
+        df.columns = pd.MultiIndex.from_tuples(df.columns, names=["indicator", "stat"])
+        return df
+
+    def probability_higher(self, indicator: str, year: int) -> float:
+        """Share of members in which ``alt`` exceeds ``ref`` in ``year``."""
+        yi = list(self.ref.years).index(year)
+        return float(np.mean(self.difference(indicator)[yi] > 0.0))
+
+
+def compare_ensembles(
+    ref: Scenario | None,
+    alt: Scenario,
+    draws: int | None = None,
+    seed: int | None = None,
+    *,
+    uncertainty: Uncertainty | Mapping | None = None,
+    sampling: str | None = None,
+    chunk_size: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    keep=None,
+    data_dir=None,
+) -> EnsembleComparison:
+    """Run ``ref`` and ``alt`` on the same parameter draws (common random numbers).
+
+    The draws come from ``uncertainty``, else the reference scenario's declared
+    uncertainty, else the default one; a parameter that either scenario fixes in
+    ``[parameters]`` is left out of the default (each scenario keeps its value). Other
+    arguments as in :func:`run_ensemble`.
+    """
+    ref = ref or Scenario()
+    unc = _resolve_uncertainty(ref, uncertainty, data_dir)
+    if unc.is_default and uncertainty is None:
+        fixed = set(alt.parameters)
+        unc = Uncertainty(
+            tuple(p for p in unc.parameters if p.name not in fixed),
+            (),
+            unc.draws,
+            unc.seed,
+            unc.sampling,
+            True,
+        )
+    draws = unc.draws if draws is None else draws
+    seed = unc.seed if seed is None else seed
+    sampling = sampling or unc.sampling
+    problems = _whole(draws, "draws") + ([] if seed is None else _whole(seed, "seed", 0))
+    if problems:
+        raise ScenarioError(problems)
+    seed = _fresh_seed() if seed is None else seed
+    samples = unc.sample(draws, seed, sampling)
+    kw = dict(
+        chunk_size=chunk_size, workers=workers, executor=executor, keep=keep, data_dir=data_dir
+    )
+    out = []
+    for scn in (ref, alt):
+        res = run_members(scn, samples, **kw)
+        _record(res, unc, draws, seed, sampling)
+        out.append(res)
+    return EnsembleComparison(*out)
+
+
+def dask_executor(address: str | None = None, **client_kwargs) -> Executor:
+    """A :class:`concurrent.futures.Executor` backed by a dask.distributed cluster.
+
+    ``address`` is the scheduler's (``"tcp://host:8786"``); None starts a local cluster.
+    Every worker must be able to import hubinsim. Needs the optional ``distributed`` extra
+    (``pip install "hubinsim[distributed]"``)::
+
+        run_ensemble(scn, draws=1_000_000, seed=1, executor=dask_executor("tcp://...:8786"))
+    """
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise ImportError(
+            "dask_executor needs dask.distributed, which is not installed; install the "
+            "optional 'distributed' extra: pip install \"hubinsim[distributed]\""
+        ) from exc
+    client = Client(address, **client_kwargs)
+    return client.get_executor()
