@@ -128,7 +128,9 @@ def _got(v) -> str:
 
 
 def _g(v) -> str:
-    return f"{v:g}"
+    """A number as short as possible but never hiding why it is out of range."""
+    short = f"{v:g}"
+    return short if float(short) == v else repr(v)
 
 
 def lever_allowed(name: str) -> str:
@@ -201,12 +203,12 @@ def lever_problems(name: str, value, end: int | None = MAX_END) -> list[Problem]
                     (key, f"schedule value for {y} must be a number in {rng}, {_got(v)}")
                 )
             elif not lv.low <= v <= lv.high:
-                problems.append((key, f"value {v:g} for {y} is outside the valid range {rng}"))
+                problems.append((key, f"value {_g(v)} for {y} is outside the valid range {rng}"))
         return problems
     if not _is_number(value):
         return [((), f"must be {lever_allowed(name)}, {_got(value)}")]
     if not lv.low <= value <= lv.high:
-        return [((), f"{value:g} is outside the valid range {rng}")]
+        return [((), f"{_g(value)} is outside the valid range {rng}")]
     return []
 
 
@@ -218,7 +220,9 @@ def parameter_problems(name: str, value, params: Mapping) -> list[str]:
     if not _is_number(value):
         return [f"must be a number in [{prm.low:g}, {prm.high:g}] {prm.unit}, {_got(value)}"]
     if not prm.low <= value <= prm.high:
-        return [f"{value:g} is outside its plausible range [{prm.low:g}, {prm.high:g}] {prm.unit}"]
+        return [
+            f"{_g(value)} is outside its plausible range [{prm.low:g}, {prm.high:g}] {prm.unit}"
+        ]
     return []
 
 

@@ -1022,7 +1022,7 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
     from .simulate import resolve_levers, resolve_parameters
 
     params_used = resolve_parameters(scenario, None, 1, data_dir)
-    lever_values, _ = resolve_levers(scenario, params_used, data_dir)
+    lever_values, defaults = resolve_levers(scenario, params_used, data_dir)
     params = load_parameters(data_dir)
     scalar = {k: float(v[0]) for k, v in params_used.items()}
     overall = scenario.levers.get("plan_realisation", scalar["investment.bau_realisation"])
@@ -1052,6 +1052,8 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
                 continue
             value = overall if lv.name == "plan_realisation" else lever_values[lv.name]
             note = f"{lv.unit}; {_schedule_note(value)}{lv.meaning_en}"
+            if value != defaults[lv.name] and lv.name != "plan_realisation":
+                note += f" (business as usual: {toml_value(defaults[lv.name])})"
             lines.append(_line(lv.name, value, note))
             if lv.name == "plan_realisation":
                 profile = scenario.profile
@@ -1086,8 +1088,8 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
     for name, value in scalar.items():
         prm = params.get(name)
         note = f"{prm.unit}; {prm.meaning_en}" if prm else "structural parameter"
-        if name in scenario.parameters:
-            note += " (set by the scenario)"
+        if prm and value != prm.value:
+            note += f" (default {toml_value(prm.value)})"
         lines.append(_line(name, value, note))
     for name, value in scenario.sections.items():
         handler = _HANDLERS.get(name)
