@@ -181,21 +181,28 @@ def headline_table(results, lang: str = "en") -> str:
     return text_table(["indicator", "unit", *map(str, years)], rows, right=range(2, 2 + len(years)))
 
 
+def _target_text(row) -> str:
+    """'≥ 60.00', or '≥ 9.00 each yr from 2021' for targets judged in every year."""
+    sign = "≥" if row["comparison"].startswith(">=") else "≤"
+    every = ""
+    if "every" in row["comparison"]:
+        every = f" each yr from {row['comparison'].split()[-1]}"
+    return f"{sign} {fmt(row['target'], row['unit'])}{every}"
+
+
 def scorecard_table(results, lang: str = "en") -> str:
     tg = results.targets
     if tg.empty:
         return "(no plan targets within the run's years)"
     rows = []
     for _, r in tg.iterrows():
-        sign = "≥" if r["comparison"].startswith(">=") else "≤"
-        every = f" each yr from {r['comparison'].split()[-1]}" if "every" in r["comparison"] else ""
         needed = "-" if r["needed"] != r["needed"] else f"{r['needed']:.2f} {r['needed_unit']}"
         rows.append(
             [
                 _label(r["indicator"], lang),
                 str(r["year"]),
                 fmt(r["base_2020"], r["unit"]),
-                f"{sign} {fmt(r['target'], r['unit'])}{every}",
+                _target_text(r),
                 fmt(r["projected"], r["unit"]),
                 fmt(r["gap"], r["unit"]),
                 "yes" if r["met"] else "NO",
@@ -481,7 +488,8 @@ def _print_compare(runs, names, lang):
     from .catalog import HEADLINE
 
     ref = runs[0].annual
-    years = [y for y in (2025, 2035) if y in ref.index] or [int(ref.index[-1])]
+    common = sorted(set.intersection(*(set(r.annual.index) for r in runs)))
+    years = [y for y in (2025, 2035) if y in common] or [int(common[-1])]
     for y in years:
         rows = []
         for ind in HEADLINE:
@@ -501,12 +509,7 @@ def _print_compare(runs, names, lang):
     ref_t = runs[0].targets
     rows = []
     for _, t in ref_t.iterrows():
-        sign = "≥" if t["comparison"].startswith(">=") else "≤"
-        row = [
-            _label(t["indicator"], lang),
-            str(t["year"]),
-            f"{sign} {fmt(t['target'], t['unit'])}",
-        ]
+        row = [_label(t["indicator"], lang), str(t["year"]), _target_text(t)]
         for r in runs:
             m = r.targets[
                 (r.targets["indicator"] == t["indicator"]) & (r.targets["year"] == t["year"])

@@ -401,7 +401,7 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
     ref = runs[0]
     with rc_context(rc):
         for ax, panel in zip(axes, chart.panels, strict=True):
-            years = list(ref.years)
+            years = sorted({int(y) for r in runs for y in r.years})
             single = len(runs) == 1
             bases = []
             for k, ind in enumerate(panel.indicators):

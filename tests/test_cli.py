@@ -395,3 +395,10 @@ def test_validate_lists_problems_per_file(short, tmp_path):
     assert "vouchers" in res.output and "firms_atracted" in res.output
     assert "missing.toml" in res.output
     assert "Traceback" not in res.output
+
+
+def test_compare_runs_of_different_length(short, tmp_path):
+    res = invoke("compare", SCENARIOS / "baseline.toml", short, "--out", tmp_path, "--no-charts")
+    assert res.exit_code == 0, res.output
+    assert "Headline indicators in 2025" in res.output
+    assert "Headline indicators in 2035" not in res.output
