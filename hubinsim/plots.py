@@ -79,15 +79,28 @@ CJK_FONTS = (
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The name of an installed font that covers Chinese, or None."""
+    """The name of an installed font that draws Chinese (checked on the glyphs of 湖滨亿元), or
+    None."""
     from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
+    entries = {}
+    for f in font_manager.fontManager.ttflist:
+        entries.setdefault(f.name, f.fname)
+
+    def covers(name: str) -> bool:
+        try:
+            font = FT2Font(entries[name])
+            return all(font.get_char_index(ord(c)) for c in "湖滨亿元")
+        except (OSError, RuntimeError, ValueError):
+            return False
+
     for name in CJK_FONTS:
-        if name in names:
+        if name in entries and covers(name):
             return name
-    for name in sorted(names):  # any other CJK family
-        if re.search(r"CJK|Han Sans|WenQuanYi|Hei|Song|Kai|Ming", name):
+    hint = r"CJK|Han Sans|Han Serif|WenQuanYi|Hei|Song|Kai|Ming|Gothic|YaHei|Fallback"
+    for name in sorted(entries):  # any other family that covers Chinese
+        if re.search(hint, name) and covers(name):
             return name
     return None
 
@@ -291,7 +304,8 @@ def _new_figure(n_panels: int, lang: _Lang):
         "legend.frameon": False,
     }
     if lang.font:
-        rc["font.family"] = [lang.font, "DejaVu Sans"]
+        # Latin text in the default font, Chinese glyphs from the CJK font (per-glyph fallback)
+        rc["font.family"] = ["DejaVu Sans", lang.font]
     with rc_context(rc):
         width = 7.0 if n_panels == 1 else 11.0
         fig = Figure(figsize=(width, 4.3), layout="constrained")
@@ -464,7 +478,9 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
                     )
                     extra_labels.append(lang.text(lang.name(ind)))
                 handles, labels = extra + handles, extra_labels + labels
-            if handles:
+            if len(handles) > 5 and len(chart.panels) == 1:
+                ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+            elif handles:
                 ax.legend(handles, labels, fontsize=8, loc="best")
         if len(runs) == 1:
             fig.suptitle(
