@@ -412,3 +412,32 @@ def test_public_api_does_not_import_plotting_or_cli_libraries():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"import hubinsim loaded {out.stdout.strip()}"
+
+
+# --- degenerate but valid scenarios ------------------------------------------------------
+
+
+def test_a_year_without_primary_and_secondary_output_runs():
+    """Shocks with factor 0 are valid: with no primary, industry or construction output in
+    2021 the target employment shares have no non-tertiary output to follow; the model keeps
+    the current proportion instead of dividing by zero, and growth after a year of zero
+    output is undefined (NaN) rather than infinite."""
+    res = hubinsim.simulate(
+        shocks=[
+            {"target": t, "years": (2021, 2021), "factor": 0.0}
+            for t in ("va_primary", "va_industry", "fai")
+        ],
+        end=2025,
+    )
+    v = res.annual
+    assert v.loc[2021, "va_primary"] == 0 and v.loc[2021, "va_secondary"] == 0
+    assert v.loc[2021, "share_tertiary_pct"] == pytest.approx(100.0, rel=1e-12)
+    assert v.drop(columns=list(GROWTH_COLUMNS)).notna().all().all()
+    assert np.isnan(v.loc[2022, "industrial_va_above_scale_growth_pct"])
+    assert np.isfinite(v.loc[2023:2025, "industrial_va_above_scale_growth_pct"]).all()
+    assert (v.loc[2022:2025, "va_industry"] > 0).all()
+    shares = sum(v[f"employment_{s}"] for s in SECTORS) / v["employment"]
+    np.testing.assert_allclose(shares, 1.0, rtol=1e-12)
+
+
+GROWTH_COLUMNS = ("gdp_real_growth_pct", "industrial_va_above_scale_growth_pct")

@@ -309,6 +309,9 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
 
 
 def _growth(series: np.ndarray) -> np.ndarray:
+    """Growth on the year before [%]; undefined (NaN) in the first year and after a zero."""
     g = np.full_like(series, np.nan)
-    g[1:] = (series[1:] / series[:-1] - 1.0) * 100.0
+    prev = series[:-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g[1:] = np.where(prev > 0.0, (series[1:] / prev - 1.0) * 100.0, np.nan)
     return g

@@ -38,7 +38,12 @@ def target_shares(shares, rel_productivity, shift, p: dict):
     total = raw[0] + raw[1] + raw[2]
     tp, ts, tt = (r / total for r in raw)
     tt_new = np.clip(tt + shift, 0.01, 0.98)
-    rest = (1.0 - tt_new) / (1.0 - tt)
+    # Primary and secondary share what tertiary leaves, in proportion to their targets; when
+    # both targets are zero (no output outside services) they keep their current proportion.
+    none = (1.0 - tt) <= 0.0
+    tp = np.where(none, shares[0], tp)
+    ts = np.where(none, shares[1], ts)
+    rest = (1.0 - tt_new) / np.where(none, shares[0] + shares[1], 1.0 - tt)
     return tp * rest, ts * rest, tt_new
 
 
