@@ -479,6 +479,7 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
                     extra_labels.append(lang.text(lang.name(ind)))
                 handles, labels = extra + handles, extra_labels + labels
             if len(handles) > 5 and len(chart.panels) == 1:
+                fig.set_size_inches(9.0, 4.3)
                 ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
             elif handles:
                 ax.legend(handles, labels, fontsize=8, loc="best")
