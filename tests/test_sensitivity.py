@@ -15,6 +15,7 @@ from hubinsim.sensitivity import (
     saltelli_sample,
     sensitivity,
     sobol,
+    sobol_analyze,
 )
 
 HAS_SALIB = importlib.util.find_spec("SALib") is not None
@@ -41,6 +42,18 @@ def test_sobol_reproduces_ishigami_within_the_confidence_intervals(backend):
         est, conf = table[key].to_numpy(), table[f"{key}_conf"].to_numpy()
         assert np.all(conf < 0.1), conf  # the intervals are informative
         assert np.all(np.abs(est - exact[key]) <= conf), (key, est, conf)
+
+
+@pytest.mark.skipif(not HAS_SALIB, reason="SALib not installed")
+def test_numpy_and_salib_estimators_agree_on_the_same_design():
+    x = saltelli_sample(3, 512, seed=5, backend="numpy")
+    y = ishigami(-np.pi + 2 * np.pi * x)
+    ours = sobol_analyze(y, 3, seed=1, num_resamples=50, backend="numpy")
+    theirs = sobol_analyze(y, 3, seed=1, num_resamples=50, backend="salib")
+    for key in ("S1", "ST"):
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-10, atol=1e-12)
+    for key in ("S1_conf", "ST_conf"):  # other bootstrap draws, same spread
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=0.5)
 
 
 def test_sobol_is_reproducible_with_a_seed():
@@ -93,7 +106,7 @@ def test_numpy_backend_is_used_when_salib_is_missing(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_salib)
-    res = sobol(ishigami, ISHIGAMI, 64, seed=1, num_resamples=20)
+    res = sobol(ishigami, ISHIGAMI, 64, seed=1, num_resamples=20, backend="auto")
     assert res.metadata["backend"] == "numpy"
     with pytest.raises(ImportError, match=r"hubinsim\[sensitivity\]"):
         sobol(ishigami, ISHIGAMI, 64, seed=1, backend="salib")
