@@ -1,0 +1,345 @@
+"""Benchmarks of hubinsim: prints wall times and peak memory against the project's goals.
+
+Usage (from the repository root)::
+
+    python benchmarks/run.py              # everything (about two minutes on 2 cores)
+    python benchmarks/run.py --quick      # smaller sizes, for a smoke test
+    python benchmarks/run.py --only one_run members_100k
+
+Each case runs in a fresh Python process, so its peak memory (the maximum resident set of
+the process and of the workers it starts, from ``resource.getrusage``) is its own; times
+exclude the imports except for the CLI cold starts, which time the whole command. The
+canonical scenarios (scenarios/baseline.toml, scenarios/stimulus.toml) run at dt 0.25 from
+2020 to 2035. Nothing here is asserted: speed is reported, never tested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ("baseline", "stimulus")
+
+#: Goals (seconds, bytes) the figures are reported against.
+GOALS = {
+    "one_run": ("one run <= 5 ms", 0.005, None),
+    "members_100k": ("100,000 members <= 1.5 s, peak < 1.5 GiB", 1.5, 1.5 * 2**30),
+    "sobol": ("Sobol, every parameter, N = 4096 < 10 s", 10.0, None),
+    "cli_help": ("`hubinsim --help` < 0.3 s", 0.3, None),
+    "cli_run": ("`hubinsim run baseline --no-charts` < 1.5 s", 1.5, None),
+}
+
+
+def _peak_rss() -> int:
+    """Peak resident memory of this process and its finished children [bytes]."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) * 1024  # ru_maxrss is in KiB on Linux
+
+
+# --------------------------------------------------------------------------- cases
+# Each case runs in its own process and returns a dict of figures.
+
+
+def _scenario(name):
+    import hubinsim
+
+    return hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+
+
+def case_one_run(quick: bool) -> dict:
+    import hubinsim
+
+    out = {}
+    for name in SCENARIOS:
+        scn = _scenario(name)
+        hubinsim.simulate(scn)  # warm caches (data files, imports inside functions)
+        times = []
+        for _ in range(10 if quick else 50):
+            t = time.perf_counter()
+            hubinsim.simulate(scn)
+            times.append(time.perf_counter() - t)
+        out[name] = {"median_s": sorted(times)[len(times) // 2], "min_s": min(times)}
+    t = time.perf_counter()
+    scn = _scenario("baseline")
+    out["load_scenario_s"] = time.perf_counter() - t
+    return out
+
+
+def _ensemble(draws: int, **kw) -> dict:
+    from hubinsim.ensemble import run_ensemble
+
+    out = {}
+    for name in SCENARIOS:
+        scn = _scenario(name)
+        t = time.perf_counter()
+        res = run_ensemble(scn, draws=draws, seed=1, **kw)
+        out[name] = {"wall_s": time.perf_counter() - t, "kept_indicators": len(res.values)}
+    return out
+
+
+def case_members_1k(quick: bool) -> dict:
+    return _ensemble(1000)
+
+
+def case_members_100k(quick: bool) -> dict:
+    return _ensemble(20_000 if quick else 100_000)
+
+
+def case_members_100k_2workers(quick: bool) -> dict:
+    return _ensemble(20_000 if quick else 100_000, workers=2)
+
+
+def case_sobol(quick: bool) -> dict:
+    from hubinsim.sensitivity import sensitivity
+    from hubinsim.uncertainty import scenario_uncertainty
+
+    scn = _scenario("baseline")
+    d = scenario_uncertainty(scn).dimension
+    outputs = ["gdp_real@2025", "population@2025", "fiscal_revenue@2025", "gdp_real@2035"]
+    out = {"parameters": d, "outputs": len(outputs)}
+    for n in (256, 1024) if quick else (1024, 4096):
+        t = time.perf_counter()
+        res = sensitivity(scn, outputs, n=n, seed=1)
+        out[f"N={n}"] = {
+            "wall_s": time.perf_counter() - t,
+            "runs": res.metadata["runs"],
+            "backend": res.metadata["backend"],
+        }
+    return out
+
+
+def case_profile(quick: bool) -> dict:
+    """Seconds per 100,000 members by chunk size, and where the time of a chunk goes."""
+    import cProfile
+    import pstats
+
+    from hubinsim.ensemble import run_ensemble
+
+    scn = _scenario("baseline")
+    total = 20_000 if quick else 100_000
+    out = {"members": total, "by_chunk_size": {}}
+    run_ensemble(scn, draws=1000, seed=1)
+    for chunk in (1_000, 5_000, 10_000, 20_000, total):
+        t = time.perf_counter()
+        run_ensemble(scn, draws=total, seed=1, chunk_size=chunk, keep="headline")
+        out["by_chunk_size"][chunk] = time.perf_counter() - t
+    prof = cProfile.Profile()
+    prof.enable()
+    run_ensemble(scn, draws=10_000, seed=1, chunk_size=10_000)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total_t = max(v[3] for v in stats.stats.values())
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:10]
+    out["profile_10k"] = [
+        {"function": f"{Path(k[0]).name}:{k[1]}({k[2]})", "self_s": v[2], "share": v[2] / total_t}
+        for k, v in rows
+    ]
+    return out
+
+
+CASES = {
+    "one_run": case_one_run,
+    "members_1k": case_members_1k,
+    "members_100k": case_members_100k,
+    "members_100k_2workers": case_members_100k_2workers,
+    "sobol": case_sobol,
+    "profile": case_profile,
+}
+
+
+def _child(case: str, quick: bool) -> None:
+    result = CASES[case](quick)
+    result["peak_rss_bytes"] = _peak_rss()
+    print(json.dumps(result))
+
+
+def _run_case(case: str, quick: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", case] + (["--quick"] if quick else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _cli(args: list[str], repeat: int) -> dict:
+    exe = shutil.which("hubinsim")
+    base = [exe] if exe else [sys.executable, "-m", "hubinsim"]
+    times, code, err = [], 0, ""
+    for _ in range(repeat):
+        t = time.perf_counter()
+        proc = subprocess.run(base + args, capture_output=True, text=True, cwd=ROOT)
+        times.append(time.perf_counter() - t)
+        code, err = proc.returncode, proc.stderr
+    out = {
+        "command": " ".join(["hubinsim" if exe else "python -m hubinsim"] + args),
+        "first_s": times[0],
+        "best_s": min(times),
+        "median_s": sorted(times)[len(times) // 2],
+        "exit_code": code,
+    }
+    if code != 0:
+        out["error"] = err.strip().splitlines()[-1] if err.strip() else f"exit {code}"
+    return out
+
+
+def case_cli(repeat: int) -> dict:
+    if not (ROOT / "hubinsim" / "cli.py").exists():
+        return {"skipped": "the CLI (hubinsim/cli.py) is absent"}
+    out = {"cli_help": _cli(["--help"], repeat)}
+    with tempfile.TemporaryDirectory() as tmp:
+        out["cli_run"] = _cli(
+            ["run", "scenarios/baseline.toml", "--no-charts", "--out", tmp, "--force"], repeat
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        pass
+    import numpy
+    import scipy
+
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": mem / 2**30,
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+def _mib(b) -> str:
+    return f"{b / 2**20:,.0f} MiB"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def report(results: dict, quick: bool) -> None:
+    m = results["machine"]
+    print(f"hubinsim benchmarks, {m['date']}{' (quick)' if quick else ''}")
+    print(
+        f"machine: {m['nproc']} CPUs, {m['cpu']}, {m['memory_gib']:.1f} GiB; Python "
+        f"{m['python']}, numpy {m['numpy']}, scipy {m['scipy']}\n"
+    )
+    r = results.get("one_run", {})
+    if "error" not in r and r:
+        for name in SCENARIOS:
+            s = r[name]["median_s"]
+            print(
+                f"one run, {name:9s}: median {s * 1e3:6.1f} ms (best {r[name]['min_s'] * 1e3:.1f}"
+                f" ms)  [{GOALS['one_run'][0]}: {_verdict(s <= GOALS['one_run'][1])}]"
+            )
+        print(
+            f"  load_scenario(baseline.toml): {r['load_scenario_s'] * 1e3:.1f} ms; peak "
+            f"{_mib(r['peak_rss_bytes'])}"
+        )
+    for case, label in (
+        ("members_1k", "1,000 members"),
+        ("members_100k", "100,000 members, chunks of 10,000, serial"),
+        ("members_100k_2workers", "100,000 members, 2 worker processes"),
+    ):
+        r = results.get(case)
+        if not r:
+            continue
+        if "error" in r:
+            print(f"{label}: failed: {r['error']}")
+            continue
+        peak = r["peak_rss_bytes"]
+        for name in SCENARIOS:
+            s = r[name]["wall_s"]
+            goal = ""
+            if case.startswith("members_100k") and not quick:
+                ok = s <= GOALS["members_100k"][1] and peak < GOALS["members_100k"][2]
+                goal = f"  [{GOALS['members_100k'][0]}: {_verdict(ok)}]"
+            print(f"{label}, {name}: {s:.2f} s, {r[name]['kept_indicators']} indicators kept{goal}")
+        print(f"  peak memory (process and workers): {_mib(peak)}")
+    r = results.get("sobol")
+    if r and "error" not in r:
+        print(f"Sobol, {r['parameters']} parameters, {r['outputs']} outputs:")
+        for key, v in r.items():
+            if key.startswith("N="):
+                print(f"  {key}: {v['runs']:,} runs, {v['wall_s']:.1f} s ({v['backend']})")
+        if "N=4096" in r:
+            s = r["N=4096"]["wall_s"]
+            print(f"  [{GOALS['sobol'][0]}: {_verdict(s < GOALS['sobol'][1])}]")
+        print(f"  peak memory: {_mib(r['peak_rss_bytes'])}")
+    elif r:
+        print(f"Sobol: failed: {r['error']}")
+    r = results.get("cli")
+    if r:
+        if "skipped" in r:
+            print(f"CLI: skipped: {r['skipped']}")
+        else:
+            for key in ("cli_help", "cli_run"):
+                v = r[key]
+                if "error" in v:
+                    print(f"{v['command']}: exit {v['exit_code']}: {v['error']}")
+                    continue
+                print(
+                    f"{v['command']}: first {v['first_s']:.2f} s, best {v['best_s']:.2f} s, "
+                    f"median {v['median_s']:.2f} s  [{GOALS[key][0]}: "
+                    f"{_verdict(v['median_s'] < GOALS[key][1])}]"
+                )
+    r = results.get("profile")
+    if r and "error" not in r:
+        print(f"profile: {r['members']:,} members (baseline, serial), by chunk size:")
+        for chunk, s in r["by_chunk_size"].items():
+            print(f"  chunks of {int(chunk):>7,}: {s:.2f} s")
+        print("  where a 10,000-member chunk spends its time (self time):")
+        for row in r["profile_10k"]:
+            print(f"    {row['share']:5.1%}  {row['self_s']:.3f} s  {row['function']}")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes")
+    ap.add_argument("--only", nargs="*", choices=[*CASES, "cli"], help="cases to run")
+    ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        _child(args.child, args.quick)
+        return
+    results = {"machine": machine()}
+    for case in args.only or [*CASES, "cli"]:
+        print(f"running {case} ...", file=sys.stderr, flush=True)
+        results[case] = (
+            case_cli(3 if args.quick else 5) if case == "cli" else _run_case(case, args.quick)
+        )
+    report(results, args.quick)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
