@@ -168,8 +168,6 @@ SHOCK_TARGETS: tuple[ShockTarget, ...] = (
     ShockTarget("consumption", "retail spending of residents", "本地居民消费"),
     ShockTarget("retail_external", "retail spending of visitors and non-residents", "外地消费"),
     ShockTarget("fiscal_revenue", "general budget revenue", "一般公共预算收入"),
-    ShockTarget("net_migration", "net migration (added to the rate: factor - 1 times 1 %/yr)",
-                "净迁移"),
     ShockTarget("enterprise_entry", "entry of above-scale enterprises", "规上企业新增"),
 )
 SHOCK_BY_NAME = {s.name: s for s in SHOCK_TARGETS}

@@ -70,6 +70,7 @@ def calibrate(base: dict[str, float], pool: dict[str, float], p: dict) -> tuple[
     pop0 = c["pop0"] = base["population"]
     e0 = pop0 * c["wa0"] * c["part0"] * (1.0 - c["u0"])
     shares0 = tuple(base[f"employment_share_{s}"] for s in ("primary", "secondary", "tertiary"))
+    c["shares0"] = shares0
     c["prod0"] = (va_p0 / (shares0[0] * e0), va_s0 / (shares0[1] * e0), va_t0 / (shares0[2] * e0))
     c["prod_avg0"] = gdp0 / e0
 
@@ -210,7 +211,7 @@ def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
         n_s / e_s / c["prod0"][1] / prod_avg,
         n_t / e_t / c["prod0"][2] / prod_avg,
     )
-    tp, ts, tt = people.target_shares((s["s_p"], s["s_s"], s["s_t"]), rel,
+    tp, ts, tt = people.target_shares(c["shares0"], rel,
                                       X["tertiary_shift"], p)
     tau = p["labour.reallocation_time"]
     d["s_p"], d["s_s"], d["s_t"] = (tp - s["s_p"]) / tau, (ts - s["s_s"]) / tau, (tt - s["s_t"]) / tau

@@ -26,10 +26,13 @@ _FIXED_MAP = {
 def capital_formation(fai_real: dict, p: dict) -> tuple:
     """Real gross capital formation by destination [亿元/yr, 2020 prices].
 
-    Only a share ``capital.formation_share`` of FAI becomes capital (FAI counts land purchase
-    and fees). Returns (primary, industry, tertiary, public).
+    Returns (primary, industry, tertiary, public). MODEL.md lets only a share phi of FAI
+    become capital (FAI counts land purchase and fees); with the Harberger initial capital,
+    K0 = phi I0 / (g + delta), phi scales every capital stock and every later addition alike
+    and cancels out of output once TFP is calibrated, so it is not a parameter here: capital
+    stocks are in units of capital-forming FAI.
     """
-    phi = p["capital.formation_share"]
+    phi = 1.0
     u2t = p["capital.urban_to_tertiary"]
     a2p = p["capital.agriculture_to_primary"]
     i_p = a2p * fai_real["agriculture"]

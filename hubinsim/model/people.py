@@ -26,24 +26,26 @@ def labour_force(pop, t, c: dict, p: dict):
     return pop * share * c["part0"]
 
 
-def target_shares(shares, rel_productivity, shift, p: dict):
+def target_shares(shares0, rel_productivity, shift, p: dict):
     """Target employment shares: labour moves toward sectors whose nominal output per worker
     rose faster than the average since 2020 (the 2020 allocation is taken as an equilibrium
     given mobility costs), plus the ``tertiary_shift`` lever.
 
-    ``shares`` and ``rel_productivity`` are tuples (primary, secondary, tertiary).
+    The target is anchored on the 2020 shares ``shares0``, so a constant shift moves the
+    target once rather than every year. ``shares0`` and ``rel_productivity`` are tuples
+    (primary, secondary, tertiary).
     """
     sigma = p["labour.reallocation_elasticity"]
-    raw = [s * r**sigma for s, r in zip(shares, rel_productivity, strict=True)]
+    raw = [s * r**sigma for s, r in zip(shares0, rel_productivity, strict=True)]
     total = raw[0] + raw[1] + raw[2]
     tp, ts, tt = (r / total for r in raw)
     tt_new = np.clip(tt + shift, 0.01, 0.98)
     # Primary and secondary share what tertiary leaves, in proportion to their targets; when
-    # both targets are zero (no output outside services) they keep their current proportion.
+    # both targets are zero (no output outside services) they keep their 2020 proportion.
     none = (1.0 - tt) <= 0.0
-    tp = np.where(none, shares[0], tp)
-    ts = np.where(none, shares[1], ts)
-    rest = (1.0 - tt_new) / np.where(none, shares[0] + shares[1], 1.0 - tt)
+    tp = np.where(none, shares0[0], tp)
+    ts = np.where(none, shares0[1], ts)
+    rest = (1.0 - tt_new) / np.where(none, shares0[0] + shares0[1], 1.0 - tt)
     return tp * rest, ts * rest, tt_new
 
 
