@@ -226,17 +226,24 @@ def parameter_problems(name: str, value, params: Mapping) -> list[str]:
     return []
 
 
+PROFILE_ALLOWED = (
+    f"one of {', '.join(map(repr, PROFILES))} or a table of year = weight "
+    f"for {PLAN_YEARS[0]}..{PLAN_YEARS[-1]}"
+)
+
+
 def profile_problems(profile) -> list[Problem]:
     """Problems with a timing profile (a name or ((year, weight), ...)); keys are years."""
-    allowed = (
-        f"one of {', '.join(map(repr, PROFILES))} or a table of year = weight "
-        f"for {PLAN_YEARS[0]}..{PLAN_YEARS[-1]}"
-    )
+    allowed = PROFILE_ALLOWED
     if isinstance(profile, str):
         if profile not in PROFILES:
             return [((), f"must be {allowed}, got {profile!r}{suggest(profile, PROFILES)}")]
         return []
-    if not isinstance(profile, tuple | list) or not profile:
+    if (
+        not isinstance(profile, tuple | list)
+        or not profile
+        or not all(isinstance(p, tuple | list) and len(p) == 2 for p in profile)
+    ):
         return [((), f"must be {allowed}, {_got(profile)}")]
     problems: list[Problem] = []
     for y, w in profile:

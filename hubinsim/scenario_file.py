@@ -55,6 +55,7 @@ from .scenario import (
     DEFAULT_END,
     DEFAULT_METHOD,
     MAX_END,
+    PROFILE_ALLOWED,
     Problem,
     Scenario,
     Shock,
@@ -653,8 +654,11 @@ def _read_profile(layer, key, raw, merged, problems) -> None:
         if bad:
             return
         prof = tuple((int(y), w) for y, w in raw.items())
-    else:
+    elif isinstance(raw, str):
         prof = raw
+    else:
+        problems.add(layer, key, f"must be {PROFILE_ALLOWED}, {_got(raw)}")
+        return
     errs = profile_problems(prof)
     for sub, m in errs:
         problems.add(layer, key + sub, m)

@@ -249,6 +249,7 @@ def test_shock_missing_keys(tmp_path):
     [
         ('"front_loded"', "did you mean 'front_loaded'"),
         ("3", "(a number)"),
+        ("[0.5, 0.5]", "(an array)"),
         ("{ 2019 = 0.5, 2022 = 0.5 }", "outside the plan period 2021..2025"),
         ("{ 2021 = -1.0 }", "must be a number >= 0"),
         ("{ 2021 = 0.0 }", "must not all be zero"),
@@ -268,12 +269,12 @@ def test_bad_realisation_category(tmp_path):
 
 
 def test_unknown_parameter_and_parameter_out_of_range(tmp_path):
-    text = '[parameters]\n"capital.depreciaton" = 0.07\ncapital.formation_share = 2.0\n'
+    text = '[parameters]\n"capital.depreciaton" = 0.07\ncapital.urban_to_tertiary = 2.0\n'
     problems = problems_of(write(tmp_path, "s.toml", text))
     assert len(problems) == 2
     assert ':2: [parameters] "capital.depreciaton": unknown parameter' in problems[0]
     assert "did you mean 'capital.depreciation'" in problems[0]
-    assert ":3: [parameters] capital.formation_share: 2 is outside" in problems[1]
+    assert ":3: [parameters] capital.urban_to_tertiary: 2 is outside" in problems[1]
 
 
 def test_parameter_by_its_short_name_gets_the_full_name(tmp_path):
