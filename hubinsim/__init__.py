@@ -11,13 +11,11 @@ Python API::
 
 from ._version import __version__
 from .errors import DataError, HubinsimError, ScenarioError, SimulationError
-from .results import Results
-from .scenario import Scenario, Shock, make_scenario
-from .simulate import simulate
 
 __all__ = [
     "__version__",
     "simulate",
+    "load_scenario",
     "make_scenario",
     "Scenario",
     "Shock",
@@ -28,6 +26,28 @@ __all__ = [
     "SimulationError",
 ]
 
-from .scenario_file import load_scenario  # noqa: E402
+# The rest of the API is imported on first use, so that `hubinsim --help` starts without
+# loading pandas.
+_LAZY = {
+    "simulate": ("simulate", "simulate"),
+    "load_scenario": ("scenario_file", "load_scenario"),
+    "make_scenario": ("scenario", "make_scenario"),
+    "Scenario": ("scenario", "Scenario"),
+    "Shock": ("scenario", "Shock"),
+    "Results": ("results", "Results"),
+}
 
-__all__.append("load_scenario")
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attr = _LAZY[name]
+        value = getattr(import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'hubinsim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

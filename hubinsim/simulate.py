@@ -44,7 +44,10 @@ def resolve_levers(scn: Scenario, params: Mapping, data_dir=None) -> tuple[dict,
     base = {k: v.value for k, v in load_base(data_dir).items()}
     scalar_params = {k: float(np.median(v)) for k, v in params.items()}
     defaults = {lv.name: lever_default(lv, scalar_params, base) for lv in LEVERS}
-    values = {lv.name: scn.levers.get(lv.name, defaults[lv.name]) for lv in LEVERS}
+    values = {
+        lv.name: scn.levers.get(lv.name, lever_default(lv, scalar_params, base, scn.levers))
+        for lv in LEVERS
+    }
     return values, defaults
 
 
