@@ -87,15 +87,16 @@ MAX_NAME = 100
 class SectionHandler:
     """An extra top-level section of scenario files (for example ``[uncertainty]``).
 
-    ``parse(table)`` receives the section's table after inheritance (children override
-    parents key by key) and returns ``(value, problems)``, where ``problems`` are
+    ``parse(table, data_dir)`` receives the section's table after inheritance (children
+    override parents key by key) and the data folder given to :func:`load_scenario` (None
+    for the default), and returns ``(value, problems)``, where ``problems`` are
     ``(key path inside the section, message)`` pairs; ``value`` is stored in
     ``Scenario.sections[name]``. ``write(value)`` returns the TOML text of the section for
     :func:`resolved_toml` (header included), or None to leave it out.
     """
 
     name: str
-    parse: Callable[[dict], tuple[object, list[Problem]]]
+    parse: Callable[[dict, object], tuple[object, list[Problem]]]
     write: Callable[[object], str | None] | None = None
 
 
@@ -107,9 +108,25 @@ PLANNED_SECTIONS: dict[str, str] = {
 }
 
 
+#: Modules that register a planned section when imported (imported on first use).
+_PROVIDERS: dict[str, str] = {"uncertainty": "hubinsim.uncertainty"}
+
+
+def _handler(name: str) -> SectionHandler | None:
+    """The handler of an extension section, importing the module that provides it."""
+    if name not in _HANDLERS and name in _PROVIDERS:
+        import importlib
+
+        try:
+            importlib.import_module(_PROVIDERS[name])
+        except ImportError:
+            return None
+    return _HANDLERS.get(name)
+
+
 def register_section(
     name: str,
-    parse: Callable[[dict], tuple[object, list[Problem]]],
+    parse: Callable[[dict, object], tuple[object, list[Problem]]],
     write: Callable[[object], str | None] | None = None,
 ) -> None:
     """Let scenario files carry the top-level section ``[name]`` (see :class:`SectionHandler`)."""
@@ -811,7 +828,7 @@ def _read_layer(layer: _Layer, merged: _Merged, problems: _Problems, params) -> 
         elif top == "parameters":
             if (table := _table(layer, key, value, problems)) is not None:
                 _read_parameters(layer, table, merged, problems, params)
-        elif top in _HANDLERS:
+        elif _handler(top) is not None:
             if (table := _table(layer, key, value, problems)) is not None:
                 target = merged.sections.setdefault(top, {})
                 for k, v in table.items():
@@ -915,7 +932,7 @@ def load_scenario(path, data_dir=None) -> Scenario:
     meta = top.doc.get("scenario") if isinstance(top.doc.get("scenario"), dict) else {}
     sections = {}
     for name, table in merged.sections.items():
-        value, errs = _HANDLERS[name].parse({k: s.value for k, s in table.items()})
+        value, errs = _HANDLERS[name].parse({k: s.value for k, s in table.items()}, data_dir)
         for sub, m in errs:
             origin = table.get(sub[0]) if sub else None
             if origin is not None:

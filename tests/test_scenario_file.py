@@ -24,6 +24,7 @@ from hubinsim.data import load_parameters
 from hubinsim.errors import ScenarioError
 from hubinsim.model.inputs import Schedule
 from hubinsim.scenario_file import key_lines, load_scenario, resolved_toml
+from hubinsim.simulate import simulate
 
 #: file:line: [section] key: message
 PROBLEM = re.compile(r"^(?P<file>.+?\.toml):(?P<line>\d+): (?P<key>[^:]+): (?P<msg>.+)$")
@@ -301,6 +302,7 @@ def test_time_and_scenario_keys(tmp_path, text, key, expect):
 
 def test_uncertainty_section_without_a_handler_is_refused_clearly(tmp_path, monkeypatch):
     monkeypatch.setattr(sf, "_HANDLERS", {})
+    monkeypatch.setattr(sf, "_PROVIDERS", {})
     m = only_problem(write(tmp_path, "s.toml", "[uncertainty]\ndraws = 10\n"))
     assert m["key"] == "[uncertainty]" and "does not read this section yet" in m["msg"]
 
@@ -513,8 +515,10 @@ def test_end_of_a_child_applies_to_parent_schedules(tmp_path):
 
 def test_registered_section_is_merged_and_its_problems_located(tmp_path, monkeypatch):
     monkeypatch.setattr(sf, "_HANDLERS", {})
+    monkeypatch.setattr(sf, "_PROVIDERS", {})
 
-    def parse(table):
+    def parse(table, data_dir):
+        assert data_dir is None
         problems = [((k,), "must be a number") for k, v in table.items() if isinstance(v, str)]
         return dict(table), problems
 
@@ -617,7 +621,7 @@ factor = 0.9
     back = load_scenario(write(tmp_path, "resolved.toml", out))
     assert back.name == scn.name and back.time == scn.time and back.shocks == scn.shocks
     assert back.profile == scn.profile
-    a, b = hubinsim.simulate(scn).annual, hubinsim.simulate(back).annual
+    a, b = simulate(scn).annual, simulate(back).annual
     assert a.equals(b)
     # resolving again changes nothing but the header comment
     again = resolved_toml(back)

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import hubinsim
 from hubinsim.catalog import HEADLINE
 from hubinsim.scenario_file import load_scenario, resolved_toml
+from hubinsim.simulate import simulate
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.toml"))
@@ -21,7 +21,7 @@ CORE = tuple(HEADLINE) + ("gdp_real", "fai", "employment", "population", "retail
 
 @pytest.fixture(scope="module")
 def runs():
-    return {p.stem: hubinsim.simulate(load_scenario(p)) for p in FILES}
+    return {p.stem: simulate(load_scenario(p)) for p in FILES}
 
 
 def test_the_examples_are_there():
@@ -55,7 +55,7 @@ def test_resolved_toml_reproduces_the_run_exactly(path, runs, tmp_path):
     assert "extends" not in doc["scenario"]
     copy = tmp_path / f"{path.stem}.resolved.toml"
     copy.write_text(text, encoding="utf-8")
-    again = hubinsim.simulate(load_scenario(copy))
+    again = simulate(load_scenario(copy))
     pd.testing.assert_frame_equal(again.annual, runs[path.stem].annual, check_exact=True)
 
 
