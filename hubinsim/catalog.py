@@ -98,53 +98,170 @@ class Parameter:
 
 _L = Lever
 LEVERS: tuple[Lever, ...] = (
-    _L("plan_realisation", "investment", "fraction", "investment.bau_realisation", 0.0, 1.0,
-       "share of the 1036.67 亿元 project pool spent in 2021-2025 (all categories)",
-       "十四五项目库(1036.67亿元)在2021-2025年的完成比例", ("gdp_real", +1, 2025), False),
+    _L(
+        "plan_realisation",
+        "investment",
+        "fraction",
+        "investment.bau_realisation",
+        0.0,
+        1.0,
+        "share of the 1036.67 亿元 project pool spent in 2021-2025 (all categories)",
+        "十四五项目库(1036.67亿元)在2021-2025年的完成比例",
+        ("gdp_real", +1, 2025),
+        False,
+    ),
     *(
-        _L(f"realisation_{c}", "investment", "fraction", "investment.plan_realisation", 0.0, 1.0,
-           f"share of the pool's {c} category spent in 2021-2025 (overrides plan_realisation)",
-           f"项目库{zh}类项目在2021-2025年的完成比例", (f"fai_{c}", +1, 2023), False)
+        _L(
+            f"realisation_{c}",
+            "investment",
+            "fraction",
+            "investment.plan_realisation",
+            0.0,
+            1.0,
+            f"share of the pool's {c} category spent in 2021-2025 (overrides plan_realisation)",
+            f"项目库{zh}类项目在2021-2025年的完成比例",
+            (f"fai_{c}", +1, 2023),
+            False,
+        )
         for c, zh in zip(
             POOL_CATEGORIES,
             ("社会事业", "农林水", "生态保护", "工业", "服务业", "城建", "交通"),
             strict=True,
         )
     ),
-    _L("net_migration_policy", "population", "1/yr", 0.0, -0.02, 0.02,
-       "net migration added by settlement, talent and housing policy (share of residents a year)",
-       "落户、人才、住房政策带来的净迁入率", ("population", +1, 2025)),
-    _L("siphon_rate", "population", "1/yr", 0.05, 0.0, 0.12,
-       "real income growth of the big neighbours (Zhengzhou, Xi'an) that residents compare with",
-       "郑州、西安等中心城市收入增速(虹吸效应)", ("population", -1, 2030)),
-    _L("vouchers", "consumption", "亿元/yr", 0.0, 0.0, 10.0,
-       "consumption vouchers issued a year", "每年发放的消费券", ("retail_sales", +1, 2023)),
-    _L("tourism_growth", "consumption", "1/yr", 0.0, -0.05, 0.10,
-       "extra growth of retail sales to visitors and non-residents (tourism, regional hub)",
-       "文旅与区域消费中心带来的外地消费额外增速", ("retail_sales", +1, 2025)),
-    _L("firms_attracted", "industry", "firms/yr", 0.0, 0.0, 40.0,
-       "above-scale industrial firms attracted a year beyond the usual entry",
-       "每年招引的规上工业企业数", ("enterprises_above_scale", +1, 2025)),
-    _L("tertiary_shift", "industry", "fraction", 0.0, -0.05, 0.10,
-       "push of the target tertiary employment share (service-sector policy)",
-       "推动就业向第三产业转移的政策力度", ("share_tertiary_pct", +1, 2025)),
-    _L("rd_intensity_pct", "innovation", "%", "base:rd_intensity_pct", 0.0, 5.0,
-       "R&D spending as a share of GDP", "研发经费投入强度", ("gdp_real", +1, 2030),
-       scale=0.01),
-    _L("tax_relief", "fiscal", "fraction", 0.0, 0.0, 0.3,
-       "share of general budget revenue forgone through tax and fee relief",
-       "减税降费使一般公共预算收入减少的比例", ("fiscal_revenue", -1, 2023)),
-    _L("inflation_primary", "prices", "1/yr", 0.02, -0.05, 0.10,
-       "inflation of the primary-sector deflator", "第一产业价格指数涨幅", ("va_primary", +1, 2025)),
-    _L("inflation_secondary", "prices", "1/yr", 0.01, -0.05, 0.10,
-       "inflation of the secondary-sector deflator", "第二产业价格指数涨幅",
-       ("va_secondary", +1, 2025)),
-    _L("inflation_tertiary", "prices", "1/yr", 0.025, -0.05, 0.10,
-       "inflation of the tertiary-sector deflator", "第三产业价格指数涨幅",
-       ("share_tertiary_pct", +1, 2025)),
-    _L("inflation_investment", "prices", "1/yr", 0.015, -0.05, 0.10,
-       "inflation of the investment-goods deflator", "投资品价格指数涨幅",
-       ("capital_public", -1, 2025)),
+    _L(
+        "net_migration_policy",
+        "population",
+        "1/yr",
+        0.0,
+        -0.02,
+        0.02,
+        "net migration added by settlement, talent and housing policy (share of residents a year)",
+        "落户、人才、住房政策带来的净迁入率",
+        ("population", +1, 2025),
+    ),
+    _L(
+        "siphon_rate",
+        "population",
+        "1/yr",
+        0.05,
+        0.0,
+        0.12,
+        "real income growth of the big neighbours (Zhengzhou, Xi'an) that residents compare with",
+        "郑州、西安等中心城市收入增速(虹吸效应)",
+        ("population", -1, 2030),
+    ),
+    _L(
+        "vouchers",
+        "consumption",
+        "亿元/yr",
+        0.0,
+        0.0,
+        10.0,
+        "consumption vouchers issued a year",
+        "每年发放的消费券",
+        ("retail_sales", +1, 2023),
+    ),
+    _L(
+        "tourism_growth",
+        "consumption",
+        "1/yr",
+        0.0,
+        -0.05,
+        0.10,
+        "extra growth of retail sales to visitors and non-residents (tourism, regional hub)",
+        "文旅与区域消费中心带来的外地消费额外增速",
+        ("retail_sales", +1, 2025),
+    ),
+    _L(
+        "firms_attracted",
+        "industry",
+        "firms/yr",
+        0.0,
+        0.0,
+        40.0,
+        "above-scale industrial firms attracted a year beyond the usual entry",
+        "每年招引的规上工业企业数",
+        ("enterprises_above_scale", +1, 2025),
+    ),
+    _L(
+        "tertiary_shift",
+        "industry",
+        "fraction",
+        0.0,
+        -0.05,
+        0.10,
+        "push of the target tertiary employment share (service-sector policy)",
+        "推动就业向第三产业转移的政策力度",
+        ("share_tertiary_pct", +1, 2025),
+    ),
+    _L(
+        "rd_intensity_pct",
+        "innovation",
+        "%",
+        "base:rd_intensity_pct",
+        0.0,
+        5.0,
+        "R&D spending as a share of GDP",
+        "研发经费投入强度",
+        ("gdp_real", +1, 2030),
+        scale=0.01,
+    ),
+    _L(
+        "tax_relief",
+        "fiscal",
+        "fraction",
+        0.0,
+        0.0,
+        0.3,
+        "share of general budget revenue forgone through tax and fee relief",
+        "减税降费使一般公共预算收入减少的比例",
+        ("fiscal_revenue", -1, 2023),
+    ),
+    _L(
+        "inflation_primary",
+        "prices",
+        "1/yr",
+        0.02,
+        -0.05,
+        0.10,
+        "inflation of the primary-sector deflator",
+        "第一产业价格指数涨幅",
+        ("va_primary", +1, 2025),
+    ),
+    _L(
+        "inflation_secondary",
+        "prices",
+        "1/yr",
+        0.01,
+        -0.05,
+        0.10,
+        "inflation of the secondary-sector deflator",
+        "第二产业价格指数涨幅",
+        ("va_secondary", +1, 2025),
+    ),
+    _L(
+        "inflation_tertiary",
+        "prices",
+        "1/yr",
+        0.025,
+        -0.05,
+        0.10,
+        "inflation of the tertiary-sector deflator",
+        "第三产业价格指数涨幅",
+        ("share_tertiary_pct", +1, 2025),
+    ),
+    _L(
+        "inflation_investment",
+        "prices",
+        "1/yr",
+        0.015,
+        -0.05,
+        0.10,
+        "inflation of the investment-goods deflator",
+        "投资品价格指数涨幅",
+        ("capital_public", -1, 2025),
+    ),
 )
 
 #: Sources of the lever defaults that are numbers (the others point to a parameter or the base).
@@ -152,7 +269,7 @@ LEVER_DEFAULT_SOURCES: dict[str, str] = {
     "siphon_rate": "assumption: real income growth of Zhengzhou and Xi'an near China's 5 %/yr",
     "inflation_primary": "assumption: food and farm prices rose about 2 %/yr in 2015-2019 (NBS)",
     "inflation_secondary": "assumption: producer prices roughly flat to +1 %/yr over a cycle",
-    "inflation_tertiary": "assumption: service prices rose 2-3 %/yr in 2015-2019 (NBS CPI services)",
+    "inflation_tertiary": "assumption: service prices rose 2-3 %/yr in 2015-2019 (NBS CPI)",
     "inflation_investment": "assumption: FAI price index about +1.5 %/yr (NBS, 2015-2019)",
 }
 
@@ -176,8 +293,11 @@ _SECTORS_EN = {"primary": "primary", "secondary": "secondary", "tertiary": "tert
 _SECTORS_ZH = {"primary": "第一产业", "secondary": "第二产业", "tertiary": "第三产业"}
 _CUR, _REAL, _NONE = "current prices", "2020 prices", "-"
 _CAT_ZH = dict(
-    zip(POOL_CATEGORIES, ("社会事业", "农林水", "生态保护", "工业", "服务业", "城建", "交通"),
-        strict=True)
+    zip(
+        POOL_CATEGORIES,
+        ("社会事业", "农林水", "生态保护", "工业", "服务业", "城建", "交通"),
+        strict=True,
+    )
 )
 
 
@@ -185,74 +305,199 @@ def _build_indicators() -> tuple[Indicator, ...]:
     ind = [
         Indicator("gdp", "亿元", _CUR, "gross domestic product", "地区生产总值", True),
         Indicator("gdp_real", "亿元", _REAL, "GDP at 2020 prices", "地区生产总值(2020年价)", True),
-        Indicator("gdp_real_growth_pct", "%", _REAL, "real GDP growth on the year before",
-                  "地区生产总值实际增速", True),
+        Indicator(
+            "gdp_real_growth_pct",
+            "%",
+            _REAL,
+            "real GDP growth on the year before",
+            "地区生产总值实际增速",
+            True,
+        ),
     ]
     for s in _SECTORS_EN:
-        ind.append(Indicator(f"va_{s}", "亿元", _CUR, f"{s} value added",
-                             f"{_SECTORS_ZH[s]}增加值", s == "tertiary"))
+        ind.append(
+            Indicator(
+                f"va_{s}",
+                "亿元",
+                _CUR,
+                f"{s} value added",
+                f"{_SECTORS_ZH[s]}增加值",
+                s == "tertiary",
+            )
+        )
     for s in _SECTORS_EN:
-        ind.append(Indicator(f"va_{s}_real", "亿元", _REAL, f"{s} value added at 2020 prices",
-                             f"{_SECTORS_ZH[s]}增加值(2020年价)"))
+        ind.append(
+            Indicator(
+                f"va_{s}_real",
+                "亿元",
+                _REAL,
+                f"{s} value added at 2020 prices",
+                f"{_SECTORS_ZH[s]}增加值(2020年价)",
+            )
+        )
     for s in _SECTORS_EN:
-        ind.append(Indicator(f"share_{s}_pct", "%", _CUR, f"{s} share of GDP (nominal)",
-                             f"{_SECTORS_ZH[s]}占GDP比重", s != "primary"))
+        ind.append(
+            Indicator(
+                f"share_{s}_pct",
+                "%",
+                _CUR,
+                f"{s} share of GDP (nominal)",
+                f"{_SECTORS_ZH[s]}占GDP比重",
+                s != "primary",
+            )
+        )
     ind += [
-        Indicator("va_industry", "亿元", _CUR, "industry value added (part of secondary)",
-                  "工业增加值"),
-        Indicator("va_construction", "亿元", _CUR, "construction value added (part of secondary)",
-                  "建筑业增加值"),
-        Indicator("industrial_va_above_scale", "亿元", _CUR,
-                  "value added of above-scale industrial enterprises", "规模以上工业增加值", True),
-        Indicator("industrial_va_above_scale_growth_pct", "%", _REAL,
-                  "real growth of above-scale industrial value added", "规模以上工业增加值增速",
-                  True),
-        Indicator("industrial_output_above_scale", "亿元", _CUR,
-                  "gross output of above-scale industrial enterprises", "规模以上工业总产值"),
-        Indicator("enterprises_above_scale", "firms", _NONE, "above-scale industrial enterprises",
-                  "规模以上工业企业数"),
+        Indicator(
+            "va_industry", "亿元", _CUR, "industry value added (part of secondary)", "工业增加值"
+        ),
+        Indicator(
+            "va_construction",
+            "亿元",
+            _CUR,
+            "construction value added (part of secondary)",
+            "建筑业增加值",
+        ),
+        Indicator(
+            "industrial_va_above_scale",
+            "亿元",
+            _CUR,
+            "value added of above-scale industrial enterprises",
+            "规模以上工业增加值",
+            True,
+        ),
+        Indicator(
+            "industrial_va_above_scale_growth_pct",
+            "%",
+            _REAL,
+            "real growth of above-scale industrial value added",
+            "规模以上工业增加值增速",
+            True,
+        ),
+        Indicator(
+            "industrial_output_above_scale",
+            "亿元",
+            _CUR,
+            "gross output of above-scale industrial enterprises",
+            "规模以上工业总产值",
+        ),
+        Indicator(
+            "enterprises_above_scale",
+            "firms",
+            _NONE,
+            "above-scale industrial enterprises",
+            "规模以上工业企业数",
+        ),
         Indicator("fai", "亿元", _CUR, "fixed-asset investment", "固定资产投资"),
     ]
     for c in POOL_CATEGORIES:
-        ind.append(Indicator(f"fai_{c}", "亿元", _CUR, f"fixed-asset investment: {c}",
-                             f"固定资产投资:{_CAT_ZH[c]}"))
+        ind.append(
+            Indicator(
+                f"fai_{c}",
+                "亿元",
+                _CUR,
+                f"fixed-asset investment: {c}",
+                f"固定资产投资:{_CAT_ZH[c]}",
+            )
+        )
     ind += [
-        Indicator("fiscal_revenue", "亿元", _CUR, "general public budget revenue",
-                  "一般公共预算收入", True),
-        Indicator("population", "万人", _NONE, "resident population (annual average)", "常住人口",
-                  True),
+        Indicator(
+            "fiscal_revenue",
+            "亿元",
+            _CUR,
+            "general public budget revenue",
+            "一般公共预算收入",
+            True,
+        ),
+        Indicator(
+            "population", "万人", _NONE, "resident population (annual average)", "常住人口", True
+        ),
         Indicator("labour_force", "万人", _NONE, "labour force", "劳动力"),
         Indicator("employment", "万人", _NONE, "employment", "就业人数", True),
     ]
     for s in _SECTORS_EN:
-        ind.append(Indicator(f"employment_{s}", "万人", _NONE, f"employment in the {s} sector",
-                             f"{_SECTORS_ZH[s]}就业"))
+        ind.append(
+            Indicator(
+                f"employment_{s}",
+                "万人",
+                _NONE,
+                f"employment in the {s} sector",
+                f"{_SECTORS_ZH[s]}就业",
+            )
+        )
     ind += [
         Indicator("unemployment_rate_pct", "%", _NONE, "unemployment rate", "城镇登记失业率", True),
-        Indicator("new_urban_jobs", "persons", _NONE,
-                  "gross new urban jobs in the year (hires beyond replacement of leavers included)",
-                  "新增城镇就业"),
-        Indicator("new_urban_jobs_cumulative", "persons", _NONE,
-                  "gross new urban jobs cumulated from 2021", "累计新增城镇就业"),
-        Indicator("retail_sales", "亿元", _CUR, "retail sales of consumer goods", "社会消费品零售总额",
-                  True),
+        Indicator(
+            "new_urban_jobs",
+            "persons",
+            _NONE,
+            "gross new urban jobs in the year (hires beyond replacement of leavers included)",
+            "新增城镇就业",
+        ),
+        Indicator(
+            "new_urban_jobs_cumulative",
+            "persons",
+            _NONE,
+            "gross new urban jobs cumulated from 2021",
+            "累计新增城镇就业",
+        ),
+        Indicator(
+            "retail_sales",
+            "亿元",
+            _CUR,
+            "retail sales of consumer goods",
+            "社会消费品零售总额",
+            True,
+        ),
         Indicator("gdp_per_capita", "yuan", _CUR, "GDP per resident", "人均地区生产总值"),
-        Indicator("disposable_income_per_capita", "yuan", _CUR,
-                  "disposable income per resident", "居民人均可支配收入"),
+        Indicator(
+            "disposable_income_per_capita",
+            "yuan",
+            _CUR,
+            "disposable income per resident",
+            "居民人均可支配收入",
+        ),
         Indicator("rd_intensity_pct", "%", _NONE, "R&D spending / GDP", "研发经费投入强度"),
-        Indicator("capital_primary", "亿元", _REAL, "productive capital, primary sector",
-                  "第一产业资本存量"),
-        Indicator("capital_industry", "亿元", _REAL, "productive capital, industry", "工业资本存量"),
-        Indicator("capital_tertiary", "亿元", _REAL, "productive capital, tertiary sector",
-                  "第三产业资本存量"),
-        Indicator("capital_public", "亿元", _REAL, "public capital (infrastructure)",
-                  "公共资本存量"),
-        Indicator("tfp_primary", "index 2020=1", _NONE, "total factor productivity, primary",
-                  "第一产业全要素生产率"),
-        Indicator("tfp_industry", "index 2020=1", _NONE, "total factor productivity, industry",
-                  "工业全要素生产率"),
-        Indicator("tfp_tertiary", "index 2020=1", _NONE, "total factor productivity, tertiary",
-                  "第三产业全要素生产率"),
+        Indicator(
+            "capital_primary",
+            "亿元",
+            _REAL,
+            "productive capital, primary sector",
+            "第一产业资本存量",
+        ),
+        Indicator(
+            "capital_industry", "亿元", _REAL, "productive capital, industry", "工业资本存量"
+        ),
+        Indicator(
+            "capital_tertiary",
+            "亿元",
+            _REAL,
+            "productive capital, tertiary sector",
+            "第三产业资本存量",
+        ),
+        Indicator(
+            "capital_public", "亿元", _REAL, "public capital (infrastructure)", "公共资本存量"
+        ),
+        Indicator(
+            "tfp_primary",
+            "index 2020=1",
+            _NONE,
+            "total factor productivity, primary",
+            "第一产业全要素生产率",
+        ),
+        Indicator(
+            "tfp_industry",
+            "index 2020=1",
+            _NONE,
+            "total factor productivity, industry",
+            "工业全要素生产率",
+        ),
+        Indicator(
+            "tfp_tertiary",
+            "index 2020=1",
+            _NONE,
+            "total factor productivity, tertiary",
+            "第三产业全要素生产率",
+        ),
     ]
     return tuple(ind)
 

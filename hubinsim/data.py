@@ -29,11 +29,25 @@ TARGETS_FILE = "targets.csv"
 
 #: Rows the model needs from the base file.
 REQUIRED_BASE = (
-    "gdp", "fai", "fiscal_revenue", "retail_sales", "va_tertiary", "share_primary_pct",
-    "industrial_va_above_scale", "industrial_output_above_scale", "enterprises_above_scale",
-    "population", "construction_share_of_secondary", "working_age_share", "participation_rate",
-    "unemployment_rate_pct", "employment_share_primary", "employment_share_secondary",
-    "employment_share_tertiary", "rd_intensity_pct", "disposable_income_per_capita",
+    "gdp",
+    "fai",
+    "fiscal_revenue",
+    "retail_sales",
+    "va_tertiary",
+    "share_primary_pct",
+    "industrial_va_above_scale",
+    "industrial_output_above_scale",
+    "enterprises_above_scale",
+    "population",
+    "construction_share_of_secondary",
+    "working_age_share",
+    "participation_rate",
+    "unemployment_rate_pct",
+    "employment_share_primary",
+    "employment_share_secondary",
+    "employment_share_tertiary",
+    "rd_intensity_pct",
+    "disposable_income_per_capita",
     "retail_external_share",
 )
 
@@ -109,14 +123,21 @@ def _load_base(folder: Path) -> dict[str, BaseFigure]:
     out = {}
     for line, row in _read(folder, BASE_FILE, ("name", "value", "unit", "source")):
         name = (row["name"] or "").strip()
-        out[name] = BaseFigure(name, _number(path, line, "value", row["value"]),
-                               row["unit"] or "", row["source"] or "", row.get("note") or "")
+        out[name] = BaseFigure(
+            name,
+            _number(path, line, "value", row["value"]),
+            row["unit"] or "",
+            row["source"] or "",
+            row.get("note") or "",
+        )
     missing = [n for n in REQUIRED_BASE if n not in out]
     if missing:
         raise DataError(f"{path}: missing row(s) for {', '.join(missing)}")
     shares = sum(out[f"employment_share_{s}"].value for s in ("primary", "secondary", "tertiary"))
     if abs(shares - 1.0) > 1e-9:
-        raise DataError(f"{path}: employment_share_primary/secondary/tertiary sum to {shares}, not 1")
+        raise DataError(
+            f"{path}: employment_share_primary/secondary/tertiary sum to {shares}, not 1"
+        )
     for name in REQUIRED_BASE:
         if out[name].value < 0:
             raise DataError(f"{path}: row {name!r}: value must not be negative")
@@ -144,8 +165,9 @@ def _load_parameters(folder: Path) -> dict[str, Parameter]:
             )
         if not (row["source"] or "").strip():
             raise DataError(f"{path}: line {line}: {name}: empty source")
-        out[name] = Parameter(name, value, low, high, row["unit"], row["source"],
-                              row["meaning_en"], row["meaning_zh"])
+        out[name] = Parameter(
+            name, value, low, high, row["unit"], row["source"], row["meaning_en"], row["meaning_zh"]
+        )
     return out
 
 
@@ -195,10 +217,16 @@ def load_targets(folder=None) -> list[Target]:
         if comp not in (">=", "<="):
             raise DataError(f"{path}: line {line}: comparison must be >= or <=, got {comp!r}")
         each = (row["each_year_from"] or "").strip()
-        out.append(Target(
-            ind, _number(path, line, "target", row["target"]),
-            int(_number(path, line, "year", row["year"])), comp,
-            int(_number(path, line, "each_year_from", each)) if each else None,
-            row["unit"] or "", row["source"] or "", row.get("note") or "",
-        ))
+        out.append(
+            Target(
+                ind,
+                _number(path, line, "target", row["target"]),
+                int(_number(path, line, "year", row["year"])),
+                comp,
+                int(_number(path, line, "each_year_from", each)) if each else None,
+                row["unit"] or "",
+                row["source"] or "",
+                row.get("note") or "",
+            )
+        )
     return out

@@ -46,8 +46,11 @@ class Results:
     def annual(self) -> pd.DataFrame:
         """One row per year, one column per indicator (the median over members)."""
         data = {
-            name: (self.values[name][:, 0] if self.n_members == 1
-                   else np.median(self.values[name], axis=1))
+            name: (
+                self.values[name][:, 0]
+                if self.n_members == 1
+                else np.median(self.values[name], axis=1)
+            )
             for name in self.columns
         }
         df = pd.DataFrame(data, index=pd.Index(self.years, name="year"))
@@ -64,7 +67,9 @@ class Results:
         parts = {}
         for name in self.columns:
             v = self.values[name]
-            pct = np.nanpercentile(v, q, axis=1) if np.isnan(v).any() else np.percentile(v, q, axis=1)
+            pct = (
+                np.nanpercentile(v, q, axis=1) if np.isnan(v).any() else np.percentile(v, q, axis=1)
+            )
             for qi, row in zip(q, pct, strict=True):
                 parts[(name, f"p{qi}")] = row
         df = pd.DataFrame(parts, index=pd.Index(self.years, name="year"))
@@ -120,12 +125,13 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
             "year": tg.year,
             "base_2020": base,
             "target": tg.target,
-            "comparison": tg.comparison + (f" every year from {tg.each_year_from}"
-                                           if tg.each_year_from else ""),
+            "comparison": tg.comparison
+            + (f" every year from {tg.each_year_from}" if tg.each_year_from else ""),
             "projected": projected,
             "gap": projected - tg.target,
             "met": bool(np.median(met_members.astype(float)) >= 0.5)
-            if res.n_members > 1 else bool(met_members[0]),
+            if res.n_members > 1
+            else bool(met_members[0]),
             "needed": needed,
             "needed_unit": needed_unit,
             "unit": INDICATOR_BY_NAME[tg.indicator].unit,

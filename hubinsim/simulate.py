@@ -107,11 +107,15 @@ def simulate(
         scn = make_scenario(
             name=base_scn.name if scenario else "custom",
             description=base_scn.description,
-            levers={k: (v.as_toml() if isinstance(v, model.Schedule) else v)
-                    for k, v in merged_levers.items()},
-            profile=profile if profile is not None else (
-                base_scn.profile if isinstance(base_scn.profile, str)
-                else dict(base_scn.profile)),
+            levers={
+                k: (v.as_toml() if isinstance(v, model.Schedule) else v)
+                for k, v in merged_levers.items()
+            },
+            profile=profile
+            if profile is not None
+            else (
+                base_scn.profile if isinstance(base_scn.profile, str) else dict(base_scn.profile)
+            ),
             shocks=tuple(base_scn.shocks) + tuple(shocks),
             parameters=base_scn.parameters,
             end=end or base_scn.time.end,
@@ -128,8 +132,14 @@ def simulate(
     grid = model.TimeGrid(scn.time.end, scn.time.dt)
     inputs, inputs_left = (
         model.build_inputs(
-            grid, lever_values, lever_defaults, pool_realisation(scn, params),
-            scn.profile_weights(), scn.shocks, pool, params["investment.bau_realisation"],
+            grid,
+            lever_values,
+            lever_defaults,
+            pool_realisation(scn, params),
+            scn.profile_weights(),
+            scn.shocks,
+            pool,
+            params["investment.bau_realisation"],
             left=left,
         )
         for left in (False, True)
@@ -148,11 +158,17 @@ def simulate(
         "data_dir": str(_data_dir(data_dir)),
         "price_basis": "nominal indicators at current prices; *_real at 2020 prices",
         "units": {n: INDICATOR_BY_NAME[n].unit for n in values if n in INDICATOR_BY_NAME},
-        "parameters": {k: (float(v[0]) if np.all(v == v[0]) else v.tolist())
-                       for k, v in params.items()},
-        "levers": {k: (v.as_toml() if isinstance(v, model.Schedule) else
-                       (float(v) if np.ndim(v) == 0 else np.asarray(v).tolist()))
-                   for k, v in lever_values.items()},
+        "parameters": {
+            k: (float(v[0]) if np.all(v == v[0]) else v.tolist()) for k, v in params.items()
+        },
+        "levers": {
+            k: (
+                v.as_toml()
+                if isinstance(v, model.Schedule)
+                else (float(v) if np.ndim(v) == 0 else np.asarray(v).tolist())
+            )
+            for k, v in lever_values.items()
+        },
         "profile": scn.profile if isinstance(scn.profile, str) else dict(scn.profile),
         "shocks": [vars(s).copy() for s in scn.shocks],
         "scenario_object": scn,

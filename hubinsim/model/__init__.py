@@ -27,8 +27,6 @@ __all__ = ["run", "build_inputs", "Schedule", "TimeGrid", "METHODS", "BASE_YEAR"
 SCHEDULE_LEVERS = tuple(lv for lv in LEVERS if lv.schedule)
 
 
-
-
 def _series(value, t: np.ndarray, scale: float, left: bool = False) -> np.ndarray:
     if isinstance(value, Schedule):
         return value.evaluate(t, left)[:, None] * scale

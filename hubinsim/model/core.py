@@ -78,18 +78,26 @@ def calibrate(base: dict[str, float], pool: dict[str, float], p: dict) -> tuple[
     fai_real0 = {cat: base["fai"] * c["mix_" + cat] for cat in POOL_CATEGORIES}
     c["fai_industry0"] = fai_real0["industry"]
     i_p, i_s, i_t, i_g = economy.capital_formation(fai_real0, p)
-    g, d, dg = p["capital.initial_growth"], p["capital.depreciation"], p["capital.depreciation_public"]
+    g, d, dg = (
+        p["capital.initial_growth"],
+        p["capital.depreciation"],
+        p["capital.depreciation_public"],
+    )
     k_p = economy.harberger_capital(i_p, g, d) * ones
     k_s = economy.harberger_capital(i_s, g, d) * ones
     k_t = economy.harberger_capital(i_t, g, d) * ones
     g0 = economy.harberger_capital(i_g, g, dg) * ones
     c["G0"] = g0
     e_p, e_s, e_t = (sh * e0 for sh in shares0)
-    a_p = va_p0 / (k_p ** p["production.alpha_primary"] * e_p ** (1 - p["production.alpha_primary"]))
-    a_s = va_ind0 / (k_s ** p["production.alpha_industry"]
-                     * e_s ** (1 - p["production.alpha_industry"]))
-    a_t = va_t0 / (k_t ** p["production.alpha_tertiary"]
-                   * e_t ** (1 - p["production.alpha_tertiary"]))
+    a_p = va_p0 / (
+        k_p ** p["production.alpha_primary"] * e_p ** (1 - p["production.alpha_primary"])
+    )
+    a_s = va_ind0 / (
+        k_s ** p["production.alpha_industry"] * e_s ** (1 - p["production.alpha_industry"])
+    )
+    a_t = va_t0 / (
+        k_t ** p["production.alpha_tertiary"] * e_t ** (1 - p["production.alpha_tertiary"])
+    )
     c["A0"] = (a_p, a_s, a_t)
 
     # Above-scale industry
@@ -136,8 +144,12 @@ def anchor_growth(c: dict, state: dict, x: dict, p: dict, eps: float = 1e-5) -> 
         d, _ = rates(0, BASE_YEAR, state, x, c, p, False)
         probe = {k: v + eps * d[k] for k, v in state.items()}
         _, aux = rates(0, BASE_YEAR + eps, probe, x, c, p, True)
-        y1 = (aux["va_primary_real"] + aux["va_industry_real"] + aux["va_construction_real"]
-              + aux["va_tertiary_real"])
+        y1 = (
+            aux["va_primary_real"]
+            + aux["va_industry_real"]
+            + aux["va_construction_real"]
+            + aux["va_tertiary_real"]
+        )
         state["g_e"] = np.log(y1 / gdp0) / eps
     c["g_ref"] = state["g_e"]
     state["Y_avg"] = gdp0 / (1.0 + state["g_e"] * TREND_TIME)
@@ -211,15 +223,21 @@ def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
         n_s / e_s / c["prod0"][1] / prod_avg,
         n_t / e_t / c["prod0"][2] / prod_avg,
     )
-    tp, ts, tt = people.target_shares(c["shares0"], rel,
-                                      X["tertiary_shift"], p)
+    tp, ts, tt = people.target_shares(c["shares0"], rel, X["tertiary_shift"], p)
     tau = p["labour.reallocation_time"]
-    d["s_p"], d["s_s"], d["s_t"] = (tp - s["s_p"]) / tau, (ts - s["s_s"]) / tau, (tt - s["s_t"]) / tau
+    d["s_p"], d["s_s"], d["s_t"] = (
+        (tp - s["s_p"]) / tau,
+        (ts - s["s_s"]) / tau,
+        (tt - s["s_t"]) / tau,
+    )
 
     # Above-scale industry
-    entry = p["industry.entry_base"] * (
-        np.maximum(fai_real["industry"], 0.0) / c["fai_industry0"]
-    ) ** p["industry.entry_investment_elasticity"] * shock("shock_enterprise_entry", one)
+    entry = (
+        p["industry.entry_base"]
+        * (np.maximum(fai_real["industry"], 0.0) / c["fai_industry0"])
+        ** p["industry.entry_investment_elasticity"]
+        * shock("shock_enterprise_entry", one)
+    )
     d["N"] = entry + X["firms_attracted"] - p["industry.exit_rate"] * s["N"]
 
     # Prices
@@ -242,8 +260,9 @@ def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
         return d, None
 
     # Reported quantities (annualised by the engine)
-    revenue = public.budget_revenue(public.tax_base(n_p, n_s, n_t, p), c, p,
-                                    X["tax_relief"], shock("shock_fiscal_revenue", one))
+    revenue = public.budget_revenue(
+        public.tax_base(n_p, n_s, n_t, p), c, p, X["tax_relief"], shock("shock_fiscal_revenue", one)
+    )
     gdppc = gdp / s["POP"] * 1e4
     di = demand.disposable_income_per_capita(gdppc, c, p)
     retail = (
@@ -303,8 +322,12 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
     out["new_urban_jobs_cumulative"] = cum
     out["gdp_per_capita"] = gdp / a["population"] * 1e4
     out["disposable_income_per_capita"] = a["income_total"] / a["population"]
-    for k in ("income_total", "industrial_va_above_scale_real", "va_industry_real",
-              "va_construction_real"):
+    for k in (
+        "income_total",
+        "industrial_va_above_scale_real",
+        "va_industry_real",
+        "va_construction_real",
+    ):
         out.pop(k)
     return out
 

@@ -39,8 +39,11 @@ def capital_formation(fai_real: dict, p: dict) -> tuple:
     i_s = fai_real["industry"]
     i_t = fai_real["services"] + u2t * fai_real["urban"]
     i_g = (
-        fai_real["social"] + fai_real["ecology"] + fai_real["transport"]
-        + (1.0 - u2t) * fai_real["urban"] + (1.0 - a2p) * fai_real["agriculture"]
+        fai_real["social"]
+        + fai_real["ecology"]
+        + fai_real["transport"]
+        + (1.0 - u2t) * fai_real["urban"]
+        + (1.0 - a2p) * fai_real["agriculture"]
     )
     return phi * i_p, phi * i_s, phi * i_t, phi * i_g
 

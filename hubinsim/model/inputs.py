@@ -124,9 +124,7 @@ def window(t: np.ndarray, first: int, last: int, left: bool = False) -> np.ndarr
     return ((y >= first) & (y <= last)).astype(float)
 
 
-def year_weights_series(
-    t: np.ndarray, weights: dict[int, float], left: bool = False
-) -> np.ndarray:
+def year_weights_series(t: np.ndarray, weights: dict[int, float], left: bool = False) -> np.ndarray:
     """A rate that equals ``weights[Y]`` during calendar year Y and 0 outside those years."""
     y = calendar_year_index(t, left)
     out = np.zeros_like(t, dtype=float)

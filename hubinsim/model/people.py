@@ -51,6 +51,6 @@ def target_shares(shares0, rel_productivity, shift, p: dict):
 
 def net_migration_rate(ri, policy, p: dict):
     """Net migration [1/yr] = base + policy lever + eta (RI - 1)."""
-    return p["population.base_migration"] + policy + p["population.migration_elasticity"] * (
-        ri - 1.0
+    return (
+        p["population.base_migration"] + policy + p["population.migration_elasticity"] * (ri - 1.0)
     )
