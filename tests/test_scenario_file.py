@@ -24,7 +24,10 @@ from hubinsim.data import load_parameters
 from hubinsim.errors import ScenarioError
 from hubinsim.model.inputs import Schedule
 from hubinsim.scenario_file import key_lines, load_scenario, resolved_toml
-from hubinsim.simulate import simulate
+
+# The API function. Touched through the package first: importing the submodule
+# hubinsim.simulate before the lazy attribute is read would shadow the function by the module.
+simulate = getattr(hubinsim.simulate, "simulate", hubinsim.simulate)
 
 #: file:line: [section] key: message
 PROBLEM = re.compile(r"^(?P<file>.+?\.toml):(?P<line>\d+): (?P<key>[^:]+): (?P<msg>.+)$")
