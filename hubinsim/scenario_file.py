@@ -38,6 +38,7 @@ Later sections (``[uncertainty]``) plug in through :func:`register_section`.
 from __future__ import annotations
 
 import bisect
+import difflib
 import numbers
 import os
 import re
@@ -440,7 +441,9 @@ def _chain(path: Path, shown: str) -> tuple[list[_Layer], _Problems]:
     problems = _Problems()
     top, err = _read(path, shown)
     if err is not None:
-        raise ScenarioError(err[1])
+        exc = ScenarioError(err[1])
+        exc.source = shown
+        raise exc
     chain = [top]
     seen = [_resolve(path)]
     layer = top
@@ -547,8 +550,6 @@ def _closest(name: str, here: tuple[str, ...], params: Mapping) -> str:
     if hint:
         return hint
     levers = [lv.name for lv in LEVERS]
-    import difflib
-
     close = difflib.get_close_matches(name, levers, n=2, cutoff=0.6)
     if close:
         return (
