@@ -585,13 +585,67 @@ def scenario_uncertainty(scenario, data_dir=None) -> Uncertainty:
 
     A declaration is looked for in ``scenario.sections["uncertainty"]`` (the parsed
     ``[uncertainty]`` section of a scenario file) or a ``scenario.uncertainty`` attribute; it
-    may be an :class:`Uncertainty` or a plain dict.
+    may be an :class:`Uncertainty` or a plain dict. The default leaves out the parameters
+    the scenario fixes in ``[parameters]``.
     """
     declared = (getattr(scenario, "sections", None) or {}).get("uncertainty")
     if declared is None:
         declared = getattr(scenario, "uncertainty", None)
     if isinstance(declared, Uncertainty):
-        return declared
+        if not declared.is_default:
+            return declared
+        declared = {
+            "draws": declared.draws,
+            "sampling": declared.sampling,
+            **({} if declared.seed is None else {"seed": declared.seed}),
+        }
     return parse_uncertainty(
         declared, scenario=scenario, data_dir=data_dir, source=getattr(scenario, "source", None)
     )
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(f"cannot write {v!r} as TOML")
+
+
+def section_toml(unc: Uncertainty | None) -> str | None:
+    """The ``[uncertainty]`` section of a resolved scenario file (None: no section).
+
+    A default uncertainty is written without ``parameters``, so that reading it back gives
+    the default again (for the scenario it is part of).
+    """
+    if unc is None:
+        return None
+    lines = ["[uncertainty]", f"draws = {unc.draws}"]
+    if unc.seed is not None:
+        lines.append(f"seed = {unc.seed}")
+    lines.append(f'sampling = "{unc.sampling}"')
+    if unc.correlations:
+        lines.append(f"correlations = {_toml_value([list(c) for c in unc.correlations])}")
+    if not unc.is_default:
+        lines += ["", "[uncertainty.parameters]"]
+        for p in unc.parameters:
+            lines.append(f'"{p.name}" = {_toml_value(p.as_dict())}')
+    return "\n".join(lines) + "\n"
+
+
+def _parse_section(table, data_dir=None):
+    return uncertainty_problems(table, data_dir=data_dir)
+
+
+# Scenario files read an [uncertainty] section through this module (imported on first use).
+from .scenario_file import register_section  # noqa: E402
+
+register_section("uncertainty", _parse_section, section_toml)

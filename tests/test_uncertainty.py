@@ -224,3 +224,70 @@ def test_problems_carry_key_paths_for_the_scenario_file_reader():
     )
     assert unc is None
     assert problems[0][0] == ("parameters", "labour.okun", "low")
+
+
+SCENARIO_FILE = """
+[scenario]
+name = "uncertain"
+extends = "{base}"
+
+[uncertainty]
+draws = 50
+seed = 3
+sampling = "sobol"
+correlations = [["capital.depreciation", "tfp.growth_industry", 0.5]]
+
+[uncertainty.parameters]
+"capital.depreciation" = {{ dist = "triangular", low = 0.05, mode = 0.08, high = 0.11 }}
+"tfp.growth_industry" = {{ dist = "normal", mean = 0.02, sd = 0.004 }}
+"""
+
+
+def _write(tmp_path, text):
+    from pathlib import Path
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+    path = tmp_path / "uncertain.toml"
+    path.write_text(text.format(base=base.as_posix()), encoding="utf-8")
+    return path
+
+
+def test_scenario_file_section_is_read_and_written_back(tmp_path):
+    from hubinsim.scenario_file import load_scenario, resolved_toml
+
+    scn = load_scenario(_write(tmp_path, SCENARIO_FILE))
+    unc = scn.sections["uncertainty"]
+    assert (unc.draws, unc.seed, unc.sampling) == (50, 3, "sobol")
+    assert scenario_uncertainty(scn) is unc
+    again = tmp_path / "resolved.toml"
+    again.write_text(resolved_toml(scn), encoding="utf-8")
+    assert load_scenario(again).sections["uncertainty"] == unc
+
+
+def test_scenario_file_section_errors_name_the_line(tmp_path):
+    from hubinsim.scenario_file import load_scenario
+
+    bad = (
+        SCENARIO_FILE.replace("low = 0.05, mode", "low = 0.01, mode")
+        .replace('"lhs"', '"x"')
+        .replace("draws = 50", "draws = 0")
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_write(tmp_path, bad))
+    text = str(info.value)
+    assert "uncertain.toml:7: [uncertainty] draws" in text
+    assert 'uncertain.toml:13: [uncertainty] parameters."capital.depreciation".low' in text
+
+
+def test_default_section_stays_the_default_of_its_scenario(tmp_path):
+    from hubinsim.scenario_file import load_scenario, resolved_toml
+
+    text = (
+        '[scenario]\nname = "d"\n\n[parameters]\n"capital.depreciation" = 0.07\n\n'
+        "[uncertainty]\ndraws = 5\nseed = 1\n"
+    )
+    path = tmp_path / "d.toml"
+    path.write_text(text, encoding="utf-8")
+    scn = load_scenario(path)
+    assert "capital.depreciation" not in scenario_uncertainty(scn).names
+    assert "[uncertainty.parameters]" not in resolved_toml(scn)
