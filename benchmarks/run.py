@@ -100,6 +100,12 @@ def case_members_100k_2workers(quick: bool) -> dict:
     return _ensemble(20_000 if quick else 100_000, workers=2)
 
 
+def case_one_pass_100k(quick: bool) -> dict:
+    """All members in one vectorised call (no chunks), for comparison."""
+    total = 20_000 if quick else 100_000
+    return _ensemble(total, chunk_size=total, keep="headline")
+
+
 def case_sobol(quick: bool) -> dict:
     from hubinsim.sensitivity import sensitivity
     from hubinsim.uncertainty import scenario_uncertainty
@@ -130,7 +136,7 @@ def case_profile(quick: bool) -> dict:
     total = 20_000 if quick else 100_000
     out = {"members": total, "by_chunk_size": {}}
     run_ensemble(scn, draws=1000, seed=1)
-    for chunk in (1_000, 5_000, 10_000, 20_000, total):
+    for chunk in (1_000, 2_000, 5_000, 10_000, 20_000):
         t = time.perf_counter()
         run_ensemble(scn, draws=total, seed=1, chunk_size=chunk, keep="headline")
         out["by_chunk_size"][chunk] = time.perf_counter() - t
@@ -153,6 +159,7 @@ CASES = {
     "members_1k": case_members_1k,
     "members_100k": case_members_100k,
     "members_100k_2workers": case_members_100k_2workers,
+    "one_pass_100k": case_one_pass_100k,
     "sobol": case_sobol,
     "profile": case_profile,
 }
@@ -229,6 +236,7 @@ def machine() -> dict:
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "memory_gib": mem / 2**30,
+        "load_average": os.getloadavg(),
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "scipy": scipy.__version__,
@@ -248,8 +256,10 @@ def report(results: dict, quick: bool) -> None:
     print(f"hubinsim benchmarks, {m['date']}{' (quick)' if quick else ''}")
     print(
         f"machine: {m['nproc']} CPUs, {m['cpu']}, {m['memory_gib']:.1f} GiB; Python "
-        f"{m['python']}, numpy {m['numpy']}, scipy {m['scipy']}\n"
+        f"{m['python']}, numpy {m['numpy']}, scipy {m['scipy']}"
     )
+    load = ", ".join(f"{x:.2f}" for x in m["load_average"])
+    print(f"load average at start (1, 5, 15 min): {load}\n")
     r = results.get("one_run", {})
     if "error" not in r and r:
         for name in SCENARIOS:
@@ -266,6 +276,7 @@ def report(results: dict, quick: bool) -> None:
         ("members_1k", "1,000 members"),
         ("members_100k", "100,000 members, chunks of 10,000, serial"),
         ("members_100k_2workers", "100,000 members, 2 worker processes"),
+        ("one_pass_100k", "100,000 members in one pass (no chunks)"),
     ):
         r = results.get(case)
         if not r:

@@ -105,12 +105,20 @@ def kept_indicators(keep, members: int, data_dir=None) -> list[str] | None:
     return names
 
 
+def _simulate_function():
+    # Through the package's lazy attribute: importing the submodule hubinsim.simulate
+    # directly would bind the package attribute ``simulate`` to the module, not the function.
+    import hubinsim
+
+    fn = hubinsim.simulate
+    return getattr(fn, "simulate", fn)
+
+
 def _run_chunk(
     scenario: Scenario, params: dict[str, np.ndarray], keep: list[str] | None, data_dir
 ) -> tuple[dict[str, np.ndarray], dict]:
     """One vectorised run over a chunk of members (module level so that it pickles)."""
-    from .simulate import simulate
-
+    simulate = _simulate_function()
     members = len(next(iter(params.values()))) if params else 1
     res = simulate(scenario, parameters=params, members=members, data_dir=data_dir)
     values = res.values if keep is None else {k: res.values[k] for k in keep}
@@ -150,21 +158,38 @@ def run_members(
     keep_names = kept_indicators(keep, members, data_dir)
     bounds = [(a, min(a + chunk_size, members)) for a in range(0, members, chunk_size)]
     chunks = [{k: v[a:b] for k, v in samples.items()} for a, b in bounds]
+    values: dict[str, np.ndarray] = {}
+    meta: dict = {}
+
+    def collect(k: int, part) -> None:
+        # Each chunk is copied into place and dropped, so the members are held once
+        # (concatenating the chunks at the end would need twice the memory).
+        chunk_values, chunk_meta = part
+        if k == 0:
+            meta.update(chunk_meta)
+            if len(bounds) == 1:
+                values.update(chunk_values)
+                return
+            for name, v in chunk_values.items():
+                values[name] = np.empty(v.shape[:-1] + (members,), dtype=v.dtype)
+        a, b = bounds[k]
+        for name, v in chunk_values.items():
+            values[name][..., a:b] = v
+
     if executor is not None:
         futures = [executor.submit(_run_chunk, scn, c, keep_names, data_dir) for c in chunks]
-        parts = [f.result() for f in futures]
+        for k, f in enumerate(futures):
+            collect(k, f.result())
+            futures[k] = None
     elif workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
             futures = [pool.submit(_run_chunk, scn, c, keep_names, data_dir) for c in chunks]
-            parts = [f.result() for f in futures]
+            for k, f in enumerate(futures):
+                collect(k, f.result())
+                futures[k] = None
     else:
-        parts = [_run_chunk(scn, c, keep_names, data_dir) for c in chunks]
-    first_values, meta = parts[0]
-    if len(parts) == 1:
-        values = dict(first_values)
-    else:
-        values = {k: np.concatenate([p[0][k] for p in parts], axis=1) for k in first_values}
-    del parts
+        for k, c in enumerate(chunks):
+            collect(k, _run_chunk(scn, c, keep_names, data_dir))
     from .data import load_parameters, load_targets
 
     fixed = {}

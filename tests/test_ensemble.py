@@ -8,7 +8,13 @@ import pytest
 import hubinsim
 from hubinsim import ScenarioError
 from hubinsim.catalog import HEADLINE
-from hubinsim.ensemble import compare_ensembles, dask_executor, kept_indicators, run_ensemble
+from hubinsim.ensemble import (
+    _simulate_function,
+    compare_ensembles,
+    dask_executor,
+    kept_indicators,
+    run_ensemble,
+)
 from hubinsim.uncertainty import parse_uncertainty
 
 DRAWS = 60
@@ -79,7 +85,10 @@ def test_process_workers_give_the_same_members():
 def test_member_equals_a_single_run_with_its_parameters():
     res = run_ensemble(draws=5, seed=2, uncertainty=SMALL)
     m = 3
-    one = hubinsim.simulate(parameters={k: float(v[m]) for k, v in res.metadata["samples"].items()})
+    # Not `from hubinsim.simulate import simulate`: importing that submodule by name would
+    # bind the package's lazy attribute hubinsim.simulate to the module for every test.
+    simulate = _simulate_function()
+    one = simulate(parameters={k: float(v[m]) for k, v in res.metadata["samples"].items()})
     for name in ("gdp", "population", "fiscal_revenue"):
         np.testing.assert_allclose(res.values[name][:, m], one.values[name][:, 0], rtol=1e-12)
 
