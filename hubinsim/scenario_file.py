@@ -998,8 +998,18 @@ def _toml_text(text: str) -> str:
     """A TOML string, multi-line when the text has line breaks (easier to read)."""
     if "\n" not in text:
         return toml_string(text)
-    body = toml_string(text)[1:-1].replace("\\n", "\n")
-    return '"""\n' + body + '"""'
+    out = []
+    for i, c in enumerate(text):
+        if c == "\n":
+            out.append(c)
+        elif c == '"':
+            # a lone quote needs no escape inside a multi-line string; runs of quotes and a
+            # quote just before the closing delimiter do
+            near = i + 1 == len(text) or text[i + 1] == '"'
+            out.append('\\"' if near else '"')
+        else:
+            out.append(toml_string(c)[1:-1])
+    return '"""\n' + "".join(out) + '"""'
 
 
 def toml_value(value) -> str:

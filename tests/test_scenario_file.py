@@ -597,7 +597,7 @@ def test_make_scenario_still_validates():
 def test_resolved_toml_round_trip_of_every_form(tmp_path):
     text = """[scenario]
 name = "every form"
-description = "tabs\\tand \\"quotes\\" and \\\\ and\\nnew lines"
+description = "tabs\\tand \\"quotes\\" and \\\\ and\\nnew \\\\n lines \\"\\"\\"x\\"\\"\\"\\\\\\""
 [time]
 end = 2032
 dt = 0.125
@@ -835,3 +835,11 @@ def test_random_valid_levers_load(settings_):
         path.write_text(text, encoding="utf-8")
         scn = load_scenario(path)
     assert set(scn.levers) == set(settings_)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=10))
+def test_written_strings_and_keys_read_back(text, key):
+    for writer in (sf.toml_string, sf._toml_text):
+        doc = tomllib.loads(f"{sf.toml_key(key)} = {writer(text)}\n")
+        assert doc == {key: text}
