@@ -843,3 +843,28 @@ def test_written_strings_and_keys_read_back(text, key):
     for writer in (sf.toml_string, sf._toml_text):
         doc = tomllib.loads(f"{sf.toml_key(key)} = {writer(text)}\n")
         assert doc == {key: text}
+
+
+def _paths(obj, pre=()):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield pre + (k,)
+            yield from _paths(v, pre + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield pre + (i,)
+            yield from _paths(v, pre + (i,))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_key_lines_find_every_key_of_a_document(text):
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    lines = key_lines(text)
+    n_lines = text.count("\n") + 1
+    for path in _paths(doc):
+        assert path in lines, path
+        assert 1 <= lines[path] <= n_lines
