@@ -11,6 +11,7 @@ Python API::
 
 from ._version import __version__
 from .errors import DataError, HubinsimError, ScenarioError, SimulationError
+from .simulate import simulate  # binds the function over the submodule of the same name
 
 __all__ = [
     "__version__",
@@ -27,9 +28,8 @@ __all__ = [
 ]
 
 # The rest of the API is imported on first use, so that `hubinsim --help` starts without
-# loading pandas.
+# loading pandas (simulate.py itself imports pandas only when it builds Results).
 _LAZY = {
-    "simulate": ("simulate", "simulate"),
     "load_scenario": ("scenario_file", "load_scenario"),
     "make_scenario": ("scenario", "make_scenario"),
     "Scenario": ("scenario", "Scenario"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,8 +14,10 @@ from .catalog import INDICATOR_BY_NAME, LEVERS, lever_default
 from .data import data_dir as _data_dir
 from .data import load_base, load_parameters, load_pool, load_targets
 from .errors import ScenarioError
-from .results import Results
 from .scenario import Scenario, check_parameter, make_scenario, pool_realisation
+
+if TYPE_CHECKING:
+    from .results import Results
 
 
 def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, data_dir=None):
@@ -174,4 +177,6 @@ def simulate(
         "scenario_object": scn,
         "wall_time_s": time.perf_counter() - started,
     }
+    from .results import Results  # pandas is loaded only when results are made
+
     return Results(grid.years, values, metadata, load_targets(data_dir))

@@ -1,0 +1,59 @@
+"""The public Python API: names, lazy imports, keyword settings."""
+
+import subprocess
+import sys
+
+import pytest
+
+import hubinsim
+
+
+def _run(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_simulate_stays_the_function_after_its_module_is_imported():
+    code = (
+        "import hubinsim, hubinsim.simulate, hubinsim.scenario_file;"
+        "print(callable(hubinsim.simulate), hubinsim.simulate.__module__)"
+    )
+    assert _run(code) == "True hubinsim.simulate"
+
+
+def test_import_does_not_load_pandas_until_results_are_made():
+    code = (
+        "import sys, hubinsim; a = 'pandas' in sys.modules;"
+        "hubinsim.simulate(end=2021); print(a, 'pandas' in sys.modules)"
+    )
+    assert _run(code) == "False True"
+
+
+@pytest.mark.parametrize("name", hubinsim.__all__)
+def test_every_public_name_resolves(name):
+    assert getattr(hubinsim, name) is not None
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'simulat'"):
+        hubinsim.simulat  # noqa: B018
+
+
+def test_keyword_levers_change_the_run_and_keep_the_scenario_name():
+    scn = hubinsim.make_scenario(name="mine", levers={"vouchers": 1.0}, end=2025)
+    base = hubinsim.simulate(scn)
+    more = hubinsim.simulate(scn, levers={"vouchers": 2.0})
+    assert more.metadata["scenario"] == "mine"
+    assert more.annual.loc[2023, "retail_sales"] > base.annual.loc[2023, "retail_sales"]
+    assert base.annual.index[-1] == 2025
+
+
+def test_metadata_records_units_price_basis_and_parameters():
+    res = hubinsim.simulate(end=2022)
+    meta = res.metadata
+    assert meta["units"]["gdp"] == "亿元" and meta["units"]["population"] == "万人"
+    assert "2020 prices" in meta["price_basis"]
+    assert meta["parameters"]["capital.depreciation"] == pytest.approx(0.08)
+    assert meta["levers"]["realisation_industry"] == pytest.approx(
+        meta["parameters"]["investment.bau_realisation"]
+    )
