@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -126,6 +127,10 @@ def simulate(
             method=method or base_scn.time.method,
             data_dir=data_dir,
         )
+        if scenario is not None:  # keep where it came from and its extra sections
+            scn = replace(
+                scn, source=base_scn.source, extends=base_scn.extends, sections=base_scn.sections
+            )
     else:
         scn = base_scn
     params = resolve_parameters(scn, parameters, members, data_dir)

@@ -57,3 +57,13 @@ def test_metadata_records_units_price_basis_and_parameters():
     assert meta["levers"]["realisation_industry"] == pytest.approx(
         meta["parameters"]["investment.bau_realisation"]
     )
+
+
+def test_keyword_settings_keep_the_scenario_file_and_its_sections(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[scenario]\nname = "s"\n[consumption]\nvouchers = 1.0\n', encoding="utf-8")
+    scn = hubinsim.load_scenario(path)
+    res = hubinsim.simulate(scn, end=2022)
+    kept = res.metadata["scenario_object"]
+    assert kept.source == scn.source and kept.sections == scn.sections
+    assert kept.levers["vouchers"] == 1.0 and kept.time.end == 2022
