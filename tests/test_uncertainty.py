@@ -291,3 +291,11 @@ def test_default_section_stays_the_default_of_its_scenario(tmp_path):
     scn = load_scenario(path)
     assert "capital.depreciation" not in scenario_uncertainty(scn).names
     assert "[uncertainty.parameters]" not in resolved_toml(scn)
+
+
+def test_uniform_shortcut_equals_scipy_bit_for_bit():
+    unc = parse_uncertainty({"parameters": {"labour.okun": {"dist": "uniform", "low": 0.15}}})
+    p = unc.parameters[0]
+    u = np.linspace(0.0, 1.0, 1001)
+    expected = stats.uniform(loc=p.low, scale=p.high - p.low).ppf(u)
+    np.testing.assert_array_equal(p.ppf(u), np.clip(expected, p.low, p.high))
