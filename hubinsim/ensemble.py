@@ -34,6 +34,7 @@ needs about 15 KB a member (150 MB at the default 10,000) in each worker.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import time
@@ -306,8 +307,18 @@ def _record(res: Results, unc: Uncertainty, draws: int, seed: int, sampling: str
         "default_uncertainty": unc.is_default,
         "uncertainty": spec,
     }
+    res.metadata["seed"] = seed
     for p in unc.parameters:
         res.metadata["parameters"][p.name] = p.as_dict()
+    # The scenario recorded with the results carries the uncertainty actually used, so that
+    # its resolved file (scenario.resolved.toml) reproduces the members exactly. It lists
+    # the parameters even for the default uncertainty: the resolved file fixes every
+    # parameter in [parameters], which would leave a default with nothing to draw.
+    scn = res.metadata.get("scenario_object")
+    if scn is not None and "sections" in {f.name for f in dataclasses.fields(scn)}:
+        used = Uncertainty(unc.parameters, unc.correlations, draws, seed, sampling, False)
+        sections = {**(scn.sections or {}), "uncertainty": used}
+        res.metadata["scenario_object"] = dataclasses.replace(scn, sections=sections)
 
 
 def _percentile_rows(v: np.ndarray, q) -> np.ndarray:
@@ -398,7 +409,9 @@ def compare_ensembles(
             unc.draws,
             unc.seed,
             unc.sampling,
-            True,
+            # Explicit: written back as the list of parameters, since the default of either
+            # scenario alone would differ.
+            not fixed,
         )
     draws = unc.draws if draws is None else draws
     seed = unc.seed if seed is None else seed

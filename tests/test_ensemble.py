@@ -200,3 +200,15 @@ def test_dask_executor_names_the_extra_when_distributed_is_missing(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_distributed)
     with pytest.raises(ImportError, match=r"hubinsim\[distributed\]"):
         dask_executor("tcp://127.0.0.1:8786")
+
+
+def test_resolved_scenario_of_an_ensemble_reproduces_its_members(tmp_path):
+    # SMALL leaves investment.bau_realisation fixed: the resolved file writes the default of
+    # plan_realisation, which follows that parameter member by member, as one number.
+    from hubinsim.scenario_file import load_scenario, resolved_toml
+
+    res = run_ensemble(draws=6, seed=8, uncertainty=SMALL)
+    assert res.metadata["seed"] == 8
+    path = tmp_path / "resolved.toml"
+    path.write_text(resolved_toml(res.metadata["scenario_object"]), encoding="utf-8")
+    same(res, run_ensemble(load_scenario(path)))
