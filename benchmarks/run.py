@@ -138,12 +138,15 @@ def case_profile(quick: bool) -> dict:
 
     scn = _scenario("baseline")
     total = 20_000 if quick else 100_000
-    out = {"members": total, "by_chunk_size": {}}
+    out = {"members": total, "by_chunk_size": {}, "by_chunk_size_2workers": {}}
     run_ensemble(scn, draws=1000, seed=1)
     for chunk in (1_000, 2_000, 5_000, 10_000, 20_000):
-        t = time.perf_counter()
-        run_ensemble(scn, draws=total, seed=1, chunk_size=chunk, keep="headline")
-        out["by_chunk_size"][chunk] = time.perf_counter() - t
+        for workers, key in ((1, "by_chunk_size"), (2, "by_chunk_size_2workers")):
+            t = time.perf_counter()
+            run_ensemble(
+                scn, draws=total, seed=1, chunk_size=chunk, keep="headline", workers=workers
+            )
+            out[key][chunk] = time.perf_counter() - t
     prof = cProfile.Profile()
     prof.enable()
     run_ensemble(scn, draws=10_000, seed=1, chunk_size=10_000)
@@ -278,7 +281,7 @@ def report(results: dict, quick: bool) -> None:
         )
     for case, label in (
         ("members_1k", "1,000 members"),
-        ("members_100k", "100,000 members, chunks of 10,000, serial"),
+        ("members_100k", "100,000 members, chunks of 5,000, serial"),
         ("members_100k_2workers", "100,000 members, 2 worker processes"),
         ("one_pass_100k", "100,000 members in one pass (no chunks)"),
     ):
@@ -330,9 +333,10 @@ def report(results: dict, quick: bool) -> None:
                 )
     r = results.get("profile")
     if r and "error" not in r:
-        print(f"profile: {r['members']:,} members (baseline, serial), by chunk size:")
+        print(f"profile: {r['members']:,} members (baseline), by chunk size:")
         for chunk, s in r["by_chunk_size"].items():
-            print(f"  chunks of {int(chunk):>7,}: {s:.2f} s")
+            par = r["by_chunk_size_2workers"][chunk]
+            print(f"  chunks of {int(chunk):>7,}: {s:.2f} s serial, {par:.2f} s with 2 workers")
         print("  where a 10,000-member chunk spends its time (self time):")
         for row in r["profile_10k"]:
             print(f"    {row['share']:5.1%}  {row['self_s']:.3f} s  {row['function']}")

@@ -25,11 +25,12 @@ bit.
 Memory. Every indicator of every member takes 8 bytes a year: with the 47 indicators over
 2020-2035 that is 6 KB a member (60 MB for 10,000). Up to :data:`FULL_MEMBERS_LIMIT` members
 all indicators are kept; above it only the headline indicators and those the plan targets
-name (about 20, 2.6 KB a member: 260 MB for 100,000), unless ``keep`` says otherwise. The
+name (17, 2.2 KB a member: 218 MB for 100,000), unless ``keep`` says otherwise. The
 percentiles of :meth:`Results.percentiles` and the scorecard probabilities are then computed
 from every kept member, so they are exact (percentiles of a union of chunks are not the mean
 of the chunks' percentiles, so nothing is summarised chunk by chunk). A chunk in flight also
-needs about 15 KB a member (150 MB at the default 10,000) in each worker.
+needs 15-30 KB a member (75-150 MB at the default 5,000) in the process that runs it. The
+figures measured are in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -53,9 +54,10 @@ from .uncertainty import Uncertainty, parse_uncertainty, scenario_uncertainty
 
 log = logging.getLogger(__name__)
 
-#: Members per chunk: each chunk's arrays stay small enough for the CPU caches to help (see
-#: docs/performance.md); larger chunks are slower per member, not faster.
-DEFAULT_CHUNK_SIZE = 10_000
+#: Members per chunk: large enough that the fixed cost of a run (about 25 ms) is spread, small
+#: enough that a chunk's arrays stay in the CPU caches, also with two chunks running at once
+#: (docs/performance.md); one pass over many more members is slower per member, not faster.
+DEFAULT_CHUNK_SIZE = 5_000
 #: Up to this many members every indicator is kept; above it, the headline ones.
 FULL_MEMBERS_LIMIT = 20_000
 
