@@ -469,12 +469,13 @@ def morris(
 
 
 def parse_outputs(outputs, years: Sequence[int]) -> list[tuple[str, int]]:
-    """Check ``"indicator@year"`` strings; return (indicator, year) pairs.
+    """Check ``"indicator@year"`` strings (a list, or one string with commas); return
+    (indicator, year) pairs.
 
     Raises ScenarioError listing every bad output.
     """
     if isinstance(outputs, str):
-        outputs = [outputs]
+        outputs = [o.strip() for o in outputs.split(",") if o.strip()]
     problems, out = [], []
     years = list(years)
     for item in outputs:
@@ -491,6 +492,11 @@ def parse_outputs(outputs, years: Sequence[int]) -> list[tuple[str, int]]:
             continue
         if y not in years:
             problems.append(f"output {item!r}: year {y} is outside the run {years[0]}..{years[-1]}")
+        elif y == years[0] and ind.endswith("_growth_pct"):
+            problems.append(
+                f"output {item!r}: growth rates start in {years[0] + 1} (the year before "
+                f"{years[0]} is not simulated)"
+            )
         out.append((ind, y))
     if not outputs:
         problems.append("outputs: name at least one, e.g. gdp_real@2025")

@@ -183,6 +183,7 @@ def test_correlated_parameters_are_refused():
         (["gdp_real@2040"], "outside the run"),
         (["gdp_real@next"], "not a year"),
         ([], "at least one"),
+        (["gdp_real_growth_pct@2020"], "growth rates start in 2021"),
     ],
 )
 def test_bad_outputs_raise_scenario_error(outputs, fragment):
@@ -193,3 +194,8 @@ def test_bad_outputs_raise_scenario_error(outputs, fragment):
 def test_bad_method_raises_scenario_error():
     with pytest.raises(ScenarioError, match="did you mean 'sobol'"):
         sensitivity(method="sobel")
+
+
+def test_outputs_may_be_one_string_with_commas():
+    pairs = parse_outputs("gdp_real@2025, population@2030", range(2020, 2036))
+    assert pairs == [("gdp_real", 2025), ("population", 2030)]
