@@ -434,14 +434,19 @@ def compare_ensembles(
     return EnsembleComparison(*out)
 
 
-def dask_executor(address: str | None = None, **client_kwargs) -> Executor:
+def dask_executor(address=None, **client_kwargs) -> Executor:
     """A :class:`concurrent.futures.Executor` backed by a dask.distributed cluster.
 
-    ``address`` is the scheduler's (``"tcp://host:8786"``); None starts a local cluster.
-    Every worker must be able to import hubinsim. Needs the optional ``distributed`` extra
-    (``pip install "hubinsim[distributed]"``)::
+    ``address`` is the scheduler's (``"tcp://host:8786"``), or a ``distributed.Client``
+    already connected; None starts a local cluster. Every worker must be able to import
+    hubinsim. Needs the optional ``distributed`` extra (``pip install
+    "hubinsim[distributed]"``)::
 
-        run_ensemble(scn, draws=1_000_000, seed=1, executor=dask_executor("tcp://...:8786"))
+        ex = dask_executor("tcp://10.0.0.5:8786")
+        res = run_ensemble(scn, draws=1_000_000, seed=1, executor=ex)
+        ex.client.close()
+
+    The members are the same as from a run in one process, bit for bit.
     """
     try:
         from distributed import Client
@@ -450,5 +455,7 @@ def dask_executor(address: str | None = None, **client_kwargs) -> Executor:
             "dask_executor needs dask.distributed, which is not installed; install the "
             "optional 'distributed' extra: pip install \"hubinsim[distributed]\""
         ) from exc
-    client = Client(address, **client_kwargs)
-    return client.get_executor()
+    client = address if isinstance(address, Client) else Client(address, **client_kwargs)
+    executor = client.get_executor()
+    executor.client = client  # so that the caller can close the connection
+    return executor
