@@ -48,7 +48,7 @@ import pandas as pd
 
 from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS
 from .errors import ScenarioError
-from .results import PERCENTILES, Results
+from .results import PERCENTILES, Results, percentile_rows
 from .scenario import Scenario, suggest
 from .uncertainty import Uncertainty, parse_uncertainty, scenario_uncertainty
 
@@ -323,19 +323,6 @@ def _record(res: Results, unc: Uncertainty, draws: int, seed: int, sampling: str
         res.metadata["scenario_object"] = dataclasses.replace(scn, sections=sections)
 
 
-def _percentile_rows(v: np.ndarray, q) -> np.ndarray:
-    """Percentiles over members (axis 1) of each year; NaN for a year with no finite value
-    (growth rates have none in the base year)."""
-    out = np.full((len(q), v.shape[0]), np.nan)
-    finite = np.isfinite(v)
-    full = finite.all(axis=1)
-    if full.any():
-        out[:, full] = np.percentile(v[full], q, axis=1)
-    for i in np.flatnonzero(~full & finite.any(axis=1)):
-        out[:, i] = np.percentile(v[i][finite[i]], q)
-    return out
-
-
 @dataclass
 class EnsembleComparison:
     """Two ensembles run on the same parameter draws (common random numbers).
@@ -367,7 +354,7 @@ class EnsembleComparison:
         """Percentiles of the member-by-member difference: columns (indicator, 'p5' ...)."""
         parts = {}
         for name in self.columns:
-            pct = _percentile_rows(self.difference(name, relative), q)
+            pct = percentile_rows(self.difference(name, relative), q)
             for qi, row in zip(q, pct, strict=True):
                 parts[(name, f"p{qi}")] = row
         df = pd.DataFrame(parts, index=pd.Index(self.ref.years, name="year"))

@@ -67,9 +67,7 @@ class Results:
         parts = {}
         for name in self.columns:
             v = self.values[name]
-            pct = (
-                np.nanpercentile(v, q, axis=1) if np.isnan(v).any() else np.percentile(v, q, axis=1)
-            )
+            pct = percentile_rows(v, q)
             for qi, row in zip(q, pct, strict=True):
                 parts[(name, f"p{qi}")] = row
         df = pd.DataFrame(parts, index=pd.Index(self.years, name="year"))
@@ -83,6 +81,19 @@ class Results:
 
     def units(self) -> dict[str, str]:
         return {n: INDICATOR_BY_NAME[n].unit for n in self.columns}
+
+
+def percentile_rows(v: np.ndarray, q) -> np.ndarray:
+    """Percentiles over members (axis 1) of each year, shape (len(q), years); NaN for a year
+    with no finite value (growth rates have none in the base year)."""
+    out = np.full((len(q), v.shape[0]), np.nan)
+    finite = np.isfinite(v)
+    full = finite.all(axis=1)
+    if full.any():
+        out[:, full] = np.percentile(v[full], q, axis=1)
+    for i in np.flatnonzero(~full & finite.any(axis=1)):
+        out[:, i] = np.percentile(v[i][finite[i]], q)
+    return out
 
 
 def _pp(ind: str) -> bool:
