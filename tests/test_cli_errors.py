@@ -1,0 +1,129 @@
+"""Every kind of bad input, through the command line: exit code 2, a message that names the
+file, the line and the key, no traceback, and no run folder left behind."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hubinsim import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEAD = '[scenario]\nname = "bad"\n\n[time]\nend = 2026\n'
+
+CASES = {
+    # id: (file text, expected fragments of the message)
+    "unknown-section": (HEAD + "[investmnet]\nplan_realisation = 0.7\n", [":6:", "investmnet"]),
+    "misspelt-lever": (
+        HEAD + "[consumption]\nvouchres = 1.0\n",
+        [":7:", "did you mean", "'vouchers'"],
+    ),
+    "wrong-section": (HEAD + "[population]\nvouchers = 1.0\n", [":7:", "[consumption]"]),
+    "wrong-type": (HEAD + '[consumption]\nvouchers = "lots"\n', [":7:", "vouchers", "number"]),
+    "out-of-range": (HEAD + "[fiscal]\ntax_relief = 0.9\n", [":7:", "tax_relief", "0.3"]),
+    "schedule-outside-run": (
+        HEAD + "[consumption]\nvouchers = { 2021 = 1.0, 2031 = 2.0 }\n",
+        [":7:", "vouchers", "2031"],
+    ),
+    "schedule-out-of-order": (
+        HEAD + "[consumption]\nvouchers = { 2024 = 1.0, 2022 = 2.0 }\n",
+        [":7:", "vouchers", "order"],
+    ),
+    "unknown-parameter": (
+        HEAD + '[parameters]\n"capital.depreciaton" = 0.07\n',
+        [":7:", "capital.depreciation"],
+    ),
+    "bad-shock": (
+        HEAD + '[[shock]]\ntarget = "va_tertary"\nyears = [2022, 2021]\nfactor = 0.9\n',
+        [":7:", "va_tertiary", "order"],
+    ),
+    "missing-extends": (
+        '[scenario]\nname = "bad"\nextends = "nowhere.toml"\n',
+        [":3:", "nowhere.toml"],
+    ),
+}
+
+
+def run(*args):
+    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+
+
+def check_failed(res, out: Path, fragments):
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith("Error: ")
+    assert "Traceback" not in res.output
+    for fragment in fragments:
+        assert fragment in res.stderr, (fragment, res.stderr)
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_scenario_file(case, tmp_path):
+    text, fragments = CASES[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "runs"
+    res = run("run", path, "--out", out, "--no-charts")
+    check_failed(res, out, ["bad.toml", *fragments])
+    assert run("validate", path).exit_code == 2
+
+
+def test_extends_cycle_names_the_chain(tmp_path):
+    (tmp_path / "a.toml").write_text('[scenario]\nextends = "b.toml"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[scenario]\nextends = "a.toml"\n', encoding="utf-8")
+    out = tmp_path / "runs"
+    res = run("run", tmp_path / "a.toml", "--out", out)
+    check_failed(res, out, ["a.toml", "b.toml", "cycle"])
+
+
+def test_all_problems_of_a_file_are_reported_together(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        HEAD + "[consumption]\nvouchres = 1.0\n[fiscal]\ntax_relief = 0.9\n", encoding="utf-8"
+    )
+    res = run("validate", path)
+    assert res.exit_code == 2
+    assert ":7:" in res.output and ":9:" in res.output
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "file, old, new, fragments",
+    [
+        ("parameters.csv", "capital.depreciation,0.08,", "capital.depreciation,eight,",
+         ["parameters.csv", "line", "'value'", "eight"]),
+        ("base_2020.csv", "name,value,unit", "name,amount,unit", ["base_2020.csv", "value"]),
+        ("project_pool.csv", "transport,", "transprt,", ["project_pool.csv", "transport"]),
+        ("targets.csv", "share_tertiary_pct,60,", "share_tertiary,60,",
+         ["targets.csv", "share_tertiary"]),
+    ],
+    ids=["non-numeric", "missing-column", "unknown-category", "unknown-indicator"],
+)  # fmt: skip
+def test_malformed_data_file(data_copy, tmp_path, file, old, new, fragments):
+    _edit(data_copy / file, old, new)
+    out = tmp_path / "runs"
+    res = run("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, fragments)
+
+
+def test_missing_data_file(data_copy, tmp_path):
+    (data_copy / "project_pool.csv").unlink()
+    out = tmp_path / "runs"
+    res = run("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, ["project_pool.csv", "not found"])
