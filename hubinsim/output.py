@@ -6,11 +6,17 @@ half-written folder. An existing folder is kept unless the caller asks to replac
 
 Layout of ``<out>/<scenario-name>/``::
 
-    annual.csv               one row per year, one column per indicator
-    targets.csv              the plan-target scorecard
+    annual.csv               one row per year, one column per indicator; for an ensemble,
+                             per indicator: <name> (the median), <name>_mean and
+                             <name>_p5, _p25, _p50, _p75, _p95 (see ENSEMBLE_STATS)
+    members.csv.gz           (ensembles) one row per member and year: the headline and
+                             plan-target indicators of every member
+    draws.csv.gz             (ensembles) one row per member: the parameter values drawn
+    targets.csv              the plan-target scorecard (with ``probability`` for ensembles)
     charts/*.png             (unless charts are switched off)
     scenario.resolved.toml   every value the run used, after inheritance and defaults
-    run.json                 version, command, input file hashes, dt, method, times
+    run.json                 version, command, input file hashes, dt, method, times and,
+                             for an ensemble, draws, seed and sampling
 """
 
 from __future__ import annotations
@@ -276,6 +282,8 @@ def run_info(
         "method": md.get("method"),
         "members": md.get("members"),
         "seed": md.get("seed"),
+        "draws": md.get("ensemble", {}).get("draws"),
+        "sampling": md.get("ensemble", {}).get("sampling"),
         "price_basis": md.get("price_basis"),
         "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "simulation_time_s": md.get("wall_time_s"),
@@ -283,6 +291,9 @@ def run_info(
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+    ens = ensemble_info(results)
+    if ens is not None:
+        info["ensemble"] = ens
     info.update(extra or {})
     return info
 
@@ -293,11 +304,118 @@ def write_json(path: Path, obj) -> None:
     )
 
 
+#: Columns of an ensemble's annual.csv per indicator, after the bare name (the median).
+ENSEMBLE_STATS = ("mean", "p5", "p25", "p50", "p75", "p95")
+#: gzip without a time stamp, so that the same run writes the same bytes.
+_GZIP = {"method": "gzip", "mtime": 0, "compresslevel": 6}
+
+
+def is_ensemble(results) -> bool:
+    return results.n_members > 1 or "ensemble" in results.metadata
+
+
+def ensemble_annual(results, columns=None):
+    """An ensemble's annual table: one row per year; per indicator the median under its own
+    name (as in a single run, so the same scripts read both), then ``<name>_mean`` and the
+    percentiles ``<name>_p5``, ``_p25``, ``_p50``, ``_p75``, ``_p95`` over the members.
+
+    Percentiles are those of :meth:`Results.percentiles` (NaN for a year without values,
+    such as growth rates in 2020).
+    """
+    names = [c for c in (columns or results.columns) if c in results.values]
+    return summary_frame({n: results.values[n] for n in names}, results.years)
+
+
+def summary_frame(values: Mapping, years, share_positive: bool = False):
+    """Per name of ``values`` (arrays of shape (years, members)): the median under the name,
+    ``<name>_mean`` and ``<name>_p5`` ... ``_p95``; with ``share_positive`` also
+    ``<name>_prob_higher``, the share of members above zero (for differences)."""
+    import numpy as np
+    import pandas as pd
+
+    from .results import PERCENTILES, percentile_rows
+
+    data = {}
+    for name, v in values.items():
+        v = np.asarray(v, dtype=float)
+        pct = percentile_rows(v, PERCENTILES)
+        finite = np.isfinite(v)
+        count = finite.sum(axis=1)
+        total = np.where(finite, v, 0.0).sum(axis=1)
+        data[name] = pct[PERCENTILES.index(50)]
+        data[f"{name}_mean"] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        for q, row in zip(PERCENTILES, pct, strict=True):
+            data[f"{name}_p{q}"] = row
+        if share_positive:
+            above = np.where(finite, v > 0, False).sum(axis=1)
+            data[f"{name}_prob_higher"] = np.where(count > 0, above / np.maximum(count, 1), np.nan)
+    return pd.DataFrame(data, index=pd.Index(np.asarray(years), name="year"))
+
+
+def member_indicators(results) -> list[str]:
+    """Indicators written to members.csv.gz: the headline ones and those the targets name."""
+    from .catalog import HEADLINE
+
+    targeted = {t.indicator for t in results.targets_spec}
+    return [c for c in results.columns if c in HEADLINE or c in targeted]
+
+
+def write_members(folder: Path, results) -> list[str]:
+    """members.csv.gz (member, year, indicators) and draws.csv.gz (member, parameters)."""
+    import numpy as np
+    import pandas as pd
+
+    names = member_indicators(results)
+    years, members = results.years, results.n_members
+    frame = pd.DataFrame(
+        {
+            "member": np.repeat(np.arange(members), len(years)),
+            "year": np.tile(years, members),
+            **{n: results.values[n].T.reshape(-1) for n in names},
+        }
+    )
+    frame.to_csv(folder / "members.csv.gz", index=False, float_format="%.10g", compression=_GZIP)
+    written = ["members.csv.gz"]
+    samples = results.metadata.get("samples")
+    if samples:
+        draws = pd.DataFrame({k: np.asarray(v) for k, v in samples.items()})
+        draws.index.name = "member"
+        draws.to_csv(folder / "draws.csv.gz", float_format="%.17g", compression=_GZIP)
+        written.append("draws.csv.gz")
+    return written
+
+
 def write_tables(folder: Path, results) -> list[str]:
-    """annual.csv and targets.csv; returns the file names written."""
-    results.annual.to_csv(folder / "annual.csv", float_format="%.10g")
+    """annual.csv and targets.csv (and the members of an ensemble); returns the names."""
+    if is_ensemble(results):
+        ensemble_annual(results).to_csv(folder / "annual.csv", float_format="%.10g")
+    else:
+        results.annual.to_csv(folder / "annual.csv", float_format="%.10g")
     results.targets.to_csv(folder / "targets.csv", index=False, float_format="%.10g")
-    return ["annual.csv", "targets.csv"]
+    written = ["annual.csv", "targets.csv"]
+    if is_ensemble(results):
+        written += write_members(folder, results)
+    return written
+
+
+def ensemble_info(results, extra: Mapping | None = None) -> dict | None:
+    """What run.json records of an ensemble: draws, seed, sampling, uncertainty, chunks."""
+    md = results.metadata
+    ens = md.get("ensemble")
+    if ens is None:
+        return None
+    out = {
+        "draws": ens.get("draws"),
+        "seed": ens.get("seed"),
+        "sampling": ens.get("sampling"),
+        "default_uncertainty": ens.get("default_uncertainty"),
+        "chunk_size": md.get("chunk_size"),
+        "chunks": md.get("chunks"),
+        "kept_indicators": md.get("kept_indicators"),
+        "uncertainty": ens.get("uncertainty"),
+    }
+    out.update(extra or {})
+    return out
 
 
 def write_run(
