@@ -148,6 +148,11 @@ _TEXT = {
         "met": "met",
         "not_met": "not met",
         "of_target": "% of target",
+        "median": "median",
+        "band50": "25-75th percentile",
+        "band90": "5-95th percentile",
+        "probability": "Plan targets: probability of meeting each (share of draws)",
+        "prob_axis": "probability of meeting the target (% of draws)",
     },
     "zh": {
         "base": "2020年基期",
@@ -161,6 +166,11 @@ _TEXT = {
         "met": "达标",
         "not_met": "未达标",
         "of_target": "占目标%",
+        "median": "中位数",
+        "band50": "25-75百分位",
+        "band90": "5-95百分位",
+        "probability": "规划目标:达标概率(抽样占比)",
+        "prob_axis": "达标概率(抽样%)",
     },
 }
 
@@ -407,7 +417,45 @@ def _title(panel: Panel, lang: _Lang, diff_ref: str | None = None) -> str:
     return lang.text(f"{base} ({unit})")
 
 
-def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=False):
+def _members(res, ind: str):
+    """(years, members) values of an indicator when ``res`` is an ensemble, else None."""
+    if res.n_members > 1 and ind in res.values:
+        return res.values[ind]
+    return None
+
+
+def _fan(ax, years, values, colour, lang: _Lang, label=True, inner=True, legend_colour=None):
+    """Bands of the 5-95th (and 25-75th) percentiles over members; returns the median.
+
+    The legend entries of the bands are drawn in ``legend_colour`` (default ``colour``): a
+    neutral grey when several series share the chart, so that the entries do not look like
+    one of them.
+    """
+    from .results import percentile_rows
+
+    p5, p25, p50, p75, p95 = percentile_rows(values, (5, 25, 50, 75, 95))
+    outer_alpha, inner_alpha = (0.14, 0.30) if inner else (0.12, 0.0)
+    ax.fill_between(years, p5, p95, color=colour, alpha=outer_alpha, lw=0)
+    if inner:
+        ax.fill_between(years, p25, p75, color=colour, alpha=inner_alpha, lw=0)
+    if label:
+        proxy = legend_colour or colour
+        ax.fill_between([], [], [], color=proxy, alpha=outer_alpha, lw=0, label=lang.t("band90"))
+        if inner:
+            ax.fill_between(
+                [], [], [], color=proxy, alpha=inner_alpha, lw=0, label=lang.t("band50")
+            )
+    return p50
+
+
+def _draw(
+    chart: Chart,
+    runs: Sequence,
+    names: Sequence[str],
+    lang: _Lang,
+    diff=False,
+    comparisons: Sequence | None = None,
+):
     fig, axes, rc = _new_figure(len(chart.panels), lang)
     from matplotlib import rc_context
 
@@ -418,13 +466,20 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
             years = sorted({int(y) for r in runs for y in r.years})
             single = len(runs) == 1
             bases = []
+            fan_labelled = False
             for k, ind in enumerate(panel.indicators):
-                for res, name in zip(runs, names, strict=True):
+                for j, (res, name) in enumerate(zip(runs, names, strict=True)):
                     if diff and res is ref:
                         continue
                     y = res.annual[ind]
+                    members = _members(res, ind)
                     if diff:
-                        y = y - ref.annual[ind].reindex(y.index)
+                        if comparisons is not None:
+                            members = comparisons[j - 1].difference(ind)
+                            y = y.copy()
+                        else:
+                            members = None
+                            y = y - ref.annual[ind].reindex(y.index)
                     sector = next((s for s in SECTOR_COLOURS if f"_{s}_" in f"_{ind}_"), None)
                     colour = (
                         SECTOR_COLOURS[sector]
@@ -432,6 +487,24 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
                         else colours[name]
                     )
                     many = not single and len(panel.indicators) > 1
+                    if members is not None:
+                        # bands of both quartiles for one scenario and for differences; the
+                        # 5-95 band alone when scenarios overlap in one chart of levels
+                        inner = single or diff
+                        several = len(panel.indicators) > 1 or len(runs) > 2 or not (single or diff)
+                        median = _fan(
+                            ax,
+                            list(res.years),
+                            members,
+                            colour,
+                            lang,
+                            label=not fan_labelled,
+                            inner=inner,
+                            legend_colour="#777777" if several else None,
+                        )
+                        fan_labelled = True
+                        y = y.copy()
+                        y[:] = median
                     ax.plot(
                         y.index,
                         y.values,
@@ -440,7 +513,8 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
                         ls=_STYLES[k % len(_STYLES)],
                         label=None
                         if many
-                        else _series_label(ind, panel, lang, None if single else name),
+                        else _series_label(ind, panel, lang, None if single else name)
+                        or (lang.t("median") if members is not None else None),
                     )
                     if not diff and not _is_growth(ind):
                         bases.append((y.iloc[0], colour))
@@ -478,7 +552,7 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
                     )
                     extra_labels.append(lang.text(lang.name(ind)))
                 handles, labels = extra + handles, extra_labels + labels
-            if len(handles) > 5 and len(chart.panels) == 1:
+            if (len(handles) > 5 or fan_labelled) and len(chart.panels) == 1:
                 fig.set_size_inches(9.0, 4.3)
                 ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
             elif handles:
@@ -486,6 +560,19 @@ def _draw(chart: Chart, runs: Sequence, names: Sequence[str], lang: _Lang, diff=
         if len(runs) == 1:
             fig.suptitle(
                 lang.text(_scenario_caption(ref)), fontsize=9, color="#555555", x=0.01, ha="left"
+            )
+        elif _ensemble_caption(ref):
+            ens = ref.metadata["ensemble"]
+            what = "difference member by member" if diff else "medians and 5-95th percentiles"
+            fig.suptitle(
+                lang.text(
+                    f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}), the same "
+                    f"for every scenario; {what}"
+                ),
+                fontsize=9,
+                color="#555555",
+                x=0.01,
+                ha="left",
             )
     return fig
 
@@ -510,10 +597,18 @@ def _ylabel(panel: Panel, lang: _Lang, diff: bool) -> str:
 
 def _scenario_caption(res) -> str:
     md = res.metadata
-    return (
+    text = (
         f"scenario: {md.get('scenario', '?')}  ·  hubinsim {md.get('hubinsim_version', '')}"
         f"  ·  dt {md.get('dt')}, {md.get('method')}"
     )
+    return text + _ensemble_caption(res)
+
+
+def _ensemble_caption(res) -> str:
+    ens = res.metadata.get("ensemble")
+    if not ens:
+        return ""
+    return f"  ·  {ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']})"
 
 
 # --------------------------------------------------------------------------- public API
@@ -541,28 +636,38 @@ def run_charts(results, lang: str = "en") -> dict:
     }
     if len(results.targets):
         figs["targets"] = _scorecard_figure([results], lg)
+        if "probability" in results.targets:
+            figs["target_probability"] = _probability_figure([results], lg)
     return figs
 
 
-def compare_charts(runs: Sequence, lang: str = "en") -> dict:
+def compare_charts(runs: Sequence, lang: str = "en", comparisons: Sequence | None = None) -> dict:
     """Level and difference charts of the headline indicators for several runs.
 
     The first run is the reference. Returns ``{"gdp": Figure, "gdp_diff": Figure, ...,
-    "targets": Figure}``.
+    "targets": Figure}``. For ensembles, ``comparisons`` holds one
+    :class:`~hubinsim.ensemble.EnsembleComparison` per alternative (the same draws as the
+    reference): the difference charts are then fan charts of the member-by-member
+    difference, and ``target_probability`` shows each scenario's probability of meeting
+    each target.
     """
     runs = list(runs)
     code, font = _language(lang)
     lg = _Lang(code, font)
     names = _unique_names(runs)
+    if comparisons is not None and len(comparisons) != len(runs) - 1:
+        raise ValueError("comparisons: one per alternative run")
     figs = {}
     for c in CHARTS:
         if not all(i in r.annual for r in runs for p in c.panels for i in p.indicators):
             continue
         figs[c.name] = _draw(c, runs, names, lg)
         if len(runs) > 1:
-            figs[f"{c.name}_diff"] = _draw(c, runs, names, lg, diff=True)
+            figs[f"{c.name}_diff"] = _draw(c, runs, names, lg, diff=True, comparisons=comparisons)
     if any(len(r.targets) for r in runs):
         figs["targets"] = _scorecard_figure(runs, lg)
+        if all("probability" in r.targets for r in runs):
+            figs["target_probability"] = _probability_figure(runs, lg)
     return figs
 
 
@@ -582,18 +687,7 @@ def _scorecard_figure(runs, lang: _Lang):
     names = _unique_names(runs)
     colours = scenario_colours(names)
     ref = runs[0].targets
-    labels = []
-    for _, row in ref.iterrows():
-        sign = "≥" if row["comparison"].startswith(">=") else "≤"
-        every = f" ({lang.t('every')})" if "every" in row["comparison"] else ""
-        unit = lang.unit(row["unit"])
-        unit = f" {unit}" if unit in ("%", "firms", "家") else f" ({unit})"
-        labels.append(
-            lang.text(
-                f"{lang.name(row['indicator'])}: {sign} {row['target']:g}"
-                f"{unit}, {row['year']}{every}"
-            )
-        )
+    labels = _target_labels(ref, lang)
     fig, axes, rc = _new_figure(1, lang)
     from matplotlib import rc_context
 
@@ -651,6 +745,181 @@ def _scorecard_figure(runs, lang: _Lang):
                 fontsize=8,
                 loc="lower right",
             )
+    return fig
+
+
+def _target_labels(targets, lang: _Lang) -> list[str]:
+    labels = []
+    for _, row in targets.iterrows():
+        sign = "≥" if row["comparison"].startswith(">=") else "≤"
+        every = f" ({lang.t('every')})" if "every" in row["comparison"] else ""
+        unit = lang.unit(row["unit"])
+        unit = f" {unit}" if unit in ("%", "firms", "家") else f" ({unit})"
+        labels.append(
+            lang.text(
+                f"{lang.name(row['indicator'])}: {sign} {row['target']:g}"
+                f"{unit}, {row['year']}{every}"
+            )
+        )
+    return labels
+
+
+def _probability_figure(runs, lang: _Lang):
+    """Horizontal bars: the share of draws that meet each plan target, per scenario."""
+    import numpy as np
+
+    names = _unique_names(runs)
+    colours = scenario_colours(names)
+    ref = runs[0].targets
+    labels = _target_labels(ref, lang)
+    fig, axes, rc = _new_figure(1, lang)
+    from matplotlib import rc_context
+
+    ax = axes[0]
+    with rc_context(rc):
+        fig.set_size_inches(9.0, 0.55 * len(labels) * max(1, len(runs)) ** 0.5 + 1.6)
+        n = len(runs)
+        height = 0.8 / n
+        ypos = np.arange(len(labels))
+        for j, (res, name) in enumerate(zip(runs, names, strict=True)):
+            rows = {(r["indicator"], r["year"]): r for _, r in res.targets.iterrows()}
+            vals = []
+            for _, row in ref.iterrows():
+                r = rows.get((row["indicator"], row["year"]))
+                vals.append(np.nan if r is None else 100.0 * r["probability"])
+            bars = ax.barh(
+                ypos + (j - (n - 1) / 2) * height,
+                vals,
+                height=height * 0.9,
+                color=colours[name],
+                label=lang.text(name),
+            )
+            for b, v in zip(bars, vals, strict=True):
+                if np.isfinite(v):
+                    ax.text(
+                        v + 1,
+                        b.get_y() + b.get_height() / 2,
+                        f"{v:.0f}%",
+                        va="center",
+                        fontsize=7,
+                    )
+        ax.axvline(50, color="#777777", lw=0.8, ls=":")
+        ax.set_yticks(ypos, labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 112)
+        ax.set_xticks(range(0, 101, 20))
+        ax.set_xlabel(lang.t("prob_axis"))
+        ax.grid(axis="y", visible=False)
+        ax.set_title(lang.text(lang.t("probability")), loc="left")
+        ens = runs[0].metadata.get("ensemble")
+        if ens:
+            fig.suptitle(
+                lang.text(
+                    f"scenario{'s' if n > 1 else ''}: {', '.join(names)}  ·  "
+                    f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']})"
+                ),
+                fontsize=9,
+                color="#555555",
+                x=0.01,
+                ha="left",
+            )
+        if n > 1:
+            from matplotlib.patches import Patch
+
+            ax.legend(
+                [Patch(color=colours[nm]) for nm in names],
+                [lang.text(nm) for nm in names],
+                fontsize=8,
+                loc="lower right",
+            )
+    return fig
+
+
+#: Colours of the sensitivity bars: total (or mu*) and first-order (or sigma) effects.
+SENSITIVITY_COLOURS = (REFERENCE_COLOUR, "#8fb3de")
+
+
+def _output_label(output: str, lang: _Lang) -> tuple[str, str]:
+    """("GDP at 2020 prices in 2025", "亿元, 2020 prices") for "gdp_real@2025"."""
+    ind, _, year = output.partition("@")
+    if ind not in INDICATOR_BY_NAME:
+        return output, ""
+    name = lang.name(ind)
+    name = name[:1].upper() + name[1:] if lang.code == "en" else name
+    return lang.text(f"{name} {'in ' if lang.code == 'en' else ''}{year}"), lang.text(
+        lang.unit_basis(ind)
+    )
+
+
+def sensitivity_chart(result, output: str, lang: str = "en", top: int = 15):
+    """Horizontal bars of the sensitivity indices of one output, most influential on top.
+
+    Sobol: total (ST) and first-order (S1) indices with their confidence intervals, as
+    shares of the output's variance. Morris: mu* with its confidence interval, and sigma.
+    At most ``top`` parameters are drawn (the table has them all).
+    """
+    import numpy as np
+
+    code, font = _language(lang)
+    lg = _Lang(code, font)
+    table = result.for_output(output)
+    shown = table.head(top)
+    fig, axes, rc = _new_figure(1, lg)
+    from matplotlib import rc_context
+
+    ax = axes[0]
+    title, unit = _output_label(output, lg)
+    md = result.metadata
+    with rc_context(rc):
+        fig.set_size_inches(9.0, 0.32 * len(shown) + 1.9)
+        ypos = np.arange(len(shown))
+        h = 0.4
+        if result.method == "sobol":
+            first = ("ST", "ST_conf", "total effect ST")
+            second = ("S1", "S1_conf", "first-order effect S1")
+            xlabel = "share of the output's variance (0-1); whiskers: 95 % confidence interval"
+            head = f"Sobol indices of {title} ({unit})"
+        else:
+            first = ("mu_star", "mu_star_conf", "mu* (mean absolute elementary effect)")
+            second = ("sigma", None, "sigma (spread: interactions, non-linearity)")
+            xlabel = (
+                f"change of the output [{unit}] over the parameter's full range; "
+                "whiskers: 95 % interval of mu*"
+            )
+            head = f"Morris screening of {title} ({unit})"
+        for k, (col, conf, label) in enumerate((first, second)):
+            vals = shown[col].to_numpy(dtype=float)
+            err = None
+            if conf is not None:
+                err = np.nan_to_num(shown[conf].to_numpy(dtype=float))
+            ax.barh(
+                ypos + (k - 0.5) * h,
+                vals,
+                height=h * 0.92,
+                xerr=err,
+                color=SENSITIVITY_COLOURS[k],
+                error_kw={"ecolor": "#444444", "lw": 0.9, "capsize": 2},
+                label=label,
+            )
+        ax.set_axisbelow(True)
+        ax.set_yticks(ypos, [lg.text(str(p)) for p in shown.index], fontsize=8)
+        ax.invert_yaxis()
+        ax.axvline(0, color="#444444", lw=0.8)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.set_title(textwrap.fill(lg.text(head), 80), loc="left")
+        ax.legend(fontsize=8, loc="lower right")
+        more = f", top {len(shown)} of {len(table)} parameters" if len(table) > len(shown) else ""
+        fig.suptitle(
+            lg.text(
+                f"scenario: {md.get('scenario', '?')}  ·  {result.method}, n {md.get('n')} "
+                f"({md.get('runs'):,} runs), seed {md.get('seed')}{more}"
+            ),
+            fontsize=9,
+            color="#555555",
+            x=0.01,
+            ha="left",
+        )
     return fig
 
 
