@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalog import POOL_CATEGORIES
-from . import demand, economy, people, public
+from . import demand, economy, ops, people, public
 from .inputs import BASE_YEAR
 
 #: Stocks and whether they must stay non-negative.
@@ -49,7 +49,9 @@ def calibrate(base: dict[str, float], pool: dict[str, float], p: dict) -> tuple[
     state : dict
         Initial stocks.
     """
-    ones = np.ones_like(np.asarray(p["capital.depreciation"], dtype=float))
+    # Arrays of shape (members,), or Python floats for a single run (see ops).
+    dep = p["capital.depreciation"]
+    ones = np.ones_like(dep, dtype=float) if isinstance(dep, np.ndarray) else 1.0
     c: dict = {}
     gdp0 = base["gdp"]
     va_p0 = gdp0 * base["share_primary_pct"] / 100.0
@@ -90,13 +92,16 @@ def calibrate(base: dict[str, float], pool: dict[str, float], p: dict) -> tuple[
     c["G0"] = g0
     e_p, e_s, e_t = (sh * e0 for sh in shares0)
     a_p = va_p0 / (
-        k_p ** p["production.alpha_primary"] * e_p ** (1 - p["production.alpha_primary"])
+        ops.power(k_p, p["production.alpha_primary"])
+        * ops.power(e_p, 1 - p["production.alpha_primary"])
     )
     a_s = va_ind0 / (
-        k_s ** p["production.alpha_industry"] * e_s ** (1 - p["production.alpha_industry"])
+        ops.power(k_s, p["production.alpha_industry"])
+        * ops.power(e_s, 1 - p["production.alpha_industry"])
     )
     a_t = va_t0 / (
-        k_t ** p["production.alpha_tertiary"] * e_t ** (1 - p["production.alpha_tertiary"])
+        ops.power(k_t, p["production.alpha_tertiary"])
+        * ops.power(e_t, 1 - p["production.alpha_tertiary"])
     )
     c["A0"] = (a_p, a_s, a_t)
 
@@ -120,8 +125,8 @@ def calibrate(base: dict[str, float], pool: dict[str, float], p: dict) -> tuple[
         "POP": pop0 * ones,
         "s_p": shares0[0] * ones, "s_s": shares0[1] * ones, "s_t": shares0[2] * ones,
         "N": c["N0"] * ones,
-        "P_p": ones.copy(), "P_s": ones.copy(), "P_t": ones.copy(), "P_I": ones.copy(),
-        "RI": ones.copy(), "REF": ones.copy(),
+        "P_p": 1.0 * ones, "P_s": 1.0 * ones, "P_t": 1.0 * ones, "P_I": 1.0 * ones,
+        "RI": 1.0 * ones, "REF": 1.0 * ones,
         "g_e": 0.0 * ones,  # set by anchor_growth
         "Y_avg": gdp0 * ones,
         "R_ext": ext0 * ones,
@@ -130,38 +135,40 @@ def calibrate(base: dict[str, float], pool: dict[str, float], p: dict) -> tuple[
     return c, state
 
 
-def anchor_growth(c: dict, state: dict, x: dict, p: dict, eps: float = 1e-5) -> None:
+def anchor_growth(c: dict, state: dict, x0: dict, p: dict, eps: float = 1e-5) -> None:
     """Start the economy on its own growth path: expected growth, and the reference that
     Okun's law and the investment accelerator compare it with, equal the growth of real GDP
     that the model itself produces at 2020 (found by a tiny step, refined twice).
 
-    Modifies ``c`` and ``state`` in place.
+    ``x0`` holds the inputs at 2020 (the first point of the half grid). Modifies ``c`` and
+    ``state`` in place.
     """
     gdp0 = c["gdp0"]
     for _ in range(3):
         c["g_ref"] = state["g_e"]
         state["Y_avg"] = gdp0 / (1.0 + state["g_e"] * TREND_TIME)
-        d, _ = rates(0, BASE_YEAR, state, x, c, p, False)
+        d, _ = rates(BASE_YEAR, state, x0, c, p, False)
         probe = {k: v + eps * d[k] for k, v in state.items()}
-        _, aux = rates(0, BASE_YEAR + eps, probe, x, c, p, True)
+        _, aux = rates(BASE_YEAR + eps, probe, x0, c, p, True)
         y1 = (
             aux["va_primary_real"]
             + aux["va_industry_real"]
             + aux["va_construction_real"]
             + aux["va_tertiary_real"]
         )
-        state["g_e"] = np.log(y1 / gdp0) / eps
+        state["g_e"] = ops.log(y1 / gdp0) / eps
     c["g_ref"] = state["g_e"]
     state["Y_avg"] = gdp0 / (1.0 + state["g_e"] * TREND_TIME)
 
 
-def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
-    """Rates of change of every stock at half-grid index ``k`` (time ``t``).
+def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
+    """Rates of change of every stock at time ``t``.
 
     Returns ``(derivatives, aux)``; ``aux`` (the reported quantities) only when ``want_aux``.
-    ``x`` holds the exogenous inputs on the half grid (see :mod:`hubinsim.model.inputs`).
+    ``X`` holds the exogenous inputs at ``t`` (one row of the half grid, see
+    :func:`hubinsim.model.inputs.input_rows`). Stocks, parameters and inputs are arrays of
+    shape (members,) or, for a single run, Python floats: the equations are the same.
     """
-    X = {name: arr[k] for name, arr in x.items()}
     shock = X.get
     one = 1.0
 
@@ -179,7 +186,7 @@ def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
     fai_real_total = fai / s["P_I"]
 
     # Production (real, 2020 prices)
-    pub = (s["G"] / c["G0"]) ** p["production.gamma_public"]
+    pub = ops.power(s["G"] / c["G0"], p["production.gamma_public"])
     va_p = economy.cobb_douglas(s["A_p"], pub, s["K_p"], e_p, p["production.alpha_primary"])
     va_p = va_p * shock("shock_va_primary", one)
     va_ind = economy.cobb_douglas(s["A_s"], pub, s["K_s"], e_s, p["production.alpha_industry"])
@@ -234,8 +241,10 @@ def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
     # Above-scale industry
     entry = (
         p["industry.entry_base"]
-        * (np.maximum(fai_real["industry"], 0.0) / c["fai_industry0"])
-        ** p["industry.entry_investment_elasticity"]
+        * ops.power(
+            ops.maximum(fai_real["industry"], 0.0) / c["fai_industry0"],
+            p["industry.entry_investment_elasticity"],
+        )
         * shock("shock_enterprise_entry", one)
     )
     d["N"] = entry + X["firms_attracted"] - p["industry.exit_rate"] * s["N"]
@@ -270,8 +279,8 @@ def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
         + s["R_ext"] * shock("shock_retail_external", one)
         + voucher_spend
     )
-    as_share = np.minimum(
-        1.0, c["as_share0"] * (s["N"] / c["N0"]) ** p["industry.above_scale_elasticity"]
+    as_share = ops.minimum(
+        1.0, c["as_share0"] * ops.power(s["N"] / c["N0"], p["industry.above_scale_elasticity"])
     )
     aux = {
         "va_primary_real": va_p, "va_industry_real": va_ind, "va_construction_real": va_con,
@@ -284,7 +293,7 @@ def rates(k: int, t: float, s: dict, x: dict, c: dict, p: dict, want_aux: bool):
         "industrial_va_above_scale_real": va_ind * as_share,
         "industrial_va_above_scale": n_ind * as_share,
         "enterprises_above_scale": s["N"],
-        "rd_intensity_pct": X["rd_intensity_pct"] * 100.0 * np.ones_like(va_p),
+        "rd_intensity_pct": ops.like(X["rd_intensity_pct"] * 100.0, va_p),
         "capital_primary": s["K_p"], "capital_industry": s["K_s"],
         "capital_tertiary": s["K_t"], "capital_public": s["G"],
         "tfp_primary": s["A_p"] / c["A0"][0], "tfp_industry": s["A_s"] / c["A0"][1],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from . import ops
+
 
 def disposable_income_per_capita(gdp_per_capita, c: dict, p: dict):
     """di = di_2020 (GDP per capita / its 2020 value)^elasticity [yuan, current prices]."""
-    return c["di0"] * (gdp_per_capita / c["gdppc0"]) ** p["consumption.income_elasticity"]
+    return c["di0"] * ops.power(gdp_per_capita / c["gdppc0"], p["consumption.income_elasticity"])
 
 
 def resident_retail(di, pop, c: dict, shock):

@@ -6,9 +6,8 @@ arrays of shape ``(members,)`` (or scalars that broadcast).
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..catalog import POOL_CATEGORIES
+from . import ops
 
 SECTORS = ("primary", "industry", "tertiary")
 
@@ -55,7 +54,7 @@ def harberger_capital(investment, growth, depreciation):
 
 def cobb_douglas(tfp, public_factor, capital, labour, alpha):
     """Value added A (G/G0)^gamma K^alpha E^(1-alpha) [亿元/yr, 2020 prices]."""
-    return tfp * public_factor * capital**alpha * labour ** (1.0 - alpha)
+    return tfp * public_factor * ops.power(capital, alpha) * ops.power(labour, 1.0 - alpha)
 
 
 def bau_fai(t, c: dict, g_e, p: dict):
@@ -64,8 +63,8 @@ def bau_fai(t, c: dict, g_e, p: dict):
     FAI_bau = FAI_2020 exp(g_fai (t - 2020)) max(0, 1 + accelerator (g_e - g_ref)),
     where g_ref is the growth the model produces at 2020 (see ``core.anchor_growth``).
     """
-    trend = np.exp(p["investment.bau_growth"] * (t - 2020.0))
-    accel = np.maximum(1.0 + p["investment.accelerator"] * (g_e - c["g_ref"]), 0.0)
+    trend = ops.exp(p["investment.bau_growth"] * (t - 2020.0))
+    accel = ops.maximum(1.0 + p["investment.accelerator"] * (g_e - c["g_ref"]), 0.0)
     return c["fai0"] * trend * accel
 
 
@@ -82,5 +81,5 @@ def fai_by_category(fai_bau, c: dict, x: dict, price_invest, p: dict, shock_fai)
         v = fai_bau * c["mix_" + cat] + x["pool_" + cat]
         if cat == "industry":
             v = v + p["investment.per_firm"] * x["firms_attracted"] * price_invest
-        out[cat] = np.maximum(v, 0.0) * shock_fai
+        out[cat] = ops.maximum(v, 0.0) * shock_fai
     return out

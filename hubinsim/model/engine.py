@@ -26,6 +26,8 @@ def integrate(
     grid: TimeGrid,
     method: str = "euler",
     nonnegative: tuple[str, ...] = (),
+    jumps: set[int] | None = None,
+    scalar: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Integrate ``d state / dt = rates(...)`` over ``grid`` and return annual means.
 
@@ -35,11 +37,18 @@ def integrate(
         ``rates(k, t, state, want_aux, left=False) -> (derivatives, aux)`` where ``k``
         indexes the half-step grid (``t = t0 + k dt/2``); ``left=True`` evaluates the inputs
         as left limits at a year boundary (the values of the year that ends there).
-    state : dict of arrays (members,)
+    state : dict of arrays (members,), or of Python floats with ``scalar``
         Initial stocks.
     grid : TimeGrid
     method : {"euler", "rk4"}
     nonnegative : names of stocks checked to stay >= 0.
+    jumps : set of int, optional
+        Grid indices of the year ends where an input jumps, so that the year ending there
+        needs an evaluation with the left limits; at the other year ends the evaluation at
+        ``t_n`` serves both years. None: every year end.
+    scalar : bool
+        The stocks are Python floats (a single member): annual means are accumulated in
+        lists and returned as arrays of shape (years, 1).
 
     Returns
     -------
@@ -51,24 +60,26 @@ def integrate(
     if method not in METHODS:
         raise ValueError(f"unknown integration method {method!r}; use one of {METHODS}")
     dt = grid.dt
-    times = grid.times
+    times = grid.times.tolist()
     weights = grid.year_weights()
     ends = grid.year_ends()
+    jumps = set(ends) if jumps is None else jumps
     n_years = len(grid.years)
-    annual: dict[str, np.ndarray] = {}
+    annual: dict = {}
 
     def record(n: int, t: float, y: dict, aux: dict) -> None:
         # A year that ends at t_n takes the left limit of the inputs (its own year's values).
-        aux_left = rates(2 * n, t, y, True, left=True)[1] if n in ends else aux
+        aux_left = rates(2 * n, t, y, True, left=True)[1] if n in jumps else aux
         if not annual:
             for name, v in aux.items():
-                annual[name] = np.zeros((n_years,) + np.shape(v))
+                annual[name] = [0.0] * n_years if scalar else np.zeros((n_years,) + np.shape(v))
         for yi, w in weights[n]:
             src = aux_left if ends.get(n) == yi else aux
             for name, v in src.items():
                 annual[name][yi] += w * v
 
-    y = {k: np.array(v, dtype=float) for k, v in state.items()}
+    check = _check_floats if scalar else _check
+    y = dict(state) if scalar else {k: np.array(v, dtype=float) for k, v in state.items()}
     for n in range(grid.n_steps):
         t = times[n]
         k1, aux = rates(2 * n, t, y, True)
@@ -82,9 +93,11 @@ def integrate(
             # The step lies in one calendar year: its last stage takes that year's inputs.
             k4, _ = rates(2 * n + 2, t + dt, {k: y[k] + dt * k3[k] for k in y}, False, left=True)
             y = {k: y[k] + dt / 6.0 * (k1[k] + 2 * k2[k] + 2 * k3[k] + k4[k]) for k in y}
-        _check(y, nonnegative, times[n + 1])
+        check(y, nonnegative, times[n + 1])
     _, aux = rates(2 * grid.n_steps, times[-1], y, True)
     record(grid.n_steps, times[-1], y, aux)
+    if scalar:
+        annual = {name: np.array(v, dtype=float)[:, None] for name, v in annual.items()}
     for name, v in annual.items():
         if not np.all(np.isfinite(v)):
             bad = np.argwhere(~np.isfinite(v))[0]
@@ -98,9 +111,19 @@ def integrate(
 def _check(y: dict, nonnegative: tuple[str, ...], t: float) -> None:
     for name in nonnegative:
         v = y[name]
-        if not np.all(v >= 0.0):
+        if not (v >= 0.0).all():
             idx = int(np.argmax(~(v >= 0.0)))
-            raise SimulationError(
-                f"stock {name} became negative or NaN ({v[idx]!r}) at t={t:.3f} for member {idx};"
-                " the parameters or the time step are outside what the model supports"
-            )
+            _negative(name, float(v[idx]), t, idx)
+
+
+def _check_floats(y: dict, nonnegative: tuple[str, ...], t: float) -> None:
+    for name in nonnegative:
+        if not y[name] >= 0.0:
+            _negative(name, y[name], t, 0)
+
+
+def _negative(name: str, value: float, t: float, member: int):
+    raise SimulationError(
+        f"stock {name} became negative or NaN ({value!r}) at t={t:.3f} for member {member};"
+        " the parameters or the time step are outside what the model supports"
+    )

@@ -5,7 +5,7 @@ Units: people in 万人 (10,000 persons), rates per year.
 
 from __future__ import annotations
 
-import numpy as np
+from . import ops
 
 
 def unemployment_rate(g_e, c: dict, p: dict):
@@ -14,7 +14,7 @@ def unemployment_rate(g_e, c: dict, p: dict):
     ``g_ref`` is the growth the model produces at 2020 (see ``core.anchor_growth``).
     """
     u = c["u0"] - p["labour.okun"] * (g_e - c["g_ref"])
-    return np.clip(u, 0.005, 0.30)
+    return ops.clip(u, 0.005, 0.30)
 
 
 def labour_force(pop, t, c: dict, p: dict):
@@ -22,7 +22,7 @@ def labour_force(pop, t, c: dict, p: dict):
 
     The working-age share drifts by ``labour.working_age_trend`` a year (ageing).
     """
-    share = np.clip(c["wa0"] + p["labour.working_age_trend"] * (t - 2020.0), 0.3, 0.9)
+    share = ops.clip(c["wa0"] + p["labour.working_age_trend"] * (t - 2020.0), 0.3, 0.9)
     return pop * share * c["part0"]
 
 
@@ -36,16 +36,16 @@ def target_shares(shares0, rel_productivity, shift, p: dict):
     (primary, secondary, tertiary).
     """
     sigma = p["labour.reallocation_elasticity"]
-    raw = [s * r**sigma for s, r in zip(shares0, rel_productivity, strict=True)]
+    raw = [s * ops.power(r, sigma) for s, r in zip(shares0, rel_productivity, strict=True)]
     total = raw[0] + raw[1] + raw[2]
     tp, ts, tt = (r / total for r in raw)
-    tt_new = np.clip(tt + shift, 0.01, 0.98)
+    tt_new = ops.clip(tt + shift, 0.01, 0.98)
     # Primary and secondary share what tertiary leaves, in proportion to their targets; when
     # both targets are zero (no output outside services) they keep their 2020 proportion.
     none = (1.0 - tt) <= 0.0
-    tp = np.where(none, shares0[0], tp)
-    ts = np.where(none, shares0[1], ts)
-    rest = (1.0 - tt_new) / np.where(none, shares0[0] + shares0[1], 1.0 - tt)
+    tp = ops.where(none, shares0[0], tp)
+    ts = ops.where(none, shares0[1], ts)
+    rest = (1.0 - tt_new) / ops.where(none, shares0[0] + shares0[1], 1.0 - tt)
     return tp * rest, ts * rest, tt_new
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import ops
+
 
 def tax_base(va_primary, va_secondary, va_tertiary, p: dict):
     """Sector-weighted nominal value added [亿元]: secondary carries more tax per yuan."""
@@ -14,4 +16,9 @@ def tax_base(va_primary, va_secondary, va_tertiary, p: dict):
 
 def budget_revenue(base, c: dict, p: dict, relief, shock):
     """Revenue = R_2020 (TB / TB_2020)^buoyancy (1 - tax relief) [亿元/yr]."""
-    return c["revenue0"] * (base / c["tax_base0"]) ** p["fiscal.buoyancy"] * (1.0 - relief) * shock
+    return (
+        c["revenue0"]
+        * ops.power(base / c["tax_base0"], p["fiscal.buoyancy"])
+        * (1.0 - relief)
+        * shock
+    )

@@ -1,0 +1,103 @@
+"""The faster code paths give the same numbers as the general ones, bit for bit: the float
+path of a single run, numpy's powers on floats, pool inputs held as timing x amount, and
+year ends evaluated once where no input jumps."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import hubinsim
+import hubinsim.model as model
+from hubinsim.model import engine, ops
+from hubinsim.model.inputs import ScaledSeries, input_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _scenario(name):
+    return hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+
+
+def _same(a: dict, b: dict):
+    assert a.keys() == b.keys()
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+@pytest.mark.parametrize("name", ["baseline", "stimulus"])
+def test_single_run_equals_a_member_of_an_array_run(name, method):
+    scn = _scenario(name)
+    one = hubinsim.simulate(scn, method=method)
+    two = hubinsim.simulate(scn, method=method, members=2)
+    _same(one.values, {k: v[:, :1] for k, v in two.values.items()})
+
+
+def test_float_path_falls_back_to_arrays_where_python_raises(monkeypatch):
+    scn = _scenario("stimulus")
+    expected = hubinsim.simulate(scn).values
+    original = model._run
+    used = []
+
+    def run(*args, scalar):
+        used.append(scalar)
+        if scalar:
+            raise ZeroDivisionError("float division by zero")
+        return original(*args, scalar=scalar)
+
+    monkeypatch.setattr(model, "_run", run)
+    _same(hubinsim.simulate(scn).values, expected)
+    assert used == [True, False]
+
+
+@pytest.mark.parametrize("exponent", [0.5, 2.0, -1.0, 1.0, 0.35, -0.7, 1.5, 3.0])
+def test_power_of_floats_is_numpys_power_of_arrays(exponent):
+    rng = np.random.default_rng(3)
+    bases = rng.uniform(0.01, 50.0, 500)
+    expected = np.power(bases, np.full_like(bases, exponent))
+    got = np.array([ops.power(float(b), exponent) for b in bases])
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_elementwise_functions_of_floats_match_numpy():
+    values = [-2.0, -0.0, 0.0, 0.3, 1.0, 7.5, float("nan")]
+    for a in values:
+        for b in values:
+            for f, g in ((ops.maximum, np.maximum), (ops.minimum, np.minimum)):
+                np.testing.assert_array_equal(f(a, b), g(a, b))
+        np.testing.assert_array_equal(ops.clip(a, 0.1, 0.9), np.clip(a, 0.1, 0.9))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.testing.assert_array_equal(ops.log(a) if a > 0 else np.log(a), np.log(a))
+        np.testing.assert_array_equal(ops.exp(a), np.exp(np.array([a]))[0])
+    assert ops.where(True, 1.0, 2.0) == 1.0 and ops.where(False, 1.0, 2.0) == 2.0
+    assert isinstance(ops.like(3.0, 1.0), float)
+    np.testing.assert_array_equal(ops.like(3.0, np.zeros(4)), np.full(4, 3.0))
+
+
+def test_scaled_series_rows_are_the_product():
+    timing = np.linspace(0.0, 1.0, 9)
+    amount = np.array([2.5, -1.0, 0.1])
+    series = ScaledSeries(timing, amount)
+    full = amount[None, :] * timing[:, None]
+    for k in range(len(timing)):
+        np.testing.assert_array_equal(series[k], full[k])
+    one = ScaledSeries(timing, amount[:1])
+    assert one.column() == full[:, 0].tolist()
+    rows = input_rows({"pool_x": one, "lever": full[:, :1]}, range(0, 9, 2), scalar=True)
+    assert list(rows) == [0, 2, 4, 6, 8]
+    assert all(isinstance(v, float) for row in rows.values() for v in row.values())
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_year_ends_without_jumps_reuse_the_evaluation(monkeypatch, members):
+    scn = _scenario("stimulus")
+    fast = hubinsim.simulate(scn, members=members).values
+    original = engine.integrate
+
+    def every_year_end(*args, **kwargs):
+        kwargs["jumps"] = None
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(model, "integrate", every_year_end)
+    _same(hubinsim.simulate(scn, members=members).values, fast)
