@@ -121,11 +121,13 @@ def _run_chunk(
     scenario: Scenario, params: dict[str, np.ndarray], keep: list[str] | None, data_dir
 ) -> tuple[dict[str, np.ndarray], dict]:
     """One vectorised run over a chunk of members (module level so that it pickles)."""
-    simulate = _simulate_function()
+    # The submodule (the package attribute ``hubinsim.simulate`` is the function).
+    from .simulate import run_scenario
+
     members = len(next(iter(params.values()))) if params else 1
-    res = simulate(scenario, parameters=params, members=members, data_dir=data_dir)
-    values = res.values if keep is None else {k: res.values[k] for k in keep}
-    meta = {k: v for k, v in res.metadata.items() if k not in ("parameters", "wall_time_s")}
+    values, meta = run_scenario(scenario, params, members, data_dir, record_parameters=False)
+    if keep is not None:
+        values = {k: values[k] for k in keep}
     return values, meta
 
 

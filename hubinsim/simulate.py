@@ -21,6 +21,16 @@ if TYPE_CHECKING:
     from .results import Results
 
 
+#: Parameters that some lever's business-as-usual default names.
+_LEVER_PARAMETERS = {"investment.bau_realisation"} | {
+    lv.default
+    for lv in LEVERS
+    if isinstance(lv.default, str)
+    and not lv.default.startswith("base:")
+    and lv.default != "investment.plan_realisation"
+}
+
+
 def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, data_dir=None):
     """Parameter values used by a run: data defaults, then the scenario's overrides, then
     ``overrides`` (numbers or arrays of shape (members,)). Returns name -> array (members,)."""
@@ -42,11 +52,16 @@ def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, d
     return values
 
 
-def resolve_levers(scn: Scenario, params: Mapping, data_dir=None) -> tuple[dict, dict]:
+def resolve_levers(
+    scn: Scenario, params: Mapping, data_dir=None, base: Mapping | None = None
+) -> tuple[dict, dict]:
     """Every lever's value for this run (the scenario's, else the BAU default), and the
-    BAU defaults themselves."""
-    base = {k: v.value for k, v in load_base(data_dir).items()}
-    scalar_params = {k: float(np.median(v)) for k, v in params.items()}
+    BAU defaults themselves. ``base`` (the 2020 figures by name) is read when not given."""
+    if base is None:
+        base = {k: v.value for k, v in load_base(data_dir).items()}
+    # Defaults that name a parameter take its median over the members (only those are
+    # computed: a median sorts the members).
+    scalar_params = {k: float(np.median(params[k])) for k in _LEVER_PARAMETERS}
     defaults = {lv.name: lever_default(lv, scalar_params, base) for lv in LEVERS}
     values = {
         lv.name: scn.levers.get(lv.name, lever_default(lv, scalar_params, base, scn.levers))
@@ -104,6 +119,7 @@ def simulate(
     started = time.perf_counter()
     if not isinstance(members, int) or isinstance(members, bool) or members < 1:
         raise ScenarioError(f"members: must be a whole number >= 1, got {members!r}")
+    folder = _data_dir(data_dir)  # found once: every data file is read from it
     base_scn = scenario or Scenario()
     if levers or profile is not None or shocks or end or dt or method:
         merged_levers = dict(base_scn.levers)
@@ -125,7 +141,7 @@ def simulate(
             end=end or base_scn.time.end,
             dt=dt or base_scn.time.dt,
             method=method or base_scn.time.method,
-            data_dir=data_dir,
+            data_dir=folder,
         )
         if scenario is not None:  # keep where it came from and its extra sections
             scn = replace(
@@ -133,10 +149,34 @@ def simulate(
             )
     else:
         scn = base_scn
-    params = resolve_parameters(scn, parameters, members, data_dir)
-    lever_values, lever_defaults = resolve_levers(scn, params, data_dir)
-    base = {k: v.value for k, v in load_base(data_dir).items()}
-    pool = load_pool(data_dir)
+    values, metadata = run_scenario(scn, parameters, members, folder)
+    metadata["wall_time_s"] = time.perf_counter() - started
+    from .results import Results  # pandas is loaded only when results are made
+
+    years = np.arange(model.BASE_YEAR, scn.time.end + 1)
+    return Results(years, values, metadata, load_targets(folder))
+
+
+def run_scenario(
+    scn: Scenario,
+    parameters: Mapping | None = None,
+    members: int = 1,
+    data_dir=None,
+    *,
+    record_parameters: bool = True,
+) -> tuple[dict[str, np.ndarray], dict]:
+    """The annual indicators and the metadata of a run of ``scn`` (what :func:`simulate`
+    returns as :class:`~hubinsim.results.Results`, without the wall time).
+
+    Ensembles call it once per chunk with ``record_parameters=False``: they record their
+    parameter draws themselves, so the per-member lists of ``metadata["parameters"]`` are
+    not made.
+    """
+    folder = _data_dir(data_dir)
+    params = resolve_parameters(scn, parameters, members, folder)
+    base = {k: v.value for k, v in load_base(folder).items()}
+    lever_values, lever_defaults = resolve_levers(scn, params, folder, base)
+    pool = load_pool(folder)
     grid = model.TimeGrid(scn.time.end, scn.time.dt)
     inputs, inputs_left = (
         model.build_inputs(
@@ -163,12 +203,15 @@ def simulate(
         "dt": scn.time.dt,
         "method": scn.time.method,
         "members": members,
-        "data_dir": str(_data_dir(data_dir)),
+        "data_dir": str(folder),
         "price_basis": "nominal indicators at current prices; *_real at 2020 prices",
         "units": {n: INDICATOR_BY_NAME[n].unit for n in values if n in INDICATOR_BY_NAME},
-        "parameters": {
-            k: (float(v[0]) if np.all(v == v[0]) else v.tolist()) for k, v in params.items()
-        },
+    }
+    if record_parameters:
+        metadata["parameters"] = {
+            k: (float(v[0]) if (v == v[0]).all() else v.tolist()) for k, v in params.items()
+        }
+    metadata |= {
         "levers": {
             k: (
                 v.as_toml()
@@ -180,8 +223,5 @@ def simulate(
         "profile": scn.profile if isinstance(scn.profile, str) else dict(scn.profile),
         "shocks": [vars(s).copy() for s in scn.shocks],
         "scenario_object": scn,
-        "wall_time_s": time.perf_counter() - started,
     }
-    from .results import Results  # pandas is loaded only when results are made
-
-    return Results(grid.years, values, metadata, load_targets(data_dir))
+    return values, metadata
