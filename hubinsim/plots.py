@@ -555,6 +555,17 @@ def _draw(
             if (len(handles) > 5 or fan_labelled) and len(chart.panels) == 1:
                 fig.set_size_inches(9.0, 4.3)
                 ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+            elif fan_labelled and handles:
+                # bands fill most of the axes: the legend goes below them
+                fig.set_size_inches(11.0, 5.2)
+                ax.legend(
+                    handles,
+                    labels,
+                    fontsize=8,
+                    loc="upper center",
+                    bbox_to_anchor=(0.5, -0.16),
+                    ncol=3,
+                )
             elif handles:
                 ax.legend(handles, labels, fontsize=8, loc="best")
         if len(runs) == 1:
