@@ -410,3 +410,21 @@ def test_executor_runs_on_a_dask_cluster(short, tmp_path):
     assert res.exit_code == 0, res.output
     local = (tmp_path / "local" / "short" / "members.csv.gz").read_bytes()
     assert local == (tmp_path / "dask" / "short" / "members.csv.gz").read_bytes()
+
+
+def test_members_and_draws_files_hold_the_ensemble(short, tmp_path):
+    import numpy as np
+
+    import hubinsim
+    from hubinsim.ensemble import run_ensemble
+
+    res = invoke("run", short, "--out", tmp_path, "--draws", 12, "--seed", 9, "--no-charts")
+    assert res.exit_code == 0, res.output
+    ref = run_ensemble(hubinsim.load_scenario(short), draws=12, seed=9)
+    members = pd.read_csv(tmp_path / "short" / "members.csv.gz")
+    for name in ("gdp", "gdp_real_growth_pct", "unemployment_rate_pct"):
+        table = members.pivot(index="year", columns="member", values=name).to_numpy()
+        np.testing.assert_allclose(table, ref.values[name], rtol=1e-9)  # written to 10 digits
+    draws = pd.read_csv(tmp_path / "short" / "draws.csv.gz", index_col="member")
+    for name, values in ref.metadata["samples"].items():
+        np.testing.assert_array_equal(draws[name].to_numpy(), values)  # bit for bit
