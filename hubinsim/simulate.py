@@ -31,6 +31,15 @@ _LEVER_PARAMETERS = {"investment.bau_realisation"} | {
 }
 
 
+def _extremes(arr: np.ndarray):
+    """The smallest and the largest value (NaN last, as np.unique sorts), without sorting."""
+    if not arr.size:
+        return ()
+    if np.isnan(arr).any():
+        return np.unique(np.atleast_1d(arr))[[0, -1]]
+    return arr.min(), arr.max()
+
+
 def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, data_dir=None):
     """Parameter values used by a run: data defaults, then the scenario's overrides, then
     ``overrides`` (numbers or arrays of shape (members,)). Returns name -> array (members,)."""
@@ -44,7 +53,7 @@ def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, d
         if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != members):
             problems.append(f"parameter {name}: expected a number or an array of {members} values")
             continue
-        for item in np.unique(np.atleast_1d(arr))[[0, -1]] if arr.size else []:
+        for item in _extremes(arr):
             problems += check_parameter(name, float(item), params)
         values[name] = np.broadcast_to(arr, (members,)).astype(float)
     if problems:

@@ -6,6 +6,7 @@ and returns annual indicator arrays of shape ``(years, members)``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -39,9 +40,18 @@ def _series(value, t: np.ndarray, scale: float, left: bool = False) -> np.ndarra
     return np.broadcast_to(arr[None, :], (len(t), arr.shape[0]))
 
 
+def _same_number(a, b) -> bool:
+    if isinstance(a, Schedule) or isinstance(b, Schedule) or np.ndim(a) or np.ndim(b):
+        return False
+    a, b = float(a), float(b)
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
 def _lever_series(value, default, t: np.ndarray, scale: float, left: bool = False) -> np.ndarray:
     """The lever over time; calendar 2020 (t < 2020.5) is history and keeps the default."""
     series = _series(value, t, scale, left)
+    if _same_number(value, default):  # the lever is left at its default
+        return series
     before = _series(default, t, scale, left)
     history = (calendar_year_index(t, left) <= BASE_YEAR)[:, None]
     if series.shape[1] != before.shape[1]:

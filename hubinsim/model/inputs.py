@@ -174,7 +174,8 @@ def input_rows(x: dict, points, scalar: bool = False) -> dict[int, dict]:
             v.column() if isinstance(v, ScaledSeries) else np.asarray(v)[:, 0].tolist()
             for v in x.values()
         ]
-        return {k: dict(zip(names, [col[k] for col in columns], strict=True)) for k in points}
+        table = list(zip(*columns, strict=True))  # one tuple of values per point
+        return {k: dict(zip(names, table[k], strict=True)) for k in points}
     return {k: {name: v[k] for name, v in x.items()} for k in points}
 
 
