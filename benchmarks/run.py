@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python benchmarks/run.py              # everything (about two minutes on 2 cores)
     python benchmarks/run.py --quick      # smaller sizes, for a smoke test
     python benchmarks/run.py --only one_run members_100k
+    python benchmarks/run.py --only members_1m     # a million members (about a minute)
 
 Each case runs in a fresh Python process, so its peak memory (the maximum resident set of
 the process and of the workers it starts, from ``resource.getrusage``) is its own; times
@@ -42,9 +43,15 @@ GOALS = {
 
 def _peak_rss() -> int:
     """Peak resident memory of this process and its finished children [bytes]."""
+    own, kids = _peaks()
+    return own + kids
+
+
+def _peaks() -> tuple[int, int]:
+    """Peak resident memory of this process, and of its largest finished child [bytes]."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + kids) * 1024  # ru_maxrss is in KiB on Linux
+    return own * 1024, kids * 1024  # ru_maxrss is in KiB on Linux
 
 
 # --------------------------------------------------------------------------- cases
@@ -102,6 +109,26 @@ def case_members_100k(quick: bool) -> dict:
 
 def case_members_100k_2workers(quick: bool) -> dict:
     return _ensemble(20_000 if quick else 100_000, workers=2)
+
+
+def case_members_1m(quick: bool) -> dict:
+    """A million members (baseline) in chunks with 2 workers, keeping one indicator: the
+    chunks' memory stays that of one chunk; what grows is the draws and the kept values."""
+    from hubinsim.ensemble import run_ensemble
+
+    total = 100_000 if quick else 1_000_000
+    scn = _scenario("baseline")
+    t, c = time.perf_counter(), time.process_time()
+    res = run_ensemble(scn, draws=total, seed=1, keep=["gdp_real"], workers=2)
+    out = {
+        "members": total,
+        "wall_s": time.perf_counter() - t,
+        "cpu_s": time.process_time() - c,
+        "kept_bytes": sum(v.nbytes for v in res.values.values()),
+        "draws_bytes": sum(v.nbytes for v in res.metadata["samples"].values()),
+    }
+    out["peak_main_bytes"], out["peak_worker_bytes"] = _peaks()
+    return out
 
 
 def case_one_pass_100k(quick: bool) -> dict:
@@ -166,6 +193,7 @@ CASES = {
     "members_1k": case_members_1k,
     "members_100k": case_members_100k,
     "members_100k_2workers": case_members_100k_2workers,
+    "members_1m": case_members_1m,
     "one_pass_100k": case_one_pass_100k,
     "sobol": case_sobol,
     "profile": case_profile,
@@ -175,6 +203,7 @@ CASES = {
 def _child(case: str, quick: bool) -> None:
     result = CASES[case](quick)
     result["peak_rss_bytes"] = _peak_rss()
+    result["peak_main_bytes"], result["peak_worker_bytes"] = _peaks()
     print(json.dumps(result))
 
 
@@ -279,9 +308,11 @@ def report(results: dict, quick: bool) -> None:
             f"  load_scenario(baseline.toml): {r['load_scenario_s'] * 1e3:.1f} ms; peak "
             f"{_mib(r['peak_rss_bytes'])}"
         )
+    from hubinsim.ensemble import DEFAULT_CHUNK_SIZE
+
     for case, label in (
         ("members_1k", "1,000 members"),
-        ("members_100k", "100,000 members, chunks of 5,000, serial"),
+        ("members_100k", f"100,000 members, chunks of {DEFAULT_CHUNK_SIZE:,}, serial"),
         ("members_100k_2workers", "100,000 members, 2 worker processes"),
         ("one_pass_100k", "100,000 members in one pass (no chunks)"),
     ):
@@ -303,7 +334,20 @@ def report(results: dict, quick: bool) -> None:
             print(
                 f"{label}, {name}: {s:.2f} s (CPU {cpu:.2f} s here), {kept} indicators kept{goal}"
             )
-        print(f"  peak memory (process and workers): {_mib(peak)}")
+        print(
+            f"  peak memory (process and workers): {_mib(peak)} (main process "
+            f"{_mib(r['peak_main_bytes'])}, largest worker {_mib(r['peak_worker_bytes'])})"
+        )
+    r = results.get("members_1m")
+    if r and "error" not in r:
+        print(
+            f"{r['members']:,} members, 2 workers, baseline, one indicator kept: "
+            f"{r['wall_s']:.1f} s (CPU {r['cpu_s']:.1f} s here); peak main process "
+            f"{_mib(r['peak_main_bytes'])} (draws {_mib(r['draws_bytes'])}, kept values "
+            f"{_mib(r['kept_bytes'])}), largest worker {_mib(r['peak_worker_bytes'])}"
+        )
+    elif r:
+        print(f"{r.get('members', 'million')} members: failed: {r['error']}")
     r = results.get("sobol")
     if r and "error" not in r:
         print(f"Sobol, {r['parameters']} parameters, {r['outputs']} outputs:")
