@@ -101,3 +101,22 @@ def test_year_ends_without_jumps_reuse_the_evaluation(monkeypatch, members):
 
     monkeypatch.setattr(model, "integrate", every_year_end)
     _same(hubinsim.simulate(scn, members=members).values, fast)
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_absent_shocks_skip_a_multiplication_by_one(members):
+    scn = _scenario("baseline")
+    targets = ("va_primary", "fai", "fiscal_revenue", "consumption", "retail_external")
+    ones = [{"target": t, "years": (2021, 2035), "factor": 1.0} for t in targets]
+    _same(
+        hubinsim.simulate(scn, shocks=ones, members=members).values,
+        hubinsim.simulate(scn, members=members).values,
+    )
+
+
+def test_array_rows_are_rows_of_the_inputs():
+    timing = np.linspace(0.0, 1.0, 5)
+    x = {"pool_x": ScaledSeries(timing, np.array([1.0, 2.0])), "lever": np.ones((5, 1))}
+    rows = input_rows(x, range(5))
+    np.testing.assert_array_equal(rows[3]["pool_x"], np.array([1.0, 2.0]) * timing[3])
+    np.testing.assert_array_equal(rows[3]["lever"], np.ones(1))

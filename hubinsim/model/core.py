@@ -169,8 +169,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
     :func:`hubinsim.model.inputs.input_rows`). Stocks, parameters and inputs are arrays of
     shape (members,) or, for a single run, Python floats: the equations are the same.
     """
-    shock = X.get
-    one = 1.0
+    shock = X.get  # a shock's factor, None when no shock is set
 
     # Labour
     lf = people.labour_force(s["POP"], t, c, p)
@@ -180,7 +179,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
 
     # Investment
     fai_bau = economy.bau_fai(t, c, s["g_e"], p)
-    fai_cat = economy.fai_by_category(fai_bau, c, X, s["P_I"], p, shock("shock_fai", one))
+    fai_cat = economy.fai_by_category(fai_bau, c, X, s["P_I"], p, shock("shock_fai"))
     fai = sum(fai_cat.values())
     fai_real = {cat: v / s["P_I"] for cat, v in fai_cat.items()}
     fai_real_total = fai / s["P_I"]
@@ -188,13 +187,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
     # Production (real, 2020 prices)
     pub = ops.power(s["G"] / c["G0"], p["production.gamma_public"])
     va_p = economy.cobb_douglas(s["A_p"], pub, s["K_p"], e_p, p["production.alpha_primary"])
-    va_p = va_p * shock("shock_va_primary", one)
+    va_p = ops.times(va_p, shock("shock_va_primary"))
     va_ind = economy.cobb_douglas(s["A_s"], pub, s["K_s"], e_s, p["production.alpha_industry"])
-    va_ind = va_ind * shock("shock_va_industry", one)
-    va_con = c["c_con"] * fai_real_total * shock("shock_va_construction", one)
+    va_ind = ops.times(va_ind, shock("shock_va_industry"))
+    va_con = ops.times(c["c_con"] * fai_real_total, shock("shock_va_construction"))
     voucher_spend = p["consumption.voucher_multiplier"] * X["vouchers"]
     va_t = economy.cobb_douglas(s["A_t"], pub, s["K_t"], e_t, p["production.alpha_tertiary"])
-    va_t = va_t * shock("shock_va_tertiary", one) + (
+    va_t = ops.times(va_t, shock("shock_va_tertiary")) + (
         p["consumption.trade_margin"] * voucher_spend / s["P_t"]
     )
     va_s = va_ind + va_con
@@ -239,13 +238,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
     )
 
     # Above-scale industry
-    entry = (
+    entry = ops.times(
         p["industry.entry_base"]
         * ops.power(
             ops.maximum(fai_real["industry"], 0.0) / c["fai_industry0"],
             p["industry.entry_investment_elasticity"],
-        )
-        * shock("shock_enterprise_entry", one)
+        ),
+        shock("shock_enterprise_entry"),
     )
     d["N"] = entry + X["firms_attracted"] - p["industry.exit_rate"] * s["N"]
 
@@ -270,13 +269,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
 
     # Reported quantities (annualised by the engine)
     revenue = public.budget_revenue(
-        public.tax_base(n_p, n_s, n_t, p), c, p, X["tax_relief"], shock("shock_fiscal_revenue", one)
+        public.tax_base(n_p, n_s, n_t, p), c, p, X["tax_relief"], shock("shock_fiscal_revenue")
     )
     gdppc = gdp / s["POP"] * 1e4
     di = demand.disposable_income_per_capita(gdppc, c, p)
     retail = (
-        demand.resident_retail(di, s["POP"], c, shock("shock_consumption", one))
-        + s["R_ext"] * shock("shock_retail_external", one)
+        demand.resident_retail(di, s["POP"], c, shock("shock_consumption"))
+        + ops.times(s["R_ext"], shock("shock_retail_external"))
         + voucher_spend
     )
     as_share = ops.minimum(

@@ -11,5 +11,6 @@ def disposable_income_per_capita(gdp_per_capita, c: dict, p: dict):
 
 
 def resident_retail(di, pop, c: dict, shock):
-    """Residents' retail spending = propensity x di x POP [亿元/yr]; yuan x 万人 = 1e-4 亿元."""
-    return c["propensity"] * di * pop * 1e-4 * shock
+    """Residents' retail spending = propensity x di x POP [亿元/yr]; yuan x 万人 = 1e-4 亿元;
+    times the factor of a consumption shock (None: no shock)."""
+    return ops.times(c["propensity"] * di * pop * 1e-4, shock)

@@ -74,12 +74,12 @@ def fai_by_category(fai_bau, c: dict, x: dict, price_invest, p: dict, shock_fai)
     The BAU total is split by the pool's mix; the pool spending above business as usual
     (``x['pool_<category>']``, from the scenario's realisation and profile) is added, and
     attracted firms bring ``investment.per_firm`` each to industry. A category never falls
-    below zero.
+    below zero. ``shock_fai`` is the factor of an investment shock (None: no shock).
     """
     out = {}
     for cat in POOL_CATEGORIES:
         v = fai_bau * c["mix_" + cat] + x["pool_" + cat]
         if cat == "industry":
             v = v + p["investment.per_firm"] * x["firms_attracted"] * price_invest
-        out[cat] = ops.maximum(v, 0.0) * shock_fai
+        out[cat] = ops.times(ops.maximum(v, 0.0), shock_fai)
     return out

@@ -111,7 +111,7 @@ def integrate(
 def _check(y: dict, nonnegative: tuple[str, ...], t: float) -> None:
     for name in nonnegative:
         v = y[name]
-        if not (v >= 0.0).all():
+        if not v.min() >= 0.0:  # also true when v holds a NaN
             idx = int(np.argmax(~(v >= 0.0)))
             _negative(name, float(v[idx]), t, idx)
 

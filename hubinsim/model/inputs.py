@@ -159,13 +159,14 @@ class ScaledSeries:
         return [amount * w for w in self.timing.tolist()]
 
 
-def input_rows(x: dict, points, scalar: bool = False) -> dict[int, dict]:
+def input_rows(x: dict, points, scalar: bool = False):
     """The inputs at some points of the half grid: ``rows[k][name]`` is input ``name`` at
-    ``t0 + k dt/2``, built once so that the rate function only looks values up.
+    ``t0 + k dt/2``.
 
     ``points`` are the indices ``k`` wanted. With ``scalar`` (a single member), the values
-    are Python floats (see :mod:`hubinsim.model.ops`); else rows of the arrays (shape
-    (members,) or (1,)).
+    are Python floats (see :mod:`hubinsim.model.ops`), all converted at once. Else they are
+    rows of the arrays (shape (members,) or (1,)), made when looked up: made in advance,
+    the pool inputs' rows would fill (points x members) memory.
     """
     points = list(points)
     names = list(x)
@@ -176,7 +177,17 @@ def input_rows(x: dict, points, scalar: bool = False) -> dict[int, dict]:
         ]
         table = list(zip(*columns, strict=True))  # one tuple of values per point
         return {k: dict(zip(names, table[k], strict=True)) for k in points}
-    return {k: {name: v[k] for name, v in x.items()} for k in points}
+    return _ArrayRows(x)
+
+
+class _ArrayRows:
+    """``rows[k]``: the inputs at half-grid point ``k`` as rows of the input arrays."""
+
+    def __init__(self, x: dict):
+        self.x = x
+
+    def __getitem__(self, k: int) -> dict:
+        return {name: v[k] for name, v in self.x.items()}
 
 
 def same_inputs(a: dict, b: dict) -> bool:

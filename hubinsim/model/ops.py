@@ -76,6 +76,12 @@ def log(a):
     return float(_log(a)) if a.__class__ is float else np.log(a)
 
 
+def times(value, factor):
+    """``value * factor``; a factor of None (no shock set) leaves ``value`` as it is, without
+    an operation over the members (multiplying by 1 would give the same numbers)."""
+    return value if factor is None else value * factor
+
+
 def like(value, other):
     """``value`` broadcast to the shape of ``other`` (a float stays a float)."""
     if other.__class__ is float:
