@@ -61,7 +61,7 @@ def power(a, b):
     """``a ** b``; for floats, numpy's ``power`` as it works on arrays."""
     if a.__class__ is float and b.__class__ is float:
         if b in _SHORTCUT_EXPONENTS:
-            return _power(np.array((a,)), np.array((b,)))[0].item()
+            return _power(np.array((a,)), np.array((b,))).item()
         return float(_power(a, b))
     return a**b
 
