@@ -54,9 +54,11 @@ from .uncertainty import Uncertainty, parse_uncertainty, scenario_uncertainty
 
 log = logging.getLogger(__name__)
 
-#: Members per chunk: large enough that the fixed cost of a run (about 25 ms) is spread, small
-#: enough that a chunk's arrays stay in the CPU caches, also with two chunks running at once
-#: (docs/performance.md); one pass over many more members is slower per member, not faster.
+#: Members per chunk: large enough that numpy's cost per call and the fixed cost of a run
+#: (calibration, inputs: a few ms) are spread, small enough that a chunk's arrays stay in the
+#: CPU caches, also with two chunks running at once. Sizes from 2,000 to 20,000 measured
+#: equal within the noise (docs/performance.md); one pass over many more members is slower
+#: per member, not faster.
 DEFAULT_CHUNK_SIZE = 5_000
 #: Up to this many members every indicator is kept; above it, the headline ones.
 FULL_MEMBERS_LIMIT = 20_000
