@@ -25,6 +25,10 @@ import click
 from ._version import __version__
 from .errors import HubinsimError
 
+#: Most ensemble members: hubinsim.uncertainty.MAX_DRAWS, repeated here so that start-up does
+#: not import scipy (a test checks that the two agree).
+MAX_DRAWS = 2_000_000
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LANG = click.Choice(["en", "zh"])
 HEADLINE_YEARS = (2020, 2025, 2035)
@@ -271,7 +275,7 @@ def ensemble_options(f):
     options = [
         click.option(
             "--draws",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_DRAWS),
             default=None,
             metavar="N",
             help="Run an ensemble of N parameter draws (default: the draws the scenario's "
@@ -1197,7 +1201,7 @@ Examples:
 @click.option(
     "-N",
     "n",
-    type=click.IntRange(min=2),
+    type=click.IntRange(min=2, max=65536),
     default=None,
     metavar="n",
     help="Sobol: base sample, raised to a power of 2 (n (d + 2) runs for d parameters; "

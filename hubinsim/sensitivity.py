@@ -571,7 +571,19 @@ def sensitivity(
             data_dir=data_dir,
         )
         yrs = list(res.years)
-        return np.column_stack([res.values[i][yrs.index(y)] for i, y in pairs])
+        y = np.column_stack([res.values[i][yrs.index(y)] for i, y in pairs])
+        flat = np.ptp(y, axis=0) <= 1e-9 * np.maximum(1.0, np.abs(y).max(axis=0))
+        if flat.any():
+            raise ScenarioError(
+                [
+                    f"output {label}: does not vary over the draws (the 2020 base is fixed by the "
+                    "data, and levers are not drawn), so it has no sensitivity to analyse; "
+                    "choose a later year or another indicator"
+                    for label, f in zip(labels, flat, strict=True)
+                    if f
+                ]
+            )
+        return y
 
     kw = dict(
         seed=seed,

@@ -39,7 +39,11 @@ declared shape (use truncnormal with explicit bounds to mean a wide, cut normal)
 ``[uncertainty]`` table without ``parameters``), every structural parameter that the scenario
 does not fix in ``[parameters]`` is uniform over its plausible range ``[low, high]`` from
 ``data/parameters.csv``, independently: the widest assumption the data file supports, not a
-calibrated belief. See :func:`default_uncertainty`.
+calibrated belief. The exception is ``investment.bau_realisation``: it defines business as
+usual, the yardstick a scenario's ``plan_realisation`` is measured against (only spending
+above it is added), so drawing it would turn a fixed 70 % "stimulus" into a cut in the draws
+where business as usual is above 70 %. Declare it in ``[uncertainty.parameters]`` to draw it.
+See :func:`default_uncertainty`.
 
 Sampling maps points of the unit hypercube through each distribution's inverse CDF (ppf):
 Latin hypercube (:class:`scipy.stats.qmc.LatinHypercube`), scrambled Sobol
@@ -74,6 +78,10 @@ DEFAULT_DRAWS = 1000
 DEFAULT_SAMPLING = "lhs"
 #: Least share of an unbounded distribution's probability that must lie in the plausible range.
 MIN_MASS_INSIDE = 0.9
+#: Most members one ensemble may have (draws are sampled before the chunks run).
+MAX_DRAWS = 2_000_000
+#: Parameters the default uncertainty leaves at their value (see the module docstring).
+NOT_DRAWN_BY_DEFAULT = ("investment.bau_realisation",)
 #: Keys of an uncertainty table.
 SPEC_KEYS = ("draws", "seed", "sampling", "parameters", "correlations")
 
@@ -448,8 +456,10 @@ def uncertainty_problems(
                 )
             )
     draws = spec.get("draws", DEFAULT_DRAWS)
-    if not (isinstance(draws, int) and not isinstance(draws, bool)) or draws < 1:
-        problems.append((("draws",), f"must be a whole number >= 1, got {draws!r}"))
+    if not (isinstance(draws, int) and not isinstance(draws, bool)) or not (
+        1 <= draws <= MAX_DRAWS
+    ):
+        problems.append((("draws",), f"must be a whole number in 1..{MAX_DRAWS:,}, got {draws!r}"))
     seed = spec.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
         problems.append((("seed",), f"must be a whole number >= 0, got {seed!r}"))
@@ -469,8 +479,17 @@ def uncertainty_problems(
         problems.append((("parameters",), "must be a table of parameter name = {dist = ..., ...}"))
         decls = None
     is_default = not decls
+    fixed = set(getattr(scenario, "parameters", {}) or {})
     if decls:
         for name, decl in decls.items():
+            if name in fixed:
+                problems.append(
+                    (
+                        ("parameters", name),
+                        "is also fixed in [parameters]; keep one of the two",
+                    )
+                )
+                continue
             if name not in params:
                 problems.append(
                     (
@@ -486,11 +505,10 @@ def uncertainty_problems(
                 dists.append(dist)
     else:
         # The default: every parameter the scenario does not fix, uniform over its range.
-        fixed = set(getattr(scenario, "parameters", {}) or {})
         dists = [
             ParameterDistribution(n, "uniform", (("low", p.low), ("high", p.high)), p.low, p.high)
             for n, p in params.items()
-            if n not in fixed and p.high > p.low
+            if n not in fixed and n not in NOT_DRAWN_BY_DEFAULT and p.high > p.low
         ]
     correlations: tuple = ()
     if "correlations" in spec:

@@ -127,3 +127,32 @@ def test_missing_data_file(data_copy, tmp_path):
     out = tmp_path / "runs"
     res = run("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
     check_failed(res, out, ["project_pool.csv", "not found"])
+
+
+def test_draws_have_one_upper_bound():
+    from hubinsim import uncertainty
+
+    assert cli.MAX_DRAWS == uncertainty.MAX_DRAWS
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", ROOT / "scenarios" / "baseline.toml", "--draws", "100000000000"],
+        ["sensitivity", ROOT / "scenarios" / "baseline.toml", "-N", "100000000"],
+    ],
+    ids=["draws", "sobol-n"],
+)
+def test_huge_ensembles_are_refused(args, tmp_path):
+    res = run(*args, "--out", tmp_path / "runs")
+    assert res.exit_code == 2
+    assert "is not in the range" in res.stderr and "Traceback" not in res.output
+    assert not (tmp_path / "runs").exists()
+
+
+def test_draws_in_a_scenario_file_are_bounded(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(HEAD + "[uncertainty]\ndraws = 100000000000\n", encoding="utf-8")
+    res = run("validate", path)
+    assert res.exit_code == 2
+    assert ":7:" in res.output and "draws" in res.output

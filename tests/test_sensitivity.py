@@ -125,8 +125,9 @@ def model_sobol():
 
 def test_model_sobol_covers_every_uncertain_parameter(model_sobol):
     from hubinsim.data import load_parameters
+    from hubinsim.uncertainty import NOT_DRAWN_BY_DEFAULT
 
-    params = list(load_parameters())
+    params = [n for n in load_parameters() if n not in NOT_DRAWN_BY_DEFAULT]
     assert model_sobol.metadata["parameters"] == params
     assert model_sobol.metadata["runs"] == 16 * (len(params) + 2)
     assert set(model_sobol.table.index.get_level_values(0)) == {
@@ -199,3 +200,9 @@ def test_bad_method_raises_scenario_error():
 def test_outputs_may_be_one_string_with_commas():
     pairs = parse_outputs("gdp_real@2025, population@2030", range(2020, 2036))
     assert pairs == [("gdp_real", 2025), ("population", 2030)]
+
+
+@pytest.mark.parametrize("output", ["gdp@2020", "rd_intensity_pct@2025"])
+def test_an_output_that_does_not_vary_is_refused(output):
+    with pytest.raises(ScenarioError, match="does not vary over the draws"):
+        sensitivity(outputs=[output], method="morris", n=4, seed=1)

@@ -8,6 +8,7 @@ from hubinsim import ScenarioError, make_scenario
 from hubinsim.data import load_parameters
 from hubinsim.uncertainty import (
     DISTRIBUTIONS,
+    NOT_DRAWN_BY_DEFAULT,
     SAMPLING,
     default_uncertainty,
     parse_uncertainty,
@@ -86,7 +87,7 @@ def test_default_is_every_parameter_uniform_over_its_range():
     unc = default_uncertainty(seed=3)
     params = load_parameters()
     assert unc.is_default
-    assert unc.names == list(params)
+    assert unc.names == [n for n in params if n not in NOT_DRAWN_BY_DEFAULT]
     for p in unc.parameters:
         assert (p.dist, p.low, p.high) == ("uniform", params[p.name].low, params[p.name].high)
 
@@ -95,7 +96,23 @@ def test_default_leaves_out_parameters_the_scenario_fixes():
     scn = make_scenario(name="fixed", parameters={"capital.depreciation": 0.07})
     unc = scenario_uncertainty(scn)
     assert "capital.depreciation" not in unc.names
-    assert len(unc.names) == len(load_parameters()) - 1
+    assert len(unc.names) == len(load_parameters()) - 1 - len(NOT_DRAWN_BY_DEFAULT)
+
+
+def test_default_keeps_the_business_as_usual_realisation():
+    # It is the yardstick of plan_realisation: drawing it would make a fixed stimulus a cut.
+    assert "investment.bau_realisation" not in default_uncertainty(seed=1).names
+    declared = parse_uncertainty(
+        {"parameters": {"investment.bau_realisation": {"dist": "uniform"}}}
+    )
+    assert declared.names == ["investment.bau_realisation"]
+
+
+def test_a_parameter_fixed_and_drawn_is_an_error():
+    scn = make_scenario(name="both", parameters={"capital.depreciation": 0.07})
+    spec = {"parameters": {"capital.depreciation": {"dist": "uniform"}}}
+    with pytest.raises(ScenarioError, match="also fixed in \\[parameters\\]"):
+        parse_uncertainty(spec, scenario=scn)
 
 
 def test_table_without_parameters_means_the_default():
@@ -115,7 +132,8 @@ def test_as_dict_round_trips():
     "spec, fragment",
     [
         ({"draw": 5}, "did you mean 'draws'"),
-        ({"draws": 0}, "draws: must be a whole number >= 1"),
+        ({"draws": 0}, "draws: must be a whole number in 1..2,000,000"),
+        ({"draws": 10**11}, "draws: must be a whole number in 1..2,000,000"),
         ({"draws": True}, "draws"),
         ({"seed": -1}, "seed: must be a whole number >= 0"),
         ({"sampling": "lhss"}, "did you mean 'lhs'"),
