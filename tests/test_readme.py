@@ -24,5 +24,5 @@ def test_example_loads_and_runs(block, tmp_path):
     path = tmp_path / "example.toml"
     path.write_text(text, encoding="utf-8")
     scn = hubinsim.load_scenario(path)
-    res = hubinsim.simulate(scn, end=2022)
+    res = hubinsim.simulate(scn)
     assert res.annual.loc[2020, "gdp"] == pytest.approx(289.3)
