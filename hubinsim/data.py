@@ -67,9 +67,12 @@ def data_dir(path: str | os.PathLike | None = None) -> Path:
 
 
 def _read(folder: Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """Rows of a data file with their line numbers; the first column is the row's key and
+    must not repeat."""
     path = folder / name
     if not path.is_file():
-        raise DataError(f"{path}: data file not found (expected the {name} of hubinsim's data/)")
+        what = "is not a file" if path.exists() else "data file not found"
+        raise DataError(f"{path}: {what} (expected the {name} of hubinsim's data/)")
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -87,6 +90,14 @@ def _read(folder: Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, 
         raise DataError(f"{path}: malformed CSV ({exc})") from None
     if not rows:
         raise DataError(f"{path}: no data rows")
+    key, seen = columns[0], {}
+    for line, row in rows:
+        name = (row[key] or "").strip()
+        if name in seen and key != "indicator":  # a target may have several years
+            raise DataError(
+                f"{path}: line {line}: {key} {name!r} appears twice (first on line {seen[name]})"
+            )
+        seen.setdefault(name, line)
     return rows
 
 
@@ -177,7 +188,10 @@ def load_pool(folder=None) -> dict[str, float]:
     path = folder / POOL_FILE
     out = {}
     for line, row in _read(folder, POOL_FILE, ("category", "investment", "unit", "source")):
-        out[(row["category"] or "").strip()] = _number(path, line, "investment", row["investment"])
+        value = _number(path, line, "investment", row["investment"])
+        if value < 0:
+            raise DataError(f"{path}: line {line}: column 'investment' must not be negative")
+        out[(row["category"] or "").strip()] = value
     missing = [c for c in POOL_CATEGORIES if c not in out]
     unknown = [c for c in out if c not in POOL_CATEGORIES]
     if missing or unknown:
@@ -217,13 +231,21 @@ def load_targets(folder=None) -> list[Target]:
         if comp not in (">=", "<="):
             raise DataError(f"{path}: line {line}: comparison must be >= or <=, got {comp!r}")
         each = (row["each_year_from"] or "").strip()
+        year = _number(path, line, "year", row["year"])
+        first = _number(path, line, "each_year_from", each) if each else None
+        if year != int(year) or not 2021 <= year <= 2060:
+            raise DataError(f"{path}: line {line}: column 'year' must be a year in 2021..2060")
+        if first is not None and (first != int(first) or not 2021 <= first <= year):
+            raise DataError(
+                f"{path}: line {line}: column 'each_year_from' must be a year in 2021..{int(year)}"
+            )
         out.append(
             Target(
                 ind,
                 _number(path, line, "target", row["target"]),
-                int(_number(path, line, "year", row["year"])),
+                int(year),
                 comp,
-                int(_number(path, line, "each_year_from", each)) if each else None,
+                None if first is None else int(first),
                 row["unit"] or "",
                 row["source"] or "",
                 row.get("note") or "",

@@ -156,3 +156,30 @@ def test_draws_in_a_scenario_file_are_bounded(tmp_path):
     res = run("validate", path)
     assert res.exit_code == 2
     assert ":7:" in res.output and "draws" in res.output
+
+
+@pytest.mark.parametrize(
+    "file, old, new, fragments",
+    [
+        ("parameters.csv", "capital.depreciation_public,", "capital.depreciation,",
+         ["parameters.csv", "appears twice"]),
+        ("project_pool.csv", "industry,工业,50,128.47", "industry,工业,50,-5",
+         ["project_pool.csv", "negative"]),
+        ("targets.csv", "retail_sales,150,2025", "retail_sales,150,2099", ["targets.csv", "year"]),
+        ("targets.csv", "3.8,2025,<=,2021", "3.8,2025,<=,2019", ["targets.csv", "each_year_from"]),
+    ],
+    ids=["duplicate-parameter", "negative-pool", "target-year", "target-first-year"],
+)  # fmt: skip
+def test_inconsistent_data_file(data_copy, tmp_path, file, old, new, fragments):
+    _edit(data_copy / file, old, new)
+    out = tmp_path / "runs"
+    res = run("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, [*fragments, "line"])
+
+
+def test_a_folder_in_place_of_a_data_file(data_copy, tmp_path):
+    (data_copy / "targets.csv").unlink()
+    (data_copy / "targets.csv").mkdir()
+    out = tmp_path / "runs"
+    res = run("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, ["targets.csv", "is not a file"])
