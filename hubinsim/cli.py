@@ -1332,8 +1332,10 @@ def sensitivity(
         table = pd.concat(parts, ignore_index=True)
         table.to_csv(tmp / "indices.csv", index=False, float_format="%.6g")
         files = ["indices.csv"]
+        from .scenario_file import resolved_toml
+
         (tmp / "scenario.resolved.toml").write_text(
-            _resolved_scenario(scn, data_dir), encoding="utf-8"
+            resolved_toml(scn, data_dir=data_dir), encoding="utf-8"
         )
         files.append("scenario.resolved.toml")
         if not no_charts:
@@ -1396,15 +1398,6 @@ def sensitivity(
     n_charts = sum(f.startswith("charts/") for f in files)
     charts_note = f", charts/ ({n_charts} PNG)" if n_charts else ""
     click.echo(f"\nWrote {target}/: indices.csv{charts_note}, scenario.resolved.toml, run.json")
-
-
-def _resolved_scenario(scn, data_dir) -> str:
-    from . import scenario_file
-
-    writer = getattr(scenario_file, "resolved_toml", None)
-    if writer is None:  # pragma: no cover - the scenario-file module provides it
-        return f"# scenario {scn.name!r}: resolved file not available in this version\n"
-    return writer(scn, data_dir=data_dir)
 
 
 def _timestamp() -> str:

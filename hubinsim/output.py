@@ -25,14 +25,13 @@ import contextlib
 import datetime as _dt
 import hashlib
 import json
-import math
 import os
 import platform
 import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ._version import __version__
@@ -165,93 +164,11 @@ def input_hashes(scenario_path=None, scenario=None, data_dir=None) -> dict[str, 
 
 
 def resolved_toml(results, data_dir=None) -> str:
-    """The scenario of ``results`` as TOML with every value the run used.
+    """The scenario of ``results`` as TOML with every value the run used (see
+    :func:`hubinsim.scenario_file.resolved_toml`)."""
+    from .scenario_file import resolved_toml as write
 
-    Calls :func:`hubinsim.scenario_file.resolved_toml` when the scenario-file module provides
-    it; otherwise writes the values recorded in ``results.metadata`` (every lever, every
-    parameter, the profile, the shocks and the time settings).
-    """
-    from . import scenario_file
-
-    md = results.metadata
-    writer = getattr(scenario_file, "resolved_toml", None)
-    scn = md.get("scenario_object")
-    if writer is not None and scn is not None:
-        return writer(scn, data_dir=data_dir)
-    return _resolved_from_metadata(md)
-
-
-def _resolved_from_metadata(md: Mapping) -> str:
-    from .catalog import LEVER_BY_NAME, SECTIONS
-
-    lines = [
-        "# Every value this run used (levers at their defaults included).",
-        f"# Written by hubinsim {md.get('hubinsim_version', __version__)}; "
-        "run it again with `hubinsim run` to reproduce annual.csv.",
-        "",
-        "[scenario]",
-        f"name = {toml_value(md.get('scenario', 'scenario'))}",
-        f"description = {toml_value(md.get('description') or '')}",
-        "",
-        "[time]",
-        f"end = {toml_value(md['end'])}",
-        f"dt = {toml_value(float(md['dt']))}",
-        f"method = {toml_value(md['method'])}",
-    ]
-    levers = md.get("levers", {})
-    scn = md.get("scenario_object")
-    explicit = set(getattr(scn, "levers", {}) or {})
-    for section in SECTIONS:
-        lines += ["", f"[{section}]"]
-        for name, lv in LEVER_BY_NAME.items():
-            # a category's realisation follows plan_realisation unless the scenario set it
-            if name.startswith("realisation_") and name not in explicit:
-                continue
-            if lv.section == section and name in levers:
-                lines.append(f"{name} = {toml_value(levers[name])}")
-        if section == "investment":
-            lines.append(f"profile = {toml_value(md.get('profile', 'even'))}")
-    for sh in md.get("shocks", []):
-        lines += ["", "[[shock]]"]
-        if sh.get("name"):
-            lines.append(f"name = {toml_value(sh['name'])}")
-        lines += [
-            f"target = {toml_value(sh['target'])}",
-            f"years = [{sh['first']}, {sh['last']}]",
-            f"factor = {toml_value(float(sh['factor']))}",
-        ]
-    lines += ["", "[parameters]"]
-    for name, v in md.get("parameters", {}).items():
-        lines.append(f"{toml_value(name)} = {toml_value(v)}")
-    return "\n".join(lines) + "\n"
-
-
-def toml_value(v) -> str:
-    """A TOML literal for a number, string, bool, list or table (inline)."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, Mapping):
-        items = []
-        for k, x in v.items():
-            key = str(k)
-            key = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-            items.append(f"{key} = {toml_value(x)}")
-        return "{ " + ", ".join(items) + " }" if items else "{}"
-    if isinstance(v, Sequence):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if hasattr(v, "item"):  # numpy scalar
-        return toml_value(v.item())
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
+    return write(results.metadata["scenario_object"], data_dir=data_dir)
 
 
 # --------------------------------------------------------------------------- run.json

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hubinsim import cli, scenario_file
+from hubinsim import cli
 from hubinsim.catalog import HEADLINE, LEVERS, SHOCK_TARGETS
 from hubinsim.data import load_parameters
 
@@ -255,8 +255,6 @@ def test_lang_zh(short, tmp_path):
 
 
 def test_resolved_toml_reproduces_annual_csv(tmp_path):
-    if not hasattr(scenario_file, "resolved_toml"):
-        pytest.skip("hubinsim.scenario_file.resolved_toml does not exist yet")
     first, second = tmp_path / "first", tmp_path / "second"
     res = invoke("run", SCENARIOS / "stimulus.toml", "--out", first, "--no-charts")
     assert res.exit_code == 0, res.output
@@ -266,19 +264,6 @@ def test_resolved_toml_reproduces_annual_csv(tmp_path):
     a = (first / "stimulus" / "annual.csv").read_bytes()
     b = (second / "stimulus" / "annual.csv").read_bytes()
     assert a == b
-
-
-def test_metadata_fallback_reproduces_annual_csv(tmp_path, monkeypatch):
-    """Without scenario_file.resolved_toml, the values recorded by the run are written."""
-    monkeypatch.delattr(scenario_file, "resolved_toml", raising=False)
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert invoke("run", SCENARIOS / "stimulus.toml", "--out", first, "--no-charts").exit_code == 0
-    resolved = first / "stimulus" / "scenario.resolved.toml"
-    res = invoke("run", resolved, "--out", second, "--no-charts")
-    assert res.exit_code == 0, res.output
-    assert (first / "stimulus" / "annual.csv").read_bytes() == (
-        second / "stimulus" / "annual.csv"
-    ).read_bytes()
 
 
 # --------------------------------------------------------------------------- compare

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 import hubinsim
-from hubinsim import output
-from hubinsim.catalog import LEVERS
+from hubinsim import output, scenario_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,20 +102,8 @@ def test_input_hashes(tmp_path):
     ],
 )
 def test_toml_value_round_trips(value):
-    doc = tomllib.loads(f"x = {output.toml_value(value)}\n")
+    doc = tomllib.loads(f"x = {scenario_file.toml_value(value)}\n")
     assert doc["x"] == value
-
-
-def test_resolved_fallback_lists_every_value():
-    res = hubinsim.simulate(hubinsim.load_scenario(ROOT / "scenarios" / "stimulus.toml"), end=2026)
-    doc = tomllib.loads(output._resolved_from_metadata(res.metadata))
-    assert doc["time"] == {"end": 2026, "dt": 0.25, "method": "euler"}
-    assert doc["investment"]["plan_realisation"] == 0.7
-    assert doc["investment"]["profile"] == "front_loaded"
-    set_names = {k for section in doc.values() for k in section}
-    for lv in LEVERS:
-        assert lv.name in set_names or lv.name.startswith("realisation_")
-    assert doc["parameters"] == res.metadata["parameters"]
 
 
 def test_write_run_and_run_json(tmp_path):
