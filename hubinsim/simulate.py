@@ -90,11 +90,15 @@ def simulate(
     dt: float | None = None,
     method: str | None = None,
     members: int = 1,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampling: str | None = None,
     data_dir=None,
 ) -> Results:
     """Run the Hubin model and return :class:`~hubinsim.results.Results`.
 
-    ``simulate()`` runs business as usual from the 2020 base to 2035 (dt 0.25, Euler).
+    ``simulate()`` runs business as usual from the 2020 base to 2035 (dt 0.25, Euler);
+    ``simulate(load_scenario(path), draws=1000, seed=1)`` runs a scenario file as an ensemble.
 
     Parameters
     ----------
@@ -114,7 +118,12 @@ def simulate(
     end, dt, method : optional
         Horizon (year), time step [yr] and integrator ("euler" or "rk4").
     members : int
-        Number of ensemble members.
+        Number of ensemble members (all alike unless ``parameters`` holds arrays).
+    draws, seed, sampling : optional
+        Run an ensemble of ``draws`` members over parameter draws (the scenario's
+        ``[uncertainty]``, else every structural parameter over its plausible range) with
+        :func:`hubinsim.ensemble.run_ensemble`. Without ``draws`` the run is single, even
+        when the scenario declares an uncertainty.
     data_dir : path, optional
         Folder of the data files (default: the project's data/).
 
@@ -158,6 +167,17 @@ def simulate(
             )
     else:
         scn = base_scn
+    if draws is not None:
+        if parameters or members != 1:
+            raise ScenarioError(
+                "draws: an ensemble draws its own parameters; give either draws or "
+                "parameters/members, not both"
+            )
+        from .ensemble import run_ensemble
+
+        return run_ensemble(scn, draws, seed, sampling=sampling, data_dir=folder)
+    if seed is not None or sampling is not None:
+        raise ScenarioError("seed and sampling need draws: simulate(..., draws=N, seed=S)")
     values, metadata = run_scenario(scn, parameters, members, folder)
     metadata["wall_time_s"] = time.perf_counter() - started
     from .results import Results  # pandas is loaded only when results are made

@@ -67,3 +67,22 @@ def test_keyword_settings_keep_the_scenario_file_and_its_sections(tmp_path):
     kept = res.metadata["scenario_object"]
     assert kept.source == scn.source and kept.sections == scn.sections
     assert kept.levers["vouchers"] == 1.0 and kept.time.end == 2022
+
+
+def test_draws_run_an_ensemble_like_run_ensemble():
+    from hubinsim.ensemble import run_ensemble
+
+    scn = hubinsim.make_scenario(name="e", end=2025)
+    res = hubinsim.simulate(scn, draws=20, seed=3)
+    ref = run_ensemble(scn, 20, 3)
+    assert res.n_members == 20
+    for name in ("gdp", "population"):
+        assert (res.values[name] == ref.values[name]).all()
+    assert "probability" in res.targets
+
+
+def test_draws_with_parameter_arrays_or_seed_alone_are_refused():
+    with pytest.raises(hubinsim.ScenarioError, match="not both"):
+        hubinsim.simulate(draws=5, members=5)
+    with pytest.raises(hubinsim.ScenarioError, match="need draws"):
+        hubinsim.simulate(seed=1)
