@@ -184,7 +184,11 @@ def _load_parameters(folder: Path) -> dict[str, Parameter]:
 
 def load_pool(folder=None) -> dict[str, float]:
     """Total investment of the 14th FYP project pool by category [亿元]."""
-    folder = data_dir(folder)
+    return dict(_load_pool(data_dir(folder)))
+
+
+@lru_cache(maxsize=8)
+def _load_pool(folder: Path) -> dict[str, float]:
     path = folder / POOL_FILE
     out = {}
     for line, row in _read(folder, POOL_FILE, ("category", "investment", "unit", "source")):
@@ -217,9 +221,13 @@ class Target:
 
 def load_targets(folder=None) -> list[Target]:
     """The plan targets of the scorecard (data/targets.csv)."""
+    return list(_load_targets(data_dir(folder)))
+
+
+@lru_cache(maxsize=8)
+def _load_targets(folder: Path) -> tuple[Target, ...]:
     from .catalog import INDICATOR_BY_NAME
 
-    folder = data_dir(folder)
     path = folder / TARGETS_FILE
     cols = ("indicator", "target", "year", "comparison", "each_year_from", "unit", "source")
     out = []
@@ -251,4 +259,4 @@ def load_targets(folder=None) -> list[Target]:
                 row.get("note") or "",
             )
         )
-    return out
+    return tuple(out)
