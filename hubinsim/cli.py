@@ -164,8 +164,12 @@ def fmt(v, unit: str = "") -> str:
         return str(v)
     if x != x:
         return "-"
-    if unit in ("persons", "yuan", "firms") or abs(x) >= 1000:
-        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
+    if unit in ("persons", "yuan") or (unit == "firms" and x == round(x)):
+        return f"{x:,.0f}"
+    if unit == "firms":
+        return f"{x:,.1f}"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
     if abs(x) >= 100:
         return f"{x:,.1f}"
     return f"{x:,.2f}"
@@ -207,11 +211,12 @@ def headline_table(results, lang: str = "en") -> str:
 
 
 def _target_text(row) -> str:
-    """'≥ 60.00', or '≥ 9.00 each yr from 2021' for targets judged in every year."""
+    """'≥ 60.00', or '≥ 9.00 each yr 2021-2025, worst shown' for targets judged in every
+    year (the projected value is then the worst year's)."""
     sign = "≥" if row["comparison"].startswith(">=") else "≤"
     every = ""
     if "every" in row["comparison"]:
-        every = f" each yr from {row['comparison'].split()[-1]}"
+        every = f" each yr {row['comparison'].split()[-1]}-{row['year']}, worst shown"
     return f"{sign} {fmt(row['target'], row['unit'])}{every}"
 
 

@@ -121,7 +121,8 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
             judged = v[yi]
         met_members = judged >= tg.target if tg.comparison == ">=" else judged <= tg.target
         projected = float(np.median(judged))
-        base = float(np.median(v[0]))
+        # A cumulated indicator counts from 2021: it has no 2020 base to grow from.
+        base = np.nan if tg.indicator.endswith("_cumulative") else float(np.median(v[0]))
         if tg.each_year_from is not None and _pp(tg.indicator):
             needed, needed_unit = tg.target, "% each year"
         elif _pp(tg.indicator):
