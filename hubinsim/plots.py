@@ -237,7 +237,7 @@ class Chart:
 
 CHARTS: tuple[Chart, ...] = (
     Chart("gdp", (Panel(("gdp",), "GDP", "地区生产总值"),)),
-    Chart("gdp_real", (Panel(("gdp_real",), "GDP at 2020 prices", "地区生产总值(不变价)"),)),
+    Chart("gdp_real", (Panel(("gdp_real",), "Real GDP", "地区生产总值(不变价)"),)),
     Chart(
         "gdp_growth", (Panel(("gdp_real_growth_pct",), "Real GDP growth", "地区生产总值实际增速"),)
     ),
