@@ -79,6 +79,8 @@ TIME_KEYS = ("end", "dt", "method")
 SHOCK_KEYS = ("name", "target", "years", "factor")
 INVESTMENT_KEYS = ("profile", "realisation")
 MAX_NAME = 100
+#: Most UTF-8 bytes of a name: it is a folder name (255 bytes) with room for a temporary suffix.
+MAX_NAME_BYTES = 200
 
 
 # --------------------------------------------------------------------------- extension hook
@@ -633,7 +635,8 @@ def _read_meta(layer, table, problems, params) -> None:
                 problems.add(
                     layer,
                     key,
-                    f"must be a short text (1-{MAX_NAME} characters, no slashes or control "
+                    f"must be a short text (1-{MAX_NAME} characters and at most "
+                    f"{MAX_NAME_BYTES} bytes in UTF-8, no slashes or control "
                     f"characters, not starting with '.'): it names the run folder; {_got(v)}",
                 )
         elif k == "description" and not isinstance(v, str):
@@ -643,6 +646,7 @@ def _read_meta(layer, table, problems, params) -> None:
 def _valid_name(name: str) -> bool:
     return (
         0 < len(name) <= MAX_NAME
+        and len(name.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES
         and not name.startswith(".")
         and name.strip() == name
         and not any(c in "/\\" or ord(c) < 32 or ord(c) == 127 for c in name)

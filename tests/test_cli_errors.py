@@ -183,3 +183,10 @@ def test_a_folder_in_place_of_a_data_file(data_copy, tmp_path):
     out = tmp_path / "runs"
     res = run("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
     check_failed(res, out, ["targets.csv", "is not a file"])
+
+
+def test_a_name_too_long_for_a_folder_is_refused_by_validate(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[scenario]\nname = "' + "湖" * 90 + '"\n', encoding="utf-8")
+    res = run("validate", path)
+    assert res.exit_code == 2 and ":2:" in res.output and "bytes" in res.output
