@@ -781,6 +781,11 @@ def compare(
         + "-vs-"
         + "-".join(output.safe_name(n) for n in names[1:])
     )
+    if len(folder.encode("utf-8")) > 200:  # a folder name holds 255 bytes: shorten, keep unique
+        import hashlib
+
+        digest = hashlib.sha256(folder.encode("utf-8")).hexdigest()[:10]
+        folder = folder.encode("utf-8")[:180].decode("utf-8", "ignore") + "-" + digest
     target = out / folder
     declared = [s for s in scenarios if _declares_uncertainty(s)]
     _needs_ensemble(draws, seed, sampling, workers, executor, bool(declared))

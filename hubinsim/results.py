@@ -152,4 +152,8 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
         if res.n_members > 1:
             row["probability"] = float(np.mean(met_members))
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = ["indicator", "year", "base_2020", "target", "comparison", "projected", "gap"]
+    columns += ["met", "needed", "needed_unit", "unit", "source"]
+    if res.n_members > 1:
+        columns.append("probability")
+    return pd.DataFrame(rows, columns=columns)  # the same columns when no target is in the run

@@ -190,3 +190,18 @@ def test_a_name_too_long_for_a_folder_is_refused_by_validate(tmp_path):
     path.write_text('[scenario]\nname = "' + "湖" * 90 + '"\n', encoding="utf-8")
     res = run("validate", path)
     assert res.exit_code == 2 and ":2:" in res.output and "bytes" in res.output
+
+
+def test_compare_of_long_names_writes_a_shortened_folder(tmp_path):
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"s{i}.toml"
+        path.write_text(
+            f'[scenario]\nname = "{"湖" * 60}{i}"\n[time]\nend = 2022\n', encoding="utf-8"
+        )
+        paths.append(path)
+    out = tmp_path / "runs"
+    res = run("compare", *paths, "--out", out, "--no-charts")
+    assert res.exit_code == 0, res.output
+    (folder,) = list(out.iterdir())
+    assert folder.name.startswith("compare-") and len(folder.name.encode()) <= 200
