@@ -685,14 +685,6 @@ def _side_by_side_scorecard(runs, names):
     return base
 
 
-def _unique(names):
-    seen, out = {}, []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
-    return out
-
-
 @main.command(
     context_settings=CONTEXT,
     epilog="""\b
@@ -774,7 +766,9 @@ def compare(
             problems.append(str(exc))
     if problems:
         raise HubinsimError("\n".join(problems))
-    names = _unique([s.name for s in scenarios])
+    from .plots import unique_names
+
+    names = unique_names([s.name for s in scenarios])
     folder = (
         "compare-"
         + output.safe_name(names[0])

@@ -682,13 +682,17 @@ def compare_charts(runs: Sequence, lang: str = "en", comparisons: Sequence | Non
     return figs
 
 
-def _unique_names(runs) -> list[str]:
-    names, seen = [], {}
-    for r in runs:
-        n = str(r.metadata.get("scenario", "scenario"))
+def unique_names(names) -> list[str]:
+    """Names made distinct for legends and columns: a repeat becomes 'name (2)'."""
+    seen, out = {}, []
+    for n in names:
         seen[n] = seen.get(n, 0) + 1
-        names.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
-    return names
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
+
+
+def _unique_names(runs) -> list[str]:
+    return unique_names([str(r.metadata.get("scenario", "scenario")) for r in runs])
 
 
 def _scorecard_figure(runs, lang: _Lang):
