@@ -127,10 +127,7 @@ def _run_chunk(
     from .simulate import run_scenario
 
     members = len(next(iter(params.values()))) if params else 1
-    values, meta = run_scenario(scenario, params, members, data_dir, record_parameters=False)
-    if keep is not None:
-        values = {k: values[k] for k in keep}
-    return values, meta
+    return run_scenario(scenario, params, members, data_dir, record_parameters=False, keep=keep)
 
 
 def run_members(

@@ -193,13 +193,15 @@ def run_scenario(
     data_dir=None,
     *,
     record_parameters: bool = True,
+    keep: list[str] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict]:
     """The annual indicators and the metadata of a run of ``scn`` (what :func:`simulate`
     returns as :class:`~hubinsim.results.Results`, without the wall time).
 
     Ensembles call it once per chunk with ``record_parameters=False``: they record their
     parameter draws themselves, so the per-member lists of ``metadata["parameters"]`` are
-    not made.
+    not made, and pass the indicators they keep as ``keep`` (None: all), so that only the
+    quantities those are formed from are accumulated.
     """
     folder = _data_dir(data_dir)
     params = resolve_parameters(scn, parameters, members, folder)
@@ -221,7 +223,7 @@ def run_scenario(
         )
         for left in (False, True)
     )
-    values = model.run(params, base, pool, inputs, grid, scn.time.method, inputs_left)
+    values = model.run(params, base, pool, inputs, grid, scn.time.method, inputs_left, keep)
     metadata = {
         "hubinsim_version": __version__,
         "scenario": scn.name,

@@ -40,11 +40,11 @@ def test_float_path_falls_back_to_arrays_where_python_raises(monkeypatch):
     original = model._run
     used = []
 
-    def run(*args, scalar):
+    def run(*args, scalar, **kw):
         used.append(scalar)
         if scalar:
             raise ZeroDivisionError("float division by zero")
-        return original(*args, scalar=scalar)
+        return original(*args, scalar=scalar, **kw)
 
     monkeypatch.setattr(model, "_run", run)
     _same(hubinsim.simulate(scn).values, expected)
@@ -120,3 +120,48 @@ def test_array_rows_are_rows_of_the_inputs():
     rows = input_rows(x, range(5))
     np.testing.assert_array_equal(rows[3]["pool_x"], np.array([1.0, 2.0]) * timing[3])
     np.testing.assert_array_equal(rows[3]["lever"], np.ones(1))
+
+
+@pytest.mark.parametrize(
+    "keep",
+    [["gdp_real"], ["new_urban_jobs_cumulative", "unemployment_rate_pct"], "headline"],
+)
+def test_kept_indicators_accumulate_only_what_they_need(keep, monkeypatch):
+    from hubinsim.ensemble import kept_indicators, run_members
+    from hubinsim.model import core
+
+    scn = _scenario("stimulus")
+    samples = {"capital.depreciation": np.array([0.06, 0.08, 0.1])}
+    names = kept_indicators(keep, 3)
+    full = run_members(scn, samples, keep="all").values
+    original, asked = core.quantities_for, []
+
+    def quantities_for(indicators, aux):
+        asked.append(aux)
+        return original(indicators, aux)
+
+    monkeypatch.setattr(core, "quantities_for", quantities_for)
+    part = run_members(scn, samples, keep=keep).values
+    _same(part, {k: full[k] for k in names})
+    assert len(original(tuple(names), asked[0])) < len(asked[0])
+    assert original(("gdp_real",), asked[0]) == {
+        f"va_{s}_real" for s in ("primary", "industry", "construction", "tertiary")
+    }
+
+
+def test_uncorrelated_draws_equal_the_transform_of_the_unit_sample():
+    from hubinsim.uncertainty import parse_uncertainty
+
+    unc = parse_uncertainty(
+        {
+            "parameters": {
+                "capital.depreciation": {"dist": "triangular", "mode": 0.08},
+                "labour.okun": {"dist": "uniform"},
+            }
+        }
+    )
+    x = unc.transform(unc.unit_sample(50, 7, "lhs"))
+    got = unc.sample(50, 7, "lhs")
+    for j, name in enumerate(unc.names):
+        np.testing.assert_array_equal(got[name], x[:, j])
+        assert got[name].flags.c_contiguous

@@ -115,8 +115,12 @@ def run(
     grid: TimeGrid,
     method: str = "euler",
     inputs_left: Mapping[str, np.ndarray] | None = None,
+    keep: list[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Integrate the model and return annual indicators, each of shape (years, members).
+
+    ``keep`` names the indicators wanted (None: all); an ensemble then accumulates only the
+    reported quantities they are formed from (:func:`core.quantities_for`).
 
     ``inputs_left`` are the inputs built with ``left=True`` (values of the year that ends at
     each year boundary); without them, inputs that jump at a boundary leak into the year
@@ -131,13 +135,15 @@ def run(
     members = max((np.size(v) for v in params.values()), default=1)
     if members == 1:
         try:
-            return _run(params, base, pool, inputs, grid, method, inputs_left, scalar=True)
+            out = _run(params, base, pool, inputs, grid, method, inputs_left, scalar=True)
         except ArithmeticError:  # x / 0.0 raises on floats; numpy gives inf or NaN
-            pass
-    return _run(params, base, pool, inputs, grid, method, inputs_left, scalar=False)
+            out = None
+        if out is not None:
+            return out if keep is None else {k: out[k] for k in keep}
+    return _run(params, base, pool, inputs, grid, method, inputs_left, scalar=False, keep=keep)
 
 
-def _run(params, base, pool, inputs, grid, method, inputs_left, scalar: bool):
+def _run(params, base, pool, inputs, grid, method, inputs_left, scalar: bool, keep=None):
     if scalar:
         p = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in params.items()}
         base = {k: float(v) for k, v in base.items()}
@@ -164,5 +170,15 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, scalar: bool):
         return core.rates(t, s, rows_left[k] if left else rows[k], c, p, want_aux)
 
     nonneg = tuple(name for name, must in core.STOCKS.items() if must)
-    annual, _ = integrate(rates, state, grid, method, nonneg, jumps=jumps, scalar=scalar)
-    return core.annual_indicators(annual, c, p)
+    record_only = None
+    if keep is not None:
+        wanted = tuple(sorted(set(keep)))
+
+        def record_only(names):
+            return core.quantities_for(wanted, names)
+
+    annual, _ = integrate(
+        rates, state, grid, method, nonneg, jumps=jumps, scalar=scalar, record_only=record_only
+    )
+    out = core.annual_indicators(annual, c, p)
+    return out if keep is None else {k: out[k] for k in keep}

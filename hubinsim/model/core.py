@@ -11,6 +11,8 @@ docs/model.md states every equation with its source.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..catalog import POOL_CATEGORIES
@@ -338,6 +340,29 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
     ):
         out.pop(k)
     return out
+
+
+@lru_cache(maxsize=16)
+def quantities_for(indicators: tuple[str, ...], names: tuple[str, ...]) -> frozenset[str]:
+    """The reported quantities (of ``names``, the keys of ``aux``) that the given indicators
+    of :func:`annual_indicators` are formed from.
+
+    Found by letting a NaN in each quantity through :func:`annual_indicators` (every
+    indicator is arithmetic on the annual means, so a NaN reaches exactly the indicators
+    formed from that quantity); ensembles that keep a few indicators accumulate only these.
+    """
+    p = {"labour.turnover": 0.1}
+    c = {"va_ratio": 1.0}
+    wanted = set(indicators)
+    needed = set()
+    with np.errstate(all="ignore"):
+        for name in names:
+            a = {q: np.ones((3, 1)) for q in names}
+            a[name] = np.full((3, 1), np.nan)
+            out = annual_indicators(a, c, p)
+            if any(np.isnan(out[k][2]).any() for k in wanted if k in out):
+                needed.add(name)
+    return frozenset(needed)
 
 
 def _growth(series: np.ndarray) -> np.ndarray:

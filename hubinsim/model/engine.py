@@ -8,7 +8,7 @@ of steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 
@@ -28,6 +28,7 @@ def integrate(
     nonnegative: tuple[str, ...] = (),
     jumps: set[int] | None = None,
     scalar: bool = False,
+    record_only: Callable[[tuple[str, ...]], Collection[str]] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Integrate ``d state / dt = rates(...)`` over ``grid`` and return annual means.
 
@@ -49,11 +50,15 @@ def integrate(
     scalar : bool
         The stocks are Python floats (a single member): annual means are accumulated in
         lists and returned as arrays of shape (years, 1).
+    record_only : callable, optional
+        Given the names of the reported quantities, those whose annual means are wanted
+        (None: all). The others are not accumulated and come back as NaN: an ensemble that
+        keeps a few indicators accumulates only the quantities they are formed from.
 
     Returns
     -------
     annual : dict of arrays (years, members)
-        Annual means of every reported quantity.
+        Annual means of every reported quantity (NaN for those ``record_only`` leaves out).
     final : dict of arrays (members,)
         Stocks at the end of the run.
     """
@@ -69,6 +74,7 @@ def integrate(
     # Ensembles: the sums of all quantities in one array (quantities, years, members), so
     # that a point adds its weighted quantities in two numpy operations, not two each.
     sums = []
+    names: list[str] = []
 
     def record(n: int, t: float, y: dict, aux: dict) -> None:
         # A year that ends at t_n takes the left limit of the inputs (its own year's values).
@@ -82,11 +88,18 @@ def integrate(
                     annual[name][yi] += w * v
             return
         if not sums:
-            sums.append(np.zeros((len(aux), n_years) + np.shape(next(iter(aux.values())))))
-            annual.update(zip(aux, sums[0], strict=True))
+            wanted = aux if record_only is None else record_only(tuple(aux))
+            names.extend(k for k in aux if k in wanted)
+            shape = np.shape(next(iter(aux.values())))
+            sums.append(np.zeros((len(names), n_years) + shape))
+            sums.append(np.empty((len(names),) + shape))  # a point's weighted quantities
+            annual.update(zip(names, sums[0], strict=True))
+        total, point = sums
         for yi, w in weights[n]:
             src = aux_left if ends.get(n) == yi else aux
-            sums[0][:, yi] += w * np.stack(list(src.values()))
+            np.stack([src[k] for k in names], out=point)
+            point *= w
+            total[:, yi] += point
 
     check = _check_floats if scalar else _check
     y = dict(state) if scalar else {k: np.array(v, dtype=float) for k, v in state.items()}
@@ -108,13 +121,16 @@ def integrate(
     record(grid.n_steps, times[-1], y, aux)
     if scalar:
         annual = {name: np.array(v, dtype=float)[:, None] for name, v in annual.items()}
-    for name, v in annual.items():
+    for name, v in annual.items():  # only those recorded
         if not np.all(np.isfinite(v)):
             bad = np.argwhere(~np.isfinite(v))[0]
             raise SimulationError(
                 f"{name} is not finite in year {grid.years[bad[0]]}"
                 + (f" for member {bad[1]}" if v.ndim > 1 else "")
             )
+    if names and len(names) < len(aux):
+        nan = np.broadcast_to(np.nan, sums[0].shape[1:])
+        annual = {k: annual.get(k, nan) for k in aux}
     return annual, y
 
 
