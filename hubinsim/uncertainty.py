@@ -224,8 +224,17 @@ class Uncertainty:
         """
         draws = self.draws if draws is None else draws
         seed = self.seed if seed is None else seed
-        x = self.transform(self.unit_sample(draws, seed, sampling))
-        return {name: np.ascontiguousarray(x[:, j]) for j, name in enumerate(self.names)}
+        u = self.unit_sample(draws, seed, sampling)
+        if self.correlations:
+            x = self.transform(u)
+            return {name: np.ascontiguousarray(x[:, j]) for j, name in enumerate(self.names)}
+        # Without correlations each parameter is its own column mapped through its ppf:
+        # made straight into one array per parameter (the same numbers as ``transform``,
+        # without its (draws, dimension) copy and the second copy into columns).
+        return {
+            p.name: np.ascontiguousarray(p.ppf(u[:, j]), dtype=float)
+            for j, p in enumerate(self.parameters)
+        }
 
     def as_dict(self) -> dict:
         """The uncertainty as a plain dict, in the form :func:`parse_uncertainty` accepts."""
