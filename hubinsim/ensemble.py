@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import mmap
+import multiprocessing
 import secrets
 import time
 from collections.abc import Iterable, Mapping
@@ -48,6 +50,7 @@ import pandas as pd
 
 from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS
 from .errors import ScenarioError
+from .model import BASE_YEAR
 from .results import PERCENTILES, Results, percentile_rows
 from .scenario import Scenario, suggest
 from .uncertainty import Uncertainty, parse_uncertainty, scenario_uncertainty
@@ -130,6 +133,40 @@ def _run_chunk(
     return run_scenario(scenario, params, members, data_dir, record_parameters=False, keep=keep)
 
 
+#: In a worker process: the arrays (name -> (years, members)) it writes its chunks into.
+_SHARED: dict[str, np.ndarray] = {}
+
+
+def _can_share_memory() -> bool:
+    """Whether worker processes are forked, so that they inherit shared memory mappings."""
+    return multiprocessing.get_start_method(allow_none=False) == "fork"
+
+
+def _shared_arrays(names: list[str], shape: tuple[int, int]) -> dict[str, np.ndarray]:
+    """Arrays of ``shape`` in one anonymous shared memory mapping, which processes forked
+    afterwards share (each array keeps the mapping alive)."""
+    size = int(np.prod(shape)) * 8
+    mapping = mmap.mmap(-1, max(1, size * len(names)))
+    return {
+        name: np.frombuffer(mapping, dtype=float, count=size // 8, offset=k * size).reshape(shape)
+        for k, name in enumerate(names)
+    }
+
+
+def _set_shared(arrays: dict[str, np.ndarray]) -> None:
+    _SHARED.clear()
+    _SHARED.update(arrays)
+
+
+def _run_chunk_into_shared(scenario, params, keep, data_dir, a: int, b: int) -> dict:
+    """:func:`_run_chunk` in a forked worker, writing members ``a:b`` into the shared arrays;
+    returns the chunk's metadata only."""
+    values, meta = _run_chunk(scenario, params, keep, data_dir)
+    for name, v in values.items():
+        _SHARED[name][:, a:b] = v
+    return meta
+
+
 def run_members(
     scenario: Scenario | None,
     samples: Mapping[str, np.ndarray],
@@ -146,7 +183,9 @@ def run_members(
     ``chunk_size`` members go to ``executor`` (any :class:`concurrent.futures.Executor`),
     else to a :class:`~concurrent.futures.ProcessPoolExecutor` of ``workers`` processes when
     ``workers > 1``, else run one after the other. Results come back in member order, so
-    they are the same whichever way they ran.
+    they are the same whichever way they ran. Forked worker processes keeping a list of
+    indicators (every ensemble above :data:`FULL_MEMBERS_LIMIT` members) write their members
+    into memory shared with this process instead of sending them back.
     """
     started = time.perf_counter()
     scn = scenario or Scenario()
@@ -185,6 +224,23 @@ def run_members(
         for k, f in enumerate(futures):
             collect(k, f.result())
             futures[k] = None
+    elif workers > 1 and len(chunks) > 1 and keep_names is not None and _can_share_memory():
+        # The workers write their members straight into arrays they share with this
+        # process, instead of sending them back through a pipe to be copied into place.
+        years = scn.time.end - BASE_YEAR + 1
+        values.update(_shared_arrays(keep_names, (years, members)))
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(chunks)),
+            initializer=_set_shared,
+            initargs=(values,),
+        ) as pool:
+            futures = [
+                pool.submit(_run_chunk_into_shared, scn, c, keep_names, data_dir, a, b)
+                for c, (a, b) in zip(chunks, bounds, strict=True)
+            ]
+            meta.update(futures[0].result())
+            for f in futures:
+                f.result()
     elif workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
             futures = [pool.submit(_run_chunk, scn, c, keep_names, data_dir) for c in chunks]

@@ -165,3 +165,16 @@ def test_uncorrelated_draws_equal_the_transform_of_the_unit_sample():
     for j, name in enumerate(unc.names):
         np.testing.assert_array_equal(got[name], x[:, j])
         assert got[name].flags.c_contiguous
+
+
+def test_forked_workers_write_their_members_into_shared_memory():
+    from hubinsim import ensemble
+
+    scn = _scenario("stimulus")
+    unc = {"parameters": {"capital.depreciation": {"dist": "uniform"}}}
+    kw = dict(draws=30, seed=2, uncertainty=unc, chunk_size=7, keep="headline")
+    serial = ensemble.run_ensemble(scn, **kw)
+    assert ensemble._can_share_memory()  # Linux forks its workers
+    shared = ensemble.run_ensemble(scn, workers=2, **kw)
+    _same(shared.values, serial.values)
+    assert shared.metadata["units"] == serial.metadata["units"]
