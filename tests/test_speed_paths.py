@@ -82,6 +82,12 @@ def test_scaled_series_rows_are_the_product():
     full = amount[None, :] * timing[:, None]
     for k in range(len(timing)):
         np.testing.assert_array_equal(series[k], full[k])
+    for k in range(len(timing)):  # again, from the rows made once per timing value
+        np.testing.assert_array_equal(series[k], full[k])
+    signed = ScaledSeries(np.array([0.0, -0.0, 0.0]), amount)
+    assert [np.signbit(signed[k]).tolist() for k in range(3)] == [
+        np.signbit(amount * w).tolist() for w in (0.0, -0.0, 0.0)
+    ]
     one = ScaledSeries(timing, amount[:1])
     assert one.column() == full[:, 0].tolist()
     rows = input_rows({"pool_x": one, "lever": full[:, :1]}, range(0, 9, 2), scalar=True)

@@ -214,10 +214,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
         "K_t": i_t - dep * s["K_t"],
         "G": i_g - dep_g * s["G"],
     }
-    rho = p["tfp.rd_return"]
-    d["A_p"] = s["A_p"] * (p["tfp.growth_primary"] + rho * rd_gap)
-    d["A_s"] = s["A_s"] * (p["tfp.growth_industry"] + rho * rd_gap)
-    d["A_t"] = s["A_t"] * (p["tfp.growth_tertiary"] + rho * rd_gap)
+    rd_effect = p["tfp.rd_return"] * rd_gap
+    d["A_p"] = s["A_p"] * (p["tfp.growth_primary"] + rd_effect)
+    d["A_s"] = s["A_s"] * (p["tfp.growth_industry"] + rd_effect)
+    d["A_t"] = s["A_t"] * (p["tfp.growth_tertiary"] + rd_effect)
 
     # Expectations: TREND of real GDP smoothed into expected growth
     g_obs = (gdp_real / s["Y_avg"] - 1.0) / TREND_TIME

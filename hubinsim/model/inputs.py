@@ -17,7 +17,8 @@ stage of a step ending at the boundary, so that nothing leaks into the neighbour
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -146,12 +147,22 @@ class ScaledSeries:
 
     timing: np.ndarray  # (n_half,)
     amount: np.ndarray  # (members,) or (1,)
+    #: Rows made so far, by timing value: the timing takes a handful of values (zero outside
+    #: the spending years), so a row is multiplied out once, not at every evaluation.
+    _rows: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.timing)
 
     def __getitem__(self, k: int) -> np.ndarray:
-        return self.amount * self.timing[k]
+        w = float(self.timing[k])
+        key = (w, math.copysign(1.0, w))  # 0.0 and -0.0 give rows of different signs
+        row = self._rows.get(key)
+        if row is None:
+            row = self.amount * self.timing[k]
+            if w == w:  # NaN is never found again
+                self._rows[key] = row
+        return row
 
     def column(self) -> list[float]:
         """The values of a single member as Python floats."""
