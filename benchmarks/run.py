@@ -295,7 +295,9 @@ def report(results: dict, quick: bool) -> None:
         f"{m['python']}, numpy {m['numpy']}, scipy {m['scipy']}"
     )
     load = ", ".join(f"{x:.2f}" for x in m["load_average"])
-    print(f"load average at start (1, 5, 15 min): {load}\n")
+    end = m.get("load_average_end")
+    end = f"; at the end: {', '.join(f'{x:.2f}' for x in end)}" if end else ""
+    print(f"load average at start (1, 5, 15 min): {load}{end}\n")
     r = results.get("one_run", {})
     if "error" not in r and r:
         for name in SCENARIOS:
@@ -402,6 +404,8 @@ def main(argv=None) -> None:
         results[case] = (
             case_cli(3 if args.quick else 5) if case == "cli" else _run_case(case, args.quick)
         )
+    # Other processes share the CPUs: the load at the end shows whether it changed.
+    results["machine"]["load_average_end"] = os.getloadavg()
     report(results, args.quick)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
