@@ -108,7 +108,16 @@ def integrate(
         k1, aux = rates(2 * n, t, y, True)
         record(n, t, y, aux)
         if method == "euler":
-            y = {k: y[k] + dt * k1[k] for k in y}
+            if scalar:
+                y = {k: y[k] + dt * k1[k] for k in y}
+            else:
+                # y + dt k1 in place of k1: every rate is a new array of the rate function
+                # (none is a stock, an input or another rate), so it can become the stock.
+                for k in y:
+                    step = k1[k]
+                    step *= dt
+                    step += y[k]
+                y = {k: k1[k] for k in y}
         else:
             h = 0.5 * dt
             k2, _ = rates(2 * n + 1, t + h, {k: y[k] + h * k1[k] for k in y}, False)
