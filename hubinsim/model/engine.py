@@ -138,7 +138,7 @@ def integrate(
                 + (f" for member {bad[1]}" if v.ndim > 1 else "")
             )
     if names and len(names) < len(aux):
-        nan = np.broadcast_to(np.nan, sums[0].shape[1:])
+        nan = np.broadcast_to(np.nan, (n_years, 1))  # broadcasts over the members
         annual = {k: annual.get(k, nan) for k in aux}
     return annual, y
 
