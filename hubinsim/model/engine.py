@@ -53,7 +53,8 @@ def integrate(
     record_only : callable, optional
         Given the names of the reported quantities, those whose annual means are wanted
         (None: all). The others are not accumulated and come back as NaN: an ensemble that
-        keeps a few indicators accumulates only the quantities they are formed from.
+        keeps a few indicators accumulates only the quantities they are formed from. Only
+        the quantities accumulated are checked to be finite.
 
     Returns
     -------
