@@ -275,6 +275,38 @@ def _executor_url(ctx, param, value):
     return f"tcp://{m.group(2)}:{m.group(3)}"
 
 
+def folder_options(what: str):
+    """--out, --force, --no-charts, --lang: where and how a command writes ``what``."""
+    options = [
+        click.option(
+            "--out",
+            "out",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("runs"),
+            show_default=True,
+            help=f"Folder that receives {what}.",
+        ),
+        click.option(
+            "--force", is_flag=True, help=f"Replace an existing {what.removeprefix('the ')}."
+        ),
+        click.option("--no-charts", is_flag=True, help="Skip the charts (faster)."),
+        click.option(
+            "--lang",
+            type=LANG,
+            default="en",
+            show_default=True,
+            help="Language of the chart labels (zh needs a CJK font).",
+        ),
+    ]
+
+    def apply(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return apply
+
+
 def ensemble_options(f):
     """--draws, --seed, --sampling, --workers, --chunk-size, --executor."""
     options = [
@@ -534,23 +566,7 @@ Examples:
 """,
 )
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("runs"),
-    show_default=True,
-    help="Folder that receives the run folder.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing run folder.")
-@click.option("--no-charts", is_flag=True, help="Skip the charts (faster).")
-@click.option(
-    "--lang",
-    type=LANG,
-    default="en",
-    show_default=True,
-    help="Language of the chart labels (zh needs a CJK font).",
-)
+@folder_options("the run folder")
 @ensemble_options
 @click.pass_context
 def run(
@@ -698,23 +714,7 @@ Examples:
 )
 @click.argument("reference", type=click.Path(path_type=Path))
 @click.argument("alternatives", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("runs"),
-    show_default=True,
-    help="Folder that receives the results.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing comparison folder.")
-@click.option("--no-charts", is_flag=True, help="Skip the charts (faster).")
-@click.option(
-    "--lang",
-    type=LANG,
-    default="en",
-    show_default=True,
-    help="Language of the chart labels (zh needs a CJK font).",
-)
+@folder_options("the comparison folder")
 @ensemble_options
 @click.pass_context
 def compare(
