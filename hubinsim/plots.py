@@ -695,8 +695,13 @@ def _unique_names(runs) -> list[str]:
     return unique_names([str(r.metadata.get("scenario", "scenario")) for r in runs])
 
 
-def _scorecard_figure(runs, lang: _Lang):
-    """Horizontal bars: projected value as % of target, per target and scenario."""
+def _target_bars(runs, lang: _Lang, value, text, extra_height: float):
+    """Horizontal bars per plan target (rows of the reference's scorecard) and scenario.
+
+    ``value(row)`` gives a scorecard row's bar length and whether to hatch it (NaN: no bar);
+    ``text(length, hatched)`` the label beside the bar. Returns the figure, its axes, the
+    matplotlib settings to draw the rest with, the scenario names and their colours.
+    """
     import numpy as np
 
     names = _unique_names(runs)
@@ -708,21 +713,17 @@ def _scorecard_figure(runs, lang: _Lang):
 
     ax = axes[0]
     with rc_context(rc):
-        fig.set_size_inches(9.0, 0.55 * len(labels) * max(1, len(runs)) ** 0.5 + 1.5)
+        fig.set_size_inches(9.0, 0.55 * len(labels) * max(1, len(runs)) ** 0.5 + extra_height)
         n = len(runs)
         height = 0.8 / n
         ypos = np.arange(len(labels))
         for j, (res, name) in enumerate(zip(runs, names, strict=True)):
             rows = {(r["indicator"], r["year"]): r for _, r in res.targets.iterrows()}
-            vals, hatches = [], []
+            pairs = []
             for _, row in ref.iterrows():
                 r = rows.get((row["indicator"], row["year"]))
-                if r is None or not r["target"]:
-                    vals.append(np.nan)
-                    hatches.append(False)
-                    continue
-                vals.append(100.0 * r["projected"] / r["target"])
-                hatches.append(not bool(r["met"]))
+                pairs.append((np.nan, False) if r is None else value(r))
+            vals = [v for v, _ in pairs]
             bars = ax.barh(
                 ypos + (j - (n - 1) / 2) * height,
                 vals,
@@ -730,27 +731,21 @@ def _scorecard_figure(runs, lang: _Lang):
                 color=colours[name],
                 label=lang.text(name),
             )
-            for b, v, miss in zip(bars, vals, hatches, strict=True):
+            for b, (v, hatched) in zip(bars, pairs, strict=True):
                 if np.isfinite(v):
-                    b.set_hatch("///" if miss else "")
-                    b.set_edgecolor("white")
+                    if hatched:
+                        b.set_hatch("///")
+                        b.set_edgecolor("white")
                     ax.text(
                         v + 1,
                         b.get_y() + b.get_height() / 2,
-                        f"{v:.0f}% ({lang.t('not_met') if miss else lang.t('met')})",
+                        text(v, hatched),
                         va="center",
                         fontsize=7,
                     )
-        ax.axvline(100, color=TARGET_COLOUR, lw=1.4, ls="--")
         ax.set_yticks(ypos, labels, fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlabel(
-            lang.t("of_target")
-            + ("" if lang.code == "zh" else "  (hatched: not met; for ≤ targets below 100 is met)")
-        )
-        ax.set_xlim(0, max(130, np.nanmax([ax.get_xlim()[1]]) + 15))
         ax.grid(axis="y", visible=False)
-        ax.set_title(lang.text(lang.t("scorecard")), loc="left")
         if n > 1:
             from matplotlib.patches import Patch
 
@@ -760,6 +755,31 @@ def _scorecard_figure(runs, lang: _Lang):
                 fontsize=8,
                 loc="lower right",
             )
+    return fig, ax, rc, names, colours
+
+
+def _scorecard_figure(runs, lang: _Lang):
+    """Horizontal bars: projected value as % of target, per target and scenario."""
+    import numpy as np
+    from matplotlib import rc_context
+
+    def value(r):
+        if not r["target"]:
+            return np.nan, False
+        return 100.0 * r["projected"] / r["target"], not bool(r["met"])
+
+    def text(v, miss):
+        return f"{v:.0f}% ({lang.t('not_met') if miss else lang.t('met')})"
+
+    fig, ax, rc, _, _ = _target_bars(runs, lang, value, text, 1.5)
+    with rc_context(rc):
+        ax.axvline(100, color=TARGET_COLOUR, lw=1.4, ls="--")
+        ax.set_xlabel(
+            lang.t("of_target")
+            + ("" if lang.code == "zh" else "  (hatched: not met; for ≤ targets below 100 is met)")
+        )
+        ax.set_xlim(0, max(130, np.nanmax([ax.get_xlim()[1]]) + 15))
+        ax.set_title(lang.text(lang.t("scorecard")), loc="left")
     return fig
 
 
@@ -781,50 +801,17 @@ def _target_labels(targets, lang: _Lang) -> list[str]:
 
 def _probability_figure(runs, lang: _Lang):
     """Horizontal bars: the share of draws that meet each plan target, per scenario."""
-    import numpy as np
-
-    names = _unique_names(runs)
-    colours = scenario_colours(names)
-    ref = runs[0].targets
-    labels = _target_labels(ref, lang)
-    fig, axes, rc = _new_figure(1, lang)
     from matplotlib import rc_context
 
-    ax = axes[0]
+    fig, ax, rc, names, _ = _target_bars(
+        runs, lang, lambda r: (100.0 * r["probability"], False), lambda v, _: f"{v:.0f}%", 1.6
+    )
+    n = len(runs)
     with rc_context(rc):
-        fig.set_size_inches(9.0, 0.55 * len(labels) * max(1, len(runs)) ** 0.5 + 1.6)
-        n = len(runs)
-        height = 0.8 / n
-        ypos = np.arange(len(labels))
-        for j, (res, name) in enumerate(zip(runs, names, strict=True)):
-            rows = {(r["indicator"], r["year"]): r for _, r in res.targets.iterrows()}
-            vals = []
-            for _, row in ref.iterrows():
-                r = rows.get((row["indicator"], row["year"]))
-                vals.append(np.nan if r is None else 100.0 * r["probability"])
-            bars = ax.barh(
-                ypos + (j - (n - 1) / 2) * height,
-                vals,
-                height=height * 0.9,
-                color=colours[name],
-                label=lang.text(name),
-            )
-            for b, v in zip(bars, vals, strict=True):
-                if np.isfinite(v):
-                    ax.text(
-                        v + 1,
-                        b.get_y() + b.get_height() / 2,
-                        f"{v:.0f}%",
-                        va="center",
-                        fontsize=7,
-                    )
         ax.axvline(50, color="#777777", lw=0.8, ls=":")
-        ax.set_yticks(ypos, labels, fontsize=8)
-        ax.invert_yaxis()
         ax.set_xlim(0, 112)
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel(lang.t("prob_axis"))
-        ax.grid(axis="y", visible=False)
         ax.set_title(lang.text(lang.t("probability")), loc="left")
         ens = runs[0].metadata.get("ensemble")
         if ens:
@@ -837,15 +824,6 @@ def _probability_figure(runs, lang: _Lang):
                 color="#555555",
                 x=0.01,
                 ha="left",
-            )
-        if n > 1:
-            from matplotlib.patches import Patch
-
-            ax.legend(
-                [Patch(color=colours[nm]) for nm in names],
-                [lang.text(nm) for nm in names],
-                fontsize=8,
-                loc="lower right",
             )
     return fig
 
