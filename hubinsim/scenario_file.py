@@ -79,6 +79,8 @@ TIME_KEYS = ("end", "dt", "method")
 SHOCK_KEYS = ("name", "target", "years", "factor")
 INVESTMENT_KEYS = ("profile", "realisation")
 MAX_NAME = 100
+#: Largest scenario file read (scenario files are a few kilobytes).
+MAX_FILE_BYTES = 2**20
 #: Most UTF-8 bytes of a name: it is a folder name (255 bytes) with room for a temporary suffix.
 MAX_NAME_BYTES = 200
 
@@ -401,7 +403,13 @@ def _read(path: Path, shown: str) -> tuple[_Layer | None, tuple[int, str] | None
     try:
         if path.is_dir():
             return None, (0, f"{shown}: is a folder, not a scenario file (a .toml file)")
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # a device or a pipe could be endless: read a bounded amount
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return None, (
+                0,
+                f"{shown}: over {MAX_FILE_BYTES // 2**20} MiB, too large for a scenario file",
+            )
     except FileNotFoundError:
         return None, (0, f"{shown}: file not found")
     except PermissionError:

@@ -205,3 +205,8 @@ def test_compare_of_long_names_writes_a_shortened_folder(tmp_path):
     assert res.exit_code == 0, res.output
     (folder,) = list(out.iterdir())
     assert folder.name.startswith("compare-") and len(folder.name.encode()) <= 200
+
+
+def test_an_endless_input_is_refused():
+    res = run("validate", "/dev/zero")
+    assert res.exit_code == 2 and "too large" in res.output
