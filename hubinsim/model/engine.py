@@ -73,9 +73,10 @@ def integrate(
     n_years = len(grid.years)
     annual: dict = {}
     # Ensembles: the sums of all quantities in one array (quantities, years, members), so
-    # that a point adds its weighted quantities in two numpy operations, not two each.
+    # that a point adds its weighted quantities to them in one numpy operation, not one each.
     sums = []
     names: list[str] = []
+    rows: list[tuple[str, np.ndarray]] = []  # each name with its row of the point's buffer
 
     def record(n: int, t: float, y: dict, aux: dict) -> None:
         # A year that ends at t_n takes the left limit of the inputs (its own year's values).
@@ -94,12 +95,15 @@ def integrate(
             shape = np.shape(next(iter(aux.values())))
             sums.append(np.zeros((len(names), n_years) + shape))
             sums.append(np.empty((len(names),) + shape))  # a point's weighted quantities
+            rows.extend(zip(names, sums[1], strict=True))
             annual.update(zip(names, sums[0], strict=True))
         total, point = sums
         for yi, w in weights[n]:
             src = aux_left if ends.get(n) == yi else aux
-            np.stack([src[k] for k in names], out=point)
-            point *= w
+            # Each quantity times its weight straight into its row of the point's buffer
+            # (one operation each, instead of stacking the rows and then weighting them).
+            for k, row in rows:
+                np.multiply(src[k], w, out=row)
             total[:, yi] += point
 
     check = _check_floats if scalar else _check
