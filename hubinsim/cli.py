@@ -1064,21 +1064,13 @@ def _print_compare_ensemble(runs, comparisons, names, statements, lang):
                 click.echo(f"  {sentence}")
     click.echo("")
     click.echo("Plan-target scorecards (median; probability of meeting the target):")
-    rows = []
-    for _, t in ref.targets.iterrows():
-        row = [_label(t["indicator"], lang), str(t["year"]), _target_text(t)]
-        for r in runs:
-            m = r.targets[
-                (r.targets["indicator"] == t["indicator"]) & (r.targets["year"] == t["year"])
-            ]
-            if m.empty:
-                row.append("-")
-            else:
-                mr = m.iloc[0]
-                row.append(f"{fmt(mr['projected'], mr['unit'])}; {_pct(mr['probability'])}")
-        rows.append(row)
     click.echo(
-        text_table(["indicator", "year", "target", *names], rows, right=range(1, 3 + len(names)))
+        _scorecards_side_by_side(
+            runs,
+            names,
+            lang,
+            lambda r: f"{fmt(r['projected'], r['unit'])}; {_pct(r['probability'])}",
+        )
     )
 
 
@@ -1104,23 +1096,28 @@ def _print_compare(runs, names, lang):
         click.echo(text_table(head, rows, right=range(2, len(head))))
         click.echo("")
     click.echo("Plan-target scorecards (projected; met?):")
-    ref_t = runs[0].targets
+    click.echo(
+        _scorecards_side_by_side(
+            runs,
+            names,
+            lang,
+            lambda r: f"{fmt(r['projected'], r['unit'])} {'yes' if r['met'] else 'NO'}",
+        )
+    )
+
+
+def _scorecards_side_by_side(runs, names, lang, cell) -> str:
+    """One row per target of the first run, one column per run: ``cell(scorecard row)``."""
     rows = []
-    for _, t in ref_t.iterrows():
+    for _, t in runs[0].targets.iterrows():
         row = [_label(t["indicator"], lang), str(t["year"]), _target_text(t)]
         for r in runs:
             m = r.targets[
                 (r.targets["indicator"] == t["indicator"]) & (r.targets["year"] == t["year"])
             ]
-            if m.empty:
-                row.append("-")
-            else:
-                mr = m.iloc[0]
-                row.append(f"{fmt(mr['projected'], mr['unit'])} {'yes' if mr['met'] else 'NO'}")
+            row.append("-" if m.empty else cell(m.iloc[0]))
         rows.append(row)
-    click.echo(
-        text_table(["indicator", "year", "target", *names], rows, right=range(1, 3 + len(names)))
-    )
+    return text_table(["indicator", "year", "target", *names], rows, right=range(1, 3 + len(names)))
 
 
 # --------------------------------------------------------------------------- sensitivity
