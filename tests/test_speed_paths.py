@@ -73,6 +73,12 @@ def test_elementwise_functions_of_floats_match_numpy():
     assert ops.where(True, 1.0, 2.0) == 1.0 and ops.where(False, 1.0, 2.0) == 2.0
     assert isinstance(ops.like(3.0, 1.0), float)
     np.testing.assert_array_equal(ops.like(3.0, np.zeros(4)), np.full(4, 3.0))
+    for a in (np.array([-0.0, 2.5, np.nan]), 2.5):
+        assert ops.plus(a, 0.0) is a and ops.times(a, 1.0) is a and ops.times(a, None) is a
+        np.testing.assert_array_equal(ops.plus(a, 1.5), a + 1.5)
+        np.testing.assert_array_equal(ops.times(a, 0.5), a * 0.5)
+    assert ops.is_zero(0.0) and not ops.is_zero(np.zeros(1)) and not ops.is_zero(1e-300)
+    assert ops.any_true(np.array([False, True])) and not ops.any_true(False)
 
 
 def test_scaled_series_rows_are_the_product():
@@ -122,10 +128,68 @@ def test_absent_shocks_skip_a_multiplication_by_one(members):
 
 def test_array_rows_are_rows_of_the_inputs():
     timing = np.linspace(0.0, 1.0, 5)
-    x = {"pool_x": ScaledSeries(timing, np.array([1.0, 2.0])), "lever": np.ones((5, 1))}
+    x = {
+        "pool_x": ScaledSeries(timing, np.array([1.0, 2.0])),
+        "pool_y": ScaledSeries(timing, np.array([3.0])),
+        "lever": np.ones((5, 1)),
+        "drawn": np.arange(10.0).reshape(5, 2),
+    }
     rows = input_rows(x, range(5))
     np.testing.assert_array_equal(rows[3]["pool_x"], np.array([1.0, 2.0]) * timing[3])
-    np.testing.assert_array_equal(rows[3]["lever"], np.ones(1))
+    np.testing.assert_array_equal(rows[3]["drawn"], [6.0, 7.0])
+    # Inputs that are the same for every member come as floats.
+    assert rows[3]["lever"] == 1.0 and isinstance(rows[3]["lever"], float)
+    assert rows[3]["pool_y"] == (np.array([3.0]) * timing[3])[0]
+    assert isinstance(rows[3]["pool_y"], float)
+
+
+@pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])
+def test_uniform_inputs_as_floats_give_the_numbers_of_arrays(name, monkeypatch):
+    """With every input a row of an array, no zero term or unit factor is skipped: the
+    numbers are the same."""
+    from hubinsim.model import inputs
+
+    scn = _scenario(name)
+    fast = hubinsim.simulate(scn, members=3).values
+    original = inputs._ArrayRows.__init__
+
+    def arrays_only(self, x):
+        original(self, x)
+        self.columns = {}
+
+    monkeypatch.setattr(inputs._ArrayRows, "__init__", arrays_only)
+    _same(hubinsim.simulate(scn, members=3).values, fast)
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_evaluations_for_reported_quantities_alone_skip_only_the_flows(monkeypatch, members):
+    from hubinsim.model import core
+
+    scn = _scenario("stimulus")
+    fast = hubinsim.simulate(scn, members=members).values
+    original, asked = core.rates, []
+
+    def always_flows(t, s, x, c, p, want_aux, want_rates=True):
+        asked.append(want_rates)
+        return original(t, s, x, c, p, want_aux, True)
+
+    monkeypatch.setattr(core, "rates", always_flows)
+    _same(hubinsim.simulate(scn, members=members).values, fast)
+    assert False in asked  # the year ends and the last point
+
+
+def test_target_shares_keep_the_2020_mix_where_services_take_everything():
+    from hubinsim.model.people import target_shares
+
+    shares0 = (0.2, 0.3, 0.5)
+    rel = (np.array([1.0, 1e-300]), np.array([1.0, 1e-300]), np.array([1.0, 1e300]))
+    p = {"labour.reallocation_elasticity": np.array([1.0, 1.0])}
+    tp, ts, tt = target_shares(shares0, rel, 0.0, p)
+    np.testing.assert_allclose(tp + ts + tt, 1.0)
+    # Member 0 keeps its 2020 shares; member 1's services target is capped at 0.98 and the
+    # rest is split in the 2020 proportion of primary and secondary.
+    np.testing.assert_allclose([tp[0], ts[0], tt[0]], shares0)
+    np.testing.assert_allclose([tp[1], ts[1], tt[1]], [0.02 * 0.4, 0.02 * 0.6, 0.98])
 
 
 @pytest.mark.parametrize(

@@ -166,8 +166,8 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, scalar: bool, ke
     # values of the year that ends there); elsewhere the two coincide.
     jumps = {k // 2 for k in ends if not same_inputs(rows[k], rows_left[k])}
 
-    def rates(k, t, s, want_aux, left=False):
-        return core.rates(t, s, rows_left[k] if left else rows[k], c, p, want_aux)
+    def rates(k, t, s, want_aux, left=False, want_rates=True):
+        return core.rates(t, s, rows_left[k] if left else rows[k], c, p, want_aux, want_rates)
 
     nonneg = tuple(name for name, must in core.STOCKS.items() if must)
     record_only = None

@@ -106,6 +106,9 @@ def calibrate(base: dict[str, float], pool: dict[str, float], p: dict) -> tuple[
         * ops.power(e_t, 1 - p["production.alpha_tertiary"])
     )
     c["A0"] = (a_p, a_s, a_t)
+    c["alpha"] = tuple(p[f"production.alpha_{sec}"] for sec in economy.SECTORS)
+    c["beta"] = tuple(1 - a for a in c["alpha"])  # the labour exponents
+    c["natural_increase"] = p["population.birth_rate"] - p["population.death_rate"]
 
     # Above-scale industry
     c["N0"] = base["enterprises_above_scale"]
@@ -151,7 +154,7 @@ def anchor_growth(c: dict, state: dict, x0: dict, p: dict, eps: float = 1e-5) ->
         state["Y_avg"] = gdp0 / (1.0 + state["g_e"] * TREND_TIME)
         d, _ = rates(BASE_YEAR, state, x0, c, p, False)
         probe = {k: v + eps * d[k] for k, v in state.items()}
-        _, aux = rates(BASE_YEAR + eps, probe, x0, c, p, True)
+        _, aux = rates(BASE_YEAR + eps, probe, x0, c, p, True, False)
         y1 = (
             aux["va_primary_real"]
             + aux["va_industry_real"]
@@ -163,13 +166,16 @@ def anchor_growth(c: dict, state: dict, x0: dict, p: dict, eps: float = 1e-5) ->
     state["Y_avg"] = gdp0 / (1.0 + state["g_e"] * TREND_TIME)
 
 
-def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
+def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rates: bool = True):
     """Rates of change of every stock at time ``t``.
 
-    Returns ``(derivatives, aux)``; ``aux`` (the reported quantities) only when ``want_aux``.
-    ``X`` holds the exogenous inputs at ``t`` (one row of the half grid, see
+    Returns ``(derivatives, aux)``; ``aux`` (the reported quantities) only when ``want_aux``,
+    the derivatives only when ``want_rates`` (else None: an evaluation made for the reported
+    quantities alone skips the flows that only feed the stocks). ``X`` holds the exogenous
+    inputs at ``t`` (one row of the half grid, see
     :func:`hubinsim.model.inputs.input_rows`). Stocks, parameters and inputs are arrays of
-    shape (members,) or, for a single run, Python floats: the equations are the same.
+    shape (members,) or Python floats (a single run, or an input that is the same for every
+    member): the equations are the same.
     """
     shock = X.get  # a shock's factor, None when no shock is set
 
@@ -182,29 +188,81 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
     # Investment
     fai_bau = economy.bau_fai(t, c, s["g_e"], p)
     fai_cat = economy.fai_by_category(fai_bau, c, X, s["P_I"], p, shock("shock_fai"))
-    fai = sum(fai_cat.values())
-    fai_real = {cat: v / s["P_I"] for cat, v in fai_cat.items()}
+    fai_values = iter(fai_cat.values())
+    fai = next(fai_values)
+    for v in fai_values:
+        fai = fai + v
     fai_real_total = fai / s["P_I"]
 
     # Production (real, 2020 prices)
     pub = ops.power(s["G"] / c["G0"], p["production.gamma_public"])
-    va_p = economy.cobb_douglas(s["A_p"], pub, s["K_p"], e_p, p["production.alpha_primary"])
+    alpha, beta = c["alpha"], c["beta"]  # capital and labour exponents by sector
+    va_p = economy.cobb_douglas(s["A_p"], pub, s["K_p"], e_p, alpha[0], beta[0])
     va_p = ops.times(va_p, shock("shock_va_primary"))
-    va_ind = economy.cobb_douglas(s["A_s"], pub, s["K_s"], e_s, p["production.alpha_industry"])
+    va_ind = economy.cobb_douglas(s["A_s"], pub, s["K_s"], e_s, alpha[1], beta[1])
     va_ind = ops.times(va_ind, shock("shock_va_industry"))
     va_con = ops.times(c["c_con"] * fai_real_total, shock("shock_va_construction"))
-    voucher_spend = p["consumption.voucher_multiplier"] * X["vouchers"]
-    va_t = economy.cobb_douglas(s["A_t"], pub, s["K_t"], e_t, p["production.alpha_tertiary"])
-    va_t = ops.times(va_t, shock("shock_va_tertiary")) + (
-        p["consumption.trade_margin"] * voucher_spend / s["P_t"]
-    )
+    va_t = economy.cobb_douglas(s["A_t"], pub, s["K_t"], e_t, alpha[2], beta[2])
+    va_t = ops.times(va_t, shock("shock_va_tertiary"))
+    if ops.is_zero(X["vouchers"]):
+        voucher_spend = 0.0
+    else:
+        voucher_spend = p["consumption.voucher_multiplier"] * X["vouchers"]
+        va_t = va_t + p["consumption.trade_margin"] * voucher_spend / s["P_t"]
     va_s = va_ind + va_con
     gdp_real = va_p + va_s + va_t
     n_p, n_ind, n_con, n_t = va_p * s["P_p"], va_ind * s["P_s"], va_con * s["P_s"], va_t * s["P_t"]
     n_s = n_ind + n_con
     gdp = n_p + n_s + n_t
 
+    d = None
+    if want_rates:
+        d = _flows(t, s, X, c, p, fai_cat, gdp_real, gdp, emp, (e_p, e_s, e_t), (n_p, n_s, n_t))
+    if not want_aux:
+        return d, None
+
+    # Reported quantities (annualised by the engine)
+    revenue = public.budget_revenue(
+        public.tax_base(n_p, n_s, n_t, p), c, p, X["tax_relief"], shock("shock_fiscal_revenue")
+    )
+    gdppc = gdp / s["POP"] * 1e4
+    di = demand.disposable_income_per_capita(gdppc, c, p)
+    retail = ops.plus(
+        demand.resident_retail(di, s["POP"], c, shock("shock_consumption"))
+        + ops.times(s["R_ext"], shock("shock_retail_external")),
+        voucher_spend,
+    )
+    as_share = ops.minimum(
+        1.0, c["as_share0"] * ops.power(s["N"] / c["N0"], p["industry.above_scale_elasticity"])
+    )
+    aux = {
+        "va_primary_real": va_p, "va_industry_real": va_ind, "va_construction_real": va_con,
+        "va_tertiary_real": va_t,
+        "va_primary": n_p, "va_industry": n_ind, "va_construction": n_con, "va_tertiary": n_t,
+        "fai": fai, **{"fai_" + cat: v for cat, v in fai_cat.items()},
+        "fiscal_revenue": revenue, "population": s["POP"], "labour_force": lf,
+        "employment": emp, "employment_primary": e_p, "employment_secondary": e_s,
+        "employment_tertiary": e_t, "retail_sales": retail, "income_total": di * s["POP"],
+        "industrial_va_above_scale_real": va_ind * as_share,
+        "industrial_va_above_scale": n_ind * as_share,
+        "enterprises_above_scale": s["N"],
+        "rd_intensity_pct": ops.like(X["rd_intensity_pct"] * 100.0, va_p),
+        "capital_primary": s["K_p"], "capital_industry": s["K_s"],
+        "capital_tertiary": s["K_t"], "capital_public": s["G"],
+        "tfp_primary": s["A_p"] / c["A0"][0], "tfp_industry": s["A_s"] / c["A0"][1],
+        "tfp_tertiary": s["A_t"] / c["A0"][2],
+    }  # fmt: skip
+    return d, aux
+
+
+def _flows(t, s, X, c, p, fai_cat, gdp_real, gdp, emp, employment, nominal) -> dict:
+    """The derivatives of the stocks, from the quantities :func:`rates` has formed."""
+    shock = X.get
+    e_p, e_s, e_t = employment
+    n_p, n_s, n_t = nominal
+
     # Capital and productivity
+    fai_real = {cat: v / s["P_I"] for cat, v in fai_cat.items()}
     i_p, i_s, i_t, i_g = economy.capital_formation(fai_real, p)
     dep, dep_g = p["capital.depreciation"], p["capital.depreciation_public"]
     rd_gap = X["rd_intensity_pct"] - c["rd0"]
@@ -220,8 +278,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
     d["A_t"] = s["A_t"] * (p["tfp.growth_tertiary"] + rd_effect)
 
     # Expectations: TREND of real GDP smoothed into expected growth
-    g_obs = (gdp_real / s["Y_avg"] - 1.0) / TREND_TIME
-    d["Y_avg"] = (gdp_real - s["Y_avg"]) / TREND_TIME
+    g_obs = _per(gdp_real / s["Y_avg"] - 1.0, TREND_TIME)
+    d["Y_avg"] = _per(gdp_real - s["Y_avg"], TREND_TIME)
     d["g_e"] = (g_obs - s["g_e"]) / p["growth.expectation_time"]
 
     # Structural change of employment (nominal output per worker relative to 2020)
@@ -248,7 +306,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
         ),
         shock("shock_enterprise_entry"),
     )
-    d["N"] = entry + X["firms_attracted"] - p["industry.exit_rate"] * s["N"]
+    d["N"] = ops.plus(entry, X["firms_attracted"]) - p["industry.exit_rate"] * s["N"]
 
     # Prices
     d["P_p"] = X["inflation_primary"] * s["P_p"]
@@ -261,46 +319,16 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool):
     d["REF"] = X["siphon_rate"] * s["REF"]
     d["RI"] = (gdppc_real_index / s["REF"] - s["RI"]) / p["population.perception_time"]
     mig = people.net_migration_rate(s["RI"], X["net_migration_policy"], p)
-    d["POP"] = (p["population.birth_rate"] - p["population.death_rate"] + mig) * s["POP"]
+    d["POP"] = (c["natural_increase"] + mig) * s["POP"]
 
     # Retail to non-residents
-    d["R_ext"] = (p["consumption.external_growth"] + X["tourism_growth"]) * s["R_ext"]
+    d["R_ext"] = ops.plus(p["consumption.external_growth"], X["tourism_growth"]) * s["R_ext"]
+    return d
 
-    if not want_aux:
-        return d, None
 
-    # Reported quantities (annualised by the engine)
-    revenue = public.budget_revenue(
-        public.tax_base(n_p, n_s, n_t, p), c, p, X["tax_relief"], shock("shock_fiscal_revenue")
-    )
-    gdppc = gdp / s["POP"] * 1e4
-    di = demand.disposable_income_per_capita(gdppc, c, p)
-    retail = (
-        demand.resident_retail(di, s["POP"], c, shock("shock_consumption"))
-        + ops.times(s["R_ext"], shock("shock_retail_external"))
-        + voucher_spend
-    )
-    as_share = ops.minimum(
-        1.0, c["as_share0"] * ops.power(s["N"] / c["N0"], p["industry.above_scale_elasticity"])
-    )
-    aux = {
-        "va_primary_real": va_p, "va_industry_real": va_ind, "va_construction_real": va_con,
-        "va_tertiary_real": va_t,
-        "va_primary": n_p, "va_industry": n_ind, "va_construction": n_con, "va_tertiary": n_t,
-        "fai": fai, **{"fai_" + cat: v for cat, v in fai_cat.items()},
-        "fiscal_revenue": revenue, "population": s["POP"], "labour_force": lf,
-        "employment": emp, "employment_primary": e_p, "employment_secondary": e_s,
-        "employment_tertiary": e_t, "retail_sales": retail, "income_total": di * s["POP"],
-        "industrial_va_above_scale_real": va_ind * as_share,
-        "industrial_va_above_scale": n_ind * as_share,
-        "enterprises_above_scale": s["N"],
-        "rd_intensity_pct": ops.like(X["rd_intensity_pct"] * 100.0, va_p),
-        "capital_primary": s["K_p"], "capital_industry": s["K_s"],
-        "capital_tertiary": s["K_t"], "capital_public": s["G"],
-        "tfp_primary": s["A_p"] / c["A0"][0], "tfp_industry": s["A_s"] / c["A0"][1],
-        "tfp_tertiary": s["A_t"] / c["A0"][2],
-    }  # fmt: skip
-    return d, aux
+def _per(value, time: float):
+    """``value / time`` (a division by exactly 1.0 is skipped: it changes nothing)."""
+    return value if time == 1.0 else value / time
 
 
 def annual_indicators(a: dict, c: dict, p: dict) -> dict:

@@ -31,7 +31,6 @@ def capital_formation(fai_real: dict, p: dict) -> tuple:
     and cancels out of output once TFP is calibrated, so it is not a parameter here: capital
     stocks are in units of capital-forming FAI.
     """
-    phi = 1.0
     u2t = p["capital.urban_to_tertiary"]
     a2p = p["capital.agriculture_to_primary"]
     i_p = a2p * fai_real["agriculture"]
@@ -44,7 +43,7 @@ def capital_formation(fai_real: dict, p: dict) -> tuple:
         + (1.0 - u2t) * fai_real["urban"]
         + (1.0 - a2p) * fai_real["agriculture"]
     )
-    return phi * i_p, phi * i_s, phi * i_t, phi * i_g
+    return i_p, i_s, i_t, i_g  # phi = 1
 
 
 def harberger_capital(investment, growth, depreciation):
@@ -52,9 +51,13 @@ def harberger_capital(investment, growth, depreciation):
     return investment / (growth + depreciation)
 
 
-def cobb_douglas(tfp, public_factor, capital, labour, alpha):
-    """Value added A (G/G0)^gamma K^alpha E^(1-alpha) [亿元/yr, 2020 prices]."""
-    return tfp * public_factor * ops.power(capital, alpha) * ops.power(labour, 1.0 - alpha)
+def cobb_douglas(tfp, public_factor, capital, labour, alpha, labour_exponent=None):
+    """Value added A (G/G0)^gamma K^alpha E^(1-alpha) [亿元/yr, 2020 prices].
+
+    ``labour_exponent`` is 1 - alpha, when the caller has it at hand.
+    """
+    beta = 1.0 - alpha if labour_exponent is None else labour_exponent
+    return tfp * public_factor * ops.power(capital, alpha) * ops.power(labour, beta)
 
 
 def bau_fai(t, c: dict, g_e, p: dict):
@@ -78,8 +81,14 @@ def fai_by_category(fai_bau, c: dict, x: dict, price_invest, p: dict, shock_fai)
     """
     out = {}
     for cat in POOL_CATEGORIES:
-        v = fai_bau * c["mix_" + cat] + x["pool_" + cat]
-        if cat == "industry":
+        pool = x["pool_" + cat]
+        v = ops.plus(fai_bau * c["mix_" + cat], pool)
+        # The BAU part is never negative; only a pool below business as usual (or a negative
+        # firm term) can take a category below zero. An input that is a float is the same
+        # for every member: when it is not negative there is nothing to floor.
+        floor = not (pool.__class__ is float and pool >= 0.0)
+        if cat == "industry" and not ops.is_zero(x["firms_attracted"]):
             v = v + p["investment.per_firm"] * x["firms_attracted"] * price_invest
-        out[cat] = ops.times(ops.maximum(v, 0.0), shock_fai)
+            floor = True
+        out[cat] = ops.times(ops.maximum(v, 0.0) if floor else v, shock_fai)
     return out

@@ -35,9 +35,11 @@ def integrate(
     Parameters
     ----------
     rates : callable
-        ``rates(k, t, state, want_aux, left=False) -> (derivatives, aux)`` where ``k``
-        indexes the half-step grid (``t = t0 + k dt/2``); ``left=True`` evaluates the inputs
-        as left limits at a year boundary (the values of the year that ends there).
+        ``rates(k, t, state, want_aux, left=False, want_rates=True) -> (derivatives, aux)``
+        where ``k`` indexes the half-step grid (``t = t0 + k dt/2``); ``left=True`` evaluates
+        the inputs as left limits at a year boundary (the values of the year that ends
+        there); ``want_rates=False`` asks for the reported quantities alone (derivatives
+        None).
     state : dict of arrays (members,), or of Python floats with ``scalar``
         Initial stocks.
     grid : TimeGrid
@@ -67,27 +69,32 @@ def integrate(
         raise ValueError(f"unknown integration method {method!r}; use one of {METHODS}")
     dt = grid.dt
     times = grid.times.tolist()
-    weights = grid.year_weights()
+    # The annual means are sums of weight x value over a year's points. Every weight of a
+    # year after the base one is the step dt times 1 (inside the year) or 1/2 (at its two
+    # ends): the points add their values times that factor, and each sum is multiplied by
+    # dt once at the end, so a point inside a year adds its values without a product.
+    # (With a step that is a power of two, as the default 0.25, the numbers are the same
+    # bit for bit as with the weights themselves.) The base year is the base point alone.
+    factors = [[(yi, w if yi == 0 else w / dt) for yi, w in point] for point in grid.year_weights()]
     ends = grid.year_ends()
     jumps = set(ends) if jumps is None else jumps
     n_years = len(grid.years)
     annual: dict = {}
-    # Ensembles: the sums of all quantities in one array (quantities, years, members), so
-    # that a point adds its weighted quantities to them in one numpy operation, not one each.
+    # Ensembles: the sums of all quantities in one array (quantities, years, members).
     sums = []
     names: list[str] = []
     rows: list[tuple[str, np.ndarray]] = []  # each name with its row of the point's buffer
 
     def record(n: int, t: float, y: dict, aux: dict) -> None:
         # A year that ends at t_n takes the left limit of the inputs (its own year's values).
-        aux_left = rates(2 * n, t, y, True, left=True)[1] if n in jumps else aux
+        aux_left = rates(2 * n, t, y, True, left=True, want_rates=False)[1] if n in jumps else aux
         if scalar:
             if not annual:
                 annual.update((name, [0.0] * n_years) for name in aux)
-            for yi, w in weights[n]:
+            for yi, f in factors[n]:
                 src = aux_left if ends.get(n) == yi else aux
                 for name, v in src.items():
-                    annual[name][yi] += w * v
+                    annual[name][yi] += v if f == 1.0 else f * v
             return
         if not sums:
             wanted = aux if record_only is None else record_only(tuple(aux))
@@ -98,12 +105,17 @@ def integrate(
             rows.extend(zip(names, sums[1], strict=True))
             annual.update(zip(names, sums[0], strict=True))
         total, point = sums
-        for yi, w in weights[n]:
+        for yi, f in factors[n]:
             src = aux_left if ends.get(n) == yi else aux
-            # Each quantity times its weight straight into its row of the point's buffer
-            # (one operation each, instead of stacking the rows and then weighting them).
+            if f == 1.0:  # each quantity straight into its sum
+                for i, (k, _) in enumerate(rows):
+                    year = total[i, yi]
+                    np.add(year, src[k], out=year)
+                continue
+            # Each quantity times its factor into its row of the point's buffer, then the
+            # buffer into the sums in one operation.
             for k, row in rows:
-                np.multiply(src[k], w, out=row)
+                np.multiply(src[k], f, out=row)
             total[:, yi] += point
 
     check = _check_floats if scalar else _check
@@ -131,10 +143,12 @@ def integrate(
             k4, _ = rates(2 * n + 2, t + dt, {k: y[k] + dt * k3[k] for k in y}, False, left=True)
             y = {k: y[k] + dt / 6.0 * (k1[k] + 2 * k2[k] + 2 * k3[k] + k4[k]) for k in y}
         check(y, nonnegative, times[n + 1])
-    _, aux = rates(2 * grid.n_steps, times[-1], y, True)
+    _, aux = rates(2 * grid.n_steps, times[-1], y, True, want_rates=False)
     record(grid.n_steps, times[-1], y, aux)
     if scalar:
         annual = {name: np.array(v, dtype=float)[:, None] for name, v in annual.items()}
+    for v in annual.values():
+        v[1:] *= dt  # the sums of the years after the base one, times the step
     for name, v in annual.items():  # only those recorded
         if not np.all(np.isfinite(v)):
             bad = np.argwhere(~np.isfinite(v))[0]

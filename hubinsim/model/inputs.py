@@ -192,13 +192,23 @@ def input_rows(x: dict, points, scalar: bool = False):
 
 
 class _ArrayRows:
-    """``rows[k]``: the inputs at half-grid point ``k`` as rows of the input arrays."""
+    """``rows[k]``: the inputs at half-grid point ``k``: Python floats for the inputs that are
+    the same for every member (so that the model can skip a zero or a factor of one, see
+    :func:`hubinsim.model.ops.plus`), rows of the input arrays for the others."""
 
     def __init__(self, x: dict):
         self.x = x
+        self.columns = {}
+        for name, v in x.items():
+            if isinstance(v, ScaledSeries):
+                if np.size(v.amount) == 1:
+                    self.columns[name] = v.column()
+            elif np.shape(v)[1:] == (1,):
+                self.columns[name] = np.asarray(v)[:, 0].tolist()
 
     def __getitem__(self, k: int) -> dict:
-        return {name: v[k] for name, v in self.x.items()}
+        columns = self.columns
+        return {name: columns[name][k] if name in columns else v[k] for name, v in self.x.items()}
 
 
 def same_inputs(a: dict, b: dict) -> bool:

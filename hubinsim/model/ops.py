@@ -52,6 +52,11 @@ def where(condition, a, b):
     return np.where(condition, a, b)
 
 
+def any_true(condition) -> bool:
+    """Whether a condition (a bool, or an array of them) holds anywhere."""
+    return condition if condition.__class__ is bool else bool(condition.any())
+
+
 #: Exponents for which numpy's power of a single number takes a shortcut (a square root, a
 #: square, a reciprocal) that rounds differently from its loop over arrays.
 _SHORTCUT_EXPONENTS = (0.5, 2.0, -1.0)
@@ -77,13 +82,31 @@ def log(a):
 
 
 def times(value, factor):
-    """``value * factor``; a factor of None (no shock set) leaves ``value`` as it is, without
-    an operation over the members (multiplying by 1 would give the same numbers)."""
-    return value if factor is None else value * factor
+    """``value * factor``; a factor of None (no shock set) or of exactly 1.0 (a shock outside
+    its years, no tax relief) leaves ``value`` as it is, without an operation over the
+    members (``x * 1.0`` is ``x`` bit for bit)."""
+    if factor is None or (factor.__class__ is float and factor == 1.0):
+        return value
+    return value * factor
+
+
+def plus(value, term):
+    """``value + term``; a term of exactly 0.0 (a lever left at zero) leaves ``value`` as it
+    is, without an operation over the members (``x + 0.0`` is ``x``, but for the sign of a
+    zero)."""
+    if term.__class__ is float and term == 0.0:
+        return value
+    return value + term
+
+
+def is_zero(value) -> bool:
+    """Whether ``value`` is the float 0.0 (an input that is zero for every member)."""
+    return value.__class__ is float and value == 0.0
 
 
 def like(value, other):
-    """``value`` broadcast to the shape of ``other`` (a float stays a float)."""
+    """``value`` with the shape of ``other`` (a float stays a float; for arrays a read-only
+    broadcast view, which costs no operation over the members)."""
     if other.__class__ is float:
         return float(value)
-    return value * np.ones_like(other)
+    return np.broadcast_to(value, np.shape(other))

@@ -39,18 +39,20 @@ def target_shares(shares0, rel_productivity, shift, p: dict):
     raw = [s * ops.power(r, sigma) for s, r in zip(shares0, rel_productivity, strict=True)]
     total = raw[0] + raw[1] + raw[2]
     tp, ts, tt = (r / total for r in raw)
-    tt_new = ops.clip(tt + shift, 0.01, 0.98)
+    tt_new = ops.clip(ops.plus(tt, shift), 0.01, 0.98)
     # Primary and secondary share what tertiary leaves, in proportion to their targets; when
     # both targets are zero (no output outside services) they keep their 2020 proportion.
-    none = (1.0 - tt) <= 0.0
-    tp = ops.where(none, shares0[0], tp)
-    ts = ops.where(none, shares0[1], ts)
-    rest = (1.0 - tt_new) / ops.where(none, shares0[0] + shares0[1], 1.0 - tt)
+    left = 1.0 - tt
+    none = left <= 0.0
+    if ops.any_true(none):
+        tp = ops.where(none, shares0[0], tp)
+        ts = ops.where(none, shares0[1], ts)
+        left = ops.where(none, shares0[0] + shares0[1], left)
+    rest = (1.0 - tt_new) / left
     return tp * rest, ts * rest, tt_new
 
 
 def net_migration_rate(ri, policy, p: dict):
     """Net migration [1/yr] = base + policy lever + eta (RI - 1)."""
-    return (
-        p["population.base_migration"] + policy + p["population.migration_elasticity"] * (ri - 1.0)
-    )
+    base = ops.plus(p["population.base_migration"], policy)
+    return base + p["population.migration_elasticity"] * (ri - 1.0)

@@ -17,7 +17,5 @@ def tax_base(va_primary, va_secondary, va_tertiary, p: dict):
 def budget_revenue(base, c: dict, p: dict, relief, shock):
     """Revenue = R_2020 (TB / TB_2020)^buoyancy (1 - tax relief) [亿元/yr], times the
     factor of a revenue shock (None: no shock)."""
-    return ops.times(
-        c["revenue0"] * ops.power(base / c["tax_base0"], p["fiscal.buoyancy"]) * (1.0 - relief),
-        shock,
-    )
+    revenue = c["revenue0"] * ops.power(base / c["tax_base0"], p["fiscal.buoyancy"])
+    return ops.times(ops.times(revenue, 1.0 - relief), shock)
