@@ -254,6 +254,48 @@ def scorecard_table(results, lang: str = "en") -> str:
 # --------------------------------------------------------------------------- ensembles
 
 SAMPLING = click.Choice(["lhs", "sobol", "mc"])
+
+
+class Workers(click.ParamType):
+    """``--workers``: a whole number >= 1, or ``auto`` (one process per CPU this process may
+    use, when there is more than one chunk)."""
+
+    name = "workers"
+
+    def convert(self, value, param, ctx):
+        if value is None or value == "auto" or isinstance(value, int):
+            if isinstance(value, int) and value < 1:
+                self.fail(f"{value} is not a whole number >= 1 or 'auto'", param, ctx)
+            return value
+        try:
+            number = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a whole number >= 1 or 'auto'", param, ctx)
+        if number < 1:
+            self.fail(f"{number} is not a whole number >= 1 or 'auto'", param, ctx)
+        return number
+
+
+WORKERS = Workers()
+WORKERS_HELP = (
+    "Processes running chunks of {what} at once: a number, or auto (the default: one per "
+    "CPU this process may use, when there is more than one chunk). The results do not "
+    "depend on it."
+)
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _resolve_workers(workers, chunks: int) -> int:
+    """The number of worker processes for ``chunks`` chunks (``auto``: one per usable CPU)."""
+    if workers == "auto":
+        return max(1, min(_usable_cpus(), chunks))
+    return workers
 #: hubinsim.ensemble.DEFAULT_CHUNK_SIZE, repeated so that --help does not import numpy and
 #: pandas (a test checks that the two agree).
 CHUNK_SIZE_DEFAULT = 5_000
@@ -335,11 +377,10 @@ def ensemble_options(f):
         ),
         click.option(
             "--workers",
-            type=click.IntRange(min=1),
-            default=1,
-            show_default=True,
+            type=WORKERS,
+            default="auto",
             metavar="W",
-            help="Processes running chunks of members at once.",
+            help=WORKERS_HELP.format(what="members"),
         ),
         click.option(
             "--chunk-size",
@@ -432,6 +473,7 @@ class _ProgressExecutor:
 def _chunk_runner(chunks: int, label: str, workers: int, executor):
     """Keyword arguments (workers, executor) for the ensemble functions, with a progress bar
     over ``chunks`` chunks when stdout is a terminal."""
+    workers = _resolve_workers(workers, chunks)
     if not _show_progress() or chunks < 2:
         yield {"workers": workers, "executor": executor}
         return
@@ -465,7 +507,7 @@ def _needs_ensemble(draws, seed, sampling, workers, executor, declared) -> None:
             ("--seed", seed),
             ("--sampling", sampling),
             ("--executor", executor),
-            ("--workers", None if workers == 1 else workers),
+            ("--workers", None if workers == "auto" else workers),
         )
         if v is not None
     ]
@@ -1235,11 +1277,10 @@ Examples:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
+    type=WORKERS,
+    default="auto",
     metavar="W",
-    help="Processes running chunks of runs at once.",
+    help=WORKERS_HELP.format(what="runs"),
 )
 @click.option(
     "--chunk-size",

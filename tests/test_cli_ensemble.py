@@ -164,6 +164,22 @@ def test_progress_bar_path_gives_the_same_members(short, tmp_path, monkeypatch):
     assert plain == (tmp_path / "pool" / "short" / "members.csv.gz").read_bytes()
 
 
+def test_auto_workers_are_one_per_usable_cpu_and_never_more_than_the_chunks(monkeypatch):
+    monkeypatch.setattr(cli, "_usable_cpus", lambda: 4)
+    assert cli._resolve_workers("auto", 10) == 4
+    assert cli._resolve_workers("auto", 3) == 3
+    assert cli._resolve_workers("auto", 1) == 1
+    assert cli._resolve_workers(7, 3) == 7  # a number given is taken as it is
+
+
+def test_auto_and_one_worker_give_the_same_members(short, tmp_path):
+    args = ["run", short, "--draws", DRAWS, "--seed", 8, "--no-charts", "--chunk-size", 10]
+    assert invoke(*args, "--out", tmp_path / "auto").exit_code == 0
+    assert invoke(*args, "--out", tmp_path / "one", "--workers", "1").exit_code == 0
+    auto = (tmp_path / "auto" / "short" / "members.csv.gz").read_bytes()
+    assert auto == (tmp_path / "one" / "short" / "members.csv.gz").read_bytes()
+
+
 def test_no_progress_output_without_a_terminal(short, tmp_path):
     res = invoke("run", short, "--out", tmp_path, "--draws", 30, "--chunk-size", 10, "--no-charts")
     assert res.exit_code == 0
@@ -355,6 +371,8 @@ def test_sensitivity_existing_folder_needs_force(short, tmp_path):
         (["--draws", "5", "--sampling", "halton"], "--sampling"),
         (["--draws", "5", "--seed", "-1"], "--seed"),
         (["--draws", "5", "--workers", "0"], "--workers"),
+        (["--draws", "5", "--workers", "many"], "'auto'"),
+        (["--workers", "2"], "add --draws N"),
         (["--draws", "5", "--executor", "http://host:8786"], "dask://HOST:PORT"),
         (["--draws", "5", "--executor", "dask://host"], "dask://HOST:PORT"),
         (["--draws", "5", "--executor", "dask://host:99999"], "dask://HOST:PORT"),
