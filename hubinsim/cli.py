@@ -296,6 +296,8 @@ def _resolve_workers(workers, chunks: int) -> int:
     if workers == "auto":
         return max(1, min(_usable_cpus(), chunks))
     return workers
+
+
 #: hubinsim.ensemble.DEFAULT_CHUNK_SIZE, repeated so that --help does not import numpy and
 #: pandas (a test checks that the two agree).
 CHUNK_SIZE_DEFAULT = 5_000
