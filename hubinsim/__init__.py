@@ -7,6 +7,7 @@ Python API::
     stim = hubinsim.simulate(hubinsim.load_scenario("scenarios/stimulus.toml"))
     stim.annual[["gdp", "share_tertiary_pct"]]
     stim.targets                                     # the plan-target scorecard
+    hubinsim.read_members("runs/baseline")           # an ensemble run folder's members
 """
 
 from ._version import __version__
@@ -21,6 +22,8 @@ __all__ = [
     "Scenario",
     "Shock",
     "Results",
+    "read_members",
+    "read_draws",
     "HubinsimError",
     "ScenarioError",
     "DataError",
@@ -35,6 +38,8 @@ _LAZY = {
     "Scenario": ("scenario", "Scenario"),
     "Shock": ("scenario", "Shock"),
     "Results": ("results", "Results"),
+    "read_members": ("output", "read_members"),
+    "read_draws": ("output", "read_draws"),
 }
 
 

@@ -630,9 +630,11 @@ def run(
     annual.csv then holds per indicator the median (under the indicator's name),
     <name>_mean and the percentiles <name>_p5, _p25, _p50, _p75, _p95; members.csv.gz the
     headline and target indicators of every member (one row per member and year) and
-    draws.csv.gz the parameter values of every member; the charts are fan charts (median,
-    25-75th and 5-95th percentile bands); the scorecard gives the probability of meeting
-    each target; run.json records draws, seed and sampling.
+    draws.csv.gz the parameter values of every member (above 20,000 members members.npz
+    and draws.npz, numpy binary and exact; hubinsim.read_members and read_draws read
+    either); the charts are fan charts (median, 25-75th and 5-95th percentile bands); the
+    scorecard gives the probability of meeting each target; run.json records draws, seed
+    and sampling.
     """
     from . import output
 
@@ -674,7 +676,7 @@ def run(
         )
     click.echo("")
     charts_note = f", charts/ ({n_charts} PNG)" if n_charts else ""
-    members_note = ", members.csv.gz, draws.csv.gz" if "members.csv.gz" in files else ""
+    members_note = "".join(f", {f}" for f in files if f.split(".")[0] in ("members", "draws"))
     click.echo(
         f"Wrote {target}/: annual.csv{members_note}, targets.csv{charts_note}, "
         "scenario.resolved.toml, run.json"
