@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import json
 import os
@@ -338,7 +339,8 @@ def write_members_npz(folder: Path, results) -> list[str]:
     member = np.arange(members, dtype=np.int64)
     arrays = {"member": member, "year": np.asarray(results.years, dtype=np.int64)}
     for name in member_indicators(results):
-        arrays[name] = np.ascontiguousarray(np.asarray(results.values[name], dtype=float).T)
+        # made when written, so that one indicator's copy is held at a time
+        arrays[name] = functools.partial(_rows_per_member, results.values[name])
     _savez(folder / "members.npz", arrays)
     written = ["members.npz"]
     samples = results.metadata.get("samples")
@@ -350,13 +352,23 @@ def write_members_npz(folder: Path, results) -> list[str]:
     return written
 
 
-def _savez(path: Path, arrays: Mapping) -> None:
+def _rows_per_member(values):
     import numpy as np
 
-    # through a file object, so that numpy writes to path as given (it would append .npz
-    # to a name without it)
-    with open(path, "wb") as fh:
-        np.savez(fh, **arrays)
+    return np.ascontiguousarray(np.asarray(values, dtype=float).T)
+
+
+def _savez(path: Path, arrays: Mapping) -> None:
+    """What ``numpy.savez`` writes (a zip of .npy files, not compressed), one array at a
+    time: a value may be a function that makes its array when it is written."""
+    import zipfile
+
+    from numpy.lib import format as npy
+
+    with zipfile.ZipFile(path, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as z:
+        for name, value in arrays.items():
+            with z.open(name + ".npy", "w", force_zip64=True) as fh:
+                npy.write_array(fh, value() if callable(value) else value, allow_pickle=False)
 
 
 def _members_file(folder, names: tuple[str, ...], what: str) -> Path:
