@@ -529,6 +529,9 @@ def _ensemble_text(res) -> str:
         if ens.get("default_uncertainty")
         else f"the scenario's uncertainty: {n_par} parameter(s)"
     )
+    levers = list(unc.get("levers", {}))
+    if levers:
+        what += f"; lever(s) drawn: {', '.join(levers)}"
     return f"ensemble of {ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}; {what})"
 
 
@@ -1422,9 +1425,14 @@ def sensitivity(
         if md.get("default_uncertainty")
         else "the scenario's [uncertainty]"
     )
+    levers = set((md.get("uncertainty") or {}).get("levers", {}))
+    n_levers = sum(1 for name in md["parameters"] if name in levers)
+    counted = f"{len(md['parameters']) - n_levers} parameters" + (
+        f" and {n_levers} lever(s)" if n_levers else ""
+    )
     click.echo(
         f"Scenario {scn.name!r} ({scenario}): {method}, n {md['n']}, {md['runs']:,} runs, "
-        f"seed {seed}; {len(md['parameters'])} parameters ({what})"
+        f"seed {seed}; {counted} ({what})"
     )
     for o in labels:
         ind = o.partition("@")[0]

@@ -127,10 +127,15 @@ def _run_chunk(
 ) -> tuple[dict[str, np.ndarray], dict]:
     """One vectorised run over a chunk of members (module level so that it pickles)."""
     # The submodule (the package attribute ``hubinsim.simulate`` is the function).
+    from .catalog import LEVER_BY_NAME
     from .simulate import run_scenario
 
     members = len(next(iter(params.values()))) if params else 1
-    return run_scenario(scenario, params, members, data_dir, record_parameters=False, keep=keep)
+    levers = {k: v for k, v in params.items() if k in LEVER_BY_NAME}
+    params = {k: v for k, v in params.items() if k not in LEVER_BY_NAME}
+    return run_scenario(
+        scenario, params, members, data_dir, record_parameters=False, keep=keep, levers=levers
+    )
 
 
 #: In a worker process: the arrays (name -> (years, members)) it writes its chunks into.
@@ -269,6 +274,27 @@ def run_members(
     return Results(years, values, meta, load_targets(data_dir))
 
 
+def _check_drawn_levers(unc: Uncertainty, ref: Scenario, alt: Scenario) -> None:
+    """A lever the draws set in every scenario must not be one the scenarios set differently:
+    the draws would replace both settings and hide the difference being compared."""
+    problems = []
+    for name in unc.lever_names:
+        a, b = ref.levers.get(name), alt.levers.get(name)
+        if a != b:
+            problems.append(
+                f"[uncertainty] levers.{name}: drawn for every scenario, but {ref.name!r} "
+                f"sets it to {_setting(a)} and {alt.name!r} to {_setting(b)}; the draws would "
+                "replace both and hide the difference. Leave it out of [uncertainty.levers] "
+                "to compare the two settings, or run each scenario's ensemble on its own"
+            )
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _setting(value) -> str:
+    return "its default" if value is None else repr(value)
+
+
 def _resolve_uncertainty(scenario, uncertainty, data_dir) -> Uncertainty:
     if uncertainty is None:
         return scenario_uncertainty(scenario or Scenario(), data_dir)
@@ -368,7 +394,7 @@ def _record(res: Results, unc: Uncertainty, draws: int, seed: int, sampling: str
     }
     res.metadata["seed"] = seed
     for p in unc.parameters:
-        res.metadata["parameters"][p.name] = p.as_dict()
+        res.metadata["levers" if p.kind == "lever" else "parameters"][p.name] = p.as_dict()
     # The scenario recorded with the results carries the uncertainty actually used, so that
     # its resolved file (scenario.resolved.toml) reproduces the members exactly. It lists
     # the parameters even for the default uncertainty: the resolved file fixes every
@@ -447,6 +473,7 @@ def compare_ensembles(
     """
     ref = ref or Scenario()
     unc = _resolve_uncertainty(ref, uncertainty, data_dir)
+    _check_drawn_levers(unc, ref, alt)
     if unc.is_default and uncertainty is None:
         fixed = set(alt.parameters)
         unc = Uncertainty(

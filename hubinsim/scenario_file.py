@@ -1111,13 +1111,25 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
                         f"{' | '.join(PROFILES)} | {{year = weight}}",
                     )
                 )
-                lines.append(
-                    _line(
-                        "realisation",
-                        realisation,
-                        "fraction of each pool category spent in 2021-2025",
+                # Only the categories the scenario sets: the others follow plan_realisation
+                # (also when an ensemble draws it).
+                own = {
+                    c: v for c, v in realisation.items() if f"realisation_{c}" in scenario.levers
+                }
+                if own:
+                    lines.append(
+                        _line(
+                            "realisation",
+                            own,
+                            "fraction of these pool categories spent in 2021-2025 (the others: "
+                            "plan_realisation)",
+                        )
                     )
-                )
+                else:
+                    lines.append(
+                        "# realisation = { <category> = <fraction> }  # each pool category "
+                        "follows plan_realisation unless set here"
+                    )
     for shock in scenario.shocks:
         target = SHOCK_BY_NAME.get(shock.target)
         lines += [

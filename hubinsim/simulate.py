@@ -11,7 +11,7 @@ import numpy as np
 
 from . import model
 from ._version import __version__
-from .catalog import INDICATOR_BY_NAME, LEVERS, lever_default
+from .catalog import INDICATOR_BY_NAME, LEVER_BY_NAME, LEVERS, POOL_CATEGORIES, lever_default
 from .data import data_dir as _data_dir
 from .data import load_base, load_parameters, load_pool, load_targets
 from .errors import ScenarioError
@@ -59,6 +59,34 @@ def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, d
     if problems:
         raise ScenarioError(sorted(set(problems)), source=scn.source or scn.name)
     return values
+
+
+def _drawn_levers(levers: Mapping | None, members: int, scn: Scenario) -> dict:
+    """Levers drawn per member, checked: name -> float array (members,)."""
+    out, problems = {}, []
+    for name, v in (levers or {}).items():
+        lever = LEVER_BY_NAME.get(name)
+        arr = np.asarray(v, dtype=float)
+        if lever is None:
+            problems.append(f"levers: unknown lever {name!r}")
+        elif arr.shape != (members,):
+            problems.append(f"lever {name}: expected an array of {members} values")
+        elif not (arr.min() >= lever.low and arr.max() <= lever.high):  # False for NaN
+            problems.append(
+                f"lever {name}: drawn values must lie in [{lever.low:g}, {lever.high:g}] "
+                f"{lever.unit}"
+            )
+        else:
+            out[name] = arr
+    categories = [f"realisation_{c}" for c in POOL_CATEGORIES]
+    if "plan_realisation" in out and all(c in scn.levers for c in categories):
+        problems.append(
+            "lever plan_realisation: drawn, but the scenario sets the realisation of every "
+            "pool category, which overrides it; draw the categories' realisation instead"
+        )
+    if problems:
+        raise ScenarioError(problems, source=scn.source or scn.name)
+    return out
 
 
 def resolve_levers(
@@ -194,6 +222,7 @@ def run_scenario(
     *,
     record_parameters: bool = True,
     keep: list[str] | None = None,
+    levers: Mapping | None = None,
 ) -> tuple[dict[str, np.ndarray], dict]:
     """The annual indicators and the metadata of a run of ``scn`` (what :func:`simulate`
     returns as :class:`~hubinsim.results.Results`, without the wall time).
@@ -201,12 +230,16 @@ def run_scenario(
     Ensembles call it once per chunk with ``record_parameters=False``: they record their
     parameter draws themselves, so the per-member lists of ``metadata["parameters"]`` are
     not made, and pass the indicators they keep as ``keep`` (None: all), so that only the
-    quantities those are formed from are accumulated.
+    quantities those are formed from are accumulated. ``levers`` holds the levers an
+    ensemble draws (name -> array of shape (members,), in the lever's unit): each member's
+    value replaces the scenario's setting, constant from 2021 (2020 is the base year).
     """
     folder = _data_dir(data_dir)
     params = resolve_parameters(scn, parameters, members, folder)
+    drawn = _drawn_levers(levers, members, scn)
+    run_scn = replace(scn, levers={**scn.levers, **drawn}) if drawn else scn
     base = {k: v.value for k, v in load_base(folder).items()}
-    lever_values, lever_defaults = resolve_levers(scn, params, folder, base)
+    lever_values, lever_defaults = resolve_levers(run_scn, params, folder, base)
     pool = load_pool(folder)
     grid = model.TimeGrid(scn.time.end, scn.time.dt)
     inputs, inputs_left = (
@@ -214,7 +247,7 @@ def run_scenario(
             grid,
             lever_values,
             lever_defaults,
-            pool_realisation(scn, params),
+            pool_realisation(run_scn, params),
             scn.profile_weights(),
             scn.shocks,
             pool,
@@ -247,7 +280,13 @@ def run_scenario(
             k: (
                 v.as_toml()
                 if isinstance(v, model.Schedule)
-                else (float(v) if np.ndim(v) == 0 else np.asarray(v).tolist())
+                else (
+                    float(v)
+                    if np.ndim(v) == 0
+                    else "drawn per member"
+                    if not record_parameters
+                    else np.asarray(v).tolist()
+                )
             )
             for k, v in lever_values.items()
         },

@@ -12,6 +12,9 @@ table::
                                      "high": 0.11},
             "tfp.growth_industry": {"dist": "normal", "mean": 0.02, "sd": 0.004},
         },
+        "levers": {                    # policy levers, in the lever's unit (optional)
+            "plan_realisation": {"dist": "triangular", "low": 0.5, "mode": 0.7, "high": 0.9},
+        },
         "correlations": [["capital.depreciation", "tfp.growth_industry", 0.5]],
     }
 
@@ -34,6 +37,12 @@ and must lie inside it: the model's parameters are only supported there (and
 lognormal) are therefore truncated to the plausible range; a declaration that puts less than
 90 % of its probability inside the range is rejected, since its draws would not follow the
 declared shape (use truncnormal with explicit bounds to mean a wide, cut normal).
+
+**Levers.** ``levers`` draws policy settings the same way, within each lever's range
+(``hubinsim levers``): a member's value replaces the scenario's setting of that lever,
+constant from 2021 to the end (2020 is the base year), as a drawn parameter replaces the
+scenario's value. Levers come after the parameters in the sampling order and can be
+correlated with them. None is drawn by default.
 
 **The default uncertainty.** When a scenario declares none (or declares an
 ``[uncertainty]`` table without ``parameters``), every structural parameter that the scenario
@@ -68,6 +77,7 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
+from .catalog import LEVER_BY_NAME
 from .errors import ScenarioError
 from .scenario import suggest
 
@@ -83,7 +93,7 @@ MAX_DRAWS = 2_000_000
 #: Parameters the default uncertainty leaves at their value (see the module docstring).
 NOT_DRAWN_BY_DEFAULT = ("investment.bau_realisation",)
 #: Keys of an uncertainty table.
-SPEC_KEYS = ("draws", "seed", "sampling", "parameters", "correlations")
+SPEC_KEYS = ("draws", "seed", "sampling", "parameters", "levers", "correlations")
 
 #: Arguments of each distribution: required, then optional (defaulting to the plausible range).
 DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -112,6 +122,10 @@ class ParameterDistribution:
         The declared arguments, in the parameter's unit.
     low, high : float
         Bounds of the draws: the declared ``low``/``high``, else the plausible range.
+    kind : {"parameter", "lever"}
+        A structural parameter, or a policy lever (``[uncertainty.levers]``): a lever drawn
+        takes its member's value, constant over 2021 to the end, in place of the scenario's
+        setting (as a drawn parameter replaces the scenario's value).
     """
 
     name: str
@@ -119,6 +133,7 @@ class ParameterDistribution:
     args: tuple[tuple[str, float], ...]
     low: float
     high: float
+    kind: str = "parameter"
 
     def _frozen(self):
         a = dict(self.args)
@@ -173,8 +188,13 @@ class Uncertainty:
 
     @property
     def names(self) -> list[str]:
-        """Names of the uncertain parameters, in sampling order."""
+        """Names of the uncertain inputs (parameters, then levers), in sampling order."""
         return [p.name for p in self.parameters]
+
+    @property
+    def lever_names(self) -> list[str]:
+        """Names of the levers drawn (``[uncertainty.levers]``)."""
+        return [p.name for p in self.parameters if p.kind == "lever"]
 
     @property
     def dimension(self) -> int:
@@ -241,8 +261,10 @@ class Uncertainty:
         out = {
             "draws": self.draws,
             "sampling": self.sampling,
-            "parameters": {p.name: p.as_dict() for p in self.parameters},
+            "parameters": {p.name: p.as_dict() for p in self.parameters if p.kind == "parameter"},
         }
+        if self.lever_names:
+            out["levers"] = {p.name: p.as_dict() for p in self.parameters if p.kind == "lever"}
         if self.seed is not None:
             out["seed"] = self.seed
         if self.correlations:
@@ -302,8 +324,11 @@ def _number(v) -> bool:
 Problem = tuple[tuple, str]
 
 
-def _check_distribution(name: str, decl, prm) -> tuple[list[Problem], ParameterDistribution | None]:
-    at = ("parameters", name)
+def _check_distribution(
+    name: str, decl, prm, section: str = "parameters"
+) -> tuple[list[Problem], ParameterDistribution | None]:
+    """Problems of one declaration; ``prm`` is the parameter (or lever) with its range."""
+    at = (section, name)
     rng_txt = f"[{prm.low:g}, {prm.high:g}] {prm.unit}"
     if not isinstance(decl, Mapping):
         return [
@@ -393,20 +418,21 @@ def _check_distribution(name: str, decl, prm) -> tuple[list[Problem], ParameterD
             ], None
     args.update({"low": lo, "high": hi} if optional else {})
     declared = tuple((k, args[k]) for k in allowed if k in args)
-    return [], ParameterDistribution(name, dist, declared, lo, hi)
+    kind = "lever" if section == "levers" else "parameter"
+    return [], ParameterDistribution(name, dist, declared, lo, hi, kind)
 
 
 def _check_correlations(corr, names: list[str]) -> tuple[list[Problem], tuple]:
     at = ("correlations",)
     if not isinstance(corr, list | tuple):
-        return [(at, "must be a list of [parameter, parameter, coefficient] triples")], ()
+        return [(at, "must be a list of [name, name, coefficient] triples")], ()
     problems: list[Problem] = []
     out: list[tuple[str, str, float]] = []
     seen: set[frozenset] = set()
     for k, item in enumerate(corr):
         w = at + (k,)
         if not isinstance(item, list | tuple) or len(item) != 3:
-            problems.append((w, f"must be [parameter, parameter, coefficient], got {item!r}"))
+            problems.append((w, f"must be [name, name, coefficient], got {item!r}"))
             continue
         a, b, rho = item
         bad = False
@@ -415,7 +441,7 @@ def _check_correlations(corr, names: list[str]) -> tuple[list[Problem], tuple]:
                 problems.append(
                     (
                         w,
-                        f"{n!r} is not an uncertain parameter"
+                        f"{n!r} is not an uncertain parameter or lever"
                         + (suggest(n, names) if isinstance(n, str) else ""),
                     )
                 )
@@ -500,11 +526,15 @@ def uncertainty_problems(
                 )
                 continue
             if name not in params:
+                hint = (
+                    " (it is a lever: declare it under [uncertainty.levers])"
+                    if name in LEVER_BY_NAME
+                    else suggest(str(name), params)
+                )
                 problems.append(
                     (
                         ("parameters", name),
-                        f"unknown parameter{suggest(str(name), params)}; "
-                        "`hubinsim levers` lists them",
+                        f"unknown parameter{hint}; `hubinsim levers` lists them",
                     )
                 )
                 continue
@@ -519,9 +549,31 @@ def uncertainty_problems(
             for n, p in params.items()
             if n not in fixed and n not in NOT_DRAWN_BY_DEFAULT and p.high > p.low
         ]
+    # Levers: policy settings drawn as a constant per member (none by default).
+    lever_decls = spec.get("levers")
+    if lever_decls is not None and not isinstance(lever_decls, Mapping):
+        problems.append((("levers",), "must be a table of lever name = {dist = ..., ...}"))
+        lever_decls = None
+    for name, decl in (lever_decls or {}).items():
+        lever = LEVER_BY_NAME.get(name)
+        if lever is None:
+            hint = (
+                " (it is a structural parameter: declare it under [uncertainty.parameters])"
+                if name in params
+                else suggest(str(name), LEVER_BY_NAME)
+            )
+            problems.append(
+                (("levers", name), f"unknown lever{hint}; `hubinsim levers` lists them")
+            )
+            continue
+        found, dist = _check_distribution(name, decl, lever, section="levers")
+        problems += found
+        if dist is not None:
+            dists.append(dist)
     correlations: tuple = ()
     if "correlations" in spec:
         declared = [str(n) for n in decls] if decls else [d.name for d in dists]
+        declared += [str(n) for n in (lever_decls or {}) if str(n) not in declared]
         found, correlations = _check_correlations(spec["correlations"], declared)
         problems += found
         known = {d.name for d in dists}
@@ -625,11 +677,9 @@ def scenario_uncertainty(scenario, data_dir=None) -> Uncertainty:
     if isinstance(declared, Uncertainty):
         if not declared.is_default:
             return declared
-        declared = {
-            "draws": declared.draws,
-            "sampling": declared.sampling,
-            **({} if declared.seed is None else {"seed": declared.seed}),
-        }
+        # The default over the parameters this scenario leaves free, with the levers and
+        # correlations declared.
+        declared = {k: v for k, v in declared.as_dict().items() if k != "parameters"}
     return parse_uncertainty(
         declared, scenario=scenario, data_dir=data_dir, source=getattr(scenario, "source", None)
     )
@@ -668,7 +718,13 @@ def section_toml(unc: Uncertainty | None) -> str | None:
     if not unc.is_default:
         lines += ["", "[uncertainty.parameters]"]
         for p in unc.parameters:
-            lines.append(f'"{p.name}" = {_toml_value(p.as_dict())}')
+            if p.kind == "parameter":
+                lines.append(f'"{p.name}" = {_toml_value(p.as_dict())}')
+    if unc.lever_names:
+        lines += ["", "[uncertainty.levers]"]
+        for p in unc.parameters:
+            if p.kind == "lever":
+                lines.append(f"{p.name} = {_toml_value(p.as_dict())}")
     return "\n".join(lines) + "\n"
 
 
