@@ -284,11 +284,24 @@ WORKERS_HELP = (
 )
 
 
+#: A container's CPU quota under cgroup v2 ("max" or "<quota> <period>").
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
 def _usable_cpus() -> int:
+    """CPUs this process may use: those it may run on, within a container's CPU quota
+    (cgroup v2 ``cpu.max``) when one is set."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = CGROUP_CPU_MAX.read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cpus
 
 
 def _resolve_workers(workers, chunks: int) -> int:
@@ -509,7 +522,7 @@ def _needs_ensemble(draws, seed, sampling, workers, executor, declared) -> None:
             ("--seed", seed),
             ("--sampling", sampling),
             ("--executor", executor),
-            ("--workers", None if workers == "auto" else workers),
+            ("--workers", None if workers in ("auto", 1) else workers),
         )
         if v is not None
     ]
@@ -633,7 +646,7 @@ def run(
     annual.csv then holds per indicator the median (under the indicator's name),
     <name>_mean and the percentiles <name>_p5, _p25, _p50, _p75, _p95; members.csv.gz the
     headline and target indicators of every member (one row per member and year) and
-    draws.csv.gz the parameter values of every member (above 20,000 members members.npz
+    draws.csv.gz the parameter (and lever) values of every member (above 20,000 members members.npz
     and draws.npz, numpy binary and exact; hubinsim.read_members and read_draws read
     either); the charts are fan charts (median, 25-75th and 5-95th percentile bands); the
     scorecard gives the probability of meeting each target; run.json records draws, seed

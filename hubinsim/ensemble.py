@@ -274,25 +274,37 @@ def run_members(
     return Results(years, values, meta, load_targets(data_dir))
 
 
-def _check_drawn_levers(unc: Uncertainty, ref: Scenario, alt: Scenario) -> None:
+def _check_drawn_levers(
+    unc: Uncertainty, ref: Scenario, alt: Scenario, data_dir=None, source: str | None = None
+) -> None:
     """A lever the draws set in every scenario must not be one the scenarios set differently:
     the draws would replace both settings and hide the difference being compared."""
+    if not unc.lever_names:
+        return
+    from .simulate import resolve_levers, resolve_parameters
+
+    used = []
+    for scn in (ref, alt):
+        values, _ = resolve_levers(scn, resolve_parameters(scn, None, 1, data_dir), data_dir)
+        used.append(values)
     problems = []
     for name in unc.lever_names:
-        a, b = ref.levers.get(name), alt.levers.get(name)
+        a, b = used[0][name], used[1][name]
         if a != b:
             problems.append(
                 f"[uncertainty] levers.{name}: drawn for every scenario, but {ref.name!r} "
-                f"sets it to {_setting(a)} and {alt.name!r} to {_setting(b)}; the draws would "
-                "replace both and hide the difference. Leave it out of [uncertainty.levers] "
-                "to compare the two settings, or run each scenario's ensemble on its own"
+                f"sets it to {_setting(ref, name, a)} and {alt.name!r} to "
+                f"{_setting(alt, name, b)}; the draws would replace both and hide the "
+                "difference. Leave it out of [uncertainty.levers] to compare the two "
+                "settings, or run each scenario's ensemble on its own"
             )
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, source=source)
 
 
-def _setting(value) -> str:
-    return "its default" if value is None else repr(value)
+def _setting(scn: Scenario, name: str, value) -> str:
+    text = value.as_toml() if hasattr(value, "as_toml") else value
+    return f"{text!r}" + ("" if name in scn.levers else " (its default)")
 
 
 def _resolve_uncertainty(scenario, uncertainty, data_dir) -> Uncertainty:
@@ -473,12 +485,12 @@ def compare_ensembles(
     """
     ref = ref or Scenario()
     unc = _resolve_uncertainty(ref, uncertainty, data_dir)
-    _check_drawn_levers(unc, ref, alt)
+    _check_drawn_levers(unc, ref, alt, data_dir, ref.source if uncertainty is None else None)
     if unc.is_default and uncertainty is None:
         fixed = set(alt.parameters)
         unc = Uncertainty(
             tuple(p for p in unc.parameters if p.name not in fixed),
-            (),
+            tuple(c for c in unc.correlations if not {c[0], c[1]} & fixed),
             unc.draws,
             unc.seed,
             unc.sampling,

@@ -13,7 +13,7 @@ Layout of ``<out>/<scenario-name>/``::
                              <name>_p5, _p25, _p50, _p75, _p95 (see ENSEMBLE_STATS)
     members.csv.gz           (ensembles) one row per member and year: the headline and
                              plan-target indicators of every member
-    draws.csv.gz             (ensembles) one row per member: the parameter values drawn
+    draws.csv.gz             (ensembles) one row per member: the parameter (and lever) values drawn
     members.npz, draws.npz   (ensembles above MEMBERS_CSV_LIMIT members, instead of the two
                              CSV files) the same values in numpy's binary format, exact:
                              ``member``, ``year`` and one (members, years) array per
@@ -427,7 +427,7 @@ def read_members(folder: str | os.PathLike):
 
 
 def read_draws(folder: str | os.PathLike):
-    """The parameter values every member of an ensemble's run folder drew.
+    """The parameter (and lever) values every member of an ensemble's run folder drew.
 
     Reads draws.npz (ensembles above :data:`MEMBERS_CSV_LIMIT` members) or draws.csv.gz.
     Both hold the values drawn bit for bit.
@@ -441,7 +441,8 @@ def read_draws(folder: str | os.PathLike):
     -------
     pandas.DataFrame
         Indexed by ``member`` (int, from 0), one float column per drawn parameter (named as
-        in data/parameters.csv, such as ``capital.depreciation``, in that parameter's unit).
+        in data/parameters.csv, such as ``capital.depreciation``, in that parameter's unit),
+        then one per drawn lever (``[uncertainty.levers]``, in the lever's unit).
 
     Raises
     ------

@@ -1057,9 +1057,11 @@ def _schedule_note(value) -> str:
 def resolved_toml(scenario: Scenario, data_dir=None) -> str:
     """The fully resolved scenario as TOML text: every value a run of it uses.
 
-    Every lever (defaults filled in), the profile, the realisation of each pool category,
-    every shock, every structural parameter and the time settings are written; nothing is
-    inherited. Loading the text (:func:`load_scenario`) and simulating reproduces the run of
+    Every lever (defaults filled in), the profile, the realisation of the pool categories the
+    scenario sets, every shock, every structural parameter and the time settings are written;
+    nothing is inherited. ``plan_realisation`` left at business as usual and the categories
+    that follow it are written as comments: they follow ``investment.bau_realisation`` in
+    ``[parameters]``. Loading the text (:func:`load_scenario`) and simulating reproduces the run of
     ``scenario`` exactly: numbers are written with Python's shortest round-trip repr.
     """
     from .data import load_parameters
@@ -1098,7 +1100,15 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
             note = f"{lv.unit}; {_schedule_note(value)}{lv.meaning_en}"
             if value != defaults[lv.name] and lv.name != "plan_realisation":
                 note += f" (business as usual: {toml_value(defaults[lv.name])})"
-            lines.append(_line(lv.name, value, note))
+            if lv.name == "plan_realisation" and lv.name not in scenario.levers:
+                # Left to business as usual, it follows investment.bau_realisation in
+                # [parameters] (also when an ensemble draws it).
+                lines.append(
+                    f"# {_line(lv.name, value, note)} (business as usual: the parameter "
+                    '"investment.bau_realisation")'
+                )
+            else:
+                lines.append(_line(lv.name, value, note))
             if lv.name == "plan_realisation":
                 profile = scenario.profile
                 if not isinstance(profile, str):

@@ -678,8 +678,13 @@ def scenario_uncertainty(scenario, data_dir=None) -> Uncertainty:
         if not declared.is_default:
             return declared
         # The default over the parameters this scenario leaves free, with the levers and
-        # correlations declared.
+        # the correlations declared (less those of parameters it fixes: they are not drawn).
+        fixed = set(getattr(scenario, "parameters", {}) or {})
         declared = {k: v for k, v in declared.as_dict().items() if k != "parameters"}
+        if "correlations" in declared:
+            declared["correlations"] = [
+                c for c in declared["correlations"] if not {c[0], c[1]} & fixed
+            ]
     return parse_uncertainty(
         declared, scenario=scenario, data_dir=data_dir, source=getattr(scenario, "source", None)
     )

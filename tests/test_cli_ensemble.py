@@ -172,7 +172,26 @@ def test_auto_workers_are_one_per_usable_cpu_and_never_more_than_the_chunks(monk
     assert cli._resolve_workers(7, 3) == 7  # a number given is taken as it is
 
 
-def test_auto_and_one_worker_give_the_same_members(short, tmp_path):
+def test_auto_workers_stay_within_a_container_cpu_quota(monkeypatch, tmp_path):
+    quota = tmp_path / "cpu.max"
+    monkeypatch.setattr(cli, "CGROUP_CPU_MAX", quota)
+    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    quota.write_text("150000 100000\n")
+    assert cli._usable_cpus() == 2
+    quota.write_text("max 100000\n")
+    assert cli._usable_cpus() == 16
+    quota.unlink()
+    assert cli._usable_cpus() == 16
+
+
+def test_workers_1_or_auto_on_a_single_run_is_not_an_error(short, tmp_path):
+    for w in ("1", "auto"):
+        res = invoke("run", short, "--no-charts", "--out", tmp_path / w, "--workers", w)
+        assert res.exit_code == 0, res.output
+
+
+def test_auto_and_one_worker_give_the_same_members(short, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "_usable_cpus", lambda: 2)  # a pool of two, also on one CPU
     args = ["run", short, "--draws", DRAWS, "--seed", 8, "--no-charts", "--chunk-size", 10]
     assert invoke(*args, "--out", tmp_path / "auto").exit_code == 0
     assert invoke(*args, "--out", tmp_path / "one", "--workers", "1").exit_code == 0

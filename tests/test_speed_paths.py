@@ -25,12 +25,13 @@ def _same(a: dict, b: dict):
         np.testing.assert_array_equal(a[name], b[name], err_msg=name)
 
 
+@pytest.mark.parametrize("dt", [0.25, 0.1])
 @pytest.mark.parametrize("method", ["euler", "rk4"])
 @pytest.mark.parametrize("name", ["baseline", "stimulus"])
-def test_single_run_equals_a_member_of_an_array_run(name, method):
+def test_single_run_equals_a_member_of_an_array_run(name, method, dt):
     scn = _scenario(name)
-    one = hubinsim.simulate(scn, method=method)
-    two = hubinsim.simulate(scn, method=method, members=2)
+    one = hubinsim.simulate(scn, method=method, dt=dt)
+    two = hubinsim.simulate(scn, method=method, members=2, dt=dt)
     _same(one.values, {k: v[:, :1] for k, v in two.values.items()})
 
 

@@ -93,7 +93,7 @@ def test_a_drawn_member_equals_a_single_run_with_that_setting():
     for m in range(3):
         one = hubinsim.simulate(scn, levers={k: float(v[m]) for k, v in samples.items()}).values
         for name in ("gdp_real", "population", "fai_industry", "retail_sales"):
-            np.testing.assert_allclose(res.values[name][:, m], one[name][:, 0], rtol=1e-12)
+            np.testing.assert_array_equal(res.values[name][:, m], one[name][:, 0], err_msg=name)
     fai = res.values["fai"][list(res.years).index(2023)]
     assert fai[0] < fai[1] < fai[2]  # more of the pool realised, more investment
 
@@ -136,6 +136,14 @@ def test_scenario_file_lever_errors_name_the_line(tmp_path):
     assert "drawn.toml:11: [uncertainty] levers.plan_realisatoin: unknown lever" in str(info.value)
 
 
+def test_compare_accepts_a_lever_set_to_its_default_in_one_scenario_only():
+    ref = hubinsim.make_scenario(name="ref")
+    alt = hubinsim.make_scenario(name="alt", levers={"siphon_rate": 0.05})  # the default
+    unc = {"draws": 4, "seed": 1, "levers": {"siphon_rate": {"dist": "uniform"}}}
+    same = compare_ensembles(ref, alt, uncertainty=unc)
+    assert np.all(same.difference("population") == 0.0)
+
+
 def test_compare_refuses_a_drawn_lever_the_scenarios_set_differently():
     ref = hubinsim.make_scenario(name="ref")
     alt = hubinsim.make_scenario(name="alt", levers={"siphon_rate": 0.08})
@@ -167,3 +175,50 @@ def test_every_lever_can_be_declared_uncertain():
     samples = unc.sample()
     for name, lever in LEVER_BY_NAME.items():
         assert lever.low <= samples[name].min() and samples[name].max() <= lever.high, name
+
+
+DEFAULT_WITH_CORRELATIONS = """[scenario]
+name = "corr"
+extends = "{base}"
+{fixed}
+[uncertainty]
+draws = 400
+seed = 9
+correlations = [["labour.okun", "capital.depreciation", 0.8]]
+"""
+
+
+def test_a_default_section_keeps_its_correlations_in_run_and_compare(tmp_path):
+    from scipy.stats import spearmanr
+
+    scn = load_scenario(_file(tmp_path, DEFAULT_WITH_CORRELATIONS.replace("{fixed}", "")))
+    alt = hubinsim.make_scenario(name="alt", levers={"vouchers": 2.0})
+    run = run_ensemble(scn, keep=["gdp_real"])
+    pair = compare_ensembles(scn, alt, keep=["gdp_real"])
+    draws = run.metadata["samples"]
+    assert spearmanr(draws["labour.okun"], draws["capital.depreciation"])[0] > 0.7
+    for name, v in draws.items():
+        np.testing.assert_array_equal(pair.ref.metadata["samples"][name], v, err_msg=name)
+    np.testing.assert_array_equal(pair.ref.values["gdp_real"], run.values["gdp_real"])
+
+
+def test_a_correlation_of_a_parameter_the_scenario_fixes_is_left_out(tmp_path):
+    fixed = '[parameters]\n"labour.okun" = 0.3\n'
+    scn = load_scenario(_file(tmp_path, DEFAULT_WITH_CORRELATIONS.replace("{fixed}", fixed)))
+    unc = scenario_uncertainty(scn)
+    assert "labour.okun" not in unc.names and unc.correlations == ()
+    res = run_ensemble(scn, draws=5, keep=["gdp_real"])
+    assert res.values["gdp_real"].shape == (16, 5)
+
+
+def test_drawn_business_as_usual_realisation_reruns_from_the_resolved_file(tmp_path):
+    scn = hubinsim.make_scenario(name="bau_drawn")
+    unc = {"draws": 6, "seed": 4, "parameters": {"investment.bau_realisation": {"dist": "uniform"}}}
+    first = run_ensemble(scn, uncertainty=unc)
+    text = resolved_toml(first.metadata["scenario_object"])
+    assert "\nplan_realisation =" not in text  # it follows the parameter drawn
+    path = tmp_path / "resolved.toml"
+    path.write_text(text, encoding="utf-8")
+    again = run_ensemble(load_scenario(path))
+    for name, v in first.values.items():
+        np.testing.assert_array_equal(again.values[name], v, err_msg=name)
