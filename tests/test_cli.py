@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import SHORT, invoke, leftovers, write
 from click.testing import CliRunner
 
 from hubinsim import cli
@@ -19,41 +20,6 @@ from hubinsim.data import load_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-
-SHORT = """\
-[scenario]
-name = "{name}"
-description = "a short test run"
-
-[time]
-end = 2026
-
-[consumption]
-vouchers = {vouchers}
-"""
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def short(tmp_path):
-    return write(tmp_path / "short.toml", SHORT.format(name="short", vouchers=1.0))
-
-
-@pytest.fixture
-def short_alt(tmp_path):
-    return write(tmp_path / "alt.toml", SHORT.format(name="alt", vouchers=3.0))
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
-
-
-def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir()) if out.exists() else []
 
 
 # --------------------------------------------------------------------------- help, version

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import builtins
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_support import SHORT, invoke, leftovers, write
 
 from hubinsim import cli
 from hubinsim.catalog import HEADLINE
 from hubinsim.ensemble import DEFAULT_CHUNK_SIZE
-
-SHORT = """\
-[scenario]
-name = "{name}"
-description = "a short test run"
-
-[time]
-end = 2026
-
-[consumption]
-vouchers = {vouchers}
-"""
 
 DECLARED = """
 [uncertainty]
@@ -37,29 +24,6 @@ seed = 5
 """
 
 DRAWS = "40"
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def short(tmp_path):
-    return write(tmp_path / "short.toml", SHORT.format(name="short", vouchers=1.0))
-
-
-@pytest.fixture
-def short_alt(tmp_path):
-    return write(tmp_path / "alt.toml", SHORT.format(name="alt", vouchers=3.0))
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
-
-
-def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir()) if out.exists() else []
 
 
 # --------------------------------------------------------------------------- help

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_support import invoke as run
 
 from hubinsim import cli
 
@@ -46,10 +46,6 @@ CASES = {
         [":3:", "nowhere.toml"],
     ),
 }
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
 
 
 def check_failed(res, out: Path, fragments):

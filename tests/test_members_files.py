@@ -12,42 +12,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_support import invoke
 
 import hubinsim
-from hubinsim import cli, output
+from hubinsim import output
 from hubinsim.ensemble import run_ensemble
-
-SHORT = """\
-[scenario]
-name = "short"
-description = "a short test run"
-
-[time]
-end = 2026
-
-[consumption]
-vouchers = 1.0
-"""
 
 CSV_FILES = ("members.csv.gz", "draws.csv.gz")
 NPZ_FILES = ("members.npz", "draws.npz")
 
 
 @pytest.fixture
-def short(tmp_path):
-    path = tmp_path / "short.toml"
-    path.write_text(SHORT, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
 def results(short):
     return run_ensemble(hubinsim.load_scenario(short), draws=24, seed=7)
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
 
 
 def expected_members(res) -> pd.DataFrame:

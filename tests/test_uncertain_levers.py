@@ -5,10 +5,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_support import invoke
 
 import hubinsim
-from hubinsim import ScenarioError, cli
+from hubinsim import ScenarioError
 from hubinsim.catalog import LEVER_BY_NAME, POOL_CATEGORIES
 from hubinsim.ensemble import compare_ensembles, run_ensemble, run_members
 from hubinsim.scenario_file import load_scenario, resolved_toml
@@ -157,11 +157,7 @@ def test_compare_refuses_a_drawn_lever_the_scenarios_set_differently():
 
 
 def test_the_command_line_names_the_drawn_levers(tmp_path):
-    res = CliRunner().invoke(
-        cli.main,
-        ["run", str(_file(tmp_path)), "--out", str(tmp_path / "runs"), "--no-charts"],
-        catch_exceptions=False,
-    )
+    res = invoke("run", _file(tmp_path), "--out", tmp_path / "runs", "--no-charts")
     assert res.exit_code == 0, res.output
     assert "lever(s) drawn: plan_realisation, siphon_rate" in res.output
     draws = hubinsim.read_draws(tmp_path / "runs" / "drawn")
