@@ -263,16 +263,14 @@ class Workers(click.ParamType):
     name = "workers"
 
     def convert(self, value, param, ctx):
-        if value is None or value == "auto" or isinstance(value, int):
-            if isinstance(value, int) and value < 1:
-                self.fail(f"{value} is not a whole number >= 1 or 'auto'", param, ctx)
+        if value == "auto":
             return value
         try:
             number = int(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a whole number >= 1 or 'auto'", param, ctx)
+        except (TypeError, ValueError):
+            number = 0
         if number < 1:
-            self.fail(f"{number} is not a whole number >= 1 or 'auto'", param, ctx)
+            self.fail(f"{value!r} is not a whole number >= 1 or 'auto'", param, ctx)
         return number
 
 

@@ -108,8 +108,8 @@ def integrate(
         for yi, f in factors[n]:
             src = aux_left if ends.get(n) == yi else aux
             if f == 1.0:  # each quantity straight into its sum
-                for i, (k, _) in enumerate(rows):
-                    year = total[i, yi]
+                for k in names:
+                    year = annual[k][yi]
                     np.add(year, src[k], out=year)
                 continue
             # Each quantity times its factor into its row of the point's buffer, then the
