@@ -353,6 +353,11 @@ def folder_options(what: str):
             help="Language of the chart labels (zh needs a CJK font).",
         ),
     ]
+    return _options(options)
+
+
+def _options(options: list):
+    """A decorator applying click ``options`` in the order listed."""
 
     def apply(f):
         for option in reversed(options):
@@ -360,6 +365,35 @@ def folder_options(what: str):
         return f
 
     return apply
+
+
+def _chunk_options(what: str) -> list:
+    """--workers, --chunk-size, --executor: how the chunks of ``what`` (members, runs) run."""
+    return [
+        click.option(
+            "--workers",
+            type=WORKERS,
+            default="auto",
+            metavar="W",
+            help=WORKERS_HELP.format(what=what),
+        ),
+        click.option(
+            "--chunk-size",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="M",
+            help=f"{what.capitalize()} per vectorised pass (default {CHUNK_SIZE_DEFAULT:,}; "
+            "the results do not depend on it).",
+        ),
+        click.option(
+            "--executor",
+            callback=_executor_url,
+            default=None,
+            metavar="dask://HOST:PORT",
+            help="Run the chunks on a Dask cluster (needs the distributed extra: "
+            f"{DISTRIBUTED_HINT}); overrides --workers.",
+        ),
+    ]
 
 
 def ensemble_options(f):
@@ -388,33 +422,9 @@ def ensemble_options(f):
             help="How the draws cover the parameter ranges: Latin hypercube, scrambled "
             "Sobol or plain Monte Carlo (default: the scenario's, else lhs).",
         ),
-        click.option(
-            "--workers",
-            type=WORKERS,
-            default="auto",
-            metavar="W",
-            help=WORKERS_HELP.format(what="members"),
-        ),
-        click.option(
-            "--chunk-size",
-            type=click.IntRange(min=1),
-            default=None,
-            metavar="M",
-            help=f"Members per vectorised pass (default {CHUNK_SIZE_DEFAULT:,}; the results "
-            "do not depend on it).",
-        ),
-        click.option(
-            "--executor",
-            callback=_executor_url,
-            default=None,
-            metavar="dask://HOST:PORT",
-            help="Run the chunks on a Dask cluster (needs the distributed extra: "
-            f"{DISTRIBUTED_HINT}); overrides --workers.",
-        ),
+        *_chunk_options("members"),
     ]
-    for opt in reversed(options):
-        f = opt(f)
-    return f
+    return _options(options)(f)
 
 
 def _declares_uncertainty(scn) -> bool:
@@ -1293,27 +1303,7 @@ Examples:
     show_default=True,
     help="Parameters printed and charted per output (indices.csv has them all).",
 )
-@click.option(
-    "--workers",
-    type=WORKERS,
-    default="auto",
-    metavar="W",
-    help=WORKERS_HELP.format(what="runs"),
-)
-@click.option(
-    "--chunk-size",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="M",
-    help=f"Runs per vectorised pass (default {CHUNK_SIZE_DEFAULT:,}).",
-)
-@click.option(
-    "--executor",
-    callback=_executor_url,
-    default=None,
-    metavar="dask://HOST:PORT",
-    help=f"Run the chunks on a Dask cluster ({DISTRIBUTED_HINT}); overrides --workers.",
-)
+@_options(_chunk_options("runs"))
 @click.pass_context
 def sensitivity(
     ctx,
