@@ -5,8 +5,8 @@ its unit, default, valid range and meaning in English and Chinese. Validation, `
 levers``, the docs tables, output metadata and the scorecard are all derived from it.
 
 Structural parameters are declared in ``data/parameters.csv`` (with their sources) and read
-through :func:`hubinsim.data.load_parameters`; :func:`parameters` exposes them here so that
-callers have one place to look.
+through :func:`hubinsim.data.load_parameters`; :class:`Parameter` is their type. This module
+imports nothing of hubinsim: every other layer may use it.
 """
 
 from __future__ import annotations
@@ -507,13 +507,6 @@ INDICATOR_BY_NAME: dict[str, Indicator] = {i.name: i for i in INDICATORS}
 HEADLINE: tuple[str, ...] = tuple(i.name for i in INDICATORS if i.headline)
 
 
-def parameters(data_dir=None) -> dict[str, Parameter]:
-    """The structural parameters, read from ``data/parameters.csv`` (see :mod:`hubinsim.data`)."""
-    from .data import load_parameters
-
-    return load_parameters(data_dir)
-
-
 def lever_default(lever: Lever, params: dict, base: dict, levers: dict | None = None):
     """The business-as-usual value of ``lever`` in the user's unit.
 
@@ -531,3 +524,15 @@ def lever_default(lever: Lever, params: dict, base: dict, levers: dict | None = 
             return levers["plan_realisation"]
         return params["investment.bau_realisation"]
     return params[d]
+
+
+def unit_label(name: str, translate=None) -> str:
+    """The unit of indicator ``name`` as tables and charts label it: ``"亿元, current prices"``,
+    ``"亿元, 2020 prices"``, ``"%"`` for rates and shares, ``"%, 2020 prices"`` for real growth,
+    ``"万人"``. ``translate`` (a function of one part) translates the unit and the price basis.
+    """
+    ind = INDICATOR_BY_NAME[name]
+    parts = [ind.unit]
+    if ind.price_basis not in ("-", "") and (ind.unit != "%" or ind.price_basis == _REAL):
+        parts.append(ind.price_basis)
+    return ", ".join(translate(p) if translate else p for p in parts)

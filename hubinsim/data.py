@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .catalog import POOL_CATEGORIES, Parameter
+from .catalog import INDICATOR_BY_NAME, POOL_CATEGORIES, Parameter
 from .errors import DataError
 
 BASE_FILE = "base_2020.csv"
@@ -226,8 +226,6 @@ def load_targets(folder=None) -> list[Target]:
 
 @lru_cache(maxsize=8)
 def _load_targets(folder: Path) -> tuple[Target, ...]:
-    from .catalog import INDICATOR_BY_NAME
-
     path = folder / TARGETS_FILE
     cols = ("indicator", "target", "year", "comparison", "each_year_from", "unit", "source")
     out = []

@@ -43,3 +43,7 @@ class DataError(HubinsimError):
 
 class SimulationError(HubinsimError):
     """The model produced an invalid state (negative stock, NaN)."""
+
+
+class OutputError(HubinsimError):
+    """A result folder cannot be written (it exists, or the disk refused)."""

@@ -1,0 +1,42 @@
+"""Numbers written for people: in the terminal's tables and in the sentences of statements.txt.
+
+Plain Python, so that the command line can use it at start-up.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def format_number(v, unit: str = "") -> str:
+    """A number for a person: 1234.5 -> '1,234.5', small values with more digits; counts of
+    persons and yuan as whole numbers; '-' for NaN."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if x != x:
+        return "-"
+    if unit in ("persons", "yuan") or (unit == "firms" and x == round(x)):
+        return f"{x:,.0f}"
+    if unit == "firms":
+        return f"{x:,.1f}"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:,.1f}"
+    return f"{x:,.2f}"
+
+
+def format_share(p: float) -> str:
+    """A share of draws as a whole percentage: 0.734 -> '73 %'."""
+    return f"{100 * p:.0f} %"
+
+
+def column_decimals(largest: float, significant: int = 4) -> int:
+    """Decimals that write ``largest`` (the largest magnitude of a column) with
+    ``significant`` digits, so that a column of numbers shares one number of decimals."""
+    big = abs(float(largest))
+    if not (big > 0 and math.isfinite(big)):
+        return significant - 1
+    return max(0, significant - 1 - math.floor(math.log10(big)))
