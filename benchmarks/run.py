@@ -84,7 +84,7 @@ def case_one_run(quick: bool) -> dict:
 
 
 def _ensemble(draws: int, **kw) -> dict:
-    from hubinsim.ensemble import run_ensemble
+    from hubinsim.run.ensemble import run_ensemble
 
     out = {}
     for name in SCENARIOS:
@@ -114,7 +114,7 @@ def case_members_100k_2workers(quick: bool) -> dict:
 def case_members_1m(quick: bool) -> dict:
     """A million members (baseline) in chunks with 2 workers, keeping one indicator: the
     chunks' memory stays that of one chunk; what grows is the draws and the kept values."""
-    from hubinsim.ensemble import run_ensemble
+    from hubinsim.run.ensemble import run_ensemble
 
     total = 100_000 if quick else 1_000_000
     scn = _scenario("baseline")
@@ -138,8 +138,8 @@ def case_one_pass_100k(quick: bool) -> dict:
 
 
 def case_sobol(quick: bool) -> dict:
-    from hubinsim.sensitivity import sensitivity
-    from hubinsim.uncertainty import scenario_uncertainty
+    from hubinsim.analysis.sensitivity import sensitivity
+    from hubinsim.scenario.uncertainty import scenario_uncertainty
 
     scn = _scenario("baseline")
     d = scenario_uncertainty(scn).dimension
@@ -161,7 +161,7 @@ def case_profile(quick: bool) -> dict:
     import cProfile
     import pstats
 
-    from hubinsim.ensemble import run_ensemble
+    from hubinsim.run.ensemble import run_ensemble
 
     scn = _scenario("baseline")
     total = 20_000 if quick else 100_000
@@ -237,8 +237,6 @@ def _cli(args: list[str], repeat: int) -> dict:
 
 
 def case_cli(repeat: int, quick: bool = False) -> dict:
-    if not (ROOT / "hubinsim" / "cli.py").exists():
-        return {"skipped": "the CLI (hubinsim/cli.py) is absent"}
     out = {"cli_help": _cli(["--help"], repeat)}
     with tempfile.TemporaryDirectory() as tmp:
         out["cli_run"] = _cli(
@@ -318,7 +316,7 @@ def report(results: dict, quick: bool) -> None:
             f"  load_scenario(baseline.toml): {r['load_scenario_s'] * 1e3:.1f} ms; peak "
             f"{_mib(r['peak_rss_bytes'])}"
         )
-    from hubinsim.ensemble import DEFAULT_CHUNK_SIZE
+    from hubinsim.defaults import DEFAULT_CHUNK_SIZE
 
     for case, label in (
         ("members_1k", "1,000 members"),

@@ -1,18 +1,27 @@
 """hubinsim: a regional economic scenario simulator for Hubin District (湖滨区), Sanmenxia.
 
-Python API::
+Python API (everything the command line does)::
 
     import hubinsim
     bau = hubinsim.simulate()                        # business as usual, 2020-2035
     stim = hubinsim.simulate(hubinsim.load_scenario("scenarios/stimulus.toml"))
     stim.annual[["gdp", "share_tertiary_pct"]]
     stim.targets                                     # the plan-target scorecard
+    hubinsim.write_run(stim, "runs")                 # runs/stimulus/, as `hubinsim run`
+
+    cmp = hubinsim.compare("scenarios/baseline.toml", "scenarios/stimulus.toml",
+                           draws=1000, seed=1)       # as `hubinsim compare`
+    cmp.differences(), cmp.scorecard, cmp.statements
+    hubinsim.write_comparison(cmp, "runs")
+
+    res = hubinsim.sensitivity(hubinsim.load_scenario("scenarios/baseline.toml"),
+                               ["gdp_real@2025"], method="morris")
+    hubinsim.levers()                                # what a scenario may set
     hubinsim.read_members("runs/baseline")           # an ensemble run folder's members
 """
 
 from ._version import __version__
-from .errors import DataError, HubinsimError, ScenarioError, SimulationError
-from .simulate import simulate  # binds the function over the submodule of the same name
+from .errors import DataError, HubinsimError, OutputError, ScenarioError, SimulationError
 
 __all__ = [
     "__version__",
@@ -22,24 +31,42 @@ __all__ = [
     "Scenario",
     "Shock",
     "Results",
+    "compare",
+    "Comparison",
+    "sensitivity",
+    "SensitivityResult",
+    "levers",
+    "write_run",
+    "write_comparison",
+    "write_sensitivity",
     "read_members",
     "read_draws",
     "HubinsimError",
     "ScenarioError",
     "DataError",
     "SimulationError",
+    "OutputError",
 ]
 
-# The rest of the API is imported on first use, so that `hubinsim --help` starts without
-# loading pandas (simulate.py itself imports pandas only when it builds Results).
+# Imported on first use, so that `import hubinsim` (and `hubinsim --help`) loads neither
+# numpy nor pandas: name -> (module, attribute).
 _LAZY = {
-    "load_scenario": ("scenario_file", "load_scenario"),
-    "make_scenario": ("scenario", "make_scenario"),
-    "Scenario": ("scenario", "Scenario"),
-    "Shock": ("scenario", "Shock"),
+    "simulate": ("run.simulation", "simulate"),
+    "load_scenario": ("scenario.reader", "load_scenario"),
+    "make_scenario": ("scenario.settings", "make_scenario"),
+    "Scenario": ("scenario.settings", "Scenario"),
+    "Shock": ("scenario.settings", "Shock"),
     "Results": ("results", "Results"),
-    "read_members": ("output", "read_members"),
-    "read_draws": ("output", "read_draws"),
+    "compare": ("run.compare", "compare"),
+    "Comparison": ("run.compare", "Comparison"),
+    "sensitivity": ("analysis.sensitivity", "sensitivity"),
+    "SensitivityResult": ("analysis.indices", "SensitivityResult"),
+    "levers": ("scenario.levers", "levers"),
+    "write_run": ("io.run_folder", "write_run"),
+    "write_comparison": ("io.compare_folder", "write_comparison"),
+    "write_sensitivity": ("io.sensitivity_folder", "write_sensitivity"),
+    "read_members": ("io.members", "read_members"),
+    "read_draws": ("io.members", "read_draws"),
 }
 
 

@@ -1,4 +1,8 @@
-"""Results of a run: tidy annual tables, members, metadata and the plan-target scorecard."""
+"""Results of a run: tidy annual tables, members, metadata and the plan-target scorecard.
+
+Also the tables made from results for people: an ensemble's annual summary (median, mean,
+percentiles) and the headline figures of the terminal summary.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .catalog import INDICATOR_BY_NAME, INDICATORS
+from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS
 from .data import Target
 
 PERCENTILES = (5, 25, 50, 75, 95)
+#: Years of the headline summary (with the last year of the run).
+HEADLINE_YEARS = (2020, 2025, 2035)
 
 
 @dataclass
@@ -56,12 +62,6 @@ class Results:
         df = pd.DataFrame(data, index=pd.Index(self.years, name="year"))
         return df
 
-    def member_frame(self, indicator: str) -> pd.DataFrame:
-        """Years x members table of one indicator."""
-        if indicator not in self.values:
-            raise KeyError(f"unknown indicator {indicator!r}")
-        return pd.DataFrame(self.values[indicator], index=pd.Index(self.years, name="year"))
-
     def percentiles(self, q=PERCENTILES) -> pd.DataFrame:
         """Percentiles of every indicator by year: columns (indicator, 'p5' ...)."""
         parts = {}
@@ -81,6 +81,50 @@ class Results:
 
     def units(self) -> dict[str, str]:
         return {n: INDICATOR_BY_NAME[n].unit for n in self.columns}
+
+    @property
+    def is_ensemble(self) -> bool:
+        """Whether the results hold several members (or come from an ensemble)."""
+        return self.n_members > 1 or "ensemble" in self.metadata
+
+    def summary(self, columns=None) -> pd.DataFrame:
+        """The annual table a run folder writes: for a single run :attr:`annual`; for an
+        ensemble, per indicator, the median under its own name (so that the same scripts
+        read both), then ``<name>_mean`` and ``<name>_p5``, ``_p25``, ``_p50``, ``_p75``,
+        ``_p95`` over the members (NaN for a year without values, such as growth rates in
+        2020)."""
+        if not self.is_ensemble:
+            return self.annual if columns is None else self.annual[list(columns)]
+        names = [c for c in (columns or self.columns) if c in self.values]
+        return summary_frame({n: self.values[n] for n in names}, self.years)
+
+    def headline(self) -> pd.DataFrame:
+        """The headline indicators in 2020, 2025, 2035 and the last year of the run.
+
+        One row per headline indicator. A single run has one column per year; an ensemble has
+        columns (year, stat) with stat ``median``, ``p5`` and ``p95`` over the members, the
+        percentiles left empty (NaN) where every member has the same value.
+        """
+        years = headline_years(self.annual.index)
+        idx = [list(self.years).index(y) for y in years]
+        names = [n for n in HEADLINE if n in self.values]
+        if not self.is_ensemble:
+            table = self.annual.loc[years, names].T
+            table.columns = list(years)
+            return table.rename_axis("indicator")
+        data = {}
+        for name in names:
+            p5, p50, p95 = percentile_rows(self.values[name][idx], (5, 50, 95))
+            flat = np.isclose(p5, p95, rtol=1e-12, atol=1e-12)
+            row = {}
+            for y, a, m, b, same in zip(years, p5, p50, p95, flat, strict=True):
+                row[(y, "median")] = m
+                row[(y, "p5")] = np.nan if same else a
+                row[(y, "p95")] = np.nan if same else b
+            data[name] = row
+        table = pd.DataFrame.from_dict(data, orient="index")
+        table.columns = pd.MultiIndex.from_tuples(table.columns, names=["year", "stat"])
+        return table.rename_axis("indicator")
 
 
 def percentile_rows(v: np.ndarray, q) -> np.ndarray:
@@ -157,3 +201,42 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
     if res.n_members > 1:
         columns.append("probability")
     return pd.DataFrame(rows, columns=columns)  # the same columns when no target is in the run
+
+
+def headline_years(years) -> list[int]:
+    """Of :data:`HEADLINE_YEARS`, those in ``years``, and the last of ``years``."""
+    years = [int(y) for y in years]
+    out = [y for y in HEADLINE_YEARS if y in years]
+    if years[-1] not in out:
+        out.append(years[-1])
+    return out
+
+
+def summary_frame(values, years, share_positive: bool = False) -> pd.DataFrame:
+    """Per name of ``values`` (arrays of shape (years, members)): the median under the name,
+    ``<name>_mean`` and ``<name>_p5`` ... ``_p95``; with ``share_positive`` also
+    ``<name>_prob_higher``, the share of members above zero (for differences)."""
+    data = {}
+    for name, v in values.items():
+        v = np.asarray(v, dtype=float)
+        pct = percentile_rows(v, PERCENTILES)
+        finite = np.isfinite(v)
+        count = finite.sum(axis=1)
+        total = np.where(finite, v, 0.0).sum(axis=1)
+        data[name] = pct[PERCENTILES.index(50)]
+        data[f"{name}_mean"] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        for q, row in zip(PERCENTILES, pct, strict=True):
+            data[f"{name}_p{q}"] = row
+        if share_positive:
+            above = np.where(finite, v > 0, False).sum(axis=1)
+            data[f"{name}_prob_higher"] = np.where(count > 0, above / np.maximum(count, 1), np.nan)
+    return pd.DataFrame(data, index=pd.Index(np.asarray(years), name="year"))
+
+
+def unique_names(names) -> list[str]:
+    """Names made distinct for legends, columns and folders: a repeat becomes 'name (2)'."""
+    seen, out = {}, []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out

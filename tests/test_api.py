@@ -1,32 +1,25 @@
-"""The public Python API: names, lazy imports, keyword settings."""
+"""The public Python API: its names, lazy imports, and a function of the same power for every
+command of the command line (the command line is a client of the API)."""
 
+from __future__ import annotations
+
+import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from cli_support import invoke
 
 import hubinsim
+from hubinsim import cli
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(code: str) -> str:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return out.stdout.strip()
-
-
-def test_simulate_stays_the_function_after_its_module_is_imported():
-    code = (
-        "import hubinsim, hubinsim.simulate, hubinsim.scenario_file;"
-        "print(callable(hubinsim.simulate), hubinsim.simulate.__module__)"
-    )
-    assert _run(code) == "True hubinsim.simulate"
-
-
-def test_import_does_not_load_pandas_until_results_are_made():
-    code = (
-        "import sys, hubinsim; a = 'pandas' in sys.modules;"
-        "hubinsim.simulate(end=2021); print(a, 'pandas' in sys.modules)"
-    )
-    assert _run(code) == "False True"
 
 
 @pytest.mark.parametrize("name", hubinsim.__all__)
@@ -39,50 +32,79 @@ def test_unknown_attribute_is_an_attribute_error():
         hubinsim.simulat  # noqa: B018
 
 
-def test_keyword_levers_change_the_run_and_keep_the_scenario_name():
-    scn = hubinsim.make_scenario(name="mine", levers={"vouchers": 1.0}, end=2025)
-    base = hubinsim.simulate(scn)
-    more = hubinsim.simulate(scn, levers={"vouchers": 2.0})
-    assert more.metadata["scenario"] == "mine"
-    assert more.annual.loc[2023, "retail_sales"] > base.annual.loc[2023, "retail_sales"]
-    assert base.annual.index[-1] == 2025
-
-
-def test_metadata_records_units_price_basis_and_parameters():
-    res = hubinsim.simulate(end=2022)
-    meta = res.metadata
-    assert meta["units"]["gdp"] == "亿元" and meta["units"]["population"] == "万人"
-    assert "2020 prices" in meta["price_basis"]
-    assert meta["parameters"]["capital.depreciation"] == pytest.approx(0.08)
-    assert meta["levers"]["realisation_industry"] == pytest.approx(
-        meta["parameters"]["investment.bau_realisation"]
+def test_import_does_not_load_pandas_until_results_are_made():
+    code = (
+        "import sys, hubinsim; a = 'pandas' in sys.modules;"
+        "hubinsim.simulate(end=2021); print(a, 'pandas' in sys.modules)"
     )
+    assert _run(code) == "False True"
 
 
-def test_keyword_settings_keep_the_scenario_file_and_its_sections(tmp_path):
-    path = tmp_path / "s.toml"
-    path.write_text('[scenario]\nname = "s"\n[consumption]\nvouchers = 1.0\n', encoding="utf-8")
-    scn = hubinsim.load_scenario(path)
-    res = hubinsim.simulate(scn, end=2022)
-    kept = res.metadata["scenario_object"]
-    assert kept.source == scn.source and kept.sections == scn.sections
-    assert kept.levers["vouchers"] == 1.0 and kept.time.end == 2022
+def test_a_single_run_does_not_import_scipy():
+    code = (
+        "import sys, hubinsim; hubinsim.simulate(end=2021);"
+        "hubinsim.compare(hubinsim.make_scenario(end=2021), hubinsim.make_scenario(end=2021));"
+        "print('scipy' in sys.modules)"
+    )
+    assert _run(code) == "False"
 
 
-def test_draws_run_an_ensemble_like_run_ensemble():
-    from hubinsim.ensemble import run_ensemble
-
-    scn = hubinsim.make_scenario(name="e", end=2025)
-    res = hubinsim.simulate(scn, draws=20, seed=3)
-    ref = run_ensemble(scn, 20, 3)
-    assert res.n_members == 20
-    for name in ("gdp", "population"):
-        assert (res.values[name] == ref.values[name]).all()
-    assert "probability" in res.targets
+def test_public_functions_keep_their_names_whatever_is_imported():
+    code = (
+        "import hubinsim, hubinsim.run.simulation, hubinsim.analysis.sensitivity;"
+        "print(hubinsim.simulate.__module__, hubinsim.sensitivity.__module__)"
+    )
+    assert _run(code) == "hubinsim.run.simulation hubinsim.analysis.sensitivity"
 
 
-def test_draws_with_parameter_arrays_or_seed_alone_are_refused():
-    with pytest.raises(hubinsim.ScenarioError, match="not both"):
-        hubinsim.simulate(draws=5, members=5)
-    with pytest.raises(hubinsim.ScenarioError, match="need draws"):
-        hubinsim.simulate(seed=1)
+#: Each command: the API functions it calls, and its options that only shape what is printed.
+COMMANDS = {
+    "run": (("simulate", "write_run"), ()),
+    "compare": (("compare", "write_comparison"), ()),
+    "sensitivity": (("sensitivity", "write_sensitivity"), ()),
+    "levers": (("levers",), ("fmt_",)),
+    "validate": (("load_scenario",), ()),
+}
+#: Options named differently in the API (None: an argument of the function).
+RENAMED = {
+    "no_charts": "charts",
+    "scenario": None,
+    "reference": None,
+    "alternatives": None,
+    "files": None,
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_option_is_a_parameter_of_the_api(command):
+    functions, printing = COMMANDS[command]
+    params = set()
+    for name in functions:
+        params |= set(inspect.signature(getattr(hubinsim, name)).parameters)
+    for option in cli.main.commands[command].params:
+        if option.name in printing:
+            continue
+        name = RENAMED.get(option.name, option.name)
+        assert name is None or name in params, f"{command} --{option.name}: no {name} in the API"
+
+
+def test_the_api_writes_the_folder_the_command_writes(short, tmp_path):
+    res = invoke("run", short, "--out", tmp_path / "cli", "--no-charts", "--draws", 6, "--seed", 2)
+    assert res.exit_code == 0, res.output
+    scn = hubinsim.load_scenario(short)
+    api = hubinsim.simulate(scn, draws=6, seed=2)
+    written = hubinsim.write_run(api, tmp_path / "api", charts=False)
+    for name in ("annual.csv", "targets.csv", "members.csv.gz", "scenario.resolved.toml"):
+        assert (tmp_path / "cli" / "short" / name).read_bytes() == (
+            written.path / name
+        ).read_bytes()
+
+
+def test_the_api_compares_as_the_command_does(short, short_alt, tmp_path):
+    res = invoke("compare", short, short_alt, "--out", tmp_path / "cli", "--no-charts")
+    assert res.exit_code == 0, res.output
+    written = hubinsim.write_comparison(hubinsim.compare(short, short_alt), tmp_path / "api")
+    names = ("annual.csv", "scorecard.csv", "differences_abs.csv", "differences_pct.csv")
+    for name in names:
+        cli_file = tmp_path / "cli" / "compare-short-vs-alt" / name
+        assert cli_file.read_bytes() == (written.path / name).read_bytes(), name

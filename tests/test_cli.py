@@ -1,28 +1,39 @@
-"""The command line, through click's CliRunner: success and error paths."""
+"""The command line, through click's CliRunner: every command's success and error paths, exit
+codes (2 for bad input, with the file, line and key and no traceback; 1 for a bug), nothing
+half-written. Charts are drawn only where a test looks at them (``--no-charts`` elsewhere)."""
 
 from __future__ import annotations
 
+import builtins
 import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from cli_support import SHORT, invoke, leftovers, write
 from click.testing import CliRunner
 
+import hubinsim
 from hubinsim import cli
 from hubinsim.catalog import HEADLINE, LEVERS, SHOCK_TARGETS
+from hubinsim.cli import progress as progress_bars
 from hubinsim.data import load_parameters
+from hubinsim.defaults import DEFAULT_CHUNK_SIZE, MAX_DRAWS
+from hubinsim.io import members as member_files
+from hubinsim.run import parallel
+from hubinsim.run.ensemble import run_ensemble
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
-
-# --------------------------------------------------------------------------- help, version
+# ----------------------------------------------------------------------------------- help, version
 
 
 @pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["levers"], ["validate"]])
@@ -69,7 +80,13 @@ def test_python_dash_m():
     assert "hubinsim" in out.stdout
 
 
-# --------------------------------------------------------------------------- run
+def test_help_shows_the_defaults_the_library_applies():
+    assert f"default {DEFAULT_CHUNK_SIZE:,}" in invoke("run", "--help").output
+    res = invoke("run", SCENARIOS / "baseline.toml", "--draws", MAX_DRAWS + 1)
+    assert res.exit_code == 2 and f"{MAX_DRAWS}" in res.stderr
+
+
+# ------------------------------------------------------------------ run, compare, levers, validate
 
 
 def test_run_writes_every_file(short, tmp_path):
@@ -172,12 +189,12 @@ def test_bad_input_exits_2_without_traceback_or_folder(tmp_path, text, expected)
 
 
 def test_failed_run_leaves_nothing(short, tmp_path, monkeypatch):
-    from hubinsim import output
+    from hubinsim.io import run_folder
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(output, "write_tables", broken)
+    monkeypatch.setattr(run_folder, "write_tables", broken)
     out = tmp_path / "runs"
     res = invoke("run", short, "--out", out, "--no-charts")
     assert res.exit_code == 1
@@ -187,12 +204,12 @@ def test_failed_run_leaves_nothing(short, tmp_path, monkeypatch):
 
 
 def test_debug_shows_the_traceback_of_a_bug(short, tmp_path, monkeypatch):
-    from hubinsim import output
+    from hubinsim.io import run_folder
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(output, "write_tables", broken)
+    monkeypatch.setattr(run_folder, "write_tables", broken)
     res = CliRunner().invoke(
         cli.main, ["--debug", "run", str(short), "--out", str(tmp_path), "--no-charts"]
     )
@@ -208,16 +225,13 @@ def test_bad_data_folder_exits_2(short, tmp_path):
 
 
 def test_lang_zh(short, tmp_path):
-    from hubinsim import plots
+    from hubinsim.plots import text
 
     res = invoke("run", short, "--out", tmp_path, "--lang", "zh")
     assert res.exit_code == 0
-    if plots.cjk_font() is None:
+    if text.cjk_font() is None:
         assert "Warning:" in res.stderr and "CJK" in res.stderr
     assert (tmp_path / "short" / "charts" / "gdp.png").is_file()
-
-
-# --------------------------------------------------------------------------- resolved TOML
 
 
 def test_resolved_toml_reproduces_annual_csv(tmp_path):
@@ -230,9 +244,6 @@ def test_resolved_toml_reproduces_annual_csv(tmp_path):
     a = (first / "stimulus" / "annual.csv").read_bytes()
     b = (second / "stimulus" / "annual.csv").read_bytes()
     assert a == b
-
-
-# --------------------------------------------------------------------------- compare
 
 
 def test_compare_writes_charts_and_tables(short, short_alt, tmp_path):
@@ -287,9 +298,6 @@ def test_compare_needs_an_alternative(short):
     assert res.exit_code == 2
 
 
-# --------------------------------------------------------------------------- levers
-
-
 def test_levers_table():
     res = invoke("levers")
     assert res.exit_code == 0
@@ -325,9 +333,6 @@ def test_levers_markdown():
     assert res.output.count("### ") == 3
 
 
-# --------------------------------------------------------------------------- validate
-
-
 def test_validate_ok():
     res = invoke("validate", SCENARIOS / "baseline.toml", SCENARIOS / "stimulus.toml")
     assert res.exit_code == 0, res.output
@@ -353,3 +358,636 @@ def test_compare_runs_of_different_length(short, tmp_path):
     assert res.exit_code == 0, res.output
     assert "Headline indicators in 2025" in res.output
     assert "Headline indicators in 2035" not in res.output
+
+
+# --------------------------------------------- ensembles, comparisons on common draws, sensitivity
+
+
+DECLARED = """
+[uncertainty]
+draws = {draws}
+seed = 5
+
+[uncertainty.parameters]
+"capital.depreciation" = {{ dist = "triangular", low = 0.05, mode = 0.08, high = 0.11 }}
+"tfp.growth_tertiary" = {{ dist = "uniform" }}
+"""
+
+
+DRAWS = "40"
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sensitivity"])
+def test_help_shows_an_ensemble_example(command):
+    res = invoke(command, "--help")
+    assert res.exit_code == 0
+    examples = res.output.split("Examples:")[1]
+    assert "hubinsim " in examples
+    assert ("--draws" in examples) or command == "sensitivity"
+
+
+def test_run_draws_writes_percentiles_members_fans_and_probabilities(short, tmp_path):
+    out = tmp_path / "runs"
+    res = invoke("run", short, "--out", out, "--draws", DRAWS, "--seed", 1)
+    assert res.exit_code == 0, res.output
+    folder = out / "short"
+    annual = pd.read_csv(folder / "annual.csv", index_col="year")
+    assert list(annual.index) == list(range(2020, 2027))
+    for name in HEADLINE:
+        for stat in ("", "_mean", "_p5", "_p25", "_p50", "_p75", "_p95"):
+            assert f"{name}{stat}" in annual.columns, f"{name}{stat}"
+    assert (annual["gdp"] == annual["gdp_p50"]).all()  # the bare name is the median
+    later = annual.loc[2021:]
+    assert (later["gdp_p5"] < later["gdp_p25"]).all() and (
+        later["gdp_p75"] < later["gdp_p95"]
+    ).all()
+    members = pd.read_csv(folder / "members.csv.gz")
+    assert len(members) == int(DRAWS) * 7
+    assert set(members["member"]) == set(range(int(DRAWS)))
+    assert set(HEADLINE) <= set(members.columns)
+    g2026 = members[members["year"] == 2026]["gdp"]
+    assert g2026.median() == pytest.approx(annual.loc[2026, "gdp"])
+    draws = pd.read_csv(folder / "draws.csv.gz", index_col="member")
+    assert len(draws) == int(DRAWS) and "capital.depreciation" in draws.columns
+    charts = {p.name for p in (folder / "charts").glob("*.png")}
+    assert {"gdp.png", "sector_shares.png", "targets.png", "target_probability.png"} <= charts
+    targets = pd.read_csv(folder / "targets.csv")
+    assert targets["probability"].between(0, 1).all()
+    assert "P(met)" in res.output and " %" in res.output
+    assert "40 draws" in res.output and "seed 1" in res.output
+    info = json.loads((folder / "run.json").read_text())
+    assert (info["draws"], info["seed"], info["sampling"]) == (40, 1, "lhs")
+    assert info["ensemble"]["default_uncertainty"] is True
+    assert "members.csv.gz" in info["files"]
+    assert leftovers(out) == ["short"]
+
+
+def test_same_seed_same_files(short, tmp_path):
+    for folder in ("a", "b"):
+        res = invoke(
+            "run", short, "--out", tmp_path / folder, "--draws", DRAWS, "--seed", 7, "--no-charts"
+        )
+        assert res.exit_code == 0, res.output
+    for name in ("annual.csv", "targets.csv", "members.csv.gz", "draws.csv.gz"):
+        a = (tmp_path / "a" / "short" / name).read_bytes()
+        assert a == (tmp_path / "b" / "short" / name).read_bytes(), name
+
+
+def test_sampling_and_chunks(short, tmp_path):
+    base = ["run", short, "--draws", DRAWS, "--seed", 3, "--no-charts", "--sampling", "sobol"]
+    assert invoke(*base, "--out", tmp_path / "one").exit_code == 0
+    assert invoke(*base, "--out", tmp_path / "many", "--chunk-size", 7).exit_code == 0
+    one = (tmp_path / "one" / "short" / "annual.csv").read_bytes()
+    assert one == (tmp_path / "many" / "short" / "annual.csv").read_bytes()
+    info = json.loads((tmp_path / "many" / "short" / "run.json").read_text())
+    assert info["sampling"] == "sobol" and info["ensemble"]["chunks"] == 6
+
+
+def test_progress_bar_path_gives_the_same_members(short, tmp_path, monkeypatch):
+    args = ["run", short, "--draws", DRAWS, "--seed", 4, "--no-charts", "--chunk-size", 9]
+    assert invoke(*args, "--out", tmp_path / "plain").exit_code == 0
+    monkeypatch.setattr(progress_bars, "show_progress", lambda: True)
+    res = invoke(*args, "--out", tmp_path / "bar")
+    assert res.exit_code == 0, res.output
+    assert "Running draws" in res.output
+    res = invoke(*args, "--out", tmp_path / "pool", "--workers", 2)
+    assert res.exit_code == 0, res.output
+    plain = (tmp_path / "plain" / "short" / "members.csv.gz").read_bytes()
+    assert plain == (tmp_path / "bar" / "short" / "members.csv.gz").read_bytes()
+    assert plain == (tmp_path / "pool" / "short" / "members.csv.gz").read_bytes()
+
+
+def test_workers_1_or_auto_on_a_single_run_is_not_an_error(short, tmp_path):
+    for w in ("1", "auto"):
+        res = invoke("run", short, "--no-charts", "--out", tmp_path / w, "--workers", w)
+        assert res.exit_code == 0, res.output
+
+
+def test_auto_and_one_worker_give_the_same_members(short, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)  # a pool of two, also on one CPU
+    args = ["run", short, "--draws", DRAWS, "--seed", 8, "--no-charts", "--chunk-size", 10]
+    assert invoke(*args, "--out", tmp_path / "auto").exit_code == 0
+    assert invoke(*args, "--out", tmp_path / "one", "--workers", "1").exit_code == 0
+    auto = (tmp_path / "auto" / "short" / "members.csv.gz").read_bytes()
+    assert auto == (tmp_path / "one" / "short" / "members.csv.gz").read_bytes()
+
+
+def test_no_progress_output_without_a_terminal(short, tmp_path):
+    res = invoke("run", short, "--out", tmp_path, "--draws", 30, "--chunk-size", 10, "--no-charts")
+    assert res.exit_code == 0
+    assert "Running draws" not in res.output
+
+
+def test_declared_uncertainty_runs_an_ensemble_by_default(tmp_path):
+    path = write(
+        tmp_path / "declared.toml",
+        SHORT.format(name="declared", vouchers=1.0) + DECLARED.format(draws=12),
+    )
+    res = invoke("run", path, "--out", tmp_path / "a", "--no-charts")
+    assert res.exit_code == 0, res.output
+    info = json.loads((tmp_path / "a" / "declared" / "run.json").read_text())
+    assert (info["draws"], info["seed"]) == (12, 5)
+    assert info["ensemble"]["default_uncertainty"] is False
+    assert set(info["ensemble"]["uncertainty"]["parameters"]) == {
+        "capital.depreciation",
+        "tfp.growth_tertiary",
+    }
+    assert "the scenario's uncertainty: 2 parameter(s)" in res.output
+    res = invoke("run", path, "--out", tmp_path / "b", "--no-charts", "--draws", 8)
+    assert res.exit_code == 0, res.output
+    members = pd.read_csv(tmp_path / "b" / "declared" / "members.csv.gz")
+    assert members["member"].nunique() == 8
+
+
+def test_resolved_file_of_a_declared_ensemble_reproduces_it(tmp_path):
+    path = write(
+        tmp_path / "declared.toml",
+        SHORT.format(name="declared", vouchers=1.0) + DECLARED.format(draws=10),
+    )
+    assert invoke("run", path, "--out", tmp_path / "a", "--no-charts").exit_code == 0
+    resolved = tmp_path / "a" / "declared" / "scenario.resolved.toml"
+    res = invoke("run", resolved, "--out", tmp_path / "b", "--no-charts")
+    assert res.exit_code == 0, res.output
+    a = (tmp_path / "a" / "declared" / "annual.csv").read_bytes()
+    assert a == (tmp_path / "b" / "declared" / "annual.csv").read_bytes()
+
+
+def test_compare_with_itself_is_exactly_zero(short, tmp_path):
+    out = tmp_path / "runs"
+    res = invoke(
+        "compare", short, short, "--out", out, "--draws", DRAWS, "--seed", 3, "--no-charts"
+    )
+    assert res.exit_code == 0, res.output
+    folder = out / "compare-short-vs-short_2"
+    diff = pd.read_csv(folder / "differences_abs.csv")
+    values = diff.drop(columns=["scenario", "year"]).drop(
+        columns=[c for c in diff.columns if c.endswith("_prob_higher")]
+    )
+    assert (values.fillna(0.0) == 0.0).all().all()
+    assert (diff["gdp_prob_higher"] == 0.0).all()
+    text = (folder / "statements.txt").read_text(encoding="utf-8")
+    assert "unchanged in every draw" in text and "raises" not in text
+    assert "unchanged in every draw" in res.output
+
+
+def test_compare_draws_writes_fans_and_probability_statements(short, short_alt, tmp_path):
+    out = tmp_path / "runs"
+    res = invoke("compare", short, short_alt, "--out", out, "--draws", DRAWS, "--seed", 3)
+    assert res.exit_code == 0, res.output
+    folder = out / "compare-short-vs-alt"
+    charts = {p.name for p in (folder / "charts").glob("*.png")}
+    assert {"retail_sales.png", "retail_sales_diff.png", "target_probability.png"} <= charts
+    diff = pd.read_csv(folder / "differences_abs.csv", index_col=["scenario", "year"])
+    row = diff.loc[("alt", 2025)]
+    assert 0 < row["retail_sales_p5"] <= row["retail_sales"] <= row["retail_sales_p95"]
+    assert row["retail_sales_prob_higher"] == 1.0
+    pct = pd.read_csv(folder / "differences_pct.csv")
+    assert "retail_sales_p95" in pct.columns and "share_tertiary_pct" not in pct.columns
+    text = (folder / "statements.txt").read_text(encoding="utf-8")
+    assert "alt raises retail sales of consumer goods (current prices) in 2025" in text
+    assert "with 90 % probability (5th-95th percentile)" in text
+    assert "of draws" in res.output and "P(Δ > 0)" in res.output
+    levels = pd.read_csv(folder / "annual.csv")
+    assert set(levels["scenario"]) == {"short", "alt"} and "gdp_p95" in levels.columns
+    card = pd.read_csv(folder / "scorecard.csv")
+    assert {"probability:short", "probability:alt"} <= set(card.columns)
+    info = json.loads((folder / "run.json").read_text())
+    assert info["ensemble"]["seed"] == 3 and info["ensemble"]["common_random_numbers"]
+
+
+def test_compare_draws_needs_the_same_years(short, tmp_path):
+    longer = write(
+        tmp_path / "longer.toml", SHORT.format(name="longer", vouchers=1.0).replace("2026", "2027")
+    )
+    out = tmp_path / "runs"
+    res = invoke("compare", short, longer, "--out", out, "--draws", 5)
+    assert res.exit_code == 2
+    assert "same years" in res.stderr and "Traceback" not in res.output
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize(
+    "method, n, columns",
+    [
+        ("morris", 4, ["mu_star", "mu_star_conf", "sigma"]),
+        ("sobol", 8, ["S1", "S1_conf", "ST", "ST_conf"]),
+    ],
+)
+def test_sensitivity_writes_a_ranked_table_and_charts(short, tmp_path, method, n, columns):
+    out = tmp_path / "runs"
+    res = invoke(
+        "sensitivity",
+        short,
+        "--method",
+        method,
+        "-N",
+        n,
+        "--seed",
+        1,
+        "--output",
+        "gdp_real@2025",
+        "--output",
+        "population@2026",
+        "--out",
+        out,
+    )
+    assert res.exit_code == 0, res.output
+    folder = out / f"sensitivity-short-{method}"
+    table = pd.read_csv(folder / "indices.csv")
+    assert set(columns) <= set(table.columns)
+    assert set(table["output"]) == {"gdp_real@2025", "population@2026"}
+    key = "ST" if method == "sobol" else "mu_star"
+    for _, part in table.groupby("output"):
+        assert list(part["rank"]) == list(range(1, len(part) + 1))
+        ranked = part[key].dropna().to_list()
+        assert ranked == sorted(ranked, reverse=True)
+    charts = {p.name for p in (folder / "charts").glob("*.png")}
+    assert charts == {"gdp_real_2025.png", "population_2026.png"}
+    info = json.loads((folder / "run.json").read_text())
+    assert info["method"] == method and info["seed"] == 1 and info["runs"] > 0
+    assert (folder / "scenario.resolved.toml").is_file()
+    assert "most influential first" in res.output and "rank" in res.output
+    assert leftovers(out) == [f"sensitivity-short-{method}"]
+
+
+@pytest.mark.parametrize(
+    "output, fragment",
+    [
+        ("gpd_real@2025", "did you mean 'gdp_real'"),
+        ("gdp_real@2030", "outside the run 2020..2026"),
+        ("gdp_real", "indicator@year"),
+    ],
+)
+def test_sensitivity_bad_output_exits_2(short, tmp_path, output, fragment):
+    out = tmp_path / "runs"
+    res = invoke("sensitivity", short, "--method", "morris", "--output", output, "--out", out)
+    assert res.exit_code == 2
+    assert fragment in res.stderr
+    assert "Traceback" not in res.output
+    assert leftovers(out) == []
+
+
+def test_sensitivity_existing_folder_needs_force(short, tmp_path):
+    args = ["sensitivity", short, "--method", "morris", "-N", 2, "--out", tmp_path, "--no-charts"]
+    assert invoke(*args).exit_code == 0
+    res = invoke(*args)
+    assert res.exit_code == 2 and "--force" in res.stderr
+    assert invoke(*args, "--force").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (["--draws", "0"], "--draws"),
+        (["--draws", "-3"], "--draws"),
+        (["--draws", "many"], "--draws"),
+        (["--draws", "5", "--sampling", "halton"], "--sampling"),
+        (["--draws", "5", "--seed", "-1"], "--seed"),
+        (["--draws", "5", "--workers", "0"], "--workers"),
+        (["--draws", "5", "--workers", "many"], "'auto'"),
+        (["--workers", "2"], "add --draws N"),
+        (["--draws", "5", "--executor", "http://host:8786"], "dask://HOST:PORT"),
+        (["--draws", "5", "--executor", "dask://host"], "dask://HOST:PORT"),
+        (["--draws", "5", "--executor", "dask://host:99999"], "dask://HOST:PORT"),
+        (["--seed", "3"], "add --draws N"),
+        (["--sampling", "mc"], "add --draws N"),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_bad_ensemble_input_exits_2_and_writes_nothing(
+    short, short_alt, tmp_path, command, extra, fragment
+):
+    out = tmp_path / "runs"
+    files = [short] if command == "run" else [short, short_alt]
+    res = invoke(command, *files, "--out", out, *extra)
+    assert res.exit_code == 2
+    assert fragment in res.stderr
+    assert "Traceback" not in res.output
+    assert leftovers(out) == []
+
+
+def test_executor_without_distributed_names_the_extra(short, tmp_path, monkeypatch):
+    real_import = builtins.__import__
+
+    def no_distributed(name, *args, **kwargs):
+        if name == "distributed" or name.startswith("distributed."):
+            raise ImportError("No module named 'distributed'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_distributed)
+    out = tmp_path / "runs"
+    res = invoke("run", short, "--out", out, "--draws", 5, "--executor", "dask://127.0.0.1:8786")
+    assert res.exit_code == 2
+    assert 'pip install "hubinsim[distributed]"' in res.stderr
+    assert "Traceback" not in res.output
+    assert leftovers(out) == []
+
+
+def test_executor_runs_on_a_dask_cluster(short, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    args = ["run", short, "--draws", 20, "--seed", 6, "--no-charts", "--chunk-size", 8]
+    assert invoke(*args, "--out", tmp_path / "local").exit_code == 0
+    # threads of this process, reached over TCP as a remote scheduler would be
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        address = cluster.scheduler_address.replace("tcp://", "dask://")
+        res = invoke(*args, "--out", tmp_path / "dask", "--executor", address)
+    assert res.exit_code == 0, res.output
+    local = (tmp_path / "local" / "short" / "members.csv.gz").read_bytes()
+    assert local == (tmp_path / "dask" / "short" / "members.csv.gz").read_bytes()
+
+
+def test_members_and_draws_files_hold_the_ensemble(short, tmp_path):
+    res = invoke("run", short, "--out", tmp_path, "--draws", 12, "--seed", 9, "--no-charts")
+    assert res.exit_code == 0, res.output
+    ref = run_ensemble(hubinsim.load_scenario(short), draws=12, seed=9)
+    members = pd.read_csv(tmp_path / "short" / "members.csv.gz")
+    for name in ("gdp", "gdp_real_growth_pct", "unemployment_rate_pct"):
+        table = members.pivot(index="year", columns="member", values=name).to_numpy()
+        np.testing.assert_allclose(table, ref.values[name], rtol=1e-9)  # written to 10 digits
+    draws = pd.read_csv(tmp_path / "short" / "draws.csv.gz", index_col="member")
+    for name, values in ref.metadata["samples"].items():
+        np.testing.assert_array_equal(draws[name].to_numpy(), values)  # bit for bit
+
+
+DRAWN = """[scenario]
+name = "drawn"
+extends = "{base}"
+
+[uncertainty]
+draws = 40
+seed = 5
+correlations = [["plan_realisation", "siphon_rate", -0.4]]
+
+[uncertainty.levers]
+plan_realisation = {{ dist = "triangular", low = 0.4, mode = 0.7, high = 0.9 }}
+siphon_rate = {{ dist = "uniform", low = 0.03, high = 0.08 }}
+"""
+
+
+def test_the_command_line_names_the_drawn_levers(tmp_path):
+    path = tmp_path / "drawn.toml"
+    path.write_text(DRAWN.format(base=(SCENARIOS / "baseline.toml").as_posix()), encoding="utf-8")
+    res = invoke("run", path, "--out", tmp_path / "runs", "--no-charts")
+    assert res.exit_code == 0, res.output
+    assert "lever(s) drawn: plan_realisation, siphon_rate" in res.output
+    draws = hubinsim.read_draws(tmp_path / "runs" / "drawn")
+    assert {"plan_realisation", "siphon_rate"} <= set(draws.columns)
+    assert draws["plan_realisation"].between(0.4, 0.9).all()
+
+
+# ------------------------------------------------------------------------- members and draws files
+
+
+CSV_FILES = ("members.csv.gz", "draws.csv.gz")
+
+
+NPZ_FILES = ("members.npz", "draws.npz")
+
+
+def expected_members(res) -> pd.DataFrame:
+    """The long members frame, built from the values in memory."""
+    years, n = np.asarray(res.years, dtype=np.int64), res.n_members
+    columns = {"member": np.repeat(np.arange(n, dtype=np.int64), len(years))}
+    columns["year"] = np.tile(years, n)
+    for name in member_files.member_indicators(res):
+        columns[name] = res.values[name].T.reshape(-1)
+    return pd.DataFrame(columns)
+
+
+def expected_draws(res) -> pd.DataFrame:
+    index = pd.Index(np.arange(res.n_members, dtype=np.int64), name="member")
+    return pd.DataFrame(dict(res.metadata["samples"]), index=index)
+
+
+def test_cli_run_above_the_limit_writes_and_lists_npz(short, tmp_path, monkeypatch):
+    monkeypatch.setattr(member_files, "MEMBERS_CSV_LIMIT", 10)
+    out = tmp_path / "runs"
+    res = invoke("run", short, "--out", out, "--draws", 12, "--seed", 4, "--no-charts")
+    assert res.exit_code == 0, res.output
+    folder = out / "short"
+    info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert {"members.npz", "draws.npz"} <= set(info["files"])
+    assert not set(CSV_FILES) & set(info["files"])
+    assert sorted(p.name for p in out.iterdir()) == ["short"]  # no temporary folder left
+    assert not any((folder / f).exists() for f in CSV_FILES)
+    assert "annual.csv, members.npz, draws.npz, targets.csv" in res.output
+    ref = run_ensemble(hubinsim.load_scenario(short), draws=12, seed=4)
+    pd.testing.assert_frame_equal(
+        hubinsim.read_members(folder), expected_members(ref), check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        hubinsim.read_draws(folder), expected_draws(ref), check_exact=True
+    )
+
+
+def test_cli_run_up_to_the_limit_still_lists_csv(short, tmp_path):
+    res = invoke("run", short, "--out", tmp_path, "--draws", 12, "--seed", 4, "--no-charts")
+    assert res.exit_code == 0, res.output
+    assert "annual.csv, members.csv.gz, draws.csv.gz, targets.csv" in res.output
+    assert not any((tmp_path / "short" / f).exists() for f in NPZ_FILES)
+
+
+def test_cli_run_help_names_the_npz_files():
+    res = invoke("run", "--help")
+    assert res.exit_code == 0
+    assert "members.npz" in res.output and "draws.npz" in res.output
+
+
+# --------------------------------------------------------------------------------------- bad input
+
+
+HEAD = '[scenario]\nname = "bad"\n\n[time]\nend = 2026\n'
+
+
+CASES = {
+    # id: (file text, expected fragments of the message)
+    "unknown-section": (HEAD + "[investmnet]\nplan_realisation = 0.7\n", [":6:", "investmnet"]),
+    "misspelt-lever": (
+        HEAD + "[consumption]\nvouchres = 1.0\n",
+        [":7:", "did you mean", "'vouchers'"],
+    ),
+    "wrong-section": (HEAD + "[population]\nvouchers = 1.0\n", [":7:", "[consumption]"]),
+    "wrong-type": (HEAD + '[consumption]\nvouchers = "lots"\n', [":7:", "vouchers", "number"]),
+    "out-of-range": (HEAD + "[fiscal]\ntax_relief = 0.9\n", [":7:", "tax_relief", "0.3"]),
+    "schedule-outside-run": (
+        HEAD + "[consumption]\nvouchers = { 2021 = 1.0, 2031 = 2.0 }\n",
+        [":7:", "vouchers", "2031"],
+    ),
+    "schedule-out-of-order": (
+        HEAD + "[consumption]\nvouchers = { 2024 = 1.0, 2022 = 2.0 }\n",
+        [":7:", "vouchers", "order"],
+    ),
+    "unknown-parameter": (
+        HEAD + '[parameters]\n"capital.depreciaton" = 0.07\n',
+        [":7:", "capital.depreciation"],
+    ),
+    "bad-shock": (
+        HEAD + '[[shock]]\ntarget = "va_tertary"\nyears = [2022, 2021]\nfactor = 0.9\n',
+        [":7:", "va_tertiary", "order"],
+    ),
+    "missing-extends": (
+        '[scenario]\nname = "bad"\nextends = "nowhere.toml"\n',
+        [":3:", "nowhere.toml"],
+    ),
+}
+
+
+def check_failed(res, out: Path, fragments):
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith("Error: ")
+    assert "Traceback" not in res.output
+    for fragment in fragments:
+        assert fragment in res.stderr, (fragment, res.stderr)
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_scenario_file(case, tmp_path):
+    text, fragments = CASES[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "runs"
+    res = invoke("run", path, "--out", out, "--no-charts")
+    check_failed(res, out, ["bad.toml", *fragments])
+    assert invoke("validate", path).exit_code == 2
+
+
+def test_extends_cycle_names_the_chain(tmp_path):
+    (tmp_path / "a.toml").write_text('[scenario]\nextends = "b.toml"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[scenario]\nextends = "a.toml"\n', encoding="utf-8")
+    out = tmp_path / "runs"
+    res = invoke("run", tmp_path / "a.toml", "--out", out)
+    check_failed(res, out, ["a.toml", "b.toml", "cycle"])
+
+
+def test_all_problems_of_a_file_are_reported_together(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        HEAD + "[consumption]\nvouchres = 1.0\n[fiscal]\ntax_relief = 0.9\n", encoding="utf-8"
+    )
+    res = invoke("validate", path)
+    assert res.exit_code == 2
+    assert ":7:" in res.output and ":9:" in res.output
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "file, old, new, fragments",
+    [
+        ("parameters.csv", "capital.depreciation,0.08,", "capital.depreciation,eight,",
+         ["parameters.csv", "line", "'value'", "eight"]),
+        ("base_2020.csv", "name,value,unit", "name,amount,unit", ["base_2020.csv", "value"]),
+        ("project_pool.csv", "transport,", "transprt,", ["project_pool.csv", "transport"]),
+        ("targets.csv", "share_tertiary_pct,60,", "share_tertiary,60,",
+         ["targets.csv", "share_tertiary"]),
+    ],
+    ids=["non-numeric", "missing-column", "unknown-category", "unknown-indicator"],
+)  # fmt: skip
+def test_malformed_data_file(data_copy, tmp_path, file, old, new, fragments):
+    _edit(data_copy / file, old, new)
+    out = tmp_path / "runs"
+    res = invoke("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, fragments)
+
+
+def test_missing_data_file(data_copy, tmp_path):
+    (data_copy / "project_pool.csv").unlink()
+    out = tmp_path / "runs"
+    res = invoke("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, ["project_pool.csv", "not found"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", ROOT / "scenarios" / "baseline.toml", "--draws", "100000000000"],
+        ["sensitivity", ROOT / "scenarios" / "baseline.toml", "-N", "100000000"],
+    ],
+    ids=["draws", "sobol-n"],
+)
+def test_huge_ensembles_are_refused(args, tmp_path):
+    res = invoke(*args, "--out", tmp_path / "runs")
+    assert res.exit_code == 2
+    assert "is not in the range" in res.stderr and "Traceback" not in res.output
+    assert not (tmp_path / "runs").exists()
+
+
+def test_draws_in_a_scenario_file_are_bounded(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(HEAD + "[uncertainty]\ndraws = 100000000000\n", encoding="utf-8")
+    res = invoke("validate", path)
+    assert res.exit_code == 2
+    assert ":7:" in res.output and "draws" in res.output
+
+
+@pytest.mark.parametrize(
+    "file, old, new, fragments",
+    [
+        ("parameters.csv", "capital.depreciation_public,", "capital.depreciation,",
+         ["parameters.csv", "appears twice"]),
+        ("project_pool.csv", "industry,工业,50,128.47", "industry,工业,50,-5",
+         ["project_pool.csv", "negative"]),
+        ("targets.csv", "retail_sales,150,2025", "retail_sales,150,2099", ["targets.csv", "year"]),
+        ("targets.csv", "3.8,2025,<=,2021", "3.8,2025,<=,2019", ["targets.csv", "each_year_from"]),
+    ],
+    ids=["duplicate-parameter", "negative-pool", "target-year", "target-first-year"],
+)  # fmt: skip
+def test_inconsistent_data_file(data_copy, tmp_path, file, old, new, fragments):
+    _edit(data_copy / file, old, new)
+    out = tmp_path / "runs"
+    res = invoke("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, [*fragments, "line"])
+
+
+def test_a_folder_in_place_of_a_data_file(data_copy, tmp_path):
+    (data_copy / "targets.csv").unlink()
+    (data_copy / "targets.csv").mkdir()
+    out = tmp_path / "runs"
+    res = invoke("--data", data_copy, "run", ROOT / "scenarios" / "baseline.toml", "--out", out)
+    check_failed(res, out, ["targets.csv", "is not a file"])
+
+
+def test_a_name_too_long_for_a_folder_is_refused_by_validate(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[scenario]\nname = "' + "湖" * 90 + '"\n', encoding="utf-8")
+    res = invoke("validate", path)
+    assert res.exit_code == 2 and ":2:" in res.output and "bytes" in res.output
+
+
+def test_compare_of_long_names_writes_a_shortened_folder(tmp_path):
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"s{i}.toml"
+        path.write_text(
+            f'[scenario]\nname = "{"湖" * 60}{i}"\n[time]\nend = 2022\n', encoding="utf-8"
+        )
+        paths.append(path)
+    out = tmp_path / "runs"
+    res = invoke("compare", *paths, "--out", out, "--no-charts")
+    assert res.exit_code == 0, res.output
+    (folder,) = list(out.iterdir())
+    assert folder.name.startswith("compare-") and len(folder.name.encode()) <= 200
+
+
+def test_an_endless_input_is_refused():
+    res = invoke("validate", "/dev/zero")
+    assert res.exit_code == 2 and "too large" in res.output

@@ -8,6 +8,8 @@ import pytest
 
 import hubinsim
 from hubinsim import plots
+from hubinsim.io.charts import save_figures
+from hubinsim.plots import text
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +73,7 @@ def test_compare_charts_have_differences(runs):
 
 def test_save_figures_writes_png(runs, tmp_path):
     figs = plots.run_charts(runs[0])
-    paths = plots.save_figures({"gdp": figs["gdp"]}, tmp_path / "charts")
+    paths = save_figures({"gdp": figs["gdp"]}, tmp_path / "charts")
     assert paths == [tmp_path / "charts" / "gdp.png"]
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -89,12 +91,12 @@ def test_chinese_labels_or_a_warning(runs, monkeypatch):
 
 
 def test_english_without_cjk_font_writes_units_in_english(runs, monkeypatch, tmp_path):
-    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(text, "cjk_font", lambda: None)
     figs = plots.run_charts(runs[0])
     assert "100 mn yuan" in figs["gdp"].axes[0].get_title(loc="left")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no missing glyphs
-        plots.save_figures(figs, tmp_path)
+        save_figures(figs, tmp_path)
 
 
 def test_unknown_language_or_chart(runs):
@@ -102,3 +104,21 @@ def test_unknown_language_or_chart(runs):
         plots.run_charts(runs[0], lang="fr")
     with pytest.raises(KeyError):
         plots.chart(runs[0], "nope")
+
+
+def test_sensitivity_chart_titles_name_the_output_and_unit(short):
+    result = hubinsim.sensitivity(
+        hubinsim.load_scenario(short), "gdp_real@2025", "morris", n=3, seed=1
+    )
+    fig = plots.sensitivity_chart(result, "gdp_real@2025", top=5)
+    title = fig.axes[0].get_title(loc="left")
+    assert "2025" in title and "2020 prices" in title
+    assert len(fig.axes[0].get_yticklabels()) == 5
+
+
+def test_fan_charts_have_bands(short):
+    res = hubinsim.simulate(hubinsim.load_scenario(short), draws=20, seed=2)
+    fig = plots.run_charts(res)["gdp"]
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert {"median", "5-95th percentile", "25-75th percentile", "2020 base"} <= set(labels)
+    assert any("20 draws" in t.get_text() for t in fig.texts)  # the caption above

@@ -1,10 +1,11 @@
-"""Results: the plan-target scorecard and the percentiles."""
+"""Results: the plan-target scorecard, percentiles, summaries; numbers written for people."""
 
 import numpy as np
 import pytest
 
 import hubinsim
 from hubinsim.data import Target
+from hubinsim.formats import column_decimals, format_number, format_share
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +66,54 @@ def test_probability_is_the_share_of_members_meeting_the_target():
     retail = res.values["retail_sales"][-1]
     assert card.loc[0, "probability"] == pytest.approx(np.mean(retail >= 150.0))
     assert 0.0 < card.loc[0, "probability"] < 1.0
+
+
+def test_headline_of_a_run_and_of_an_ensemble():
+    single = hubinsim.simulate(end=2030)
+    table = single.headline()
+    assert list(table.columns) == [2020, 2025, 2030]
+    assert table.loc["gdp", 2025] == single.annual.loc[2025, "gdp"]
+    ens = hubinsim.simulate(end=2030, draws=30, seed=1)
+    table = ens.headline()
+    assert table.loc["gdp", (2025, "median")] == pytest.approx(ens.annual.loc[2025, "gdp"])
+    assert table.loc["gdp", (2025, "p5")] < table.loc["gdp", (2025, "p95")]
+    assert np.isnan(table.loc["gdp", (2020, "p5")])  # every member has the 2020 base
+
+
+def test_summary_of_an_ensemble_has_the_median_under_each_name():
+    ens = hubinsim.simulate(end=2023, draws=12, seed=4)
+    summary = ens.summary(["gdp", "population"])
+    assert list(summary.columns[:7]) == [
+        "gdp",
+        "gdp_mean",
+        "gdp_p5",
+        "gdp_p25",
+        "gdp_p50",
+        "gdp_p75",
+        "gdp_p95",
+    ]
+    assert (summary["gdp"] == summary["gdp_p50"]).all()
+    assert summary.loc[2023, "gdp_mean"] == pytest.approx(ens.values["gdp"][-1].mean())
+    single = hubinsim.simulate(end=2023)
+    assert single.summary() is single.annual
+
+
+@pytest.mark.parametrize(
+    "value, unit, text",
+    [
+        (1234.5, "亿元", "1,234"),
+        (123.45, "亿元", "123.5"),
+        (1.2345, "%", "1.23"),
+        (31357.6, "persons", "31,358"),
+        (46.0, "firms", "46"),
+        (46.5, "firms", "46.5"),
+        (float("nan"), "亿元", "-"),
+    ],
+)
+def test_numbers_for_people(value, unit, text):
+    assert format_number(value, unit) == text
+
+
+def test_a_column_shares_one_number_of_decimals():
+    assert [column_decimals(x) for x in (1234.5, 12.5, 0.0123, 0.0)] == [0, 2, 5, 3]
+    assert format_share(0.734) == "73 %"

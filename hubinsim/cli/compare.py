@@ -1,0 +1,148 @@
+"""``hubinsim compare``: a reference scenario against alternatives, and the comparison folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .group import CONTEXT, command_line, main
+from .options import check_ensemble_options, ensemble_options, folder_options
+from .progress import progress_bar
+from .text import comparison_table, fmt, pct, scorecards_side_by_side
+
+#: Indicators whose sentences are printed (statements.txt has every headline indicator's).
+SPOKEN = ("gdp", "gdp_real", "fiscal_revenue", "employment")
+
+
+@main.command(
+    "compare",
+    context_settings=CONTEXT,
+    epilog="""\b
+Examples:
+  hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml
+      -> runs/compare-baseline-vs-stimulus/charts/*.png
+  hubinsim compare scenarios/baseline.toml a.toml b.toml --out results --force
+  hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --draws 1000 --seed 1
+      -> the difference as fan charts, with the probability that it is positive
+""",
+)
+@click.argument("reference", type=click.Path(path_type=Path))
+@click.argument("alternatives", nargs=-1, required=True, type=click.Path(path_type=Path))
+@folder_options("the comparison folder")
+@ensemble_options
+@click.pass_context
+def compare_command(
+    ctx,
+    reference,
+    alternatives,
+    out,
+    force,
+    no_charts,
+    lang,
+    draws,
+    seed,
+    sampling,
+    workers,
+    chunk_size,
+    executor,
+):
+    """Run REFERENCE and each ALTERNATIVE and compare them.
+
+    Writes OUT/compare-<ref>-vs-<alts>/ with level and difference charts of the headline
+    indicators (charts/<name>.png and charts/<name>_diff.png; the reference has the same
+    colour in every chart), annual.csv (every scenario, one row per scenario and year),
+    scorecard.csv (the plan targets side by side), differences_abs.csv (alternative minus
+    reference; rates in percentage points) and differences_pct.csv (in % of the reference,
+    for the indicators that are not rates), each scenario's resolved TOML and run.json.
+
+    With --draws N (or when a scenario declares an [uncertainty] section) every scenario
+    runs on the same N parameter draws (common random numbers: member m of each scenario
+    shares every parameter value), so the difference member by member isolates the effect
+    of the scenario's settings. annual.csv then holds the median, mean and percentiles of
+    each scenario; differences_abs.csv and differences_pct.csv the median, mean and
+    percentiles of the difference and <name>_prob_higher, the share of draws in which the
+    alternative is higher; statements.txt says it in words ("raises 2025 GDP by X to Y 亿元
+    with 90 % probability"); the _diff charts are fan charts of the difference.
+    """
+    import hubinsim
+    from hubinsim.io.folders import check_target, comparison_folder
+    from hubinsim.scenario.reader import load_scenarios
+
+    started = time.perf_counter()
+    data_dir = ctx.obj["data_dir"]
+    scenarios = load_scenarios([reference, *alternatives], data_dir)
+    ensemble = draws is not None or any(s.declares_uncertainty for s in scenarios)
+    check_ensemble_options(ensemble, seed, sampling, workers, executor)
+    check_target(comparison_folder(out, [s.name for s in scenarios]), force)
+    with progress_bar("Running draws") as progress:
+        cmp = hubinsim.compare(
+            *scenarios,
+            draws=draws,
+            seed=seed,
+            sampling=sampling,
+            ensemble=ensemble,
+            chunk_size=chunk_size,
+            workers=workers,
+            executor=executor,
+            progress=progress,
+            data_dir=data_dir,
+        )
+    written = hubinsim.write_comparison(
+        cmp,
+        out,
+        force=force,
+        charts=not no_charts,
+        lang=lang,
+        command=command_line(ctx),
+        started=started,
+    )
+    print_comparison(cmp, lang)
+    charts_note = f"charts/ ({written.charts} PNG), " if written.charts else ""
+    words = "statements.txt, " if cmp.is_ensemble else ""
+    click.echo(
+        f"\nWrote {written.path}/: {charts_note}annual.csv, scorecard.csv, "
+        f"differences_abs.csv, differences_pct.csv, {words}scenarios/, run.json"
+    )
+
+
+def print_comparison(cmp, lang: str) -> None:
+    """The headline indicators in the key years, the statements (with draws) and the
+    scorecards side by side."""
+    names, ens = cmp.names, cmp.ensemble
+    if ens:
+        click.echo(
+            f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}), the same for every "
+            "scenario (common random numbers)"
+        )
+    for y in cmp.key_years:
+        if ens:
+            click.echo("")
+            click.echo(f"Headline indicators in {y} (Δ = alternative - {names[0]}, draw by draw):")
+        else:
+            click.echo(f"Headline indicators in {y} (Δ = alternative - {names[0]}):")
+        click.echo(comparison_table(cmp.headline(y), names, lang, bool(ens)))
+        if not ens:
+            click.echo("")
+    if ens:
+        if cmp.key_years:
+            first = cmp.key_years[0]
+            click.echo("")
+            click.echo(f"In words ({first}; every year in statements.txt):")
+            for s in cmp.statements:
+                if s.year == first and s.indicator in SPOKEN:
+                    click.echo(f"  {s.text}")
+        click.echo("")
+        click.echo("Plan-target scorecards (median; probability of meeting the target):")
+    else:
+        click.echo("Plan-target scorecards (projected; met?):")
+    click.echo(scorecards_side_by_side(cmp.scorecard, names, lang, _probability if ens else _met))
+
+
+def _met(v) -> str:
+    return f"{fmt(v['projected'], v['unit'])} {'yes' if v['met'] else 'NO'}"
+
+
+def _probability(v) -> str:
+    return f"{fmt(v['projected'], v['unit'])}; {pct(v['probability'])}"

@@ -1,0 +1,184 @@
+"""Options several commands share, declared once: where and how a folder is written, the
+draws of an ensemble, and how chunks of work run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..defaults import (
+    AUTO_WORKERS,
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_OUT,
+    DISTRIBUTED_HINT,
+    LANGUAGES,
+    MAX_DRAWS,
+    SAMPLING,
+    SCHEDULER_FORMAT,
+)
+from ..errors import HubinsimError
+
+
+class Workers(click.ParamType):
+    """``--workers``: a whole number >= 1, or ``auto`` (one process per CPU this process may
+    use, when there is more than one chunk)."""
+
+    name = "workers"
+
+    def convert(self, value, param, ctx):
+        if value == AUTO_WORKERS:
+            return value
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1:
+            self.fail(f"{value!r} is not a whole number >= 1 or 'auto'", param, ctx)
+        return number
+
+
+WORKERS_HELP = (
+    "Processes running chunks of {what} at once: a number, or auto (the default: one per "
+    "CPU this process may use, when there is more than one chunk). The results do not "
+    "depend on it."
+)
+
+
+def _executor_address(ctx, param, value):
+    """``dask://HOST:PORT`` (or ``tcp://HOST:PORT``) -> the scheduler address ``tcp://...``."""
+    if value is None:
+        return None
+    from ..run.parallel import scheduler_address
+
+    try:
+        return scheduler_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def apply(options: list):
+    """A decorator applying click ``options`` in the order listed."""
+
+    def decorate(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def out_options(what: str) -> list:
+    """--out, --force, --no-charts: where a command writes ``what``."""
+    return [
+        click.option(
+            "--out",
+            "out",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path(DEFAULT_OUT),
+            show_default=True,
+            help=f"Folder that receives {what}.",
+        ),
+        click.option(
+            "--force", is_flag=True, help=f"Replace an existing {what.removeprefix('the ')}."
+        ),
+    ]
+
+
+def folder_options(what: str):
+    """--out, --force, --no-charts, --lang: where and how a command writes ``what``."""
+    return apply(
+        [
+            *out_options(what),
+            click.option("--no-charts", is_flag=True, help="Skip the charts (faster)."),
+            click.option(
+                "--lang",
+                type=click.Choice(LANGUAGES),
+                default="en",
+                show_default=True,
+                help="Language of the chart labels (zh needs a CJK font).",
+            ),
+        ]
+    )
+
+
+def chunk_options(what: str) -> list:
+    """--workers, --chunk-size, --executor: how the chunks of ``what`` (members, runs) run."""
+    return [
+        click.option(
+            "--workers",
+            type=Workers(),
+            default=AUTO_WORKERS,
+            metavar="W",
+            help=WORKERS_HELP.format(what=what),
+        ),
+        click.option(
+            "--chunk-size",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="M",
+            help=f"{what.capitalize()} per vectorised pass (default {DEFAULT_CHUNK_SIZE:,}; "
+            "the results do not depend on it).",
+        ),
+        click.option(
+            "--executor",
+            callback=_executor_address,
+            default=None,
+            metavar=SCHEDULER_FORMAT,
+            help="Run the chunks on a Dask cluster (needs the distributed extra: "
+            f"{DISTRIBUTED_HINT}); overrides --workers.",
+        ),
+    ]
+
+
+def ensemble_options(f):
+    """--draws, --seed, --sampling, --workers, --chunk-size, --executor."""
+    options = [
+        click.option(
+            "--draws",
+            type=click.IntRange(min=1, max=MAX_DRAWS),
+            default=None,
+            metavar="N",
+            help="Run an ensemble of N parameter draws (default: the draws the scenario's "
+            "[uncertainty] section declares; without one, a single run).",
+        ),
+        click.option(
+            "--seed",
+            type=click.IntRange(min=0),
+            default=None,
+            metavar="S",
+            help="Seed of the draws (default: the scenario's, else a fresh one, recorded in "
+            "run.json); the same seed gives the same members, bit for bit.",
+        ),
+        click.option(
+            "--sampling",
+            type=click.Choice(SAMPLING),
+            default=None,
+            help="How the draws cover the parameter ranges: Latin hypercube, scrambled "
+            "Sobol or plain Monte Carlo (default: the scenario's, else lhs).",
+        ),
+        *chunk_options("members"),
+    ]
+    return apply(options)(f)
+
+
+def check_ensemble_options(ensemble: bool, seed, sampling, workers, executor) -> None:
+    """Options that apply to ensembles only are an error on a single run (``--workers 1`` and
+    ``auto`` excepted: they are the defaults' meaning)."""
+    if ensemble:
+        return
+    given = [
+        name
+        for name, v in (
+            ("--seed", seed),
+            ("--sampling", sampling),
+            ("--executor", executor),
+            ("--workers", None if workers in (AUTO_WORKERS, 1) else workers),
+        )
+        if v is not None
+    ]
+    if given:
+        raise HubinsimError(
+            f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to ensembles: add "
+            "--draws N (or declare an [uncertainty] section in the scenario file)"
+        )

@@ -1,0 +1,47 @@
+"""``hubinsim validate``: check scenario files without running them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import HubinsimError
+from .group import CONTEXT, main
+
+
+@main.command(
+    "validate",
+    context_settings=CONTEXT,
+    epilog="""\b
+Examples:
+  hubinsim validate scenarios/*.toml
+  hubinsim validate my_scenario.toml && hubinsim run my_scenario.toml
+""",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def validate_command(ctx, files):
+    """Check scenario FILES without running them.
+
+    Every problem in every file is listed. Exit code 0 when all files are valid, 2 otherwise.
+    """
+    import hubinsim
+
+    bad = 0
+    for path in files:
+        try:
+            scn = hubinsim.load_scenario(path, data_dir=ctx.obj["data_dir"])
+        except HubinsimError as exc:
+            bad += 1
+            click.echo(f"INVALID  {path}")
+            for line in str(exc).splitlines():
+                click.echo(f"    {line}")
+        else:
+            click.echo(
+                f"ok       {path}  (scenario {scn.name!r}, {len(scn.levers)} lever(s) "
+                f"set, {len(scn.shocks)} shock(s), to {scn.time.end})"
+            )
+    if bad:
+        click.echo(f"{bad} of {len(files)} file(s) invalid", err=True)
+        ctx.exit(2)

@@ -1,0 +1,74 @@
+"""The folder of a comparison: every scenario's tables side by side, the differences, charts.
+
+Layout of ``<out>/compare-<ref>-vs-<alts>/``::
+
+    annual.csv               every scenario's annual table, one row per scenario and year
+    scorecard.csv            the plan targets side by side
+    differences_abs.csv      alternative minus reference (rates in percentage points)
+    differences_pct.csv      in % of the reference, for the indicators that are not rates
+    statements.txt           (with draws) the differences in words
+    scenarios/<name>.resolved.toml   each scenario as run
+    charts/*.png             level and difference charts, the scorecard
+    run.json                 version, command, each scenario's record, draws
+"""
+
+from __future__ import annotations
+
+from ..defaults import DEFAULT_OUT, DPI
+from ..plots import compare_chart_jobs
+from .charts import write_charts
+from .folders import Written, atomic_folder, comparison_folder, safe_name
+from .record import ensemble_record, run_json, scenario_record, write_json
+from .run_folder import write_resolved
+
+
+def write_comparison(
+    comparison,
+    out=DEFAULT_OUT,
+    *,
+    force: bool = False,
+    charts: bool = True,
+    lang: str = "en",
+    command: str | None = None,
+    started: float | None = None,
+    dpi: int = DPI,
+) -> Written:
+    """Write the folder of a :class:`~hubinsim.run.compare.Comparison` (see the module);
+    the arguments are those of :func:`hubinsim.io.run_folder.write_run`."""
+    cmp = comparison
+    target = comparison_folder(out, cmp.names)
+    jobs = []
+    if charts:
+        jobs = compare_chart_jobs(cmp.runs, lang, comparisons=cmp.ensembles, names=cmp.names)
+    with atomic_folder(target, force) as tmp:
+        cmp.levels.to_csv(tmp / "annual.csv", float_format="%.10g")
+        cmp.scorecard.to_csv(tmp / "scorecard.csv", index=False, float_format="%.10g")
+        cmp.differences().to_csv(tmp / "differences_abs.csv", float_format="%.10g")
+        cmp.differences(relative=True).to_csv(tmp / "differences_pct.csv", float_format="%.10g")
+        files = ["annual.csv", "scorecard.csv", "differences_abs.csv", "differences_pct.csv"]
+        if cmp.is_ensemble:
+            (tmp / "statements.txt").write_text(cmp.statements_text(), encoding="utf-8")
+            files.append("statements.txt")
+        (tmp / "scenarios").mkdir()
+        for res, name in zip(cmp.runs, cmp.names, strict=True):
+            file = f"scenarios/{safe_name(name)}.resolved.toml"
+            write_resolved(tmp / file, res)
+            files.append(file)
+        if jobs:
+            names = write_charts(jobs, tmp / "charts", dpi=dpi)
+            files += [f"charts/{name}" for name in names]
+        fields = {
+            "reference": cmp.names[0],
+            "scenarios": [
+                scenario_record(res, path, res.metadata.get("data_dir"), name)
+                for res, path, name in zip(cmp.runs, cmp.paths, cmp.names, strict=True)
+            ],
+        }
+        after = None
+        if cmp.is_ensemble:
+            after = {"ensemble": ensemble_record(cmp.reference, {"common_random_numbers": True})}
+        write_json(
+            tmp / "run.json",
+            run_json(command=command, fields=fields, started=started, files=files, after=after),
+        )
+    return Written(target, (*files, "run.json"))

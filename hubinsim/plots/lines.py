@@ -1,0 +1,381 @@
+"""Line charts of indicators over the years: one run, several runs, or their differences.
+
+matplotlib is imported inside the functions (the model and the command line start without
+it), and figures are made with :class:`matplotlib.figure.Figure` directly, rendered by Agg,
+so nothing here touches pyplot's global state or needs a display.
+
+Every chart has a title with the unit and price basis, years on the x axis, the 2020 base
+marked, the 14th Five-Year Plan period (2021-2025) shaded and the plan targets of
+``data/targets.csv`` marked. An ensemble is drawn as a fan: its median and the bands of the
+25-75th and 5-95th percentiles. :func:`line_chart` draws one chart of :data:`~.specs.CHARTS`
+in three views: the levels of one run, the levels of several runs (the first is the
+reference), and each alternative minus the reference.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..catalog import INDICATOR_BY_NAME
+from ..results import percentile_rows
+from .specs import (
+    PLAN_PERIOD,
+    REFERENCE_COLOUR,
+    SECTOR_COLOURS,
+    STYLES,
+    TARGET_COLOUR,
+    Chart,
+    Panel,
+    new_figure,
+    scenario_colours,
+)
+from .text import Labels
+
+
+@dataclass(frozen=True)
+class _View:
+    """What a line chart shows: the runs (the first is the reference), their names, and
+    whether it shows their levels or each alternative minus the reference (``diff``; with
+    ``comparisons``, member by member)."""
+
+    runs: tuple
+    names: tuple[str, ...]
+    lang: Labels
+    diff: bool = False
+    comparisons: tuple | None = None
+
+    @property
+    def ref(self):
+        return self.runs[0]
+
+    @property
+    def single(self) -> bool:
+        return len(self.runs) == 1
+
+    @cached_property
+    def colours(self) -> dict[str, str]:
+        return scenario_colours(self.names)
+
+    @cached_property
+    def years(self) -> list[int]:
+        return sorted({int(y) for r in self.runs for y in r.years})
+
+
+def line_chart(
+    chart: Chart,
+    runs: Sequence,
+    names: Sequence[str],
+    lang: Labels,
+    diff: bool = False,
+    comparisons: Sequence | None = None,
+):
+    """One chart of ``runs`` (Results; the first is the reference) as a Figure.
+
+    ``diff``: each alternative minus the reference; with ``comparisons`` (one
+    :class:`~hubinsim.run.ensemble.EnsembleComparison` per alternative) as a fan of the
+    difference member by member.
+    """
+    from matplotlib import rc_context
+
+    view = _View(
+        tuple(runs), tuple(names), lang, diff, None if comparisons is None else tuple(comparisons)
+    )
+    fig, axes, rc = new_figure(len(chart.panels), lang)
+    with rc_context(rc):
+        for ax, panel in zip(axes, chart.panels, strict=True):
+            fanned = _draw_panel(ax, view, panel, len(chart.panels))
+            _legend(fig, ax, view, panel, len(chart.panels), fanned)
+        _caption(fig, view)
+    return fig
+
+
+def _draw_panel(ax, view: _View, panel: Panel, n_panels: int) -> bool:
+    """Every series of the panel, the base and target marks, axes and title; returns whether
+    a fan (with its legend entries) was drawn."""
+    lang, years = view.lang, view.years
+    bases = []
+    fanned = False
+    for k, ind in enumerate(panel.indicators):
+        for j, res in enumerate(view.runs):
+            if view.diff and res is view.ref:
+                continue
+            base, fan = _draw_series(ax, view, panel, k, ind, j, label_fan=not fanned)
+            fanned = fanned or fan
+            if base is not None:
+                bases.append(base)
+    # base markers after the lines, so that the legend lists the scenarios first
+    for i, (value, colour) in enumerate(bases):
+        _mark_base(ax, years[0], value, colour, lang, label=i == 0)
+    if view.diff:
+        ax.axhline(0, color=REFERENCE_COLOUR, lw=1.2, label=lang.text(view.names[0]))
+    else:
+        for ind in panel.indicators:
+            _mark_targets(ax, view.ref.targets_spec, ind, years, lang, label=True)
+    _decorate_years(ax, years, lang)
+    title = _title(panel, lang, view.names[0] if view.diff else None)
+    width = 80 if n_panels == 1 else 52
+    if lang.code == "zh":
+        width //= 2
+    ax.set_title(textwrap.fill(title, width), loc="left")
+    ax.set_ylabel(_ylabel(panel, lang, view.diff))
+    if not view.diff and _starts_at_zero(panel):
+        ax.set_ylim(bottom=0)
+    return fanned
+
+
+def _series_values(view: _View, j: int, ind: str):
+    """The line of run ``j`` (a Series by year) and its members (years, members) when it is
+    drawn as a fan, else None."""
+    res = view.runs[j]
+    y = res.annual[ind]
+    members = _members(res, ind)
+    if view.diff:
+        if view.comparisons is not None:
+            return y.copy(), view.comparisons[j - 1].difference(ind)
+        return y - view.ref.annual[ind].reindex(y.index), None
+    return y, members
+
+
+def _draw_series(ax, view: _View, panel: Panel, k: int, ind: str, j: int, label_fan: bool):
+    """Run ``j``'s line of ``ind`` (the ``k``-th indicator of the panel), over its fan when
+    it has members. Returns (the base-year point to mark or None, whether a fan was drawn)."""
+    lang, name = view.lang, view.names[j]
+    y, members = _series_values(view, j, ind)
+    several_indicators = len(panel.indicators) > 1
+    sector = next((s for s in SECTOR_COLOURS if f"_{s}_" in f"_{ind}_"), None)
+    if view.single and sector and several_indicators:
+        colour = SECTOR_COLOURS[sector]
+    else:
+        colour = view.colours[name]
+    if members is not None:
+        # bands of both quartiles for one scenario and for differences; the 5-95 band alone
+        # when scenarios overlap in one chart of levels
+        inner = view.single or view.diff
+        several = several_indicators or len(view.runs) > 2 or not inner
+        median = _fan(
+            ax,
+            list(view.runs[j].years),
+            members,
+            colour,
+            lang,
+            label=label_fan,
+            inner=inner,
+            legend_colour="#777777" if several else None,
+        )
+        y = y.copy()
+        y[:] = median
+    if not view.single and several_indicators:
+        label = None  # colour = scenario, line style = indicator: see _legend
+    else:
+        label = _series_label(ind, panel, lang, None if view.single else name) or (
+            lang.t("median") if members is not None else None
+        )
+    ax.plot(y.index, y.values, color=colour, lw=2.0, ls=STYLES[k % len(STYLES)], label=label)
+    base = None if view.diff or _is_growth(ind) else (y.iloc[0], colour)
+    return base, members is not None
+
+
+def _legend(fig, ax, view: _View, panel: Panel, n_panels: int, fanned: bool) -> None:
+    """The legend of a panel: beside a single panel when it is long or has bands, below the
+    panels when bands fill them, else where it hides least."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not view.single and len(panel.indicators) > 1:
+        # colour = scenario, line style = indicator: one legend entry each
+        from matplotlib.lines import Line2D
+
+        shown = [n for n in view.names if not (view.diff and n == view.names[0])]
+        extra = [Line2D([], [], color=view.colours[n], lw=2.0) for n in shown]
+        extra_labels = [view.lang.text(n) for n in shown]
+        for k, ind in enumerate(panel.indicators):
+            extra.append(Line2D([], [], color="#444444", lw=1.6, ls=STYLES[k % len(STYLES)]))
+            extra_labels.append(view.lang.text(view.lang.name(ind)))
+        handles, labels = extra + handles, extra_labels + labels
+    if (len(handles) > 5 or fanned) and n_panels == 1:
+        fig.set_size_inches(9.0, 4.3)
+        ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    elif fanned and handles:
+        # bands fill most of the axes: the legend goes below them
+        fig.set_size_inches(11.0, 5.2)
+        ax.legend(
+            handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3
+        )
+    elif handles:
+        ax.legend(handles, labels, fontsize=8, loc="best")
+
+
+def _caption(fig, view: _View) -> None:
+    """A grey line above the chart: the scenario and settings of a run, or the draws that
+    every scenario of an ensemble comparison shares."""
+    if view.single:
+        text = _scenario_caption(view.ref)
+    elif _ensemble_caption(view.ref):
+        ens = view.ref.metadata["ensemble"]
+        what = "difference member by member" if view.diff else "medians and 5-95th percentiles"
+        text = (
+            f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}), the same "
+            f"for every scenario; {what}"
+        )
+    else:
+        return
+    fig.suptitle(view.lang.text(text), fontsize=9, color="#555555", x=0.01, ha="left")
+
+
+def _decorate_years(ax, years, lang: Labels) -> None:
+    """Years on the x axis, the plan period shaded and the base year marked."""
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+    span = years[-1] - years[0]
+    step = 1 if span <= 8 else (2 if span <= 20 else 5)
+    ax.set_xticks(list(range(int(years[0]), int(years[-1]) + 1, step)))
+    ax.set_xlabel(lang.t("year"))
+    if years[-1] >= PLAN_PERIOD[0]:
+        ax.axvspan(
+            PLAN_PERIOD[0] - 0.5,
+            min(PLAN_PERIOD[1], years[-1]) + 0.5,
+            color="#999999",
+            alpha=0.12,
+            lw=0,
+            label=lang.t("plan"),
+        )
+    ax.axvline(years[0], color="#555555", lw=0.8, ls=":")
+
+
+def _mark_base(ax, year, value, colour, lang: Labels, label=True):
+    ax.plot(
+        [year],
+        [value],
+        marker="o",
+        ms=6,
+        mfc="white",
+        mec=colour,
+        mew=1.5,
+        zorder=5,
+        ls="none",
+        label=lang.t("base") if label else None,
+    )
+
+
+def _mark_targets(ax, targets, indicator, years, lang: Labels, label=True):
+    """Marks of the plan targets of ``indicator``; returns whether any was drawn."""
+    drawn = False
+    for tg in targets:
+        if tg.indicator != indicator or tg.year > years[-1]:
+            continue
+        sign = "≥" if tg.comparison == ">=" else "≤"
+        # the unit is in the title; only % is repeated (it reads as part of the number)
+        unit = " %" if INDICATOR_BY_NAME[indicator].unit == "%" else ""
+        if tg.each_year_from is not None:
+            text = (
+                f"{lang.t('target')} {sign} {tg.target:g}{unit} {lang.t('every')} "
+                f"{tg.each_year_from}-{tg.year}"
+            )
+            ax.hlines(
+                tg.target,
+                tg.each_year_from - 0.4,
+                tg.year + 0.4,
+                colors=TARGET_COLOUR,
+                linestyles="--",
+                lw=1.4,
+                zorder=4,
+                label=text if label else None,
+            )
+        else:
+            text = f"{tg.year} {lang.t('target')} {sign} {tg.target:g}{unit}"
+            ax.plot(
+                [tg.year],
+                [tg.target],
+                marker="*",
+                ms=13,
+                color=TARGET_COLOUR,
+                zorder=6,
+                ls="none",
+                label=text if label else None,
+            )
+            ax.axhline(tg.target, color=TARGET_COLOUR, lw=0.8, ls=":", alpha=0.7, zorder=3)
+        drawn = True
+    return drawn
+
+
+def _series_label(indicator, panel: Panel, lang: Labels, scenario=None):
+    parts = []
+    if scenario is not None:
+        parts.append(scenario)
+    if len(panel.indicators) > 1:
+        parts.append(lang.name(indicator))
+    return lang.text(", ".join(parts)) if parts else None
+
+
+def _title(panel: Panel, lang: Labels, diff_ref: str | None = None) -> str:
+    base = panel.title_zh if lang.code == "zh" else panel.title_en
+    unit = lang.unit_basis(panel.indicators[0])
+    if diff_ref is not None:
+        ind = INDICATOR_BY_NAME[panel.indicators[0]]
+        if ind.unit == "%":
+            unit = lang.t("pp")
+        return lang.text(f"{base} ({unit}): {lang.t('diff')} {diff_ref}")
+    return lang.text(f"{base} ({unit})")
+
+
+def _members(res, ind: str):
+    """(years, members) values of an indicator when ``res`` is an ensemble, else None."""
+    if res.n_members > 1 and ind in res.values:
+        return res.values[ind]
+    return None
+
+
+def _fan(ax, years, values, colour, lang: Labels, label=True, inner=True, legend_colour=None):
+    """Bands of the 5-95th (and 25-75th) percentiles over members; returns the median.
+
+    The legend entries of the bands are drawn in ``legend_colour`` (default ``colour``): a
+    neutral grey when several series share the chart, so that the entries do not look like
+    one of them.
+    """
+    p5, p25, p50, p75, p95 = percentile_rows(values, (5, 25, 50, 75, 95))
+    outer_alpha, inner_alpha = (0.14, 0.30) if inner else (0.12, 0.0)
+    ax.fill_between(years, p5, p95, color=colour, alpha=outer_alpha, lw=0)
+    if inner:
+        ax.fill_between(years, p25, p75, color=colour, alpha=inner_alpha, lw=0)
+    if label:
+        proxy = legend_colour or colour
+        ax.fill_between([], [], [], color=proxy, alpha=outer_alpha, lw=0, label=lang.t("band90"))
+        if inner:
+            ax.fill_between(
+                [], [], [], color=proxy, alpha=inner_alpha, lw=0, label=lang.t("band50")
+            )
+    return p50
+
+
+def _is_growth(ind: str) -> bool:
+    return ind.endswith("growth_pct")
+
+
+def _starts_at_zero(panel: Panel) -> bool:
+    return all(
+        INDICATOR_BY_NAME[i].unit == "%" and not _is_growth(i) and not i.startswith("unemployment")
+        for i in panel.indicators
+    )
+
+
+def _ylabel(panel: Panel, lang: Labels, diff: bool) -> str:
+    ind = INDICATOR_BY_NAME[panel.indicators[0]]
+    if diff and ind.unit == "%":
+        return lang.t("pp")
+    return lang.unit(ind.unit)
+
+
+def _scenario_caption(res) -> str:
+    md = res.metadata
+    text = (
+        f"scenario: {md.get('scenario', '?')}  ·  hubinsim {md.get('hubinsim_version', '')}"
+        f"  ·  dt {md.get('dt')}, {md.get('method')}"
+    )
+    return text + _ensemble_caption(res)
+
+
+def _ensemble_caption(res) -> str:
+    ens = res.metadata.get("ensemble")
+    if not ens:
+        return ""
+    return f"  ·  {ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']})"

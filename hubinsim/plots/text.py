@@ -1,0 +1,174 @@
+"""The words of the charts: English or Chinese labels, units, and the fonts that draw them.
+
+``lang="zh"`` labels the charts in Chinese (the ``meaning_zh`` of the catalogue) when a CJK
+font is installed; otherwise :func:`language` warns and uses English. English labels write
+亿元 and 万人 as "100 mn yuan" and "10k persons" when no CJK font is installed, so that no
+glyph is missing.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..catalog import INDICATOR_BY_NAME, unit_label
+from ..defaults import LANGUAGES
+
+_UNIT_EN_NO_CJK = {"亿元": "100 mn yuan", "万人": "10k persons"}
+_UNIT_ZH = {
+    "亿元": "亿元",
+    "万人": "万人",
+    "persons": "人",
+    "yuan": "元",
+    "firms": "家",
+    "%": "%",
+    "index 2020=1": "指数, 2020=1",
+}
+_BASIS_ZH = {"current prices": "现价", "2020 prices": "2020年价"}
+_TEXT = {
+    "en": {
+        "base": "2020 base",
+        "plan": "14th FYP 2021-25",
+        "target": "target",
+        "every": "every year",
+        "diff": "difference from",
+        "year": "year",
+        "pp": "percentage points",
+        "scorecard": "Plan targets: projected value as % of target",
+        "met": "met",
+        "not_met": "not met",
+        "of_target": "% of target",
+        "median": "median",
+        "band50": "25-75th percentile",
+        "band90": "5-95th percentile",
+        "probability": "Plan targets: probability of meeting each (share of draws)",
+        "prob_axis": "probability of meeting the target (% of draws)",
+    },
+    "zh": {
+        "base": "2020年基期",
+        "plan": "十四五时期",
+        "target": "目标",
+        "every": "每年",
+        "diff": "与基准情景之差:",
+        "year": "年份",
+        "pp": "百分点",
+        "scorecard": "规划目标:预测值占目标值的百分比",
+        "met": "达标",
+        "not_met": "未达标",
+        "of_target": "占目标%",
+        "median": "中位数",
+        "band50": "25-75百分位",
+        "band90": "5-95百分位",
+        "probability": "规划目标:达标概率(抽样占比)",
+        "prob_axis": "达标概率(抽样%)",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words of a chart in one language, drawn with ``font`` (a CJK font, or None)."""
+
+    code: str
+    font: str | None
+
+    def t(self, key: str) -> str:
+        return _TEXT[self.code][key]
+
+    def unit(self, unit: str) -> str:
+        if self.code == "zh":
+            return _UNIT_ZH.get(unit, unit)
+        if self.font is None:
+            return _UNIT_EN_NO_CJK.get(unit, unit)
+        return unit
+
+    def basis(self, basis: str) -> str:
+        return _BASIS_ZH.get(basis, basis) if self.code == "zh" else basis
+
+    def name(self, indicator: str) -> str:
+        ind = INDICATOR_BY_NAME[indicator]
+        return ind.meaning_zh if self.code == "zh" else ind.meaning_en
+
+    def unit_basis(self, indicator: str) -> str:
+        """ "亿元, current prices" / "%" / "万人" (:func:`hubinsim.catalog.unit_label`)."""
+        return unit_label(indicator, lambda part: self.basis(self.unit(part)))
+
+    def text(self, s: str) -> str:
+        """Replace CJK units in free text when no CJK font can draw them."""
+        if self.font is None:
+            for k, v in _UNIT_EN_NO_CJK.items():
+                s = s.replace(k, v)
+            if re.search(r"[\u2e80-\u9fff\uff00-\uffef]", s):
+                s = re.sub(r"[\u2e80-\u9fff\uff00-\uffef]+", "?", s)
+        return s
+
+
+#: Font families known to cover Chinese, in order of preference.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "STHeiti",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "Noto Serif CJK SC",
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font that draws Chinese (checked on the glyphs of 湖滨亿元), or
+    None."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    entries = {}
+    for f in font_manager.fontManager.ttflist:
+        entries.setdefault(f.name, f.fname)
+
+    def covers(name: str) -> bool:
+        try:
+            font = FT2Font(entries[name])
+            return all(font.get_char_index(ord(c)) for c in "湖滨亿元")
+        except (OSError, RuntimeError, ValueError):
+            return False
+
+    for name in CJK_FONTS:
+        if name in entries and covers(name):
+            return name
+    hint = r"CJK|Han Sans|Han Serif|WenQuanYi|Hei|Song|Kai|Ming|Gothic|YaHei|Fallback"
+    for name in sorted(entries):  # any other family that covers Chinese
+        if re.search(hint, name) and covers(name):
+            return name
+    return None
+
+
+def language(lang: str) -> Labels:
+    """The labels of charts in ``lang`` ("en" or "zh"); warns and falls back to English when
+    no installed font draws Chinese."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    font = cjk_font()
+    if lang == "zh" and font is None:
+        warnings.warn(
+            "no Chinese (CJK) font is installed (looked for Noto Sans CJK, WenQuanYi, SimHei "
+            "and others), so the charts are labelled in English; install e.g. fonts-noto-cjk "
+            "to get Chinese labels",
+            UserWarning,
+            stacklevel=3,
+        )
+        return Labels("en", None)
+    return Labels(lang, font)

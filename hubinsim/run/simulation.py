@@ -1,0 +1,149 @@
+"""The Python entry point: :func:`simulate` (a single run, or an ensemble with ``draws``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+
+from .. import model
+from ..data import data_dir as _data_dir
+from ..data import load_targets
+from ..errors import ScenarioError
+from ..results import Results
+from ..scenario.settings import Scenario, make_scenario
+from .single import run_scenario
+
+
+def simulate(
+    scenario: Scenario | None = None,
+    *,
+    levers: Mapping | None = None,
+    parameters: Mapping | None = None,
+    profile=None,
+    shocks=(),
+    end: int | None = None,
+    dt: float | None = None,
+    method: str | None = None,
+    members: int = 1,
+    draws: int | None = None,
+    seed: int | None = None,
+    sampling: str | None = None,
+    ensemble: bool | None = None,
+    chunk_size: int | None = None,
+    workers: int | str = 1,
+    executor=None,
+    progress=None,
+    data_dir=None,
+) -> Results:
+    """Run the Hubin model and return :class:`~hubinsim.results.Results`.
+
+    ``simulate()`` runs business as usual from the 2020 base to 2035 (dt 0.25, Euler);
+    ``simulate(load_scenario(path), draws=1000, seed=1)`` runs a scenario file as an ensemble.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        From :func:`hubinsim.load_scenario` or :func:`hubinsim.make_scenario`. Keyword
+        settings below are applied on top of it.
+    levers : dict, optional
+        Lever name -> number or year schedule (``{2021: 1.0, 2025: 2.0}``, or
+        ``{"step": {...}}``), in the units of ``hubinsim levers``.
+    parameters : dict, optional
+        Structural parameter overrides: numbers, or arrays of shape (members,) to run an
+        ensemble over parameter sets in one vectorised pass.
+    profile : str or dict, optional
+        Timing of project-pool spending over 2021-2025.
+    shocks : sequence, optional
+        Shocks as dicts ``{"target": ..., "years": (first, last), "factor": ...}``.
+    end, dt, method : optional
+        Horizon (year), time step [yr] and integrator ("euler" or "rk4").
+    members : int
+        Number of ensemble members (all alike unless ``parameters`` holds arrays).
+    draws, seed, sampling : optional
+        Run an ensemble of ``draws`` members over parameter draws (the scenario's
+        ``[uncertainty]``, else every structural parameter over its plausible range) with
+        :func:`hubinsim.run.ensemble.run_ensemble`. Without ``draws`` the run is single,
+        even when the scenario declares an uncertainty, unless ``ensemble`` is true.
+    ensemble : bool, optional
+        True: run an ensemble with the draws, seed and sampling the scenario's
+        ``[uncertainty]`` section declares (the arguments above override them), as ``hubinsim
+        run`` does for such a scenario. Default: an ensemble when ``draws`` is given.
+    chunk_size, workers, executor, progress : optional
+        How an ensemble's members run (see :func:`hubinsim.run.ensemble.run_members`); a
+        single run ignores them.
+    data_dir : path, optional
+        Folder of the data files (default: the project's data/).
+
+    Raises
+    ------
+    ScenarioError
+        If a setting is unknown or out of range.
+    DataError
+        If a data file is missing or malformed.
+    """
+    started = time.perf_counter()
+    if not isinstance(members, int) or isinstance(members, bool) or members < 1:
+        raise ScenarioError(f"members: must be a whole number >= 1, got {members!r}")
+    folder = _data_dir(data_dir)  # found once: every data file is read from it
+    base_scn = scenario or Scenario()
+    if levers or profile is not None or shocks or end or dt or method:
+        merged_levers = dict(base_scn.levers)
+        merged_levers.update(levers or {})
+        scn = make_scenario(
+            name=base_scn.name if scenario else "custom",
+            description=base_scn.description,
+            levers={
+                k: (v.as_toml() if isinstance(v, model.Schedule) else v)
+                for k, v in merged_levers.items()
+            },
+            profile=profile
+            if profile is not None
+            else (
+                base_scn.profile if isinstance(base_scn.profile, str) else dict(base_scn.profile)
+            ),
+            shocks=tuple(base_scn.shocks) + tuple(shocks),
+            parameters=base_scn.parameters,
+            end=end or base_scn.time.end,
+            dt=dt or base_scn.time.dt,
+            method=method or base_scn.time.method,
+            data_dir=folder,
+        )
+        if scenario is not None:  # keep where it came from and its extra sections
+            scn = replace(
+                scn, source=base_scn.source, extends=base_scn.extends, sections=base_scn.sections
+            )
+    else:
+        scn = base_scn
+    if ensemble is None:
+        ensemble = draws is not None
+    if ensemble:
+        if parameters or members != 1:
+            raise ScenarioError(
+                "draws: an ensemble draws its own parameters; give either draws or "
+                "parameters/members, not both"
+            )
+        # scipy (for the draws) is imported for ensembles only: a single run starts faster
+        from .ensemble import run_ensemble
+
+        return run_ensemble(
+            scn,
+            draws,
+            seed,
+            sampling=sampling,
+            chunk_size=chunk_size,
+            workers=workers,
+            executor=executor,
+            progress=progress,
+            data_dir=folder,
+        )
+    if draws is not None:
+        raise ScenarioError("draws: ensemble=False runs a single scenario; leave draws out")
+    if seed is not None or sampling is not None:
+        raise ScenarioError("seed and sampling need draws: simulate(..., draws=N, seed=S)")
+    values, metadata = run_scenario(scn, parameters, members, folder)
+    metadata["wall_time_s"] = time.perf_counter() - started
+    years = np.arange(model.BASE_YEAR, scn.time.end + 1)
+    return Results(years, values, metadata, load_targets(folder))

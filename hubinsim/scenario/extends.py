@@ -1,0 +1,207 @@
+"""Reading scenario files: the bytes, the TOML, and the chain of files a file ``extends``.
+
+:func:`read_chain` returns the file and every file it extends, farthest ancestor first, each
+as a :class:`Layer` (its parsed document and the line of each key); :class:`Problems` collects
+what is wrong with them as ``file:line: [section] key: message`` lines. A file that cannot be
+read at all (missing, a folder, too large, not UTF-8, not TOML) raises
+:class:`~hubinsim.errors.ScenarioError` at once; a broken ancestor is reported among the
+problems.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ScenarioError
+from .positions import BARE_KEY, key_lines
+from .settings import got
+
+#: Largest scenario file read (scenario files are a few kilobytes).
+MAX_FILE_BYTES = 2**20
+
+
+@dataclass
+class Layer:
+    """One file of the extends chain."""
+
+    path: Path
+    shown: str  # the path as the user knows it
+    doc: dict
+    lines: dict[tuple, int] = field(default_factory=dict)
+    order: int = 0  # 0 for the farthest ancestor
+
+    def line(self, key: tuple) -> int | None:
+        for k in range(len(key), 0, -1):
+            if key[:k] in self.lines:
+                return self.lines[key[:k]]
+        return None
+
+
+def _quote(key) -> str:
+    if isinstance(key, int):
+        return f"[{key}]"
+    key = str(key)
+    if BARE_KEY.fullmatch(key):
+        return key
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _label(key: tuple, section: bool = False) -> str:
+    """How a key path is shown: ``[consumption] vouchers``, ``[[shock]] #2 factor``."""
+    if not key:
+        return ""
+    head, rest = key[0], key[1:]
+    if head == "shock" and rest and isinstance(rest[0], int):
+        out = f"[[shock]] #{rest[0] + 1}"
+        rest = rest[1:]
+    elif not rest:
+        return f"[{_quote(head)}]" if section else _quote(head)
+    else:
+        out = f"[{_quote(head)}]"
+    if rest:
+        tail = _quote(rest[0]) + "".join(
+            _quote(k) if isinstance(k, int) else "." + _quote(k) for k in rest[1:]
+        )
+        out += " " + tail
+    return out
+
+
+class Problems:
+    """Problems collected over the files of a chain, each with its file and line."""
+
+    def __init__(self):
+        self.items: list[tuple[Layer | None, int, str]] = []
+
+    def add(self, layer: Layer, key: tuple, message: str, section: bool = False) -> None:
+        line = layer.line(key)
+        where = f"{layer.shown}:{line}" if line else layer.shown
+        label = _label(key, section)
+        text = f"{where}: {label}: {message}" if label else f"{where}: {message}"
+        self.items.append((layer, line or 0, text))
+
+    def raw(self, line: int, message: str) -> None:
+        """A problem of a file that could not be read (an ancestor: listed first)."""
+        self.items.append((None, line, message))
+
+    def messages(self) -> list[str]:
+        def order(item):
+            layer, line, _ = item
+            return (-1 if layer is None else layer.order, line)
+
+        return [m for _, _, m in sorted(self.items, key=order)]
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
+
+
+def _read(path: Path, shown: str) -> tuple[Layer | None, tuple[int, str] | None]:
+    """The parsed file, or (line, message) saying why it cannot be read."""
+    try:
+        if path.is_dir():
+            return None, (0, f"{shown}: is a folder, not a scenario file (a .toml file)")
+        with path.open("rb") as fh:  # a device or a pipe could be endless: read a bounded amount
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return None, (
+                0,
+                f"{shown}: over {MAX_FILE_BYTES // 2**20} MiB, too large for a scenario file",
+            )
+    except FileNotFoundError:
+        return None, (0, f"{shown}: file not found")
+    except PermissionError:
+        return None, (0, f"{shown}: cannot be read (permission denied)")
+    except (OSError, ValueError) as exc:
+        return None, (0, f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, (
+            line,
+            f"{shown}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+        )
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some Windows editors write
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        reason = str(exc)
+        m = _TOML_POSITION.search(reason)
+        line = text.count("\n") + 1
+        column = None
+        if m and m.group(1):
+            line, column = int(m.group(1)), int(m.group(2))
+        reason = _TOML_POSITION.sub("", reason).strip()
+        col = f", column {column}" if column else ""
+        return None, (line, f"{shown}:{line}: not valid TOML: {reason}{col}")
+    except RecursionError:
+        return None, (0, f"{shown}: not valid TOML: arrays or tables nested too deeply")
+    try:
+        lines = key_lines(text)
+    except RecursionError:  # nesting tomllib accepted but too deep to scan: no line numbers
+        lines = {}
+    return Layer(path, shown, doc, lines), None
+
+
+def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
+    """The file and every file it extends, the farthest ancestor first."""
+    problems = Problems()
+    top, err = _read(path, shown)
+    if err is not None:
+        exc = ScenarioError(err[1])
+        exc.source = shown
+        raise exc
+    chain = [top]
+    seen = [_resolve(path)]
+    layer = top
+    while True:
+        meta = layer.doc.get("scenario")
+        ext = meta.get("extends") if isinstance(meta, dict) else None
+        if ext is None:
+            break
+        key = ("scenario", "extends")
+        if not isinstance(ext, str) or not ext.strip():
+            problems.add(
+                layer,
+                key,
+                f"must be the path of a scenario file relative to this file, {got(ext)}",
+            )
+            break
+        parent = layer.path.parent / ext
+        parent_shown = os.path.normpath(os.path.join(os.path.dirname(layer.shown), ext))
+        resolved = _resolve(parent)
+        if resolved is None:
+            problems.add(layer, key, f"{ext!r} is not a valid file path")
+            break
+        if resolved in seen:
+            names = [lay.shown for lay in chain[seen.index(resolved) :]] + [parent_shown]
+            problems.add(layer, key, f"extends cycle: {' -> '.join(names)}")
+            break
+        try:
+            exists = parent.exists()
+        except (OSError, ValueError):
+            exists = False
+        if not exists:
+            problems.add(layer, key, f"file {parent_shown!r} not found (extends {ext!r})")
+            break
+        parent_layer, err = _read(parent, parent_shown)
+        if err is not None:
+            problems.raw(err[0], err[1])
+            break
+        chain.append(parent_layer)
+        seen.append(resolved)
+        layer = parent_layer
+    chain.reverse()
+    for order, lay in enumerate(chain):
+        lay.order = order
+    return chain, problems
+
+
+def _resolve(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None

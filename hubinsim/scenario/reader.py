@@ -1,0 +1,553 @@
+"""Scenario files (TOML) -> validated :class:`~hubinsim.scenario.settings.Scenario`.
+
+A scenario file is data: it is parsed with :mod:`tomllib` and checked against the catalogue
+(:mod:`hubinsim.catalog`); nothing in it is ever evaluated. The format is described in
+DESIGN.md ("Scenario files"); in short::
+
+    [scenario]      name, description, extends = "baseline.toml" (relative to this file)
+    [time]          end, dt, method
+    [investment]    plan_realisation, profile, realisation = { services = 0.8, ... }
+    [population] [consumption] [industry] [innovation] [fiscal] [prices]
+                    one key per lever (each lever lives in its catalogue section): a number,
+                    a table of year = value (linear between years, flat outside them), or
+                    { step = { year = value, ... } } (each value holds from the start of its year)
+    [[shock]]       name, target, years = [first, last], factor
+    [parameters]    "group.name" = number
+
+Inheritance: ``extends`` may chain to any depth. The parent is read first and the child
+overrides it key by key: a lever (or one category's realisation, a time setting, a
+parameter) set in the child replaces the parent's; shocks accumulate, parent first.
+``name`` and ``description`` are never inherited: they describe the file that sets them
+(the name defaults to the file's stem).
+
+Errors: every problem of the file and of the files it extends is collected and raised as
+one :class:`~hubinsim.errors.ScenarioError`, one line per problem::
+
+    scenarios/bad.toml:12: [consumption] vouchres: unknown lever (did you mean 'vouchers'?); ...
+
+that is ``file:line: [section] key: what is wrong and what is allowed``. Nothing but
+ScenarioError leaves :func:`load_scenario` for bad input (a missing file, a folder, bytes
+that are not UTF-8, broken TOML included).
+
+The files are read by :mod:`hubinsim.scenario.extends` (bytes, TOML, the ``extends`` chain,
+line numbers); this module interprets them. Sections other than the core ones, such as
+``[uncertainty]``, are read by the handlers of :mod:`hubinsim.scenario.sections`;
+:func:`hubinsim.scenario.resolved.resolved_toml` writes a scenario back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import LEVER_BY_NAME, LEVERS, POOL_CATEGORIES, SECTIONS
+from ..data import load_parameters
+from ..errors import HubinsimError, ScenarioError
+from ..model.inputs import BASE_YEAR, Schedule
+from .extends import Layer, Problems, read_chain
+from .sections import handler, section_names
+from .settings import (
+    DEFAULT_DT,
+    DEFAULT_END,
+    DEFAULT_METHOD,
+    MAX_END,
+    PROFILE_ALLOWED,
+    Problem,
+    Scenario,
+    Shock,
+    TimeSettings,
+    got,
+    is_year,
+    lever_allowed,
+    lever_problems,
+    parameter_problems,
+    profile_problems,
+    shock_problems,
+    suggest,
+    time_problems,
+)
+
+SCENARIO_KEYS = ("name", "description", "extends")
+TIME_KEYS = ("end", "dt", "method")
+SHOCK_KEYS = ("name", "target", "years", "factor")
+INVESTMENT_KEYS = ("profile", "realisation")
+MAX_NAME = 100
+#: Most UTF-8 bytes of a name: it is a folder name (255 bytes) with room for a temporary suffix.
+MAX_NAME_BYTES = 200
+
+
+@dataclass
+class _Set:
+    """A value with the file and the key that set it."""
+
+    value: object
+    layer: Layer
+    key: tuple
+
+
+@dataclass
+class _Merged:
+    time: dict[str, _Set] = field(default_factory=dict)
+    levers: dict[str, _Set] = field(default_factory=dict)
+    profile: _Set | None = None
+    shocks: list[_Set] = field(default_factory=list)
+    parameters: dict[str, _Set] = field(default_factory=dict)
+    sections: dict[str, dict[str, _Set]] = field(default_factory=dict)
+
+
+def _section_list() -> str:
+    return ", ".join("[[shock]]" if s == "shock" else f"[{s}]" for s in section_names())
+
+
+def _home(name: str, params: Mapping) -> str | None:
+    """Where a known name belongs, as a phrase, or None."""
+    if name in LEVER_BY_NAME:
+        return f"the lever {name!r} belongs in [{LEVER_BY_NAME[name].section}]"
+    if name in params:
+        return f"{name!r} is a structural parameter: set it under [parameters]"
+    if name in TIME_KEYS:
+        return f"{name!r} belongs in [time]"
+    if name in SCENARIO_KEYS:
+        return f"{name!r} belongs in [scenario]"
+    if name in INVESTMENT_KEYS:
+        return f"{name!r} belongs in [investment]"
+    if name in ("target", "years", "factor"):
+        return f"{name!r} belongs in a [[shock]] table"
+    return None
+
+
+def _closest(name: str, here: tuple[str, ...], params: Mapping) -> str:
+    """Suggestions: names allowed here first, else levers elsewhere (saying where)."""
+    hint = suggest(name, here)
+    if hint:
+        return hint
+    levers = [lv.name for lv in LEVERS]
+    close = difflib.get_close_matches(name, levers, n=2, cutoff=0.6)
+    if close:
+        return (
+            " (did you mean "
+            + ", ".join(f"{c!r}, a lever of [{LEVER_BY_NAME[c].section}]" for c in close)
+            + "?)"
+        )
+    return suggest(name, params)
+
+
+def _unknown(layer, key, name, here, problems, params, what):
+    if not isinstance(name, str):
+        name = str(name)
+    home = _home(name, params)
+    allowed = ", ".join(here) if here else "nothing"
+    if home:
+        problems.add(layer, key, f"not allowed here: {home}")
+    else:
+        problems.add(
+            layer,
+            key,
+            f"unknown {what}{_closest(name, here, params)}; allowed here: {allowed}",
+        )
+
+
+def _table(layer, key, value, problems) -> dict | None:
+    if isinstance(value, dict):
+        return value
+    head = key[-1]
+    problems.add(
+        layer,
+        key,
+        f"must be a table: write [{head}] on its own line, then key = value lines; {got(value)}",
+    )
+    return None
+
+
+_YEAR_KEY = re.compile(r"[0-9]{4}")
+
+
+def _schedule(raw: dict) -> tuple[Schedule | None, list[Problem]]:
+    """A schedule from a TOML table (year = value, or step = { year = value })."""
+    table, step = raw, False
+    if "step" in raw:
+        others = [k for k in raw if k != "step"]
+        if others:
+            return None, [
+                (
+                    (others[0],),
+                    "a step schedule is written { step = { year = value, ... } } "
+                    "with nothing else beside 'step'",
+                )
+            ]
+        if not isinstance(raw["step"], dict):
+            return None, [(("step",), f"must be a table of year = value, {got(raw['step'])}")]
+        table, step = raw["step"], True
+    pre = ("step",) if step else ()
+    points, problems = [], []
+    for y, v in table.items():
+        if not _YEAR_KEY.fullmatch(y):
+            hint = suggest(y, ["step"]) if not step else ""
+            problems.append(
+                (pre + (y,), f"schedule keys must be years such as 2025, got {y!r}{hint}")
+            )
+        else:
+            points.append((int(y), v))
+    if problems:
+        return None, problems
+    if not points:
+        return None, [((), "a schedule needs at least one year = value pair")]
+    return Schedule(tuple(points), step), []
+
+
+def _read_meta(layer, table, problems, params) -> None:
+    for k, v in table.items():
+        key = ("scenario", k)
+        if k not in SCENARIO_KEYS:
+            _unknown(layer, key, k, SCENARIO_KEYS, problems, params, "key")
+        elif k == "name":
+            if not isinstance(v, str) or not _valid_name(v):
+                problems.add(
+                    layer,
+                    key,
+                    f"must be a short text (1-{MAX_NAME} characters and at most "
+                    f"{MAX_NAME_BYTES} bytes in UTF-8, no slashes or control "
+                    f"characters, not starting with '.'): it names the run folder; {got(v)}",
+                )
+        elif k == "description" and not isinstance(v, str):
+            problems.add(layer, key, f"must be a text (a string), {got(v)}")
+
+
+def _valid_name(name: str) -> bool:
+    return (
+        0 < len(name) <= MAX_NAME
+        and len(name.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES
+        and not name.startswith(".")
+        and name.strip() == name
+        and not any(c in "/\\" or ord(c) < 32 or ord(c) == 127 for c in name)
+    )
+
+
+def _read_time(layer, table, merged, problems, params) -> None:
+    defaults = {"end": DEFAULT_END, "dt": DEFAULT_DT, "method": DEFAULT_METHOD}
+    for k, v in table.items():
+        key = ("time", k)
+        if k not in TIME_KEYS:
+            _unknown(layer, key, k, TIME_KEYS, problems, params, "key")
+            continue
+        trial = dict(defaults, **{k: v})
+        bad = [m for sub, m in time_problems(**trial) if sub == (k,)]
+        for m in bad:
+            problems.add(layer, key, m)
+        if not bad:
+            merged.time[k] = _Set(v, layer, key)
+
+
+def _read_profile(layer, key, raw, merged, problems) -> None:
+    if isinstance(raw, dict):
+        bad = [y for y in raw if not _YEAR_KEY.fullmatch(y)]
+        for y in bad:
+            problems.add(layer, key + (y,), f"profile keys must be years 2021..2025, got {y!r}")
+        if bad:
+            return
+        prof = tuple((int(y), w) for y, w in raw.items())
+    elif isinstance(raw, str):
+        prof = raw
+    else:
+        problems.add(layer, key, f"must be {PROFILE_ALLOWED}, {got(raw)}")
+        return
+    errs = profile_problems(prof)
+    for sub, m in errs:
+        problems.add(layer, key + sub, m)
+    if not errs:
+        merged.profile = _Set(prof, layer, key)
+
+
+def _read_lever(layer, key, name, raw, merged, problems) -> None:
+    value = raw
+    if isinstance(raw, dict):
+        value, errs = _schedule(raw)
+        if value is None:
+            for sub, m in errs:
+                problems.add(layer, key + sub, f"{m}; {name} takes {lever_allowed(name)}")
+            return
+    for sub, m in lever_problems(name, value, end=None):
+        problems.add(layer, key + sub, m)
+    # kept even when invalid, so that the years are also checked against the run
+    merged.levers[name] = _Set(value, layer, key)
+
+
+def _read_section(layer, section, table, merged, problems, params) -> None:
+    here = tuple(lv.name for lv in LEVERS if lv.section == section)
+    if section == "investment":
+        here = ("plan_realisation", "profile", "realisation") + tuple(
+            n for n in here if n != "plan_realisation"
+        )
+    from_table: set[str] = set()
+    for name, raw in table.items():
+        key = (section, name)
+        if section == "investment" and name == "profile":
+            _read_profile(layer, key, raw, merged, problems)
+        elif section == "investment" and name == "realisation":
+            if not isinstance(raw, dict):
+                problems.add(
+                    layer,
+                    key,
+                    "must be a table of pool category = share in [0, 1], e.g. "
+                    f"{{ services = 0.8 }}; categories: {', '.join(POOL_CATEGORIES)}; {got(raw)}",
+                )
+                continue
+            for cat, share in raw.items():
+                if cat not in POOL_CATEGORIES:
+                    problems.add(
+                        layer,
+                        key + (cat,),
+                        f"unknown pool category{suggest(cat, POOL_CATEGORIES)}; "
+                        f"categories: {', '.join(POOL_CATEGORIES)}",
+                    )
+                    continue
+                lever = f"realisation_{cat}"
+                if lever in table:
+                    problems.add(
+                        layer, key + (cat,), f"set twice: here and as {lever} in [investment]"
+                    )
+                    continue
+                from_table.add(lever)
+                _read_lever(layer, key + (cat,), lever, share, merged, problems)
+        elif name in LEVER_BY_NAME and LEVER_BY_NAME[name].section == section:
+            _read_lever(layer, key, name, raw, merged, problems)
+        else:
+            _unknown(layer, key, name, here, problems, params, "lever")
+
+
+def _read_shocks(layer, raw, merged, problems, params) -> None:
+    if isinstance(raw, dict):
+        problems.add(
+            layer,
+            ("shock",),
+            "write each shock as its own [[shock]] table (double brackets) with "
+            "name, target, years = [first, last] and factor",
+            section=True,
+        )
+        return
+    if not isinstance(raw, list):
+        problems.add(layer, ("shock",), f"must be [[shock]] tables, {got(raw)}")
+        return
+    for i, item in enumerate(raw):
+        key = ("shock", i)
+        if not isinstance(item, dict):
+            problems.add(layer, key, f"each shock must be a table, {got(item)}")
+            continue
+        for k in item:
+            if k not in SHOCK_KEYS:
+                _unknown(layer, key + (k,), k, SHOCK_KEYS, problems, params, "key")
+        missing = [k for k in ("target", "years", "factor") if k not in item]
+        if missing:
+            problems.add(
+                layer,
+                key,
+                f"missing {', '.join(missing)} (a shock needs target, years = [first, last] "
+                "and factor; name is optional)",
+            )
+        name = item.get("name", "")
+        if not isinstance(name, str):
+            problems.add(layer, key + ("name",), f"must be a text (a string), {got(name)}")
+        years = item.get("years")
+        first = last = None
+        if "years" in item:
+            if isinstance(years, list) and len(years) == 2:
+                first, last = years
+            else:
+                example = f"[{years}, {years}]" if is_year(years) else "[2022, 2022]"
+                problems.add(
+                    layer,
+                    key + ("years",),
+                    f"must be [first, last], two years, e.g. {example}; {got(years)}",
+                )
+        shock = Shock(item.get("target"), first, last, item.get("factor"), name)
+        for sub, m in shock_problems(shock, end=None):
+            if sub[0] in item and (sub[0] != "years" or first is not None):
+                problems.add(layer, key + sub, m)
+        if is_year(first) and is_year(last):  # checked against the run even if invalid
+            merged.shocks.append(_Set(shock, layer, key))
+
+
+def _read_parameters(layer, table, merged, problems, params) -> None:
+    def walk(tbl: dict, parts: list[str], key: tuple) -> None:
+        for k, v in tbl.items():
+            name = ".".join([*parts, k])
+            if isinstance(v, dict) and name not in params:
+                walk(v, [*parts, k], key + (k,))
+                continue
+            if name in LEVER_BY_NAME:
+                problems.add(layer, key + (k,), f"not a parameter: {_home(name, params)}")
+                continue
+            msgs = parameter_problems(name, v, params)
+            for m in msgs:
+                problems.add(layer, key + (k,), m)
+            if not msgs:
+                merged.parameters[name] = _Set(v, layer, key + (k,))
+
+    walk(table, [], ("parameters",))
+
+
+def _read_layer(layer: Layer, merged: _Merged, problems: Problems, params) -> None:
+    for top, value in layer.doc.items():
+        key = (top,)
+        if top == "scenario":
+            if (table := _table(layer, key, value, problems)) is not None:
+                _read_meta(layer, table, problems, params)
+        elif top == "time":
+            if (table := _table(layer, key, value, problems)) is not None:
+                _read_time(layer, table, merged, problems, params)
+        elif top in SECTIONS:
+            if (table := _table(layer, key, value, problems)) is not None:
+                _read_section(layer, top, table, merged, problems, params)
+        elif top == "shock":
+            _read_shocks(layer, value, merged, problems, params)
+        elif top == "parameters":
+            if (table := _table(layer, key, value, problems)) is not None:
+                _read_parameters(layer, table, merged, problems, params)
+        elif handler(top) is not None:
+            if (table := _table(layer, key, value, problems)) is not None:
+                target = merged.sections.setdefault(top, {})
+                for k, v in table.items():
+                    target[k] = _Set(v, layer, (top, k))
+        elif isinstance(value, dict) or (
+            isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+        ):
+            home = _home(top, params)
+            if home:
+                problems.add(layer, key, f"not a section: {home}", section=True)
+            else:
+                problems.add(
+                    layer,
+                    key,
+                    f"unknown section{suggest(top, section_names())}; sections: {_section_list()}",
+                    section=True,
+                )
+        else:
+            home = _home(top, params)
+            if home:
+                problems.add(layer, key, f"outside any section: {home}")
+            else:
+                problems.add(
+                    layer,
+                    key,
+                    "unknown key outside any section"
+                    f"{_closest(top, section_names(), params)}; every setting goes under a "
+                    "[section] header",
+                )
+
+
+def _run_checks(merged: _Merged, problems: Problems) -> int:
+    """Checks that need the whole chain: schedule and shock years within the run."""
+    end_set = merged.time.get("end")
+    end = end_set.value if end_set else DEFAULT_END
+    if end_set is None:
+        whence = f"the default end {DEFAULT_END}"
+    else:
+        whence = f"[time] end = {end} in {end_set.layer.shown}"
+    for s in merged.levers.values():
+        if not isinstance(s.value, Schedule):
+            continue
+        pre = ("step",) if s.value.step else ()
+        for y, _ in s.value.points:
+            if is_year(y) and not BASE_YEAR <= y <= end:
+                problems.add(
+                    s.layer,
+                    s.key + pre + (str(y),),
+                    f"schedule year {y} is outside the run {BASE_YEAR}..{end} ({whence})",
+                )
+    for s in merged.shocks:
+        sh = s.value
+        for i, y in enumerate((sh.first, sh.last)):
+            if BASE_YEAR < y <= MAX_END and y > end:
+                problems.add(
+                    s.layer,
+                    s.key + ("years", i),
+                    f"year {y} is after the end of the run, {end} ({whence})",
+                )
+    return end
+
+
+def load_scenario(path, data_dir=None) -> Scenario:
+    """Read and validate a scenario file (and the files it extends).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The TOML file.
+    data_dir : path, optional
+        Folder of the data files (for the parameter catalogue).
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem of the file and its ancestors, each with file, line and key.
+    """
+    try:
+        path = Path(os.fspath(path))
+    except TypeError:
+        raise ScenarioError(f"not a file path: {path!r}") from None
+    shown = str(path)
+    chain, problems = read_chain(path, shown)
+    params = load_parameters(data_dir)
+    merged = _Merged()
+    for layer in chain:
+        _read_layer(layer, merged, problems, params)
+    end = _run_checks(merged, problems)
+    top = chain[-1]
+    meta = top.doc.get("scenario") if isinstance(top.doc.get("scenario"), dict) else {}
+    sections = {}
+    for name, table in merged.sections.items():
+        value, errs = handler(name).parse({k: s.value for k, s in table.items()}, data_dir)
+        for sub, m in errs:
+            origin = table.get(sub[0]) if sub else None
+            if origin is not None:
+                problems.add(origin.layer, (name,) + tuple(sub), m)
+            else:
+                problems.add(top, (name,), m, section=True)
+        sections[name] = value
+    if problems.items:
+        messages = problems.messages()
+        if len(messages) == 1:
+            err = ScenarioError(messages)
+            err.source = shown
+            raise err
+        raise ScenarioError(messages, source=shown)
+    name = meta.get("name")
+    description = meta.get("description", "")
+    time = {k: s.value for k, s in merged.time.items()}
+    return Scenario(
+        name=name if isinstance(name, str) else path.stem,
+        description=description.strip() if isinstance(description, str) else "",
+        levers={k: s.value for k, s in merged.levers.items()},
+        profile=merged.profile.value if merged.profile else "even",
+        shocks=tuple(s.value for s in merged.shocks),
+        parameters={k: s.value for k, s in merged.parameters.items()},
+        time=TimeSettings(
+            end, float(time.get("dt", DEFAULT_DT)), time.get("method", DEFAULT_METHOD)
+        ),
+        source=shown,
+        extends=tuple(str(lay.path.resolve()) for lay in reversed(chain[:-1])),
+        sections=sections,
+    )
+
+
+def load_scenarios(paths, data_dir=None) -> list[Scenario]:
+    """Read and validate several scenario files; every problem of every file is reported
+    before anything runs, in one :class:`~hubinsim.errors.HubinsimError` that names each
+    file."""
+    problems, scenarios = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path, data_dir))
+        except ScenarioError as exc:
+            if str(path) not in str(exc):  # the message must say which file is at fault
+                exc = ScenarioError(exc.problems, source=str(path))
+            problems.append(str(exc))
+        except HubinsimError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise HubinsimError("\n".join(problems))
+    return scenarios

@@ -1,0 +1,479 @@
+"""The model observed through runs: every lever moves its documented indicator the documented
+way, invariants hold over random inputs, the 2020 base equals the data, and the faster code
+paths give the numbers of the general ones, bit for bit (the float path of a single run,
+numpy's powers on floats, pool inputs held as timing x amount, year ends evaluated once where
+no input jumps).
+
+The equations themselves are tested block by block in test_model.py."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import hubinsim
+import hubinsim.model as model
+from hubinsim import SimulationError
+from hubinsim.catalog import LEVERS, POOL_CATEGORIES, PROFILES, SHOCK_TARGETS, lever_default
+from hubinsim.data import load_base, load_parameters
+from hubinsim.model import engine, ops
+from hubinsim.model.inputs import ScaledSeries, input_rows
+from hubinsim.run.ensemble import run_members
+from hubinsim.scenario.resolve import resolve_levers, resolve_parameters
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# ------------------------------------------------------------------------------------------ levers
+
+
+CAPITAL = ("capital_primary", "capital_industry", "capital_tertiary", "capital_public")
+
+
+@pytest.fixture(scope="module")
+def bau():
+    return hubinsim.simulate().annual
+
+
+@pytest.fixture(scope="module")
+def params():
+    return {k: p.value for k, p in load_parameters().items()}
+
+
+def _default(lever, params):
+    base = {k: b.value for k, b in load_base().items()}
+    return lever_default(lever, params, base)
+
+
+def _turned(lever, params, fraction):
+    """A value ``fraction`` of the way from the default up to the upper bound: the catalogue
+    declares each effect for turning the lever up from its default. A category's realisation
+    defaults to the BAU realisation, so this sets it above BAU."""
+    d = _default(lever, params)
+    assert d < lever.high, f"{lever.name}: default at its upper bound, cannot turn it up"
+    return d + fraction * (lever.high - d)
+
+
+@pytest.mark.parametrize("lever", LEVERS, ids=lambda lv: lv.name)
+def test_lever_moves_its_indicator_in_the_documented_direction(lever, params, bau):
+    indicator, sign, year = lever.effect
+    before = bau.loc[year, indicator]
+    moved = []
+    for fraction in (0.5, 1.0):
+        res = hubinsim.simulate(levers={lever.name: _turned(lever, params, fraction)})
+        moved.append(res.annual.loc[year, indicator])
+    half, full = moved
+    assert sign * (half - before) > 1e-6 * abs(before), (
+        f"{lever.name} turned up moved {indicator} in {year} from {before} to {half}"
+    )
+    # Turning it further moves the indicator further the same way.
+    assert sign * (full - half) > 0, f"{lever.name}: {indicator} {before} -> {half} -> {full}"
+
+
+@pytest.mark.parametrize("lever", LEVERS, ids=lambda lv: lv.name)
+def test_lever_at_its_default_is_business_as_usual(lever, params, bau):
+    res = hubinsim.simulate(levers={lever.name: _default(lever, params)}).annual
+    np.testing.assert_allclose(res.to_numpy(), bau.to_numpy(), rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("category", POOL_CATEGORIES)
+def test_category_realisation_overrides_plan_realisation(category, params):
+    """Setting one category above the plan-wide realisation raises only that category's FAI
+    in the plan years (the others follow plan_realisation)."""
+    common = {"plan_realisation": 0.6}
+    a = hubinsim.simulate(levers=common, parameters={"investment.accelerator": 0.0}, end=2025)
+    b = hubinsim.simulate(
+        levers={**common, f"realisation_{category}": 0.9},
+        parameters={"investment.accelerator": 0.0},
+        end=2025,
+    )
+    for c in POOL_CATEGORIES:
+        diff = b.annual.loc[2021:2025, f"fai_{c}"] - a.annual.loc[2021:2025, f"fai_{c}"]
+        if c == category:
+            assert (diff > 0).all()
+        else:
+            np.testing.assert_allclose(diff, 0.0, atol=1e-9)
+
+
+def test_more_realised_investment_raises_gdp_and_capital(params):
+    r_bau = params["investment.bau_realisation"]
+    runs = [
+        hubinsim.simulate(levers={"plan_realisation": r}, end=2030).annual
+        for r in (r_bau, 0.7, 0.85, 1.0)
+    ]
+    for low, high in zip(runs, runs[1:], strict=False):
+        # FAI only while the pool is spent: afterwards the accelerator may take some back.
+        assert (high.loc[2021:2025, "fai"] > low.loc[2021:2025, "fai"]).all()
+        for name in ("gdp_real", "gdp", *CAPITAL):
+            assert (high.loc[2021:2030, name] > low.loc[2021:2030, name]).all(), name
+
+
+def test_less_realised_investment_lowers_gdp_and_capital(params):
+    bau = hubinsim.simulate(end=2030).annual
+    low = hubinsim.simulate(levers={"plan_realisation": 0.3}, end=2030).annual
+    for name in ("gdp_real", *CAPITAL):
+        assert (low.loc[2021:2030, name] < bau.loc[2021:2030, name]).all(), name
+
+
+def test_stronger_siphon_lowers_population():
+    runs = [
+        hubinsim.simulate(levers={"siphon_rate": s}).annual["population"]
+        for s in (0.02, 0.05, 0.08, 0.12)
+    ]
+    for weak, strong in zip(runs, runs[1:], strict=False):
+        assert weak[2020] == strong[2020]
+        assert (strong.loc[2022:2035] < weak.loc[2022:2035]).all()
+
+
+def test_vouchers_raise_retail_sales_in_the_year_they_are_issued(params):
+    amount = 2.0
+    bau = hubinsim.simulate(end=2025).annual["retail_sales"]
+    res = hubinsim.simulate(
+        levers={"vouchers": {"step": {2021: 0.0, 2022: amount, 2023: 0.0}}}, end=2025
+    ).annual["retail_sales"]
+    assert res[2021] == pytest.approx(bau[2021], rel=1e-12)
+    # Spending induced by the vouchers is at least the multiplier times the vouchers.
+    assert res[2022] - bau[2022] >= params["consumption.voucher_multiplier"] * amount * (1 - 1e-9)
+
+
+def test_tax_relief_lowers_revenue_in_the_year_it_applies():
+    """Revenue has no feedback on the economy, so relief of 10 % in 2023 removes exactly
+    10 % of 2023 revenue and leaves 2022 and 2024 as they were."""
+    bau = hubinsim.simulate(end=2025).annual["fiscal_revenue"]
+    res = hubinsim.simulate(
+        levers={"tax_relief": {"step": {2021: 0.0, 2023: 0.1, 2024: 0.0}}}, end=2025
+    ).annual["fiscal_revenue"]
+    assert res[2023] == pytest.approx(0.9 * bau[2023], rel=1e-12)
+    for year in (2021, 2022, 2024, 2025):
+        assert res[year] == pytest.approx(bau[year], rel=1e-12), year
+
+
+# ------------------------------------------------------------------- invariants over random inputs
+
+
+MEMBERS = 500
+
+
+SECTORS = ("primary", "secondary", "tertiary")
+
+
+PARAMETERS = load_parameters()
+
+
+#: Indicators that are stocks or flows which can never be negative.
+NONNEGATIVE = (
+    "capital_primary", "capital_industry", "capital_tertiary", "capital_public",
+    "tfp_primary", "tfp_industry", "tfp_tertiary",
+    "population", "labour_force", "employment",
+    "employment_primary", "employment_secondary", "employment_tertiary",
+    "enterprises_above_scale", "fai", "fiscal_revenue", "retail_sales",
+    "va_primary", "va_secondary", "va_tertiary", "va_industry", "va_construction",
+    "gdp", "gdp_real", "industrial_va_above_scale", "industrial_output_above_scale",
+    "new_urban_jobs", "new_urban_jobs_cumulative", "gdp_per_capita",
+    "disposable_income_per_capita", "unemployment_rate_pct",
+)  # fmt: skip
+
+
+#: Growth rates and the level they are the growth of: a growth rate is undefined (NaN) in
+#: the base year and after a year in which its level is zero (a shock with factor 0).
+GROWTH = {
+    "gdp_real_growth_pct": "gdp_real",
+    "industrial_va_above_scale_growth_pct": "industrial_va_above_scale",
+}
+
+
+SETTINGS = settings(
+    max_examples=12,
+    deadline=None,  # speed is measured in benchmarks/, never asserted
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
+
+
+def draw_parameters(seed: int, members: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    out = {}
+    for name, p in PARAMETERS.items():
+        values = rng.uniform(p.low, p.high, members)
+        on_bound = rng.random(members) < 0.1
+        bound = np.where(rng.random(members) < 0.5, p.low, p.high)
+        out[name] = np.where(on_bound, bound, values)
+    return out
+
+
+def _lever_value(lever):
+    return st.floats(lever.low, lever.high, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def scenarios(draw, with_shocks: bool):
+    levers = {}
+    for lever in LEVERS:
+        if draw(st.booleans()):
+            levers[lever.name] = draw(_lever_value(lever))
+    profile = draw(st.sampled_from(sorted(PROFILES)))
+    shocks = []
+    if with_shocks:
+        for _ in range(draw(st.integers(0, 3))):
+            first = draw(st.integers(2021, 2035))
+            shocks.append(
+                {
+                    "target": draw(st.sampled_from([s.name for s in SHOCK_TARGETS])),
+                    "years": (first, draw(st.integers(first, 2035))),
+                    "factor": draw(st.floats(0.0, 3.0, allow_nan=False)),
+                }
+            )
+    method = draw(st.sampled_from(["euler", "rk4"]))
+    return {"levers": levers, "profile": profile, "shocks": shocks, "method": method}
+
+
+def check_invariants(res):
+    v = res.values
+    for name, arr in v.items():
+        if name in GROWTH:
+            defined = np.zeros(arr.shape, dtype=bool)
+            defined[1:] = v[GROWTH[name]][:-1] > 0
+            assert np.all(np.isnan(arr[~defined])), f"{name} defined after a zero"
+            arr = arr[defined]
+        assert np.all(np.isfinite(arr)), f"{name} is not finite"
+    for name in NONNEGATIVE:
+        assert np.all(v[name] >= 0.0), f"{name} negative: min {v[name].min()}"
+    for name in ("population", "labour_force", "employment", "gdp_real", "capital_public"):
+        assert np.all(v[name] > 0.0), f"{name} not positive"
+    assert np.all(v["employment"] <= v["labour_force"])
+    assert np.all(v["labour_force"] <= v["population"])
+    np.testing.assert_allclose(sum(v[f"share_{s}_pct"] for s in SECTORS), 100.0, rtol=1e-9)
+    for s in SECTORS:
+        assert np.all(v[f"share_{s}_pct"] >= 0.0)
+    np.testing.assert_allclose(v["gdp"], sum(v[f"va_{s}"] for s in SECTORS), rtol=1e-12)
+    np.testing.assert_allclose(v["gdp_real"], sum(v[f"va_{s}_real"] for s in SECTORS), rtol=1e-12)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), scenario=scenarios(with_shocks=False))
+def test_random_parameters_and_levers_keep_stocks_valid(seed, scenario):
+    res = hubinsim.simulate(parameters=draw_parameters(seed, MEMBERS), members=MEMBERS, **scenario)
+    assert res.n_members == MEMBERS
+    check_invariants(res)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), scenario=scenarios(with_shocks=True))
+def test_random_shocks_keep_stocks_valid(seed, scenario):
+    res = hubinsim.simulate(parameters=draw_parameters(seed, MEMBERS), members=MEMBERS, **scenario)
+    check_invariants(res)
+
+
+@settings(deadline=None, max_examples=4, database=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_thousands_of_default_scenario_parameter_sets(seed):
+    """Business as usual over 2000 parameter sets at once, at the coarsest allowed step."""
+    members = 2000
+    res = hubinsim.simulate(parameters=draw_parameters(seed, members), members=members, dt=0.5)
+    check_invariants(res)
+
+
+# ----------------------------------------------------------------------------------- the base year
+
+
+@pytest.mark.parametrize(
+    "indicator, base_name",
+    [
+        ("gdp", "gdp"),
+        ("gdp_real", "gdp"),
+        ("fai", "fai"),
+        ("fiscal_revenue", "fiscal_revenue"),
+        ("retail_sales", "retail_sales"),
+        ("va_tertiary", "va_tertiary"),
+        ("share_primary_pct", "share_primary_pct"),
+        ("industrial_va_above_scale", "industrial_va_above_scale"),
+        ("industrial_output_above_scale", "industrial_output_above_scale"),
+        ("enterprises_above_scale", "enterprises_above_scale"),
+        ("population", "population"),
+        ("unemployment_rate_pct", "unemployment_rate_pct"),
+        ("rd_intensity_pct", "rd_intensity_pct"),
+        ("disposable_income_per_capita", "disposable_income_per_capita"),
+    ],
+)
+def test_2020_equals_base(bau, indicator, base_name):
+    base = load_base()[base_name].value
+    assert bau.loc[2020, indicator] == pytest.approx(base, rel=1e-9)
+
+
+# -------------------------------------------------------------------- fast paths, the same numbers
+
+
+def _scenario(name):
+    return hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+
+
+def _same(a: dict, b: dict):
+    assert a.keys() == b.keys()
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+@pytest.mark.parametrize("dt", [0.25, 0.1])
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+@pytest.mark.parametrize("name", ["baseline", "stimulus"])
+def test_single_run_equals_a_member_of_an_array_run(name, method, dt):
+    scn = _scenario(name)
+    one = hubinsim.simulate(scn, method=method, dt=dt)
+    two = hubinsim.simulate(scn, method=method, members=2, dt=dt)
+    _same(one.values, {k: v[:, :1] for k, v in two.values.items()})
+
+
+@pytest.mark.parametrize("exponent", [0.5, 2.0, -1.0, 1.0, 0.35, -0.7, 1.5, 3.0])
+def test_power_of_floats_is_numpys_power_of_arrays(exponent):
+    rng = np.random.default_rng(3)
+    bases = rng.uniform(0.01, 50.0, 500)
+    expected = np.power(bases, np.full_like(bases, exponent))
+    got = np.array([ops.power(float(b), exponent) for b in bases])
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_elementwise_functions_of_floats_match_numpy():
+    values = [-2.0, -0.0, 0.0, 0.3, 1.0, 7.5, float("nan")]
+    for a in values:
+        for b in values:
+            for f, g in ((ops.maximum, np.maximum), (ops.minimum, np.minimum)):
+                np.testing.assert_array_equal(f(a, b), g(a, b))
+        np.testing.assert_array_equal(ops.clip(a, 0.1, 0.9), np.clip(a, 0.1, 0.9))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.testing.assert_array_equal(ops.log(a) if a > 0 else np.log(a), np.log(a))
+        np.testing.assert_array_equal(ops.exp(a), np.exp(np.array([a]))[0])
+    assert ops.where(True, 1.0, 2.0) == 1.0 and ops.where(False, 1.0, 2.0) == 2.0
+    assert isinstance(ops.like(3.0, 1.0), float)
+    np.testing.assert_array_equal(ops.like(3.0, np.zeros(4)), np.full(4, 3.0))
+    for a in (np.array([-0.0, 2.5, np.nan]), 2.5):
+        assert ops.plus(a, 0.0) is a and ops.times(a, 1.0) is a and ops.times(a, None) is a
+        np.testing.assert_array_equal(ops.plus(a, 1.5), a + 1.5)
+        np.testing.assert_array_equal(ops.times(a, 0.5), a * 0.5)
+    assert ops.is_zero(0.0) and not ops.is_zero(np.zeros(1)) and not ops.is_zero(1e-300)
+    assert ops.any_true(np.array([False, True])) and not ops.any_true(False)
+
+
+def test_scaled_series_rows_are_the_product():
+    timing = np.linspace(0.0, 1.0, 9)
+    amount = np.array([2.5, -1.0, 0.1])
+    series = ScaledSeries(timing, amount)
+    full = amount[None, :] * timing[:, None]
+    for k in range(len(timing)):
+        np.testing.assert_array_equal(series[k], full[k])
+    for k in range(len(timing)):  # again, from the rows made once per timing value
+        np.testing.assert_array_equal(series[k], full[k])
+    signed = ScaledSeries(np.array([0.0, -0.0, 0.0]), amount)
+    assert [np.signbit(signed[k]).tolist() for k in range(3)] == [
+        np.signbit(amount * w).tolist() for w in (0.0, -0.0, 0.0)
+    ]
+    one = ScaledSeries(timing, amount[:1])
+    assert one.column() == full[:, 0].tolist()
+    rows = input_rows({"pool_x": one, "lever": full[:, :1]}, range(0, 9, 2), scalar=True)
+    assert list(rows) == [0, 2, 4, 6, 8]
+    assert all(isinstance(v, float) for row in rows.values() for v in row.values())
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_year_ends_without_jumps_reuse_the_evaluation(monkeypatch, members):
+    scn = _scenario("stimulus")
+    fast = hubinsim.simulate(scn, members=members).values
+    original = engine.integrate
+
+    def every_year_end(*args, **kwargs):
+        kwargs["jumps"] = None
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(model, "integrate", every_year_end)
+    _same(hubinsim.simulate(scn, members=members).values, fast)
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_absent_shocks_skip_a_multiplication_by_one(members):
+    scn = _scenario("baseline")
+    targets = ("va_primary", "fai", "fiscal_revenue", "consumption", "retail_external")
+    ones = [{"target": t, "years": (2021, 2035), "factor": 1.0} for t in targets]
+    _same(
+        hubinsim.simulate(scn, shocks=ones, members=members).values,
+        hubinsim.simulate(scn, members=members).values,
+    )
+
+
+def test_array_rows_are_rows_of_the_inputs():
+    timing = np.linspace(0.0, 1.0, 5)
+    x = {
+        "pool_x": ScaledSeries(timing, np.array([1.0, 2.0])),
+        "pool_y": ScaledSeries(timing, np.array([3.0])),
+        "lever": np.ones((5, 1)),
+        "drawn": np.arange(10.0).reshape(5, 2),
+    }
+    rows = input_rows(x, range(5))
+    np.testing.assert_array_equal(rows[3]["pool_x"], np.array([1.0, 2.0]) * timing[3])
+    np.testing.assert_array_equal(rows[3]["drawn"], [6.0, 7.0])
+    # Inputs that are the same for every member come as floats.
+    assert rows[3]["lever"] == 1.0 and isinstance(rows[3]["lever"], float)
+    assert rows[3]["pool_y"] == (np.array([3.0]) * timing[3])[0]
+    assert isinstance(rows[3]["pool_y"], float)
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_evaluations_for_reported_quantities_alone_skip_only_the_flows(monkeypatch, members):
+    from hubinsim.model import core
+
+    scn = _scenario("stimulus")
+    fast = hubinsim.simulate(scn, members=members).values
+    original, asked = core.rates, []
+
+    def always_flows(t, s, x, c, p, want_aux, want_rates=True):
+        asked.append(want_rates)
+        return original(t, s, x, c, p, want_aux, True)
+
+    monkeypatch.setattr(core, "rates", always_flows)
+    _same(hubinsim.simulate(scn, members=members).values, fast)
+    assert False in asked  # the year ends and the last point
+
+
+def test_target_shares_keep_the_2020_mix_where_services_take_everything():
+    from hubinsim.model.people import target_shares
+
+    shares0 = (0.2, 0.3, 0.5)
+    rel = (np.array([1.0, 1e-300]), np.array([1.0, 1e-300]), np.array([1.0, 1e300]))
+    p = {"labour.reallocation_elasticity": np.array([1.0, 1.0])}
+    tp, ts, tt = target_shares(shares0, rel, 0.0, p)
+    np.testing.assert_allclose(tp + ts + tt, 1.0)
+    # Member 0 keeps its 2020 shares; member 1's services target is capped at 0.98 and the
+    # rest is split in the 2020 proportion of primary and secondary.
+    np.testing.assert_allclose([tp[0], ts[0], tt[0]], shares0)
+    np.testing.assert_allclose([tp[1], ts[1], tt[1]], [0.02 * 0.4, 0.02 * 0.6, 0.98])
+
+
+def test_where_floats_raise_a_single_run_gives_the_outcome_of_arrays():
+    """Python raises on some float arithmetic that numpy turns into inf or NaN (x / 0.0): a
+    single run, integrated with floats, then runs again with arrays, so that the outcome is
+    numpy's. With no value added at all in 2021 it is a SimulationError naming the stock, the
+    same as for two members."""
+    shocks = [
+        {"target": t, "years": (2021, 2021), "factor": 0.0}
+        for t in ("va_primary", "va_industry", "va_construction", "va_tertiary")
+    ]
+    errors = []
+    for members in (1, 2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # numpy's divide by zero
+            with pytest.raises(SimulationError) as info:
+                hubinsim.simulate(shocks=shocks, end=2023, members=members)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1] and "became negative or NaN" in errors[0]
+
+
+@pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])
+def test_levers_the_same_for_every_member_give_the_numbers_of_levers_drawn(name):
+    """Inputs that are the same for every member are floats, so that zero terms and unit
+    factors are skipped; the same levers drawn per member (arrays, nothing skipped) give the
+    same numbers."""
+    scn = _scenario(name)
+    values, _ = resolve_levers(scn, resolve_parameters(scn, None, 1))
+    numbers = {k: v for k, v in values.items() if isinstance(v, float | int)}
+    drawn = {k: np.full(3, float(v)) for k, v in numbers.items() if k != "plan_realisation"}
+    _same(run_members(scn, drawn).values, hubinsim.simulate(scn, members=3).values)
