@@ -172,15 +172,48 @@ def test_long_comparison_names_are_cut_and_keep_a_hash(tmp_path):
     assert comparison_folder(tmp_path, ["a", "a"]).name == "compare-a-vs-a_2"
 
 
+def test_charts_drawn_in_worker_processes_are_those_drawn_here(tmp_path):
+    from PIL import Image
+
+    from hubinsim.plots import run_chart_jobs
+
+    jobs = run_chart_jobs(hubinsim.simulate(end=2026))[:3]
+    here = charts.write_charts(jobs, tmp_path / "here", workers=1)
+    pool = charts.write_charts(jobs, tmp_path / "pool", workers=2)
+    assert here == pool == [f"{job.name}.png" for job in jobs]
+    for name in here:
+        a = np.asarray(Image.open(tmp_path / "here" / name))
+        b = np.asarray(Image.open(tmp_path / "pool" / name))
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_charts_are_the_pixels_savefig_writes(tmp_path):
+    from PIL import Image
+
+    from hubinsim.plots import run_chart_jobs
+
+    jobs = run_chart_jobs(hubinsim.simulate(end=2026))
+    jobs = [j for j in jobs if j.name in ("employment", "targets")]  # two panels; bars
+    written = charts.write_charts(jobs, tmp_path / "fast", workers=1)
+    saved = charts.save_figures({j.name: j.figure() for j in jobs}, tmp_path / "savefig")
+    for name, path in zip(written, saved, strict=True):
+        fast = Image.open(tmp_path / "fast" / name)
+        assert fast.mode == "RGB"
+        np.testing.assert_array_equal(
+            np.asarray(fast), np.asarray(Image.open(path).convert("RGB")), err_msg=name
+        )
+
+
 def test_warnings_raised_while_drawing_reach_the_caller(tmp_path):
     from hubinsim.plots import ChartJob
 
     job = ChartJob("warned", _warned_figure, ())
-    with pytest.warns(UserWarning, match="drawn with a warning"):
-        charts.write_charts([job, job], tmp_path)
+    for workers in (1, 2):
+        with pytest.warns(UserWarning, match="drawn with a warning"):
+            charts.write_charts([job, job], tmp_path / str(workers), workers=workers)
 
 
-def _warned_figure():
+def _warned_figure(lang):
     from matplotlib.figure import Figure
 
     warnings.warn("drawn with a warning", UserWarning, stacklevel=1)

@@ -6,7 +6,7 @@
 ``folders``             folder names (shortened with a hash when long), atomic writes
 ``record``              run.json: the one builder of every folder's record, input hashes
 ``members``             an ensemble's members and draws (CSV or .npz), read back
-``charts``              charts saved as PNG
+``charts``              charts saved as PNG, drawn in worker processes
 
 It writes what the layers below compute; it computes nothing itself.
 """

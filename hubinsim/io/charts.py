@@ -1,12 +1,30 @@
-"""Charts saved as PNG files: figures made and saved one by one, warnings gathered."""
+"""Charts written as PNG files, drawn in worker processes when there are CPUs to spare.
+
+Drawing is most of the time of a run folder (0.1-0.3 s a chart; a comparison of two
+scenarios has 19), and the charts do not depend on each other: :func:`drawing` draws them
+in up to one process per usable CPU while the caller writes the tables. Where processes are
+forked (Linux) a worker inherits the results and receives only the number of its chart;
+elsewhere the charts are sent to it. The costliest charts start first.
+
+Each chart is laid out once, at the resolution of its file (``savefig`` draws a figure once
+without rendering to lay it out, then again), and written as an RGB PNG: the background is
+opaque, so the alpha channel ``savefig`` writes is dropped. The pixels are those ``savefig``
+writes; the file is 10 % smaller and compressed a quarter faster.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..defaults import DPI
+from ..defaults import AUTO_WORKERS, DPI
+from ..run.parallel import resolve_workers
+
+#: In a worker process: the charts it may be asked to draw (see :func:`drawing`).
+_JOBS: list = []
 
 _GLYPH_WARNING = (
     "some characters of the chart labels are not in the installed fonts "
@@ -15,7 +33,7 @@ _GLYPH_WARNING = (
 
 
 def save_figures(figures: Mapping, folder, dpi: int = DPI) -> list[Path]:
-    """Save each figure as ``<folder>/<name>.png``; returns the paths.
+    """Save each figure as ``<folder>/<name>.png`` with ``savefig``; returns the paths.
 
     Warnings about glyphs missing from the installed fonts are gathered into one warning.
     """
@@ -24,40 +42,96 @@ def save_figures(figures: Mapping, folder, dpi: int = DPI) -> list[Path]:
     paths, caught = [], []
     for name, fig in figures.items():
         path = folder / f"{name}.png"
-        caught += _save(fig, path, dpi)
+        with warnings.catch_warnings(record=True) as found:
+            warnings.simplefilter("always")
+            fig.savefig(path, dpi=dpi, facecolor="white")
+        caught += [(str(w.message), w.category) for w in found]
         paths.append(path)
     _warn(caught)
     return paths
 
 
-def write_charts(jobs: Sequence, folder, dpi: int = DPI) -> list[str]:
-    """Draw each :class:`~hubinsim.plots.ChartJob` and save it as ``<folder>/<name>.png``.
+def write_charts(jobs: Sequence, folder, dpi: int = DPI, workers=AUTO_WORKERS) -> list[str]:
+    """Draw each :class:`~hubinsim.plots.ChartJob` and write it as ``<folder>/<name>.png``;
+    returns the file names (see :func:`drawing`)."""
+    with drawing(jobs, folder, dpi, workers) as names:
+        pass
+    return names
 
-    Returns the file names, in the order of ``jobs``.
+
+@contextlib.contextmanager
+def drawing(jobs: Sequence, folder, dpi: int = DPI, workers=AUTO_WORKERS) -> Iterator[list[str]]:
+    """Draw the charts of ``jobs`` into ``folder`` while the ``with`` block runs.
+
+    Yields the names of the files (``<name>.png``, in the order of ``jobs``); they are all
+    written when the block ends. ``workers``: processes drawing at once (``"auto"``: one per
+    usable CPU; 1: in this process, before the block). Warnings raised while drawing are
+    raised again here, in this process; an error in a chart is raised here too.
     """
+    jobs = list(jobs)
+    names = [f"{job.name}.png" for job in jobs]
+    if not jobs:
+        yield names
+        return
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    caught = []
-    for job in jobs:
-        with warnings.catch_warnings(record=True) as found:
-            warnings.simplefilter("always")
-            fig = job.figure()
-        caught += [(str(w.message), w.category) for w in found]
-        caught += _save(fig, folder / f"{job.name}.png", dpi)
+    order = sorted(range(len(jobs)), key=lambda k: -jobs[k].weight)  # costliest first
+    processes = resolve_workers(workers, len(jobs))
+    if processes < 2 or len(jobs) < 2:
+        _set_jobs(jobs)
+        try:
+            caught = [w for k in order for w in _draw_job(k, folder, dpi)]
+        finally:
+            _set_jobs([])
+        yield names
+        _warn(caught)
+        return
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=_set_jobs, initargs=(jobs,))
+    try:
+        futures = [pool.submit(_draw_job, k, folder, dpi) for k in order]
+        yield names
+        caught = [w for f in futures for w in f.result()]
+    finally:
+        pool.shutdown(cancel_futures=True)
     _warn(caught)
-    return [f"{job.name}.png" for job in jobs]
 
 
-def _save(fig, path: Path, dpi: int) -> list[tuple[str, type]]:
-    """Save ``fig`` as PNG; returns the warnings raised (message, category)."""
+def _set_jobs(jobs: list) -> None:
+    _JOBS[:] = jobs
+
+
+def _draw_job(k: int, folder: Path, dpi: int) -> list[tuple[str, type]]:
+    """Draw chart ``k`` of the jobs and write it as PNG; returns the warnings raised."""
+    job = _JOBS[k]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig.savefig(path, dpi=dpi, facecolor="white")
+        _write_png(job.figure(), folder / f"{job.name}.png", dpi)
     return [(str(w.message), w.category) for w in caught]
 
 
+def _write_png(fig, path: Path, dpi: int) -> None:
+    """Lay out, render and write a figure as an RGB PNG (see the module)."""
+    import numpy as np
+    from matplotlib import __version__ as mpl_version
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image, PngImagePlugin
+
+    fig.set_dpi(dpi)
+    fig.set_facecolor("white")
+    canvas = FigureCanvasAgg(fig)
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+    canvas.draw()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"Matplotlib version{mpl_version}, https://matplotlib.org/")
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    Image.fromarray(rgb).save(path, format="png", pnginfo=info)
+
+
 def _warn(caught: list[tuple[str, type]]) -> None:
-    """Raise the warnings of drawing again, those of missing glyphs as one."""
+    """Raise the warnings of drawing again (each once), those of missing glyphs as one."""
     missing = False
     for message, category in dict.fromkeys(caught):
         if "missing from font" in message or "Glyph" in message:

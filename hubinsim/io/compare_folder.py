@@ -14,9 +14,9 @@ Layout of ``<out>/compare-<ref>-vs-<alts>/``::
 
 from __future__ import annotations
 
-from ..defaults import DEFAULT_OUT, DPI
+from ..defaults import AUTO_WORKERS, DEFAULT_OUT, DPI
 from ..plots import compare_chart_jobs
-from .charts import write_charts
+from .charts import drawing
 from .folders import Written, atomic_folder, comparison_folder, safe_name
 from .record import ensemble_record, run_json, scenario_record, write_json
 from .run_folder import write_resolved
@@ -31,6 +31,7 @@ def write_comparison(
     lang: str = "en",
     command: str | None = None,
     started: float | None = None,
+    workers=AUTO_WORKERS,
     dpi: int = DPI,
 ) -> Written:
     """Write the folder of a :class:`~hubinsim.run.compare.Comparison` (see the module);
@@ -41,22 +42,22 @@ def write_comparison(
     if charts:
         jobs = compare_chart_jobs(cmp.runs, lang, comparisons=cmp.ensembles, names=cmp.names)
     with atomic_folder(target, force) as tmp:
-        cmp.levels.to_csv(tmp / "annual.csv", float_format="%.10g")
-        cmp.scorecard.to_csv(tmp / "scorecard.csv", index=False, float_format="%.10g")
-        cmp.differences().to_csv(tmp / "differences_abs.csv", float_format="%.10g")
-        cmp.differences(relative=True).to_csv(tmp / "differences_pct.csv", float_format="%.10g")
-        files = ["annual.csv", "scorecard.csv", "differences_abs.csv", "differences_pct.csv"]
-        if cmp.is_ensemble:
-            (tmp / "statements.txt").write_text(cmp.statements_text(), encoding="utf-8")
-            files.append("statements.txt")
-        (tmp / "scenarios").mkdir()
-        for res, name in zip(cmp.runs, cmp.names, strict=True):
-            file = f"scenarios/{safe_name(name)}.resolved.toml"
-            write_resolved(tmp / file, res)
-            files.append(file)
-        if jobs:
-            names = write_charts(jobs, tmp / "charts", dpi=dpi)
-            files += [f"charts/{name}" for name in names]
+        with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
+            cmp.levels.to_csv(tmp / "annual.csv", float_format="%.10g")
+            cmp.scorecard.to_csv(tmp / "scorecard.csv", index=False, float_format="%.10g")
+            cmp.differences().to_csv(tmp / "differences_abs.csv", float_format="%.10g")
+            relative = cmp.differences(relative=True)
+            relative.to_csv(tmp / "differences_pct.csv", float_format="%.10g")
+            files = ["annual.csv", "scorecard.csv", "differences_abs.csv", "differences_pct.csv"]
+            if cmp.is_ensemble:
+                (tmp / "statements.txt").write_text(cmp.statements_text(), encoding="utf-8")
+                files.append("statements.txt")
+            (tmp / "scenarios").mkdir()
+            for res, name in zip(cmp.runs, cmp.names, strict=True):
+                file = f"scenarios/{safe_name(name)}.resolved.toml"
+                write_resolved(tmp / file, res)
+                files.append(file)
+        files += [f"charts/{name}" for name in chart_files]
         fields = {
             "reference": cmp.names[0],
             "scenarios": [

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..defaults import DEFAULT_OUT, DPI
+from ..defaults import AUTO_WORKERS, DEFAULT_OUT, DPI
 from ..plots import run_chart_jobs
 from ..scenario.resolved import resolved_toml
-from .charts import write_charts
+from .charts import drawing
 from .folders import Written, atomic_folder, run_folder
 from .members import write_members
 from .record import ensemble_record, run_json, scenario_record, write_json
@@ -59,6 +59,7 @@ def write_run(
     lang: str = "en",
     command: str | None = None,
     started: float | None = None,
+    workers=AUTO_WORKERS,
     dpi: int = DPI,
 ) -> Written:
     """Write the run folder ``<out>/<scenario-name>/`` of ``results`` (see the module).
@@ -77,6 +78,8 @@ def write_run(
         The command line recorded in run.json.
     started : float, optional
         :func:`time.perf_counter` when the work began, for the wall time in run.json.
+    workers : int or "auto"
+        Processes drawing the charts.
 
     Returns
     -------
@@ -86,12 +89,11 @@ def write_run(
     target = run_folder(out, results.metadata["scenario"])
     jobs = run_chart_jobs(results, lang) if charts else []
     with atomic_folder(target, force) as tmp:
-        files = write_tables(tmp, results)
-        write_resolved(tmp / "scenario.resolved.toml", results)
-        files.append("scenario.resolved.toml")
-        if jobs:
-            names = write_charts(jobs, tmp / "charts", dpi=dpi)
-            files += [f"charts/{name}" for name in names]
+        with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
+            files = write_tables(tmp, results)
+            write_resolved(tmp / "scenario.resolved.toml", results)
+            files.append("scenario.resolved.toml")
+        files += [f"charts/{name}" for name in chart_files]
         source = results.metadata.get("source")
         fields = scenario_record(results, source, results.metadata.get("data_dir"))
         ens = ensemble_record(results)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..defaults import DEFAULT_OUT, DEFAULT_TOP, DPI
+from ..defaults import AUTO_WORKERS, DEFAULT_OUT, DEFAULT_TOP, DPI
 from ..plots import sensitivity_chart_jobs
 from ..scenario.resolved import resolved_toml
-from .charts import write_charts
+from .charts import drawing
 from .folders import Written, atomic_folder, sensitivity_folder
 from .record import input_hashes, run_json, write_json
 
@@ -32,6 +32,7 @@ def write_sensitivity(
     top: int = DEFAULT_TOP,
     command: str | None = None,
     started: float | None = None,
+    workers=AUTO_WORKERS,
     dpi: int = DPI,
 ) -> Written:
     """Write the folder of a :class:`~hubinsim.analysis.indices.SensitivityResult` from
@@ -40,17 +41,14 @@ def write_sensitivity(
     md = result.metadata
     target = sensitivity_folder(out, md["scenario"], result.method)
     jobs = sensitivity_chart_jobs(result, lang, top) if charts else []
+    scenario, data_dir = md.get("scenario_object"), md.get("data_dir")
     with atomic_folder(target, force) as tmp:
-        result.ranked_table().to_csv(tmp / "indices.csv", index=False, float_format="%.6g")
-        files = ["indices.csv"]
-        scenario, data_dir = md.get("scenario_object"), md.get("data_dir")
-        (tmp / "scenario.resolved.toml").write_text(
-            resolved_toml(scenario, data_dir), encoding="utf-8"
-        )
-        files.append("scenario.resolved.toml")
-        if jobs:
-            names = write_charts(jobs, tmp / "charts", dpi=dpi)
-            files += [f"charts/{name}" for name in names]
+        with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
+            result.ranked_table().to_csv(tmp / "indices.csv", index=False, float_format="%.6g")
+            (tmp / "scenario.resolved.toml").write_text(
+                resolved_toml(scenario, data_dir), encoding="utf-8"
+            )
+        files = ["indices.csv", "scenario.resolved.toml", *(f"charts/{n}" for n in chart_files)]
         source = md.get("source")
         fields = {
             "scenario": md.get("scenario"),

@@ -16,9 +16,9 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..defaults import DEFAULT_TOP
+from ..defaults import DEFAULT_TOP, LANGUAGES
 from ..results import unique_names
 from .bars import probability_chart, scorecard_chart, sensitivity_bars
 from .lines import line_chart
@@ -28,14 +28,29 @@ from .text import language
 
 @dataclass(frozen=True)
 class ChartJob:
-    """One chart to draw: :meth:`figure` makes it; ``name`` names its file (``<name>.png``)."""
+    """One chart to draw: :meth:`figure` makes it; ``name`` names its file (``<name>.png``).
+
+    ``draw(*args, lang=Labels, **options)`` makes the figure; the labels of ``lang`` are
+    found where it is drawn (the fonts of the process). ``weight`` is the relative cost of
+    drawing it (a chart of two panels costs about two of one), so that the costliest can
+    start first.
+    """
 
     name: str
     draw: Callable
     args: tuple
+    lang: str = "en"
+    options: dict = field(default_factory=dict)
+    weight: float = 1.0
 
     def figure(self):
-        return self.draw(*self.args)
+        return self.draw(*self.args, lang=language(self.lang), **self.options)
+
+
+def _check(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    return lang
 
 
 def scenario_names(runs) -> list[str]:
@@ -46,17 +61,17 @@ def scenario_names(runs) -> list[str]:
 def run_chart_jobs(results, lang: str = "en") -> list[ChartJob]:
     """The charts of one run: every chart of :data:`~.specs.CHARTS` whose indicators it has,
     ``targets`` (the scorecard) and, for an ensemble, ``target_probability``."""
-    labels = language(lang)
+    lang = _check(lang)
     names = scenario_names([results])
     jobs = [
-        ChartJob(c.name, line_chart, (c, [results], names, labels))
+        ChartJob(c.name, line_chart, (c, [results], names), lang, weight=len(c.panels))
         for c in CHARTS
         if all(i in results.annual for p in c.panels for i in p.indicators)
     ]
     if len(results.targets):
-        jobs.append(ChartJob("targets", scorecard_chart, ([results], labels)))
+        jobs.append(ChartJob("targets", scorecard_chart, ([results],), lang, weight=2))
         if "probability" in results.targets:
-            jobs.append(ChartJob("target_probability", probability_chart, ([results], labels)))
+            jobs.append(ChartJob("target_probability", probability_chart, ([results],), lang))
     return jobs
 
 
@@ -72,7 +87,7 @@ def compare_chart_jobs(
     each target. ``names`` default to the scenarios' names, made distinct.
     """
     runs = list(runs)
-    labels = language(lang)
+    lang = _check(lang)
     names = list(names) if names is not None else scenario_names(runs)
     if comparisons is not None and len(comparisons) != len(runs) - 1:
         raise ValueError("comparisons: one per alternative run")
@@ -80,28 +95,32 @@ def compare_chart_jobs(
     for c in CHARTS:
         if not all(i in r.annual for r in runs for p in c.panels for i in p.indicators):
             continue
-        jobs.append(ChartJob(c.name, line_chart, (c, runs, names, labels)))
+        args, weight = (c, runs, names), len(c.panels)
+        jobs.append(ChartJob(c.name, line_chart, args, lang, weight=weight))
         if len(runs) > 1:
-            args = (c, runs, names, labels, True, comparisons)
-            jobs.append(ChartJob(f"{c.name}_diff", line_chart, args))
+            diff = {"diff": True, "comparisons": comparisons}
+            jobs.append(ChartJob(f"{c.name}_diff", line_chart, args, lang, diff, weight))
     if any(len(r.targets) for r in runs):
-        jobs.append(ChartJob("targets", scorecard_chart, (runs, labels)))
+        jobs.append(ChartJob("targets", scorecard_chart, (runs,), lang, weight=2))
         if all("probability" in r.targets for r in runs):
-            jobs.append(ChartJob("target_probability", probability_chart, (runs, labels)))
+            jobs.append(ChartJob("target_probability", probability_chart, (runs,), lang))
     return jobs
 
 
 def sensitivity_chart_jobs(result, lang: str = "en", top: int = DEFAULT_TOP) -> list[ChartJob]:
     """A bar chart per output of a sensitivity analysis, named ``<indicator>_<year>``."""
-    labels = language(lang)
+    lang = _check(lang)
     return [
-        ChartJob(o.replace("@", "_"), sensitivity_bars, (result, o, labels, top))
+        ChartJob(o.replace("@", "_"), sensitivity_bars, (result, o), lang, {"top": top})
         for o in result.outputs
     ]
 
 
 def _figures(jobs: list[ChartJob]) -> dict:
-    return {job.name: job.figure() for job in jobs}
+    if not jobs:
+        return {}
+    labels = language(jobs[0].lang)  # once: it warns when Chinese cannot be drawn
+    return {job.name: job.draw(*job.args, lang=labels, **job.options) for job in jobs}
 
 
 def run_charts(results, lang: str = "en") -> dict:
@@ -124,7 +143,7 @@ def chart(results, name: str, lang: str = "en", diff: bool = False):
     labels = language(lang)
     if name not in CHART_BY_NAME:
         raise KeyError(f"unknown chart {name!r}; charts: {', '.join(CHART_BY_NAME)}")
-    return line_chart(CHART_BY_NAME[name], runs, scenario_names(runs), labels, diff=diff)
+    return line_chart(CHART_BY_NAME[name], runs, scenario_names(runs), lang=labels, diff=diff)
 
 
 def sensitivity_chart(result, output: str, lang: str = "en", top: int = DEFAULT_TOP):
@@ -134,4 +153,4 @@ def sensitivity_chart(result, output: str, lang: str = "en", top: int = DEFAULT_
     shares of the output's variance. Morris: mu* with its confidence interval, and sigma.
     At most ``top`` parameters are drawn (the table has them all).
     """
-    return sensitivity_bars(result, output, language(lang), top)
+    return sensitivity_bars(result, output, lang=language(lang), top=top)
