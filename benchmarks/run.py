@@ -2,16 +2,19 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/run.py              # everything (about two minutes on 2 cores)
+    python benchmarks/run.py              # everything (about three minutes on 2 cores)
     python benchmarks/run.py --quick      # smaller sizes, for a smoke test
     python benchmarks/run.py --only one_run members_100k
+    python benchmarks/run.py --only cli tests      # the commands, charts included; the suite
     python benchmarks/run.py --only members_1m     # a million members (about a minute)
 
 Each case runs in a fresh Python process, so its peak memory (the maximum resident set of
 the process and of the workers it starts, from ``resource.getrusage``) is its own; times
-exclude the imports except for the CLI cold starts, which time the whole command. The
+exclude the imports except for the CLI cold starts, which time the whole command (charts
+included where it draws them), and ``tests``, which times ``python -m pytest`` once. The
 canonical scenarios (scenarios/baseline.toml, scenarios/stimulus.toml) run at dt 0.25 from
-2020 to 2035. Nothing here is asserted: speed is reported, never tested.
+2020 to 2035. Nothing here is asserted: speed is reported, never tested. Other processes on
+the machine change the figures: the load average is printed at the start and the end.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ GOALS = {
     "sobol": ("Sobol, every parameter, N = 4096 < 10 s", 10.0, None),
     "cli_help": ("`hubinsim --help` < 0.3 s", 0.3, None),
     "cli_run": ("`hubinsim run baseline --no-charts` < 1.5 s", 1.5, None),
+    "cli_run_charts": ("`hubinsim run stimulus` with charts < 2 s", 2.0, None),
+    "cli_compare_charts": ("`hubinsim compare baseline stimulus` with charts < 3 s", 3.0, None),
+    "tests": ("the test suite < 90 s", 90.0, None),
 }
 
 
@@ -242,6 +248,15 @@ def case_cli(repeat: int, quick: bool = False) -> dict:
         out["cli_run"] = _cli(
             ["run", "scenarios/baseline.toml", "--no-charts", "--out", tmp, "--force"], repeat
         )
+        # With every chart (10 for a run, 19 for a comparison of two scenarios).
+        out["cli_run_charts"] = _cli(
+            ["run", "scenarios/stimulus.toml", "--out", tmp, "--force"], repeat
+        )
+        out["cli_compare_charts"] = _cli(
+            ["compare", "scenarios/baseline.toml", "scenarios/stimulus.toml"]
+            + ["--out", tmp, "--force"],
+            repeat,
+        )
         # The whole command of a large ensemble: draws, members (workers: auto), percentiles,
         # the scorecard and the run folder (members.npz above 20,000 members).
         draws = "20000" if quick else "100000"
@@ -251,6 +266,23 @@ def case_cli(repeat: int, quick: bool = False) -> dict:
             2,
         )
     return out
+
+
+def case_tests() -> dict:
+    """The whole test suite once, as a contributor runs it."""
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    lines = proc.stdout.strip().splitlines()
+    return {
+        "wall_s": time.perf_counter() - t,
+        "exit_code": proc.returncode,
+        "summary": lines[-1] if lines else proc.stderr.strip()[-200:],
+    }
 
 
 # --------------------------------------------------------------------------- report
@@ -370,24 +402,34 @@ def report(results: dict, quick: bool) -> None:
         print(f"Sobol: failed: {r['error']}")
     r = results.get("cli")
     if r:
-        if "skipped" in r:
-            print(f"CLI: skipped: {r['skipped']}")
-        else:
-            for key in ("cli_help", "cli_run", "cli_run_ensemble"):
-                v = r.get(key)
-                if v is None:
-                    continue
-                if "error" in v:
-                    print(f"{v['command']}: exit {v['exit_code']}: {v['error']}")
-                    continue
-                goal = ""
-                if key in GOALS:
-                    ok = v["median_s"] < GOALS[key][1]
-                    goal = f"  [{GOALS[key][0]}: {_verdict(ok)}]"
-                print(
-                    f"{v['command']}: first {v['first_s']:.2f} s, best {v['best_s']:.2f} s, "
-                    f"median {v['median_s']:.2f} s{goal}"
-                )
+        for key in (
+            "cli_help",
+            "cli_run",
+            "cli_run_charts",
+            "cli_compare_charts",
+            "cli_run_ensemble",
+        ):
+            v = r.get(key)
+            if v is None:
+                continue
+            if "error" in v:
+                print(f"{v['command']}: exit {v['exit_code']}: {v['error']}")
+                continue
+            goal = ""
+            if key in GOALS:
+                ok = v["median_s"] < GOALS[key][1]
+                goal = f"  [{GOALS[key][0]}: {_verdict(ok)}]"
+            print(
+                f"{v['command']}: first {v['first_s']:.2f} s, best {v['best_s']:.2f} s, "
+                f"median {v['median_s']:.2f} s{goal}"
+            )
+    r = results.get("tests")
+    if r:
+        ok = r["exit_code"] == 0 and r["wall_s"] < GOALS["tests"][1]
+        print(
+            f"test suite (python -m pytest): {r['wall_s']:.0f} s, {r['summary']}"
+            f"  [{GOALS['tests'][0]}: {_verdict(ok)}]"
+        )
     r = results.get("profile")
     if r and "error" not in r:
         print(f"profile: {r['members']:,} members (baseline), by chunk size:")
@@ -402,7 +444,7 @@ def report(results: dict, quick: bool) -> None:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes")
-    ap.add_argument("--only", nargs="*", choices=[*CASES, "cli"], help="cases to run")
+    ap.add_argument("--only", nargs="*", choices=[*CASES, "cli", "tests"], help="cases to run")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -410,13 +452,14 @@ def main(argv=None) -> None:
         _child(args.child, args.quick)
         return
     results = {"machine": machine()}
-    for case in args.only or [*CASES, "cli"]:
+    for case in args.only or [*CASES, "cli", "tests"]:
         print(f"running {case} ...", file=sys.stderr, flush=True)
-        results[case] = (
-            case_cli(3 if args.quick else 5, args.quick)
-            if case == "cli"
-            else _run_case(case, args.quick)
-        )
+        if case == "cli":
+            results[case] = case_cli(3 if args.quick else 5, args.quick)
+        elif case == "tests":
+            results[case] = case_tests()
+        else:
+            results[case] = _run_case(case, args.quick)
     # Other processes share the CPUs: the load at the end shows whether it changed.
     results["machine"]["load_average_end"] = os.getloadavg()
     report(results, args.quick)
