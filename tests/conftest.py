@@ -1,7 +1,7 @@
 """Fixtures shared by the test modules."""
 
 import pytest
-from cli_support import SHORT, write
+from support import SHORT, write
 
 
 @pytest.fixture

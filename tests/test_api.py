@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import invoke
+from support import invoke
 
 import hubinsim
 from hubinsim import cli

@@ -17,14 +17,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_support import SHORT, invoke, leftovers, write
 from click.testing import CliRunner
+from support import (
+    SHORT,
+    draws_frame,
+    extending_baseline,
+    invoke,
+    leftovers,
+    members_frame,
+    write,
+)
 
 import hubinsim
 from hubinsim import cli
-from hubinsim.catalog import HEADLINE, LEVERS, SHOCK_TARGETS
+from hubinsim.catalog import HEADLINE, LEVERS
 from hubinsim.cli import progress as progress_bars
-from hubinsim.data import load_parameters
 from hubinsim.defaults import DEFAULT_CHUNK_SIZE, MAX_DRAWS
 from hubinsim.io import members as member_files
 from hubinsim.run import parallel
@@ -308,22 +315,10 @@ def test_levers_table():
     assert "消费券" in res.output
 
 
-def test_levers_csv_lists_everything():
+def test_levers_csv_is_the_table_of_the_api():
     res = invoke("levers", "--format", "csv")
     assert res.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(res.output)))
-    names = {(r["kind"], r["name"]) for r in rows}
-    assert {("lever", lv.name) for lv in LEVERS} <= names
-    assert {("parameter", p) for p in load_parameters()} <= names
-    assert {("shock target", s.name) for s in SHOCK_TARGETS} <= names
-    vouchers = next(r for r in rows if r["name"] == "vouchers")
-    assert (vouchers["unit"], vouchers["default"], vouchers["low"], vouchers["high"]) == (
-        "亿元/yr",
-        "0",
-        "0",
-        "10",
-    )
-    assert vouchers["meaning_en"] and vouchers["meaning_zh"]
+    assert list(csv.DictReader(io.StringIO(res.output))) == hubinsim.levers(as_frame=False)
 
 
 def test_levers_markdown():
@@ -716,25 +711,8 @@ def test_members_and_draws_files_hold_the_ensemble(short, tmp_path):
         np.testing.assert_array_equal(draws[name].to_numpy(), values)  # bit for bit
 
 
-DRAWN = """[scenario]
-name = "drawn"
-extends = "{base}"
-
-[uncertainty]
-draws = 40
-seed = 5
-correlations = [["plan_realisation", "siphon_rate", -0.4]]
-
-[uncertainty.levers]
-plan_realisation = {{ dist = "triangular", low = 0.4, mode = 0.7, high = 0.9 }}
-siphon_rate = {{ dist = "uniform", low = 0.03, high = 0.08 }}
-"""
-
-
 def test_the_command_line_names_the_drawn_levers(tmp_path):
-    path = tmp_path / "drawn.toml"
-    path.write_text(DRAWN.format(base=(SCENARIOS / "baseline.toml").as_posix()), encoding="utf-8")
-    res = invoke("run", path, "--out", tmp_path / "runs", "--no-charts")
+    res = invoke("run", extending_baseline(tmp_path), "--out", tmp_path / "runs", "--no-charts")
     assert res.exit_code == 0, res.output
     assert "lever(s) drawn: plan_realisation, siphon_rate" in res.output
     draws = hubinsim.read_draws(tmp_path / "runs" / "drawn")
@@ -751,21 +729,6 @@ CSV_FILES = ("members.csv.gz", "draws.csv.gz")
 NPZ_FILES = ("members.npz", "draws.npz")
 
 
-def expected_members(res) -> pd.DataFrame:
-    """The long members frame, built from the values in memory."""
-    years, n = np.asarray(res.years, dtype=np.int64), res.n_members
-    columns = {"member": np.repeat(np.arange(n, dtype=np.int64), len(years))}
-    columns["year"] = np.tile(years, n)
-    for name in member_files.member_indicators(res):
-        columns[name] = res.values[name].T.reshape(-1)
-    return pd.DataFrame(columns)
-
-
-def expected_draws(res) -> pd.DataFrame:
-    index = pd.Index(np.arange(res.n_members, dtype=np.int64), name="member")
-    return pd.DataFrame(dict(res.metadata["samples"]), index=index)
-
-
 def test_cli_run_above_the_limit_writes_and_lists_npz(short, tmp_path, monkeypatch):
     monkeypatch.setattr(member_files, "MEMBERS_CSV_LIMIT", 10)
     out = tmp_path / "runs"
@@ -780,11 +743,9 @@ def test_cli_run_above_the_limit_writes_and_lists_npz(short, tmp_path, monkeypat
     assert "annual.csv, members.npz, draws.npz, targets.csv" in res.output
     ref = run_ensemble(hubinsim.load_scenario(short), draws=12, seed=4)
     pd.testing.assert_frame_equal(
-        hubinsim.read_members(folder), expected_members(ref), check_exact=True
+        hubinsim.read_members(folder), members_frame(ref), check_exact=True
     )
-    pd.testing.assert_frame_equal(
-        hubinsim.read_draws(folder), expected_draws(ref), check_exact=True
-    )
+    pd.testing.assert_frame_equal(hubinsim.read_draws(folder), draws_frame(ref), check_exact=True)
 
 
 def test_cli_run_up_to_the_limit_still_lists_csv(short, tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support import draws_frame, members_frame
 
 import hubinsim
 from hubinsim.io import charts, record
@@ -234,21 +235,6 @@ def results(short):
     return run_ensemble(hubinsim.load_scenario(short), draws=24, seed=7)
 
 
-def expected_members(res) -> pd.DataFrame:
-    """The long members frame, built from the values in memory."""
-    years, n = np.asarray(res.years, dtype=np.int64), res.n_members
-    columns = {"member": np.repeat(np.arange(n, dtype=np.int64), len(years))}
-    columns["year"] = np.tile(years, n)
-    for name in member_files.member_indicators(res):
-        columns[name] = res.values[name].T.reshape(-1)
-    return pd.DataFrame(columns)
-
-
-def expected_draws(res) -> pd.DataFrame:
-    index = pd.Index(np.arange(res.n_members, dtype=np.int64), name="member")
-    return pd.DataFrame(dict(res.metadata["samples"]), index=index)
-
-
 def write(folder: Path, res, limit: int, monkeypatch) -> list[str]:
     monkeypatch.setattr(member_files, "MEMBERS_CSV_LIMIT", limit)
     folder.mkdir()
@@ -270,7 +256,7 @@ def test_up_to_the_limit_members_are_csv_and_read_as_pandas_reads_them(
     draws = hubinsim.read_draws(str(folder))  # a str is accepted too
     ref = pd.read_csv(folder / "draws.csv.gz", index_col="member")
     pd.testing.assert_frame_equal(draws, ref, check_exact=True)
-    pd.testing.assert_frame_equal(draws, expected_draws(results), check_exact=True)
+    pd.testing.assert_frame_equal(draws, draws_frame(results), check_exact=True)
 
 
 def test_csv_indicator_columns_read_as_floats_even_when_whole(tmp_path):
@@ -304,10 +290,10 @@ def test_above_the_limit_members_and_draws_are_npz_and_exact(results, tmp_path, 
         for name, values in samples.items():
             np.testing.assert_array_equal(z[name], values, strict=True)
     pd.testing.assert_frame_equal(
-        hubinsim.read_members(folder), expected_members(results), check_exact=True
+        hubinsim.read_members(folder), members_frame(results), check_exact=True
     )
     pd.testing.assert_frame_equal(
-        hubinsim.read_draws(folder), expected_draws(results), check_exact=True
+        hubinsim.read_draws(folder), draws_frame(results), check_exact=True
     )
 
 

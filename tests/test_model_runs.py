@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import same_values, scenario
 
 import hubinsim
 import hubinsim.model as model
@@ -305,24 +306,14 @@ def test_2020_equals_base(bau, indicator, base_name):
 # -------------------------------------------------------------------- fast paths, the same numbers
 
 
-def _scenario(name):
-    return hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
-
-
-def _same(a: dict, b: dict):
-    assert a.keys() == b.keys()
-    for name in a:
-        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
-
-
 @pytest.mark.parametrize("dt", [0.25, 0.1])
 @pytest.mark.parametrize("method", ["euler", "rk4"])
 @pytest.mark.parametrize("name", ["baseline", "stimulus"])
 def test_single_run_equals_a_member_of_an_array_run(name, method, dt):
-    scn = _scenario(name)
+    scn = scenario(name)
     one = hubinsim.simulate(scn, method=method, dt=dt)
     two = hubinsim.simulate(scn, method=method, members=2, dt=dt)
-    _same(one.values, {k: v[:, :1] for k, v in two.values.items()})
+    same_values(one.values, {k: v[:, :1] for k, v in two.values.items()})
 
 
 @pytest.mark.parametrize("exponent", [0.5, 2.0, -1.0, 1.0, 0.35, -0.7, 1.5, 3.0])
@@ -377,7 +368,7 @@ def test_scaled_series_rows_are_the_product():
 
 @pytest.mark.parametrize("members", [1, 3])
 def test_year_ends_without_jumps_reuse_the_evaluation(monkeypatch, members):
-    scn = _scenario("stimulus")
+    scn = scenario("stimulus")
     fast = hubinsim.simulate(scn, members=members).values
     original = engine.integrate
 
@@ -386,15 +377,15 @@ def test_year_ends_without_jumps_reuse_the_evaluation(monkeypatch, members):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(model, "integrate", every_year_end)
-    _same(hubinsim.simulate(scn, members=members).values, fast)
+    same_values(hubinsim.simulate(scn, members=members).values, fast)
 
 
 @pytest.mark.parametrize("members", [1, 3])
 def test_absent_shocks_skip_a_multiplication_by_one(members):
-    scn = _scenario("baseline")
+    scn = scenario("baseline")
     targets = ("va_primary", "fai", "fiscal_revenue", "consumption", "retail_external")
     ones = [{"target": t, "years": (2021, 2035), "factor": 1.0} for t in targets]
-    _same(
+    same_values(
         hubinsim.simulate(scn, shocks=ones, members=members).values,
         hubinsim.simulate(scn, members=members).values,
     )
@@ -421,7 +412,7 @@ def test_array_rows_are_rows_of_the_inputs():
 def test_evaluations_for_reported_quantities_alone_skip_only_the_flows(monkeypatch, members):
     from hubinsim.model import core
 
-    scn = _scenario("stimulus")
+    scn = scenario("stimulus")
     fast = hubinsim.simulate(scn, members=members).values
     original, asked = core.rates, []
 
@@ -430,7 +421,7 @@ def test_evaluations_for_reported_quantities_alone_skip_only_the_flows(monkeypat
         return original(t, s, x, c, p, want_aux, True)
 
     monkeypatch.setattr(core, "rates", always_flows)
-    _same(hubinsim.simulate(scn, members=members).values, fast)
+    same_values(hubinsim.simulate(scn, members=members).values, fast)
     assert False in asked  # the year ends and the last point
 
 
@@ -472,8 +463,8 @@ def test_levers_the_same_for_every_member_give_the_numbers_of_levers_drawn(name)
     """Inputs that are the same for every member are floats, so that zero terms and unit
     factors are skipped; the same levers drawn per member (arrays, nothing skipped) give the
     same numbers."""
-    scn = _scenario(name)
+    scn = scenario(name)
     values, _ = resolve_levers(scn, resolve_parameters(scn, None, 1))
     numbers = {k: v for k, v in values.items() if isinstance(v, float | int)}
     drawn = {k: np.full(3, float(v)) for k, v in numbers.items() if k != "plan_realisation"}
-    _same(run_members(scn, drawn).values, hubinsim.simulate(scn, members=3).values)
+    same_values(run_members(scn, drawn).values, hubinsim.simulate(scn, members=3).values)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import builtins
 import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_support import SHORT, write
+from support import SHORT, extending_baseline, same_values, scenario, write
 
 import hubinsim
 from hubinsim import ScenarioError
@@ -21,9 +20,6 @@ from hubinsim.run.parallel import dask_executor
 from hubinsim.scenario.reader import load_scenario
 from hubinsim.scenario.resolved import resolved_toml
 from hubinsim.scenario.uncertainty import parse_uncertainty, scenario_uncertainty
-
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = (ROOT / "scenarios" / "baseline.toml").as_posix()
 
 # ------------------------------------------------------------------------------------- single runs
 
@@ -326,16 +322,6 @@ def test_dask_gives_the_same_members_as_one_process(executor):
 # ------------------------------------------------------------------------------ parallel execution
 
 
-def _scenario(name):
-    return hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
-
-
-def _same(a: dict, b: dict):
-    assert a.keys() == b.keys()
-    for name in a:
-        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
-
-
 @pytest.mark.parametrize(
     "keep",
     [["gdp_real"], ["new_urban_jobs_cumulative", "unemployment_rate_pct"], "headline"],
@@ -343,7 +329,7 @@ def _same(a: dict, b: dict):
 def test_kept_indicators_accumulate_only_what_they_need(keep, monkeypatch):
     from hubinsim.model import core
 
-    scn = _scenario("stimulus")
+    scn = scenario("stimulus")
     samples = {"capital.depreciation": np.array([0.06, 0.08, 0.1])}
     names = kept_indicators(keep, 3)
     full = run_members(scn, samples, keep="all").values
@@ -355,7 +341,7 @@ def test_kept_indicators_accumulate_only_what_they_need(keep, monkeypatch):
 
     monkeypatch.setattr(core, "quantities_for", quantities_for)
     part = run_members(scn, samples, keep=keep).values
-    _same(part, {k: full[k] for k in names})
+    same_values(part, {k: full[k] for k in names})
     assert len(original(tuple(names), asked[0])) < len(asked[0])
     assert original(("gdp_real",), asked[0]) == {
         f"va_{s}_real" for s in ("primary", "industry", "construction", "tertiary")
@@ -365,13 +351,13 @@ def test_kept_indicators_accumulate_only_what_they_need(keep, monkeypatch):
 def test_workers_give_the_members_of_one_process_on_every_start_method():
     """Forked workers write their members into memory shared with this process; under other
     start methods they send them back. Either way the members are those of one process."""
-    scn = _scenario("stimulus")
+    scn = scenario("stimulus")
     unc = {"parameters": {"capital.depreciation": {"dist": "uniform"}}}
     kw = dict(draws=30, seed=2, uncertainty=unc, chunk_size=7, keep="headline")
     serial = run_ensemble(scn, **kw)
     assert parallel.can_share_memory() == (multiprocessing.get_start_method() == "fork")
     pooled = run_ensemble(scn, workers=2, **kw)
-    _same(pooled.values, serial.values)
+    same_values(pooled.values, serial.values)
     assert pooled.metadata["units"] == serial.metadata["units"]
 
 
@@ -426,35 +412,8 @@ def test_progress_counts_every_chunk_in_order():
 # ------------------------------------------------------------------------- levers drawn per member
 
 
-DRAWN_LEVERS = {
-    "plan_realisation": {"dist": "triangular", "low": 0.4, "mode": 0.7, "high": 0.9},
-    "siphon_rate": {"dist": "uniform", "low": 0.03, "high": 0.08},
-}
-
-
-FILE = """[scenario]
-name = "drawn"
-extends = "{base}"
-
-[uncertainty]
-draws = 40
-seed = 5
-correlations = [["plan_realisation", "siphon_rate", -0.4]]
-
-[uncertainty.levers]
-plan_realisation = {{ dist = "triangular", low = 0.4, mode = 0.7, high = 0.9 }}
-siphon_rate = {{ dist = "uniform", low = 0.03, high = 0.08 }}
-"""
-
-
-def _file(tmp_path, text=FILE, name="drawn.toml"):
-    path = tmp_path / name
-    path.write_text(text.format(base=BASELINE), encoding="utf-8")
-    return path
-
-
 def test_a_drawn_member_equals_a_single_run_with_that_setting():
-    scn = hubinsim.load_scenario(ROOT / "scenarios" / "baseline.toml")
+    scn = scenario("baseline")
     samples = {
         "plan_realisation": np.array([0.45, 0.6, 0.85]),
         "siphon_rate": np.array([0.07, 0.04, 0.05]),
@@ -483,7 +442,7 @@ def test_drawn_plan_realisation_needs_a_category_that_follows_it():
 
 
 def test_scenario_file_declares_levers_and_its_resolved_file_reruns_the_members(tmp_path):
-    scn = load_scenario(_file(tmp_path))
+    scn = load_scenario(extending_baseline(tmp_path))
     unc = scenario_uncertainty(scn)
     assert unc.lever_names == ["plan_realisation", "siphon_rate"]
     assert unc.correlations == (("plan_realisation", "siphon_rate", -0.4),)
@@ -533,7 +492,9 @@ correlations = [["labour.okun", "capital.depreciation", 0.8]]
 def test_a_default_section_keeps_its_correlations_in_run_and_compare(tmp_path):
     from scipy.stats import spearmanr
 
-    scn = load_scenario(_file(tmp_path, DEFAULT_WITH_CORRELATIONS.replace("{fixed}", "")))
+    scn = load_scenario(
+        extending_baseline(tmp_path, DEFAULT_WITH_CORRELATIONS.replace("{fixed}", ""))
+    )
     alt = hubinsim.make_scenario(name="alt", levers={"vouchers": 2.0})
     run = run_ensemble(scn, keep=["gdp_real"])
     pair = compare_ensembles(scn, alt, keep=["gdp_real"])
@@ -546,7 +507,9 @@ def test_a_default_section_keeps_its_correlations_in_run_and_compare(tmp_path):
 
 def test_a_correlation_of_a_parameter_the_scenario_fixes_is_left_out(tmp_path):
     fixed = '[parameters]\n"labour.okun" = 0.3\n'
-    scn = load_scenario(_file(tmp_path, DEFAULT_WITH_CORRELATIONS.replace("{fixed}", fixed)))
+    scn = load_scenario(
+        extending_baseline(tmp_path, DEFAULT_WITH_CORRELATIONS.replace("{fixed}", fixed))
+    )
     unc = scenario_uncertainty(scn)
     assert "labour.okun" not in unc.names and unc.correlations == ()
     res = run_ensemble(scn, draws=5, keep=["gdp_real"])

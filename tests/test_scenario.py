@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from support import DRAWN, extending_baseline
 
 import hubinsim
 from hubinsim import ScenarioError, make_scenario, simulate
@@ -1211,27 +1212,6 @@ DRAWN_LEVERS = {
 }
 
 
-FILE = """[scenario]
-name = "drawn"
-extends = "{base}"
-
-[uncertainty]
-draws = 40
-seed = 5
-correlations = [["plan_realisation", "siphon_rate", -0.4]]
-
-[uncertainty.levers]
-plan_realisation = {{ dist = "triangular", low = 0.4, mode = 0.7, high = 0.9 }}
-siphon_rate = {{ dist = "uniform", low = 0.03, high = 0.08 }}
-"""
-
-
-def _file(tmp_path, text=FILE, name="drawn.toml"):
-    path = tmp_path / name
-    path.write_text(text.format(base=BASELINE), encoding="utf-8")
-    return path
-
-
 def test_levers_are_drawn_after_the_parameters_within_their_bounds():
     unc = parse_uncertainty({"draws": 300, "seed": 2, "levers": DRAWN_LEVERS})
     assert unc.is_default  # the parameters follow the default uncertainty
@@ -1273,9 +1253,9 @@ def test_a_lever_declared_as_a_parameter_is_sent_to_the_levers_table():
 
 
 def test_scenario_file_lever_errors_name_the_line(tmp_path):
-    bad = FILE.replace("plan_realisation = {{ dist", "plan_realisatoin = {{ dist")
+    bad = DRAWN.replace("plan_realisation = {{ dist", "plan_realisatoin = {{ dist")
     with pytest.raises(ScenarioError) as info:
-        load_scenario(_file(tmp_path, bad))
+        load_scenario(extending_baseline(tmp_path, bad))
     assert "drawn.toml:11: [uncertainty] levers.plan_realisatoin: unknown lever" in str(info.value)
 
 
@@ -1397,5 +1377,6 @@ def test_the_lever_table_lists_everything_a_scenario_may_set():
         "0",
         "10",
     )
+    assert vouchers["meaning_en"] and vouchers["meaning_zh"]
     frame = hubinsim.levers()
     assert list(frame.columns)[:3] == ["kind", "section", "name"] and len(frame) == len(rows)

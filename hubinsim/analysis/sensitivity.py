@@ -9,7 +9,6 @@ every structural parameter uniform over its plausible range) against chosen outp
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,6 +20,7 @@ from ..errors import ScenarioError
 from ..run.ensemble import resolve_uncertainty, run_members
 from ..run.parallel import opened_executor
 from ..scenario.settings import Scenario, suggest
+from ..scenario.uncertainty import fresh_seed
 from .indices import METHODS, SensitivityResult, morris, sobol
 
 
@@ -116,7 +116,7 @@ def sensitivity(
         raise ScenarioError("sensitivity: no parameter is uncertain")
     seed = unc.seed if seed is None else seed
     if seed is None:
-        seed = secrets.randbits(63)  # 63 bits: TOML and run.json can record it
+        seed = fresh_seed()
     keep = sorted({i for i, _ in pairs})
 
     def model(x: np.ndarray) -> np.ndarray:

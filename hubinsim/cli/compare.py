@@ -10,7 +10,8 @@ import click
 from .group import CONTEXT, command_line, main
 from .options import check_ensemble_options, ensemble_options, folder_options
 from .progress import progress_bar
-from .text import comparison_table, fmt, pct, scorecards_side_by_side
+from .tables import comparison_table, scorecards_side_by_side
+from .text import fmt, pct
 
 #: Indicators whose sentences are printed (statements.txt has every headline indicator's).
 SPOKEN = ("gdp", "gdp_real", "fiscal_revenue", "employment")
@@ -33,21 +34,7 @@ Examples:
 @folder_options("the comparison folder")
 @ensemble_options
 @click.pass_context
-def compare_command(
-    ctx,
-    reference,
-    alternatives,
-    out,
-    force,
-    no_charts,
-    lang,
-    draws,
-    seed,
-    sampling,
-    workers,
-    chunk_size,
-    executor,
-):
+def compare_command(ctx, reference, alternatives, out, force, no_charts, lang, **draw_settings):
     """Run REFERENCE and each ALTERNATIVE and compare them.
 
     Writes OUT/compare-<ref>-vs-<alts>/ with level and difference charts of the headline
@@ -73,21 +60,12 @@ def compare_command(
     started = time.perf_counter()
     data_dir = ctx.obj["data_dir"]
     scenarios = load_scenarios([reference, *alternatives], data_dir)
-    ensemble = draws is not None or any(s.declares_uncertainty for s in scenarios)
-    check_ensemble_options(ensemble, seed, sampling, workers, executor)
+    ensemble = draw_settings["draws"] is not None or any(s.declares_uncertainty for s in scenarios)
+    check_ensemble_options(ensemble, **draw_settings)
     check_target(comparison_folder(out, [s.name for s in scenarios]), force)
     with progress_bar("Running draws") as progress:
         cmp = hubinsim.compare(
-            *scenarios,
-            draws=draws,
-            seed=seed,
-            sampling=sampling,
-            ensemble=ensemble,
-            chunk_size=chunk_size,
-            workers=workers,
-            executor=executor,
-            progress=progress,
-            data_dir=data_dir,
+            *scenarios, ensemble=ensemble, progress=progress, data_dir=data_dir, **draw_settings
         )
     written = hubinsim.write_comparison(
         cmp,

@@ -162,7 +162,7 @@ def ensemble_options(f):
     return apply(options)(f)
 
 
-def check_ensemble_options(ensemble: bool, seed, sampling, workers, executor) -> None:
+def check_ensemble_options(ensemble: bool, seed, sampling, workers, executor, **_) -> None:
     """Options that apply to ensembles only are an error on a single run (``--workers 1`` and
     ``auto`` excepted: they are the defaults' meaning)."""
     if ensemble:

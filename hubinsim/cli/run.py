@@ -10,7 +10,7 @@ import click
 from .group import CONTEXT, command_line, main
 from .options import check_ensemble_options, ensemble_options, folder_options
 from .progress import progress_bar
-from .text import headline_table, scorecard_table
+from .tables import headline_table, scorecard_table
 
 
 @main.command(
@@ -29,9 +29,7 @@ Examples:
 @folder_options("the run folder")
 @ensemble_options
 @click.pass_context
-def run_command(
-    ctx, scenario, out, force, no_charts, lang, draws, seed, sampling, workers, chunk_size, executor
-):
+def run_command(ctx, scenario, out, force, no_charts, lang, **draw_settings):
     """Run one SCENARIO file and write the run folder OUT/<scenario-name>/.
 
     The folder holds annual.csv (one row per year), targets.csv (the plan-target scorecard),
@@ -58,21 +56,12 @@ def run_command(
     started = time.perf_counter()
     data_dir = ctx.obj["data_dir"]
     scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
-    ensemble = draws is not None or scn.declares_uncertainty
-    check_ensemble_options(ensemble, seed, sampling, workers, executor)
+    ensemble = draw_settings["draws"] is not None or scn.declares_uncertainty
+    check_ensemble_options(ensemble, **draw_settings)
     check_target(run_folder(out, scn.name), force)
     with progress_bar("Running draws") as progress:
         res = hubinsim.simulate(
-            scn,
-            draws=draws,
-            seed=seed,
-            sampling=sampling,
-            ensemble=ensemble,
-            chunk_size=chunk_size,
-            workers=workers,
-            executor=executor,
-            progress=progress,
-            data_dir=data_dir,
+            scn, ensemble=ensemble, progress=progress, data_dir=data_dir, **draw_settings
         )
     written = hubinsim.write_run(
         res,

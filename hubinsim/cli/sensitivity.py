@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from ..defaults import DEFAULT_OUTPUTS, DEFAULT_TOP, MAX_N, SENSITIVITY_METHODS
-from ..formats import column_decimals
 from .group import CONTEXT, command_line, main
 from .options import apply, chunk_options, out_options
 from .progress import progress_bar
-from .text import text_table, unit
+from .tables import indices_table
 
 
 @main.command(
@@ -71,19 +70,7 @@ Examples:
 @apply(chunk_options("runs"))
 @click.pass_context
 def sensitivity_command(
-    ctx,
-    scenario,
-    method,
-    outputs,
-    n,
-    seed,
-    out,
-    force,
-    no_charts,
-    top,
-    workers,
-    chunk_size,
-    executor,
+    ctx, scenario, method, outputs, n, seed, out, force, no_charts, top, **chunk_settings
 ):
     """Rank the parameters by their influence on model outputs (global sensitivity).
 
@@ -112,11 +99,9 @@ def sensitivity_command(
             method,
             n,
             seed,
-            chunk_size=chunk_size,
-            workers=workers,
-            executor=executor,
             progress=progress,
             data_dir=data_dir,
+            **chunk_settings,
         )
     written = hubinsim.write_sensitivity(
         result,
@@ -142,47 +127,9 @@ def sensitivity_command(
         f"seed {md['seed']}; {counted} ({what})"
     )
     for o in result.outputs:
-        ind = o.partition("@")[0]
         click.echo("")
-        if method == "sobol":
-            head = f"Sobol indices of {o} ({unit(ind)}), shares of its variance"
-        else:
-            head = (
-                f"Morris screening of {o}: mu* and sigma in {unit(ind)} over each "
-                "parameter's full range"
-            )
-        click.echo(head + ", most influential first:")
         click.echo(indices_table(result, o, top))
-        rest = len(md["parameters"]) - min(top, len(md["parameters"]))
-        if rest > 0:
-            click.echo(f"... and {rest} more in indices.csv")
     charts_note = f", charts/ ({written.charts} PNG)" if written.charts else ""
     click.echo(
         f"\nWrote {written.path}/: indices.csv{charts_note}, scenario.resolved.toml, run.json"
     )
-
-
-def indices_table(result, output: str, top: int) -> str:
-    """The ``top`` parameters of one output, most influential first."""
-    table = result.ranked(output).head(top)
-    rows = []
-    if result.method == "sobol":
-        head = ["rank", "parameter", "ST (total) ± 95 % CI", "S1 (first order) ± 95 % CI"]
-        for _, r in table.iterrows():
-            st = f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
-            rows.append([str(r["rank"]), r["parameter"], st, f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"])
-    else:
-        head = ["rank", "parameter", "mu* ± 95 % CI", "mu", "sigma"]
-        # one number of decimals per output, four significant digits on the largest
-        dec = column_decimals(table["mu_star"].max())
-        for _, r in table.iterrows():
-            rows.append(
-                [
-                    str(r["rank"]),
-                    r["parameter"],
-                    f"{r['mu_star']:.{dec}f} ± {r['mu_star_conf']:.{dec}f}",
-                    f"{r['mu']:+.{dec}f}",
-                    f"{r['sigma']:.{dec}f}",
-                ]
-            )
-    return text_table(head, rows, right={0} | set(range(2, len(head))))

@@ -21,7 +21,6 @@ it is positive.
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -257,7 +256,7 @@ def _compare_ensembles(
     scenario sees the same parameter values.
     """
     # scipy (for the draws) is imported for ensembles only
-    from ..scenario.uncertainty import scenario_uncertainty
+    from ..scenario.uncertainty import fresh_seed, scenario_uncertainty
     from .ensemble import compare_ensembles
 
     ref, alts = scenarios[0], scenarios[1:]
@@ -266,9 +265,8 @@ def _compare_ensembles(
     if declared and declared[0] is not ref:
         uncertainty = scenario_uncertainty(declared[0], data_dir)
     unc = uncertainty or scenario_uncertainty(ref, data_dir)
-    if seed is None:
-        # one seed for every pair; 63 bits, so that TOML and run.json can record it
-        seed = unc.seed if unc.seed is not None else secrets.randbits(63)
+    if seed is None:  # one seed for every pair
+        seed = unc.seed if unc.seed is not None else fresh_seed()
     with opened_executor(executor) as opened:
         return [
             compare_ensembles(

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import secrets
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -54,7 +53,12 @@ from ..model import BASE_YEAR
 from ..results import PERCENTILES, Results, percentile_rows
 from ..scenario.resolve import resolve_levers, resolve_parameters
 from ..scenario.settings import Scenario, suggest
-from ..scenario.uncertainty import Uncertainty, parse_uncertainty, scenario_uncertainty
+from ..scenario.uncertainty import (
+    Uncertainty,
+    fresh_seed,
+    parse_uncertainty,
+    scenario_uncertainty,
+)
 from .parallel import (
     can_share_memory,
     opened_executor,
@@ -273,9 +277,15 @@ def resolve_uncertainty(scenario, uncertainty, data_dir) -> Uncertainty:
     return parse_uncertainty(uncertainty, scenario=scenario, data_dir=data_dir)
 
 
-def _fresh_seed() -> int:
-    # 63 bits: fits a TOML integer, so run.json and scenario.resolved.toml can record it.
-    return secrets.randbits(63)
+def _settings(unc: Uncertainty, draws, seed, sampling) -> tuple[int, int, str]:
+    """Draws, seed and sampling of an ensemble: those given, else the uncertainty's; checked.
+    Without a seed a fresh one is drawn and recorded."""
+    draws = unc.draws if draws is None else draws
+    seed = unc.seed if seed is None else seed
+    problems = _whole(draws, "draws") + ([] if seed is None else _whole(seed, "seed", 0))
+    if problems:
+        raise ScenarioError(problems)
+    return draws, fresh_seed() if seed is None else seed, sampling or unc.sampling
 
 
 def run_ensemble(
@@ -328,16 +338,7 @@ def run_ensemble(
         sampling, uncertainty) needed to reproduce the run.
     """
     unc = resolve_uncertainty(scenario, uncertainty, data_dir)
-    draws = unc.draws if draws is None else draws
-    seed = unc.seed if seed is None else seed
-    sampling = sampling or unc.sampling
-    problems = _whole(draws, "draws")
-    if seed is not None:
-        problems += _whole(seed, "seed", 0)
-    if problems:
-        raise ScenarioError(problems)
-    if seed is None:
-        seed = _fresh_seed()
+    draws, seed, sampling = _settings(unc, draws, seed, sampling)
     if not unc.parameters:
         raise ScenarioError(
             "uncertainty: no parameter is uncertain (the scenario fixes them "
@@ -463,13 +464,7 @@ def compare_ensembles(
             # scenario alone would differ.
             not fixed,
         )
-    draws = unc.draws if draws is None else draws
-    seed = unc.seed if seed is None else seed
-    sampling = sampling or unc.sampling
-    problems = _whole(draws, "draws") + ([] if seed is None else _whole(seed, "seed", 0))
-    if problems:
-        raise ScenarioError(problems)
-    seed = _fresh_seed() if seed is None else seed
+    draws, seed, sampling = _settings(unc, draws, seed, sampling)
     samples = unc.sample(draws, seed, sampling)
     out = []
     with opened_executor(executor) as opened:

@@ -70,6 +70,7 @@ from __future__ import annotations
 import inspect
 import logging
 import math
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -267,6 +268,12 @@ class Uncertainty:
         if self.correlations:
             out["correlations"] = [list(c) for c in self.correlations]
         return out
+
+
+def fresh_seed() -> int:
+    """A seed for draws that were given none: 63 bits of entropy, so that TOML files and
+    run.json can record it (and the draws be made again)."""
+    return secrets.randbits(63)
 
 
 def qmc_rng_kwargs(cls, rng: np.random.Generator) -> dict:

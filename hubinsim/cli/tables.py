@@ -1,0 +1,156 @@
+"""The tables the commands print: a run's headline figures and scorecard, a comparison's
+headline figures and scorecards side by side, a sensitivity analysis's ranked indices.
+
+Only formatting: the values come from the library (``Results.headline``, ``Results.targets``,
+``Comparison.headline``, ``Comparison.scorecard``, ``SensitivityResult.ranked``); nothing here
+computes on results.
+"""
+
+from __future__ import annotations
+
+from ..formats import column_decimals
+from .text import fmt, label, pct, points, target_text, text_table, unit
+
+
+def headline_table(results, lang: str = "en") -> str:
+    """The headline indicators of a run in 2020, 2025, 2035 and its last year; for an
+    ensemble the median and, in brackets, the 5th to 95th percentile."""
+    table = results.headline()
+    ensemble = table.columns.nlevels > 1
+    years = list(dict.fromkeys(table.columns.get_level_values(0))) if ensemble else list(table)
+    rows = []
+    for name, row in table.iterrows():
+        u = unit(name)
+        if not ensemble:
+            rows.append([label(name, lang), u, *(fmt(row[y], u) for y in years)])
+            continue
+        cells = []
+        for y in years:
+            m, a, b = row[(y, "median")], row[(y, "p5")], row[(y, "p95")]
+            if m != m:
+                cells.append("-")
+            elif a != a:
+                cells.append(fmt(m, u))
+            else:
+                cells.append(f"{fmt(m, u)} ({fmt(a, u)} to {fmt(b, u)})")
+        rows.append([label(name, lang), u, *cells])
+    return text_table(["indicator", "unit", *map(str, years)], rows, right=range(2, 2 + len(years)))
+
+
+def scorecard_table(results, lang: str = "en") -> str:
+    """The plan-target scorecard of a run (with P(met) for an ensemble)."""
+    tg = results.targets
+    if tg.empty:
+        return "(no plan targets within the run's years)"
+    ensemble = "probability" in tg.columns
+    rows = []
+    for _, r in tg.iterrows():
+        needed = "-" if r["needed"] != r["needed"] else f"{r['needed']:.2f} {r['needed_unit']}"
+        row = [
+            label(r["indicator"], lang),
+            str(r["year"]),
+            fmt(r["base_2020"], r["unit"]),
+            target_text(r),
+            fmt(r["projected"], r["unit"]),
+            fmt(r["gap"], r["unit"]),
+            "yes" if r["met"] else "NO",
+        ]
+        if ensemble:
+            row.append(pct(r["probability"]))
+        rows.append(row + [r["unit"], needed])
+    head = ["indicator", "year", "2020", "target", "projected", "gap", "met"]
+    if ensemble:
+        head[4] = "median"
+        head.append("P(met)")
+    return text_table(
+        head + ["unit", "growth needed from 2020"],
+        rows,
+        right={1, 2, 4, 5, 7} if ensemble else {1, 2, 4, 5},
+    )
+
+
+def scorecards_side_by_side(card, names, lang: str, cell) -> str:
+    """One row per target of ``card`` (``Comparison.scorecard``), one column per scenario:
+    ``cell(values)`` with the scenario's ``projected``, ``met``, ``probability`` ... and
+    ``unit``, or '-' where the scenario's run does not reach the target's year."""
+    import pandas as pd  # loaded by then: the card is a DataFrame
+
+    rows = []
+    for _, t in card.iterrows():
+        row = [label(t["indicator"], lang), str(t["year"]), target_text(t)]
+        for n in names:
+            values = {k.split(":", 1)[0]: t[k] for k in t.index if k.endswith(f":{n}")}
+            values["unit"] = t["unit"]
+            row.append("-" if pd.isna(values["met"]) else cell(values))
+        rows.append(row)
+    return text_table(["indicator", "year", "target", *names], rows, right=range(1, 3 + len(names)))
+
+
+def comparison_table(table, names, lang: str, ensemble: bool) -> str:
+    """A year's headline indicators of a comparison (``Comparison.headline``): the reference,
+    then each alternative and its difference (with draws: the median difference, its 5th to
+    95th percentile and the share of draws in which it is positive)."""
+    rows = [
+        [label(ind, lang), unit(ind), *_cells(ind, row, names, ensemble)]
+        for ind, row in table.iterrows()
+    ]
+    head = ["indicator", "unit", f"{names[0]} (median)" if ensemble else names[0]]
+    for n in names[1:]:
+        head += [f"Δ {n} (median)", "Δ 5th to 95th pct", "P(Δ > 0)"] if ensemble else [n, f"Δ {n}"]
+    return text_table(head, rows, right=range(2, len(head)))
+
+
+def _cells(ind: str, row, names, ens: bool) -> list[str]:
+    """One indicator's cells of a headline table (see ``Comparison.headline``)."""
+    u, pp = unit(ind), points(ind)
+    if not ens:
+        cells = [fmt(row[(names[0], "value")], u)]
+        for n in names[1:]:
+            cells += [fmt(row[(n, "value")], u), f"{row[(n, 'difference')]:+,.2f}{pp}"]
+        return cells
+    cells = [fmt(row[(names[0], "median")], u)]
+    for n in names[1:]:
+        cells += [
+            f"{row[(n, 'difference')]:+,.2f}{pp}",
+            f"{row[(n, 'p5')]:+,.2f} to {row[(n, 'p95')]:+,.2f}",
+            pct(row[(n, "prob_higher")]),
+        ]
+    return cells
+
+
+def indices_table(result, output: str, top: int) -> str:
+    """The ``top`` parameters of one output, most influential first, under a heading."""
+    ranked = result.ranked(output)
+    table = ranked.head(top)
+    unit_text = unit(output.partition("@")[0])
+    if result.method == "sobol":
+        heading = f"Sobol indices of {output} ({unit_text}), shares of its variance"
+    else:
+        heading = (
+            f"Morris screening of {output}: mu* and sigma in {unit_text} over each "
+            "parameter's full range"
+        )
+    left = len(ranked) - len(table)
+    note = f"\n... and {left} more in indices.csv" if left else ""
+    rows = []
+    if result.method == "sobol":
+        head = ["rank", "parameter", "ST (total) ± 95 % CI", "S1 (first order) ± 95 % CI"]
+        for _, r in table.iterrows():
+            st = f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
+            rows.append([str(r["rank"]), r["parameter"], st, f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"])
+    else:
+        head = ["rank", "parameter", "mu* ± 95 % CI", "mu", "sigma"]
+        # one number of decimals per output, four significant digits on the largest
+        dec = column_decimals(table["mu_star"].max())
+        for _, r in table.iterrows():
+            rows.append(
+                [
+                    str(r["rank"]),
+                    r["parameter"],
+                    f"{r['mu_star']:.{dec}f} ± {r['mu_star_conf']:.{dec}f}",
+                    f"{r['mu']:+.{dec}f}",
+                    f"{r['sigma']:.{dec}f}",
+                ]
+            )
+    table_text = text_table(head, rows, right={0} | set(range(2, len(head))))
+    return f"{heading}, most influential first:\n{table_text}{note}"

@@ -1,0 +1,93 @@
+"""What the test modules share: a short scenario, a scenario drawing levers, a file writer,
+the CLI invoked in process, what a failed run left behind, the canonical scenarios, exact
+comparisons of values, and an ensemble's members and draws as the files hold them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from click.testing import CliRunner
+
+import hubinsim
+from hubinsim import cli
+from hubinsim.io.members import member_indicators
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: A scenario that ends in 2026, so that a run takes milliseconds.
+SHORT = """\
+[scenario]
+name = "{name}"
+description = "a short test run"
+
+[time]
+end = 2026
+
+[consumption]
+vouchers = {vouchers}
+"""
+
+#: A scenario extending ``{base}`` that draws two levers, correlated.
+DRAWN = """[scenario]
+name = "drawn"
+extends = "{base}"
+
+[uncertainty]
+draws = 40
+seed = 5
+correlations = [["plan_realisation", "siphon_rate", -0.4]]
+
+[uncertainty.levers]
+plan_realisation = {{ dist = "triangular", low = 0.4, mode = 0.7, high = 0.9 }}
+siphon_rate = {{ dist = "uniform", low = 0.03, high = 0.08 }}
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def extending_baseline(folder: Path, text: str = DRAWN, name: str = "drawn.toml") -> Path:
+    """``text`` written to ``folder/name``, its ``{base}`` the canonical baseline scenario."""
+    base = (ROOT / "scenarios" / "baseline.toml").as_posix()
+    return write(folder / name, text.format(base=base))
+
+
+def scenario(name: str):
+    """A canonical scenario of scenarios/, loaded."""
+    return hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+
+
+def same_values(a: dict, b: dict) -> None:
+    """The same indicators, bit for bit."""
+    assert a.keys() == b.keys()
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+def invoke(*args):
+    """``hubinsim ARGS...`` through click's CliRunner (exceptions propagate)."""
+    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir()) if out.exists() else []
+
+
+def members_frame(res) -> pd.DataFrame:
+    """An ensemble's members as members.csv.gz holds them, built from the values in memory."""
+    years, n = np.asarray(res.years, dtype=np.int64), res.n_members
+    columns = {"member": np.repeat(np.arange(n, dtype=np.int64), len(years))}
+    columns["year"] = np.tile(years, n)
+    for name in member_indicators(res):
+        columns[name] = res.values[name].T.reshape(-1)
+    return pd.DataFrame(columns)
+
+
+def draws_frame(res) -> pd.DataFrame:
+    """An ensemble's draws as draws.csv.gz holds them."""
+    index = pd.Index(np.arange(res.n_members, dtype=np.int64), name="member")
+    return pd.DataFrame(dict(res.metadata["samples"]), index=index)
