@@ -354,6 +354,14 @@ def _table(per_output: dict[str, dict], names: list[str], columns: tuple[str, ..
     return pd.concat(frames, ignore_index=True).set_index(["output", "parameter"])
 
 
+def _result(method, per, names, columns, n, u, started, settings) -> SensitivityResult:
+    """The indices of every output (``per``: output -> column -> array over ``names``) with
+    the settings that reproduce them."""
+    meta = {"method": method, "n": n, "runs": int(u.shape[0]), **settings}
+    meta.update(outputs=list(per), parameters=names, wall_time_s=time.perf_counter() - started)
+    return SensitivityResult(method, _table(per, names, columns), meta)
+
+
 def sobol(
     f: Callable[[np.ndarray], np.ndarray],
     problem,
@@ -402,20 +410,10 @@ def sobol(
         )
         for k, o in enumerate(out_names)
     }
-    table = _table(per, names, ("S1", "S1_conf", "ST", "ST_conf"))
-    meta = {
-        "method": "sobol",
-        "n": n,
-        "runs": int(u.shape[0]),
-        "seed": seed,
-        "backend": backend,
-        "conf_level": conf_level,
-        "num_resamples": num_resamples,
-        "outputs": out_names,
-        "parameters": names,
-        "wall_time_s": time.perf_counter() - started,
-    }
-    return SensitivityResult("sobol", table, meta)
+    settings = {"seed": seed, "backend": backend, "conf_level": conf_level}
+    settings["num_resamples"] = num_resamples
+    columns = ("S1", "S1_conf", "ST", "ST_conf")
+    return _result("sobol", per, names, columns, n, u, started, settings)
 
 
 def morris(
@@ -457,21 +455,10 @@ def morris(
         )
         for k, o in enumerate(out_names)
     }
-    table = _table(per, names, ("mu", "mu_star", "mu_star_conf", "sigma"))
-    meta = {
-        "method": "morris",
-        "n": n,
-        "runs": int(u.shape[0]),
-        "seed": seed,
-        "backend": backend,
-        "conf_level": conf_level,
-        "num_levels": num_levels,
-        "num_resamples": num_resamples,
-        "outputs": out_names,
-        "parameters": names,
-        "wall_time_s": time.perf_counter() - started,
-    }
-    return SensitivityResult("morris", table, meta)
+    settings = {"seed": seed, "backend": backend, "conf_level": conf_level}
+    settings.update(num_levels=num_levels, num_resamples=num_resamples)
+    columns = ("mu", "mu_star", "mu_star_conf", "sigma")
+    return _result("morris", per, names, columns, n, u, started, settings)
 
 
 def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
