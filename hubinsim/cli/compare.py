@@ -75,6 +75,7 @@ def compare_command(ctx, reference, alternatives, out, force, no_charts, lang, *
         lang=lang,
         command=command_line(ctx),
         started=started,
+        workers=draw_settings["workers"],
     )
     print_comparison(cmp, lang)
     charts_note = f"charts/ ({written.charts} PNG), " if written.charts else ""

@@ -39,9 +39,9 @@ class Workers(click.ParamType):
 
 
 WORKERS_HELP = (
-    "Processes running chunks of {what} at once: a number, or auto (the default: one per "
-    "CPU this process may use, when there is more than one chunk). The results do not "
-    "depend on it."
+    "Processes running chunks of {what} (and drawing the charts) at once: a number, or auto "
+    "(the default: one per CPU this process may use, when there is more than one chunk). "
+    "The results do not depend on it."
 )
 
 

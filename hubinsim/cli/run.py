@@ -71,6 +71,7 @@ def run_command(ctx, scenario, out, force, no_charts, lang, **draw_settings):
         lang=lang,
         command=command_line(ctx),
         started=started,
+        workers=draw_settings["workers"],
     )
     md = res.metadata
     click.echo(

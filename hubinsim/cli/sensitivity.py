@@ -111,6 +111,7 @@ def sensitivity_command(
         top=top,
         command=command_line(ctx),
         started=started,
+        workers=chunk_settings["workers"],
     )
     md = result.metadata
     what = (

@@ -2,7 +2,8 @@
 
 Drawing is most of the time of a run folder (0.1-0.3 s a chart; a comparison of two
 scenarios has 19), and the charts do not depend on each other: :func:`drawing` draws them
-in up to one process per usable CPU while the caller writes the tables. Where processes are
+in worker processes (``workers``; the command line: one per usable CPU) while the caller
+writes the tables. Where processes are
 forked (Linux) a worker inherits the results and receives only the number of its chart;
 elsewhere the charts are sent to it. The costliest charts start first.
 
@@ -20,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..defaults import AUTO_WORKERS, DPI
+from ..defaults import DPI
 from ..run.parallel import resolve_workers
 
 #: In a worker process: the charts it may be asked to draw (see :func:`drawing`).
@@ -51,7 +52,7 @@ def save_figures(figures: Mapping, folder, dpi: int = DPI) -> list[Path]:
     return paths
 
 
-def write_charts(jobs: Sequence, folder, dpi: int = DPI, workers=AUTO_WORKERS) -> list[str]:
+def write_charts(jobs: Sequence, folder, dpi: int = DPI, workers=1) -> list[str]:
     """Draw each :class:`~hubinsim.plots.ChartJob` and write it as ``<folder>/<name>.png``;
     returns the file names (see :func:`drawing`)."""
     with drawing(jobs, folder, dpi, workers) as names:
@@ -60,7 +61,7 @@ def write_charts(jobs: Sequence, folder, dpi: int = DPI, workers=AUTO_WORKERS) -
 
 
 @contextlib.contextmanager
-def drawing(jobs: Sequence, folder, dpi: int = DPI, workers=AUTO_WORKERS) -> Iterator[list[str]]:
+def drawing(jobs: Sequence, folder, dpi: int = DPI, workers=1) -> Iterator[list[str]]:
     """Draw the charts of ``jobs`` into ``folder`` while the ``with`` block runs.
 
     Yields the names of the files (``<name>.png``, in the order of ``jobs``); they are all

@@ -14,7 +14,7 @@ Layout of ``<out>/compare-<ref>-vs-<alts>/``::
 
 from __future__ import annotations
 
-from ..defaults import AUTO_WORKERS, DEFAULT_OUT, DPI
+from ..defaults import DEFAULT_OUT, DPI
 from ..plots import compare_chart_jobs
 from .charts import drawing
 from .folders import Written, atomic_folder, comparison_folder, safe_name
@@ -31,7 +31,7 @@ def write_comparison(
     lang: str = "en",
     command: str | None = None,
     started: float | None = None,
-    workers=AUTO_WORKERS,
+    workers=1,
     dpi: int = DPI,
 ) -> Written:
     """Write the folder of a :class:`~hubinsim.run.compare.Comparison` (see the module);

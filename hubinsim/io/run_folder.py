@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..defaults import AUTO_WORKERS, DEFAULT_OUT, DPI
+from ..defaults import DEFAULT_OUT, DPI
 from ..plots import run_chart_jobs
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
@@ -59,7 +59,7 @@ def write_run(
     lang: str = "en",
     command: str | None = None,
     started: float | None = None,
-    workers=AUTO_WORKERS,
+    workers=1,
     dpi: int = DPI,
 ) -> Written:
     """Write the run folder ``<out>/<scenario-name>/`` of ``results`` (see the module).
@@ -79,7 +79,7 @@ def write_run(
     started : float, optional
         :func:`time.perf_counter` when the work began, for the wall time in run.json.
     workers : int or "auto"
-        Processes drawing the charts.
+        Processes drawing the charts (1: this one; "auto": one per usable CPU).
 
     Returns
     -------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..defaults import AUTO_WORKERS, DEFAULT_OUT, DEFAULT_TOP, DPI
+from ..defaults import DEFAULT_OUT, DEFAULT_TOP, DPI
 from ..plots import sensitivity_chart_jobs
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
@@ -32,7 +32,7 @@ def write_sensitivity(
     top: int = DEFAULT_TOP,
     command: str | None = None,
     started: float | None = None,
-    workers=AUTO_WORKERS,
+    workers=1,
     dpi: int = DPI,
 ) -> Written:
     """Write the folder of a :class:`~hubinsim.analysis.indices.SensitivityResult` from
