@@ -288,6 +288,16 @@ def case_tests() -> dict:
 # --------------------------------------------------------------------------- report
 
 
+def reference_loop() -> float:
+    """Seconds of a fixed pure-Python loop: how fast the machine is at that moment (on a
+    shared virtual machine it can change by a factor of two within the hour)."""
+    t = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - t
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -311,6 +321,7 @@ def machine() -> dict:
         "cpu": cpu,
         "memory_gib": mem / 2**30,
         "load_average": os.getloadavg(),
+        "reference_loop_s": reference_loop(),
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "scipy": scipy.__version__,
@@ -335,7 +346,13 @@ def report(results: dict, quick: bool) -> None:
     load = ", ".join(f"{x:.2f}" for x in m["load_average"])
     end = m.get("load_average_end")
     end = f"; at the end: {', '.join(f'{x:.2f}' for x in end)}" if end else ""
-    print(f"load average at start (1, 5, 15 min): {load}{end}\n")
+    print(f"load average at start (1, 5, 15 min): {load}{end}")
+    ref = m.get("reference_loop_end_s")
+    ref = f" (at the start), {ref:.2f} s (at the end)" if ref else ""
+    print(
+        f"reference loop (10 million additions in Python): {m['reference_loop_s']:.2f} s{ref}; "
+        "slower than usual means a busy host\n"
+    )
     r = results.get("one_run", {})
     if "error" not in r and r:
         for name in SCENARIOS:
@@ -462,6 +479,7 @@ def main(argv=None) -> None:
             results[case] = _run_case(case, args.quick)
     # Other processes share the CPUs: the load at the end shows whether it changed.
     results["machine"]["load_average_end"] = os.getloadavg()
+    results["machine"]["reference_loop_end_s"] = reference_loop()
     report(results, args.quick)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
