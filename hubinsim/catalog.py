@@ -32,9 +32,77 @@ PROFILES: dict[str, tuple[float, ...]] = {
 }
 PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
 
+#: How a value of each kind of unit is written, as messages say it. A ``percent`` value is in
+#: % (2.5 means 2.5 %); a ``fraction`` or a ``rate`` (per year) is a fraction (0.025 means
+#: 2.5 %, or 2.5 % a year). Values of these kinds are checked for the other reading
+#: (:mod:`hubinsim.scenario.units`).
+UNIT_KINDS: dict[str, str] = {
+    "percent": "in %",
+    "fraction": "a fraction",
+    "rate": "a rate per year written as a fraction",
+    "elasticity": "an elasticity",
+    "ratio": "a ratio of like quantities",
+    "money": "money",
+    "count": "a count of whole things",
+    "people": "people in 10,000s",
+    "years": "years",
+    "index": "an index",
+    "other": "a number",
+}
+#: Kinds written in % and kinds written as fractions: a value of one may be a slip for the other.
+PERCENT_KINDS: tuple[str, ...] = ("percent",)
+FRACTION_KINDS: tuple[str, ...] = ("fraction", "rate")
+
+
+def unit_kind(unit: str) -> str:
+    """The kind of a unit string (a key of :data:`UNIT_KINDS`), as far as the string tells.
+
+    ``"%"`` -> percent; ``"fraction"``, ``"share"`` -> fraction; ``"1/yr"`` (and ``"1/yr per
+    unit of ..."``) -> rate; ``"elasticity"``; ``"亿元"``, ``"yuan"`` -> money; ``"firms"``,
+    ``"persons"`` -> count; ``"万人"`` -> people; ``"yr"`` -> years; ``"X per X"`` and
+    ``"relative to ..."`` -> ratio; anything else -> other.
+    """
+    u = unit.strip().lower()
+    if " per " in u:
+        num, den = (part.strip() for part in u.split(" per ", 1))
+        if num == den:
+            return "ratio"
+        u = num
+    if u.startswith("relative"):
+        return "ratio"
+    first = u.split("/")[0].split(" ")[0] if u else ""
+    if u.startswith("%") or u.startswith("percent"):
+        return "percent"
+    if u.startswith("1/yr"):
+        return "rate"
+    if first in ("fraction", "share"):
+        return "fraction"
+    if first == "elasticity":
+        return "elasticity"
+    if first in ("亿元", "万元", "yuan"):
+        return "money"
+    if first in ("firms", "persons", "projects"):
+        return "count"
+    if first == "万人":
+        return "people"
+    if first in ("yr", "years", "year"):
+        return "years"
+    if first == "index":
+        return "index"
+    return "other"
+
+
+class _KindOfUnit:
+    """Fills in an empty ``kind`` from ``unit``, so that a new entry needs to declare its
+    kind only where the unit string does not tell it."""
+
+    def __post_init__(self):
+        if not self.kind:
+            object.__setattr__(self, "kind", unit_kind(self.unit))
+
 
 @dataclass(frozen=True)
-class Lever:
+class Lever(_KindOfUnit):
     """A policy lever a scenario can turn.
 
     ``default`` is either a number or the name of a parameter whose value is the default
@@ -54,6 +122,7 @@ class Lever:
     effect: tuple[str, int, int]
     schedule: bool = True
     scale: float = 1.0  # multiply the user's value by this to get the model's unit
+    kind: str = ""  # of the unit, a key of UNIT_KINDS; derived from ``unit`` when left empty
 
     @property
     def key(self) -> str:
@@ -61,7 +130,7 @@ class Lever:
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(_KindOfUnit):
     """An output column of ``Results.annual`` (and annual.csv)."""
 
     name: str
@@ -70,6 +139,7 @@ class Indicator:
     meaning_en: str
     meaning_zh: str
     headline: bool = False
+    kind: str = ""  # of the unit, a key of UNIT_KINDS; derived from ``unit`` when left empty
 
 
 @dataclass(frozen=True)
@@ -82,7 +152,7 @@ class ShockTarget:
 
 
 @dataclass(frozen=True)
-class Parameter:
+class Parameter(_KindOfUnit):
     """A structural parameter (declared in data/parameters.csv)."""
 
     name: str
@@ -94,6 +164,7 @@ class Parameter:
     meaning_en: str
     meaning_zh: str
     extra: dict = field(default_factory=dict)
+    kind: str = ""  # of the unit, a key of UNIT_KINDS; derived from ``unit`` when left empty
 
 
 _L = Lever

@@ -37,6 +37,11 @@ class ScenarioError(HubinsimError):
         super().__init__(msg)
 
 
+class UnitWarning(UserWarning):
+    """A value reads plausibly both as a percentage and as a fraction: it is taken in the
+    unit declared, and the warning says how to write the other reading."""
+
+
 class DataError(HubinsimError):
     """A file in data/ is missing or malformed."""
 

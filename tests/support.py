@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import hubinsim
 from hubinsim import cli
 from hubinsim.io.members import member_indicators
+from hubinsim.scenario.units import unit_slip
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,3 +92,10 @@ def draws_frame(res) -> pd.DataFrame:
     """An ensemble's draws as draws.csv.gz holds them."""
     index = pd.Index(np.arange(res.n_members, dtype=np.int64), name="member")
     return pd.DataFrame(dict(res.metadata["samples"]), index=index)
+
+
+def taken_as_written(item, value: float) -> bool:
+    """Whether ``value`` for a lever or parameter is taken as written, not refused as a
+    percentage written for a fraction or the reverse (values inside the range may be)."""
+    slip = unit_slip(item.name, value, item)
+    return slip is None or not slip[0]

@@ -13,7 +13,9 @@ from hubinsim.catalog import (
     LEVERS,
     POOL_CATEGORIES,
     SHOCK_TARGETS,
+    UNIT_KINDS,
     lever_default,
+    unit_kind,
 )
 from hubinsim.data import load_base, load_parameters
 
@@ -145,3 +147,41 @@ def test_result_units_come_from_the_catalogue(bau):
     units = bau.units()
     for name in bau.annual.columns:
         assert units[name] == INDICATOR_BY_NAME[name].unit
+
+
+@pytest.mark.parametrize(
+    "unit, kind",
+    [
+        ("%", "percent"),
+        ("fraction", "fraction"),
+        ("share of GDP", "fraction"),
+        ("1/yr", "rate"),
+        ("1/yr (share points)", "rate"),
+        ("1/yr per unit of R&D/GDP", "rate"),
+        ("elasticity", "elasticity"),
+        ("亿元/yr", "money"),
+        ("亿元 per firm", "money"),
+        ("yuan per yuan", "ratio"),
+        ("pp per pp", "ratio"),
+        ("relative to tertiary", "ratio"),
+        ("firms/yr", "count"),
+        ("persons", "count"),
+        ("万人", "people"),
+        ("yr", "years"),
+        ("index 2020=1", "index"),
+        ("furlongs", "other"),
+    ],
+)
+def test_the_kind_of_a_unit_follows_from_its_string(unit, kind):
+    assert unit_kind(unit) == kind
+
+
+def test_every_entry_has_a_known_kind_of_unit():
+    items = [*LEVERS, *load_parameters().values(), *INDICATORS]
+    assert all(item.kind in UNIT_KINDS for item in items)
+    assert LEVER_BY_NAME["rd_intensity_pct"].kind == "percent"
+    assert INDICATOR_BY_NAME["enterprises_above_scale"].kind == "count"
+    declared = hubinsim.catalog.Lever(
+        "x", "s", "index points", 0.0, 0.0, 1.0, "x", "x", ("gdp", 1, 2025), kind="percent"
+    )
+    assert declared.kind == "percent"  # a declared kind stands

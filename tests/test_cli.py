@@ -779,6 +779,10 @@ CASES = {
     "wrong-section": (HEAD + "[population]\nvouchers = 1.0\n", [":7:", "[consumption]"]),
     "wrong-type": (HEAD + '[consumption]\nvouchers = "lots"\n', [":7:", "vouchers", "number"]),
     "out-of-range": (HEAD + "[fiscal]\ntax_relief = 0.9\n", [":7:", "tax_relief", "0.3"]),
+    "fraction-for-percent": (
+        HEAD + "[innovation]\nrd_intensity_pct = 0.025\n",
+        [":7:", "0.025 looks like a fraction; rd_intensity_pct is in %: did you mean 2.5?"],
+    ),
     "schedule-outside-run": (
         HEAD + "[consumption]\nvouchers = { 2021 = 1.0, 2031 = 2.0 }\n",
         [":7:", "vouchers", "2031"],
@@ -851,6 +855,19 @@ def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_value_plausible_in_both_units_is_a_warning(data_copy, tmp_path):
+    # in a data folder whose range of the trade margin spans a factor of 900
+    _edit(
+        data_copy / "parameters.csv", "trade_margin,0.15,0.05,0.30", "trade_margin,0.15,0.001,0.9"
+    )
+    path = tmp_path / "m.toml"
+    path.write_text('[parameters]\n"consumption.trade_margin" = 0.5\n', encoding="utf-8")
+    res = invoke("--data", data_copy, "validate", path)
+    assert res.exit_code == 0, res.output
+    assert f"Warning: {path}:2: [parameters]" in res.stderr
+    assert "if you meant 0.5 %, write 0.005" in res.stderr
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import same_values, scenario
+from support import same_values, scenario, taken_as_written
 
 import hubinsim
 import hubinsim.model as model
@@ -205,7 +205,9 @@ def draw_parameters(seed: int, members: int) -> dict[str, np.ndarray]:
 
 
 def _lever_value(lever):
-    return st.floats(lever.low, lever.high, allow_nan=False, allow_infinity=False)
+    return st.floats(lever.low, lever.high, allow_nan=False, allow_infinity=False).filter(
+        lambda v: taken_as_written(lever, v)
+    )
 
 
 @st.composite

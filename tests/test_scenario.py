@@ -11,26 +11,31 @@ import shutil
 import tempfile
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
-from support import DRAWN, extending_baseline
+from support import DRAWN, extending_baseline, taken_as_written
 
 import hubinsim
 from hubinsim import ScenarioError, make_scenario, simulate
 from hubinsim.catalog import (
+    FRACTION_KINDS,
     HEADLINE,
     LEVER_BY_NAME,
     LEVERS,
+    PERCENT_KINDS,
     POOL_CATEGORIES,
     SECTIONS,
     SHOCK_TARGETS,
+    lever_default,
 )
 from hubinsim.data import load_parameters
+from hubinsim.errors import UnitWarning
 from hubinsim.model.inputs import Schedule
 from hubinsim.scenario.positions import key_lines
 from hubinsim.scenario.reader import load_scenario
@@ -46,6 +51,7 @@ from hubinsim.scenario.uncertainty import (
     scenario_uncertainty,
     uncertainty_problems,
 )
+from hubinsim.scenario.units import plausible, unit_slip
 from hubinsim.scenario.writer import toml_key, toml_string, toml_text, toml_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,6 +183,174 @@ def test_schedule_value_out_of_range_points_at_the_year(tmp_path):
     m = only_problem(write(tmp_path, "s.toml", text))
     assert (m["line"], m["key"]) == ("3", "[population] net_migration_policy.2025")
     assert "[-0.02, 0.02] 1/yr" in m["msg"]
+
+
+# ---------------------------------------------------------------- a percentage for a fraction
+
+#: Every lever and parameter written in % or as a fraction (rates per year included).
+GUARDED_LEVERS = [lv for lv in LEVERS if lv.kind in PERCENT_KINDS + FRACTION_KINDS]
+GUARDED_PARAMETERS = [
+    p for p in load_parameters().values() if p.kind in PERCENT_KINDS + FRACTION_KINDS
+]
+
+
+def _typical(item, default) -> float:
+    """A value of the item as a person would write it: its default, or the middle of its
+    range when the default is zero."""
+    if isinstance(default, int | float) and default != 0:
+        return default
+    return item.high / 2 if item.high != 0 else item.low / 2
+
+
+def _slipped(item, value: float) -> float:
+    """``value`` written in the other unit: the percentage for a fraction, or the reverse."""
+    return value / 100 if item.kind in PERCENT_KINDS else value * 100
+
+
+def _lever_typical(lv) -> float:
+    params = {k: p.value for k, p in load_parameters().items()}
+    base = {k: b.value for k, b in hubinsim.data.load_base().items()}
+    return _typical(lv, lever_default(lv, params, base))
+
+
+def _expect_slip(item, typical, call):
+    """``call()`` refuses the slipped value and names the value meant, or, when the slipped
+    value reads plausibly as written too, warns and names it."""
+    meant = f"{round(typical, 12):g}"
+    if plausible(_slipped(item, typical), item.low, item.high):
+        with pytest.warns(UnitWarning, match=re.escape(f"write {meant}")):
+            call()
+        return
+    with pytest.raises(ScenarioError, match=re.escape(f"did you mean {meant}?")) as info:
+        call()
+    unit_word = "in %" if item.kind in PERCENT_KINDS else "written as a fraction"
+    assert f"{item.name} is {unit_word}" in str(info.value)
+
+
+def test_every_percent_and_fraction_unit_is_guarded():
+    """A unit of % or a fraction (or a rate per year, written as a fraction) is guarded, so
+    that the tests below cover every lever and parameter written that way."""
+    params = load_parameters().values()
+    for item in [*LEVERS, *params]:
+        unit = item.unit
+        if "%" in unit or "fraction" in unit or unit.startswith("1/yr"):
+            assert item.kind in PERCENT_KINDS + FRACTION_KINDS, (item.name, unit, item.kind)
+    assert {lv.name for lv in GUARDED_LEVERS} >= {"rd_intensity_pct", "plan_realisation"}
+    assert "capital.depreciation" in {p.name for p in GUARDED_PARAMETERS}
+
+
+@pytest.mark.parametrize("lever", GUARDED_LEVERS, ids=lambda lv: lv.name)
+def test_a_lever_written_in_the_other_unit_is_refused(lever):
+    typical = _lever_typical(lever)
+    wrong = _slipped(lever, typical)
+    _expect_slip(lever, typical, lambda: make_scenario(levers={lever.name: wrong}))
+    if lever.schedule:
+        points = {2021: typical, 2025: wrong}
+        _expect_slip(lever, typical, lambda: make_scenario(levers={lever.name: points}))
+    assert taken_as_written(lever, typical)
+    make_scenario(levers={lever.name: typical})  # the value as meant is accepted
+
+
+@pytest.mark.parametrize("lever", GUARDED_LEVERS, ids=lambda lv: lv.name)
+def test_a_lever_in_the_other_unit_in_a_file_names_the_line(lever, tmp_path):
+    typical = _lever_typical(lever)
+    wrong = _slipped(lever, typical)
+    text = f"[scenario]\nname = 'u'\n\n[{lever.section}]\n{lever.name} = {wrong!r}\n"
+    path = write(tmp_path, "u.toml", text)
+    _expect_slip(lever, typical, lambda: load_scenario(path))
+    if not plausible(wrong, lever.low, lever.high):
+        m = only_problem(path)
+        assert (m["line"], m["key"]) == ("5", f"[{lever.section}] {lever.name}")
+
+
+@pytest.mark.parametrize("prm", GUARDED_PARAMETERS, ids=lambda p: p.name)
+def test_a_parameter_written_in_the_other_unit_is_refused(prm, tmp_path):
+    typical = _typical(prm, prm.value)
+    wrong = _slipped(prm, typical)
+    _expect_slip(prm, typical, lambda: make_scenario(parameters={prm.name: wrong}))
+    _expect_slip(prm, typical, lambda: simulate(parameters={prm.name: wrong}, end=2021))
+    path = write(tmp_path, "p.toml", f'[parameters]\n"{prm.name}" = {wrong!r}\n')
+    _expect_slip(prm, typical, lambda: load_scenario(path))
+    make_scenario(parameters={prm.name: typical})
+
+
+def test_the_issue_example_is_refused_with_the_conversion(tmp_path):
+    path = write(tmp_path, "rd.toml", "[innovation]\nrd_intensity_pct = 0.025\n")
+    m = only_problem(path)
+    assert m["msg"] == "0.025 looks like a fraction; rd_intensity_pct is in %: did you mean 2.5?"
+    text = "[investment]\nplan_realisation = 85\n"
+    assert only_problem(write(tmp_path, "pr.toml", text))["msg"] == (
+        "85 is outside the valid range [0, 1] fraction and looks like a percentage; "
+        "plan_realisation is written as a fraction (0.85 = 85 %): did you mean 0.85?"
+    )
+
+
+def test_zero_and_values_plausible_one_way_pass_silently():
+    make_scenario(levers={"rd_intensity_pct": 0, "plan_realisation": 0.0, "tax_relief": 0.3})
+    make_scenario(levers={"rd_intensity_pct": 0.5, "plan_realisation": 1})
+
+
+def test_a_drawn_array_is_checked_against_its_range_only():
+    """Draws near zero are plausible draws of a range that starts at zero, not slips."""
+    res = simulate(parameters={"tfp.growth_primary": np.array([1e-5, 0.02])}, members=2, end=2021)
+    assert res.n_members == 2
+
+
+def test_a_slip_in_an_uncertainty_declaration_is_refused(tmp_path):
+    text = (
+        "[uncertainty.parameters]\n"
+        '"capital.depreciation" = { dist = "uniform", low = 6, high = 10 }\n'
+        "[uncertainty.levers]\n"
+        'rd_intensity_pct = { dist = "uniform", low = 1.0, high = 0.03 }\n'
+    )
+    problems = problems_of(write(tmp_path, "unc.toml", text))
+    assert len(problems) == 3
+    assert "did you mean 0.06?" in problems[0] and "did you mean 0.1?" in problems[1]
+    assert "levers.rd_intensity_pct.high: 0.03 looks like a fraction" in problems[2]
+
+
+@pytest.fixture
+def wide_data(tmp_path):
+    """A copy of data/ in which a fraction's range spans a factor of a thousand, so that
+    0.5 reads plausibly both as 0.5 and as 0.5 %."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    path = folder / "parameters.csv"
+    text = path.read_text(encoding="utf-8")
+    old = "consumption.trade_margin,0.15,0.05,0.30,fraction"
+    assert old in text
+    path.write_text(text.replace(old, "consumption.trade_margin,0.15,0.001,0.9,fraction"))
+    return folder
+
+
+def test_a_value_plausible_in_both_units_warns_with_the_line(wide_data, tmp_path):
+    path = write(tmp_path, "w.toml", '[parameters]\n"consumption.trade_margin" = 0.5\n')
+    with pytest.warns(UnitWarning) as caught:
+        scn = load_scenario(path, data_dir=wide_data)
+    assert scn.parameters == {"consumption.trade_margin": 0.5}  # taken as written
+    assert [str(w.message) for w in caught] == [
+        f'{path}:2: [parameters] "consumption.trade_margin": 0.5 is read as a fraction (50 %) '
+        "for consumption.trade_margin; if you meant 0.5 %, write 0.005"
+    ]
+    with pytest.warns(UnitWarning, match=r"^parameter 'consumption.trade_margin': 0.5 is read"):
+        make_scenario(parameters={"consumption.trade_margin": 0.5}, data_dir=wide_data)
+
+
+def test_unit_slip_reads_both_ways():
+    pct = SimpleNamespace(kind="percent", unit="%", low=0.0, high=5.0)
+    assert unit_slip("x", 0.025, pct) == (
+        True,
+        "0.025 looks like a fraction; x is in %: did you mean 2.5?",
+    )
+    assert unit_slip("x", 0.5, pct) is None  # 50 % is out of range: 0.5 % is meant
+    assert unit_slip("x", 250, pct) is None  # out of range either way: the range check's
+    wide = SimpleNamespace(kind="percent", unit="%", low=0.01, high=50.0)
+    refused, message = unit_slip("x", 0.3, wide)
+    assert not refused and message.endswith("write 30")
+    rate = SimpleNamespace(kind="rate", unit="1/yr", low=-0.05, high=0.1)
+    assert unit_slip("r", -2, rate)[1].endswith("(-0.02 = -2 % a year): did you mean -0.02?")
+    assert unit_slip("r", 5e-324, rate) is None  # a hundredth of it is no number at all
+    assert unit_slip("e", 30, SimpleNamespace(kind="elasticity", low=0, high=1)) is None
 
 
 def test_schedule_year_outside_the_run(tmp_path):
@@ -356,11 +530,11 @@ factor = 0.9
 
 
 def test_a_single_problem_is_one_line(tmp_path):
-    path = write(tmp_path, "one.toml", "[fiscal]\ntax_relief = 0.9\n")
+    path = write(tmp_path, "one.toml", "[fiscal]\ntax_relief = 50\n")
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert str(info.value) == (
-        f"{path}:2: [fiscal] tax_relief: 0.9 is outside the valid range [0, 0.3] fraction"
+        f"{path}:2: [fiscal] tax_relief: 50 is outside the valid range [0, 0.3] fraction"
     )
     assert info.value.source == str(path)
 
@@ -836,6 +1010,7 @@ def test_random_valid_levers_load(settings_):
     for name, frac in settings_.items():
         lv = hubinsim.catalog.LEVER_BY_NAME[name]
         value = min(lv.high, max(lv.low, lv.low + frac * (lv.high - lv.low)))
+        assume(taken_as_written(lv, value))
         section = lv.section
         if lv.schedule and frac > 0.5:
             lines.append(f"[{section}]\n{name} = {{ 2021 = {value!r}, 2030 = {lv.low!r} }}")

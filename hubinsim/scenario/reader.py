@@ -40,13 +40,14 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import LEVER_BY_NAME, LEVERS, POOL_CATEGORIES, SECTIONS
 from ..data import load_parameters
-from ..errors import HubinsimError, ScenarioError
+from ..errors import HubinsimError, ScenarioError, UnitWarning
 from ..model.inputs import BASE_YEAR, Schedule
 from .extends import Layer, Problems, read_chain
 from .sections import handler, section_names
@@ -97,6 +98,12 @@ class _Merged:
     shocks: list[_Set] = field(default_factory=list)
     parameters: dict[str, _Set] = field(default_factory=dict)
     sections: dict[str, dict[str, _Set]] = field(default_factory=dict)
+    #: Warnings with their file and line (values that read both as % and as a fraction).
+    notes: Problems = field(default_factory=Problems)
+
+    def warner(self, layer: Layer, key: tuple):
+        """A ``warn`` for the checks of :mod:`.settings`: notes at ``key`` + the sub-key."""
+        return lambda sub, message: self.notes.add(layer, key + tuple(sub), message)
 
 
 def _section_list() -> str:
@@ -270,7 +277,7 @@ def _read_lever(layer, key, name, raw, merged, problems) -> None:
             for sub, m in errs:
                 problems.add(layer, key + sub, f"{m}; {name} takes {lever_allowed(name)}")
             return
-    for sub, m in lever_problems(name, value, end=None):
+    for sub, m in lever_problems(name, value, end=None, warn=merged.warner(layer, key)):
         problems.add(layer, key + sub, m)
     # kept even when invalid, so that the years are also checked against the run
     merged.levers[name] = _Set(value, layer, key)
@@ -381,7 +388,7 @@ def _read_parameters(layer, table, merged, problems, params) -> None:
             if name in LEVER_BY_NAME:
                 problems.add(layer, key + (k,), f"not a parameter: {_home(name, params)}")
                 continue
-            msgs = parameter_problems(name, v, params)
+            msgs = parameter_problems(name, v, params, merged.warner(layer, key + (k,)))
             for m in msgs:
                 problems.add(layer, key + (k,), m)
             if not msgs:
@@ -496,6 +503,8 @@ def load_scenario(path, data_dir=None) -> Scenario:
     for layer in chain:
         _read_layer(layer, merged, problems, params)
     end = _run_checks(merged, problems)
+    for note in merged.notes.messages():
+        warnings.warn(note, UnitWarning, stacklevel=2)
     top = chain[-1]
     meta = top.doc.get("scenario") if isinstance(top.doc.get("scenario"), dict) else {}
     sections = {}

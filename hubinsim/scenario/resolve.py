@@ -48,8 +48,8 @@ def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, d
         if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != members):
             problems.append(f"parameter {name}: expected a number or an array of {members} values")
             continue
-        for item in _extremes(arr):
-            problems += check_parameter(name, float(item), params)
+        for item in _extremes(arr):  # an array is drawn or computed: its range only
+            problems += check_parameter(name, float(item), params, units=arr.ndim == 0)
         values[name] = np.broadcast_to(arr, (members,)).astype(float)
     if problems:
         raise ScenarioError(sorted(set(problems)), source=scn.source or scn.name)

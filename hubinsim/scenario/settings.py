@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..catalog import LEVER_BY_NAME, PLAN_YEARS, POOL_CATEGORIES, PROFILES, SHOCK_BY_NAME
 from ..data import load_parameters
-from ..errors import ScenarioError
+from ..errors import ScenarioError, UnitWarning
 from ..model.engine import METHODS
 from ..model.inputs import BASE_YEAR, Schedule
+from .units import unit_slip
 
 DEFAULT_END = 2035
 DEFAULT_DT = 0.25
@@ -33,6 +35,45 @@ SHOCK_FACTOR_RANGE = (0.0, 3.0)
 
 #: (key path below the checked item, message)
 Problem = tuple[tuple, str]
+#: Receives the warnings of a check: (key path below the checked item, message).
+Warn = Callable[[tuple, str], None]
+
+
+def _warner(name: str) -> Warn:
+    """Warnings of the Python API: a :class:`UnitWarning` naming the setting."""
+
+    def warn(key: tuple, message: str) -> None:
+        warnings.warn(f"{_join(name, key)}: {message}", UnitWarning, stacklevel=4)
+
+    return warn
+
+
+def range_problem(
+    name: str,
+    value: float,
+    item,
+    rng: str,
+    warn: Warn,
+    key: tuple = (),
+    label: str = "",
+    units: bool = True,
+) -> str | None:
+    """The problem with a number given for ``item`` (a lever or parameter), or None: a
+    value written in the other unit (percentage for fraction, or the reverse) is refused with
+    the conversion spelled out, or passed to ``warn`` (with ``key``) when it reads plausibly
+    both ways (:func:`hubinsim.scenario.units.unit_slip`); else a value outside ``rng``,
+    called ``label`` in the message. ``units=False`` checks the range only (values drawn or
+    computed, not written by a person)."""
+    label = label or _g(value)
+    slip = unit_slip(name, value, item, rng) if units else None
+    if slip is not None:
+        refused, message = slip
+        if refused:
+            return message.replace(f"{_g(value)} is outside", f"{label} is outside", 1)
+        warn(key, message)
+    if not item.low <= value <= item.high:
+        return f"{label} is outside {rng}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -171,14 +212,19 @@ def time_problems(end, dt, method) -> list[Problem]:
     return problems
 
 
-def lever_problems(name: str, value, end: int | None = MAX_END) -> list[Problem]:
+def lever_problems(
+    name: str, value, end: int | None = MAX_END, warn: Warn | None = None
+) -> list[Problem]:
     """Problems with one lever value (a number or a :class:`Schedule`) in the user's unit.
 
     Keys are ``()`` for the whole value or the year (as written in TOML, with ``step``
     first for step schedules) for one point. ``end=None`` skips the check that schedule
-    years lie within the run.
+    years lie within the run. ``warn`` receives the warnings (key, message) of values that
+    read plausibly both as a percentage and as a fraction; by default they are issued as
+    :class:`~hubinsim.errors.UnitWarning`.
     """
     lv = LEVER_BY_NAME[name]
+    warn = warn or _warner(name)
     rng = f"[{lv.low:g}, {lv.high:g}] {lv.unit}"
     if isinstance(value, Schedule):
         if not lv.schedule:
@@ -208,28 +254,32 @@ def lever_problems(name: str, value, end: int | None = MAX_END) -> list[Problem]
                 problems.append(
                     (key, f"schedule value for {y} must be a number in {rng}, {got(v)}")
                 )
-            elif not lv.low <= v <= lv.high:
-                problems.append((key, f"value {_g(v)} for {y} is outside the valid range {rng}"))
+            elif m := range_problem(
+                name, v, lv, f"the valid range {rng}", warn, key, f"value {_g(v)} for {y}"
+            ):
+                problems.append((key, m))
         return problems
     if not _is_number(value):
         return [((), f"must be {lever_allowed(name)}, {got(value)}")]
-    if not lv.low <= value <= lv.high:
-        return [((), f"{_g(value)} is outside the valid range {rng}")]
+    if m := range_problem(name, value, lv, f"the valid range {rng}", warn):
+        return [((), m)]
     return []
 
 
-def parameter_problems(name: str, value, params: Mapping) -> list[str]:
-    """Problems with one structural parameter value (without the name)."""
+def parameter_problems(
+    name: str, value, params: Mapping, warn: Warn | None = None, units: bool = True
+) -> list[str]:
+    """Problems with one structural parameter value (without the name); ``warn`` as for
+    :func:`lever_problems`; ``units=False`` leaves out the check of percentage against
+    fraction (for values drawn, not written)."""
     if name not in params:
         return [f"unknown parameter{suggest(name, params)}; `hubinsim levers` lists them"]
     prm = params[name]
     if not _is_number(value):
         return [f"must be a number in [{prm.low:g}, {prm.high:g}] {prm.unit}, {got(value)}"]
-    if not prm.low <= value <= prm.high:
-        return [
-            f"{_g(value)} is outside its plausible range [{prm.low:g}, {prm.high:g}] {prm.unit}"
-        ]
-    return []
+    rng = f"its plausible range [{prm.low:g}, {prm.high:g}] {prm.unit}"
+    m = range_problem(name, value, prm, rng, warn or _warner(f"parameter {name!r}"), units=units)
+    return [m] if m else []
 
 
 PROFILE_ALLOWED = (
@@ -317,8 +367,10 @@ def check_lever_value(name: str, value, end: int = MAX_END) -> list[str]:
     return [f"{_join(name, k)}: {m}" for k, m in lever_problems(name, value, end)]
 
 
-def check_parameter(name: str, value, params: Mapping) -> list[str]:
-    return [f"parameter {name!r}: {m}" for m in parameter_problems(name, value, params)]
+def check_parameter(name: str, value, params: Mapping, units: bool = True) -> list[str]:
+    return [
+        f"parameter {name!r}: {m}" for m in parameter_problems(name, value, params, units=units)
+    ]
 
 
 def check_profile(profile) -> list[str]:

@@ -71,6 +71,7 @@ import inspect
 import logging
 import math
 import secrets
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -81,8 +82,9 @@ from scipy.stats import qmc
 from ..catalog import LEVER_BY_NAME
 from ..data import load_parameters
 from ..defaults import DEFAULT_DRAWS, DEFAULT_SAMPLING, MAX_DRAWS, SAMPLING
-from ..errors import ScenarioError
+from ..errors import ScenarioError, UnitWarning
 from .settings import suggest
+from .units import unit_slip
 
 log = logging.getLogger(__name__)
 
@@ -374,6 +376,17 @@ def _check_distribution(
     for key in required:
         if key not in decl:
             problems.append((at, f"{dist} needs {key} (it takes {', '.join(allowed)})"))
+    if problems:
+        return problems, None
+    for key, v in args.items():
+        if key in ("low", "high", "mode", "mean", "median"):
+            slip = unit_slip(name, v, prm)
+            if slip is not None and slip[0]:
+                problems.append((at + (key,), slip[1]))
+            elif slip is not None:
+                warnings.warn(
+                    f"[uncertainty.{section}] {name}.{key}: {slip[1]}", UnitWarning, stacklevel=2
+                )
     if problems:
         return problems, None
     lo, hi = args.get("low", prm.low), args.get("high", prm.high)
