@@ -17,6 +17,7 @@ Python API (everything the command line does)::
     res = hubinsim.sensitivity(hubinsim.load_scenario("scenarios/baseline.toml"),
                                ["gdp_real@2025"], method="morris")
     hubinsim.levers()                                # what a scenario may set
+    hubinsim.indicators()                            # what a run reports
     hubinsim.read_members("runs/baseline")           # an ensemble run folder's members
 """
 
@@ -36,6 +37,7 @@ __all__ = [
     "sensitivity",
     "SensitivityResult",
     "levers",
+    "indicators",
     "write_run",
     "write_comparison",
     "write_sensitivity",
@@ -62,6 +64,7 @@ _LAZY = {
     "sensitivity": ("analysis.sensitivity", "sensitivity"),
     "SensitivityResult": ("analysis.indices", "SensitivityResult"),
     "levers": ("scenario.levers", "levers"),
+    "indicators": ("results", "indicators"),
     "write_run": ("io.run_folder", "write_run"),
     "write_comparison": ("io.compare_folder", "write_comparison"),
     "write_sensitivity": ("io.sensitivity_folder", "write_sensitivity"),

@@ -11,6 +11,8 @@ imports nothing of hubinsim: every other layer may use it.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 
 #: The seven categories of the 14th FYP project pool (plan Ch.6 s.1), in the plan's order.
@@ -607,3 +609,45 @@ def unit_label(name: str, translate=None) -> str:
     if ind.price_basis not in ("-", "") and (ind.unit != "%" or ind.price_basis == _REAL):
         parts.append(ind.price_basis)
     return ", ".join(translate(p) if translate else p for p in parts)
+
+
+_WORDS = re.compile(r"[a-z0-9]+|[^\x00-\x7f]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(text.lower())
+
+
+def _likeness(name: str, choice: str) -> tuple[bool, float]:
+    """How alike a name and a valid name are: whether every word of the name is a word of the
+    valid name, and a score from 0 to 1, the better of the whole strings' likeness and their
+    words' (in any order, each word alike at 0.8 or better). So ``tertiary_share`` finds
+    ``share_tertiary_pct`` first, ``depreciation`` finds ``capital.depreciation`` and
+    ``income`` finds ``disposable_income_per_capita``."""
+    whole = difflib.SequenceMatcher(None, name.lower(), choice.lower()).ratio()
+    a, b = _words(name), _words(choice)
+    if not a or not b:
+        return False, whole
+    matched = 0.0
+    for w in a:
+        best = max(difflib.SequenceMatcher(None, w, v).ratio() for v in b)
+        matched += best if best >= 0.8 else 0.0
+    words = 2 * matched / (len(a) + len(b))
+    if all(w in b for w in a):
+        return True, max(whole, 0.6 + 0.4 * words)
+    return False, max(whole, words)
+
+
+def closest(name, choices, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The valid names most like ``name``, best first (at most ``n``): those that hold every
+    word of it before the others."""
+    name = str(name)
+    scored = [(*_likeness(name, str(c)), str(c)) for c in choices]
+    scored.sort(key=lambda sc: (not sc[0], -sc[1]))
+    return [c for _, score, c in scored if score >= cutoff][:n]
+
+
+def suggest(name, choices) -> str:
+    """' (did you mean ...?)' with the closest valid names, or ''."""
+    close = closest(name, choices) if isinstance(name, str) and name else []
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""

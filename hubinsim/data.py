@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .catalog import INDICATOR_BY_NAME, POOL_CATEGORIES, Parameter
+from .catalog import INDICATOR_BY_NAME, POOL_CATEGORIES, Parameter, suggest
 from .errors import DataError
 
 BASE_FILE = "base_2020.csv"
@@ -232,7 +232,10 @@ def _load_targets(folder: Path) -> tuple[Target, ...]:
     for line, row in _read(folder, TARGETS_FILE, cols):
         ind = (row["indicator"] or "").strip()
         if ind not in INDICATOR_BY_NAME:
-            raise DataError(f"{path}: line {line}: unknown indicator {ind!r}")
+            raise DataError(
+                f"{path}: line {line}: unknown indicator {ind!r}{suggest(ind, INDICATOR_BY_NAME)}"
+                "; `hubinsim indicators` lists them"
+            )
         comp = (row["comparison"] or "").strip()
         if comp not in (">=", "<="):
             raise DataError(f"{path}: line {line}: comparison must be >= or <=, got {comp!r}")

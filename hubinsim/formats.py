@@ -10,17 +10,15 @@ import math
 
 def format_number(v, unit: str = "") -> str:
     """A number for a person: 1234.5 -> '1,234.5', small values with more digits; counts of
-    persons and yuan as whole numbers; '-' for NaN."""
+    persons and firms, and yuan, as whole numbers; '-' for NaN."""
     try:
         x = float(v)
     except (TypeError, ValueError):
         return str(v)
     if x != x:
         return "-"
-    if unit in ("persons", "yuan") or (unit == "firms" and x == round(x)):
+    if unit in ("persons", "firms", "yuan"):
         return f"{x:,.0f}"
-    if unit == "firms":
-        return f"{x:,.1f}"
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     if abs(x) >= 100:

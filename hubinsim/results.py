@@ -6,6 +6,7 @@ percentiles) and the headline figures of the terminal summary.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS
-from .data import Target
+from .data import Target, load_targets
 
 PERCENTILES = (5, 25, 50, 75, 95)
 #: Years of the headline summary (with the last year of the run).
@@ -163,16 +164,19 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
             judged = span.min(axis=0) if tg.comparison == ">=" else span.max(axis=0)
         else:
             judged = v[yi]
-        met_members = judged >= tg.target if tg.comparison == ">=" else judged <= tg.target
+        target = judged_target(tg)
+        if INDICATOR_BY_NAME[tg.indicator].kind == "count":
+            judged = np.round(judged)  # 67.7 firms projected are 68 firms
+        met_members = judged >= target if tg.comparison == ">=" else judged <= target
         projected = float(np.median(judged))
         # A cumulated indicator counts from 2021: it has no 2020 base to grow from.
         base = np.nan if tg.indicator.endswith("_cumulative") else float(np.median(v[0]))
         if tg.each_year_from is not None and _pp(tg.indicator):
-            needed, needed_unit = tg.target, "% each year"
+            needed, needed_unit = target, "% each year"
         elif _pp(tg.indicator):
-            needed, needed_unit = (tg.target - base) / (tg.year - years[0]), "pp/yr"
-        elif base > 0 and tg.target > 0:
-            needed = ((tg.target / base) ** (1.0 / (tg.year - years[0])) - 1.0) * 100.0
+            needed, needed_unit = (target - base) / (tg.year - years[0]), "pp/yr"
+        elif base > 0 and target > 0:
+            needed = ((target / base) ** (1.0 / (tg.year - years[0])) - 1.0) * 100.0
             needed_unit = "%/yr"
         else:
             needed, needed_unit = float("nan"), ""
@@ -180,11 +184,11 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
             "indicator": tg.indicator,
             "year": tg.year,
             "base_2020": base,
-            "target": tg.target,
+            "target": target,
             "comparison": tg.comparison
             + (f" every year from {tg.each_year_from}" if tg.each_year_from else ""),
             "projected": projected,
-            "gap": projected - tg.target,
+            "gap": projected - target,
             "met": bool(np.median(met_members.astype(float)) >= 0.5)
             if res.n_members > 1
             else bool(met_members[0]),
@@ -201,6 +205,67 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
     if res.n_members > 1:
         columns.append("probability")
     return pd.DataFrame(rows, columns=columns)  # the same columns when no target is in the run
+
+
+def judged_target(tg: Target) -> float:
+    """The value a target is judged against: its own, but a whole number for a count ("at
+    least 67.6 firms" is at least 68 firms; "at most 10.4" is at most 10), whose projection
+    is judged rounded to a whole number too."""
+    if INDICATOR_BY_NAME[tg.indicator].kind != "count":
+        return tg.target
+    return float(math.ceil(tg.target) if tg.comparison == ">=" else math.floor(tg.target))
+
+
+def target_phrase(tg: Target) -> str:
+    """A target in words: '≥ 60 % in 2025', '≤ 3.8 % in every year 2021-2025',
+    '≥ 68 firms in 2025'."""
+    sign = "≥" if tg.comparison == ">=" else "≤"
+    when = f"every year {tg.each_year_from}-{tg.year}" if tg.each_year_from else str(tg.year)
+    return f"{sign} {judged_target(tg):,g} {INDICATOR_BY_NAME[tg.indicator].unit} in {when}"
+
+
+#: Columns of :func:`indicators`.
+INDICATOR_COLUMNS = (
+    "name",
+    "unit",
+    "price_basis",
+    "headline",
+    "plan_target",
+    "meaning_en",
+    "meaning_zh",
+)
+
+
+def indicators(data_dir=None, *, as_frame: bool = True):
+    """Every indicator a run reports: the columns of ``Results.annual`` and annual.csv, and
+    the names ``hubinsim sensitivity --output NAME@YEAR`` takes.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Folder of the data files (the plan targets named in ``plan_target``).
+    as_frame : bool
+        True: a :class:`pandas.DataFrame` with the columns of :data:`INDICATOR_COLUMNS`
+        (unit, price basis, whether the terminal summaries show it, the plan's targets for it,
+        meaning in English and Chinese); False: a list of dicts of text, as ``hubinsim
+        indicators --format csv`` writes them.
+    """
+    targets: dict[str, list[str]] = {}
+    for tg in load_targets(data_dir):
+        targets.setdefault(tg.indicator, []).append(target_phrase(tg))
+    rows = [
+        {
+            "name": ind.name,
+            "unit": ind.unit,
+            "price_basis": ind.price_basis,
+            "headline": "yes" if ind.headline else "no",
+            "plan_target": "; ".join(targets.get(ind.name, [])),
+            "meaning_en": ind.meaning_en,
+            "meaning_zh": ind.meaning_zh,
+        }
+        for ind in INDICATORS
+    ]
+    return pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS)) if as_frame else rows
 
 
 def headline_years(years) -> list[int]:

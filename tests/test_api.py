@@ -63,6 +63,7 @@ COMMANDS = {
     "compare": (("compare", "write_comparison"), ()),
     "sensitivity": (("sensitivity", "write_sensitivity"), ()),
     "levers": (("levers",), ("fmt_",)),
+    "indicators": (("indicators",), ("fmt_",)),
     "validate": (("load_scenario",), ()),
 }
 #: Options named differently in the API (None: an argument of the function).

@@ -14,6 +14,7 @@ from hubinsim.catalog import (
     POOL_CATEGORIES,
     SHOCK_TARGETS,
     UNIT_KINDS,
+    closest,
     lever_default,
     unit_kind,
 )
@@ -185,3 +186,29 @@ def test_every_entry_has_a_known_kind_of_unit():
         "x", "s", "index points", 0.0, 0.0, 1.0, "x", "x", ("gdp", 1, 2025), kind="percent"
     )
     assert declared.kind == "percent"  # a declared kind stands
+
+
+@pytest.mark.parametrize(
+    "name, choices, first",
+    [
+        ("tertiary_share", INDICATOR_BY_NAME, "share_tertiary_pct"),
+        ("share_of_tertiary", INDICATOR_BY_NAME, "share_tertiary_pct"),
+        ("gdp_growth", INDICATOR_BY_NAME, "gdp_real_growth_pct"),
+        ("unemployment", INDICATOR_BY_NAME, "unemployment_rate_pct"),
+        ("income", INDICATOR_BY_NAME, "disposable_income_per_capita"),
+        ("gdp per capita", INDICATOR_BY_NAME, "gdp_per_capita"),
+        ("fiscal", INDICATOR_BY_NAME, "fiscal_revenue"),
+        ("va_tertary", [s.name for s in SHOCK_TARGETS], "va_tertiary"),
+        ("vouchres", LEVER_BY_NAME, "vouchers"),
+        ("rd_intensity", LEVER_BY_NAME, "rd_intensity_pct"),
+        ("depreciation", load_parameters(), "capital.depreciation"),
+        ("Capital.Depreciaton", load_parameters(), "capital.depreciation"),
+    ],
+)
+def test_the_closest_names_match_words_in_any_order(name, choices, first):
+    assert closest(name, choices)[0] == first
+
+
+def test_nothing_alike_suggests_nothing():
+    assert closest("weather", INDICATOR_BY_NAME) == []
+    assert len(closest("capital", INDICATOR_BY_NAME)) == 3  # at most three

@@ -30,7 +30,7 @@ from support import (
 
 import hubinsim
 from hubinsim import cli
-from hubinsim.catalog import HEADLINE, LEVERS
+from hubinsim.catalog import HEADLINE, INDICATORS, LEVERS, PROFILES
 from hubinsim.cli import progress as progress_bars
 from hubinsim.defaults import DEFAULT_CHUNK_SIZE, MAX_DRAWS
 from hubinsim.io import members as member_files
@@ -330,6 +330,38 @@ def test_levers_markdown():
     assert res.output.count("### ") == 3
 
 
+def test_levers_lists_the_profile():
+    res = invoke("levers")
+    line = next(x for x in res.output.splitlines() if x.split()[1:2] == ["profile"])
+    assert line.split()[0] == "investment"
+    for name in PROFILES:
+        assert repr(name) in line
+
+
+def test_indicators_table_finds_the_tertiary_share():
+    res = invoke("indicators")
+    assert res.exit_code == 0
+    rows = {line.split()[0]: line for line in res.output.splitlines()[3:] if line}
+    assert set(rows) == {i.name for i in INDICATORS}
+    assert "tertiary share of GDP" in rows["share_tertiary_pct"]
+    assert "第三产业占GDP比重" in rows["share_tertiary_pct"]
+    assert "≥ 60 % in 2025" in rows["share_tertiary_pct"]
+    assert "2020 prices" in rows["gdp_real"] and "current prices" in rows["gdp"]
+
+
+def test_indicators_csv_is_the_table_of_the_api():
+    res = invoke("indicators", "--format", "csv")
+    assert res.exit_code == 0
+    assert list(csv.DictReader(io.StringIO(res.output))) == hubinsim.indicators(as_frame=False)
+
+
+def test_indicators_markdown():
+    res = invoke("indicators", "--format", "markdown")
+    assert res.exit_code == 0
+    assert "| name | unit | prices | meaning | 含义 | plan target |" in res.output
+    assert res.output.count("\n| ") == len(INDICATORS) + 1
+
+
 def test_validate_ok():
     res = invoke("validate", SCENARIOS / "baseline.toml", SCENARIOS / "stimulus.toml")
     assert res.exit_code == 0, res.output
@@ -611,6 +643,7 @@ def test_sensitivity_writes_a_ranked_table_and_charts(short, tmp_path, method, n
     "output, fragment",
     [
         ("gpd_real@2025", "did you mean 'gdp_real'"),
+        ("tertiary_share@2025", "did you mean 'share_tertiary_pct'"),
         ("gdp_real@2030", "outside the run 2020..2026"),
         ("gdp_real", "indicator@year"),
     ],

@@ -68,6 +68,45 @@ def test_probability_is_the_share_of_members_meeting_the_target():
     assert 0.0 < card.loc[0, "probability"] < 1.0
 
 
+@pytest.mark.parametrize(
+    "comparison, target, judged, projected, met",
+    [
+        (">=", 67.6, 68.0, 67.7, True),  # 67.7 firms are 68 firms: the target of 68 is met
+        (">=", 67.6, 68.0, 67.4, False),
+        (">=", 67.6, 68.0, 67.55, True),  # above 67.5 is 68, though below 67.6
+        ("<=", 67.6, 67.0, 67.4, True),
+        ("<=", 67.6, 67.0, 67.6, False),
+    ],
+)
+def test_a_count_target_is_a_whole_number(comparison, target, judged, projected, met):
+    res = hubinsim.simulate(end=2025)
+    res.values["enterprises_above_scale"][5:] = projected  # 2025 on
+    res.targets_spec = [
+        Target("enterprises_above_scale", target, 2025, comparison, None, "firms", "test", "")
+    ]
+    card = res.targets
+    assert card.loc[0, "target"] == judged
+    assert bool(card.loc[0, "met"]) is met
+
+
+def test_indicators_lists_every_output_with_its_plan_targets():
+    table = hubinsim.indicators()
+    res = hubinsim.simulate(end=2021)
+    assert list(table["name"]) == list(res.annual.columns)
+    assert not table[["unit", "price_basis", "meaning_en", "meaning_zh"]].eq("").any().any()
+    share = table.set_index("name").loc["share_tertiary_pct"]
+    assert (share.unit, share.meaning_zh, share.plan_target) == (
+        "%",
+        "第三产业占GDP比重",
+        "≥ 60 % in 2025",
+    )
+    firms = table.set_index("name").loc["enterprises_above_scale", "plan_target"]
+    assert firms == "≥ 68 firms in 2025"
+    every = table.set_index("name").loc["unemployment_rate_pct", "plan_target"]
+    assert every == "≤ 3.8 % in every year 2021-2025"
+    assert hubinsim.indicators(as_frame=False)[0]["name"] == "gdp"
+
+
 def test_headline_of_a_run_and_of_an_ensemble():
     single = hubinsim.simulate(end=2030)
     table = single.headline()
@@ -106,7 +145,7 @@ def test_summary_of_an_ensemble_has_the_median_under_each_name():
         (1.2345, "%", "1.23"),
         (31357.6, "persons", "31,358"),
         (46.0, "firms", "46"),
-        (46.5, "firms", "46.5"),
+        (67.6, "firms", "68"),
         (float("nan"), "亿元", "-"),
     ],
 )

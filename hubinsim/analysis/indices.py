@@ -43,9 +43,9 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
+from ..catalog import suggest
 from ..defaults import DEFAULT_N, SENSITIVITY_METHODS
 from ..errors import ScenarioError
-from ..scenario.settings import suggest
 from ..scenario.uncertainty import Uncertainty, qmc_rng_kwargs
 
 log = logging.getLogger(__name__)

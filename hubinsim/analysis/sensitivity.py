@@ -13,13 +13,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..catalog import INDICATOR_BY_NAME
+from ..catalog import INDICATOR_BY_NAME, suggest
 from ..data import data_dir as _data_dir
 from ..defaults import DEFAULT_CHUNK_SIZE, DEFAULT_N, DEFAULT_OUTPUTS
 from ..errors import ScenarioError
 from ..run.ensemble import resolve_uncertainty, run_members
 from ..run.parallel import opened_executor
-from ..scenario.settings import Scenario, suggest
+from ..scenario.settings import Scenario
 from ..scenario.uncertainty import fresh_seed
 from .indices import METHODS, SensitivityResult, morris, sobol
 
@@ -41,7 +41,10 @@ def parse_outputs(outputs, years: Sequence[int]) -> list[tuple[str, int]]:
             problems.append(f"output {item!r}: write it as indicator@year, e.g. gdp_real@2025")
             continue
         if ind not in INDICATOR_BY_NAME:
-            problems.append(f"output {item!r}: unknown indicator{suggest(ind, INDICATOR_BY_NAME)}")
+            problems.append(
+                f"output {item!r}: unknown indicator{suggest(ind, INDICATOR_BY_NAME)}; "
+                "`hubinsim indicators` lists them"
+            )
         try:
             y = int(year)
         except ValueError:

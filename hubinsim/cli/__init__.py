@@ -9,7 +9,14 @@ the top and the API inside the commands, so that ``hubinsim --help`` loads neith
 pandas.
 """
 
-from . import compare, levers, run, sensitivity, validate  # noqa: F401  (registers the commands)
+from . import (  # noqa: F401  (registers the commands)
+    compare,
+    indicators,
+    levers,
+    run,
+    sensitivity,
+    validate,
+)
 from .group import main
 
 __all__ = ["main"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .group import CONTEXT, main
-from .text import text_table
+from .text import csv_text, part_text
 
 #: The three parts of the table, with the line that says how a scenario sets each.
 KIND_HEAD = {
@@ -50,34 +50,17 @@ def levers_command(ctx, fmt_):
 
     rows = hubinsim.levers(ctx.obj["data_dir"], as_frame=False)
     if fmt_ == "csv":
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
+        click.echo(csv_text(rows), nl=False)
         return
     for kind, head in KIND_HEAD.items():
         cols = KIND_COLUMNS[kind]
         table_rows = [[_cells(r)[c] for c in cols] for r in rows if r["kind"] == kind]
-        if fmt_ == "markdown":
-            click.echo(f"### {head}\n")
-            click.echo("| " + " | ".join(cols) + " |")
-            click.echo("|" + "|".join("---" for _ in cols) + "|")
-            for tr in table_rows:
-                click.echo("| " + " | ".join(str(c).replace("|", "\\|") for c in tr) + " |")
-            click.echo("")
-        else:
-            click.echo(head)
-            click.echo(text_table(cols, table_rows, right=set()))
-            click.echo("")
+        click.echo(part_text(fmt_, head, cols, table_rows), nl=False)
 
 
 def _cells(r: dict) -> dict:
     """The cells of a row of the lever table, by column shown."""
-    rng = f"[{r['low']}, {r['high']}]"
+    rng = f"[{r['low']}, {r['high']}]" if r["low"] or r["high"] else "a name, or weights"
     return {
         "section": r["section"],
         "name": r["name"],

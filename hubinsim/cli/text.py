@@ -8,7 +8,17 @@ from ..catalog import INDICATOR_BY_NAME, unit_label
 from ..formats import format_number as fmt
 from ..formats import format_share as pct
 
-__all__ = ["fmt", "pct", "text_table", "label", "unit", "points", "target_text"]
+__all__ = [
+    "fmt",
+    "pct",
+    "text_table",
+    "csv_text",
+    "part_text",
+    "label",
+    "unit",
+    "points",
+    "target_text",
+]
 
 
 def _width(s: str) -> int:
@@ -30,6 +40,29 @@ def text_table(headers, rows, right=None) -> str:
 
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), sep] + [line(r) for r in cells[1:]])
+
+
+def csv_text(rows: list[dict]) -> str:
+    """Rows of text (dicts with the same keys) as CSV with a header line."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def part_text(fmt_: str, head: str, columns: list[str], rows: list[list]) -> str:
+    """A titled table: an aligned text table under ``head`` (``fmt_="table"``), or a Markdown
+    table under a ``###`` heading (``fmt_="markdown"``); ends with an empty line."""
+    if fmt_ == "markdown":
+        lines = [f"### {head}", "", "| " + " | ".join(columns) + " |"]
+        lines.append("|" + "|".join("---" for _ in columns) + "|")
+        lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
+        return "\n".join(lines) + "\n\n"
+    return f"{head}\n{text_table(columns, rows, right=set())}\n\n"
 
 
 def label(name: str, lang: str) -> str:

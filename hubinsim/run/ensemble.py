@@ -45,14 +45,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, LEVER_BY_NAME
+from ..catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, LEVER_BY_NAME, suggest
 from ..data import load_parameters, load_targets
 from ..defaults import DEFAULT_CHUNK_SIZE
 from ..errors import ScenarioError
 from ..model import BASE_YEAR
 from ..results import PERCENTILES, Results, percentile_rows
 from ..scenario.resolve import resolve_levers, resolve_parameters
-from ..scenario.settings import Scenario, suggest
+from ..scenario.settings import Scenario
 from ..scenario.uncertainty import (
     Uncertainty,
     fresh_seed,

@@ -6,13 +6,14 @@ to Python.
 
 from __future__ import annotations
 
-from ..catalog import LEVER_DEFAULT_SOURCES, LEVERS, SHOCK_TARGETS
+from ..catalog import LEVER_DEFAULT_SOURCES, LEVERS, PLAN_YEARS, PROFILES, SHOCK_TARGETS
 from ..data import load_base, load_parameters
 from .settings import SHOCK_FACTOR_RANGE
 
 #: Columns of the table: kind ("lever", "parameter" or "shock target"), the section a
-#: scenario file sets it in, name, unit, default, valid range, whether a lever takes a year
-#: schedule, meaning in English and Chinese, and the source of the default.
+#: scenario file sets it in, name, unit, default, valid range (empty for the ``profile``,
+#: whose values are names or a table), whether a lever takes a year schedule, meaning in
+#: English and Chinese, and the source of the default.
 COLUMNS = (
     "kind",
     "section",
@@ -60,6 +61,24 @@ def lever_rows(data_dir=None) -> list[dict[str, str]]:
                 "source": source,
             }
         )
+    first, last = PLAN_YEARS[0], PLAN_YEARS[-1]
+    profile = {
+        "kind": "lever",
+        "section": "investment",
+        "name": "profile",
+        "unit": "year weights",
+        "default": "even",
+        "low": "",
+        "high": "",
+        "schedule": "no",
+        "meaning_en": f"timing of the project pool's spending over {first}-{last}: "
+        + ", ".join(repr(p) for p in PROFILES)
+        + f", or weights of the years {{{first} = 0.3, ...}}",
+        "meaning_zh": f"项目库投资在{first}-{last}年间的时间分布",
+        "source": "",
+    }
+    last_investment = max(i for i, r in enumerate(rows) if r["section"] == "investment")
+    rows.insert(last_investment + 1, profile)
     for p in params.values():
         rows.append(
             {

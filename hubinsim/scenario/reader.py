@@ -37,7 +37,6 @@ line numbers); this module interprets them. Sections other than the core ones, s
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import warnings
@@ -45,7 +44,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog import LEVER_BY_NAME, LEVERS, POOL_CATEGORIES, SECTIONS
+from ..catalog import LEVER_BY_NAME, LEVERS, POOL_CATEGORIES, SECTIONS, closest, suggest
 from ..data import load_parameters
 from ..errors import HubinsimError, ScenarioError, UnitWarning
 from ..model.inputs import BASE_YEAR, Schedule
@@ -68,7 +67,6 @@ from .settings import (
     parameter_problems,
     profile_problems,
     shock_problems,
-    suggest,
     time_problems,
 )
 
@@ -132,8 +130,7 @@ def _closest(name: str, here: tuple[str, ...], params: Mapping) -> str:
     hint = suggest(name, here)
     if hint:
         return hint
-    levers = [lv.name for lv in LEVERS]
-    close = difflib.get_close_matches(name, levers, n=2, cutoff=0.6)
+    close = closest(name, [lv.name for lv in LEVERS], n=2)
     if close:
         return (
             " (did you mean "

@@ -13,13 +13,19 @@ functions turn them into plain messages for Python callers.
 
 from __future__ import annotations
 
-import difflib
 import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..catalog import LEVER_BY_NAME, PLAN_YEARS, POOL_CATEGORIES, PROFILES, SHOCK_BY_NAME
+from ..catalog import (
+    LEVER_BY_NAME,
+    PLAN_YEARS,
+    POOL_CATEGORIES,
+    PROFILES,
+    SHOCK_BY_NAME,
+    suggest,
+)
 from ..data import load_parameters
 from ..errors import ScenarioError, UnitWarning
 from ..model.engine import METHODS
@@ -127,16 +133,6 @@ class Scenario:
             return dict(zip(PLAN_YEARS, PROFILES[self.profile], strict=True))
         total = sum(w for _, w in self.profile)
         return {y: w / total for y, w in self.profile}
-
-
-def suggest(name: str, choices) -> str:
-    """' (did you mean ...?)' with the closest valid names, or ''."""
-    choices = [str(c) for c in choices]
-    close = difflib.get_close_matches(str(name), choices, n=3, cutoff=0.6)
-    if not close and isinstance(name, str) and name:
-        # "depreciation" -> "capital.depreciation": match the last part of dotted names
-        close = [c for c in choices if c.rsplit(".", 1)[-1] == name][:3]
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def _is_number(v) -> bool:

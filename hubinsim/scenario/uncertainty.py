@@ -79,11 +79,10 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
-from ..catalog import LEVER_BY_NAME
+from ..catalog import LEVER_BY_NAME, suggest
 from ..data import load_parameters
 from ..defaults import DEFAULT_DRAWS, DEFAULT_SAMPLING, MAX_DRAWS, SAMPLING
 from ..errors import ScenarioError, UnitWarning
-from .settings import suggest
 from .units import unit_slip
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,55 @@
+"""``hubinsim indicators``: every output of a run, as a table, CSV or Markdown."""
+
+from __future__ import annotations
+
+import click
+
+from .group import CONTEXT, main
+from .text import csv_text, part_text
+
+HEAD = "Indicators: columns of annual.csv and Results.annual; sensitivity --output NAME@YEAR"
+#: The columns shown, and the field of :func:`hubinsim.indicators` each shows.
+COLUMNS = {
+    "name": "name",
+    "unit": "unit",
+    "prices": "price_basis",
+    "meaning": "meaning_en",
+    "含义": "meaning_zh",
+    "plan target": "plan_target",
+}
+
+
+@main.command(
+    "indicators",
+    context_settings=CONTEXT,
+    epilog="""\b
+Examples:
+  hubinsim indicators
+  hubinsim indicators | grep share
+  hubinsim indicators --format csv > indicators.csv
+  hubinsim indicators --format markdown > docs/indicators.md
+""",
+)
+@click.option(
+    "--format",
+    "fmt_",
+    type=click.Choice(["table", "csv", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+def indicators_command(ctx, fmt_):
+    """List every indicator a run reports.
+
+    For each: name (the column of annual.csv and of Results.annual), unit, price basis
+    (current or 2020 prices), the plan's targets for it, and meaning in English and Chinese.
+    """
+    import hubinsim
+
+    rows = hubinsim.indicators(ctx.obj["data_dir"], as_frame=False)
+    if fmt_ == "csv":
+        click.echo(csv_text(rows), nl=False)
+        return
+    cells = [[r[field] for field in COLUMNS.values()] for r in rows]
+    click.echo(part_text(fmt_, HEAD, list(COLUMNS), cells), nl=False)
