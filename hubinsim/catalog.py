@@ -26,12 +26,16 @@ POOL_CATEGORIES: tuple[str, ...] = (
     "transport",
 )
 
-#: Timing profiles of project-pool spending over the calendar years 2021-2025.
+#: Timing profiles of the project pool's spending itself over its plan years 2021-2025
+#: (whatever the realisation: the realised share is spent with these weights).
 PROFILES: dict[str, tuple[float, ...]] = {
+    "early": (0.3, 0.25, 0.2, 0.15, 0.1),
     "even": (0.2, 0.2, 0.2, 0.2, 0.2),
-    "front_loaded": (0.3, 0.25, 0.2, 0.15, 0.1),
-    "back_loaded": (0.1, 0.15, 0.2, 0.25, 0.3),
+    "late": (0.1, 0.15, 0.2, 0.25, 0.3),
 }
+#: Names of version 1, which shaped the spending above (or below) business as usual; kept
+#: for one release, with a deprecation message, as the profile of the same weights.
+DEPRECATED_PROFILES: dict[str, str] = {"front_loaded": "early", "back_loaded": "late"}
 PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
 
 #: How a value of each kind of unit is written, as messages say it. A ``percent`` value is in
@@ -170,6 +174,7 @@ class Parameter(_KindOfUnit):
 
 
 _L = Lever
+_CAT_ZH_LIST = ("社会事业", "农林水", "生态保护", "工业", "服务业", "城建", "交通")
 LEVERS: tuple[Lever, ...] = (
     _L(
         "plan_realisation",
@@ -178,8 +183,9 @@ LEVERS: tuple[Lever, ...] = (
         "investment.bau_realisation",
         0.0,
         1.0,
-        "share of the 1036.67 亿元 project pool spent in 2021-2025 (all categories)",
-        "十四五项目库(1036.67亿元)在2021-2025年的完成比例",
+        "share of the 1036.67 亿元 project pool spent in its five plan years (2021-2025 unless "
+        "delayed); the rest is built in the years after (carry_over_years)",
+        "十四五项目库(1036.67亿元)在规划五年内的完成比例,其余在之后年份建成",
         ("gdp_real", +1, 2025),
         False,
     ),
@@ -191,16 +197,52 @@ LEVERS: tuple[Lever, ...] = (
             "investment.plan_realisation",
             0.0,
             1.0,
-            f"share of the pool's {c} category spent in 2021-2025 (overrides plan_realisation)",
-            f"项目库{zh}类项目在2021-2025年的完成比例",
+            f"share of the pool's {c} category spent in its plan years (overrides "
+            "plan_realisation)",
+            f"项目库{zh}类项目在规划五年内的完成比例",
             (f"fai_{c}", +1, 2023),
             False,
         )
-        for c, zh in zip(
-            POOL_CATEGORIES,
-            ("社会事业", "农林水", "生态保护", "工业", "服务业", "城建", "交通"),
-            strict=True,
+        for c, zh in zip(POOL_CATEGORIES, _CAT_ZH_LIST, strict=True)
+    ),
+    _L(
+        "pool_delay",
+        "investment",
+        "yr",
+        0.0,
+        0.0,
+        5.0,
+        "years by which the whole pool programme (plan years and carry-over) is moved later; "
+        "what is delayed is built later, not lost",
+        "项目库整体推迟的年数(推迟的项目之后建成,不会消失)",
+        ("gdp_real", -1, 2025),
+        False,
+    ),
+    _L(
+        "carry_over_years",
+        "investment",
+        "yr",
+        3.0,
+        1.0,
+        5.0,
+        "years after the plan years over which the unrealised part of the pool is built",
+        "项目库未在规划期完成部分的后续建设年数",
+        ("fai", -1, 2026),
+        False,
+    ),
+    *(
+        _L(
+            f"extra_{c}",
+            "investment",
+            "亿元/yr",
+            0.0,
+            0.0,
+            100.0,
+            f"investment in new {c} projects beyond the pool, a year",
+            f"项目库以外新增{zh}类项目投资(每年)",
+            (f"fai_{c}", +1, 2023),
         )
+        for c, zh in zip(POOL_CATEGORIES, _CAT_ZH_LIST, strict=True)
     ),
     _L(
         "net_migration_policy",
@@ -231,8 +273,8 @@ LEVERS: tuple[Lever, ...] = (
         0.0,
         0.0,
         10.0,
-        "consumption vouchers issued a year",
-        "每年发放的消费券",
+        "consumption vouchers issued a year (paid by the district)",
+        "每年发放的消费券(区财政支出)",
         ("retail_sales", +1, 2023),
     ),
     _L(
@@ -242,9 +284,9 @@ LEVERS: tuple[Lever, ...] = (
         0.0,
         -0.05,
         0.10,
-        "extra growth of retail sales to visitors and non-residents (tourism, regional hub)",
-        "文旅与区域消费中心带来的外地消费额外增速",
-        ("retail_sales", +1, 2025),
+        "extra growth of visitors' spending (Yellow River cultural tourism belt, visitor capacity)",
+        "黄河文化旅游带等带来的游客消费额外增速",
+        ("va_tertiary_real", +1, 2025),
     ),
     _L(
         "firms_attracted",
@@ -253,7 +295,8 @@ LEVERS: tuple[Lever, ...] = (
         0.0,
         0.0,
         40.0,
-        "above-scale industrial firms attracted a year beyond the usual entry",
+        "above-scale industrial firms attracted a year beyond the usual entry (each brings its "
+        "own plant)",
         "每年招引的规上工业企业数",
         ("enterprises_above_scale", +1, 2025),
     ),
@@ -275,7 +318,7 @@ LEVERS: tuple[Lever, ...] = (
         "base:rd_intensity_pct",
         0.0,
         5.0,
-        "R&D spending as a share of GDP",
+        "R&D spending as a share of GDP (firms pay most of it, the district a share)",
         "研发经费投入强度",
         ("gdp_real", +1, 2030),
         scale=0.01,
@@ -333,13 +376,17 @@ LEVERS: tuple[Lever, ...] = (
         0.10,
         "inflation of the investment-goods deflator",
         "投资品价格指数涨幅",
-        ("capital_public", -1, 2025),
+        ("fai", +1, 2025),
     ),
 )
 
 #: Sources of the lever defaults that are numbers (the others point to a parameter or the base).
 LEVER_DEFAULT_SOURCES: dict[str, str] = {
     "siphon_rate": "assumption: real income growth of Zhengzhou and Xi'an near China's 5 %/yr",
+    "carry_over_years": "assumption: the pool's projects not finished by 2025 take about three "
+    "more years (the plan counts total investment, which may run past 2025); spread over three "
+    "years the business-as-usual carry-over (about 155 亿元 a year) stays within normal "
+    "investment",
     "inflation_primary": "assumption: food and farm prices rose about 2 %/yr in 2015-2019 (NBS)",
     "inflation_secondary": "assumption: producer prices roughly flat to +1 %/yr over a cycle",
     "inflation_tertiary": "assumption: service prices rose 2-3 %/yr in 2015-2019 (NBS CPI)",
@@ -355,8 +402,13 @@ SHOCK_TARGETS: tuple[ShockTarget, ...] = (
     ShockTarget("va_construction", "construction value added", "建筑业增加值"),
     ShockTarget("va_tertiary", "tertiary value added", "第三产业增加值"),
     ShockTarget("fai", "fixed-asset investment (all categories)", "固定资产投资"),
-    ShockTarget("consumption", "retail spending of residents", "本地居民消费"),
-    ShockTarget("retail_external", "retail spending of visitors and non-residents", "外地消费"),
+    ShockTarget("consumption", "household consumption of residents", "本地居民消费"),
+    ShockTarget(
+        "retail_external",
+        "retail spending of non-resident shoppers (city region, institutions)",
+        "外地顾客消费",
+    ),
+    ShockTarget("visitor_spending", "spending of visitors (tourism)", "游客消费"),
     ShockTarget("fiscal_revenue", "general budget revenue", "一般公共预算收入"),
     ShockTarget("enterprise_entry", "entry of above-scale enterprises", "规上企业新增"),
 )
@@ -385,6 +437,20 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "real GDP growth on the year before",
             "地区生产总值实际增速",
             True,
+        ),
+        Indicator(
+            "gdp_potential_real",
+            "亿元",
+            _REAL,
+            "potential GDP: output with capacity at normal use and investment at its normal level",
+            "潜在地区生产总值(2020年价)",
+        ),
+        Indicator(
+            "output_gap_pct",
+            "%",
+            _REAL,
+            "real GDP against potential GDP (the 2020 trough, demand deviations)",
+            "产出缺口",
         ),
     ]
     for s in _SECTORS_EN:
@@ -447,11 +513,25 @@ def _build_indicators() -> tuple[Indicator, ...]:
             True,
         ),
         Indicator(
+            "industrial_va_above_scale_level_growth_pct",
+            "%",
+            _REAL,
+            "growth of the published level of above-scale value added (new firms included)",
+            "规模以上工业增加值总量增速(含新进规上企业)",
+        ),
+        Indicator(
             "industrial_output_above_scale",
             "亿元",
             _CUR,
             "gross output of above-scale industrial enterprises",
             "规模以上工业总产值",
+        ),
+        Indicator(
+            "park_gross_output",
+            "亿元",
+            _CUR,
+            "gross output of the industrial park (its incumbents and the attracted firms)",
+            "产业园区总产值",
         ),
         Indicator(
             "enterprises_above_scale",
@@ -461,6 +541,20 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "规模以上工业企业数",
         ),
         Indicator("fai", "亿元", _CUR, "fixed-asset investment", "固定资产投资"),
+        Indicator(
+            "pool_investment",
+            "亿元",
+            _CUR,
+            "spending on the 14th FYP project pool (planned, less public projects held back)",
+            "项目库完成投资",
+        ),
+        Indicator(
+            "public_investment",
+            "亿元",
+            _CUR,
+            "public investment realised (infrastructure, social, ecological)",
+            "公共投资",
+        ),
     ]
     for c in POOL_CATEGORIES:
         ind.append(
@@ -482,6 +576,45 @@ def _build_indicators() -> tuple[Indicator, ...]:
             True,
         ),
         Indicator(
+            "transfers_from_above",
+            "亿元",
+            _CUR,
+            "transfers from higher-level governments",
+            "上级转移支付",
+        ),
+        Indicator(
+            "land_revenue",
+            "亿元",
+            _CUR,
+            "land-transfer revenue (government fund budget)",
+            "土地出让收入",
+        ),
+        Indicator(
+            "fiscal_expenditure",
+            "亿元",
+            _CUR,
+            "spending of the district account: current, capital (its share of public "
+            "investment), R&D support, vouchers, interest",
+            "财政支出",
+            True,
+        ),
+        Indicator(
+            "fiscal_balance",
+            "亿元",
+            _CUR,
+            "budget revenue + transfers + land revenue - spending",
+            "财政收支差额",
+            True,
+        ),
+        Indicator(
+            "government_debt",
+            "亿元",
+            _CUR,
+            "government debt at the end of the year (start-year debt less the balances since)",
+            "政府债务余额",
+            True,
+        ),
+        Indicator(
             "population", "万人", _NONE, "resident population (annual average)", "常住人口", True
         ),
         Indicator("labour_force", "万人", _NONE, "labour force", "劳动力"),
@@ -498,7 +631,21 @@ def _build_indicators() -> tuple[Indicator, ...]:
             )
         )
     ind += [
+        Indicator(
+            "employment_construction",
+            "万人",
+            _NONE,
+            "employment in construction (part of secondary)",
+            "建筑业就业",
+        ),
         Indicator("unemployment_rate_pct", "%", _NONE, "unemployment rate", "城镇登记失业率", True),
+        Indicator(
+            "natural_unemployment_rate_pct",
+            "%",
+            _NONE,
+            "unemployment when output is at potential (from the start record and the trough)",
+            "自然失业率",
+        ),
         Indicator(
             "new_urban_jobs",
             "persons",
@@ -520,6 +667,27 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "retail sales of consumer goods",
             "社会消费品零售总额",
             True,
+        ),
+        Indicator(
+            "household_consumption",
+            "亿元",
+            _CUR,
+            "household consumption of residents",
+            "居民消费支出",
+        ),
+        Indicator(
+            "services_share_of_consumption_pct",
+            "%",
+            _NONE,
+            "services share of household consumption",
+            "居民服务性消费占比",
+        ),
+        Indicator(
+            "visitor_spending",
+            "亿元",
+            _CUR,
+            "spending of visitors (tourism) in the district",
+            "游客消费",
         ),
         Indicator("gdp_per_capita", "yuan", _CUR, "GDP per resident", "人均地区生产总值"),
         Indicator(
@@ -546,6 +714,13 @@ def _build_indicators() -> tuple[Indicator, ...]:
             _REAL,
             "productive capital, tertiary sector",
             "第三产业资本存量",
+        ),
+        Indicator(
+            "capital_housing",
+            "亿元",
+            _REAL,
+            "housing and urban construction stock",
+            "住房与城市建设存量",
         ),
         Indicator(
             "capital_public", "亿元", _REAL, "public capital (infrastructure)", "公共资本存量"

@@ -21,35 +21,15 @@ from pathlib import Path
 
 from .catalog import INDICATOR_BY_NAME, POOL_CATEGORIES, Parameter, suggest
 from .errors import DataError
+from .model.record import FIGURES
 
 BASE_FILE = "base_2020.csv"
 PARAMETERS_FILE = "parameters.csv"
 POOL_FILE = "project_pool.csv"
 TARGETS_FILE = "targets.csv"
 
-#: Rows the model needs from the base file.
-REQUIRED_BASE = (
-    "gdp",
-    "fai",
-    "fiscal_revenue",
-    "retail_sales",
-    "va_tertiary",
-    "share_primary_pct",
-    "industrial_va_above_scale",
-    "industrial_output_above_scale",
-    "enterprises_above_scale",
-    "population",
-    "construction_share_of_secondary",
-    "working_age_share",
-    "participation_rate",
-    "unemployment_rate_pct",
-    "employment_share_primary",
-    "employment_share_secondary",
-    "employment_share_tertiary",
-    "rd_intensity_pct",
-    "disposable_income_per_capita",
-    "retail_external_share",
-)
+#: Rows the model needs from the base file (the figures of a start record).
+REQUIRED_BASE = tuple(FIGURES)
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:

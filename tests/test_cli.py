@@ -906,7 +906,7 @@ def test_a_value_plausible_in_both_units_is_a_warning(data_copy, tmp_path):
 @pytest.mark.parametrize(
     "file, old, new, fragments",
     [
-        ("parameters.csv", "capital.depreciation,0.08,", "capital.depreciation,eight,",
+        ("parameters.csv", "capital.depreciation,0.096,", "capital.depreciation,eight,",
          ["parameters.csv", "line", "'value'", "eight"]),
         ("base_2020.csv", "name,value,unit", "name,amount,unit", ["base_2020.csv", "value"]),
         ("project_pool.csv", "transport,", "transprt,", ["project_pool.csv", "transport"]),

@@ -95,6 +95,22 @@ def test_cumulative_jobs_add_up_the_years_from_2021(ensemble):
     np.testing.assert_allclose(cum[1:], np.cumsum(jobs[1:], axis=0), rtol=1e-12)
 
 
+def test_the_government_account_balances_and_debt_is_the_cumulated_deficit(ensemble):
+    v = ensemble.values
+    revenue = v["fiscal_revenue"] + v["transfers_from_above"] + v["land_revenue"]
+    np.testing.assert_allclose(v["fiscal_balance"], revenue - v["fiscal_expenditure"], rtol=1e-12)
+    np.testing.assert_allclose(
+        np.diff(v["government_debt"], axis=0), -v["fiscal_balance"][1:], rtol=1e-9, atol=1e-12
+    )
+
+
+def test_output_gap_is_real_gdp_against_potential(ensemble):
+    v = ensemble.values
+    np.testing.assert_allclose(
+        v["output_gap_pct"], (v["gdp_real"] / v["gdp_potential_real"] - 1) * 100, rtol=1e-12
+    )
+
+
 # --- 2020 calibration (tests/test_base_year.py checks the base rows one by one) ----------
 
 
@@ -105,8 +121,7 @@ def _derived_2020(base):
     va_s = gdp - va_p - base["va_tertiary"]
     lf = base["population"] * base["working_age_share"] * base["participation_rate"]
     emp = lf * (1 - base["unemployment_rate_pct"] / 100)
-    pool = load_pool()
-    total_pool = sum(pool.values())
+    di = base["disposable_income_per_capita"] * base["population"] * 1e-4
     out = {
         "gdp": gdp, "gdp_real": gdp, "fai": base["fai"],
         "va_primary": va_p, "va_secondary": va_s, "va_tertiary": base["va_tertiary"],
@@ -128,11 +143,15 @@ def _derived_2020(base):
         "gdp_per_capita": gdp / base["population"] * 1e4,
         "tfp_primary": 1.0, "tfp_industry": 1.0, "tfp_tertiary": 1.0,
         "new_urban_jobs_cumulative": 0.0,
+        "household_consumption": base["consumption_propensity"] * di,
+        "services_share_of_consumption_pct": base["services_share_of_consumption"] * 100,
+        "visitor_spending": base["visitor_spending"],
+        "employment_construction": emp * base["employment_share_secondary"]
+        * base["construction_share_of_secondary"],
+        "park_gross_output": base["industrial_output_above_scale"],
     }  # fmt: skip
     for s in SECTORS:
         out[f"employment_{s}"] = emp * base[f"employment_share_{s}"]
-    for c in POOL_CATEGORIES:
-        out[f"fai_{c}"] = base["fai"] * pool[c] / total_pool
     return out
 
 
@@ -150,6 +169,9 @@ def test_2020_is_unaffected_by_shocks_and_levers_from_2021(base):
             "vouchers": 5.0,
             "tax_relief": 0.2,
             "plan_realisation": 1.0,
+            "pool_delay": 1.5,
+            "extra_transport": 20.0,
+            "firms_attracted": 10.0,
             "net_migration_policy": 0.01,
             "rd_intensity_pct": 3.0,
         },
@@ -164,6 +186,7 @@ def test_2020_is_unaffected_by_shocks_and_levers_from_2021(base):
 
 DEPRECIATION = np.array([0.05, 0.08, 0.11])  # capital.depreciation over its range
 DEPRECIATION_PUBLIC = np.array([0.03, 0.05, 0.08])  # capital.depreciation_public
+DEPRECIATION_HOUSING = np.array([0.02, 0.04, 0.06])  # capital.depreciation_housing
 DT = 0.25
 
 
@@ -173,6 +196,7 @@ def _no_investment(method):
         parameters={
             "capital.depreciation": DEPRECIATION,
             "capital.depreciation_public": DEPRECIATION_PUBLIC,
+            "capital.depreciation_housing": DEPRECIATION_HOUSING,
         },
         members=3,
         dt=DT,
@@ -218,6 +242,7 @@ def _bound(method, delta, n_years):
         ("capital_primary", DEPRECIATION),
         ("capital_industry", DEPRECIATION),
         ("capital_tertiary", DEPRECIATION),
+        ("capital_housing", DEPRECIATION_HOUSING),
         ("capital_public", DEPRECIATION_PUBLIC),
     ],
 )
@@ -249,18 +274,29 @@ def test_rk4_is_far_more_accurate_than_euler_on_decay():
 
 TOLERANCE_2025 = 0.005  # MODEL.md: halving dt moves no 2025 figure by more than 0.5 %
 
-#: Rates in percent (growth, unemployment) also pass within this many percentage points in
-#: the RK4-Euler comparison: a relative 0.5 % of a 3.3 % unemployment rate is 0.016 points,
-#: a tenth of the precision statistics publish (0.1 point). Euler's own first-order error at
-#: dt 0.25 is about 0.02 points there (it halves with dt; RK4 sits on the converged value).
-PERCENT_POINTS_RK4 = 0.05
+#: Rates in percent (growth, unemployment, the output gap) are compared in percentage
+#: points instead: a relative 0.5 % of a 2.7 % unemployment rate is 0.014 points and of a
+#: 0.1 % output gap nothing at all, while statistics publish rates to 0.1 point. Euler's
+#: first-order error is largest where the attracted firms' plants ramp up fastest: the
+#: growth of above-scale industry in the stimulus moves 0.10 point when dt is halved (0.05
+#: when halved again) and is 0.2 point from RK4 (the converged value) at dt 0.25.
+PERCENT_POINTS = 0.15
+PERCENT_POINTS_RK4 = 0.25
+
+#: Quantities that are small differences of large flows are judged against the flows they
+#: are a difference of: the balance against spending, the debt (which cumulates balances)
+#: against spending cumulated since the start.
+SCALE = {"fiscal_balance": 1, "government_debt": 5}
 
 
-def _compare_2025(a, b, points=0.0):
+def _compare_2025(a, b, points=PERCENT_POINTS):
     ra, rb = a.annual.loc[2025], b.annual.loc[2025]
     assert list(ra.index) == list(rb.index)
     diff = (rb - ra).abs()
-    rel = (diff / ra.abs().where(ra != 0, 1.0)).sort_values(ascending=False)
+    scale = ra.abs().where(ra != 0, 1.0)
+    for name, years in SCALE.items():
+        scale[name] = years * abs(ra["fiscal_expenditure"])
+    rel = (diff / scale).sort_values(ascending=False)
     assert rel.notna().all()
     percent = [n for n in rel.index if INDICATOR_BY_NAME[n].unit == "%"]
     ok_points = pd.Series(False, index=rel.index)
@@ -317,10 +353,16 @@ def test_step_schedule_is_the_annual_value_of_its_years(method, dt):
     assert rd[2020] == pytest.approx(load_base()["rd_intensity_pct"].value, rel=1e-12)
 
 
+#: What a budget-revenue shock may change while the borrowing limit does not bind: the
+#: revenue itself, and through the debt the interest paid (spending) and the balance.
+FISCAL = ("fiscal_revenue", "fiscal_balance", "government_debt", "fiscal_expenditure")
+
+
 @pytest.mark.parametrize("method", ["euler", "rk4"])
 def test_shock_acts_only_within_its_years(method):
-    """Fiscal revenue does not feed back on the economy, so a revenue shock in 2023 scales
-    2023 revenue exactly and leaves every other year and indicator as they were."""
+    """A budget-revenue shock in 2023 scales 2023 revenue exactly and no other year's;
+    current spending follows revenue at potential and capital spending is not held back
+    here, so the economy is as it was; the lost revenue is borrowed."""
     base = hubinsim.simulate(end=2026, method=method).annual
     shocked = hubinsim.simulate(
         shocks=[{"target": "fiscal_revenue", "years": (2023, 2023), "factor": 0.8}],
@@ -331,29 +373,39 @@ def test_shock_acts_only_within_its_years(method):
     assert ratio[2023] == pytest.approx(0.8, rel=1e-12)
     for year in (2020, 2021, 2022, 2024, 2025, 2026):
         assert ratio[year] == pytest.approx(1.0, rel=1e-12), year
-    others = base.columns.drop("fiscal_revenue")
+    others = base.columns.drop(list(FISCAL))
     pd.testing.assert_frame_equal(shocked[others], base[others], rtol=1e-12)
+    # The revenue lost in 2023 is borrowed, with the interest on it from then on.
+    extra_debt = shocked["government_debt"] - base["government_debt"]
+    lost = 0.2 * base.loc[2023, "fiscal_revenue"]
+    rate = load_parameters()["fiscal.interest_rate"].value
+    assert extra_debt[2022] == pytest.approx(0.0, abs=1e-12)
+    assert lost < extra_debt[2023] < lost * (1 + rate)
+    assert extra_debt[2024] == pytest.approx(extra_debt[2023] * (1 + rate), rel=0.01)
 
 
-@pytest.mark.parametrize("profile", ["even", "front_loaded", {2022: 1.0, 2024: 3.0}])
-def test_pool_spending_above_bau_lands_in_its_plan_years(profile):
-    """With no accelerator business-as-usual FAI is a fixed trend, so the FAI a scenario
-    adds is exactly the pool share above BAU, timed by the profile, and nothing after 2025."""
-    fixed = {"investment.accelerator": 0.0}
-    r_bau = load_parameters()["investment.bau_realisation"].value
-    base = hubinsim.simulate(parameters=fixed, end=2027).annual
-    more = hubinsim.simulate(
-        levers={"plan_realisation": 0.9}, profile=profile, parameters=fixed, end=2027
+@pytest.mark.parametrize("profile", ["even", "early", "late", {2022: 1.0, 2024: 3.0}])
+@pytest.mark.parametrize("realisation", [0.3, 0.9])
+def test_pool_spending_lands_in_its_years_and_the_rest_is_carried_over(profile, realisation):
+    """The pool's spending itself follows the profile over 2021-2025, whatever the
+    realisation; what is not realised is built evenly over the carry-over years after; the
+    whole pool is built. (Large cases of holding back by money are in test_mechanisms.)"""
+    res = hubinsim.simulate(
+        levers={"plan_realisation": realisation},
+        profile=profile,
+        parameters={"fiscal.debt_limit": 3.0},
+        end=2030,
     )
-    weights = more.metadata["scenario_object"].profile_weights()
-    pool = load_pool()
-    extra = more.annual - base
-    for c in POOL_CATEGORIES:
-        for year in range(2020, 2028):
-            expected = pool[c] * (0.9 - r_bau) * weights.get(year, 0.0)
-            assert extra.loc[year, f"fai_{c}"] == pytest.approx(expected, rel=1e-9, abs=1e-9)
-        total = extra.loc[2021:2025, f"fai_{c}"].sum()
-        assert total == pytest.approx(pool[c] * (0.9 - r_bau), rel=1e-9)
+    weights = res.metadata["scenario_object"].profile_weights()
+    total = sum(load_pool().values())
+    carry = hubinsim.catalog.LEVER_BY_NAME["carry_over_years"].default
+    pool = res.annual["pool_investment"]
+    for year in range(2021, 2031):
+        expected = total * realisation * weights.get(year, 0.0)
+        if 2026 <= year < 2026 + carry:
+            expected += total * (1 - realisation) / carry
+        assert pool[year] == pytest.approx(expected, rel=1e-9, abs=1e-9), year
+    assert pool.loc[2021:2030].sum() == pytest.approx(total, rel=1e-12)
 
 
 def test_rk4_converges_faster_than_euler():
@@ -433,11 +485,16 @@ def test_a_year_without_primary_and_secondary_output_runs():
     assert v.loc[2021, "va_primary"] == 0 and v.loc[2021, "va_secondary"] == 0
     assert v.loc[2021, "share_tertiary_pct"] == pytest.approx(100.0, rel=1e-12)
     assert v.drop(columns=list(GROWTH_COLUMNS)).notna().all().all()
-    assert np.isnan(v.loc[2022, "industrial_va_above_scale_growth_pct"])
-    assert np.isfinite(v.loc[2023:2025, "industrial_va_above_scale_growth_pct"]).all()
+    for name in GROWTH_COLUMNS[1:]:
+        assert np.isnan(v.loc[2022, name])
+        assert np.isfinite(v.loc[2023:2025, name]).all()
     assert (v.loc[2022:2025, "va_industry"] > 0).all()
     shares = sum(v[f"employment_{s}"] for s in SECTORS) / v["employment"]
     np.testing.assert_allclose(shares, 1.0, rtol=1e-12)
 
 
-GROWTH_COLUMNS = ("gdp_real_growth_pct", "industrial_va_above_scale_growth_pct")
+GROWTH_COLUMNS = (
+    "gdp_real_growth_pct",
+    "industrial_va_above_scale_growth_pct",
+    "industrial_va_above_scale_level_growth_pct",
+)

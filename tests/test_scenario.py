@@ -470,12 +470,12 @@ def test_bad_realisation_category(tmp_path):
 
 
 def test_unknown_parameter_and_parameter_out_of_range(tmp_path):
-    text = '[parameters]\n"capital.depreciaton" = 0.07\ncapital.urban_to_tertiary = 2.0\n'
+    text = '[parameters]\n"capital.depreciaton" = 0.07\ncapital.urban_to_housing = 2.0\n'
     problems = problems_of(write(tmp_path, "s.toml", text))
     assert len(problems) == 2
     assert ':2: [parameters] "capital.depreciaton": unknown parameter' in problems[0]
     assert "did you mean 'capital.depreciation'" in problems[0]
-    assert ":3: [parameters] capital.urban_to_tertiary: 2 is outside" in problems[1]
+    assert ":3: [parameters] capital.urban_to_housing: 2 is outside" in problems[1]
 
 
 def test_parameter_by_its_short_name_gets_the_full_name(tmp_path):
@@ -644,7 +644,7 @@ extends = "../base/grand.toml"
 vouchers = { 2021 = 2.0, 2039 = 0.0 }
 [investment]
 realisation = { urban = 0.4 }
-profile = "back_loaded"
+profile = "late"
 [[shock]]
 name = "p"
 target = "va_tertiary"
@@ -682,7 +682,7 @@ factor = 1.1
     assert scn.levers["plan_realisation"] == 0.5
     assert scn.levers["realisation_services"] == 0.9
     assert scn.levers["realisation_urban"] == 0.4
-    assert scn.profile == "back_loaded"
+    assert scn.profile == "late"
     assert [s.name for s in scn.shocks] == ["g", "p", "c"]  # accumulate, oldest first
     assert scn.parameters == {"labour.okun": 0.25, "capital.depreciation": 0.09}
     assert [Path(p).name for p in scn.extends] == ["parent.toml", "grand.toml"]
@@ -849,7 +849,7 @@ scalars = st.one_of(
     st.floats(min_value=-0.1, max_value=3.0),
     st.booleans(),
     st.text(max_size=12),
-    st.sampled_from(["even", "front_loaded", "back_loaded", "euler", "rk4", "fai", "x"]),
+    st.sampled_from(["even", "early", "late", "euler", "rk4", "fai", "x"]),
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
 )
 

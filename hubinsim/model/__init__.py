@@ -1,7 +1,10 @@
 """The stock-and-flow core of hubinsim: numpy only, no I/O, no plotting, no pandas.
 
-:func:`run` takes resolved inputs (parameters, base figures, pool, lever schedules and shocks)
-and returns annual indicator arrays of shape ``(years, members)``.
+:func:`run` takes resolved inputs (parameters, a start record, the project pool, lever
+schedules and shocks) and returns annual indicator arrays of shape ``(years, members)``;
+:func:`build_inputs` turns lever settings into those inputs; :func:`record_at` turns a run's
+state in a year into a start record (:mod:`hubinsim.model.record`) from which a later run
+can restart.
 """
 
 from __future__ import annotations
@@ -12,21 +15,38 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..catalog import LEVERS, POOL_CATEGORIES
-from . import core
+from . import core, ops
+from .calibrate import calibrate
 from .engine import METHODS, integrate
 from .inputs import (
     BASE_YEAR,
+    PLAN_YEARS,
     ScaledSeries,
     Schedule,
     TimeGrid,
     calendar_year_index,
     input_rows,
+    pool_timings,
     same_inputs,
     window,
     year_weights_series,
 )
+from .record import FIGURES, OPTIONAL_FIGURES, REFERENCES, STOCKS, record_from_state
 
-__all__ = ["run", "build_inputs", "Schedule", "TimeGrid", "METHODS", "BASE_YEAR"]
+__all__ = [
+    "run",
+    "build_inputs",
+    "record_at",
+    "Schedule",
+    "TimeGrid",
+    "METHODS",
+    "BASE_YEAR",
+    "PLAN_YEARS",
+    "FIGURES",
+    "OPTIONAL_FIGURES",
+    "STOCKS",
+    "REFERENCES",
+]
 
 SCHEDULE_LEVERS = tuple(lv for lv in LEVERS if lv.schedule)
 
@@ -47,16 +67,23 @@ def _same_number(a, b) -> bool:
     return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
 
 
-def _lever_series(value, default, t: np.ndarray, scale: float, left: bool = False) -> np.ndarray:
-    """The lever over time; calendar 2020 (t < 2020.5) is history and keeps the default."""
+def _lever_series(value, default, t, scale, start, left=False) -> np.ndarray:
+    """The lever over time; the start year (history) keeps the default."""
     series = _series(value, t, scale, left)
     if _same_number(value, default):  # the lever is left at its default
         return series
     before = _series(default, t, scale, left)
-    history = (calendar_year_index(t, left) <= BASE_YEAR)[:, None]
+    history = (calendar_year_index(t, left) <= start)[:, None]
     if series.shape[1] != before.shape[1]:
         series, before = np.broadcast_arrays(series, before)
     return np.where(history, before, series)
+
+
+def _scalar(value, name: str) -> float:
+    arr = np.unique(np.asarray(value, dtype=float))
+    if arr.size != 1:
+        raise ValueError(f"{name} must be the same for every member (it sets the pool's timing)")
+    return float(arr[0])
 
 
 def build_inputs(
@@ -71,34 +98,61 @@ def build_inputs(
     left: bool = False,
 ) -> dict[str, np.ndarray]:
     """Every exogenous input on the half-step grid, shape (n_half, 1) or (n_half, members);
-    the project-pool spending ``pool_<category>`` as a :class:`ScaledSeries` (a timing over
-    the half grid times an amount per member).
+    the project pool's spending as :class:`ScaledSeries` (timings over the half grid times
+    amounts per member).
 
     Parameters
     ----------
-    levers : schedule levers by name, in the user's unit (constants, member arrays or
-        :class:`Schedule`); all of them must be present.
-    defaults : business-as-usual value of each lever, used in calendar 2020 (the base year
-        is history: levers act from 2021).
-    realisation : share of each pool category spent in 2021-2025.
-    profile : weights of the calendar years 2021-2025 (sum 1) for the spending above BAU.
+    levers : every lever by name, in the user's unit (constants, member arrays or
+        :class:`Schedule`).
+    defaults : business-as-usual value of each lever, used in the start year (history:
+        levers act from the year after the start).
+    realisation : share of each pool category spent in its five plan years.
+    profile : weights of the plan years 2021-2025 (sum 1) for the spending itself.
     shocks : objects with ``target``, ``first``, ``last``, ``factor``.
     pool : total investment of each pool category [亿元].
     bau_realisation : business-as-usual realisation (parameter).
     left : take left limits at year boundaries (the value of the year that ends there), see
         :mod:`hubinsim.model.inputs`.
+
+    The pool's planned spending of category c in calendar year Y is
+    ``Pool_c [r_c w_plan(Y) + (1 - r_c) w_carry(Y)]`` (:func:`inputs.pool_timings`);
+    business-as-usual investment already holds the business-as-usual path (r_BAU, even, no
+    delay), so the model adds ``dev_c``, the planned path less that one, and reports the
+    whole planned path as ``pool_<c>``. Years up to the start are history: no deviation.
     """
     t = grid.half_times
     x: dict[str, np.ndarray] = {}
     for lv in SCHEDULE_LEVERS:
-        x[lv.name] = _lever_series(levers[lv.name], defaults[lv.name], t, lv.scale, left)
-    # Only the spending above (or below) the business-as-usual realisation is added; the
-    # profile times it over 2021-2025 (MODEL.md: the baseline stays the baseline).
-    w = year_weights_series(t, dict(profile), left)
+        x[lv.name] = _lever_series(
+            levers[lv.name], defaults[lv.name], t, lv.scale, grid.start, left
+        )
+    delay = _scalar(levers.get("pool_delay", 0.0), "pool_delay")
+    carry = _scalar(levers.get("carry_over_years", 3.0), "carry_over_years")
+    bau_carry = _scalar(defaults.get("carry_over_years", 3.0), "carry_over_years")
+    tm = pool_timings(dict(profile), delay, carry, bau_carry)
+    future = {k: {y: w for y, w in v.items() if y > grid.start} for k, v in tm.items()}
+    w = {k: year_weights_series(t, v, left) for k, v in future.items()}
     r_bau = np.atleast_1d(np.asarray(bau_realisation, dtype=float))
+    d_carry = w["carry"] - w["bau_carry"]
+    d_plan = w["plan"] - w["carry"]
+    d_bau = w["bau_plan"] - w["bau_carry"]
+    all_years = {k: year_weights_series(t, v, left) for k, v in tm.items()}
     for cat in POOL_CATEGORIES:
+        amount = pool[cat]
         r = np.atleast_1d(np.asarray(realisation[cat], dtype=float))
-        x["pool_" + cat] = ScaledSeries(timing=w, amount=pool[cat] * (r - r_bau))
+        x["dev_" + cat] = ScaledSeries(
+            (d_carry, d_plan, d_bau),
+            (np.array([amount]), amount * r, -amount * r_bau),
+        )
+        x["pool_" + cat] = ScaledSeries(
+            (all_years["carry"], all_years["plan"] - all_years["carry"]),
+            (np.array([amount]), amount * r),
+        )
+        x["bau_" + cat] = ScaledSeries(
+            (w["bau_carry"], w["bau_plan"] - w["bau_carry"]),
+            (np.array([amount]), amount * r_bau),
+        )
     for shock in shocks:
         key = "shock_" + shock.target
         on = window(t, shock.first, shock.last, left)[:, None]
@@ -119,31 +173,73 @@ def run(
 ) -> dict[str, np.ndarray]:
     """Integrate the model and return annual indicators, each of shape (years, members).
 
-    ``keep`` names the indicators wanted (None: all); an ensemble then accumulates only the
-    reported quantities they are formed from (:func:`core.quantities_for`).
+    ``base`` is the start record for ``grid.start`` (:mod:`hubinsim.model.record`; the
+    default is data/base_2020.csv). ``keep`` names the indicators wanted (None: all); an
+    ensemble then accumulates only the reported quantities they are formed from
+    (:func:`core.quantities_for`).
 
     ``inputs_left`` are the inputs built with ``left=True`` (values of the year that ends at
     each year boundary); without them, inputs that jump at a boundary leak into the year
     before it.
 
     A single member is integrated with Python floats rather than one-element arrays (the
-    same equations and the same numbers, about five times faster, see
-    :mod:`hubinsim.model.ops`). Where Python raises on arithmetic that numpy turns into inf
-    or NaN, the member runs again with arrays, so that the outcome (warnings, a
-    :class:`~hubinsim.errors.SimulationError`) is numpy's.
+    same equations, several times faster, see :mod:`hubinsim.model.ops`). Where Python
+    raises on arithmetic that numpy turns into inf or NaN, the member runs again with arrays,
+    so that the outcome (warnings, a :class:`~hubinsim.errors.SimulationError`) is numpy's.
     """
+    out, _ = _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, ())
+    return out
+
+
+def record_at(
+    year: int,
+    params: Mapping[str, np.ndarray],
+    base: Mapping[str, float],
+    pool: Mapping[str, float],
+    inputs: Mapping[str, np.ndarray],
+    grid: TimeGrid,
+    method: str = "euler",
+    inputs_left: Mapping[str, np.ndarray] | None = None,
+) -> dict:
+    """The start record for ``year`` made from a run: its state at mid-``year``, the point
+    values of the figures then, and the run's references (:func:`record.record_from_state`).
+
+    A run from that record (``TimeGrid(end, dt, start=year)``) with the same settings after
+    ``year`` continues the run (business as usual exactly, to rounding).
+    """
+    if not grid.start <= year <= grid.end:
+        raise ValueError(f"year {year} is outside the run {grid.start}..{grid.end}")
+    _, records = _run_once(params, base, pool, inputs, grid, method, inputs_left, None, (year,))
+    return records[year]
+
+
+def _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, capture):
     members = max((np.size(v) for v in params.values()), default=1)
     if members == 1:
         try:
-            out = _run(params, base, pool, inputs, grid, method, inputs_left, scalar=True)
-        except ArithmeticError:  # x / 0.0 raises on floats; numpy gives inf or NaN
-            out = None
-        if out is not None:
-            return out if keep is None else {k: out[k] for k in keep}
-    return _run(params, base, pool, inputs, grid, method, inputs_left, scalar=False, keep=keep)
+            return _run(
+                params, base, pool, inputs, grid, method, inputs_left, scalar=True, keep=keep,
+                capture=capture,
+            )  # fmt: skip
+        except ops.FLOAT_ERRORS:  # x / 0.0 raises on floats; numpy gives inf or NaN
+            pass
+    return _run(
+        params, base, pool, inputs, grid, method, inputs_left, scalar=False, keep=keep,
+        capture=capture,
+    )  # fmt: skip
 
 
-def _run(params, base, pool, inputs, grid, method, inputs_left, scalar: bool, keep=None):
+def _floats(v):
+    if v.__class__ is float:
+        return v
+    if isinstance(v, tuple):
+        return tuple(_floats(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _floats(x) for k, x in v.items()}
+    return float(v) if isinstance(v, float | np.floating | int) and not isinstance(v, bool) else v
+
+
+def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep, capture):
     if scalar:
         p = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in params.items()}
         base = {k: float(v) for k, v in base.items()}
@@ -155,13 +251,20 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, scalar: bool, ke
     n_half = 2 * grid.n_steps + 1
     ends = [2 * n for n in grid.year_ends()]
     rk4 = method == "rk4"
-    rows = input_rows(inputs, range(0, n_half, 1 if rk4 else 2), scalar)
+    mids = {2 * n: y for n, y in grid.mid_years().items() if y in capture}
+    wanted = sorted(set(range(0, n_half, 1 if rk4 else 2)) | set(mids))
+    rows = input_rows(inputs, wanted, scalar)
     if inputs_left is None:
         rows_left = rows
     else:
         rows_left = input_rows(inputs_left, range(0, n_half, 2) if rk4 else ends, scalar)
-    c, state = core.calibrate(dict(base), dict(pool), p)
-    core.anchor_growth(c, state, rows[0], p)
+    c, state = calibrate(dict(base), dict(pool), p, rows[0], grid.start)
+    if scalar:  # Python floats throughout (numpy scalars would take the array paths)
+        state = {k: float(v) for k, v in state.items()}
+        c = {k: _floats(v) for k, v in c.items()}
+    c["fns"] = ops.FLOAT_FNS if scalar else ops.ARRAY_FNS
+    c["_rates"] = tuple(c[k] for k in core.CONSTANTS_RATES)
+    c["_flows"] = tuple(c[k] for k in core.CONSTANTS_FLOWS)
     # Year ends where some input jumps need their own evaluation with the left limits (the
     # values of the year that ends there); elsewhere the two coincide.
     jumps = {k // 2 for k in ends if not same_inputs(rows[k], rows_left[k])}
@@ -172,13 +275,28 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, scalar: bool, ke
     nonneg = tuple(name for name, must in core.STOCKS.items() if must)
     record_only = None
     if keep is not None:
-        wanted = tuple(sorted(set(keep)))
+        wanted_names = tuple(sorted(set(keep)))
 
         def record_only(names):
-            return core.quantities_for(wanted, names)
+            return core.quantities_for(wanted_names, names)
 
-    annual, _ = integrate(
-        rates, state, grid, method, nonneg, jumps=jumps, scalar=scalar, record_only=record_only
+    annual, _, states = integrate(
+        rates,
+        state,
+        grid,
+        method,
+        nonneg,
+        jumps=jumps,
+        scalar=scalar,
+        record_only=record_only,
+        capture={k // 2 for k in mids},
     )
+    records = {}
+    for n, s in states.items():
+        t = float(grid.times[n])
+        _, aux = core.rates(t, s, rows[2 * n], c, p, True, False)
+        records[int(round(t))] = record_from_state(s, c, aux, t)
+    if capture:
+        return None, records
     out = core.annual_indicators(annual, c, p)
-    return out if keep is None else {k: out[k] for k in keep}
+    return (out if keep is None else {k: out[k] for k in keep}), records

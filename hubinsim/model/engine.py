@@ -9,6 +9,7 @@ of steps.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from operator import add as _add
 
 import numpy as np
 
@@ -29,7 +30,8 @@ def integrate(
     jumps: set[int] | None = None,
     scalar: bool = False,
     record_only: Callable[[tuple[str, ...]], Collection[str]] | None = None,
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    capture: Collection[int] = (),
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[int, dict]]:
     """Integrate ``d state / dt = rates(...)`` over ``grid`` and return annual means.
 
     Parameters
@@ -57,6 +59,8 @@ def integrate(
         (None: all). The others are not accumulated and come back as NaN: an ensemble that
         keeps a few indicators accumulates only the quantities they are formed from. Only
         the quantities accumulated are checked to be finite.
+    capture : collection of int
+        Grid indices at which a copy of the stocks is kept (to make a start record there).
 
     Returns
     -------
@@ -64,6 +68,8 @@ def integrate(
         Annual means of every reported quantity (NaN for those ``record_only`` leaves out).
     final : dict of arrays (members,)
         Stocks at the end of the run.
+    states : dict
+        Grid index -> the stocks there, for the indices in ``capture``.
     """
     if method not in METHODS:
         raise ValueError(f"unknown integration method {method!r}; use one of {METHODS}")
@@ -89,12 +95,17 @@ def integrate(
         # A year that ends at t_n takes the left limit of the inputs (its own year's values).
         aux_left = rates(2 * n, t, y, True, left=True, want_rates=False)[1] if n in jumps else aux
         if scalar:
+            # One list of sums a year, in the order of the reported quantities (the rate
+            # function builds them in the same order at every point).
             if not annual:
-                annual.update((name, [0.0] * n_years) for name in aux)
+                names.extend(aux)
+                annual.update((yi, [0.0] * len(names)) for yi in range(n_years))
             for yi, f in factors[n]:
                 src = aux_left if ends.get(n) == yi else aux
-                for name, v in src.items():
-                    annual[name][yi] += v if f == 1.0 else f * v
+                if f == 1.0:
+                    annual[yi] = list(map(_add, annual[yi], src.values()))
+                else:
+                    annual[yi] = [s + f * v for s, v in zip(annual[yi], src.values(), strict=True)]
             return
         if not sums:
             wanted = aux if record_only is None else record_only(tuple(aux))
@@ -120,8 +131,11 @@ def integrate(
 
     check = _check_floats if scalar else _check
     y = dict(state) if scalar else {k: np.array(v, dtype=float) for k, v in state.items()}
+    states: dict[int, dict] = {}
     for n in range(grid.n_steps):
         t = times[n]
+        if n in capture:
+            states[n] = {k: (v if scalar else v.copy()) for k, v in y.items()}
         k1, aux = rates(2 * n, t, y, True)
         record(n, t, y, aux)
         if method == "euler":
@@ -143,10 +157,13 @@ def integrate(
             k4, _ = rates(2 * n + 2, t + dt, {k: y[k] + dt * k3[k] for k in y}, False, left=True)
             y = {k: y[k] + dt / 6.0 * (k1[k] + 2 * k2[k] + 2 * k3[k] + k4[k]) for k in y}
         check(y, nonnegative, times[n + 1])
+    if grid.n_steps in capture:
+        states[grid.n_steps] = dict(y)
     _, aux = rates(2 * grid.n_steps, times[-1], y, True, want_rates=False)
     record(grid.n_steps, times[-1], y, aux)
     if scalar:
-        annual = {name: np.array(v, dtype=float)[:, None] for name, v in annual.items()}
+        table = np.array([annual[yi] for yi in range(n_years)], dtype=float)  # (years, names)
+        annual = {name: table[:, i : i + 1].copy() for i, name in enumerate(names)}
     for v in annual.values():
         v[1:] *= dt  # the sums of the years after the base one, times the step
     for name, v in annual.items():  # only those recorded
@@ -159,7 +176,7 @@ def integrate(
     if names and len(names) < len(aux):
         nan = np.broadcast_to(np.nan, (n_years, 1))  # broadcasts over the members
         annual = {k: annual.get(k, nan) for k in aux}
-    return annual, y
+    return annual, y, states
 
 
 def _check(y: dict, nonnegative: tuple[str, ...], t: float) -> None:

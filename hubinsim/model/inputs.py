@@ -1,18 +1,24 @@
 """Time grid and exogenous inputs (lever schedules, project-pool spending, shocks).
 
 Time convention: model time ``t = Y`` is the middle of calendar year ``Y``; calendar year Y is
-the interval ``[Y - 1/2, Y + 1/2)``. Schedule points given for year Y hold at ``t = Y`` and are
-interpolated linearly between points (flat outside them); a step schedule takes its value
-from the start of the calendar year (``t = Y - 1/2``). Shocks and project-pool spending apply
-over whole calendar years.
+the interval ``[Y - 1/2, Y + 1/2)``. A run starts at ``t = start`` (the year of its start
+record, 2020 by default) and ends at ``end + 1/2``, so that the last calendar year is
+complete.
+
+**Schedules mean what they say.** Every exogenous input holds one value through each calendar
+year, so the value a schedule gives for year Y is the annual figure of year Y. A schedule
+``{2021 = 1.4, 2025 = 2.5}`` is 1.4 in 2021, 1.675 in 2022, 1.95 in 2023, 2.225 in 2024 and
+2.5 in 2025 and after (linear between the years given, flat outside them); ``{step = {...}}``
+holds each value until the next year given. Shocks and project-pool spending also apply over
+whole calendar years. A lever that is reported as it is (R&D intensity) therefore reports
+exactly the value written for each year.
 
 Every input is evaluated once, before integration, on the half-step grid ``t0 + k dt/2``
 (RK4 needs the mid-points), as an array of shape ``(n_half, members)`` or ``(n_half, 1)``.
-
-Steps, shocks and pool spending jump at year boundaries ``t = Y + 1/2``, which are grid
-points. There the inputs take the value of the year that starts; the value of the year that
-ends (the left limit, ``left=True``) is used for that year's annual mean and for the last RK4
-stage of a step ending at the boundary, so that nothing leaks into the neighbouring year.
+Inputs change only at year boundaries ``t = Y + 1/2``, which are grid points. There they take
+the value of the year that starts; the value of the year that ends (the left limit,
+``left=True``) is used for that year's annual mean and for the last RK4 stage of a step
+ending at the boundary, so that nothing leaks into the neighbouring year.
 """
 
 from __future__ import annotations
@@ -22,33 +28,43 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: The default start year: the 2020 base record (data/base_2020.csv).
 BASE_YEAR = 2020
+
+#: The calendar years of the 14th Five-Year Plan, over which a pool's realisation is counted.
+PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """A lever value that changes over time.
+    """A lever value that changes over time, one value a calendar year.
 
     Parameters
     ----------
     points : tuple of (year, value)
         Years in increasing order; values in the lever's unit.
     step : bool
-        False: linear between points, flat outside. True: each value holds from the start
-        of its calendar year until the next point.
+        False: the value of a year between two points is interpolated linearly between them
+        (flat outside the points). True: each value holds from its year until the next point.
     """
 
     points: tuple[tuple[int, float], ...]
     step: bool = False
 
-    def evaluate(self, t: np.ndarray, left: bool = False) -> np.ndarray:
-        """Values at times ``t``; ``left`` takes left limits at year boundaries (steps)."""
-        years = np.array([p[0] for p in self.points], dtype=float)
+    def annual(self, years: np.ndarray) -> np.ndarray:
+        """The value of each calendar year in ``years``."""
+        ys = np.array([p[0] for p in self.points], dtype=float)
         values = np.array([p[1] for p in self.points], dtype=float)
+        years = np.asarray(years, dtype=float)
         if self.step:
-            idx = np.searchsorted(years, calendar_year_index(t, left), side="right") - 1
+            idx = np.searchsorted(ys, years, side="right") - 1
             return np.where(idx < 0, values[0], values[np.clip(idx, 0, None)])
-        return np.interp(t, years, values)
+        return np.interp(years, ys, values)
+
+    def evaluate(self, t: np.ndarray, left: bool = False) -> np.ndarray:
+        """Values at times ``t`` (constant through each calendar year); ``left`` takes the
+        value of the year that ends at a year boundary."""
+        return self.annual(calendar_year_index(t, left))
 
     def scaled(self, factor: float) -> Schedule:
         return Schedule(tuple((y, v * factor) for y, v in self.points), self.step)
@@ -60,44 +76,43 @@ class Schedule:
 
 @dataclass(frozen=True)
 class TimeGrid:
-    """The integration grid from the 2020 base to the middle of the year after ``end``-1/2.
-
-    The run goes to ``end + 1/2`` so that the last calendar year is complete.
-    """
+    """The integration grid from the start year (mid-year) to ``end + 1/2``."""
 
     end: int
     dt: float
+    start: int = BASE_YEAR
 
     @property
     def n_steps(self) -> int:
-        return int(round((self.end + 0.5 - BASE_YEAR) / self.dt))
+        return int(round((self.end + 0.5 - self.start) / self.dt))
 
     @property
     def times(self) -> np.ndarray:
         """Grid points ``t_n`` (n = 0..n_steps)."""
-        return BASE_YEAR + self.dt * np.arange(self.n_steps + 1)
+        return self.start + self.dt * np.arange(self.n_steps + 1)
 
     @property
     def half_times(self) -> np.ndarray:
         """Half-step points ``t0 + k dt/2`` (k = 0..2 n_steps)."""
-        return BASE_YEAR + 0.5 * self.dt * np.arange(2 * self.n_steps + 1)
+        return self.start + 0.5 * self.dt * np.arange(2 * self.n_steps + 1)
 
     @property
     def years(self) -> np.ndarray:
-        return np.arange(BASE_YEAR, self.end + 1)
+        return np.arange(self.start, self.end + 1)
 
     def year_weights(self) -> list[list[tuple[int, float]]]:
         """For each grid point, the (year index, weight) pairs of the annual means.
 
-        Year 2020 is the base point itself; later years are trapezoidal means of the rate over
-        the calendar year, so flows are mean annual rates and levels annual averages.
+        The start year is the start point itself (the record); later years are trapezoidal
+        means over the calendar year, so flows are mean annual rates and levels annual
+        averages.
         """
         per_step = int(round(1.0 / self.dt))
         half = per_step // 2
         out: list[list[tuple[int, float]]] = [[] for _ in range(self.n_steps + 1)]
         out[0].append((0, 1.0))
         for yi, year in enumerate(self.years[1:], start=1):
-            centre = (year - BASE_YEAR) * per_step
+            centre = (year - self.start) * per_step
             for n in range(centre - half, centre + half + 1):
                 w = self.dt * (0.5 if n in (centre - half, centre + half) else 1.0)
                 out[n].append((yi, w))
@@ -107,6 +122,11 @@ class TimeGrid:
         """Grid index ``n`` -> index of the year whose calendar year ends at ``t_n``."""
         per_step = int(round(1.0 / self.dt))
         return {yi * per_step + per_step // 2: yi for yi in range(1, len(self.years))}
+
+    def mid_years(self) -> dict[int, int]:
+        """Grid index ``n`` -> the calendar year whose middle is ``t_n``."""
+        per_step = int(round(1.0 / self.dt))
+        return {yi * per_step: int(y) for yi, y in enumerate(self.years)}
 
 
 def calendar_year_index(t: np.ndarray, left: bool = False) -> np.ndarray:
@@ -134,40 +154,96 @@ def year_weights_series(t: np.ndarray, weights: dict[int, float], left: bool = F
     return out
 
 
+def shifted(weights: dict[int, float], delay: float) -> dict[int, float]:
+    """Year weights moved ``delay`` years later (a fraction splits a year's weight between
+    two years), so that their sum is kept: what is delayed is spent later, not lost."""
+    whole = math.floor(delay)
+    frac = delay - whole
+    out: dict[int, float] = {}
+    for year, w in weights.items():
+        out[year + whole] = out.get(year + whole, 0.0) + w * (1.0 - frac)
+        if frac > 0.0:
+            out[year + whole + 1] = out.get(year + whole + 1, 0.0) + w * frac
+    return out
+
+
+def carry_over_weights(years: float, first: int = PLAN_YEARS[-1] + 1) -> dict[int, float]:
+    """Even spending over ``years`` years from the start of calendar ``first`` (a fraction
+    of a year takes its share): weights of the calendar years, summing to 1."""
+    out: dict[int, float] = {}
+    remaining, y = years, first
+    while remaining > 1e-12:
+        share = min(1.0, remaining)
+        out[y] = share / years
+        remaining -= share
+        y += 1
+    return out
+
+
+def pool_timings(
+    profile: dict[int, float], delay: float, carry_years: float, bau_carry_years: float
+) -> dict[str, dict[int, float]]:
+    """The year weights of the project pool's spending, as used by :func:`pool_series`.
+
+    The pool's planned spending of a category c in year Y is
+    ``Pool_c [r_c w_plan(Y) + (1 - r_c) w_carry(Y)]``: the share r_c realised in the plan
+    years 2021-2025 with the profile's weights, the rest carried over to the following years
+    (evenly over ``carry_years``); the whole programme is moved ``delay`` years later. Business
+    as usual is the same with the business-as-usual realisation, the even profile, no delay.
+    Over all years each path spends the whole pool.
+    """
+    even = {y: 1.0 / len(PLAN_YEARS) for y in PLAN_YEARS}
+    return {
+        "plan": shifted(profile, delay),
+        "carry": shifted(carry_over_weights(carry_years), delay),
+        "bau_plan": even,
+        "bau_carry": carry_over_weights(bau_carry_years),
+    }
+
+
 @dataclass(frozen=True)
 class ScaledSeries:
-    """An input that is one time profile times an amount per member: row ``k`` is
-    ``amount * timing[k]``.
+    """An input that is a sum of time profiles times amounts per member: row ``k`` is
+    ``sum_j amounts[j] * timings[j][k]``.
 
-    Project-pool spending above business as usual is such an input (the amount depends on
-    each member's realisation, the timing on the scenario's profile); holding the two
-    factors instead of their (n_half, members) product saves memory and time in large
-    ensembles, and gives the same numbers.
+    Project-pool spending is such an input (the amounts depend on each member's realisation,
+    the timings on the scenario's profile and delay); holding the factors instead of their
+    (n_half, members) product saves memory and time in large ensembles, and gives the same
+    numbers.
     """
 
-    timing: np.ndarray  # (n_half,)
-    amount: np.ndarray  # (members,) or (1,)
-    #: Rows made so far, by timing value: the timing takes a handful of values (zero outside
-    #: the spending years), so a row is multiplied out once, not at every evaluation.
+    timings: tuple[np.ndarray, ...]  # each (n_half,)
+    amounts: tuple[np.ndarray, ...]  # each (members,) or (1,)
+    #: Rows made so far, by the timings' values at a point: the timings take a handful of
+    #: values (zero outside the spending years), so a row is multiplied out once.
     _rows: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
-        return len(self.timing)
+        return len(self.timings[0])
 
     def __getitem__(self, k: int) -> np.ndarray:
-        w = float(self.timing[k])
-        key = (w, math.copysign(1.0, w))  # 0.0 and -0.0 give rows of different signs
-        row = self._rows.get(key)
+        ws = tuple(float(tm[k]) for tm in self.timings)
+        row = self._rows.get(ws)
         if row is None:
-            row = self.amount * self.timing[k]
-            if w == w:  # NaN is never found again
-                self._rows[key] = row
+            row = self.amounts[0] * ws[0]
+            for a, w in zip(self.amounts[1:], ws[1:], strict=True):
+                row = row + a * w
+            if all(w == w for w in ws):  # NaN is never found again
+                self._rows[ws] = row
         return row
 
-    def column(self) -> list[float]:
-        """The values of a single member as Python floats."""
-        amount = float(self.amount[0])
-        return [amount * w for w in self.timing.tolist()]
+    @property
+    def members(self) -> int:
+        return max(np.size(a) for a in self.amounts)
+
+    def column(self, points=None) -> list[float]:
+        """The values of a single member as Python floats (at ``points``: all if None)."""
+        out = 0.0
+        for a, tm in zip(self.amounts, self.timings, strict=True):
+            out = out + float(np.asarray(a).reshape(-1)[0]) * (tm if points is None else tm[points])
+        if np.ndim(out) == 0:
+            out = np.zeros(len(self) if points is None else len(points))
+        return out.tolist()
 
 
 def input_rows(x: dict, points, scalar: bool = False):
@@ -182,13 +258,71 @@ def input_rows(x: dict, points, scalar: bool = False):
     points = list(points)
     names = list(x)
     if scalar:
+        idx = np.array(points, dtype=int)
         columns = [
-            v.column() if isinstance(v, ScaledSeries) else np.asarray(v)[:, 0].tolist()
+            v.column(idx) if isinstance(v, ScaledSeries) else np.asarray(v)[idx, 0].tolist()
             for v in x.values()
         ]
-        table = list(zip(*columns, strict=True))  # one tuple of values per point
-        return {k: dict(zip(names, table[k], strict=True)) for k in points}
+        flags = _Flags(dict(zip(names, columns, strict=True)), names)
+        table = zip(*columns, strict=True)  # one tuple of values per point
+        return {
+            k: flags.add(dict(zip(names, values, strict=True)), i)
+            for i, (k, values) in enumerate(zip(points, table, strict=True))
+        }
     return _ArrayRows(x)
+
+
+_GROUPS = ("_dev", "_extra", "_pool")
+
+
+class _Flags:
+    """What the model checks at every evaluation, found once per point: ``_z``, the names
+    of the inputs that are exactly 0.0 there (levers left at zero); whether any pool
+    deviation (``_dev``), extra project (``_extra``) or planned pool spending (``_pool``) is
+    not zero; whether a shock is set (``_shock``).
+
+    ``columns`` maps the names of the inputs that are the same for every member to their
+    values by point (Python floats); the other inputs are never zero and always count.
+    """
+
+    def __init__(self, columns: dict, names: list):
+        members = [n for n in names if n not in columns]  # arrays: never a float 0.0
+        shock = any(n.startswith("shock_") for n in names)
+        if columns:
+            cols = list(columns)
+            table = np.array([columns[n] for n in cols], dtype=float) == 0.0  # (names, points)
+        else:
+            cols, table = [], np.zeros((0, 0), dtype=bool)
+        n_points = table.shape[1] if cols else 0
+        prefix = {"_dev": "dev_", "_extra": "extra_", "_pool": "pool_", "_bau": "bau_"}
+        group_flags = {}
+        for g, pre in prefix.items():
+            rows = [i for i, n in enumerate(cols) if n.startswith(pre)]
+            if any(n.startswith(pre) for n in members):
+                group_flags[g] = [True] * n_points
+            elif rows:
+                group_flags[g] = (~table[rows].all(axis=0)).tolist()
+            else:
+                group_flags[g] = [False] * n_points
+        zero_sets, known = [], {}
+        for k in range(n_points):
+            key = table[:, k].tobytes()
+            z = known.get(key)
+            if z is None:
+                z = known[key] = frozenset(
+                    n for n, is0 in zip(cols, table[:, k], strict=True) if is0
+                )
+            zero_sets.append(z)
+        self.rows = [
+            {"_z": zero_sets[k], "_shock": shock, **{g: group_flags[g][k] for g in prefix}}
+            for k in range(n_points)
+        ]
+        self.members_only = {"_z": frozenset(), "_shock": shock, "_dev": True, "_extra": True,
+                             "_pool": True, "_bau": True}  # fmt: skip
+
+    def add(self, row: dict, k: int) -> dict:
+        row.update(self.rows[k] if self.rows else self.members_only)
+        return row
 
 
 class _ArrayRows:
@@ -201,18 +335,21 @@ class _ArrayRows:
         self.columns = {}
         for name, v in x.items():
             if isinstance(v, ScaledSeries):
-                if np.size(v.amount) == 1:
+                if v.members == 1:
                     self.columns[name] = v.column()
             elif np.shape(v)[1:] == (1,):
                 self.columns[name] = np.asarray(v)[:, 0].tolist()
+        self.flags = _Flags(self.columns, list(x))
 
     def __getitem__(self, k: int) -> dict:
         columns = self.columns
-        return {name: columns[name][k] if name in columns else v[k] for name, v in self.x.items()}
+        row = {name: columns[name][k] if name in columns else v[k] for name, v in self.x.items()}
+        return self.flags.add(row, k)
 
 
 def same_inputs(a: dict, b: dict) -> bool:
     """Whether two rows of :func:`input_rows` hold the same values."""
-    if all(v.__class__ is float for v in a.values()):
-        return a == b
-    return all(np.array_equal(a[name], b[name]) for name in a)
+    names = [k for k in a if not k.startswith("_")]
+    if all(a[k].__class__ is float for k in names):
+        return all(a[k] == b[k] for k in names)
+    return all(np.array_equal(a[name], b[name]) for name in names)

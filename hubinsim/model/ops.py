@@ -3,25 +3,31 @@
 An ensemble evaluates the equations on arrays of shape ``(members,)``; a single run
 evaluates the very same equations on Python floats, because numpy's overhead per call (about
 0.3-2 µs on a one-element array) is 10 to 50 times the cost of the float operation itself,
-and a run makes some 25,000 of them (docs/performance.md). The model code therefore calls
-these functions instead of ``np.maximum``, ``np.clip``... ; each takes the float path when
-its arguments are floats and numpy's otherwise.
+and a run makes tens of thousands of them (docs/performance.md). The model code therefore
+calls these functions instead of ``np.maximum``, ``np.exp``... ; each takes the float path
+when its arguments are floats and numpy's otherwise.
 
-The results are the same bit for bit: +, -, *, / on floats round as numpy does; powers,
-exponentials and logarithms call numpy's own implementations (``math.exp``, ``math.log``
-and Python's ``**`` use the C library's, which differ from numpy's in the last bit for a few
-per cent of arguments; the growth anchor's finite difference amplifies such differences to
-1e-10 in the results). The float
++, -, *, / and ``sqrt`` round the same on floats and arrays. Exponentials, logarithms and
+powers of floats use the C library (:mod:`math`), which may differ from numpy's own vectorised
+implementations in the last bit for a few per cent of arguments; the model takes no finite
+difference, so such differences stay of the order of 1e-15 relative in the results (a single
+run and a member of an ensemble agree to about 1e-13, tests/test_speed_paths.py). The float
 path keeps numpy's semantics for NaN (it propagates). Where Python is stricter than numpy
-(``x / 0.0`` raises ZeroDivisionError), :func:`hubinsim.model.run` runs the member again with
-arrays, so that the outcome is numpy's.
+(``x / 0.0`` raises ZeroDivisionError, ``log(0.0)`` a ValueError, an overflow an
+OverflowError), :func:`hubinsim.model.run` runs the member again with arrays, so that the
+outcome is numpy's.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-_power, _exp, _log = np.power, np.exp, np.log
+_exp, _log, _sqrt = math.exp, math.log, math.sqrt
+
+#: What Python raises where numpy returns inf or NaN (see :func:`hubinsim.model.run`).
+FLOAT_ERRORS = (ArithmeticError, ValueError)
 
 
 def maximum(a, b):
@@ -57,34 +63,47 @@ def any_true(condition) -> bool:
     return condition if condition.__class__ is bool else bool(condition.any())
 
 
-#: Exponents for which numpy's power of a single number takes a shortcut (a square root, a
-#: square, a reciprocal) that rounds differently from its loop over arrays.
-_SHORTCUT_EXPONENTS = (0.5, 2.0, -1.0)
-
-
 def power(a, b):
-    """``a ** b``; for floats, numpy's ``power`` as it works on arrays."""
+    """``a ** b``."""
     if a.__class__ is float and b.__class__ is float:
-        if b in _SHORTCUT_EXPONENTS:
-            return _power(np.array((a,)), np.array((b,))).item()
-        return float(_power(a, b))
-    return a**b
+        return _exp(b * _log(a)) if a > 0.0 else a**b
+    return np.power(a, b)
 
 
 def exp(a):
     """``np.exp``."""
-    return float(_exp(a)) if a.__class__ is float else np.exp(a)
+    return _exp(a) if a.__class__ is float else np.exp(a)
 
 
 def log(a):
     """``np.log``."""
-    return float(_log(a)) if a.__class__ is float else np.log(a)
+    return _log(a) if a.__class__ is float else np.log(a)
+
+
+def sqrt(a):
+    """``np.sqrt`` (correctly rounded on both paths)."""
+    return _sqrt(a) if a.__class__ is float else np.sqrt(a)
+
+
+def _fmax(a: float, b: float) -> float:
+    return a if (a >= b or a != a) else b
+
+
+def _fmin(a: float, b: float) -> float:
+    return a if (a <= b or a != a) else b
+
+
+#: (log, exp, maximum, minimum) for a single member of Python floats: the C library's
+#: functions and comparisons that propagate NaN as numpy does ...
+FLOAT_FNS = (_log, _exp, _fmax, _fmin)
+#: ... and numpy's for arrays of members. The model binds one or the other once per run.
+ARRAY_FNS = (np.log, np.exp, np.maximum, np.minimum)
 
 
 def times(value, factor):
     """``value * factor``; a factor of None (no shock set) or of exactly 1.0 (a shock outside
-    its years, no tax relief) leaves ``value`` as it is, without an operation over the
-    members (``x * 1.0`` is ``x`` bit for bit)."""
+    its years) leaves ``value`` as it is, without an operation over the members (``x * 1.0``
+    is ``x`` bit for bit)."""
     if factor is None or (factor.__class__ is float and factor == 1.0):
         return value
     return value * factor

@@ -60,6 +60,7 @@ from .settings import (
     Scenario,
     Shock,
     TimeSettings,
+    current_profile,
     got,
     is_year,
     lever_allowed,
@@ -263,7 +264,7 @@ def _read_profile(layer, key, raw, merged, problems) -> None:
     for sub, m in errs:
         problems.add(layer, key + sub, m)
     if not errs:
-        merged.profile = _Set(prof, layer, key)
+        merged.profile = _Set(current_profile(prof, stacklevel=4), layer, key)
 
 
 def _read_lever(layer, key, name, raw, merged, problems) -> None:

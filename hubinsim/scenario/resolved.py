@@ -87,7 +87,7 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
                     _line(
                         "profile",
                         profile,
-                        "timing of the spending above business as usual over 2021-2025: "
+                        "timing of the pool's spending itself over 2021-2025: "
                         f"{' | '.join(PROFILES)} | {{year = weight}}",
                     )
                 )

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..catalog import (
+    DEPRECATED_PROFILES,
     LEVER_BY_NAME,
     PLAN_YEARS,
     POOL_CATEGORIES,
@@ -288,8 +289,9 @@ def profile_problems(profile) -> list[Problem]:
     """Problems with a timing profile (a name or ((year, weight), ...)); keys are years."""
     allowed = PROFILE_ALLOWED
     if isinstance(profile, str):
-        if profile not in PROFILES:
-            return [((), f"must be {allowed}, got {profile!r}{suggest(profile, PROFILES)}")]
+        if profile not in PROFILES and profile not in DEPRECATED_PROFILES:
+            hint = suggest(profile, [*PROFILES, *DEPRECATED_PROFILES])
+            return [((), f"must be {allowed}, got {profile!r}{hint}")]
         return []
     if (
         not isinstance(profile, tuple | list)
@@ -369,6 +371,26 @@ def check_parameter(name: str, value, params: Mapping, units: bool = True) -> li
     ]
 
 
+def current_profile(profile, stacklevel: int = 3):
+    """The profile under its current name: a name of version 1 (``front_loaded``,
+    ``back_loaded``) is read as the profile of the same weights (``early``, ``late``) with a
+    FutureWarning. Those names shaped the spending above or below business as usual; now a
+    profile is the timing of the pool's spending itself, whatever the realisation. They are
+    kept for one release."""
+    if isinstance(profile, str) and profile in DEPRECATED_PROFILES:
+        new = DEPRECATED_PROFILES[profile]
+        warnings.warn(
+            f"profile {profile!r} is deprecated and will be removed in the next release: a "
+            "profile now names the timing of the pool's spending itself, whatever the "
+            f"realisation; {profile!r} is read as {new!r} (write {new!r}, or a table of "
+            "year = weight)",
+            FutureWarning,
+            stacklevel=stacklevel,
+        )
+        return new
+    return profile
+
+
 def check_profile(profile) -> list[str]:
     return [f"{_join('profile', k)}: {m}" for k, m in profile_problems(profile)]
 
@@ -395,7 +417,8 @@ def make_scenario(
 
     ``levers`` maps lever names to numbers or year schedules given as ``{year: value}``
     (linear) or ``{"step": {year: value}}``; ``realisation_<category>`` sets one category.
-    ``profile`` is ``"even"``, ``"front_loaded"``, ``"back_loaded"`` or ``{year: weight}``.
+    ``profile`` is ``"early"``, ``"even"``, ``"late"`` or ``{year: weight}``: the timing of
+    the pool's spending itself over 2021-2025.
     ``shocks`` are :class:`Shock` objects or dicts with target, years (first, last) and factor.
     Raises :class:`ScenarioError` listing every problem.
     """
@@ -412,7 +435,7 @@ def make_scenario(
         value = to_schedule(value)
         problems += check_lever_value(key, value, end_ok)
         out_levers[key] = value
-    prof = "even" if profile is None else profile
+    prof = "even" if profile is None else current_profile(profile)
     if isinstance(prof, Mapping):
         prof = tuple(sorted((_year_key(y), w) for y, w in prof.items()))
     problems += check_profile(prof)

@@ -1,0 +1,471 @@
+"""Calibration: constants and initial stocks from a start record and the parameters.
+
+Every start-year output of :func:`hubinsim.model.core.rates` equals its figure in the record
+(to rounding): TFP levels, the construction coefficient, the share of FAI that forms capital,
+the income and consumption propensities, the natural rate of unemployment, the government's
+current spending and the other *level constants* are solved from the figures. Stocks the
+record lacks are set by the default rules of :mod:`hubinsim.model.record` (capital from
+capital-output ratios, a balanced-growth start, the 2020 trough closed since 2020...).
+*Reference constants* (what relative indices are measured against) are the start year's own
+values unless the record carries them, as a record made from a run does, so that a run
+restarted from its own record continues the same path.
+
+Numbers are arrays of shape (members,) or Python floats; the arithmetic is the same.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..catalog import POOL_CATEGORIES
+from . import ops
+from .core import PUBLIC_CATEGORIES, public_shares
+from .record import initial_output_gap
+
+#: Least share of comprehensive revenue that current spending takes at the start (default
+#: rule for a record without a fiscal balance; docs/model.md).
+CS_FLOOR = 0.4
+
+#: Iterations of the start-year fixed point (services capacity, local demand deviation,
+#: income and consumption propensities); the loop gain is below 0.2, so 60 passes reach
+#: machine precision.
+FIXED_POINT_PASSES = 60
+
+
+def new_firm_capital_share(build_time: float) -> float:
+    """Mean capital, over the year of their arrival, of firms arriving evenly through a year,
+    as a share of their committed investment (first-order build-up with ``build_time``):
+    the integral over t in [0, 1] of (t - tau (1 - exp(-t / tau))), i.e.
+    1/2 - tau + tau^2 (1 - exp(-1/tau))."""
+    tau = build_time
+    return 0.5 - tau + tau * tau * (1.0 - math.exp(-1.0 / tau))
+
+
+def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dict, dict]:
+    """Constants ``c`` and initial stocks for a run starting at ``t0`` from ``record``.
+
+    Parameters
+    ----------
+    record : dict
+        Start-year figures, stocks and references by name (:mod:`hubinsim.model.record`).
+    pool : dict
+        Total investment of each project-pool category [亿元] (its public part sets the mix
+        of public investment over the pool's public categories).
+    p : dict
+        Structural parameters (arrays of shape (members,) or floats).
+    x0 : dict
+        The exogenous inputs at the start (first row of the half grid): levers at their
+        start-year (business-as-usual) values.
+    t0 : int
+        The start year.
+    """
+    r = record
+    dep = p["capital.depreciation"]
+    ones = np.ones_like(dep, dtype=float) if isinstance(dep, np.ndarray) else 1.0
+    get = r.get
+    log, exp = ops.log, ops.exp
+    c: dict = {"t0": float(t0)}
+
+    # Parameters used as they are
+    al = (
+        p["production.alpha_primary"],
+        p["production.alpha_industry"],
+        p["production.alpha_tertiary"],
+    )
+    be = tuple(1.0 - a for a in al)
+    c.update(alpha=al, beta=be, be_con=p["production.construction_labour_share"])
+    c.update(gamma=p["production.gamma_public"], r_h=p["housing.service_yield"])
+    c.update(
+        dep=dep, dep_h=p["capital.depreciation_housing"], dep_g=p["capital.depreciation_public"]
+    )
+    c.update(adj=p["investment.adjustment_rate"], ret_decline=p["investment.return_decline"])
+    c["adj_g"] = p["investment.public_adjustment_rate"]
+    c.update(pull=p["services.demand_pull"], inv_z_time=1.0 / p["services.perception_time"])
+    c["theta"] = p["services.demand_utilisation"]
+    c.update(
+        w_p=p["fiscal.weight_primary"], w_s=p["fiscal.weight_secondary"], buoy=p["fiscal.buoyancy"]
+    )
+    s_g = p["innovation.government_share"]
+    c.update(rd_gov=s_g, rd_priv=1.0 - s_g)
+    c.update(relief_hh=p["fiscal.relief_to_households"])
+    c["relief_firms"] = 1.0 - c["relief_hh"]
+    k_f, build = p["industry.investment_per_firm"], p["industry.build_time"]
+    va_c = p["industry.cohort_va_ratio"]
+    c.update(k_f=k_f, inv_build=1.0 / build, inv_va_c=1.0 / va_c)
+    c["va_per_kc"] = va_c / p["industry.cohort_capital_output"]
+    c["inv_pi_c"] = 1.0 / p["industry.cohort_va_per_worker"]
+    c["overlap"] = p["industry.pool_overlap"]
+    c.update(th_a=p["capital.agriculture_to_primary"], th_u=p["capital.urban_to_housing"])
+    shares = public_shares(p)
+    c["pub_share"] = shares
+    c["pool_pub_share"] = tuple(shares[cat] for cat in POOL_CATEGORIES)
+    c.update(i_d=p["fiscal.interest_rate"], d_max=p["fiscal.debt_limit"])
+    c.update(
+        inv_borrow=1.0 / p["fiscal.borrowing_time"], inv_backlog=1.0 / p["fiscal.backlog_time"]
+    )
+    c.update(dshare=p["fiscal.district_share"], inv_dshare=1.0 / p["fiscal.district_share"])
+    c["mat"] = p["demand.local_materials"]
+    c.update(k_c=p["consumption.trough_sensitivity"], psi=p["consumption.income_response"])
+    c.update(th_v=p["consumption.visitor_trough"], mu=p["consumption.voucher_multiplier"])
+    c.update(m_v=p["consumption.visitor_va_ratio"], m_t=p["consumption.trade_margin"])
+    c.update(m_p=p["demand.producer_services"], m_g=p["fiscal.public_services_va"])
+    c.update(lg=p["consumption.local_share_goods"], shop=p["consumption.visitor_shopping_share"])
+    c["ls_ms"] = p["consumption.local_share_services"] * p["consumption.services_va_ratio"]
+    c["lg_mt"] = c["lg"] * c["m_t"]
+    c["eps_s1"] = p["consumption.services_income_elasticity"] - 1.0
+    c["okun"] = p["labour.okun"]
+    c["g_A"] = (p["tfp.growth_primary"], p["tfp.growth_industry"], p["tfp.growth_tertiary"])
+    c.update(inv_gest=1.0 / p["innovation.gestation"], dep_k=p["innovation.knowledge_depreciation"])
+    c.update(
+        sigma=p["labour.reallocation_elasticity"], inv_realloc=1.0 / p["labour.reallocation_time"]
+    )
+    c.update(m0=p["population.base_migration"], eta=p["population.migration_elasticity"])
+    c["nat_inc"] = p["population.birth_rate"] - p["population.death_rate"]
+    c["inv_perc"] = 1.0 / p["population.perception_time"]
+    c.update(r_e=p["growth.expectation_rate"], inv_gap_time=1.0 / p["growth.trough_closing_time"])
+    c.update(entry=p["industry.entry_base"], entry_el=p["industry.entry_output_elasticity"])
+    c.update(exit=p["industry.exit_rate"], exit_a=p["industry.cohort_exit_rate"])
+    c.update(g_v=p["consumption.visitor_growth"], g_ext=p["consumption.external_growth"])
+    c.update(g_tr=p["fiscal.transfer_growth"], turnover=p["labour.turnover"])
+    c["g_xr"] = p["consumption.services_income_elasticity"] * p["services.regional_growth"]
+    c["g_xg"] = p["consumption.goods_income_elasticity"] * p["services.regional_growth"]
+    c["eps_h"] = p["consumption.housing_income_elasticity"]
+    c["wa_trend"] = p["labour.working_age_trend"]
+    c["new_firm_va"] = c["va_per_kc"] * k_f * _map(new_firm_capital_share, build)
+
+    # --- figures of the start year -------------------------------------------------------
+    P_p, P_s, P_t, P_I = (
+        get(k, 1.0)
+        for k in ("price_primary", "price_secondary", "price_tertiary", "price_investment")
+    )
+    gdp = r["gdp"]
+    n_p0 = gdp * r["share_primary_pct"] / 100.0
+    n_t0 = r["va_tertiary"]
+    n_sec0 = gdp - n_p0 - n_t0
+    n_con0 = n_sec0 * r["construction_share_of_secondary"]
+    n_ind0 = n_sec0 - n_con0
+    pop0 = r["population"]
+    wa0, part = r["working_age_share"], r["participation_rate"]
+    c.update(wa0=wa0, part=part)
+    LF0 = pop0 * wa0 * part
+    u0 = r["unemployment_rate_pct"] / 100.0
+    E0 = LF0 * (1.0 - u0)
+    L_p0 = E0 * r["employment_share_primary"]
+    L_sec0 = E0 * r["employment_share_secondary"]
+    L_t0 = E0 * r["employment_share_tertiary"]
+    L_con0 = L_sec0 * get("employment_share_construction", r["construction_share_of_secondary"])
+    K_c0 = get("capital_cohort", 0.0) * ones
+    VA_c0 = c["va_per_kc"] * K_c0
+    L_c0 = VA_c0 * c["inv_pi_c"]
+    L_s0 = L_sec0 - L_con0 - L_c0
+    TG0 = get("output_gap", None)
+    if TG0 is None:
+        TG0 = initial_output_gap(p, t0)
+    TG0 = TG0 * ones
+    U0 = 1.0 - TG0
+    Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
+    Ys_p0, Ys_s0 = Y_p0 / U0, Y_si0 / U0
+    Y_con0 = n_con0 / P_s
+    fai0 = r["fai"]
+    c["c_con"] = Y_con0 / (fai0 / P_I)
+    c["w_cons"] = get("ref_consumer_services_weight", r["services_share_of_consumption"])
+    c["w_goods"] = 1.0 - c["w_cons"]
+    P_C = c["w_cons"] * P_t + c["w_goods"] * P_s
+    DI0 = r["disposable_income_per_capita"] * pop0 * 1e-4
+    C0 = r["consumption_propensity"] * DI0
+    V_act0 = r["visitor_spending"]
+    V0 = V_act0 / (1.0 - c["th_v"] * TG0)
+    H_rec = get("capital_housing", None)
+
+    # --- services capacity and the local demand deviation at the start: a fixed point ----
+    be_p, be_s, be_t = be
+    be_con = c["be_con"]
+    r_h = c["r_h"]
+    Ys_t0 = (n_t0 / P_t) * ones
+    X0 = 0.0 * ones
+    sig = r["services_share_of_consumption"]
+    m_c = c["ls_ms"] * sig + c["lg_mt"] * (1.0 - sig)
+    dW_o = be_p * P_p * (Y_p0 - Ys_p0) + be_s * P_s * (Y_si0 - Ys_s0)
+    dVA_o = P_p * (Y_p0 - Ys_p0) + P_s * (Y_si0 - Ys_s0)
+    psi = c["psi"]
+    for _ in range(FIXED_POINT_PASSES):
+        if H_rec is None:
+            kh = p["initial.housing_output"]
+            H0 = kh * (Ys_p0 + Ys_s0 + Ys_t0 + VA_c0) / (1.0 - kh * r_h)
+        else:
+            H0 = H_rec * ones
+        Y_tm0 = n_t0 / P_t - r_h * H0
+        W0 = be_p * n_p0 + be_s * n_ind0 + be_con * n_con0 + be_t * P_t * Y_tm0
+        d_w = DI0 / W0
+        W_star0 = (
+            be_p * P_p * Ys_p0 + be_s * P_s * (Ys_s0 + VA_c0) + be_t * P_t * Ys_t0 + be_con * n_con0
+        )
+        DI_star0 = d_w * W_star0
+        a_c0 = C0 / (DI_star0 + psi * (DI0 - DI_star0))
+        apc_n = a_c0 + c["k_c"] * TG0
+        k_loop = d_w * be_t
+        Yt_cap0 = Ys_t0 * U0
+        rhs = (
+            m_c
+            * (
+                (a_c0 - apc_n) * DI_star0
+                + a_c0 * psi * (d_w * dW_o + k_loop * (P_t * Yt_cap0 - P_t * Ys_t0))
+            )
+            + c["m_v"] * (V_act0 - V0)
+            + c["m_p"] * dVA_o
+        )
+        X0 = rhs / (1.0 - m_c * a_c0 * psi * k_loop)
+        Ys_t0 = (Y_tm0 - X0 / P_t) / U0
+    c.update(d_w=d_w, apc_n=apc_n)
+    C_star0 = apc_n * DI_star0
+    c["sig0"] = sig
+    c["inv_cref"] = (pop0 * P_C) / C_star0
+
+    # --- employment: natural employment by sector, the natural rate ---------------------
+    okun = c["okun"]
+    N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
+    N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
+    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0))
+    N_con0 = L_con0 * ones
+    E_cap0 = N_p0 + N_s0 + N_t0
+    E_nat0 = E_cap0 + N_con0 + L_c0  # (a record's cohort never takes 3/4 of it: core.rates)
+    c["emp_nat"] = E_nat0 / LF0
+    c["s_con"] = N_con0 / E_nat0
+    s0 = (N_p0 / E_cap0, N_s0 / E_cap0, N_t0 / E_cap0)
+
+    # --- capital, desired capital-output ratios, expected growth ------------------------
+    kap = (
+        get("ref_capital_output_primary", p["initial.capital_output_primary"]),
+        get("ref_capital_output_industry", p["initial.capital_output_industry"]),
+        get("ref_capital_output_tertiary", p["initial.capital_output_tertiary"]),
+    )
+    kap_g = get("ref_public_output", p["initial.public_output"])
+    z0 = get("demand_pressure", 1.0) * ones
+    zs0 = get("industry_demand_pressure", 1.0) * ones
+    Y_cap0 = Ys_p0 + Ys_s0 + Ys_t0 + VA_c0 + r_h * H0
+    K0 = (
+        get("capital_primary", None),
+        get("capital_industry", None),
+        get("capital_tertiary", None),
+    )
+    Kd0 = (kap[0] * Ys_p0, kap[1] * Ys_s0, kap[2] * Ys_t0)
+    K0 = tuple(Kd if K is None else K * ones for K, Kd in zip(K0, Kd0, strict=True))
+    G0 = get("capital_public", None)
+    G0 = kap_g * Y_cap0 if G0 is None else G0 * ones
+    # Desired housing per resident and unit of income^eps_h; balanced at the start unless
+    # the record carries the reference.
+    kap_h = get("ref_housing_demand", None)
+    if kap_h is None:
+        kap_h = H0 / (pop0 * exp(c["eps_h"] * log(Y_cap0 / pop0)))
+    c.update(kap_p=kap[0], kap_s=kap[1], kap_t=kap[2], kap_h=kap_h, kap_g=kap_g)
+    c["inv_G0"] = 1.0 / G0
+
+    # Knowledge: a steady state at the expected growth; its output elasticity from the
+    # gross return to R&D and the share captured locally (Goh, Xu and Li 2015).
+    rd0 = x0["rd_intensity_pct"]
+    gdp_real0 = Y_p0 + Y_si0 + VA_c0 + Y_con0 + n_t0 / P_t
+    gdp_pot0 = Y_cap0 + Y_con0
+    gest, dep_k = p["innovation.gestation"], c["dep_k"]
+    eps_k = get("ref_knowledge_elasticity", None)
+    g_e0 = get("expected_growth", None)
+    w_sum = Ys_p0 + Ys_s0 + Ys_t0
+    g_lf0 = (
+        c["nat_inc"] + c["m0"] + x0["net_migration_policy"]
+        + c["eta"] * (get("relative_income", 1.0) - 1.0)
+        + c["wa_trend"] / wa0
+    )  # fmt: skip
+    num = (
+        Ys_p0 * (c["g_A"][0] + be_p * g_lf0)
+        + Ys_s0 * (c["g_A"][1] + be_s * g_lf0)
+        + Ys_t0 * (c["g_A"][2] + be_t * g_lf0)
+    ) / w_sum
+    share_k = (Ys_p0 * al[0] + Ys_s0 * al[1] + Ys_t0 * al[2]) / w_sum
+    KN0, RP0 = get("knowledge_stock", None), get("rd_pipeline", None)
+    g = 0.05 * ones if g_e0 is None else g_e0 * ones
+    for _ in range(FIXED_POINT_PASSES if (g_e0 is None or KN0 is None) else 1):
+        if KN0 is None:
+            rp = rd0 * gdp_real0 * gest / (1.0 + g * gest)
+            kn = rp / gest / (dep_k + g)
+        else:
+            rp, kn = RP0 * ones, KN0 * ones
+        e_k = p["tfp.rd_return"] * p["innovation.local_capture"] * kn / gdp_pot0
+        if eps_k is not None:
+            e_k = eps_k * ones
+        if g_e0 is None:
+            # Balanced start: every capital stock at its desired level; business capital
+            # grows at the expected growth plus the drift of its desired capital-output
+            # ratio, public capital and knowledge at the expected growth; so potential growth
+            # is TFP, labour and that drift, scaled up by the capital, public-capital and
+            # knowledge elasticities (a closed form).
+            g = (num + share_k * c["ret_decline"]) / (1.0 - share_k - c["gamma"] - e_k)
+    c["eps_k"] = e_k
+    c["inv_KN0"] = 1.0 / kn
+    g_e0 = g
+
+    # Investment at the start and the share of FAI that forms capital
+    dep_h, dep_g, aK = c["dep_h"], c["dep_g"], c["adj"]
+    gk = g_e0 + c["ret_decline"]
+    Id = [
+        ops.maximum(dep * K + gk * Kd + aK * (Kd - K), 0.0) for K, Kd in zip(K0, Kd0, strict=True)
+    ]
+    Hd0 = kap_h * pop0 * exp(c["eps_h"] * log(Y_cap0 / pop0))
+    Id_h = ops.maximum(dep_h * H0 + c["eps_h"] * g_e0 * Hd0 + aK * (Hd0 - H0), 0.0)
+    IG_n0 = ops.maximum(
+        dep_g * G0 + g_e0 * kap_g * Y_cap0 + c["adj_g"] * (kap_g * Y_cap0 - G0), 0.0
+    )
+    n_ps0, n_ss0, n_ts0 = P_p * Ys_p0, P_s * (Ys_s0 + VA_c0), P_t * Ys_t0
+    n_star0 = n_ps0 + n_ss0 + n_ts0 + P_t * r_h * H0
+    profits0 = al[0] * n_ps0 + al[1] * n_ss0 + al[2] * n_ts0
+    Id_nom0 = P_I * (Id[0] + Id[1] + Id[2] + Id_h)
+    fin = get("ref_finance", None)
+    if fin is None:
+        fin = (p["investment.finance_coverage"] * Id_nom0 + c["rd_priv"] * rd0 * n_star0) / profits0
+    c["fin"] = fin
+    ratio = ops.minimum(
+        1.0, ops.maximum(fin * profits0 - c["rd_priv"] * rd0 * n_star0, 0.0) / Id_nom0
+    )
+    I0 = [ratio * v for v in Id] + [ratio * Id_h]
+    PC0 = get("cohort_pipeline", 0.0) * ones
+    I_c0 = PC0 * c["inv_build"]
+    overlap0 = ops.minimum(c["overlap"] * I_c0, I0[1])
+    cf_total = I0[0] + I0[1] + I0[2] + I0[3] + I_c0 - overlap0 + IG_n0
+    c["inv_phiK"] = fai0 / (P_I * cf_total)  # FAI per yuan of capital formation
+    c["phiK"] = 1.0 / c["inv_phiK"]
+
+    # Public investment's mix over the pool's public categories (the pool's own public mix)
+    pub_amounts = [pool[cat] * shares[cat] for cat in PUBLIC_CATEGORIES]
+    total_pub = sum(pub_amounts)
+    c["pub_mix"] = tuple(v / total_pub for v in pub_amounts)
+
+    # --- government account ------------------------------------------------------------
+    R0 = r["fiscal_revenue"]
+    TB0 = p["fiscal.weight_primary"] * n_p0 + p["fiscal.weight_secondary"] * n_sec0 + n_t0
+    c.update(R0=R0, inv_TB0=1.0 / TB0)
+    TR0 = get("transfers_from_above", None)
+    if TR0 is None:
+        TR0 = p["initial.transfer_ratio"] * R0
+    fai_h0 = P_I * c["inv_phiK"] * I0[3]
+    LR0 = get("land_revenue", None)
+    c["land"] = p["fiscal.land_revenue_ratio"] * ones if LR0 is None else LR0 / fai_h0
+    LR0 = c["land"] * fai_h0
+    D0 = get("government_debt", None)
+    D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
+    c["D0"] = D0
+    B0 = get("public_backlog", 0.0) * ones
+    pub_n0 = P_I * c["inv_phiK"] * IG_n0
+    KS0 = c["dshare"] * pub_n0 + B0 * c["inv_backlog"]
+    balance = get("fiscal_balance", None)
+    if balance is None:
+        # Default rule: a deficit that keeps the debt ratio steady at nominal growth.
+        infl = (
+            x0["inflation_primary"] * n_p0 + x0["inflation_secondary"] * n_sec0
+            + x0["inflation_tertiary"] * n_t0
+        ) / gdp  # fmt: skip
+        balance = -(g_e0 + infl) * D0
+    CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * D0 - balance - c["rd_gov"] * rd0 * gdp
+    if get("fiscal_balance", None) is None:
+        # Current spending (pay, public services, transfers to households) is at least
+        # CS_FLOOR of comprehensive revenue; where capital spending leaves less, the
+        # start-year deficit is larger.
+        CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
+    Y_con_n0 = Y_con0
+    TB_star0 = p["fiscal.weight_primary"] * n_ps0 + p["fiscal.weight_secondary"] * n_ss0 + n_ts0
+    TB_star0 = TB_star0 + P_t * r_h * H0
+    R_star0 = R0 * exp(c["buoy"] * log(TB_star0 / TB0))
+    c["cs_share"] = CS0 / (R_star0 + TR0 + LR0)
+    c["CS0"] = CS0
+    # The start year's public investment happened: the debt limit cannot have held it back.
+    # Where the record's debt and deficit need more room than fiscal.debt_limit gives, the
+    # limit is taken as just that room (docs/model.md, the government account).
+    n_star0 = n_ps0 + n_ss0 + n_ts0 + P_t * r_h * H0
+    TRV_star0 = R_star0 + TR0 + LR0
+    committed0 = CS0 + c["rd_gov"] * rd0 * n_star0 + c["i_d"] * D0
+    need = KS0 - (TRV_star0 - committed0)  # borrowing the start year needs
+    c["d_max"] = ops.maximum(c["d_max"], (D0 + need / c["inv_borrow"]) / TRV_star0)
+    c["TRP0"] = TR0 / pop0
+
+    # --- retail, visitors, non-resident shoppers -----------------------------------------
+    R_o0 = r["retail_sales"] - c["lg"] * (1.0 - sig) * C0 - c["shop"] * V_act0
+    c["R_o0"] = R_o0
+
+    # --- above-scale industry and the park ---------------------------------------------
+    as_nom = r["industrial_va_above_scale"]
+    gross = r["industrial_output_above_scale"]
+    park = get("park_gross_output", gross)
+    c["h0"] = (as_nom / P_s - VA_c0) / Y_si0
+    c["h0_gross"] = (gross / P_s - VA_c0 * c["inv_va_c"]) / Y_si0
+    c["park_gross"] = (park / P_s - VA_c0 * c["inv_va_c"]) / Y_si0
+    N_a0 = get("enterprises_attracted", 0.0) * ones
+    N0 = r["enterprises_above_scale"] - N_a0
+
+    # --- references (relative indices) ------------------------------------------------------
+    D_star0 = (
+        m_c * C_star0 + c["m_v"] * V0 + c["m_t"] * R_o0
+        + c["m_p"] * (n_ps0 + n_ss0 + P_s * Y_con_n0) + c["m_g"] * CS0
+    )  # fmt: skip
+    # The services sold to the rest of the region: what services capacity produces beyond
+    # local demand at the start (so that demand at potential equals capacity there).
+    c["d0"] = get("ref_demand_pressure", 1.0)
+    XR0 = get("regional_services_demand", None)
+    cap_t0 = n_ts0 / exp(c["theta"] * log(z0))  # services capacity (nominal)
+    if XR0 is None:
+        XR0 = (c["d0"] * z0 * cap_t0 - D_star0) / P_t
+    # Demand for the district's industrial goods (sold mostly outside the district): equal to
+    # incumbent industry's capacity at the reference.
+    c["d_s0"] = get("ref_industry_demand", 1.0)
+    XG0 = get("industry_demand", None)
+    if XG0 is None:
+        XG0 = c["d_s0"] * zs0 * Ys_s0 / exp(c["theta"] * log(zs0))
+    ref = {
+        "s_ref": tuple(get(f"ref_share_{k}", None) for k in ("primary", "industry", "tertiary")),
+        "prod": tuple(
+            get(f"ref_productivity_{k}", None) for k in ("primary", "industry", "tertiary")
+        ),
+    }
+    c["s_ref"] = s0 if ref["s_ref"][0] is None else ref["s_ref"]
+    prod0 = (n_ps0 / N_p0, n_ss0 / N_s0, n_ts0 / N_t0)
+    prod = prod0 if ref["prod"][0] is None else ref["prod"]
+    c["inv_prod_ref"] = tuple(1.0 / v for v in prod)
+    prod_avg = get("ref_productivity_average", None)
+    c["inv_prod_avg"] = 1.0 / ((n_ps0 + n_ss0 + n_ts0) / E_cap0 if prod_avg is None else prod_avg)
+    W0 = be_p * n_p0 + be_s * n_ind0 + be_con * n_con0 + be_t * P_t * Y_tm0
+    inc_ref = get("ref_expected_income", None)
+    if inc_ref is None:
+        inc_ref = W0 / (E0 * P_C) * (1.0 - u0) / get("relative_income", 1.0)
+    c["inv_inc_ref"] = 1.0 / inc_ref
+    Yinc_ref = get("ref_industry_output", None)
+    c["inv_Yinc_ref"] = 1.0 / (Y_si0 if Yinc_ref is None else Yinc_ref)
+
+    # --- TFP levels: potential output at the start -------------------------------------
+    lnE = log(E_cap0)
+    th = c["theta"]
+    A0 = (
+        Ys_p0 / exp(al[0] * log(K0[0]) + be_p * (log(s0[0]) + lnE)),
+        Ys_s0 / exp(th * log(zs0) + al[1] * log(K0[1]) + be_s * (log(s0[1]) + lnE)),
+        Ys_t0 / exp(th * log(z0) + al[2] * log(K0[2]) + be_t * (log(s0[2]) + lnE)),
+    )
+    tfp = tuple(get(f"tfp_{k}", 1.0) for k in ("primary", "industry", "tertiary"))
+    c["inv_A0"] = tuple(t / a for t, a in zip(tfp, A0, strict=True))
+
+    state = {
+        "K_p": K0[0], "K_s": K0[1], "K_t": K0[2], "H": H0, "G": G0,
+        "A_p": A0[0], "A_s": A0[1], "A_t": A0[2], "KN": kn, "RP": rp,
+        "POP": pop0 * ones, "s_p": s0[0], "s_s": s0[1], "s_t": s0[2],
+        "RI": get("relative_income", 1.0) * ones, "REF": get("reference_income", 1.0) * ones,
+        "N": N0 * ones, "N_a": N_a0, "PC": PC0, "K_c": K_c0,
+        "P_p": P_p * ones, "P_s": P_s * ones, "P_t": P_t * ones, "P_I": P_I * ones,
+        "g_e": g_e0, "TG": TG0, "z": z0, "V": V0 * ones, "R_o": R_o0 * ones,
+        "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0,
+        "TRP": c["TRP0"] * ones, "D": D0, "B": B0,
+        "BP": get("pool_backlog", 0.0) * ones,
+    }  # fmt: skip
+    return c, state
+
+
+def _map(f, value):
+    """``f`` of a float, or elementwise of an array."""
+    if isinstance(value, np.ndarray):
+        return np.array([f(float(v)) for v in value.reshape(-1)]).reshape(value.shape)
+    return f(float(value))

@@ -1,0 +1,233 @@
+"""The start record: the state of the district in the year a run starts.
+
+A run starts from a *record*, a flat mapping of names to numbers for one calendar year (the
+start year). ``data/base_2020.csv`` is the default record; a record for a later year lets a
+mid-term evaluation restart the model from the latest year with actual figures. Three kinds
+of fields:
+
+- **figures** (:data:`FIGURES`): what statistics publish for the year (GDP, FAI, revenue,
+  employment, ...). Each is required, or has a default rule (:data:`OPTIONAL_FIGURES`). The
+  model reproduces every figure in the start year.
+- **stocks** (:data:`STOCKS`): the state statistics do not publish (capital, knowledge, the
+  trough, expectations, the cohort of attracted firms, debt, prices relative to 2020...).
+  A record may carry them (a record made from a run does); else each is set by its default
+  rule, documented below and in docs/model.md ("The start record").
+- **references** (:data:`REFERENCES`): what relative indices are measured against (the
+  desired capital-output ratios, the reference year's employment mix and productivity, ...).
+  Without them the start year is its own reference.
+
+:func:`record_from_state` turns a run's state at the middle of a year into a record that
+restarts the run there: figures are the point values at that moment, stocks and references
+are copied, so that the restarted run continues the same path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .inputs import BASE_YEAR
+
+#: Figures every record must hold: name -> meaning [unit].
+FIGURES: dict[str, str] = {
+    "gdp": "GDP, current prices [亿元]",
+    "va_tertiary": "tertiary value added, current prices [亿元]",
+    "share_primary_pct": "primary share of GDP [%]",
+    "construction_share_of_secondary": "construction's share of secondary value added [fraction]",
+    "fai": "fixed-asset investment, current prices [亿元]",
+    "fiscal_revenue": "general public budget revenue [亿元]",
+    "retail_sales": "retail sales of consumer goods [亿元]",
+    "population": "resident population [万人]",
+    "working_age_share": "share of residents aged 15-64 [fraction]",
+    "participation_rate": "labour-force participation of the working-age population [fraction]",
+    "unemployment_rate_pct": "urban registered unemployment [%]",
+    "employment_share_primary": "primary share of employment [fraction]",
+    "employment_share_secondary": "secondary share of employment [fraction]",
+    "employment_share_tertiary": "tertiary share of employment [fraction]",
+    "enterprises_above_scale": "above-scale industrial enterprises [firms]",
+    "industrial_va_above_scale": "above-scale industrial value added [亿元]",
+    "industrial_output_above_scale": "above-scale industrial gross output [亿元]",
+    "rd_intensity_pct": "R&D spending / GDP [%]",
+    "disposable_income_per_capita": "disposable income per resident [yuan]",
+    "consumption_propensity": "household consumption / disposable income [fraction]",
+    "services_share_of_consumption": "services share of household consumption [fraction]",
+    "visitor_spending": "spending of visitors in the district [亿元]",
+}
+
+#: Figures a record may lack, with the rule that replaces them.
+OPTIONAL_FIGURES: dict[str, str] = {
+    "employment_share_construction": "construction's share of secondary employment; default: "
+    "its share of secondary value added (same value added per worker as industry)",
+    "park_gross_output": "gross output of the industrial park [亿元]; default: the above-scale "
+    "gross output (the park holds the district's above-scale firms)",
+    "transfers_from_above": "transfers from higher governments [亿元]; default: "
+    "initial.transfer_ratio x budget revenue",
+    "land_revenue": "land-transfer (fund) revenue [亿元]; default: fiscal.land_revenue_ratio x "
+    "housing and urban-construction investment",
+    "government_debt": "government debt [亿元]; default: initial.debt_ratio x (budget revenue + "
+    "transfers + land revenue)",
+    "fiscal_balance": "revenue less spending of the government account [亿元]; default: the "
+    "deficit that keeps the debt ratio steady at nominal expected growth",
+}
+
+#: Stocks a record may hold, with the default rule used when it does not.
+STOCKS: dict[str, str] = {
+    "capital_primary": "capital of agriculture [亿元, 2020 prices]; default: "
+    "initial.capital_output_primary x potential primary value added",
+    "capital_industry": "capital of incumbent industry; default: initial.capital_output_industry "
+    "x potential industrial value added",
+    "capital_tertiary": "capital of market services; default: initial.capital_output_tertiary x "
+    "services capacity",
+    "capital_housing": "housing and urban construction; default: initial.housing_output x "
+    "capacity output",
+    "capital_public": "public capital; default: initial.public_output x capacity output",
+    "capital_cohort": "capital of attracted firms; default 0",
+    "cohort_pipeline": "investment attracted firms have committed but not built; default 0",
+    "enterprises_attracted": "attracted above-scale firms (part of enterprises_above_scale); "
+    "default 0",
+    "knowledge_stock": "R&D knowledge stock [亿元, 2020 prices]; default: the steady state of "
+    "R&D spending at the expected growth",
+    "rd_pipeline": "R&D spending in gestation; default: its steady state",
+    "output_gap": "utilisation shortfall of the 2020 trough still open [fraction]; default: "
+    "initial.output_gap x exp(-(year - 2020) / growth.trough_closing_time)",
+    "expected_growth": "expected growth of potential output [1/yr]; default: the balanced-growth "
+    "rate implied by the start-year flows (closed form)",
+    "demand_pressure": "perceived services demand pressure [index]; default 1",
+    "industry_demand_pressure": "perceived demand pressure on industry [index]; default 1",
+    "industry_demand": "demand for the district's industrial goods [亿元, 2020 prices]; "
+    "default: incumbent industry's capacity",
+    "regional_services_demand": "services the district sells to the rest of the region "
+    "[亿元, 2020 prices]; default: services capacity less local demand at potential",
+    "relative_income": "perceived expected income relative to the neighbours' [index]; default 1",
+    "reference_income": "the neighbours' income index [2020 = 1]; default 1",
+    "public_backlog": "public projects waiting for money [亿元]; default 0",
+    "pool_backlog": "the pool's part of public_backlog [亿元]; default 0",
+    "price_primary": "primary deflator [2020 = 1]; default 1",
+    "price_secondary": "secondary deflator [2020 = 1]; default 1",
+    "price_tertiary": "tertiary deflator [2020 = 1]; default 1",
+    "price_investment": "investment deflator [2020 = 1]; default 1",
+    "tfp_primary": "TFP index of agriculture [reference year = 1]; default 1",
+    "tfp_industry": "TFP index of industry; default 1",
+    "tfp_tertiary": "TFP index of services; default 1",
+}
+
+#: References a record may carry (a record made from a run does); default: the start year.
+REFERENCES: dict[str, str] = {
+    "ref_capital_output_primary": "desired capital-output ratio of agriculture",
+    "ref_capital_output_industry": "desired capital-output ratio of industry",
+    "ref_capital_output_tertiary": "desired capital-output ratio of services",
+    "ref_housing_demand": "desired housing per resident and unit of income^elasticity",
+    "ref_industry_demand": "demand for industrial goods per yuan of industrial capacity at "
+    "the reference (1 in 2020)",
+    "ref_public_output": "desired public capital per unit of capacity output",
+    "ref_finance": "firms' finance per yuan of capital income",
+    "ref_knowledge_elasticity": "output elasticity of the knowledge stock",
+    "ref_demand_pressure": "services demand at potential per yuan of services capacity at "
+    "the reference (1 in 2020)",
+    "ref_share_primary": "natural employment share of agriculture at the reference",
+    "ref_share_industry": "natural employment share of industry at the reference",
+    "ref_share_tertiary": "natural employment share of services at the reference",
+    "ref_productivity_primary": "output per natural worker, agriculture, at the reference",
+    "ref_productivity_industry": "output per natural worker, industry, at the reference",
+    "ref_productivity_tertiary": "output per natural worker, services, at the reference",
+    "ref_productivity_average": "output per natural worker, all three, at the reference",
+    "ref_expected_income": "expected real income per worker at the reference",
+    "ref_industry_output": "incumbent industrial output at the reference (firm entry)",
+    "ref_consumer_services_weight": "weight of services in consumer prices",
+}
+
+
+def initial_output_gap(p: dict, year: int):
+    """Default rule for the trough still open in ``year``: the 2020 gap
+    (``initial.output_gap``) closed at the rate of ``growth.trough_closing_time``."""
+    gap = p["initial.output_gap"]
+    if year == BASE_YEAR:
+        return gap
+    return gap * np.exp(-(year - BASE_YEAR) / p["growth.trough_closing_time"])
+
+
+def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
+    """A record for calendar year ``round(t)`` from the model's state at mid-year ``t``.
+
+    ``aux`` holds the reported quantities at that moment (:func:`hubinsim.model.core.rates`
+    with the inputs of that point). Values are arrays of shape (members,) or floats.
+    Figures are point values (not annual means), so that a run restarted from the record
+    reproduces the state exactly.
+    """
+    gdp = aux["va_primary"] + aux["va_industry"] + aux["va_construction"] + aux["va_tertiary"]
+    sec = aux["va_industry"] + aux["va_construction"]
+    emp = aux["employment"]
+    lf = aux["labour_force"]
+    pop = aux["population"]
+    q = ops.exp(c["ret_decline"] * (t - c["t0"]))
+    balance = (
+        aux["fiscal_revenue"] + aux["transfers_from_above"] + aux["land_revenue"]
+        - aux["fiscal_expenditure"]
+    )  # fmt: skip
+    rec = {
+        "gdp": gdp,
+        "va_tertiary": aux["va_tertiary"],
+        "share_primary_pct": aux["va_primary"] / gdp * 100.0,
+        "construction_share_of_secondary": aux["va_construction"] / sec,
+        "fai": aux["fai"],
+        "fiscal_revenue": aux["fiscal_revenue"],
+        "retail_sales": aux["retail_sales"],
+        "population": pop,
+        "working_age_share": lf / (pop * c["part"]),
+        "participation_rate": c["part"],
+        "unemployment_rate_pct": (1.0 - emp / lf) * 100.0,
+        "employment_share_primary": aux["employment_primary"] / emp,
+        "employment_share_secondary": aux["employment_secondary"] / emp,
+        "employment_share_tertiary": aux["employment_tertiary"] / emp,
+        "employment_share_construction": aux["employment_construction"]
+        / aux["employment_secondary"],
+        "enterprises_above_scale": aux["enterprises_above_scale"],
+        "industrial_va_above_scale": aux["industrial_va_above_scale"],
+        "industrial_output_above_scale": aux["industrial_output_above_scale"],
+        "park_gross_output": aux["park_gross_output"],
+        "rd_intensity_pct": aux["rd_intensity_pct"],
+        "disposable_income_per_capita": aux["income_total"] / pop * 1e4,
+        "consumption_propensity": aux["household_consumption"] / aux["income_total"],
+        "services_share_of_consumption": aux["services_share_of_consumption_pct"] / 100.0,
+        "visitor_spending": aux["visitor_spending"],
+        "transfers_from_above": aux["transfers_from_above"],
+        "land_revenue": aux["land_revenue"],
+        "government_debt": state["D"],
+        "fiscal_balance": balance,
+        # stocks
+        "capital_primary": state["K_p"], "capital_industry": state["K_s"],
+        "capital_tertiary": state["K_t"], "capital_housing": state["H"],
+        "capital_public": state["G"], "capital_cohort": state["K_c"],
+        "cohort_pipeline": state["PC"], "enterprises_attracted": state["N_a"],
+        "knowledge_stock": state["KN"], "rd_pipeline": state["RP"],
+        "output_gap": state["TG"], "expected_growth": state["g_e"],
+        "demand_pressure": state["z"], "regional_services_demand": state["XR"],
+        "industry_demand_pressure": state["z_s"], "industry_demand": state["XG"],
+        "relative_income": state["RI"],
+        "reference_income": state["REF"], "public_backlog": state["B"],
+        "pool_backlog": state["BP"],
+        "price_primary": state["P_p"], "price_secondary": state["P_s"],
+        "price_tertiary": state["P_t"], "price_investment": state["P_I"],
+        "tfp_primary": aux["tfp_primary"], "tfp_industry": aux["tfp_industry"],
+        "tfp_tertiary": aux["tfp_tertiary"],
+        # references
+        "ref_capital_output_primary": c["kap_p"] * q,
+        "ref_capital_output_industry": c["kap_s"] * q,
+        "ref_capital_output_tertiary": c["kap_t"] * q,
+        "ref_housing_demand": c["kap_h"], "ref_industry_demand": c["d_s0"],
+        "ref_public_output": c["kap_g"],
+        "ref_finance": c["fin"],
+        "ref_knowledge_elasticity": c["eps_k"],
+        "ref_demand_pressure": c["d0"],
+        "ref_share_primary": c["s_ref"][0],
+        "ref_share_industry": c["s_ref"][1],
+        "ref_share_tertiary": c["s_ref"][2],
+        "ref_productivity_primary": 1.0 / c["inv_prod_ref"][0],
+        "ref_productivity_industry": 1.0 / c["inv_prod_ref"][1],
+        "ref_productivity_tertiary": 1.0 / c["inv_prod_ref"][2],
+        "ref_productivity_average": 1.0 / c["inv_prod_avg"],
+        "ref_expected_income": 1.0 / c["inv_inc_ref"],
+        "ref_industry_output": 1.0 / c["inv_Yinc_ref"],
+        "ref_consumer_services_weight": c["w_cons"],
+    }  # fmt: skip
+    return rec
