@@ -527,6 +527,13 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "规模以上工业总产值",
         ),
         Indicator(
+            "industrial_va_attracted",
+            "亿元",
+            _CUR,
+            "value added of the attracted firms (part of industry and of above-scale industry)",
+            "引进企业工业增加值",
+        ),
+        Indicator(
             "park_gross_output",
             "亿元",
             _CUR,

@@ -649,6 +649,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         "household_consumption": C, "income_total": DI, "visitor_spending": V_act,
         "as_real": k_h0 * Y_si + VA_c,
         "industrial_va_above_scale": P_s * (k_h0 * Y_si + VA_c),
+        "industrial_va_attracted": P_s * VA_c,
         "industrial_output_above_scale": P_s * (k_h0_gross * Y_si + k_inv_va_c * VA_c),
         "park_gross_output": P_s * (k_park_gross * Y_si + k_inv_va_c * VA_c),
         "enterprises_above_scale": s["N"] + s["N_a"],

@@ -1,0 +1,262 @@
+"""The plausibility of version 2's mechanisms: the acceptance ranges of issue 8, each with
+the source it comes from (docs/model.md, "Checks")."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import hubinsim
+from hubinsim.catalog import POOL_CATEGORIES
+from hubinsim.data import load_parameters, load_pool
+from hubinsim.model import structure
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = load_parameters()
+SAME_PRICES = {f"inflation_{s}": 0.02 for s in ("primary", "secondary", "tertiary", "investment")}
+
+
+def _cagr(series, first=2020, last=2025):
+    return ((series[last] / series[first]) ** (1 / (last - first)) - 1) * 100
+
+
+@pytest.fixture(scope="module")
+def bau():
+    return hubinsim.simulate().annual
+
+
+# --- investment and capital ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sector", ["primary", "industry", "tertiary"])
+def test_gross_return_to_capital_at_the_start_is_in_the_chinese_range(sector):
+    """alpha Y / K of each productive sector in 0.10-0.25: about 20 % before 2008, 10-15 %
+    after (Bai, Hsieh and Qian 2006; Bai and Zhang 2014; SOURCES.md §2). The start is on its
+    desired path, so Y / K is the inverse of the initial capital-output ratio."""
+    alpha = PARAMS[f"production.alpha_{sector}"].value
+    ratio = PARAMS[f"initial.capital_output_{sector}"].value
+    assert 0.10 <= alpha / ratio <= 0.25
+    res = hubinsim.simulate(end=2021)
+    capital = res.annual.loc[2020, f"capital_{sector}"]
+    va = res.annual.loc[2020, "va_primary" if sector == "primary" else f"va_{sector}"]
+    if sector == "industry":
+        assert alpha * va / capital < 0.25  # value added includes the trough of 2020
+    else:
+        assert capital > 0 and va > 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n in PARAMS if n.startswith("initial.")],
+    ids=lambda n: n.removeprefix("initial."),
+)
+def test_business_as_usual_growth_does_not_rest_on_an_initial_condition(name):
+    """Over the full plausible range of every initial-condition parameter, BAU real growth
+    2020-2025 moves by at most 0.3 points."""
+    prm = PARAMS[name]
+    growth = [
+        _cagr(hubinsim.simulate(parameters={name: v}, end=2025).annual["gdp_real"])
+        for v in (prm.low, prm.high)
+    ]
+    assert abs(growth[1] - growth[0]) <= 0.3
+
+
+def _extra(category, amount=10.0, end=2035):
+    """One year of extra projects (2021) in one pool category, and business as usual."""
+    base = hubinsim.simulate(end=end).annual
+    more = hubinsim.simulate(
+        levers={f"extra_{category}": {"step": {2021: amount, 2022: 0.0}}}, end=end
+    ).annual
+    inflation = hubinsim.catalog.LEVER_BY_NAME["inflation_investment"].default
+    return more, base, amount / np.exp(inflation * 1.0)  # real (2020 prices), mid-2021
+
+
+@pytest.fixture(scope="module")
+def multipliers():
+    out = {}
+    for c in POOL_CATEGORIES:
+        more, base, real = _extra(c)
+        extra_gdp = more["gdp_real"] - base["gdp_real"]
+        extra_fai = (more["fai"] - base["fai"])[2021] / np.exp(0.015)
+        out[c] = (extra_gdp[2021] / extra_fai, extra_gdp.loc[2021:2035].sum() / real)
+    return out
+
+
+@pytest.mark.parametrize("category", POOL_CATEGORIES)
+def test_first_year_multiplier_of_extra_investment(multipliers, category):
+    """Extra real GDP over extra real FAI in the year of spending: 0.3-0.8 (county spending
+    multiplier about 0.6, Guo, Liu and Ma 2016; impact multiplier 0.55, Li and Niu 2021;
+    SOURCES.md §7)."""
+    first, _ = multipliers[category]
+    assert 0.3 <= first <= 0.8
+
+
+def test_cumulative_multipliers_of_the_categories_are_within_a_factor_of_2_5(multipliers):
+    cumulative = [m[1] for m in multipliers.values()]
+    assert min(cumulative) > 0
+    assert max(cumulative) / min(cumulative) <= 2.5
+
+
+# --- demand, government -------------------------------------------------------------------
+
+
+def test_tourism_raises_services_value_added_by_part_of_the_visitors_spending(bau):
+    """+1 point of tourism_growth raises 2025 tertiary value added by 0.2-0.6 of the extra
+    visitors' spending (local value added per yuan 0.3-0.55 with leakage, SOURCES.md §11)."""
+    more = hubinsim.simulate(levers={"tourism_growth": 0.01}).annual
+    ratio = (more.loc[2025, "va_tertiary"] - bau.loc[2025, "va_tertiary"]) / (
+        more.loc[2025, "visitor_spending"] - bau.loc[2025, "visitor_spending"]
+    )
+    assert 0.2 <= ratio <= 0.6
+    assert more.loc[2025, "employment_tertiary"] > bau.loc[2025, "employment_tertiary"]
+
+
+def test_vouchers_lower_the_fiscal_balance(bau):
+    more = hubinsim.simulate(levers={"vouchers": {"step": {2021: 2.0, 2024: 0.0}}}).annual
+    for year in (2021, 2022, 2023):
+        assert more.loc[year, "fiscal_balance"] < bau.loc[year, "fiscal_balance"] - 1.0
+        assert more.loc[year, "retail_sales"] > bau.loc[year, "retail_sales"]
+
+
+def test_tax_relief_raises_gdp_by_less_than_its_revenue_cost(bau):
+    relief = hubinsim.simulate(levers={"tax_relief": 0.1}).annual
+    for year in range(2021, 2026):
+        cost = bau.loc[year, "fiscal_revenue"] - relief.loc[year, "fiscal_revenue"]
+        gain = relief.loc[year, "gdp_real"] - bau.loc[year, "gdp_real"]
+        assert 0 < gain < cost, year
+
+
+@pytest.mark.parametrize("intensity", [2.5, 5.0])
+def test_rd_moves_first_year_gdp_by_at_most_a_fifth_of_a_percent(bau, intensity):
+    """R&D raises output through a knowledge stock behind a gestation lag, captured locally
+    in part, and costs the district its share: the first-year effect is small (at most
+    0.2 %), the effect builds up (Goh, Xu and Li 2015, SOURCES.md §10)."""
+    more = hubinsim.simulate(levers={"rd_intensity_pct": intensity}).annual
+    first = more.loc[2021, "gdp_real"] / bau.loc[2021, "gdp_real"] - 1
+    later = more.loc[2030, "gdp_real"] / bau.loc[2030, "gdp_real"] - 1
+    assert abs(first) <= 0.002
+    assert later > first > 0
+    assert more.loc[2021, "fiscal_expenditure"] > bau.loc[2021, "fiscal_expenditure"]
+
+
+# --- labour ---------------------------------------------------------------------------------
+
+
+def test_without_the_trough_unemployment_stays_at_its_natural_rate():
+    """No shock (the 2020 gap at its lower bound, no levers): unemployment within 0.1 point of
+    its natural rate in every year to 2035."""
+    low = PARAMS["initial.output_gap"].low
+    res = hubinsim.simulate(parameters={"initial.output_gap": low}).annual
+    gap = res["unemployment_rate_pct"] - res["natural_unemployment_rate_pct"]
+    assert gap.loc[2021:2035].abs().max() <= 0.1 + 0.2 * low * 100 * np.exp(-1 / 1.5)
+    assert gap.loc[2023:2035].abs().max() <= 0.1
+
+
+def test_business_as_usual_unemployment_returns_to_its_natural_rate(bau):
+    gap = bau["unemployment_rate_pct"] - bau["natural_unemployment_rate_pct"]
+    assert gap[2020] > 0.5  # the 2020 trough
+    assert gap[2021] > gap[2022] > gap[2023]
+    assert gap.loc[2023:2035].abs().max() <= 0.1
+
+
+def test_a_policy_outflow_does_not_raise_unemployment(bau):
+    """Half a per cent of residents leaving a year lowers labour supply and potential output
+    alike; unemployment does not rise (by less than 0.01 point, the rounding of statistics)."""
+    out = hubinsim.simulate(levers={"net_migration_policy": -0.005}).annual
+    assert (out["population"].loc[2022:] < bau["population"].loc[2022:]).all()
+    rise = out["unemployment_rate_pct"] - bau["unemployment_rate_pct"]
+    assert rise.max() < 0.01
+
+
+# --- industry -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("firms", [0.0, 4.0, 15.0])
+def test_above_scale_value_added_outgrows_industry_only_by_the_cohorts_own(firms):
+    """Above-scale value added can exceed its 2020 share of industrial value added by at
+    most the attracted firms' own value added: no growth by relabelling (firm entry among
+    incumbents does not raise the share; SOURCES.md §12)."""
+    res = hubinsim.simulate(levers={"firms_attracted": {"step": {2021: firms, 2026: 0.0}}})
+    a = res.annual
+    share = a.loc[2020, "industrial_va_above_scale"] / a.loc[2020, "va_industry"]
+    excess = a["industrial_va_above_scale"] - share * a["va_industry"]
+    assert (excess <= a["industrial_va_attracted"] + 1e-9).all()
+    if firms == 0:
+        np.testing.assert_allclose(excess, 0.0, atol=1e-9)
+        np.testing.assert_allclose(a["industrial_va_attracted"], 0.0, atol=1e-12)
+    else:
+        assert a.loc[2025, "industrial_va_attracted"] > 0
+
+
+def test_same_firm_growth_leaves_out_firms_entering_and_the_park_grows_with_them():
+    base = hubinsim.simulate().annual
+    more = hubinsim.simulate(levers={"firms_attracted": {"step": {2021: 8.0, 2026: 0.0}}}).annual
+    years = slice(2021, 2025)
+    level = more["industrial_va_above_scale_level_growth_pct"].loc[years]
+    same = more["industrial_va_above_scale_growth_pct"].loc[years]
+    assert (same < level).all()
+    np.testing.assert_allclose(
+        base["industrial_va_above_scale_growth_pct"].loc[years],
+        base["industrial_va_above_scale_level_growth_pct"].loc[years],
+    )
+    assert more.loc[2025, "park_gross_output"] > base.loc[2025, "park_gross_output"]
+
+
+# --- time ---------------------------------------------------------------------------------
+
+
+def test_a_two_year_delay_builds_the_whole_pool_by_2030():
+    """What is delayed is built later, not lost: with money not holding projects back (the
+    debt limit at the top of its range), total pool spending over 2021-2030 is unchanged by
+    a two-year delay of the whole pool; at the default limit money holds part of it back a
+    little longer, and it is built in the years after."""
+    loose = {"fiscal.debt_limit": 3.0}
+    total = sum(load_pool().values())
+    for params in (loose, {}):
+        now = hubinsim.simulate(parameters=params).annual["pool_investment"]
+        later = hubinsim.simulate(levers={"pool_delay": 2.0}, parameters=params).annual[
+            "pool_investment"
+        ]
+        assert now.loc[2021:2030].sum() == pytest.approx(total, rel=1e-9)
+        if params is loose:
+            assert later.loc[2021:2030].sum() == pytest.approx(total, rel=1e-9)
+        else:
+            assert later.loc[2021:2030].sum() > 0.99 * total
+            assert later.loc[2021:2035].sum() == pytest.approx(total, rel=0.005)
+        assert later.loc[2021:2022].sum() == 0
+
+
+def test_services_outgrow_industry_in_real_terms_with_all_prices_alike():
+    """Structural change moves real shares (services demand with income elasticity above 1,
+    visitors, the region; capacity and labour follow), not only prices."""
+    a = hubinsim.simulate(levers=SAME_PRICES).annual
+    tertiary = a.loc[2025, "va_tertiary_real"] / a.loc[2020, "va_tertiary_real"]
+    secondary = a.loc[2025, "va_secondary_real"] / a.loc[2020, "va_secondary_real"]
+    assert tertiary > secondary
+    assert a.loc[2025, "employment_tertiary"] / a.loc[2025, "employment"] > (
+        a.loc[2020, "employment_tertiary"] / a.loc[2020, "employment"]
+    )
+
+
+def test_the_2021_rebound(bau):
+    """2020 was the epidemic trough: 2021 real growth is above the 2022-2025 average."""
+    growth = bau["gdp_real_growth_pct"]
+    assert growth[2021] > growth.loc[2022:2025].mean()
+    assert bau.loc[2020, "output_gap_pct"] < -3
+    assert abs(bau.loc[2025, "output_gap_pct"]) < 0.5
+
+
+def test_the_loops_matter_for_the_stimulus():
+    """Switching off every feedback loop changes the stimulus's effect on 2025 real GDP by
+    at least a quarter."""
+    scn = hubinsim.load_scenario(ROOT / "scenarios" / "stimulus.toml")
+    off = structure.FEEDBACKS_OFF
+
+    def effect(params):
+        bau = hubinsim.simulate(parameters=params).annual.loc[2025, "gdp_real"]
+        stim = hubinsim.simulate(scn, parameters=params).annual.loc[2025, "gdp_real"]
+        return stim / bau - 1
+
+    with_loops, without = effect({}), effect(off)
+    assert with_loops > 0
+    assert abs(without / with_loops - 1) >= 0.25

@@ -1,0 +1,131 @@
+"""The start record: a run starts from the state of a year (2020 by default), a run's state in
+a later year makes a record, and a run restarted from that record continues the same path."""
+
+import numpy as np
+import pytest
+
+from hubinsim import model
+from hubinsim.catalog import LEVERS, POOL_CATEGORIES, lever_default
+from hubinsim.data import load_base, load_parameters, load_pool
+from hubinsim.model import record
+
+BASE = {k: v.value for k, v in load_base().items()}
+PARAMS = {k: np.array([v.value]) for k, v in load_parameters().items()}
+POOL = load_pool()
+DEFAULTS = {
+    lv.name: lever_default(lv, {k: float(v[0]) for k, v in PARAMS.items()}, BASE) for lv in LEVERS
+}
+R_BAU = float(PARAMS["investment.bau_realisation"][0])
+
+
+def _inputs(grid, levers=None):
+    levers = {**DEFAULTS, **(levers or {})}
+    return [
+        model.build_inputs(
+            grid,
+            levers,
+            DEFAULTS,
+            {c: R_BAU for c in POOL_CATEGORIES},
+            {y: 0.2 for y in range(2021, 2026)},
+            (),
+            POOL,
+            R_BAU,
+            left=left,
+        )
+        for left in (False, True)
+    ]
+
+
+def _value(v) -> float:
+    """A record's value (a float for a single run, an array for an ensemble)."""
+    return float(np.asarray(v).reshape(-1)[0])
+
+
+def _run(start, rec, end=2035, levers=None, params=PARAMS):
+    grid = model.TimeGrid(end, 0.25, start=start)
+    x, xl = _inputs(grid, levers)
+    return model.run(params, rec, POOL, x, grid, "euler", xl)
+
+
+@pytest.fixture(scope="module")
+def bau_and_record():
+    grid = model.TimeGrid(2035, 0.25)
+    x, xl = _inputs(grid)
+    full = model.run(PARAMS, BASE, POOL, x, grid, "euler", xl)
+    rec = model.record_at(2023, PARAMS, BASE, POOL, x, grid, "euler", xl)
+    return full, rec
+
+
+def test_a_run_restarted_from_its_own_record_continues_the_same_path(bau_and_record):
+    """Every level and flow of 2024-2035 is the same to 1e-9. Growth rates differ only in
+    2024 (the restarted run's 2023 is the mid-year point of the record, not an annual mean)
+    and the debt only by the constant between the mid-2023 stock the record holds and the
+    end-2023 debt of the annual series: its changes are the same."""
+    full, rec = bau_and_record
+    again = _run(2023, rec)
+    growth = {n for n in again if n.endswith("growth_pct")}
+    for name, v in again.items():
+        before = full[name][3:]
+        if name in growth:
+            np.testing.assert_allclose(v[2:], before[2:], rtol=1e-9, err_msg=name)
+        elif name == "government_debt":
+            np.testing.assert_allclose(np.diff(v, axis=0)[1:], np.diff(before, axis=0)[1:])
+        elif name != "new_urban_jobs_cumulative":  # cumulated from the start
+            np.testing.assert_allclose(v[1:], before[1:], rtol=1e-9, err_msg=name)
+
+
+def test_the_start_year_reproduces_its_record(bau_and_record):
+    _, rec = bau_and_record
+    again = _run(2023, rec)
+    for name in ("gdp", "va_tertiary", "fai", "fiscal_revenue", "retail_sales", "population"):
+        assert again[name][0, 0] == pytest.approx(_value(rec[name]), rel=1e-9), name
+    assert again["unemployment_rate_pct"][0, 0] == pytest.approx(
+        _value(rec["unemployment_rate_pct"]), rel=1e-9
+    )
+
+
+def test_a_record_of_the_start_year_gives_back_its_figures():
+    grid = model.TimeGrid(2022, 0.25)
+    x, xl = _inputs(grid)
+    rec = model.record_at(2020, PARAMS, BASE, POOL, x, grid, "euler", xl)
+    for name in record.FIGURES:
+        assert _value(rec[name]) == pytest.approx(BASE[name], rel=1e-9), name
+
+
+def test_every_field_of_a_record_is_documented(bau_and_record):
+    _, rec = bau_and_record
+    documented = (
+        set(record.FIGURES) | set(record.OPTIONAL_FIGURES) | set(record.STOCKS)
+        | set(record.REFERENCES)
+    )  # fmt: skip
+    assert set(rec) <= documented
+    assert set(record.FIGURES) <= set(rec)
+
+
+def test_a_start_year_from_figures_alone_is_reproduced_and_levers_act_after_it():
+    """A record for 2023 with only the published figures (the kind a mid-term evaluation
+    has): capital, knowledge, the trough and expectations come from their default rules;
+    the 2023 figures are reproduced and a lever set from 2023 acts from 2024."""
+    grid = model.TimeGrid(2035, 0.25)
+    x, xl = _inputs(grid)
+    full = model.run(PARAMS, BASE, POOL, x, grid, "euler", xl)
+    years = list(range(2020, 2036))
+    i = years.index(2023)
+    figures = {name: float(BASE[name]) for name in record.FIGURES}
+    for name in ("gdp", "va_tertiary", "fai", "fiscal_revenue", "retail_sales", "population"):
+        figures[name] = float(full[name][i, 0])
+    run = _run(2023, figures)
+    for name in ("gdp", "va_tertiary", "fai", "fiscal_revenue", "retail_sales", "population"):
+        assert run[name][0, 0] == pytest.approx(figures[name], rel=1e-9), name
+    assert all(np.isfinite(v[:, 0]).all() for k, v in run.items() if "growth" not in k)
+    assert run["output_gap_pct"][0, 0] < 0  # the trough of 2020, partly closed by 2023
+    more = _run(2023, figures, levers={"vouchers": 3.0})
+    assert more["retail_sales"][0, 0] == run["retail_sales"][0, 0]
+    assert more["retail_sales"][1, 0] > run["retail_sales"][1, 0]
+
+
+def test_the_default_trough_closes_from_2020():
+    p = {k: float(v[0]) for k, v in PARAMS.items()}
+    assert record.initial_output_gap(p, 2020) == p["initial.output_gap"]
+    expected = p["initial.output_gap"] * np.exp(-3 / p["growth.trough_closing_time"])
+    assert record.initial_output_gap(p, 2023) == pytest.approx(expected, rel=1e-12)
