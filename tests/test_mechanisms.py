@@ -260,3 +260,37 @@ def test_the_loops_matter_for_the_stimulus():
     with_loops, without = effect({}), effect(off)
     assert with_loops > 0
     assert abs(without / with_loops - 1) >= 0.25
+
+
+def test_migration_is_bounded_so_a_boom_cannot_run_away():
+    """With the strongest loops the ranges allow (mobile labour, returns to public capital,
+    fast expectations) and investment tripled for five years, net migration stays within
+    its limit and output stays finite: the labour-mobility loop saturates."""
+    ranges = hubinsim.catalog.parameters()
+    strong = {
+        name: ranges[name].high
+        for name in (
+            "population.migration_elasticity",
+            "production.gamma_public",
+            "production.alpha_industry",
+            "growth.expectation_rate",
+            "investment.adjustment_rate",
+            "investment.finance_coverage",
+        )
+    }
+    res = hubinsim.simulate(
+        parameters=strong,
+        shocks=[{"target": "fai", "years": (2021, 2025), "factor": 3.0}],
+        end=2035,
+    ).annual
+    p = {k: v.value for k, v in ranges.items()}
+    limit = (
+        p["population.birth_rate"]
+        - p["population.death_rate"]
+        + p["population.base_migration"]
+        + p["population.migration_limit"]
+    )
+    growth = (res["population"] / res["population"].shift(1) - 1.0).dropna()  # a year
+    assert (growth <= np.exp(limit) - 1.0 + 1e-3).all()
+    assert np.isfinite(res["gdp_real"]).all()
+    assert res.loc[2035, "gdp_real"] < 10 * res.loc[2020, "gdp_real"]

@@ -54,6 +54,8 @@ SCHEDULE_LEVERS = tuple(lv for lv in LEVERS if lv.schedule)
 def _series(value, t: np.ndarray, scale: float, left: bool = False) -> np.ndarray:
     if isinstance(value, Schedule):
         return value.evaluate(t, left)[:, None] * scale
+    if value.__class__ is float:
+        return np.full((len(t), 1), value * scale)
     arr = np.asarray(value, dtype=float) * scale
     if arr.ndim == 0:
         return np.full((len(t), 1), float(arr))
@@ -61,6 +63,8 @@ def _series(value, t: np.ndarray, scale: float, left: bool = False) -> np.ndarra
 
 
 def _same_number(a, b) -> bool:
+    if a.__class__ is float and b.__class__ is float:
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
     if isinstance(a, Schedule) or isinstance(b, Schedule) or np.ndim(a) or np.ndim(b):
         return False
     a, b = float(a), float(b)
@@ -84,6 +88,10 @@ def _scalar(value, name: str) -> float:
     if arr.size != 1:
         raise ValueError(f"{name} must be the same for every member (it sets the pool's timing)")
     return float(arr[0])
+
+
+def _realised(realisation, cat) -> np.ndarray:
+    return np.atleast_1d(np.asarray(realisation[cat], dtype=float))
 
 
 def build_inputs(
@@ -137,22 +145,36 @@ def build_inputs(
     d_carry = w["carry"] - w["bau_carry"]
     d_plan = w["plan"] - w["carry"]
     d_bau = w["bau_plan"] - w["bau_carry"]
-    all_years = {k: year_weights_series(t, v, left) for k, v in tm.items()}
-    for cat in POOL_CATEGORIES:
-        amount = pool[cat]
-        r = np.atleast_1d(np.asarray(realisation[cat], dtype=float))
-        x["dev_" + cat] = ScaledSeries(
-            (d_carry, d_plan, d_bau),
-            (np.array([amount]), amount * r, -amount * r_bau),
-        )
-        x["pool_" + cat] = ScaledSeries(
-            (all_years["carry"], all_years["plan"] - all_years["carry"]),
-            (np.array([amount]), amount * r),
-        )
-        x["bau_" + cat] = ScaledSeries(
-            (w["bau_carry"], w["bau_plan"] - w["bau_carry"]),
-            (np.array([amount]), amount * r_bau),
-        )
+    if future == tm:  # nothing planned before the start
+        all_years = w
+    else:
+        all_years = {k: year_weights_series(t, v, left) for k, v in tm.items()}
+    # By category, and summed over the categories the model reads together: "fixedpub", the
+    # wholly public ones (social, ecology, transport), and "total" (see core.rates).
+    groups = {cat: (cat,) for cat in POOL_CATEGORIES}
+    groups.update(fixedpub=core.FIXED_PUBLIC, total=POOL_CATEGORIES)
+    timings = {
+        "dev_": (d_carry, d_plan, d_bau),
+        "pool_": (all_years["carry"], all_years["plan"] - all_years["carry"]),
+        "bau_": (w["bau_carry"], d_bau),
+    }
+    realised = {cat: _realised(realisation, cat) for cat in POOL_CATEGORIES}
+    for prefix, names in core.POOL_INPUTS.items():
+        for name in names:
+            cats = groups[name]
+            amount = sum(pool[cat] for cat in cats)  # planned, and realised (per member)
+            if prefix == "bau_":
+                amounts = (np.array([amount]), amount * r_bau)
+            else:
+                done = sum(pool[cat] * realised[cat] for cat in cats)
+                amounts = (np.array([amount]), done)
+                if prefix == "dev_":
+                    amounts += (-amount * r_bau,)
+            x[prefix + name] = ScaledSeries(timings[prefix], amounts)
+    extra = [x["extra_" + cat] for cat in POOL_CATEGORIES]
+    x["extra_total"] = sum(extra[1:], extra[0])
+    fixed = [x["extra_" + cat] for cat in core.FIXED_PUBLIC]
+    x["extra_fixedpub"] = sum(fixed[1:], fixed[0])
     for shock in shocks:
         key = "shock_" + shock.target
         on = window(t, shock.first, shock.last, left)[:, None]
@@ -273,12 +295,17 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
         return core.rates(t, s, rows_left[k] if left else rows[k], c, p, want_aux, want_rates)
 
     nonneg = tuple(name for name, must in core.STOCKS.items() if must)
-    record_only = None
+    c["_want"] = None  # every reported quantity
+    record_only, all_names = None, ()
     if keep is not None:
-        wanted_names = tuple(sorted(set(keep)))
+        # Only the quantities the kept indicators are formed from are formed and summed.
+        _, aux0 = core.rates(float(grid.start), state, rows[0], c, p, True, False)
+        all_names = tuple(aux0)
+        want = core.quantities_for(tuple(sorted(set(keep))), all_names)
+        c["_want"] = want
 
         def record_only(names):
-            return core.quantities_for(wanted_names, names)
+            return want
 
     annual, _, states = integrate(
         rates,
@@ -291,6 +318,10 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
         record_only=record_only,
         capture={k // 2 for k in mids},
     )
+    if keep is not None:
+        nan = np.broadcast_to(np.nan, (len(grid.years), 1))  # those not formed
+        annual = {k: annual.get(k, nan) for k in all_names}
+    c["_want"] = None
     records = {}
     for n, s in states.items():
         t = float(grid.times[n])

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..catalog import POOL_CATEGORIES
 from . import ops
-from .core import PUBLIC_CATEGORIES, public_shares
+from .core import PUBLIC_CATEGORIES, net_migration, public_shares
 from .record import initial_output_gap
 
 #: Least share of comprehensive revenue that current spending takes at the start (default
@@ -40,7 +40,8 @@ def new_firm_capital_share(build_time: float) -> float:
     the integral over t in [0, 1] of (t - tau (1 - exp(-t / tau))), i.e.
     1/2 - tau + tau^2 (1 - exp(-1/tau))."""
     tau = build_time
-    return 0.5 - tau + tau * tau * (1.0 - math.exp(-1.0 / tau))
+    decay = np.exp(-1.0 / tau) if isinstance(tau, np.ndarray) else math.exp(-1.0 / tau)
+    return 0.5 - tau + tau * tau * (1.0 - decay)
 
 
 def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dict, dict]:
@@ -82,6 +83,9 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     )
     c.update(adj=p["investment.adjustment_rate"], ret_decline=p["investment.return_decline"])
     c["adj_g"] = p["investment.public_adjustment_rate"]
+    c["ret_adj"] = c["ret_decline"] + c["adj"]
+    c.update(dep_adj=dep - c["adj"], dep_h_adj=c["dep_h"] - c["adj"])
+    c["dep_g_adj"] = c["dep_g"] - c["adj_g"]
     c.update(pull=p["services.demand_pull"], inv_z_time=1.0 / p["services.perception_time"])
     c["theta"] = p["services.demand_utilisation"]
     c.update(
@@ -98,6 +102,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     c["inv_pi_c"] = 1.0 / p["industry.cohort_va_per_worker"]
     c["overlap"] = p["industry.pool_overlap"]
     c.update(th_a=p["capital.agriculture_to_primary"], th_u=p["capital.urban_to_housing"])
+    c.update(pub_a=1.0 - c["th_a"], pub_u=1.0 - c["th_u"])  # public parts of those projects
     shares = public_shares(p)
     c["pub_share"] = shares
     c["pool_pub_share"] = tuple(shares[cat] for cat in POOL_CATEGORIES)
@@ -122,6 +127,8 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         sigma=p["labour.reallocation_elasticity"], inv_realloc=1.0 / p["labour.reallocation_time"]
     )
     c.update(m0=p["population.base_migration"], eta=p["population.migration_elasticity"])
+    m_max = p["population.migration_limit"]
+    c["mig"] = (c["m0"] + m_max, 2.0 * m_max, 2.0 * c["eta"] / m_max)
     c["nat_inc"] = p["population.birth_rate"] - p["population.death_rate"]
     c["inv_perc"] = 1.0 / p["population.perception_time"]
     c.update(r_e=p["growth.expectation_rate"], inv_gap_time=1.0 / p["growth.trough_closing_time"])
@@ -133,7 +140,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     c["g_xg"] = p["consumption.goods_income_elasticity"] * p["services.regional_growth"]
     c["eps_h"] = p["consumption.housing_income_elasticity"]
     c["wa_trend"] = p["labour.working_age_trend"]
-    c["new_firm_va"] = c["va_per_kc"] * k_f * _map(new_firm_capital_share, build)
+    c["new_firm_va"] = c["va_per_kc"] * k_f * new_firm_capital_share(build)
 
     # --- figures of the start year -------------------------------------------------------
     P_p, P_s, P_t, P_I = (
@@ -222,6 +229,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     C_star0 = apc_n * DI_star0
     c["sig0"] = sig
     c["inv_cref"] = (pop0 * P_C) / C_star0
+    c["ln_sig_ref"] = log(sig) + c["eps_s1"] * log(c["inv_cref"])
 
     # --- employment: natural employment by sector, the natural rate ---------------------
     okun = c["okun"]
@@ -272,8 +280,8 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     g_e0 = get("expected_growth", None)
     w_sum = Ys_p0 + Ys_s0 + Ys_t0
     g_lf0 = (
-        c["nat_inc"] + c["m0"] + x0["net_migration_policy"]
-        + c["eta"] * (get("relative_income", 1.0) - 1.0)
+        c["nat_inc"] + x0["net_migration_policy"]
+        + net_migration(get("relative_income", 1.0) * ones, c["mig"], exp, log)
         + c["wa_trend"] / wa0
     )  # fmt: skip
     num = (
@@ -323,6 +331,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     if fin is None:
         fin = (p["investment.finance_coverage"] * Id_nom0 + c["rd_priv"] * rd0 * n_star0) / profits0
     c["fin"] = fin
+    c["fin_alpha"] = tuple(fin * a for a in al)
     ratio = ops.minimum(
         1.0, ops.maximum(fin * profits0 - c["rd_priv"] * rd0 * n_star0, 0.0) / Id_nom0
     )
@@ -343,6 +352,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     R0 = r["fiscal_revenue"]
     TB0 = p["fiscal.weight_primary"] * n_p0 + p["fiscal.weight_secondary"] * n_sec0 + n_t0
     c.update(R0=R0, inv_TB0=1.0 / TB0)
+    c["ln_R_TB"] = log(R0) - c["buoy"] * log(TB0)  # revenue = exp(buoy ln TB + ln_R_TB)
     TR0 = get("transfers_from_above", None)
     if TR0 is None:
         TR0 = p["initial.transfer_ratio"] * R0
@@ -430,6 +440,10 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     c["inv_prod_ref"] = tuple(1.0 / v for v in prod)
     prod_avg = get("ref_productivity_average", None)
     c["inv_prod_avg"] = 1.0 / ((n_ps0 + n_ss0 + n_ts0) / E_cap0 if prod_avg is None else prod_avg)
+    c["ln_realloc"] = tuple(
+        c["sigma"] * log(c["inv_prod_ref"][i] / c["inv_prod_avg"]) + log(c["s_ref"][i])
+        for i in range(3)
+    )
     W0 = be_p * n_p0 + be_s * n_ind0 + be_con * n_con0 + be_t * P_t * Y_tm0
     inc_ref = get("ref_expected_income", None)
     if inc_ref is None:
@@ -462,10 +476,3 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         "BP": get("pool_backlog", 0.0) * ones,
     }  # fmt: skip
     return c, state
-
-
-def _map(f, value):
-    """``f`` of a float, or elementwise of an array."""
-    if isinstance(value, np.ndarray):
-        return np.array([f(float(v)) for v in value.reshape(-1)]).reshape(value.shape)
-    return f(float(value))

@@ -57,14 +57,20 @@ PUBLIC_CATEGORIES = ("social", "agriculture", "ecology", "urban", "transport")
 FAI_NAMES = tuple("fai_" + cat for cat in POOL_CATEGORIES)
 #: Inputs by pool category: the pool's deviation from its usual path, extra projects, the
 #: pool's planned path (all nominal, 亿元/yr).
-DEV = tuple("dev_" + cat for cat in POOL_CATEGORIES)
 EXTRA = tuple("extra_" + cat for cat in POOL_CATEGORIES)
-POOL = tuple("pool_" + cat for cat in POOL_CATEGORIES)
-BAU = tuple("bau_" + cat for cat in POOL_CATEGORIES)
+#: The pool categories wholly public; the model reads their inputs summed, as "fixedpub"
+#: (agriculture and urban projects are public in part, industry and services not at all).
+FIXED_PUBLIC = ("social", "ecology", "transport")
+#: The pool inputs :func:`rates` reads (by category, or summed: "fixedpub", "total"): the
+#: deviation from the usual path ``dev_``, the planned path ``pool_``, the usual path ``bau_``.
+POOL_INPUTS = {
+    "dev_": (*POOL_CATEGORIES, "fixedpub"),
+    "pool_": ("agriculture", "urban", "fixedpub", "total"),
+    "bau_": ("agriculture", "industry", "services", "urban", "fixedpub"),
+}
 
 #: The constants :func:`rates` reads, in the order of ``c['_rates']``.
 CONSTANTS_RATES = (
-    "R0",
     "adj",
     "adj_g",
     "alpha",
@@ -76,15 +82,15 @@ CONSTANTS_RATES = (
     "cs_share",
     "d_max",
     "d_w",
-    "dep",
-    "dep_g",
-    "dep_h",
+    "dep_adj",
+    "dep_g_adj",
+    "dep_h_adj",
     "dshare",
     "emp_nat",
     "eps_h",
     "eps_k",
     "eps_s1",
-    "fin",
+    "fin_alpha",
     "gamma",
     "h0",
     "h0_gross",
@@ -92,11 +98,9 @@ CONSTANTS_RATES = (
     "inv_A0",
     "inv_G0",
     "inv_KN0",
-    "inv_TB0",
     "inv_backlog",
     "inv_borrow",
     "inv_build",
-    "inv_cref",
     "inv_dshare",
     "inv_phiK",
     "inv_pi_c",
@@ -110,6 +114,8 @@ CONSTANTS_RATES = (
     "land",
     "lg",
     "lg_mt",
+    "ln_R_TB",
+    "ln_sig_ref",
     "ls_ms",
     "m_g",
     "m_p",
@@ -121,18 +127,19 @@ CONSTANTS_RATES = (
     "overlap",
     "park_gross",
     "part",
-    "pool_pub_share",
     "psi",
+    "pub_a",
     "pub_mix",
+    "pub_u",
     "r_h",
     "rd_gov",
     "rd_priv",
     "relief_firms",
     "relief_hh",
+    "ret_adj",
     "ret_decline",
     "s_con",
     "shop",
-    "sig0",
     "t0",
     "th_a",
     "th_u",
@@ -161,7 +168,6 @@ CONSTANTS_FLOWS = (
     "entry",
     "entry_el",
     "eps_k",
-    "eta",
     "exit",
     "exit_a",
     "g_A",
@@ -176,24 +182,31 @@ CONSTANTS_FLOWS = (
     "inv_gest",
     "inv_inc_ref",
     "inv_perc",
-    "inv_prod_avg",
-    "inv_prod_ref",
     "inv_realloc",
     "inv_z_time",
     "k_f",
-    "m0",
+    "ln_realloc",
+    "mig",
     "nat_inc",
     "phiK",
+    "pub_a",
+    "pub_u",
     "pull",
     "r_e",
-    "s_ref",
     "sigma",
     "th_a",
     "th_u",
-    "w_cons",
-    "w_goods",
     "wa_trend",
 )
+
+
+def net_migration(RI, k_mig: tuple, exp, log):
+    """Net migration [share of residents a year] at relative expected income ``RI``:
+    m0 + m_max tanh(eta ln RI / m_max), i.e. m0 + eta (RI - 1) near RI = 1, never more than
+    m_max either way. ``k_mig`` is (m0 + m_max, 2 m_max, 2 eta / m_max), from
+    :func:`hubinsim.model.calibrate.calibrate`; tanh(x) = 1 - 2 / (exp(2x) + 1)."""
+    m0_max, two_max, k = k_mig
+    return m0_max - two_max / (exp(k * log(RI)) + 1.0)
 
 
 def public_shares(p: dict) -> dict[str, object]:
@@ -221,7 +234,6 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     """
     # every constant this function reads, in one unpacking (see CONSTANTS_RATES)
     (
-        k_R0,
         k_adj,
         k_adj_g,
         k_alpha,
@@ -233,15 +245,15 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_cs_share,
         k_d_max,
         k_d_w,
-        k_dep,
-        k_dep_g,
-        k_dep_h,
+        k_dep_adj,
+        k_dep_g_adj,
+        k_dep_h_adj,
         k_dshare,
         k_emp_nat,
         k_eps_h,
         k_eps_k,
         k_eps_s1,
-        k_fin,
+        k_fin_alpha,
         k_gamma,
         k_h0,
         k_h0_gross,
@@ -249,11 +261,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_inv_A0,
         k_inv_G0,
         k_inv_KN0,
-        k_inv_TB0,
         k_inv_backlog,
         k_inv_borrow,
         k_inv_build,
-        k_inv_cref,
         k_inv_dshare,
         k_inv_phiK,
         k_inv_pi_c,
@@ -267,6 +277,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_land,
         k_lg,
         k_lg_mt,
+        k_ln_R_TB,
+        k_ln_sig_ref,
         k_ls_ms,
         k_m_g,
         k_m_p,
@@ -278,18 +290,19 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_overlap,
         k_park_gross,
         k_part,
-        k_pool_pub_share,
         k_psi,
+        k_pub_a,
         k_pub_mix,
+        k_pub_u,
         k_r_h,
         k_rd_gov,
         k_rd_priv,
         k_relief_firms,
         k_relief_hh,
+        k_ret_adj,
         k_ret_decline,
         k_s_con,
         k_shop,
-        k_sig0,
         k_t0,
         k_th_a,
         k_th_u,
@@ -348,20 +361,22 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     q = exp(k_ret_decline * (t - k_t0))
     # Desired capital grows with expected (potential) output and with the drift of the
     # desired ratio.
+    # Investment replaces depreciation, grows desired capital at its expected rate g_K and
+    # closes a share aK of the gap to it: dep K + g_K K* + aK (K* - K), written as
+    # (g_K + aK) K* + (dep - aK) K.
     ge = s["g_e"]
-    gk, aK = ge + k_ret_decline, k_adj
+    gka = ge + k_ret_adj  # g_K + aK, with g_K = expected growth + the ratio's drift
     Kd_p = k_kap_p * q * Ys_p
     Kd_s = k_kap_s * q * Ys_s
     Kd_t = k_kap_t * q * Ys_t
     # Housing demand follows residents and their income (income elasticity below 1).
     Hd = k_kap_h * POP * exp(k_eps_h * log(Y_cap / POP))
     Gd = k_kap_g * Y_cap  # public capital follows capacity output (borrowing is capped)
-    dep, dep_h, dep_g = k_dep, k_dep_h, k_dep_g
-    Id_p = maximum(dep * K_p + gk * Kd_p + aK * (Kd_p - K_p), 0.0)
-    Id_s = maximum(dep * K_s + gk * Kd_s + aK * (Kd_s - K_s), 0.0)
-    Id_t = maximum(dep * K_t + gk * Kd_t + aK * (Kd_t - K_t), 0.0)
-    Id_h = maximum(dep_h * H + k_eps_h * ge * Hd + aK * (Hd - H), 0.0)
-    IG_n = maximum(dep_g * G + ge * Gd + k_adj_g * (Gd - G), 0.0)
+    Id_p = maximum(gka * Kd_p + k_dep_adj * K_p, 0.0)
+    Id_s = maximum(gka * Kd_s + k_dep_adj * K_s, 0.0)
+    Id_t = maximum(gka * Kd_t + k_dep_adj * K_t, 0.0)
+    Id_h = maximum((k_eps_h * ge + k_adj) * Hd + k_dep_h_adj * H, 0.0)
+    IG_n = maximum((ge + k_adj_g) * Gd + k_dep_g_adj * G, 0.0)
 
     # Potential nominal output, revenue at potential, firms' finance
     n_ps, n_ss, n_ts = P_p * Ys_p, P_s * (Ys_s + VA_c), P_t * Ys_t
@@ -369,11 +384,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     rd = X["rd_intensity_pct"]
     relief = X["tax_relief"]
     TB_star = k_w_p * n_ps + k_w_s * n_ss + n_ts + n_hs
-    R_star = k_R0 * exp(k_buoy * log(TB_star * k_inv_TB0))
+    R_star = exp(k_buoy * log(TB_star) + k_ln_R_TB)  # R0 (TB/TB0)^buoyancy
     no_relief = "tax_relief" in zero
     relief_amt = 0.0 if no_relief else R_star * relief
     n_star = n_ps + n_ss + n_ts + n_hs
-    finance = k_fin * (al_p * n_ps + al_s * n_ss + al_t * n_ts) - k_rd_priv * rd * n_star
+    # Internal finance: a multiple of profits (capital's share of output) less private R&D.
+    fa_p, fa_s, fa_t = k_fin_alpha
+    finance = fa_p * n_ps + fa_s * n_ss + fa_t * n_ts - k_rd_priv * rd * n_star
     if not no_relief:
         finance = finance + k_relief_firms * relief_amt
     Id_nom = P_I * (Id_p + Id_s + Id_t + Id_h)
@@ -395,14 +412,12 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     if X["_bau"]:
         # Normal investment holds at least the pool's projects at their usual realisation
         # (the pool's business-as-usual path), destination by destination.
-        bau = [X[k] for k in BAU]
-        fai_p = maximum(fai_p, th_a * bau[1])
-        fai_s = maximum(fai_s, bau[3])
-        fai_t = maximum(fai_t, bau[4])
-        fai_h = maximum(fai_h, th_u * bau[5])
-        pub_n = maximum(
-            pub_n, bau[0] + (1.0 - th_a) * bau[1] + bau[2] + (1.0 - th_u) * bau[5] + bau[6]
-        )
+        b_agr, b_urb = X["bau_agriculture"], X["bau_urban"]
+        fai_p = maximum(fai_p, th_a * b_agr)
+        fai_s = maximum(fai_s, X["bau_industry"])
+        fai_t = maximum(fai_t, X["bau_services"])
+        fai_h = maximum(fai_h, th_u * b_urb)
+        pub_n = maximum(pub_n, X["bau_fixedpub"] + k_pub_a * b_agr + k_pub_u * b_urb)
     fai_n = fai_p + fai_s + fai_t + fai_h + pub_n
     inv_PI = 1.0 / P_I
     Y_con_n = k_c_con * fai_n * inv_PI  # construction at normal investment
@@ -426,19 +441,19 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     ks_max = maximum(TRV_star - committed + borrow, 0.0)
 
     # --- the pool's deviation from its usual path, extra projects, public finance --------
-    mix = k_pub_mix  # social, agriculture, ecology, urban, transport
+    # (The deviation cannot take a destination below zero: normal investment holds at least
+    # the pool's usual path there, and the planned path is never negative; the floors at
+    # zero only catch rounding where a delay moves the whole path out of a year.)
+    pub_a, pub_u = k_pub_a, k_pub_u  # public shares of agriculture and urban projects
     if X["_dev"]:
-        dv = [X[k] for k in DEV]  # the pool's deviation by category, nominal
-        fai_p = maximum(fai_p + th_a * dv[1], 0.0)
+        dv_agr, dv_urb = X["dev_agriculture"], X["dev_urban"]
+        fai_p = maximum(fai_p + th_a * dv_agr, 0.0)
         # The pool cannot undo the attracted firms' own plants.
-        fai_s = maximum(fai_s + dv[3], to_fai * (I_c - overlap))
-        fai_t = maximum(fai_t + dv[4], 0.0)
-        fai_h = maximum(fai_h + th_u * dv[5], 0.0)
-        pub_dev = (dv[0], (1.0 - th_a) * dv[1], dv[2], (1.0 - th_u) * dv[5], dv[6])
-        planned = [maximum(m * pub_n + d_, 0.0) for m, d_ in zip(mix, pub_dev, strict=True)]
-        plan_pub = planned[0] + planned[1] + planned[2] + planned[3] + planned[4]
+        fai_s = maximum(fai_s + X["dev_industry"], to_fai * (I_c - overlap))
+        fai_t = maximum(fai_t + X["dev_services"], 0.0)
+        fai_h = maximum(fai_h + th_u * dv_urb, 0.0)
+        plan_pub = maximum(pub_n + X["dev_fixedpub"] + pub_a * dv_agr + pub_u * dv_urb, 0.0)
     else:
-        planned = [m * pub_n for m in mix]
         plan_pub = pub_n
     # The district co-finances a share of public investment; what it cannot pay waits in a
     # backlog and is spent when money allows.
@@ -449,38 +464,32 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     shortfall = maximum(asked - ks_max, 0.0)  # what money holds back (exactly 0 if nothing)
     KS = asked - shortfall
     real_ratio = 1.0 - shortfall / maximum(asked, 1e-12)
+    back = release * k_inv_dshare
+    pub_real = real_ratio * (plan_pub + back)  # public FAI realised (all who pay for it)
     # The pool's own public projects (planned) and the part of the backlog that is theirs,
     # so that pool spending held back by money is reported when it is built.
-    pool_all, pool_pub = 0.0, 0.0
+    pool_pub = 0.0
     if X["_pool"]:
-        for k, sh in zip(POOL, k_pool_pub_share, strict=True):
-            v = X[k]
-            pool_all = pool_all + v
-            pool_pub = pool_pub + sh * v
+        pool_pub = X["pool_fixedpub"] + pub_a * X["pool_agriculture"] + pub_u * X["pool_urban"]
     BP = s["BP"]
     bp_release = minimum(BP, s["B"]) * k_inv_backlog  # the pool's part drains with the rest
     pool_plan = minimum(dshare * pool_pub, new_ks)  # the district's part of the pool
     pool_done = real_ratio * (pool_plan + bp_release)
-    back = release * k_inv_dshare
-    fai_pub = [real_ratio * (v + m * back) for v, m in zip(planned, mix, strict=True)]
+    # A shock to investment scales what firms want to invest and the public projects; firms'
+    # finance still limits what they build (a boom cannot outrun their money).
     xi_fai = shock("shock_fai")
-    fai_cat = [
-        fai_pub[0],
-        fai_p + fai_pub[1],
-        fai_pub[2],
-        fai_s,
-        fai_t,
-        fai_h + fai_pub[3],
-        fai_pub[4],
-    ]
+    I_cx, xi_pub = I_c, 1.0
+    if xi_fai is not None:
+        xb = minimum(xi_fai, maximum(finance, 0.0) / maximum(Id_nom, 1e-12)) / maximum(fin, 1e-12)
+        fai_p, fai_s, fai_t, fai_h = fai_p * xb, fai_s * xb, fai_t * xb, fai_h * xb
+        I_cx = I_c * xb  # the cohort's plants, inside industry's investment
+        xi_pub = xi_fai
+        pub_real = pub_real * xi_fai
+    fai = fai_p + fai_s + fai_t + fai_h + pub_real
     extra_pub = 0.0
     if X["_extra"]:  # new projects beyond the pool
-        ex = [X[k] for k in EXTRA]
-        fai_cat = [v + e for v, e in zip(fai_cat, ex, strict=True)]
-        extra_pub = ex[0] + (1.0 - th_a) * ex[1] + ex[2] + (1.0 - th_u) * ex[5] + ex[6]
-    if xi_fai is not None:
-        fai_cat = [v * xi_fai for v in fai_cat]
-    fai = fai_cat[0] + fai_cat[1] + fai_cat[2] + fai_cat[3] + fai_cat[4] + fai_cat[5] + fai_cat[6]
+        fai = fai + ops.times(X["extra_total"], xi_fai)
+        extra_pub = X["extra_fixedpub"] + pub_a * X["extra_agriculture"] + pub_u * X["extra_urban"]
 
     # --- actual output: the trough, construction, demand deviations ----------------------
     TG = s["TG"]
@@ -503,11 +512,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     DI_star = dw * W_star
     apc_n = k_apc_n
     C_star = apc_n * DI_star
-    sig = minimum(
-        k_sig0
-        * exp(k_eps_s1 * log(C_star * k_inv_cref / (POP * (k_w_cons * P_t + k_w_goods * P_s)))),
-        0.9,
-    )
+    # services' share of consumption: sig0 (c / c_ref)^(eps_s - 1), c real consumption per
+    # resident at potential
+    P_C = k_w_cons * P_t + k_w_goods * P_s  # consumer prices
+    sig = minimum(exp(k_eps_s1 * log(C_star / (POP * P_C)) + k_ln_sig_ref), 0.9)
     m_c = k_ls_ms * sig + k_lg_mt * (1.0 - sig)  # local VA per yuan of consumption
     V, R_o = s["V"], s["R_o"]
     m_p = k_m_p
@@ -530,10 +538,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         V_act = ops.times(V_act, shock("shock_visitor_spending"))
         R_o_act = ops.times(R_o, shock("shock_retail_external"))
     psi = k_psi
-    dVA_o = P_p * (Y_p - Ys_p) + P_s * (Y_si - Ys_s)
-    dDI_o = dw * (
-        be_p * P_p * (Y_p - Ys_p) + be_s * P_s * (Y_si - Ys_s) + be_con * P_s * (Y_con - Y_con_n)
-    )
+    # value added of primary, industry and construction against potential (nominal)
+    gap_p, gap_s, gap_c = P_p * (Y_p - Ys_p), P_s * (Y_si - Ys_s), P_s * (Y_con - Y_con_n)
+    dVA_o = gap_p + gap_s
+    dDI_o = dw * (be_p * gap_p + be_s * gap_s + be_con * gap_c)
     if not no_relief:
         dDI_o = dDI_o + k_relief_hh * relief_amt
     voucher_spend = 0.0 if no_vouchers else k_mu * vouchers
@@ -542,7 +550,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         m_c * ((a_c - apc_n) * DI_star + a_c * psi * (dDI_o + loop_w * (P_t * Yt_cap - n_ts)))
         + k_m_v * (V_act - V)
         + k_m_t * (R_o_act - R_o + voucher_spend)
-        + m_p * (dVA_o + P_s * (Y_con - Y_con_n))
+        + m_p * (dVA_o + gap_c)
     )
     Xd = rhs / (1.0 - m_c * a_c * psi * loop_w)
     Y_tm = maximum(Yt_cap + Xd / P_t, 0.0)  # market services produced
@@ -560,17 +568,15 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     L_k = N_con * (1.0 + okun * (Y_con - Y_con_n) / maximum(Y_con_n, 1e-12))
     E_raw = L_p + L_s + L_c + L_k + L_t
     E = minimum(E_raw, 0.995 * LF)  # labour supply binds: at least 0.5 % unemployed
-    u = 1.0 - E / LF
 
     # --- government account (actual) ----------------------------------------------------
     TB = k_w_p * n_p + k_w_s * (n_ind + n_con) + n_t
-    revenue = k_R0 * exp(k_buoy * log(TB * k_inv_TB0))
+    revenue = exp(k_buoy * log(TB) + k_ln_R_TB)
     if not no_relief:
         revenue = revenue * (1.0 - relief)
     if X["_shock"]:
         revenue = ops.times(revenue, shock("shock_fiscal_revenue"))
-    fai_land = fai_h if xi_fai is None else fai_h * xi_fai
-    LR = k_land * fai_land
+    LR = k_land * fai_h
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers
@@ -598,8 +604,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
                 fai_s,
                 fai_t,
                 fai_h,
-                fai_pub,
+                pub_real,
                 xi_fai,
+                I_cx,
                 gdp_real,
                 D_star,
                 n_ps,
@@ -613,8 +620,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
                 TR,
                 LR,
                 spend,
-                E,
-                u,
+                LF,
+                P_C,
                 P_t,
                 Y_tm,
                 n_p,
@@ -628,39 +635,94 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         return d, None
 
     # --- reported quantities (annualised by the engine) ----------------------------------
-    DI = DI_star + dDI_o + loop_w * (P_t * Y_tm - n_ts)
-    C = a_c * (DI_star + psi * (DI - DI_star))
-    scale = E / E_raw
+    # An ensemble that keeps a few indicators asks only for what they are formed from
+    # (c["_want"], see quantities_for): the groups below are formed only when wanted.
+    want = c["_want"]
     aux = {
         "va_primary_real": Y_p, "va_industry_real": Y_ind, "va_construction_real": Y_con,
         "va_tertiary_real": Y_t,
         "va_primary": n_p, "va_industry": n_ind, "va_construction": n_con, "va_tertiary": n_t,
-        "gdp_potential_real": Y_cap + Y_con_n,
-        "fai": fai, **dict(zip(FAI_NAMES, fai_cat, strict=True)),
-        "pool_investment": pool_all - pool_pub + pool_done * k_inv_dshare,
-        "public_investment": (fai_pub[0] + fai_pub[1] + fai_pub[2] + fai_pub[3] + fai_pub[4]),
+        "gdp_potential_real": Y_cap + Y_con_n, "fai": fai,
         "fiscal_revenue": revenue, "transfers_from_above": TR, "land_revenue": LR,
         "fiscal_expenditure": spend,
         "population": POP, "labour_force": LF, "employment": E,
-        "employment_primary": L_p * scale, "employment_secondary": (L_s + L_c + L_k) * scale,
-        "employment_tertiary": L_t * scale, "employment_construction": L_k * scale,
-        "services_share_of_consumption_pct": ops.like(sig * 100.0, C),
-        "retail_sales": k_lg * (1.0 - sig) * C + k_shop * V_act + R_o_act + voucher_spend,
-        "household_consumption": C, "income_total": DI, "visitor_spending": V_act,
-        "as_real": k_h0 * Y_si + VA_c,
-        "industrial_va_above_scale": P_s * (k_h0 * Y_si + VA_c),
-        "industrial_va_attracted": P_s * VA_c,
-        "industrial_output_above_scale": P_s * (k_h0_gross * Y_si + k_inv_va_c * VA_c),
-        "park_gross_output": P_s * (k_park_gross * Y_si + k_inv_va_c * VA_c),
-        "enterprises_above_scale": s["N"] + s["N_a"],
-        "cohort_va_real": VA_c, "firms_new": ops.like(X["firms_attracted"], VA_c),
-        "rd_intensity_pct": ops.like(rd * 100.0, Y_p),
         "capital_primary": K_p, "capital_industry": K_s, "capital_tertiary": K_t,
         "capital_housing": H, "capital_public": G,
-        "tfp_primary": s["A_p"] * k_inv_A0[0], "tfp_industry": s["A_s"] * k_inv_A0[1],
-        "tfp_tertiary": s["A_t"] * k_inv_A0[2],
     }  # fmt: skip
+    if want is None or not want.isdisjoint(GROUP_FAI):
+        # FAI by the pool's categories: public investment by the pool's public mix (and each
+        # category's own deviation), private by destination.
+        pub_cat = [m * (pub_n + back) for m in k_pub_mix]  # social, agr, ecology, urban, transport
+        if X["_dev"]:
+            pub_cat[0] = pub_cat[0] + X["dev_social"]
+            pub_cat[1] = pub_cat[1] + pub_a * dv_agr
+            pub_cat[2] = pub_cat[2] + X["dev_ecology"]
+            pub_cat[3] = pub_cat[3] + pub_u * dv_urb
+            pub_cat[4] = pub_cat[4] + X["dev_transport"]
+        rr = real_ratio * xi_pub
+        cats = [
+            rr * pub_cat[0],
+            fai_p + rr * pub_cat[1],
+            rr * pub_cat[2],
+            fai_s,
+            fai_t,
+            fai_h + rr * pub_cat[3],
+            rr * pub_cat[4],
+        ]
+        if X["_extra"]:
+            cats = [v + ops.times(X[k], xi_fai) for v, k in zip(cats, EXTRA, strict=True)]
+        aux.update(zip(FAI_NAMES, cats, strict=True))
+        aux["public_investment"] = pub_real
+    if want is None or "pool_investment" in want:
+        pool_all = X["pool_total"] if X["_pool"] else 0.0
+        aux["pool_investment"] = pool_all - pool_pub + pool_done * k_inv_dshare
+    if want is None or not want.isdisjoint(GROUP_LABOUR):
+        scale = E / E_raw
+        aux["employment_primary"] = L_p * scale
+        aux["employment_secondary"] = (L_s + L_c + L_k) * scale
+        aux["employment_tertiary"] = L_t * scale
+        aux["employment_construction"] = L_k * scale
+    if want is None or not want.isdisjoint(GROUP_HOUSEHOLDS):
+        DI = DI_star + dDI_o + loop_w * (P_t * Y_tm - n_ts)
+        C = a_c * (DI_star + psi * (DI - DI_star))
+        aux["services_share_of_consumption_pct"] = ops.like(sig * 100.0, C)
+        aux["retail_sales"] = k_lg * (1.0 - sig) * C + k_shop * V_act + R_o_act + voucher_spend
+        aux["household_consumption"] = C
+        aux["income_total"] = DI
+        aux["visitor_spending"] = V_act
+    if want is None or not want.isdisjoint(GROUP_INDUSTRY):
+        as_real = k_h0 * Y_si + VA_c
+        aux["as_real"] = as_real
+        aux["industrial_va_above_scale"] = P_s * as_real
+        aux["industrial_va_attracted"] = P_s * VA_c
+        aux["industrial_output_above_scale"] = P_s * (k_h0_gross * Y_si + k_inv_va_c * VA_c)
+        aux["park_gross_output"] = P_s * (k_park_gross * Y_si + k_inv_va_c * VA_c)
+        aux["enterprises_above_scale"] = s["N"] + s["N_a"]
+        aux["cohort_va_real"] = VA_c
+        aux["firms_new"] = ops.like(X["firms_attracted"], VA_c)
+    if want is None or not want.isdisjoint(GROUP_OTHER):
+        aux["rd_intensity_pct"] = ops.like(rd * 100.0, Y_p)
+        aux["tfp_primary"] = s["A_p"] * k_inv_A0[0]
+        aux["tfp_industry"] = s["A_s"] * k_inv_A0[1]
+        aux["tfp_tertiary"] = s["A_t"] * k_inv_A0[2]
     return d, aux
+
+
+#: The reported quantities formed only when wanted, by group (see :func:`rates`).
+GROUP_FAI = frozenset(FAI_NAMES) | {"public_investment"}
+GROUP_LABOUR = frozenset(
+    ("employment_primary", "employment_secondary", "employment_tertiary", "employment_construction")
+)
+GROUP_HOUSEHOLDS = frozenset(
+    ("services_share_of_consumption_pct", "retail_sales", "household_consumption",
+     "income_total", "visitor_spending")
+)  # fmt: skip
+GROUP_INDUSTRY = frozenset(
+    ("as_real", "industrial_va_above_scale", "industrial_va_attracted",
+     "industrial_output_above_scale", "park_gross_output", "enterprises_above_scale",
+     "cohort_va_real", "firms_new")
+)  # fmt: skip
+GROUP_OTHER = frozenset(("rd_intensity_pct", "tfp_primary", "tfp_industry", "tfp_tertiary"))
 
 
 def _flows(t, s, X, c, q) -> dict:
@@ -679,7 +741,6 @@ def _flows(t, s, X, c, q) -> dict:
         k_entry,
         k_entry_el,
         k_eps_k,
-        k_eta,
         k_exit,
         k_exit_a,
         k_g_A,
@@ -694,22 +755,20 @@ def _flows(t, s, X, c, q) -> dict:
         k_inv_gest,
         k_inv_inc_ref,
         k_inv_perc,
-        k_inv_prod_avg,
-        k_inv_prod_ref,
         k_inv_realloc,
         k_inv_z_time,
         k_k_f,
-        k_m0,
+        k_ln_realloc,
+        k_mig,
         k_nat_inc,
         k_phiK,
+        k_pub_a,
+        k_pub_u,
         k_pull,
         k_r_e,
-        k_s_ref,
         k_sigma,
         k_th_a,
         k_th_u,
-        k_w_cons,
-        k_w_goods,
         k_wa_trend,
     ) = c["_flows"]  # fmt: skip
     (
@@ -726,8 +785,9 @@ def _flows(t, s, X, c, q) -> dict:
         fai_s,
         fai_t,
         fai_h,
-        fai_pub,
+        pub_real,
         xi_fai,
+        I_cx,
         gdp_real,
         D_star,
         n_ps,
@@ -741,8 +801,8 @@ def _flows(t, s, X, c, q) -> dict:
         TR,
         LR,
         spend,
-        E,
-        u,
+        LF,
+        P_C,
         P_t,
         Y_tm,
         n_p,
@@ -759,20 +819,15 @@ def _flows(t, s, X, c, q) -> dict:
     # Capital: normal investment, pool deviations and extra projects (capital formation)
     th_a, th_u = k_th_a, k_th_u
     cf = k_phiK / s["P_I"]
-    pub = fai_pub[0] + fai_pub[1] + fai_pub[2] + fai_pub[3] + fai_pub[4]
+    pub = pub_real
     inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
     if X["_extra"]:
-        ex = [X[k] for k in EXTRA]
+        ex = [ops.times(X[k], xi_fai) for k in EXTRA]
         inv_p = inv_p + th_a * ex[1]
         inv_s = inv_s + ex[3]
         inv_t = inv_t + ex[4]
         inv_h = inv_h + th_u * ex[5]
-        pub = pub + ex[0] + (1.0 - th_a) * ex[1] + ex[2] + (1.0 - th_u) * ex[5] + ex[6]
-    if xi_fai is not None:
-        cf = cf * xi_fai
-        I_cx = I_c * xi_fai
-    else:
-        I_cx = I_c
+        pub = pub + ops.times(X["extra_fixedpub"], xi_fai) + k_pub_a * ex[1] + k_pub_u * ex[5]
     d = {
         "K_p": cf * inv_p - dep * s["K_p"],
         # The cohort's capital comes out of industrial capital formation: the part of it
@@ -793,15 +848,17 @@ def _flows(t, s, X, c, q) -> dict:
 
     # Labour reallocation: toward sectors whose output per natural worker rises relative to
     # the average since the reference year, and toward services under demand pressure.
-    inv_E = 1.0 / E_cap
-    avg = (n_ps + n_ss + n_ts) * inv_E * k_inv_prod_avg
-    r_p = n_ps * inv_E / s_p * k_inv_prod_ref[0] / avg
-    r_s = n_ss * inv_E / s_s * k_inv_prod_ref[1] / avg
-    r_t = n_ts * inv_E / s_t * k_inv_prod_ref[2] / avg
-    sig, ref = k_sigma, k_s_ref
-    raw_p = ref[0] * exp(sig * log(r_p))
-    raw_s = ref[1] * exp(sig * log(r_s) + k_pull * ln_zs)
-    raw_t = ref[2] * exp(sig * log(r_t) + k_pull * ln_z)
+    # The target share of sector x is s_ref_x r_x^sigma (times demand pressure^pull), with
+    # r_x its output per natural worker, n_x / (s_x E), relative to its reference, over the
+    # average's, (sum n / E) / its reference: E cancels. In logs, with the references in
+    # the constant c_x = sigma ln(prod_avg / prod_x) + ln s_ref_x:
+    # ln raw_x = sigma (ln(n_x / s_x) - ln sum n) + c_x.
+    sig = k_sigma
+    c_p, c_s, c_t = k_ln_realloc
+    ln_sum = sig * log(n_ps + n_ss + n_ts)
+    raw_p = exp(sig * log(n_ps / s_p) - ln_sum + c_p)
+    raw_s = exp(sig * log(n_ss / s_s) - ln_sum + (c_s + k_pull * ln_zs))
+    raw_t = exp(sig * log(n_ts / s_t) - ln_sum + (c_t + k_pull * ln_z))
     total = raw_p + raw_s + raw_t
     tt = raw_t / total
     tt_new = minimum(maximum(tt + X["tertiary_shift"], 0.01), 0.98)
@@ -813,10 +870,10 @@ def _flows(t, s, X, c, q) -> dict:
 
     # Population: Harris-Todaro migration on expected income (real wage times the chance of
     # a job) relative to the neighbours'; natural increase.
-    mig = k_m0 + k_eta * (s["RI"] - 1.0) + X["net_migration_policy"]
+    mig = net_migration(s["RI"], k_mig, exp, log) + X["net_migration_policy"]
     W = k_beta[0] * n_p + k_beta[1] * n_ind + k_be_con * n_con + k_beta[2] * P_t * Y_tm
-    P_C = k_w_cons * P_t + k_w_goods * s["P_s"]
-    expected = W / (E * P_C) * (1.0 - u) * k_inv_inc_ref
+    # the real wage times the chance of a job, W / (E P_C) (1 - u) = W / (LF P_C)
+    expected = W / (LF * P_C) * k_inv_inc_ref
     d["REF"] = X["siphon_rate"] * s["REF"]
     d["RI"] = (expected / s["REF"] - s["RI"]) * k_inv_perc
     growth_pop = k_nat_inc + mig
@@ -851,8 +908,8 @@ def _flows(t, s, X, c, q) -> dict:
     d["N"] = entry - k_exit * s["N"]
     no_firms = "firms_attracted" in X["_z"]
     d["N_a"] = -k_exit_a * s["N_a"] if no_firms else firms - k_exit_a * s["N_a"]
-    d["PC"] = -I_c if no_firms else k_k_f * firms - I_c
-    d["K_c"] = I_c - dep * s["K_c"]
+    d["PC"] = -I_cx if no_firms else k_k_f * firms - I_cx
+    d["K_c"] = I_cx - dep * s["K_c"]
 
     # Prices, visitors, other non-resident shoppers, transfers per resident
     d["P_p"] = X["inflation_primary"] * s["P_p"]

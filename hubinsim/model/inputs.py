@@ -148,10 +148,12 @@ def window(t: np.ndarray, first: int, last: int, left: bool = False) -> np.ndarr
 def year_weights_series(t: np.ndarray, weights: dict[int, float], left: bool = False) -> np.ndarray:
     """A rate that equals ``weights[Y]`` during calendar year Y and 0 outside those years."""
     y = calendar_year_index(t, left)
-    out = np.zeros_like(t, dtype=float)
+    first = int(y.min())
+    table = np.zeros(int(y.max()) - first + 1)  # by calendar year over the grid
     for year, w in weights.items():
-        out[y == year] = w
-    return out
+        if 0 <= year - first < len(table):
+            table[year - first] = w
+    return table[y - first]
 
 
 def shifted(weights: dict[int, float], delay: float) -> dict[int, float]:
@@ -259,20 +261,38 @@ def input_rows(x: dict, points, scalar: bool = False):
     names = list(x)
     if scalar:
         idx = np.array(points, dtype=int)
-        columns = [
-            v.column(idx) if isinstance(v, ScaledSeries) else np.asarray(v)[idx, 0].tolist()
-            for v in x.values()
-        ]
-        flags = _Flags(dict(zip(names, columns, strict=True)), names)
-        table = zip(*columns, strict=True)  # one tuple of values per point
-        return {
-            k: flags.add(dict(zip(names, values, strict=True)), i)
-            for i, (k, values) in enumerate(zip(points, table, strict=True))
-        }
+        scaled = _scaled_columns(x, idx)
+        values = np.empty((len(names), len(points)))  # (inputs, points)
+        for i, (n, v) in enumerate(x.items()):
+            values[i] = scaled[n] if n in scaled else np.asarray(v)[idx, 0]
+        columns = values.tolist()
+        flags = _Flags(dict(zip(names, columns, strict=True)), names, values)
+        # one tuple of values per point, the flags' values after the inputs'
+        table = zip(*columns, *zip(*flags.values, strict=True), strict=True)
+        keys = names + list(_Flags.NAMES)
+        by_point = zip(points, table, strict=True)
+        return {k: dict(zip(keys, values, strict=True)) for k, values in by_point}
     return _ArrayRows(x)
 
 
-_GROUPS = ("_dev", "_extra", "_pool")
+def _scaled_columns(x: dict, idx: np.ndarray) -> dict[str, np.ndarray]:
+    """The values at ``idx`` of the :class:`ScaledSeries` in ``x`` (of a single member), as
+    :meth:`ScaledSeries.column` gives them (the same sums in the same order), found together
+    for the series that share their timings."""
+    groups: dict[tuple, list[str]] = {}
+    for name, v in x.items():
+        if isinstance(v, ScaledSeries):
+            groups.setdefault(tuple(map(id, v.timings)), []).append(name)
+    out = {}
+    for names in groups.values():
+        amounts = np.array(
+            [[float(np.asarray(a).reshape(-1)[0]) for a in x[n].amounts] for n in names]
+        )
+        total = 0.0
+        for j, tm in enumerate(x[names[0]].timings):
+            total = total + amounts[:, j : j + 1] * tm[idx]
+        out.update(zip(names, np.broadcast_to(total, (len(names), len(idx))), strict=True))
+    return out
 
 
 class _Flags:
@@ -285,12 +305,14 @@ class _Flags:
     values by point (Python floats); the other inputs are never zero and always count.
     """
 
-    def __init__(self, columns: dict, names: list):
+    def __init__(self, columns: dict, names: list, values: np.ndarray | None = None):
         members = [n for n in names if n not in columns]  # arrays: never a float 0.0
         shock = any(n.startswith("shock_") for n in names)
         if columns:
             cols = list(columns)
-            table = np.array([columns[n] for n in cols], dtype=float) == 0.0  # (names, points)
+            if values is None:  # (names, points)
+                values = np.array([columns[n] for n in cols], dtype=float)
+            table = values == 0.0
         else:
             cols, table = [], np.zeros((0, 0), dtype=bool)
         n_points = table.shape[1] if cols else 0
@@ -305,23 +327,29 @@ class _Flags:
             else:
                 group_flags[g] = [False] * n_points
         zero_sets, known = [], {}
-        for k in range(n_points):
-            key = table[:, k].tobytes()
+        by_point = np.ascontiguousarray(table.T)  # (points, names)
+        for row in by_point:
+            key = row.tobytes()
             z = known.get(key)
             if z is None:
-                z = known[key] = frozenset(
-                    n for n, is0 in zip(cols, table[:, k], strict=True) if is0
-                )
+                is0 = row.tolist()
+                z = known[key] = frozenset(n for n, b in zip(cols, is0, strict=True) if b)
             zero_sets.append(z)
-        self.rows = [
-            {"_z": zero_sets[k], "_shock": shock, **{g: group_flags[g][k] for g in prefix}}
-            for k in range(n_points)
-        ]
+        #: The flags' values (in the order of NAMES) by point.
+        self.values = list(
+            zip(zero_sets, [shock] * n_points, *(group_flags[g] for g in prefix), strict=True)
+        )
         self.members_only = {"_z": frozenset(), "_shock": shock, "_dev": True, "_extra": True,
                              "_pool": True, "_bau": True}  # fmt: skip
 
+    #: The flags' names, in the order of their values.
+    NAMES = ("_z", "_shock", "_dev", "_extra", "_pool", "_bau")
+
     def add(self, row: dict, k: int) -> dict:
-        row.update(self.rows[k] if self.rows else self.members_only)
+        if self.values:
+            row.update(zip(self.NAMES, self.values[k], strict=True))
+        else:
+            row.update(self.members_only)
         return row
 
 
