@@ -65,3 +65,50 @@ def test_schedule_values_are_constant_through_each_calendar_year():
         inside = values[years == year]
         assert np.all(inside == inside[0]), year
     assert values[years == 2022][0] == 2.0
+
+
+#: The district's debt limit off, so that money holds no public project back and the pool's
+#: realised spending is its planned path.
+NO_LIMIT = {"fiscal.debt_limit": 3.0}
+POOL_TOTAL = sum(hubinsim.data.load_pool().values())
+
+
+@pytest.mark.parametrize("method, dt", GRIDS)
+def test_a_profile_table_is_the_timing_of_the_pool_spending_itself(method, dt):
+    """A profile {year = weight} spends realisation x weight of the pool in each plan year,
+    and the rest over the carry-over years after 2025, whatever the realisation."""
+    profile = {2021: 0.4, 2022: 0.3, 2023: 0.2, 2024: 0.1, 2025: 0.0}
+    res = hubinsim.simulate(
+        levers={"plan_realisation": 0.8, "carry_over_years": 2.0}, profile=profile,
+        parameters=NO_LIMIT, end=2028, dt=dt, method=method,
+    ).annual["pool_investment"]  # fmt: skip
+    for year, weight in profile.items():
+        assert res[year] == pytest.approx(POOL_TOTAL * 0.8 * weight, rel=1e-9), year
+    for year in (2026, 2027):
+        assert res[year] == pytest.approx(POOL_TOTAL * 0.2 / 2, rel=1e-9), year
+    assert res[2028] == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("method, dt", GRIDS)
+def test_a_delay_moves_each_year_of_the_pool_later(method, dt):
+    """pool_delay = 1.5: half of each year's spending a year later, half two years later."""
+    kw = {"parameters": NO_LIMIT, "end": 2031, "dt": dt, "method": method}
+    now = hubinsim.simulate(**kw).annual["pool_investment"]
+    later = hubinsim.simulate(levers={"pool_delay": 1.5}, **kw).annual["pool_investment"]
+    assert later[2021] == pytest.approx(0.0, abs=1e-9)
+    for year in range(2023, 2032):
+        expected = 0.5 * now.get(year - 1, 0.0) + 0.5 * now.get(year - 2, 0.0)
+        assert later[year] == pytest.approx(expected, rel=1e-9), year
+
+
+@pytest.mark.parametrize("method, dt", GRIDS)
+def test_an_extra_project_schedule_spends_in_its_years_only(method, dt):
+    """Extra projects given for 2022 add to that year's FAI and to no earlier year (a step
+    table is flat before its first year, as every schedule is: hence 2021 = 0)."""
+    kw = {"end": 2023, "dt": dt, "method": method}
+    base = hubinsim.simulate(**kw).annual["fai_transport"]
+    extra = hubinsim.simulate(
+        levers={"extra_transport": {"step": {2021: 0.0, 2022: 10.0, 2023: 0.0}}}, **kw
+    ).annual["fai_transport"]
+    assert extra[2021] == pytest.approx(base[2021], rel=1e-12)
+    assert extra[2022] - base[2022] == pytest.approx(10.0, rel=0.05)

@@ -279,7 +279,8 @@ LOOPS: tuple[Loop, ...] = (
         ("expected income", "migration", "residents", "labour supply", "output per worker",
          "expected income"),
         "residents move toward expected income (real wage times the chance of a job) "
-        "relative to the neighbours'; more people lower output per worker (Harris-Todaro)",
+        "relative to the neighbours'; more people lower output per worker (Harris-Todaro); "
+        "the response saturates at `population.migration_limit`",
         ("population.migration_elasticity", 0.0),
     ),
     Loop(
