@@ -54,7 +54,6 @@ def _dependencies(levers, step):
     c, s = calibrate.calibrate(base, pool, p, rows[0], 2020)
     c["fns"] = ops.FLOAT_FNS
     c["_rates"] = tuple(c[k] for k in core.CONSTANTS_RATES)
-    c["_flows"] = tuple(c[k] for k in core.CONSTANTS_FLOWS)
     y, t = dict(s), 2020.0
     for n in range(step):
         d, _ = core.rates(t, y, rows[2 * n], c, p, False)

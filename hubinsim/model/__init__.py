@@ -286,7 +286,6 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
         c = {k: _floats(v) for k, v in c.items()}
     c["fns"] = ops.FLOAT_FNS if scalar else ops.ARRAY_FNS
     c["_rates"] = tuple(c[k] for k in core.CONSTANTS_RATES)
-    c["_flows"] = tuple(c[k] for k in core.CONSTANTS_FLOWS)
     # Year ends where some input jumps need their own evaluation with the left limits (the
     # values of the year that ends there); elsewhere the two coincide.
     jumps = {k // 2 for k in ends if not same_inputs(rows[k], rows_left[k])}

@@ -34,6 +34,76 @@ CS_FLOOR = 0.4
 FIXED_POINT_PASSES = 60
 
 
+#: Constants that are parameters as they are: name in the constants -> parameter.
+DIRECT: dict[str, str] = {
+    "be_con": "production.construction_labour_share",
+    "gamma": "production.gamma_public",
+    "r_h": "housing.service_yield",
+    "dep": "capital.depreciation",
+    "dep_h": "capital.depreciation_housing",
+    "dep_g": "capital.depreciation_public",
+    "th_a": "capital.agriculture_to_primary",
+    "th_u": "capital.urban_to_housing",
+    "adj": "investment.adjustment_rate",
+    "adj_g": "investment.public_adjustment_rate",
+    "ret_decline": "investment.return_decline",
+    "pull": "services.demand_pull",
+    "theta": "services.demand_utilisation",
+    "w_p": "fiscal.weight_primary",
+    "w_s": "fiscal.weight_secondary",
+    "buoy": "fiscal.buoyancy",
+    "relief_hh": "fiscal.relief_to_households",
+    "i_d": "fiscal.interest_rate",
+    "d_max": "fiscal.debt_limit",
+    "dshare": "fiscal.district_share",
+    "m_g": "fiscal.public_services_va",
+    "g_tr": "fiscal.transfer_growth",
+    "rd_gov": "innovation.government_share",
+    "dep_k": "innovation.knowledge_depreciation",
+    "k_f": "industry.investment_per_firm",
+    "overlap": "industry.pool_overlap",
+    "entry": "industry.entry_base",
+    "entry_el": "industry.entry_output_elasticity",
+    "exit": "industry.exit_rate",
+    "exit_a": "industry.cohort_exit_rate",
+    "mat": "demand.local_materials",
+    "m_p": "demand.producer_services",
+    "k_c": "consumption.trough_sensitivity",
+    "psi": "consumption.income_response",
+    "th_v": "consumption.visitor_trough",
+    "mu": "consumption.voucher_multiplier",
+    "m_v": "consumption.visitor_va_ratio",
+    "m_t": "consumption.trade_margin",
+    "lg": "consumption.local_share_goods",
+    "shop": "consumption.visitor_shopping_share",
+    "g_v": "consumption.visitor_growth",
+    "g_ext": "consumption.external_growth",
+    "eps_h": "consumption.housing_income_elasticity",
+    "okun": "labour.okun",
+    "sigma": "labour.reallocation_elasticity",
+    "turnover": "labour.turnover",
+    "wa_trend": "labour.working_age_trend",
+    "m0": "population.base_migration",
+    "eta": "population.migration_elasticity",
+    "r_e": "growth.expectation_rate",
+}
+
+#: Constants that are the inverse of a parameter (a rate from a time, or a ratio).
+INVERSE: dict[str, str] = {
+    "inv_z_time": "services.perception_time",
+    "inv_build": "industry.build_time",
+    "inv_va_c": "industry.cohort_va_ratio",
+    "inv_pi_c": "industry.cohort_va_per_worker",
+    "inv_borrow": "fiscal.borrowing_time",
+    "inv_backlog": "fiscal.backlog_time",
+    "inv_dshare": "fiscal.district_share",
+    "inv_gest": "innovation.gestation",
+    "inv_realloc": "labour.reallocation_time",
+    "inv_perc": "population.perception_time",
+    "inv_gap_time": "growth.trough_closing_time",
+}
+
+
 def new_firm_capital_share(build_time: float) -> float:
     """Mean capital, over the year of their arrival, of firms arriving evenly through a year,
     as a share of their committed investment (first-order build-up with ``build_time``):
@@ -69,78 +139,33 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     log, exp = ops.log, ops.exp
     c: dict = {"t0": float(t0)}
 
-    # Parameters used as they are
-    al = (
-        p["production.alpha_primary"],
-        p["production.alpha_industry"],
-        p["production.alpha_tertiary"],
-    )
+    # Parameters used as they are, or as rates (1 / a time), then what is derived from them
+    c.update({k: p[name] for k, name in DIRECT.items()})
+    c.update({k: 1.0 / p[name] for k, name in INVERSE.items()})
+    al = tuple(p[f"production.alpha_{x}"] for x in ("primary", "industry", "tertiary"))
     be = tuple(1.0 - a for a in al)
-    c.update(alpha=al, beta=be, be_con=p["production.construction_labour_share"])
-    c.update(gamma=p["production.gamma_public"], r_h=p["housing.service_yield"])
-    c.update(
-        dep=dep, dep_h=p["capital.depreciation_housing"], dep_g=p["capital.depreciation_public"]
-    )
-    c.update(adj=p["investment.adjustment_rate"], ret_decline=p["investment.return_decline"])
-    c["adj_g"] = p["investment.public_adjustment_rate"]
+    c.update(alpha=al, beta=be)
     c["ret_adj"] = c["ret_decline"] + c["adj"]
     c.update(dep_adj=dep - c["adj"], dep_h_adj=c["dep_h"] - c["adj"])
     c["dep_g_adj"] = c["dep_g"] - c["adj_g"]
-    c.update(pull=p["services.demand_pull"], inv_z_time=1.0 / p["services.perception_time"])
-    c["theta"] = p["services.demand_utilisation"]
-    c.update(
-        w_p=p["fiscal.weight_primary"], w_s=p["fiscal.weight_secondary"], buoy=p["fiscal.buoyancy"]
-    )
-    s_g = p["innovation.government_share"]
-    c.update(rd_gov=s_g, rd_priv=1.0 - s_g)
-    c.update(relief_hh=p["fiscal.relief_to_households"])
+    c["rd_priv"] = 1.0 - c["rd_gov"]
     c["relief_firms"] = 1.0 - c["relief_hh"]
-    k_f, build = p["industry.investment_per_firm"], p["industry.build_time"]
-    va_c = p["industry.cohort_va_ratio"]
-    c.update(k_f=k_f, inv_build=1.0 / build, inv_va_c=1.0 / va_c)
-    c["va_per_kc"] = va_c / p["industry.cohort_capital_output"]
-    c["inv_pi_c"] = 1.0 / p["industry.cohort_va_per_worker"]
-    c["overlap"] = p["industry.pool_overlap"]
-    c.update(th_a=p["capital.agriculture_to_primary"], th_u=p["capital.urban_to_housing"])
+    c["va_per_kc"] = p["industry.cohort_va_ratio"] / p["industry.cohort_capital_output"]
     c.update(pub_a=1.0 - c["th_a"], pub_u=1.0 - c["th_u"])  # public parts of those projects
     shares = public_shares(p)
     c["pub_share"] = shares
     c["pool_pub_share"] = tuple(shares[cat] for cat in POOL_CATEGORIES)
-    c.update(i_d=p["fiscal.interest_rate"], d_max=p["fiscal.debt_limit"])
-    c.update(
-        inv_borrow=1.0 / p["fiscal.borrowing_time"], inv_backlog=1.0 / p["fiscal.backlog_time"]
-    )
-    c.update(dshare=p["fiscal.district_share"], inv_dshare=1.0 / p["fiscal.district_share"])
-    c["mat"] = p["demand.local_materials"]
-    c.update(k_c=p["consumption.trough_sensitivity"], psi=p["consumption.income_response"])
-    c.update(th_v=p["consumption.visitor_trough"], mu=p["consumption.voucher_multiplier"])
-    c.update(m_v=p["consumption.visitor_va_ratio"], m_t=p["consumption.trade_margin"])
-    c.update(m_p=p["demand.producer_services"], m_g=p["fiscal.public_services_va"])
-    c.update(lg=p["consumption.local_share_goods"], shop=p["consumption.visitor_shopping_share"])
     c["ls_ms"] = p["consumption.local_share_services"] * p["consumption.services_va_ratio"]
     c["lg_mt"] = c["lg"] * c["m_t"]
     c["eps_s1"] = p["consumption.services_income_elasticity"] - 1.0
-    c["okun"] = p["labour.okun"]
-    c["g_A"] = (p["tfp.growth_primary"], p["tfp.growth_industry"], p["tfp.growth_tertiary"])
-    c.update(inv_gest=1.0 / p["innovation.gestation"], dep_k=p["innovation.knowledge_depreciation"])
-    c.update(
-        sigma=p["labour.reallocation_elasticity"], inv_realloc=1.0 / p["labour.reallocation_time"]
-    )
-    c.update(m0=p["population.base_migration"], eta=p["population.migration_elasticity"])
+    c["g_A"] = tuple(p[f"tfp.growth_{x}"] for x in ("primary", "industry", "tertiary"))
     m_max = p["population.migration_limit"]
     c["mig"] = (c["m0"] + m_max, 2.0 * m_max, 2.0 * c["eta"] / m_max)
     c["nat_inc"] = p["population.birth_rate"] - p["population.death_rate"]
-    c["inv_perc"] = 1.0 / p["population.perception_time"]
-    c.update(r_e=p["growth.expectation_rate"], inv_gap_time=1.0 / p["growth.trough_closing_time"])
-    c.update(entry=p["industry.entry_base"], entry_el=p["industry.entry_output_elasticity"])
-    c.update(exit=p["industry.exit_rate"], exit_a=p["industry.cohort_exit_rate"])
-    c.update(g_v=p["consumption.visitor_growth"], g_ext=p["consumption.external_growth"])
-    c.update(g_tr=p["fiscal.transfer_growth"], turnover=p["labour.turnover"])
     c["g_xr"] = p["consumption.services_income_elasticity"] * p["services.regional_growth"]
     c["g_xg"] = p["consumption.goods_income_elasticity"] * p["services.regional_growth"]
-    c["eps_h"] = p["consumption.housing_income_elasticity"]
-    c["wa_trend"] = p["labour.working_age_trend"]
-    c["new_firm_va"] = c["va_per_kc"] * k_f * new_firm_capital_share(build)
+    build = p["industry.build_time"]
+    c["new_firm_va"] = c["va_per_kc"] * c["k_f"] * new_firm_capital_share(build)
 
     # --- figures of the start year -------------------------------------------------------
     P_p, P_s, P_t, P_I = (

@@ -80,17 +80,33 @@ CONSTANTS_RATES = (
     "buoy",
     "c_con",
     "cs_share",
+    "d0",
     "d_max",
+    "d_s0",
     "d_w",
+    "dep",
     "dep_adj",
+    "dep_g",
     "dep_g_adj",
+    "dep_h",
     "dep_h_adj",
+    "dep_k",
     "dshare",
     "emp_nat",
+    "entry",
+    "entry_el",
     "eps_h",
     "eps_k",
     "eps_s1",
+    "exit",
+    "exit_a",
     "fin_alpha",
+    "g_A",
+    "g_ext",
+    "g_tr",
+    "g_v",
+    "g_xg",
+    "g_xr",
     "gamma",
     "h0",
     "h0_gross",
@@ -98,14 +114,22 @@ CONSTANTS_RATES = (
     "inv_A0",
     "inv_G0",
     "inv_KN0",
+    "inv_Yinc_ref",
     "inv_backlog",
     "inv_borrow",
     "inv_build",
     "inv_dshare",
+    "inv_gap_time",
+    "inv_gest",
+    "inv_inc_ref",
+    "inv_perc",
     "inv_phiK",
     "inv_pi_c",
+    "inv_realloc",
     "inv_va_c",
+    "inv_z_time",
     "k_c",
+    "k_f",
     "kap_g",
     "kap_h",
     "kap_p",
@@ -115,6 +139,7 @@ CONSTANTS_RATES = (
     "lg",
     "lg_mt",
     "ln_R_TB",
+    "ln_realloc",
     "ln_sig_ref",
     "ls_ms",
     "m_g",
@@ -122,15 +147,20 @@ CONSTANTS_RATES = (
     "m_t",
     "m_v",
     "mat",
+    "mig",
     "mu",
+    "nat_inc",
     "okun",
     "overlap",
     "park_gross",
     "part",
+    "phiK",
     "psi",
     "pub_a",
     "pub_mix",
     "pub_u",
+    "pull",
+    "r_e",
     "r_h",
     "rd_gov",
     "rd_priv",
@@ -140,6 +170,7 @@ CONSTANTS_RATES = (
     "ret_decline",
     "s_con",
     "shop",
+    "sigma",
     "t0",
     "th_a",
     "th_u",
@@ -151,51 +182,6 @@ CONSTANTS_RATES = (
     "w_p",
     "w_s",
     "wa0",
-    "wa_trend",
-)
-
-#: The constants :func:`_flows` reads, in the order of ``c['_flows']``.
-CONSTANTS_FLOWS = (
-    "alpha",
-    "be_con",
-    "beta",
-    "d0",
-    "d_s0",
-    "dep",
-    "dep_g",
-    "dep_h",
-    "dep_k",
-    "entry",
-    "entry_el",
-    "eps_k",
-    "exit",
-    "exit_a",
-    "g_A",
-    "g_ext",
-    "g_tr",
-    "g_v",
-    "g_xg",
-    "g_xr",
-    "gamma",
-    "inv_Yinc_ref",
-    "inv_gap_time",
-    "inv_gest",
-    "inv_inc_ref",
-    "inv_perc",
-    "inv_realloc",
-    "inv_z_time",
-    "k_f",
-    "ln_realloc",
-    "mig",
-    "nat_inc",
-    "phiK",
-    "pub_a",
-    "pub_u",
-    "pull",
-    "r_e",
-    "sigma",
-    "th_a",
-    "th_u",
     "wa_trend",
 )
 
@@ -243,17 +229,33 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_buoy,
         k_c_con,
         k_cs_share,
+        k_d0,
         k_d_max,
+        k_d_s0,
         k_d_w,
+        k_dep,
         k_dep_adj,
+        k_dep_g,
         k_dep_g_adj,
+        k_dep_h,
         k_dep_h_adj,
+        k_dep_k,
         k_dshare,
         k_emp_nat,
+        k_entry,
+        k_entry_el,
         k_eps_h,
         k_eps_k,
         k_eps_s1,
+        k_exit,
+        k_exit_a,
         k_fin_alpha,
+        k_g_A,
+        k_g_ext,
+        k_g_tr,
+        k_g_v,
+        k_g_xg,
+        k_g_xr,
         k_gamma,
         k_h0,
         k_h0_gross,
@@ -261,14 +263,22 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_inv_A0,
         k_inv_G0,
         k_inv_KN0,
+        k_inv_Yinc_ref,
         k_inv_backlog,
         k_inv_borrow,
         k_inv_build,
         k_inv_dshare,
+        k_inv_gap_time,
+        k_inv_gest,
+        k_inv_inc_ref,
+        k_inv_perc,
         k_inv_phiK,
         k_inv_pi_c,
+        k_inv_realloc,
         k_inv_va_c,
+        k_inv_z_time,
         k_k_c,
+        k_k_f,
         k_kap_g,
         k_kap_h,
         k_kap_p,
@@ -278,6 +288,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_lg,
         k_lg_mt,
         k_ln_R_TB,
+        k_ln_realloc,
         k_ln_sig_ref,
         k_ls_ms,
         k_m_g,
@@ -285,15 +296,20 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_m_t,
         k_m_v,
         k_mat,
+        k_mig,
         k_mu,
+        k_nat_inc,
         k_okun,
         k_overlap,
         k_park_gross,
         k_part,
+        k_phiK,
         k_psi,
         k_pub_a,
         k_pub_mix,
         k_pub_u,
+        k_pull,
+        k_r_e,
         k_r_h,
         k_rd_gov,
         k_rd_priv,
@@ -303,6 +319,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_ret_decline,
         k_s_con,
         k_shop,
+        k_sigma,
         k_t0,
         k_th_a,
         k_th_u,
@@ -585,52 +602,120 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
 
     d = None
     if want_rates:
-        d = _flows(
-            t,
-            s,
-            X,
-            c,
+        # --- the derivatives of the stocks ------------------------------------------------
+        d_b = shortfall - release  # public projects waiting for money
+        d_bp = pool_plan * (1.0 - real_ratio) - real_ratio * bp_release  # the pool's part
+        dep, dep_h, dep_g = k_dep, k_dep_h, k_dep_g
+
+        # Capital: normal investment, pool deviations and extra projects (capital formation)
+        cf = k_phiK / s["P_I"]
+        pub = pub_real
+        inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
+        if X["_extra"]:
+            ex = [ops.times(X[k], xi_fai) for k in EXTRA]
+            inv_p = inv_p + th_a * ex[1]
+            inv_s = inv_s + ex[3]
+            inv_t = inv_t + ex[4]
+            inv_h = inv_h + th_u * ex[5]
+            pub = pub + ops.times(X["extra_fixedpub"], xi_fai) + k_pub_a * ex[1] + k_pub_u * ex[5]
+        d = {
+            "K_p": cf * inv_p - dep * s["K_p"],
+            # The cohort's capital comes out of industrial capital formation: the part of it
+            # inside the pool's industry projects is in the incumbents' normal investment.
+            "K_s": cf * inv_s - I_cx - dep * s["K_s"],
+            "K_t": cf * inv_t - dep * s["K_t"],
+            "H": cf * inv_h - dep_h * s["H"],
+            "G": cf * pub - dep_g * s["G"],
+            "A_p": k_g_A[0] * s["A_p"],
+            "A_s": k_g_A[1] * s["A_s"],
+            "A_t": k_g_A[2] * s["A_t"],
+        }
+
+        # R&D: spending passes a gestation pipeline into a depreciating knowledge stock
+        rd_flow = s["RP"] * k_inv_gest
+        d["RP"] = rd * gdp_real - rd_flow
+        d["KN"] = rd_flow - k_dep_k * s["KN"]
+
+        # Labour reallocation: toward sectors whose output per natural worker rises relative to
+        # the average since the reference year, and toward services under demand pressure.
+        # The target share of sector x is s_ref_x r_x^sigma (times demand pressure^pull), with
+        # r_x its output per natural worker, n_x / (s_x E), relative to its reference, over the
+        # average's, (sum n / E) / its reference: E cancels. In logs, with the references in
+        # the constant c_x = sigma ln(prod_avg / prod_x) + ln s_ref_x:
+        # ln raw_x = sigma (ln(n_x / s_x) - ln sum n) + c_x.
+        sig_r = k_sigma
+        c_p, c_s, c_t = k_ln_realloc
+        ln_sum = sig_r * log(n_ps + n_ss + n_ts)
+        raw_p = exp(sig_r * log(n_ps / s_p) - ln_sum + c_p)
+        raw_s = exp(sig_r * log(n_ss / s_s) - ln_sum + (c_s + k_pull * ln_zs))
+        raw_t = exp(sig_r * log(n_ts / s_t) - ln_sum + (c_t + k_pull * ln_z))
+        total = raw_p + raw_s + raw_t
+        tt = raw_t / total
+        tt_new = minimum(maximum(tt + X["tertiary_shift"], 0.01), 0.98)
+        rest = (1.0 - tt_new) / (total - raw_t)
+        inv_tau = k_inv_realloc
+        d["s_p"] = (raw_p * rest - s_p) * inv_tau
+        d["s_s"] = (raw_s * rest - s_s) * inv_tau
+        d["s_t"] = (tt_new - s_t) * inv_tau
+
+        # Population: Harris-Todaro migration on expected income (real wage times the chance of
+        # a job) relative to the neighbours'; natural increase.
+        mig = net_migration(s["RI"], k_mig, exp, log) + X["net_migration_policy"]
+        W = k_beta[0] * n_p + k_beta[1] * n_ind + k_be_con * n_con + k_beta[2] * P_t * Y_tm
+        # the real wage times the chance of a job, W / (E P_C) (1 - u) = W / (LF P_C)
+        expected = W / (LF * P_C) * k_inv_inc_ref
+        d["REF"] = X["siphon_rate"] * s["REF"]
+        d["RI"] = (expected / s["REF"] - s["RI"]) * k_inv_perc
+        growth_pop = k_nat_inc + mig
+        d["POP"] = growth_pop * s["POP"]
+
+        # Expected growth follows the growth of potential output (growth accounting on flows)
+        g_lf = growth_pop + k_wa_trend / wa
+        al, be, gA = k_alpha, k_beta, k_g_A
+        g_pot = (
             (
-                wa,
-                E_cap,
-                Ys_p,
-                Ys_s,
-                Ys_t,
-                Cap_s,
-                Cap_t,
-                Y_si,
-                I_c,
-                fai_p,
-                fai_s,
-                fai_t,
-                fai_h,
-                pub_real,
-                xi_fai,
-                I_cx,
-                gdp_real,
-                D_star,
-                n_ps,
-                n_ss,
-                n_ts,
-                rd,
-                z,
-                ln_z,
-                ln_zs,
-                revenue,
-                TR,
-                LR,
-                spend,
-                LF,
-                P_C,
-                P_t,
-                Y_tm,
-                n_p,
-                n_ind,
-                n_con,
-                shortfall - release,
-                pool_plan * (1.0 - real_ratio) - real_ratio * bp_release,
-            ),
+                Ys_p * (gA[0] + al[0] * d["K_p"] / s["K_p"] + be[0] * (g_lf + d["s_p"] / s_p))
+                + Ys_s * (gA[1] + al[1] * d["K_s"] / s["K_s"] + be[1] * (g_lf + d["s_s"] / s_s))
+                + Ys_t * (gA[2] + al[2] * d["K_t"] / s["K_t"] + be[2] * (g_lf + d["s_t"] / s_t))
+            )
+            / (Ys_p + Ys_s + Ys_t)
+            + k_gamma * d["G"] / s["G"]
+            + k_eps_k * d["KN"] / s["KN"]
         )
+        d["g_e"] = k_r_e * (g_pot - s["g_e"])
+
+        # The trough closes; services demand pressure is perceived with a delay
+        d["TG"] = -s["TG"] * k_inv_gap_time
+        d["z"] = (D_star / (k_d0 * P_t * Cap_t) - z) * k_inv_z_time
+        d["z_s"] = (s["XG"] / (k_d_s0 * Cap_s) - s["z_s"]) * k_inv_z_time
+
+        # Above-scale firms: incumbents cross the threshold as industry grows, and exit; the
+        # attracted cohort arrives, commits its investment, builds its plants
+        firms = X["firms_attracted"]
+        entry = k_entry * exp(k_entry_el * log(maximum(Y_si * k_inv_Yinc_ref, 1e-12)))
+        if X["_shock"]:
+            entry = ops.times(entry, shock("shock_enterprise_entry"))
+        d["N"] = entry - k_exit * s["N"]
+        no_firms = "firms_attracted" in X["_z"]
+        d["N_a"] = -k_exit_a * s["N_a"] if no_firms else firms - k_exit_a * s["N_a"]
+        d["PC"] = -I_cx if no_firms else k_k_f * firms - I_cx
+        d["K_c"] = I_cx - dep * s["K_c"]
+
+        # Prices, visitors, other non-resident shoppers, transfers per resident
+        d["P_p"] = X["inflation_primary"] * s["P_p"]
+        d["P_s"] = X["inflation_secondary"] * s["P_s"]
+        d["P_t"] = X["inflation_tertiary"] * P_t
+        d["P_I"] = X["inflation_investment"] * s["P_I"]
+        d["V"] = (k_g_v + X["tourism_growth"]) * s["V"]
+        d["R_o"] = k_g_ext * s["R_o"]
+        d["XR"] = k_g_xr * s["XR"]
+        d["XG"] = k_g_xg * s["XG"]
+        d["TRP"] = k_g_tr * s["TRP"]
+
+        # Government: debt is the cumulated deficit; public projects it cannot pay wait
+        d["D"] = spend - (revenue + TR + LR)
+        d["B"] = d_b
+        d["BP"] = d_bp
     if not want_aux:
         return d, None
 
@@ -723,210 +808,6 @@ GROUP_INDUSTRY = frozenset(
      "cohort_va_real", "firms_new")
 )  # fmt: skip
 GROUP_OTHER = frozenset(("rd_intensity_pct", "tfp_primary", "tfp_industry", "tfp_tertiary"))
-
-
-def _flows(t, s, X, c, q) -> dict:
-    """The derivatives of the stocks, from the quantities :func:`rates` has formed."""
-    # every constant this function reads, in one unpacking (see CONSTANTS_FLOWS)
-    (
-        k_alpha,
-        k_be_con,
-        k_beta,
-        k_d0,
-        k_d_s0,
-        k_dep,
-        k_dep_g,
-        k_dep_h,
-        k_dep_k,
-        k_entry,
-        k_entry_el,
-        k_eps_k,
-        k_exit,
-        k_exit_a,
-        k_g_A,
-        k_g_ext,
-        k_g_tr,
-        k_g_v,
-        k_g_xg,
-        k_g_xr,
-        k_gamma,
-        k_inv_Yinc_ref,
-        k_inv_gap_time,
-        k_inv_gest,
-        k_inv_inc_ref,
-        k_inv_perc,
-        k_inv_realloc,
-        k_inv_z_time,
-        k_k_f,
-        k_ln_realloc,
-        k_mig,
-        k_nat_inc,
-        k_phiK,
-        k_pub_a,
-        k_pub_u,
-        k_pull,
-        k_r_e,
-        k_sigma,
-        k_th_a,
-        k_th_u,
-        k_wa_trend,
-    ) = c["_flows"]  # fmt: skip
-    (
-        wa,
-        E_cap,
-        Ys_p,
-        Ys_s,
-        Ys_t,
-        Cap_s,
-        Cap_t,
-        Y_si,
-        I_c,
-        fai_p,
-        fai_s,
-        fai_t,
-        fai_h,
-        pub_real,
-        xi_fai,
-        I_cx,
-        gdp_real,
-        D_star,
-        n_ps,
-        n_ss,
-        n_ts,
-        rd,
-        z,
-        ln_z,
-        ln_zs,
-        revenue,
-        TR,
-        LR,
-        spend,
-        LF,
-        P_C,
-        P_t,
-        Y_tm,
-        n_p,
-        n_ind,
-        n_con,
-        d_b,
-        d_bp,
-    ) = q  # fmt: skip
-    shock = X.get
-    log, exp, maximum, minimum = c["fns"]
-    dep, dep_h, dep_g = k_dep, k_dep_h, k_dep_g
-    s_p, s_s, s_t = s["s_p"], s["s_s"], s["s_t"]
-
-    # Capital: normal investment, pool deviations and extra projects (capital formation)
-    th_a, th_u = k_th_a, k_th_u
-    cf = k_phiK / s["P_I"]
-    pub = pub_real
-    inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
-    if X["_extra"]:
-        ex = [ops.times(X[k], xi_fai) for k in EXTRA]
-        inv_p = inv_p + th_a * ex[1]
-        inv_s = inv_s + ex[3]
-        inv_t = inv_t + ex[4]
-        inv_h = inv_h + th_u * ex[5]
-        pub = pub + ops.times(X["extra_fixedpub"], xi_fai) + k_pub_a * ex[1] + k_pub_u * ex[5]
-    d = {
-        "K_p": cf * inv_p - dep * s["K_p"],
-        # The cohort's capital comes out of industrial capital formation: the part of it
-        # inside the pool's industry projects is in the incumbents' normal investment.
-        "K_s": cf * inv_s - I_cx - dep * s["K_s"],
-        "K_t": cf * inv_t - dep * s["K_t"],
-        "H": cf * inv_h - dep_h * s["H"],
-        "G": cf * pub - dep_g * s["G"],
-        "A_p": k_g_A[0] * s["A_p"],
-        "A_s": k_g_A[1] * s["A_s"],
-        "A_t": k_g_A[2] * s["A_t"],
-    }
-
-    # R&D: spending passes a gestation pipeline into a depreciating knowledge stock
-    rd_flow = s["RP"] * k_inv_gest
-    d["RP"] = rd * gdp_real - rd_flow
-    d["KN"] = rd_flow - k_dep_k * s["KN"]
-
-    # Labour reallocation: toward sectors whose output per natural worker rises relative to
-    # the average since the reference year, and toward services under demand pressure.
-    # The target share of sector x is s_ref_x r_x^sigma (times demand pressure^pull), with
-    # r_x its output per natural worker, n_x / (s_x E), relative to its reference, over the
-    # average's, (sum n / E) / its reference: E cancels. In logs, with the references in
-    # the constant c_x = sigma ln(prod_avg / prod_x) + ln s_ref_x:
-    # ln raw_x = sigma (ln(n_x / s_x) - ln sum n) + c_x.
-    sig = k_sigma
-    c_p, c_s, c_t = k_ln_realloc
-    ln_sum = sig * log(n_ps + n_ss + n_ts)
-    raw_p = exp(sig * log(n_ps / s_p) - ln_sum + c_p)
-    raw_s = exp(sig * log(n_ss / s_s) - ln_sum + (c_s + k_pull * ln_zs))
-    raw_t = exp(sig * log(n_ts / s_t) - ln_sum + (c_t + k_pull * ln_z))
-    total = raw_p + raw_s + raw_t
-    tt = raw_t / total
-    tt_new = minimum(maximum(tt + X["tertiary_shift"], 0.01), 0.98)
-    rest = (1.0 - tt_new) / (total - raw_t)
-    inv_tau = k_inv_realloc
-    d["s_p"] = (raw_p * rest - s_p) * inv_tau
-    d["s_s"] = (raw_s * rest - s_s) * inv_tau
-    d["s_t"] = (tt_new - s_t) * inv_tau
-
-    # Population: Harris-Todaro migration on expected income (real wage times the chance of
-    # a job) relative to the neighbours'; natural increase.
-    mig = net_migration(s["RI"], k_mig, exp, log) + X["net_migration_policy"]
-    W = k_beta[0] * n_p + k_beta[1] * n_ind + k_be_con * n_con + k_beta[2] * P_t * Y_tm
-    # the real wage times the chance of a job, W / (E P_C) (1 - u) = W / (LF P_C)
-    expected = W / (LF * P_C) * k_inv_inc_ref
-    d["REF"] = X["siphon_rate"] * s["REF"]
-    d["RI"] = (expected / s["REF"] - s["RI"]) * k_inv_perc
-    growth_pop = k_nat_inc + mig
-    d["POP"] = growth_pop * s["POP"]
-
-    # Expected growth follows the growth of potential output (growth accounting on flows)
-    g_lf = growth_pop + k_wa_trend / wa
-    al, be, gA = k_alpha, k_beta, k_g_A
-    g_pot = (
-        (
-            Ys_p * (gA[0] + al[0] * d["K_p"] / s["K_p"] + be[0] * (g_lf + d["s_p"] / s_p))
-            + Ys_s * (gA[1] + al[1] * d["K_s"] / s["K_s"] + be[1] * (g_lf + d["s_s"] / s_s))
-            + Ys_t * (gA[2] + al[2] * d["K_t"] / s["K_t"] + be[2] * (g_lf + d["s_t"] / s_t))
-        )
-        / (Ys_p + Ys_s + Ys_t)
-        + k_gamma * d["G"] / s["G"]
-        + k_eps_k * d["KN"] / s["KN"]
-    )
-    d["g_e"] = k_r_e * (g_pot - s["g_e"])
-
-    # The trough closes; services demand pressure is perceived with a delay
-    d["TG"] = -s["TG"] * k_inv_gap_time
-    d["z"] = (D_star / (k_d0 * P_t * Cap_t) - z) * k_inv_z_time
-    d["z_s"] = (s["XG"] / (k_d_s0 * Cap_s) - s["z_s"]) * k_inv_z_time
-
-    # Above-scale firms: incumbents cross the threshold as industry grows, and exit; the
-    # attracted cohort arrives, commits its investment, builds its plants
-    firms = X["firms_attracted"]
-    entry = k_entry * exp(k_entry_el * log(maximum(Y_si * k_inv_Yinc_ref, 1e-12)))
-    if X["_shock"]:
-        entry = ops.times(entry, shock("shock_enterprise_entry"))
-    d["N"] = entry - k_exit * s["N"]
-    no_firms = "firms_attracted" in X["_z"]
-    d["N_a"] = -k_exit_a * s["N_a"] if no_firms else firms - k_exit_a * s["N_a"]
-    d["PC"] = -I_cx if no_firms else k_k_f * firms - I_cx
-    d["K_c"] = I_cx - dep * s["K_c"]
-
-    # Prices, visitors, other non-resident shoppers, transfers per resident
-    d["P_p"] = X["inflation_primary"] * s["P_p"]
-    d["P_s"] = X["inflation_secondary"] * s["P_s"]
-    d["P_t"] = X["inflation_tertiary"] * P_t
-    d["P_I"] = X["inflation_investment"] * s["P_I"]
-    d["V"] = (k_g_v + X["tourism_growth"]) * s["V"]
-    d["R_o"] = k_g_ext * s["R_o"]
-    d["XR"] = k_g_xr * s["XR"]
-    d["XG"] = k_g_xg * s["XG"]
-    d["TRP"] = k_g_tr * s["TRP"]
-
-    # Government: debt is the cumulated deficit; public projects it cannot pay wait
-    d["D"] = spend - (revenue + TR + LR)
-    d["B"] = d_b
-    d["BP"] = d_bp
-    return d
 
 
 def annual_indicators(a: dict, c: dict, p: dict) -> dict:
