@@ -19,6 +19,7 @@ Python API (everything the command line does)::
     hubinsim.levers()                                # what a scenario may set
     hubinsim.indicators()                            # what a run reports
     hubinsim.read_members("runs/baseline")           # an ensemble run folder's members
+    rec = hubinsim.start_record(2023, stim)          # the state of 2023, to restart from
 """
 
 from ._version import __version__
@@ -27,6 +28,7 @@ from .errors import DataError, HubinsimError, OutputError, ScenarioError, Simula
 __all__ = [
     "__version__",
     "simulate",
+    "start_record",
     "load_scenario",
     "make_scenario",
     "Scenario",
@@ -54,6 +56,7 @@ __all__ = [
 # numpy nor pandas: name -> (module, attribute).
 _LAZY = {
     "simulate": ("run.simulation", "simulate"),
+    "start_record": ("run.single", "start_record"),
     "load_scenario": ("scenario.reader", "load_scenario"),
     "make_scenario": ("scenario.settings", "make_scenario"),
     "Scenario": ("scenario.settings", "Scenario"),

@@ -107,6 +107,34 @@ class _KindOfUnit:
             object.__setattr__(self, "kind", unit_kind(self.unit))
 
 
+#: The figures a start record must hold (data/base_2020.csv is the default record): name ->
+#: meaning [unit]. The record's other fields are in hubinsim/model/record.py.
+RECORD_FIGURES: dict[str, str] = {
+    "gdp": "GDP, current prices [亿元]",
+    "va_tertiary": "tertiary value added, current prices [亿元]",
+    "share_primary_pct": "primary share of GDP [%]",
+    "construction_share_of_secondary": "construction's share of secondary value added [fraction]",
+    "fai": "fixed-asset investment, current prices [亿元]",
+    "fiscal_revenue": "general public budget revenue [亿元]",
+    "retail_sales": "retail sales of consumer goods [亿元]",
+    "population": "resident population [万人]",
+    "working_age_share": "share of residents aged 15-64 [fraction]",
+    "participation_rate": "labour-force participation of the working-age population [fraction]",
+    "unemployment_rate_pct": "urban registered unemployment [%]",
+    "employment_share_primary": "primary share of employment [fraction]",
+    "employment_share_secondary": "secondary share of employment [fraction]",
+    "employment_share_tertiary": "tertiary share of employment [fraction]",
+    "enterprises_above_scale": "above-scale industrial enterprises [firms]",
+    "industrial_va_above_scale": "above-scale industrial value added [亿元]",
+    "industrial_output_above_scale": "above-scale industrial gross output [亿元]",
+    "rd_intensity_pct": "R&D spending / GDP [%]",
+    "disposable_income_per_capita": "disposable income per resident [yuan]",
+    "consumption_propensity": "household consumption / disposable income [fraction]",
+    "services_share_of_consumption": "services share of household consumption [fraction]",
+    "visitor_spending": "spending of visitors in the district [亿元]",
+}
+
+
 @dataclass(frozen=True)
 class Lever(_KindOfUnit):
     """A policy lever a scenario can turn.
@@ -392,6 +420,15 @@ LEVER_DEFAULT_SOURCES: dict[str, str] = {
     "inflation_tertiary": "assumption: service prices rose 2-3 %/yr in 2015-2019 (NBS CPI)",
     "inflation_investment": "assumption: FAI price index about +1.5 %/yr (NBS, 2015-2019)",
 }
+
+#: Levers that set the timing of the pool's spending, which every member of an ensemble
+#: shares: they cannot be drawn per member.
+SHARED_LEVERS: tuple[str, ...] = ("pool_delay", "carry_over_years")
+#: Why a lever of SHARED_LEVERS cannot be drawn.
+SHARED_LEVER_PROBLEM = (
+    "sets the timing of the project pool's spending, which every member shares: it cannot "
+    "be drawn per member; set it in the scenario"
+)
 
 LEVER_BY_NAME: dict[str, Lever] = {lv.name: lv for lv in LEVERS}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(lv.section for lv in LEVERS))

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .catalog import INDICATOR_BY_NAME, POOL_CATEGORIES, Parameter, suggest
+from .catalog import INDICATOR_BY_NAME, POOL_CATEGORIES, RECORD_FIGURES, Parameter, suggest
 from .errors import DataError
-from .model.record import FIGURES
 
 BASE_FILE = "base_2020.csv"
 PARAMETERS_FILE = "parameters.csv"
@@ -29,7 +28,7 @@ POOL_FILE = "project_pool.csv"
 TARGETS_FILE = "targets.csv"
 
 #: Rows the model needs from the base file (the figures of a start record).
-REQUIRED_BASE = tuple(FIGURES)
+REQUIRED_BASE = tuple(RECORD_FIGURES)
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:

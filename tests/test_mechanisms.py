@@ -266,7 +266,7 @@ def test_migration_is_bounded_so_a_boom_cannot_run_away():
     """With the strongest loops the ranges allow (mobile labour, returns to public capital,
     fast expectations) and investment tripled for five years, net migration stays within
     its limit and output stays finite: the labour-mobility loop saturates."""
-    ranges = hubinsim.catalog.parameters()
+    ranges = load_parameters()
     strong = {
         name: ranges[name].high
         for name in (

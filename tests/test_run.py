@@ -38,7 +38,7 @@ def test_metadata_records_units_price_basis_and_parameters():
     meta = res.metadata
     assert meta["units"]["gdp"] == "亿元" and meta["units"]["population"] == "万人"
     assert "2020 prices" in meta["price_basis"]
-    default = hubinsim.catalog.parameters()["capital.depreciation"].value
+    default = hubinsim.data.load_parameters()["capital.depreciation"].value
     assert meta["parameters"]["capital.depreciation"] == pytest.approx(default)
     assert meta["levers"]["realisation_industry"] == pytest.approx(
         meta["parameters"]["investment.bau_realisation"]
@@ -623,3 +623,45 @@ def test_compare_reads_every_file_before_running(short, tmp_path):
     with pytest.raises(hubinsim.HubinsimError) as info:
         hubinsim.compare(short, bad, tmp_path / "missing.toml")
     assert "bad.toml" in str(info.value) and "missing.toml" in str(info.value)
+
+
+def test_a_start_record_restarts_the_model_on_the_same_path():
+    """hubinsim.start_record gives the state of a year of a run; simulate(start=record) runs
+    from it (the interface a mid-term evaluation uses): the start year reproduces the
+    record's figures, and a business-as-usual run continues exactly (every level and flow of
+    the years after to 1e-9)."""
+    full = hubinsim.simulate().annual
+    rec = hubinsim.start_record(2023)
+    assert rec["year"] == 2023
+    assert rec["gdp"] != full.loc[2023, "gdp"]  # a point in mid-2023, not the annual mean
+    again = hubinsim.simulate(start=rec)
+    assert list(again.years) == list(range(2023, 2036))
+    assert again.metadata["base_year"] == 2023
+    for name in ("gdp", "gdp_real", "fai", "population", "fiscal_balance", "retail_sales"):
+        np.testing.assert_allclose(again.annual.loc[2024:, name], full.loc[2024:, name], rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["stimulus", "slowdown"])
+def test_a_scenarios_start_record_gives_back_its_figures(name):
+    """From a record of a year in which policies were in force (pool deviations, a public
+    backlog, vouchers, attracted firms' plants), the start year still reproduces every
+    figure of the record exactly; the scenario's levers act from the year after."""
+    from hubinsim.model import record
+
+    scn = scenario(name)
+    rec = hubinsim.start_record(2023, scn)
+    start_year = hubinsim.simulate(scn, start=rec).annual.loc[2023]
+    for figure in record.FIGURES:
+        if figure in start_year.index:
+            assert start_year[figure] == pytest.approx(rec[figure], rel=1e-9), figure
+
+
+def test_a_start_record_needs_its_year_and_figures():
+    rec = hubinsim.start_record(2022)
+    del rec["gdp"]
+    with pytest.raises(ScenarioError, match="lacks the figures gdp"):
+        hubinsim.simulate(start=rec)
+    with pytest.raises(ScenarioError, match="'year'"):
+        hubinsim.simulate(start={**rec, "gdp": 300.0, "year": 2040})
+    with pytest.raises(ScenarioError, match="single runs"):
+        hubinsim.simulate(start={**rec, "gdp": 300.0}, draws=4)

@@ -31,6 +31,7 @@ from hubinsim.catalog import (
     PERCENT_KINDS,
     POOL_CATEGORIES,
     SECTIONS,
+    SHARED_LEVERS,
     SHOCK_TARGETS,
     lever_default,
 )
@@ -1434,12 +1435,16 @@ def test_scenario_file_lever_errors_name_the_line(tmp_path):
     assert "drawn.toml:11: [uncertainty] levers.plan_realisatoin: unknown lever" in str(info.value)
 
 
-def test_every_lever_can_be_declared_uncertain():
-    spec = {name: {"dist": "uniform"} for name in LEVER_BY_NAME}
+def test_every_lever_can_be_declared_uncertain_but_the_pool_timing():
+    drawable = {n: lv for n, lv in LEVER_BY_NAME.items() if n not in SHARED_LEVERS}
+    spec = {name: {"dist": "uniform"} for name in drawable}
     unc = parse_uncertainty({"draws": 8, "seed": 3, "levers": spec})
     samples = unc.sample()
-    for name, lever in LEVER_BY_NAME.items():
+    for name, lever in drawable.items():
         assert lever.low <= samples[name].min() and samples[name].max() <= lever.high, name
+    # The pool's timing is the same for every member: drawing it is refused.
+    with pytest.raises(ScenarioError, match="pool_delay: sets the timing"):
+        parse_uncertainty({"draws": 8, "levers": {"pool_delay": {"dist": "uniform"}}})
 
 
 # ---------------------------------------------------------- the example scenarios and the README's

@@ -71,8 +71,15 @@ def _same_number(a, b) -> bool:
     return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
 
 
+def last_history_year(start: int) -> int:
+    """The last calendar year whose inputs are business as usual: the base year 2020 (the
+    data, before the plan); for a later start year the year before it (the start year is a
+    year of the scenario, half of which the run simulates)."""
+    return start
+
+
 def _lever_series(value, default, t, scale, start, left=False) -> np.ndarray:
-    """The lever over time; the start year (history) keeps the default."""
+    """The lever over time; years up to ``start`` (history) keep the default."""
     series = _series(value, t, scale, left)
     if _same_number(value, default):  # the lever is left at its default
         return series
@@ -113,11 +120,14 @@ def build_inputs(
     ----------
     levers : every lever by name, in the user's unit (constants, member arrays or
         :class:`Schedule`).
-    defaults : business-as-usual value of each lever, used in the start year (history:
-        levers act from the year after the start).
+    defaults : business-as-usual value of each lever, used in the base year 2020 (the data;
+        the plan's levers act from 2021). A later start year is a year of the scenario: its
+        values act from the start point on, so that a run restarted from its own record
+        continues the same path.
     realisation : share of each pool category spent in its five plan years.
     profile : weights of the plan years 2021-2025 (sum 1) for the spending itself.
-    shocks : objects with ``target``, ``first``, ``last``, ``factor``.
+    shocks : objects with ``target``, ``first``, ``last``, ``factor``; like the levers they act
+        from the year after the start.
     pool : total investment of each pool category [亿元].
     bau_realisation : business-as-usual realisation (parameter).
     left : take left limits at year boundaries (the value of the year that ends there), see
@@ -127,19 +137,18 @@ def build_inputs(
     ``Pool_c [r_c w_plan(Y) + (1 - r_c) w_carry(Y)]`` (:func:`inputs.pool_timings`);
     business-as-usual investment already holds the business-as-usual path (r_BAU, even, no
     delay), so the model adds ``dev_c``, the planned path less that one, and reports the
-    whole planned path as ``pool_<c>``. Years up to the start are history: no deviation.
+    whole planned path as ``pool_<c>``. Years before the start are history: no deviation.
     """
     t = grid.half_times
+    history = last_history_year(grid.start)
     x: dict[str, np.ndarray] = {}
     for lv in SCHEDULE_LEVERS:
-        x[lv.name] = _lever_series(
-            levers[lv.name], defaults[lv.name], t, lv.scale, grid.start, left
-        )
+        x[lv.name] = _lever_series(levers[lv.name], defaults[lv.name], t, lv.scale, history, left)
     delay = _scalar(levers.get("pool_delay", 0.0), "pool_delay")
     carry = _scalar(levers.get("carry_over_years", 3.0), "carry_over_years")
     bau_carry = _scalar(defaults.get("carry_over_years", 3.0), "carry_over_years")
     tm = pool_timings(dict(profile), delay, carry, bau_carry)
-    future = {k: {y: w for y, w in v.items() if y > grid.start} for k, v in tm.items()}
+    future = {k: {y: w for y, w in v.items() if y > history} for k, v in tm.items()}
     w = {k: year_weights_series(t, v, left) for k, v in future.items()}
     r_bau = np.atleast_1d(np.asarray(bau_realisation, dtype=float))
     d_carry = w["carry"] - w["bau_carry"]
@@ -177,7 +186,7 @@ def build_inputs(
     x["extra_fixedpub"] = sum(fixed[1:], fixed[0])
     for shock in shocks:
         key = "shock_" + shock.target
-        on = window(t, shock.first, shock.last, left)[:, None]
+        on = window(t, max(shock.first, history + 1), shock.last, left)[:, None]
         factor = 1.0 + on * (np.asarray(shock.factor, dtype=float) - 1.0)
         x[key] = x.get(key, 1.0) * factor
     return x

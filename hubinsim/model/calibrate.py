@@ -197,11 +197,17 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         TG0 = initial_output_gap(p, t0)
     TG0 = TG0 * ones
     U0 = 1.0 - TG0
+    # Public projects waiting for money that are built in the start year are investment
+    # beyond its normal level (back0, nominal): they buy local materials and employ
+    # construction workers beyond its natural employment (both 0 without a backlog).
+    B0 = get("public_backlog", 0.0) * ones
+    back0 = B0 * c["inv_backlog"] * c["inv_dshare"]
     Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
-    Ys_p0, Ys_s0 = Y_p0 / U0, Y_si0 / U0
+    Ys_p0, Ys_s0 = Y_p0 / U0, (Y_si0 - c["mat"] * back0 / P_I) / U0
     Y_con0 = n_con0 / P_s
     fai0 = r["fai"]
     c["c_con"] = Y_con0 / (fai0 / P_I)
+    Y_con_n0 = c["c_con"] * (fai0 - back0) / P_I  # construction at normal investment
     c["w_cons"] = get("ref_consumer_services_weight", r["services_share_of_consumption"])
     c["w_goods"] = 1.0 - c["w_cons"]
     P_C = c["w_cons"] * P_t + c["w_goods"] * P_s
@@ -219,8 +225,9 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     X0 = 0.0 * ones
     sig = r["services_share_of_consumption"]
     m_c = c["ls_ms"] * sig + c["lg_mt"] * (1.0 - sig)
-    dW_o = be_p * P_p * (Y_p0 - Ys_p0) + be_s * P_s * (Y_si0 - Ys_s0)
-    dVA_o = P_p * (Y_p0 - Ys_p0) + P_s * (Y_si0 - Ys_s0)
+    gap_c0 = P_s * (Y_con0 - Y_con_n0)
+    dW_o = be_p * P_p * (Y_p0 - Ys_p0) + be_s * P_s * (Y_si0 - Ys_s0) + be_con * gap_c0
+    dVA_o = P_p * (Y_p0 - Ys_p0) + P_s * (Y_si0 - Ys_s0) + gap_c0
     psi = c["psi"]
     for _ in range(FIXED_POINT_PASSES):
         if H_rec is None:
@@ -232,7 +239,10 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         W0 = be_p * n_p0 + be_s * n_ind0 + be_con * n_con0 + be_t * P_t * Y_tm0
         d_w = DI0 / W0
         W_star0 = (
-            be_p * P_p * Ys_p0 + be_s * P_s * (Ys_s0 + VA_c0) + be_t * P_t * Ys_t0 + be_con * n_con0
+            be_p * P_p * Ys_p0
+            + be_s * P_s * (Ys_s0 + VA_c0)
+            + be_t * P_t * Ys_t0
+            + be_con * P_s * Y_con_n0
         )
         DI_star0 = d_w * W_star0
         a_c0 = C0 / (DI_star0 + psi * (DI0 - DI_star0))
@@ -261,7 +271,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
     N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
     N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0))
-    N_con0 = L_con0 * ones
+    N_con0 = L_con0 / (1.0 + okun * (Y_con0 - Y_con_n0) / Y_con_n0)
     E_cap0 = N_p0 + N_s0 + N_t0
     E_nat0 = E_cap0 + N_con0 + L_c0  # (a record's cohort never takes 3/4 of it: core.rates)
     c["emp_nat"] = E_nat0 / LF0
@@ -299,7 +309,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     # gross return to R&D and the share captured locally (Goh, Xu and Li 2015).
     rd0 = x0["rd_intensity_pct"]
     gdp_real0 = Y_p0 + Y_si0 + VA_c0 + Y_con0 + n_t0 / P_t
-    gdp_pot0 = Y_cap0 + Y_con0
+    gdp_pot0 = Y_cap0 + Y_con_n0
     gest, dep_k = p["innovation.gestation"], c["dep_k"]
     eps_k = get("ref_knowledge_elasticity", None)
     g_e0 = get("expected_growth", None)
@@ -365,7 +375,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     I_c0 = PC0 * c["inv_build"]
     overlap0 = ops.minimum(c["overlap"] * I_c0, I0[1])
     cf_total = I0[0] + I0[1] + I0[2] + I0[3] + I_c0 - overlap0 + IG_n0
-    c["inv_phiK"] = fai0 / (P_I * cf_total)  # FAI per yuan of capital formation
+    c["inv_phiK"] = (fai0 - back0) / (P_I * cf_total)  # FAI per yuan of capital formation
     c["phiK"] = 1.0 / c["inv_phiK"]
 
     # Public investment's mix over the pool's public categories (the pool's own public mix)
@@ -388,7 +398,6 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0
-    B0 = get("public_backlog", 0.0) * ones
     pub_n0 = P_I * c["inv_phiK"] * IG_n0
     KS0 = c["dshare"] * pub_n0 + B0 * c["inv_backlog"]
     balance = get("fiscal_balance", None)
@@ -405,7 +414,6 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         # CS_FLOOR of comprehensive revenue; where capital spending leaves less, the
         # start-year deficit is larger.
         CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
-    Y_con_n0 = Y_con0
     TB_star0 = p["fiscal.weight_primary"] * n_ps0 + p["fiscal.weight_secondary"] * n_ss0 + n_ts0
     TB_star0 = TB_star0 + P_t * r_h * H0
     R_star0 = R0 * exp(c["buoy"] * log(TB_star0 / TB0))

@@ -25,34 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..catalog import RECORD_FIGURES
 from . import ops
 from .inputs import BASE_YEAR
 
-#: Figures every record must hold: name -> meaning [unit].
-FIGURES: dict[str, str] = {
-    "gdp": "GDP, current prices [亿元]",
-    "va_tertiary": "tertiary value added, current prices [亿元]",
-    "share_primary_pct": "primary share of GDP [%]",
-    "construction_share_of_secondary": "construction's share of secondary value added [fraction]",
-    "fai": "fixed-asset investment, current prices [亿元]",
-    "fiscal_revenue": "general public budget revenue [亿元]",
-    "retail_sales": "retail sales of consumer goods [亿元]",
-    "population": "resident population [万人]",
-    "working_age_share": "share of residents aged 15-64 [fraction]",
-    "participation_rate": "labour-force participation of the working-age population [fraction]",
-    "unemployment_rate_pct": "urban registered unemployment [%]",
-    "employment_share_primary": "primary share of employment [fraction]",
-    "employment_share_secondary": "secondary share of employment [fraction]",
-    "employment_share_tertiary": "tertiary share of employment [fraction]",
-    "enterprises_above_scale": "above-scale industrial enterprises [firms]",
-    "industrial_va_above_scale": "above-scale industrial value added [亿元]",
-    "industrial_output_above_scale": "above-scale industrial gross output [亿元]",
-    "rd_intensity_pct": "R&D spending / GDP [%]",
-    "disposable_income_per_capita": "disposable income per resident [yuan]",
-    "consumption_propensity": "household consumption / disposable income [fraction]",
-    "services_share_of_consumption": "services share of household consumption [fraction]",
-    "visitor_spending": "spending of visitors in the district [亿元]",
-}
+#: Figures every record must hold: name -> meaning [unit] (declared in the catalogue, as the
+#: data files need them too).
+FIGURES: dict[str, str] = RECORD_FIGURES
 
 #: Figures a record may lack, with the rule that replaces them.
 OPTIONAL_FIGURES: dict[str, str] = {

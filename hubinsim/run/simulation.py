@@ -37,6 +37,7 @@ def simulate(
     executor=None,
     progress=None,
     data_dir=None,
+    start: Mapping | None = None,
 ) -> Results:
     """Run the Hubin model and return :class:`~hubinsim.results.Results`.
 
@@ -76,6 +77,12 @@ def simulate(
         single run ignores them.
     data_dir : path, optional
         Folder of the data files (default: the project's data/).
+    start : dict, optional
+        A start record: run from the state of its ``year`` instead of the 2020 base, with
+        levers and shocks acting from the year after. :func:`hubinsim.start_record` makes one
+        from a run (the run restarted from it continues the same path); a record of actual
+        figures needs those of ``hubinsim.model.record.FIGURES`` (docs/model.md, "The start
+        record"). Single runs only.
 
     Raises
     ------
@@ -119,6 +126,8 @@ def simulate(
         scn = base_scn
     if ensemble is None:
         ensemble = draws is not None
+    if ensemble and start is not None:
+        raise ScenarioError("start: a start record is for single runs, not ensembles")
     if ensemble:
         if parameters or members != 1:
             raise ScenarioError(
@@ -143,7 +152,7 @@ def simulate(
         raise ScenarioError("draws: ensemble=False runs a single scenario; leave draws out")
     if seed is not None or sampling is not None:
         raise ScenarioError("seed and sampling need draws: simulate(..., draws=N, seed=S)")
-    values, metadata = run_scenario(scn, parameters, members, folder)
+    values, metadata = run_scenario(scn, parameters, members, folder, start=start)
     metadata["wall_time_s"] = time.perf_counter() - started
-    years = np.arange(model.BASE_YEAR, scn.time.end + 1)
+    years = np.arange(metadata["base_year"], scn.time.end + 1)
     return Results(years, values, metadata, load_targets(folder))

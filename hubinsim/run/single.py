@@ -13,12 +13,18 @@ import numpy as np
 
 from .. import model
 from .._version import __version__
-from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME, POOL_CATEGORIES
+from ..catalog import (
+    INDICATOR_BY_NAME,
+    LEVER_BY_NAME,
+    POOL_CATEGORIES,
+    SHARED_LEVER_PROBLEM,
+    SHARED_LEVERS,
+)
 from ..data import data_dir as _data_dir
 from ..data import load_base, load_pool
 from ..errors import ScenarioError
 from ..scenario.resolve import resolve_levers, resolve_parameters
-from ..scenario.settings import Scenario, pool_realisation
+from ..scenario.settings import Scenario, make_scenario, pool_realisation
 
 
 def _drawn_levers(levers: Mapping | None, members: int, scn: Scenario) -> dict:
@@ -29,6 +35,8 @@ def _drawn_levers(levers: Mapping | None, members: int, scn: Scenario) -> dict:
         arr = np.asarray(v, dtype=float)
         if lever is None:
             problems.append(f"levers: unknown lever {name!r}")
+        elif name in SHARED_LEVERS:
+            problems.append(f"lever {name}: {SHARED_LEVER_PROBLEM}")
         elif arr.shape != (members,):
             problems.append(f"lever {name}: expected an array of {members} values")
         elif not (arr.min() >= lever.low and arr.max() <= lever.high):  # False for NaN
@@ -58,6 +66,7 @@ def run_scenario(
     record_parameters: bool = True,
     keep: list[str] | None = None,
     levers: Mapping | None = None,
+    start: Mapping | None = None,
 ) -> tuple[dict[str, np.ndarray], dict]:
     """The annual indicators and the metadata of a run of ``scn`` (what :func:`simulate`
     returns as :class:`~hubinsim.results.Results`, without the wall time).
@@ -68,28 +77,14 @@ def run_scenario(
     quantities those are formed from are accumulated. ``levers`` holds the levers an
     ensemble draws (name -> array of shape (members,), in the lever's unit): each member's
     value replaces the scenario's setting, constant from 2021 (2020 is the base year).
+    ``start`` is a start record (:func:`start_record`) to run from instead of the 2020 base.
     """
     folder = _data_dir(data_dir)
     params = resolve_parameters(scn, parameters, members, folder)
     drawn = _drawn_levers(levers, members, scn)
     run_scn = replace(scn, levers={**scn.levers, **drawn}) if drawn else scn
-    base = {k: v.value for k, v in load_base(folder).items()}
-    lever_values, lever_defaults = resolve_levers(run_scn, params, folder, base)
-    pool = load_pool(folder)
-    grid = model.TimeGrid(scn.time.end, scn.time.dt)
-    inputs, inputs_left = (
-        model.build_inputs(
-            grid,
-            lever_values,
-            lever_defaults,
-            pool_realisation(run_scn, params),
-            scn.profile_weights(),
-            scn.shocks,
-            pool,
-            params["investment.bau_realisation"],
-            left=left,
-        )
-        for left in (False, True)
+    base, pool, grid, inputs, inputs_left, lever_values = _model_inputs(
+        run_scn, params, folder, start
     )
     values = model.run(params, base, pool, inputs, grid, scn.time.method, inputs_left, keep)
     metadata = {
@@ -97,7 +92,7 @@ def run_scenario(
         "scenario": scn.name,
         "description": scn.description,
         "source": scn.source,
-        "base_year": model.BASE_YEAR,
+        "base_year": grid.start,
         "end": scn.time.end,
         "dt": scn.time.dt,
         "method": scn.time.method,
@@ -130,3 +125,87 @@ def run_scenario(
         "scenario_object": scn,
     }
     return values, metadata
+
+
+def _model_inputs(scn: Scenario, params: dict, folder, start: Mapping | None = None):
+    """The start record, the pool, the time grid, the inputs (and their left limits at year
+    ends) and the lever values of a run of ``scn`` with ``params``, from the 2020 base or
+    from the start record ``start``."""
+    first, base = model.BASE_YEAR, {k: v.value for k, v in load_base(folder).items()}
+    if start is not None:
+        first, base = _checked_record(start, scn)
+    # (levers whose default is a figure of the record, R&D intensity, keep that figure)
+    lever_values, lever_defaults = resolve_levers(scn, params, folder, base)
+    pool = load_pool(folder)
+    grid = model.TimeGrid(scn.time.end, scn.time.dt, start=first)
+    inputs, inputs_left = (
+        model.build_inputs(
+            grid,
+            lever_values,
+            lever_defaults,
+            pool_realisation(scn, params),
+            scn.profile_weights(),
+            scn.shocks,
+            pool,
+            params["investment.bau_realisation"],
+            left=left,
+        )
+        for left in (False, True)
+    )
+    return base, pool, grid, inputs, inputs_left, lever_values
+
+
+def start_record(
+    year: int,
+    scenario: Scenario | None = None,
+    *,
+    parameters: Mapping | None = None,
+    data_dir=None,
+) -> dict[str, float]:
+    """The start record of ``year`` from a single run of ``scenario`` (business as usual if
+    None): the state of the district in the middle of that year, the figures statistics
+    publish for it, and the references of the run (docs/model.md, "The start record").
+
+    A run of the model from it (``hubinsim.model.run(params, record, pool, inputs,
+    TimeGrid(end, dt, start=year), ...)``) with the same settings continues the run. A
+    record holding the actual figures of a year instead (a mid-term evaluation) has the same
+    fields; the figures :data:`hubinsim.model.record.FIGURES` are required, the rest follow
+    the default rules documented there.
+    """
+    scn = make_scenario() if scenario is None else scenario
+    if not (isinstance(year, int) and model.BASE_YEAR <= year <= scn.time.end):
+        raise ScenarioError(
+            [f"year: must be a whole year in {model.BASE_YEAR}..{scn.time.end}, got {year!r}"],
+            source=scn.source or scn.name,
+        )
+    folder = _data_dir(data_dir)
+    params = resolve_parameters(scn, parameters, 1, folder)
+    base, pool, grid, inputs, inputs_left = _model_inputs(scn, params, folder)[:5]
+    rec = model.record_at(year, params, base, pool, inputs, grid, scn.time.method, inputs_left)
+    return {"year": year, **{k: float(np.asarray(v).reshape(-1)[0]) for k, v in rec.items()}}
+
+
+def _checked_record(start: Mapping, scn: Scenario) -> tuple[int, dict[str, float]]:
+    """The start year and the fields of a start record, or a ScenarioError listing what is
+    wrong with it."""
+    problems = []
+    year = start.get("year") if isinstance(start, Mapping) else None
+    if not (isinstance(year, int) and model.BASE_YEAR <= year < scn.time.end):
+        problems.append(
+            f"start: a record with 'year', a whole year in {model.BASE_YEAR}..{scn.time.end - 1}"
+            f", got {year!r}"
+        )
+    fields = {}
+    for name, value in start.items() if isinstance(start, Mapping) else ():
+        if name == "year":
+            continue
+        try:
+            fields[name] = float(value)
+        except (TypeError, ValueError):
+            problems.append(f"start: {name} must be a number, got {value!r}")
+    missing = [n for n in model.record.FIGURES if n not in fields]
+    if missing:
+        problems.append(f"start: the record lacks the figures {', '.join(missing)}")
+    if problems:
+        raise ScenarioError(problems, source=scn.source or scn.name)
+    return year, fields

@@ -79,7 +79,7 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
-from ..catalog import LEVER_BY_NAME, suggest
+from ..catalog import LEVER_BY_NAME, SHARED_LEVER_PROBLEM, SHARED_LEVERS, suggest
 from ..data import load_parameters
 from ..defaults import DEFAULT_DRAWS, DEFAULT_SAMPLING, MAX_DRAWS, SAMPLING
 from ..errors import ScenarioError, UnitWarning
@@ -580,6 +580,9 @@ def uncertainty_problems(
             problems.append(
                 (("levers", name), f"unknown lever{hint}; `hubinsim levers` lists them")
             )
+            continue
+        if name in SHARED_LEVERS:
+            problems.append((("levers", name), SHARED_LEVER_PROBLEM))
             continue
         found, dist = _check_distribution(name, decl, lever, section="levers")
         problems += found
