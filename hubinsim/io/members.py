@@ -23,7 +23,7 @@ _CSV_BLOCK = 50_000
 #: Up to this many members an ensemble's members and draws are written as CSV text
 #: (members.csv.gz, draws.csv.gz); above it as numpy's binary .npz (members.npz, draws.npz):
 #: formatting 100,000 members as text takes ~15 s and 155 MB compressed, while the binary
-#: arrays are exact, 2.2 KB a member for 17 indicators over 2020-2035, and written in under
+#: arrays are exact, 2.6 KB a member for 20 indicators over 2020-2035, and written in under
 #: a second. Equal to hubinsim.run.ensemble.FULL_MEMBERS_LIMIT today (above which an ensemble
 #: keeps only the headline and targeted indicators), but set on its own.
 MEMBERS_CSV_LIMIT = 20_000

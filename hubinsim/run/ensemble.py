@@ -22,10 +22,10 @@ then cut into chunks of ``chunk_size`` members; each chunk is one vectorised run
 not depend on the chunk size, the number of workers or the executor: a seeded ensemble is
 reproducible bit for bit.
 
-Memory. Every indicator of every member takes 8 bytes a year: with the 47 indicators over
-2020-2035 that is 6 KB a member (60 MB for 10,000). Up to :data:`FULL_MEMBERS_LIMIT` members
+Memory. Every indicator of every member takes 8 bytes a year: with the 65 indicators over
+2020-2035 that is 8.3 KB a member (83 MB for 10,000). Up to :data:`FULL_MEMBERS_LIMIT` members
 all indicators are kept; above it only the headline indicators and those the plan targets
-name (17, 2.2 KB a member: 218 MB for 100,000), unless ``keep`` says otherwise. The
+name (20, 2.6 KB a member: 256 MB for 100,000), unless ``keep`` says otherwise. The
 percentiles of :meth:`Results.percentiles` and the scorecard probabilities are then computed
 from every kept member, so they are exact (percentiles of a union of chunks are not the mean
 of the chunks' percentiles, so nothing is summarised chunk by chunk). A chunk in flight also
