@@ -465,8 +465,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     if X["_dev"]:
         dv_agr, dv_urb = X["dev_agriculture"], X["dev_urban"]
         fai_p = maximum(fai_p + th_a * dv_agr, 0.0)
-        # The pool cannot undo the attracted firms' own plants.
-        fai_s = maximum(fai_s + X["dev_industry"], to_fai * (I_c - overlap))
+        # The pool cannot undo the attracted firms' own plants (all of them: those among the
+        # pool's industry projects are built when the firms come, whatever the pool's timing).
+        fai_s = maximum(fai_s + X["dev_industry"], to_fai * I_c)
         fai_t = maximum(fai_t + X["dev_services"], 0.0)
         fai_h = maximum(fai_h + th_u * dv_urb, 0.0)
         plan_pub = maximum(pub_n + X["dev_fixedpub"] + pub_a * dv_agr + pub_u * dv_urb, 0.0)
