@@ -99,3 +99,33 @@ def taken_as_written(item, value: float) -> bool:
     percentage written for a fraction or the reverse (values inside the range may be)."""
     slip = unit_slip(item.name, value, item)
     return slip is None or not slip[0]
+
+
+def model_inputs(grid, params: dict, levers: dict | None = None, base: dict | None = None):
+    """The model's inputs over ``grid`` (and their left limits at year ends) for business as
+    usual with ``levers`` on top: every lever at its default but those given, the pool at
+    ``plan_realisation`` (else its business-as-usual realisation), evenly, no shock.
+    ``params`` are the parameters' values as floats."""
+    from hubinsim import model
+    from hubinsim.catalog import LEVERS, POOL_CATEGORIES, lever_default
+    from hubinsim.data import load_base, load_pool
+
+    base = base or {k: v.value for k, v in load_base().items()}
+    defaults = {lv.name: lever_default(lv, params, base) for lv in LEVERS}
+    r_bau = params["investment.bau_realisation"]
+    real = {c: (levers or {}).get("plan_realisation", r_bau) for c in POOL_CATEGORIES}
+    even = {y: 0.2 for y in range(2021, 2026)}
+    return tuple(
+        model.build_inputs(
+            grid,
+            {**defaults, **(levers or {})},
+            defaults,
+            real,
+            even,
+            (),
+            load_pool(),
+            r_bau,
+            left=left,
+        )  # fmt: skip
+        for left in (False, True)
+    )

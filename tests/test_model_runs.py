@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import same_values, scenario, taken_as_written
+from support import model_inputs, same_values, scenario, taken_as_written
 
 import hubinsim
 import hubinsim.model as model
@@ -498,23 +498,8 @@ def test_where_floats_raise_a_single_run_gives_the_outcome_of_arrays():
     base = {k: v.value for k, v in load_base().items()}
     p = {k: v.value for k, v in load_parameters().items()}
     p["fiscal.district_share"] = 0.0
-    levers = {lv.name: lever_default(lv, p, base) for lv in LEVERS}
     grid = model.TimeGrid(2023, 0.25)
-    r = p["investment.bau_realisation"]
-    x, xl = (
-        model.build_inputs(
-            grid,
-            levers,
-            levers,
-            {c: r for c in POOL_CATEGORIES},
-            {y: 0.2 for y in range(2021, 2026)},
-            (),
-            load_pool(),
-            r,
-            left=left,
-        )  # fmt: skip
-        for left in (False, True)
-    )
+    x, xl = model_inputs(grid, p, base=base)
     errors = []
     for members in (1, 2):
         params = {k: np.full(members, v) for k, v in p.items()}

@@ -3,9 +3,10 @@ a later year makes a record, and a run restarted from that record continues the 
 
 import numpy as np
 import pytest
+from support import model_inputs
 
 from hubinsim import model
-from hubinsim.catalog import LEVERS, POOL_CATEGORIES, lever_default
+from hubinsim.catalog import LEVERS, lever_default
 from hubinsim.data import load_base, load_parameters, load_pool
 from hubinsim.model import record
 
@@ -19,21 +20,7 @@ R_BAU = float(PARAMS["investment.bau_realisation"][0])
 
 
 def _inputs(grid, levers=None):
-    levers = {**DEFAULTS, **(levers or {})}
-    return [
-        model.build_inputs(
-            grid,
-            levers,
-            DEFAULTS,
-            {c: R_BAU for c in POOL_CATEGORIES},
-            {y: 0.2 for y in range(2021, 2026)},
-            (),
-            POOL,
-            R_BAU,
-            left=left,
-        )
-        for left in (False, True)
-    ]
+    return model_inputs(grid, {k: float(v[0]) for k, v in PARAMS.items()}, levers, BASE)
 
 
 def _value(v) -> float:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import model_inputs
 
 from hubinsim import model
-from hubinsim.catalog import LEVERS, POOL_CATEGORIES, lever_default
 from hubinsim.data import load_base, load_parameters, load_pool
 from hubinsim.model import core, ops, structure
 from hubinsim.model.inputs import input_rows
@@ -42,14 +42,8 @@ def _dependencies(levers, step):
     base = {k: v.value for k, v in load_base().items()}
     p = {k: v.value for k, v in load_parameters().items()}
     pool = load_pool()
-    defaults = {lv.name: lever_default(lv, p, base) for lv in LEVERS}
     grid = model.TimeGrid(2030, 0.25)
-    r_bau = p["investment.bau_realisation"]
-    real = {c: levers.get("plan_realisation", r_bau) for c in POOL_CATEGORIES}
-    x = model.build_inputs(
-        grid, {**defaults, **levers}, defaults, real, {y: 0.2 for y in range(2021, 2026)},
-        (), pool, r_bau,
-    )  # fmt: skip
+    x, _ = model_inputs(grid, p, levers, base)
     rows = input_rows(x, range(0, 2 * grid.n_steps + 1), True)
     c, s = calibrate.calibrate(base, pool, p, rows[0], 2020)
     c["fns"] = ops.FLOAT_FNS
