@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import matplotlib.colors
+import numpy as np
 import pytest
 
 import hubinsim
@@ -122,3 +124,94 @@ def test_fan_charts_have_bands(short):
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert {"median", "5-95th percentile", "25-75th percentile", "2020 base"} <= set(labels)
     assert any("20 draws" in t.get_text() for t in fig.texts)  # the caption above
+
+
+@pytest.fixture(scope="module")
+def three():
+    """An ensemble comparison of three scenarios on the same draws."""
+    scenarios = [
+        hubinsim.make_scenario(name=name, levers={"vouchers": v}, end=2026)
+        for name, v in (("ref", 0.0), ("more", 3.0), ("most", 6.0))
+    ]
+    return hubinsim.compare(*scenarios, draws=20, seed=3)
+
+
+def _bands(ax) -> list:
+    """The filled bands drawn with data (legend proxies are empty)."""
+    from matplotlib.collections import PolyCollection
+
+    return [c for c in ax.collections if isinstance(c, PolyCollection) and len(c.get_paths())]
+
+
+def test_three_scenarios_show_lines_over_the_reference_band(three):
+    figs = plots.compare_charts(three.runs, comparisons=three.ensembles, names=three.names)
+    ax = figs["gdp"].axes[0]
+    colours = plots.scenario_colours(three.names)
+    assert [line.get_color() for line in ax.get_lines()[:3]] == list(colours.values())
+    bands = _bands(ax)
+    assert len(bands) == 1  # the reference's 5-95 band only
+    assert tuple(bands[0].get_facecolor()[0][:3]) == pytest.approx(
+        matplotlib.colors.to_rgb(plots.REFERENCE_COLOUR)
+    )
+    labels = ax.get_legend_handles_labels()[1]
+    assert "5-95th percentile, ref" in labels
+
+
+def test_differences_of_three_scenarios_are_small_multiples(three):
+    figs = plots.compare_charts(three.runs, comparisons=three.ensembles, names=three.names)
+    fig = figs["employment_diff"]  # two panels: employment and unemployment
+    assert len(fig.axes) == 4
+    titles = [t.replace("\n", " ") for t in (ax.get_title(loc="left") for ax in fig.axes)]
+    assert [t.split(":")[0] for t in titles] == ["more", "more", "most", "most"]
+    for ax, name in zip(fig.axes, ("more", "more", "most", "most"), strict=True):
+        colour = plots.scenario_colours(three.names)[name]
+        assert ax.get_lines()[0].get_color() == colour
+        assert len(_bands(ax)) == 2  # both quartile bands of its own difference
+    assert fig.axes[0].get_ylim() == fig.axes[2].get_ylim()  # one scale a column
+
+
+def test_bands_and_the_plan_period_have_their_own_legend_entries(short):
+    res = hubinsim.simulate(hubinsim.load_scenario(short), draws=20, seed=2)
+    for fig in (plots.run_charts(res)["gdp"], plots.compare_charts([res, res])["gdp"]):
+        handles, labels = fig.axes[0].get_legend_handles_labels()
+        looks = {
+            text: tuple(
+                np.round(h.get_facecolor()[0] if hasattr(h, "get_paths") else h.get_facecolor(), 3)
+            )
+            for h, text in zip(handles, labels, strict=True)
+            if "percentile" in text or "FYP" in text
+        }
+        assert len(looks) >= 2
+        assert len(set(looks.values())) == len(looks), looks
+
+
+def test_a_run_chart_leaves_technical_settings_to_run_json(runs):
+    fig = plots.run_charts(runs[0])["gdp"]
+    caption = " ".join(t.get_text() for t in fig.texts)
+    assert caption.startswith(f"scenario: {runs[0].metadata['scenario']}")
+    assert "dt" not in caption and "euler" not in caption
+
+
+def test_the_scorecard_reads_ceilings_as_value_against_ceiling(runs):
+    fig = plots.run_charts(runs[0])["targets"]
+    ax = fig.axes[0]
+    texts = {t.get_text() for t in ax.texts}
+    ceiling = next(t for t in texts if "vs ceiling" in t)
+    card = runs[0].targets.set_index("indicator").loc["unemployment_rate_pct"]
+    verdict = "met" if card["met"] else "not met"
+    assert ceiling == f"{card['projected']:.2f} % vs ceiling 3.8 %: {verdict}"
+    assert sum("% of target" in t for t in texts) == len(texts) - 1  # the floors
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "above-scale industrial enterprises: ≥ 68 firms, 2025" in ticks  # a whole count
+
+
+@pytest.mark.parametrize("chart", ["targets", "target_probability"])
+def test_value_labels_do_not_cross_the_reference_line(three, chart):
+    fig = plots.compare_charts(three.runs, comparisons=three.ensembles, names=three.names)[chart]
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    line = next(x for x in ax.get_lines() if x.get_linestyle() in ("--", ":"))
+    at = ax.transData.transform((line.get_xdata()[0], 0))[0]
+    for label in ax.texts:
+        box = label.get_window_extent()
+        assert not box.x0 < at < box.x1, label.get_text()

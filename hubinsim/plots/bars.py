@@ -1,6 +1,7 @@
 """Bar charts: the plan targets of one or several runs, and sensitivity indices.
 
-:func:`scorecard_chart` draws each target's projected value as a share of the target,
+:func:`scorecard_chart` draws each target's projected value as a share of the target or
+ceiling, over the zone where the target is met,
 :func:`probability_chart` the share of an ensemble's draws that meet it, and
 :func:`sensitivity_bars` the indices of one output, most influential parameter on top.
 """
@@ -13,17 +14,25 @@ import numpy as np
 
 from ..catalog import INDICATOR_BY_NAME
 from ..defaults import DEFAULT_TOP
+from ..formats import format_number
 from ..results import unique_names
-from .specs import SENSITIVITY_COLOURS, TARGET_COLOUR, new_figure, scenario_colours
+from .specs import (
+    MET_ZONE_COLOUR,
+    SENSITIVITY_COLOURS,
+    TARGET_COLOUR,
+    new_figure,
+    scenario_colours,
+)
 from .text import Labels
 
 
-def _target_bars(runs, lang: Labels, value, text, extra_height: float):
+def _target_bars(runs, lang: Labels, value, text, extra_height: float, line: float):
     """Horizontal bars per plan target (rows of the reference's scorecard) and scenario.
 
     ``value(row)`` gives a scorecard row's bar length and whether to hatch it (NaN: no bar);
-    ``text(length, hatched)`` the label beside the bar. Returns the figure, its axes, the
-    matplotlib settings to draw the rest with, the scenario names and their colours.
+    ``text(row, length, hatched)`` the label beside the bar, which goes after the bar, or
+    after the reference line at ``line`` when it would cross it. Returns the figure, its
+    axes, the matplotlib settings to draw the rest with, the scenario names and their colours.
     """
     names = unique_names([str(r.metadata.get("scenario", "scenario")) for r in runs])
     colours = scenario_colours(names)
@@ -38,49 +47,56 @@ def _target_bars(runs, lang: Labels, value, text, extra_height: float):
         n = len(runs)
         height = 0.8 / n
         ypos = np.arange(len(labels))
+        placed = []
         for j, (res, name) in enumerate(zip(runs, names, strict=True)):
             rows = {(r["indicator"], r["year"]): r for _, r in res.targets.iterrows()}
             pairs = []
             for _, row in ref.iterrows():
                 r = rows.get((row["indicator"], row["year"]))
-                pairs.append((np.nan, False) if r is None else value(r))
-            vals = [v for v, _ in pairs]
+                pairs.append((None, np.nan, False) if r is None else (r, *value(r)))
             bars = ax.barh(
                 ypos + (j - (n - 1) / 2) * height,
-                vals,
+                [v for _, v, _ in pairs],
                 height=height * 0.9,
                 color=colours[name],
                 label=lang.text(name),
             )
-            for b, (v, hatched) in zip(bars, pairs, strict=True):
+            for b, (r, v, hatched) in zip(bars, pairs, strict=True):
                 if np.isfinite(v):
                     if hatched:
                         b.set_hatch("///")
                         b.set_edgecolor("white")
-                    ax.text(
-                        v + 1,
-                        b.get_y() + b.get_height() / 2,
-                        text(v, hatched),
-                        va="center",
-                        fontsize=7,
-                    )
+                    placed.append((v, b.get_y() + b.get_height() / 2, text(r, v, hatched)))
+        right = max([line * 1.4] + [1.35 * v for v, _, _ in placed])
+        ax.set_xlim(0, right)
+        for v, y, label in placed:
+            # a label that would cross the line starts after it (a character takes about
+            # 1.3 % of the axis at this size and width)
+            x = v + right * 0.01
+            if v < line and x + (len(label) + 2) * right * 0.013 > line:
+                x = line + right * 0.01
+            ax.text(x, y, label, va="center", fontsize=7)
         ax.set_yticks(ypos, labels, fontsize=8)
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
-        if n > 1:
-            from matplotlib.patches import Patch
-
-            ax.legend(
-                [Patch(color=colours[nm]) for nm in names],
-                [lang.text(nm) for nm in names],
-                fontsize=8,
-                loc="lower right",
-            )
     return fig, ax, rc, names, colours
 
 
+def _bar_legend(fig, names, colours, lang: Labels) -> None:
+    """The legend below a bar chart of several scenarios: their colours."""
+    from matplotlib.patches import Patch
+
+    if len(names) > 1:
+        handles = [Patch(color=colours[nm]) for nm in names]
+        labels = [lang.text(nm) for nm in names]
+        fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncol=len(names))
+
+
 def scorecard_chart(runs, lang: Labels):
-    """Horizontal bars: projected value as % of target, per target and scenario."""
+    """Horizontal bars per target and scenario: the projected value as % of the target (a
+    floor, ≥) or of the ceiling (≤), over the zone where each target is met (right of 100 for
+    a floor, left of it for a ceiling). A floor's label gives the % of the target, a
+    ceiling's the value against the ceiling, each with its verdict; counts are whole."""
     from matplotlib import rc_context
 
     def value(r):
@@ -88,18 +104,33 @@ def scorecard_chart(runs, lang: Labels):
             return np.nan, False
         return 100.0 * r["projected"] / r["target"], not bool(r["met"])
 
-    def text(v, miss):
-        return f"{v:.0f}% ({lang.t('not_met') if miss else lang.t('met')})"
+    def text(r, v, miss):
+        verdict = lang.t("not_met") if miss else lang.t("met")
+        if r["comparison"].startswith("<="):
+            unit = r["unit"] if r["unit"] == "%" else lang.unit(r["unit"])
+            return lang.text(
+                f"{format_number(r['projected'], r['unit'])} {unit} {lang.t('vs_ceiling')} "
+                f"{r['target']:,g} {unit}: {verdict}"
+            )
+        return f"{lang.t('of_target').format(pct=f'{v:.0f}')}: {verdict}"
 
-    fig, ax, rc, _, _ = _target_bars(runs, lang, value, text, 1.5)
+    fig, ax, rc, names, colours = _target_bars(runs, lang, value, text, 1.5, 100.0)
     with rc_context(rc):
-        ax.axvline(100, color=TARGET_COLOUR, lw=1.4, ls="--")
-        ax.set_xlabel(
-            lang.t("of_target")
-            + ("" if lang.code == "zh" else "  (hatched: not met; for ≤ targets below 100 is met)")
+        right = ax.get_xlim()[1]
+        floors = [not c.startswith("<=") for c in runs[0].targets["comparison"]]
+        ypos = np.arange(len(floors))
+        ax.barh(
+            ypos,
+            [right - 100 if f else 100 for f in floors],
+            left=[100 if f else 0 for f in floors],
+            height=0.96,
+            color=MET_ZONE_COLOUR,
+            zorder=0,
         )
-        ax.set_xlim(0, max(130, np.nanmax([ax.get_xlim()[1]]) + 15))
+        ax.axvline(100, color=TARGET_COLOUR, lw=1.4, ls="--")
+        ax.set_xlabel(lang.t("target_axis"))
         ax.set_title(lang.text(lang.t("scorecard")), loc="left")
+        _bar_legend(fig, names, colours, lang)
     return fig
 
 
@@ -112,7 +143,7 @@ def _target_labels(targets, lang: Labels) -> list[str]:
         unit = f" {unit}" if unit in ("%", "firms", "家") else f" ({unit})"
         labels.append(
             lang.text(
-                f"{lang.name(row['indicator'])}: {sign} {row['target']:g}"
+                f"{lang.name(row['indicator'])}: {sign} {row['target']:,g}"
                 f"{unit}, {row['year']}{every}"
             )
         )
@@ -123,16 +154,22 @@ def probability_chart(runs, lang: Labels):
     """Horizontal bars: the share of draws that meet each plan target, per scenario."""
     from matplotlib import rc_context
 
-    fig, ax, rc, names, _ = _target_bars(
-        runs, lang, lambda r: (100.0 * r["probability"], False), lambda v, _: f"{v:.0f}%", 1.6
+    fig, ax, rc, names, colours = _target_bars(
+        runs,
+        lang,
+        lambda r: (100.0 * r["probability"], False),
+        lambda r, v, _: f"{v:.0f} %",
+        1.6,
+        50.0,
     )
     n = len(runs)
     with rc_context(rc):
         ax.axvline(50, color="#777777", lw=0.8, ls=":")
-        ax.set_xlim(0, 112)
+        ax.set_xlim(0, 115)
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel(lang.t("prob_axis"))
         ax.set_title(lang.text(lang.t("probability")), loc="left")
+        _bar_legend(fig, names, colours, lang)
         ens = runs[0].metadata.get("ensemble")
         if ens:
             fig.suptitle(

@@ -22,6 +22,8 @@ from functools import cached_property
 from ..catalog import INDICATOR_BY_NAME
 from ..results import percentile_rows
 from .specs import (
+    NEUTRAL_COLOUR,
+    PLAN_COLOUR,
     PLAN_PERIOD,
     REFERENCE_COLOUR,
     SECTOR_COLOURS,
@@ -46,6 +48,8 @@ class _View:
     lang: Labels
     diff: bool = False
     comparisons: tuple | None = None
+    #: The names of every scenario of the comparison (default: ``names``), for the colours.
+    everyone: tuple[str, ...] = ()
 
     @property
     def ref(self):
@@ -57,7 +61,27 @@ class _View:
 
     @cached_property
     def colours(self) -> dict[str, str]:
-        return scenario_colours(self.names)
+        return scenario_colours(self.everyone or self.names)
+
+    def rows(self) -> list[_View]:
+        """The views of the rows of the chart: itself, or, for the differences of an ensemble
+        from two alternatives or more, one view per alternative (small multiples: their fans
+        would cover each other in one axes)."""
+        if not (self.diff and self.comparisons is not None and len(self.runs) > 2):
+            return [self]
+        return [
+            _View(
+                (self.ref, run),
+                (self.names[0], name),
+                self.lang,
+                True,
+                (comparison,),
+                self.names,
+            )
+            for run, name, comparison in zip(
+                self.runs[1:], self.names[1:], self.comparisons, strict=True
+            )
+        ]
 
     @cached_property
     def years(self) -> list[int]:
@@ -83,18 +107,39 @@ def line_chart(
     view = _View(
         tuple(runs), tuple(names), lang, diff, None if comparisons is None else tuple(comparisons)
     )
-    fig, axes, rc = new_figure(len(chart.panels), lang)
+    rows = view.rows()
+    n = len(chart.panels)
+    fig, axes, rc = new_figure(n, lang, rows=len(rows))
     with rc_context(rc):
-        for ax, panel in zip(axes, chart.panels, strict=True):
-            fanned = _draw_panel(ax, view, panel, len(chart.panels))
-            _legend(fig, ax, view, panel, len(chart.panels), fanned)
+        for r, row in enumerate(rows):
+            for c, panel in enumerate(chart.panels):
+                ax = axes[r * n + c]
+                fanned = _draw_panel(ax, row, panel, n, multiple=len(rows) > 1)
+                if len(rows) == 1:
+                    _legend(fig, ax, row, panel, n, fanned)
+            if len(rows) > 1:
+                _row_legend(axes[r * n : (r + 1) * n], row, chart.panels)
+        if len(rows) > 1:
+            fig.set_size_inches(5.0 * n + 3.0, 3.3 * len(rows) + 0.4)
         _caption(fig, view)
     return fig
 
 
-def _draw_panel(ax, view: _View, panel: Panel, n_panels: int) -> bool:
-    """Every series of the panel, the base and target marks, axes and title; returns whether
-    a fan (with its legend entries) was drawn."""
+def _row_legend(axes, view: _View, panels) -> None:
+    """One legend to the right of a row of small multiples, for every panel of the row."""
+    seen: dict[str, object] = {}
+    for ax, panel in zip(axes, panels, strict=True):
+        for handle, text in zip(*_handles(ax, view, panel), strict=True):
+            seen.setdefault(text, handle)
+    axes[-1].legend(
+        list(seen.values()), list(seen), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)
+    )
+
+
+def _draw_panel(ax, view: _View, panel: Panel, n_panels: int, multiple: bool = False) -> bool:
+    """Every series of the panel, the base and target marks, axes and title (naming the
+    alternative when the chart is one of ``multiple`` rows); returns whether a fan (with its
+    legend entries) was drawn."""
     lang, years = view.lang, view.years
     bases = []
     fanned = False
@@ -106,8 +151,9 @@ def _draw_panel(ax, view: _View, panel: Panel, n_panels: int) -> bool:
             fanned = fanned or fan
             if base is not None:
                 bases.append(base)
-    # base markers after the lines, so that the legend lists the scenarios first
-    for i, (value, colour) in enumerate(bases):
+    # base markers after the lines, so that the legend lists the scenarios first; the
+    # reference's last, on top of the others (the runs share their 2020 base)
+    for i, (value, colour) in reversed(list(enumerate(bases))):
         _mark_base(ax, years[0], value, colour, lang, label=i == 0)
     if view.diff:
         ax.axhline(0, color=REFERENCE_COLOUR, lw=1.2, label=lang.text(view.names[0]))
@@ -116,6 +162,8 @@ def _draw_panel(ax, view: _View, panel: Panel, n_panels: int) -> bool:
             _mark_targets(ax, view.ref.targets_spec, ind, years, lang, label=True)
     _decorate_years(ax, years, lang)
     title = _title(panel, lang, view.names[0] if view.diff else None)
+    if multiple:
+        title = lang.text(f"{view.names[1]}: {title}")
     width = 80 if n_panels == 1 else 52
     if lang.code == "zh":
         width //= 2
@@ -150,20 +198,21 @@ def _draw_series(ax, view: _View, panel: Panel, k: int, ind: str, j: int, label_
         colour = SECTOR_COLOURS[sector]
     else:
         colour = view.colours[name]
-    if members is not None:
-        # bands of both quartiles for one scenario and for differences; the 5-95 band alone
-        # when scenarios overlap in one chart of levels
+    if members is not None and _banded(view, j):
+        # both quartile bands for one scenario and for a difference (one a row, see
+        # _View.rows); the 5-95 band alone when two scenarios share a chart of levels, and
+        # the reference's alone when three or more do (see _banded)
         inner = view.single or view.diff
-        several = several_indicators or len(view.runs) > 2 or not inner
+        neutral = several_indicators or (len(view.runs) == 2 and not view.diff)
         median = _fan(
             ax,
             list(view.runs[j].years),
             members,
             colour,
+            _band_label(view) if label_fan else None,
             lang,
-            label=label_fan,
             inner=inner,
-            legend_colour="#777777" if several else None,
+            legend_colour=NEUTRAL_COLOUR if neutral else None,
         )
         y = y.copy()
         y[:] = median
@@ -178,9 +227,27 @@ def _draw_series(ax, view: _View, panel: Panel, k: int, ind: str, j: int, label_
     return base, members is not None
 
 
-def _legend(fig, ax, view: _View, panel: Panel, n_panels: int, fanned: bool) -> None:
-    """The legend of a panel: beside a single panel when it is long or has bands, below the
-    panels when bands fill them, else where it hides least."""
+def _banded(view: _View, j: int) -> bool:
+    """Whether run ``j`` is drawn with its percentile bands: always in a run's chart, for two
+    scenarios and for differences; with three scenarios or more the bands of the levels
+    would cover each other, so the alternatives are drawn as lines (their medians) over the
+    reference's band, and their spread is in the charts of the differences."""
+    return view.single or view.diff or len(view.runs) <= 2 or j == 0
+
+
+def _band_label(view: _View) -> str:
+    """The legend entry of the 5-95 band: whose band it is when several runs share a chart."""
+    band = view.lang.t("band90")
+    if view.single or view.diff:
+        return band
+    if len(view.runs) > 2:
+        return view.lang.text(f"{band}, {view.names[0]}")
+    return f"{band}, {view.lang.t('each')}"
+
+
+def _handles(ax, view: _View, panel: Panel) -> tuple[list, list[str]]:
+    """The legend entries of a panel: those of its artists, after one entry per scenario
+    (colour) and per indicator (line style) when both vary."""
     handles, labels = ax.get_legend_handles_labels()
     if not view.single and len(panel.indicators) > 1:
         # colour = scenario, line style = indicator: one legend entry each
@@ -193,6 +260,13 @@ def _legend(fig, ax, view: _View, panel: Panel, n_panels: int, fanned: bool) -> 
             extra.append(Line2D([], [], color="#444444", lw=1.6, ls=STYLES[k % len(STYLES)]))
             extra_labels.append(view.lang.text(view.lang.name(ind)))
         handles, labels = extra + handles, extra_labels + labels
+    return handles, labels
+
+
+def _legend(fig, ax, view: _View, panel: Panel, n_panels: int, fanned: bool) -> None:
+    """The legend of a panel: beside a single panel when it is long or has bands, below the
+    panels when bands fill them, else where it hides least."""
+    handles, labels = _handles(ax, view, panel)
     if (len(handles) > 5 or fanned) and n_panels == 1:
         fig.set_size_inches(9.0, 4.3)
         ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
@@ -213,7 +287,12 @@ def _caption(fig, view: _View) -> None:
         text = _scenario_caption(view.ref)
     elif _ensemble_caption(view.ref):
         ens = view.ref.metadata["ensemble"]
-        what = "difference member by member" if view.diff else "medians and 5-95th percentiles"
+        if view.diff:
+            what = "difference member by member"
+        elif len(view.runs) > 2:
+            what = f"medians; the 5-95th percentiles of {view.names[0]}"
+        else:
+            what = "medians and 5-95th percentiles"
         text = (
             f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}), the same "
             f"for every scenario; {what}"
@@ -234,9 +313,9 @@ def _decorate_years(ax, years, lang: Labels) -> None:
         ax.axvspan(
             PLAN_PERIOD[0] - 0.5,
             min(PLAN_PERIOD[1], years[-1]) + 0.5,
-            color="#999999",
-            alpha=0.12,
+            color=PLAN_COLOUR,
             lw=0,
+            zorder=0,
             label=lang.t("plan"),
         )
     ax.axvline(years[0], color="#555555", lw=0.8, ls=":")
@@ -325,12 +404,16 @@ def _members(res, ind: str):
     return None
 
 
-def _fan(ax, years, values, colour, lang: Labels, label=True, inner=True, legend_colour=None):
-    """Bands of the 5-95th (and 25-75th) percentiles over members; returns the median.
+def _fan(
+    ax, years, values, colour, label: str | None, lang: Labels, inner=True, legend_colour=None
+):
+    """Bands of the 5-95th (and, with ``inner``, 25-75th) percentiles over members; returns
+    the median.
 
-    The legend entries of the bands are drawn in ``legend_colour`` (default ``colour``): a
-    neutral grey when several series share the chart, so that the entries do not look like
-    one of them.
+    ``label`` names the 5-95 band in the legend (None: no entry). The entries are drawn in
+    ``legend_colour`` (default ``colour``): a neutral grey when several series share the
+    chart, so that the entries do not look like one of them; outlined, so that they do not
+    look like the shading of the plan period either.
     """
     p5, p25, p50, p75, p95 = percentile_rows(values, (5, 25, 50, 75, 95))
     outer_alpha, inner_alpha = (0.14, 0.30) if inner else (0.12, 0.0)
@@ -338,12 +421,10 @@ def _fan(ax, years, values, colour, lang: Labels, label=True, inner=True, legend
     if inner:
         ax.fill_between(years, p25, p75, color=colour, alpha=inner_alpha, lw=0)
     if label:
-        proxy = legend_colour or colour
-        ax.fill_between([], [], [], color=proxy, alpha=outer_alpha, lw=0, label=lang.t("band90"))
+        style = {"facecolor": legend_colour or colour, "edgecolor": legend_colour or colour}
+        ax.fill_between([], [], [], alpha=outer_alpha, lw=0.8, label=label, **style)
         if inner:
-            ax.fill_between(
-                [], [], [], color=proxy, alpha=inner_alpha, lw=0, label=lang.t("band50")
-            )
+            ax.fill_between([], [], [], alpha=inner_alpha, lw=0.8, label=lang.t("band50"), **style)
     return p50
 
 
@@ -366,11 +447,10 @@ def _ylabel(panel: Panel, lang: Labels, diff: bool) -> str:
 
 
 def _scenario_caption(res) -> str:
+    """The scenario and the version that drew it (the time step and the integrator are
+    technical: run.json records them)."""
     md = res.metadata
-    text = (
-        f"scenario: {md.get('scenario', '?')}  ·  hubinsim {md.get('hubinsim_version', '')}"
-        f"  ·  dt {md.get('dt')}, {md.get('method')}"
-    )
+    text = f"scenario: {md.get('scenario', '?')}  ·  hubinsim {md.get('hubinsim_version', '')}"
     return text + _ensemble_caption(res)
 
 

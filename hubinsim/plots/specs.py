@@ -28,6 +28,12 @@ ALTERNATIVE_COLOURS = (
 SECTOR_COLOURS = {"primary": "#6a9f3a", "secondary": "#8c6d46", "tertiary": "#1f77b4"}
 TARGET_COLOUR = "#b2182b"
 PLAN_PERIOD = (2021, 2025)
+#: Shading of the plan period: a pale sand, unlike the grey or coloured percentile bands.
+PLAN_COLOUR = "#f6f0de"
+#: The zone of the scorecard chart where a target is met.
+MET_ZONE_COLOUR = "#e6f2e6"
+#: Legend entries of bands that several series share.
+NEUTRAL_COLOUR = "#666666"
 #: Colours of the sensitivity bars: total (or mu*) and first-order (or sigma) effects.
 SENSITIVITY_COLOURS = (REFERENCE_COLOUR, "#8fb3de")
 
@@ -109,9 +115,10 @@ def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def new_figure(n_panels: int, lang: Labels):
-    """A figure of ``n_panels`` axes side by side in the house style; returns the figure,
-    its axes and the matplotlib settings to draw in them with (``rc_context``)."""
+def new_figure(n_panels: int, lang: Labels, rows: int = 1):
+    """A figure of ``n_panels`` axes side by side (in each of ``rows`` rows, which share the
+    y axis of a column) in the house style; returns the figure, its axes (row by row) and
+    the matplotlib settings to draw in them with (``rc_context``)."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
@@ -130,5 +137,5 @@ def new_figure(n_panels: int, lang: Labels):
     with rc_context(rc):
         width = 7.0 if n_panels == 1 else 11.0
         fig = Figure(figsize=(width, 4.3), layout="constrained")
-        axes = fig.subplots(1, n_panels, squeeze=False)[0]
-    return fig, list(axes), rc
+        axes = fig.subplots(rows, n_panels, squeeze=False, sharey="col" if rows > 1 else False)
+    return fig, list(axes.flat), rc
