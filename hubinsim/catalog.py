@@ -66,7 +66,7 @@ def unit_kind(unit: str) -> str:
     ``"%"`` -> percent; ``"fraction"``, ``"share"`` -> fraction; ``"1/yr"`` (and ``"1/yr per
     unit of ..."``) -> rate; ``"elasticity"``; ``"亿元"``, ``"yuan"`` -> money; ``"firms"``,
     ``"persons"`` -> count; ``"万人"`` -> people; ``"yr"`` -> years; ``"X per X"`` and
-    ``"relative to ..."`` -> ratio; anything else -> other.
+    ``"relative to ..."``, ``"ratio"`` -> ratio; anything else -> other.
     """
     u = unit.strip().lower()
     if " per " in u:
@@ -74,7 +74,7 @@ def unit_kind(unit: str) -> str:
         if num == den:
             return "ratio"
         u = num
-    if u.startswith("relative"):
+    if u.startswith("relative") or u == "ratio":
         return "ratio"
     first = u.split("/")[0].split(" ")[0] if u else ""
     if u.startswith("%") or u.startswith("percent"):

@@ -165,6 +165,7 @@ def test_result_units_come_from_the_catalogue(bau):
         ("yuan per yuan", "ratio"),
         ("pp per pp", "ratio"),
         ("relative to tertiary", "ratio"),
+        ("ratio", "ratio"),
         ("firms/yr", "count"),
         ("persons", "count"),
         ("万人", "people"),

@@ -136,6 +136,12 @@ def three():
     return hubinsim.compare(*scenarios, draws=20, seed=3)
 
 
+def _compare_chart(cmp, name: str):
+    """One chart of a comparison, drawn alone."""
+    jobs = plots.compare_chart_jobs(cmp.runs, comparisons=cmp.ensembles, names=cmp.names)
+    return next(job for job in jobs if job.name == name).figure()
+
+
 def _bands(ax) -> list:
     """The filled bands drawn with data (legend proxies are empty)."""
     from matplotlib.collections import PolyCollection
@@ -144,8 +150,7 @@ def _bands(ax) -> list:
 
 
 def test_three_scenarios_show_lines_over_the_reference_band(three):
-    figs = plots.compare_charts(three.runs, comparisons=three.ensembles, names=three.names)
-    ax = figs["gdp"].axes[0]
+    ax = _compare_chart(three, "gdp").axes[0]
     colours = plots.scenario_colours(three.names)
     assert [line.get_color() for line in ax.get_lines()[:3]] == list(colours.values())
     bands = _bands(ax)
@@ -158,8 +163,7 @@ def test_three_scenarios_show_lines_over_the_reference_band(three):
 
 
 def test_differences_of_three_scenarios_are_small_multiples(three):
-    figs = plots.compare_charts(three.runs, comparisons=three.ensembles, names=three.names)
-    fig = figs["employment_diff"]  # two panels: employment and unemployment
+    fig = _compare_chart(three, "employment_diff")  # two panels: employment, unemployment
     assert len(fig.axes) == 4
     titles = [t.replace("\n", " ") for t in (ax.get_title(loc="left") for ax in fig.axes)]
     assert [t.split(":")[0] for t in titles] == ["more", "more", "most", "most"]
@@ -172,7 +176,7 @@ def test_differences_of_three_scenarios_are_small_multiples(three):
 
 def test_bands_and_the_plan_period_have_their_own_legend_entries(short):
     res = hubinsim.simulate(hubinsim.load_scenario(short), draws=20, seed=2)
-    for fig in (plots.run_charts(res)["gdp"], plots.compare_charts([res, res])["gdp"]):
+    for fig in (plots.chart(res, "gdp"), plots.chart([res, res], "gdp")):
         handles, labels = fig.axes[0].get_legend_handles_labels()
         looks = {
             text: tuple(
@@ -186,15 +190,15 @@ def test_bands_and_the_plan_period_have_their_own_legend_entries(short):
 
 
 def test_a_run_chart_leaves_technical_settings_to_run_json(runs):
-    fig = plots.run_charts(runs[0])["gdp"]
+    fig = plots.chart(runs[0], "gdp")
     caption = " ".join(t.get_text() for t in fig.texts)
     assert caption.startswith(f"scenario: {runs[0].metadata['scenario']}")
     assert "dt" not in caption and "euler" not in caption
 
 
 def test_the_scorecard_reads_ceilings_as_value_against_ceiling(runs):
-    fig = plots.run_charts(runs[0])["targets"]
-    ax = fig.axes[0]
+    job = next(j for j in plots.run_chart_jobs(runs[0]) if j.name == "targets")
+    ax = job.figure().axes[0]
     texts = {t.get_text() for t in ax.texts}
     ceiling = next(t for t in texts if "vs ceiling" in t)
     card = runs[0].targets.set_index("indicator").loc["unemployment_rate_pct"]
@@ -207,7 +211,7 @@ def test_the_scorecard_reads_ceilings_as_value_against_ceiling(runs):
 
 @pytest.mark.parametrize("chart", ["targets", "target_probability"])
 def test_value_labels_do_not_cross_the_reference_line(three, chart):
-    fig = plots.compare_charts(three.runs, comparisons=three.ensembles, names=three.names)[chart]
+    fig = _compare_chart(three, chart)
     ax = fig.axes[0]
     fig.canvas.draw()
     line = next(x for x in ax.get_lines() if x.get_linestyle() in ("--", ":"))

@@ -71,10 +71,11 @@ def lever_rows(data_dir=None) -> list[dict[str, str]]:
         "low": "",
         "high": "",
         "schedule": "no",
-        "meaning_en": f"timing of the project pool's spending over {first}-{last}: "
+        "meaning_en": "timing of the project pool's spending over its five plan years "
+        f"({first}-{last} unless delayed): "
         + ", ".join(repr(p) for p in PROFILES)
         + f", or weights of the years {{{first} = 0.3, ...}}",
-        "meaning_zh": f"项目库投资在{first}-{last}年间的时间分布",
+        "meaning_zh": f"项目库投资在五个规划年份({first}-{last}年,除非推迟)间的时间分布",
         "source": "",
     }
     last_investment = max(i for i, r in enumerate(rows) if r["section"] == "investment")
