@@ -857,13 +857,39 @@ def _likeness(name: str, choice: str) -> tuple[bool, float]:
     return False, max(whole, words)
 
 
+def _meanings() -> dict[str, tuple[str, ...]]:
+    """The meanings, in English and Chinese, of every name the catalogue declares."""
+    items = (*LEVERS, *INDICATORS, *SHOCK_TARGETS)
+    return {item.name: (item.meaning_en, item.meaning_zh) for item in items}
+
+
 def closest(name, choices, n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The valid names most like ``name``, best first (at most ``n``): those that hold every
-    word of it before the others."""
+    word of it before the others. A name of the catalogue is also found by its meaning, as
+    a whole or a part of it (``第三产业占GDP比重`` finds ``share_tertiary_pct``, ``消费券``
+    finds ``vouchers``)."""
     name = str(name)
-    scored = [(*_likeness(name, str(c)), str(c)) for c in choices]
+    meanings = _meanings()
+    scored = []
+    for c in map(str, choices):
+        whole_word, score = _likeness(name, c)
+        for text in (t.lower() for t in meanings.get(c, ())):
+            score = max(score, difflib.SequenceMatcher(None, name.lower(), text).ratio())
+            if len(name) > 1 and name.lower() in text:  # 消费券 in 每年发放的消费券
+                score = max(score, 0.6 + 0.4 * len(name) / len(text))
+        scored.append((whole_word, score, c))
     scored.sort(key=lambda sc: (not sc[0], -sc[1]))
     return [c for _, score, c in scored if score >= cutoff][:n]
+
+
+def holds_words(row: dict, words) -> bool:
+    """Whether every one of ``words`` (a string or several) is part of the row's ``name``,
+    ``meaning_en`` or ``meaning_zh``, whatever the case: how ``hubinsim levers`` and
+    ``hubinsim indicators`` pick the rows a search names."""
+    if isinstance(words, str):
+        words = words.split()
+    text = " ".join(str(row.get(k, "")) for k in ("name", "meaning_en", "meaning_zh")).lower()
+    return all(w.lower() in text for w in words)
 
 
 def suggest(name, choices) -> str:

@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS
+from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, holds_words
 from .data import Target, load_targets
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -236,7 +236,7 @@ INDICATOR_COLUMNS = (
 )
 
 
-def indicators(data_dir=None, *, as_frame: bool = True):
+def indicators(data_dir=None, *, as_frame: bool = True, search=None):
     """Every indicator a run reports: the columns of ``Results.annual`` and annual.csv, and
     the names ``hubinsim sensitivity --output NAME@YEAR`` takes.
 
@@ -249,6 +249,9 @@ def indicators(data_dir=None, *, as_frame: bool = True):
         (unit, price basis, whether the terminal summaries show it, the plan's targets for it,
         meaning in English and Chinese); False: a list of dicts of text, as ``hubinsim
         indicators --format csv`` writes them.
+    search : str or sequence of str, optional
+        Only the indicators whose name or meaning (English or Chinese) holds every one of
+        these words, whatever the case (``"tertiary share"``, ``"失业率"``).
     """
     targets: dict[str, list[str]] = {}
     for tg in load_targets(data_dir):
@@ -265,6 +268,7 @@ def indicators(data_dir=None, *, as_frame: bool = True):
         }
         for ind in INDICATORS
     ]
+    rows = [r for r in rows if not search or holds_words(r, search)]
     return pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS)) if as_frame else rows
 
 

@@ -73,6 +73,7 @@ RENAMED = {
     "reference": None,
     "alternatives": None,
     "files": None,
+    "words": "search",
 }
 
 

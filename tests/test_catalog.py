@@ -204,6 +204,9 @@ def test_every_entry_has_a_known_kind_of_unit():
         ("rd_intensity", LEVER_BY_NAME, "rd_intensity_pct"),
         ("depreciation", load_parameters(), "capital.depreciation"),
         ("Capital.Depreciaton", load_parameters(), "capital.depreciation"),
+        ("第三产业占GDP比重", INDICATOR_BY_NAME, "share_tertiary_pct"),
+        ("第三产业比重", INDICATOR_BY_NAME, "share_tertiary_pct"),
+        ("消费券", LEVER_BY_NAME, "vouchers"),
     ],
 )
 def test_the_closest_names_match_words_in_any_order(name, choices, first):

@@ -349,6 +349,36 @@ def test_indicators_table_finds_the_tertiary_share():
     assert "2020 prices" in rows["gdp_real"] and "current prices" in rows["gdp"]
 
 
+@pytest.mark.parametrize(
+    "words, names",
+    [
+        (["tertiary", "share"], ["share_tertiary_pct"]),
+        (["第三产业占GDP比重"], ["share_tertiary_pct"]),
+        (["Retail", "SALES"], ["retail_sales"]),
+    ],
+)
+def test_indicators_finds_names_by_words_of_their_meaning(words, names):
+    res = invoke("indicators", *words)
+    assert res.exit_code == 0
+    assert [line.split()[0] for line in res.output.splitlines()[3:] if line] == names
+
+
+def test_a_search_that_finds_nothing_says_so():
+    res = invoke("indicators", "weather")
+    assert res.exit_code == 0 and res.stdout == ""
+    assert "No indicator's name or meaning holds: weather" in res.stderr
+
+
+def test_levers_finds_names_by_words():
+    res = invoke("levers", "消费券")
+    levers_part = res.stdout.split("\n\n")[0].splitlines()
+    assert [line.split()[1] for line in levers_part[3:]] == ["vouchers"]
+    assert "Shock targets:" not in res.stdout  # no shock target holds the word
+    assert hubinsim.levers(as_frame=False, search="depreciation")[0]["name"] == (
+        "capital.depreciation"
+    )
+
+
 def test_indicators_csv_is_the_table_of_the_api():
     res = invoke("indicators", "--format", "csv")
     assert res.exit_code == 0

@@ -80,7 +80,7 @@ Examples:
   hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --draws 1000 --seed 1
   hubinsim sensitivity scenarios/baseline.toml --method morris --output gdp_real@2025
   hubinsim levers --format markdown
-  hubinsim indicators | grep share
+  hubinsim indicators tertiary share
   hubinsim validate scenarios/*.toml
 """,
 )

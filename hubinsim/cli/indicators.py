@@ -25,7 +25,8 @@ COLUMNS = {
     epilog="""\b
 Examples:
   hubinsim indicators
-  hubinsim indicators | grep share
+  hubinsim indicators tertiary share
+  hubinsim indicators 失业率
   hubinsim indicators --format csv > indicators.csv
   hubinsim indicators --format markdown > docs/indicators.md
 """,
@@ -38,16 +39,21 @@ Examples:
     show_default=True,
     help="Output format.",
 )
+@click.argument("words", nargs=-1)
 @click.pass_context
-def indicators_command(ctx, fmt_):
-    """List every indicator a run reports.
+def indicators_command(ctx, fmt_, words):
+    """List every indicator a run reports, or those whose name or meaning holds every one of
+    WORDS (English or Chinese, whatever the case).
 
     For each: name (the column of annual.csv and of Results.annual), unit, price basis
     (current or 2020 prices), the plan's targets for it, and meaning in English and Chinese.
     """
     import hubinsim
 
-    rows = hubinsim.indicators(ctx.obj["data_dir"], as_frame=False)
+    rows = hubinsim.indicators(ctx.obj["data_dir"], as_frame=False, search=words)
+    if not rows:
+        click.echo(f"No indicator's name or meaning holds: {' '.join(words)}", err=True)
+        return
     if fmt_ == "csv":
         click.echo(csv_text(rows), nl=False)
         return

@@ -27,6 +27,7 @@ KIND_COLUMNS = {
     epilog="""\b
 Examples:
   hubinsim levers
+  hubinsim levers delay
   hubinsim levers --format csv > levers.csv
   hubinsim levers --format markdown > docs/levers.md
 """,
@@ -39,23 +40,30 @@ Examples:
     show_default=True,
     help="Output format.",
 )
+@click.argument("words", nargs=-1)
 @click.pass_context
-def levers_command(ctx, fmt_):
-    """List every lever, parameter and shock target a scenario may set.
+def levers_command(ctx, fmt_, words):
+    """List every lever, parameter and shock target a scenario may set, or those whose name
+    or meaning holds every one of WORDS (English or Chinese, whatever the case).
 
     For each: section, name, unit, default, valid range and meaning (English and Chinese);
     parameters and defaults also give their source.
     """
     import hubinsim
 
-    rows = hubinsim.levers(ctx.obj["data_dir"], as_frame=False)
+    rows = hubinsim.levers(ctx.obj["data_dir"], as_frame=False, search=words)
+    if not rows:
+        what = "lever's, parameter's or shock target's"
+        click.echo(f"No {what} name or meaning holds: {' '.join(words)}", err=True)
+        return
     if fmt_ == "csv":
         click.echo(csv_text(rows), nl=False)
         return
     for kind, head in KIND_HEAD.items():
         cols = KIND_COLUMNS[kind]
         table_rows = [[_cells(r)[c] for c in cols] for r in rows if r["kind"] == kind]
-        click.echo(part_text(fmt_, head, cols, table_rows), nl=False)
+        if table_rows:
+            click.echo(part_text(fmt_, head, cols, table_rows), nl=False)
 
 
 def _cells(r: dict) -> dict:

@@ -6,7 +6,14 @@ to Python.
 
 from __future__ import annotations
 
-from ..catalog import LEVER_DEFAULT_SOURCES, LEVERS, PLAN_YEARS, PROFILES, SHOCK_TARGETS
+from ..catalog import (
+    LEVER_DEFAULT_SOURCES,
+    LEVERS,
+    PLAN_YEARS,
+    PROFILES,
+    SHOCK_TARGETS,
+    holds_words,
+)
 from ..data import load_base, load_parameters
 from .settings import SHOCK_FACTOR_RANGE
 
@@ -116,7 +123,7 @@ def lever_rows(data_dir=None) -> list[dict[str, str]]:
     return rows
 
 
-def levers(data_dir=None, *, as_frame: bool = True):
+def levers(data_dir=None, *, as_frame: bool = True, search=None):
     """Every lever, structural parameter and shock target a scenario may set.
 
     Parameters
@@ -127,8 +134,11 @@ def levers(data_dir=None, *, as_frame: bool = True):
         True: a :class:`pandas.DataFrame` with the columns of :data:`COLUMNS`; False: a list
         of dicts (one per row). Values are text, as ``hubinsim levers --format csv`` writes
         them (``default`` may be a formula such as ``= plan_realisation``).
+    search : str or sequence of str, optional
+        Only the rows whose name or meaning (English or Chinese) holds every one of these
+        words, whatever the case (``"delay"``, ``["pool", "years"]``, ``"消费券"``).
     """
-    rows = lever_rows(data_dir)
+    rows = [r for r in lever_rows(data_dir) if not search or holds_words(r, search)]
     if not as_frame:
         return rows
     import pandas as pd
