@@ -275,6 +275,15 @@ def test_a_parameter_written_in_the_other_unit_is_refused(prm, tmp_path):
     make_scenario(parameters={prm.name: typical})
 
 
+def test_an_unknown_profile_points_to_late_and_to_the_delay(tmp_path):
+    text = '[investment]\nprofile = "delayed"\n'
+    m = only_problem(write(tmp_path, "late.toml", text))
+    assert m["key"] == "[investment] profile"
+    assert "'late' spends most in the last plan years" in m["msg"]
+    assert "pool_delay moves them all later" in m["msg"]
+    assert "pool_delay" in LEVER_BY_NAME
+
+
 def test_the_issue_example_is_refused_with_the_conversion(tmp_path):
     path = write(tmp_path, "rd.toml", "[innovation]\nrd_intensity_pct = 0.025\n")
     m = only_problem(path)

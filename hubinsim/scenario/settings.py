@@ -291,7 +291,9 @@ def profile_problems(profile) -> list[Problem]:
     if isinstance(profile, str):
         if profile not in PROFILES and profile not in DEPRECATED_PROFILES:
             hint = suggest(profile, [*PROFILES, *DEPRECATED_PROFILES])
-            return [((), f"must be {allowed}, got {profile!r}{hint}")]
+            # what someone asking for "delayed" spending may want
+            later = "'late' spends most in the last plan years; pool_delay moves them all later"
+            return [((), f"must be {allowed}, got {profile!r}{hint}; {later}")]
         return []
     if (
         not isinstance(profile, tuple | list)
