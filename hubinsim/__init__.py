@@ -16,6 +16,11 @@ Python API (everything the command line does)::
 
     res = hubinsim.sensitivity(hubinsim.load_scenario("scenarios/baseline.toml"),
                                ["gdp_real@2025"], method="morris")
+    sol = hubinsim.solve(hubinsim.load_scenario("scenarios/baseline.toml"),
+                         "gdp_real@2025>=400", "plan_realisation")   # as `hubinsim solve`
+    sol.message, sol.table; hubinsim.write_solution(sol, "runs")
+    att = hubinsim.attribute("scenarios/baseline.toml", "scenarios/stimulus.toml")
+    att.table("stimulus", 2025)                      # as `hubinsim compare --attribute`
     hubinsim.levers()                                # what a scenario may set
     hubinsim.indicators()                            # what a run reports
     hubinsim.read_members("runs/baseline")           # an ensemble run folder's members
@@ -38,11 +43,16 @@ __all__ = [
     "Comparison",
     "sensitivity",
     "SensitivityResult",
+    "solve",
+    "Solution",
+    "attribute",
+    "Attribution",
     "levers",
     "indicators",
     "write_run",
     "write_comparison",
     "write_sensitivity",
+    "write_solution",
     "read_members",
     "read_draws",
     "HubinsimError",
@@ -66,11 +76,16 @@ _LAZY = {
     "Comparison": ("run.compare", "Comparison"),
     "sensitivity": ("analysis.sensitivity", "sensitivity"),
     "SensitivityResult": ("analysis.indices", "SensitivityResult"),
+    "solve": ("analysis.goalseek", "solve"),
+    "Solution": ("analysis.goalseek", "Solution"),
+    "attribute": ("analysis.attribution", "attribute"),
+    "Attribution": ("analysis.attribution", "Attribution"),
     "levers": ("scenario.levers", "levers"),
     "indicators": ("results", "indicators"),
     "write_run": ("io.run_folder", "write_run"),
     "write_comparison": ("io.compare_folder", "write_comparison"),
     "write_sensitivity": ("io.sensitivity_folder", "write_sensitivity"),
+    "write_solution": ("io.solve_folder", "write_solution"),
     "read_members": ("io.members", "read_members"),
     "read_draws": ("io.members", "read_draws"),
 }

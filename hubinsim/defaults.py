@@ -47,3 +47,11 @@ LANGUAGES = ("en", "zh")
 DEFAULT_OUT = "runs"
 #: Resolution of the charts written to a run folder [dots per inch].
 DPI = 150
+
+#: Probability with which ``solve --draws N`` meets a target unless told otherwise.
+SOLVE_PROBABILITY = 0.9
+#: Most settings an attribution splits a difference between one by one (exact Shapley values
+#: need 2^n runs: 256 for 8); beyond, settings are grouped by section.
+ATTRIBUTION_MAX_SETTINGS = 8
+#: Indicators whose attribution is charted as a waterfall in a comparison folder.
+ATTRIBUTION_CHARTS = ("gdp_real", "gdp", "fiscal_revenue", "employment")

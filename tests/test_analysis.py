@@ -5,6 +5,7 @@ import importlib.util
 
 import numpy as np
 import pytest
+from support import ROOT, extending_baseline
 
 import hubinsim
 from hubinsim import ScenarioError
@@ -241,3 +242,205 @@ def test_levers_drawn_are_named_among_the_inputs():
     result = sensitivity(outputs="population@2030", method="morris", n=3, seed=1, uncertainty=unc)
     assert result.metadata["parameters"] == ["labour.okun", "siphon_rate"]
     assert result.lever_names == ["siphon_rate"]
+
+
+# ------------------------------------------------------------------------------ goal seeking
+
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+STIMULUS = ROOT / "scenarios" / "stimulus.toml"
+
+
+def _value(scn, indicator, year, **levers):
+    res = hubinsim.simulate(scn, levers=levers or None)
+    return float(res.annual.loc[year, indicator])
+
+
+def test_solve_meets_a_target_with_a_monotone_lever_and_not_one_percent_closer():
+    scn = hubinsim.load_scenario(BASELINE)
+    sol = hubinsim.solve(scn, "gdp_real@2025>=400", "plan_realisation")
+    assert sol.status == "met" and sol.monotone
+    x, x0 = float(sol.x[0]), sol.variables[0].x0
+    reached = _value(sol.scenario, "gdp_real", 2025)
+    assert reached >= 400 and reached - 400 <= 1e-6 * 400
+    closer = x0 + 0.99 * (x - x0)
+    assert _value(scn, "gdp_real", 2025, plan_realisation=closer) < 400
+
+
+def test_solve_a_less_or_equal_target_with_a_falling_response():
+    scn = hubinsim.load_scenario(BASELINE)
+    sol = hubinsim.solve(scn, "population@2030<=32.5", "siphon_rate")
+    assert sol.status == "met" and sol.monotone
+    x, x0 = float(sol.x[0]), sol.variables[0].x0
+    assert x > x0  # a faster-growing neighbour draws residents away
+    reached = _value(sol.scenario, "population", 2030)
+    assert reached <= 32.5 and 32.5 - reached <= 1e-6 * 32.5
+    assert _value(scn, "population", 2030, siphon_rate=x0 + 0.99 * (x - x0)) > 32.5
+
+
+def test_an_unreachable_target_says_so_with_the_closest_value():
+    sol = hubinsim.solve(BASELINE, "gdp_real@2025>=600", "plan_realisation")
+    assert sol.status == "unreachable" and not sol.met
+    assert sol.x[0] == 1.0  # the whole pool is the closest the lever gets
+    assert "cannot be met within the levers' ranges" in sol.message
+    assert "plan_realisation = 1 " in sol.message
+    assert sol.scenario.name == "baseline-closest"
+    assert "do NOT meet the target" in sol.toml()
+
+
+def test_a_target_already_met_needs_no_change():
+    sol = hubinsim.solve(BASELINE, "va_tertiary@2025>=200", "tourism_growth")
+    assert sol.status == "already met" and sol.x[0] == sol.variables[0].x0
+    assert "no change is needed" in sol.message
+
+
+def test_a_response_that_turns_is_reported():
+    # vouchers raise demand but their cost to the budget holds public investment back:
+    # real GDP in 2035 first rises, then falls with the size of the programme
+    sol = hubinsim.solve(BASELINE, "gdp_real@2035>=603.5", "vouchers")
+    assert sol.monotone is False
+    assert any("not monotone" in n for n in sol.notes)
+    assert sol.status == "met" and sol.x[0] < 1.25  # the crossing nearest the status quo
+
+
+def test_a_schedule_lever_is_shifted_keeping_its_shape(tmp_path):
+    scn = hubinsim.load_scenario(STIMULUS)
+    sol = hubinsim.solve(scn, "gdp_real@2030>=492.5", "rd_intensity_pct")
+    assert sol.status == "met" and sol.variables[0].shift
+    before = scn.levers["rd_intensity_pct"].points
+    after = sol.settings["rd_intensity_pct"].points
+    steps = {round(b - a, 12) for (_, a), (_, b) in zip(before, after, strict=True)}
+    assert steps == {round(float(sol.x[0]), 12)}
+    written = hubinsim.write_solution(sol, tmp_path, charts=False)
+    loaded = hubinsim.load_scenario(written.path / "stimulus-solved.toml")
+    assert loaded.extends[0] == str(STIMULUS.resolve())
+    assert loaded.levers["rd_intensity_pct"] == sol.settings["rd_intensity_pct"]
+    assert _value(loaded, "gdp_real", 2030) == pytest.approx(sol.achieved, rel=1e-12)
+
+
+def test_several_levers_take_the_smallest_change_in_range_units():
+    scn = hubinsim.load_scenario(BASELINE)
+    goal = "share_tertiary_pct@2025>=61"
+    both = hubinsim.solve(scn, goal, ["tertiary_shift", "tourism_growth"])
+    assert both.status == "met"
+    reached = _value(both.scenario, "share_tertiary_pct", 2025)
+    assert 61 <= reached <= 61 * (1 + 1e-6)
+    # each lever alone is a feasible change too: the smallest change is no larger
+    for name in ("tertiary_shift", "tourism_growth"):
+        one = hubinsim.solve(scn, goal, name)
+        if one.met:
+            assert both.change_norm <= one.change_norm + 1e-6
+    assert (both.table["change"] > 0).all()
+
+
+def test_solve_with_draws_meets_the_target_with_the_probability_asked():
+    sol = hubinsim.solve(
+        BASELINE, "gdp_real@2025>=380", "plan_realisation", draws=40, seed=3, probability=0.8
+    )
+    assert sol.status == "met"
+    assert sol.share_meeting >= 0.8 - 1 / 40
+    # the same draws at a value 1 % closer to the status quo meet it less often
+    x, x0 = float(sol.x[0]), sol.variables[0].x0
+    closer = hubinsim.simulate(
+        hubinsim.load_scenario(BASELINE),
+        levers={"plan_realisation": x0 + 0.99 * (x - x0)},
+        draws=40,
+        seed=3,
+    )
+    assert np.quantile(closer.values["gdp_real"][5], 0.2) < 380
+
+
+@pytest.mark.parametrize(
+    "target, levers, fragment",
+    [
+        ("gdp_real>=400", "vouchers", "write it as INDICATOR@YEAR>=VALUE"),
+        ("gdp_rael@2025>=400", "vouchers", "did you mean 'gdp_real'"),
+        ("gdp_real@2019>=400", "vouchers", "must lie in 2021..2035"),
+        ("gdp_real@2025>=abc", "vouchers", "not a finite number"),
+        ("gdp_real@2025>=400", "vochers", "unknown lever"),
+        ("gdp_real@2025>=400", [], "name at least one lever"),
+    ],
+)
+def test_bad_targets_and_levers_raise_scenario_error(target, levers, fragment):
+    with pytest.raises(ScenarioError, match=fragment):
+        hubinsim.solve(None, target, levers)
+
+
+def test_solve_refuses_a_lever_the_draws_set(tmp_path):
+    drawn = extending_baseline(tmp_path)
+    with pytest.raises(ScenarioError, match="draws it"):
+        hubinsim.solve(drawn, "gdp_real@2025>=400", "plan_realisation", draws=10)
+
+
+# ------------------------------------------------------------------------------- attribution
+
+
+def test_shapley_values_of_a_small_game():
+    from hubinsim.analysis.attribution import shapley
+
+    worth = np.array([0.0, 1.0, 2.0, 5.0])  # v({}), v({1}), v({2}), v({1, 2})
+    np.testing.assert_allclose(shapley(worth, 2), [2.0, 3.0])
+
+
+def _to_2026(path):
+    from dataclasses import replace
+
+    from hubinsim.scenario.settings import TimeSettings
+
+    scn = hubinsim.load_scenario(path)
+    return replace(scn, time=TimeSettings(2026, scn.time.dt, scn.time.method))
+
+
+def test_contributions_add_up_to_the_difference_in_every_indicator_and_year():
+    att = hubinsim.attribute(_to_2026(BASELINE), _to_2026(STIMULUS))
+    frame = att.frame.dropna(subset=["difference"])  # growth rates have no 2020 value
+    sums = frame.groupby(["indicator", "year"])["contribution"].sum()
+    diffs = frame.groupby(["indicator", "year"])["difference"].first()
+    np.testing.assert_allclose(sums, diffs, rtol=1e-9, atol=1e-9)
+    settings = set(frame["setting"])
+    assert {"pool", "vouchers", "net_migration_policy", "firms_attracted"} <= settings
+    table = att.table("stimulus", 2025, ["gdp_real"])
+    assert abs(table.loc["sum - total", "gdp_real"]) < 1e-9
+    cmp = hubinsim.compare(_to_2026(BASELINE), _to_2026(STIMULUS))
+    assert table.loc["total", "gdp_real"] == pytest.approx(
+        cmp.differences().loc[("stimulus", 2025), "gdp_real"], abs=1e-9
+    )
+
+
+def test_parameters_and_shocks_are_settings_and_groups_join_them(tmp_path):
+    alt = hubinsim.make_scenario(
+        name="alt",
+        levers={"vouchers": 2.0, "siphon_rate": 0.06},
+        parameters={"capital.depreciation": 0.08},
+        shocks=[{"target": "fai", "years": (2022, 2023), "factor": 0.9, "name": "slump"}],
+    )
+    ref = hubinsim.make_scenario(name="ref")
+    att = hubinsim.attribute(ref, alt)
+    names = [s.name for s in att.alternatives[0].settings]
+    assert names == ["siphon_rate", "vouchers", "capital.depreciation", "shock 'slump'"]
+    grouped = hubinsim.attribute(ref, alt, groups={"policy": ["vouchers", "siphon_rate"]})
+    assert [s.name for s in grouped.alternatives[0].settings][0] == "policy"
+    t = grouped.table("alt", 2025, ["gdp"])
+    assert abs(t.loc["sum - total", "gdp"]) < 1e-9
+
+
+def test_more_settings_than_the_limit_are_grouped_by_section_with_a_warning():
+    with pytest.warns(UserWarning, match="grouped by section"):
+        att = hubinsim.attribute(_to_2026(BASELINE), _to_2026(STIMULUS), max_settings=5)
+    names = [s.name for s in att.alternatives[0].settings]
+    assert len(names) == 5 and "investment" in names and "consumption" in names
+    t = att.table("stimulus", 2026, ["gdp_real"])
+    assert abs(t.loc["sum - total", "gdp_real"]) < 1e-9
+
+
+def test_attribution_refuses_different_time_settings_and_unknown_group_members():
+    ref, alt = hubinsim.make_scenario(name="a"), hubinsim.make_scenario(name="b", end=2030)
+    with pytest.raises(ScenarioError, match="different \\[time\\] settings"):
+        hubinsim.attribute(ref, alt)
+    with pytest.raises(ScenarioError, match="is not a setting in which the scenarios differ"):
+        hubinsim.attribute(BASELINE, STIMULUS, groups={"x": ["tax_relief"]})
+
+
+def test_identical_scenarios_have_nothing_to_attribute():
+    att = hubinsim.attribute(BASELINE, BASELINE)
+    assert att.alternatives[0].settings == []
+    assert att.table("baseline (2)", 2025, ["gdp"]).loc["total", "gdp"] == 0

@@ -60,7 +60,8 @@ def test_public_functions_keep_their_names_whatever_is_imported():
 #: Each command: the API functions it calls, and its options that only shape what is printed.
 COMMANDS = {
     "run": (("simulate", "write_run"), ()),
-    "compare": (("compare", "write_comparison"), ()),
+    "compare": (("compare", "write_comparison", "attribute"), ()),
+    "solve": (("solve", "write_solution"), ()),
     "sensitivity": (("sensitivity", "write_sensitivity"), ()),
     "levers": (("levers",), ("fmt_",)),
     "indicators": (("indicators",), ("fmt_",)),

@@ -43,7 +43,7 @@ SCENARIOS = ROOT / "scenarios"
 # ----------------------------------------------------------------------------------- help, version
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["levers"], ["validate"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["solve"], ["levers"], ["validate"]])
 def test_every_help_shows_an_example(command):
     res = invoke(*command, "--help")
     assert res.exit_code == 0
@@ -57,7 +57,7 @@ def test_version():
     assert "0." in res.output
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["sensitivity"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["sensitivity"], ["solve"]])
 def test_help_loads_neither_numpy_pandas_nor_matplotlib(command):
     code = (
         "import sys\n"
@@ -936,15 +936,23 @@ def test_a_value_plausible_in_both_units_is_a_warning(data_copy, tmp_path):
 @pytest.mark.parametrize(
     "file, old, new, fragments",
     [
-        ("parameters.csv", "capital.depreciation,0.096,", "capital.depreciation,eight,",
-         ["parameters.csv", "line", "'value'", "eight"]),
+        (
+            "parameters.csv",
+            "capital.depreciation,0.096,",
+            "capital.depreciation,eight,",
+            ["parameters.csv", "line", "'value'", "eight"],
+        ),
         ("base_2020.csv", "name,value,unit", "name,amount,unit", ["base_2020.csv", "value"]),
         ("project_pool.csv", "transport,", "transprt,", ["project_pool.csv", "transport"]),
-        ("targets.csv", "share_tertiary_pct,60,", "share_tertiary,60,",
-         ["targets.csv", "share_tertiary"]),
+        (
+            "targets.csv",
+            "share_tertiary_pct,60,",
+            "share_tertiary,60,",
+            ["targets.csv", "share_tertiary"],
+        ),
     ],
     ids=["non-numeric", "missing-column", "unknown-category", "unknown-indicator"],
-)  # fmt: skip
+)
 def test_malformed_data_file(data_copy, tmp_path, file, old, new, fragments):
     _edit(data_copy / file, old, new)
     out = tmp_path / "runs"
@@ -985,15 +993,23 @@ def test_draws_in_a_scenario_file_are_bounded(tmp_path):
 @pytest.mark.parametrize(
     "file, old, new, fragments",
     [
-        ("parameters.csv", "capital.depreciation_public,", "capital.depreciation,",
-         ["parameters.csv", "appears twice"]),
-        ("project_pool.csv", "industry,工业,50,128.47", "industry,工业,50,-5",
-         ["project_pool.csv", "negative"]),
+        (
+            "parameters.csv",
+            "capital.depreciation_public,",
+            "capital.depreciation,",
+            ["parameters.csv", "appears twice"],
+        ),
+        (
+            "project_pool.csv",
+            "industry,工业,50,128.47",
+            "industry,工业,50,-5",
+            ["project_pool.csv", "negative"],
+        ),
         ("targets.csv", "retail_sales,150,2025", "retail_sales,150,2099", ["targets.csv", "year"]),
         ("targets.csv", "3.8,2025,<=,2021", "3.8,2025,<=,2019", ["targets.csv", "each_year_from"]),
     ],
     ids=["duplicate-parameter", "negative-pool", "target-year", "target-first-year"],
-)  # fmt: skip
+)
 def test_inconsistent_data_file(data_copy, tmp_path, file, old, new, fragments):
     _edit(data_copy / file, old, new)
     out = tmp_path / "runs"
@@ -1034,3 +1050,104 @@ def test_compare_of_long_names_writes_a_shortened_folder(tmp_path):
 def test_an_endless_input_is_refused():
     res = invoke("validate", "/dev/zero")
     assert res.exit_code == 2 and "too large" in res.output
+
+
+# ------------------------------------------------------------------------- solve, attribution
+
+
+def test_solve_writes_a_scenario_that_extends_the_original_and_meets_the_target(tmp_path):
+    res = invoke(
+        "solve",
+        SCENARIOS / "baseline.toml",
+        "--target",
+        "gdp_real@2025>=400",
+        "--lever",
+        "plan_realisation",
+        "--out",
+        tmp_path,
+    )
+    assert res.exit_code == 0, res.output
+    assert "meets gdp_real@2025>=400" in res.output
+    folder = tmp_path / "solve-baseline-gdp_real-2025"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "baseline-solved.toml",
+        "charts",
+        "run.json",
+        "scan.csv",
+        "solution.csv",
+    ]
+    assert (folder / "charts" / "response.png").stat().st_size > 0
+    solved = hubinsim.load_scenario(folder / "baseline-solved.toml")
+    assert solved.extends[0] == str((SCENARIOS / "baseline.toml").resolve())
+    value = hubinsim.simulate(solved).annual.loc[2025, "gdp_real"]
+    assert 400 <= value <= 400 * (1 + 1e-6)
+    record = json.loads((folder / "run.json").read_text())
+    assert record["status"] == "met" and record["target"] == "gdp_real@2025>=400"
+
+
+def test_solve_an_unreachable_target_exits_0_and_says_so(tmp_path):
+    res = invoke(
+        "solve",
+        SCENARIOS / "baseline.toml",
+        "--target",
+        "gdp_real@2025>=600",
+        "--lever",
+        "plan_realisation",
+        "--out",
+        tmp_path,
+        "--no-charts",
+    )
+    assert res.exit_code == 0, res.output
+    assert "cannot be met within the levers' ranges" in res.output
+    assert (tmp_path / "solve-baseline-gdp_real-2025" / "baseline-closest.toml").is_file()
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--target", "gdp_real@2025=>400", "--lever", "vouchers"], "INDICATOR@YEAR>=VALUE"),
+        (["--target", "gdp_real@2025>=400", "--lever", "voucher"], "unknown lever"),
+        (["--target", "gdp_real@2040>=400", "--lever", "vouchers"], "must lie in 2021..2035"),
+        (["--target", "gdp_real@2025>=400", "--lever", "vouchers", "--seed", "1"], "need draws"),
+    ],
+)
+def test_solve_bad_input_exits_2_and_writes_nothing(tmp_path, args, fragment):
+    res = invoke("solve", SCENARIOS / "baseline.toml", *args, "--out", tmp_path / "out")
+    assert res.exit_code == 2
+    assert fragment in res.stderr and "Traceback" not in res.output
+    assert leftovers(tmp_path / "out") == []
+
+
+def test_compare_attribute_writes_the_split_and_prints_it(short, short_alt, tmp_path):
+    res = invoke("compare", short, short_alt, "--attribute", "--out", tmp_path, "--no-charts")
+    assert res.exit_code == 0, res.output
+    assert "alt against short in 2025, split by setting" in res.output
+    folder = tmp_path / "compare-short-vs-alt"
+    frame = pd.read_csv(folder / "attribution.csv")
+    assert set(frame["setting"]) == {"vouchers"}
+    one = frame.dropna(subset=["difference"])
+    np.testing.assert_allclose(one["contribution"], one["difference"], rtol=1e-12, atol=1e-12)
+    record = json.loads((folder / "run.json").read_text())
+    assert record["attribution"]["runs"] == 3
+
+
+def test_compare_attribute_draws_waterfalls(short, short_alt, tmp_path):
+    res = invoke("compare", short, short_alt, "--attribute", "--out", tmp_path, "--workers", 1)
+    assert res.exit_code == 0, res.output
+    chart = tmp_path / "compare-short-vs-alt" / "charts" / "attribution_alt_gdp_real_2025.png"
+    assert chart.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--group", "x=vouchers"], "apply to --attribute"),
+        (["--attribute", "--group", "x"], "write NAME=SETTING,SETTING"),
+        (["--attribute", "--group", "x=tax_relief"], "is not a setting in which"),
+    ],
+)
+def test_compare_attribute_bad_groups_exit_2(short, short_alt, tmp_path, args, fragment):
+    res = invoke("compare", short, short_alt, *args, "--out", tmp_path / "out", "--no-charts")
+    assert res.exit_code == 2
+    assert fragment in res.stderr
+    assert leftovers(tmp_path / "out") == []

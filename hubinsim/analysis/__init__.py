@@ -2,7 +2,9 @@
 
 ``indices``       Sobol and Morris estimators of any vectorised function
 ``sensitivity``   :func:`~.sensitivity.sensitivity`: which parameters move which outputs
+``goalseek``      :func:`~.goalseek.solve`: which lever value meets a target
+``attribution``   :func:`~.attribution.attribute`: a difference split by setting (Shapley)
 
-Evaluation against actual figures, calibration and goal seeking (which lever value meets a
-target) belong here too. It uses the run layer below it (ensembles, parallel execution).
+Evaluation against actual figures and calibration belong here too. It uses the run layer
+below it (ensembles, parallel execution).
 """

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
+from ..defaults import ATTRIBUTION_MAX_SETTINGS
+from ..errors import HubinsimError
 from .group import CONTEXT, command_line, main
 from .options import check_ensemble_options, ensemble_options, folder_options
 from .progress import progress_bar
-from .tables import comparison_table, scorecards_side_by_side
+from .tables import attribution_table, comparison_table, scorecards_side_by_side
 from .text import fmt, pct
 
 #: Indicators whose sentences are printed (statements.txt has every headline indicator's).
@@ -27,14 +29,51 @@ Examples:
   hubinsim compare scenarios/baseline.toml a.toml b.toml --out results --force
   hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --draws 1000 --seed 1
       -> the difference as fan charts, with the probability that it is positive
+  hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --attribute
+      -> the difference split by setting (pool, vouchers, migration ...): attribution.csv
+  hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --attribute \
+      --group people=net_migration_policy,tourism_growth
 """,
 )
 @click.argument("reference", type=click.Path(path_type=Path))
 @click.argument("alternatives", nargs=-1, required=True, type=click.Path(path_type=Path))
 @folder_options("the comparison folder")
 @ensemble_options
+@click.option(
+    "--attribute",
+    "attribution",
+    is_flag=True,
+    help="Split each alternative's difference from REFERENCE by setting (Shapley values over "
+    "the levers, parameters and shocks that differ; the pool's settings count as one).",
+)
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="NAME=SETTING,SETTING",
+    help="With --attribute: attribute these settings together under NAME (repeat).",
+)
+@click.option(
+    "--max-settings",
+    type=click.IntRange(min=1, max=16),
+    default=ATTRIBUTION_MAX_SETTINGS,
+    show_default=True,
+    help="With --attribute: most settings split one by one (2^n runs); beyond, grouped by section.",
+)
 @click.pass_context
-def compare_command(ctx, reference, alternatives, out, force, no_charts, lang, **draw_settings):
+def compare_command(
+    ctx,
+    reference,
+    alternatives,
+    out,
+    force,
+    no_charts,
+    lang,
+    attribution,
+    groups,
+    max_settings,
+    **draw_settings,
+):
     """Run REFERENCE and each ALTERNATIVE and compare them.
 
     Writes OUT/compare-<ref>-vs-<alts>/ with level and difference charts of the headline
@@ -52,6 +91,12 @@ def compare_command(ctx, reference, alternatives, out, force, no_charts, lang, *
     percentiles of the difference and <name>_prob_higher, the share of draws in which the
     alternative is higher; statements.txt says it in words ("raises 2025 GDP by X to Y 亿元
     with 90 % probability"); the _diff charts are fan charts of the difference.
+
+    With --attribute each alternative's difference is split by setting: attribution.csv
+    holds every setting's contribution to every indicator and year (exact Shapley values;
+    they add up to the difference), attribution_settings.csv what each setting switches, and
+    charts/attribution_<alt>_<indicator>_<year>.png waterfalls. The attribution is of single
+    runs, also with --draws.
     """
     import hubinsim
     from hubinsim.io.folders import check_target, comparison_folder
@@ -62,10 +107,22 @@ def compare_command(ctx, reference, alternatives, out, force, no_charts, lang, *
     scenarios = load_scenarios([reference, *alternatives], data_dir)
     ensemble = draw_settings["draws"] is not None or any(s.declares_uncertainty for s in scenarios)
     check_ensemble_options(ensemble, **draw_settings)
+    if not attribution and (groups or max_settings != ATTRIBUTION_MAX_SETTINGS):
+        raise HubinsimError("--group and --max-settings apply to --attribute: add --attribute")
+    group_map = _groups(groups)
     check_target(comparison_folder(out, [s.name for s in scenarios]), force)
     with progress_bar("Running draws") as progress:
         cmp = hubinsim.compare(
             *scenarios, ensemble=ensemble, progress=progress, data_dir=data_dir, **draw_settings
+        )
+    att = None
+    if attribution:
+        att = hubinsim.attribute(
+            *scenarios,
+            groups=group_map,
+            max_settings=max_settings,
+            workers=draw_settings["workers"],
+            data_dir=data_dir,
         )
     written = hubinsim.write_comparison(
         cmp,
@@ -76,14 +133,46 @@ def compare_command(ctx, reference, alternatives, out, force, no_charts, lang, *
         command=command_line(ctx),
         started=started,
         workers=draw_settings["workers"],
+        attribution=att,
     )
     print_comparison(cmp, lang)
+    if att is not None:
+        print_attribution(att, cmp.key_years[0], cmp.is_ensemble)
     charts_note = f"charts/ ({written.charts} PNG), " if written.charts else ""
     words = "statements.txt, " if cmp.is_ensemble else ""
+    words += "attribution.csv, attribution_settings.csv, " if att is not None else ""
     click.echo(
         f"\nWrote {written.path}/: {charts_note}annual.csv, scorecard.csv, "
         f"differences_abs.csv, differences_pct.csv, {words}scenarios/, run.json"
     )
+
+
+def _groups(groups) -> dict[str, str]:
+    """``--group NAME=SETTING,SETTING`` options as a dict (the API checks the settings)."""
+    out = {}
+    for g in groups:
+        name, sep, members = g.partition("=")
+        if not sep or not name.strip() or not members.strip():
+            raise HubinsimError(
+                f"--group {g!r}: write NAME=SETTING,SETTING, e.g. "
+                "people=net_migration_policy,siphon_rate"
+            )
+        if name.strip() in out:
+            raise HubinsimError(f"--group {name.strip()!r}: given twice")
+        out[name.strip()] = members
+    return out
+
+
+def print_attribution(att, year: int, ensemble: bool) -> None:
+    """Each alternative's difference in ``year`` split by setting."""
+    for name in att.names:
+        click.echo("")
+        single = " (single runs)" if ensemble else ""
+        click.echo(
+            f"{name} against {att.reference_name} in {year}, split by setting{single} "
+            "(Shapley values; they add up to the total):"
+        )
+        click.echo(attribution_table(att.table(name, year, SPOKEN)))
 
 
 def print_comparison(cmp, lang: str) -> None:

@@ -78,7 +78,9 @@ Examples:
   hubinsim run scenarios/stimulus.toml --draws 1000 --seed 1
   hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --out runs
   hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --draws 1000 --seed 1
+  hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --attribute
   hubinsim sensitivity scenarios/baseline.toml --method morris --output gdp_real@2025
+  hubinsim solve scenarios/baseline.toml --target "gdp_real@2025>=400" --lever plan_realisation
   hubinsim levers --format markdown
   hubinsim indicators tertiary share
   hubinsim validate scenarios/*.toml

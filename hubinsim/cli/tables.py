@@ -154,3 +154,37 @@ def indices_table(result, output: str, top: int) -> str:
             )
     table_text = text_table(head, rows, right={0} | set(range(2, len(head))))
     return f"{heading}, most influential first:\n{table_text}{note}"
+
+
+def solution_table(solution) -> str:
+    """The levers of a goal seek: status quo, solved (or closest) value, change, range."""
+    rows = []
+    for name, r in solution.table.iterrows():
+        form = " (shift)" if r["form"] != "value" else ""
+        rows.append(
+            [
+                name + form,
+                r["unit"],
+                f"{r['status_quo']:.6g}",
+                f"{r['solved']:.6g}",
+                f"{r['change']:+.6g}",
+                f"{r['change_of_range_pct']:+.1f}",
+                f"[{r['low']:g}, {r['high']:g}]",
+            ]
+        )
+    solved = "solved" if solution.met else "closest"
+    head = ["lever", "unit", "status quo", solved, "change", "% of range", "range"]
+    return text_table(head, rows, right={2, 3, 4, 5})
+
+
+def attribution_table(table) -> str:
+    """An attribution's settings (rows) by indicators (columns) in one year, from
+    ``Attribution.table``."""
+    columns = list(table.columns)
+    rows = []
+    for name, r in table.iterrows():
+        rows.append(
+            [name, *(f"{r[c]:+.4g}" if name != "sum - total" else f"{r[c]:.1e}" for c in columns)]
+        )
+    head = ["setting", *(f"{c} [{unit(c)}]" for c in columns)]
+    return text_table(head, rows, right=set(range(1, len(head))))

@@ -7,15 +7,19 @@ Layout of ``<out>/compare-<ref>-vs-<alts>/``::
     differences_abs.csv      alternative minus reference (rates in percentage points)
     differences_pct.csv      in % of the reference, for the indicators that are not rates
     statements.txt           (with draws) the differences in words
+    attribution.csv          (with an attribution) each setting's contribution to each
+                             alternative's difference, by indicator and year
+    attribution_settings.csv (with an attribution) the settings and what each switches
     scenarios/<name>.resolved.toml   each scenario as run
-    charts/*.png             level and difference charts, the scorecard
+    charts/*.png             level and difference charts, the scorecard, and with an
+                             attribution its waterfalls (attribution_<alt>_<indicator>_<year>)
     run.json                 version, command, each scenario's record, draws
 """
 
 from __future__ import annotations
 
-from ..defaults import DEFAULT_OUT, DPI
-from ..plots import compare_chart_jobs
+from ..defaults import ATTRIBUTION_CHARTS, DEFAULT_OUT, DPI
+from ..plots import attribution_chart_jobs, compare_chart_jobs
 from .charts import drawing
 from .folders import Written, atomic_folder, comparison_folder, safe_name
 from .record import ensemble_record, run_json, scenario_record, write_json
@@ -33,14 +37,19 @@ def write_comparison(
     started: float | None = None,
     workers=1,
     dpi: int = DPI,
+    attribution=None,
 ) -> Written:
     """Write the folder of a :class:`~hubinsim.run.compare.Comparison` (see the module);
-    the arguments are those of :func:`hubinsim.io.run_folder.write_run`."""
+    the arguments are those of :func:`hubinsim.io.run_folder.write_run`. ``attribution``
+    (from :func:`hubinsim.attribute` on the same scenarios) adds its tables and waterfall
+    charts of :data:`~hubinsim.defaults.ATTRIBUTION_CHARTS` in the comparison's key years."""
     cmp = comparison
     target = comparison_folder(out, cmp.names)
     jobs = []
     if charts:
         jobs = compare_chart_jobs(cmp.runs, lang, comparisons=cmp.ensembles, names=cmp.names)
+        if attribution is not None:
+            jobs += attribution_chart_jobs(attribution, cmp.key_years, ATTRIBUTION_CHARTS, lang)
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
             cmp.levels.to_csv(tmp / "annual.csv", float_format="%.10g")
@@ -52,6 +61,10 @@ def write_comparison(
             if cmp.is_ensemble:
                 (tmp / "statements.txt").write_text(cmp.statements_text(), encoding="utf-8")
                 files.append("statements.txt")
+            if attribution is not None:
+                attribution.frame.to_csv(tmp / "attribution.csv", index=False, float_format="%.10g")
+                attribution.settings_frame().to_csv(tmp / "attribution_settings.csv", index=False)
+                files += ["attribution.csv", "attribution_settings.csv"]
             (tmp / "scenarios").mkdir()
             for res, name in zip(cmp.runs, cmp.names, strict=True):
                 file = f"scenarios/{safe_name(name)}.resolved.toml"
@@ -65,6 +78,11 @@ def write_comparison(
                 for res, path, name in zip(cmp.runs, cmp.paths, cmp.names, strict=True)
             ],
         }
+        if attribution is not None:
+            fields["attribution"] = {
+                k: attribution.metadata.get(k)
+                for k in ("method", "runs", "max_settings", "grouping")
+            }
         after = None
         if cmp.is_ensemble:
             after = {"ensemble": ensemble_record(cmp.reference, {"common_random_numbers": True})}

@@ -7,7 +7,8 @@ half-written folder. An existing folder is kept unless the caller asks to replac
 
 Names: a run folder is ``<out>/<scenario-name>/``, a comparison
 ``<out>/compare-<ref>-vs-<alt>-<alt2>/`` (shortened with a hash when the names are long),
-a sensitivity analysis ``<out>/sensitivity-<scenario-name>-<method>/``.
+a sensitivity analysis ``<out>/sensitivity-<scenario-name>-<method>/``, a goal seek
+``<out>/solve-<scenario-name>-<indicator>-<year>/``.
 """
 
 from __future__ import annotations
@@ -111,3 +112,8 @@ def comparison_folder(out, scenario_names) -> Path:
 def sensitivity_folder(out, scenario_name: str, method: str) -> Path:
     """``<out>/sensitivity-<scenario-name>-<method>``."""
     return Path(out) / f"sensitivity-{safe_name(scenario_name)}-{method}"
+
+
+def solve_folder(out, scenario_name: str, indicator: str, year: int) -> Path:
+    """``<out>/solve-<scenario-name>-<indicator>-<year>``: a goal seek's folder."""
+    return Path(out) / f"solve-{safe_name(scenario_name)}-{indicator}-{year}"

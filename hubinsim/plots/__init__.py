@@ -3,6 +3,7 @@
 ``charts``  the charts of a run, a comparison, a sensitivity analysis (Figures, or jobs)
 ``lines``   line charts of indicators over the years (levels, differences, fans)
 ``bars``    the plan-target scorecard, target probabilities, sensitivity indices
+``goals``   goal seeking (the response to a lever, the levers' changes), attribution waterfalls
 ``specs``   colours, the house style and the list of charts
 ``text``    labels in English or Chinese, units, fonts
 
@@ -12,6 +13,7 @@ imported when a chart is drawn. :mod:`hubinsim.io.charts` saves them as PNG file
 
 from .charts import (
     ChartJob,
+    attribution_chart_jobs,
     chart,
     compare_chart_jobs,
     compare_charts,
@@ -19,6 +21,7 @@ from .charts import (
     run_charts,
     sensitivity_chart,
     sensitivity_chart_jobs,
+    solve_chart_jobs,
 )
 from .specs import CHARTS, REFERENCE_COLOUR, scenario_colours
 from .text import cjk_font
@@ -27,6 +30,7 @@ __all__ = [
     "CHARTS",
     "REFERENCE_COLOUR",
     "ChartJob",
+    "attribution_chart_jobs",
     "chart",
     "cjk_font",
     "compare_chart_jobs",
@@ -36,4 +40,5 @@ __all__ = [
     "scenario_colours",
     "sensitivity_chart",
     "sensitivity_chart_jobs",
+    "solve_chart_jobs",
 ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..defaults import DEFAULT_TOP, LANGUAGES
 from ..results import unique_names
 from .bars import probability_chart, scorecard_chart, sensitivity_bars
+from .goals import changes_chart, response_chart, waterfall_chart
 from .lines import line_chart
 from .specs import CHART_BY_NAME, CHARTS
 from .text import language
@@ -114,6 +115,32 @@ def sensitivity_chart_jobs(result, lang: str = "en", top: int = DEFAULT_TOP) -> 
         ChartJob(o.replace("@", "_"), sensitivity_bars, (result, o), lang, {"top": top})
         for o in result.outputs
     ]
+
+
+def solve_chart_jobs(solution, lang: str = "en") -> list[ChartJob]:
+    """The chart of a goal seek: ``response`` (the indicator against one lever's value) or
+    ``changes`` (the change each of several levers needs)."""
+    lang = _check(lang)
+    if solution.scan is not None:
+        return [ChartJob("response", response_chart, (solution,), lang)]
+    return [ChartJob("changes", changes_chart, (solution,), lang)]
+
+
+def attribution_chart_jobs(
+    attribution, years: Sequence[int], indicators: Sequence[str], lang: str = "en"
+) -> list[ChartJob]:
+    """A waterfall per alternative, indicator and year: ``attribution_<alt>_<indicator>_<year>``
+    (the indicators the attribution holds)."""
+    lang = _check(lang)
+    jobs = []
+    for alt in attribution.alternatives:
+        for year in years:
+            for ind in indicators:
+                if ind in alt.reference and alt.settings:
+                    name = f"attribution_{alt.name}_{ind}_{year}"
+                    args = (attribution, alt.name, ind, year)
+                    jobs.append(ChartJob(name, waterfall_chart, args, lang))
+    return jobs
 
 
 def _figures(jobs: list[ChartJob]) -> dict:

@@ -103,3 +103,67 @@ def uncertainty_toml(unc) -> str | None:
                 if p.kind == kind
             ]
     return "\n".join(lines) + "\n"
+
+
+def fragment_toml(
+    *,
+    name: str,
+    description: str = "",
+    extends: str | None = None,
+    levers: Mapping | None = None,
+    parameters: Mapping | None = None,
+    header=(),
+    notes: Mapping | None = None,
+    sections=(),
+) -> str:
+    """A scenario file that sets only what is given: ``levers`` (name -> number or
+    :class:`Schedule`, in the lever's unit), ``parameters`` (name -> number) and the text of
+    extra ``sections`` (such as an ``[uncertainty]`` table), on top of the file it
+    ``extends``. ``header`` lines open the file as comments (wrapped); ``notes`` (key ->
+    text) end the line of a lever or parameter as a comment. Goal seeking and calibration
+    write their scenario files with it.
+    """
+    from ..catalog import LEVER_BY_NAME, SECTIONS
+
+    notes = notes or {}
+
+    def line(key, value, note_key):
+        text = f"{toml_key(key)} = {toml_value(value)}"
+        note = notes.get(note_key)
+        return f"{text}  # {note}" if note else text
+
+    import textwrap
+
+    lines = [
+        f"# {part}" if part else "#"
+        for h in header
+        for part in (textwrap.wrap(h, 92, break_long_words=False) or [""])
+    ]
+    if lines:
+        lines.append("")
+    lines += ["[scenario]", f"name = {toml_string(name)}"]
+    if description:
+        lines.append(f"description = {toml_text(description)}")
+    if extends:
+        lines.append(f"extends = {toml_string(extends)}")
+    levers = dict(levers or {})
+    for section in SECTIONS:
+        here = [n for n in levers if LEVER_BY_NAME[n].section == section]
+        if not here:
+            continue
+        lines += ["", f"[{section}]"]
+        realisation = {}
+        for n in here:
+            if n.startswith("realisation_"):
+                realisation[n.removeprefix("realisation_")] = levers[n]
+            else:
+                lines.append(line(n, levers[n], n))
+        if realisation:
+            lines.append(line("realisation", realisation, "realisation"))
+    if parameters:
+        lines += ["", "[parameters]"]
+        lines += [line(n, float(v), n) for n, v in parameters.items()]
+    for text in sections:
+        if text:
+            lines += ["", text.rstrip("\n")]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,780 @@
+"""Goal seeking: which lever value meets a target (:func:`solve`).
+
+::
+
+    import hubinsim
+    scn = hubinsim.load_scenario("scenarios/baseline.toml")
+    sol = hubinsim.solve(scn, "va_tertiary@2025>=200", "tourism_growth")
+    sol.status, sol.table            # "met", the lever's status quo, solved value, change
+    sol.toml()                       # the solved scenario, a file extending the original
+    hubinsim.solve(scn, "share_tertiary_pct@2025>=60", ["tertiary_shift", "tourism_growth"])
+    hubinsim.solve(scn, "gdp_real@2025>=420", "plan_realisation", draws=200, seed=1,
+                   probability=0.9)  # met in 90 % of the parameter draws
+
+**What is solved for.** A lever the scenario sets to a number, or leaves at its default, is
+solved as a number: the lever's value in every year after the start, as a scenario file
+writes a number. A lever the scenario sets as a year schedule keeps the schedule's shape:
+the same amount is added to every point of it (a shift; the status quo is a shift of 0),
+within the lever's range at every point.
+
+**One lever.** The target's indicator is computed at a scan of :data:`SCAN_POINTS` values
+evenly over the lever's range (and at the status quo). The response is *monotone* when the
+scan never turns; a response that turns is reported (``notes``), and the crossing nearest the
+status quo is taken. Each crossing is found by :func:`scipy.optimize.brentq` between two scan
+points on either side of the target, to a tolerance of 1e-12 of the range, and the value
+returned is on the side that meets the target. When no scan point meets the target, the
+target cannot be met within the range: the closest value (the lever value that brings the
+indicator nearest the target, refined between the scan points around the best one) is
+reported instead.
+
+**Several levers: the smallest change.** The change from the status quo is measured by the
+*range-normalised Euclidean norm*, ``sqrt(sum(((x_i - x0_i) / (high_i - low_i))**2))``: a
+lever's full range counts 1, whatever its unit. The solution minimises it subject to the
+target, within the ranges. First the steepest direction (the gradient of the indicator in
+range-normalised units, by forward differences of 0.1 % of each range) is followed from the
+status quo, projected onto the ranges, to its crossing of the target (brentq): for a linear
+response this is the smallest change. Then :func:`scipy.optimize.minimize` (SLSQP) refines
+it from there, and the exact crossing along the refined direction is found again by brentq;
+the refinement is kept when it is smaller. When even the end of the steepest path misses the
+target, it cannot be met: the lever values that bring the indicator closest (bounded
+L-BFGS-B from the end of the path) are reported.
+
+**With draws** (``draws=N``): every evaluation runs the same N parameter draws (common random
+numbers, drawn once from the seed), and the target must be met with probability
+``probability``: for a ``>=`` target the (1 - p) quantile of the members' values must reach
+it, for ``<=`` the p quantile. The quantile (linear between order statistics) is continuous in
+the lever value wherever each member's value is, so the searches above apply unchanged; the
+share of members meeting the target at the solution is reported (it differs from p by at most
+about 1/N).
+
+Only the years up to the target's are simulated (the model is causal: later years cannot
+change it), so a target in 2025 costs half a run to 2035.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME, suggest
+from ..data import data_dir as _data_dir
+from ..defaults import SOLVE_PROBABILITY
+from ..errors import ScenarioError
+from ..model.inputs import BASE_YEAR, Schedule
+from ..run.ensemble import run_members
+from ..run.single import run_scenario
+from ..scenario.resolve import resolve_levers, resolve_parameters
+from ..scenario.settings import Scenario, TimeSettings, check_lever_value
+from ..scenario.writer import fragment_toml
+
+log = logging.getLogger(__name__)
+
+#: Lever values computed across the range before the search (one lever).
+SCAN_POINTS = 9
+#: Tolerance of the crossings, as a share of the searched interval.
+XTOL = 1e-12
+#: Step of the forward differences of the gradient (several levers), share of each range.
+GRADIENT_STEP = 1e-3
+#: What the norm of several levers' change is called in tables and files.
+NORM = "range-normalised Euclidean norm: sqrt(sum(((x - x0) / (high - low))^2))"
+
+_GOAL = re.compile(r"^\s*([A-Za-z0-9_]+)\s*@\s*([^<>=\s]+)\s*(>=|<=)\s*(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target condition ``indicator@year>=value`` (or ``<=``)."""
+
+    indicator: str
+    year: int
+    sense: str
+    value: float
+
+    def margin(self, x):
+        """How far ``x`` is on the meeting side of the target (>= 0: met), in the indicator's
+        unit."""
+        return np.subtract(x, self.value) if self.sense == ">=" else np.subtract(self.value, x)
+
+    def __str__(self) -> str:
+        return f"{self.indicator}@{self.year}{self.sense}{self.value:g}"
+
+
+def parse_goal(text, first_year: int, end: int) -> Goal:
+    """Read ``INDICATOR@YEAR>=VALUE`` (or ``<=``); the year must lie in ``first_year..end``.
+
+    Raises ScenarioError naming what is wrong and what would be valid.
+    """
+    if isinstance(text, Goal):
+        goal = text
+    else:
+        m = _GOAL.match(str(text))
+        if not m:
+            raise ScenarioError(
+                f"target {text!r}: write it as INDICATOR@YEAR>=VALUE or INDICATOR@YEAR<=VALUE, "
+                "e.g. va_tertiary@2025>=200"
+            )
+        name, year, sense, value = m.groups()
+        problems = []
+        if name not in INDICATOR_BY_NAME:
+            problems.append(
+                f"target {text!r}: unknown indicator {name!r}{suggest(name, INDICATOR_BY_NAME)}"
+                "; `hubinsim indicators` lists them"
+            )
+        try:
+            year = int(year)
+        except ValueError:
+            problems.append(f"target {text!r}: {year!r} is not a year")
+            year = first_year
+        try:
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError
+        except ValueError:
+            problems.append(f"target {text!r}: {value!r} is not a finite number")
+            number = 0.0
+        if problems:
+            raise ScenarioError(problems)
+        goal = Goal(name, year, sense, number)
+    if not first_year <= goal.year <= end:
+        raise ScenarioError(
+            f"target {goal}: the year must lie in {first_year}..{end} (levers act from the "
+            f"year after the start, {first_year - 1}, to the scenario's end)"
+        )
+    return goal
+
+
+@dataclass(frozen=True)
+class LeverVariable:
+    """A lever as a variable of the search.
+
+    ``x`` is the lever's value (a number), or for a lever the scenario sets as a schedule
+    the amount added to every point of it (``shift``); ``x0`` the status quo, ``low`` and
+    ``high`` the bounds of ``x`` that keep the lever within its range.
+    """
+
+    name: str
+    unit: str
+    status_quo: float | Schedule
+    x0: float
+    low: float
+    high: float
+    shift: bool
+
+    @property
+    def span(self) -> float:
+        return self.high - self.low
+
+    def setting(self, x: float) -> float | Schedule:
+        """The lever's setting for the variable's value ``x``."""
+        if not self.shift:
+            return float(min(max(x, self.low), self.high))
+        x = min(max(x, self.low), self.high)
+        sched = self.status_quo
+        return Schedule(tuple((y, float(v + x)) for y, v in sched.points), sched.step)
+
+
+def lever_variables(scn: Scenario, names: Sequence[str], data_dir=None) -> list[LeverVariable]:
+    """The variables of the levers ``names`` for a search from ``scn`` (see the module)."""
+    if isinstance(names, str):
+        names = [names]
+    names = list(names)
+    problems = []
+    if not names:
+        problems.append(
+            "levers: name at least one lever to solve for; `hubinsim levers` lists them"
+        )
+    for n in names:
+        if n not in LEVER_BY_NAME:
+            problems.append(
+                f"lever {n!r}: unknown lever{suggest(str(n), LEVER_BY_NAME)}; "
+                "`hubinsim levers` lists them"
+            )
+    if len(set(names)) != len(names):
+        problems.append(f"levers: each lever once, got {', '.join(names)}")
+    if problems:
+        raise ScenarioError(problems)
+    params = resolve_parameters(scn, None, 1, data_dir)
+    values, _ = resolve_levers(scn, params, data_dir)
+    out = []
+    for n in names:
+        lever = LEVER_BY_NAME[n]
+        v = values[n]
+        if isinstance(v, Schedule):
+            pts = [p for _, p in v.points]
+            low, high = lever.low - min(pts), lever.high - max(pts)
+            out.append(LeverVariable(n, lever.unit, v, 0.0, low, high, True))
+        else:
+            v = float(v)
+            out.append(LeverVariable(n, lever.unit, v, v, lever.low, lever.high, False))
+    return out
+
+
+@dataclass
+class Solution:
+    """What :func:`solve` found.
+
+    Attributes
+    ----------
+    goal : Goal
+    status : {"met", "already met", "unreachable"}
+        ``met``: the levers' values in :attr:`table` meet the target; ``already met``: the
+        status quo meets it (no change needed); ``unreachable``: it cannot be met within the
+        levers' ranges, and :attr:`table` holds the values that bring the indicator closest.
+    variables : list of LeverVariable
+    x : ndarray
+        The solved (or closest) values of the variables.
+    achieved, status_quo_value : float
+        The indicator in the target year at the solution and at the status quo (with draws:
+        the quantile the target is about).
+    scenario : Scenario
+        The scenario with the solved levers (the original's time settings).
+    original : Scenario
+    probability : float or None
+        The probability asked for (with draws); ``share_meeting`` the share of the members
+        that meet the target at the solution.
+    scan : DataFrame or None
+        One lever: the indicator at each lever value scanned.
+    monotone : bool or None
+        One lever: whether the response is monotone over the scan.
+    notes : list of str
+        Sentences on the search (a response that turns, a refinement kept or not).
+    metadata : dict
+        Method, norm, runs, draws, seed, wall time.
+    """
+
+    goal: Goal
+    status: str
+    variables: list[LeverVariable]
+    x: np.ndarray
+    achieved: float
+    status_quo_value: float
+    scenario: Scenario
+    original: Scenario
+    probability: float | None = None
+    share_meeting: float | None = None
+    scan: pd.DataFrame | None = None
+    monotone: bool | None = None
+    notes: list[str] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        return self.status != "unreachable"
+
+    @property
+    def change_norm(self) -> float:
+        """The change from the status quo in the range-normalised Euclidean norm."""
+        u = [(x - v.x0) / v.span for x, v in zip(self.x, self.variables, strict=True)]
+        return float(np.sqrt(np.sum(np.square(u))))
+
+    @property
+    def settings(self) -> dict:
+        """Lever name -> its solved (or closest) setting: a number or a Schedule."""
+        return {v.name: v.setting(x) for v, x in zip(self.variables, self.x, strict=True)}
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per lever: ``unit``, ``status_quo``, ``solved`` (the closest value when
+        unreachable), ``change``, ``change_of_range_pct`` (the change in % of the lever's
+        range), ``low``, ``high``, ``form`` (``value``, or ``shift of the schedule``)."""
+        rows = []
+        for v, x in zip(self.variables, self.x, strict=True):
+            lever = LEVER_BY_NAME[v.name]
+            rows.append(
+                {
+                    "lever": v.name,
+                    "unit": v.unit,
+                    "form": "shift of the schedule" if v.shift else "value",
+                    "status_quo": v.x0,
+                    "solved": float(x),
+                    "change": float(x - v.x0),
+                    "change_of_range_pct": 100.0 * (x - v.x0) / (lever.high - lever.low),
+                    "low": v.low,
+                    "high": v.high,
+                }
+            )
+        return pd.DataFrame(rows).set_index("lever")
+
+    @property
+    def message(self) -> str:
+        """The answer in one sentence."""
+        ind = INDICATOR_BY_NAME[self.goal.indicator]
+        what = f"{self.goal.indicator} in {self.goal.year}"
+        prob = (
+            f" with probability {self.probability:.0%} (the {self._quantile_label()} of "
+            f"{self.metadata.get('draws')} draws)"
+            if self.probability is not None
+            else ""
+        )
+        if self.status == "already met":
+            return (
+                f"The status quo already meets {self.goal}{prob}: {what} is "
+                f"{self.status_quo_value:.6g} {ind.unit}; no change is needed."
+            )
+        levers = ", ".join(
+            self._describe(v, x) for v, x in zip(self.variables, self.x, strict=True)
+        )
+        if self.status == "met":
+            return (
+                f"{levers} meets {self.goal}{prob}: {what} is {self.achieved:.6g} {ind.unit} "
+                f"(status quo {self.status_quo_value:.6g})."
+            )
+        return (
+            f"{self.goal} cannot be met within the levers' ranges{prob}. The closest: "
+            f"{levers} gives {what} = {self.achieved:.6g} {ind.unit} (status quo "
+            f"{self.status_quo_value:.6g}; short by {abs(self.goal.margin(self.achieved)):.6g})."
+        )
+
+    def _quantile_label(self) -> str:
+        q = 1 - self.probability if self.goal.sense == ">=" else self.probability
+        return f"{100 * q:g}th percentile"
+
+    @staticmethod
+    def _describe(v: LeverVariable, x: float) -> str:
+        if v.shift:
+            return f"{v.name} shifted by {x:+.6g} {v.unit} in every year of its schedule"
+        return f"{v.name} = {x:.6g} {v.unit} (status quo {v.x0:.6g})"
+
+    def toml(self, extends: str | None = None) -> str:
+        """The solved scenario as a TOML file that extends the original (``extends``: the
+        path written, relative to where the file goes; default the original's absolute
+        path). A scenario made in Python, without a file, is written whole."""
+        source = self.original.source
+        header = [
+            f"Written by hubinsim {__version__} (hubinsim solve).",
+            f"Target: {self.goal}"
+            + (f", with probability {self.probability:g}" if self.probability is not None else ""),
+            self.message,
+        ]
+        if self.status == "unreachable":
+            header.append("These values do NOT meet the target: they come closest to it.")
+        if len(self.variables) > 1:
+            header.append(f"Smallest change by the {NORM}: {self.change_norm:.6g}.")
+        header += self.notes
+        name = self.scenario.name
+        if source is None:
+            from ..scenario.resolved import resolved_toml
+
+            text = resolved_toml(self.scenario)
+            import textwrap
+
+            lines = [part for h in header for part in textwrap.wrap(h, 92)]
+            return "".join(f"# {line}\n" for line in lines) + text
+        return fragment_toml(
+            name=name,
+            description=self.message,
+            extends=extends or str(Path(source).resolve()),
+            levers=self.settings,
+            header=header,
+        )
+
+
+def _time_to(scn: Scenario, year: int) -> Scenario:
+    """The scenario run only to ``year`` (nothing after it changes the year)."""
+    return replace(scn, time=TimeSettings(year, scn.time.dt, scn.time.method))
+
+
+class _Evaluator:
+    """The target's indicator as a function of the variables, with a cache and a count."""
+
+    def __init__(self, scn, goal, variables, data_dir, samples, probability, workers, executor):
+        self.scn = _time_to(scn, goal.year)
+        self.goal, self.variables, self.data_dir = goal, variables, data_dir
+        self.samples, self.probability = samples, probability
+        self.workers, self.executor = workers, executor
+        self.year_index = goal.year - BASE_YEAR
+        self.cache: dict[tuple, tuple[float, np.ndarray]] = {}
+        self.runs = 0
+
+    def scenario(self, x) -> Scenario:
+        levers = dict(self.scn.levers)
+        for v, xi in zip(self.variables, x, strict=True):
+            levers[v.name] = v.setting(float(xi))
+        return replace(self.scn, levers=levers)
+
+    def members(self, x) -> np.ndarray:
+        return self._run(x)[1]
+
+    def __call__(self, x) -> float:
+        return self._run(x)[0]
+
+    def _run(self, x) -> tuple[float, np.ndarray]:
+        key = tuple(float(xi) for xi in np.atleast_1d(x))
+        if key not in self.cache:
+            scn = self.scenario(key)
+            ind = self.goal.indicator
+            if self.samples is None:
+                values, _ = run_scenario(
+                    scn, data_dir=self.data_dir, record_parameters=False, keep=[ind]
+                )
+                vals = values[ind][self.year_index]
+                value = float(vals[0])
+            else:
+                res = run_members(
+                    scn,
+                    self.samples,
+                    keep=[ind],
+                    workers=self.workers,
+                    executor=self.executor,
+                    data_dir=self.data_dir,
+                )
+                vals = res.values[ind][self.year_index]
+                p = self.probability
+                q = 1.0 - p if self.goal.sense == ">=" else p
+                value = float(np.quantile(vals, q))
+            self.runs += 1
+            self.cache[key] = (value, np.asarray(vals, dtype=float))
+        return self.cache[key]
+
+    def margin(self, x) -> float:
+        return float(self.goal.margin(self(x)))
+
+
+def solve(
+    scenario: Scenario | str | os.PathLike | None,
+    target,
+    levers,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    probability: float = SOLVE_PROBABILITY,
+    sampling: str | None = None,
+    workers: int | str = 1,
+    executor=None,
+    data_dir=None,
+) -> Solution:
+    """The lever value (or the smallest change of several levers) that meets a target.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        The status quo (business as usual when None).
+    target : str or Goal
+        ``"INDICATOR@YEAR>=VALUE"`` or ``"...<=VALUE"``, e.g. ``"va_tertiary@2025>=200"``, in
+        the indicator's unit (``hubinsim indicators``).
+    levers : str or list of str
+        The lever(s) to solve for (``hubinsim levers``).
+    draws, seed, sampling : optional
+        Meet the target with ``probability`` over ``draws`` parameter draws (the scenario's
+        ``[uncertainty]``, else every parameter uniform over its range), the same draws
+        for every evaluation.
+    probability : float
+        With draws: the probability of meeting the target, in (0, 1) (default 0.9).
+    workers, executor : optional
+        How the members of each evaluation run (with draws).
+
+    Returns
+    -------
+    Solution
+        See the module for the method; ``Solution.status`` says whether the target is met.
+
+    Raises
+    ------
+    ScenarioError
+        If the target, a lever, or the settings are invalid.
+    """
+    import time
+
+    started = time.perf_counter()
+    from ..scenario.reader import load_scenario
+
+    if scenario is None:
+        scn = Scenario()
+    elif isinstance(scenario, Scenario):
+        scn = scenario
+    else:
+        scn = load_scenario(scenario, data_dir)
+    folder = _data_dir(data_dir)
+    goal = parse_goal(target, BASE_YEAR + 1, scn.time.end)
+    variables = lever_variables(scn, levers, folder)
+    samples = None
+    if draws is not None:
+        samples, ens = _draws(scn, variables, draws, seed, probability, sampling, folder)
+    elif seed is not None or sampling is not None:
+        raise ScenarioError("seed and sampling need draws: solve(..., draws=N, seed=S)")
+    f = _Evaluator(
+        scn, goal, variables, folder, samples, probability if draws else None, workers, executor
+    )
+    x0 = np.array([v.x0 for v in variables])
+    notes: list[str] = []
+    scan, monotone = None, None
+    if len(variables) == 1:
+        status, x, scan, monotone = _solve_one(f, variables[0], notes)
+    else:
+        status, x = _solve_several(f, variables, x0, notes)
+    x = np.asarray(x, dtype=float)
+    achieved = f(x)
+    share = None
+    if samples is not None:
+        share = float(np.mean(goal.margin(f.members(x)) >= 0))
+    solved = replace(
+        scn,
+        name=f"{scn.name}-solved" if status != "unreachable" else f"{scn.name}-closest",
+        levers={
+            **scn.levers,
+            **{v.name: v.setting(xi) for v, xi in zip(variables, x, strict=True)},
+        },
+        source=None,
+        extends=(scn.source,) if scn.source else (),
+    )
+    _check_settings(solved, variables)
+    metadata = {
+        "method": "brentq on a scan of the range"
+        if len(variables) == 1
+        else "steepest path to the target, refined by SLSQP, crossing by brentq",
+        "norm": NORM if len(variables) > 1 else None,
+        "scan_points": SCAN_POINTS if len(variables) == 1 else None,
+        "runs": f.runs,
+        "wall_time_s": time.perf_counter() - started,
+        "data_dir": str(folder),
+    }
+    if samples is not None:
+        metadata.update(ens)
+    return Solution(
+        goal,
+        status,
+        variables,
+        x,
+        achieved,
+        f(x0),
+        solved,
+        scn,
+        probability if draws is not None else None,
+        share,
+        scan,
+        monotone,
+        notes,
+        metadata,
+    )
+
+
+def _check_settings(scn: Scenario, variables: list[LeverVariable]) -> None:
+    problems = []
+    for v in variables:
+        problems += check_lever_value(v.name, scn.levers[v.name], scn.time.end)
+    if problems:  # the bounds of the variables keep every value in range: a bug if not
+        raise RuntimeError("; ".join(problems))
+
+
+def _draws(scn, variables, draws, seed, probability, sampling, folder):
+    """The parameter draws every evaluation runs (common random numbers)."""
+    from ..run.ensemble import resolve_uncertainty
+    from ..scenario.uncertainty import fresh_seed
+
+    problems = []
+    if not (isinstance(probability, float | int) and 0 < probability < 1):
+        problems.append(f"probability: must lie strictly between 0 and 1, got {probability!r}")
+    if not (isinstance(draws, int) and not isinstance(draws, bool) and draws >= 2):
+        problems.append(f"draws: must be a whole number >= 2, got {draws!r}")
+    unc = resolve_uncertainty(scn, None, folder)
+    drawn = set(unc.lever_names) & {v.name for v in variables}
+    for name in sorted(drawn):
+        problems.append(
+            f"lever {name}: the scenario's [uncertainty] draws it, so its setting would be "
+            "replaced in every member; leave it out of [uncertainty.levers] to solve for it"
+        )
+    if problems:
+        raise ScenarioError(problems, source=scn.source)
+    seed = unc.seed if seed is None else seed
+    seed = fresh_seed() if seed is None else seed
+    sampling = sampling or unc.sampling
+    samples = unc.sample(draws, seed, sampling)
+    return samples, {"draws": draws, "seed": seed, "sampling": sampling}
+
+
+# ----------------------------------------------------------------------------- one lever
+
+
+def _solve_one(f: _Evaluator, v: LeverVariable, notes: list[str]):
+    from scipy.optimize import brentq, minimize_scalar
+
+    grid = np.unique(np.append(np.linspace(v.low, v.high, SCAN_POINTS), v.x0))
+    values = np.array([f([x]) for x in grid])
+    scan = pd.DataFrame({v.name: grid, f.goal.indicator: values})
+    scale = max(1.0, float(np.max(np.abs(values))))
+    steps = np.diff(values)
+    tol = 1e-9 * scale
+    flat = bool(np.all(np.abs(steps) <= tol))
+    monotone = bool(np.all(steps >= -tol) or np.all(steps <= tol))
+    if flat:
+        notes.append(
+            f"{v.name} does not move {f.goal.indicator} in {f.goal.year} over its range "
+            f"[{v.low:g}, {v.high:g}]."
+        )
+    elif not monotone:
+        turns = [
+            f"{grid[k + 1]:.4g}"
+            for k in range(len(steps) - 1)
+            if steps[k] * steps[k + 1] < 0 and abs(steps[k]) > tol and abs(steps[k + 1]) > tol
+        ]
+        notes.append(
+            f"The response of {f.goal.indicator} in {f.goal.year} to {v.name} is not monotone "
+            f"over the range: it turns near {', '.join(turns) or 'a scan point'} (scan of "
+            f"{len(grid)} values)."
+        )
+    g = f.goal.margin(values)
+    if f.margin([v.x0]) >= 0:
+        return "already met", [v.x0], scan, monotone
+    roots = []
+    width = v.high - v.low
+    for k in range(len(grid) - 1):
+        a, b = grid[k], grid[k + 1]
+        if (g[k] >= 0) != (g[k + 1] >= 0):
+            r = brentq(
+                lambda x: f.margin([x]), a, b, xtol=XTOL * width, rtol=4 * np.finfo(float).eps
+            )
+            good = a if g[k] >= 0 else b
+            roots.append(_feasible(f, r, good, width))
+    if roots:
+        best = min(roots, key=lambda r: abs(r - v.x0))
+        if len(roots) > 1:
+            notes.append(
+                f"The target is crossed {len(roots)} times over the range (at "
+                f"{', '.join(f'{r:.6g}' for r in roots)}); the crossing nearest the status quo "
+                "is taken."
+            )
+        return "met", [best], scan, monotone
+    k = int(np.argmax(g))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+    best = grid[k]
+    if hi > lo and 0 < k < len(grid) - 1:
+        res = minimize_scalar(
+            lambda x: -f.margin([x]),
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": 1e-6 * width},
+        )
+        if -res.fun > g[k]:
+            best = float(res.x)
+    return "unreachable", [best], scan, monotone
+
+
+def _feasible(f: _Evaluator, r: float, good: float, width: float) -> float:
+    """The crossing ``r`` moved (by at most a few tolerances) to the side of ``good``, where
+    the target is met."""
+    step = XTOL * width
+    x = r
+    for _ in range(60):
+        if f.margin([x]) >= 0:
+            return float(x)
+        x = x + math.copysign(step, good - r)
+        if (good - x) * (good - r) <= 0:
+            return float(good)
+        step *= 2
+    return float(good)
+
+
+# --------------------------------------------------------------------------- several levers
+
+
+def _solve_several(f: _Evaluator, variables: list[LeverVariable], x0: np.ndarray, notes):
+    from scipy.optimize import brentq, minimize
+
+    span = np.array([v.span for v in variables])
+    lo = np.array([v.low for v in variables])
+    hi = np.array([v.high for v in variables])
+
+    def at(u):  # range-normalised change -> variables, clipped to the ranges
+        return np.clip(x0 + np.asarray(u) * span, lo, hi)
+
+    def margin_u(u) -> float:
+        return f.margin(at(u))
+
+    g0 = margin_u(np.zeros(len(x0)))
+    if g0 >= 0:
+        return "already met", x0
+    grad = np.empty(len(x0))
+    for i in range(len(x0)):
+        h = GRADIENT_STEP if x0[i] + GRADIENT_STEP * span[i] <= hi[i] else -GRADIENT_STEP
+        e = np.zeros(len(x0))
+        e[i] = h
+        grad[i] = (margin_u(e) - g0) / h
+    if not np.any(np.abs(grad) > 0):
+        notes.append("None of the levers moves the indicator at the status quo.")
+        return "unreachable", x0
+    d = grad / np.linalg.norm(grad)
+    # the steepest path, projected onto the ranges, ends when every moving lever is at a bound
+    room = np.where(d > 0, (hi - x0) / span, np.where(d < 0, (lo - x0) / span, np.inf))
+    s_end = float(np.max(np.where(d != 0, room / np.where(d != 0, d, 1), 0)))
+    path = lambda s: d * s  # noqa: E731
+    if margin_u(path(s_end)) < 0:
+        start = (at(path(s_end)) - x0) / span
+        res = minimize(
+            lambda u: -margin_u(u),
+            start,
+            method="L-BFGS-B",
+            bounds=list(zip((lo - x0) / span, (hi - x0) / span, strict=True)),
+            options={"maxiter": 20, "eps": GRADIENT_STEP},
+        )
+        best = res.x if -res.fun > margin_u(start) else start
+        return "unreachable", at(best)
+    s_star = brentq(lambda s: margin_u(path(s)), 0.0, s_end, xtol=XTOL * max(s_end, 1e-9))
+    u_ray = (at(path(s_star)) - x0) / span
+    u_ray = _feasible_along(margin_u, u_ray)
+    best_u = u_ray
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = minimize(
+            lambda u: 0.5 * float(np.dot(u, u)),
+            u_ray,
+            jac=lambda u: np.asarray(u, dtype=float),
+            method="SLSQP",
+            bounds=list(zip((lo - x0) / span, (hi - x0) / span, strict=True)),
+            constraints=[{"type": "ineq", "fun": margin_u}],
+            options={"maxiter": 30, "ftol": 1e-10, "eps": GRADIENT_STEP},
+        )
+    refined = None
+    if np.all(np.isfinite(res.x)) and np.linalg.norm(res.x) > 0:
+        refined = _crossing_along(margin_u, np.asarray(res.x), lo, hi, x0, span)
+    if refined is not None and np.linalg.norm(refined) < np.linalg.norm(u_ray) - 1e-12:
+        best_u = refined
+        notes.append(
+            "SLSQP refined the steepest path's crossing: change "
+            f"{np.linalg.norm(u_ray):.6g} -> {np.linalg.norm(refined):.6g} (range-normalised)."
+        )
+    else:
+        notes.append(
+            "The steepest path's crossing is the smallest change found (SLSQP did not "
+            "improve on it)."
+        )
+    return "met", at(best_u)
+
+
+def _feasible_along(margin_u: Callable, u: np.ndarray) -> np.ndarray:
+    """``u`` scaled up by a few tolerances until the target is met."""
+    scale = 1.0
+    for _ in range(60):
+        if margin_u(u * scale) >= 0:
+            return u * scale
+        scale += XTOL * 2**_
+    return u * scale
+
+
+def _crossing_along(margin_u, direction, lo, hi, x0, span):
+    """The exact crossing of the target on the ray from the status quo through
+    ``direction`` (range-normalised), or None if the ray within the ranges misses it."""
+    from scipy.optimize import brentq
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limits = np.where(
+            direction > 0,
+            (hi - x0) / span / direction,
+            np.where(direction < 0, (lo - x0) / span / direction, np.inf),
+        )
+    s_max = float(np.min(limits))
+    if not np.isfinite(s_max) or s_max <= 0:
+        return None
+    if margin_u(direction * s_max) < 0:
+        return None
+    s = brentq(lambda t: margin_u(direction * t), 0.0, s_max, xtol=XTOL * s_max)
+    return _feasible_along(margin_u, direction * s)
