@@ -7,6 +7,7 @@ Usage (from the repository root)::
     python benchmarks/run.py --only one_run members_100k
     python benchmarks/run.py --only cli tests      # the commands, charts included; the suite
     python benchmarks/run.py --only members_1m     # a million members (about a minute)
+    python benchmarks/run.py --only solve          # goal seeking and attribution
 
 Each case runs in a fresh Python process, so its peak memory (the maximum resident set of
 the process and of the workers it starts, from ``resource.getrusage``) is its own; times
@@ -44,6 +45,7 @@ GOALS = {
     "cli_run_charts": ("`hubinsim run stimulus` with charts < 2 s", 2.0, None),
     "cli_compare_charts": ("`hubinsim compare baseline stimulus` with charts < 3 s", 3.0, None),
     "tests": ("the test suite < 90 s", 90.0, None),
+    "solve": ("solve < 2 s", 2.0, None),
 }
 
 
@@ -194,6 +196,44 @@ def case_profile(quick: bool) -> dict:
     return out
 
 
+def case_solve(quick: bool) -> dict:
+    """Goal seeking (one lever, two levers, with 200 draws) and an attribution, each timed
+    after a first call that imports scipy.optimize (timed apart: 0.4-1.2 s of imports)."""
+    import hubinsim
+
+    scn = _scenario("baseline")
+    hubinsim.simulate(scn)
+    t = time.perf_counter()
+    hubinsim.solve(scn, "va_tertiary@2025>=200", "tourism_growth")  # imports scipy.optimize
+    out = {"first_call_s": time.perf_counter() - t}
+    cases = {
+        "one_lever": ("gdp_real@2025>=400", "plan_realisation", {}),
+        "two_levers": ("share_tertiary_pct@2025>=61", ["tertiary_shift", "tourism_growth"], {}),
+        "one_lever_200_draws": (
+            "gdp_real@2025>=370",
+            "plan_realisation",
+            {"draws": 200, "seed": 1},
+        ),
+    }
+    for name, (target, levers, kw) in cases.items():
+        t = time.perf_counter()
+        sol = hubinsim.solve(scn, target, levers, **kw)
+        out[name] = {
+            "wall_s": time.perf_counter() - t,
+            "runs": sol.metadata["runs"],
+            "status": sol.status,
+            "target": target,
+        }
+    t = time.perf_counter()
+    att = hubinsim.attribute(scn, _scenario("stimulus"))
+    out["attribution_stimulus"] = {
+        "wall_s": time.perf_counter() - t,
+        "runs": att.metadata["runs"],
+        "settings": len(att.alternatives[0].settings),
+    }
+    return out
+
+
 CASES = {
     "one_run": case_one_run,
     "members_1k": case_members_1k,
@@ -203,6 +243,7 @@ CASES = {
     "one_pass_100k": case_one_pass_100k,
     "sobol": case_sobol,
     "profile": case_profile,
+    "solve": case_solve,
 }
 
 
@@ -417,6 +458,25 @@ def report(results: dict, quick: bool) -> None:
         print(f"  peak memory: {_mib(r['peak_rss_bytes'])}")
     elif r:
         print(f"Sobol: failed: {r['error']}")
+    r = results.get("solve")
+    if r and "error" not in r:
+        for key in ("one_lever", "two_levers", "one_lever_200_draws"):
+            v = r[key]
+            ok = v["wall_s"] < GOALS["solve"][1]
+            print(
+                f"solve {v['target']}, {key.replace('_', ' ')}: {v['wall_s']:.2f} s, "
+                f"{v['runs']} runs, {v['status']}  [{GOALS['solve'][0]}: {_verdict(ok)}]"
+            )
+        print(
+            f"  first call (imports scipy.optimize; target already met): {r['first_call_s']:.2f} s"
+        )
+        v = r["attribution_stimulus"]
+        print(
+            f"attribution, stimulus against baseline: {v['settings']} settings, {v['runs']} runs, "
+            f"{v['wall_s']:.2f} s"
+        )
+    elif r:
+        print(f"solve: failed: {r['error']}")
     r = results.get("cli")
     if r:
         for key in (
