@@ -317,10 +317,12 @@ def test_levers_table():
     assert "消费券" in res.output
 
 
-def test_levers_csv_is_the_table_of_the_api():
-    res = invoke("levers", "--format", "csv")
+@pytest.mark.parametrize("command", ["levers", "indicators"])
+def test_csv_is_the_table_of_the_api(command):
+    res = invoke(command, "--format", "csv")
     assert res.exit_code == 0
-    assert list(csv.DictReader(io.StringIO(res.output))) == hubinsim.levers(as_frame=False)
+    rows = getattr(hubinsim, command)(as_frame=False)
+    assert list(csv.DictReader(io.StringIO(res.output))) == rows
 
 
 def test_levers_markdown():
@@ -377,12 +379,6 @@ def test_levers_finds_names_by_words():
     assert hubinsim.levers(as_frame=False, search="depreciation")[0]["name"] == (
         "capital.depreciation"
     )
-
-
-def test_indicators_csv_is_the_table_of_the_api():
-    res = invoke("indicators", "--format", "csv")
-    assert res.exit_code == 0
-    assert list(csv.DictReader(io.StringIO(res.output))) == hubinsim.indicators(as_frame=False)
 
 
 def test_indicators_markdown():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .group import CONTEXT, main
+from .options import listing_options
 from .text import csv_text, part_text
 
 HEAD = "Indicators: columns of annual.csv and Results.annual; sensitivity --output NAME@YEAR"
@@ -31,15 +32,7 @@ Examples:
   hubinsim indicators --format markdown > docs/indicators.md
 """,
 )
-@click.option(
-    "--format",
-    "fmt_",
-    type=click.Choice(["table", "csv", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.argument("words", nargs=-1)
+@listing_options
 @click.pass_context
 def indicators_command(ctx, fmt_, words):
     """List every indicator a run reports, or those whose name or meaning holds every one of

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .group import CONTEXT, main
+from .options import listing_options
 from .text import csv_text, part_text
 
 #: The three parts of the table, with the line that says how a scenario sets each.
@@ -32,15 +33,7 @@ Examples:
   hubinsim levers --format markdown > docs/levers.md
 """,
 )
-@click.option(
-    "--format",
-    "fmt_",
-    type=click.Choice(["table", "csv", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.argument("words", nargs=-1)
+@listing_options
 @click.pass_context
 def levers_command(ctx, fmt_, words):
     """List every lever, parameter and shock target a scenario may set, or those whose name

@@ -68,6 +68,24 @@ def apply(options: list):
     return decorate
 
 
+def listing_options(f):
+    """--format table|csv|markdown and WORDS...: how a listing command prints, and the words
+    that pick its rows (``hubinsim levers``, ``hubinsim indicators``)."""
+    return apply(
+        [
+            click.option(
+                "--format",
+                "fmt_",
+                type=click.Choice(["table", "csv", "markdown"]),
+                default="table",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.argument("words", nargs=-1),
+        ]
+    )(f)
+
+
 def out_options(what: str) -> list:
     """--out, --force, --no-charts: where a command writes ``what``."""
     return [
