@@ -219,3 +219,17 @@ def test_value_labels_do_not_cross_the_reference_line(three, chart):
     for label in ax.texts:
         box = label.get_window_extent()
         assert not box.x0 < at < box.x1, label.get_text()
+
+
+def test_a_count_target_is_marked_as_a_whole_number(runs):
+    from hubinsim.data import Target
+    from hubinsim.plots.lines import line_chart
+    from hubinsim.plots.specs import Chart, Panel
+
+    res = hubinsim.simulate(end=2026)
+    res.targets_spec = [
+        Target("enterprises_above_scale", 67.6, 2025, ">=", None, "firms", "test", "")
+    ]
+    chart = Chart("firms", (Panel(("enterprises_above_scale",), "Firms", "企业"),))
+    fig = line_chart(chart, [res], ["a"], text.language("en"))
+    assert "2025 target ≥ 68" in fig.axes[0].get_legend_handles_labels()[1]

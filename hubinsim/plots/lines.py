@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..catalog import INDICATOR_BY_NAME
-from ..results import percentile_rows
+from ..results import judged_target, percentile_rows
 from .specs import (
     NEUTRAL_COLOUR,
     PLAN_COLOUR,
@@ -343,15 +343,16 @@ def _mark_targets(ax, targets, indicator, years, lang: Labels, label=True):
         if tg.indicator != indicator or tg.year > years[-1]:
             continue
         sign = "≥" if tg.comparison == ">=" else "≤"
+        target = judged_target(tg)  # a count's is whole
         # the unit is in the title; only % is repeated (it reads as part of the number)
         unit = " %" if INDICATOR_BY_NAME[indicator].unit == "%" else ""
         if tg.each_year_from is not None:
             text = (
-                f"{lang.t('target')} {sign} {tg.target:g}{unit} {lang.t('every')} "
+                f"{lang.t('target')} {sign} {target:,g}{unit} {lang.t('every')} "
                 f"{tg.each_year_from}-{tg.year}"
             )
             ax.hlines(
-                tg.target,
+                target,
                 tg.each_year_from - 0.4,
                 tg.year + 0.4,
                 colors=TARGET_COLOUR,
@@ -361,10 +362,10 @@ def _mark_targets(ax, targets, indicator, years, lang: Labels, label=True):
                 label=text if label else None,
             )
         else:
-            text = f"{tg.year} {lang.t('target')} {sign} {tg.target:g}{unit}"
+            text = f"{tg.year} {lang.t('target')} {sign} {target:,g}{unit}"
             ax.plot(
                 [tg.year],
-                [tg.target],
+                [target],
                 marker="*",
                 ms=13,
                 color=TARGET_COLOUR,
@@ -372,7 +373,7 @@ def _mark_targets(ax, targets, indicator, years, lang: Labels, label=True):
                 ls="none",
                 label=text if label else None,
             )
-            ax.axhline(tg.target, color=TARGET_COLOUR, lw=0.8, ls=":", alpha=0.7, zorder=3)
+            ax.axhline(target, color=TARGET_COLOUR, lw=0.8, ls=":", alpha=0.7, zorder=3)
         drawn = True
     return drawn
 
