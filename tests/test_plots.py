@@ -221,7 +221,7 @@ def test_value_labels_do_not_cross_the_reference_line(three, chart):
         assert not box.x0 < at < box.x1, label.get_text()
 
 
-def test_a_count_target_is_marked_as_a_whole_number(runs):
+def test_a_count_target_is_marked_as_a_whole_number():
     from hubinsim.data import Target
     from hubinsim.plots.lines import line_chart
     from hubinsim.plots.specs import Chart, Panel
