@@ -89,10 +89,12 @@ def test_every_field_of_a_record_is_documented(bau_and_record):
     assert set(record.FIGURES) <= set(rec)
 
 
-def test_a_start_year_from_figures_alone_is_reproduced_and_levers_act_after_it():
+def test_a_start_year_from_figures_alone_is_reproduced_and_holds_its_policies():
     """A record for 2023 with only the published figures (the kind a mid-term evaluation
     has): capital, knowledge, the trough and expectations come from their default rules;
-    the 2023 figures are reproduced and a lever set from 2023 acts from 2024."""
+    the 2023 figures are reproduced. The start year is a year of the scenario: a lever set
+    from 2024 acts from 2024, and vouchers in force in 2023 are part of the 2023 figures
+    (taken out of the non-resident shoppers), so that retail falls when they end."""
     grid = model.TimeGrid(2035, 0.25)
     x, xl = _inputs(grid)
     full = model.run(PARAMS, BASE, POOL, x, grid, "euler", xl)
@@ -106,9 +108,16 @@ def test_a_start_year_from_figures_alone_is_reproduced_and_levers_act_after_it()
         assert run[name][0, 0] == pytest.approx(figures[name], rel=1e-9), name
     assert all(np.isfinite(v[:, 0]).all() for k, v in run.items() if "growth" not in k)
     assert run["output_gap_pct"][0, 0] < 0  # the trough of 2020, partly closed by 2023
-    more = _run(2023, figures, levers={"vouchers": 3.0})
-    assert more["retail_sales"][0, 0] == run["retail_sales"][0, 0]
-    assert more["retail_sales"][1, 0] > run["retail_sales"][1, 0]
+    later = _run(2023, figures, levers={"vouchers": model.Schedule(((2023, 0.0), (2024, 3.0)))})
+    assert later["retail_sales"][0, 0] == run["retail_sales"][0, 0]
+    assert later["retail_sales"][1, 0] > run["retail_sales"][1, 0] + 2.0
+    held = _run(2023, figures, levers={"vouchers": 3.0})
+    assert held["retail_sales"][0, 0] == pytest.approx(run["retail_sales"][0, 0], rel=1e-12)
+    assert held["retail_sales"][1, 0] == pytest.approx(run["retail_sales"][1, 0], rel=0.01)
+    ended = _run(
+        2023, figures, levers={"vouchers": model.Schedule(((2023, 3.0), (2024, 0.0)), True)}
+    )
+    assert ended["retail_sales"][1, 0] < run["retail_sales"][1, 0] - 2.0
 
 
 def test_the_default_trough_closes_from_2020():

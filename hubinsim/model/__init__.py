@@ -73,9 +73,10 @@ def _same_number(a, b) -> bool:
 
 def last_history_year(start: int) -> int:
     """The last calendar year whose inputs are business as usual: the base year 2020 (the
-    data, before the plan); for a later start year the year before it (the start year is a
-    year of the scenario, half of which the run simulates)."""
-    return start
+    data, before the plan); for a later start year the year before it: the start year is a
+    year of the scenario, whose policies are in its figures (the calibration takes them out,
+    :func:`hubinsim.model.calibrate.start_policies`) and act from the start point."""
+    return start - 1 if start > BASE_YEAR else start
 
 
 def _lever_series(value, default, t, scale, start, left=False) -> np.ndarray:
@@ -127,7 +128,7 @@ def build_inputs(
     realisation : share of each pool category spent in its five plan years.
     profile : weights of the plan years 2021-2025 (sum 1) for the spending itself.
     shocks : objects with ``target``, ``first``, ``last``, ``factor``; like the levers they act
-        from the year after the start.
+        from 2021, or from the start point of a later start year.
     pool : total investment of each pool category [亿元].
     bau_realisation : business-as-usual realisation (parameter).
     left : take left limits at year boundaries (the value of the year that ends there), see

@@ -114,6 +114,94 @@ def new_firm_capital_share(build_time: float) -> float:
     return 0.5 - tau + tau * tau * (1.0 - decay)
 
 
+def _at_start(x0: dict, name: str, default: float = 0.0):
+    """Input ``name`` at the start point, ``default`` where the inputs lack it."""
+    v = x0.get(name)
+    return default if v is None else v
+
+
+def start_policies(x0: dict, p: dict) -> dict:
+    """What the scenario's policies in force at the start point add to the start year's
+    figures, so that the calibration takes the figures net of them (docs/model.md §13).
+
+    A start year after 2020 is a year of the scenario: its pool deviations, extra projects,
+    vouchers, tax relief and shocks act from the start point, and the record's figures hold
+    what they did then. The level constants (current spending, non-resident shoppers, the
+    FAI that forms capital, potential output...) are solved from the figures net of those
+    policies, so that a run restarted from a run's own record continues that run, and a
+    voucher of the start year does not become a permanent non-resident shopper. In the
+    default start (2020, the data) every term is zero or one. Assumed: the pool's deviations
+    take no destination below its floor, and firms' finance does not limit a shock to
+    investment at the start point.
+    """
+    flags = x0.get("_z", frozenset())
+    th_a, th_u = p["capital.agriculture_to_primary"], p["capital.urban_to_housing"]
+    out: dict = {}
+    out["shock"] = {k[6:]: v for k, v in x0.items() if k.startswith("shock_")}
+    out["relief"] = None if "tax_relief" in flags else _at_start(x0, "tax_relief")
+    if out["relief"] is not None and not np.any(out["relief"]):
+        out["relief"] = None
+    vouchers = _at_start(x0, "vouchers")
+    out["vouchers"] = vouchers if np.any(vouchers) else 0.0
+    dev = extra = bau = None
+    if x0.get("_dev", False):
+        agr, urb = x0["dev_agriculture"], x0["dev_urban"]
+        dev = {
+            "total": agr + x0["dev_industry"] + x0["dev_services"] + urb + x0["dev_fixedpub"],
+            "public": x0["dev_fixedpub"] + (1.0 - th_a) * agr + (1.0 - th_u) * urb,
+            "housing": th_u * urb,
+        }
+    if x0.get("_extra", False):
+        agr, urb = x0["extra_agriculture"], x0["extra_urban"]
+        extra = {
+            "total": x0["extra_total"],
+            "public": x0["extra_fixedpub"] + (1.0 - th_a) * agr + (1.0 - th_u) * urb,
+        }
+    if x0.get("_bau", False):
+        agr, urb = x0["bau_agriculture"], x0["bau_urban"]
+        bau = (
+            th_a * agr,
+            x0["bau_industry"],
+            x0["bau_services"],
+            th_u * urb,
+            x0["bau_fixedpub"] + (1.0 - th_a) * agr + (1.0 - th_u) * urb,
+        )
+    out.update(dev=dev, extra=extra, bau=bau)
+    return out
+
+
+def _where(condition, a, b):
+    """``a`` where ``condition`` holds, else ``b`` (floats stay floats)."""
+    if np.ndim(condition) == 0:
+        return a if condition else b
+    return np.where(condition, a, b)
+
+
+def _differs(value, constant: float) -> bool:
+    """Whether an input (a float or an array over members) differs from ``constant``."""
+    return bool(np.any(np.asarray(value) != constant))
+
+
+def _fai_per_formation(target, formation: tuple, floors: tuple, phi, weights=None):
+    """phi such that sum_i w_i max(phi a_i, f_i) = target (normal FAI with the pool's usual
+    path as a floor under each destination; a_i its capital formation at investment prices,
+    w_i the share of it built), from ``phi`` (the solution without floors). Newton's method
+    on a convex, increasing, piecewise-linear function: exact after at most one step per
+    destination."""
+    weights = weights or (1.0,) * len(formation)
+    terms = tuple(zip(formation, floors, weights, strict=True))
+    for _ in range(len(formation) + 2):
+        value = sum(w * ops.maximum(phi * a, f) for a, f, w in terms)
+        slope = sum(np.where(phi * a >= f, w * a, 0.0) for a, f, w in terms)
+        phi = phi - (value - target) / np.maximum(slope, 1e-300)
+    return phi
+
+
+#: Most passes of the calibration when the debt limit holds public investment back at the
+#: start (each pass a whole calibration; they converge geometrically, to 1e-13 in about 20).
+CONSTRAINED_PASSES = 60
+
+
 def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dict, dict]:
     """Constants ``c`` and initial stocks for a run starting at ``t0`` from ``record``.
 
@@ -132,6 +220,28 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     t0 : int
         The start year.
     """
+    c, state, info = _calibrate(record, pool, p, x0, t0, None)
+    if not info["constrained"]:
+        return c, state
+    # Public investment at the start was held back by the debt limit (a record made from a
+    # run in which public projects wait for money): how much was built and the normal FAI
+    # depend on each other; iterate the calibration on them.
+    for _ in range(CONSTRAINED_PASSES):
+        before = info
+        c, state, info = _calibrate(record, pool, p, x0, t0, before)
+        change = max(
+            np.max(np.abs(np.asarray(info[k]) / np.asarray(before[k]) - 1.0))
+            for k in ("fai_n", "built")
+        )
+        if change < 1e-15:
+            break
+    return c, state
+
+
+def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict | None):
+    """One pass of :func:`calibrate`: the constants, the stocks, and what the next pass needs
+    when the debt limit holds public investment back at the start (``prior``: the normal
+    FAI and the share of public investment built, from the pass before)."""
     r = record
     dep = p["capital.depreciation"]
     ones = np.ones_like(dep, dtype=float) if isinstance(dep, np.ndarray) else 1.0
@@ -197,25 +307,63 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         TG0 = initial_output_gap(p, t0)
     TG0 = TG0 * ones
     U0 = 1.0 - TG0
+    # The policies in force at the start point (none in 2020): the figures are taken net
+    # of what they add (start_policies).
+    pol = start_policies(x0, p)
+    shock = pol["shock"]
+    dev, extra = pol["dev"], pol["extra"]
+    xi_fai = shock.get("fai", 1.0)
     # Public projects waiting for money that are built in the start year are investment
-    # beyond its normal level (back0, nominal): they buy local materials and employ
-    # construction workers beyond its natural employment (both 0 without a backlog).
+    # beyond its normal level (back0, nominal), as are the pool's deviation from its usual
+    # path and extra projects: they buy local materials and employ construction workers
+    # beyond its natural employment (all 0 in the default start).
     B0 = get("public_backlog", 0.0) * ones
     back0 = B0 * c["inv_backlog"] * c["inv_dshare"]
-    Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
-    Ys_p0, Ys_s0 = Y_p0 / U0, (Y_si0 - c["mat"] * back0 / P_I) / U0
-    Y_con0 = n_con0 / P_s
     fai0 = r["fai"]
-    c["c_con"] = Y_con0 / (fai0 / P_I)
-    Y_con_n0 = c["c_con"] * (fai0 - back0) / P_I  # construction at normal investment
+    fai_n0 = fai0  # normal FAI: less extra projects, the shock, the backlog, the pool
+    if extra is not None:
+        fai_n0 = fai_n0 - xi_fai * extra["total"]
+    if _differs(xi_fai, 1.0):
+        fai_n0 = fai_n0 / xi_fai
+    fai_x0 = fai_n0  # all but extra projects, before the shock
+    fai_n0 = fai_n0 - back0
+    if dev is not None:
+        fai_n0 = fai_n0 - dev["total"]
+    built = 1.0  # the share of public investment that money allowed at the start
+    if prior is not None:
+        fai_n0, built = prior["fai_n"], prior["built"]
+    Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
+    Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0)
+    Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0)
+    Y_con0 = n_con0 / P_s
+    c["c_con"] = Y_con0 / (fai0 / P_I) / shock.get("va_construction", 1.0)
+    Y_con_n0 = c["c_con"] * fai_n0 / P_I  # construction at normal investment
     c["w_cons"] = get("ref_consumer_services_weight", r["services_share_of_consumption"])
     c["w_goods"] = 1.0 - c["w_cons"]
     P_C = c["w_cons"] * P_t + c["w_goods"] * P_s
     DI0 = r["disposable_income_per_capita"] * pop0 * 1e-4
     C0 = r["consumption_propensity"] * DI0
     V_act0 = r["visitor_spending"]
-    V0 = V_act0 / (1.0 - c["th_v"] * TG0)
+    V0 = V_act0 / (1.0 - c["th_v"] * TG0) / shock.get("visitor_spending", 1.0)
     H_rec = get("capital_housing", None)
+    sig = r["services_share_of_consumption"]
+    # Non-resident shoppers: retail sales less residents' goods, visitors' shopping and what
+    # vouchers bring in the start year.
+    R_o_act0 = (
+        r["retail_sales"] - c["lg"] * (1.0 - sig) * C0 - c["shop"] * V_act0
+        - c["mu"] * pol["vouchers"]
+    )  # fmt: skip
+    R_o0 = R_o_act0 / shock.get("retail_external", 1.0)
+    # Budget revenue before relief and shocks: revenue = exp(buoy ln TB + ln_R_TB)
+    R0 = r["fiscal_revenue"]
+    TB0 = p["fiscal.weight_primary"] * n_p0 + p["fiscal.weight_secondary"] * n_sec0 + n_t0
+    relief = pol["relief"]
+    R_pre0 = R0 / shock.get("fiscal_revenue", 1.0)
+    if relief is not None:
+        R_pre0 = R_pre0 / (1.0 - relief)
+    c.update(R0=R0, inv_TB0=1.0 / TB0)
+    c["ln_R_TB"] = log(R_pre0) - c["buoy"] * log(TB0)
+    relief_amt0 = 0.0
 
     # --- services capacity and the local demand deviation at the start: a fixed point ----
     be_p, be_s, be_t = be
@@ -223,12 +371,15 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     r_h = c["r_h"]
     Ys_t0 = (n_t0 / P_t) * ones
     X0 = 0.0 * ones
-    sig = r["services_share_of_consumption"]
     m_c = c["ls_ms"] * sig + c["lg_mt"] * (1.0 - sig)
     gap_c0 = P_s * (Y_con0 - Y_con_n0)
     dW_o = be_p * P_p * (Y_p0 - Ys_p0) + be_s * P_s * (Y_si0 - Ys_s0) + be_con * gap_c0
     dVA_o = P_p * (Y_p0 - Ys_p0) + P_s * (Y_si0 - Ys_s0) + gap_c0
     psi = c["psi"]
+    sh_t = shock.get("va_tertiary", 1.0)
+    dDI_p = 0.0  # households' income from the start year's tax relief
+    # non-resident shoppers' spending against its normal level, and vouchers
+    shopping = c["m_t"] * (R_o_act0 - R_o0 + c["mu"] * pol["vouchers"])
     for _ in range(FIXED_POINT_PASSES):
         if H_rec is None:
             kh = p["initial.housing_output"]
@@ -237,7 +388,17 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
             H0 = H_rec * ones
         Y_tm0 = n_t0 / P_t - r_h * H0
         W0 = be_p * n_p0 + be_s * n_ind0 + be_con * n_con0 + be_t * P_t * Y_tm0
-        d_w = DI0 / W0
+        if relief is None:
+            d_w = DI0 / W0
+        else:  # households' part of the relief is income beyond wages
+            TB_star0 = (
+                p["fiscal.weight_primary"] * P_p * Ys_p0
+                + p["fiscal.weight_secondary"] * P_s * (Ys_s0 + VA_c0)
+                + P_t * (Ys_t0 + r_h * H0)
+            )
+            relief_amt0 = relief * exp(c["buoy"] * log(TB_star0) + c["ln_R_TB"])
+            dDI_p = c["relief_hh"] * relief_amt0
+            d_w = (DI0 - dDI_p) / W0
         W_star0 = (
             be_p * P_p * Ys_p0
             + be_s * P_s * (Ys_s0 + VA_c0)
@@ -246,20 +407,21 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         )
         DI_star0 = d_w * W_star0
         a_c0 = C0 / (DI_star0 + psi * (DI0 - DI_star0))
-        apc_n = a_c0 + c["k_c"] * TG0
+        apc_n = a_c0 / shock.get("consumption", 1.0) + c["k_c"] * TG0
         k_loop = d_w * be_t
-        Yt_cap0 = Ys_t0 * U0
+        Yt_cap0 = Ys_t0 * U0 * sh_t
         rhs = (
             m_c
             * (
                 (a_c0 - apc_n) * DI_star0
-                + a_c0 * psi * (d_w * dW_o + k_loop * (P_t * Yt_cap0 - P_t * Ys_t0))
+                + a_c0 * psi * (d_w * dW_o + dDI_p + k_loop * (P_t * Yt_cap0 - P_t * Ys_t0))
             )
             + c["m_v"] * (V_act0 - V0)
             + c["m_p"] * dVA_o
+            + shopping
         )
         X0 = rhs / (1.0 - m_c * a_c0 * psi * k_loop)
-        Ys_t0 = (Y_tm0 - X0 / P_t) / U0
+        Ys_t0 = (Y_tm0 - X0 / P_t) / U0 / sh_t
     c.update(d_w=d_w, apc_n=apc_n)
     C_star0 = apc_n * DI_star0
     c["sig0"] = sig
@@ -363,20 +525,44 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     profits0 = al[0] * n_ps0 + al[1] * n_ss0 + al[2] * n_ts0
     Id_nom0 = P_I * (Id[0] + Id[1] + Id[2] + Id_h)
     fin = get("ref_finance", None)
+    relief_firms0 = c["relief_firms"] * relief_amt0  # firms' part of the relief
     if fin is None:
-        fin = (p["investment.finance_coverage"] * Id_nom0 + c["rd_priv"] * rd0 * n_star0) / profits0
+        fin = (
+            p["investment.finance_coverage"] * Id_nom0 + c["rd_priv"] * rd0 * n_star0
+            - relief_firms0
+        ) / profits0  # fmt: skip
     c["fin"] = fin
     c["fin_alpha"] = tuple(fin * a for a in al)
-    ratio = ops.minimum(
-        1.0, ops.maximum(fin * profits0 - c["rd_priv"] * rd0 * n_star0, 0.0) / Id_nom0
-    )
+    finance0 = fin * profits0 - c["rd_priv"] * rd0 * n_star0
+    if relief is not None:
+        finance0 = finance0 + relief_firms0
+    ratio = ops.minimum(1.0, ops.maximum(finance0, 0.0) / Id_nom0)
     I0 = [ratio * v for v in Id] + [ratio * Id_h]
     PC0 = get("cohort_pipeline", 0.0) * ones
     I_c0 = PC0 * c["inv_build"]
     overlap0 = ops.minimum(c["overlap"] * I_c0, I0[1])
     cf_total = I0[0] + I0[1] + I0[2] + I0[3] + I_c0 - overlap0 + IG_n0
-    c["inv_phiK"] = (fai0 - back0) / (P_I * cf_total)  # FAI per yuan of capital formation
+    # FAI per yuan of capital formation (normal FAI holds at least the pool's usual path)
+    formation = tuple(P_I * v for v in (I0[0], I0[1] + I_c0 - overlap0, I0[2], I0[3], IG_n0))
+    if prior is None:
+        phi = fai_n0 / (P_I * cf_total)
+        if pol["bau"] is not None:
+            phi = _fai_per_formation(fai_n0, formation, pol["bau"], phi)
+    else:  # only a share of public investment (normal, the pool's, the backlog) is built
+        target = fai_x0 - built * back0
+        if dev is not None:
+            target = target - dev["total"] + (1.0 - built) * dev["public"]
+        weights = (1.0, 1.0, 1.0, 1.0, built)
+        floors = pol["bau"] or (0.0,) * 5
+        phi = target / sum(w * a for w, a in zip(weights, formation, strict=True))
+        phi = _fai_per_formation(target, formation, floors, phi, weights)
+    c["inv_phiK"] = phi
     c["phiK"] = 1.0 / c["inv_phiK"]
+    fai_h0 = P_I * phi * I0[3]  # normal housing and urban FAI
+    pub_n0 = P_I * phi * IG_n0  # normal public FAI
+    if pol["bau"] is not None:
+        fai_h0 = ops.maximum(fai_h0, pol["bau"][3])
+        pub_n0 = ops.maximum(pub_n0, pol["bau"][4])
 
     # Public investment's mix over the pool's public categories (the pool's own public mix)
     pub_amounts = [pool[cat] * shares[cat] for cat in PUBLIC_CATEGORIES]
@@ -384,22 +570,41 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     c["pub_mix"] = tuple(v / total_pub for v in pub_amounts)
 
     # --- government account ------------------------------------------------------------
-    R0 = r["fiscal_revenue"]
-    TB0 = p["fiscal.weight_primary"] * n_p0 + p["fiscal.weight_secondary"] * n_sec0 + n_t0
-    c.update(R0=R0, inv_TB0=1.0 / TB0)
-    c["ln_R_TB"] = log(R0) - c["buoy"] * log(TB0)  # revenue = exp(buoy ln TB + ln_R_TB)
     TR0 = get("transfers_from_above", None)
     if TR0 is None:
         TR0 = p["initial.transfer_ratio"] * R0
-    fai_h0 = P_I * c["inv_phiK"] * I0[3]
+    fai_h_act0 = fai_h0  # the housing and urban FAI land revenue comes with
+    if dev is not None:
+        fai_h_act0 = fai_h_act0 + dev["housing"]
+    if _differs(xi_fai, 1.0):
+        fai_h_act0 = fai_h_act0 * xi_fai
     LR0 = get("land_revenue", None)
-    c["land"] = p["fiscal.land_revenue_ratio"] * ones if LR0 is None else LR0 / fai_h0
-    LR0 = c["land"] * fai_h0
+    c["land"] = p["fiscal.land_revenue_ratio"] * ones if LR0 is None else LR0 / fai_h_act0
+    LR0 = c["land"] * fai_h_act0
+    LR_n0 = LR0 if fai_h_act0 is fai_h0 else c["land"] * fai_h0  # at normal investment
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0
-    pub_n0 = P_I * c["inv_phiK"] * IG_n0
-    KS0 = c["dshare"] * pub_n0 + B0 * c["inv_backlog"]
+    plan_pub0 = pub_n0 if dev is None else pub_n0 + dev["public"]
+    KS0 = c["dshare"] * plan_pub0 + B0 * c["inv_backlog"]  # what the district is asked
+    TB_star0 = p["fiscal.weight_primary"] * n_ps0 + p["fiscal.weight_secondary"] * n_ss0 + n_ts0
+    TB_star0 = TB_star0 + P_t * r_h * H0
+    R_star0 = R_pre0 * exp(c["buoy"] * log(TB_star0 / TB0))
+    n_star0 = n_ps0 + n_ss0 + n_ts0 + P_t * r_h * H0
+    TRV_star0 = R_star0 - relief_amt0 + TR0 + LR_n0
+    rd_gov0 = c["rd_gov"] * rd0
+    # A record made from a run carries the run's current spending share and debt limit:
+    # where the limit held public investment back at the start, the balance cannot tell
+    # current spending (it is the borrowing the limit allows), which follows that share.
+    cs_ref, limit_ref = get("ref_current_spending_share"), get("ref_debt_limit")
+    short = False
+    if cs_ref is not None and limit_ref is not None:
+        CS_ref = cs_ref * (R_star0 + TR0 + LR_n0)
+        committed_ref = CS_ref + rd_gov0 * n_star0 + c["i_d"] * D0 + pol["vouchers"]
+        borrow = ops.maximum(limit_ref * TRV_star0 - D0, 0.0) * c["inv_borrow"]
+        ks_max = ops.maximum(TRV_star0 - committed_ref + borrow, 0.0)
+        shortfall = ops.maximum(KS0 - ks_max, 0.0)
+        short = shortfall > 0.0
     balance = get("fiscal_balance", None)
     if balance is None:
         # Default rule: a deficit that keeps the debt ratio steady at nominal growth.
@@ -408,30 +613,32 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
             + x0["inflation_tertiary"] * n_t0
         ) / gdp  # fmt: skip
         balance = -(g_e0 + infl) * D0
-    CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * D0 - balance - c["rd_gov"] * rd0 * gdp
+    CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * D0 - balance - rd_gov0 * gdp
+    CS0 = CS0 - pol["vouchers"]
+    if extra is not None:  # the district's share of new public projects
+        CS0 = CS0 - c["dshare"] * extra["public"]
     if get("fiscal_balance", None) is None:
         # Current spending (pay, public services, transfers to households) is at least
         # CS_FLOOR of comprehensive revenue; where capital spending leaves less, the
         # start-year deficit is larger.
         CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
-    TB_star0 = p["fiscal.weight_primary"] * n_ps0 + p["fiscal.weight_secondary"] * n_ss0 + n_ts0
-    TB_star0 = TB_star0 + P_t * r_h * H0
-    R_star0 = R0 * exp(c["buoy"] * log(TB_star0 / TB0))
-    c["cs_share"] = CS0 / (R_star0 + TR0 + LR0)
-    c["CS0"] = CS0
     # The start year's public investment happened: the debt limit cannot have held it back.
     # Where the record's debt and deficit need more room than fiscal.debt_limit gives, the
-    # limit is taken as just that room (docs/model.md, the government account).
-    n_star0 = n_ps0 + n_ss0 + n_ts0 + P_t * r_h * H0
-    TRV_star0 = R_star0 + TR0 + LR0
-    committed0 = CS0 + c["rd_gov"] * rd0 * n_star0 + c["i_d"] * D0
+    # limit is taken as just that room (docs/model.md, the government account); unless the
+    # record carries the limit that held it back (above).
+    committed0 = CS0 + rd_gov0 * n_star0 + c["i_d"] * D0 + pol["vouchers"]
     need = KS0 - (TRV_star0 - committed0)  # borrowing the start year needs
     c["d_max"] = ops.maximum(c["d_max"], (D0 + need / c["inv_borrow"]) / TRV_star0)
+    built_now = 1.0
+    if np.any(short):
+        CS0 = _where(short, CS_ref, CS0)
+        c["d_max"] = _where(short, limit_ref, c["d_max"])
+        built_now = 1.0 - shortfall / KS0
+    c["cs_share"] = CS0 / (R_star0 + TR0 + LR_n0)
+    c["CS0"] = CS0
     c["TRP0"] = TR0 / pop0
 
-    # --- retail, visitors, non-resident shoppers -----------------------------------------
-    R_o0 = r["retail_sales"] - c["lg"] * (1.0 - sig) * C0 - c["shop"] * V_act0
-    c["R_o0"] = R_o0
+    c["R_o0"] = R_o0  # non-resident shoppers (computed above)
 
     # --- above-scale industry and the park ---------------------------------------------
     as_nom = r["industrial_va_above_scale"]
@@ -508,4 +715,8 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         "TRP": c["TRP0"] * ones, "D": D0, "B": B0,
         "BP": get("pool_backlog", 0.0) * ones,
     }  # fmt: skip
-    return c, state
+    info = {"constrained": bool(np.any(short)), "built": built_now, "fai_n": fai_n0}
+    if prior is not None:  # the normal FAI of this pass
+        floors = pol["bau"] or (0.0,) * 5
+        info["fai_n"] = sum(ops.maximum(phi * a, f) for a, f in zip(formation, floors, strict=True))
+    return c, state, info

@@ -113,6 +113,11 @@ REFERENCES: dict[str, str] = {
     "ref_expected_income": "expected real income per worker at the reference",
     "ref_industry_output": "incumbent industrial output at the reference (firm entry)",
     "ref_consumer_services_weight": "weight of services in consumer prices",
+    "ref_current_spending_share": "current spending per yuan of comprehensive revenue at "
+    "potential (used where the debt limit holds public investment back at the start, so "
+    "that the balance cannot tell current spending)",
+    "ref_debt_limit": "the debt limit in force (fiscal.debt_limit, or the room the first "
+    "start year needed)",
 }
 
 
@@ -208,5 +213,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_expected_income": 1.0 / c["inv_inc_ref"],
         "ref_industry_output": 1.0 / c["inv_Yinc_ref"],
         "ref_consumer_services_weight": c["w_cons"],
+        "ref_current_spending_share": c["cs_share"],
+        "ref_debt_limit": c["d_max"],
     }  # fmt: skip
     return rec

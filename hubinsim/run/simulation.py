@@ -79,8 +79,10 @@ def simulate(
         Folder of the data files (default: the project's data/).
     start : dict, optional
         A start record: run from the state of its ``year`` instead of the 2020 base, with
-        levers and shocks acting from the year after. :func:`hubinsim.start_record` makes one
-        from a run (the run restarted from it continues the same path); a record of actual
+        levers and shocks acting from its start point (the record's figures hold the
+        scenario's policies of that year; the calibration takes them out).
+        :func:`hubinsim.start_record` makes one from a run (the run restarted from it
+        continues the same path, for any scenario); a record of actual
         figures needs those of ``hubinsim.model.record.FIGURES`` (docs/model.md, "The start
         record"). Single runs only.
 
