@@ -21,6 +21,8 @@ Python API (everything the command line does)::
     sol.message, sol.table; hubinsim.write_solution(sol, "runs")
     att = hubinsim.attribute("scenarios/baseline.toml", "scenarios/stimulus.toml")
     att.table("stimulus", 2025)                      # as `hubinsim compare --attribute`
+    est = hubinsim.estimate_elasticities(hubinsim.read_panel("panel.csv"))
+    est.table, est.fragment()                        # as `hubinsim estimate`
     hubinsim.levers()                                # what a scenario may set
     hubinsim.indicators()                            # what a run reports
     hubinsim.read_members("runs/baseline")           # an ensemble run folder's members
@@ -47,12 +49,16 @@ __all__ = [
     "Solution",
     "attribute",
     "Attribution",
+    "read_panel",
+    "estimate_elasticities",
+    "Elasticities",
     "levers",
     "indicators",
     "write_run",
     "write_comparison",
     "write_sensitivity",
     "write_solution",
+    "write_estimates",
     "read_members",
     "read_draws",
     "HubinsimError",
@@ -80,12 +86,16 @@ _LAZY = {
     "Solution": ("analysis.goalseek", "Solution"),
     "attribute": ("analysis.attribution", "attribute"),
     "Attribution": ("analysis.attribution", "Attribution"),
+    "read_panel": ("analysis.elasticities", "read_panel"),
+    "estimate_elasticities": ("analysis.elasticities", "estimate_elasticities"),
+    "Elasticities": ("analysis.elasticities", "Elasticities"),
     "levers": ("scenario.levers", "levers"),
     "indicators": ("results", "indicators"),
     "write_run": ("io.run_folder", "write_run"),
     "write_comparison": ("io.compare_folder", "write_comparison"),
     "write_sensitivity": ("io.sensitivity_folder", "write_sensitivity"),
     "write_solution": ("io.solve_folder", "write_solution"),
+    "write_estimates": ("io.estimate_folder", "write_estimates"),
     "read_members": ("io.members", "read_members"),
     "read_draws": ("io.members", "read_draws"),
 }

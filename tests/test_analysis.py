@@ -2,6 +2,7 @@
 
 import builtins
 import importlib.util
+import re
 
 import numpy as np
 import pytest
@@ -444,3 +445,90 @@ def test_identical_scenarios_have_nothing_to_attribute():
     att = hubinsim.attribute(BASELINE, BASELINE)
     assert att.alternatives[0].settings == []
     assert att.table("baseline (2)", 2025, ["gdp"]).loc["total", "gdp"] == 0
+
+
+# ---------------------------------------------------------------- behavioural parameters (OLS)
+
+TRUE = {"labour.okun": 0.3, "fiscal.buoyancy": 1.1, "consumption.services_income_elasticity": 1.4}
+
+
+def _panel(**kw):
+    from hubinsim.analysis.elasticities import synthetic_panel
+
+    return synthetic_panel(TRUE["labour.okun"], TRUE["fiscal.buoyancy"],
+                           TRUE["consumption.services_income_elasticity"], **kw)  # fmt: skip
+
+
+@pytest.mark.parametrize("districts", [1, 12])
+def test_regressions_recover_known_coefficients_without_noise(districts):
+    est = hubinsim.estimate_elasticities(_panel(districts=districts, noise=0.0, seed=2))
+    for name, value in TRUE.items():
+        assert est.table.loc[name, "estimate"] == pytest.approx(value, abs=1e-9)
+    assert est.skipped == {}
+
+
+def test_regressions_recover_known_coefficients_within_their_errors():
+    est = hubinsim.estimate_elasticities(_panel(districts=12, noise=1.0, seed=5))
+    t = est.table
+    for name, value in TRUE.items():
+        assert abs(t.loc[name, "estimate"] - value) < 3 * t.loc[name, "se"], name
+        assert t.loc[name, "ci_low"] < t.loc[name, "estimate"] < t.loc[name, "ci_high"]
+    assert set(t["cov_type"]) == {"cluster-robust by district (12)"}
+    assert (t["n"] == 12 * 15).all()
+    assert (
+        "OLS" in est.summaries["labour.okun"]
+        and "gdp_real_growth_pct" in est.summaries["labour.okun"]
+    )
+
+
+def test_short_or_missing_series_are_skipped_with_the_reason():
+    frame = _panel(districts=1, years=range(2016, 2021)).drop(columns=["fiscal_revenue"])
+    est = hubinsim.estimate_elasticities(frame)
+    assert "the data have no fiscal_revenue" in est.skipped["fiscal.buoyancy"]
+    assert "4 year-on-year changes" in est.skipped["labour.okun"]
+    assert est.table.empty
+
+
+def test_buoyancy_falls_back_to_gdp_and_says_so():
+    frame = _panel(districts=3, seed=1)
+    frame["gdp"] = frame[["va_primary", "va_secondary", "va_tertiary"]].sum(axis=1)
+    frame = frame.drop(columns=["va_primary", "va_secondary", "va_tertiary"])
+    est = hubinsim.estimate_elasticities(frame)
+    assert "nominal GDP" in est.table.loc["fiscal.buoyancy", "note"]
+
+
+def test_the_fragment_sets_estimates_in_range_and_explains_the_others(tmp_path):
+    from hubinsim.analysis.elasticities import synthetic_panel
+
+    frame = synthetic_panel(0.6, 1.1, 1.4, districts=3, noise=0.0)  # okun above its range
+    path = tmp_path / "panel.csv"
+    frame.to_csv(path)
+    est = hubinsim.estimate_elasticities(hubinsim.read_panel(path), BASELINE)
+    text = est.fragment()
+    assert "NOT SET: labour.okun = 0.6" in text and est.metadata["sha256"] in text
+    (tmp_path / "estimated.toml").write_text(text, encoding="utf-8")
+    scn = hubinsim.load_scenario(tmp_path / "estimated.toml")
+    assert scn.parameters == {
+        "fiscal.buoyancy": pytest.approx(1.1, abs=1e-9),
+        "consumption.services_income_elasticity": pytest.approx(1.4, abs=1e-9),
+    }
+    assert scn.extends[0] == str(BASELINE.resolve())
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("district,year,gdp_growth\nA,2020,5\n", "line 1, column 3: unknown column 'gdp_growth'"),
+        ("district,year,gdp\nA,20x0,5\n", "line 2, column 2 (year): '20x0' is not a year"),
+        ("district,year,gdp\nA,2020,five\n", "line 2, column 3 (gdp): 'five' is not a number"),
+        ("district,year,gdp\nA,2020,-5\n", "line 2, column 3 (gdp): -5 must be above 0"),
+        ("district,year,gdp\nA,2020,5\nA,2020,6\n", "line 3: district 'A', year 2020 appears"),
+        ("district,gdp\nA,5\n", "needs a 'year' column"),
+        ("district,year,gdp\n", "no data rows"),
+    ],
+)
+def test_bad_panel_files_name_the_line_and_column(tmp_path, text, fragment):
+    path = tmp_path / "panel.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(hubinsim.DataError, match=re.escape(fragment)):
+        hubinsim.read_panel(path)

@@ -62,6 +62,7 @@ COMMANDS = {
     "run": (("simulate", "write_run"), ()),
     "compare": (("compare", "write_comparison", "attribute"), ()),
     "solve": (("solve", "write_solution"), ()),
+    "estimate": (("read_panel", "estimate_elasticities", "write_estimates"), ()),
     "sensitivity": (("sensitivity", "write_sensitivity"), ()),
     "levers": (("levers",), ("fmt_",)),
     "indicators": (("indicators",), ("fmt_",)),

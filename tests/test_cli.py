@@ -1147,3 +1147,29 @@ def test_compare_attribute_bad_groups_exit_2(short, short_alt, tmp_path, args, f
     assert res.exit_code == 2
     assert fragment in res.stderr
     assert leftovers(tmp_path / "out") == []
+
+
+def test_estimate_writes_the_estimates_and_a_fragment(tmp_path):
+    from hubinsim.analysis.elasticities import synthetic_panel
+
+    synthetic_panel(districts=3, seed=4).to_csv(tmp_path / "panel.csv")
+    res = invoke("estimate", SCENARIOS / "baseline.toml", "--panel", tmp_path / "panel.csv",
+                 "--out", tmp_path / "out")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "labour.okun" in res.output and "HAC within districts" in res.output
+    folder = tmp_path / "out" / "estimate-baseline"
+    table = pd.read_csv(folder / "estimates.csv", index_col=0)
+    assert set(table.index) == {
+        "labour.okun", "fiscal.buoyancy", "consumption.services_income_elasticity",
+    }  # fmt: skip
+    scn = hubinsim.load_scenario(folder / "baseline-estimated.toml")
+    assert set(scn.parameters) <= set(table.index)
+    assert "labour.okun: OLS" in (folder / "regressions.txt").read_text()
+
+
+def test_estimate_with_a_bad_panel_exits_2_and_writes_nothing(tmp_path):
+    bad = write(tmp_path / "panel.csv", "district,year,gdp\nA,2020,x\n")
+    res = invoke("estimate", SCENARIOS / "baseline.toml", "--panel", bad, "--out", tmp_path / "o")
+    assert res.exit_code == 2
+    assert "line 2, column 3 (gdp): 'x' is not a number" in res.stderr
+    assert leftovers(tmp_path / "o") == []

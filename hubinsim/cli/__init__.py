@@ -12,6 +12,7 @@ pandas.
 
 from . import (  # noqa: F401  (registers the commands)
     compare,
+    estimate,
     indicators,
     levers,
     run,

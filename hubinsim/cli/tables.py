@@ -188,3 +188,26 @@ def attribution_table(table) -> str:
         )
     head = ["setting", *(f"{c} [{unit(c)}]" for c in columns)]
     return text_table(head, rows, right=set(range(1, len(head))))
+
+
+def estimates_table(table) -> str:
+    """Estimated parameters: estimate, standard error, 95 % interval, n, the scenario's
+    value and range, whether the estimate is in it (from ``Elasticities.table``)."""
+    rows = []
+    for name, r in table.iterrows():
+        rows.append(
+            [
+                name,
+                f"{r['estimate']:.4g}",
+                f"{r['se']:.2g}",
+                f"[{r['ci_low']:.3g}, {r['ci_high']:.3g}]",
+                str(r["n"]),
+                f"{r['model_value']:g}",
+                f"[{r['low']:g}, {r['high']:g}]",
+                "yes" if r["in_range"] else "NO",
+                r["cov_type"],
+            ]
+        )
+    head = ["parameter", "estimate", "s.e.", "95 % interval", "n", "model", "range", "in range",
+            "standard errors"]  # fmt: skip
+    return text_table(head, rows, right={1, 2, 4, 5})

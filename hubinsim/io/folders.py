@@ -117,3 +117,8 @@ def sensitivity_folder(out, scenario_name: str, method: str) -> Path:
 def solve_folder(out, scenario_name: str, indicator: str, year: int) -> Path:
     """``<out>/solve-<scenario-name>-<indicator>-<year>``: a goal seek's folder."""
     return Path(out) / f"solve-{safe_name(scenario_name)}-{indicator}-{year}"
+
+
+def estimate_folder(out, scenario_name: str) -> Path:
+    """``<out>/estimate-<scenario-name>``: behavioural parameters estimated from data."""
+    return Path(out) / f"estimate-{safe_name(scenario_name)}"
