@@ -750,7 +750,7 @@ def test_executor_runs_on_a_dask_cluster(short, tmp_path):
         processes=False,
         protocol="tcp",
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: 8787 may be taken by another cluster
     ) as cluster:
         address = cluster.scheduler_address.replace("tcp://", "dask://")
         res = invoke(*args, "--out", tmp_path / "dask", "--executor", address)

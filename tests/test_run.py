@@ -302,8 +302,9 @@ UNCERTAINTY = {
 def executor():
     # Threads in this process: a real scheduler and worker without spawning processes.
     distributed = pytest.importorskip("distributed")
+    # the scheduler's HTTP routes on any free port: 8787 may be taken by another cluster
     cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
     )
     ex = dask_executor(distributed.Client(cluster))
     yield ex
