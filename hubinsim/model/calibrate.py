@@ -32,6 +32,32 @@ CS_FLOOR = 0.4
 #: income and consumption propensities); the loop gain is below 0.2, so 60 passes reach
 #: machine precision.
 FIXED_POINT_PASSES = 60
+#: Periods looked for in the passes' values: once every member repeats its values with one
+#: of these periods (a member at its fixed point repeats with period 1; some alternate in
+#: the last bit), the value of every later pass is known, and only the last is made.
+PERIODS = (1, 2, 3, 4, 6, 12)
+
+
+def _last_pass_input(seq: list, passes: int):
+    """The value the last of ``passes`` passes starts from, if the values so far
+    (``seq[j]``, what pass j starts from) have become periodic for every member, bit for
+    bit; else None.
+
+    If ``seq[m] == seq[m - L]`` for every member, every later pass repeats the pass L before
+    it, so ``seq[i] = seq[m - L + (i - m + L) % L]`` for i >= m - L: the last pass can be made
+    at once, with the numbers that the passes in between would have given. A NaN never
+    repeats, so a member with one takes every pass, as before.
+    """
+    m = len(seq) - 1
+    for period in PERIODS:
+        i = m - period
+        if i < 0:
+            break
+        new, old = seq[m], seq[i]
+        same = new == old if new.__class__ is float else np.array_equal(new, old)
+        if same:
+            return seq[i + (passes - 1 - i) % period]
+    return None
 
 
 #: Constants that are parameters as they are: name in the constants -> parameter.
@@ -380,7 +406,8 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     dDI_p = 0.0  # households' income from the start year's tax relief
     # non-resident shoppers' spending against its normal level, and vouchers
     shopping = c["m_t"] * (R_o_act0 - R_o0 + c["mu"] * pol["vouchers"])
-    for _ in range(FIXED_POINT_PASSES):
+    seq, done = [Ys_t0], 0
+    while done < FIXED_POINT_PASSES:
         if H_rec is None:
             kh = p["initial.housing_output"]
             H0 = kh * (Ys_p0 + Ys_s0 + Ys_t0 + VA_c0) / (1.0 - kh * r_h)
@@ -422,6 +449,12 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         )
         X0 = rhs / (1.0 - m_c * a_c0 * psi * k_loop)
         Ys_t0 = (Y_tm0 - X0 / P_t) / U0 / sh_t
+        done += 1
+        seq.append(Ys_t0)
+        if done < FIXED_POINT_PASSES - 1:
+            last = _last_pass_input(seq, FIXED_POINT_PASSES)
+            if last is not None:  # the passes repeat: make the last one only
+                Ys_t0, done = last, FIXED_POINT_PASSES - 1
     c.update(d_w=d_w, apc_n=apc_n)
     C_star0 = apc_n * DI_star0
     c["sig0"] = sig
@@ -489,7 +522,9 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     share_k = (Ys_p0 * al[0] + Ys_s0 * al[1] + Ys_t0 * al[2]) / w_sum
     KN0, RP0 = get("knowledge_stock", None), get("rd_pipeline", None)
     g = 0.05 * ones if g_e0 is None else g_e0 * ones
-    for _ in range(FIXED_POINT_PASSES if (g_e0 is None or KN0 is None) else 1):
+    passes = FIXED_POINT_PASSES if (g_e0 is None or KN0 is None) else 1
+    seq, done = [g], 0
+    while done < passes:
         if KN0 is None:
             rp = rd0 * gdp_real0 * gest / (1.0 + g * gest)
             kn = rp / gest / (dep_k + g)
@@ -505,6 +540,12 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
             # is TFP, labour and that drift, scaled up by the capital, public-capital and
             # knowledge elasticities (a closed form).
             g = (num + share_k * c["ret_decline"]) / (1.0 - share_k - c["gamma"] - e_k)
+        done += 1
+        seq.append(g)
+        if done < passes - 1:
+            last = _last_pass_input(seq, passes)
+            if last is not None:
+                g, done = last, passes - 1
     c["eps_k"] = e_k
     c["inv_KN0"] = 1.0 / kn
     g_e0 = g
