@@ -748,9 +748,9 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         "K_p": K0[0], "K_s": K0[1], "K_t": K0[2], "H": H0, "G": G0,
         "A_p": A0[0], "A_s": A0[1], "A_t": A0[2], "KN": kn, "RP": rp,
         "POP": pop0 * ones, "s_p": s0[0], "s_s": s0[1], "s_t": s0[2],
-        "RI": get("relative_income", 1.0) * ones, "REF": get("reference_income", 1.0) * ones,
+        "RI": get("relative_income", 1.0) * ones, "REF": _float(get("reference_income", 1.0)),
         "N": N0 * ones, "N_a": N_a0, "PC": PC0, "K_c": K_c0,
-        "P_p": P_p * ones, "P_s": P_s * ones, "P_t": P_t * ones, "P_I": P_I * ones,
+        "P_p": _float(P_p), "P_s": _float(P_s), "P_t": _float(P_t), "P_I": _float(P_I),
         "g_e": g_e0, "TG": TG0, "z": z0, "V": V0 * ones, "R_o": R_o0 * ones,
         "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0,
         "TRP": c["TRP0"] * ones, "D": D0, "B": B0,
@@ -761,3 +761,12 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         floors = pol["bau"] or (0.0,) * 5
         info["fai_n"] = sum(ops.maximum(phi * a, f) for a, f in zip(formation, floors, strict=True))
     return c, state, info
+
+
+def _float(value):
+    """A start value the same for every member (a price, the reference income) as a Python
+    float: the engine keeps such a stock a float while its rate is one too (levers the same
+    for every member), so that it costs no operation over the members."""
+    if isinstance(value, float | int | np.floating | np.integer) and not isinstance(value, bool):
+        return float(value)
+    return value

@@ -130,12 +130,17 @@ def integrate(
             total[:, yi] += point
 
     check = _check_floats if scalar else _check
-    y = dict(state) if scalar else {k: np.array(v, dtype=float) for k, v in state.items()}
+    # In an ensemble, a stock that starts as a Python float (the same for every member: the
+    # prices, say) stays one as long as its rate is the same for every member, so that its
+    # flow, its update and what the model forms from it alone cost no operation over the
+    # members; it becomes an array when its rate does.
+    y = dict(state) if scalar else {k: _stock(v) for k, v in state.items()}
+    members = () if scalar else next((v.shape for v in y.values() if v.__class__ is not float), ())
     states: dict[int, dict] = {}
     for n in range(grid.n_steps):
         t = times[n]
         if n in capture:
-            states[n] = {k: (v if scalar else v.copy()) for k, v in y.items()}
+            states[n] = y.copy() if scalar else _arrays(y, members)
         k1, aux = rates(2 * n, t, y, True)
         record(n, t, y, aux)
         if method == "euler":
@@ -144,8 +149,12 @@ def integrate(
             else:
                 # y + dt k1 in place of k1: every rate is a new array of the rate function
                 # (none is a stock, an input or another rate), so it can become the stock.
+                # (On floats the same two operations, rounded alike.)
                 for k in y:
                     step = k1[k]
+                    if step.__class__ is float:
+                        k1[k] = step * dt + y[k]
+                        continue
                     step *= dt
                     step += y[k]
                 y = {k: k1[k] for k in y}
@@ -158,7 +167,7 @@ def integrate(
             y = {k: y[k] + dt / 6.0 * (k1[k] + 2 * k2[k] + 2 * k3[k] + k4[k]) for k in y}
         check(y, nonnegative, times[n + 1])
     if grid.n_steps in capture:
-        states[grid.n_steps] = dict(y)
+        states[grid.n_steps] = dict(y) if scalar else _arrays(y, members)
     _, aux = rates(2 * grid.n_steps, times[-1], y, True, want_rates=False)
     record(grid.n_steps, times[-1], y, aux)
     if scalar:
@@ -176,13 +185,28 @@ def integrate(
     if names and len(names) < len(aux):
         nan = np.broadcast_to(np.nan, (n_years, 1))  # broadcasts over the members
         annual = {k: annual.get(k, nan) for k in aux}
-    return annual, y, states
+    return annual, (y if scalar else _arrays(y, members)), states
+
+
+def _stock(v):
+    """A stock of an ensemble: a Python float if it is one, else a new array of floats."""
+    if v.__class__ is float:
+        return v
+    return np.array(v, dtype=float)
+
+
+def _arrays(y: dict, members: tuple) -> dict:
+    """Copies of the stocks of an ensemble as arrays over the members."""
+    return {k: (np.full(members, v) if v.__class__ is float else v.copy()) for k, v in y.items()}
 
 
 def _check(y: dict, nonnegative: tuple[str, ...], t: float) -> None:
     for name in nonnegative:
         v = y[name]
-        if not v.min() >= 0.0:  # also true when v holds a NaN
+        if v.__class__ is float:
+            if not v >= 0.0:
+                _negative(name, v, t, 0)
+        elif not v.min() >= 0.0:  # also true when v holds a NaN
             idx = int(np.argmax(~(v >= 0.0)))
             _negative(name, float(v[idx]), t, idx)
 
