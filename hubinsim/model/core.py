@@ -345,11 +345,15 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     LF = POP * wa * k_part
     E_nat = LF * k_emp_nat  # natural employment: LF (1 - u*)
     N_con = k_s_con * E_nat  # construction's natural employment
-    VA_c = k_va_per_kc * s["K_c"]  # value added of the attracted-firm cohort (real)
-    L_c = VA_c * k_inv_pi_c
+    # The attracted-firm cohort: its value added (real) and its workers. Without a cohort
+    # (no firm attracted yet, a stock that is the float 0.0 for every member) these and the
+    # cohort's terms below are 0.0 and cost no operation over the members.
+    K_c = s["K_c"]
+    VA_c = 0.0 if ops.is_zero(K_c) else k_va_per_kc * K_c
+    L_c = 0.0 if ops.is_zero(VA_c) else VA_c * k_inv_pi_c
     # Natural employment of agriculture, industry and services; attracted firms employing
     # more than three quarters of it would bring their workers from outside.
-    E_cap = maximum(E_nat - N_con - L_c, 0.25 * E_nat)
+    E_cap = maximum(ops.minus(E_nat - N_con, L_c), 0.25 * E_nat)
     lnE = log(E_cap)
 
     # --- potential output: Cobb-Douglas on natural employment ----------------------------
@@ -371,7 +375,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     Ys_s = Cap_s * exp(th * ln_zs)
     Ys_t = Cap_t * exp(th * ln_z)
     VA_h = k_r_h * H  # housing services (rents, imputed rents): low yield, no labour
-    Y_cap = Ys_p + Ys_s + Ys_t + VA_c + VA_h
+    Y_cap = ops.plus(Ys_p + Ys_s + Ys_t, VA_c) + VA_h
 
     # --- desired capital and normal investment (real capital formation) ------------------
     # Desired business capital-output ratios rise as the return firms accept falls.
@@ -396,7 +400,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     IG_n = maximum((ge + k_adj_g) * Gd + k_dep_g_adj * G, 0.0)
 
     # Potential nominal output, revenue at potential, firms' finance
-    n_ps, n_ss, n_ts = P_p * Ys_p, P_s * (Ys_s + VA_c), P_t * Ys_t
+    n_ps, n_ss, n_ts = P_p * Ys_p, P_s * ops.plus(Ys_s, VA_c), P_t * Ys_t
     n_hs = P_t * VA_h
     rd = X["rd_intensity_pct"]
     relief = X["tax_relief"]
@@ -404,24 +408,30 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     R_star = exp(k_buoy * log(TB_star) + k_ln_R_TB)  # R0 (TB/TB0)^buoyancy
     no_relief = "tax_relief" in zero
     relief_amt = 0.0 if no_relief else R_star * relief
-    n_star = n_ps + n_ss + n_ts + n_hs
+    n_pst = n_ps + n_ss + n_ts
+    n_star = n_pst + n_hs
     # Internal finance: a multiple of profits (capital's share of output) less private R&D.
     fa_p, fa_s, fa_t = k_fin_alpha
     finance = fa_p * n_ps + fa_s * n_ss + fa_t * n_ts - k_rd_priv * rd * n_star
     if not no_relief:
         finance = finance + k_relief_firms * relief_amt
     Id_nom = P_I * (Id_p + Id_s + Id_t + Id_h)
-    fin = minimum(1.0, maximum(finance, 0.0) / maximum(Id_nom, 1e-12))
+    covered = maximum(finance, 0.0) / maximum(Id_nom, 1e-12)
+    fin = minimum(1.0, covered)
     I_p, I_s, I_t, I_h = fin * Id_p, fin * Id_s, fin * Id_t, fin * Id_h
-    I_c = s["PC"] * k_inv_build  # the cohort builds its committed investment
+    PC = s["PC"]
+    I_c = 0.0 if ops.is_zero(PC) else PC * k_inv_build  # the cohort builds its plants
 
     # --- normal fixed-asset investment (nominal FAI = capital formation / phi_K) ---------
     to_fai = P_I * k_inv_phiK
     fai_p = to_fai * I_p
     # The part of the cohort's investment among the pool's industry projects is already in
     # industry's normal investment (at most all of it).
-    overlap = minimum(k_overlap * I_c, I_s)
-    fai_s = to_fai * (I_s + I_c - overlap)
+    if ops.is_zero(I_c):
+        fai_s = to_fai * I_s
+    else:
+        overlap = minimum(k_overlap * I_c, I_s)
+        fai_s = to_fai * (I_s + I_c - overlap)
     fai_t = to_fai * I_t
     fai_h = to_fai * I_h
     pub_n = to_fai * IG_n
@@ -467,7 +477,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         fai_p = maximum(fai_p + th_a * dv_agr, 0.0)
         # The pool cannot undo the attracted firms' own plants (all of them: those among the
         # pool's industry projects are built when the firms come, whatever the pool's timing).
-        fai_s = maximum(fai_s + X["dev_industry"], to_fai * I_c)
+        fai_s = maximum(fai_s + X["dev_industry"], 0.0 if ops.is_zero(I_c) else to_fai * I_c)
         fai_t = maximum(fai_t + X["dev_services"], 0.0)
         fai_h = maximum(fai_h + th_u * dv_urb, 0.0)
         plan_pub = maximum(pub_n + X["dev_fixedpub"] + pub_a * dv_agr + pub_u * dv_urb, 0.0)
@@ -498,9 +508,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     xi_fai = shock("shock_fai")
     I_cx, xi_pub = I_c, 1.0
     if xi_fai is not None:
-        xb = minimum(xi_fai, maximum(finance, 0.0) / maximum(Id_nom, 1e-12)) / maximum(fin, 1e-12)
+        xb = minimum(xi_fai, covered) / maximum(fin, 1e-12)
         fai_p, fai_s, fai_t, fai_h = fai_p * xb, fai_s * xb, fai_t * xb, fai_h * xb
-        I_cx = I_c * xb  # the cohort's plants, inside industry's investment
+        I_cx = I_c if ops.is_zero(I_c) else I_c * xb  # the cohort's plants, in industry's
         xi_pub = xi_fai
         pub_real = pub_real * xi_fai
     fai = fai_p + fai_s + fai_t + fai_h + pub_real
@@ -541,7 +551,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         m_c * C_star
         + k_m_v * V
         + k_m_t * R_o
-        + m_p * (n_ps + P_s * (Ys_s + VA_c) + P_s * Y_con_n)
+        + m_p * (n_ps + n_ss + P_s * Y_con_n)
         + k_m_g * CS
         + P_t * s["XR"]  # services the city centre sells to the rest of the region
     )
@@ -573,7 +583,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     Xd = rhs / (1.0 - m_c * a_c * psi * loop_w)
     Y_tm = maximum(Yt_cap + Xd / P_t, 0.0)  # market services produced
     Y_t = Y_tm + VA_h
-    Y_ind = Y_si + VA_c
+    Y_ind = ops.plus(Y_si, VA_c)
     gdp_real = Y_p + Y_ind + Y_con + Y_t
     n_p, n_ind, n_con, n_t = P_p * Y_p, P_s * Y_ind, P_s * Y_con, P_t * Y_t
     gdp = n_p + n_ind + n_con + n_t
@@ -584,7 +594,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     L_s = s_s * E_cap * (1.0 + okun * (Y_si / Ys_s - 1.0))
     L_t = s_t * E_cap * (1.0 + okun * (Y_tm / Ys_t - 1.0))
     L_k = N_con * (1.0 + okun * (Y_con - Y_con_n) / maximum(Y_con_n, 1e-12))
-    E_raw = L_p + L_s + L_c + L_k + L_t
+    E_raw = ops.plus(L_p + L_s, L_c) + L_k + L_t
     E = minimum(E_raw, 0.995 * LF)  # labour supply binds: at least 0.5 % unemployed
 
     # --- government account (actual) ----------------------------------------------------
@@ -623,7 +633,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             "K_p": cf * inv_p - dep * s["K_p"],
             # The cohort's capital comes out of industrial capital formation: the part of it
             # inside the pool's industry projects is in the incumbents' normal investment.
-            "K_s": cf * inv_s - I_cx - dep * s["K_s"],
+            "K_s": ops.minus(cf * inv_s, I_cx) - dep * s["K_s"],
             "K_t": cf * inv_t - dep * s["K_t"],
             "H": cf * inv_h - dep_h * s["H"],
             "G": cf * pub - dep_g * s["G"],
@@ -646,7 +656,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         # ln raw_x = sigma (ln(n_x / s_x) - ln sum n) + c_x.
         sig_r = k_sigma
         c_p, c_s, c_t = k_ln_realloc
-        ln_sum = sig_r * log(n_ps + n_ss + n_ts)
+        ln_sum = sig_r * log(n_pst)
         raw_p = exp(sig_r * log(n_ps / s_p) - ln_sum + c_p)
         raw_s = exp(sig_r * log(n_ss / s_s) - ln_sum + (c_s + k_pull * ln_zs))
         raw_t = exp(sig_r * log(n_ts / s_t) - ln_sum + (c_t + k_pull * ln_z))
@@ -698,9 +708,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             entry = ops.times(entry, shock("shock_enterprise_entry"))
         d["N"] = entry - k_exit * s["N"]
         no_firms = "firms_attracted" in X["_z"]
-        d["N_a"] = -k_exit_a * s["N_a"] if no_firms else firms - k_exit_a * s["N_a"]
+        N_a = s["N_a"]
+        if no_firms:  # (a cohort of none stays none: its stocks stay the float 0.0)
+            d["N_a"] = 0.0 if ops.is_zero(N_a) else -k_exit_a * N_a
+        else:
+            d["N_a"] = firms - k_exit_a * N_a
         d["PC"] = -I_cx if no_firms else k_k_f * firms - I_cx
-        d["K_c"] = I_cx - dep * s["K_c"]
+        d["K_c"] = 0.0 if ops.is_zero(I_cx) and ops.is_zero(K_c) else I_cx - dep * K_c
 
         # Prices, visitors, other non-resident shoppers, transfers per resident
         d["P_p"] = X["inflation_primary"] * s["P_p"]
@@ -765,7 +779,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     if want is None or not want.isdisjoint(GROUP_LABOUR):
         scale = E / E_raw
         aux["employment_primary"] = L_p * scale
-        aux["employment_secondary"] = (L_s + L_c + L_k) * scale
+        aux["employment_secondary"] = (ops.plus(L_s, L_c) + L_k) * scale
         aux["employment_tertiary"] = L_t * scale
         aux["employment_construction"] = L_k * scale
     if want is None or not want.isdisjoint(GROUP_HOUSEHOLDS):
@@ -777,13 +791,14 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         aux["income_total"] = DI
         aux["visitor_spending"] = V_act
     if want is None or not want.isdisjoint(GROUP_INDUSTRY):
-        as_real = k_h0 * Y_si + VA_c
+        as_real = ops.plus(k_h0 * Y_si, VA_c)
+        gross_c = 0.0 if ops.is_zero(VA_c) else k_inv_va_c * VA_c  # the cohort's gross output
         aux["as_real"] = as_real
         aux["industrial_va_above_scale"] = P_s * as_real
         aux["industrial_va_attracted"] = P_s * VA_c
-        aux["industrial_output_above_scale"] = P_s * (k_h0_gross * Y_si + k_inv_va_c * VA_c)
-        aux["park_gross_output"] = P_s * (k_park_gross * Y_si + k_inv_va_c * VA_c)
-        aux["enterprises_above_scale"] = s["N"] + s["N_a"]
+        aux["industrial_output_above_scale"] = P_s * ops.plus(k_h0_gross * Y_si, gross_c)
+        aux["park_gross_output"] = P_s * ops.plus(k_park_gross * Y_si, gross_c)
+        aux["enterprises_above_scale"] = ops.plus(s["N"], s["N_a"])
         aux["cohort_va_real"] = VA_c
         aux["firms_new"] = ops.like(X["firms_attracted"], VA_c)
     if want is None or not want.isdisjoint(GROUP_OTHER):

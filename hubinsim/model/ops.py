@@ -118,6 +118,14 @@ def plus(value, term):
     return value + term
 
 
+def minus(value, term):
+    """``value - term``; a term of exactly 0.0 leaves ``value`` as it is, without an
+    operation over the members (``x - 0.0`` is ``x``)."""
+    if term.__class__ is float and term == 0.0:
+        return value
+    return value - term
+
+
 def is_zero(value) -> bool:
     """Whether ``value`` is the float 0.0 (an input that is zero for every member)."""
     return value.__class__ is float and value == 0.0
@@ -127,5 +135,5 @@ def like(value, other):
     """``value`` with the shape of ``other`` (a float stays a float; for arrays a read-only
     broadcast view, which costs no operation over the members)."""
     if other.__class__ is float:
-        return float(value)
+        return value if np.ndim(value) else float(value)
     return np.broadcast_to(value, np.shape(other))
