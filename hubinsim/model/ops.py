@@ -135,5 +135,7 @@ def like(value, other):
     """``value`` with the shape of ``other`` (a float stays a float; for arrays a read-only
     broadcast view, which costs no operation over the members)."""
     if other.__class__ is float:
-        return value if np.ndim(value) else float(value)
+        if value.__class__ is float:
+            return value
+        return value if np.ndim(value) else float(value)  # (levers drawn per member)
     return np.broadcast_to(value, np.shape(other))
