@@ -1,95 +1,198 @@
 """Read the data files: the 2020 base, the plan targets, the project pool, the parameters.
 
 Every file is a CSV a person can read and edit; every row carries its unit and source
-(``data/README.md`` explains each file). A missing file, a missing column, an empty or
-non-numeric value, or a parameter outside its own range raises :class:`DataError` naming the
-file, the line and the column.
+(``data/README.md`` explains each file). A data folder is checked on load as a scenario file
+is, and every problem is reported together in one :class:`DataError`, each naming the file,
+the line and the column: a file that is missing, not a regular file or over
+:data:`MAX_DATA_FILE_BYTES`; text that is not UTF-8 (a byte-order mark, as Excel's "CSV UTF-8"
+writes, is fine); a column missing, unknown or repeated; a row with too many or too few
+fields, missing, unknown or repeated; a value that is empty, not a number, or outside its
+allowed range; a unit other than the one declared (population in 万人, money in 亿元).
+
+What is checked is declared once, below: the columns of each file (:data:`FILES`), the
+ranges of the units (:data:`UNITS`), the figures the model needs (:data:`REQUIRED_BASE`).
+The rows a folder must hold, and their units, are those of hubinsim's own data folder (the
+*reference*, :func:`reference_dir`), or of the catalogue where it declares them (the unit of
+an indicator, the range of a lever whose default a row sets): a row added to the reference,
+or a lever added to the catalogue, is checked in every other folder without more code.
 
 The data folder is, in order: the ``data_dir`` argument, the ``HUBINSIM_DATA`` environment
 variable, ``data/`` next to the package in a source checkout, or the copy installed with the
-package.
+package. The files are read once and kept while they are unchanged on disk; the sha256 of the
+bytes read is kept with them (:attr:`DataSet.hashes`), so that a run records the data it used.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import math
 import os
+import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from .catalog import INDICATOR_BY_NAME, POOL_CATEGORIES, RECORD_FIGURES, Parameter, suggest
-from .errors import DataError
+from .catalog import INDICATOR_BY_NAME, LEVERS, POOL_CATEGORIES, RECORD_FIGURES, Parameter, suggest
+from .errors import DataError, printable
+from .files import folder_problem, read_file
 
 BASE_FILE = "base_2020.csv"
 PARAMETERS_FILE = "parameters.csv"
 POOL_FILE = "project_pool.csv"
 TARGETS_FILE = "targets.csv"
 
+#: Largest data file read (the files are a few kilobytes; a large one is a mistake, and
+#: reading it would take minutes).
+MAX_DATA_FILE_BYTES = 2**20
+
 #: Rows the model needs from the base file (the figures of a start record).
 REQUIRED_BASE = tuple(RECORD_FIGURES)
 
 
+@dataclass(frozen=True)
+class Unit:
+    """The values a unit allows: ``[low, high]``; a count of the base year (not a target) a
+    whole number if ``whole``.
+
+    The bounds are wide (any district of China fits inside them) but catch a figure written in
+    another unit: GDP in yuan is 10^8 times its value in 亿元, a population in persons 10^4
+    times its value in 万人.
+    """
+
+    low: float
+    high: float
+    means: str
+    whole: bool = False
+
+
+#: The units of data values, by the first word of a ``unit`` column ("亿元 (current prices)"
+#: is in 亿元); values in other units (those of most parameters) have only their row's range.
+UNITS: dict[str, Unit] = {
+    "亿元": Unit(0.0, 1e5, "100 million yuan (a figure in yuan or 万元 is far larger)"),
+    "万人": Unit(0.0, 1e4, "10,000 persons (a count of persons is 10,000 times larger)"),
+    "yuan": Unit(0.0, 1e7, "yuan per person"),
+    "persons": Unit(0.0, 1e8, "persons"),
+    "firms": Unit(0.0, 1e5, "firms", whole=True),
+    "%": Unit(-100.0, 100.0, "per cent (a fraction such as 0.08 is 8 %)"),
+    "fraction": Unit(0.0, 1.0, "a fraction of one (8 % is 0.08)"),
+}
+#: Units of amounts in the base file: a district's amount is never zero (the model divides by
+#: several of them).
+POSITIVE_UNITS = ("亿元", "万人", "yuan", "firms", "persons")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a data file: a ``kind`` of value ("text", "number", "year" or "count",
+    a whole number >= 0), whether the header must have it, and whether a row may leave it
+    empty."""
+
+    name: str
+    kind: str = "text"
+    required: bool = True
+    empty: bool = False
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A data file: its columns, the column that names each row (``key``) and whether a key
+    may repeat (a target may be set for several years)."""
+
+    name: str
+    key: str
+    columns: tuple[Column, ...]
+    repeats: bool = False
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+FILES: dict[str, FileSpec] = {
+    BASE_FILE: FileSpec(
+        BASE_FILE,
+        "name",
+        (
+            Column("name"),
+            Column("value", "number"),
+            Column("unit"),
+            Column("source"),
+            Column("note", required=False, empty=True),
+        ),
+    ),
+    PARAMETERS_FILE: FileSpec(
+        PARAMETERS_FILE,
+        "name",
+        (
+            Column("name"),
+            Column("value", "number"),
+            Column("low", "number"),
+            Column("high", "number"),
+            Column("unit"),
+            Column("source"),
+            Column("meaning_en"),
+            Column("meaning_zh"),
+        ),
+    ),
+    POOL_FILE: FileSpec(
+        POOL_FILE,
+        "category",
+        (
+            Column("category"),
+            Column("name_zh", required=False, empty=True),
+            Column("projects", "count", required=False, empty=True),
+            Column("investment", "number"),
+            Column("unit"),
+            Column("source"),
+        ),
+    ),
+    TARGETS_FILE: FileSpec(
+        TARGETS_FILE,
+        "indicator",
+        (
+            Column("indicator"),
+            Column("target", "number"),
+            Column("year", "year"),
+            Column("comparison"),
+            Column("each_year_from", "year", empty=True),
+            Column("unit"),
+            Column("source"),
+            Column("note", required=False, empty=True),
+        ),
+        repeats=True,
+    ),
+}
+#: The years a target may be judged in.
+TARGET_YEARS = (2021, 2060)
+
+
 def data_dir(path: str | os.PathLike | None = None) -> Path:
-    """The folder the data files are read from (see the module docstring)."""
-    if path is not None:
-        return Path(path)
-    env = os.environ.get("HUBINSIM_DATA")
-    if env:
-        return Path(env)
+    """The folder the data files are read from (see the module docstring), as an absolute
+    path."""
+    if isinstance(path, DataSet):
+        return path.folder
+    if path is None:
+        path = os.environ.get("HUBINSIM_DATA") or None
+    if path is None:
+        return reference_dir()
+    try:
+        return Path(os.path.abspath(os.fspath(path)))
+    except (TypeError, ValueError):
+        raise DataError(f"data_dir: must be the path of a folder, got {path!r}") from None
+
+
+@functools.lru_cache(maxsize=1)
+def reference_dir() -> Path:
+    """hubinsim's own data folder: ``data/`` of a source checkout, or the copy installed with
+    the package."""
     here = Path(__file__).resolve().parent
     checkout = here.parent / "data"
     if (checkout / BASE_FILE).exists():
         return checkout
     return here / "_data"  # the copy installed with the package (pyproject.toml)
-
-
-def _read(folder: Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
-    """Rows of a data file with their line numbers; the first column is the row's key and
-    must not repeat."""
-    path = folder / name
-    if not path.is_file():
-        what = "is not a file" if path.exists() else "data file not found"
-        raise DataError(f"{path}: {what} (expected the {name} of hubinsim's data/)")
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise DataError(
-                    f"{path}: line 1: missing column(s) {', '.join(missing)}; "
-                    f"the header must contain {', '.join(columns)}"
-                )
-            rows = [(reader.line_num, row) for row in reader]
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc})") from None
-    except csv.Error as exc:
-        raise DataError(f"{path}: malformed CSV ({exc})") from None
-    if not rows:
-        raise DataError(f"{path}: no data rows")
-    key, seen = columns[0], {}
-    for line, row in rows:
-        name = (row[key] or "").strip()
-        if name in seen and key != "indicator":  # a target may have several years
-            raise DataError(
-                f"{path}: line {line}: {key} {name!r} appears twice (first on line {seen[name]})"
-            )
-        seen.setdefault(name, line)
-    return rows
-
-
-def _number(path: Path, line: int, column: str, text: str | None) -> float:
-    try:
-        value = float(text)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise DataError(
-            f"{path}: line {line}: column {column!r}: expected a number, got {text!r}"
-        ) from None
-    if not math.isfinite(value):
-        raise DataError(f"{path}: line {line}: column {column!r}: {text!r} is not finite")
-    return value
 
 
 @dataclass(frozen=True)
@@ -99,91 +202,6 @@ class BaseFigure:
     unit: str
     source: str
     note: str
-
-
-def load_base(folder=None) -> dict[str, BaseFigure]:
-    """The 2020 base figures, by name."""
-    folder = data_dir(folder)
-    return _load_base(folder)
-
-
-@lru_cache(maxsize=8)
-def _load_base(folder: Path) -> dict[str, BaseFigure]:
-    path = folder / BASE_FILE
-    out = {}
-    for line, row in _read(folder, BASE_FILE, ("name", "value", "unit", "source")):
-        name = (row["name"] or "").strip()
-        out[name] = BaseFigure(
-            name,
-            _number(path, line, "value", row["value"]),
-            row["unit"] or "",
-            row["source"] or "",
-            row.get("note") or "",
-        )
-    missing = [n for n in REQUIRED_BASE if n not in out]
-    if missing:
-        raise DataError(f"{path}: missing row(s) for {', '.join(missing)}")
-    shares = sum(out[f"employment_share_{s}"].value for s in ("primary", "secondary", "tertiary"))
-    if abs(shares - 1.0) > 1e-9:
-        raise DataError(
-            f"{path}: employment_share_primary/secondary/tertiary sum to {shares}, not 1"
-        )
-    for name in REQUIRED_BASE:
-        if out[name].value < 0:
-            raise DataError(f"{path}: row {name!r}: value must not be negative")
-    return out
-
-
-def load_parameters(folder=None) -> dict[str, Parameter]:
-    """The structural parameters with their ranges and sources, by name."""
-    return _load_parameters(data_dir(folder))
-
-
-@lru_cache(maxsize=8)
-def _load_parameters(folder: Path) -> dict[str, Parameter]:
-    path = folder / PARAMETERS_FILE
-    cols = ("name", "value", "low", "high", "unit", "source", "meaning_en", "meaning_zh")
-    out = {}
-    for line, row in _read(folder, PARAMETERS_FILE, cols):
-        name = (row["name"] or "").strip()
-        if not name:
-            raise DataError(f"{path}: line {line}: empty name")
-        value, low, high = (_number(path, line, c, row[c]) for c in ("value", "low", "high"))
-        if not low <= value <= high:
-            raise DataError(
-                f"{path}: line {line}: {name}: value {value} outside its range [{low}, {high}]"
-            )
-        if not (row["source"] or "").strip():
-            raise DataError(f"{path}: line {line}: {name}: empty source")
-        out[name] = Parameter(
-            name, value, low, high, row["unit"], row["source"], row["meaning_en"], row["meaning_zh"]
-        )
-    return out
-
-
-def load_pool(folder=None) -> dict[str, float]:
-    """Total investment of the 14th FYP project pool by category [亿元]."""
-    return dict(_load_pool(data_dir(folder)))
-
-
-@lru_cache(maxsize=8)
-def _load_pool(folder: Path) -> dict[str, float]:
-    path = folder / POOL_FILE
-    out = {}
-    for line, row in _read(folder, POOL_FILE, ("category", "investment", "unit", "source")):
-        value = _number(path, line, "investment", row["investment"])
-        if value < 0:
-            raise DataError(f"{path}: line {line}: column 'investment' must not be negative")
-        out[(row["category"] or "").strip()] = value
-    missing = [c for c in POOL_CATEGORIES if c not in out]
-    unknown = [c for c in out if c not in POOL_CATEGORIES]
-    if missing or unknown:
-        raise DataError(
-            f"{path}: categories must be exactly {', '.join(POOL_CATEGORIES)}"
-            + (f"; missing {', '.join(missing)}" if missing else "")
-            + (f"; unknown {', '.join(unknown)}" if unknown else "")
-        )
-    return {c: out[c] for c in POOL_CATEGORIES}
 
 
 @dataclass(frozen=True)
@@ -198,45 +216,613 @@ class Target:
     note: str
 
 
+@dataclass(frozen=True)
+class DataSet:
+    """The data files of a folder, read and checked together.
+
+    ``hashes`` holds the sha256 of the bytes read of each file (file name -> hex digest).
+    """
+
+    folder: Path
+    base: dict[str, BaseFigure]
+    parameters: dict[str, Parameter]
+    pool: dict[str, float]
+    targets: tuple[Target, ...]
+    hashes: dict[str, str]
+
+
+def load_data(folder=None) -> DataSet:
+    """Every data file of ``folder`` (default: :func:`data_dir`), read and checked.
+
+    The files are read again only when one of them changed on disk. ``folder`` may be a
+    :class:`DataSet` already read: it is returned as it is (a run passes the data it read
+    first to every part of it, so that an ensemble's chunks and the files it writes use the
+    same data, whatever happens to the folder meanwhile).
+
+    Raises
+    ------
+    DataError
+        Listing every problem of every file, each with its file, line and column.
+    """
+    if isinstance(folder, DataSet):
+        return folder
+    folder = data_dir(folder)
+    key = (folder, _signature(folder))
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    why = folder_problem(folder)
+    if why is not None:
+        raise DataError(f"data folder {printable(str(folder))}: {why}")
+    loaded = _Loader(folder).load()
+    with _LOCK:
+        _CACHE[key] = loaded
+        while len(_CACHE) > 8:
+            _CACHE.popitem(last=False)
+    return loaded
+
+
+_CACHE: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _signature(folder: Path) -> tuple:
+    """What changes when a data file is edited, replaced or removed."""
+    out, head = [], str(folder)
+    for name in FILES:
+        try:
+            s = os.stat(os.path.join(head, name))
+            out.append((s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns, s.st_mode))
+        except (OSError, ValueError):
+            out.append(None)
+    return tuple(out)
+
+
+def load_base(folder=None) -> dict[str, BaseFigure]:
+    """The 2020 base figures, by name."""
+    return load_data(folder).base
+
+
+def load_parameters(folder=None) -> dict[str, Parameter]:
+    """The structural parameters with their ranges and sources, by name."""
+    return load_data(folder).parameters
+
+
+def load_pool(folder=None) -> dict[str, float]:
+    """Total investment of the 14th FYP project pool by category [亿元]."""
+    return dict(load_data(folder).pool)
+
+
 def load_targets(folder=None) -> list[Target]:
     """The plan targets of the scorecard (data/targets.csv)."""
-    return list(_load_targets(data_dir(folder)))
+    return list(load_data(folder).targets)
 
 
-@lru_cache(maxsize=8)
-def _load_targets(folder: Path) -> tuple[Target, ...]:
-    path = folder / TARGETS_FILE
-    cols = ("indicator", "target", "year", "comparison", "each_year_from", "unit", "source")
-    out = []
-    for line, row in _read(folder, TARGETS_FILE, cols):
-        ind = (row["indicator"] or "").strip()
-        if ind not in INDICATOR_BY_NAME:
-            raise DataError(
-                f"{path}: line {line}: unknown indicator {ind!r}{suggest(ind, INDICATOR_BY_NAME)}"
-                "; `hubinsim indicators` lists them"
+def data_hashes(folder=None) -> dict[str, str]:
+    """sha256 of the bytes of each data file as read (absolute path -> hex digest)."""
+    data = load_data(folder)
+    return {str(data.folder / name): digest for name, digest in data.hashes.items()}
+
+
+# --------------------------------------------------------------------------- checking
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def unit_of(text: str) -> str:
+    """The unit a ``unit`` column names: its first part ("亿元 (current prices)" -> "亿元")."""
+    return re.split(r"\s*[(,;]", text.strip(), maxsplit=1)[0].strip()
+
+
+def declared_unit(name: str, reference: DataSet | None = None) -> tuple[str | None, str]:
+    """The unit a base figure must be in, and who says so: the catalogue (the indicator of
+    that name, or the figure of a start record), else hubinsim's own base file."""
+    if name in INDICATOR_BY_NAME:
+        return INDICATOR_BY_NAME[name].unit, "the indicator's unit"
+    found = re.search(r"\[([^\]]+)\]\s*$", RECORD_FIGURES.get(name, ""))
+    if found:
+        return found.group(1), "the unit of the start record's figure"
+    if reference is not None and name in reference.base:
+        return reference.base[name].unit, "as in hubinsim's data"
+    return None, ""
+
+
+def _g(v: float) -> str:
+    return f"{v:g}"
+
+
+@dataclass
+class _Row:
+    line: int
+    cells: dict[str, str]
+
+
+class _Loader:
+    """Reads the files of one folder and collects every problem."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.problems: list[str] = []
+        self.hashes: dict[str, str] = {}
+
+    def problem(self, name: str, line: int | None, message: str, column: str | None = None):
+        where = f"{self.folder / name}" + (f": line {line}" if line else "")
+        col = f": column {column!r}" if column else ""
+        self.problems.append(f"{where}{col}: {message}")
+
+    # -- reading
+
+    def rows(self, spec: FileSpec) -> list[_Row] | None:
+        """The rows of a file with their line numbers, the header checked; None if it cannot
+        be read."""
+        try:
+            read = read_file(
+                self.folder / spec.name,
+                limit=MAX_DATA_FILE_BYTES,
+                what="a data file",
+                error=DataError,
             )
-        comp = (row["comparison"] or "").strip()
-        if comp not in (">=", "<="):
-            raise DataError(f"{path}: line {line}: comparison must be >= or <=, got {comp!r}")
-        each = (row["each_year_from"] or "").strip()
-        year = _number(path, line, "year", row["year"])
-        first = _number(path, line, "each_year_from", each) if each else None
-        if year != int(year) or not 2021 <= year <= 2060:
-            raise DataError(f"{path}: line {line}: column 'year' must be a year in 2021..2060")
-        if first is not None and (first != int(first) or not 2021 <= first <= year):
-            raise DataError(
-                f"{path}: line {line}: column 'each_year_from' must be a year in 2021..{int(year)}"
+        except DataError as exc:
+            self.problems.append(f"{exc} (expected the {spec.name} of hubinsim's data folder)")
+            return None
+        self.hashes[spec.name] = read.sha256
+        try:
+            text = read.data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = read.data[: exc.start].count(b"\n") + 1
+            self.problem(spec.name, line, "not UTF-8 text; save the file as CSV UTF-8")
+            return None
+        if "\x00" in text:
+            self.problem(spec.name, text[: text.index("\x00")].count("\n") + 1, "a NUL byte")
+            return None
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader, None)
+            if not header or not any(h.strip() for h in header):
+                self.problem(
+                    spec.name,
+                    1,
+                    f"no header; the first line names the columns: {', '.join(spec.required)}",
+                )
+                return None
+            header = [h.strip() for h in header]
+            if not self.header_ok(spec, header):
+                return None
+            rows = []
+            for cells in reader:
+                line = reader.line_num
+                if not cells or all(not c.strip() for c in cells):
+                    continue  # a blank line
+                if len(cells) != len(header):
+                    self.problem(
+                        spec.name,
+                        line,
+                        f"{len(cells)} fields where the header has {len(header)}"
+                        + (
+                            " (a value with a comma needs quotes)"
+                            if len(cells) > len(header)
+                            else ""
+                        ),
+                    )
+                    continue
+                rows.append(_Row(line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+        except csv.Error as exc:
+            self.problem(spec.name, reader.line_num, f"malformed CSV ({exc})")
+            return None
+        if not rows:
+            self.problem(spec.name, None, "no data rows")
+            return None
+        return rows
+
+    def header_ok(self, spec: FileSpec, header: list[str]) -> bool:
+        known = [c.name for c in spec.columns]
+        ok = True
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        for h in repeated:
+            self.problem(spec.name, 1, "appears twice in the header", h)
+            ok = False
+        for h in header:
+            if h not in known:
+                self.problem(
+                    spec.name,
+                    1,
+                    f"unknown column{suggest(h, known)}; the columns are {', '.join(known)}",
+                    h,
+                )
+                ok = False
+        missing = [c for c in spec.required if c not in header]
+        if missing:
+            self.problem(
+                spec.name,
+                1,
+                f"missing column(s) {', '.join(missing)}; the header must contain "
+                f"{', '.join(spec.required)}",
             )
-        out.append(
-            Target(
-                ind,
-                _number(path, line, "target", row["target"]),
-                int(year),
-                comp,
-                None if first is None else int(first),
-                row["unit"] or "",
-                row["source"] or "",
-                row.get("note") or "",
+            ok = False
+        return ok
+
+    def value(self, spec: FileSpec, row: _Row, column: str):
+        """The typed value of a cell (None when empty and allowed, or wrong: reported)."""
+        col = next(c for c in spec.columns if c.name == column)
+        text = row.cells.get(column, "")
+        if not text:
+            if not col.empty:
+                self.problem(spec.name, row.line, "empty; a value is needed", column)
+            return None
+        if col.kind == "text":
+            return text
+        if not _NUMBER.fullmatch(text):
+            what = {"number": "a number", "year": "a year", "count": "a whole number >= 0"}
+            self.problem(spec.name, row.line, f"expected {what[col.kind]}, got {text!r}", column)
+            return None
+        value = float(text)
+        if not math.isfinite(value):
+            self.problem(spec.name, row.line, f"{text!r} is not finite", column)
+            return None
+        if col.kind == "year":
+            lo, hi = TARGET_YEARS
+            if value != int(value) or not lo <= value <= hi:
+                self.problem(
+                    spec.name, row.line, f"must be a year in {lo}..{hi}, got {text}", column
+                )
+                return None
+            return int(value)
+        if col.kind == "count":
+            if value != int(value) or value < 0:
+                self.problem(
+                    spec.name, row.line, f"must be a whole number >= 0, got {text}", column
+                )
+                return None
+            return int(value)
+        return value
+
+    def keyed(self, spec: FileSpec, rows: list[_Row]) -> list[_Row]:
+        """The rows with a key, the first of each key (repeats reported)."""
+        seen: dict[str, int] = {}
+        out = []
+        for row in rows:
+            name = row.cells.get(spec.key, "")
+            if not name:
+                self.problem(spec.name, row.line, "empty; every row needs its name", spec.key)
+                continue
+            if name in seen and not spec.repeats:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"{name!r} appears twice (first on line {seen[name]})",
+                    spec.key,
+                )
+                continue
+            seen.setdefault(name, row.line)
+            out.append(row)
+        return out
+
+    def in_unit(self, spec, row, column, value: float, unit: str, base=False) -> bool:
+        """Whether ``value`` lies in the range of ``unit`` (reported when not); ``base``: a
+        figure of the base year (an amount > 0, a count a whole number)."""
+        rule = UNITS.get(unit_of(unit))
+        if rule is None:
+            return True
+        positive = base and unit_of(unit) in POSITIVE_UNITS
+        whole = base and rule.whole
+        low = max(rule.low, 0.0) if base else rule.low
+        if (
+            not low <= value <= rule.high
+            or (positive and value <= 0)
+            or (whole and value != int(value))
+        ):
+            bound = f"> {_g(low)}" if positive else f">= {_g(low)}"
+            self.problem(
+                spec.name,
+                row.line,
+                f"{row.cells[spec.key]}: {_g(value)} is outside what {unit_of(unit)} allows"
+                f"{' here' if base else ''}: {'a whole number ' if whole else ''}{bound} and "
+                f"<= {_g(rule.high)}; {unit_of(unit)} is {rule.means}",
+                column,
             )
-        )
-    return tuple(out)
+            return False
+        return True
+
+    def same_unit(self, spec, row, expected: str, whose: str) -> bool:
+        """Whether the row's unit is ``expected`` (its first part; reported when not)."""
+        unit = row.cells.get("unit", "")
+        if unit_of(unit) != unit_of(expected):
+            self.problem(
+                spec.name,
+                row.line,
+                f"{row.cells[spec.key]}: the unit must be {unit_of(expected)} ({whose}), got "
+                f"{unit!r}; convert the value to {unit_of(expected)}",
+                "unit",
+            )
+            return False
+        return True
+
+    # -- the files
+
+    def load(self) -> DataSet:
+        reference = self.reference()
+        base = self.base(reference)
+        parameters = self.parameters(reference)
+        pool = self.pool()
+        targets = self.targets()
+        if base is not None and parameters is not None:
+            self.lever_defaults(base, parameters)
+        if self.problems:
+            raise DataError(self.problems)
+        return DataSet(self.folder, base, parameters, pool, targets, self.hashes)
+
+    def reference(self) -> DataSet | None:
+        """hubinsim's own data, whose rows and units another folder must have (None when this
+        folder is it: its rows are the declaration)."""
+        ref = reference_dir()
+        try:
+            if self.folder.resolve() == ref.resolve():
+                return None
+        except (OSError, RuntimeError):
+            pass
+        return load_data(ref)
+
+    def base(self, reference: DataSet | None) -> dict[str, BaseFigure] | None:
+        spec = FILES[BASE_FILE]
+        rows = self.rows(spec)
+        if rows is None:
+            return None
+        known = None
+        if reference is not None:
+            known = dict.fromkeys(REQUIRED_BASE) | dict.fromkeys(reference.base)
+        out = {}
+        for row in self.keyed(spec, rows):
+            name = row.cells["name"]
+            if known is not None and name not in known:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"unknown figure {name!r}{suggest(name, known)}; the figures are "
+                    f"{', '.join(known)}",
+                    "name",
+                )
+                continue
+            value = self.value(spec, row, "value")
+            unit = row.cells.get("unit", "")
+            expected, whose = declared_unit(name, reference)
+            expected = unit if expected is None else expected
+            ok = self.same_unit(spec, row, expected, whose) if unit else False
+            if not unit:
+                self.value(spec, row, "unit")
+            if value is None or not ok:
+                continue
+            if not self.in_unit(spec, row, "value", value, unit, base=True):
+                continue
+            if not self.value(spec, row, "source"):
+                continue
+            out[name] = BaseFigure(
+                name, value, unit, row.cells["source"], row.cells.get("note", "")
+            )
+        missing = [n for n in REQUIRED_BASE if n not in out and n not in self._seen(rows, spec)]
+        if missing:
+            self.problem(spec.name, None, f"missing row(s) for {', '.join(missing)}")
+        if self.problems_in(spec.name):
+            return None
+        shares = [out[f"employment_share_{s}"].value for s in ("primary", "secondary", "tertiary")]
+        if abs(sum(shares) - 1.0) > 1e-6:
+            self.problem(
+                spec.name,
+                None,
+                f"employment_share_primary/secondary/tertiary sum to {sum(shares):g}, not 1",
+            )
+        primary = out["gdp"].value * out["share_primary_pct"].value / 100.0
+        if primary + out["va_tertiary"].value >= out["gdp"].value:
+            self.problem(
+                spec.name,
+                None,
+                f"va_tertiary ({_g(out['va_tertiary'].value)}) and the primary sector "
+                f"(share_primary_pct {_g(out['share_primary_pct'].value)} % of gdp, "
+                f"{_g(primary)}) leave no secondary sector in gdp ({_g(out['gdp'].value)})",
+            )
+        return None if self.problems_in(spec.name) else out
+
+    def _seen(self, rows: list[_Row], spec: FileSpec) -> set[str]:
+        return {r.cells.get(spec.key, "") for r in rows}
+
+    def problems_in(self, name: str) -> bool:
+        where = str(self.folder / name)
+        return any(p.startswith(where) for p in self.problems)
+
+    def parameters(self, reference: DataSet | None) -> dict[str, Parameter] | None:
+        spec = FILES[PARAMETERS_FILE]
+        rows = self.rows(spec)
+        if rows is None:
+            return None
+        known = reference.parameters if reference is not None else None
+        out = {}
+        for row in self.keyed(spec, rows):
+            name = row.cells["name"]
+            if known is not None and name not in known:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"unknown parameter {name!r}{suggest(name, known)}; the model reads the "
+                    f"parameters of {reference.folder / PARAMETERS_FILE}",
+                    "name",
+                )
+                continue
+            value, low, high = (self.value(spec, row, c) for c in ("value", "low", "high"))
+            texts = [
+                self.value(spec, row, c) for c in ("unit", "source", "meaning_en", "meaning_zh")
+            ]
+            if None in (value, low, high) or None in texts:
+                continue
+            unit = row.cells["unit"]
+            if known is not None and not self.same_unit(
+                spec, row, known[name].unit, "as in hubinsim's data"
+            ):
+                continue
+            if not low <= high:
+                self.problem(
+                    spec.name, row.line, f"{name}: low {_g(low)} is above high {_g(high)}", "low"
+                )
+                continue
+            if not all(
+                self.in_unit(spec, row, c, v, unit) for c, v in (("low", low), ("high", high))
+            ):
+                continue
+            if not low <= value <= high:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"{name}: value {_g(value)} outside its range [{_g(low)}, {_g(high)}]",
+                    "value",
+                )
+                continue
+            out[name] = Parameter(
+                name,
+                value,
+                low,
+                high,
+                unit,
+                *(row.cells[c] for c in ("source", "meaning_en", "meaning_zh")),
+            )
+        if known is not None:
+            missing = [n for n in known if n not in self._seen(rows, spec)]
+            if missing:
+                self.problem(
+                    spec.name,
+                    None,
+                    f"missing row(s) for {', '.join(missing)}; the model reads every parameter "
+                    f"of {reference.folder / PARAMETERS_FILE}: copy the rows from there",
+                )
+        return None if self.problems_in(spec.name) else out
+
+    def pool(self) -> dict[str, float] | None:
+        spec = FILES[POOL_FILE]
+        rows = self.rows(spec)
+        if rows is None:
+            return None
+        out = {}
+        for row in self.keyed(spec, rows):
+            category = row.cells["category"]
+            if category not in POOL_CATEGORIES:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"unknown category {category!r}{suggest(category, POOL_CATEGORIES)}; "
+                    f"categories must be exactly {', '.join(POOL_CATEGORIES)}",
+                    "category",
+                )
+                continue
+            value = self.value(spec, row, "investment")
+            self.value(spec, row, "projects")
+            if value is None or not self.value(spec, row, "source"):
+                continue
+            if not self.same_unit(spec, row, "亿元", "money is in 亿元"):
+                continue
+            if value < 0:
+                self.problem(spec.name, row.line, f"{category}: must not be negative", "investment")
+                continue
+            if self.in_unit(spec, row, "investment", value, row.cells["unit"]):
+                out[category] = value
+        missing = [c for c in POOL_CATEGORIES if c not in self._seen(rows, spec)]
+        if missing:
+            self.problem(
+                spec.name,
+                None,
+                f"categories must be exactly {', '.join(POOL_CATEGORIES)}; missing "
+                f"{', '.join(missing)}",
+            )
+        if self.problems_in(spec.name):
+            return None
+        return {c: out[c] for c in POOL_CATEGORIES}
+
+    def targets(self) -> tuple[Target, ...] | None:
+        spec = FILES[TARGETS_FILE]
+        rows = self.rows(spec)
+        if rows is None:
+            return None
+        out, seen = [], {}
+        for row in self.keyed(spec, rows):
+            ind = row.cells["indicator"]
+            if ind not in INDICATOR_BY_NAME:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"unknown indicator {ind!r}{suggest(ind, INDICATOR_BY_NAME)}; "
+                    "`hubinsim indicators` lists them",
+                    "indicator",
+                )
+                continue
+            comp = row.cells.get("comparison", "")
+            if comp not in (">=", "<="):
+                self.problem(spec.name, row.line, f"must be >= or <=, got {comp!r}", "comparison")
+                continue
+            target, year, first = (
+                self.value(spec, row, c) for c in ("target", "year", "each_year_from")
+            )
+            if target is None or year is None or not self.value(spec, row, "source"):
+                continue
+            if row.cells.get("each_year_from") and first is None:
+                continue
+            if first is not None and not TARGET_YEARS[0] <= first <= year:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"must be a year in {TARGET_YEARS[0]}..{year} (the target's year)",
+                    "each_year_from",
+                )
+                continue
+            indicator = INDICATOR_BY_NAME[ind]
+            if not self.same_unit(spec, row, indicator.unit, "the indicator's unit"):
+                continue
+            if not self.in_unit(spec, row, "target", target, row.cells["unit"]):
+                continue
+            if (ind, year) in seen:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"a second target for {ind} in {year} (first on line {seen[(ind, year)]})",
+                    "year",
+                )
+                continue
+            seen[(ind, year)] = row.line
+            out.append(
+                Target(
+                    ind,
+                    target,
+                    year,
+                    comp,
+                    first,
+                    row.cells["unit"],
+                    row.cells["source"],
+                    row.cells.get("note", ""),
+                )
+            )
+        return None if self.problems_in(spec.name) else tuple(out)
+
+    def lever_defaults(self, base: dict, parameters: dict) -> None:
+        """A figure or a parameter that is a lever's business-as-usual value must lie in the
+        lever's range (a scenario could not set it back)."""
+        for lever in LEVERS:
+            d = lever.default
+            if not isinstance(d, str) or d == "investment.plan_realisation":
+                continue
+            rng = f"[{_g(lever.low)}, {_g(lever.high)}] {lever.unit}"
+            if d.startswith("base:"):
+                fig = base.get(d.removeprefix("base:"))
+                if fig is not None and not lever.low <= fig.value <= lever.high:
+                    self.problem(
+                        BASE_FILE,
+                        None,
+                        f"{fig.name}: {_g(fig.value)} is outside {rng}, the range of the lever "
+                        f"{lever.name} whose business-as-usual value it is",
+                    )
+            elif d in parameters:
+                prm = parameters[d]
+                if not (lever.low <= prm.low and prm.high <= lever.high):
+                    self.problem(
+                        PARAMETERS_FILE,
+                        None,
+                        f"{d}: its range [{_g(prm.low)}, {_g(prm.high)}] must lie inside {rng}, "
+                        f"the range of the lever {lever.name} whose business-as-usual value it "
+                        "is",
+                    )

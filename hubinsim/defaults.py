@@ -21,6 +21,9 @@ DEFAULT_SAMPLING = "lhs"
 #: equal within the noise (docs/performance.md); one pass over many more members is slower
 #: per member, not faster.
 DEFAULT_CHUNK_SIZE = 5_000
+#: Most members per chunk: a chunk's arrays take about 30 KB a member in the process that
+#: runs it (docs/performance.md), 6 GB at this size; smaller chunks cost no speed.
+MAX_CHUNK_SIZE = 200_000
 #: ``workers="auto"``: one process per CPU this process may use (within a container's CPU
 #: quota), never more than there are chunks. The command line's default; Python functions
 #: default to 1 (everything in the calling process).

@@ -1,40 +1,80 @@
 """Exceptions raised by hubinsim.
 
-Every problem caused by user input is a :class:`HubinsimError`; the command line turns
-these into a message and exit code 2. Anything else is a bug (exit code 1).
+Every problem caused by user input, by the data folder or by the system a run writes to is a
+:class:`HubinsimError`; the command line turns these into a message and exit code 2. Anything
+else is a bug (exit code 1).
+
+A message names what is at fault and what would be valid. It is safe to print: control
+characters that came from a file or a key (an escape sequence, a carriage return) are shown
+escaped (:func:`printable`), and a long list of problems is cut after
+:data:`MAX_PROBLEMS_SHOWN`, with the count of the others.
 """
 
 from __future__ import annotations
 
+import re
+
+#: Most problems a message lists; the others are counted (``.problems`` holds them all).
+MAX_PROBLEMS_SHOWN = 50
+
+# C0 and C1 control characters, DEL, and the bidirectional overrides that can reorder what a
+# terminal shows. Newlines and tabs are kept where a message is made of lines.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, lines: bool = True) -> str:
+    """``text`` with its control characters escaped (``\\x1b``, ``\\u202e``): safe to print
+    to a terminal. ``lines``: newlines and tabs are kept (else escaped too)."""
+    pattern = _CONTROL if lines else _CONTROL_OR_NEWLINE
+    return pattern.sub(_escape, str(text))
+
 
 class HubinsimError(Exception):
-    """Base class of every error hubinsim raises on purpose."""
-
-
-class ScenarioError(HubinsimError):
-    """A scenario (file or Python settings) is invalid.
+    """Base class of every error hubinsim raises on purpose.
 
     Parameters
     ----------
-    problems : list of str
+    problems : list of str, or str
         One message per problem, each naming the file, line and key where known.
+    source : str, optional
+        The file or object at fault, put before the message.
     """
 
-    def __init__(self, problems: list[str] | str, source: str | None = None):
+    def __init__(self, problems: list[str] | str = "", source: str | None = None):
         if isinstance(problems, str):
             problems = [problems]
-        self.problems = list(problems)
+        self.problems = [str(p) for p in problems]
         self.source = source
-        head = f"{source}: " if source else ""
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        head = f"{printable(self.source, lines=False)}: " if self.source else ""
         if len(self.problems) == 1:
-            msg = head + self.problems[0]
-        else:
-            msg = (
-                head
-                + f"{len(self.problems)} problems:\n"
-                + "\n".join(f"  - {p}" for p in self.problems)
-            )
-        super().__init__(msg)
+            return head + printable(self.problems[0])
+        shown = [f"  - {printable(p, lines=False)}" for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            shown.append(f"  ... and {hidden:,} more (fix these and run again to see the rest)")
+        return head + f"{len(self.problems):,} problems:\n" + "\n".join(shown)
+
+    def __reduce__(self):  # pickles (from a worker process) with its problems and source
+        return (type(self), (self.problems, self.source))
+
+
+class ScenarioError(HubinsimError):
+    """A scenario (file or Python settings) or an argument of a function is invalid."""
 
 
 class UnitWarning(UserWarning):
@@ -43,7 +83,7 @@ class UnitWarning(UserWarning):
 
 
 class DataError(HubinsimError):
-    """A file in data/ is missing or malformed."""
+    """A file in the data folder (``data/`` or ``--data DIR``) is missing or malformed."""
 
 
 class SimulationError(HubinsimError):
@@ -51,4 +91,12 @@ class SimulationError(HubinsimError):
 
 
 class OutputError(HubinsimError):
-    """A result folder cannot be written (it exists, or the disk refused)."""
+    """A result folder cannot be written or read: it exists, or the system refused (a full
+    disk, a read-only folder, a broken link, no permission)."""
+
+
+class FolderNotFound(OutputError, FileNotFoundError):
+    """A result folder, or the file of it asked for, is missing (also a FileNotFoundError)."""
+
+    def __str__(self) -> str:  # not OSError's "[Errno ...]" form
+        return self._message()

@@ -21,6 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(units)
     for units in (
         {"_version", "errors", "defaults", "catalog", "formats"},  # the ground floor
+        {"files"},  # files read safely, the system's refusals in words
         {"data"},  # reads data/
         {"model"},  # the stock-and-flow core
         {"scenario", "results"},  # what a run is asked, what it gives

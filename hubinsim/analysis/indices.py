@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -136,7 +137,12 @@ def _unit_problem(d: int) -> dict:
 def _power_of_two(n: int) -> int:
     m = 2 ** max(0, math.ceil(math.log2(n)))
     if m != n:
-        log.info("Sobol analysis: n = %d raised to %d, a power of 2 (balanced sequence)", n, m)
+        warnings.warn(
+            f"Sobol analysis: n = {n} raised to {m}, the next power of 2 (the Sobol sequence "
+            "is balanced only for powers of 2); give a power of 2 to choose the size",
+            UserWarning,
+            stacklevel=3,
+        )
     return m
 
 

@@ -14,14 +14,18 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..catalog import INDICATOR_BY_NAME, suggest
-from ..data import data_dir as _data_dir
-from ..defaults import DEFAULT_CHUNK_SIZE, DEFAULT_N, DEFAULT_OUTPUTS
+from ..data import load_data
+from ..defaults import DEFAULT_CHUNK_SIZE, DEFAULT_N, DEFAULT_OUTPUTS, MAX_N
 from ..errors import ScenarioError
 from ..run.ensemble import resolve_uncertainty, run_members
-from ..run.parallel import opened_executor
-from ..scenario.settings import Scenario
+from ..run.parallel import opened_executor, run_settings_problems
+from ..run.simulation import as_scenario
+from ..scenario.settings import Scenario, check_scenario
 from ..scenario.uncertainty import fresh_seed
-from .indices import METHODS, SensitivityResult, morris, sobol
+from .indices import BACKENDS, METHODS, SensitivityResult, morris, sobol
+
+#: Most bootstrap resamples of a confidence interval.
+MAX_RESAMPLES = 100_000
 
 
 def parse_outputs(outputs, years: Sequence[int]) -> list[tuple[str, int]]:
@@ -88,7 +92,7 @@ def sensitivity(
 
     Parameters
     ----------
-    scenario : Scenario, optional
+    scenario : Scenario or path, optional
         Business as usual when omitted.
     outputs : "indicator@year" strings, e.g. ``["gdp_real@2025", "population@2035"]``, or
         one string with commas; each output is analysed once.
@@ -105,16 +109,52 @@ def sensitivity(
     chunk_size, workers, executor, progress :
         How the runs are spread and counted (see :func:`hubinsim.run.ensemble.run_members`).
     """
-    if method not in METHODS:
-        raise ScenarioError(
+    data = load_data(data_dir)  # read once, for the design and every run
+    problems = run_settings_problems(
+        seed=seed, chunk_size=chunk_size, workers=workers, executor=executor, progress=progress
+    )
+    if not isinstance(method, str) or method not in METHODS:
+        problems.append(
             f"method: must be one of {', '.join(METHODS)}, got {method!r}"
-            + suggest(str(method), METHODS)
+            + (suggest(method, METHODS) if isinstance(method, str) else "")
         )
-    scn = scenario or Scenario()
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_N):
+        problems.append(f"n: must be a whole number in 2..{MAX_N:,}, got {n!r}")
+    if (
+        isinstance(num_levels, bool)
+        or not isinstance(num_levels, int)
+        or not (2 <= num_levels <= 100 and num_levels % 2 == 0)
+    ):
+        problems.append(f"num_levels: must be an even whole number in 2..100, got {num_levels!r}")
+    if (
+        isinstance(num_resamples, bool)
+        or not isinstance(num_resamples, int)
+        or not (2 <= num_resamples <= MAX_RESAMPLES)
+    ):
+        problems.append(
+            f"num_resamples: must be a whole number in 2..{MAX_RESAMPLES:,}, got {num_resamples!r}"
+        )
+    if (
+        isinstance(conf_level, bool)
+        or not isinstance(conf_level, int | float)
+        or not (0 < conf_level < 1)
+    ):
+        problems.append(f"conf_level: must be a number between 0 and 1, got {conf_level!r}")
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        problems.append(f"backend: must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    if not isinstance(ignore_correlations, bool):
+        problems.append(f"ignore_correlations: must be True or False, got {ignore_correlations!r}")
+    if not isinstance(outputs, str) and not (
+        isinstance(outputs, list | tuple) and all(isinstance(o, str) for o in outputs)
+    ):
+        problems.append(f'outputs: must be "indicator@year" strings, got {outputs!r:.60}')
+    if problems:
+        raise ScenarioError(problems)
+    scn = check_scenario(as_scenario(scenario, data), data)
     years = range(2020, scn.time.end + 1)
     pairs = list(dict.fromkeys(parse_outputs(outputs, years)))  # each output once
     labels = [f"{i}@{y}" for i, y in pairs]
-    unc = resolve_uncertainty(scn, uncertainty, data_dir)
+    unc = resolve_uncertainty(scn, uncertainty, data)
     if not unc.parameters:
         raise ScenarioError("sensitivity: no parameter is uncertain")
     seed = unc.seed if seed is None else seed
@@ -132,7 +172,7 @@ def sensitivity(
             executor=opened,
             keep=keep,
             progress=progress,
-            data_dir=data_dir,
+            data_dir=data,
         )
         yrs = list(res.years)
         y = np.column_stack([res.values[i][yrs.index(y)] for i, y in pairs])
@@ -166,7 +206,8 @@ def sensitivity(
         scenario=scn.name,
         source=scn.source,
         scenario_object=scn,
-        data_dir=str(_data_dir(data_dir)),
+        data_dir=str(data.folder),
+        data=data,
         uncertainty=unc.as_dict(),
         default_uncertainty=unc.is_default,
         chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,

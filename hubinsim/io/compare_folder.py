@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from ..defaults import ATTRIBUTION_CHARTS, DEFAULT_OUT, DPI
 from ..plots import attribution_chart_jobs, compare_chart_jobs
+from ..run.compare import Comparison
 from .charts import drawing
-from .folders import Written, atomic_folder, comparison_folder, safe_name
+from .folders import Written, atomic_folder, check_writer, comparison_folder, unique_file_names
 from .record import ensemble_record, run_json, scenario_record, write_json
 from .run_folder import write_resolved
 
@@ -43,6 +44,20 @@ def write_comparison(
     the arguments are those of :func:`hubinsim.io.run_folder.write_run`. ``attribution``
     (from :func:`hubinsim.attribute` on the same scenarios) adds its tables and waterfall
     charts of :data:`~hubinsim.defaults.ATTRIBUTION_CHARTS` in the comparison's key years."""
+    check_writer(
+        "comparison",
+        comparison,
+        Comparison,
+        "hubinsim.compare",
+        out,
+        force,
+        charts,
+        lang,
+        command,
+        started,
+        workers,
+        dpi,
+    )
     cmp = comparison
     target = comparison_folder(out, cmp.names)
     jobs = []
@@ -66,8 +81,9 @@ def write_comparison(
                 attribution.settings_frame().to_csv(tmp / "attribution_settings.csv", index=False)
                 files += ["attribution.csv", "attribution_settings.csv"]
             (tmp / "scenarios").mkdir()
-            for res, name in zip(cmp.runs, cmp.names, strict=True):
-                file = f"scenarios/{safe_name(name)}.resolved.toml"
+            # distinct file names, even for names alike once cleaned ("a b", "a_b")
+            for res, name in zip(cmp.runs, unique_file_names(cmp.names), strict=True):
+                file = f"scenarios/{name}.resolved.toml"
                 write_resolved(tmp / file, res)
                 files.append(file)
         files += [f"charts/{name}" for name in chart_files]

@@ -1,9 +1,19 @@
 """Result folders: their names, and writing them atomically.
 
-A folder is written into a temporary folder beside its target and renamed into place only
-when every file is complete, so a failed run leaves nothing behind and a reader never sees a
-half-written folder. An existing folder is kept unless the caller asks to replace it
-(``force``).
+A folder is written into a temporary folder beside its target and moved into place only when
+every file is complete, so a failed or interrupted run leaves nothing behind and a reader
+never sees a half-written folder. An existing folder is kept unless the caller asks to replace
+it (``force``); a replacement leaves the previous folder or the new one in place, never
+neither: on Linux the two are exchanged in one step (``renameat2`` with ``RENAME_EXCHANGE``),
+elsewhere the previous one is moved aside and moved back if the new one cannot take its place.
+Writers of folders in the same place take turns (a lock on the parent folder), and the
+leftovers of a writer that was killed (a temporary folder, a previous run moved aside) are
+cleared, or put back, by the next one.
+
+What the system refuses (a full disk, a read-only or immutable folder, no permission, a
+broken link) raises :class:`~hubinsim.errors.OutputError` saying so, and the parent folders
+made for the target are removed again. The folder honours the umask, as the files in it do
+(group-readable under the usual 022 or 002).
 
 Names: a run folder is ``<out>/<scenario-name>/``, a comparison
 ``<out>/compare-<ref>-vs-<alt>-<alt2>/`` (shortened with a hash when the names are long),
@@ -14,21 +24,35 @@ a sensitivity analysis ``<out>/sensitivity-<scenario-name>-<method>/``, a goal s
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import hashlib
 import os
 import re
 import shutil
+import socket
+import stat
 import tempfile
+import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, printable
+from ..files import system_error
 from ..results import unique_names
 
 #: Most UTF-8 bytes of a folder name hubinsim makes (a name holds 255, with room for the
 #: suffix of the temporary folder).
 MAX_FOLDER_BYTES = 200
+#: Longest wait for another writer to finish replacing a folder in the same place [s].
+LOCK_WAIT_S = 60.0
+
+#: This machine, in the names of temporary folders: only leftovers of processes of this
+#: machine are cleared (a shared folder may be written from several machines).
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-")
 
 
 @dataclass(frozen=True)
@@ -50,45 +74,401 @@ def safe_name(name: str) -> str:
     return cleaned or "scenario"
 
 
+def unique_file_names(names) -> list[str]:
+    """:func:`safe_name` of each name, made distinct (``a b`` and ``a_b`` would both be
+    ``a_b``; the second becomes ``a_b-2``), also where the file system ignores case."""
+    out, seen = [], set()
+    for name in names:
+        base = safe_name(name)
+        candidate, k = base, 1
+        while candidate.casefold() in seen:
+            k += 1
+            candidate = f"{base}-{k}"
+        seen.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def _shown(path) -> str:
+    return printable(str(path), lines=False)
+
+
 def check_target(target: Path, force: bool) -> None:
-    """Raise :class:`OutputError` if ``target`` exists and ``force`` is false."""
-    if target.exists() and not force:
+    """Raise :class:`OutputError` unless a folder can be written at ``target``: nothing is
+    there, or a folder that ``force`` allows to replace. A file, a broken link, a loop of
+    links or a place that cannot be written each get their own message."""
+    target = Path(target)
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        _check_writable(target.parent)
+        return
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{_shown(target)}: cannot be written there ({_why(exc)})") from None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(target)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                what = "is a loop of symbolic links (a link that leads back to itself)"
+            else:
+                what = f"is a symbolic link to {os.readlink(target)!r}, which does not exist"
+            if not force:
+                raise OutputError(
+                    f"{_shown(target)}: {what}; remove the link, pass --force to replace it "
+                    "(not what it points to), or --out DIR to write elsewhere"
+                ) from None
+            return
+    if not stat.S_ISDIR(info.st_mode):
+        from ..files import kind_of
+
         raise OutputError(
-            f"{target}: the folder already exists and was left untouched; "
+            f"{_shown(target)}: {kind_of(info.st_mode)} is in the way (not a folder); hubinsim "
+            "writes a folder there: move it, or pass --out DIR to write elsewhere"
+        )
+    if not force:
+        raise OutputError(
+            f"{_shown(target)}: the folder already exists and was left untouched; "
             "pass --force to replace it, or --out DIR to write elsewhere"
         )
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: exists and is not a folder")
+
+
+def _why(exc: OSError) -> str:
+    return system_error(exc)
+
+
+def _check_writable(folder: Path) -> None:
+    """The nearest existing folder of ``folder`` (itself or a parent) must let us create
+    entries; else :class:`OutputError` before any work is done."""
+    here = Path(os.path.abspath(folder))
+    while True:
+        try:
+            info = os.stat(here)
+        except FileNotFoundError:
+            if here.parent == here:
+                return
+            here = here.parent
+            continue
+        except OSError as exc:
+            raise OutputError(f"{_shown(folder)}: cannot be written ({_why(exc)})") from None
+        break
+    if not stat.S_ISDIR(info.st_mode):
+        raise OutputError(
+            f"{_shown(folder)}: cannot create the output folder: {_shown(here)} is not a folder"
+        )
+    if not os.access(here, os.W_OK | os.X_OK) or _immutable(str(here)):
+        code = errno.EROFS if _read_only(here) else errno.EPERM if _immutable(str(here)) else 0
+        exc = OSError(code or errno.EACCES, "")
+        raise OutputError(
+            f"{_shown(here)}: cannot write the output folder there ({_why(exc)}); pass --out "
+            "DIR to write elsewhere"
+        )
+
+
+def _read_only(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; returns those created, outermost first."""
+    missing = []
+    here = Path(os.path.abspath(folder))
+    while not os.path.lexists(here):
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    created = []
+    try:
+        for path in reversed(missing):
+            os.mkdir(path)
+            created.append(path)
+    except OSError as exc:
+        _remove_created(created)
+        raise OutputError(
+            f"{_shown(folder)}: cannot create the output folder ({_why(exc)})"
+        ) from None
+    return created
+
+
+def _remove_created(created: list[Path]) -> None:
+    """Remove the folders made for a target that was not written (if still empty)."""
+    for path in reversed(created):
+        try:
+            os.rmdir(path)
+        except OSError:
+            break
+
+
+def _umask() -> int:
+    """This process's umask, without changing it where the system can tell."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold the lock of ``folder`` (an flock on the folder itself: nothing is left behind)
+    while the block runs; waits up to :data:`LOCK_WAIT_S` for another writer."""
+    try:
+        import fcntl
+    except ImportError:  # not on a POSIX system: no lock
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield  # a folder that cannot be opened for reading: write without the lock
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        f"{_shown(folder)}: another process has been replacing a folder here "
+                        f"for {LOCK_WAIT_S:g} s; try again"
+                    ) from None
+                time.sleep(0.05)
+            except OSError:
+                break  # locks not supported there (some network file systems)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _clear_leftovers(target: Path) -> None:
+    """Clear what a writer of ``target`` that was killed left (with the lock held): its
+    temporary folder, or the previous run it had moved aside, put back if the target is
+    missing."""
+    try:
+        entries = os.listdir(target.parent)
+    except OSError:
+        return
+    for entry in sorted(entries):
+        m = _LEFTOVER.match(entry)
+        if not m or m["name"] != target.name or m["host"] != _HOST:
+            continue
+        if int(m["pid"]) == os.getpid() or _alive(int(m["pid"])):
+            continue
+        path = target.parent / entry
+        if m["kind"] == "old" and not os.path.lexists(target):
+            with contextlib.suppress(OSError):
+                inner = path / target.name
+                os.rename(inner if os.path.lexists(inner) else path, target)
+                continue
+        _remove(path)
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder (or a link, not what it points to)."""
+    if os.path.islink(path) or not os.path.isdir(path):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _unremovable(folder: Path) -> str | None:
+    """Why ``folder`` (a previous run) could not be removed, found before anything is moved:
+    a folder in it that may not be changed (read-only, no permission, immutable)."""
+    if os.path.islink(folder):
+        return None
+    for root, dirs, _ in os.walk(folder):
+        if not os.access(root, os.W_OK | os.X_OK):
+            return f"{_shown(root)} may not be changed (permission denied)"
+        if _immutable(root):
+            return f"{_shown(root)} is immutable or append-only (chattr)"
+        for name in dirs + _:
+            if _immutable(os.path.join(root, name)):
+                return f"{_shown(os.path.join(root, name))} is immutable or append-only (chattr)"
+    return None
+
+
+def _immutable(path: str) -> bool:
+    """Whether ``path`` has the immutable or append-only attribute (Linux)."""
+    try:
+        import fcntl
+
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except (ImportError, OSError):
+        return False
+    try:
+        buf = ctypes.c_long(0)
+        fcntl.ioctl(fd, 0x80086601, buf)  # FS_IOC_GETFLAGS
+        return bool(buf.value & (0x10 | 0x20))  # FS_IMMUTABLE_FL, FS_APPEND_FL
+    except (OSError, ValueError):
+        return False
+    finally:
+        os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the entries ``a`` and ``b`` in one step (Linux ``renameat2``); False where the
+    system or the file system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    """Put ``tmp`` in place of ``target`` (which may exist): the old one or the new one is
+    always in place."""
+    if not os.path.lexists(target):
+        os.rename(tmp, target)
+        return
+    why = _unremovable(target)
+    if why:
+        raise OutputError(
+            f"{_shown(target)}: the existing folder cannot be replaced: {why}; it was left as "
+            "it was. Pass --out DIR to write elsewhere"
+        )
+    if _exchange(tmp, target):
+        _discard(tmp, target)  # tmp now holds the previous folder
+        return
+    prefix = f".{target.name}.old-{_HOST}-{os.getpid()}-"
+    old = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    try:
+        os.rename(target, old / target.name)
+        try:
+            os.rename(tmp, target)
+        except BaseException:
+            os.rename(old / target.name, target)  # the previous one back in place
+            raise
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.rmdir(old)
+        raise
+    _discard(old, target)
+
+
+def _discard(path: Path, target: Path) -> None:
+    """Remove the previous folder once the new one is in place; if some of it cannot be
+    removed, say where it is (the new folder is complete)."""
+    _remove(path)
+    if os.path.lexists(path):
+        warnings.warn(
+            f"{_shown(target)}: written; the previous folder, moved to {_shown(path)}, could "
+            "not be entirely removed",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 @contextlib.contextmanager
 def atomic_folder(target: str | os.PathLike, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``target``; move it to ``target`` on success.
 
-    On any exception the temporary folder is removed and ``target`` is untouched. With
-    ``force`` an existing ``target`` is replaced (moved aside, then deleted) only once the new
-    folder is complete.
+    On any exception (an interrupt included) the temporary folder and the parents made for
+    it are removed and ``target`` is untouched; a write the system refuses raises
+    :class:`OutputError`. With ``force`` an existing ``target`` is replaced, only once the
+    new folder is complete (see the module).
     """
-    target = Path(target)
+    target = Path(os.path.abspath(target))
     check_target(target, force)
+    created = _make_parents(target.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        prefix = f".{target.name}.tmp-{_HOST}-{os.getpid()}-"
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     except OSError as exc:
-        raise OutputError(f"{target.parent}: cannot create the output folder ({exc})") from None
+        _remove_created(created)
+        raise OutputError(
+            f"{_shown(target.parent)}: cannot create the output folder ({_why(exc)})"
+        ) from None
     try:
-        yield tmp
-        check_target(target, force)  # another process may have written it meanwhile
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / target.name)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        try:
+            yield tmp
+            os.chmod(tmp, 0o777 & ~_umask())
+        except OSError as exc:
+            raise OutputError(f"{_shown(target)}: cannot be written ({_why(exc)})") from None
+        with _locked(target.parent):
+            _clear_leftovers(target)
+            check_target(target, force)  # another process may have written it meanwhile
+            try:
+                _replace(tmp, target)
+            except OSError as exc:
+                raise OutputError(
+                    f"{_shown(target)}: cannot be put in place ({_why(exc)})"
+                ) from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
+        _remove_created(created)
         raise
+
+
+def writer_problems(out, force, charts, lang, command, started, workers, dpi) -> list[str]:
+    """Why the arguments of a folder writer (:func:`~hubinsim.io.run_folder.write_run` and
+    the others) are not valid (empty when they are)."""
+    from ..defaults import LANGUAGES
+    from ..run.parallel import workers_problems
+
+    problems = []
+    if not isinstance(out, str | os.PathLike) or not os.fspath(out):
+        problems.append(f"out: must be the path of a folder, got {out!r:.60}")
+    for name, value in (("force", force), ("charts", charts)):
+        if not isinstance(value, bool):
+            problems.append(f"{name}: must be True or False, got {value!r:.60}")
+    if not isinstance(lang, str) or lang not in LANGUAGES:
+        problems.append(f"lang: must be one of {', '.join(LANGUAGES)}, got {lang!r:.60}")
+    if command is not None and not isinstance(command, str):
+        problems.append(f"command: must be a text or None, got {command!r:.60}")
+    if started is not None and (isinstance(started, bool) or not isinstance(started, int | float)):
+        problems.append(f"started: must be a time.perf_counter() value, got {started!r:.60}")
+    problems += workers_problems(workers)
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 1200:
+        problems.append(f"dpi: must be a whole number in 10..1200, got {dpi!r:.60}")
+    return problems
+
+
+def check_writer(what: str, value, kind: type, made_by: str, *settings) -> None:
+    """Raise :class:`~hubinsim.errors.ScenarioError` unless ``value`` is a ``kind`` (made by
+    ``made_by``) and the writer's ``settings`` (see :func:`writer_problems`) are valid."""
+    from ..errors import ScenarioError
+
+    problems = []
+    if not isinstance(value, kind):
+        problems.append(f"{what}: must be the {kind.__name__} of {made_by}, got {value!r:.60}")
+    problems += writer_problems(*settings)
+    if problems:
+        raise ScenarioError(problems)
 
 
 def run_folder(out, scenario_name: str) -> Path:

@@ -19,8 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._version import __version__
-from ..data import BASE_FILE, PARAMETERS_FILE, POOL_FILE, TARGETS_FILE
-from ..data import data_dir as _data_dir
+from ..data import data_hashes
 
 
 def run_json(
@@ -64,7 +63,9 @@ def scenario_record(results, scenario_path=None, data_dir=None, name=None) -> di
         "description": md.get("description"),
         "scenario_file": str(Path(scenario_path).resolve()) if scenario_path else None,
         "data_dir": md.get("data_dir"),
-        "input_hashes": input_hashes(scenario_path, md.get("scenario_object"), data_dir),
+        "input_hashes": input_hashes(
+            scenario_path, md.get("scenario_object"), md.get("data") or data_dir
+        ),
         "base_year": md.get("base_year"),
         "end": md.get("end"),
         "dt": md.get("dt"),
@@ -140,24 +141,20 @@ def scenario_files(path: str | os.PathLike, scenario=None) -> list[Path]:
     return out
 
 
-def data_files(data_dir=None) -> list[Path]:
-    """The data files a run reads."""
-    folder = _data_dir(data_dir)
-    return [folder / n for n in (BASE_FILE, PARAMETERS_FILE, POOL_FILE, TARGETS_FILE)]
-
-
 def input_hashes(scenario_path=None, scenario=None, data_dir=None) -> dict[str, dict[str, str]]:
-    """sha256 of the scenario file(s) and of the data files.
+    """sha256 of the scenario file(s) and of the data files, as they were read.
 
-    Returns ``{"scenario": {path: hash}, "data": {path: hash}}``.
+    The scenario's files come from ``scenario.files`` (hashed by the loader when it read
+    them), else are read now; the data files' from ``data_dir`` (the
+    :class:`~hubinsim.data.DataSet` a run read, or a folder). Returns
+    ``{"scenario": {path: hash}, "data": {path: hash}}``.
     """
-    scn = {}
-    if scenario_path is not None:
+    scn = dict(getattr(scenario, "files", ()) or ())
+    if not scn and scenario_path is not None:
         for p in scenario_files(scenario_path, scenario):
             if p.is_file():
                 scn[str(p)] = sha256(p)
-    data = {str(p): sha256(p) for p in data_files(data_dir) if p.is_file()}
-    return {"scenario": scn, "data": data}
+    return {"scenario": scn, "data": data_hashes(data_dir)}
 
 
 def write_json(path: Path, obj) -> None:

@@ -27,9 +27,10 @@ from pathlib import Path
 
 from ..defaults import DEFAULT_OUT, DPI
 from ..plots import run_chart_jobs
+from ..results import Results
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
-from .folders import Written, atomic_folder, run_folder
+from .folders import Written, atomic_folder, check_writer, run_folder
 from .members import write_members
 from .record import ensemble_record, run_json, scenario_record, write_json
 
@@ -47,7 +48,8 @@ def write_tables(folder: Path, results) -> list[str]:
 def write_resolved(path: Path, results) -> None:
     """The resolved scenario of ``results`` (every value the run used) as TOML."""
     scenario = results.metadata["scenario_object"]
-    path.write_text(resolved_toml(scenario, results.metadata.get("data_dir")), encoding="utf-8")
+    data = results.metadata.get("data") or results.metadata.get("data_dir")
+    path.write_text(resolved_toml(scenario, data), encoding="utf-8")
 
 
 def write_run(
@@ -86,6 +88,20 @@ def write_run(
     Written
         The folder and the files written in it.
     """
+    check_writer(
+        "results",
+        results,
+        Results,
+        "hubinsim.simulate",
+        out,
+        force,
+        charts,
+        lang,
+        command,
+        started,
+        workers,
+        dpi,
+    )
     target = run_folder(out, results.metadata["scenario"])
     jobs = run_chart_jobs(results, lang) if charts else []
     with atomic_folder(target, force) as tmp:

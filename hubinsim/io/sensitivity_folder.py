@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..analysis.indices import SensitivityResult
 from ..defaults import DEFAULT_OUT, DEFAULT_TOP, DPI
+from ..errors import ScenarioError
 from ..plots import sensitivity_chart_jobs
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
-from .folders import Written, atomic_folder, sensitivity_folder
+from .folders import Written, atomic_folder, check_writer, sensitivity_folder
 from .record import input_hashes, run_json, write_json
 
 
@@ -38,10 +40,26 @@ def write_sensitivity(
     """Write the folder of a :class:`~hubinsim.analysis.indices.SensitivityResult` from
     :func:`hubinsim.sensitivity` (see the module); ``top`` parameters are charted per output,
     the other arguments are those of :func:`hubinsim.io.run_folder.write_run`."""
+    check_writer(
+        "result",
+        result,
+        SensitivityResult,
+        "hubinsim.sensitivity",
+        out,
+        force,
+        charts,
+        lang,
+        command,
+        started,
+        workers,
+        dpi,
+    )
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ScenarioError(f"top: must be a whole number >= 1, got {top!r:.60}")
     md = result.metadata
     target = sensitivity_folder(out, md["scenario"], result.method)
     jobs = sensitivity_chart_jobs(result, lang, top) if charts else []
-    scenario, data_dir = md.get("scenario_object"), md.get("data_dir")
+    scenario, data_dir = md.get("scenario_object"), md.get("data") or md.get("data_dir")
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
             result.ranked_table().to_csv(tmp / "indices.csv", index=False, float_format="%.6g")

@@ -28,11 +28,13 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import HEADLINE, INDICATOR_BY_NAME
+from ..data import load_data
 from ..errors import ScenarioError
 from ..formats import format_number, format_share
 from ..results import Results, percentile_rows, summary_frame, unique_names
 from ..scenario.reader import load_scenarios
-from .parallel import opened_executor, progress_part
+from ..scenario.settings import Scenario, check_scenario
+from .parallel import opened_executor, progress_part, run_settings_problems
 from .simulation import simulate
 
 
@@ -221,9 +223,30 @@ def compare(
     items = [reference, *alternatives]
     if not alternatives:
         raise ScenarioError("compare: name at least one alternative to the reference")
-    paths = [str(s) if isinstance(s, str | os.PathLike) else None for s in items]
-    loaded = iter(load_scenarios([p for p in paths if p is not None], data_dir))
+    data = load_data(data_dir)  # read once: every scenario runs on these data
+    problems = run_settings_problems(
+        draws=draws,
+        seed=seed,
+        sampling=sampling,
+        ensemble=ensemble,
+        chunk_size=chunk_size,
+        workers=workers,
+        executor=executor,
+        progress=progress,
+    )
+    for k, s in enumerate(items):
+        if not isinstance(s, str | os.PathLike | Scenario):
+            problems.append(
+                f"scenario #{k + 1}: must be a Scenario or the path of a scenario file, got "
+                f"{s!r:.60}"
+            )
+    if problems:
+        raise ScenarioError(problems)
+    paths = [os.fspath(s) if isinstance(s, str | os.PathLike) else None for s in items]
+    loaded = iter(load_scenarios([p for p in paths if p is not None], data))
     scenarios = [next(loaded) if p is not None else s for s, p in zip(items, paths, strict=True)]
+    for s in scenarios:
+        check_scenario(s, data)
     paths = [p if p is not None else s.source for s, p in zip(scenarios, paths, strict=True)]
     names = unique_names([s.name for s in scenarios])
     if ensemble is None:
@@ -231,7 +254,7 @@ def compare(
     if not ensemble:
         if seed is not None or sampling is not None:
             raise ScenarioError("seed and sampling need draws: compare(..., draws=N, seed=S)")
-        runs = [simulate(s, data_dir=data_dir) for s in scenarios]
+        runs = [simulate(s, data_dir=data) for s in scenarios]
         return Comparison(runs, names, paths)
     if len({s.time.end for s in scenarios}) > 1:
         ends = ", ".join(f"{n} to {s.time.end}" for n, s in zip(names, scenarios, strict=True))
@@ -240,7 +263,7 @@ def compare(
             "[time] end in each"
         )
     ensembles = _compare_ensembles(
-        scenarios, draws, seed, sampling, chunk_size, workers, executor, progress, data_dir
+        scenarios, draws, seed, sampling, chunk_size, workers, executor, progress, data
     )
     runs = [ensembles[0].ref] + [c.alt for c in ensembles]
     return Comparison(runs, names, paths, ensembles)

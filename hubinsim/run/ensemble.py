@@ -46,13 +46,13 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, LEVER_BY_NAME, suggest
-from ..data import load_parameters, load_targets
-from ..defaults import DEFAULT_CHUNK_SIZE
+from ..data import load_data, load_targets
+from ..defaults import DEFAULT_CHUNK_SIZE, MAX_DRAWS
 from ..errors import ScenarioError
 from ..model import BASE_YEAR
 from ..results import PERCENTILES, Results, percentile_rows
 from ..scenario.resolve import resolve_levers, resolve_parameters
-from ..scenario.settings import Scenario
+from ..scenario.settings import Scenario, check_scenario
 from ..scenario.uncertainty import (
     Uncertainty,
     fresh_seed,
@@ -65,9 +65,9 @@ from .parallel import (
     progress_part,
     resolve_workers,
     run_into_shared,
+    run_settings_problems,
     set_shared,
     shared_arrays,
-    workers_problems,
 )
 from .single import run_scenario
 
@@ -75,12 +75,6 @@ log = logging.getLogger(__name__)
 
 #: Up to this many members every indicator is kept; above it, the headline ones.
 FULL_MEMBERS_LIMIT = 20_000
-
-
-def _whole(value, name: str, low: int = 1) -> list[str]:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        return [f"{name}: must be a whole number >= {low}, got {value!r}"]
-    return []
 
 
 def kept_indicators(keep, members: int, data_dir=None) -> list[str] | None:
@@ -111,14 +105,26 @@ def kept_indicators(keep, members: int, data_dir=None) -> list[str] | None:
 
 
 def _run_chunk(
-    scenario: Scenario, params: dict[str, np.ndarray], keep: list[str] | None, data_dir
+    scenario: Scenario,
+    params: dict[str, np.ndarray],
+    keep: list[str] | None,
+    data_dir,
+    first: int = 0,
 ) -> tuple[dict[str, np.ndarray], dict]:
-    """One vectorised run over a chunk of members (module level so that it pickles)."""
+    """One vectorised run over a chunk of members, the first numbered ``first`` (module level
+    so that it pickles)."""
     members = len(next(iter(params.values()))) if params else 1
     levers = {k: v for k, v in params.items() if k in LEVER_BY_NAME}
     params = {k: v for k, v in params.items() if k not in LEVER_BY_NAME}
     return run_scenario(
-        scenario, params, members, data_dir, record_parameters=False, keep=keep, levers=levers
+        scenario,
+        params,
+        members,
+        data_dir,
+        record_parameters=False,
+        keep=keep,
+        levers=levers,
+        first=first,
     )
 
 
@@ -147,17 +153,30 @@ def run_members(
     called in this thread after each chunk comes back.
     """
     started = time.perf_counter()
-    scn = scenario or Scenario()
+    data = load_data(data_dir)  # read once, for every chunk
+    scn = check_scenario(scenario or Scenario(), data)
+    problems = run_settings_problems(
+        chunk_size=chunk_size, workers=workers, executor=executor, progress=progress
+    )
     chunk_size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
-    problems = _whole(chunk_size, "chunk_size") + workers_problems(workers)
-    samples = {k: np.asarray(v, dtype=float) for k, v in samples.items()}
+    if not isinstance(samples, Mapping):
+        raise ScenarioError(
+            f"samples: must be a table of name = array of values, got {samples!r:.60}"
+        )
+    try:
+        samples = {k: np.asarray(v, dtype=float) for k, v in samples.items()}
+    except (TypeError, ValueError, OverflowError):
+        samples = {}
+        problems.append("samples: every parameter needs an array of numbers")
     sizes = {v.shape for v in samples.values()}
     if len(sizes) > 1 or any(len(s) != 1 for s in sizes):
         problems.append("samples: every parameter needs a 1-d array of the same length")
+    elif sizes and next(iter(sizes))[0] > MAX_DRAWS:
+        problems.append(f"samples: at most {MAX_DRAWS:,} members")
     if problems:
         raise ScenarioError(problems)
     members = next(iter(samples.values())).shape[0] if samples else 1
-    keep_names = kept_indicators(keep, members, data_dir)
+    keep_names = kept_indicators(keep, members, data)
     bounds = [(a, min(a + chunk_size, members)) for a in range(0, members, chunk_size)]
     chunks = [{k: v[a:b] for k, v in samples.items()} for a, b in bounds]
     workers = resolve_workers(workers, len(chunks))
@@ -186,7 +205,8 @@ def run_members(
     with opened_executor(executor) as pool_or_none:
         if pool_or_none is not None:
             futures = [
-                pool_or_none.submit(_run_chunk, scn, c, keep_names, data_dir) for c in chunks
+                pool_or_none.submit(_run_chunk, scn, c, keep_names, data, a)
+                for c, (a, _) in zip(chunks, bounds, strict=True)
             ]
             for k, f in enumerate(futures):
                 collect(k, f.result())
@@ -201,7 +221,7 @@ def run_members(
                 max_workers=min(workers, len(chunks)), initializer=set_shared, initargs=(values,)
             ) as pool:
                 futures = [
-                    pool.submit(run_into_shared, _run_chunk, (scn, c, keep_names, data_dir), a, b)
+                    pool.submit(run_into_shared, _run_chunk, (scn, c, keep_names, data, a), a, b)
                     for c, (a, b) in zip(chunks, bounds, strict=True)
                 ]
                 for k, f in enumerate(futures):
@@ -211,17 +231,20 @@ def run_members(
                     done(k)
         elif workers > 1 and len(chunks) > 1:
             with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                futures = [pool.submit(_run_chunk, scn, c, keep_names, data_dir) for c in chunks]
+                futures = [
+                    pool.submit(_run_chunk, scn, c, keep_names, data, a)
+                    for c, (a, _) in zip(chunks, bounds, strict=True)
+                ]
                 for k, f in enumerate(futures):
                     collect(k, f.result())
                     futures[k] = None
                     done(k)
         else:
-            for k, c in enumerate(chunks):
-                collect(k, _run_chunk(scn, c, keep_names, data_dir))
+            for k, (c, (a, _)) in enumerate(zip(chunks, bounds, strict=True)):
+                collect(k, _run_chunk(scn, c, keep_names, data, a))
                 done(k)
     fixed = {}
-    for name, prm in load_parameters(data_dir).items():
+    for name, prm in data.parameters.items():
         if name not in samples:
             fixed[name] = float(scn.parameters.get(name, prm.value))
     meta.update(
@@ -234,7 +257,7 @@ def run_members(
         wall_time_s=time.perf_counter() - started,
     )
     years = np.arange(meta["base_year"], meta["end"] + 1)
-    return Results(years, values, meta, load_targets(data_dir))
+    return Results(years, values, meta, list(data.targets))
 
 
 def _check_drawn_levers(
@@ -269,22 +292,30 @@ def _setting(scn: Scenario, name: str, value) -> str:
 
 
 def resolve_uncertainty(scenario, uncertainty, data_dir) -> Uncertainty:
-    """``uncertainty`` (an Uncertainty, a dict, or None for the scenario's own) validated."""
+    """``uncertainty`` (an Uncertainty, a dict, or None for the scenario's own) validated: a
+    parameter the scenario fixes in ``[parameters]`` cannot be drawn."""
     if uncertainty is None:
         return scenario_uncertainty(scenario or Scenario(), data_dir)
-    if isinstance(uncertainty, Uncertainty):
-        return uncertainty
-    return parse_uncertainty(uncertainty, scenario=scenario, data_dir=data_dir)
+    if not isinstance(uncertainty, Uncertainty):
+        return parse_uncertainty(uncertainty, scenario=scenario, data_dir=data_dir)
+    fixed = set(getattr(scenario, "parameters", None) or {})
+    both = [p.name for p in uncertainty.parameters if p.kind == "parameter" and p.name in fixed]
+    if both and not uncertainty.is_default:
+        raise ScenarioError(
+            [f"uncertainty: {n} is also fixed in [parameters]; keep one of the two" for n in both],
+            source=getattr(scenario, "source", None),
+        )
+    return uncertainty
 
 
 def _settings(unc: Uncertainty, draws, seed, sampling) -> tuple[int, int, str]:
     """Draws, seed and sampling of an ensemble: those given, else the uncertainty's; checked.
     Without a seed a fresh one is drawn and recorded."""
-    draws = unc.draws if draws is None else draws
-    seed = unc.seed if seed is None else seed
-    problems = _whole(draws, "draws") + ([] if seed is None else _whole(seed, "seed", 0))
+    problems = run_settings_problems(draws=draws, seed=seed, sampling=sampling)
     if problems:
         raise ScenarioError(problems)
+    draws = unc.draws if draws is None else draws
+    seed = unc.seed if seed is None else seed
     return draws, fresh_seed() if seed is None else seed, sampling or unc.sampling
 
 
@@ -337,7 +368,9 @@ def run_ensemble(
         draws (name -> array (draws,)), ``metadata["ensemble"]`` the settings (draws, seed,
         sampling, uncertainty) needed to reproduce the run.
     """
-    unc = resolve_uncertainty(scenario, uncertainty, data_dir)
+    data = load_data(data_dir)  # read once, for the draws and every chunk
+    scenario = check_scenario(scenario or Scenario(), data)
+    unc = resolve_uncertainty(scenario, uncertainty, data)
     draws, seed, sampling = _settings(unc, draws, seed, sampling)
     if not unc.parameters:
         raise ScenarioError(
@@ -353,7 +386,7 @@ def run_ensemble(
         executor=executor,
         keep=keep,
         progress=progress,
-        data_dir=data_dir,
+        data_dir=data,
     )
     _record(res, unc, draws, seed, sampling)
     return res
@@ -449,9 +482,11 @@ def compare_ensembles(
     ``[parameters]`` is left out of the default (each scenario keeps its value). Other
     arguments as in :func:`run_ensemble`.
     """
-    ref = ref or Scenario()
-    unc = resolve_uncertainty(ref, uncertainty, data_dir)
-    _check_drawn_levers(unc, ref, alt, data_dir, ref.source if uncertainty is None else None)
+    data = load_data(data_dir)  # read once, for the draws and every chunk
+    ref = check_scenario(ref or Scenario(), data)
+    alt = check_scenario(alt, data)
+    unc = resolve_uncertainty(ref, uncertainty, data)
+    _check_drawn_levers(unc, ref, alt, data, ref.source if uncertainty is None else None)
     if unc.is_default and uncertainty is None:
         fixed = set(alt.parameters)
         unc = Uncertainty(
@@ -477,7 +512,7 @@ def compare_ensembles(
                 executor=opened,
                 keep=keep,
                 progress=progress_part(progress, k, 2),
-                data_dir=data_dir,
+                data_dir=data,
             )
             _record(res, unc, draws, seed, sampling)
             out.append(res)

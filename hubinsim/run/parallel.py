@@ -16,7 +16,14 @@ import re
 from concurrent.futures import Executor
 from pathlib import Path
 
-from ..defaults import AUTO_WORKERS, DISTRIBUTED_HINT, SCHEDULER_FORMAT
+from ..defaults import (
+    AUTO_WORKERS,
+    DISTRIBUTED_HINT,
+    MAX_CHUNK_SIZE,
+    MAX_DRAWS,
+    SAMPLING,
+    SCHEDULER_FORMAT,
+)
 from ..errors import HubinsimError
 
 #: A container's CPU quota under cgroup v2 ("max" or "<quota> <period>").
@@ -46,11 +53,63 @@ def usable_cpus() -> int:
 
 def workers_problems(workers) -> list[str]:
     """Why ``workers`` is not a whole number >= 1 or ``"auto"`` (empty when it is)."""
-    if workers == AUTO_WORKERS:
+    if isinstance(workers, str) and workers == AUTO_WORKERS:
         return []
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         return [f"workers: must be a whole number >= 1 or {AUTO_WORKERS!r}, got {workers!r}"]
     return []
+
+
+def _whole(value, low: int, high: int | None = None) -> bool:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value >= low
+        and (high is None or value <= high)
+    )
+
+
+def run_settings_problems(
+    *,
+    members=1,
+    draws=None,
+    seed=None,
+    sampling=None,
+    ensemble=None,
+    chunk_size=None,
+    workers=1,
+    executor=None,
+    progress=None,
+) -> list[str]:
+    """Why the settings of how a run goes are not valid: the same limits as the command
+    line's options (empty when they are)."""
+    problems = []
+    for name, value, low in (("members", members, 1), ("draws", draws, 1)):
+        if value is not None and not _whole(value, low, MAX_DRAWS):
+            problems.append(f"{name}: must be a whole number in 1..{MAX_DRAWS:,}, got {value!r}")
+    if seed is not None and not _whole(seed, 0):
+        problems.append(f"seed: must be a whole number >= 0, got {seed!r}")
+    if sampling is not None and not (isinstance(sampling, str) and sampling in SAMPLING):
+        problems.append(f"sampling: must be one of {', '.join(SAMPLING)}, got {sampling!r}")
+    if ensemble is not None and not isinstance(ensemble, bool):
+        problems.append(f"ensemble: must be True, False or None, got {ensemble!r}")
+    if chunk_size is not None and not _whole(chunk_size, 1, MAX_CHUNK_SIZE):
+        problems.append(
+            f"chunk_size: must be a whole number in 1..{MAX_CHUNK_SIZE:,}, got {chunk_size!r}"
+        )
+    problems += workers_problems(workers)
+    if (
+        executor is not None
+        and not isinstance(executor, str)
+        and not callable(getattr(executor, "submit", None))
+    ):
+        problems.append(
+            f"executor: must be a concurrent.futures.Executor or {SCHEDULER_FORMAT!r}, got "
+            f"{executor!r}"
+        )
+    if progress is not None and not callable(progress):
+        problems.append(f"progress: must be a function progress(done, total), got {progress!r}")
+    return problems
 
 
 def resolve_workers(workers, chunks: int) -> int:

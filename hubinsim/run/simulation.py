@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -9,11 +10,12 @@ from dataclasses import replace
 import numpy as np
 
 from .. import model
-from ..data import data_dir as _data_dir
-from ..data import load_targets
+from ..data import load_data, load_targets
 from ..errors import ScenarioError
 from ..results import Results
-from ..scenario.settings import Scenario, make_scenario
+from ..scenario.reader import load_scenario
+from ..scenario.settings import Scenario, check_scenario, got, make_scenario
+from .parallel import run_settings_problems
 from .single import run_scenario
 
 
@@ -46,9 +48,9 @@ def simulate(
 
     Parameters
     ----------
-    scenario : Scenario, optional
-        From :func:`hubinsim.load_scenario` or :func:`hubinsim.make_scenario`. Keyword
-        settings below are applied on top of it.
+    scenario : Scenario or path, optional
+        From :func:`hubinsim.load_scenario` or :func:`hubinsim.make_scenario`, or the path of
+        a scenario file. Keyword settings below are applied on top of it.
     levers : dict, optional
         Lever name -> number or year schedule (``{2021: 1.0, 2025: 2.0}``, or
         ``{"step": {...}}``), in the units of ``hubinsim levers``.
@@ -86,23 +88,46 @@ def simulate(
         figures needs those of ``hubinsim.model.record.FIGURES`` (docs/model.md, "The start
         record"). Single runs only.
 
+    Every setting is checked as a scenario file's is (:func:`hubinsim.scenario.settings.
+    scenario_problems`), whoever made the scenario, with the limits of the command line.
+
     Raises
     ------
     ScenarioError
-        If a setting is unknown or out of range.
+        If a setting is unknown, of the wrong type or out of range.
     DataError
         If a data file is missing or malformed.
+    SimulationError
+        If the model cannot run with these inputs (naming the scenario and the data folder).
     """
     started = time.perf_counter()
-    if not isinstance(members, int) or isinstance(members, bool) or members < 1:
-        raise ScenarioError(f"members: must be a whole number >= 1, got {members!r}")
-    folder = _data_dir(data_dir)  # found once: every data file is read from it
-    base_scn = scenario or Scenario()
-    if levers or profile is not None or shocks or end or dt or method:
+    data = load_data(data_dir)  # read once: every part of the run uses these data
+    problems = run_settings_problems(
+        members=members,
+        draws=draws,
+        seed=seed,
+        sampling=sampling,
+        ensemble=ensemble,
+        chunk_size=chunk_size,
+        workers=workers,
+        executor=executor,
+        progress=progress,
+    )
+    if problems:
+        raise ScenarioError(problems)
+    base_scn = as_scenario(scenario, data)
+    changed = {"end": end, "dt": dt, "method": method, "profile": profile, "levers": levers}
+    if any(v is not None for v in changed.values()) or (
+        not isinstance(shocks, list | tuple) or shocks
+    ):
+        if not isinstance(shocks, list | tuple):
+            raise ScenarioError(f"shocks: must be a list of shocks, {got(shocks)}")
+        if levers is not None and not isinstance(levers, Mapping):
+            raise ScenarioError(f"levers: must be a table of lever name = value, {got(levers)}")
         merged_levers = dict(base_scn.levers)
         merged_levers.update(levers or {})
         scn = make_scenario(
-            name=base_scn.name if scenario else "custom",
+            name=base_scn.name if scenario is not None else "custom",
             description=base_scn.description,
             levers={
                 k: (v.as_toml() if isinstance(v, model.Schedule) else v)
@@ -113,25 +138,30 @@ def simulate(
             else (
                 base_scn.profile if isinstance(base_scn.profile, str) else dict(base_scn.profile)
             ),
-            shocks=tuple(base_scn.shocks) + tuple(shocks),
+            shocks=[*base_scn.shocks, *shocks],
             parameters=base_scn.parameters,
-            end=end or base_scn.time.end,
-            dt=dt or base_scn.time.dt,
-            method=method or base_scn.time.method,
-            data_dir=folder,
+            end=base_scn.time.end if end is None else end,
+            dt=base_scn.time.dt if dt is None else dt,
+            method=base_scn.time.method if method is None else method,
+            data_dir=data,
         )
         if scenario is not None:  # keep where it came from and its extra sections
             scn = replace(
-                scn, source=base_scn.source, extends=base_scn.extends, sections=base_scn.sections
+                scn,
+                source=base_scn.source,
+                extends=base_scn.extends,
+                sections=base_scn.sections,
+                files=base_scn.files,
             )
     else:
         scn = base_scn
+    check_scenario(scn, data)
     if ensemble is None:
         ensemble = draws is not None
     if ensemble and start is not None:
         raise ScenarioError("start: a start record is for single runs, not ensembles")
     if ensemble:
-        if parameters or members != 1:
+        if parameters is not None or members != 1:
             raise ScenarioError(
                 "draws: an ensemble draws its own parameters; give either draws or "
                 "parameters/members, not both"
@@ -148,13 +178,24 @@ def simulate(
             workers=workers,
             executor=executor,
             progress=progress,
-            data_dir=folder,
+            data_dir=data,
         )
     if draws is not None:
         raise ScenarioError("draws: ensemble=False runs a single scenario; leave draws out")
     if seed is not None or sampling is not None:
         raise ScenarioError("seed and sampling need draws: simulate(..., draws=N, seed=S)")
-    values, metadata = run_scenario(scn, parameters, members, folder, start=start)
+    values, metadata = run_scenario(scn, parameters, members, data, start=start)
     metadata["wall_time_s"] = time.perf_counter() - started
     years = np.arange(metadata["base_year"], scn.time.end + 1)
-    return Results(years, values, metadata, load_targets(folder))
+    return Results(years, values, metadata, load_targets(data))
+
+
+def as_scenario(scenario, data_dir=None) -> Scenario:
+    """The scenario a run is asked for: a :class:`Scenario`, the path of a scenario file
+    (read with :func:`~hubinsim.scenario.reader.load_scenario`), or None for business as
+    usual; anything else raises :class:`ScenarioError`."""
+    if scenario is None:
+        return Scenario()
+    if isinstance(scenario, str | os.PathLike):
+        return load_scenario(scenario, data_dir)
+    return check_scenario(scenario, data_dir)

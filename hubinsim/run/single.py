@@ -6,6 +6,7 @@ ensemble runs for each chunk of members (parameters given as arrays of shape (me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -20,11 +21,10 @@ from ..catalog import (
     SHARED_LEVER_PROBLEM,
     SHARED_LEVERS,
 )
-from ..data import data_dir as _data_dir
-from ..data import load_base, load_pool
-from ..errors import ScenarioError
+from ..data import load_data, reference_dir
+from ..errors import DataError, ScenarioError, SimulationError
 from ..scenario.resolve import resolve_levers, resolve_parameters
-from ..scenario.settings import Scenario, make_scenario, pool_realisation
+from ..scenario.settings import Scenario, check_scenario, make_scenario, pool_realisation
 
 
 def _drawn_levers(levers: Mapping | None, members: int, scn: Scenario) -> dict:
@@ -32,7 +32,11 @@ def _drawn_levers(levers: Mapping | None, members: int, scn: Scenario) -> dict:
     out, problems = {}, []
     for name, v in (levers or {}).items():
         lever = LEVER_BY_NAME.get(name)
-        arr = np.asarray(v, dtype=float)
+        try:
+            arr = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            problems.append(f"lever {name}: expected {members} numbers, got {v!r:.60}")
+            continue
         if lever is None:
             problems.append(f"levers: unknown lever {name!r}")
         elif name in SHARED_LEVERS:
@@ -67,6 +71,7 @@ def run_scenario(
     keep: list[str] | None = None,
     levers: Mapping | None = None,
     start: Mapping | None = None,
+    first: int = 0,
 ) -> tuple[dict[str, np.ndarray], dict]:
     """The annual indicators and the metadata of a run of ``scn`` (what :func:`simulate`
     returns as :class:`~hubinsim.results.Results`, without the wall time).
@@ -78,15 +83,27 @@ def run_scenario(
     ensemble draws (name -> array of shape (members,), in the lever's unit): each member's
     value replaces the scenario's setting, constant from 2021 (2020 is the base year).
     ``start`` is a start record (:func:`start_record`) to run from instead of the 2020 base.
+    ``first`` is the number of the chunk's first member in its ensemble (for messages).
+
+    ``data_dir`` may be the :class:`~hubinsim.data.DataSet` a run read first. When the model
+    cannot run with these inputs (a stock turns negative, a value is not finite), the
+    :class:`SimulationError` names the scenario, the data folder and the inputs that differ
+    from hubinsim's own (:func:`traced`).
     """
-    folder = _data_dir(data_dir)
-    params = resolve_parameters(scn, parameters, members, folder)
+    data = load_data(data_dir)
+    params = resolve_parameters(scn, parameters, members, data)
     drawn = _drawn_levers(levers, members, scn)
     run_scn = replace(scn, levers={**scn.levers, **drawn}) if drawn else scn
-    base, pool, grid, inputs, inputs_left, lever_values = _model_inputs(
-        run_scn, params, folder, start
-    )
-    values = model.run(params, base, pool, inputs, grid, scn.time.method, inputs_left, keep)
+    try:
+        # numpy's warnings of overflow or division are not for the user: a quantity that is
+        # not finite raises SimulationError, traced below to the inputs
+        with np.errstate(all="ignore"):
+            base, pool, grid, inputs, inputs_left, lever_values = _model_inputs(
+                run_scn, params, data, start
+            )
+            values = model.run(params, base, pool, inputs, grid, scn.time.method, inputs_left, keep)
+    except (SimulationError, ArithmeticError, ValueError) as exc:
+        raise traced(exc, scn, data, params, drawn, first) from None
     metadata = {
         "hubinsim_version": __version__,
         "scenario": scn.name,
@@ -97,7 +114,8 @@ def run_scenario(
         "dt": scn.time.dt,
         "method": scn.time.method,
         "members": members,
-        "data_dir": str(folder),
+        "data_dir": str(data.folder),
+        "data": data,
         "price_basis": "nominal indicators at current prices; *_real at 2020 prices",
         "units": {n: INDICATOR_BY_NAME[n].unit for n in values if n in INDICATOR_BY_NAME},
     }
@@ -131,12 +149,13 @@ def _model_inputs(scn: Scenario, params: dict, folder, start: Mapping | None = N
     """The start record, the pool, the time grid, the inputs (and their left limits at year
     ends) and the lever values of a run of ``scn`` with ``params``, from the 2020 base or
     from the start record ``start``."""
-    first, base = model.BASE_YEAR, {k: v.value for k, v in load_base(folder).items()}
+    data = load_data(folder)
+    first, base = model.BASE_YEAR, {k: v.value for k, v in data.base.items()}
     if start is not None:
         first, base = _checked_record(start, scn)
     # (levers whose default is a figure of the record, R&D intensity, keep that figure)
-    lever_values, lever_defaults = resolve_levers(scn, params, folder, base)
-    pool = load_pool(folder)
+    lever_values, lever_defaults = resolve_levers(scn, params, data, base)
+    pool = data.pool
     grid = model.TimeGrid(scn.time.end, scn.time.dt, start=first)
     inputs, inputs_left = (
         model.build_inputs(
@@ -172,13 +191,13 @@ def start_record(
     fields; the figures :data:`hubinsim.model.record.FIGURES` are required, the rest follow
     the default rules documented there.
     """
-    scn = make_scenario() if scenario is None else scenario
+    folder = load_data(data_dir)
+    scn = make_scenario() if scenario is None else check_scenario(scenario, folder)
     if not (isinstance(year, int) and model.BASE_YEAR <= year <= scn.time.end):
         raise ScenarioError(
             [f"year: must be a whole year in {model.BASE_YEAR}..{scn.time.end}, got {year!r}"],
             source=scn.source or scn.name,
         )
-    folder = _data_dir(data_dir)
     params = resolve_parameters(scn, parameters, 1, folder)
     base, pool, grid, inputs, inputs_left = _model_inputs(scn, params, folder)[:5]
     rec = model.record_at(year, params, base, pool, inputs, grid, scn.time.method, inputs_left)
@@ -209,3 +228,66 @@ def _checked_record(start: Mapping, scn: Scenario) -> tuple[int, dict[str, float
     if problems:
         raise ScenarioError(problems, source=scn.source or scn.name)
     return year, fields
+
+
+_MEMBER = re.compile(r"for member (\d+)")
+
+
+def traced(exc, scn: Scenario, data, params: Mapping, drawn: Mapping, first: int = 0):
+    """A :class:`SimulationError` saying what the model could not do (``exc``) and with which
+    inputs: the scenario (its file), the data folder and what in it differs from hubinsim's
+    own data, the parameters the scenario sets, and for an ensemble's member its draws."""
+    what = str(exc) or type(exc).__name__
+    if not isinstance(exc, SimulationError):
+        what = f"{type(exc).__name__}: {what}"
+    where = [f"scenario {scn.name!r} ({scn.source or 'made in Python'})"]
+    where.append(f"data folder {data.folder}" + _data_differences(data))
+    if scn.parameters:
+        where.append(
+            "parameters set by the scenario: "
+            + ", ".join(f"{k} = {v:g}" for k, v in scn.parameters.items())
+        )
+    found = _MEMBER.search(what)
+    members = len(next(iter(params.values()))) if params else 1
+    if found and members > 1 and int(found.group(1)) < members:
+        m = int(found.group(1))
+        what = _MEMBER.sub(f"for member {first + m}", what, count=1)
+        varied = {k: v[m] for k, v in {**params, **drawn}.items() if np.ndim(v) and np.ptp(v) > 0}
+        if varied:
+            where.append(
+                f"member {first + m} drew "
+                + ", ".join(f"{k} = {float(v):.6g}" for k, v in sorted(varied.items()))
+            )
+    return SimulationError(
+        f"the model cannot run with these inputs: {what}. Inputs: " + "; ".join(where)
+    )
+
+
+def _data_differences(data) -> str:
+    """What in ``data`` differs from hubinsim's own data (its base figures, pool and
+    parameter values), for messages; "" when it is hubinsim's own."""
+    try:
+        ref = load_data(reference_dir())
+    except DataError:
+        return ""
+    if ref.folder == data.folder or ref.hashes == data.hashes:
+        return " (hubinsim's own data)"
+    changed = [
+        f"{name} = {fig.value:g} (hubinsim's: {ref.base[name].value:g})"
+        for name, fig in data.base.items()
+        if name in ref.base and fig.value != ref.base[name].value
+    ]
+    changed += [
+        f"{name} = {prm.value:g} (hubinsim's: {ref.parameters[name].value:g})"
+        for name, prm in data.parameters.items()
+        if name in ref.parameters and prm.value != ref.parameters[name].value
+    ]
+    changed += [
+        f"pool {c} = {v:g} (hubinsim's: {ref.pool[c]:g})"
+        for c, v in data.pool.items()
+        if v != ref.pool.get(c)
+    ]
+    if not changed:
+        return ""
+    shown = changed[:8] + ([f"{len(changed) - 8} more"] if len(changed) > 8 else [])
+    return ", which differs from hubinsim's data in " + ", ".join(shown)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ScenarioError
+from ..files import read_file, stat_problem
 from .positions import BARE_KEY, key_lines
 from .settings import got
 
@@ -33,6 +34,7 @@ class Layer:
     doc: dict
     lines: dict[tuple, int] = field(default_factory=dict)
     order: int = 0  # 0 for the farthest ancestor
+    sha256: str = ""  # of the bytes read and parsed
 
     def line(self, key: tuple) -> int | None:
         for k in range(len(key), 0, -1):
@@ -101,21 +103,12 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of docume
 def _read(path: Path, shown: str) -> tuple[Layer | None, tuple[int, str] | None]:
     """The parsed file, or (line, message) saying why it cannot be read."""
     try:
-        if path.is_dir():
-            return None, (0, f"{shown}: is a folder, not a scenario file (a .toml file)")
-        with path.open("rb") as fh:  # a device or a pipe could be endless: read a bounded amount
-            raw = fh.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            return None, (
-                0,
-                f"{shown}: over {MAX_FILE_BYTES // 2**20} MiB, too large for a scenario file",
-            )
-    except FileNotFoundError:
-        return None, (0, f"{shown}: file not found")
-    except PermissionError:
-        return None, (0, f"{shown}: cannot be read (permission denied)")
-    except (OSError, ValueError) as exc:
-        return None, (0, f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc})")
+        read = read_file(
+            path, limit=MAX_FILE_BYTES, what="a scenario file", error=ScenarioError, shown=shown
+        )
+    except ScenarioError as exc:
+        return None, (0, str(exc))
+    raw = read.data
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -143,7 +136,7 @@ def _read(path: Path, shown: str) -> tuple[Layer | None, tuple[int, str] | None]
         lines = key_lines(text)
     except RecursionError:  # nesting tomllib accepted but too deep to scan: no line numbers
         lines = {}
-    return Layer(path, shown, doc, lines), None
+    return Layer(path, shown, doc, lines, sha256=read.sha256), None
 
 
 def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
@@ -155,7 +148,7 @@ def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
         exc.source = shown
         raise exc
     chain = [top]
-    seen = [_resolve(path)]
+    seen = [_resolve(path)[0]]
     layer = top
     while True:
         meta = layer.doc.get("scenario")
@@ -172,24 +165,21 @@ def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
             break
         parent = layer.path.parent / ext
         parent_shown = os.path.normpath(os.path.join(os.path.dirname(layer.shown), ext))
-        resolved = _resolve(parent)
+        resolved, why = _resolve(parent)
         if resolved is None:
-            problems.add(layer, key, f"{ext!r} is not a valid file path")
+            problems.add(layer, key, f"{parent_shown}: {why} (extends {ext!r})")
             break
         if resolved in seen:
             names = [lay.shown for lay in chain[seen.index(resolved) :]] + [parent_shown]
             problems.add(layer, key, f"extends cycle: {' -> '.join(names)}")
             break
-        try:
-            exists = parent.exists()
-        except (OSError, ValueError):
-            exists = False
-        if not exists:
-            problems.add(layer, key, f"file {parent_shown!r} not found (extends {ext!r})")
-            break
         parent_layer, err = _read(parent, parent_shown)
         if err is not None:
-            problems.raw(err[0], err[1])
+            line, message = err
+            if line:  # a problem inside the file it extends: at its line there
+                problems.raw(line, message)
+            else:  # the file cannot be read at all: at the line that names it
+                problems.add(layer, key, f"{message} (extends {ext!r})")
             break
         chain.append(parent_layer)
         seen.append(resolved)
@@ -200,8 +190,13 @@ def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
     return chain, problems
 
 
-def _resolve(path: Path) -> Path | None:
+def _resolve(path: Path) -> tuple[Path | None, str]:
+    """The absolute path with every link followed, or None and why there is none."""
     try:
-        return path.resolve()
-    except (OSError, RuntimeError, ValueError):
-        return None
+        return path.resolve(), ""
+    except RuntimeError:  # Python < 3.13: "Symlink loop from ..."
+        return None, "is a loop of symbolic links (a link that leads back to itself)"
+    except OSError as exc:
+        return None, stat_problem(path, exc)
+    except ValueError:
+        return None, "is not a valid file path"

@@ -55,13 +55,17 @@ from .settings import (
     DEFAULT_END,
     DEFAULT_METHOD,
     MAX_END,
+    NAME_ALLOWED,
     PROFILE_ALLOWED,
+    SHOCK_KEYS,
     Problem,
     Scenario,
     Shock,
     TimeSettings,
+    combined_shock_problems,
     current_profile,
     got,
+    is_valid_name,
     is_year,
     lever_allowed,
     lever_problems,
@@ -73,11 +77,7 @@ from .settings import (
 
 SCENARIO_KEYS = ("name", "description", "extends")
 TIME_KEYS = ("end", "dt", "method")
-SHOCK_KEYS = ("name", "target", "years", "factor")
 INVESTMENT_KEYS = ("profile", "realisation")
-MAX_NAME = 100
-#: Most UTF-8 bytes of a name: it is a folder name (255 bytes) with room for a temporary suffix.
-MAX_NAME_BYTES = 200
 
 
 @dataclass
@@ -210,26 +210,10 @@ def _read_meta(layer, table, problems, params) -> None:
         if k not in SCENARIO_KEYS:
             _unknown(layer, key, k, SCENARIO_KEYS, problems, params, "key")
         elif k == "name":
-            if not isinstance(v, str) or not _valid_name(v):
-                problems.add(
-                    layer,
-                    key,
-                    f"must be a short text (1-{MAX_NAME} characters and at most "
-                    f"{MAX_NAME_BYTES} bytes in UTF-8, no slashes or control "
-                    f"characters, not starting with '.'): it names the run folder; {got(v)}",
-                )
+            if not is_valid_name(v):
+                problems.add(layer, key, f"must be {NAME_ALLOWED}; {got(v)}")
         elif k == "description" and not isinstance(v, str):
             problems.add(layer, key, f"must be a text (a string), {got(v)}")
-
-
-def _valid_name(name: str) -> bool:
-    return (
-        0 < len(name) <= MAX_NAME
-        and len(name.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES
-        and not name.startswith(".")
-        and name.strip() == name
-        and not any(c in "/\\" or ord(c) < 32 or ord(c) == 127 for c in name)
-    )
 
 
 def _read_time(layer, table, merged, problems, params) -> None:
@@ -472,7 +456,28 @@ def _run_checks(merged: _Merged, problems: Problems) -> int:
                     s.key + ("years", i),
                     f"year {y} is after the end of the run, {end} ({whence})",
                 )
+    valid = [s for s in merged.shocks if not shock_problems(s.value, end)]
+    for i, message in combined_shock_problems([s.value for s in valid]):
+        problems.add(valid[i].layer, valid[i].key + ("factor",), message)
     return end
+
+
+def _fixed_and_drawn(merged: _Merged, problems: Problems) -> None:
+    """A parameter fixed in [parameters] cannot also be drawn in [uncertainty.parameters]:
+    the draws would replace the value the file states."""
+    declared = merged.sections.get("uncertainty", {}).get("parameters")
+    if declared is None or not isinstance(declared.value, dict):
+        return
+    for name in declared.value:
+        fixed = merged.parameters.get(name)
+        if fixed is not None:
+            line = fixed.layer.line(fixed.key)
+            where = f"{fixed.layer.shown}:{line}" if line else fixed.layer.shown
+            problems.add(
+                declared.layer,
+                ("uncertainty", "parameters", name),
+                f"is also fixed in [parameters] ({where}); keep one of the two",
+            )
 
 
 def load_scenario(path, data_dir=None) -> Scenario:
@@ -501,6 +506,7 @@ def load_scenario(path, data_dir=None) -> Scenario:
     for layer in chain:
         _read_layer(layer, merged, problems, params)
     end = _run_checks(merged, problems)
+    _fixed_and_drawn(merged, problems)
     for note in merged.notes.messages():
         warnings.warn(note, UnitWarning, stacklevel=2)
     top = chain[-1]
@@ -538,6 +544,7 @@ def load_scenario(path, data_dir=None) -> Scenario:
         source=shown,
         extends=tuple(str(lay.path.resolve()) for lay in reversed(chain[:-1])),
         sections=sections,
+        files=tuple((str(lay.path.resolve()), lay.sha256) for lay in reversed(chain)),
     )
 
 

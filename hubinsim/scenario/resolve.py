@@ -43,8 +43,17 @@ def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, d
     for name, v in scn.parameters.items():
         values[name] = np.full(members, float(v))
     problems = []
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ScenarioError(f"parameters: must be a table of name = number, got {overrides!r:.60}")
     for name, v in (overrides or {}).items():
-        arr = np.asarray(v, dtype=float)
+        try:
+            arr = np.asarray(v, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            problems.append(
+                f"parameter {name}: expected a number or an array of {members} numbers, "
+                f"got {v!r:.60}"
+            )
+            continue
         if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != members):
             problems.append(f"parameter {name}: expected a number or an array of {members} values")
             continue

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from .._version import __version__
 from ..catalog import LEVERS, POOL_CATEGORIES, PROFILES, SECTIONS, SHOCK_BY_NAME
-from ..data import load_parameters
+from ..data import load_data, load_parameters
 from ..model.inputs import Schedule
 from .resolve import resolve_levers, resolve_parameters
 from .sections import handler
-from .settings import Scenario
-from .writer import toml_key, toml_string, toml_text, toml_value
+from .settings import DataRecord, Scenario
+from .writer import data_toml, toml_key, toml_string, toml_text, toml_value
 
 
 def _line(key: str, value, comment: str) -> str:
@@ -33,9 +33,12 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
     scenario sets, every shock, every structural parameter and the time settings are written;
     nothing is inherited. ``plan_realisation`` left at business as usual and the categories
     that follow it are written as comments: they follow ``investment.bau_realisation`` in
-    ``[parameters]``. Loading the text (:func:`~hubinsim.scenario.reader.load_scenario`) and
-    simulating reproduces the run of ``scenario`` exactly: numbers are written with Python's
-    shortest round-trip repr.
+    ``[parameters]``; so are the parameters an ``[uncertainty]`` section draws (a parameter
+    is fixed or drawn, not both). The ``[data]`` section names the data folder (``data_dir``, or the
+    :class:`~hubinsim.data.DataSet` the run read) and the sha256 of its files: a run of the
+    file on other data is refused. Loading the text
+    (:func:`~hubinsim.scenario.reader.load_scenario`) and simulating reproduces the run of
+    ``scenario`` exactly: numbers are written with Python's shortest round-trip repr.
     """
     params_used = resolve_parameters(scenario, None, 1, data_dir)
     lever_values, defaults = resolve_levers(scenario, params_used, data_dir)
@@ -121,15 +124,22 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
             _line("factor", shock.factor, "multiplies the flow in those years (1 = no change)"),
         ]
     lines += ["", "[parameters]"]
+    unc = (scenario.sections or {}).get("uncertainty")
+    drawn = {p.name for p in getattr(unc, "parameters", ()) if p.kind == "parameter"}
     for name, value in scalar.items():
         prm = params.get(name)
         note = f"{prm.unit}; {prm.meaning_en}" if prm else "structural parameter"
         if prm and value != prm.value:
             note += f" (default {toml_value(prm.value)})"
-        lines.append(_line(name, value, note))
+        if name in drawn:  # a parameter is fixed or drawn, not both
+            lines.append(f"# {_line(name, value, note)}; drawn: see [uncertainty]")
+        else:
+            lines.append(_line(name, value, note))
     for name, value in scenario.sections.items():
         found = handler(name)
-        text = found.write(value) if found and found.write else None
+        text = found.write(value) if found and found.write and name != "data" else None
         if text:
             lines += ["", text.rstrip("\n")]
+    data = load_data(data_dir)  # the data of this run, whatever a [data] section says
+    lines += ["", data_toml(DataRecord(str(data.folder), data.hashes)).rstrip("\n")]
     return "\n".join(lines) + "\n"

@@ -8,12 +8,14 @@ here; :func:`register_section` adds more.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..catalog import SECTIONS
-from .settings import Problem
-from .writer import uncertainty_toml
+from ..data import FILES
+from .settings import DataRecord, Problem, got, suggest
+from .writer import data_toml, uncertainty_toml
 
 #: Sections read by the scenario reader itself.
 CORE_SECTIONS = ("scenario", "time", *SECTIONS, "shock", "parameters")
@@ -44,8 +46,50 @@ def _parse_uncertainty(table: dict, data_dir=None):
     return uncertainty_problems(table, data_dir=data_dir)
 
 
+DATA_KEYS = ("folder", "sha256")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _parse_data(table: dict, data_dir=None) -> tuple[DataRecord | None, list[Problem]]:
+    """``[data]``: the data folder a resolved scenario was run with and its files' sha256.
+    Only its form is checked here; a run on other data is refused when it starts
+    (:func:`hubinsim.scenario.settings.data_record_problem`)."""
+    problems: list[Problem] = []
+    for key in table:
+        if key not in DATA_KEYS:
+            problems.append(
+                ((key,), f"unknown key{suggest(key, DATA_KEYS)}; [data] has {', '.join(DATA_KEYS)}")
+            )
+    folder = table.get("folder")
+    if not isinstance(folder, str) or not folder:
+        problems.append(
+            (("folder",), f"must be the path of the data folder of the run, {got(folder)}")
+        )
+    digests = table.get("sha256", {})
+    if not isinstance(digests, dict):
+        problems.append((("sha256",), f"must be a table of data file = sha256, {got(digests)}"))
+        digests = {}
+    for name, digest in digests.items():
+        if name not in FILES:
+            problems.append(
+                (
+                    ("sha256", name),
+                    f"unknown data file{suggest(name, FILES)}; the data files "
+                    f"are {', '.join(FILES)}",
+                )
+            )
+        elif not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+            problems.append(
+                (("sha256", name), f"must be a sha256 (64 hexadecimal digits), {got(digest)}")
+            )
+    if problems:
+        return None, problems
+    return DataRecord(folder, dict(digests)), []
+
+
 _HANDLERS: dict[str, SectionHandler] = {
     "uncertainty": SectionHandler("uncertainty", _parse_uncertainty, uncertainty_toml),
+    "data": SectionHandler("data", _parse_data, data_toml),
 }
 
 

@@ -14,9 +14,10 @@ functions turn them into plain messages for Python callers.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..catalog import (
     DEPRECATED_PROFILES,
@@ -27,7 +28,7 @@ from ..catalog import (
     SHOCK_BY_NAME,
     suggest,
 )
-from ..data import load_parameters
+from ..data import load_data, load_parameters
 from ..errors import ScenarioError, UnitWarning
 from ..model.engine import METHODS
 from ..model.inputs import BASE_YEAR, Schedule
@@ -39,6 +40,14 @@ DEFAULT_METHOD = "euler"
 MAX_END = 2060
 MIN_DT = 0.001  # smaller steps only cost time: the model's fastest delays are about a year
 SHOCK_FACTOR_RANGE = (0.0, 3.0)
+#: Most characters of a scenario name, and most UTF-8 bytes: it names the run folder (255
+#: bytes), with room for a temporary suffix.
+MAX_NAME = 100
+MAX_NAME_BYTES = 200
+NAME_ALLOWED = (
+    f"a short text (1-{MAX_NAME} characters and at most {MAX_NAME_BYTES} bytes in UTF-8, no "
+    "slashes or control characters, not starting with '.' or a space): it names the run folder"
+)
 
 #: (key path below the checked item, message)
 Problem = tuple[tuple, str]
@@ -95,6 +104,15 @@ class Shock:
 
 
 @dataclass(frozen=True)
+class DataRecord:
+    """The data folder a scenario was run with (the ``[data]`` section of a resolved scenario
+    file): its absolute path and the sha256 of each data file (file name -> hex digest)."""
+
+    folder: str
+    sha256: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class TimeSettings:
     end: int = DEFAULT_END
     dt: float = DEFAULT_DT
@@ -108,7 +126,8 @@ class Scenario:
     ``source`` is the file the scenario was read from (None when made in Python),
     ``extends`` the files it inherits from (absolute paths, nearest parent first) and
     ``sections`` the values of extension sections registered with
-    :func:`hubinsim.scenario.sections.register_section` (name -> parsed value).
+    :func:`hubinsim.scenario.sections.register_section` (name -> parsed value), ``files``
+    the files read, as (absolute path, sha256 of the bytes read), the file itself first.
     """
 
     name: str = "baseline"
@@ -121,6 +140,7 @@ class Scenario:
     source: str | None = None
     extends: tuple[str, ...] = ()
     sections: Mapping[str, object] = field(default_factory=dict)
+    files: tuple[tuple[str, str], ...] = ()
 
     @property
     def declares_uncertainty(self) -> bool:
@@ -402,6 +422,233 @@ def check_shock(shock: Shock, end: int) -> list[str]:
     return [f"{where} {_join('', k)[1:]}: {m}" for k, m in shock_problems(shock, end)]
 
 
+def is_valid_name(name) -> bool:
+    """Whether ``name`` may name a scenario (see :data:`NAME_ALLOWED`)."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= MAX_NAME
+        and len(name.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES
+        and not name.startswith(".")
+        and name.strip() == name
+        and not any(c in "/\\" or ord(c) < 32 or 127 <= ord(c) < 160 for c in name)
+    )
+
+
+def combined_shock_problems(shocks) -> list[tuple[int, str]]:
+    """Shocks on one flow in one year multiply: their product must lie in the range of one
+    shock's factor. Returns ``(index of the shock that takes it out, message)`` pairs (one per
+    flow), for shocks that are valid one by one."""
+    lo, hi = SHOCK_FACTOR_RANGE
+    out = []
+    by_target: dict[str, list[int]] = {}
+    for i, sh in enumerate(shocks):
+        by_target.setdefault(sh.target, []).append(i)
+    for target, idx in by_target.items():
+        if len(idx) < 2:
+            continue
+        years = sorted({y for i in idx for y in range(shocks[i].first, shocks[i].last + 1)})
+        for y in years:
+            on = [i for i in idx if shocks[i].first <= y <= shocks[i].last]
+            total = 1.0
+            for k, i in enumerate(on):
+                total *= shocks[i].factor
+                if k and not lo <= total <= hi:
+                    factors = " x ".join(f"{shocks[j].factor:g}" for j in on[: k + 1])
+                    out.append(
+                        (
+                            i,
+                            f"with the shock(s) before it on {target} in {y}, the factor is "
+                            f"{factors} = {total:g}, outside [{lo:g}, {hi:g}], the range of one "
+                            "shock (shocks on one flow in one year multiply)",
+                        )
+                    )
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def _schedule_shape(value: Schedule) -> str | None:
+    """Why a Schedule made in Python is not a tuple of (year, value) pairs (None if it is)."""
+    points = value.points
+    if not isinstance(points, tuple | list) or not all(
+        isinstance(p, tuple | list) and len(p) == 2 for p in points
+    ):
+        return f"a schedule's points must be (year, value) pairs, {got(points)}"
+    if not isinstance(value.step, bool):
+        return f"a schedule's step must be True or False, {got(value.step)}"
+    return None
+
+
+def _drawn_parameters(uncertainty) -> list[str]:
+    """Parameters an uncertainty (an Uncertainty or its table) draws."""
+    if isinstance(uncertainty, Mapping):
+        declared = uncertainty.get("parameters")
+        return [str(n) for n in declared] if isinstance(declared, Mapping) else []
+    if getattr(uncertainty, "is_default", False):
+        return []  # the default draws what the scenario leaves free
+    return [
+        p.name
+        for p in getattr(uncertainty, "parameters", ()) or ()
+        if getattr(p, "kind", "parameter") == "parameter"
+    ]
+
+
+def data_record_problem(record, data_dir=None) -> str | None:
+    """Why a run on the data of ``data_dir`` would not reproduce the run that a ``[data]``
+    record (:class:`DataRecord`) describes: a data file that differs (None when they match)."""
+    if not isinstance(record, DataRecord) or not record.sha256:
+        return None
+    data = load_data(data_dir)
+    differ = [
+        name for name, digest in record.sha256.items() if data.hashes.get(name) != str(digest)
+    ]
+    if not differ:
+        return None
+    here = str(data.folder)
+    if os.path.normpath(record.folder) == here:
+        what = f"the data files of {here} changed since: {', '.join(differ)}"
+    else:
+        what = f"this run would use {here}, whose {', '.join(differ)} differ"
+    return (
+        f"[data] the scenario was run with the data folder {record.folder}; {what}, so the "
+        f"numbers would differ. Run it with that folder (hubinsim --data {record.folder} ..., "
+        "or data_dir=) to reproduce the run, or delete the [data] section to run it on other data"
+    )
+
+
+def scenario_problems(scn, data_dir=None, warn: bool = False) -> list[str]:
+    """Every problem of a :class:`Scenario`, whoever made it: the types and values of its
+    fields, checked as a scenario file's are, shocks that multiply beyond one shock's range,
+    a parameter both fixed and drawn, and data other than those a ``[data]`` record names.
+    ``warn``: issue the :class:`UnitWarning` of values that read both as % and as a fraction
+    (when the scenario is made; a run checks it again silently)."""
+
+    def quiet(key, message):
+        return None
+
+    if not isinstance(scn, Scenario):
+        return [
+            "scenario: must be a Scenario (from hubinsim.load_scenario or make_scenario) or "
+            f"the path of a scenario file, {got(scn)}"
+        ]
+    problems: list[str] = []
+    if not is_valid_name(scn.name):
+        problems.append(f"name: must be {NAME_ALLOWED}; {got(scn.name)}")
+    if not isinstance(scn.description, str):
+        problems.append(f"description: must be a text (a string), {got(scn.description)}")
+    time = scn.time
+    if not isinstance(time, TimeSettings):
+        problems.append(f"time: must be a TimeSettings(end, dt, method), {got(time)}")
+        end = MAX_END
+    else:
+        problems += check_time(time.end, time.dt, time.method)
+        end = time.end if is_year(time.end) and BASE_YEAR < time.end <= MAX_END else MAX_END
+    if not isinstance(scn.levers, Mapping):
+        problems.append(f"levers: must be a table of lever name = value, {got(scn.levers)}")
+    else:
+        for key, value in scn.levers.items():
+            if not isinstance(key, str) or key not in LEVER_BY_NAME:
+                hint = suggest(key, LEVER_BY_NAME) if isinstance(key, str) else ""
+                problems.append(f"unknown lever {_shown(key)}{hint}; `hubinsim levers` lists them")
+            elif isinstance(value, Schedule) and (why := _schedule_shape(value)):
+                problems.append(f"{key}: {why}")
+            else:
+                found = lever_problems(key, value, end, warn=None if warn else quiet)
+                problems += [f"{_join(key, k)}: {m}" for k, m in found]
+    problems += check_profile(scn.profile)
+    if not isinstance(scn.shocks, tuple | list):
+        problems.append(f"shocks: must be a list of shocks, {got(scn.shocks)}")
+    else:
+        valid = []
+        for i, sh in enumerate(scn.shocks):
+            if not isinstance(sh, Shock):
+                problems.append(
+                    f"shock #{i + 1}: must be a Shock or a table with target, years = "
+                    f"(first, last) and factor, {got(sh)}"
+                )
+                continue
+            found = check_shock(sh, end)
+            if not isinstance(sh.name, str):
+                found.append(f"shock #{i + 1} name: must be a text (a string), {got(sh.name)}")
+            problems += found
+            if not found:
+                valid.append(sh)
+        for i, message in combined_shock_problems(valid):
+            where = f"shock {valid[i].name!r}" if valid[i].name else f"shock #{i + 1}"
+            problems.append(f"{where} factor: {message}")
+    if not isinstance(scn.parameters, Mapping):
+        problems.append(f"parameters: must be a table of name = number, {got(scn.parameters)}")
+    else:
+        params = load_parameters(data_dir)
+        for key, value in scn.parameters.items():
+            found = parameter_problems(key, value, params, warn=None if warn else quiet)
+            problems += [f"parameter {key!r}: {m}" for m in found]
+    sections = scn.sections
+    if not isinstance(sections, Mapping):
+        problems.append(f"sections: must be a table of section name = value, {got(sections)}")
+    else:
+        fixed = scn.parameters if isinstance(scn.parameters, Mapping) else {}
+        for name in _drawn_parameters(sections.get("uncertainty")):
+            if name in fixed:
+                problems.append(
+                    f"[uncertainty] parameters.{name}: is also fixed in [parameters]; keep "
+                    "one of the two"
+                )
+        why = data_record_problem(sections.get("data"), data_dir)
+        if why:
+            problems.append(why)
+    return problems
+
+
+def check_scenario(scn, data_dir=None) -> Scenario:
+    """``scn`` if it is a valid :class:`Scenario` (see :func:`scenario_problems`); else raise
+    :class:`ScenarioError` listing every problem, naming its file (or name)."""
+    problems = scenario_problems(scn, data_dir)
+    if problems:
+        source = getattr(scn, "source", None) or getattr(scn, "name", None)
+        raise ScenarioError(problems, source=source if isinstance(source, str) else None)
+    return scn
+
+
+#: Keys of a shock given as a table.
+SHOCK_KEYS = ("name", "target", "years", "factor")
+
+
+def _as_shock(item, i: int) -> tuple[Shock | None, list[str]]:
+    """A Shock from a Shock or a table (target, years = (first, last), factor, name)."""
+    if isinstance(item, Shock):
+        return item, []
+    if not isinstance(item, Mapping):
+        return None, [
+            f"shock #{i + 1}: must be a Shock or a table with target, years = (first, last) "
+            f"and factor, {got(item)}"
+        ]
+    problems = [
+        f"shock #{i + 1}: unknown key {_shown(k)}{suggest(k, SHOCK_KEYS)}; a shock has "
+        f"{', '.join(SHOCK_KEYS)}"
+        for k in item
+        if k not in SHOCK_KEYS
+    ]
+    missing = [k for k in ("target", "years", "factor") if k not in item]
+    if missing:
+        problems.append(
+            f"shock #{i + 1}: missing {', '.join(missing)} (a shock needs target, years = "
+            "(first, last) and factor; name is optional)"
+        )
+    years = item.get("years")
+    if "years" in item and not (isinstance(years, list | tuple) and len(years) == 2):
+        example = f"({years}, {years})" if is_year(years) else "(2022, 2022)"
+        problems.append(
+            f"shock #{i + 1} years: must be (first, last), two years, e.g. {example}; {got(years)}"
+        )
+    if problems:
+        return None, problems
+    first, last = years
+    return Shock(item["target"], first, last, item["factor"], item.get("name", "")), []
+
+
 def make_scenario(
     *,
     name: str = "custom",
@@ -422,48 +669,50 @@ def make_scenario(
     ``profile`` is ``"early"``, ``"even"``, ``"late"`` or ``{year: weight}``: the timing of
     the pool's spending itself over 2021-2025.
     ``shocks`` are :class:`Shock` objects or dicts with target, years (first, last) and factor.
-    Raises :class:`ScenarioError` listing every problem.
+    The checks are those of a scenario file (:func:`scenario_problems`); raises
+    :class:`ScenarioError` listing every problem.
     """
     problems: list[str] = []
-    problems += check_time(end, dt, method)
-    end_ok = end if is_year(end) and BASE_YEAR < end <= MAX_END else MAX_END
     out_levers: dict[str, object] = {}
-    for key, value in (levers or {}).items():
-        if key not in LEVER_BY_NAME:
-            problems.append(
-                f"unknown lever {key!r}{suggest(key, LEVER_BY_NAME)}; `hubinsim levers` lists them"
-            )
-            continue
-        value = to_schedule(value)
-        problems += check_lever_value(key, value, end_ok)
-        out_levers[key] = value
+    if levers is None:
+        levers = {}
+    if not isinstance(levers, Mapping):
+        problems.append(f"levers: must be a table of lever name = value, {got(levers)}")
+        levers = {}
+    for key, value in levers.items():
+        out_levers[key] = to_schedule(value)
     prof = "even" if profile is None else current_profile(profile)
     if isinstance(prof, Mapping):
-        prof = tuple(sorted((_year_key(y), w) for y, w in prof.items()))
-    problems += check_profile(prof)
+        prof = tuple((_year_key(y), w) for y, w in prof.items())
+        if all(is_year(y) for y, _ in prof):
+            prof = tuple(sorted(prof))
     out_shocks = []
-    for sh in shocks:
-        if isinstance(sh, Mapping):
-            years = sh.get("years", (None, None))
-            if not isinstance(years, list | tuple) or not years:
-                years = (years, years)
-            sh = Shock(sh.get("target"), years[0], years[-1], sh.get("factor"), sh.get("name", ""))
-        problems += check_shock(sh, end_ok)
-        out_shocks.append(sh)
-    params = load_parameters(data_dir)
-    for key, value in (parameters or {}).items():
-        problems += check_parameter(key, value, params)
-    if problems:
-        raise ScenarioError(problems, source=name)
-    return Scenario(
+    if not isinstance(shocks, list | tuple):
+        problems.append(f"shocks: must be a list of shocks, {got(shocks)}")
+        shocks = ()
+    for i, item in enumerate(shocks):
+        sh, found = _as_shock(item, i)
+        problems += found
+        if sh is not None:
+            out_shocks.append(sh)
+    if parameters is None:
+        parameters = {}
+    if not isinstance(parameters, Mapping):
+        problems.append(f"parameters: must be a table of name = number, {got(parameters)}")
+        parameters = {}
+    scn = Scenario(
         name=name,
         description=description,
         levers=out_levers,
         profile=prof,
         shocks=tuple(out_shocks),
-        parameters=dict(parameters or {}),
-        time=TimeSettings(end, float(dt), method),
+        parameters=dict(parameters),
+        time=TimeSettings(end, dt, method),
     )
+    problems += scenario_problems(scn, data_dir, warn=True)
+    if problems:
+        raise ScenarioError(problems, source=name if isinstance(name, str) else None)
+    return replace(scn, time=TimeSettings(end, float(dt), method))
 
 
 def _year_key(y):

@@ -167,3 +167,19 @@ def fragment_toml(
         if text:
             lines += ["", text.rstrip("\n")]
     return "\n".join(lines) + "\n"
+
+
+def data_toml(record) -> str:
+    """The ``[data]`` section of a resolved scenario file: the data folder of the run
+    (absolute) and the sha256 of each of its files, from a
+    :class:`~hubinsim.scenario.settings.DataRecord`."""
+    lines = [
+        "[data]",
+        "# The data folder the run used and the sha256 of its files: a run of this file on",
+        "# other data is refused (delete this section to run it on other data on purpose).",
+        f"folder = {toml_string(str(record.folder))}",
+        "",
+        "[data.sha256]",
+    ]
+    lines += [f"{toml_key(name)} = {toml_string(digest)}" for name, digest in record.sha256.items()]
+    return "\n".join(lines) + "\n"
