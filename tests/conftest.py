@@ -3,6 +3,20 @@
 import pytest
 from support import SHORT, write
 
+from hubinsim.run import parallel
+
+_CPUS = max(parallel.usable_cpus(), 2)
+
+
+@pytest.fixture(autouse=True)
+def two_cpus_at_least(monkeypatch, tmp_path_factory):
+    """Tests that ask for two workers run them, also on a machine of one CPU (where
+    ``workers=2`` would be capped to one, with a warning)."""
+    monkeypatch.setattr(parallel, "CGROUP_CPU_MAX", tmp_path_factory.getbasetemp() / "no-quota")
+    monkeypatch.setattr(
+        parallel.os, "sched_getaffinity", lambda pid: set(range(_CPUS)), raising=False
+    )
+
 
 @pytest.fixture
 def short(tmp_path):

@@ -11,21 +11,36 @@ interrupt; the Python API must raise only hubinsim's exceptions.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import errno
+import hashlib
 import io
+import json
 import os
+import re
 import shutil
 import signal
 import socket
+import stat
+import subprocess
+import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import ROOT, invoke, leftovers, write
+from support import ROOT, SHORT, invoke, leftovers, write
 
 import hubinsim
+import hubinsim.io.run_folder
 from hubinsim.data import MAX_DATA_FILE_BYTES
+from hubinsim.io.folders import HOST_TAG, atomic_folder
+from hubinsim.run import parallel, resources
+from hubinsim.run.ensemble import run_ensemble
+from hubinsim.scenario.uncertainty import parse_uncertainty
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
@@ -274,3 +289,551 @@ def test_random_data_folders_raise_only_hubinsim_errors(files):
             assert str(exc)
         else:
             assert res.annual.notna().any().any()
+
+
+# --------------------------------------------------------------------------- signals
+
+LONG = """[scenario]
+name = "long"
+[time]
+end = 2035
+"""
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.add(int(entry))
+    return out
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a process that has not ended (a zombie has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_signal_stops_an_ensemble_and_its_workers(tmp_path):
+    """Four real ensembles with two worker processes each, stopped by SIGINT, SIGTERM,
+    SIGHUP and SIGKILL of the main process: the workers end with it, the exit code is 128 +
+    the signal's number, and no folder is left."""
+    scenario = write(tmp_path / "long.toml", LONG)
+    runs = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL):
+        out = tmp_path / sig.name
+        command = [sys.executable, "-m", "hubinsim", "run", str(scenario), "--out", str(out)]
+        command += ["--draws", "30000", "--chunk-size", "300", "--workers", "2", "--seed", "1"]
+        proc = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
+        runs[sig] = (proc, out)
+    try:
+        for sig, (proc, out) in runs.items():
+            assert wait_for(lambda p=proc: len(children(p.pid)) >= 2, 60), proc.pid
+            workers = children(proc.pid)
+            proc.send_signal(sig)
+            _, err = proc.communicate(timeout=60)
+            expected = -sig if sig == signal.SIGKILL else 128 + sig
+            assert proc.returncode == expected, (sig.name, err.decode())
+            assert wait_for(lambda w=workers: not any(running(p) for p in w), 10), sig.name
+            assert leftovers(out) == [], sig.name
+            if sig != signal.SIGKILL:
+                assert b"Interrupted" in err and b"Traceback" not in err, err.decode()
+    finally:
+        for proc, _ in runs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+
+
+def test_an_interrupt_while_a_folder_is_written_leaves_nothing(short, tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hubinsim.io.run_folder, "write_members", interrupted)
+    out = tmp_path / "a" / "b" / "runs"
+    res = invoke("run", short, "--out", out, "--draws", 4, "--seed", 1, "--no-charts")
+    assert res.exit_code == 130 and "Interrupted (Ctrl-C)" in res.stderr
+    assert not (tmp_path / "a").exists()  # the parents made for it are gone too
+
+
+# --------------------------------------------------------------------------- executors
+
+
+@pytest.fixture
+def fake_scheduler():
+    """A server on a free local port that accepts connections and answers each with
+    ``answer`` (nothing: b"")."""
+    servers = []
+
+    def start(answer: bytes) -> str:
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(4)
+        servers.append(server)
+
+        def serve():
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                servers.append(conn)
+                if answer:
+                    conn.sendall(answer)
+
+        threading.Thread(target=serve, daemon=True).start()
+        return f"dask://127.0.0.1:{server.getsockname()[1]}"
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+@pytest.mark.parametrize(
+    "answer, said",
+    [
+        (b"", "sent nothing for 0.5 s"),
+        (b"HTTP/1.1 200 OK\r\n\r\nhello", "answered with something else"),
+        (b"\xff" * 64, "answered with something else"),
+    ],
+    ids=["silent", "http", "huge-length"],
+)
+def test_an_address_that_is_not_a_dask_scheduler_is_refused(
+    answer, said, fake_scheduler, short, tmp_path, monkeypatch, no_hang
+):
+    monkeypatch.setattr(parallel, "HANDSHAKE_S", 0.5)
+    address = fake_scheduler(answer)
+    out = tmp_path / "runs"
+    res = invoke("run", short, "--out", out, "--draws", 4, "--executor", address)
+    refused(res, out, address.replace("dask", "tcp"), "not a Dask scheduler", said)
+
+
+# --------------------------------------------------------------------------- result folders
+
+
+@pytest.mark.parametrize(
+    "code, said",
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EDQUOT, "quota"),
+        (errno.EROFS, "read-only"),
+        (errno.EACCES, "permission denied"),
+        (errno.EIO, "input/output error"),
+    ],
+)
+def test_a_refusal_of_the_system_is_an_output_error(code, said, short, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(hubinsim.io.run_folder, "write_tables", refuse)
+    out = tmp_path / "a" / "b" / "c"
+    refused(invoke("run", short, "--out", out), out, "short", said)
+    assert not (tmp_path / "a").exists()
+
+
+def test_the_previous_folder_is_kept_when_it_cannot_be_removed(short, tmp_path):
+    out = tmp_path / "runs"
+    assert invoke("run", short, "--out", out, "--no-charts").exit_code == 0
+    before = (out / "short" / "annual.csv").read_bytes()
+    if subprocess.run(["chattr", "+i", str(out / "short")], capture_output=True).returncode:
+        pytest.skip("chattr +i is not permitted here")
+    try:
+        res = invoke("run", short, "--out", out, "--no-charts", "--force")
+    finally:
+        subprocess.run(["chattr", "-i", str(out / "short")], check=True)
+    assert res.exit_code == 2 and "immutable" in res.stderr and "left as it was" in res.stderr
+    assert leftovers(out) == ["short"] and (out / "short" / "annual.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "make, said, forced",
+    [
+        (lambda p: p.symlink_to(p.parent / "gone"), "which does not exist", 0),
+        (lambda p: p.symlink_to(p.name), "loop of symbolic links", 0),
+        (lambda p: p.write_text("x"), "a file is in the way", 2),
+        (lambda p: os.mkfifo(p), "a named pipe (FIFO) is in the way", 2),
+    ],
+    ids=["dangling-link", "link-loop", "file", "fifo"],
+)
+def test_what_is_in_the_way_of_a_folder_has_its_own_message(make, said, forced, short, tmp_path):
+    out = tmp_path / "runs"
+    out.mkdir()
+    make(out / "short")
+    res = invoke("run", short, "--out", out, "--no-charts")
+    assert res.exit_code == 2 and said in res.stderr, res.stderr
+    res = invoke("run", short, "--out", out, "--no-charts", "--force")
+    assert res.exit_code == forced, res.output
+    assert (out / "short").is_dir() == (forced == 0)
+
+
+def test_folders_honour_the_umask(short, tmp_path):
+    before = os.umask(0o002)
+    try:
+        res = invoke("run", short, "--out", tmp_path, "--draws", 4, "--seed", 1, "--no-charts")
+    finally:
+        os.umask(before)
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "short"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o775
+    for name in ("annual.csv", "members.csv.gz", "run.json"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o664, name
+
+
+def test_concurrent_replacements_leave_one_complete_folder(tmp_path):
+    target = tmp_path / "runs" / "x"
+    errors = []
+
+    def writer(k: int):
+        try:
+            for _ in range(20):
+                with atomic_folder(target, force=True) as tmp:
+                    (tmp / "who").write_text(str(k))
+                    (tmp / "second").write_text(str(k))
+        except Exception as exc:  # noqa: BLE001 - collected, then asserted empty
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert leftovers(target.parent) == ["x"]
+    assert (target / "who").read_text() == (target / "second").read_text()
+
+
+def test_a_writer_killed_while_replacing_is_undone_by_the_next(tmp_path):
+    out = tmp_path / "runs"
+    moved = out / f".x.old-{HOST_TAG}-{dead_pid()}-abc" / "x"
+    moved.mkdir(parents=True)
+    (moved / "annual.csv").write_text("the previous run")
+    (out / f".x.tmp-{HOST_TAG}-{dead_pid()}-def").mkdir()  # a half-written one
+    with pytest.raises(hubinsim.OutputError, match="already exists"), atomic_folder(out / "x"):
+        pass
+    assert leftovers(out) == ["x"] and (out / "x" / "annual.csv").read_text() == "the previous run"
+
+
+def dead_pid() -> int:
+    """The number of a process that has ended."""
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return int(proc.stdout)
+
+
+def test_names_alike_once_cleaned_get_distinct_files(tmp_path):
+    paths = [write(tmp_path / f"{k}.toml", f'[scenario]\nname = "{n}"\n[time]\nend = 2022\n')
+             for k, n in enumerate(["a b", "a_b", "A_B"])]  # fmt: skip
+    out = tmp_path / "runs"
+    res = invoke("compare", *paths, "--out", out, "--no-charts")
+    assert res.exit_code == 0, res.output
+    (folder,) = out.iterdir()
+    files = sorted(p.name for p in (folder / "scenarios").iterdir())
+    assert files == ["A_B-3.resolved.toml", "a_b-2.resolved.toml", "a_b.resolved.toml"]
+    names = [hubinsim.load_scenario(folder / "scenarios" / f).name for f in files]
+    assert sorted(names) == ["A_B", "a b", "a_b"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_is_an_error_of_the_system(short, tmp_path):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "hubinsim", "run", str(short), "--out", str(tmp_path),
+             "--no-charts"],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot write to standard output (the disk is full" in proc.stderr
+    assert "Traceback" not in proc.stderr and (tmp_path / "short" / "run.json").exists()
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def test_workers_are_capped_at_the_usable_cpus(short, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    res = invoke("run", short, "--out", tmp_path, "--draws", 20, "--seed", 1, "--chunk-size",
+                 5, "--workers", 1000, "--no-charts")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "1,000 asked, but this process may use 2 CPU(s); running 2" in res.stderr
+
+
+def test_chunks_are_made_to_fit_in_memory_and_members_must(short, tmp_path, monkeypatch):
+    monkeypatch.setattr(resources, "available_memory", lambda: 40_000_000)
+    args = ["run", short, "--draws", 3000, "--seed", 1, "--no-charts"]
+    res = invoke(*args, "--out", tmp_path / "a", "--chunk-size", 200_000)
+    assert res.exit_code == 0, res.output
+    assert "running chunks of" in res.stderr
+    record = json.loads((tmp_path / "a" / "short" / "run.json").read_text(encoding="utf-8"))
+    assert record["ensemble"]["chunk_size"] < 200_000
+    monkeypatch.setattr(resources, "available_memory", lambda: 1_000_000)
+    out = tmp_path / "b"
+    refused(invoke(*args, "--out", out), out, "draws", "members", "available")
+
+
+def test_a_long_run_is_announced_before_it_starts(short, tmp_path, monkeypatch):
+    monkeypatch.setattr(resources, "SECONDS_PER_MEMBER_STEP", 1.0)
+    res = invoke("run", short, "--out", tmp_path, "--draws", 10, "--seed", 1, "--no-charts")
+    assert res.exit_code == 0, res.output
+    note = next(line for line in res.stderr.splitlines() if line.startswith("Note: This run"))
+    assert "10 members x 24 time steps" in note and "min" in note and "of memory" in note
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def test_a_resolved_file_is_refused_on_other_data(data_copy, tmp_path):
+    edit(data_copy / "base_2020.csv", "gdp,289.3", "gdp,300")
+    scenario = write(tmp_path / "s.toml", SHORT.format(name="s", vouchers=1.0))
+    first = tmp_path / "first"
+    assert (
+        invoke("--data", data_copy, "run", scenario, "--out", first, "--no-charts").exit_code == 0
+    )
+    resolved = first / "s" / "scenario.resolved.toml"
+    text = resolved.read_text(encoding="utf-8")
+    assert f'folder = "{data_copy}"' in text and '"base_2020.csv" = "' in text
+    record = json.loads((first / "s" / "run.json").read_text(encoding="utf-8"))
+    assert record["data_dir"] == str(data_copy)
+    again = tmp_path / "again"
+    res = invoke("run", resolved, "--out", again, "--no-charts")
+    refused(res, again, str(resolved), "[data]", str(data_copy), "base_2020.csv")
+    assert invoke("validate", resolved).exit_code == 2
+    res = invoke("--data", data_copy, "run", resolved, "--out", again, "--no-charts")
+    assert res.exit_code == 0, res.output
+    same = (again / "s" / "annual.csv").read_bytes() == (first / "s" / "annual.csv").read_bytes()
+    assert same
+
+
+def test_inputs_are_hashed_as_they_were_read(data_copy, tmp_path):
+    scenario = write(tmp_path / "s.toml", SHORT.format(name="s", vouchers=1.0))
+    used = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in
+            (scenario, data_copy / "base_2020.csv")}  # fmt: skip
+    res = hubinsim.simulate(hubinsim.load_scenario(scenario, data_copy), data_dir=data_copy)
+    write(scenario, SHORT.format(name="s", vouchers=2.0))  # edited after the run
+    edit(data_copy / "base_2020.csv", "gdp,289.3", "gdp,300")
+    written = hubinsim.write_run(res, tmp_path / "runs", charts=False)
+    hashes = json.loads((written.path / "run.json").read_text(encoding="utf-8"))["input_hashes"]
+    assert hashes["scenario"][str(scenario.resolve())] == used[scenario]
+    assert hashes["data"][str(data_copy / "base_2020.csv")] == used[data_copy / "base_2020.csv"]
+    resolved = (written.path / "scenario.resolved.toml").read_text(encoding="utf-8")
+    assert used[data_copy / "base_2020.csv"] in resolved
+
+
+# --------------------------------------------------------------------------- the Python API
+
+BAD_ARGUMENTS = {
+    "dt-zero": (dict(dt=0), "dt"),
+    "end-zero": (dict(end=0), "end"),
+    "method-empty": (dict(method=""), "method"),
+    "end-text": (dict(end="2030"), "end"),
+    "draws-huge": (dict(draws=10**9), "draws"),
+    "members-huge": (dict(members=10**9), "members"),
+    "chunk-huge": (dict(draws=5, chunk_size=10**9), "chunk_size"),
+    "workers-zero": (dict(draws=5, workers=0), "workers"),
+    "seed-negative": (dict(draws=5, seed=-1), "seed"),
+    "sampling": (dict(draws=5, sampling="lhss"), "sampling"),
+    "executor": (dict(draws=5, executor=5), "executor"),
+    "progress": (dict(draws=5, progress="yes"), "progress"),
+    "ensemble": (dict(ensemble="yes"), "ensemble"),
+    "levers-number": (dict(levers=5), "levers"),
+    "lever-text": (dict(levers={"vouchers": "x"}), "vouchers"),
+    "lever-unknown": (dict(levers={"vouchres": 1.0}), "vouchers"),
+    "shocks-number": (dict(shocks=5), "shocks"),
+    "shock-number": (dict(shocks=[5]), "shock #1"),
+    "shock-three-years": (
+        dict(shocks=[{"target": "fai", "years": (2022, 2023, 2024), "factor": 1.1}]), "two years"
+    ),
+    "shock-unknown-key": (
+        dict(shocks=[{"target": "fai", "years": (2022, 2022), "factor": 1.1, "fctor": 2}]),
+        "'factor'",
+    ),
+    "shocks-combined": (
+        dict(shocks=[{"target": "fai", "years": (2022, 2024), "factor": 3.0}] * 3), "3 x 3 = 9"
+    ),
+    "parameters-number": (dict(parameters=5), "parameters"),
+    "parameter-text": (dict(parameters={"capital.depreciation": "x"}), "capital.depreciation"),
+    "parameter-array": (dict(parameters={"capital.depreciation": [0.07, 0.08]}), "array of 1"),
+    "scenario-number": (dict(scenario=5), "scenario"),
+    "scenario-name": (dict(scenario=hubinsim.Scenario(name="../x")), "name"),
+    "scenario-lever": (dict(scenario=hubinsim.Scenario(levers={"vouchers": 1e9})), "vouchers"),
+    "scenario-time": (dict(scenario=hubinsim.Scenario(time=5)), "time"),
+    "data-dir-number": (dict(data_dir=5), "data_dir"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ARGUMENTS))
+def test_the_api_refuses_what_the_command_line_refuses(case):
+    kwargs, said = BAD_ARGUMENTS[case]
+    with pytest.raises(hubinsim.HubinsimError, match=re.escape(said)):
+        hubinsim.simulate(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["../../x", ".hidden", "a/b", "tab\tname", " padded", "x" * 101])
+def test_make_scenario_checks_names_as_files_do(name, tmp_path):
+    with pytest.raises(hubinsim.ScenarioError, match="name"):
+        hubinsim.make_scenario(name=name)
+    path = write(tmp_path / "n.toml", f"[scenario]\nname = {json.dumps(name)}\n")
+    with pytest.raises(hubinsim.ScenarioError, match="name"):
+        hubinsim.load_scenario(path)
+
+
+def test_stacked_shocks_are_refused_in_files_as_in_python(tmp_path):
+    shock = '[[shock]]\ntarget = "va_tertiary"\nyears = [2022, 2023]\nfactor = 1.5\n'
+    path = write(tmp_path / "s.toml", SHORT.format(name="s", vouchers=1.0) + shock * 10)
+    res = invoke("validate", path)
+    assert res.exit_code == 2 and "1.5 x 1.5 x 1.5 = 3.375" in res.output
+    assert "[[shock]] #3 factor" in res.output and "s.toml:" in res.output
+    one = '[[shock]]\ntarget = "va_tertiary"\nyears = [2022, 2022]\nfactor = 3.0\n'
+    ok = write(tmp_path / "ok.toml", SHORT.format(name="ok", vouchers=1.0) + one)
+    assert invoke("validate", ok).exit_code == 0
+
+
+def test_a_parameter_fixed_and_drawn_is_refused_in_files_and_python(tmp_path):
+    both = SHORT.format(name="both", vouchers=1.0) + (
+        '[parameters]\n"capital.depreciation" = 0.07\n'
+        '[uncertainty.parameters]\n"capital.depreciation" = { dist = "uniform" }\n'
+    )
+    res = invoke("validate", write(tmp_path / "both.toml", both))
+    assert res.exit_code == 2 and "also fixed in [parameters]" in res.output
+    scn = hubinsim.make_scenario(name="fixed", parameters={"capital.depreciation": 0.07})
+    unc = parse_uncertainty({"parameters": {"capital.depreciation": {"dist": "uniform"}}})
+    for call in (
+        lambda: run_ensemble(scn, draws=4, seed=1, uncertainty=unc),
+        lambda: hubinsim.simulate(
+            dataclasses.replace(scn, sections={"uncertainty": unc}), draws=4, seed=1
+        ),
+    ):
+        with pytest.raises(hubinsim.ScenarioError, match="also fixed"):
+            call()
+
+
+def test_the_other_functions_check_their_arguments(tmp_path):
+    res = hubinsim.simulate(end=2021)
+    calls = {
+        "compare": lambda: hubinsim.compare(BASELINE, 5),
+        "sensitivity-n": lambda: hubinsim.sensitivity(n=10**9),
+        "sensitivity-method": lambda: hubinsim.sensitivity(method=""),
+        "sensitivity-outputs": lambda: hubinsim.sensitivity(outputs=5),
+        "sensitivity-conf": lambda: hubinsim.sensitivity(conf_level=2),
+        "write-run": lambda: hubinsim.write_run(5, tmp_path),
+        "write-run-out": lambda: hubinsim.write_run(res, 5),
+        "write-run-lang": lambda: hubinsim.write_run(res, tmp_path, lang="fr"),
+        "write-comparison": lambda: hubinsim.write_comparison(res, tmp_path),
+        "write-sensitivity": lambda: hubinsim.write_sensitivity(res, tmp_path),
+        "read-members": lambda: hubinsim.read_members(tmp_path / "nothing"),
+        "read-draws": lambda: hubinsim.read_draws(5),
+        "load-scenario": lambda: hubinsim.load_scenario(5),
+        "levers": lambda: hubinsim.levers(data_dir=tmp_path / "nothing"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(hubinsim.HubinsimError):
+            call()
+        assert leftovers(tmp_path) == [], name
+
+
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.sampled_from([0, 1, 2, 5, 2021, 2022, 2060, 2061, 10**9, -1]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, 0.25, 0.5, 0.3, -0.25, 1e-9]),
+    st.text(max_size=8),
+    st.sampled_from(["", "auto", "euler", "rk4", "lhs", "sobol", "mc", "even", "vouchers", "x"]),
+    st.lists(st.integers(2015, 2045), max_size=3),
+    st.dictionaries(st.sampled_from(["vouchers", "siphon_rate", "fai", "x", "step", "2021"]),
+                    st.one_of(st.floats(-1, 3), st.text(max_size=3)), max_size=3),
+    st.builds(object),
+)  # fmt: skip
+
+SIMULATE_ARGUMENTS = ["levers", "parameters", "profile", "shocks", "end", "dt", "method",
+                      "members", "draws", "seed", "sampling", "ensemble", "chunk_size",
+                      "workers", "executor", "progress"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(SIMULATE_ARGUMENTS), ODD_VALUES, max_size=4))
+def test_random_arguments_raise_only_hubinsim_errors(kwargs):
+    if kwargs.get("workers") not in (None, 1):  # keep the runs in this process
+        kwargs["workers"] = kwargs.get("workers") if not isinstance(kwargs["workers"], int) else 1
+    kwargs.setdefault("end", 2022)
+    for call in (hubinsim.simulate, hubinsim.make_scenario):
+        args = kwargs if call is hubinsim.simulate else {
+            k: v for k, v in kwargs.items() if k in ("levers", "parameters", "profile",
+                                                     "shocks", "end", "dt", "method")
+        }  # fmt: skip
+        try:
+            call(**args)
+        except hubinsim.HubinsimError as exc:
+            assert str(exc)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_control_characters_of_a_file_reach_the_terminal_escaped(tmp_path):
+    path = write(tmp_path / "esc.toml", '[consumption]\n"\\u001b[31mred\\r" = 1.0\n')
+    res = invoke("validate", path)
+    assert res.exit_code == 2
+    assert "\x1b" not in res.output and "\r" not in res.output
+    assert "\\x1b[31mred\\r" in res.output
+
+
+def test_a_long_list_of_problems_is_cut_with_a_count(tmp_path):
+    keys = "".join(f"k{i} = 1\n" for i in range(60_000))
+    res = invoke("validate", write(tmp_path / "many.toml", "[consumption]\n" + keys))
+    assert res.exit_code == 2 and len(res.output) < 20_000
+    assert "60,000 problems" in res.output and "and 59,950 more" in res.output
+
+
+def test_sobol_n_raised_to_a_power_of_two_is_announced(short, tmp_path):
+    res = invoke("sensitivity", short, "--method", "sobol", "-N", 3, "--seed", 1,
+                 "--output", "gdp_real@2026", "--out", tmp_path, "--no-charts")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "n = 3 raised to 4" in res.stderr
+
+
+SCENARIO_FIELDS = ["name", "description", "levers", "profile", "shocks", "parameters", "time",
+                   "source", "extends", "sections", "files"]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(st.sampled_from(SCENARIO_FIELDS), ODD_VALUES, max_size=3),
+    st.dictionaries(
+        st.sampled_from(["outputs", "method", "seed", "num_levels", "num_resamples",
+                         "conf_level", "backend", "ignore_correlations", "uncertainty"]),
+        ODD_VALUES, max_size=3,
+    ),
+)  # fmt: skip
+def test_random_scenario_objects_raise_only_hubinsim_errors(fields, options):
+    scn = hubinsim.Scenario(**fields)
+    calls = (
+        lambda: hubinsim.simulate(scn),
+        lambda: hubinsim.compare(scn, scn),
+        lambda: hubinsim.sensitivity(scn, n=2, **{"method": "morris", **options}),
+    )
+    for call in calls:
+        try:
+            call()
+        except hubinsim.HubinsimError as exc:
+            assert str(exc)

@@ -363,12 +363,15 @@ def test_workers_give_the_members_of_one_process_on_every_start_method():
     assert pooled.metadata["units"] == serial.metadata["units"]
 
 
-def test_auto_workers_are_one_per_usable_cpu_and_never_more_than_the_chunks(monkeypatch):
+def test_workers_are_never_more_than_the_usable_cpus_or_the_chunks(monkeypatch):
     monkeypatch.setattr(parallel, "usable_cpus", lambda: 4)
     assert parallel.resolve_workers("auto", 10) == 4
     assert parallel.resolve_workers("auto", 3) == 3
     assert parallel.resolve_workers("auto", 1) == 1
-    assert parallel.resolve_workers(7, 3) == 7  # a number given is taken as it is
+    assert parallel.resolve_workers(3, 10) == 3  # a number within the CPUs is taken
+    assert parallel.resolve_workers(4, 2) == 2
+    with pytest.warns(UserWarning, match="1,000 asked, but this process may use 4 CPU"):
+        assert parallel.resolve_workers(1000, 10) == 4
 
 
 def test_usable_cpus_stay_within_a_container_cpu_quota(monkeypatch, tmp_path):

@@ -1,15 +1,23 @@
 """The ``hubinsim`` command group: global options, and errors turned into exit codes.
 
-Exit codes: 0 success, 2 bad input (any :class:`hubinsim.HubinsimError`, printed as one
-message without a traceback), 1 a bug (the traceback is shown only with ``--debug``).
+Exit codes: 0 success, 2 bad input or a refusal of the system (any
+:class:`hubinsim.HubinsimError`, printed as one message without a traceback; also a full
+standard output and a lack of memory), 128 + the signal's number after an interrupt (130 for
+Ctrl-C, 143 for SIGTERM, 129 for SIGHUP: the command stops as Ctrl-C stops it, worker
+processes stopped and temporary folders removed), 1 a bug (the traceback is shown only with
+``--debug``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import os
 import shlex
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from pathlib import Path
@@ -17,12 +25,127 @@ from pathlib import Path
 import click
 
 from .._version import __version__
-from ..errors import HubinsimError
+from ..errors import HubinsimError, printable
+from ..files import system_error
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 # --------------------------------------------------------------------------- group
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised in the main thread as Ctrl-C is (so that the same cleanup
+    runs: worker processes stopped, temporary folders removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: Signals that stop a command as Ctrl-C does; the exit code is 128 + the signal's number.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+_HANDLING = threading.Event()  # set while stopped_by_signals() holds the handlers
+
+
+@contextlib.contextmanager
+def stopped_by_signals():
+    """While the block runs, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` in the
+    main thread, once: a second signal during the cleanup is not raised again. An interrupt
+    that Python had to drop (raised where an exception cannot go, such as a callback run at
+    ``fork``) is raised again at once. The handlers before are restored after (the command
+    may run inside a longer-lived process)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    raised = []
+
+    def handler(signum, frame):
+        if not raised:
+            raised.append(signum)
+            raise Interrupted(signum)
+
+    def dropped(unraisable):
+        exc = unraisable.exc_value
+        if isinstance(exc, Interrupted) and raised == [exc.signum]:
+            raised.clear()
+            signal.raise_signal(exc.signum)  # raised again, where it can be
+            return
+        before_hook(unraisable)
+
+    previous = {}
+    before_hook = sys.unraisablehook
+    try:
+        sys.unraisablehook = dropped
+        for sig in STOP_SIGNALS:
+            previous[sig] = signal.signal(sig, handler)
+        _HANDLING.set()
+        yield
+    finally:
+        _HANDLING.clear()
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+        sys.unraisablehook = before_hook
+
+
+def _reset_in_child() -> None:
+    """In a process forked while the handlers are held (a worker): Ctrl-C is the parent's
+    to handle, SIGTERM and SIGHUP end the process; from the first instruction on."""
+    if _HANDLING.is_set():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for sig in STOP_SIGNALS:
+            if sig != signal.SIGINT:
+                signal.signal(sig, signal.SIG_DFL)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_in_child)
+
+
+class _Notes(logging.Handler):
+    """Prints the library's warnings of the log (a run's plan of time and memory) at once,
+    as ``Note: ...`` on standard error."""
+
+    def emit(self, record):
+        _echo_error(f"Note: {printable(record.getMessage())}")
+
+
+@contextlib.contextmanager
+def notes_printed():
+    """While the block runs, what the library logs at WARNING or above is printed at once."""
+    logger = logging.getLogger("hubinsim")
+    handler = _Notes(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def _printing(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while printing (by click.echo)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "echo" and code.co_filename.endswith(os.path.join("click", "utils.py")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _stdout_broken() -> bool:
+    """Whether standard output refuses what was printed (a full disk, /dev/full)."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    except (ValueError, AttributeError):
+        return False
+    return False
 
 
 class Group(click.Group):
@@ -38,9 +161,20 @@ class Group(click.Group):
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
             try:
-                return super().invoke(ctx)
+                with stopped_by_signals(), notes_printed():
+                    out = super().invoke(ctx)
+                    sys.stdout.flush()  # a refusal of stdout is seen here, not at exit
+                    return out
             except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
                 raise
+            except KeyboardInterrupt as exc:
+                signum = getattr(exc, "signum", signal.SIGINT)
+                name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+                _echo_error(
+                    f"Interrupted ({name}): stopped; nothing was left half-written and no "
+                    "worker process was left running."
+                )
+                ctx.exit(128 + signum)
             except BrokenPipeError:
                 # the reader of stdout went away (``hubinsim ... | head``): not an error,
                 # and files are complete before anything is printed
@@ -49,24 +183,53 @@ class Group(click.Group):
             except HubinsimError as exc:
                 if ctx.params.get("debug"):
                     traceback.print_exc()
-                click.echo(f"Error: {exc}", err=True)
+                _echo_error(f"Error: {exc}")
+                ctx.exit(2)
+            except MemoryError:
+                if ctx.params.get("debug"):
+                    traceback.print_exc()
+                _echo_error(
+                    "Error: not enough memory for this run; ask for fewer --draws, a smaller "
+                    "--chunk-size or fewer --workers"
+                )
+                ctx.exit(2)
+            except OSError as exc:
+                if not (_printing(exc) or _stdout_broken()):
+                    if ctx.params.get("debug"):
+                        raise
+                    _bug(exc)
+                    ctx.exit(1)
+                _silence_stdout()
+                _echo_error(
+                    f"Error: cannot write to standard output ({system_error(exc)}); the files "
+                    "were written, the summary was not printed"
+                )
                 ctx.exit(2)
             except Exception as exc:
                 if ctx.params.get("debug"):
                     raise
-                click.echo(
-                    f"Internal error ({type(exc).__name__}: {exc}). This is a bug in hubinsim; "
-                    "run again with --debug for the traceback and report it.",
-                    err=True,
-                )
+                _bug(exc)
                 ctx.exit(1)
             finally:
                 seen = set()
                 for w in caught:
-                    msg = str(w.message)
+                    msg = printable(str(w.message))
                     if msg not in seen:
                         seen.add(msg)
-                        click.echo(f"Warning: {msg}", err=True)
+                        _echo_error(f"Warning: {msg}")
+
+
+def _bug(exc: BaseException) -> None:
+    _echo_error(
+        f"Internal error ({type(exc).__name__}: {printable(str(exc))}). This is a bug in "
+        "hubinsim; run again with --debug for the traceback and report it."
+    )
+
+
+def _echo_error(text: str) -> None:
+    """A message on standard error (whatever happens to it)."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(text, err=True)
 
 
 @click.group(

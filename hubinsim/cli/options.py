@@ -13,6 +13,7 @@ from ..defaults import (
     DEFAULT_OUT,
     DISTRIBUTED_HINT,
     LANGUAGES,
+    MAX_CHUNK_SIZE,
     MAX_DRAWS,
     SAMPLING,
     SCHEDULER_FORMAT,
@@ -132,7 +133,7 @@ def chunk_options(what: str) -> list:
         ),
         click.option(
             "--chunk-size",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_CHUNK_SIZE),
             default=None,
             metavar="M",
             help=f"{what.capitalize()} per vectorised pass (default {DEFAULT_CHUNK_SIZE:,}; "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import HubinsimError
+from ..errors import HubinsimError, printable
 from .group import CONTEXT, main
 
 
@@ -27,20 +27,23 @@ def validate_command(ctx, files):
     Every problem in every file is listed. Exit code 0 when all files are valid, 2 otherwise.
     """
     import hubinsim
+    from hubinsim.scenario.settings import check_scenario
 
     bad = 0
     for path in files:
         try:
-            scn = hubinsim.load_scenario(path, data_dir=ctx.obj["data_dir"])
+            # as a run checks it: also against the data folder a [data] section names
+            data_dir = ctx.obj["data_dir"]
+            scn = check_scenario(hubinsim.load_scenario(path, data_dir=data_dir), data_dir)
         except HubinsimError as exc:
             bad += 1
-            click.echo(f"INVALID  {path}")
+            click.echo(f"INVALID  {printable(str(path), lines=False)}")
             for line in str(exc).splitlines():
                 click.echo(f"    {line}")
         else:
             click.echo(
-                f"ok       {path}  (scenario {scn.name!r}, {len(scn.levers)} lever(s) "
-                f"set, {len(scn.shocks)} shock(s), to {scn.time.end})"
+                f"ok       {printable(str(path), lines=False)}  (scenario {scn.name!r}, "
+                f"{len(scn.levers)} lever(s) set, {len(scn.shocks)} shock(s), to {scn.time.end})"
             )
     if bad:
         click.echo(f"{bad} of {len(files)} file(s) invalid", err=True)

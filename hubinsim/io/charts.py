@@ -18,11 +18,10 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..defaults import DPI
-from ..run.parallel import resolve_workers
+from ..run.parallel import resolve_workers, worker_pool
 
 #: In a worker process: the charts it may be asked to draw (see :func:`drawing`).
 _JOBS: list = []
@@ -87,13 +86,10 @@ def drawing(jobs: Sequence, folder, dpi: int = DPI, workers=1) -> Iterator[list[
         yield names
         _warn(caught)
         return
-    pool = ProcessPoolExecutor(max_workers=processes, initializer=_set_jobs, initargs=(jobs,))
-    try:
+    with worker_pool(processes, _set_jobs, (jobs,)) as pool:
         futures = [pool.submit(_draw_job, k, folder, dpi) for k in order]
         yield names
         caught = [w for f in futures for w in f.result()]
-    finally:
-        pool.shutdown(cancel_futures=True)
     _warn(caught)
 
 

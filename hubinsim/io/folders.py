@@ -51,7 +51,7 @@ LOCK_WAIT_S = 60.0
 
 #: This machine, in the names of temporary folders: only leftovers of processes of this
 #: machine are cleared (a shared folder may be written from several machines).
-_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+HOST_TAG = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-")
 
 
@@ -271,17 +271,17 @@ def _clear_leftovers(target: Path) -> None:
         return
     for entry in sorted(entries):
         m = _LEFTOVER.match(entry)
-        if not m or m["name"] != target.name or m["host"] != _HOST:
+        if not m or m["name"] != target.name or m["host"] != HOST_TAG:
             continue
         if int(m["pid"]) == os.getpid() or _alive(int(m["pid"])):
             continue
         path = target.parent / entry
         if m["kind"] == "old" and not os.path.lexists(target):
+            inner = path / target.name  # the previous run, moved aside: back in place
             with contextlib.suppress(OSError):
-                inner = path / target.name
                 os.rename(inner if os.path.lexists(inner) else path, target)
-                continue
-        _remove(path)
+        if os.path.lexists(path):
+            _remove(path)
 
 
 def _remove(path: Path) -> None:
@@ -299,10 +299,10 @@ def _unremovable(folder: Path) -> str | None:
     if os.path.islink(folder):
         return None
     for root, dirs, _ in os.walk(folder):
-        if not os.access(root, os.W_OK | os.X_OK):
-            return f"{_shown(root)} may not be changed (permission denied)"
         if _immutable(root):
             return f"{_shown(root)} is immutable or append-only (chattr)"
+        if not os.access(root, os.W_OK | os.X_OK):
+            return f"{_shown(root)} may not be changed ({_why(OSError(errno.EACCES, ''))})"
         for name in dirs + _:
             if _immutable(os.path.join(root, name)):
                 return f"{_shown(os.path.join(root, name))} is immutable or append-only (chattr)"
@@ -364,7 +364,7 @@ def _replace(tmp: Path, target: Path) -> None:
     if _exchange(tmp, target):
         _discard(tmp, target)  # tmp now holds the previous folder
         return
-    prefix = f".{target.name}.old-{_HOST}-{os.getpid()}-"
+    prefix = f".{target.name}.old-{HOST_TAG}-{os.getpid()}-"
     old = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     try:
         os.rename(target, old / target.name)
@@ -406,7 +406,7 @@ def atomic_folder(target: str | os.PathLike, force: bool = False) -> Iterator[Pa
     check_target(target, force)
     created = _make_parents(target.parent)
     try:
-        prefix = f".{target.name}.tmp-{_HOST}-{os.getpid()}-"
+        prefix = f".{target.name}.tmp-{HOST_TAG}-{os.getpid()}-"
         tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     except OSError as exc:
         _remove_created(created)

@@ -9,12 +9,15 @@ imported inside the functions, so that ``hubinsim.read_members`` is cheap to rea
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..catalog import HEADLINE
+from ..errors import FolderNotFound, OutputError, printable
 
 #: gzip level of members.csv.gz: level 1 writes 5x faster than 6 for files 10 % larger.
 GZIP_LEVEL = 1
@@ -114,14 +117,31 @@ def _savez(path: Path, arrays: Mapping) -> None:
 
 
 def _members_file(folder, names: tuple[str, ...], what: str) -> Path:
-    folder = Path(folder)
+    try:
+        folder = Path(os.fspath(folder))
+    except TypeError:
+        raise FolderNotFound(
+            f"folder: must be the path of a run folder, got {folder!r:.60}"
+        ) from None
     for name in names:
         if (folder / name).is_file():
             return folder / name
-    raise FileNotFoundError(
-        f"{folder}: no {' or '.join(names)} here; {what} are in the run folder of an "
-        "ensemble (hubinsim run SCENARIO.toml --draws N)"
+    raise FolderNotFound(
+        f"{printable(str(folder))}: no {' or '.join(names)} here; {what} are in the run folder "
+        "of an ensemble (hubinsim run SCENARIO.toml --draws N)"
     )
+
+
+@contextlib.contextmanager
+def _reading(path: Path):
+    """A file of a run folder that cannot be read, or is not what hubinsim wrote, raises
+    OutputError naming it."""
+    try:
+        yield
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        raise OutputError(
+            f"{printable(str(path))}: cannot be read as hubinsim wrote it ({exc})"
+        ) from None
 
 
 def read_members(folder: str | os.PathLike):
@@ -148,16 +168,25 @@ def read_members(folder: str | os.PathLike):
 
     Raises
     ------
-    FileNotFoundError
-        If the folder holds neither file.
+    FolderNotFound
+        If the folder holds neither file (an OutputError and a FileNotFoundError).
+    OutputError
+        If the file cannot be read as hubinsim wrote it.
     """
-    import numpy as np
     import pandas as pd
 
     path = _members_file(folder, MEMBERS_FILES, "members")
-    if path.suffix != ".npz":
-        return pd.read_csv(path, dtype=_float_columns("member", "year"))
-    with np.load(path) as z:
+    with _reading(path):
+        if path.suffix != ".npz":
+            return pd.read_csv(path, dtype=_float_columns("member", "year"))
+        return _members_npz(path)
+
+
+def _members_npz(path: Path):
+    import numpy as np
+    import pandas as pd
+
+    with np.load(path, allow_pickle=False) as z:
         member, year = z["member"], z["year"]
         names = [n for n in z.files if n not in ("member", "year")]
         columns = {
@@ -188,18 +217,21 @@ def read_draws(folder: str | os.PathLike):
 
     Raises
     ------
-    FileNotFoundError
-        If the folder holds neither file.
+    FolderNotFound
+        If the folder holds neither file (an OutputError and a FileNotFoundError).
+    OutputError
+        If the file cannot be read as hubinsim wrote it.
     """
     import numpy as np
     import pandas as pd
 
     path = _members_file(folder, DRAWS_FILES, "draws")
-    if path.suffix != ".npz":
-        return pd.read_csv(path, index_col="member", dtype=_float_columns("member"))
-    with np.load(path) as z:
-        index = pd.Index(z["member"], name="member")
-        return pd.DataFrame({n: z[n] for n in z.files if n != "member"}, index=index)
+    with _reading(path):
+        if path.suffix != ".npz":
+            return pd.read_csv(path, index_col="member", dtype=_float_columns("member"))
+        with np.load(path, allow_pickle=False) as z:
+            index = pd.Index(z["member"], name="member")
+            return pd.DataFrame({n: z[n] for n in z.files if n != "member"}, index=index)
 
 
 def _float_columns(*ints: str):

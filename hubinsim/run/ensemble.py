@@ -39,7 +39,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,7 +68,9 @@ from .parallel import (
     run_settings_problems,
     set_shared,
     shared_arrays,
+    worker_pool,
 )
+from .resources import chunks_of, plan
 from .single import run_scenario
 
 log = logging.getLogger(__name__)
@@ -177,9 +179,24 @@ def run_members(
         raise ScenarioError(problems)
     members = next(iter(samples.values())).shape[0] if samples else 1
     keep_names = kept_indicators(keep, members, data)
+    processes = 1
+    if executor is None and workers != 1:
+        processes = resolve_workers(workers, chunks_of(members, chunk_size))
+    years = scn.time.end - BASE_YEAR + 1
+    chunk_size = plan(
+        members,
+        round((scn.time.end - BASE_YEAR) / scn.time.dt),
+        years,
+        scn.time.method,
+        processes,
+        chunk_size,
+        len(INDICATORS) if keep_names is None else len(keep_names),
+        len(samples),
+        remote=executor is not None,
+    ).chunk_size
     bounds = [(a, min(a + chunk_size, members)) for a in range(0, members, chunk_size)]
     chunks = [{k: v[a:b] for k, v in samples.items()} for a, b in bounds]
-    workers = resolve_workers(workers, len(chunks))
+    workers = min(processes, len(chunks))
     values: dict[str, np.ndarray] = {}
     meta: dict = {}
 
@@ -215,11 +232,8 @@ def run_members(
         elif workers > 1 and len(chunks) > 1 and keep_names is not None and can_share_memory():
             # The workers write their members straight into arrays they share with this
             # process, instead of sending them back through a pipe to be copied into place.
-            years = scn.time.end - BASE_YEAR + 1
             values.update(shared_arrays(keep_names, (years, members)))
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(chunks)), initializer=set_shared, initargs=(values,)
-            ) as pool:
+            with worker_pool(min(workers, len(chunks)), set_shared, (values,)) as pool:
                 futures = [
                     pool.submit(run_into_shared, _run_chunk, (scn, c, keep_names, data, a), a, b)
                     for c, (a, b) in zip(chunks, bounds, strict=True)
@@ -230,7 +244,7 @@ def run_members(
                         meta.update(chunk_meta)
                     done(k)
         elif workers > 1 and len(chunks) > 1:
-            with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+            with worker_pool(min(workers, len(chunks))) as pool:
                 futures = [
                     pool.submit(_run_chunk, scn, c, keep_names, data, a)
                     for c, (a, _) in zip(chunks, bounds, strict=True)

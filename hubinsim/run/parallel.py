@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import os
 import re
+import warnings
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -84,8 +85,8 @@ def run_settings_problems(
     """Why the settings of how a run goes are not valid: the same limits as the command
     line's options (empty when they are)."""
     problems = []
-    for name, value, low in (("members", members, 1), ("draws", draws, 1)):
-        if value is not None and not _whole(value, low, MAX_DRAWS):
+    for name, value, optional in (("members", members, False), ("draws", draws, True)):
+        if not (optional and value is None) and not _whole(value, 1, MAX_DRAWS):
             problems.append(f"{name}: must be a whole number in 1..{MAX_DRAWS:,}, got {value!r}")
     if seed is not None and not _whole(seed, 0):
         problems.append(f"seed: must be a whole number >= 0, got {seed!r}")
@@ -113,11 +114,21 @@ def run_settings_problems(
 
 
 def resolve_workers(workers, chunks: int) -> int:
-    """The number of worker processes for ``chunks`` pieces of work: a number is taken as it
-    is; ``"auto"`` is one per usable CPU (:func:`usable_cpus`), never more than the chunks."""
+    """The number of worker processes for ``chunks`` pieces of work: ``"auto"`` is one per
+    usable CPU (:func:`usable_cpus`); a number is taken up to the usable CPUs (more would only
+    share them, with the memory of each: a warning says so); never more than the chunks."""
+    cpus = usable_cpus()
     if workers == AUTO_WORKERS:
-        return max(1, min(usable_cpus(), chunks))
-    return workers
+        return max(1, min(cpus, chunks))
+    if workers > cpus:
+        warnings.warn(
+            f"workers: {workers:,} asked, but this process may use {cpus} CPU(s); running "
+            f"{cpus} worker process(es) (more would only share the CPUs, each with its own "
+            "memory)",
+            UserWarning,
+            stacklevel=3,
+        )
+    return max(1, min(workers, cpus, chunks))
 
 
 def can_share_memory() -> bool:
@@ -170,11 +181,83 @@ def dask_executor(address=None, **client_kwargs) -> Executor:
     return executor
 
 
+#: Longest wait for a Dask scheduler to answer (its handshake), and for its first worker [s].
+HANDSHAKE_S = 10.0
+#: Largest handshake a Dask scheduler sends (it is under 100 bytes) [bytes].
+MAX_HANDSHAKE_BYTES = 1 << 16
+
+
+def _receive(sock, n: int, deadline: float, address: str) -> bytes:
+    """Exactly ``n`` bytes from ``sock`` before ``deadline`` (time.monotonic())."""
+    import time
+
+    out = b""
+    while len(out) < n:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock.settimeout(left)
+        chunk = sock.recv(n - len(out))  # socket.timeout is TimeoutError
+        if not chunk:
+            raise ConnectionError(f"{address} closed the connection")
+        out += chunk
+    return out
+
+
+def probe_scheduler(address: str, timeout: float | None = None) -> None:
+    """Check that a Dask scheduler answers at ``address`` (``tcp://HOST:PORT``) before a
+    client connects: a scheduler sends its handshake (a small msgpack message) as soon as a
+    connection opens. Raises :class:`HubinsimError` for a server that accepts the connection
+    and says nothing for ``timeout`` seconds, or says something else, which would make the
+    Dask client wait for ever or try to read a message of exabytes."""
+    import socket
+    import struct
+    import time
+
+    timeout = HANDSHAKE_S if timeout is None else timeout
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    host = host.strip("[]")
+    deadline = time.monotonic() + timeout
+    not_dask = (
+        f"executor: {address} is not a Dask scheduler: "
+        + "{}; give the address `dask scheduler` prints (dask://HOST:PORT)"
+    )
+    try:
+        sock = socket.create_connection((host, int(port)), timeout=timeout)
+    except OSError as exc:
+        raise HubinsimError(
+            f"executor: cannot reach the Dask scheduler at {address} ({exc}); is "
+            "`dask scheduler` running there?"
+        ) from None
+    with sock:
+        try:
+            (size,) = struct.unpack("Q", _receive(sock, 8, deadline, address))
+            if not 16 <= size <= MAX_HANDSHAKE_BYTES:
+                raise ValueError
+            body = _receive(sock, size, deadline, address)
+            (frames,) = struct.unpack_from("Q", body)
+            if not 1 <= frames <= 64 or 8 * (frames + 1) > size:
+                raise ValueError
+            first = struct.unpack_from("Q", body, 8)[0]
+            head = body[8 * (frames + 1) : 8 * (frames + 1) + first]
+            if b"python" not in head:
+                raise ValueError
+        except TimeoutError:
+            raise HubinsimError(
+                not_dask.format(f"it accepted the connection but sent nothing for {timeout:g} s")
+            ) from None
+        except (ValueError, struct.error):
+            raise HubinsimError(not_dask.format("it answered with something else")) from None
+        except OSError as exc:
+            raise HubinsimError(not_dask.format(f"the connection failed ({exc})")) from None
+
+
 @contextlib.contextmanager
 def opened_executor(executor):
     """The executor to run chunks on: ``executor`` itself (an Executor, or None), or for a
     scheduler address (``dask://HOST:PORT``) a Dask executor connected to it for the time
-    of the ``with`` block."""
+    of the ``with`` block. The scheduler must answer its handshake within
+    :data:`HANDSHAKE_S` seconds (:func:`probe_scheduler`) and have a worker by then."""
     if not isinstance(executor, str):
         yield executor
         return
@@ -183,21 +266,114 @@ def opened_executor(executor):
     except ValueError as exc:
         raise HubinsimError(f"executor: {exc}") from None
     try:
-        opened = dask_executor(address, timeout="10s")
+        import distributed  # noqa: F401
     except ImportError:
         raise HubinsimError(
             f"the executor {executor} needs dask.distributed, which is not installed; "
             f"install the optional extra: {DISTRIBUTED_HINT}"
         ) from None
+    probe_scheduler(address)
+    try:
+        opened = dask_executor(address, timeout=f"{HANDSHAKE_S:g}s")
     except (OSError, TimeoutError) as exc:
         raise HubinsimError(
-            f"executor: cannot reach the Dask scheduler at {address} ({exc}); is "
-            "`dask scheduler` running there and are its workers able to import hubinsim?"
+            f"executor: the Dask scheduler at {address} did not let a client connect "
+            f"({exc or f'no answer in {HANDSHAKE_S:g} s'}); is it a Dask scheduler of a "
+            "version that can work with this one?"
         ) from None
     try:
+        try:
+            opened.client.wait_for_workers(1, timeout=HANDSHAKE_S)
+        except (OSError, TimeoutError):
+            raise HubinsimError(
+                f"executor: the Dask scheduler at {address} has no worker (none joined in "
+                f"{HANDSHAKE_S:g} s); start one with `dask worker {address}`"
+            ) from None
         yield opened
     finally:
         opened.client.close()
+
+
+# --------------------------------------------------------------------------- worker processes
+
+#: How often a worker process checks that its parent is alive [s] (where the system cannot
+#: end it with its parent).
+WATCH_S = 1.0
+_PR_SET_PDEATHSIG = 1
+
+
+def worker_start(parent: int, initializer=None, initargs: tuple = ()) -> None:
+    """Initializer of every worker process hubinsim starts.
+
+    The worker ends when its parent does, even if the parent is killed (SIGKILL): Linux
+    sends it SIGKILL then (``prctl(PR_SET_PDEATHSIG)``), and a thread checks every
+    :data:`WATCH_S` seconds that the parent is still the same process elsewhere. Ctrl-C is
+    left to the parent (which stops the workers): the worker ignores SIGINT and ends on
+    SIGTERM or SIGHUP without a word. Then ``initializer(*initargs)``.
+    """
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent ended before this line
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hubinsim-watch-parent", daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def worker_pool(processes: int, initializer=None, initargs: tuple = ()):
+    """A :class:`~concurrent.futures.ProcessPoolExecutor` of ``processes`` workers started
+    with :func:`worker_start` (they end with this process). On an exception, an interrupt
+    included, the workers are stopped at once instead of finishing their work."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(
+        max_workers=processes,
+        initializer=worker_start,
+        initargs=(os.getpid(), initializer, initargs),
+    )
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool) -> None:
+    """Stop the workers of a process pool now (SIGTERM, then SIGKILL after 5 s)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            p.terminate()
+    for p in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join(timeout=5)
 
 
 # --------------------------------------------------------------------------- shared memory

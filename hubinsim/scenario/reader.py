@@ -141,6 +141,11 @@ def _closest(name: str, here: tuple[str, ...], params: Mapping) -> str:
     return suggest(name, params)
 
 
+#: Problems of a file after which an unknown name gets no suggestion (finding the closest
+#: names is the costly part of a message, and only the first problems are shown).
+HINTS_UP_TO = 500
+
+
 def _unknown(layer, key, name, here, problems, params, what):
     if not isinstance(name, str):
         name = str(name)
@@ -149,11 +154,8 @@ def _unknown(layer, key, name, here, problems, params, what):
     if home:
         problems.add(layer, key, f"not allowed here: {home}")
     else:
-        problems.add(
-            layer,
-            key,
-            f"unknown {what}{_closest(name, here, params)}; allowed here: {allowed}",
-        )
+        hint = _closest(name, here, params) if len(problems.items) < HINTS_UP_TO else ""
+        problems.add(layer, key, f"unknown {what}{hint}; allowed here: {allowed}")
 
 
 def _table(layer, key, value, problems) -> dict | None:
