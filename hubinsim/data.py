@@ -52,6 +52,10 @@ MAX_DATA_FILE_BYTES = 2**20
 REQUIRED_BASE = tuple(RECORD_FIGURES)
 
 
+#: Rows a base file may hold besides the required ones and those of hubinsim's own file.
+OPTIONAL_BASE: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Unit:
     """The values a unit allows: ``[low, high]``; a count of the base year (not a target) a
@@ -98,13 +102,17 @@ class Column:
 
 @dataclass(frozen=True)
 class FileSpec:
-    """A data file: its columns, the column that names each row (``key``) and whether a key
-    may repeat (a target may be set for several years)."""
+    """A data file: its columns, the column that names each row (``key``), whether a key may
+    repeat (a target may be set for several years), the columns whose values must lie in the
+    range of the row's unit (``ranged``, :data:`UNITS`) and whether the rows are figures of
+    the base year (``base_year``: an amount must be > 0, a count a whole number)."""
 
     name: str
     key: str
     columns: tuple[Column, ...]
     repeats: bool = False
+    ranged: tuple[str, ...] = ()
+    base_year: bool = False
 
     @property
     def required(self) -> list[str]:
@@ -122,6 +130,8 @@ FILES: dict[str, FileSpec] = {
             Column("source"),
             Column("note", required=False, empty=True),
         ),
+        ranged=("value",),
+        base_year=True,
     ),
     PARAMETERS_FILE: FileSpec(
         PARAMETERS_FILE,
@@ -136,6 +146,7 @@ FILES: dict[str, FileSpec] = {
             Column("meaning_en"),
             Column("meaning_zh"),
         ),
+        ranged=("low", "high"),
     ),
     POOL_FILE: FileSpec(
         POOL_FILE,
@@ -148,6 +159,7 @@ FILES: dict[str, FileSpec] = {
             Column("unit"),
             Column("source"),
         ),
+        ranged=("investment",),
     ),
     TARGETS_FILE: FileSpec(
         TARGETS_FILE,
@@ -163,6 +175,7 @@ FILES: dict[str, FileSpec] = {
             Column("note", required=False, empty=True),
         ),
         repeats=True,
+        ranged=("target",),
     ),
 }
 #: The years a target may be judged in.
@@ -316,9 +329,10 @@ def unit_of(text: str) -> str:
     return re.split(r"\s*[(,;]", text.strip(), maxsplit=1)[0].strip()
 
 
-def declared_unit(name: str, reference: DataSet | None = None) -> tuple[str | None, str]:
+def declared_unit(name: str, reference: DataSet | None = None) -> tuple[str, str] | None:
     """The unit a base figure must be in, and who says so: the catalogue (the indicator of
-    that name, or the figure of a start record), else hubinsim's own base file."""
+    that name, or the figure of a start record), else hubinsim's own base file; None when
+    none says."""
     if name in INDICATOR_BY_NAME:
         return INDICATOR_BY_NAME[name].unit, "the indicator's unit"
     found = re.search(r"\[([^\]]+)\]\s*$", RECORD_FIGURES.get(name, ""))
@@ -326,7 +340,7 @@ def declared_unit(name: str, reference: DataSet | None = None) -> tuple[str | No
         return found.group(1), "the unit of the start record's figure"
     if reference is not None and name in reference.base:
         return reference.base[name].unit, "as in hubinsim's data"
-    return None, ""
+    return None
 
 
 def _g(v: float) -> str:
@@ -346,6 +360,7 @@ class _Loader:
         self.folder = folder
         self.problems: list[str] = []
         self.hashes: dict[str, str] = {}
+        self.seen: dict[str, set[str]] = {}  # file -> the keys of its rows
 
     def problem(self, name: str, line: int | None, message: str, column: str | None = None):
         where = f"{self.folder / name}" + (f": line {line}" if line else "")
@@ -514,14 +529,18 @@ class _Loader:
             or (whole and value != int(value))
         ):
             bound = f"> {_g(low)}" if positive else f">= {_g(low)}"
-            self.problem(
-                spec.name,
-                row.line,
-                f"{row.cells[spec.key]}: {_g(value)} is outside what {unit_of(unit)} allows"
-                f"{' here' if base else ''}: {'a whole number ' if whole else ''}{bound} and "
-                f"<= {_g(rule.high)}; {unit_of(unit)} is {rule.means}",
-                column,
-            )
+            allowed = f"{'a whole number ' if whole else ''}{bound} and <= {_g(rule.high)}"
+            name, here = row.cells[spec.key], " here" if base else ""
+            if value < 0 <= low:
+                text = (
+                    f"{name}: {_g(value)} must not be negative ({unit_of(unit)}{here}: {allowed})"
+                )
+            else:
+                text = (
+                    f"{name}: {_g(value)} is outside what {unit_of(unit)} allows{here}: {allowed}; "
+                    f"{unit_of(unit)} is {rule.means}"
+                )
+            self.problem(spec.name, row.line, text, column)
             return False
         return True
 
@@ -538,6 +557,43 @@ class _Loader:
             )
             return False
         return True
+
+    def table(self, spec: FileSpec, known=None, what: str = "row", unit=None) -> list | None:
+        """The rows of a file with their typed values, as ``(row, values)`` pairs: the file
+        read, its header checked, every key once (unless ``spec.repeats``) and in ``known``
+        (None: any), every column of its kind, the unit the one ``unit(row)`` expects
+        (``(unit, whose)``, or None for any), the values of ``spec.ranged`` in the range of
+        that unit (:data:`UNITS`). A row with a problem is reported and left out."""
+        rows = self.rows(spec)
+        if rows is None:
+            return None
+        out = []
+        for row in self.keyed(spec, rows):
+            before = len(self.problems)
+            name = row.cells[spec.key]
+            if known is not None and name not in known:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"unknown {what} {name!r}{suggest(name, known)}; the {what}s are "
+                    f"{', '.join(known)}",
+                    spec.key,
+                )
+                continue
+            values = {c.name: self.value(spec, row, c.name) for c in spec.columns}
+            if len(self.problems) > before:
+                continue
+            expected = unit(row) if unit is not None else None
+            if expected is not None and not self.same_unit(spec, row, *expected):
+                continue
+            if all(
+                self.in_unit(spec, row, c, values[c], row.cells["unit"], spec.base_year)
+                for c in spec.ranged
+                if values[c] is not None
+            ):
+                out.append((row, values))
+        self.seen[spec.name] = {r.cells.get(spec.key, "") for r in rows}
+        return out
 
     # -- the files
 
@@ -564,45 +620,29 @@ class _Loader:
             pass
         return load_data(ref)
 
+    def missing(self, spec: FileSpec, required, advice: str = "") -> None:
+        missing = [n for n in required if n not in self.seen.get(spec.name, ())]
+        if missing:
+            self.problem(spec.name, None, f"missing row(s) for {', '.join(missing)}{advice}")
+
     def base(self, reference: DataSet | None) -> dict[str, BaseFigure] | None:
+        """base_2020.csv: the figures the model needs (:data:`REQUIRED_BASE`), and those of
+        hubinsim's own file, in the catalogue indicator's unit or else the reference's."""
         spec = FILES[BASE_FILE]
-        rows = self.rows(spec)
-        if rows is None:
-            return None
         known = None
         if reference is not None:
-            known = dict.fromkeys(REQUIRED_BASE) | dict.fromkeys(reference.base)
-        out = {}
-        for row in self.keyed(spec, rows):
-            name = row.cells["name"]
-            if known is not None and name not in known:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"unknown figure {name!r}{suggest(name, known)}; the figures are "
-                    f"{', '.join(known)}",
-                    "name",
-                )
-                continue
-            value = self.value(spec, row, "value")
-            unit = row.cells.get("unit", "")
-            expected, whose = declared_unit(name, reference)
-            expected = unit if expected is None else expected
-            ok = self.same_unit(spec, row, expected, whose) if unit else False
-            if not unit:
-                self.value(spec, row, "unit")
-            if value is None or not ok:
-                continue
-            if not self.in_unit(spec, row, "value", value, unit, base=True):
-                continue
-            if not self.value(spec, row, "source"):
-                continue
-            out[name] = BaseFigure(
-                name, value, unit, row.cells["source"], row.cells.get("note", "")
-            )
-        missing = [n for n in REQUIRED_BASE if n not in out and n not in self._seen(rows, spec)]
-        if missing:
-            self.problem(spec.name, None, f"missing row(s) for {', '.join(missing)}")
+            known = dict.fromkeys((*REQUIRED_BASE, *OPTIONAL_BASE, *reference.base))
+
+        table = self.table(
+            spec, known, "figure", lambda row: declared_unit(row.cells["name"], reference)
+        )
+        if table is None:
+            return None
+        out = {
+            v["name"]: BaseFigure(v["name"], v["value"], v["unit"], v["source"], v["note"] or "")
+            for _, v in table
+        }
+        self.missing(spec, REQUIRED_BASE)
         if self.problems_in(spec.name):
             return None
         shares = [out[f"employment_share_{s}"].value for s in ("primary", "secondary", "tertiary")]
@@ -623,180 +663,106 @@ class _Loader:
             )
         return None if self.problems_in(spec.name) else out
 
-    def _seen(self, rows: list[_Row], spec: FileSpec) -> set[str]:
-        return {r.cells.get(spec.key, "") for r in rows}
-
     def problems_in(self, name: str) -> bool:
         where = str(self.folder / name)
         return any(p.startswith(where) for p in self.problems)
 
     def parameters(self, reference: DataSet | None) -> dict[str, Parameter] | None:
+        """parameters.csv: every parameter of hubinsim's own file, in its unit, its value in
+        its range."""
         spec = FILES[PARAMETERS_FILE]
-        rows = self.rows(spec)
-        if rows is None:
-            return None
         known = reference.parameters if reference is not None else None
+
+        def unit(row):
+            if known is None:
+                return None
+            return known[row.cells["name"]].unit, "as in hubinsim's data"
+
+        table = self.table(spec, known, "parameter", unit)
+        if table is None:
+            return None
         out = {}
-        for row in self.keyed(spec, rows):
-            name = row.cells["name"]
-            if known is not None and name not in known:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"unknown parameter {name!r}{suggest(name, known)}; the model reads the "
-                    f"parameters of {reference.folder / PARAMETERS_FILE}",
-                    "name",
-                )
-                continue
-            value, low, high = (self.value(spec, row, c) for c in ("value", "low", "high"))
-            texts = [
-                self.value(spec, row, c) for c in ("unit", "source", "meaning_en", "meaning_zh")
-            ]
-            if None in (value, low, high) or None in texts:
-                continue
-            unit = row.cells["unit"]
-            if known is not None and not self.same_unit(
-                spec, row, known[name].unit, "as in hubinsim's data"
-            ):
-                continue
+        for row, v in table:
+            name, value, low, high = v["name"], v["value"], v["low"], v["high"]
             if not low <= high:
-                self.problem(
-                    spec.name, row.line, f"{name}: low {_g(low)} is above high {_g(high)}", "low"
-                )
-                continue
-            if not all(
-                self.in_unit(spec, row, c, v, unit) for c, v in (("low", low), ("high", high))
-            ):
-                continue
-            if not low <= value <= high:
+                self.problem(spec.name, row.line, f"{name}: low {_g(low)} is above high "
+                             f"{_g(high)}", "low")  # fmt: skip
+            elif not low <= value <= high:
                 self.problem(
                     spec.name,
                     row.line,
                     f"{name}: value {_g(value)} outside its range [{_g(low)}, {_g(high)}]",
                     "value",
                 )
-                continue
-            out[name] = Parameter(
-                name,
-                value,
-                low,
-                high,
-                unit,
-                *(row.cells[c] for c in ("source", "meaning_en", "meaning_zh")),
-            )
+            else:
+                out[name] = Parameter(
+                    name, value, low, high, v["unit"], v["source"], v["meaning_en"],
+                    v["meaning_zh"],
+                )  # fmt: skip
         if known is not None:
-            missing = [n for n in known if n not in self._seen(rows, spec)]
-            if missing:
-                self.problem(
-                    spec.name,
-                    None,
-                    f"missing row(s) for {', '.join(missing)}; the model reads every parameter "
-                    f"of {reference.folder / PARAMETERS_FILE}: copy the rows from there",
-                )
+            where = reference.folder / PARAMETERS_FILE
+            self.missing(spec, known, f"; the model reads every parameter of {where}: copy "
+                         "the rows from there")  # fmt: skip
         return None if self.problems_in(spec.name) else out
 
     def pool(self) -> dict[str, float] | None:
+        """project_pool.csv: the seven categories of the plan, in 亿元."""
         spec = FILES[POOL_FILE]
-        rows = self.rows(spec)
-        if rows is None:
+        table = self.table(
+            spec, POOL_CATEGORIES, "category", lambda row: ("亿元", "money is in 亿元")
+        )
+        if table is None:
             return None
-        out = {}
-        for row in self.keyed(spec, rows):
-            category = row.cells["category"]
-            if category not in POOL_CATEGORIES:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"unknown category {category!r}{suggest(category, POOL_CATEGORIES)}; "
-                    f"categories must be exactly {', '.join(POOL_CATEGORIES)}",
-                    "category",
-                )
-                continue
-            value = self.value(spec, row, "investment")
-            self.value(spec, row, "projects")
-            if value is None or not self.value(spec, row, "source"):
-                continue
-            if not self.same_unit(spec, row, "亿元", "money is in 亿元"):
-                continue
-            if value < 0:
-                self.problem(spec.name, row.line, f"{category}: must not be negative", "investment")
-                continue
-            if self.in_unit(spec, row, "investment", value, row.cells["unit"]):
-                out[category] = value
-        missing = [c for c in POOL_CATEGORIES if c not in self._seen(rows, spec)]
-        if missing:
-            self.problem(
-                spec.name,
-                None,
-                f"categories must be exactly {', '.join(POOL_CATEGORIES)}; missing "
-                f"{', '.join(missing)}",
-            )
+        self.missing(spec, POOL_CATEGORIES)
         if self.problems_in(spec.name):
             return None
+        out = {v["category"]: v["investment"] for _, v in table}
         return {c: out[c] for c in POOL_CATEGORIES}
 
     def targets(self) -> tuple[Target, ...] | None:
+        """targets.csv: an indicator of the catalogue, in its unit, at most once a year."""
         spec = FILES[TARGETS_FILE]
-        rows = self.rows(spec)
-        if rows is None:
+
+        def unit(row):
+            return INDICATOR_BY_NAME[row.cells["indicator"]].unit, "the indicator's unit"
+
+        table = self.table(spec, INDICATOR_BY_NAME, "indicator", unit)
+        if table is None:
             return None
         out, seen = [], {}
-        for row in self.keyed(spec, rows):
-            ind = row.cells["indicator"]
-            if ind not in INDICATOR_BY_NAME:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"unknown indicator {ind!r}{suggest(ind, INDICATOR_BY_NAME)}; "
-                    "`hubinsim indicators` lists them",
-                    "indicator",
-                )
-                continue
-            comp = row.cells.get("comparison", "")
-            if comp not in (">=", "<="):
-                self.problem(spec.name, row.line, f"must be >= or <=, got {comp!r}", "comparison")
-                continue
-            target, year, first = (
-                self.value(spec, row, c) for c in ("target", "year", "each_year_from")
-            )
-            if target is None or year is None or not self.value(spec, row, "source"):
-                continue
-            if row.cells.get("each_year_from") and first is None:
-                continue
-            if first is not None and not TARGET_YEARS[0] <= first <= year:
+        for row, v in table:
+            ind, year, first = v["indicator"], v["year"], v["each_year_from"]
+            if v["comparison"] not in (">=", "<="):
+                self.problem(spec.name, row.line, f"must be >= or <=, got {v['comparison']!r}",
+                             "comparison")  # fmt: skip
+            elif first is not None and not first <= year:
                 self.problem(
                     spec.name,
                     row.line,
                     f"must be a year in {TARGET_YEARS[0]}..{year} (the target's year)",
                     "each_year_from",
                 )
-                continue
-            indicator = INDICATOR_BY_NAME[ind]
-            if not self.same_unit(spec, row, indicator.unit, "the indicator's unit"):
-                continue
-            if not self.in_unit(spec, row, "target", target, row.cells["unit"]):
-                continue
-            if (ind, year) in seen:
+            elif (ind, year) in seen:
                 self.problem(
                     spec.name,
                     row.line,
                     f"a second target for {ind} in {year} (first on line {seen[(ind, year)]})",
                     "year",
                 )
-                continue
-            seen[(ind, year)] = row.line
-            out.append(
-                Target(
-                    ind,
-                    target,
-                    year,
-                    comp,
-                    first,
-                    row.cells["unit"],
-                    row.cells["source"],
-                    row.cells.get("note", ""),
+            else:
+                seen[(ind, year)] = row.line
+                out.append(
+                    Target(
+                        ind,
+                        v["target"],
+                        year,
+                        v["comparison"],
+                        first,
+                        v["unit"],
+                        v["source"],
+                        v["note"] or "",
+                    )  # fmt: skip
                 )
-            )
         return None if self.problems_in(spec.name) else tuple(out)
 
     def lever_defaults(self, base: dict, parameters: dict) -> None:

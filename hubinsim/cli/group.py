@@ -62,7 +62,10 @@ def stopped_by_signals():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    raised = []
+    raised: list[int] = []
+    lost: list[int] = []
+    wake = threading.Event()
+    done = threading.Event()
 
     def handler(signum, frame):
         if not raised:
@@ -73,16 +76,29 @@ def stopped_by_signals():
         exc = unraisable.exc_value
         if isinstance(exc, Interrupted) and raised == [exc.signum]:
             raised.clear()
-            signal.raise_signal(exc.signum)  # raised again, where it can be
+            lost.append(exc.signum)
+            wake.set()  # sent again from another thread: raised where it can be
             return
         before_hook(unraisable)
 
+    def resend() -> None:
+        main = threading.main_thread().ident
+        while True:
+            wake.wait()
+            wake.clear()
+            if done.is_set():
+                return
+            while lost:
+                signal.pthread_kill(main, lost.pop())
+
     previous = {}
     before_hook = sys.unraisablehook
+    helper = threading.Thread(target=resend, name="hubinsim-interrupts", daemon=True)
     try:
         sys.unraisablehook = dropped
         for sig in STOP_SIGNALS:
             previous[sig] = signal.signal(sig, handler)
+        helper.start()
         _HANDLING.set()
         yield
     finally:
@@ -90,6 +106,8 @@ def stopped_by_signals():
         for sig, before in previous.items():
             signal.signal(sig, before)
         sys.unraisablehook = before_hook
+        done.set()
+        wake.set()
 
 
 def _reset_in_child() -> None:
@@ -151,6 +169,16 @@ def _stdout_broken() -> bool:
 class Group(click.Group):
     """Keeps the raw arguments (for run.json) and turns errors into exit codes."""
 
+    #: Whether this group is the program of the process (called as ``hubinsim`` or ``python
+    #: -m hubinsim``, not by a test runner): an interrupted command then ends the process at
+    #: once, once its files are cleaned up, rather than wait at exit for threads of worker
+    #: pools that the interrupt stopped.
+    owns_process = False
+
+    def __call__(self, *args, **kwargs):
+        self.owns_process = True
+        return super().__call__(*args, **kwargs)
+
     def parse_args(self, ctx, args):
         ctx.meta["hubinsim.argv"] = list(args)
         return super().parse_args(ctx, args)
@@ -174,6 +202,11 @@ class Group(click.Group):
                     f"Interrupted ({name}): stopped; nothing was left half-written and no "
                     "worker process was left running."
                 )
+                if self.owns_process:
+                    for stream in (sys.stdout, sys.stderr):
+                        with contextlib.suppress(OSError, ValueError, AttributeError):
+                            stream.flush()
+                    os._exit(128 + signum)
                 ctx.exit(128 + signum)
             except BrokenPipeError:
                 # the reader of stdout went away (``hubinsim ... | head``): not an error,

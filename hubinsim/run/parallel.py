@@ -344,8 +344,9 @@ def worker_start(parent: int, initializer=None, initargs: tuple = ()) -> None:
 @contextlib.contextmanager
 def worker_pool(processes: int, initializer=None, initargs: tuple = ()):
     """A :class:`~concurrent.futures.ProcessPoolExecutor` of ``processes`` workers started
-    with :func:`worker_start` (they end with this process). On an exception, an interrupt
-    included, the workers are stopped at once instead of finishing their work."""
+    with :func:`worker_start` (they end with this process). After an interrupt the workers
+    are stopped at once (:func:`stop_pool`); after an error, the chunks running end and the
+    others are cancelled."""
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(
@@ -355,8 +356,11 @@ def worker_pool(processes: int, initializer=None, initargs: tuple = ()):
     )
     try:
         yield pool
-    except BaseException:
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: now
         stop_pool(pool)
+        raise
+    except BaseException:  # an error: the chunks running end, the others are cancelled
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
 
@@ -364,6 +368,10 @@ def worker_pool(processes: int, initializer=None, initargs: tuple = ()):
 def stop_pool(pool) -> None:
     """Stop the workers of a process pool now (SIGTERM, then SIGKILL after 5 s)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    queue = getattr(pool, "_call_queue", None)
+    if queue is not None:  # its thread must not wait at exit for workers that are gone
+        with contextlib.suppress(AttributeError, OSError):
+            queue.cancel_join_thread()
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
