@@ -558,12 +558,15 @@ class _Loader:
             return False
         return True
 
-    def table(self, spec: FileSpec, known=None, what: str = "row", unit=None) -> list | None:
+    def table(
+        self, spec: FileSpec, known=None, what: str = "row", unit=None, listed: str = ""
+    ) -> list | None:
         """The rows of a file with their typed values, as ``(row, values)`` pairs: the file
         read, its header checked, every key once (unless ``spec.repeats``) and in ``known``
         (None: any), every column of its kind, the unit the one ``unit(row)`` expects
         (``(unit, whose)``, or None for any), the values of ``spec.ranged`` in the range of
-        that unit (:data:`UNITS`). A row with a problem is reported and left out."""
+        that unit (:data:`UNITS`). A row with a problem is reported and left out; an unknown
+        key is told the known ones (or ``listed``, where to find them)."""
         rows = self.rows(spec)
         if rows is None:
             return None
@@ -575,8 +578,8 @@ class _Loader:
                 self.problem(
                     spec.name,
                     row.line,
-                    f"unknown {what} {name!r}{suggest(name, known)}; the {what}s are "
-                    f"{', '.join(known)}",
+                    f"unknown {what} {name!r}{suggest(name, known)}; "
+                    + (listed or f"the {what}s are {', '.join(known)}"),
                     spec.key,
                 )
                 continue
@@ -678,7 +681,8 @@ class _Loader:
                 return None
             return known[row.cells["name"]].unit, "as in hubinsim's data"
 
-        table = self.table(spec, known, "parameter", unit)
+        where = f"the model reads those of {reference.folder / PARAMETERS_FILE}" if known else ""
+        table = self.table(spec, known, "parameter", unit, where)
         if table is None:
             return None
         out = {}
@@ -726,7 +730,8 @@ class _Loader:
         def unit(row):
             return INDICATOR_BY_NAME[row.cells["indicator"]].unit, "the indicator's unit"
 
-        table = self.table(spec, INDICATOR_BY_NAME, "indicator", unit)
+        listed = "`hubinsim indicators` lists them"
+        table = self.table(spec, INDICATOR_BY_NAME, "indicator", unit, listed)
         if table is None:
             return None
         out, seen = [], {}

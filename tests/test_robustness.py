@@ -171,10 +171,12 @@ DATA_FAULTS = {
     "no-secondary": ("base_2020.csv", "va_tertiary,167.1", "va_tertiary,289", ["secondary"]),
     "lever-default": ("base_2020.csv", "rd_intensity_pct,1.2", "rd_intensity_pct,9", ["lever"]),
     "missing-parameter": (
-        "parameters.csv", "capital.depreciation,0.08,", "capital.depreciaton,0.08,",
+        "parameters.csv", "capital.depreciation,0.096,", "capital.depreciaton,0.096,",
         ["line 10", "capital.depreciation", "missing"],
     ),
-    "parameter-unit": ("parameters.csv", "0.08,0.05,0.11,1/yr", "8,5,11,%/yr", ["line 10", "1/yr"]),
+    "parameter-unit": (
+        "parameters.csv", "0.096,0.05,0.11,1/yr", "9.6,5,11,%/yr", ["line 10", "1/yr"]
+    ),
     "fraction-range": (
         "parameters.csv", ",0.50,0.20,0.80,fraction", ",50,20,80,fraction", ["<= 1"]
     ),
