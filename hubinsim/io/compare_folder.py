@@ -44,20 +44,7 @@ def write_comparison(
     the arguments are those of :func:`hubinsim.io.run_folder.write_run`. ``attribution``
     (from :func:`hubinsim.attribute` on the same scenarios) adds its tables and waterfall
     charts of :data:`~hubinsim.defaults.ATTRIBUTION_CHARTS` in the comparison's key years."""
-    check_writer(
-        "comparison",
-        comparison,
-        Comparison,
-        "hubinsim.compare",
-        out,
-        force,
-        charts,
-        lang,
-        command,
-        started,
-        workers,
-        dpi,
-    )
+    check_writer(comparison, Comparison, out, force, charts, lang, command, started, workers, dpi)
     cmp = comparison
     target = comparison_folder(out, cmp.names)
     jobs = []

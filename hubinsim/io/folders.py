@@ -458,14 +458,26 @@ def writer_problems(out, force, charts, lang, command, started, workers, dpi) ->
     return problems
 
 
-def check_writer(what: str, value, kind: type, made_by: str, *settings) -> None:
-    """Raise :class:`~hubinsim.errors.ScenarioError` unless ``value`` is a ``kind`` (made by
-    ``made_by``) and the writer's ``settings`` (see :func:`writer_problems`) are valid."""
+#: What makes each kind of result a folder writer takes.
+MADE_BY = {
+    "Results": "hubinsim.simulate",
+    "Comparison": "hubinsim.compare",
+    "SensitivityResult": "hubinsim.sensitivity",
+}
+
+
+def check_writer(value, kind: type, *settings) -> None:
+    """Raise :class:`~hubinsim.errors.ScenarioError` unless ``value`` is a ``kind`` (the
+    result a writer writes) and the writer's ``settings`` (see :func:`writer_problems`) are
+    valid."""
     from ..errors import ScenarioError
 
     problems = []
     if not isinstance(value, kind):
-        problems.append(f"{what}: must be the {kind.__name__} of {made_by}, got {value!r:.60}")
+        made = MADE_BY.get(kind.__name__, "hubinsim")
+        problems.append(
+            f"{kind.__name__.lower()}: must be the {kind.__name__} of {made}, got {value!r:.60}"
+        )
     problems += writer_problems(*settings)
     if problems:
         raise ScenarioError(problems)

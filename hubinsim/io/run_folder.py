@@ -88,20 +88,7 @@ def write_run(
     Written
         The folder and the files written in it.
     """
-    check_writer(
-        "results",
-        results,
-        Results,
-        "hubinsim.simulate",
-        out,
-        force,
-        charts,
-        lang,
-        command,
-        started,
-        workers,
-        dpi,
-    )
+    check_writer(results, Results, out, force, charts, lang, command, started, workers, dpi)
     target = run_folder(out, results.metadata["scenario"])
     jobs = run_chart_jobs(results, lang) if charts else []
     with atomic_folder(target, force) as tmp:

@@ -41,18 +41,7 @@ def write_sensitivity(
     :func:`hubinsim.sensitivity` (see the module); ``top`` parameters are charted per output,
     the other arguments are those of :func:`hubinsim.io.run_folder.write_run`."""
     check_writer(
-        "result",
-        result,
-        SensitivityResult,
-        "hubinsim.sensitivity",
-        out,
-        force,
-        charts,
-        lang,
-        command,
-        started,
-        workers,
-        dpi,
+        result, SensitivityResult, out, force, charts, lang, command, started, workers, dpi
     )
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ScenarioError(f"top: must be a whole number >= 1, got {top!r:.60}")
