@@ -745,6 +745,13 @@ def test_the_other_functions_check_their_arguments(tmp_path):
         "read-draws": lambda: hubinsim.read_draws(5),
         "load-scenario": lambda: hubinsim.load_scenario(5),
         "levers": lambda: hubinsim.levers(data_dir=tmp_path / "nothing"),
+        "solve-target": lambda: hubinsim.solve(None, 5, "vouchers"),
+        "solve-levers": lambda: hubinsim.solve(None, "gdp@2025>=1", 5),
+        "solve-draws": lambda: hubinsim.solve(None, "gdp@2025>=1", "vouchers", draws=10**9),
+        "solve-scenario": lambda: hubinsim.solve(hubinsim.Scenario(time=5), "gdp@2025>=1", "x"),
+        "attribute": lambda: hubinsim.attribute(BASELINE, 5),
+        "attribute-max": lambda: hubinsim.attribute(BASELINE, BASELINE, max_settings=True),
+        "write-solution": lambda: hubinsim.write_solution(res, tmp_path),
     }
     for name, call in calls.items():
         with pytest.raises(hubinsim.HubinsimError):
@@ -832,6 +839,7 @@ def test_random_scenario_objects_raise_only_hubinsim_errors(fields, options):
     calls = (
         lambda: hubinsim.simulate(scn),
         lambda: hubinsim.compare(scn, scn),
+        lambda: hubinsim.attribute(scn, scn),
         lambda: hubinsim.sensitivity(scn, n=2, **{"method": "morris", **options}),
     )
     for call in calls:

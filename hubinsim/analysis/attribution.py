@@ -47,23 +47,21 @@ import os
 import time
 import warnings
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from ..catalog import HEADLINE, LEVER_BY_NAME, LEVERS, POOL_CATEGORIES
-from ..data import data_dir as _data_dir
-from ..data import load_parameters
+from ..data import load_data, load_parameters
 from ..defaults import ATTRIBUTION_MAX_SETTINGS
 from ..errors import ScenarioError
 from ..results import unique_names
-from ..run.parallel import resolve_workers, workers_problems
+from ..run.parallel import resolve_workers, worker_pool, workers_problems
 from ..run.single import run_scenario
 from ..scenario.reader import load_scenarios
 from ..scenario.resolve import resolve_levers, resolve_parameters
-from ..scenario.settings import Scenario
+from ..scenario.settings import Scenario, check_scenario
 
 log = logging.getLogger(__name__)
 
@@ -434,16 +432,25 @@ def attribute(
     if not alternatives:
         raise ScenarioError("attribute: name at least one alternative to the reference")
     problems = workers_problems(workers)
-    if not (isinstance(max_settings, int) and 1 <= max_settings <= 16):
+    if isinstance(max_settings, bool) or not (
+        isinstance(max_settings, int) and 1 <= max_settings <= 16
+    ):
         problems.append(f"max_settings: must be a whole number in 1..16, got {max_settings!r}")
+    items = [reference, *alternatives]
+    for k, s in enumerate(items):
+        if not isinstance(s, str | os.PathLike | Scenario):
+            problems.append(
+                f"scenario #{k + 1}: must be a Scenario or the path of a scenario file, got "
+                f"{s!r:.60}"
+            )
     if problems:
         raise ScenarioError(problems)
-    items = [reference, *alternatives]
+    folder = load_data(data_dir)  # read once, for every coalition's run
     paths = [os.fspath(s) if isinstance(s, str | os.PathLike) else None for s in items]
-    loaded = iter(load_scenarios([p for p in paths if p is not None], data_dir))
+    loaded = iter(load_scenarios([p for p in paths if p is not None], folder))
     scenarios = [next(loaded) if p is not None else s for s, p in zip(items, paths, strict=True)]
+    scenarios = [check_scenario(s, folder) for s in scenarios]
     names = unique_names([s.name for s in scenarios])
-    folder = _data_dir(data_dir)
     ref = scenarios[0]
     out, notes, total_runs = [], [], 0
     for alt, name in zip(scenarios[1:], names[1:], strict=True):
@@ -508,5 +515,5 @@ def _run_all(coalitions: list[Scenario], folder, workers) -> list[dict]:
     processes = resolve_workers(workers, len(coalitions))
     if processes < 2 or len(coalitions) < 8:
         return [_values(s, folder) for s in coalitions]
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    with worker_pool(processes) as pool:
         return list(pool.map(_values, coalitions, [folder] * len(coalitions), chunksize=8))

@@ -67,11 +67,12 @@ import pandas as pd
 
 from .._version import __version__
 from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME, suggest
-from ..data import data_dir as _data_dir
+from ..data import load_data
 from ..defaults import SOLVE_PROBABILITY
 from ..errors import ScenarioError
 from ..model.inputs import BASE_YEAR, Schedule
 from ..run.ensemble import run_members
+from ..run.parallel import run_settings_problems
 from ..run.single import run_scenario
 from ..scenario.resolve import resolve_levers, resolve_parameters
 from ..scenario.settings import Scenario, TimeSettings, check_lever_value
@@ -486,15 +487,24 @@ def solve(
     import time
 
     started = time.perf_counter()
-    from ..scenario.reader import load_scenario
+    from ..run.simulation import as_scenario
 
-    if scenario is None:
-        scn = Scenario()
-    elif isinstance(scenario, Scenario):
-        scn = scenario
-    else:
-        scn = load_scenario(scenario, data_dir)
-    folder = _data_dir(data_dir)
+    folder = load_data(data_dir)  # read once, for every evaluation
+    problems = run_settings_problems(
+        draws=draws, seed=seed, sampling=sampling, workers=workers, executor=executor
+    )
+    if isinstance(probability, bool) or not isinstance(probability, int | float):
+        problems.append(f"probability: must lie strictly between 0 and 1, got {probability!r}")
+    if not isinstance(target, str | Goal):
+        problems.append(f"target: must be INDICATOR@YEAR>=VALUE or <=VALUE, got {target!r:.60}")
+    if not (
+        isinstance(levers, str)
+        or (isinstance(levers, list | tuple) and all(isinstance(n, str) for n in levers))
+    ):
+        problems.append(f"levers: must be a lever's name or a list of them, got {levers!r:.60}")
+    if problems:
+        raise ScenarioError(problems)
+    scn = as_scenario(scenario, folder)
     goal = parse_goal(target, BASE_YEAR + 1, scn.time.end)
     variables = lever_variables(scn, levers, folder)
     samples = None
@@ -536,7 +546,8 @@ def solve(
         "scan_points": SCAN_POINTS if len(variables) == 1 else None,
         "runs": f.runs,
         "wall_time_s": time.perf_counter() - started,
-        "data_dir": str(folder),
+        "data_dir": str(folder.folder),
+        "data": folder,
     }
     if samples is not None:
         metadata.update(ens)

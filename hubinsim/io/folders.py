@@ -463,6 +463,7 @@ MADE_BY = {
     "Results": "hubinsim.simulate",
     "Comparison": "hubinsim.compare",
     "SensitivityResult": "hubinsim.sensitivity",
+    "Solution": "hubinsim.solve",
 }
 
 

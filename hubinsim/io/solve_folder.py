@@ -17,11 +17,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..analysis.goalseek import Solution
 from ..defaults import DEFAULT_OUT, DPI
 from ..plots import solve_chart_jobs
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
-from .folders import Written, atomic_folder, safe_name, solve_folder
+from .folders import Written, atomic_folder, check_writer, safe_name, solve_folder
 from .record import input_hashes, run_json, write_json
 
 
@@ -50,11 +51,12 @@ def write_solution(
     """Write the folder of a :class:`~hubinsim.analysis.goalseek.Solution` from
     :func:`hubinsim.solve` (see the module); the arguments are those of
     :func:`hubinsim.io.run_folder.write_run`."""
+    check_writer(solution, Solution, out, force, charts, lang, command, started, 1, dpi)
     sol = solution
     original = sol.original
     target = solve_folder(out, original.name, sol.goal.indicator, sol.goal.year)
     jobs = solve_chart_jobs(sol, lang) if charts else []
-    data_dir = sol.metadata.get("data_dir")
+    data_dir = sol.metadata.get("data") or sol.metadata.get("data_dir")
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, 1) as chart_files:
             toml_name = f"{safe_name(sol.scenario.name)}.toml"
