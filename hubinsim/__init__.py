@@ -27,10 +27,20 @@ Python API (everything the command line does)::
     hubinsim.indicators()                            # what a run reports
     hubinsim.read_members("runs/baseline")           # an ensemble run folder's members
     rec = hubinsim.start_record(2023, stim)          # the state of 2023, to restart from
+    act = hubinsim.read_actuals("my_actuals.csv")    # actual figures (docs/evaluation.md)
+    ev = hubinsim.evaluate(stim_scenario, act)       # as `hubinsim evaluate`
+    ev.table; hubinsim.write_evaluation(ev, "runs")  # runs/evaluate-stimulus/
 """
 
 from ._version import __version__
-from .errors import DataError, HubinsimError, OutputError, ScenarioError, SimulationError
+from .errors import (
+    ActualsError,
+    DataError,
+    HubinsimError,
+    OutputError,
+    ScenarioError,
+    SimulationError,
+)
 
 __all__ = [
     "__version__",
@@ -61,8 +71,14 @@ __all__ = [
     "write_estimates",
     "read_members",
     "read_draws",
+    "read_actuals",
+    "Actuals",
+    "evaluate",
+    "Evaluation",
+    "write_evaluation",
     "HubinsimError",
     "ScenarioError",
+    "ActualsError",
     "DataError",
     "SimulationError",
     "OutputError",
@@ -98,6 +114,11 @@ _LAZY = {
     "write_estimates": ("io.estimate_folder", "write_estimates"),
     "read_members": ("io.members", "read_members"),
     "read_draws": ("io.members", "read_draws"),
+    "read_actuals": ("actuals", "read_actuals"),
+    "Actuals": ("actuals", "Actuals"),
+    "evaluate": ("analysis.evaluation", "evaluate"),
+    "Evaluation": ("analysis.evaluation", "Evaluation"),
+    "write_evaluation": ("io.evaluation_folder", "write_evaluation"),
 }
 
 

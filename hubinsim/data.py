@@ -32,7 +32,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .catalog import INDICATOR_BY_NAME, LEVERS, POOL_CATEGORIES, RECORD_FIGURES, Parameter, suggest
@@ -173,6 +173,9 @@ FILES: dict[str, FileSpec] = {
             Column("unit"),
             Column("source"),
             Column("note", required=False, empty=True),
+            Column("plan", required=False, empty=True),
+            Column("kind", required=False, empty=True),
+            Column("kind_source", required=False, empty=True),
         ),
         repeats=True,
         ranged=("target",),
@@ -217,6 +220,11 @@ class BaseFigure:
     note: str
 
 
+#: The kinds of plan targets: 预期性 (expected, a direction the government guides toward) and
+#: 约束性 (binding, a commitment assessed in officials' performance reviews).
+TARGET_KINDS = {"expected": "预期性", "binding": "约束性"}
+
+
 @dataclass(frozen=True)
 class Target:
     indicator: str
@@ -227,6 +235,8 @@ class Target:
     unit: str
     source: str
     note: str
+    plan: str = "14th"  # the plan the target belongs to: "14th", "2035", "15th" ...
+    kind: str = "expected"  # of TARGET_KINDS
 
 
 @dataclass(frozen=True)
@@ -311,6 +321,23 @@ def load_pool(folder=None) -> dict[str, float]:
 def load_targets(folder=None) -> list[Target]:
     """The plan targets of the scorecard (data/targets.csv)."""
     return list(load_data(folder).targets)
+
+
+def read_targets(path) -> list[Target]:
+    """Plan targets from a file of the form of data/targets.csv (another plan's, such as the
+    15th FYP's), checked as the data file is.
+
+    Raises
+    ------
+    DataError
+        Listing every problem of the file, each with its file, line and column.
+    """
+    path = Path(path)
+    loader = _Loader(path.parent)
+    targets = loader.targets(path.name)
+    if loader.problems:
+        raise DataError(loader.problems)
+    return list(targets)
 
 
 def data_hashes(folder=None) -> dict[str, str]:
@@ -723,9 +750,11 @@ class _Loader:
         out = {v["category"]: v["investment"] for _, v in table}
         return {c: out[c] for c in POOL_CATEGORIES}
 
-    def targets(self) -> tuple[Target, ...] | None:
-        """targets.csv: an indicator of the catalogue, in its unit, at most once a year."""
-        spec = FILES[TARGETS_FILE]
+    def targets(self, name: str = TARGETS_FILE) -> tuple[Target, ...] | None:
+        """targets.csv (or another plan's file ``name`` of its form): an indicator of the
+        catalogue, in its unit, at most once a year; the plan (default ``14th``) and the kind
+        (:data:`TARGET_KINDS`, default ``expected``)."""
+        spec = replace(FILES[TARGETS_FILE], name=name)
 
         def unit(row):
             return INDICATOR_BY_NAME[row.cells["indicator"]].unit, "the indicator's unit"
@@ -747,6 +776,13 @@ class _Loader:
                     f"must be a year in {TARGET_YEARS[0]}..{year} (the target's year)",
                     "each_year_from",
                 )
+            elif (v["kind"] or "expected") not in TARGET_KINDS:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"must be expected (预期性) or binding (约束性), got {v['kind']!r}",
+                    "kind",
+                )
             elif (ind, year) in seen:
                 self.problem(
                     spec.name,
@@ -766,6 +802,8 @@ class _Loader:
                         v["unit"],
                         v["source"],
                         v["note"] or "",
+                        v["plan"] or "14th",
+                        v["kind"] or "expected",
                     )  # fmt: skip
                 )
         return None if self.problems_in(spec.name) else tuple(out)

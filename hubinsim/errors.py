@@ -77,6 +77,11 @@ class ScenarioError(HubinsimError):
     """A scenario (file or Python settings) or an argument of a function is invalid."""
 
 
+class ActualsError(ScenarioError):
+    """An actual-figures file (or rows given in Python) is invalid: like a scenario, every
+    problem is listed, each with the file, line and column, and the allowed values."""
+
+
 class UnitWarning(UserWarning):
     """A value reads plausibly both as a percentage and as a fraction: it is taken in the
     unit declared, and the warning says how to write the other reading."""

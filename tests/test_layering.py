@@ -23,6 +23,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         {"_version", "errors", "defaults", "catalog", "formats"},  # the ground floor
         {"files"},  # files read safely, the system's refusals in words
         {"data"},  # reads data/
+        {"actuals"},  # reads actual figures
         {"model"},  # the stock-and-flow core
         {"scenario", "results"},  # what a run is asked, what it gives
         {"run"},  # runs, ensembles, parallel execution, comparisons

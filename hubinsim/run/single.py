@@ -204,7 +204,26 @@ def start_record(
     return {"year": year, **{k: float(np.asarray(v).reshape(-1)[0]) for k, v in rec.items()}}
 
 
-def _checked_record(start: Mapping, scn: Scenario) -> tuple[int, dict[str, float]]:
+def member_records(year: int, scenario: Scenario, samples: Mapping, *, data_dir=None) -> dict:
+    """The start records of ``year`` of an ensemble's members: ``samples`` maps parameter
+    (and drawn lever) names to arrays of shape (members,), as an ensemble's
+    ``metadata["samples"]``; each field of the record is an array over the members (a
+    record :func:`run_scenario` takes as ``start`` with the same samples)."""
+    folder = load_data(data_dir)
+    members = len(next(iter(samples.values())))
+    levers = {k: v for k, v in samples.items() if k in LEVER_BY_NAME}
+    params_in = {k: v for k, v in samples.items() if k not in LEVER_BY_NAME}
+    params = resolve_parameters(scenario, params_in, members, folder)
+    drawn = _drawn_levers(levers, members, scenario)
+    run_scn = replace(scenario, levers={**scenario.levers, **drawn}) if drawn else scenario
+    base, pool, grid, inputs, inputs_left = _model_inputs(run_scn, params, folder)[:5]
+    rec = model.record_at(year, params, base, pool, inputs, grid, scenario.time.method, inputs_left)
+    return {
+        k: np.broadcast_to(np.asarray(v, dtype=float), (members,)).copy() for k, v in rec.items()
+    }
+
+
+def _checked_record(start: Mapping, scn: Scenario) -> tuple[int, dict]:
     """The start year and the fields of a start record, or a ScenarioError listing what is
     wrong with it."""
     problems = []
@@ -219,7 +238,7 @@ def _checked_record(start: Mapping, scn: Scenario) -> tuple[int, dict[str, float
         if name == "year":
             continue
         try:
-            fields[name] = float(value)
+            fields[name] = float(value) if np.ndim(value) == 0 else np.asarray(value, float)
         except (TypeError, ValueError):
             problems.append(f"start: {name} must be a number, got {value!r}")
     missing = [n for n in model.record.FIGURES if n not in fields]

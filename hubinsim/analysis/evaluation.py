@@ -1,0 +1,827 @@
+"""The plan evaluation: actual figures in, a re-projection from them, the indicator table out.
+
+:func:`evaluate` runs a scenario as planned (the *original projection*), re-projects it from
+the actual figures (:mod:`hubinsim.actuals`) and writes, for every plan target, the table a
+mid-term evaluation (中期评估) prints: base, target, latest actual, target and time
+progress, the re-projection, the growth still needed, and a verdict by a stated rule
+(:mod:`hubinsim.analysis.verdicts`). docs/evaluation.md explains every choice.
+
+Two ways to re-project (``anchor``):
+
+- ``"restart"``: the model restarts in the latest year with full-year actual figures. Its
+  start record is the original run's state in that year (:func:`hubinsim.start_record`)
+  with every figure replaced by the actual one where the file gives it: a level; else a
+  level built from the nearest earlier level (the 2020 base or an actual) and the growth
+  rates given (real growth deflated with the original run's own deflator of that
+  indicator); else the original run's figure (carried, and listed). The years before show
+  the actual figures where given and the original run otherwise, each cell flagged.
+- ``"fade=N"``: the 2020 start is kept and each projected series with an actual level is
+  shifted to pass through its latest actual, the shift fading linearly to zero over N years
+  (multiplicative for levels, in points for rates and shares). Every add-factor is listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..actuals import Actuals, Figure, read_actuals
+from ..catalog import INDICATOR_BY_NAME
+from ..data import TARGET_KINDS, Target, load_targets, read_targets
+from ..errors import ActualsError, ScenarioError
+from ..model import BASE_YEAR
+from ..results import percentile_rows
+from ..run.simulation import simulate
+from ..run.single import start_record
+from ..scenario.reader import load_scenario
+from ..scenario.settings import Scenario
+from .verdicts import RULES, VERDICTS, Case, Rules, rule_texts, verdict
+
+#: Flags of a cell of the evaluated path.
+ACTUAL, ESTIMATE, MODEL = "actual", "estimate", "model"
+
+#: Deflator of a level indicator for real growth: its own (nominal / real of the original
+#: run) where the model has a real series; the secondary deflator for industry; else GDP's.
+_DEFLATOR = {
+    "gdp": ("gdp", "gdp_real"),
+    "va_primary": ("va_primary", "va_primary_real"),
+    "va_secondary": ("va_secondary", "va_secondary_real"),
+    "va_tertiary": ("va_tertiary", "va_tertiary_real"),
+    "va_industry": ("va_secondary", "va_secondary_real"),
+    "industrial_va_above_scale": ("va_secondary", "va_secondary_real"),
+    "industrial_output_above_scale": ("va_secondary", "va_secondary_real"),
+}
+
+#: Growth-rate indicators and the (level indicator, basis) of the actual figures they read.
+_GROWTH_OF = {
+    "gdp_real_growth_pct": ("gdp", "real_growth_pct"),
+    "industrial_va_above_scale_growth_pct": ("industrial_va_above_scale", "real_growth_pct"),
+}
+
+#: Record figures made from actual levels (besides those of the same name).
+_RECORD_DIRECT = (
+    "gdp",
+    "va_tertiary",
+    "fai",
+    "fiscal_revenue",
+    "retail_sales",
+    "population",
+    "unemployment_rate_pct",
+    "enterprises_above_scale",
+    "industrial_va_above_scale",
+    "industrial_output_above_scale",
+    "rd_intensity_pct",
+    "disposable_income_per_capita",
+    "visitor_spending",
+    "park_gross_output",
+    "transfers_from_above",
+    "land_revenue",
+    "fiscal_balance",
+    "share_primary_pct",
+)
+
+
+def parse_anchor(anchor: str) -> tuple[str, int | None]:
+    """("restart", None) or ("fade", N) from "restart" or "fade=N"."""
+    text = str(anchor).strip()
+    if text == "restart":
+        return "restart", None
+    m = re.fullmatch(r"fade=(\d+)", text)
+    if m and int(m.group(1)) >= 1:
+        return "fade", int(m.group(1))
+    raise ScenarioError(
+        [f"anchor: {anchor!r} is not restart or fade=N (N a whole number of years >= 1)"]
+    )
+
+
+@dataclass
+class Evaluation:
+    """What :func:`evaluate` returns; ``hubinsim.write_evaluation`` writes it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per plan target: the evaluation table (see docs/evaluation.md).
+    path, flags : DataFrame
+        The evaluated path (years x indicators): actual figures up to the start (restart) or
+        where given, the re-projection after; ``flags`` says per cell ``actual``,
+        ``estimate`` or ``model``.
+    original : Results
+        The original projection (the scenario run from 2020 as planned).
+    reprojection : DataFrame
+        The re-projection alone (years x indicators; the median with draws).
+    band : DataFrame or None
+        With draws, the re-projection's 5th and 95th percentiles: columns (indicator, p5|p95).
+    actuals_used : DataFrame
+        Every figure used: indicator, year, basis, value, status, note, line.
+    anchor_table : DataFrame
+        The restart record (figure, value, status, note) or the add-factors.
+    assumptions, rules : list of str
+    record : dict
+        What the evaluation was made from (run.json).
+    """
+
+    scenario: str
+    anchor: str
+    start_year: int | None
+    as_of: int
+    table: pd.DataFrame
+    path: pd.DataFrame
+    flags: pd.DataFrame
+    original: object
+    reprojection: pd.DataFrame
+    band: pd.DataFrame | None
+    actuals_used: pd.DataFrame
+    anchor_table: pd.DataFrame
+    assumptions: list[str]
+    rules: list[str]
+    targets: list[Target]
+    record: dict = field(default_factory=dict)
+    original_band: pd.DataFrame | None = None
+
+    def verdicts(self) -> pd.Series:
+        """The verdict of each target, by indicator@year."""
+        keys = self.table["indicator"] + "@" + self.table["target_year"].astype(str)
+        return pd.Series(self.table["verdict"].to_numpy(), index=keys)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _level_history(figures: dict, original: pd.DataFrame, end: int):
+    """(indicator, year) -> (value, status, note, Figure) for the levels: actual levels, and
+    levels built from growth rates (``estimate``) where a year has a growth rate and the
+    year before a level; the 2020 figure of the original run is the first level."""
+    out: dict[tuple[str, int], tuple[float, str, str, Figure | None]] = {}
+    names = sorted({k[0] for k in figures})
+    for ind in names:
+        if ind not in original.columns or ind.endswith("_pct"):
+            for (i, y, basis), fig in figures.items():
+                if i == ind and basis == "level":
+                    out[(ind, y)] = (fig.value, fig.status, fig.note, fig)
+            continue
+        years = sorted({y for (i, y, _b) in figures if i == ind})
+        for year in range(BASE_YEAR, min(max(years), end) + 1):
+            level = figures.get((ind, year, "level"))
+            if level is not None:
+                out[(ind, year)] = (level.value, ACTUAL, level.note, level)
+                continue
+            before = out.get((ind, year - 1))
+            if before is None and year - 1 == BASE_YEAR:
+                before = (float(original.loc[BASE_YEAR, ind]), MODEL, "2020 base", None)
+            nominal = figures.get((ind, year, "nominal_growth_pct"))
+            real = figures.get((ind, year, "real_growth_pct"))
+            if before is None or (nominal is None and real is None):
+                continue
+            if nominal is not None:
+                value = before[0] * (1.0 + nominal.value / 100.0)
+                how, fig = f"nominal growth {nominal.value:g} %", nominal
+            else:
+                nom, re_ = _DEFLATOR.get(ind, ("gdp", "gdp_real"))
+                deflator = (original.loc[year, nom] / original.loc[year, re_]) / (
+                    original.loc[year - 1, nom] / original.loc[year - 1, re_]
+                )
+                value = before[0] * (1.0 + real.value / 100.0) * deflator
+                how = (
+                    f"real growth {real.value:g} % x the model's {nom} deflator "
+                    f"({(deflator - 1) * 100:+.2f} %)"
+                )
+                fig = real
+            if fig.status == ESTIMATE:
+                how += f", {fig.note}"
+            out[(ind, year)] = (value, ESTIMATE, f"{before[0]:.4g} ({year - 1}) x {how}", fig)
+    for sector in ("primary", "secondary", "tertiary"):  # shares from actual levels
+        share = f"share_{sector}_pct"
+        for (ind, year), (value, status, _note, fig) in list(out.items()):
+            gdp = out.get(("gdp", year))
+            if ind != f"va_{sector}" or gdp is None or (share, year) in out:
+                continue
+            worst = ESTIMATE if ESTIMATE in (status, gdp[1]) else ACTUAL
+            out[(share, year)] = (value / gdp[0] * 100.0, worst, f"va_{sector} / gdp", fig)
+    return out
+
+
+def _growth_history(figures: dict) -> dict[tuple[str, int], tuple[float, str, str, Figure]]:
+    """(growth indicator, year) -> (value, status, note, Figure) for the growth-rate
+    indicators of the catalogue (gdp_real_growth_pct ...)."""
+    out = {}
+    for ind, (level, basis) in _GROWTH_OF.items():
+        for (i, y, b), fig in figures.items():
+            if i == level and b == basis:
+                out[(ind, y)] = (fig.value, fig.status, fig.note, fig)
+    return out
+
+
+def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
+    """The restart record: the original run's ``rec`` with the figures of ``year`` the
+    actual levels give; and a table of every record figure and where it came from."""
+    from ..model.record import FIGURES, OPTIONAL_FIGURES
+
+    new = dict(rec)
+    rows = []
+    given = {}
+
+    def level(name):
+        return levels.get((name, year))
+
+    for name in _RECORD_DIRECT:
+        got = level(name)
+        if got is not None:
+            given[name] = (got[0], got[1], got[2])
+    gdp = given.get("gdp")
+    if "share_primary_pct" not in given and level("va_primary") and gdp:
+        v = level("va_primary")
+        given["share_primary_pct"] = (v[0] / gdp[0] * 100.0, v[1], "va_primary / gdp")
+    if "va_tertiary" not in given and gdp:
+        share = level("share_tertiary_pct")
+        if share is not None:
+            given["va_tertiary"] = (share[0] / 100.0 * gdp[0], share[1], "tertiary share x gdp")
+        else:  # keep the model's tertiary share of the actual GDP
+            s = original_row["va_tertiary"] / original_row["gdp"]
+            given["va_tertiary"] = (
+                s * gdp[0],
+                MODEL,
+                f"the original run's tertiary share {s * 100:.1f} % of the actual GDP",
+            )
+    con, sec = level("va_construction"), level("va_secondary")
+    if con and sec:
+        given["construction_share_of_secondary"] = (
+            con[0] / sec[0],
+            ACTUAL,
+            "va_construction / va_secondary",
+        )
+    shares = [level(f"employment_{s}") for s in ("primary", "secondary", "tertiary")]
+    if all(shares):
+        total = sum(s[0] for s in shares)
+        for s, got in zip(("primary", "secondary", "tertiary"), shares, strict=True):
+            given[f"employment_share_{s}"] = (got[0] / total, ACTUAL, "employment by sector")
+    svc = level("services_share_of_consumption_pct")
+    if svc:
+        given["services_share_of_consumption"] = (svc[0] / 100.0, svc[1], svc[2])
+    for name in [*FIGURES, *OPTIONAL_FIGURES]:
+        if name in given:
+            value, status, note = given[name]
+            new[name] = float(value)
+        elif name in rec:
+            value, status, note = rec[name], MODEL, "carried from the original run"
+        else:
+            continue
+        rows.append({"figure": name, "value": float(value), "status": status, "note": note})
+    return new, pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def evaluate(
+    scenario: Scenario | str | os.PathLike | None = None,
+    actuals: Actuals | str | os.PathLike | None = None,
+    *,
+    as_of: int | None = None,
+    anchor: str = "restart",
+    targets: list[Target] | str | os.PathLike | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    vintage: str | None = None,
+    rules: Rules = RULES,
+    lang: str = "en",
+    data_dir=None,
+    workers: int | str = 1,
+) -> Evaluation:
+    """Evaluate ``scenario`` against ``actuals`` (module docstring; docs/evaluation.md).
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        The scenario evaluated (business as usual if None).
+    actuals : Actuals or path
+        From :func:`hubinsim.read_actuals`.
+    as_of : int, optional
+        Use the figures of years up to ``as_of`` only (default: all); time progress is
+        measured to the latest actual year.
+    anchor : "restart" or "fade=N"
+    targets : list of Target or path, optional
+        The plan targets (default data/targets.csv: the 14th FYP's and 2035's); a file of
+        the same form brings another plan's.
+    draws, seed : optional
+        Run the original projection and the re-projection over ``draws`` parameter draws:
+        the probability of meeting each target and the re-projection's band.
+    vintage : str, optional
+        Use this vintage of each figure (:meth:`Actuals.select`); default the latest.
+    rules : Rules
+        The margins of the verdicts.
+    lang : "en" or "zh"
+        The language of the rule texts and assumptions.
+    """
+    kind, fade_years = parse_anchor(anchor)
+    if scenario is None:
+        scn = Scenario()
+    elif isinstance(scenario, Scenario):
+        scn = scenario
+    else:
+        scn = load_scenario(scenario, data_dir=data_dir)
+    if actuals is None:
+        raise ActualsError(["actuals: an actuals file is needed (docs/evaluation.md)"])
+    acts = actuals if isinstance(actuals, Actuals) else read_actuals(actuals)
+    acts.check_years(BASE_YEAR, scn.time.end)
+    if as_of is not None:
+        if not (isinstance(as_of, int) and BASE_YEAR <= as_of <= scn.time.end):
+            raise ScenarioError([f"as_of: a year in {BASE_YEAR}..{scn.time.end}, got {as_of!r}"])
+        acts = acts.only(years=range(BASE_YEAR, as_of + 1))
+    if isinstance(targets, str | os.PathLike):
+        target_list = read_targets(targets)
+    else:
+        target_list = list(targets) if targets is not None else load_targets(data_dir)
+    figures = acts.figures(vintage)
+    if not figures:
+        raise ActualsError([f"{acts.path}: no figure of a year up to {as_of}"])
+    latest = max(y for (_i, y, _b) in figures)
+    original = simulate(scn, data_dir=data_dir)
+    orig_annual = original.annual
+    ensemble = None
+    if draws is not None:
+        ensemble = simulate(scn, draws=draws, seed=seed, data_dir=data_dir, workers=workers)
+    levels = _level_history(figures, orig_annual, scn.time.end)
+    growths = _growth_history(figures)
+    history = {**levels, **growths}
+    assumptions = _assumptions(kind, fade_years, lang)
+
+    if kind == "restart":
+        full_years = [y for (_i, y, _b), f in figures.items() if f.status == ACTUAL]
+        if not full_years:
+            raise ActualsError(
+                [
+                    f"{acts.path}: no full-year figure to restart from (only periods to date); "
+                    "use --anchor fade=N, or give a full year"
+                ]
+            )
+        start = max(full_years)
+        if start >= scn.time.end:
+            raise ActualsError([f"{acts.path}: the latest full year {start} is the run's last"])
+        rec = start_record(start, scn, data_dir=data_dir)
+        new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start])
+        rerun = simulate(scn, start=new_rec, data_dir=data_dir)
+        re_annual = rerun.annual
+        values, band = _restart_members(scn, new_rec, start, ensemble, data_dir)
+        path, flags = _splice(orig_annual, re_annual, history, start)
+    else:
+        start = None
+        path, flags, anchor_table, values, band, re_annual = _fade(
+            orig_annual, ensemble, history, fade_years
+        )
+    table = evaluation_table(target_list, path, flags, history, values, latest, rules, lang)
+    used = _used_table(figures, levels)
+    record = {
+        "hubinsim_version": __version__,
+        "scenario": scn.name,
+        "scenario_source": scn.source,
+        "actuals": str(acts.path) if acts.path else None,
+        "actuals_sha256": _sha256(acts.path),
+        "anchor": anchor,
+        "start_year": start,
+        "as_of": latest,
+        "vintage": vintage or "latest",
+        "draws": draws,
+        "seed": None if ensemble is None else ensemble.metadata["ensemble"]["seed"],
+        "targets": "data/targets.csv"
+        if targets is None
+        else str(targets)
+        if isinstance(targets, str | os.PathLike)
+        else "given in Python",
+        "rules": vars(rules),
+    }
+    orig_band = None
+    if ensemble is not None:
+        orig_band = _percentile_frame(ensemble.values, ensemble.years)
+    return Evaluation(
+        scenario=scn.name,
+        anchor=anchor,
+        start_year=start,
+        as_of=latest,
+        table=table,
+        path=path,
+        flags=flags,
+        original=original,
+        reprojection=re_annual,
+        band=band,
+        actuals_used=used,
+        anchor_table=anchor_table,
+        assumptions=assumptions,
+        rules=rule_texts(rules, lang),
+        targets=target_list,
+        record=record,
+        original_band=orig_band,
+    )
+
+
+def _sha256(path) -> str | None:
+    if path is None or not Path(path).is_file():
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _percentile_frame(values: dict, years) -> pd.DataFrame:
+    parts = {}
+    for name, v in values.items():
+        p5, p95 = percentile_rows(np.asarray(v, dtype=float), (5, 95))
+        parts[(name, "p5")], parts[(name, "p95")] = p5, p95
+    df = pd.DataFrame(parts, index=pd.Index(np.asarray(years), name="year"))
+    df.columns = pd.MultiIndex.from_tuples(df.columns, names=["indicator", "stat"])
+    return df
+
+
+def _restart_members(scn, rec: dict, start: int, ensemble, data_dir):
+    """With draws: every member of the ensemble restarted from its own state in ``start``
+    with the actual figures in place (values name -> (years, members), and the band); else
+    (None, None)."""
+    if ensemble is None:
+        return None, None
+    from ..run.single import member_records, run_scenario
+
+    samples = ensemble.metadata["samples"]
+    recs = member_records(start, scn, samples, data_dir=data_dir)
+    for name, value in rec.items():
+        if name in recs and _is_figure(name):
+            recs[name] = np.full_like(np.asarray(recs[name], dtype=float), value)
+    recs["year"] = start
+    values, _ = run_scenario(
+        scn, samples, len(next(iter(samples.values()))), data_dir, record_parameters=False,
+        start=recs,
+    )  # fmt: skip
+    for name, v in values.items():
+        if name.endswith("_cumulative"):  # counted from the start year: add the years before
+            before = ensemble.values[name][list(ensemble.years).index(start)]
+            values[name] = v + before[None, :]
+    years = np.arange(start, scn.time.end + 1)
+    return values, _percentile_frame(values, years)
+
+
+def _is_figure(name: str) -> bool:
+    from ..model.record import FIGURES, OPTIONAL_FIGURES
+
+    return name in FIGURES or name in OPTIONAL_FIGURES
+
+
+def _splice(original: pd.DataFrame, re_annual: pd.DataFrame, history: dict, start: int):
+    """The evaluated path: the original run before the start year with the actual figures
+    where given, the re-projection from it; and the flags."""
+    path = original.copy()
+    flags = pd.DataFrame(MODEL, index=original.index, columns=original.columns)
+    later = re_annual.index[re_annual.index >= start]
+    path.loc[later, re_annual.columns] = re_annual.loc[later]
+    for ind in re_annual.columns:
+        if ind.endswith("_cumulative"):  # the restart counts from its start year
+            path.loc[later, ind] += original.loc[start, ind]
+    for (ind, year), (value, status, _note, _fig) in history.items():
+        if ind in path.columns and year in path.index and year <= start:
+            path.loc[year, ind] = value
+            flags.loc[year, ind] = status
+    return path, flags
+
+
+def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
+    """The add-factor re-projection: each series with an actual passes through its latest
+    one, the shift fading linearly to zero over ``n`` years."""
+    path = original.copy()
+    flags = pd.DataFrame(MODEL, index=original.index, columns=original.columns)
+    rows = []
+    years = original.index.to_numpy()
+    members = None if ensemble is None else {k: v.copy() for k, v in ensemble.values.items()}
+    latest: dict[str, int] = {}
+    for (ind, year), _v in history.items():
+        if ind in original.columns:
+            latest[ind] = max(latest.get(ind, year), year)
+    for ind, last in sorted(latest.items()):
+        actual, status, _note, _fig = history[(ind, last)]
+        model = float(original.loc[last, ind])
+        weight = np.clip(1.0 - (years - last) / n, 0.0, 1.0) * (years >= last)
+        additive = ind.endswith("_pct") or model <= 0
+        if additive:
+            shift = actual - model
+            path[ind] = original[ind].to_numpy() + shift * weight
+        else:
+            shift = actual / model
+            path[ind] = original[ind].to_numpy() * (1.0 + (shift - 1.0) * weight)
+        if members is not None and ind in members:
+            v = members[ind]
+            at = list(years).index(last)
+            w = weight[:, None]
+            if additive:
+                members[ind] = v + (actual - v[at]) * w
+            else:
+                members[ind] = v * (1.0 + (actual / v[at] - 1.0) * w)
+        rows.append(
+            {
+                "indicator": ind,
+                "year": last,
+                "actual": actual,
+                "status": status,
+                "model": model,
+                "add_factor": shift,
+                "kind": "points" if additive else "ratio",
+                "zero_from": last + n,
+            }
+        )
+    for (ind, year), (value, status, _note, _fig) in history.items():
+        if ind in path.columns and year in path.index:
+            path.loc[year, ind] = value
+            flags.loc[year, ind] = status
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "year",
+            "actual",
+            "status",
+            "model",
+            "add_factor",
+            "kind",
+            "zero_from",
+        ],
+    )
+    band = None if members is None else _percentile_frame(members, years)
+    reproj = path.copy()
+    return path, flags, table, members, band, reproj
+
+
+def _used_table(figures: dict, levels: dict) -> pd.DataFrame:
+    rows = []
+    for (ind, year, basis), fig in figures.items():
+        rows.append(
+            {
+                "indicator": ind,
+                "year": year,
+                "period": fig.row.period,
+                "basis": basis,
+                "value": fig.value,
+                "vintage": fig.row.vintage,
+                "status": fig.status,
+                "note": fig.note if fig.status == ESTIMATE else "",
+                "source": fig.row.source,
+                "line": fig.row.line,
+            }
+        )
+    for (ind, year), (value, status, note, _fig) in levels.items():
+        if status == ESTIMATE and not ind.endswith("_pct"):
+            rows.append(
+                {
+                    "indicator": ind,
+                    "year": year,
+                    "period": "year",
+                    "basis": "level (built)",
+                    "value": value,
+                    "vintage": "",
+                    "status": ESTIMATE,
+                    "note": note,
+                    "source": "",
+                    "line": 0,
+                }
+            )
+    cols = ["indicator", "year", "period", "basis", "value", "vintage", "status", "note"]
+    return pd.DataFrame(rows, columns=[*cols, "source", "line"])
+
+
+def _assumptions(kind: str, n: int | None, lang: str) -> list[str]:
+    if lang == "zh":
+        common = [
+            '实际数据未给出的指标由模型推算(标注为"模型");由季度或月度累计增速估计的全年增速'
+            '标注为"估计"。',
+            "同一指标同时给出总量与增速时,总量用于总量,增速仅在缺少总量时用于推算总量;两者"
+            "超出四舍五入误差不一致时给出警告。",
+            "按可比价增速推算现价总量时,采用原始模型运行中该指标的平减指数。",
+        ]
+        if kind == "restart":
+            return [
+                "重新预测:模型从有全年实际数据的最新年份重新起步,起步记录为原始运行在该年的"
+                "状态,凡有实际数据的指标以实际值替换;该年起情景中的政策继续生效。",
+                *common,
+            ]
+        return [
+            f"加因子:保留2020年起步,每个有实际值的序列平移至其最新实际值,平移量在{n}年内"
+            "线性递减为零(总量按比例,比率和比重按百分点)。",
+            *common,
+        ]
+    common = [
+        "Indicators without an actual figure are the model's (flagged 'model'); a full year's "
+        "growth estimated from a period to date is flagged 'estimate' (e.g. 'estimate from "
+        "Q1-Q3').",
+        "Where a level and a growth rate of the same figure are given, the level is used for "
+        "levels and the growth rate only to build a missing level; a disagreement beyond "
+        "rounding is warned about when the file is read.",
+        "A current-price level built from real growth uses the original run's own deflator "
+        "of that indicator (GDP's where the model has none).",
+    ]
+    if kind == "restart":
+        return [
+            "Re-projection: the model restarts in the latest year with full-year actual "
+            "figures, from the original run's state in that year with every figure the file "
+            "gives replaced by the actual one (the restart record lists each); the "
+            "scenario's policies of that year and after stay in force.",
+            *common,
+        ]
+    return [
+        f"Add-factors: the 2020 start is kept; each series with an actual figure is shifted "
+        f"to pass through its latest actual, the shift fading linearly to zero over {n} "
+        "years (a ratio for levels, points for rates and shares).",
+        *common,
+    ]
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _measure(indicator: str) -> str:
+    if indicator.endswith("_cumulative"):
+        return "count"
+    if INDICATOR_BY_NAME[indicator].unit == "%" or indicator.endswith("_pct"):
+        return "points"
+    return "growth"
+
+
+def _rate(measure: str, start: float, end: float, years: int) -> float:
+    """Average change a year from ``start`` to ``end`` over ``years``: %/yr compound for
+    levels, points a year for rates and shares, units a year for counts."""
+    if years <= 0 or not (math.isfinite(start) and math.isfinite(end)):
+        return math.nan
+    if measure == "growth":
+        if start <= 0 or end <= 0:
+            return math.nan
+        return ((end / start) ** (1.0 / years) - 1.0) * 100.0
+    return (end - start) / years
+
+
+def evaluation_table(
+    targets, path, flags, history, members, latest_year, rules, lang="en"
+) -> pd.DataFrame:
+    """The evaluation table: one row per target whose year is in the path."""
+    rows = []
+    years = list(path.index)
+    for tg in targets:
+        ind = tg.indicator
+        if ind not in path.columns or tg.year not in years:
+            continue
+        rows.append(_target_row(tg, path, flags, history, members, latest_year, rules, lang))
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+#: Columns of the evaluation table.
+TABLE_COLUMNS = [
+    "indicator",
+    "name",
+    "unit",
+    "kind",
+    "plan",
+    "base_2020",
+    "target",
+    "comparison",
+    "target_year",
+    "latest_actual",
+    "latest_year",
+    "latest_status",
+    "target_progress_pct",
+    "time_progress_pct",
+    "projected",
+    "probability",
+    "growth_needed",
+    "growth_projected",
+    "growth_unit",
+    "verdict",
+    "verdict_zh",
+    "reason",
+    "source",
+]
+
+
+def _meets(value, target: float, comparison: str):
+    return value >= target if comparison == ">=" else value <= target
+
+
+def _target_row(tg: Target, path, flags, history, members, latest_year, rules, lang) -> dict:
+    ind, T = tg.indicator, tg.year
+    measure = _measure(ind)
+    every = tg.each_year_from is not None
+    series = path[ind]
+    actual_years = [y for (i, y) in history if i == ind and y <= latest_year and y in series.index]
+    last = max(actual_years) if actual_years else None
+    latest = history[(ind, last)][0] if last is not None else math.nan
+    status = history[(ind, last)][1] if last is not None else ""
+    base = 0.0 if measure == "count" else float(series.loc[BASE_YEAR])
+    if (ind, BASE_YEAR) in history:
+        base = history[(ind, BASE_YEAR)][0]
+    projected = float(series.loc[T])
+    first = tg.each_year_from or T
+    plan_years = list(range(first, T + 1))
+    at = last if last is not None else latest_year  # time progress at the latest actual
+    time_progress = (
+        (at - BASE_YEAR) / (T - BASE_YEAR) * 100.0
+        if not every
+        else len([y for y in plan_years if y <= at]) / len(plan_years) * 100.0
+    )
+    time_progress = min(max(time_progress, 0.0), 100.0)
+    probability = math.nan
+    if members is not None and ind in members:
+        v = np.asarray(members[ind])
+        m_years = list(path.index[-v.shape[0] :])
+        if every:
+            idx = [m_years.index(y) for y in plan_years if y in m_years and y > latest_year]
+            ok = np.all(_meets(v[idx], tg.target, tg.comparison), axis=0) if idx else None
+        else:
+            ok = _meets(v[m_years.index(T)], tg.target, tg.comparison)
+        if ok is not None:
+            probability = float(np.mean(ok))
+    case_kw = {"probability": probability, "measure": measure}
+    if every:
+        met_years = [
+            y
+            for y in plan_years
+            if y in actual_years and _meets(history[(ind, y)][0], tg.target, tg.comparison)
+        ]
+        missed = [
+            y
+            for y in plan_years
+            if y in actual_years and not _meets(history[(ind, y)][0], tg.target, tg.comparison)
+        ]
+        target_progress = len(met_years) / len(plan_years) * 100.0
+        left = [y for y in plan_years if y > (last or BASE_YEAR)]
+        gaps = [
+            (tg.target - series.loc[y]) if tg.comparison == ">=" else (series.loc[y] - tg.target)
+            for y in left
+        ]
+        worst = max(gaps) if gaps else -math.inf
+        case = Case(
+            every_year=True,
+            target_progress=target_progress,
+            time_progress=time_progress,
+            projection_meets=worst <= 0,
+            missed_year=missed[0] if missed else None,
+            worst_gap=worst,
+            **case_kw,
+        )
+        needed, proj_rate = (
+            tg.target,
+            (min if tg.comparison == ">=" else max)(
+                [series.loc[y] for y in left], default=math.nan
+            ),
+        )
+        unit = "% each year" if measure == "points" else INDICATOR_BY_NAME[ind].unit
+    else:
+        span = T - (last if last is not None else BASE_YEAR)
+        from_value = latest if last is not None else base
+        if tg.comparison == ">=":
+            denom = tg.target - base
+            target_progress = (from_value - base) / denom * 100.0 if denom else math.nan
+        else:
+            denom = base - tg.target
+            target_progress = (base - from_value) / denom * 100.0 if denom else math.nan
+        if last is None:
+            target_progress = math.nan
+        needed = _rate(measure, from_value, tg.target, span)
+        proj_rate = _rate(measure, from_value, projected, span)
+        case = Case(
+            achieved=last is not None and bool(_meets(latest, tg.target, tg.comparison)),
+            target_progress=target_progress,
+            time_progress=time_progress,
+            projection_meets=bool(_meets(projected, tg.target, tg.comparison)),
+            needed=needed,
+            projected_rate=proj_rate,
+            **case_kw,
+        )
+        unit = {"growth": "%/yr", "points": "pp/yr", "count": f"{INDICATOR_BY_NAME[ind].unit}/yr"}[
+            measure
+        ]
+    code, reason = verdict(case, rules)
+    zh, en = VERDICTS[code]
+    info = INDICATOR_BY_NAME[ind]
+    return {
+        "indicator": ind,
+        "name": info.meaning_zh if lang == "zh" else info.meaning_en,
+        "unit": info.unit,
+        "kind": TARGET_KINDS[tg.kind] if lang == "zh" else tg.kind,
+        "plan": tg.plan,
+        "base_2020": math.nan if measure == "count" else base,
+        "target": tg.target,
+        "comparison": tg.comparison + (f" every year from {tg.each_year_from}" if every else ""),
+        "target_year": T,
+        "latest_actual": latest,
+        "latest_year": last,
+        "latest_status": status,
+        "target_progress_pct": case.target_progress,
+        "time_progress_pct": time_progress,
+        "projected": projected,
+        "probability": probability,
+        "growth_needed": needed,
+        "growth_projected": proj_rate,
+        "growth_unit": unit,
+        "verdict": zh if lang == "zh" else en,
+        "verdict_zh": zh,
+        "reason": reason,
+        "source": tg.source,
+    }

@@ -1,0 +1,166 @@
+"""The verdicts of a plan evaluation (中期评估), each a stated rule, and their margins.
+
+Chinese plan evaluations class each indicator as 提前实现 (achieved early), 快于预期 (ahead),
+符合预期 (on track), 滞后 (behind) or 难以完成 (at risk). :func:`verdict` applies the rules
+below, in order, to the measures of one target (:class:`Case`); the first that holds gives
+the verdict. Every margin is declared once, in :class:`Rules`; :func:`rule_texts` writes
+the rules as every report prints them.
+
+For a target on a level (tertiary value added >= 200 by 2025):
+
+1. achieved: the latest actual already meets the target;
+2. ahead: target progress >= time progress + ``margin_pp``;
+3. on track: target progress >= time progress - ``margin_pp``, or the re-projection meets
+   the target (with draws: the probability of meeting it >= ``p_on_track``);
+4. at risk: the growth needed from the latest actual year exceeds the growth the
+   re-projection gives over the same years by more than ``growth_gap_pct`` (%/yr; for a
+   share or rate ``points_gap_pp`` points a year; for a cumulated count ``count_gap_share``
+   of the yearly need), or (with draws) the probability is below ``p_at_risk``;
+5. behind: otherwise (below time progress, the projection short of the target by less).
+
+For a target "in every year" (above-scale industry growth >= 9 % every year, unemployment
+<= 3.8 % every year) progress is the share of the plan's years met so far:
+
+1. at risk: an actual year has missed it (it can no longer be met);
+2. on track: every year so far met it and the re-projection meets it in every year left
+   (with draws: probability >= ``p_on_track``);
+3. behind: the worst year the re-projection gives misses by at most ``every_year_pp``
+   points (and, with draws, probability >= ``p_at_risk``);
+4. at risk: otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: Verdict codes, in the order of the rules, with their Chinese and English names.
+VERDICTS: dict[str, tuple[str, str]] = {
+    "achieved": ("提前实现", "achieved"),
+    "ahead": ("快于预期", "ahead"),
+    "on_track": ("符合预期", "on track"),
+    "behind": ("滞后", "behind"),
+    "at_risk": ("难以完成", "at risk"),
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The margins of the verdict rules (module docstring), declared once."""
+
+    margin_pp: float = 10.0  # points of progress either side of time progress
+    growth_gap_pct: float = 1.0  # %/yr: growth needed above growth projected -> at risk
+    points_gap_pp: float = 0.5  # pp/yr, for shares and rates
+    count_gap_share: float = 0.10  # of the yearly need, for cumulated counts
+    every_year_pp: float = 0.5  # points an every-year target's worst projected year may miss
+    p_on_track: float = 0.5
+    p_at_risk: float = 0.1
+
+
+RULES = Rules()
+
+
+@dataclass(frozen=True)
+class Case:
+    """The measures of one target that the rules read.
+
+    ``measure`` is "growth" (a level: %/yr), "points" (a share or rate: pp/yr) or "count"
+    (a cumulated count: units a year). ``needed`` and ``projected_rate`` are in that unit
+    (NaN when unknown). ``probability`` is NaN without draws. For an every-year target,
+    ``missed_year`` is the first actual year that missed it (or None) and ``worst_gap`` how
+    far the re-projection's worst remaining year falls short (<= 0: met).
+    """
+
+    every_year: bool = False
+    achieved: bool = False
+    target_progress: float = math.nan
+    time_progress: float = math.nan
+    projection_meets: bool = False
+    probability: float = math.nan
+    measure: str = "growth"
+    needed: float = math.nan
+    projected_rate: float = math.nan
+    missed_year: int | None = None
+    worst_gap: float = math.nan
+
+
+def _meets_by_projection(case: Case, rules: Rules) -> bool:
+    if not math.isnan(case.probability):
+        return case.probability >= rules.p_on_track
+    return case.projection_meets
+
+
+def _gap_too_large(case: Case, rules: Rules) -> bool:
+    if math.isnan(case.needed) or math.isnan(case.projected_rate):
+        return False
+    gap = case.needed - case.projected_rate
+    if case.measure == "points":
+        return gap > rules.points_gap_pp
+    if case.measure == "count":
+        return gap > rules.count_gap_share * abs(case.needed)
+    return gap > rules.growth_gap_pct
+
+
+def verdict(case: Case, rules: Rules = RULES) -> tuple[str, str]:
+    """The verdict code (a key of :data:`VERDICTS`) and the rule that gave it, in words."""
+    low_p = not math.isnan(case.probability) and case.probability < rules.p_at_risk
+    if case.every_year:
+        if case.missed_year is not None:
+            return "at_risk", f"missed in {case.missed_year}: an every-year target"
+        if _meets_by_projection(case, rules):
+            return "on_track", "met every year so far and projected to be met every year"
+        if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
+            return "behind", (
+                f"projected to miss by {case.worst_gap:.2f} points at worst "
+                f"(<= {rules.every_year_pp:g})"
+            )
+        return "at_risk", "projected to miss by more than the stated distance"
+    if case.achieved:
+        return "achieved", "the latest actual already meets the target"
+    progress, time = case.target_progress, case.time_progress
+    if not math.isnan(progress) and progress >= time + rules.margin_pp:
+        return "ahead", f"target progress {progress:.0f} % >= time progress {time:.0f} % + margin"
+    if not math.isnan(progress) and progress >= time - rules.margin_pp:
+        return "on_track", f"target progress {progress:.0f} % within the margin of {time:.0f} %"
+    if _meets_by_projection(case, rules):
+        return "on_track", "the re-projection meets the target"
+    if _gap_too_large(case, rules) or low_p:
+        return "at_risk", "growth needed exceeds growth projected by more than the stated gap"
+    return "behind", "below time progress; the re-projection falls short by less than the gap"
+
+
+def rule_texts(rules: Rules = RULES, lang: str = "en") -> list[str]:
+    """The rules as every report prints them, in ``lang`` ("en" or "zh")."""
+    r = rules
+    if lang == "zh":
+        return [
+            "提前实现:最新实际值已达到目标值。",
+            f"快于预期:目标进度 ≥ 时间进度 + {r.margin_pp:g} 个百分点。",
+            f"符合预期:目标进度 ≥ 时间进度 − {r.margin_pp:g} 个百分点,或重新预测达到目标"
+            f"(有抽样时达标概率 ≥ {r.p_on_track:.0%})。",
+            f"难以完成:自最新实际年份起所需年均增速比重新预测的增速高出 {r.growth_gap_pct:g} "
+            f"个百分点以上(比重和比率类 {r.points_gap_pp:g} 个百分点/年,累计数 "
+            f"{r.count_gap_share:.0%} 的年均所需),或达标概率 < {r.p_at_risk:.0%}。",
+            "滞后:其余情形(低于时间进度,重新预测与目标的差距小于上述幅度)。",
+            "逐年目标(如规上工业增速每年≥9%、失业率每年≤3.8%):目标进度为已达标年份占规划"
+            "年份之比;已有实际年份未达标为难以完成;此前各年达标且重新预测各年达标为符合预期;"
+            f"重新预测最差年份差距 ≤ {r.every_year_pp:g} 个百分点为滞后,否则难以完成。",
+        ]
+    return [
+        "achieved (提前实现): the latest actual already meets the target.",
+        f"ahead (快于预期): target progress >= time progress + {r.margin_pp:g} points.",
+        f"on track (符合预期): target progress >= time progress - {r.margin_pp:g} points, or "
+        f"the re-projection meets the target (with draws: probability >= {r.p_on_track:.0%}).",
+        f"at risk (难以完成): the average growth needed from the latest actual year exceeds "
+        f"the re-projection's growth over the same years by more than {r.growth_gap_pct:g} "
+        f"%/yr ({r.points_gap_pp:g} points a year for shares and rates, "
+        f"{r.count_gap_share:.0%} of the yearly need for cumulated counts), or the "
+        f"probability is below {r.p_at_risk:.0%}.",
+        "behind (滞后): otherwise (below time progress, the re-projection short of the "
+        "target by less than that gap).",
+        "Every-year targets (above-scale industry growth >= 9 % every year, unemployment <= "
+        "3.8 % every year): progress is the share of the plan's years met so far; a missed "
+        "actual year makes them at risk; met so far and projected to be met every year left "
+        f"is on track; a worst projected year within {r.every_year_pp:g} points is behind, "
+        "otherwise at risk.",
+    ]

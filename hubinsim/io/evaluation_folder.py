@@ -1,0 +1,339 @@
+"""The evaluation folder ``<out>/evaluate-<scenario>/``: the evaluation table for a reader.
+
+- ``evaluation.csv``: the table, UTF-8 with a byte-order mark (Excel opens the Chinese);
+- ``evaluation.xlsx``: one sheet per table (the evaluation, the actual figures used, the
+  restart record or the add-factors, the assumptions and rules, the run record), headers in
+  the language asked, numbers rounded for reading, units in the headers, columns sized, the
+  header row frozen;
+- ``evaluation.md``: the table, the rules and the assumptions, in Markdown;
+- ``evaluation.html``: one self-contained page (no network): the table, a chart per
+  indicator (PNG embedded), the actual figures, the anchor, the assumptions, the rules and
+  the run record;
+- ``charts/<indicator>.png`` and ``run.json``.
+
+The folder is written atomically (:func:`~hubinsim.io.folders.atomic_folder`).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from ..defaults import DEFAULT_OUT
+from .charts import DPI, save_figures
+from .folders import Written, atomic_folder, safe_name
+from .record import run_json, write_json
+
+#: Headers of every table, in English and Chinese; a unit in brackets where one applies.
+HEADERS: dict[str, tuple[str, str]] = {
+    "indicator": ("indicator", "指标代码"),
+    "name": ("name", "指标名称"),
+    "unit": ("unit", "单位"),
+    "kind": ("kind", "属性"),
+    "plan": ("plan", "规划"),
+    "base_2020": ("base 2020 [unit]", "2020年基数[单位]"),
+    "target": ("target [unit]", "目标值[单位]"),
+    "comparison": ("comparison", "目标要求"),
+    "target_year": ("target year", "目标年份"),
+    "latest_actual": ("latest actual [unit]", "最新实际值[单位]"),
+    "latest_year": ("latest year", "最新年份"),
+    "latest_status": ("latest status", "最新值性质"),
+    "target_progress_pct": ("target progress [%]", "目标进度[%]"),
+    "time_progress_pct": ("time progress [%]", "时间进度[%]"),
+    "projected": ("projected [unit]", "预测值[单位]"),
+    "probability": ("probability of meeting", "达标概率"),
+    "growth_needed": ("growth needed", "所需年均增长"),
+    "growth_projected": ("growth projected", "预测年均增长"),
+    "growth_unit": ("growth unit", "增长单位"),
+    "verdict": ("verdict", "评估结论"),
+    "verdict_zh": ("verdict (zh)", "评估结论(中文)"),
+    "reason": ("rule applied", "依据"),
+    "source": ("source", "来源"),
+    "year": ("year", "年份"),
+    "period": ("period", "期间"),
+    "basis": ("basis", "口径"),
+    "value": ("value", "数值"),
+    "vintage": ("vintage", "版本"),
+    "status": ("status", "性质"),
+    "note": ("note", "说明"),
+    "line": ("line in file", "文件行号"),
+    "figure": ("record figure", "起步记录项"),
+    "actual": ("actual", "实际值"),
+    "model": ("model", "模型值"),
+    "add_factor": ("add-factor", "加因子"),
+    "zero_from": ("zero from", "归零年份"),
+    "item": ("item", "项目"),
+}
+_STATUS_ZH = {"actual": "实际", "estimate": "估计", "model": "模型"}
+_SHEETS = {
+    "evaluation": ("evaluation", "评估表"),
+    "actuals": ("actuals used", "所用实际数据"),
+    "record": ("restart record", "重新起步记录"),
+    "factors": ("add-factors", "加因子"),
+    "assumptions": ("assumptions and rules", "假设与规则"),
+    "run": ("run record", "运行记录"),
+}
+_TITLES = {
+    "en": {
+        "title": "Plan evaluation: {scenario}",
+        "table": "Evaluation table",
+        "charts": "Charts",
+        "actuals": "Actual figures used",
+        "record": "Restart record (start year {year})",
+        "factors": "Add-factors",
+        "assumptions": "Assumptions",
+        "rules": "Verdict rules",
+        "run": "Run record",
+        "lede": "Scenario {scenario}, anchor {anchor}, actual figures to {as_of}.",
+    },
+    "zh": {
+        "title": "规划实施评估:{scenario}",
+        "table": "评估表",
+        "charts": "图表",
+        "actuals": "所用实际数据",
+        "record": "重新起步记录({year}年)",
+        "factors": "加因子",
+        "assumptions": "假设",
+        "rules": "评估结论规则",
+        "run": "运行记录",
+        "lede": "情景 {scenario},锚定方式 {anchor},实际数据截至{as_of}年。",
+    },
+}
+
+
+def evaluation_folder(out, scenario_name: str) -> Path:
+    """``<out>/evaluate-<scenario-name>``."""
+    return Path(out) / f"evaluate-{safe_name(scenario_name)}"
+
+
+def _header(col: str, lang: str) -> str:
+    pair = HEADERS.get(col)
+    return col if pair is None else pair[1 if lang == "zh" else 0]
+
+
+def _readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy with headers in ``lang`` and statuses in Chinese under zh."""
+    out = df.copy()
+    if lang == "zh":
+        for col in ("status", "latest_status"):
+            if col in out:
+                out[col] = out[col].map(lambda s: _STATUS_ZH.get(s, s))
+    out.columns = [_header(c, lang) for c in df.columns]
+    return out
+
+
+def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
+    """The sheets: key -> table with headers in ``lang``."""
+    t = _TITLES[lang]
+    notes = [(t["assumptions"], a) for a in ev.assumptions] + [(t["rules"], r) for r in ev.rules]
+    item = _header("item", lang)
+    assumptions = pd.DataFrame(notes, columns=[item, _header("note", lang)])
+    run = pd.DataFrame(
+        [(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
+         for k, v in ev.record.items()],
+        columns=[item, _header("value", lang)],
+    )  # fmt: skip
+    anchor_key = "record" if ev.start_year is not None else "factors"
+    return {
+        "evaluation": _readable(ev.table, lang),
+        "actuals": _readable(ev.actuals_used, lang),
+        anchor_key: _readable(ev.anchor_table, lang),
+        "assumptions": assumptions,
+        "run": run,
+    }
+
+
+def _round(value):
+    if isinstance(value, float) and math.isfinite(value):
+        return round(value, 4 if abs(value) < 1 else 2)
+    if isinstance(value, float):
+        return None
+    return value
+
+
+def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
+    """The workbook: one sheet per table, numbers rounded, columns sized, header frozen."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+    except ImportError:  # pragma: no cover - a dependency; a clear message if removed
+        from ..errors import OutputError
+
+        raise OutputError("evaluation.xlsx needs openpyxl: pip install openpyxl") from None
+    wb = Workbook()
+    wb.remove(wb.active)
+    for key, df in sheets.items():
+        ws = wb.create_sheet(_SHEETS[key][1 if lang == "zh" else 0])
+        ws.append([str(c) for c in df.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in df.itertuples(index=False):
+            ws.append([_round(v.item() if hasattr(v, "item") else v) for v in row])
+        for j, col in enumerate(df.columns, start=1):
+            texts = [str(col)] + [str(v) for v in df.iloc[:, j - 1].head(200)]
+            width = max(len(s.encode("utf-8")) * 0.7 for s in texts)
+            ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
+            for cell in ws[get_column_letter(j)][1:]:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.00" if abs(cell.value) >= 1 else "0.0000"
+        ws.freeze_panes = "A2"
+    wb.save(path)
+
+
+def _markdown(df: pd.DataFrame) -> str:
+    def fmt(v):
+        if isinstance(v, float):
+            return "" if not math.isfinite(v) else f"{v:,.2f}"
+        return "" if v is None else str(v).replace("|", "/")
+
+    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    rule = "|" + "---|" * len(df.columns)
+    body = ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+_MD_COLUMNS = [
+    "name",
+    "kind",
+    "plan",
+    "base_2020",
+    "target",
+    "target_year",
+    "latest_actual",
+    "latest_year",
+    "target_progress_pct",
+    "time_progress_pct",
+    "projected",
+    "probability",
+    "growth_needed",
+    "growth_projected",
+    "growth_unit",
+    "verdict",
+]
+
+
+def write_markdown(path: Path, ev, lang: str) -> None:
+    t = _TITLES[lang]
+    cols = [c for c in _MD_COLUMNS if c != "probability" or ev.table[c].notna().any()]
+    parts = [
+        f"# {t['title'].format(scenario=ev.scenario)}",
+        "",
+        t["lede"].format(scenario=ev.scenario, anchor=ev.anchor, as_of=ev.as_of),
+        "",
+        f"## {t['table']}",
+        "",
+        _markdown(_readable(ev.table[cols], lang)),
+        "",
+        f"## {t['rules']}",
+        "",
+        *[f"- {r}" for r in ev.rules],
+        "",
+        f"## {t['assumptions']}",
+        "",
+        *[f"- {a}" for a in ev.assumptions],
+        "",
+    ]
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str) -> None:
+    """One page, everything embedded (the charts as base64 PNG): no file or network needed."""
+    t = _TITLES[lang]
+    esc = html.escape
+
+    def table(df):
+        return df.to_html(index=False, na_rep="", float_format=lambda v: f"{v:,.2f}", border=0)
+
+    imgs = "\n".join(
+        f'<figure><img alt="{esc(name)}" src="data:image/png;base64,'
+        f'{base64.b64encode(png).decode("ascii")}"/></figure>'
+        for name, png in charts.items()
+    )
+    anchor_key = "record" if ev.start_year is not None else "factors"
+    anchor_title = t["record"].format(year=ev.start_year) if ev.start_year else t["factors"]
+    page = f"""<!DOCTYPE html>
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
+<title>{esc(t["title"].format(scenario=ev.scenario))}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
+  margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; font-size: 0.85em; margin-bottom: 1.5em; }}
+th, td {{ border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }}
+th {{ background: #f2f2f2; position: sticky; top: 0; }}
+img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
+</style></head><body>
+<h1>{esc(t["title"].format(scenario=ev.scenario))}</h1>
+<p>{esc(t["lede"].format(scenario=ev.scenario, anchor=ev.anchor, as_of=ev.as_of))}</p>
+<h2>{esc(t["table"])}</h2>
+{table(sheets["evaluation"])}
+<h2>{esc(t["rules"])}</h2>
+<ul>{"".join(f"<li>{esc(r)}</li>" for r in ev.rules)}</ul>
+<h2>{esc(t["charts"])}</h2>
+{imgs}
+<h2>{esc(t["actuals"])}</h2>
+{table(sheets["actuals"])}
+<h2>{esc(anchor_title)}</h2>
+{table(sheets[anchor_key])}
+<h2>{esc(t["assumptions"])}</h2>
+<ul>{"".join(f"<li>{esc(a)}</li>" for a in ev.assumptions)}</ul>
+<h2>{esc(t["run"])}</h2>
+<pre>{esc(json.dumps(ev.record, ensure_ascii=False, indent=2, default=str))}</pre>
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
+
+
+def write_evaluation(
+    ev,
+    out=DEFAULT_OUT,
+    *,
+    force: bool = False,
+    charts: bool = True,
+    lang: str = "en",
+    command: str | None = None,
+    started: float | None = None,
+    dpi: int = DPI,
+) -> Written:
+    """Write ``<out>/evaluate-<scenario>/`` for the :class:`~hubinsim.Evaluation` ``ev``
+    (see the module). Returns the folder and its files."""
+    target = evaluation_folder(out, ev.scenario)
+    sheets = _tables(ev, lang)
+    figures = {}
+    if charts:
+        from ..plots.evaluation import evaluation_charts
+
+        figures = evaluation_charts(ev, lang)
+    with atomic_folder(target, force) as tmp:
+        files = []
+        sheets["evaluation"].to_csv(tmp / "evaluation.csv", index=False, encoding="utf-8-sig")
+        files.append("evaluation.csv")
+        write_xlsx(tmp / "evaluation.xlsx", sheets, lang)
+        files.append("evaluation.xlsx")
+        write_markdown(tmp / "evaluation.md", ev, lang)
+        files.append("evaluation.md")
+        pngs = {}
+        if figures:
+            for path in save_figures(figures, tmp / "charts", dpi):
+                pngs[path.stem] = path.read_bytes()
+                files.append(f"charts/{path.name}")
+        write_html(tmp / "evaluation.html", ev, sheets, pngs, lang)
+        files.append("evaluation.html")
+        record = run_json(command=command, fields=ev.record, started=started, files=files)
+        write_json(tmp / "run.json", record)
+        files.append("run.json")
+    return Written(target, tuple(files))
+
+
+def png_bytes(fig, dpi: int = DPI) -> bytes:
+    """A figure as PNG bytes (for a notebook or a page)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

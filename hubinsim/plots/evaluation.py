@@ -1,0 +1,126 @@
+"""Charts of a plan evaluation: one per evaluated indicator.
+
+Each shows the actual figures as points (hollow where estimated), the plan path (the
+straight path from the 2020 base to the target), the original projection, and the
+re-projection (with its 5-95th percentile band under draws).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..catalog import INDICATOR_BY_NAME
+from .specs import new_figure
+from .text import language
+
+_TEXT = {
+    "en": {
+        "actual": "actual",
+        "estimate": "estimate",
+        "plan": "plan path (base to target)",
+        "original": "original projection",
+        "reprojection": "re-projection",
+        "band": "re-projection 5-95th percentile",
+        "target": "target",
+        "title": "{name}: actual, plan path and projections",
+        "caption": "Scenario {scenario}; anchor {anchor}; actual figures to {as_of}.",
+    },
+    "zh": {
+        "actual": "实际值",
+        "estimate": "估计值",
+        "plan": "规划路径(基期至目标)",
+        "original": "原预测",
+        "reprojection": "重新预测",
+        "band": "重新预测5-95百分位",
+        "target": "目标",
+        "title": "{name}:实际值、规划路径与预测",
+        "caption": "情景 {scenario};锚定方式 {anchor};实际数据截至{as_of}年。",
+    },
+}
+
+
+def evaluated_indicators(ev) -> list[str]:
+    """The indicators of the evaluation table, once each, in its order."""
+    return list(dict.fromkeys(ev.table["indicator"]))
+
+
+def evaluation_chart(ev, indicator: str, lang: str = "en"):
+    """The chart of ``indicator`` in the evaluation ``ev`` (a matplotlib Figure)."""
+    from matplotlib import rc_context
+
+    labels = language(lang)
+    fig, axes, rc = new_figure(1, labels)
+    with rc_context(rc):
+        _draw(fig, axes[0], ev, indicator, labels)
+    return fig
+
+
+def _draw(fig, ax, ev, indicator: str, labels) -> None:
+    words = _TEXT[labels.code]
+    years = ev.path.index.to_numpy()
+    orig = ev.original.annual[indicator] if indicator in ev.original.annual else None
+    if orig is not None:
+        ax.plot(
+            orig.index, orig.to_numpy(), color="#7f7f7f", ls="--", lw=1.5, label=words["original"]
+        )
+    first = ev.start_year if ev.start_year is not None else int(years[0])
+    re = ev.path[indicator]
+    later = re.index >= first
+    if ev.band is not None and (indicator, "p5") in ev.band.columns:
+        b = ev.band[indicator]
+        ax.fill_between(
+            b.index, b["p5"], b["p95"], color="#1f77b4", alpha=0.18, lw=0, label=words["band"]
+        )
+    ax.plot(
+        re.index[later], re.to_numpy()[later], color="#1f77b4", lw=2.2, label=words["reprojection"]
+    )
+    flags = ev.flags[indicator]
+    for status, marker in (("actual", "o"), ("estimate", "o")):
+        sel = flags == status
+        if sel.any():
+            face = "#d62728" if status == "actual" else "white"
+            ax.scatter(
+                re.index[sel],
+                re.to_numpy()[sel],
+                s=38,
+                marker=marker,
+                facecolor=face,
+                edgecolor="#d62728",
+                zorder=5,
+                label=words[status],
+            )
+    rows = ev.table[ev.table["indicator"] == indicator]
+    for _, row in rows.iterrows():
+        base = row["base_2020"]
+        T, target = int(row["target_year"]), float(row["target"])
+        every = "every" in str(row["comparison"])
+        if every:
+            ax.axhline(target, color="#2ca02c", lw=1.2, ls=":", label=words["target"])
+        elif not (isinstance(base, float) and math.isnan(base)):
+            ax.plot([years[0], T], [base, target], color="#2ca02c", lw=1.4, label=words["plan"])
+        ax.scatter([T], [target], marker="*", s=120, color="#2ca02c", zorder=6)
+    name = labels.name(indicator)
+    ax.set_title(labels.text(words["title"].format(name=name)), fontsize=11)
+    ax.set_ylabel(labels.text(labels.unit_basis(indicator)))
+    ax.set_xlabel(labels.t("year"))
+    handles, names = ax.get_legend_handles_labels()
+    seen = {}
+    for h, n in zip(handles, names, strict=True):
+        seen.setdefault(n, h)
+    ax.legend(seen.values(), seen.keys(), fontsize=8, loc="best")
+    fig.text(
+        0.01,
+        0.005,
+        labels.text(
+            words["caption"].format(scenario=ev.scenario, anchor=ev.anchor, as_of=ev.as_of)
+        ),
+        fontsize=7,
+        color="#555555",
+    )
+    if INDICATOR_BY_NAME[indicator].unit == "%":
+        ax.yaxis.set_major_formatter("{x:g}")
+
+
+def evaluation_charts(ev, lang: str = "en") -> dict:
+    """``{indicator: Figure}`` for every indicator of the evaluation table."""
+    return {ind: evaluation_chart(ev, ind, lang) for ind in evaluated_indicators(ev)}
