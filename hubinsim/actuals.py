@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 import os
 import warnings
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ class Actuals:
     @classmethod
     def from_rows(cls, rows, path=None) -> Actuals:
         """Actuals from dicts with the file's columns (checked as a file is)."""
-        texts = [{k: ("" if r.get(k) is None else str(r.get(k))) for k in COLUMNS} for r in rows]
+        texts = [{k: _text(r.get(k)) for k in COLUMNS} for r in rows]
         checked, problems = _check_rows(
             [(i + 2, t) for i, t in enumerate(texts)], str(path or "actuals")
         )
@@ -328,6 +329,15 @@ class Actuals:
         return out
 
 
+def _text(value) -> str:
+    """A cell as text: numbers (numpy's too) written in full."""
+    if value is None:
+        return ""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool | int):
+        return repr(float(value))
+    return str(value)
+
+
 def _half_unit(row: ActualRow) -> float:
     """Half a unit of the last digit of a value as written (0.05 for 289.3)."""
     return 0.5 * 10.0 ** (-row.decimals)
@@ -453,7 +463,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None):
         first = seen.get(rec.key + (vintage,))
         if first is not None:
             problems.append(
-                f"{path}:{line}: {name} {year} {period} {basis} ({vintage}) appears twice "
+                at(line, "vintage") + f"{name} {year} {period} {basis} ({vintage}) appears twice "
                 f"(first on line {first}); give each vintage of a figure once"
             )
             continue

@@ -63,6 +63,7 @@ COMMANDS = {
     "compare": (("compare", "write_comparison", "attribute"), ()),
     "solve": (("solve", "write_solution"), ()),
     "estimate": (("read_panel", "estimate_elasticities", "write_estimates"), ()),
+    "evaluate": (("evaluate", "write_evaluation", "read_actuals"), ()),
     "sensitivity": (("sensitivity", "write_sensitivity"), ()),
     "levers": (("levers",), ("fmt_",)),
     "indicators": (("indicators",), ("fmt_",)),
@@ -76,6 +77,7 @@ RENAMED = {
     "alternatives": None,
     "files": None,
     "words": "search",
+    "actuals": None,
 }
 
 

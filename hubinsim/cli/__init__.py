@@ -13,6 +13,7 @@ pandas.
 from . import (  # noqa: F401  (registers the commands)
     compare,
     estimate,
+    evaluate,
     indicators,
     levers,
     run,

@@ -211,3 +211,39 @@ def estimates_table(table) -> str:
     head = ["parameter", "estimate", "s.e.", "95 % interval", "n", "model", "range", "in range",
             "standard errors"]  # fmt: skip
     return text_table(head, rows, right={1, 2, 4, 5})
+
+
+def evaluation_text(table, lang: str = "en") -> str:
+    """The evaluation table of :func:`hubinsim.evaluate` for the terminal."""
+    zh = lang == "zh"
+    headers = (
+        ["指标", "目标", "年份", "最新实际", "目标进度", "时间进度", "预测", "概率", "所需增长",
+         "结论"]
+        if zh
+        else ["indicator", "target", "year", "latest", "progress", "time", "projected", "prob.",
+              "needed", "verdict"]
+    )  # fmt: skip
+    rows = []
+    for _, r in table.iterrows():
+        latest = (
+            ""
+            if r["latest_year"] is None or r["latest_year"] != r["latest_year"]
+            else (f"{fmt(r['latest_actual'])} ({int(r['latest_year'])})")
+        )
+        rows.append(
+            [
+                r["name"] if zh else r["indicator"],
+                f"{r['comparison'].split()[0]} {fmt(r['target'])}",
+                int(r["target_year"]),
+                latest,
+                "" if r["target_progress_pct"] != r["target_progress_pct"]
+                else f"{r['target_progress_pct']:.0f}%",
+                f"{r['time_progress_pct']:.0f}%",
+                fmt(r["projected"]),
+                "" if r["probability"] != r["probability"] else f"{r['probability']:.0%}",
+                "" if r["growth_needed"] != r["growth_needed"]
+                else f"{fmt(r['growth_needed'])} {r['growth_unit']}",
+                r["verdict"],
+            ]
+        )  # fmt: skip
+    return text_table(headers, rows, right={2, 4, 5, 6, 7})

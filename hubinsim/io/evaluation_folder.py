@@ -1,6 +1,7 @@
 """The evaluation folder ``<out>/evaluate-<scenario>/``: the evaluation table for a reader.
 
-- ``evaluation.csv``: the table, UTF-8 with a byte-order mark (Excel opens the Chinese);
+- ``evaluation.csv``: the table, UTF-8 with a byte-order mark (Excel opens the Chinese); the
+  columns of :attr:`Evaluation.table` as headers (Chinese headers under ``lang="zh"``);
 - ``evaluation.xlsx``: one sheet per table (the evaluation, the actual figures used, the
   restart record or the add-factors, the assumptions and rules, the run record), headers in
   the language asked, numbers rounded for reading, units in the headers, columns sized, the
@@ -313,7 +314,10 @@ def write_evaluation(
         figures = evaluation_charts(ev, lang)
     with atomic_folder(target, force) as tmp:
         files = []
-        sheets["evaluation"].to_csv(tmp / "evaluation.csv", index=False, encoding="utf-8-sig")
+        # the CSV keeps the API's column names in English (as annual.csv does), Chinese
+        # headers under zh
+        csv_table = sheets["evaluation"] if lang == "zh" else ev.table
+        csv_table.to_csv(tmp / "evaluation.csv", index=False, encoding="utf-8-sig")
         files.append("evaluation.csv")
         write_xlsx(tmp / "evaluation.xlsx", sheets, lang)
         files.append("evaluation.xlsx")

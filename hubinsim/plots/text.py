@@ -155,14 +155,31 @@ def cjk_font() -> str | None:
         except (OSError, RuntimeError, ValueError):
             return False
 
-    for name in CJK_FONTS:
-        if name in entries and covers(name):
-            return name
-    hint = r"CJK|Han Sans|Han Serif|WenQuanYi|Hei|Song|Kai|Ming|Gothic|YaHei|Fallback"
-    for name in sorted(entries):  # any other family that covers Chinese
-        if re.search(hint, name) and covers(name):
-            return name
-    return None
+    def find():
+        for name in CJK_FONTS:
+            if name in entries and covers(name):
+                return name
+        hint = r"CJK|Han Sans|Han Serif|WenQuanYi|Hei|Song|Kai|Ming|Gothic|YaHei|Fallback"
+        for name in sorted(entries):  # any other family that covers Chinese
+            if re.search(hint, name) and covers(name):
+                return name
+        return None
+
+    found = find()
+    if found is None:
+        # matplotlib's font cache may predate a font installed since: add the system's font
+        # files it does not know before saying none is installed.
+        known = {f.fname for f in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        for f in font_manager.fontManager.ttflist:
+            entries.setdefault(f.name, f.fname)
+        found = find()
+    return found
 
 
 def language(lang: str) -> Labels:

@@ -1,0 +1,140 @@
+"""``hubinsim evaluate``: a scenario against actual figures, the evaluation folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..defaults import MAX_DRAWS
+from .group import CONTEXT, command_line, main
+from .options import folder_options
+from .tables import evaluation_text
+
+
+@main.command(
+    "evaluate",
+    context_settings=CONTEXT,
+    epilog="""\b
+Examples:
+  hubinsim evaluate scenarios/stimulus.toml --actuals examples/actuals_illustrative.csv
+      -> runs/evaluate-stimulus/ (evaluation.csv, .xlsx, .md, .html, charts/)
+  hubinsim evaluate scenarios/baseline.toml --actuals my.csv --as-of 2023 --lang zh
+  hubinsim evaluate scenarios/stimulus.toml --actuals my.csv --anchor fade=3
+  hubinsim evaluate scenarios/stimulus.toml --actuals my.csv --draws 200 --seed 1
+  hubinsim evaluate scenarios/baseline.toml --actuals my.csv --targets plan15.csv
+""",
+)
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--actuals",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
+    "(docs/evaluation.md).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=int,
+    default=None,
+    metavar="YEAR",
+    help="Use the figures of years up to YEAR only (default: all the file gives).",
+)
+@click.option(
+    "--anchor",
+    default="restart",
+    show_default=True,
+    metavar="restart|fade=N",
+    help="restart: re-project from the latest full year of actual figures; fade=N: keep the "
+    "2020 start and shift each series through its latest actual, fading over N years.",
+)
+@click.option(
+    "--targets",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Plan targets in the form of data/targets.csv (another plan's, e.g. the 15th FYP's; "
+    "default: the 14th FYP's and the 2035 vision's).",
+)
+@click.option(
+    "--vintage",
+    type=click.Choice(["preliminary", "revised", "final", "census"]),
+    default=None,
+    help="Use this vintage of each figure (default: the latest the file gives).",
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(min=2, max=MAX_DRAWS),
+    default=None,
+    metavar="N",
+    help="Project over N parameter draws: the probability of meeting each target and the "
+    "re-projection's band.",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, metavar="S", help="Seed of the draws."
+)
+@folder_options("the evaluation folder")
+@click.pass_context
+def evaluate_command(
+    ctx,
+    scenario,
+    actuals,
+    as_of,
+    anchor,
+    targets,
+    vintage,
+    draws,
+    seed,
+    out,
+    force,
+    no_charts,
+    lang,
+):
+    """Evaluate SCENARIO against the actual figures of FILE and write OUT/evaluate-<name>/.
+
+    The folder holds the evaluation table of every plan target (base, target, latest actual,
+    target and time progress, the re-projection, the growth still needed, the verdict by a
+    stated rule) as evaluation.csv (UTF-8 with a byte-order mark, for Excel),
+    evaluation.xlsx (one sheet per table), evaluation.md and a self-contained
+    evaluation.html with a chart per indicator; and run.json. With --lang zh every header,
+    name, verdict and chart is in Chinese.
+    """
+    import hubinsim
+    from hubinsim.io.evaluation_folder import evaluation_folder
+    from hubinsim.io.folders import check_target
+
+    started = time.perf_counter()
+    data_dir = ctx.obj["data_dir"]
+    scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
+    act = hubinsim.read_actuals(actuals)
+    check_target(evaluation_folder(out, scn.name), force)
+    ev = hubinsim.evaluate(
+        scn,
+        act,
+        as_of=as_of,
+        anchor=anchor,
+        targets=targets,
+        vintage=vintage,
+        draws=draws,
+        seed=seed,
+        lang=lang,
+        data_dir=data_dir,
+    )
+    written = hubinsim.write_evaluation(
+        ev,
+        out,
+        force=force,
+        charts=not no_charts,
+        lang=lang,
+        command=command_line(ctx),
+        started=started,
+    )
+    how = (
+        f"restarted in {ev.start_year}" if ev.start_year is not None else f"add-factors ({anchor})"
+    )
+    click.echo(f"Scenario {scn.name!r} against {actuals}: actual figures to {ev.as_of}, {how}")
+    click.echo(evaluation_text(ev.table, lang))
+    click.echo(f"Wrote {written.path}/ ({len(written.files)} files)")

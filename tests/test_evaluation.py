@@ -1,0 +1,375 @@
+"""The plan evaluation: actual figures read and checked, the re-projection from them (restart
+and add-factors), the verdict rules at their boundaries, the evaluation folder, the command.
+
+(Kept apart from test_analysis so that the evaluation's tests read as one story; they use
+the public names only.)"""
+
+from __future__ import annotations
+
+import csv
+import html.parser
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from support import invoke, leftovers
+
+import hubinsim
+from hubinsim.actuals import COLUMNS
+from hubinsim.analysis.verdicts import RULES, Case, verdict
+
+ILLUSTRATIVE = Path(__file__).resolve().parents[1] / "examples" / "actuals_illustrative.csv"
+
+
+def actuals_file(path, rows, bom=True):
+    """An actuals CSV of ``rows`` (lists in the order of COLUMNS)."""
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """Actual figures made by the model with other parameters (slower services TFP, slower
+    non-resident shoppers): levels of 2021-2023 and the above-scale growth."""
+    scn = hubinsim.make_scenario(name="short", end=2026, levers={"vouchers": 1.0})
+    truth = hubinsim.simulate(
+        scn,
+        parameters={"tfp.growth_tertiary": 0.004, "consumption.external_growth": 0.03},
+    ).annual
+    rows = []
+    for y in (2021, 2022, 2023):
+        for ind in (
+            "gdp",
+            "va_tertiary",
+            "fai",
+            "fiscal_revenue",
+            "retail_sales",
+            "population",
+            "unemployment_rate_pct",
+            "industrial_va_above_scale",
+        ):
+            rows.append(
+                {
+                    "indicator": ind,
+                    "year": y,
+                    "value": truth.loc[y, ind],
+                    "basis": "level",
+                    "vintage": "final",
+                    "source": "synthetic",
+                }
+            )
+    return scn, truth, hubinsim.Actuals.from_rows(rows, "synthetic.csv")  # fmt: skip
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def test_the_illustrative_file_reads_and_says_it_is_illustrative():
+    act = hubinsim.read_actuals(ILLUSTRATIVE)
+    frame = act.frame()
+    assert set(frame["source"].str.startswith("illustrative")) == {True}
+    assert act.latest_full_year() == 2023
+    figures = act.figures()
+    est = figures[("gdp", 2024, "real_growth_pct")]  # the longest period to date wins
+    assert est.status == "estimate" and est.note == "estimate from Q1-Q3"
+    assert figures[("gdp", 2022, "level")].row.vintage == "final"
+    assert act.select("preliminary").figures()[("gdp", 2022, "level")].value == 331.1
+
+
+def test_a_byte_order_mark_and_left_out_columns_are_fine(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("\ufeffindicator,year,value,basis\ngdp,2021,320,level\n", encoding="utf-8")
+    row = hubinsim.read_actuals(path).rows[0]
+    assert (row.period, row.vintage, row.value, row.line) == ("year", "preliminary", 320.0, 2)
+
+
+def test_a_level_and_a_growth_rate_that_disagree_are_warned_about(tmp_path):
+    path = actuals_file(
+        tmp_path / "a.csv",
+        [["retail_sales", 2021, "year", "100.0", "level", "", ""],
+         ["retail_sales", 2022, "year", "105.0", "level", "", ""],
+         ["retail_sales", 2022, "year", "5.0", "nominal_growth_pct", "", ""]],
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hubinsim.read_actuals(path)  # 5.0 % is 105 / 100: no warning
+    path = actuals_file(
+        tmp_path / "b.csv",
+        [["retail_sales", 2021, "year", "100.0", "level", "", ""],
+         ["retail_sales", 2022, "year", "105.0", "level", "", ""],
+         ["retail_sales", 2022, "year", "5.3", "nominal_growth_pct", "", ""]],
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="give 5.00 %"):
+        hubinsim.read_actuals(path)
+
+
+BAD = {
+    "unknown indicator": (["gpd", 2021, "year", "1", "level", "", ""], ":2:1:", "'gdp'"),
+    "unknown basis": (["gdp", 2021, "year", "1", "real", "", ""], ":2:5:", "real_growth_pct"),
+    "unknown period": (["gdp", 2021, "Q4", "1", "level", "", ""], ":2:3:", "Q1-Q3"),
+    "non-numeric value": (["gdp", 2021, "year", "n/a", "level", "", ""], ":2:4:", "a number"),
+    "year outside the run": (["gdp", 2040, "year", "1", "level", "", ""], ":2:2:", "2020..2026"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_actuals_file_exits_2_naming_file_line_and_column(case, short, tmp_path):
+    row, where, hint = BAD[case]
+    path = actuals_file(tmp_path / "bad.csv", [row])
+    out = tmp_path / "out"
+    res = invoke("evaluate", short, "--actuals", path, "--out", out, "--no-charts")
+    assert res.exit_code == 2, res.output
+    assert f"bad.csv{where}" in res.output and hint in res.output
+    assert "Traceback" not in res.output and leftovers(out) == []
+
+
+def test_a_figure_given_twice_in_the_same_vintage_exits_2(short, tmp_path):
+    row = ["gdp", 2021, "year", "1", "level", "final", ""]
+    path = actuals_file(tmp_path / "dup.csv", [row, row])
+    res = invoke("evaluate", short, "--actuals", path, "--out", tmp_path / "o", "--no-charts")
+    assert res.exit_code == 2 and "dup.csv:3:6:" in res.output and "first on line 2" in res.output
+
+
+def test_every_problem_of_a_file_is_reported_together(tmp_path):
+    path = actuals_file(tmp_path / "bad.csv", [v[0] for v in BAD.values()])
+    with pytest.raises(hubinsim.ActualsError) as info:
+        hubinsim.read_actuals(path)
+    assert len(info.value.problems) == 4  # the year is checked against a run
+
+
+# --- re-projection -----------------------------------------------------------------------
+
+
+def test_a_restart_reproduces_the_actual_figures_in_its_year(synthetic):
+    scn, truth, act = synthetic
+    ev = hubinsim.evaluate(scn, act)
+    assert ev.start_year == 2023
+    for ind in ("gdp", "va_tertiary", "fai", "fiscal_revenue", "retail_sales", "population",
+                "unemployment_rate_pct", "industrial_va_above_scale"):  # fmt: skip
+        assert ev.reprojection.loc[2023, ind] == pytest.approx(truth.loc[2023, ind], rel=1e-12)
+        assert (
+            ev.flags.loc[2022, ind] == "actual" and ev.path.loc[2022, ind] == truth.loc[2022, ind]
+        )
+    assert ev.flags.loc[2022, "rd_intensity_pct"] == "model"
+    record = ev.anchor_table.set_index("figure")
+    assert record.loc["gdp", "status"] == "actual"
+    assert record.loc["working_age_share", "status"] == "model"  # carried, and listed
+
+
+def test_a_restart_from_the_scenarios_own_figures_continues_its_run(tmp_path):
+    """Actual figures equal to the run's own record: the re-projection is the run."""
+    scn = hubinsim.make_scenario(name="own", end=2026, levers={"vouchers": 1.0})
+    run = hubinsim.simulate(scn).annual
+    rec = hubinsim.start_record(2023, scn)
+    rows = [{"indicator": k, "year": 2023, "value": rec[k], "basis": "level"}
+            for k in ("gdp", "va_tertiary", "fai", "retail_sales")]  # fmt: skip
+    ev = hubinsim.evaluate(scn, hubinsim.Actuals.from_rows(rows))
+    np.testing.assert_allclose(ev.path.loc[2024:, "gdp"], run.loc[2024:, "gdp"], rtol=1e-9)
+
+
+def test_add_factors_pass_through_the_latest_actual_and_fade_linearly(synthetic):
+    scn, truth, act = synthetic
+    ev = hubinsim.evaluate(scn, act, anchor="fade=2")
+    orig = ev.original.annual
+    factors = ev.anchor_table.set_index("indicator")
+    ratio = truth.loc[2023, "gdp"] / orig.loc[2023, "gdp"]
+    assert factors.loc["gdp", "add_factor"] == pytest.approx(ratio)
+    assert factors.loc["gdp", "zero_from"] == 2025
+    assert ev.path.loc[2023, "gdp"] == pytest.approx(truth.loc[2023, "gdp"])
+    half = orig.loc[2024, "gdp"] * (1 + (ratio - 1) / 2)
+    assert ev.path.loc[2024, "gdp"] == pytest.approx(half)
+    assert ev.path.loc[2025, "gdp"] == orig.loc[2025, "gdp"]
+    points = truth.loc[2023, "unemployment_rate_pct"] - orig.loc[2023, "unemployment_rate_pct"]
+    assert factors.loc["unemployment_rate_pct", "kind"] == "points"
+    assert ev.path.loc[2024, "unemployment_rate_pct"] == pytest.approx(
+        orig.loc[2024, "unemployment_rate_pct"] + points / 2
+    )
+
+
+def test_growth_rates_build_a_missing_level_with_the_models_deflator(tmp_path):
+    scn = hubinsim.make_scenario(name="g", end=2026)
+    orig = hubinsim.simulate(scn).annual
+    rows = [{"indicator": "gdp", "year": 2021, "value": "5", "basis": "real_growth_pct"}]
+    ev = hubinsim.evaluate(scn, hubinsim.Actuals.from_rows(rows), anchor="fade=1")
+    deflator = (orig.loc[2021, "gdp"] / orig.loc[2021, "gdp_real"]) / (
+        orig.loc[2020, "gdp"] / orig.loc[2020, "gdp_real"]
+    )
+    assert ev.path.loc[2021, "gdp"] == pytest.approx(orig.loc[2020, "gdp"] * 1.05 * deflator)
+    assert ev.flags.loc[2021, "gdp"] == "estimate"
+
+
+def test_draws_give_probabilities_and_a_band(synthetic):
+    scn, _truth, act = synthetic
+    ev = hubinsim.evaluate(scn, act, draws=8, seed=3)
+    probs = ev.table["probability"]
+    assert probs.notna().all() and ((probs >= 0) & (probs <= 1)).all()
+    band = ev.band["gdp"]
+    assert (band.loc[2024:, "p5"] <= band.loc[2024:, "p95"]).all()
+    assert band.loc[2023, "p5"] == pytest.approx(band.loc[2023, "p95"])  # the actual figure
+
+
+def test_growth_needed_is_measured_from_the_latest_actual_year(synthetic):
+    scn, truth, act = synthetic
+    row = hubinsim.evaluate(scn, act).table.set_index("indicator").loc["retail_sales"]
+    assert row["latest_year"] == 2023
+    assert row["growth_needed"] == pytest.approx(
+        ((150 / truth.loc[2023, "retail_sales"]) ** 0.5 - 1) * 100
+    )
+    assert row["time_progress_pct"] == pytest.approx(60.0)
+    assert row["target_progress_pct"] == pytest.approx(
+        (truth.loc[2023, "retail_sales"] - 96.5) / (150 - 96.5) * 100
+    )
+
+
+def test_another_plans_targets_come_from_a_file(synthetic, tmp_path):
+    scn, _truth, act = synthetic
+    path = tmp_path / "plan15.csv"
+    path.write_text(
+        "indicator,target,year,comparison,each_year_from,unit,source,plan,kind\n"
+        "gdp,420,2026,>=,,亿元,15th FYP draft,15th,binding\n",
+        encoding="utf-8",
+    )
+    table = hubinsim.evaluate(scn, act, targets=path).table
+    assert list(table["indicator"]) == ["gdp"] and table.loc[0, "plan"] == "15th"
+    assert table.loc[0, "kind"] == "binding"
+
+
+# --- verdicts ----------------------------------------------------------------------------
+
+M = RULES.margin_pp
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (Case(achieved=True, target_progress=100, time_progress=60), "achieved"),
+        (Case(target_progress=60 + M, time_progress=60), "ahead"),
+        (Case(target_progress=60 + M - 0.01, time_progress=60), "on_track"),
+        (Case(target_progress=60 - M, time_progress=60), "on_track"),
+        (Case(target_progress=60 - M - 0.01, time_progress=60, projection_meets=True), "on_track"),
+        (Case(target_progress=20, time_progress=60, probability=RULES.p_on_track), "on_track"),
+        (Case(target_progress=20, time_progress=60, needed=6.0, projected_rate=5.0), "behind"),
+        (Case(target_progress=20, time_progress=60, needed=6.01, projected_rate=5.0), "at_risk"),
+        (
+            Case(
+                target_progress=20,
+                time_progress=60,
+                measure="points",
+                needed=0.6,
+                projected_rate=0.1,
+            ),
+            "behind",
+        ),  # fmt: skip
+        (
+            Case(
+                target_progress=20,
+                time_progress=60,
+                measure="points",
+                needed=0.61,
+                projected_rate=0.1,
+            ),
+            "at_risk",
+        ),  # fmt: skip
+        (
+            Case(
+                target_progress=20,
+                time_progress=60,
+                measure="count",
+                needed=7000,
+                projected_rate=6300,
+            ),
+            "behind",
+        ),  # fmt: skip
+        (
+            Case(
+                target_progress=20,
+                time_progress=60,
+                measure="count",
+                needed=7000,
+                projected_rate=6299,
+            ),
+            "at_risk",
+        ),  # fmt: skip
+        (Case(target_progress=20, time_progress=60, probability=RULES.p_at_risk), "behind"),
+        (
+            Case(target_progress=20, time_progress=60, probability=RULES.p_at_risk - 0.01),
+            "at_risk",
+        ),  # fmt: skip
+    ],
+)
+def test_each_verdict_rule_at_its_boundaries(case, expected):
+    assert verdict(case)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (Case(every_year=True, missed_year=2022, projection_meets=True), "at_risk"),
+        (Case(every_year=True, projection_meets=True, worst_gap=-0.1), "on_track"),
+        (Case(every_year=True, worst_gap=RULES.every_year_pp), "behind"),
+        (Case(every_year=True, worst_gap=RULES.every_year_pp + 0.01), "at_risk"),
+        (Case(every_year=True, worst_gap=0.1, probability=0.05), "at_risk"),
+    ],
+)
+def test_every_year_targets_have_their_own_rules(case, expected):
+    assert verdict(case)[0] == expected
+
+
+# --- the folder and the command ----------------------------------------------------------
+
+
+class _Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images, self.links = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "img":
+            self.images.append(a.get("src", ""))
+        if tag in ("script", "link") or (tag == "img" and not a["src"].startswith("data:")):
+            self.links.append(tag)
+
+
+def test_the_command_writes_csv_xlsx_markdown_and_a_self_contained_page(short, tmp_path):
+    out = tmp_path / "out"
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", out, "--lang", "zh")
+    assert res.exit_code == 0, res.output
+    folder = out / "evaluate-short"
+    table = pd.read_csv(folder / "evaluation.csv", encoding="utf-8-sig")
+    assert "评估结论" in table.columns and "指标名称" in table.columns
+    assert set(table["评估结论"]) <= {"提前实现", "快于预期", "符合预期", "滞后", "难以完成"}
+    from openpyxl import load_workbook
+
+    wb = load_workbook(folder / "evaluation.xlsx")
+    assert wb.sheetnames[0] == "评估表" and wb["评估表"].freeze_panes == "A2"
+    assert "所用实际数据" in wb.sheetnames and "运行记录" in wb.sheetnames
+    sheet = pd.read_excel(folder / "evaluation.xlsx", sheet_name="评估表")
+    assert list(sheet.columns) == list(table.columns) and len(sheet) == len(table)
+    page = _Page()
+    page.feed((folder / "evaluation.html").read_text(encoding="utf-8"))
+    assert len(page.images) == len(list((folder / "charts").glob("*.png"))) > 0
+    assert all(src.startswith("data:image/png;base64,") for src in page.images)
+    assert page.links == []  # nothing fetched
+    assert "难以完成" in (folder / "evaluation.md").read_text(encoding="utf-8")
+    assert "评估结论" in res.output or "结论" in res.output
+
+
+def test_the_api_gives_what_the_command_writes(short, tmp_path):
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", tmp_path, "--no-charts")
+    assert res.exit_code == 0, res.output
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
+    written = pd.read_csv(tmp_path / "evaluate-short" / "evaluation.csv", encoding="utf-8-sig")
+    assert list(written["verdict"]) == list(ev.table["verdict"])
+    np.testing.assert_allclose(written["projected"], ev.table["projected"], rtol=1e-9)
+
+
+def test_an_anchor_other_than_restart_or_fade_exits_2(short, tmp_path):
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--anchor", "fade",
+                 "--out", tmp_path, "--no-charts")  # fmt: skip
+    assert res.exit_code == 2 and "fade=N" in res.output
