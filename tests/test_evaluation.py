@@ -226,6 +226,18 @@ def test_growth_needed_is_measured_from_the_latest_actual_year(synthetic):
     )
 
 
+def test_a_period_to_date_estimate_is_the_latest_figure_and_marked(short):
+    """Retail sales of 2024 known from their Q1-Q3 growth only: the estimate is the latest
+    figure, marked; a target with no actual keeps the time progress of the latest full year."""
+    table = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE).table
+    rows = table.set_index("indicator")
+    retail = rows.loc["retail_sales"]
+    assert retail["latest_year"] == 2024 and retail["latest_status"] == "estimate"
+    assert retail["latest_actual"] == pytest.approx(112.1 * 1.043)
+    assert retail["time_progress_pct"] == pytest.approx(80.0)
+    assert rows.loc["rd_intensity_pct", "time_progress_pct"] == pytest.approx(60.0)
+
+
 def test_another_plans_targets_come_from_a_file(synthetic, tmp_path):
     scn, _truth, act = synthetic
     path = tmp_path / "plan15.csv"

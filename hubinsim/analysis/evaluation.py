@@ -377,7 +377,13 @@ def evaluate(
         path, flags, anchor_table, values, band, re_annual = _fade(
             orig_annual, ensemble, history, fade_years
         )
-    table = evaluation_table(target_list, path, flags, history, values, latest, rules, lang)
+    full = [y for (_i, y, _b), f in figures.items() if f.status == ACTUAL]
+    # A target without actuals has its time progress at the latest full year, not at a
+    # year known only from a period to date.
+    time_year = max(full) if full else latest
+    table = evaluation_table(
+        target_list, path, flags, history, values, latest, rules, lang, time_year=time_year
+    )
     used = _used_table(figures, levels)
     record = {
         "hubinsim_version": __version__,
@@ -659,16 +665,24 @@ def _rate(measure: str, start: float, end: float, years: int) -> float:
 
 
 def evaluation_table(
-    targets, path, flags, history, members, latest_year, rules, lang="en"
+    targets, path, flags, history, members, latest_year, rules, lang="en", time_year=None
 ) -> pd.DataFrame:
-    """The evaluation table: one row per target whose year is in the path."""
+    """The evaluation table: one row per target whose year is in the path.
+
+    ``latest_year`` is the latest year of the figures (estimates from periods to date
+    included); ``time_year`` (default ``latest_year``) the year at which the time progress of
+    a target without any actual is measured.
+    """
+    time_year = latest_year if time_year is None else time_year
     rows = []
     years = list(path.index)
     for tg in targets:
         ind = tg.indicator
         if ind not in path.columns or tg.year not in years:
             continue
-        rows.append(_target_row(tg, path, flags, history, members, latest_year, rules, lang))
+        rows.append(
+            _target_row(tg, path, flags, history, members, latest_year, time_year, rules, lang)
+        )
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
@@ -704,7 +718,9 @@ def _meets(value, target: float, comparison: str):
     return value >= target if comparison == ">=" else value <= target
 
 
-def _target_row(tg: Target, path, flags, history, members, latest_year, rules, lang) -> dict:
+def _target_row(
+    tg: Target, path, flags, history, members, latest_year, time_year, rules, lang
+) -> dict:
     ind, T = tg.indicator, tg.year
     measure = _measure(ind)
     every = tg.each_year_from is not None
@@ -719,7 +735,7 @@ def _target_row(tg: Target, path, flags, history, members, latest_year, rules, l
     projected = float(series.loc[T])
     first = tg.each_year_from or T
     plan_years = list(range(first, T + 1))
-    at = last if last is not None else latest_year  # time progress at the latest actual
+    at = last if last is not None else time_year  # time progress at the latest actual
     time_progress = (
         (at - BASE_YEAR) / (T - BASE_YEAR) * 100.0
         if not every
