@@ -205,7 +205,7 @@ def test_the_scorecard_reads_ceilings_as_value_against_ceiling(runs):
     verdict = "met" if card["met"] else "not met"
     assert ceiling == f"{card['projected']:.2f} % vs ceiling 3.8 %: {verdict}"
     assert sum("% of target" in t for t in texts) == len(texts) - 1  # the floors
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    ticks = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
     assert "above-scale industrial enterprises: ≥ 68 firms, 2025" in ticks  # a whole count
 
 
@@ -233,3 +233,125 @@ def test_a_count_target_is_marked_as_a_whole_number():
     chart = Chart("firms", (Panel(("enterprises_above_scale",), "Firms", "企业"),))
     fig = line_chart(chart, [res], ["a"], text.language("en"))
     assert "2025 target ≥ 68" in fig.axes[0].get_legend_handles_labels()[1]
+
+
+def _drawn_texts(fig):
+    """Every text a figure shows, drawn at the resolution of its PNG file, with the
+    renderer: tick labels only of the ticks inside their axis's limits (matplotlib keeps
+    others that it does not draw)."""
+    from matplotlib.axis import Tick
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from hubinsim.defaults import DPI
+
+    fig.set_dpi(DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ticks = {id(label) for tick in fig.findobj(Tick) for label in (tick.label1, tick.label2)}
+    texts = [t for t in fig.findobj(Text) if id(t) not in ticks]
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            slack = 1e-9 * (hi - lo)
+            for tick in axis.get_major_ticks():
+                if lo - slack <= tick.get_loc() <= hi + slack:
+                    texts += [tick.label1, tick.label2]
+    shown = [t for t in texts if t.get_visible() and t.get_text().strip()]
+    return [(t, t.get_window_extent(canvas.get_renderer())) for t in shown]
+
+
+def _outside(fig) -> list[str]:
+    """The texts of a figure that reach beyond its edges (more than a pixel)."""
+    edge = fig.bbox
+    return [
+        t.get_text()
+        for t, box in _drawn_texts(fig)
+        if box.x0 < edge.x0 - 1
+        or box.y0 < edge.y0 - 1
+        or box.x1 > edge.x1 + 1
+        or box.y1 > edge.y1 + 1
+    ]
+
+
+def test_no_text_of_a_comparison_of_three_leaves_its_chart(three):
+    jobs = plots.compare_chart_jobs(three.runs, comparisons=three.ensembles, names=three.names)
+    assert len(jobs) > 10
+    for job in jobs:
+        assert _outside(job.figure()) == [], job.name
+
+
+@pytest.fixture(scope="module")
+def far():
+    """Three runs to 2035 whose scorecards hold a value below 0 (a growth target missed by
+    a fall) and one far beyond the axis, with a long scenario name."""
+    import copy
+
+    run = hubinsim.simulate()
+    runs = []
+    for k, name in enumerate(("baseline", "stimulus", "a delayed and much longer name")):
+        res = copy.copy(run)
+        res.metadata = {**run.metadata, "scenario": name}
+        card = run.targets.copy()
+        growth = card["indicator"] == "industrial_va_above_scale_growth_pct"
+        card.loc[growth, ["projected", "met"]] = (-1.86 - k, False)
+        firms = card["indicator"] == "enterprises_above_scale"
+        card.loc[firms, ["projected", "met"]] = (68 * (4 + k), True)
+        res.targets = card
+        runs.append(res)
+    return runs
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_scorecard_keeps_its_words_inside_and_apart(far, n, lang):
+    fig = plots.compare_chart_jobs(far[:n], lang)[-1].figure()
+    assert _outside(fig) == []
+    ax = fig.axes[0]
+    texts = dict(_drawn_texts(fig))
+    ticks = [texts[t] for t in ax.get_yticklabels()]
+    values = [texts[t] for t in ax.texts]
+    assert len(values) == n * len(far[0].targets)
+    plot = ax.get_window_extent()
+    for k, box in enumerate(values):  # in a column right of the bars, none over another
+        assert box.x0 >= plot.x1
+        assert not any(box.overlaps(other) for other in values[k + 1 :] + ticks)
+    title = fig.get_suptitle()
+    assert title.startswith("Plan targets" if lang == "en" else "规划目标")
+
+
+def test_a_value_beyond_the_axis_is_cut_there_and_said(far):
+    fig = plots.compare_chart_jobs(far, "en")[-1].figure()
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    ends = [p.get_x() + p.get_width() for p in ax.patches if p.get_height() < 0.5]
+    assert ends and all(low <= end <= high for end in ends)  # the scenarios' bars
+    labels = [t.get_text() for t in ax.texts]
+    for k in range(3):
+        assert f"{-1.86 - k:.2f} % ({100 * (-1.86 - k) / 9:.0f} % of target): not met" in labels
+        assert f"{68 * (4 + k)} firms ({100 * (4 + k)} % of target): met" in labels
+    chevrons = [line for line in ax.get_lines() if line.get_marker() in ("<", ">")]
+    assert len(chevrons) == 6
+
+
+def test_a_value_just_below_the_target_does_not_read_as_100_percent(far):
+    import copy
+
+    run = copy.copy(far[0])
+    card = run.targets.copy()
+    card.loc[0, ["projected", "met"]] = (card.loc[0, "target"] * 0.998, False)
+    run.targets = card
+    labels = [t.get_text() for t in plots.compare_chart_jobs([run])[-1].figure().axes[0].texts]
+    assert "99.8 % of target: not met" in labels
+
+
+def test_long_labels_are_wrapped_at_spaces_or_between_chinese_characters():
+    en = "gross output of the industrial park (its incumbents and the attracted firms): ≥ 300"
+    zh = "产业园区总产值(现有企业与引进企业): ≥ 300 (亿元), 2035"
+    for line in text.wrap(en, 30).split("\n"):
+        assert 0 < len(line) <= 30
+    assert text.wrap(en, 30).replace("\n", " ") == en
+    lines = text.wrap(zh, 20).split("\n")
+    assert len(lines) > 1 and "".join(lines).replace(" ", "") == zh.replace(" ", "")
+    assert all(sum(1 + (ord(c) > 0x2E80) for c in line) <= 20 for line in lines)
+    assert text.wrap("a (b)", 3) == "a\n(b)"  # a bracket stays with its word

@@ -23,80 +23,96 @@ from .specs import (
     new_figure,
     scenario_colours,
 )
-from .text import Labels
+from .text import Labels, wrap
+
+#: Width of a target's label on the left of a bar chart (columns; a Chinese character: 2).
+_LABEL_COLUMNS = 36
 
 
-def _target_bars(runs, lang: Labels, value, text, extra_height: float, line: float):
+def _target_bars(runs, lang: Labels, value, text, span: tuple[float, float]):
     """Horizontal bars per plan target (rows of the reference's scorecard) and scenario.
 
-    ``value(row)`` gives a scorecard row's bar length and whether to hatch it (NaN: no bar);
-    ``text(row, length, hatched)`` the label beside the bar, which goes after the bar, or
-    after the reference line at ``line`` when it would cross it. Returns the figure, its
-    axes, the matplotlib settings to draw the rest with, the scenario names and their colours.
+    ``value(row)`` gives a scorecard row's bar length and whether to hatch it (NaN: no bar).
+    The axis runs from 0 to ``span[0]``, or further to fit the longest bar, up to
+    ``span[1]``; a bar beyond the axis is cut at its edge and marked with a chevron.
+    ``text(row, length, hatched, outside)`` is the label of a bar (``outside``: the bar is
+    beyond the axis, so the label should say the value); the labels stand in a column right of
+    the axes, level with their bars, clear of the bars and of the lines drawn over them.
+    Returns the figure, its axes, the matplotlib settings to draw the rest with, the
+    scenario names and their colours.
     """
     names = unique_names([str(r.metadata.get("scenario", "scenario")) for r in runs])
     colours = scenario_colours(names)
     ref = runs[0].targets
-    labels = _target_labels(ref, lang)
+    labels = [wrap(label, _LABEL_COLUMNS) for label in _target_labels(ref, lang)]
     fig, axes, rc = new_figure(1, lang)
     from matplotlib import rc_context
+    from matplotlib.patches import Patch
 
     ax = axes[0]
+    n = len(runs)
+    lines = max([label.count("\n") + 1 for label in labels] + [1])
+    # a row holds its bars (a line of value label each) and its label, with a gap
+    row = max(0.19 * n, 0.15 * lines) + 0.18
     with rc_context(rc):
-        fig.set_size_inches(9.0, 0.55 * len(labels) * max(1, len(runs)) ** 0.5 + extra_height)
-        n = len(runs)
+        fig.set_size_inches(10.0, row * len(labels) + 1.6 + 0.2 * (n > 1))
         height = 0.8 / n
         ypos = np.arange(len(labels))
-        placed = []
+        bars = []
         for j, (res, name) in enumerate(zip(runs, names, strict=True)):
             rows = {(r["indicator"], r["year"]): r for _, r in res.targets.iterrows()}
-            pairs = []
-            for _, row in ref.iterrows():
-                r = rows.get((row["indicator"], row["year"]))
-                pairs.append((None, np.nan, False) if r is None else (r, *value(r)))
-            bars = ax.barh(
-                ypos + (j - (n - 1) / 2) * height,
-                [v for _, v, _ in pairs],
-                height=height * 0.9,
-                color=colours[name],
-                label=lang.text(name),
-            )
-            for b, (r, v, hatched) in zip(bars, pairs, strict=True):
+            for k, (_, target) in enumerate(ref.iterrows()):
+                r = rows.get((target["indicator"], target["year"]))
+                v, hatched = (np.nan, False) if r is None else value(r)
                 if np.isfinite(v):
-                    if hatched:
-                        b.set_hatch("///")
-                        b.set_edgecolor("white")
-                    placed.append((v, b.get_y() + b.get_height() / 2, text(r, v, hatched)))
-        right = max([line * 1.4] + [1.35 * v for v, _, _ in placed])
+                    y = ypos[k] + (j - (n - 1) / 2) * height
+                    bars.append((r, v, hatched, y, colours[name]))
+        right = max(span[0], min(span[1], 1.08 * max([v for _, v, *_ in bars] + [0])))
         ax.set_xlim(0, right)
-        for v, y, label in placed:
-            # a label that would cross the line starts after it (a character takes about
-            # 1.3 % of the axis at this size and width)
-            x = v + right * 0.01
-            if v < line and x + (len(label) + 2) * right * 0.013 > line:
-                x = line + right * 0.01
-            ax.text(x, y, label, va="center", fontsize=7)
+        for r, v, hatched, y, colour in bars:
+            shown = min(max(v, 0.0), right)
+            (b,) = ax.barh(y, shown, height=height * 0.9, color=colour)
+            if hatched:
+                b.set_hatch("///")
+                b.set_edgecolor("white")
+            outside = not 0 <= v <= right
+            if outside:  # a chevron where the bar leaves the axis
+                at, mark, face = (right, ">", "white") if v > right else (0, "<", colour)
+                ax.plot(at, y, marker=mark, color=face, ms=5, clip_on=False, zorder=3)
+            # the label: right of the axes (x in axes fraction), level with the bar
+            ax.text(
+                1.01,
+                y,
+                text(r, v, hatched, outside),
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=7,
+            )
         ax.set_yticks(ypos, labels, fontsize=8)
-        ax.invert_yaxis()
+        ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
+        if n > 1:
+            handles = [Patch(color=colours[nm]) for nm in names]
+            legend = [lang.text(nm) for nm in names]
+            fig.legend(handles, legend, fontsize=8, loc="outside lower center", ncol=n)
     return fig, ax, rc, names, colours
 
 
-def _bar_legend(fig, names, colours, lang: Labels) -> None:
-    """The legend below a bar chart of several scenarios: their colours."""
-    from matplotlib.patches import Patch
-
-    if len(names) > 1:
-        handles = [Patch(color=colours[nm]) for nm in names]
-        labels = [lang.text(nm) for nm in names]
-        fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncol=len(names))
+def _titles(fig, ax, title: str, subtitle: str, lang: Labels) -> None:
+    """The chart's title at the left of the figure, above the labels, and below it, over the
+    axes, a subtitle (what the bars and shading mean, or what was run)."""
+    fig.suptitle(lang.text(title), x=0.01, ha="left", fontsize=11)
+    ax.set_title(wrap(lang.text(subtitle), 110), loc="left", fontsize=8, color="#555555")
 
 
 def scorecard_chart(runs, lang: Labels):
     """Horizontal bars per target and scenario: the projected value as % of the target (a
     floor, ≥) or of the ceiling (≤), over the zone where each target is met (right of 100 for
     a floor, left of it for a ceiling). A floor's label gives the % of the target, a
-    ceiling's the value against the ceiling, each with its verdict; counts are whole."""
+    ceiling's the value against the ceiling, each with its verdict; counts are whole. The
+    axis ends at 150 %, or at up to 200 % for a longer bar; a bar beyond it (or below 0: a
+    growth rate that falls when the target is a rise) is cut at the edge and its label says
+    the value."""
     from matplotlib import rc_context
 
     def value(r):
@@ -104,17 +120,18 @@ def scorecard_chart(runs, lang: Labels):
             return np.nan, False
         return 100.0 * r["projected"] / r["target"], not bool(r["met"])
 
-    def text(r, v, miss):
+    def text(r, v, miss, outside):
         verdict = lang.t("not_met") if miss else lang.t("met")
+        unit = r["unit"] if r["unit"] == "%" else lang.unit(r["unit"])
+        amount = f"{format_number(r['projected'], r['unit'])} {unit}"
         if r["comparison"].startswith("<="):
-            unit = r["unit"] if r["unit"] == "%" else lang.unit(r["unit"])
-            return lang.text(
-                f"{format_number(r['projected'], r['unit'])} {unit} {lang.t('vs_ceiling')} "
-                f"{r['target']:,g} {unit}: {verdict}"
-            )
-        return f"{lang.t('of_target').format(pct=f'{v:.0f}')}: {verdict}"
+            return lang.text(f"{amount} {lang.t('vs_ceiling')} {r['target']:,g} {unit}: {verdict}")
+        share = lang.t("of_target").format(pct=_percent(v))
+        if outside:
+            return lang.text(f"{amount} ({share}): {verdict}")
+        return f"{share}: {verdict}"
 
-    fig, ax, rc, names, colours = _target_bars(runs, lang, value, text, 1.5, 100.0)
+    fig, ax, rc, names, colours = _target_bars(runs, lang, value, text, (150.0, 200.0))
     with rc_context(rc):
         right = ax.get_xlim()[1]
         floors = [not c.startswith("<=") for c in runs[0].targets["comparison"]]
@@ -129,9 +146,27 @@ def scorecard_chart(runs, lang: Labels):
         )
         ax.axvline(100, color=TARGET_COLOUR, lw=1.4, ls="--")
         ax.set_xlabel(lang.t("target_axis"))
-        ax.set_title(lang.text(lang.t("scorecard")), loc="left")
-        _bar_legend(fig, names, colours, lang)
+        subtitle = lang.t("shading")
+        if draws := _draws(runs, lang):
+            subtitle += f"  ·  {lang.t('medians_of')} {draws}"
+        _titles(fig, ax, lang.t("scorecard"), subtitle, lang)
     return fig
+
+
+def _percent(v: float) -> str:
+    """``v`` % of a target in whole percent, or with the decimals that keep a value below
+    100 from reading as 100 (99.8 % of a target is not met)."""
+    for decimals in (0, 1, 2):
+        text = f"{v:.{decimals}f}"
+        if (float(text) >= 100) == (v >= 100):
+            break
+    return text
+
+
+def _draws(runs, lang: Labels) -> str:
+    """ "200 draws (lhs, seed 1)" for an ensemble, "" for a single run."""
+    ens = runs[0].metadata.get("ensemble")
+    return lang.t("draws").format(n=f"{ens['draws']:,}", **ens) if ens else ""
 
 
 def _target_labels(targets, lang: Labels) -> list[str]:
@@ -158,30 +193,15 @@ def probability_chart(runs, lang: Labels):
         runs,
         lang,
         lambda r: (100.0 * r["probability"], False),
-        lambda r, v, _: f"{v:.0f} %",
-        1.6,
-        50.0,
+        lambda r, v, *_: f"{v:.0f} %",
+        (100.0, 100.0),
     )
-    n = len(runs)
     with rc_context(rc):
         ax.axvline(50, color="#777777", lw=0.8, ls=":")
-        ax.set_xlim(0, 115)
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel(lang.t("prob_axis"))
-        ax.set_title(lang.text(lang.t("probability")), loc="left")
-        _bar_legend(fig, names, colours, lang)
-        ens = runs[0].metadata.get("ensemble")
-        if ens:
-            fig.suptitle(
-                lang.text(
-                    f"scenario{'s' if n > 1 else ''}: {', '.join(names)}  ·  "
-                    f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']})"
-                ),
-                fontsize=9,
-                color="#555555",
-                x=0.01,
-                ha="left",
-            )
+        scenarios = f"{lang.t('scenarios' if len(runs) > 1 else 'scenario')}: {', '.join(names)}"
+        _titles(fig, ax, lang.t("probability"), f"{scenarios}  ·  {_draws(runs, lang)}", lang)
     return fig
 
 

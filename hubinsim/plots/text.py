@@ -9,6 +9,7 @@ glyph is missing.
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from functools import lru_cache
 from ..catalog import INDICATOR_BY_NAME, unit_label
 from ..defaults import LANGUAGES
 
+_CJK = "\u2e80-\u9fff\uff00-\uffef"  # the ranges of Chinese characters and punctuation
 _UNIT_EN_NO_CJK = {"亿元": "100 mn yuan", "万人": "10k persons"}
 _UNIT_ZH = {
     "亿元": "亿元",
@@ -41,8 +43,12 @@ _TEXT = {
         "not_met": "not met",
         "of_target": "{pct} % of target",
         "vs_ceiling": "vs ceiling",
-        "target_axis": "projected value as % of the target (≥) or of the ceiling (≤)\n"
-        "shaded: where the target is met",
+        "target_axis": "projected value as % of the target (≥) or of the ceiling (≤)",
+        "shading": "shaded: where the target is met; hatched bars: not met",
+        "medians_of": "medians of",
+        "draws": "{n} draws ({sampling}, seed {seed})",
+        "scenario": "scenario",
+        "scenarios": "scenarios",
         "median": "median",
         "medians": "medians",
         "band50": "25-75th percentile",
@@ -64,7 +70,12 @@ _TEXT = {
         "not_met": "未达标",
         "of_target": "为目标的{pct}%",
         "vs_ceiling": "对比上限",
-        "target_axis": "预测值占目标值(≥)或上限(≤)的百分比\n阴影:达标区间",
+        "target_axis": "预测值占目标值(≥)或上限(≤)的百分比",
+        "shading": "阴影:达标区间;斜线条:未达标",
+        "medians_of": "中位数,",
+        "draws": "{n}次抽样({sampling}, 种子 {seed})",
+        "scenario": "情景",
+        "scenarios": "情景",
         "median": "中位数",
         "medians": "中位数",
         "band50": "25-75百分位",
@@ -109,9 +120,34 @@ class Labels:
         if self.font is None:
             for k, v in _UNIT_EN_NO_CJK.items():
                 s = s.replace(k, v)
-            if re.search(r"[\u2e80-\u9fff\uff00-\uffef]", s):
-                s = re.sub(r"[\u2e80-\u9fff\uff00-\uffef]+", "?", s)
+            s = re.sub(f"[{_CJK}]+", "?", s)
         return s
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` columns, a Chinese character counting
+    two; lines break at spaces, or between Chinese characters (which have no spaces between
+    words). A word longer than a line stays whole."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        # the pieces: single Chinese characters with the brackets and punctuation that hold
+        # on to them, and words with the space after them
+        pieces = re.findall(
+            rf"[(（]*[{_CJK}][)）:：,，、]*\s*|[(（]*[^\s(（{_CJK}]+\s*|[(（]+\s*|\s+", paragraph
+        )
+        line = ""
+        for piece in pieces:
+            if line and _columns((line + piece).rstrip()) > width:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _columns(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 #: Font families known to cover Chinese, in order of preference.
