@@ -238,6 +238,44 @@ def test_a_period_to_date_estimate_is_the_latest_figure_and_marked(short):
     assert rows.loc["rd_intensity_pct", "time_progress_pct"] == pytest.approx(60.0)
 
 
+def test_a_sectors_share_and_gdp_give_its_level(tmp_path):
+    """Bulletins give the structure (三次产业结构) and GDP: the tertiary value added of that
+    year is their product, and it is what the 200 亿元 target is judged by."""
+    scn = hubinsim.make_scenario(name="g", end=2026)
+    rows = [
+        {"indicator": "gdp", "year": 2022, "value": "330", "basis": "level"},
+        {"indicator": "gdp", "year": 2023, "value": "352", "basis": "level"},
+        {"indicator": "va_tertiary", "year": 2022, "value": "193.1", "basis": "level"},
+        {"indicator": "va_tertiary", "year": 2023, "value": "58.5", "basis": "share_pct"},
+    ]
+    ev = hubinsim.evaluate(scn, hubinsim.Actuals.from_rows(rows))
+    row = ev.table.set_index("indicator").loc["va_tertiary"]
+    assert row["latest_year"] == 2023
+    assert row["latest_actual"] == pytest.approx(0.585 * 352)
+    assert row["verdict"] == "achieved"
+    used = ev.actuals_used.set_index(["indicator", "year"])
+    assert used.loc[("va_tertiary", 2023), "basis"] == "level (derived)"
+    assert used.loc[("va_tertiary", 2023), "note"] == "share_tertiary_pct x gdp"
+
+
+def test_the_charts_show_every_figure_also_after_the_restart(short):
+    """The 2024 retail sales estimated from their Q1-Q3 growth come after the restart in
+    2023: a hollow point on the chart all the same."""
+    from hubinsim.plots.evaluation import evaluation_chart
+
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
+    assert ev.start_year == 2023
+    figs = ev.figures.set_index(["indicator", "year"])
+    assert figs.loc[("retail_sales", 2024), "status"] == "estimate"
+    fig = evaluation_chart(ev, "retail_sales")
+    points = {
+        coll.get_label(): {int(x) for x, _y in coll.get_offsets()}
+        for coll in fig.axes[0].collections
+    }
+    assert points["actual"] == {2021, 2022, 2023}
+    assert points["estimate"] == {2024}
+
+
 def test_another_plans_targets_come_from_a_file(synthetic, tmp_path):
     scn, _truth, act = synthetic
     path = tmp_path / "plan15.csv"
@@ -368,6 +406,8 @@ def test_the_command_writes_csv_xlsx_markdown_and_a_self_contained_page(short, t
     assert len(page.images) == len(list((folder / "charts").glob("*.png"))) > 0
     assert all(src.startswith("data:image/png;base64,") for src in page.images)
     assert page.links == []  # nothing fetched
+    assert "2,02" not in (folder / "evaluation.html").read_text(encoding="utf-8")  # years
+    assert ",2023.0," not in (folder / "evaluation.csv").read_text(encoding="utf-8-sig")
     assert "难以完成" in (folder / "evaluation.md").read_text(encoding="utf-8")
     assert "评估结论" in res.output or "结论" in res.output
 

@@ -122,6 +122,11 @@ class Evaluation:
         With draws, the re-projection's 5th and 95th percentiles: columns (indicator, p5|p95).
     actuals_used : DataFrame
         Every figure used: indicator, year, basis, value, status, note, line.
+    figures : DataFrame
+        The figures the table and the charts compare with the projections, in the
+        indicators' own terms (levels, built levels, shares, growth rates): indicator, year,
+        value, status (``actual`` or ``estimate``), note. Unlike ``path`` it also holds the
+        figures after a restart's start year (a later year's estimate from a period to date).
     anchor_table : DataFrame
         The restart record (figure, value, status, note) or the add-factors.
     assumptions, rules : list of str
@@ -146,6 +151,7 @@ class Evaluation:
     targets: list[Target]
     record: dict = field(default_factory=dict)
     original_band: pd.DataFrame | None = None
+    figures: pd.DataFrame | None = None
 
     def verdicts(self) -> pd.Series:
         """The verdict of each target, by indicator@year."""
@@ -198,14 +204,19 @@ def _level_history(figures: dict, original: pd.DataFrame, end: int):
             if fig.status == ESTIMATE:
                 how += f", {fig.note}"
             out[(ind, year)] = (value, ESTIMATE, f"{before[0]:.4g} ({year - 1}) x {how}", fig)
-    for sector in ("primary", "secondary", "tertiary"):  # shares from actual levels
-        share = f"share_{sector}_pct"
+    for sector in ("primary", "secondary", "tertiary"):
+        # a share from the sector's level and GDP, or (as bulletins give the structure,
+        # 三次产业结构) the sector's level from its share and GDP
+        share, va = f"share_{sector}_pct", f"va_{sector}"
         for (ind, year), (value, status, _note, fig) in list(out.items()):
             gdp = out.get(("gdp", year))
-            if ind != f"va_{sector}" or gdp is None or (share, year) in out:
+            if gdp is None:
                 continue
             worst = ESTIMATE if ESTIMATE in (status, gdp[1]) else ACTUAL
-            out[(share, year)] = (value / gdp[0] * 100.0, worst, f"va_{sector} / gdp", fig)
+            if ind == va and (share, year) not in out:
+                out[(share, year)] = (value / gdp[0] * 100.0, worst, f"{va} / gdp", fig)
+            elif ind == share and (va, year) not in out and va in original.columns:
+                out[(va, year)] = (value / 100.0 * gdp[0], worst, f"{share} x gdp", fig)
     return out
 
 
@@ -385,6 +396,14 @@ def evaluate(
         target_list, path, flags, history, values, latest, rules, lang, time_year=time_year
     )
     used = _used_table(figures, levels)
+    compared = pd.DataFrame(
+        [
+            {"indicator": ind, "year": year, "value": value, "status": status, "note": note}
+            for (ind, year), (value, status, note, _fig) in sorted(history.items())
+            if ind in path.columns
+        ],
+        columns=["indicator", "year", "value", "status", "note"],
+    )
     record = {
         "hubinsim_version": __version__,
         "scenario": scn.name,
@@ -425,6 +444,7 @@ def evaluate(
         targets=target_list,
         record=record,
         original_band=orig_band,
+        figures=compared,
     )
 
 
@@ -575,17 +595,17 @@ def _used_table(figures: dict, levels: dict) -> pd.DataFrame:
                 "line": fig.row.line,
             }
         )
-    for (ind, year), (value, status, note, _fig) in levels.items():
-        if status == ESTIMATE and not ind.endswith("_pct"):
+    for (ind, year), (value, status, note, fig) in levels.items():
+        if fig is not None and (fig.indicator != ind or fig.basis != "level"):
             rows.append(
                 {
                     "indicator": ind,
                     "year": year,
                     "period": "year",
-                    "basis": "level (built)",
+                    "basis": "level (built)" if fig.basis != "level" else "level (derived)",
                     "value": value,
                     "vintage": "",
-                    "status": ESTIMATE,
+                    "status": status,
                     "note": note,
                     "source": "",
                     "line": 0,
@@ -683,7 +703,9 @@ def evaluation_table(
         rows.append(
             _target_row(tg, path, flags, history, members, latest_year, time_year, rules, lang)
         )
-    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    table["latest_year"] = table["latest_year"].astype("Int64")  # a year, or <NA>: no actual
+    return table
 
 
 #: Columns of the evaluation table.

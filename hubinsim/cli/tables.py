@@ -215,6 +215,8 @@ def estimates_table(table) -> str:
 
 def evaluation_text(table, lang: str = "en") -> str:
     """The evaluation table of :func:`hubinsim.evaluate` for the terminal."""
+    import pandas as pd  # loaded by then: the table is a DataFrame
+
     zh = lang == "zh"
     headers = (
         ["指标", "目标", "年份", "最新实际", "目标进度", "时间进度", "预测", "概率", "所需增长",
@@ -227,7 +229,7 @@ def evaluation_text(table, lang: str = "en") -> str:
     for _, r in table.iterrows():
         latest = (
             ""
-            if r["latest_year"] is None or r["latest_year"] != r["latest_year"]
+            if pd.isna(r["latest_year"])
             else (f"{fmt(r['latest_actual'])} ({int(r['latest_year'])})")
         )
         rows.append(

@@ -151,6 +151,8 @@ def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
 
 
 def _round(value):
+    if value is pd.NA:
+        return None
     if isinstance(value, float) and math.isfinite(value):
         return round(value, 4 if abs(value) < 1 else 2)
     if isinstance(value, float):
@@ -193,7 +195,7 @@ def _markdown(df: pd.DataFrame) -> str:
     def fmt(v):
         if isinstance(v, float):
             return "" if not math.isfinite(v) else f"{v:,.2f}"
-        return "" if v is None else str(v).replace("|", "/")
+        return "" if v is None or v is pd.NA else str(v).replace("|", "/")
 
     head = "| " + " | ".join(map(str, df.columns)) + " |"
     rule = "|" + "---|" * len(df.columns)

@@ -74,14 +74,14 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
     ax.plot(
         re.index[later], re.to_numpy()[later], color="#1f77b4", lw=2.2, label=words["reprojection"]
     )
-    flags = ev.flags[indicator]
+    figs = ev.figures[ev.figures["indicator"] == indicator]
     for status, marker in (("actual", "o"), ("estimate", "o")):
-        sel = flags == status
-        if sel.any():
+        sel = figs[figs["status"] == status]
+        if len(sel):
             face = "#d62728" if status == "actual" else "white"
             ax.scatter(
-                re.index[sel],
-                re.to_numpy()[sel],
+                sel["year"].to_numpy(),
+                sel["value"].to_numpy(),
                 s=38,
                 marker=marker,
                 facecolor=face,
