@@ -412,6 +412,44 @@ def test_the_command_writes_csv_xlsx_markdown_and_a_self_contained_page(short, t
     assert "评估结论" in res.output or "结论" in res.output
 
 
+def test_chinese_throughout_under_zh(short, tmp_path):
+    """Under --lang zh the cells a reader reads are Chinese too: the rule that gave each
+    verdict, the every-year requirement, the plan, the growth units, the figures' period,
+    basis and vintage; the terminal prints the rules and marks an estimate."""
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", tmp_path, "--lang",
+                 "zh", "--no-charts")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "自2023年重新起步" in res.output and "评估结论规则" in res.output
+    assert "(2024 估计)" in res.output  # retail sales from their Q1-Q3 growth
+    book = tmp_path / "evaluate-short" / "evaluation.xlsx"
+    table = pd.read_excel(book, sheet_name="评估表").set_index("指标代码")
+    assert "评估结论(中文)" not in table.columns
+    assert table.loc["unemployment_rate_pct", "目标要求"] == "<= 2021年起每年"
+    assert table.loc["retail_sales", "依据"] == "所需年均增长高于重新预测的增长,差距超过规定幅度"
+    assert table.loc["retail_sales", "增长单位"] == "%/年"
+    assert table.loc["retail_sales", "规划"] == "十四五规划"
+    assert table.loc["retail_sales", "最新值性质"] == "估计"
+    used = pd.read_excel(book, sheet_name="所用实际数据")
+    q3 = used[(used["指标代码"] == "retail_sales") & (used["年份"] == 2024)].iloc[0]
+    assert (q3["期间"], q3["口径"], q3["版本"]) == ("前三季度", "现价增速(%)", "初步核算")
+    assert q3["说明"] == "由前三季度累计增速估计"
+    text = "".join(str(v) for v in table.to_numpy().ravel())
+    assert not [w for w in ("every", "progress", "/yr", "projection") if w in text]
+
+
+def test_the_markdown_marks_estimates_and_lists_the_add_factors(short, tmp_path):
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", tmp_path,
+                 "--anchor", "fade=2", "--no-charts")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "(2024 est.)" in res.output and "The verdict rules:" in res.output
+    md = (tmp_path / "evaluate-short" / "evaluation.md").read_text(encoding="utf-8")
+    assert "| latest status |" in md and "| estimate |" in md
+    factors = md[md.index("## Add-factors") :]
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, anchor="fade=2")
+    for ind in ev.anchor_table["indicator"]:
+        assert f"| {ind} |" in factors
+
+
 def test_the_api_gives_what_the_command_writes(short, tmp_path):
     res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", tmp_path, "--no-charts")
     assert res.exit_code == 0, res.output

@@ -153,6 +153,18 @@ class Evaluation:
     original_band: pd.DataFrame | None = None
     figures: pd.DataFrame | None = None
 
+    def anchor_text(self, lang: str = "en") -> str:
+        """How the evaluation re-projected, in a few words of ``lang``: "restarted in 2023",
+        "自2023年重新起步", "add-factors fading over 3 years"."""
+        n = self.anchor.removeprefix("fade=")
+        if lang == "zh":
+            if self.start_year is not None:
+                return f"自{self.start_year}年重新起步"
+            return f"加因子({n}年内递减为零)"
+        if self.start_year is not None:
+            return f"restarted in {self.start_year}"
+        return f"add-factors fading over {n} years"
+
     def verdicts(self) -> pd.Series:
         """The verdict of each target, by indicator@year."""
         keys = self.table["indicator"] + "@" + self.table["target_year"].astype(str)
@@ -736,6 +748,17 @@ TABLE_COLUMNS = [
 ]
 
 
+#: The plans' names in Chinese (another plan's name is written as its file gives it).
+PLANS_ZH = {"14th": "十四五规划", "15th": "十五五规划", "2035": "2035年远景目标"}
+_GROWTH_UNITS_ZH = {
+    "%/yr": "%/年",
+    "pp/yr": "个百分点/年",
+    "% each year": "%(每年)",
+    "persons/yr": "人/年",
+    "firms/yr": "家/年",
+}
+
+
 def _meets(value, target: float, comparison: str):
     return value >= target if comparison == ">=" else value <= target
 
@@ -835,18 +858,23 @@ def _target_row(
         unit = {"growth": "%/yr", "points": "pp/yr", "count": f"{INDICATOR_BY_NAME[ind].unit}/yr"}[
             measure
         ]
-    code, reason = verdict(case, rules)
+    code, reason = verdict(case, rules, lang)
     zh, en = VERDICTS[code]
     info = INDICATOR_BY_NAME[ind]
+    if lang == "zh":
+        comparison = tg.comparison + (f" {tg.each_year_from}年起每年" if every else "")
+        unit = _GROWTH_UNITS_ZH.get(unit, unit.replace("/yr", "/年"))
+    else:
+        comparison = tg.comparison + (f" every year from {tg.each_year_from}" if every else "")
     return {
         "indicator": ind,
         "name": info.meaning_zh if lang == "zh" else info.meaning_en,
         "unit": info.unit,
         "kind": TARGET_KINDS[tg.kind] if lang == "zh" else tg.kind,
-        "plan": tg.plan,
+        "plan": PLANS_ZH.get(tg.plan, tg.plan) if lang == "zh" else tg.plan,
         "base_2020": math.nan if measure == "count" else base,
         "target": tg.target,
-        "comparison": tg.comparison + (f" every year from {tg.each_year_from}" if every else ""),
+        "comparison": comparison,
         "target_year": T,
         "latest_actual": latest,
         "latest_year": last,

@@ -101,32 +101,72 @@ def _gap_too_large(case: Case, rules: Rules) -> bool:
     return gap > rules.growth_gap_pct
 
 
-def verdict(case: Case, rules: Rules = RULES) -> tuple[str, str]:
-    """The verdict code (a key of :data:`VERDICTS`) and the rule that gave it, in words."""
+#: The reason each rule gives, in English and Chinese (filled with the case's figures).
+_REASONS: dict[str, tuple[str, str]] = {
+    "missed": ("missed in {year}: an every-year target", "{year}年未达标(逐年目标)"),
+    "every_met": (
+        "met every year so far and projected to be met every year",
+        "此前各年均达标,重新预测以后各年均达标",
+    ),
+    "every_close": (
+        "projected to miss by {gap:.2f} points at worst (<= {limit:g})",
+        "重新预测最差年份差距 {gap:.2f} 个百分点(≤ {limit:g})",
+    ),
+    "every_far": (
+        "projected to miss by more than the stated distance",
+        "重新预测差距超过规定幅度",
+    ),
+    "achieved": ("the latest actual already meets the target", "最新实际值已达到目标值"),
+    "ahead": (
+        "target progress {progress:.0f} % >= time progress {time:.0f} % + {margin:g} points",
+        "目标进度 {progress:.0f}% ≥ 时间进度 {time:.0f}% + {margin:g} 个百分点",
+    ),
+    "within": (
+        "target progress {progress:.0f} % within {margin:g} points of time progress {time:.0f} %",
+        "目标进度 {progress:.0f}% 与时间进度 {time:.0f}% 相差不超过 {margin:g} 个百分点",
+    ),
+    "projection": ("the re-projection meets the target", "重新预测达到目标"),
+    "gap": (
+        "growth needed exceeds growth projected by more than the stated gap",
+        "所需年均增长高于重新预测的增长,差距超过规定幅度",
+    ),
+    "short": (
+        "below time progress; the re-projection falls short by less than the gap",
+        "低于时间进度;重新预测与目标的差距小于规定幅度",
+    ),
+}
+
+
+def verdict(case: Case, rules: Rules = RULES, lang: str = "en") -> tuple[str, str]:
+    """The verdict code (a key of :data:`VERDICTS`) and the rule that gave it, in words (in
+    ``lang``, "en" or "zh")."""
+    code, reason, figures = _verdict(case, rules)
+    return code, _REASONS[reason][1 if lang == "zh" else 0].format(**figures)
+
+
+def _verdict(case: Case, rules: Rules) -> tuple[str, str, dict]:
     low_p = not math.isnan(case.probability) and case.probability < rules.p_at_risk
     if case.every_year:
         if case.missed_year is not None:
-            return "at_risk", f"missed in {case.missed_year}: an every-year target"
+            return "at_risk", "missed", {"year": case.missed_year}
         if _meets_by_projection(case, rules):
-            return "on_track", "met every year so far and projected to be met every year"
+            return "on_track", "every_met", {}
         if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
-            return "behind", (
-                f"projected to miss by {case.worst_gap:.2f} points at worst "
-                f"(<= {rules.every_year_pp:g})"
-            )
-        return "at_risk", "projected to miss by more than the stated distance"
+            return "behind", "every_close", {"gap": case.worst_gap, "limit": rules.every_year_pp}
+        return "at_risk", "every_far", {}
     if case.achieved:
-        return "achieved", "the latest actual already meets the target"
+        return "achieved", "achieved", {}
     progress, time = case.target_progress, case.time_progress
+    figures = {"progress": progress, "time": time, "margin": rules.margin_pp}
     if not math.isnan(progress) and progress >= time + rules.margin_pp:
-        return "ahead", f"target progress {progress:.0f} % >= time progress {time:.0f} % + margin"
+        return "ahead", "ahead", figures
     if not math.isnan(progress) and progress >= time - rules.margin_pp:
-        return "on_track", f"target progress {progress:.0f} % within the margin of {time:.0f} %"
+        return "on_track", "within", figures
     if _meets_by_projection(case, rules):
-        return "on_track", "the re-projection meets the target"
+        return "on_track", "projection", {}
     if _gap_too_large(case, rules) or low_p:
-        return "at_risk", "growth needed exceeds growth projected by more than the stated gap"
-    return "behind", "below time progress; the re-projection falls short by less than the gap"
+        return "at_risk", "gap", {}
+    return "behind", "short", {}
 
 
 def rule_texts(rules: Rules = RULES, lang: str = "en") -> list[str]:

@@ -132,9 +132,13 @@ def evaluate_command(
         command=command_line(ctx),
         started=started,
     )
-    how = (
-        f"restarted in {ev.start_year}" if ev.start_year is not None else f"add-factors ({anchor})"
-    )
-    click.echo(f"Scenario {scn.name!r} against {actuals}: actual figures to {ev.as_of}, {how}")
+    how = ev.anchor_text(lang)
+    if lang == "zh":
+        click.echo(f"情景 {scn.name} 对照 {actuals}:实际数据截至{ev.as_of}年,{how}")
+    else:
+        click.echo(f"Scenario {scn.name!r} against {actuals}: actual figures to {ev.as_of}, {how}")
     click.echo(evaluation_text(ev.table, lang))
+    click.echo("评估结论规则:" if lang == "zh" else "The verdict rules:")
+    for rule in ev.rules:
+        click.echo(f"  - {rule}")
     click.echo(f"Wrote {written.path}/ ({len(written.files)} files)")

@@ -227,11 +227,10 @@ def evaluation_text(table, lang: str = "en") -> str:
     )  # fmt: skip
     rows = []
     for _, r in table.iterrows():
-        latest = (
-            ""
-            if pd.isna(r["latest_year"])
-            else (f"{fmt(r['latest_actual'])} ({int(r['latest_year'])})")
-        )
+        latest = ""
+        if not pd.isna(r["latest_year"]):
+            est = (" 估计" if zh else " est.") if r["latest_status"] == "estimate" else ""
+            latest = f"{fmt(r['latest_actual'])} ({int(r['latest_year'])}{est})"
         rows.append(
             [
                 r["name"] if zh else r["indicator"],
@@ -248,4 +247,10 @@ def evaluation_text(table, lang: str = "en") -> str:
                 r["verdict"],
             ]
         )  # fmt: skip
-    return text_table(headers, rows, right={2, 4, 5, 6, 7})
+    note = (
+        "(估计:由季度或月度累计增速估计的全年数)"
+        if zh
+        else "(est.: a full year estimated from the growth of a period to date)"
+    )
+    estimated = (table["latest_status"] == "estimate").any()
+    return text_table(headers, rows, right={2, 4, 5, 6, 7}) + ("\n" + note if estimated else "")

@@ -72,6 +72,28 @@ HEADERS: dict[str, tuple[str, str]] = {
     "item": ("item", "项目"),
 }
 _STATUS_ZH = {"actual": "实际", "estimate": "估计", "model": "模型"}
+#: Values of the tables' columns in Chinese, by column (the codes of indicators stay).
+_VALUES_ZH: dict[str, dict[str, str]] = {
+    "status": _STATUS_ZH,
+    "latest_status": _STATUS_ZH,
+    "basis": {
+        "level": "总量(现价)",
+        "real_growth_pct": "可比价增速(%)",
+        "nominal_growth_pct": "现价增速(%)",
+        "share_pct": "比重(%)",
+        "level (built)": "总量(由增速推算)",
+        "level (derived)": "总量(由比重或总量推算)",
+    },
+    "period": {"year": "全年", "Q1": "一季度", "H1": "上半年", "Q1-Q3": "前三季度"}
+    | {f"M1-M{m}": f"1-{m}月" for m in range(2, 12)},
+    "vintage": {
+        "preliminary": "初步核算",
+        "revised": "修订",
+        "final": "最终核实",
+        "census": "经济普查",
+    },
+    "kind": {"ratio": "比例", "points": "百分点"},
+}
 _SHEETS = {
     "evaluation": ("evaluation", "评估表"),
     "actuals": ("actuals used", "所用实际数据"),
@@ -91,7 +113,7 @@ _TITLES = {
         "assumptions": "Assumptions",
         "rules": "Verdict rules",
         "run": "Run record",
-        "lede": "Scenario {scenario}, anchor {anchor}, actual figures to {as_of}.",
+        "lede": "Scenario {scenario}, {anchor}, actual figures to {as_of}.",
     },
     "zh": {
         "title": "规划实施评估:{scenario}",
@@ -103,7 +125,7 @@ _TITLES = {
         "assumptions": "假设",
         "rules": "评估结论规则",
         "run": "运行记录",
-        "lede": "情景 {scenario},锚定方式 {anchor},实际数据截至{as_of}年。",
+        "lede": "情景 {scenario},{anchor},实际数据截至{as_of}年。",
     },
 }
 
@@ -122,11 +144,35 @@ def _readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy with headers in ``lang`` and statuses in Chinese under zh."""
     out = df.copy()
     if lang == "zh":
-        for col in ("status", "latest_status"):
+        out = out.drop(columns=["verdict_zh"], errors="ignore")  # the verdict is in Chinese
+        for col, words in _VALUES_ZH.items():
             if col in out:
-                out[col] = out[col].map(lambda s: _STATUS_ZH.get(s, s))
-    out.columns = [_header(c, lang) for c in df.columns]
+                out[col] = out[col].map(lambda s, w=words: w.get(s, s) if isinstance(s, str) else s)
+        if "note" in out:
+            out["note"] = out["note"].map(_note_zh)
+    out.columns = [_header(c, lang) for c in out.columns]
     return out
+
+
+def _note_zh(note):
+    """A note of the figures used or of the restart record, its standard phrases in
+    Chinese (the arithmetic of a built level stays as written)."""
+    if not isinstance(note, str):
+        return note
+    for period, zh in sorted(_VALUES_ZH["period"].items(), key=lambda kv: -len(kv[0])):
+        note = note.replace(f"estimate from {period}", f"由{zh}累计增速估计")
+    for vintage, zh in _VALUES_ZH["vintage"].items():
+        if note.startswith(f"{vintage}, ") or note == vintage:
+            note = zh + note[len(vintage) :]
+    return (
+        note.replace("carried from the original run", "沿用原始运行的数值")
+        .replace("nominal growth", "现价增速")
+        .replace("real growth", "可比价增速")
+        .replace("the model's", "模型的")
+        .replace("deflator", "平减指数")
+        .replace("the original run's tertiary share", "原始运行的第三产业比重")
+        .replace("of the actual GDP", "乘实际GDP")
+    )
 
 
 def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
@@ -212,6 +258,7 @@ _MD_COLUMNS = [
     "target_year",
     "latest_actual",
     "latest_year",
+    "latest_status",
     "target_progress_pct",
     "time_progress_pct",
     "projected",
@@ -223,13 +270,19 @@ _MD_COLUMNS = [
 ]
 
 
+def _anchor_title(ev, lang: str) -> str:
+    """The heading of the restart record or of the add-factors."""
+    t = _TITLES[lang]
+    return t["record"].format(year=ev.start_year) if ev.start_year else t["factors"]
+
+
 def write_markdown(path: Path, ev, lang: str) -> None:
     t = _TITLES[lang]
     cols = [c for c in _MD_COLUMNS if c != "probability" or ev.table[c].notna().any()]
     parts = [
         f"# {t['title'].format(scenario=ev.scenario)}",
         "",
-        t["lede"].format(scenario=ev.scenario, anchor=ev.anchor, as_of=ev.as_of),
+        t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of),
         "",
         f"## {t['table']}",
         "",
@@ -242,6 +295,10 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         f"## {t['assumptions']}",
         "",
         *[f"- {a}" for a in ev.assumptions],
+        "",
+        f"## {_anchor_title(ev, lang)}",
+        "",
+        _markdown(_readable(ev.anchor_table, lang)),
         "",
     ]
     path.write_text("\n".join(parts), encoding="utf-8")
@@ -261,7 +318,7 @@ def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str
         for name, png in charts.items()
     )
     anchor_key = "record" if ev.start_year is not None else "factors"
-    anchor_title = t["record"].format(year=ev.start_year) if ev.start_year else t["factors"]
+    anchor_title = _anchor_title(ev, lang)
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <title>{esc(t["title"].format(scenario=ev.scenario))}</title>
@@ -274,7 +331,7 @@ th {{ background: #f2f2f2; position: sticky; top: 0; }}
 img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 </style></head><body>
 <h1>{esc(t["title"].format(scenario=ev.scenario))}</h1>
-<p>{esc(t["lede"].format(scenario=ev.scenario, anchor=ev.anchor, as_of=ev.as_of))}</p>
+<p>{esc(t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of))}</p>
 <h2>{esc(t["table"])}</h2>
 {table(sheets["evaluation"])}
 <h2>{esc(t["rules"])}</h2>

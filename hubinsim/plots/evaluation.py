@@ -23,7 +23,7 @@ _TEXT = {
         "band": "re-projection 5-95th percentile",
         "target": "target",
         "title": "{name}: actual, plan path and projections",
-        "caption": "Scenario {scenario}; anchor {anchor}; actual figures to {as_of}.",
+        "caption": "Scenario {scenario}; {anchor}; actual figures to {as_of}.",
     },
     "zh": {
         "actual": "实际值",
@@ -34,7 +34,7 @@ _TEXT = {
         "band": "重新预测5-95百分位",
         "target": "目标",
         "title": "{name}:实际值、规划路径与预测",
-        "caption": "情景 {scenario};锚定方式 {anchor};实际数据截至{as_of}年。",
+        "caption": "情景 {scenario};{anchor};实际数据截至{as_of}年。",
     },
 }
 
@@ -90,10 +90,11 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
                 label=words[status],
             )
     rows = ev.table[ev.table["indicator"] == indicator]
+    every_year = {(t.indicator, t.year) for t in ev.targets if t.each_year_from is not None}
     for _, row in rows.iterrows():
         base = row["base_2020"]
         T, target = int(row["target_year"]), float(row["target"])
-        every = "every" in str(row["comparison"])
+        every = (indicator, T) in every_year
         if every:
             ax.axhline(target, color="#2ca02c", lw=1.2, ls=":", label=words["target"])
         elif not (isinstance(base, float) and math.isnan(base)):
@@ -112,7 +113,9 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
         0.01,
         0.005,
         labels.text(
-            words["caption"].format(scenario=ev.scenario, anchor=ev.anchor, as_of=ev.as_of)
+            words["caption"].format(
+                scenario=ev.scenario, anchor=ev.anchor_text(labels.code), as_of=ev.as_of
+            )
         ),
         fontsize=7,
         color="#555555",
