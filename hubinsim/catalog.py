@@ -837,24 +837,45 @@ def _words(text: str) -> list[str]:
     return _WORDS.findall(text.lower())
 
 
-def _likeness(name: str, choice: str) -> tuple[bool, float]:
+def _likeness(name: str, choice: str, floor: float = 0.0) -> tuple[bool, float]:
     """How alike a name and a valid name are: whether every word of the name is a word of the
     valid name, and a score from 0 to 1, the better of the whole strings' likeness and their
     words' (in any order, each word alike at 0.8 or better). So ``tertiary_share`` finds
     ``share_tertiary_pct`` first, ``depreciation`` finds ``capital.depreciation`` and
-    ``income`` finds ``disposable_income_per_capita``."""
-    whole = difflib.SequenceMatcher(None, name.lower(), choice.lower()).ratio()
+    ``income`` finds ``disposable_income_per_capita``.
+
+    A score below ``floor`` is only known to be below it (the strings' likeness is not
+    computed where their lengths alone keep it under the floor)."""
+    whole = _ratio(name.lower(), choice.lower(), floor)
     a, b = _words(name), _words(choice)
     if not a or not b:
         return False, whole
     matched = 0.0
     for w in a:
-        best = max(difflib.SequenceMatcher(None, w, v).ratio() for v in b)
+        best = max(_ratio(w, v, 0.8) for v in b)
         matched += best if best >= 0.8 else 0.0
     words = 2 * matched / (len(a) + len(b))
     if all(w in b for w in a):
         return True, max(whole, 0.6 + 0.4 * words)
     return False, max(whole, words)
+
+
+def _ratio(a: str, b: str, floor: float) -> float:
+    """``difflib.SequenceMatcher(None, a, b).ratio()``, or 0.0 where it cannot reach ``floor``.
+
+    The ratio is 2 M / (len a + len b) with M characters matched, and M is at most the
+    shorter length and at most the characters the two strings have in common, counted with
+    repetition: both bounds cost far less than the matching itself."""
+    n = len(a) + len(b)
+    if n and floor > 0.0:
+        # (divided as difflib divides, 2.0 * matches / n, so that a bound equal to the
+        # ratio compares alike)
+        if 2.0 * min(len(a), len(b)) / n < floor:
+            return 0.0
+        common = sum(min(a.count(ch), b.count(ch)) for ch in set(a))
+        if 2.0 * common / n < floor:
+            return 0.0
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def _meanings() -> dict[str, tuple[str, ...]]:
@@ -871,10 +892,11 @@ def closest(name, choices, n: int = 3, cutoff: float = 0.6) -> list[str]:
     name = str(name)
     meanings = _meanings()
     scored = []
+    # (scores below the cutoff are dropped, so they need not be exact; see _likeness)
     for c in map(str, choices):
-        whole_word, score = _likeness(name, c)
+        whole_word, score = _likeness(name, c, cutoff)
         for text in (t.lower() for t in meanings.get(c, ())):
-            score = max(score, difflib.SequenceMatcher(None, name.lower(), text).ratio())
+            score = max(score, _ratio(name.lower(), text, max(score, cutoff)))
             if len(name) > 1 and name.lower() in text:  # 消费券 in 每年发放的消费券
                 score = max(score, 0.6 + 0.4 * len(name) / len(text))
         scored.append((whole_word, score, c))
