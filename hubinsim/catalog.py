@@ -907,9 +907,11 @@ def closest(name, choices, n: int = 3, cutoff: float = 0.6) -> list[str]:
 def holds_words(row: dict, words) -> bool:
     """Whether every one of ``words`` (a string or several) is part of the row's ``name``,
     ``meaning_en`` or ``meaning_zh``, whatever the case: how ``hubinsim levers`` and
-    ``hubinsim indicators`` pick the rows a search names."""
+    ``hubinsim indicators`` pick the rows a search names. A word of a name's parts, as
+    ``tertiary_share``, is its parts: it finds ``share_tertiary_pct``."""
     if isinstance(words, str):
-        words = words.split()
+        words = [words]
+    words = [part for w in words for part in re.split(r"[\s_]+", w) if part]
     text = " ".join(str(row.get(k, "")) for k in ("name", "meaning_en", "meaning_zh")).lower()
     return all(w.lower() in text for w in words)
 

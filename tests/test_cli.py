@@ -355,6 +355,7 @@ def test_indicators_table_finds_the_tertiary_share():
     "words, names",
     [
         (["tertiary", "share"], ["share_tertiary_pct"]),
+        (["tertiary_share"], ["share_tertiary_pct"]),  # a guessed name: its parts
         (["第三产业占GDP比重"], ["share_tertiary_pct"]),
         (["Retail", "SALES"], ["retail_sales"]),
     ],
@@ -369,6 +370,16 @@ def test_a_search_that_finds_nothing_says_so():
     res = invoke("indicators", "weather")
     assert res.exit_code == 0 and res.stdout == ""
     assert "No indicator's name or meaning holds: weather" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "command, word, name",
+    [("indicators", "teritary", "va_tertiary"), ("levers", "realization", "plan_realisation")],
+)
+def test_a_search_that_finds_nothing_suggests_the_closest_names(command, word, name):
+    res = invoke(command, word)
+    assert res.exit_code == 0 and res.stdout == ""
+    assert f"holds: {word} (did you mean '{name}'" in res.stderr
 
 
 def test_levers_finds_names_by_words():

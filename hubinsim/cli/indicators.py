@@ -6,7 +6,7 @@ import click
 
 from .group import CONTEXT, main
 from .options import listing_options
-from .text import csv_text, part_text
+from .text import csv_text, nothing_holds, part_text
 
 HEAD = "Indicators: columns of annual.csv and Results.annual; sensitivity --output NAME@YEAR"
 #: The columns shown, and the field of :func:`hubinsim.indicators` each shows.
@@ -45,7 +45,8 @@ def indicators_command(ctx, fmt_, words):
 
     rows = hubinsim.indicators(ctx.obj["data_dir"], as_frame=False, search=words)
     if not rows:
-        click.echo(f"No indicator's name or meaning holds: {' '.join(words)}", err=True)
+        every = hubinsim.indicators(ctx.obj["data_dir"], as_frame=False)
+        click.echo(nothing_holds("indicator's", words, every), err=True)
         return
     if fmt_ == "csv":
         click.echo(csv_text(rows), nl=False)

@@ -6,7 +6,7 @@ import click
 
 from .group import CONTEXT, main
 from .options import listing_options
-from .text import csv_text, part_text
+from .text import csv_text, nothing_holds, part_text
 
 #: The three parts of the table, with the line that says how a scenario sets each.
 KIND_HEAD = {
@@ -46,8 +46,9 @@ def levers_command(ctx, fmt_, words):
 
     rows = hubinsim.levers(ctx.obj["data_dir"], as_frame=False, search=words)
     if not rows:
+        every = hubinsim.levers(ctx.obj["data_dir"], as_frame=False)
         what = "lever's, parameter's or shock target's"
-        click.echo(f"No {what} name or meaning holds: {' '.join(words)}", err=True)
+        click.echo(nothing_holds(what, words, every), err=True)
         return
     if fmt_ == "csv":
         click.echo(csv_text(rows), nl=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..catalog import INDICATOR_BY_NAME, unit_label
+from ..catalog import INDICATOR_BY_NAME, suggest, unit_label
 from ..formats import format_number as fmt
 from ..formats import format_share as pct
 
@@ -18,6 +18,7 @@ __all__ = [
     "unit",
     "points",
     "target_text",
+    "nothing_holds",
 ]
 
 
@@ -89,3 +90,11 @@ def target_text(row) -> str:
     if "every" in row["comparison"]:
         every = f" each yr {row['comparison'].split()[-1]}-{row['year']}, worst shown"
     return f"{sign} {fmt(row['target'], row['unit'])}{every}"
+
+
+def nothing_holds(what: str, words, rows) -> str:
+    """The message of a listing whose search found nothing, with the names of ``rows`` (all
+    that it lists) most like the words: "No indicator's name or meaning holds: teritary (did
+    you mean 'va_tertiary', ...?)"."""
+    search = " ".join(words)
+    return f"No {what} name or meaning holds: {search}{suggest(search, [r['name'] for r in rows])}"
