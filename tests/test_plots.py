@@ -355,3 +355,10 @@ def test_long_labels_are_wrapped_at_spaces_or_between_chinese_characters():
     assert len(lines) > 1 and "".join(lines).replace(" ", "") == zh.replace(" ", "")
     assert all(sum(1 + (ord(c) > 0x2E80) for c in line) <= 20 for line in lines)
     assert text.wrap("a (b)", 3) == "a\n(b)"  # a bracket stays with its word
+
+
+def test_a_legend_over_the_lines_has_a_white_ground(runs):
+    ax = plots.compare_charts(list(runs))["employment_diff"].axes[0]
+    frame = ax.get_legend().get_frame()
+    assert ax.get_legend().get_frame_on() and frame.get_alpha() >= 0.8
+    assert matplotlib.colors.to_rgb(frame.get_facecolor()) == (1.0, 1.0, 1.0)

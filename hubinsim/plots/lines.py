@@ -265,7 +265,7 @@ def _handles(ax, view: _View, panel: Panel) -> tuple[list, list[str]]:
 
 def _legend(fig, ax, view: _View, panel: Panel, n_panels: int, fanned: bool) -> None:
     """The legend of a panel: beside a single panel when it is long or has bands, below the
-    panels when bands fill them, else where it hides least."""
+    panels when bands fill them, else where it hides least, on a white ground."""
     handles, labels = _handles(ax, view, panel)
     if (len(handles) > 5 or fanned) and n_panels == 1:
         fig.set_size_inches(9.0, 4.3)
@@ -277,7 +277,9 @@ def _legend(fig, ax, view: _View, panel: Panel, n_panels: int, fanned: bool) -> 
             handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3
         )
     elif handles:
-        ax.legend(handles, labels, fontsize=8, loc="best")
+        # over the lines: on a white ground, so that no line crosses its words
+        legend = ax.legend(handles, labels, fontsize=8, loc="best", frameon=True)
+        legend.get_frame().set(facecolor="white", edgecolor="none", alpha=0.85)
 
 
 def _caption(fig, view: _View) -> None:
