@@ -444,6 +444,30 @@ def test_second_shock_is_located(tmp_path):
     assert any(":9: [[shock]] #2 factor: must be a number in [0, 3]" in p for p in problems)
 
 
+@pytest.mark.parametrize(
+    "factor, hint",
+    [
+        (
+            95,
+            "95 reads as a percentage: for 95 % of the usual level write 0.95, "
+            "for a rise of 95 % write 1.95",
+        ),
+        (-5, "-5 reads as a change in %: for a fall of 5 % write 0.95"),
+        (250, "250 reads as a percentage: for 250 % of the usual level write 2.5"),
+        (500, None),  # no reading in % lies in [0, 3]
+    ],
+)
+def test_a_shock_factor_written_in_percent_is_read_both_ways(factor, hint, tmp_path):
+    text = f"[[shock]]\ntarget = 'fai'\nyears = [2022, 2022]\nfactor = {factor}\n"
+    m = only_problem(write(tmp_path, "s.toml", text))
+    assert (m["line"], m["key"]) == ("4", "[[shock]] #1 factor")
+    assert m["msg"].endswith(f"got {factor} (a number)" + (f"; {hint}" if hint else ""))
+    shock = {"target": "fai", "years": (2022, 2022), "factor": factor}
+    with pytest.raises(ScenarioError) as info:
+        make_scenario(shocks=[shock])
+    assert (hint or "[0, 3]") in str(info.value)
+
+
 def test_single_shock_table_asks_for_double_brackets(tmp_path):
     text = "[shock]\ntarget = 'fai'\nyears = [2022, 2022]\nfactor = 0.9\n"
     m = only_problem(write(tmp_path, "s.toml", text))

@@ -112,3 +112,19 @@ def test_an_extra_project_schedule_spends_in_its_years_only(method, dt):
     ).annual["fai_transport"]
     assert extra[2021] == pytest.approx(base[2021], rel=1e-12)
     assert extra[2022] - base[2022] == pytest.approx(10.0, rel=0.05)
+
+
+def test_the_plans_rd_target_written_as_the_plan_writes_it_is_met(tmp_path):
+    """Issue 13's test of a user: a file that sets R&D to 2.5 % for 2025 meets the 2.5 %
+    target, in a single run and in every draw of an ensemble."""
+    path = tmp_path / "rd.toml"
+    path.write_text(
+        '[scenario]\nname = "rd"\n\n[innovation]\nrd_intensity_pct = {2021 = 1.4, 2025 = 2.5}\n'
+    )
+    scenario = hubinsim.load_scenario(path)
+    for res in (hubinsim.simulate(scenario), hubinsim.simulate(scenario, draws=8, seed=1)):
+        row = res.targets.set_index("indicator").loc["rd_intensity_pct"]
+        assert (row["year"], row["target"]) == (2025, 2.5)
+        assert row["projected"] == pytest.approx(2.5, rel=1e-12)
+        assert bool(row["met"])
+        assert row.get("probability", 1.0) == 1.0

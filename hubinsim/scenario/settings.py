@@ -367,10 +367,28 @@ def shock_problems(shock: Shock, end: int | None = MAX_END) -> list[Problem]:
         problems.append(
             (
                 ("factor",),
-                f"must be a number in [{lo:g}, {hi:g}] (1 = no change), {got(shock.factor)}",
+                f"must be a number in [{lo:g}, {hi:g}] (1 = no change), {got(shock.factor)}"
+                + _factor_in_percent(shock.factor),
             )
         )
     return problems
+
+
+def _factor_in_percent(factor) -> str:
+    """What a shock's factor written in % may have meant: '; -5 reads as a change in %: for a
+    fall of 5 % write 0.95'."""
+    lo, hi = SHOCK_FACTOR_RANGE
+    if not _is_number(factor) or not -100 <= factor <= 100 * hi or lo <= factor <= hi:
+        return ""
+    f = f"{factor:g}"
+    if factor < 0:
+        return (
+            f"; {f} reads as a change in %: for a fall of {-factor:g} % write {1 + factor / 100:g}"
+        )
+    meant = [f"for {f} % of the usual level write {factor / 100:g}"]
+    if 1 + factor / 100 <= hi:
+        meant.append(f"for a rise of {f} % write {1 + factor / 100:g}")
+    return f"; {f} reads as a percentage: {', '.join(meant)}"
 
 
 def _join(label: str, key: tuple) -> str:
