@@ -30,6 +30,8 @@ Python API (everything the command line does)::
     act = hubinsim.read_actuals("my_actuals.csv")    # actual figures (docs/evaluation.md)
     ev = hubinsim.evaluate(stim_scenario, act)       # as `hubinsim evaluate`
     ev.table; hubinsim.write_evaluation(ev, "runs")  # runs/evaluate-stimulus/
+    cal = hubinsim.calibrate(scenario, act, ["tfp.growth_tertiary", "labour.okun"])
+    cal.estimates, cal.fit, cal.fragment()           # as `hubinsim calibrate`
 """
 
 from ._version import __version__
@@ -76,6 +78,9 @@ __all__ = [
     "evaluate",
     "Evaluation",
     "write_evaluation",
+    "calibrate",
+    "Calibration",
+    "write_calibration",
     "HubinsimError",
     "ScenarioError",
     "ActualsError",
@@ -119,6 +124,9 @@ _LAZY = {
     "evaluate": ("analysis.evaluation", "evaluate"),
     "Evaluation": ("analysis.evaluation", "Evaluation"),
     "write_evaluation": ("io.evaluation_folder", "write_evaluation"),
+    "calibrate": ("analysis.calibration", "calibrate"),
+    "Calibration": ("analysis.calibration", "Calibration"),
+    "write_calibration": ("io.calibration_folder", "write_calibration"),
 }
 
 

@@ -64,6 +64,7 @@ COMMANDS = {
     "solve": (("solve", "write_solution"), ()),
     "estimate": (("read_panel", "estimate_elasticities", "write_estimates"), ()),
     "evaluate": (("evaluate", "write_evaluation", "read_actuals"), ()),
+    "calibrate": (("calibrate", "write_calibration", "read_actuals"), ()),
     "sensitivity": (("sensitivity", "write_sensitivity"), ()),
     "levers": (("levers",), ("fmt_",)),
     "indicators": (("indicators",), ("fmt_",)),

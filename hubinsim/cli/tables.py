@@ -254,3 +254,49 @@ def evaluation_text(table, lang: str = "en") -> str:
     )
     estimated = (table["latest_status"] == "estimate").any()
     return text_table(headers, rows, right={2, 4, 5, 6, 7}) + ("\n" + note if estimated else "")
+
+
+def calibration_table(estimates) -> str:
+    """Fitted parameters: estimate, standard error, 95 % interval, the scenario's value,
+    the range, identified or not (from ``Calibration.estimates``)."""
+    rows = []
+    for name, r in estimates.iterrows():
+        identified = r["se"] == r["se"]
+        rows.append(
+            [
+                name,
+                f"{r['estimate']:.6g}",
+                f"{r['se']:.2g}" if identified else "-",
+                f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]" if identified else "-",
+                f"{r['start']:g}",
+                f"[{r['low']:g}, {r['high']:g}]",
+                r["unit"],
+                ("yes" if r["identified"] else "NO") + (" (on a bound)" if r["on_bound"] else ""),
+            ]
+        )
+    head = ["parameter", "estimate", "s.e.", "95 % interval", "start", "range", "unit",
+            "identified"]  # fmt: skip
+    return text_table(head, rows, right={1, 2, 4})
+
+
+def fit_table(fit) -> str:
+    """The fit per indicator and basis: n, RMSE, MAPE and bias at the start and at the
+    estimate (from ``Calibration.fit``)."""
+
+    def num(v, digits=4):
+        return "-" if v != v else f"{v:.{digits}g}"
+
+    rows = [
+        [
+            r["indicator"],
+            r["basis"],
+            str(r["n"]),
+            r["unit"],
+            f"{num(r['rmse_start'])} -> {num(r['rmse'])}",
+            f"{num(r['mape_start'], 3)} -> {num(r['mape'], 3)}",
+            f"{num(r['bias_start'])} -> {num(r['bias'])}",
+        ]
+        for _, r in fit.iterrows()
+    ]
+    head = ["indicator", "basis", "n", "unit", "RMSE", "MAPE %", "bias"]
+    return text_table(head, rows, right={2})

@@ -515,3 +515,13 @@ def solve_folder(out, scenario_name: str, indicator: str, year: int) -> Path:
 def estimate_folder(out, scenario_name: str) -> Path:
     """``<out>/estimate-<scenario-name>``: behavioural parameters estimated from data."""
     return Path(out) / f"estimate-{safe_name(scenario_name)}"
+
+
+def calibration_folder(out, scenario_name: str) -> Path:
+    """``<out>/calibrate-<scenario-name>``: parameters fitted to actual figures."""
+    return Path(out) / f"calibrate-{safe_name(scenario_name)}"
+
+
+def backtest_folder(out, scenario_name: str, origin: int) -> Path:
+    """``<out>/backtest-<scenario-name>-<origin>``: a backtest from an origin year."""
+    return Path(out) / f"backtest-{safe_name(scenario_name)}-{origin}"

@@ -1,0 +1,110 @@
+"""``hubinsim calibrate``: structural parameters fitted to actual figures."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .group import CONTEXT, command_line, main
+from .options import apply, out_options
+from .tables import calibration_table, fit_table
+
+
+@main.command(
+    "calibrate",
+    context_settings=CONTEXT,
+    epilog="""\b
+Examples:
+  hubinsim calibrate scenarios/baseline.toml --actuals examples/actuals_illustrative.csv \\
+      --fit tfp.growth_tertiary --fit labour.okun --fit fiscal.buoyancy
+      -> runs/calibrate-baseline/baseline-calibrated.toml (extends the scenario)
+  hubinsim calibrate scenarios/baseline.toml --actuals my.csv --fit tfp.growth_industry \\
+      --starts 8 --seed 3 --vintage revised --uncertainty
+""",
+)
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--actuals",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
+    "(docs/evaluation.md).",
+)
+@click.option(
+    "--fit",
+    "fit",
+    multiple=True,
+    required=True,
+    metavar="PARAM",
+    help="A structural parameter to fit within its plausible range (repeat for several; "
+    "`hubinsim levers` lists them).",
+)
+@click.option(
+    "--starts",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    metavar="N",
+    help="Starts of the fit: the scenario's values and the best points of a Latin hypercube.",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S",
+    help="Seed of the Latin hypercube of starts.",
+)  # fmt: skip
+@click.option(
+    "--vintage",
+    type=click.Choice(["preliminary", "revised", "final", "census"]),
+    default=None,
+    help="Fit this vintage of each figure (default: the latest the file gives).",
+)
+@click.option(
+    "--uncertainty",
+    is_flag=True,
+    help="Put an [uncertainty] section in the calibrated scenario file: the fitted parameters "
+    "drawn from their estimated distribution (normal, correlated, cut to the ranges) instead "
+    "of uniform over their ranges.",
+)
+@apply(out_options("the calibration folder"))
+@click.pass_context
+def calibrate_command(ctx, scenario, actuals, fit, starts, seed, vintage, uncertainty, out, force):
+    """Fit structural parameters of SCENARIO to the actual figures of FILE by bounded
+    nonlinear least squares (levels in logs, rates in points, growth in points, each divided
+    by its measurement standard deviation) and write OUT/calibrate-<name>/.
+
+    Prints the estimates with standard errors from the Jacobian and the fit per indicator
+    (RMSE, MAPE, bias, before -> after), and warns of each parameter the figures do not
+    identify. The folder holds estimates.csv, correlation.csv, covariance.csv, fit.csv,
+    residuals.csv, starts.csv, <name>-calibrated.toml (extends SCENARIO; the figures' sha256
+    in its header) and run.json. docs/calibration.md gives the method.
+    """
+    import hubinsim
+    from hubinsim.io.folders import calibration_folder, check_target
+
+    started = time.perf_counter()
+    data_dir = ctx.obj["data_dir"]
+    scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
+    act = hubinsim.read_actuals(actuals)
+    check_target(calibration_folder(out, scn.name), force)
+    cal = hubinsim.calibrate(
+        scn, act, list(fit), starts=starts, seed=seed, vintage=vintage, data_dir=data_dir
+    )
+    written = hubinsim.write_calibration(
+        cal, out, force=force, uncertainty=uncertainty, command=command_line(ctx), started=started
+    )
+    md = cal.metadata
+    click.echo(
+        f"Scenario {scn.name!r} fitted to {md['n']} actual figures of {md['years']} from "
+        f"{actuals}: weighted sum of squares {md['cost_start']:.4g} -> {md['cost']:.4g} "
+        f"({md['starts']} start(s), {md['runs']} runs)"
+    )
+    click.echo("")
+    click.echo(calibration_table(cal.estimates))
+    click.echo("")
+    click.echo(fit_table(cal.fit))
+    for note in cal.notes:
+        click.echo(f"Note: {note}")
+    click.echo("")
+    click.echo(f"Wrote {written.path}/: {', '.join(written.files)}")
