@@ -32,6 +32,8 @@ Python API (everything the command line does)::
     ev.table; hubinsim.write_evaluation(ev, "runs")  # runs/evaluate-stimulus/
     cal = hubinsim.calibrate(scenario, act, ["tfp.growth_tertiary", "labour.okun"])
     cal.estimates, cal.fit, cal.fragment()           # as `hubinsim calibrate`
+    bt = hubinsim.backtest(scenario, act, 2022, ["labour.okun"])  # as `hubinsim backtest`
+    bt.table, bt.wide("gdp", "level"); hubinsim.write_backtest(bt, "runs")
 """
 
 from ._version import __version__
@@ -81,6 +83,9 @@ __all__ = [
     "calibrate",
     "Calibration",
     "write_calibration",
+    "backtest",
+    "Backtest",
+    "write_backtest",
     "HubinsimError",
     "ScenarioError",
     "ActualsError",
@@ -127,6 +132,9 @@ _LAZY = {
     "calibrate": ("analysis.calibration", "calibrate"),
     "Calibration": ("analysis.calibration", "Calibration"),
     "write_calibration": ("io.calibration_folder", "write_calibration"),
+    "backtest": ("analysis.backtest", "backtest"),
+    "Backtest": ("analysis.backtest", "Backtest"),
+    "write_backtest": ("io.backtest_folder", "write_backtest"),
 }
 
 

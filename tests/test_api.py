@@ -65,6 +65,7 @@ COMMANDS = {
     "estimate": (("read_panel", "estimate_elasticities", "write_estimates"), ()),
     "evaluate": (("evaluate", "write_evaluation", "read_actuals"), ()),
     "calibrate": (("calibrate", "write_calibration", "read_actuals"), ()),
+    "backtest": (("backtest", "write_backtest", "read_actuals"), ()),
     "sensitivity": (("sensitivity", "write_sensitivity"), ()),
     "levers": (("levers",), ("fmt_",)),
     "indicators": (("indicators",), ("fmt_",)),

@@ -176,7 +176,7 @@ def observations(data, vintage: str | None = None) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class _Residual:
+class Residual:
     """How one observation is compared with the model."""
 
     indicator: str
@@ -191,7 +191,9 @@ class _Residual:
     status: str
 
 
-def _kind(indicator: str, basis: str) -> str:
+def figure_kind(indicator: str, basis: str) -> str:
+    """How a figure is compared: ``level`` (an amount, in logs), ``relative`` (an amount that
+    may be negative), ``points`` (a rate or share) or ``growth`` (a growth rate)."""
     if basis != "level":
         return "growth"
     if INDICATOR_BY_NAME[indicator].unit == "%":
@@ -199,7 +201,9 @@ def _kind(indicator: str, basis: str) -> str:
     return "relative" if indicator in SIGNED else "level"
 
 
-def _plan(obs: pd.DataFrame, end: int, sd_table: Mapping) -> tuple[list[_Residual], list[str]]:
+def residual_plan(
+    obs: pd.DataFrame, end: int, sd_table: Mapping
+) -> tuple[list[Residual], list[str]]:
     """The residuals of ``obs`` the fit uses, and notes on the figures left out."""
     out, notes = [], []
     for r in obs.itertuples(index=False):
@@ -212,7 +216,7 @@ def _plan(obs: pd.DataFrame, end: int, sd_table: Mapping) -> tuple[list[_Residua
             continue
         if not math.isfinite(r.value):
             continue
-        kind = _kind(ind, basis)
+        kind = figure_kind(ind, basis)
         if basis == "level":
             series, growth_from = ind, None
             if kind == "level" and r.value <= 0:
@@ -234,14 +238,14 @@ def _plan(obs: pd.DataFrame, end: int, sd_table: Mapping) -> tuple[list[_Residua
         if r.status == "estimate":
             sd *= ESTIMATE_FACTOR
         out.append(
-            _Residual(
+            Residual(
                 ind, year, basis, float(r.value), kind, series, growth_from, sd, r.vintage, r.status
             )  # fmt: skip
         )
     return out, notes
 
 
-def _model_values(values: dict, plan: list[_Residual]) -> np.ndarray:
+def model_values_of(values: dict, plan: list[Residual]) -> np.ndarray:
     """The model's value of each residual's figure, per member: shape (members, n)."""
     cols = []
     for p in plan:
@@ -254,7 +258,7 @@ def _model_values(values: dict, plan: list[_Residual]) -> np.ndarray:
     return np.column_stack(cols) if cols else np.zeros((next(iter(values.values())).shape[1], 0))
 
 
-def _residuals(model: np.ndarray, plan: list[_Residual]) -> np.ndarray:
+def _residuals(model: np.ndarray, plan: list[Residual]) -> np.ndarray:
     """Weighted residuals (members, n) of the model's values against the figures."""
     actual = np.array([p.value for p in plan])
     sd = np.array([p.sd for p in plan])
@@ -479,7 +483,7 @@ class _Model:
             self.scn, params, X.shape[0], self.data_dir, record_parameters=False, keep=self.keep
         )
         self.runs += 1
-        return _residuals(_model_values(values, self.plan), self.plan)
+        return _residuals(model_values_of(values, self.plan), self.plan)
 
     def model_values(self, theta: np.ndarray) -> np.ndarray:
         params = {n: np.array([v]) for n, v in zip(self.names, theta, strict=True)}
@@ -487,7 +491,7 @@ class _Model:
             self.scn, params, 1, self.data_dir, record_parameters=False, keep=self.keep
         )
         self.runs += 1
-        return _model_values(values, self.plan)[0]
+        return model_values_of(values, self.plan)[0]
 
     def _both(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         key = np.asarray(x, dtype=float).tobytes()
@@ -608,7 +612,7 @@ def calibrate(
     last = int(obs["year"].max()) if len(obs) else BASE_YEAR
     end = max(min(last, scn.time.end), BASE_YEAR + 1)
     run_scn = replace(scn, time=TimeSettings(end, scn.time.dt, scn.time.method))
-    plan, notes = _plan(obs, end, sd_table)
+    plan, notes = residual_plan(obs, end, sd_table)
     k = len(names)
     if not plan:
         raise ScenarioError(
@@ -890,7 +894,7 @@ def synthetic_actuals(
         k = y - BASE_YEAR
         for ind in indicators:
             v = float(values[ind][k, 0])
-            kind = _kind(ind, "level")
+            kind = figure_kind(ind, "level")
             sd = MEASUREMENT_SD[("points" if kind == "points" else "level", vintage)]
             e = noise * rng.normal(0.0, sd)
             value = v + e if kind in ("points", "relative") else v * math.exp(e)

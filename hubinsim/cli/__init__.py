@@ -11,6 +11,7 @@ pandas.
 """
 
 from . import (  # noqa: F401  (registers the commands)
+    backtest,
     calibrate,
     compare,
     estimate,

@@ -300,3 +300,29 @@ def fit_table(fit) -> str:
     ]
     head = ["indicator", "basis", "n", "unit", "RMSE", "MAPE %", "bias"]
     return text_table(head, rows, right={2})
+
+
+def backtest_table(table) -> str:
+    """A backtest's scores, series by series (from ``Backtest.table``): each method's n,
+    MAPE, mean error, RMSE and Theil's U, or why it gave no forecast."""
+
+    def num(v, digits=4):
+        return "" if v != v else f"{v:.{digits}g}"
+
+    rows = [
+        [
+            r["indicator"],
+            r["basis"],
+            r["label"],
+            str(r["n"]) if r["n"] else "",
+            num(r["mape"], 3),
+            num(r["mean_error"]),
+            num(r["rmse"]),
+            num(r["theil_u"], 3),
+            r["note"],
+        ]
+        for _, r in table.iterrows()
+    ]
+    head = ["indicator", "basis", "method", "n", "MAPE %", "mean error", "RMSE", "Theil U",
+            "note"]  # fmt: skip
+    return text_table(head, rows, right={3, 4, 5, 6, 7})

@@ -1,0 +1,108 @@
+"""``hubinsim backtest``: the model fitted up to an origin and scored after it, side by side
+with simple forecasts."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .group import CONTEXT, command_line, main
+from .options import apply, out_options
+from .tables import backtest_table
+
+
+@main.command(
+    "backtest",
+    context_settings=CONTEXT,
+    epilog="""\b
+Examples:
+  hubinsim backtest scenarios/baseline.toml --actuals examples/actuals_illustrative.csv \\
+      --origin 2022 --fit tfp.growth_tertiary --fit labour.okun
+      -> runs/backtest-baseline-2022/ (scores.csv, forecasts.csv, charts/)
+  hubinsim backtest scenarios/baseline.toml --actuals my.csv --origin 2021
+""",
+)
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--actuals",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
+    "(docs/evaluation.md); years before 2020 lengthen the benchmarks' history.",
+)
+@click.option(
+    "--origin",
+    required=True,
+    type=int,
+    metavar="YEAR",
+    help="The last year the fit and the benchmarks see; the years after it are scored.",
+)
+@click.option(
+    "--fit",
+    "fit",
+    multiple=True,
+    metavar="PARAM",
+    help="A structural parameter calibrated on the years up to the origin (repeat for "
+    "several; none: the scenario's own values).",
+)
+@click.option(
+    "--starts",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    metavar="N",
+    help="Starts of the fit (as hubinsim calibrate).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S",
+    help="Seed of the fit's Latin hypercube of starts.",
+)  # fmt: skip
+@click.option(
+    "--vintage",
+    type=click.Choice(["preliminary", "revised", "final", "census"]),
+    default=None,
+    help="Use this vintage of each figure (default: the latest the file gives).",
+)
+@click.option("--no-charts", is_flag=True, help="Skip the charts (faster).")
+@apply(out_options("the backtest folder"))
+@click.pass_context
+def backtest_command(
+    ctx, scenario, actuals, origin, fit, starts, seed, vintage, no_charts, out, force
+):
+    """Fit SCENARIO on the actual figures of FILE up to --origin, project the years after it,
+    and score the projection (MAPE, mean error, RMSE, Theil's U against no change) side by
+    side with no change, constant growth at the last rate and at the plan's rate, Holt's
+    exponential smoothing and ARIMA (statsmodels; skipped with the reason where a series is
+    too short).
+
+    Writes OUT/backtest-<name>-<origin>/: scores.csv, forecasts.csv, history.csv, a chart
+    per series, the calibrated scenario (with --fit) and run.json. docs/calibration.md gives
+    each method and score.
+    """
+    import hubinsim
+    from hubinsim.io.folders import backtest_folder, check_target
+
+    started = time.perf_counter()
+    data_dir = ctx.obj["data_dir"]
+    scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
+    act = hubinsim.read_actuals(actuals)
+    check_target(backtest_folder(out, scn.name, origin), force)
+    bt = hubinsim.backtest(
+        scn, act, origin, list(fit), starts=starts, seed=seed, vintage=vintage, data_dir=data_dir
+    )
+    written = hubinsim.write_backtest(
+        bt, out, force=force, charts=not no_charts, command=command_line(ctx), started=started
+    )
+    click.echo(
+        f"Scenario {scn.name!r} against {actuals}: fitted up to {origin}, scored "
+        f"{origin + 1}-{bt.metadata['last_year']}"
+    )
+    for note in bt.notes:
+        click.echo(f"Note: {note}")
+    click.echo("")
+    click.echo(backtest_table(bt.table))
+    click.echo("")
+    click.echo(f"Wrote {written.path}/ ({len(written.files)} files)")

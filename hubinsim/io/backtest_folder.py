@@ -1,0 +1,79 @@
+"""The folder of a backtest (``hubinsim backtest``).
+
+Layout of ``<out>/backtest-<scenario>-<origin>/``::
+
+    scores.csv                    per series and method: n, MAPE, mean error, RMSE, Theil's U,
+                                  or why the method gave no forecast
+    forecasts.csv                 every forecast after the origin, with the actual figure
+    history.csv                   the actual figures of every series, both sides of the origin
+    estimates.csv                 (with ``fit``) the parameters calibrated up to the origin
+    <scenario>-calibrated.toml    (with ``fit``) the calibrated scenario, extending the original
+    charts/backtest_<indicator>_<basis>.png   the actuals and each method's forecast
+    run.json                      version, command, input hashes, the actual figures and their
+                                  hash, origin, what was fitted
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..defaults import DEFAULT_OUT, DPI
+from .charts import save_figures
+from .folders import Written, atomic_folder, backtest_folder, safe_name
+from .record import input_hashes, run_json, write_json
+from .solve_folder import extends_path
+
+
+def write_backtest(
+    backtest,
+    out=DEFAULT_OUT,
+    *,
+    force: bool = False,
+    charts: bool = True,
+    command: str | None = None,
+    started: float | None = None,
+    dpi: int = DPI,
+) -> Written:
+    """Write the folder of a :class:`~hubinsim.analysis.backtest.Backtest` from
+    :func:`hubinsim.backtest` (see the module)."""
+    bt = backtest
+    md = bt.metadata
+    cal = bt.calibration
+    original = cal.original if cal is not None else bt.scenario
+    target = backtest_folder(out, original.name, bt.origin)
+    figures = {}
+    if charts:
+        from ..plots.backtest import backtest_charts
+
+        figures = backtest_charts(bt)
+    with atomic_folder(target, force) as tmp:
+        bt.table.to_csv(tmp / "scores.csv", index=False, float_format="%.10g")
+        bt.forecasts.to_csv(tmp / "forecasts.csv", index=False, float_format="%.10g")
+        bt.history.to_csv(tmp / "history.csv", index=False, float_format="%.10g")
+        files = ["scores.csv", "forecasts.csv", "history.csv"]
+        source = original.source
+        if cal is not None:
+            cal.estimates.to_csv(tmp / "estimates.csv", float_format="%.10g")
+            toml_name = f"{safe_name(cal.scenario.name)}.toml"
+            extends = extends_path(source, target) if source else None
+            (tmp / toml_name).write_text(cal.fragment(extends), encoding="utf-8")
+            files += ["estimates.csv", toml_name]
+        if figures:
+            files += [f"charts/{p.name}" for p in save_figures(figures, tmp / "charts", dpi)]
+        fields = {
+            "scenario": original.name,
+            "scenario_file": str(Path(source).resolve()) if source else None,
+            "input_hashes": input_hashes(source, original, md.get("data_dir")),
+            "actuals_file": md.get("actuals"),
+            "actuals_sha256": md.get("actuals_sha256"),
+            "vintage": md.get("vintage"),
+            "origin": bt.origin,
+            "last_year": md.get("last_year"),
+            "fitted": md.get("fit"),
+            "estimates": cal.values if cal is not None else {},
+            "notes": list(bt.notes),
+        }
+        write_json(
+            tmp / "run.json", run_json(command=command, fields=fields, started=started, files=files)
+        )
+    return Written(target, (*files, "run.json"))
