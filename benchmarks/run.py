@@ -8,6 +8,7 @@ Usage (from the repository root)::
     python benchmarks/run.py --only cli tests      # the commands, charts included; the suite
     python benchmarks/run.py --only members_1m     # a million members (about a minute)
     python benchmarks/run.py --only solve          # goal seeking and attribution
+    python benchmarks/run.py --only calibrate      # calibration and a backtest
 
 Each case runs in a fresh Python process, so its peak memory (the maximum resident set of
 the process and of the workers it starts, from ``resource.getrusage``) is its own; times
@@ -46,6 +47,7 @@ GOALS = {
     "cli_compare_charts": ("`hubinsim compare baseline stimulus` with charts < 3 s", 3.0, None),
     "tests": ("the test suite < 90 s", 90.0, None),
     "solve": ("solve < 2 s", 2.0, None),
+    "calibrate": ("calibrate, 3 parameters, 5 years < 10 s", 10.0, None),
 }
 
 
@@ -234,6 +236,37 @@ def case_solve(quick: bool) -> dict:
     return out
 
 
+def case_calibrate(quick: bool) -> dict:
+    """Calibration of 3 parameters to 5 years of actual figures (2021-2025: levels of five
+    indicators and GDP's real growth, made by the model with other parameter values and
+    noise), with the default 4 starts and with 1; a backtest from 2023 fitting the same."""
+    import warnings
+
+    import hubinsim
+    from hubinsim.analysis.calibration import synthetic_actuals
+
+    truth = {"tfp.growth_tertiary": 0.018, "labour.okun": 0.3, "fiscal.buoyancy": 1.1}
+    scn = _scenario("baseline")
+    obs = synthetic_actuals(scn, truth, noise=1.0, seed=1)
+    t = time.perf_counter()
+    hubinsim.calibrate(scn, obs, ["labour.okun"], starts=1)  # imports scipy.optimize
+    out = {"first_call_s": time.perf_counter() - t, "figures": len(obs)}
+    for starts in (4, 1):
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cal = hubinsim.calibrate(scn, obs, list(truth), starts=starts)
+        out[f"starts={starts}"] = {
+            "wall_s": time.perf_counter() - t,
+            "runs": cal.metadata["runs"],
+            "estimates": cal.values,
+        }
+    t = time.perf_counter()
+    bt = hubinsim.backtest(scn, obs, 2023, list(truth))
+    out["backtest"] = {"wall_s": time.perf_counter() - t, "series": len(bt.series())}
+    return out
+
+
 CASES = {
     "one_run": case_one_run,
     "members_1k": case_members_1k,
@@ -244,6 +277,7 @@ CASES = {
     "sobol": case_sobol,
     "profile": case_profile,
     "solve": case_solve,
+    "calibrate": case_calibrate,
 }
 
 
@@ -477,6 +511,22 @@ def report(results: dict, quick: bool) -> None:
         )
     elif r:
         print(f"solve: failed: {r['error']}")
+    r = results.get("calibrate")
+    if r and "error" not in r:
+        for key in ("starts=4", "starts=1"):
+            v = r[key]
+            ok = v["wall_s"] < GOALS["calibrate"][1]
+            print(
+                f"calibrate, 3 parameters, {r['figures']} figures of 2021-2025, {key}: "
+                f"{v['wall_s']:.2f} s, {v['runs']} runs  [{GOALS['calibrate'][0]}: {_verdict(ok)}]"
+            )
+        print(f"  first call (imports scipy.optimize; 1 parameter): {r['first_call_s']:.2f} s")
+        v = r["backtest"]
+        print(
+            f"backtest from 2023, the same 3 parameters: {v['wall_s']:.2f} s, {v['series']} series"
+        )
+    elif r:
+        print(f"calibrate: failed: {r['error']}")
     r = results.get("cli")
     if r:
         for key in (
