@@ -142,6 +142,14 @@ def test_the_fragment_extends_the_scenario_and_names_the_figures(tmp_path, short
         assert loaded.parameters[name] == pytest.approx(two[name], abs=1e-6)
     assert loaded.levers["vouchers"] == scn.levers["vouchers"]  # the rest from `extends`
     assert tomllib.loads(text)["scenario"]["extends"] == str(short.resolve())
+    ensemble = tmp_path / "ensemble.toml"
+    ensemble.write_text(cal.fragment(uncertainty=True), encoding="utf-8")
+    drawn = hubinsim.load_scenario(ensemble)
+    assert "labour.okun" not in drawn.parameters  # drawn, not fixed
+    assert drawn.levers["vouchers"] == scn.levers["vouchers"]
+    res = hubinsim.simulate(drawn, draws=50, seed=1)
+    okun = np.asarray(res.metadata["samples"]["labour.okun"])
+    assert abs(np.median(okun) - 0.3) < 0.01
 
 
 def test_with_uncertainty_the_calibrated_covariance_replaces_the_ranges(tmp_path, exact):
@@ -196,7 +204,9 @@ def test_the_command_writes_the_folder_and_prints_the_estimates(tmp_path):
     path = to_file(synthetic_actuals(parameters=two), tmp_path / "actuals.csv")
     out = tmp_path / "runs"
     args = ["calibrate", BASELINE, "--actuals", path, "--out", out]
-    res = invoke(*args, "--fit", "labour.okun", "--fit", "fiscal.buoyancy", "--starts", 1)
+    res = invoke(
+        *args, "--fit", "labour.okun", "--fit", "fiscal.buoyancy", "--starts", 1, "--uncertainty"
+    )
     assert res.exit_code == 0, res.output
     folder = out / "calibrate-baseline"
     assert "labour.okun" in res.output and "fiscal.buoyancy" in res.output
@@ -207,6 +217,8 @@ def test_the_command_writes_the_folder_and_prints_the_estimates(tmp_path):
     assert record["actuals_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     scn = hubinsim.load_scenario(folder / "baseline-calibrated.toml")
     assert scn.parameters["fiscal.buoyancy"] == pytest.approx(1.1, abs=1e-6)
+    ens = hubinsim.load_scenario(folder / "baseline-calibrated-ensemble.toml")
+    assert "fiscal.buoyancy" not in ens.parameters
     for name in ("fit.csv", "residuals.csv", "starts.csv", "correlation.csv"):
         assert (folder / name).is_file()
 

@@ -328,8 +328,13 @@ class Calibration:
     def fragment(self, extends: str | None = None, uncertainty: bool = False) -> str:
         """The estimates as a scenario file that extends the scenario calibrated (``extends``:
         the path written; default the original's absolute path; a scenario made in Python is
-        written whole). ``uncertainty=True`` adds the ``[uncertainty]`` section of the module
-        docstring."""
+        written whole).
+
+        ``uncertainty=True`` gives the file for ensembles instead: the parameters fitted are
+        drawn in an ``[uncertainty]`` section (see the module) rather than fixed, since a
+        parameter is fixed or drawn, not both; a single run of it uses their default values.
+        A parameter the scenario itself fixes stays fixed at its estimate.
+        """
         md = self.metadata
         header = [
             f"Calibrated by hubinsim {__version__} (hubinsim calibrate): {len(self.values)} "
@@ -346,26 +351,41 @@ class Calibration:
         for name, row in self.estimates.iterrows():
             se = f"s.e. {row['se']:.3g}" if math.isfinite(row["se"]) else "not identified"
             notes[name] = f"{se}; start {row['start']:g}; range [{row['low']:g}, {row['high']:g}]"
-        sections = [self.uncertainty_toml()] if uncertainty else []
-        name = self.scenario.name
+        fixed = dict(self.values)
+        sections = []
+        if uncertainty:
+            drawn = [n for n in self.values if n not in self.original.parameters]
+            fixed = {n: v for n, v in fixed.items() if n not in drawn}
+            sections = [self.uncertainty_toml()]
+            header.append(
+                "For ensembles (hubinsim run FILE --draws N): the parameters fitted are drawn "
+                f"from their estimated distribution ({', '.join(drawn) or 'none'}); a single "
+                "run of this file uses their default values: run the file without "
+                "[uncertainty] for the estimates themselves."
+            )
+        name = self.scenario.name + ("-ensemble" if uncertainty else "")
         source = self.original.source
         if extends is None and source:
             extends = str(Path(source).resolve())
         if not extends:
-            from ..scenario.resolved import resolved_toml
-
-            text = resolved_toml(replace(self.scenario, sections={}))
             import textwrap
 
-            lines = [p for h in header for p in textwrap.wrap(h, 92)]
-            extra = "".join("\n" + s.rstrip("\n") + "\n" for s in sections)
-            return "".join(f"# {line}\n" for line in lines) + text + extra
+            from ..scenario.resolved import resolved_toml
+
+            params = {
+                **{k: v for k, v in self.original.parameters.items()},
+                **fixed,
+            }
+            unc = {"uncertainty": self.uncertainty()} if uncertainty else {}
+            scn = replace(self.scenario, name=name, parameters=params, sections=unc)
+            lines = [p for h in header for p in textwrap.wrap(h, 92, break_long_words=False)]
+            return "".join(f"# {line}\n" for line in lines) + resolved_toml(scn)
         return fragment_toml(
             name=name,
             description=f"{self.original.name} with {len(self.values)} parameter(s) calibrated "
             "to actual figures.",
             extends=extends,
-            parameters=self.values,
+            parameters=fixed,
             header=header,
             notes=notes,
             sections=sections,
@@ -378,7 +398,10 @@ class Calibration:
         prms = load_parameters(self.metadata.get("data_dir"))
         est = self.estimates
         table: dict[str, dict] = {}
+        fixed = set(self.original.parameters)
         for name, row in est.iterrows():
+            if name in fixed:  # fixed by the scenario: it cannot be drawn too
+                continue
             if not row["identified"] or not math.isfinite(row["se"]):
                 table[name] = {"dist": "uniform"}
                 continue
@@ -392,11 +415,10 @@ class Calibration:
                 "low": float(row["low"]),
                 "high": float(row["high"]),
             }
-        fixed = set(self.original.parameters)
         for name in prms:
             if name not in table and name not in fixed and name not in NOT_DRAWN_BY_DEFAULT:
                 table[name] = {"dist": "uniform"}
-        drawn = [n for n in est.index if table[n]["dist"] == "truncnormal"]
+        drawn = [n for n in est.index if table.get(n, {}).get("dist") == "truncnormal"]
         corr = _positive_definite(self.correlation.loc[drawn, drawn].to_numpy())
         pairs = [
             [a, b, float(round(corr[i, j], 6))]
@@ -409,14 +431,18 @@ class Calibration:
             out["correlations"] = pairs
         return out
 
-    def uncertainty_toml(self) -> str:
-        """The ``[uncertainty]`` section as TOML text, checked by the scenario reader's own
-        validation first."""
+    def uncertainty(self):
+        """The ``[uncertainty]`` section (an :class:`~hubinsim.scenario.uncertainty.Uncertainty`),
+        checked by the scenario reader's own validation."""
         from ..scenario.uncertainty import parse_uncertainty
+
+        return parse_uncertainty(self.uncertainty_dict(), data_dir=self.metadata.get("data_dir"))
+
+    def uncertainty_toml(self) -> str:
+        """The ``[uncertainty]`` section as TOML text."""
         from ..scenario.writer import uncertainty_toml
 
-        unc = parse_uncertainty(self.uncertainty_dict(), data_dir=self.metadata.get("data_dir"))
-        return uncertainty_toml(unc)
+        return uncertainty_toml(self.uncertainty())
 
 
 def weights_rule(sd_table: Mapping[str, float]) -> str:

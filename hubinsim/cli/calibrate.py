@@ -63,9 +63,9 @@ Examples:
 @click.option(
     "--uncertainty",
     is_flag=True,
-    help="Put an [uncertainty] section in the calibrated scenario file: the fitted parameters "
-    "drawn from their estimated distribution (normal, correlated, cut to the ranges) instead "
-    "of uniform over their ranges.",
+    help="Also write <name>-calibrated-ensemble.toml, for ensembles: its [uncertainty] section "
+    "draws the fitted parameters from their estimated distribution (normal, correlated, cut "
+    "to the ranges) instead of uniformly over their ranges.",
 )
 @apply(out_options("the calibration folder"))
 @click.pass_context
@@ -78,7 +78,8 @@ def calibrate_command(ctx, scenario, actuals, fit, starts, seed, vintage, uncert
     (RMSE, MAPE, bias, before -> after), and warns of each parameter the figures do not
     identify. The folder holds estimates.csv, correlation.csv, covariance.csv, fit.csv,
     residuals.csv, starts.csv, <name>-calibrated.toml (extends SCENARIO; the figures' sha256
-    in its header) and run.json. docs/calibration.md gives the method.
+    in its header), with --uncertainty <name>-calibrated-ensemble.toml, and run.json.
+    docs/calibration.md gives the method.
     """
     import hubinsim
     from hubinsim.io.folders import calibration_folder, check_target

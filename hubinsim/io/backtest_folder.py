@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..analysis.backtest import Backtest
 from ..defaults import DEFAULT_OUT, DPI
 from .charts import save_figures
-from .folders import Written, atomic_folder, backtest_folder, safe_name
+from .folders import Written, atomic_folder, backtest_folder, check_writer, safe_name
 from .record import input_hashes, run_json, write_json
 from .solve_folder import extends_path
 
@@ -36,6 +37,7 @@ def write_backtest(
 ) -> Written:
     """Write the folder of a :class:`~hubinsim.analysis.backtest.Backtest` from
     :func:`hubinsim.backtest` (see the module)."""
+    check_writer(backtest, Backtest, out, force, charts, "en", command, started, 1, dpi)
     bt = backtest
     md = bt.metadata
     cal = bt.calibration

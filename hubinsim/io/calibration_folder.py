@@ -14,9 +14,11 @@ Layout of ``<out>/calibrate-<scenario>/``::
     starts.csv                 each start of the fit, where it ended, its cost
     <scenario>-calibrated.toml a scenario file that extends the scenario and sets the
                                estimates (its header names the actual figures, their sha256
-                               and the weights; with ``uncertainty`` an ``[uncertainty]``
-                               section draws the calibrated parameters from their estimated
-                               distribution)
+                               and the weights)
+    <scenario>-calibrated-ensemble.toml
+                               (with ``uncertainty``) the file for ensembles: its
+                               ``[uncertainty]`` section draws the parameters fitted from
+                               their estimated distribution instead of fixing them
     run.json                   version, command, input hashes, the actual figures and their
                                hash, the fit's figures
 """
@@ -25,8 +27,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..defaults import DEFAULT_OUT
-from .folders import Written, atomic_folder, calibration_folder, safe_name
+from ..analysis.calibration import Calibration
+from ..defaults import DEFAULT_OUT, DPI
+from ..errors import ScenarioError
+from .folders import Written, atomic_folder, calibration_folder, check_writer, safe_name
 from .record import input_hashes, run_json, write_json
 from .solve_folder import extends_path
 
@@ -41,8 +45,11 @@ def write_calibration(
     started: float | None = None,
 ) -> Written:
     """Write the folder of a :class:`~hubinsim.analysis.calibration.Calibration` from
-    :func:`hubinsim.calibrate` (see the module); ``uncertainty=True`` puts the calibrated
-    ``[uncertainty]`` section in the scenario file."""
+    :func:`hubinsim.calibrate` (see the module); ``uncertainty=True`` also writes the file for
+    ensembles, whose ``[uncertainty]`` section draws the parameters fitted."""
+    check_writer(calibration, Calibration, out, force, True, "en", command, started, 1, DPI)
+    if not isinstance(uncertainty, bool):
+        raise ScenarioError([f"uncertainty: must be True or False, got {uncertainty!r:.60}"])
     cal = calibration
     md = cal.metadata
     original = cal.original
@@ -61,13 +68,14 @@ def write_calibration(
             ("starts.csv", cal.starts),
         ):
             frame.to_csv(tmp / name, index=False, float_format="%.10g")
-        toml_name = f"{safe_name(cal.scenario.name)}.toml"
         source = original.source
         extends = extends_path(source, target) if source else None
-        (tmp / toml_name).write_text(
-            cal.fragment(extends, uncertainty=uncertainty), encoding="utf-8"
-        )
-        files = [*tables, "fit.csv", "residuals.csv", "starts.csv", toml_name]
+        files = [*tables, "fit.csv", "residuals.csv", "starts.csv"]
+        for ensemble in (False, True) if uncertainty else (False,):
+            name = safe_name(cal.scenario.name) + ("-ensemble" if ensemble else "")
+            text = cal.fragment(extends, uncertainty=ensemble)
+            (tmp / f"{name}.toml").write_text(text, encoding="utf-8")
+            files.append(f"{name}.toml")
         fields = {
             "scenario": original.name,
             "scenario_file": str(Path(source).resolve()) if source else None,

@@ -464,6 +464,8 @@ MADE_BY = {
     "Comparison": "hubinsim.compare",
     "SensitivityResult": "hubinsim.sensitivity",
     "Solution": "hubinsim.solve",
+    "Calibration": "hubinsim.calibrate",
+    "Backtest": "hubinsim.backtest",
 }
 
 
