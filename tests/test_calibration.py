@@ -248,3 +248,20 @@ def test_the_command_names_the_line_of_a_bad_actuals_file(tmp_path):
     assert res.exit_code == 2
     assert "bad.csv:2" in res.output
     assert leftovers(tmp_path / "runs") == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fit": 3}, "fit: the names of the parameters"),
+        ({"fit": "labour.okun", "starts": True}, "starts: a whole number >= 1"),
+        ({"fit": "labour.okun", "seed": "x"}, "seed: a whole number >= 0"),
+        ({"fit": "labour.okun", "years": "2021"}, "years: a list of whole years"),
+        ({"fit": "labour.okun", "vintage": "draft"}, "vintage: unknown 'draft'"),
+        ({"fit": "labour.okun", "actuals": 5}, "actuals: the actual figures"),
+    ],
+)
+def test_bad_arguments_of_the_api_are_refused_with_a_message(exact, kwargs, message):
+    kwargs = {"actuals": exact, **kwargs}
+    with pytest.raises(hubinsim.HubinsimError, match=message):
+        hubinsim.calibrate(None, **kwargs)

@@ -63,6 +63,7 @@ from ..catalog import INDICATOR_BY_NAME
 from ..data import load_targets
 from ..errors import ScenarioError
 from ..model.inputs import BASE_YEAR
+from ..run.simulation import as_scenario
 from ..run.single import run_scenario
 from ..scenario.settings import Scenario, TimeSettings
 from .calibration import (
@@ -70,6 +71,7 @@ from .calibration import (
     Calibration,
     calibrate,
     figure_kind,
+    fit_problems,
     model_values_of,
     observations,
     residual_plan,
@@ -218,14 +220,7 @@ def backtest(
     ScenarioError
         An origin outside the years of the figures, no figure after it, a bad parameter.
     """
-    from ..scenario.reader import load_scenario
-
-    if scenario is None:
-        scn = Scenario()
-    elif isinstance(scenario, Scenario):
-        scn = scenario
-    else:
-        scn = load_scenario(scenario, data_dir)
+    scn = as_scenario(scenario, data_dir)
     obs = observations(actuals, vintage)
     path = obs.attrs.get("path")
     where = path or "actual figures"
@@ -242,7 +237,10 @@ def backtest(
             ]
         )
     notes: list[str] = []
-    names = [fit] if isinstance(fit, str) else list(fit)
+    names = [fit] if isinstance(fit, str) else list(fit) if isinstance(fit, Sequence) else None
+    problems = fit_problems(names, starts, seed)
+    if problems:
+        raise ScenarioError(problems)
     cal = None
     projected = scn
     if names:

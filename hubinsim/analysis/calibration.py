@@ -80,8 +80,9 @@ from .._version import __version__
 from ..catalog import INDICATOR_BY_NAME, suggest
 from ..data import data_dir as _data_dir
 from ..data import load_parameters
-from ..errors import ScenarioError
+from ..errors import ActualsError, ScenarioError
 from ..model.inputs import BASE_YEAR
+from ..run.simulation import as_scenario
 from ..run.single import run_scenario
 from ..scenario.settings import Scenario, TimeSettings
 from ..scenario.writer import fragment_toml
@@ -152,6 +153,16 @@ def observations(data, vintage: str | None = None) -> pd.DataFrame:
     if isinstance(data, str | os.PathLike):
         data = read_actuals(data)
     elif not isinstance(data, Actuals):
+        if not isinstance(data, pd.DataFrame) and not (
+            isinstance(data, Sequence) and all(isinstance(r, Mapping) for r in data)
+        ):
+            raise ActualsError(
+                [
+                    "actuals: the actual figures, as hubinsim.read_actuals gives them, the path "
+                    "of an actuals file, or a table (a DataFrame or a list of dicts) with its "
+                    f"columns; got {data!r:.60}"
+                ]
+            )
         records = pd.DataFrame(data).to_dict("records")
         clean = [
             {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
@@ -557,6 +568,19 @@ def _latin_hypercube(k: int, n: int, seed: int) -> np.ndarray:
     return qmc.LatinHypercube(d=k, **qmc_rng_kwargs(qmc.LatinHypercube, rng)).random(n)
 
 
+def fit_problems(names, starts, seed) -> list[str]:
+    """Why the parameters to fit (a list, or None when ``fit`` was no list of names), the
+    starts or the seed of a fit are not valid (empty when they are)."""
+    problems = []
+    if names is None or not all(isinstance(n, str) for n in names):
+        problems.append("fit: the names of the parameters to fit, a text or a list of texts")
+    if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
+        problems.append(f"starts: a whole number >= 1, got {starts!r:.60}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        problems.append(f"seed: a whole number >= 0, got {seed!r:.60}")
+    return problems
+
+
 def calibrate(
     scenario,
     actuals,
@@ -604,18 +628,13 @@ def calibrate(
     started = time.perf_counter()
     from scipy.optimize import least_squares
 
-    from ..scenario.reader import load_scenario
-
-    if scenario is None:
-        scn = Scenario()
-    elif isinstance(scenario, Scenario):
-        scn = scenario
-    else:
-        scn = load_scenario(scenario, data_dir)
+    scn = as_scenario(scenario, data_dir)
     folder = _data_dir(data_dir)
     prms = load_parameters(folder)
-    names = [fit] if isinstance(fit, str) else list(fit)
-    problems = []
+    names = [fit] if isinstance(fit, str) else list(fit) if isinstance(fit, Sequence) else None
+    problems = fit_problems(names, starts, seed)
+    if names is None:
+        raise ScenarioError(problems)
     if not names:
         problems.append("fit: name at least one parameter to fit; `hubinsim levers` lists them")
     for n in names:
@@ -624,9 +643,17 @@ def calibrate(
                 f"fit: unknown parameter {n!r}{suggest(str(n), prms)}; `hubinsim levers` lists them"
             )
     if len(set(names)) != len(names):
-        problems.append(f"fit: each parameter once, got {', '.join(names)}")
-    if not (isinstance(starts, int) and starts >= 1):
-        problems.append(f"starts: a whole number >= 1, got {starts!r}")
+        problems.append(f"fit: each parameter once, got {', '.join(map(str, names))}")
+    if measurement_sd is not None and not isinstance(measurement_sd, Mapping):
+        problems.append(
+            f"measurement_sd: a table of (kind, vintage) -> standard deviation, got "
+            f"{measurement_sd!r:.60}"
+        )
+    if years is not None and (
+        not isinstance(years, Sequence | range)
+        or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+    ):
+        problems.append(f"years: a list of whole years, got {years!r:.60}")
     if problems:
         raise ScenarioError(problems)
     sd_table = dict(MEASUREMENT_SD)
@@ -895,14 +922,7 @@ def synthetic_actuals(
     demonstrations): levels of ``indicators`` and the real growth of ``growth`` in
     ``years``, with errors of ``noise`` times the measurement standard deviation of their
     basis and vintage (:data:`MEASUREMENT_SD`; 0: exact). A table for :func:`calibrate`."""
-    from ..scenario.reader import load_scenario
-
-    scn = (
-        scenario
-        if isinstance(scenario, Scenario) or scenario is None
-        else load_scenario(scenario, data_dir)
-    )
-    scn = scn or Scenario()
+    scn = as_scenario(scenario, data_dir)
     end = max(years)
     run = replace(scn, time=TimeSettings(end, scn.time.dt, scn.time.method))
     params = {k: np.array([float(v)]) for k, v in (parameters or {}).items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .group import CONTEXT, command_line, main
-from .options import apply, out_options
+from .options import actuals_options, apply, fit_options, out_options
 from .tables import backtest_table
 
 
@@ -25,14 +25,7 @@ Examples:
 """,
 )
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "--actuals",
-    required=True,
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
-    "(docs/evaluation.md); years before 2020 lengthen the benchmarks' history.",
-)
+@apply(actuals_options("; years before 2020 lengthen the benchmarks' history"))
 @click.option(
     "--origin",
     required=True,
@@ -40,31 +33,8 @@ Examples:
     metavar="YEAR",
     help="The last year the fit and the benchmarks see; the years after it are scored.",
 )
-@click.option(
-    "--fit",
-    "fit",
-    multiple=True,
-    metavar="PARAM",
-    help="A structural parameter calibrated on the years up to the origin (repeat for "
-    "several; none: the scenario's own values).",
-)
-@click.option(
-    "--starts",
-    type=click.IntRange(min=1),
-    default=4,
-    show_default=True,
-    metavar="N",
-    help="Starts of the fit (as hubinsim calibrate).",
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S",
-    help="Seed of the fit's Latin hypercube of starts.",
-)  # fmt: skip
-@click.option(
-    "--vintage",
-    type=click.Choice(["preliminary", "revised", "final", "census"]),
-    default=None,
-    help="Use this vintage of each figure (default: the latest the file gives).",
+@apply(
+    fit_options(" on the years up to the origin (none: the scenario's own values)", required=False)
 )
 @click.option("--no-charts", is_flag=True, help="Skip the charts (faster).")
 @apply(out_options("the backtest folder"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .group import CONTEXT, command_line, main
-from .options import apply, out_options
+from .options import actuals_options, apply, fit_options, out_options
 from .tables import calibration_table, fit_table
 
 
@@ -25,41 +25,8 @@ Examples:
 """,
 )
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "--actuals",
-    required=True,
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
-    "(docs/evaluation.md).",
-)
-@click.option(
-    "--fit",
-    "fit",
-    multiple=True,
-    required=True,
-    metavar="PARAM",
-    help="A structural parameter to fit within its plausible range (repeat for several; "
-    "`hubinsim levers` lists them).",
-)
-@click.option(
-    "--starts",
-    type=click.IntRange(min=1),
-    default=4,
-    show_default=True,
-    metavar="N",
-    help="Starts of the fit: the scenario's values and the best points of a Latin hypercube.",
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, metavar="S",
-    help="Seed of the Latin hypercube of starts.",
-)  # fmt: skip
-@click.option(
-    "--vintage",
-    type=click.Choice(["preliminary", "revised", "final", "census"]),
-    default=None,
-    help="Fit this vintage of each figure (default: the latest the file gives).",
-)
+@apply(actuals_options())
+@apply(fit_options("", required=True))
 @click.option(
     "--uncertainty",
     is_flag=True,

@@ -201,3 +201,61 @@ def check_ensemble_options(ensemble: bool, seed, sampling, workers, executor, **
             f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to ensembles: add "
             "--draws N (or declare an [uncertainty] section in the scenario file)"
         )
+
+
+#: Vintages of actual figures (hubinsim.actuals.VINTAGES; the command line does not import it).
+VINTAGES = ("preliminary", "revised", "final", "census")
+
+
+def actuals_options(extra: str = "") -> list:
+    """--actuals FILE and --vintage: the actual figures a command reads (``extra`` ends the
+    help of --actuals)."""
+    return [
+        click.option(
+            "--actuals",
+            required=True,
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
+            f"(docs/evaluation.md){extra}.",
+        ),
+        click.option(
+            "--vintage",
+            type=click.Choice(VINTAGES),
+            default=None,
+            help="Use this vintage of each figure (default: the latest the file gives).",
+        ),
+    ]
+
+
+def fit_options(what: str, required: bool) -> list:
+    """--fit PARAM (repeated), --starts N, --seed S: the structural parameters a command fits
+    to actual figures (``what`` ends the help of --fit) and the starts of the fit."""
+    return [
+        click.option(
+            "--fit",
+            "fit",
+            multiple=True,
+            required=required,
+            metavar="PARAM",
+            help=f"A structural parameter to fit within its plausible range{what} (repeat for "
+            "several; `hubinsim levers` lists them).",
+        ),
+        click.option(
+            "--starts",
+            type=click.IntRange(min=1),
+            default=4,
+            show_default=True,
+            metavar="N",
+            help="Starts of the fit: the scenario's values and the best points of a Latin "
+            "hypercube.",
+        ),
+        click.option(
+            "--seed",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            metavar="S",
+            help="Seed of the Latin hypercube of starts.",
+        ),
+    ]

@@ -15,13 +15,12 @@ Layout of ``<out>/backtest-<scenario>-<origin>/``::
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..analysis.backtest import Backtest
 from ..defaults import DEFAULT_OUT, DPI
+from .calibration_folder import fitted_record
 from .charts import save_figures
 from .folders import Written, atomic_folder, backtest_folder, check_writer, safe_name
-from .record import input_hashes, run_json, write_json
+from .record import run_json, write_json
 from .solve_folder import extends_path
 
 
@@ -63,12 +62,7 @@ def write_backtest(
         if figures:
             files += [f"charts/{p.name}" for p in save_figures(figures, tmp / "charts", dpi)]
         fields = {
-            "scenario": original.name,
-            "scenario_file": str(Path(source).resolve()) if source else None,
-            "input_hashes": input_hashes(source, original, md.get("data_dir")),
-            "actuals_file": md.get("actuals"),
-            "actuals_sha256": md.get("actuals_sha256"),
-            "vintage": md.get("vintage"),
+            **fitted_record(original, md),
             "origin": bt.origin,
             "last_year": md.get("last_year"),
             "fitted": md.get("fit"),

@@ -35,6 +35,20 @@ from .record import input_hashes, run_json, write_json
 from .solve_folder import extends_path
 
 
+def fitted_record(original, metadata: dict) -> dict:
+    """The fields of run.json that say what was fitted to what: the scenario, its file and
+    the input hashes, the actual figures' file, sha256 and vintage."""
+    source = original.source
+    return {
+        "scenario": original.name,
+        "scenario_file": str(Path(source).resolve()) if source else None,
+        "input_hashes": input_hashes(source, original, metadata.get("data_dir")),
+        "actuals_file": metadata.get("actuals"),
+        "actuals_sha256": metadata.get("actuals_sha256"),
+        "vintage": metadata.get("vintage"),
+    }
+
+
 def write_calibration(
     calibration,
     out=DEFAULT_OUT,
@@ -77,12 +91,7 @@ def write_calibration(
             (tmp / f"{name}.toml").write_text(text, encoding="utf-8")
             files.append(f"{name}.toml")
         fields = {
-            "scenario": original.name,
-            "scenario_file": str(Path(source).resolve()) if source else None,
-            "input_hashes": input_hashes(source, original, md.get("data_dir")),
-            "actuals_file": md.get("actuals"),
-            "actuals_sha256": md.get("actuals_sha256"),
-            "vintage": md.get("vintage"),
+            **fitted_record(original, md),
             "years": md.get("years"),
             "fitted": list(cal.estimates.index),
             "estimates": cal.values,
