@@ -958,26 +958,32 @@ def documents(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _only_scenario_errors(text: str | bytes) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
-        (folder / "parent.toml").write_text(
-            "[scenario]\nname = 'parent'\n[consumption]\nvouchers = 1.0\n", encoding="utf-8"
-        )
-        (folder / "sub").mkdir()
-        path = folder / "doc.toml"
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        try:
-            scn = load_scenario(path)
-        except ScenarioError as exc:
-            assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
-            assert all(p.startswith(str(folder)) for p in exc.problems), exc.problems
-            return
-        assert isinstance(scn, hubinsim.Scenario)
-        tomllib.loads(resolved_toml(scn))
+@pytest.fixture(scope="module")
+def doc_folder(tmp_path_factory):
+    """A folder for the random documents (doc.toml, written anew for each), with a parent
+    scenario they may extend and a sub-folder."""
+    folder = tmp_path_factory.mktemp("documents")
+    (folder / "parent.toml").write_text(
+        "[scenario]\nname = 'parent'\n[consumption]\nvouchers = 1.0\n", encoding="utf-8"
+    )
+    (folder / "sub").mkdir()
+    return folder
+
+
+def _only_scenario_errors(text: str | bytes, folder: Path) -> None:
+    path = folder / "doc.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        scn = load_scenario(path)
+    except ScenarioError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+        assert all(p.startswith(str(folder)) for p in exc.problems), exc.problems
+        return
+    assert isinstance(scn, hubinsim.Scenario)
+    tomllib.loads(resolved_toml(scn))
 
 
 FRAGMENTS = st.sampled_from(
@@ -1027,14 +1033,35 @@ FRAGMENTS = st.sampled_from(
         st.binary(max_size=100),
     )
 )
-def test_random_text_raises_only_scenario_error(text):
-    _only_scenario_errors(text)
+def test_random_text_raises_only_scenario_error(doc_folder, text):
+    _only_scenario_errors(text, doc_folder)
+
+
+def _paths(obj, pre=()):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield pre + (k,)
+            yield from _paths(v, pre + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield pre + (i,)
+            yield from _paths(v, pre + (i,))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
-def test_random_documents_raise_only_scenario_error(text):
-    _only_scenario_errors(text)
+def test_random_documents_raise_only_scenario_error_and_key_lines_find_each_key(doc_folder, text):
+    # (the two properties of the same documents: generating them is most of the time)
+    _only_scenario_errors(text, doc_folder)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    lines = key_lines(text)
+    n_lines = text.count("\n") + 1
+    for path in _paths(doc):
+        assert path in lines, path
+        assert 1 <= lines[path] <= n_lines
 
 
 @settings(max_examples=40, deadline=None)
@@ -1069,31 +1096,6 @@ def test_written_strings_and_keys_read_back(text, key):
     for writer in (toml_string, toml_text):
         doc = tomllib.loads(f"{toml_key(key)} = {writer(text)}\n")
         assert doc == {key: text}
-
-
-def _paths(obj, pre=()):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield pre + (k,)
-            yield from _paths(v, pre + (k,))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield pre + (i,)
-            yield from _paths(v, pre + (i,))
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents())
-def test_key_lines_find_every_key_of_a_document(text):
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return
-    lines = key_lines(text)
-    n_lines = text.count("\n") + 1
-    for path in _paths(doc):
-        assert path in lines, path
-        assert 1 <= lines[path] <= n_lines
 
 
 # ----------------------------------------------------------------------- the [uncertainty] section
