@@ -219,12 +219,14 @@ class ScaledSeries:
     #: Rows made so far, by the timings' values at a point: the timings take a handful of
     #: values (zero outside the spending years), so a row is multiplied out once.
     _rows: dict = field(default_factory=dict, compare=False, repr=False)
+    #: The timings' values by point, as tuples of Python floats (see :meth:`_weights`).
+    _by_point: list = field(default_factory=list, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.timings[0])
 
     def __getitem__(self, k: int) -> np.ndarray:
-        ws = tuple(float(tm[k]) for tm in self.timings)
+        ws = self._weights()[k]
         row = self._rows.get(ws)
         if row is None:
             row = self.amounts[0] * ws[0]
@@ -233,6 +235,13 @@ class ScaledSeries:
             if all(w == w for w in ws):  # NaN is never found again
                 self._rows[ws] = row
         return row
+
+    def _weights(self) -> list[tuple[float, ...]]:
+        """The timings' values at each point, as Python floats (made once)."""
+        if not self._by_point:
+            columns = (np.asarray(tm, dtype=float).tolist() for tm in self.timings)
+            self._by_point.extend(zip(*columns, strict=True))
+        return self._by_point
 
     @property
     def members(self) -> int:
@@ -377,7 +386,13 @@ class _ArrayRows:
 
 def same_inputs(a: dict, b: dict) -> bool:
     """Whether two rows of :func:`input_rows` hold the same values."""
-    names = [k for k in a if not k.startswith("_")]
-    if all(a[k].__class__ is float for k in names):
-        return all(a[k] == b[k] for k in names)
-    return all(np.array_equal(a[name], b[name]) for name in names)
+    for name, v in a.items():
+        if name[0] == "_":  # the flags follow from the values
+            continue
+        w = b[name]
+        if v.__class__ is float and w.__class__ is float:
+            if not v == w:
+                return False
+        elif not np.array_equal(v, w):
+            return False
+    return True
