@@ -362,3 +362,25 @@ def test_a_legend_over_the_lines_has_a_white_ground(runs):
     frame = ax.get_legend().get_frame()
     assert ax.get_legend().get_frame_on() and frame.get_alpha() >= 0.8
     assert matplotlib.colors.to_rgb(frame.get_facecolor()) == (1.0, 1.0, 1.0)
+
+
+def test_a_waterfall_ends_in_the_scenarios_colours_and_steps_in_grey():
+    ref, *alts = [
+        hubinsim.make_scenario(name=name, levers=levers, end=2026)
+        for name, levers in (
+            ("ref", {}),
+            ("more", {"vouchers": 3.0}),
+            ("most", {"vouchers": 6.0, "tax_relief": 0.2}),
+        )
+    ]
+    attribution = hubinsim.attribute(ref, *alts)
+    colours = plots.scenario_colours(["ref", "more", "most"])
+    jobs = plots.attribution_chart_jobs(attribution, [2025], ["gdp"])
+    assert [job.name for job in jobs] == ["attribution_more_gdp_2025", "attribution_most_gdp_2025"]
+    for job, name in zip(jobs, ("more", "most"), strict=True):
+        fig = job.figure()
+        bars = [p for p in fig.axes[0].patches if p.get_width() < 1]  # not the legend's
+        looks = [matplotlib.colors.to_hex(p.get_facecolor()) for p in bars]
+        assert looks[0] == colours["ref"] and looks[-1] == colours[name]
+        assert not set(looks[1:-1]) & set(colours.values())  # a step is no scenario
+        assert _outside(fig) == []

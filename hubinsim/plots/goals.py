@@ -14,10 +14,18 @@ import textwrap
 
 import numpy as np
 
-from .specs import ALTERNATIVE_COLOURS, REFERENCE_COLOUR, TARGET_COLOUR, new_figure
+from .specs import (
+    ALTERNATIVE_COLOURS,
+    REFERENCE_COLOUR,
+    TARGET_COLOUR,
+    new_figure,
+    scenario_colours,
+)
 from .text import Labels
 
 _UP, _DOWN = "#009e73", "#d55e00"
+#: A waterfall's steps: greys, so that no step takes the colour of a scenario (its ends).
+_RISE, _FALL, _STEP_EDGE = "#8a8a8a", "#dddddd", "#6a6a6a"
 
 
 def _title(lang: Labels, indicator: str, year: int) -> str:
@@ -100,8 +108,11 @@ def changes_chart(solution, lang: Labels):
 
 def waterfall_chart(attribution, alternative: str, indicator: str, year: int, lang: Labels):
     """The difference of ``indicator`` in ``year`` between the reference and ``alternative``
-    built up from the reference's value by each setting's contribution (Shapley values)."""
+    built up from the reference's value by each setting's contribution (Shapley values).
+    The ends are the scenarios, in their colours of every chart; the steps are grey, dark
+    for a rise and light for a fall."""
     from matplotlib import rc_context
+    from matplotlib.patches import Patch
 
     rows = attribution.contributions(alternative, indicator, year)
     ref, alt = attribution.levels(alternative, indicator, year)
@@ -119,13 +130,22 @@ def waterfall_chart(attribution, alternative: str, indicator: str, year: int, la
         ax.bar(x[0], ref, color=REFERENCE_COLOUR, width=0.6)
         for k, value in enumerate(rows.to_numpy(dtype=float), start=1):
             bottom = level if value >= 0 else level + value
-            ax.bar(x[k], abs(value), bottom=bottom, color=_UP if value >= 0 else _DOWN, width=0.6)
+            ax.bar(
+                x[k],
+                abs(value),
+                bottom=bottom,
+                color=_RISE if value >= 0 else _FALL,
+                edgecolor=_STEP_EDGE,
+                lw=0.6,
+                width=0.6,
+            )
             ax.text(
                 x[k], level + max(value, 0), f"{value:+.3g}", ha="center", va="bottom", fontsize=8
             )
             ax.plot([x[k - 1] - 0.3, x[k] + 0.3], [level, level], color="#888888", lw=0.6)
             level += value
-        ax.bar(x[-1], alt, color=ALTERNATIVE_COLOURS[0], width=0.6)
+        colours = scenario_colours([attribution.reference_name, *attribution.names])
+        ax.bar(x[-1], alt, color=colours[alternative], width=0.6)
         ax.plot([x[-2] - 0.3, x[-1] + 0.3], [level, level], color="#888888", lw=0.6)
         span = [ref, alt, *np.cumsum([ref, *rows.to_numpy(dtype=float)])]
         lo, hi = min(span), max(span)
@@ -135,6 +155,9 @@ def waterfall_chart(attribution, alternative: str, indicator: str, year: int, la
         ax.set_xticks(x, labels, fontsize=8, rotation=25, ha="right", rotation_mode="anchor")
         ax.grid(axis="x", visible=False)
         ax.set_ylabel(lang.text(lang.unit_basis(indicator)))
+        steps = [Patch(facecolor=c, edgecolor=_STEP_EDGE, lw=0.6) for c in (_RISE, _FALL)]
+        legend = ax.legend(steps, ["raises", "lowers"], fontsize=8, loc="best", frameon=True)
+        legend.get_frame().set(facecolor="white", edgecolor="none", alpha=0.85)
         ax.set_title(
             lang.text(
                 textwrap.fill(
