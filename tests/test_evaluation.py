@@ -463,3 +463,29 @@ def test_an_anchor_other_than_restart_or_fade_exits_2(short, tmp_path):
     res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--anchor", "fade",
                  "--out", tmp_path, "--no-charts")  # fmt: skip
     assert res.exit_code == 2 and "fade=N" in res.output
+
+
+# --- the economics of the table ----------------------------------------------------------
+
+JOBS = [["new_urban_jobs", y, "year", v, "level", "final", "bureau"]
+        for y, v in ((2021, 7350), (2022, 6900), (2023, 7120))]  # fmt: skip
+
+
+@pytest.mark.parametrize("anchor", ["restart", "fade=2"])
+def test_annual_new_jobs_give_the_cumulative_figure_from_the_plans_first_year(
+    anchor, short, tmp_path
+):
+    path = actuals_file(tmp_path / "jobs.csv", [*JOBS, ["gdp", 2023, "year", "349.4", "level",
+                                                        "", ""]])  # fmt: skip
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), path, anchor=anchor)
+    name = "new_urban_jobs_cumulative"
+    assert ev.path.loc[2023, name] == pytest.approx(21370) and ev.flags.loc[2023, name] == "actual"
+    assert ev.path.loc[2022, name] == pytest.approx(14250)
+    row = ev.table.set_index("indicator").loc[name]
+    assert (row["latest_actual"], row["latest_year"]) == (pytest.approx(21370), 2023)
+    assert row["target_progress_pct"] == pytest.approx(21370 / 35000 * 100)
+    assert row["growth_needed"] == pytest.approx((35000 - 21370) / 2)
+    assert row["verdict"] == "on track"
+    # the re-projection goes on from the actual count: the model's own jobs of 2024 added
+    jobs = ev.path.loc[2024, "new_urban_jobs"]
+    assert ev.path.loc[2024, name] == pytest.approx(21370 + jobs, rel=1e-9)

@@ -66,6 +66,11 @@ _GROWTH_OF = {
     "industrial_va_above_scale_growth_pct": ("industrial_va_above_scale", "real_growth_pct"),
 }
 
+#: Cumulated counts of the model and the yearly figure they add up. The model counts them
+#: from the plan's first year (2021: the 2020 figure is 0), and so are they built from the
+#: yearly actuals (annual new urban jobs 7,350 / 6,900 / 7,120 give 21,370 by 2023).
+CUMULATED = {"new_urban_jobs_cumulative": "new_urban_jobs"}
+
 #: Record figures made from actual levels (besides those of the same name).
 _RECORD_DIRECT = (
     "gdp",
@@ -229,7 +234,23 @@ def _level_history(figures: dict, original: pd.DataFrame, end: int):
                 out[(share, year)] = (value / gdp[0] * 100.0, worst, f"{va} / gdp", fig)
             elif ind == share and (va, year) not in out and va in original.columns:
                 out[(va, year)] = (value / 100.0 * gdp[0], worst, f"{share} x gdp", fig)
+    _cumulate(out)
     return out
+
+
+def _cumulate(out: dict) -> None:
+    """Cumulated counts (:data:`CUMULATED`) from their yearly figures, added up from the
+    plan's first year for as long as the years follow each other without a gap; a count the
+    file gives itself is kept."""
+    for total_name, yearly in CUMULATED.items():
+        total, worst, year = 0.0, ACTUAL, BASE_YEAR + 1
+        while (yearly, year) in out and (total_name, year) not in out:
+            value, status, _note, fig = out[(yearly, year)]
+            total += value
+            worst = ESTIMATE if ESTIMATE in (worst, status) else ACTUAL
+            note = f"{yearly} added up {BASE_YEAR + 1}-{year}"
+            out[(total_name, year)] = (total, worst, note, fig)
+            year += 1
 
 
 def _growth_history(figures: dict) -> dict[tuple[str, int], tuple[float, str, str, Figure]]:
@@ -393,7 +414,7 @@ def evaluate(
         new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start])
         rerun = simulate(scn, start=new_rec, data_dir=data_dir)
         re_annual = rerun.annual
-        values, band = _restart_members(scn, new_rec, start, ensemble, data_dir)
+        values, band = _restart_members(scn, new_rec, start, ensemble, data_dir, history)
         path, flags = _splice(orig_annual, re_annual, history, start)
     else:
         start = None
@@ -476,7 +497,7 @@ def _percentile_frame(values: dict, years) -> pd.DataFrame:
     return df
 
 
-def _restart_members(scn, rec: dict, start: int, ensemble, data_dir):
+def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: dict):
     """With draws: every member of the ensemble restarted from its own state in ``start``
     with the actual figures in place (values name -> (years, members), and the band); else
     (None, None)."""
@@ -497,7 +518,7 @@ def _restart_members(scn, rec: dict, start: int, ensemble, data_dir):
     for name, v in values.items():
         if name.endswith("_cumulative"):  # counted from the start year: add the years before
             before = ensemble.values[name][list(ensemble.years).index(start)]
-            values[name] = v + before[None, :]
+            values[name] = v + np.asarray(_count_at(name, start, history, before))[None, ...]
     years = np.arange(start, scn.time.end + 1)
     return values, _percentile_frame(values, years)
 
@@ -506,6 +527,12 @@ def _is_figure(name: str) -> bool:
     from ..model.record import FIGURES, OPTIONAL_FIGURES
 
     return name in FIGURES or name in OPTIONAL_FIGURES
+
+
+def _count_at(name: str, year: int, history: dict, otherwise):
+    """A cumulated count in ``year``: the actual one where known, else ``otherwise``."""
+    got = history.get((name, year))
+    return otherwise if got is None else got[0]
 
 
 def _splice(original: pd.DataFrame, re_annual: pd.DataFrame, history: dict, start: int):
@@ -517,7 +544,7 @@ def _splice(original: pd.DataFrame, re_annual: pd.DataFrame, history: dict, star
     path.loc[later, re_annual.columns] = re_annual.loc[later]
     for ind in re_annual.columns:
         if ind.endswith("_cumulative"):  # the restart counts from its start year
-            path.loc[later, ind] += original.loc[start, ind]
+            path.loc[later, ind] += _count_at(ind, start, history, original.loc[start, ind])
     for (ind, year), (value, status, _note, _fig) in history.items():
         if ind in path.columns and year in path.index and year <= start:
             path.loc[year, ind] = value
@@ -541,7 +568,10 @@ def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
         actual, status, _note, _fig = history[(ind, last)]
         model = float(original.loc[last, ind])
         weight = np.clip(1.0 - (years - last) / n, 0.0, 1.0) * (years >= last)
-        additive = ind.endswith("_pct") or model <= 0
+        kept = ind in CUMULATED  # what was counted stays counted: no fading (the years
+        if kept:  # after add the yearly figures, themselves shifted, below)
+            weight = (years >= last).astype(float)
+        additive = kept or ind.endswith("_pct") or model <= 0
         if additive:
             shift = actual - model
             path[ind] = original[ind].to_numpy() + shift * weight
@@ -564,10 +594,19 @@ def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
                 "status": status,
                 "model": model,
                 "add_factor": shift,
-                "kind": "points" if additive else "ratio",
-                "zero_from": last + n,
+                "kind": "count" if kept else "points" if additive else "ratio",
+                "zero_from": None if kept else last + n,
             }
         )
+    for total_name, yearly in CUMULATED.items():  # what was counted, and the years after
+        last = latest.get(total_name)
+        if last is None or yearly not in path.columns:
+            continue
+        after = years > last
+        actual = history[(total_name, last)][0]
+        path.loc[after, total_name] = actual + np.cumsum(path.loc[after, yearly].to_numpy())
+        if members is not None and yearly in members:
+            members[total_name][after] = actual + np.cumsum(members[yearly][after], axis=0)
     for (ind, year), (value, status, _note, _fig) in history.items():
         if ind in path.columns and year in path.index:
             path.loc[year, ind] = value

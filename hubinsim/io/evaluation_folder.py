@@ -92,7 +92,7 @@ _VALUES_ZH: dict[str, dict[str, str]] = {
         "final": "最终核实",
         "census": "经济普查",
     },
-    "kind": {"ratio": "比例", "points": "百分点"},
+    "kind": {"ratio": "比例", "points": "百分点", "count": "累计数(不递减)"},
 }
 _SHEETS = {
     "evaluation": ("evaluation", "评估表"),
