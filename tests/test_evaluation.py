@@ -489,3 +489,53 @@ def test_annual_new_jobs_give_the_cumulative_figure_from_the_plans_first_year(
     # the re-projection goes on from the actual count: the model's own jobs of 2024 added
     jobs = ev.path.loc[2024, "new_urban_jobs"]
     assert ev.path.loc[2024, name] == pytest.approx(21370 + jobs, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (Case(target_progress=60, time_progress=60, needed=6.01, projected_rate=5.0), "at_risk"),
+        (Case(target_progress=60, time_progress=60, needed=6.0, projected_rate=5.0), "on_track"),
+        (Case(target_progress=80, time_progress=60, needed=6.01, projected_rate=5.0), "at_risk"),
+        (Case(target_progress=31, time_progress=40, probability=0.0), "at_risk"),
+        (Case(target_progress=31, time_progress=40, probability=RULES.p_at_risk), "on_track"),
+        (
+            Case(
+                target_progress=60,
+                time_progress=60,
+                projection_meets=True,
+                needed=9,
+                projected_rate=1,
+            ),
+            "on_track",
+        ),  # fmt: skip
+    ],
+)
+def test_a_reprojection_that_clearly_fails_comes_before_progress(case, expected):
+    """R&D 1.6 % in 2022: 31 % of the way with 40 % of the time gone, and no draw reaches
+    2.5 %: at risk, not on track because its progress keeps pace."""
+    assert verdict(case)[0] == expected
+
+
+def test_the_rules_are_printed_in_the_order_they_are_tried():
+    from hubinsim.analysis.verdicts import LEVEL_RULES, VERDICTS
+
+    for lang, which in (("en", 1), ("zh", 0)):
+        texts = hubinsim.analysis.verdicts.rule_texts(lang=lang)
+        names = [VERDICTS[code][which] for code, _rule in LEVEL_RULES]
+        assert [t.split(" ")[0].split(":")[0] for t in texts[: len(names)]] == [
+            n.split(" ")[0] for n in names
+        ]
+    assert [code for code, _rule in LEVEL_RULES][:2] == ["achieved", "at_risk"]
+
+
+def test_a_lever_set_figure_measured_before_the_restart_is_carried_with_a_warning(short, tmp_path):
+    path = actuals_file(tmp_path / "rd.csv", [["gdp", 2023, "year", "349.4", "level", "", ""],
+                                              ["rd_intensity_pct", 2022, "year", "1.6", "level",
+                                               "", ""]])  # fmt: skip
+    with pytest.warns(UserWarning, match=r"rd_intensity_pct: .* 1\.6 \(2022\), is carried to 2023"):
+        ev = hubinsim.evaluate(hubinsim.load_scenario(short), path)
+    record = ev.anchor_table.set_index("figure").loc["rd_intensity_pct"]
+    assert record["value"] == pytest.approx(1.6) and "2022" in record["note"]
+    assert ev.path.loc[2023, "rd_intensity_pct"] == pytest.approx(1.6)
+    assert ev.path.loc[2022, "rd_intensity_pct"] == pytest.approx(1.6)

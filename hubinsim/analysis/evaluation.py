@@ -26,6 +26,7 @@ import hashlib
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..actuals import Actuals, Figure, read_actuals
-from ..catalog import INDICATOR_BY_NAME
+from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME
 from ..data import TARGET_KINDS, Target, load_targets, read_targets
 from ..errors import ActualsError, ScenarioError
 from ..model import BASE_YEAR
@@ -264,6 +265,36 @@ def _growth_history(figures: dict) -> dict[tuple[str, int], tuple[float, str, st
     return out
 
 
+def _carried_levers(rec: dict, levels: dict, year: int, given: dict) -> dict:
+    """Record figures that a lever sets (R&D intensity: the model does not project it) with
+    an actual figure before the restart year and none in it: the latest actual is carried to
+    the restart year, with a warning. The original run's figure (the scenario's 1.2 % when
+    the district measured 1.6 % in 2022) would undo a measured figure silently; the years
+    after follow the scenario's lever where it gives a path, and keep the figure where the
+    lever stays at its start figure."""
+    out = {}
+    for name in sorted(set(_RECORD_DIRECT) & set(LEVER_BY_NAME)):
+        earlier = [y for (i, y) in levels if i == name and y < year]
+        if name in given or name not in rec or not earlier:
+            continue
+        last = max(earlier)
+        value, _status, _note, _fig = levels[(name, last)]
+        out[name] = (
+            value,
+            ESTIMATE,  # measured in an earlier year
+            f"the latest actual ({last}) carried to {year}: a figure the lever {name} sets, "
+            "not the model",
+        )
+        warnings.warn(
+            f"{name}: no actual figure of {year}, the restart year; its latest, {value:g} "
+            f"({last}), is carried to {year} in place of the original run's {rec[name]:g} "
+            "(a figure the scenario's lever sets; the restart record lists it)",
+            UserWarning,
+            stacklevel=4,
+        )
+    return out
+
+
 def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
     """The restart record: the original run's ``rec`` with the figures of ``year`` the
     actual levels give; and a table of every record figure and where it came from."""
@@ -280,6 +311,7 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
         got = level(name)
         if got is not None:
             given[name] = (got[0], got[1], got[2])
+    given.update(_carried_levers(rec, levels, year, given))
     gdp = given.get("gdp")
     if "share_primary_pct" not in given and level("va_primary") and gdp:
         v = level("va_primary")

@@ -6,17 +6,23 @@ below, in order, to the measures of one target (:class:`Case`); the first that h
 the verdict. Every margin is declared once, in :class:`Rules`; :func:`rule_texts` writes
 the rules as every report prints them.
 
-For a target on a level (tertiary value added >= 200 by 2025):
+For a target on a level (tertiary value added >= 200 by 2025) the rules are tried in the
+order of :data:`LEVEL_RULES` (the one place that orders them; :func:`rule_texts` prints
+them in that order):
 
 1. achieved: the latest actual already meets the target;
-2. ahead: target progress >= time progress + ``margin_pp``;
-3. on track: target progress >= time progress - ``margin_pp``, or the re-projection meets
+2. at risk: the re-projection clearly fails the target: the growth needed from the latest
+   actual year exceeds the growth the re-projection gives over the same years by more than
+   ``growth_gap_pct`` (%/yr; for a share or rate ``points_gap_pp`` points a year; for a
+   cumulated count ``count_gap_share`` of the yearly need), or (with draws) the probability
+   of meeting it is below ``p_at_risk``. It comes before the rules of progress: a target
+   that the re-projection clearly misses is not on track because its progress so far keeps
+   pace with the time gone;
+3. ahead: target progress >= time progress + ``margin_pp``;
+4. on track: target progress >= time progress - ``margin_pp``, or the re-projection meets
    the target (with draws: the probability of meeting it >= ``p_on_track``);
-4. at risk: the growth needed from the latest actual year exceeds the growth the
-   re-projection gives over the same years by more than ``growth_gap_pct`` (%/yr; for a
-   share or rate ``points_gap_pp`` points a year; for a cumulated count ``count_gap_share``
-   of the yearly need), or (with draws) the probability is below ``p_at_risk``;
-5. behind: otherwise (below time progress, the projection short of the target by less).
+5. behind: otherwise (below time progress, the re-projection short of the target by less
+   than the gap of rule 2).
 
 For a target "in every year" (above-scale industry growth >= 9 % every year, unemployment
 <= 3.8 % every year) progress is the share of the plan's years met so far:
@@ -126,6 +132,10 @@ _REASONS: dict[str, tuple[str, str]] = {
         "目标进度 {progress:.0f}% 与时间进度 {time:.0f}% 相差不超过 {margin:g} 个百分点",
     ),
     "projection": ("the re-projection meets the target", "重新预测达到目标"),
+    "low_probability": (
+        "probability of meeting {p:.0f} % < {limit:.0f} %",
+        "达标概率 {p:.0f}% < {limit:.0f}%",
+    ),
     "gap": (
         "growth needed exceeds growth projected by more than the stated gap",
         "所需年均增长高于重新预测的增长,差距超过规定幅度",
@@ -154,53 +164,103 @@ def _verdict(case: Case, rules: Rules) -> tuple[str, str, dict]:
         if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
             return "behind", "every_close", {"gap": case.worst_gap, "limit": rules.every_year_pp}
         return "at_risk", "every_far", {}
-    if case.achieved:
-        return "achieved", "achieved", {}
-    progress, time = case.target_progress, case.time_progress
-    figures = {"progress": progress, "time": time, "margin": rules.margin_pp}
-    if not math.isnan(progress) and progress >= time + rules.margin_pp:
-        return "ahead", "ahead", figures
-    if not math.isnan(progress) and progress >= time - rules.margin_pp:
-        return "on_track", "within", figures
+    for _code, rule in LEVEL_RULES:
+        found = rule(case, rules)
+        if found is not None:
+            return found
+    raise AssertionError("the last rule always holds")  # pragma: no cover
+
+
+def _achieved(case: Case, rules: Rules):
+    return ("achieved", "achieved", {}) if case.achieved else None
+
+
+def _clearly_fails(case: Case, rules: Rules):
     if _meets_by_projection(case, rules):
-        return "on_track", "projection", {}
-    if _gap_too_large(case, rules) or low_p:
-        return "at_risk", "gap", {}
+        return None
+    p = case.probability
+    if not math.isnan(p) and p < rules.p_at_risk:
+        return "at_risk", "low_probability", {"p": p * 100.0, "limit": rules.p_at_risk * 100.0}
+    return ("at_risk", "gap", {}) if _gap_too_large(case, rules) else None
+
+
+def _progress(case: Case, rules: Rules) -> dict:
+    return {"progress": case.target_progress, "time": case.time_progress, "margin": rules.margin_pp}
+
+
+def _ahead(case: Case, rules: Rules):
+    progress, time = case.target_progress, case.time_progress
+    if not math.isnan(progress) and progress >= time + rules.margin_pp:
+        return "ahead", "ahead", _progress(case, rules)
+    return None
+
+
+def _on_track(case: Case, rules: Rules):
+    progress, time = case.target_progress, case.time_progress
+    if not math.isnan(progress) and progress >= time - rules.margin_pp:
+        return "on_track", "within", _progress(case, rules)
+    return ("on_track", "projection", {}) if _meets_by_projection(case, rules) else None
+
+
+def _behind(case: Case, rules: Rules):
     return "behind", "short", {}
+
+
+#: The rules of a target on a level, in the order they are tried (the module docstring): the
+#: first that holds gives the verdict. A re-projection that clearly fails the target comes
+#: before the progress so far.
+LEVEL_RULES = (
+    ("achieved", _achieved),
+    ("at_risk", _clearly_fails),
+    ("ahead", _ahead),
+    ("on_track", _on_track),
+    ("behind", _behind),
+)
 
 
 def rule_texts(rules: Rules = RULES, lang: str = "en") -> list[str]:
     """The rules as every report prints them, in ``lang`` ("en" or "zh")."""
     r = rules
-    if lang == "zh":
-        return [
-            "提前实现:最新实际值已达到目标值。",
-            f"快于预期:目标进度 ≥ 时间进度 + {r.margin_pp:g} 个百分点。",
-            f"符合预期:目标进度 ≥ 时间进度 − {r.margin_pp:g} 个百分点,或重新预测达到目标"
-            f"(有抽样时达标概率 ≥ {r.p_on_track:.0%})。",
-            f"难以完成:自最新实际年份起所需年均增速比重新预测的增速高出 {r.growth_gap_pct:g} "
-            f"个百分点以上(比重和比率类 {r.points_gap_pp:g} 个百分点/年,累计数 "
-            f"{r.count_gap_share:.0%} 的年均所需),或达标概率 < {r.p_at_risk:.0%}。",
-            "滞后:其余情形(低于时间进度,重新预测与目标的差距小于上述幅度)。",
-            "逐年目标(如规上工业增速每年≥9%、失业率每年≤3.8%):目标进度为已达标年份占规划"
-            "年份之比;已有实际年份未达标为难以完成;此前各年达标且重新预测各年达标为符合预期;"
-            f"重新预测最差年份差距 ≤ {r.every_year_pp:g} 个百分点为滞后,否则难以完成。",
-        ]
-    return [
-        "achieved (提前实现): the latest actual already meets the target.",
-        f"ahead (快于预期): target progress >= time progress + {r.margin_pp:g} points.",
-        f"on track (符合预期): target progress >= time progress - {r.margin_pp:g} points, or "
-        f"the re-projection meets the target (with draws: probability >= {r.p_on_track:.0%}).",
-        f"at risk (难以完成): the average growth needed from the latest actual year exceeds "
-        f"the re-projection's growth over the same years by more than {r.growth_gap_pct:g} "
-        f"%/yr ({r.points_gap_pp:g} points a year for shares and rates, "
-        f"{r.count_gap_share:.0%} of the yearly need for cumulated counts), or the "
-        f"probability is below {r.p_at_risk:.0%}.",
-        "behind (滞后): otherwise (below time progress, the re-projection short of the "
-        "target by less than that gap).",
-        "Every-year targets (above-scale industry growth >= 9 % every year, unemployment <= "
-        "3.8 % every year): progress is the share of the plan's years met so far; a missed "
-        "actual year makes them at risk; met so far and projected to be met every year left "
-        f"is on track; a worst projected year within {r.every_year_pp:g} points is behind, "
-        "otherwise at risk.",
-    ]
+    zh = lang == "zh"
+    texts = _LEVEL_TEXTS_ZH if zh else _LEVEL_TEXTS
+    level = [texts[code].format(r=r) for code, _rule in LEVEL_RULES]
+    return [*level, _EVERY_YEAR_TEXT_ZH.format(r=r) if zh else _EVERY_YEAR_TEXT.format(r=r)]
+
+
+_LEVEL_TEXTS = {
+    "achieved": "achieved (提前实现): the latest actual already meets the target.",
+    "at_risk": "at risk (难以完成): the re-projection clearly fails the target: the average "
+    "growth needed from the latest actual year exceeds the re-projection's growth over the "
+    "same years by more than {r.growth_gap_pct:g} %/yr ({r.points_gap_pp:g} points a year for "
+    "shares and rates, {r.count_gap_share:.0%} of the yearly need for cumulated counts), or the "
+    "probability is below {r.p_at_risk:.0%}; tried before progress, so that a target the "
+    "re-projection clearly misses is not on track because its progress keeps pace with time.",
+    "ahead": "ahead (快于预期): target progress >= time progress + {r.margin_pp:g} points.",
+    "on_track": "on track (符合预期): target progress >= time progress - {r.margin_pp:g} points, "
+    "or the re-projection meets the target (with draws: probability >= {r.p_on_track:.0%}).",
+    "behind": "behind (滞后): otherwise (below time progress, the re-projection short of the "
+    "target by less than the gap of the at-risk rule).",
+}
+_LEVEL_TEXTS_ZH = {
+    "achieved": "提前实现:最新实际值已达到目标值。",
+    "at_risk": "难以完成:重新预测明显达不到目标,即自最新实际年份起所需年均增速比重新预测的增速"
+    "高出 {r.growth_gap_pct:g} 个百分点以上(比重和比率类 {r.points_gap_pp:g} 个百分点/年,累计数 "
+    "{r.count_gap_share:.0%} 的年均所需),或达标概率 < {r.p_at_risk:.0%};此条先于进度判断,"
+    "目标进度与时间进度相当但重新预测明显达不到目标的,不判为符合预期。",
+    "ahead": "快于预期:目标进度 ≥ 时间进度 + {r.margin_pp:g} 个百分点。",
+    "on_track": "符合预期:目标进度 ≥ 时间进度 − {r.margin_pp:g} 个百分点,或重新预测达到目标"
+    "(有抽样时达标概率 ≥ {r.p_on_track:.0%})。",
+    "behind": "滞后:其余情形(低于时间进度,重新预测与目标的差距小于难以完成的幅度)。",
+}
+_EVERY_YEAR_TEXT = (
+    "Every-year targets (above-scale industry growth >= 9 % every year, unemployment <= "
+    "3.8 % every year): progress is the share of the plan's years met so far; a missed "
+    "actual year makes them at risk; met so far and projected to be met every year left "
+    "is on track; a worst projected year within {r.every_year_pp:g} points is behind, "
+    "otherwise at risk."
+)
+_EVERY_YEAR_TEXT_ZH = (
+    "逐年目标(如规上工业增速每年≥9%、失业率每年≤3.8%):目标进度为已达标年份占规划"
+    "年份之比;已有实际年份未达标为难以完成;此前各年达标且重新预测各年达标为符合预期;"
+    "重新预测最差年份差距 ≤ {r.every_year_pp:g} 个百分点为滞后,否则难以完成。"
+)
