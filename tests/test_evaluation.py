@@ -203,14 +203,45 @@ def test_growth_rates_build_a_missing_level_with_the_models_deflator(tmp_path):
     assert ev.flags.loc[2021, "gdp"] == "estimate"
 
 
-def test_draws_give_probabilities_and_a_band(synthetic):
+@pytest.fixture(scope="module")
+def with_draws(synthetic):
     scn, _truth, act = synthetic
-    ev = hubinsim.evaluate(scn, act, draws=8, seed=3)
-    probs = ev.table["probability"]
-    assert probs.notna().all() and ((probs >= 0) & (probs <= 1)).all()
+    return hubinsim.evaluate(scn, act, draws=9, seed=3)
+
+
+def test_draws_give_probabilities_and_a_band(with_draws):
+    ev = with_draws
+    probs = ev.table["probability_pct"]  # in percent, as every other percentage column
+    assert probs.notna().all() and ((probs >= 0) & (probs <= 100)).all()
+    assert (probs * 9 / 100).round(9).map(float.is_integer).all()  # a share of 9 members
     band = ev.band["gdp"]
     assert (band.loc[2024:, "p5"] <= band.loc[2024:, "p95"]).all()
     assert band.loc[2023, "p5"] == pytest.approx(band.loc[2023, "p95"])  # the actual figure
+
+
+def test_with_draws_the_projected_figure_is_the_median_and_the_verdict_agrees(with_draws, tmp_path):
+    ev = with_draws
+    for ind in ("gdp", "retail_sales", "share_tertiary_pct"):
+        np.testing.assert_allclose(ev.path.loc[2024:, ind], ev.band[ind].loc[2024:, "p50"])
+    for _, row in ev.table[~ev.table["comparison"].str.contains("every")].iterrows():
+        assert row["projected"] == pytest.approx(
+            ev.band[row["indicator"]].loc[row["target_year"], "p50"]
+        )
+        median_meets = (
+            row["projected"] >= row["target"]
+            if row["comparison"] == ">="
+            else row["projected"] <= row["target"]
+        )
+        assert median_meets == (row["probability_pct"] >= 50)  # 9 members: the 5th decides
+        if (
+            row["reason"] == "the re-projection meets the target"
+            or "probability of" in row["reason"]
+        ):
+            assert (row["verdict"] != "on track") or median_meets
+    written = hubinsim.write_evaluation(ev, tmp_path, charts=False)
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name=0, nrows=0)
+    assert any("median of 9 draws" in c for c in sheet.columns)
+    assert "median of 9 draws" in (written.path / "evaluation.md").read_text(encoding="utf-8")
 
 
 def test_growth_needed_is_measured_from_the_latest_actual_year(synthetic):

@@ -123,9 +123,12 @@ class Evaluation:
     original : Results
         The original projection (the scenario run from 2020 as planned).
     reprojection : DataFrame
-        The re-projection alone (years x indicators; the median with draws).
+        The re-projection alone (years x indicators; from the start year for a restart, every
+        year for add-factors; cumulated counts from the plan's first year; the median of the
+        members with draws, as ``path``).
     band : DataFrame or None
-        With draws, the re-projection's 5th and 95th percentiles: columns (indicator, p5|p95).
+        With draws, the re-projection's 5th, 50th and 95th percentiles: columns (indicator,
+        p5|p50|p95); the median is the re-projection of ``path``.
     actuals_used : DataFrame
         Every figure used: indicator, year, basis, value, status, note, line.
     figures : DataFrame
@@ -445,9 +448,11 @@ def evaluate(
         rec = start_record(start, scn, data_dir=data_dir)
         new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start])
         rerun = simulate(scn, start=new_rec, data_dir=data_dir)
-        re_annual = rerun.annual
         values, band = _restart_members(scn, new_rec, start, ensemble, data_dir, history)
-        path, flags = _splice(orig_annual, re_annual, history, start)
+        path, flags = _splice(orig_annual, rerun.annual, history, start)
+        if values is not None:  # with draws the re-projection is the members' median
+            _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
+        re_annual = path.loc[start:].copy()
     else:
         start = None
         path, flags, anchor_table, values, band, re_annual = _fade(
@@ -522,8 +527,8 @@ def _sha256(path) -> str | None:
 def _percentile_frame(values: dict, years) -> pd.DataFrame:
     parts = {}
     for name, v in values.items():
-        p5, p95 = percentile_rows(np.asarray(v, dtype=float), (5, 95))
-        parts[(name, "p5")], parts[(name, "p95")] = p5, p95
+        p5, p50, p95 = percentile_rows(np.asarray(v, dtype=float), (5, 50, 95))
+        parts[(name, "p5")], parts[(name, "p50")], parts[(name, "p95")] = p5, p50, p95
     df = pd.DataFrame(parts, index=pd.Index(np.asarray(years), name="year"))
     df.columns = pd.MultiIndex.from_tuples(df.columns, names=["indicator", "stat"])
     return df
@@ -553,6 +558,19 @@ def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: di
             values[name] = v + np.asarray(_count_at(name, start, history, before))[None, ...]
     years = np.arange(start, scn.time.end + 1)
     return values, _percentile_frame(values, years)
+
+
+def _put_median(path: pd.DataFrame, values: dict, years, after: int | None) -> None:
+    """Put the members' median (``values``: name -> (years, members)) into ``path`` in the
+    years after ``after`` (all ``years`` if None): with draws, the projected figure of every
+    table and chart is the ensemble median, as the probability beside it is of the
+    ensemble."""
+    years = np.asarray(years)
+    keep = years > after if after is not None else np.ones(len(years), dtype=bool)
+    for name, v in values.items():
+        if name in path.columns and np.ndim(v) == 2:
+            median = percentile_rows(np.asarray(v, dtype=float), (50,))[0]
+            path.loc[years[keep], name] = median[keep]
 
 
 def _is_figure(name: str) -> bool:
@@ -639,6 +657,8 @@ def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
         path.loc[after, total_name] = actual + np.cumsum(path.loc[after, yearly].to_numpy())
         if members is not None and yearly in members:
             members[total_name][after] = actual + np.cumsum(members[yearly][after], axis=0)
+    if members is not None:  # with draws the re-projection is the members' median
+        _put_median(path, members, years, after=None)
     for (ind, year), (value, status, _note, _fig) in history.items():
         if ind in path.columns and year in path.index:
             path.loc[year, ind] = value
@@ -808,7 +828,7 @@ TABLE_COLUMNS = [
     "target_progress_pct",
     "time_progress_pct",
     "projected",
-    "probability",
+    "probability_pct",
     "growth_needed",
     "growth_projected",
     "growth_unit",
@@ -953,7 +973,7 @@ def _target_row(
         "target_progress_pct": case.target_progress,
         "time_progress_pct": time_progress,
         "projected": projected,
-        "probability": probability,
+        "probability_pct": probability * 100.0,
         "growth_needed": needed,
         "growth_projected": proj_rate,
         "growth_unit": unit,

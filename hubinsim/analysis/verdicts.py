@@ -132,6 +132,10 @@ _REASONS: dict[str, tuple[str, str]] = {
         "目标进度 {progress:.0f}% 与时间进度 {time:.0f}% 相差不超过 {margin:g} 个百分点",
     ),
     "projection": ("the re-projection meets the target", "重新预测达到目标"),
+    "probable": (
+        "probability of meeting {p:.0f} % >= {limit:.0f} %",
+        "达标概率 {p:.0f}% ≥ {limit:.0f}%",
+    ),
     "low_probability": (
         "probability of meeting {p:.0f} % < {limit:.0f} %",
         "达标概率 {p:.0f}% < {limit:.0f}%",
@@ -199,7 +203,11 @@ def _on_track(case: Case, rules: Rules):
     progress, time = case.target_progress, case.time_progress
     if not math.isnan(progress) and progress >= time - rules.margin_pp:
         return "on_track", "within", _progress(case, rules)
-    return ("on_track", "projection", {}) if _meets_by_projection(case, rules) else None
+    if not _meets_by_projection(case, rules):
+        return None
+    if math.isnan(case.probability):
+        return "on_track", "projection", {}
+    return "on_track", "probable", {"p": case.probability * 100, "limit": rules.p_on_track * 100}
 
 
 def _behind(case: Case, rules: Rules):

@@ -225,6 +225,8 @@ def evaluation_text(table, lang: str = "en") -> str:
         else ["indicator", "target", "year", "latest", "progress", "time", "projected", "prob.",
               "needed", "verdict"]
     )  # fmt: skip
+    if table["probability_pct"].notna().any():  # with draws: the ensemble median
+        headers[6] = "预测中位数" if zh else "median"
     rows = []
     for _, r in table.iterrows():
         latest = ""
@@ -241,7 +243,8 @@ def evaluation_text(table, lang: str = "en") -> str:
                 else f"{r['target_progress_pct']:.0f}%",
                 f"{r['time_progress_pct']:.0f}%",
                 fmt(r["projected"]),
-                "" if r["probability"] != r["probability"] else f"{r['probability']:.0%}",
+                "" if r["probability_pct"] != r["probability_pct"]
+                else f"{r['probability_pct']:.0f}%",
                 "" if r["growth_needed"] != r["growth_needed"]
                 else f"{fmt(r['growth_needed'])} {r['growth_unit']}",
                 r["verdict"],

@@ -48,7 +48,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "target_progress_pct": ("target progress [%]", "目标进度[%]"),
     "time_progress_pct": ("time progress [%]", "时间进度[%]"),
     "projected": ("projected [unit]", "预测值[单位]"),
-    "probability": ("probability of meeting", "达标概率"),
+    "probability_pct": ("probability of meeting [%]", "达标概率[%]"),
     "growth_needed": ("growth needed", "所需年均增长"),
     "growth_projected": ("growth projected", "预测年均增长"),
     "growth_unit": ("growth unit", "增长单位"),
@@ -140,8 +140,13 @@ def _header(col: str, lang: str) -> str:
     return col if pair is None else pair[1 if lang == "zh" else 0]
 
 
-def _readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A copy with headers in ``lang`` and statuses in Chinese under zh."""
+#: The header of ``projected`` with draws: the ensemble median, as the probability is.
+_MEDIAN_HEADER = ("projected, median of {n} draws [unit]", "预测值({n}次抽样中位数)[单位]")
+
+
+def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataFrame:
+    """A copy with headers in ``lang`` and statuses in Chinese under zh; with ``draws`` the
+    header of ``projected`` says it is the median of the draws."""
     out = df.copy()
     if lang == "zh":
         out = out.drop(columns=["verdict_zh"], errors="ignore")  # the verdict is in Chinese
@@ -150,7 +155,8 @@ def _readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
                 out[col] = out[col].map(lambda s, w=words: w.get(s, s) if isinstance(s, str) else s)
         if "note" in out:
             out["note"] = out["note"].map(_note_zh)
-    out.columns = [_header(c, lang) for c in out.columns]
+    median = _MEDIAN_HEADER[1 if lang == "zh" else 0].format(n=draws)
+    out.columns = [median if c == "projected" and draws else _header(c, lang) for c in out.columns]
     return out
 
 
@@ -188,7 +194,7 @@ def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
     )  # fmt: skip
     anchor_key = "record" if ev.start_year is not None else "factors"
     return {
-        "evaluation": _readable(ev.table, lang),
+        "evaluation": _readable(ev.table, lang, ev.record.get("draws")),
         "actuals": _readable(ev.actuals_used, lang),
         anchor_key: _readable(ev.anchor_table, lang),
         "assumptions": assumptions,
@@ -262,7 +268,7 @@ _MD_COLUMNS = [
     "target_progress_pct",
     "time_progress_pct",
     "projected",
-    "probability",
+    "probability_pct",
     "growth_needed",
     "growth_projected",
     "growth_unit",
@@ -278,7 +284,7 @@ def _anchor_title(ev, lang: str) -> str:
 
 def write_markdown(path: Path, ev, lang: str) -> None:
     t = _TITLES[lang]
-    cols = [c for c in _MD_COLUMNS if c != "probability" or ev.table[c].notna().any()]
+    cols = [c for c in _MD_COLUMNS if c != "probability_pct" or ev.table[c].notna().any()]
     parts = [
         f"# {t['title'].format(scenario=ev.scenario)}",
         "",
@@ -286,7 +292,7 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         "",
         f"## {t['table']}",
         "",
-        _markdown(_readable(ev.table[cols], lang)),
+        _markdown(_readable(ev.table[cols], lang, ev.record.get("draws"))),
         "",
         f"## {t['rules']}",
         "",
