@@ -570,3 +570,37 @@ def test_a_lever_set_figure_measured_before_the_restart_is_carried_with_a_warnin
     assert record["value"] == pytest.approx(1.6) and "2022" in record["note"]
     assert ev.path.loc[2023, "rd_intensity_pct"] == pytest.approx(1.6)
     assert ev.path.loc[2022, "rd_intensity_pct"] == pytest.approx(1.6)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (Case(keep=True, headroom=0.6, worst_gap=-0.7, projection_meets=True), "on_track"),
+        (Case(keep=True, headroom=-0.1, worst_gap=-0.2, projection_meets=True), "behind"),
+        (Case(keep=True, headroom=0.6, worst_gap=RULES.every_year_pp), "behind"),
+        (Case(keep=True, headroom=0.6, worst_gap=RULES.every_year_pp + 0.01), "at_risk"),
+        (Case(keep=True, headroom=0.6, worst_gap=0.1, probability=0.05), "at_risk"),
+    ],
+)
+def test_a_bound_the_base_already_keeps_has_its_own_rules(case, expected):
+    assert verdict(case)[0] == expected
+
+
+def test_a_ceiling_without_every_year_is_judged_as_a_ceiling(short, tmp_path):
+    """Unemployment <= 3.8 % in 2025 from 3.5 % in 2020, 3.2 % in 2023: kept within the
+    bound, on track with its headroom; not achieved early, and no progress of -100 %."""
+    targets = tmp_path / "ceiling.csv"
+    targets.write_text(
+        "indicator,target,year,comparison,each_year_from,unit,source,plan,kind\n"
+        "unemployment_rate_pct,3.8,2025,<=,,%,test,14th,binding\n",
+        encoding="utf-8",
+    )
+    rows = [["unemployment_rate_pct", y, "year", v, "level", "", ""]
+            for y, v in ((2020, "3.5"), (2021, "3.1"), (2022, "3.5"), (2023, "3.2"))]  # fmt: skip
+    path = actuals_file(
+        tmp_path / "u.csv", [*rows, ["gdp", 2023, "year", "349.4", "level", "", ""]]
+    )
+    row = hubinsim.evaluate(hubinsim.load_scenario(short), path, targets=targets).table.iloc[0]
+    assert row["verdict"] == "on track", row["reason"]
+    assert "0.60 of headroom" in row["reason"]
+    assert np.isnan(row["target_progress_pct"]) and np.isnan(row["growth_needed"])

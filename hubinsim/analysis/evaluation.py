@@ -924,6 +924,22 @@ def _target_row(
             ),
         )
         unit = "% each year" if measure == "points" else INDICATOR_BY_NAME[ind].unit
+    elif measure != "count" and bool(_meets(base, tg.target, tg.comparison)):
+        # a bound the base already keeps (失业率控制在3.8%以内): kept, not reached
+        inward = 1.0 if tg.comparison == "<=" else -1.0
+        headroom = inward * (tg.target - latest) if last is not None else math.nan
+        miss = inward * (projected - tg.target)
+        if measure == "growth":
+            miss = miss / abs(tg.target) * 100.0 if tg.target else math.nan
+        case = Case(
+            keep=True,
+            headroom=headroom,
+            worst_gap=miss,
+            projection_meets=miss <= 0,
+            time_progress=time_progress,
+            **case_kw,
+        )
+        needed, proj_rate, unit = math.nan, math.nan, ""
     else:
         span = T - (last if last is not None else BASE_YEAR)
         from_value = latest if last is not None else base

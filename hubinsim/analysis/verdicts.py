@@ -74,7 +74,11 @@ class Case:
     (a cumulated count: units a year). ``needed`` and ``projected_rate`` are in that unit
     (NaN when unknown). ``probability`` is NaN without draws. For an every-year target,
     ``missed_year`` is the first actual year that missed it (or None) and ``worst_gap`` how
-    far the re-projection's worst remaining year falls short (<= 0: met).
+    far the re-projection's worst remaining year falls short (<= 0: met). For a bound the
+    base already keeps (``keep``: unemployment <= 3.8 % by 2025 from 3.5 %), ``headroom`` is
+    the latest actual's distance inside the bound (< 0: broken; NaN: no actual) and
+    ``worst_gap`` how far the re-projection breaks it in the target year (points for a rate,
+    percent of the bound for a level; <= 0: kept).
     """
 
     every_year: bool = False
@@ -88,6 +92,8 @@ class Case:
     projected_rate: float = math.nan
     missed_year: int | None = None
     worst_gap: float = math.nan
+    keep: bool = False
+    headroom: float = math.nan
 
 
 def _meets_by_projection(case: Case, rules: Rules) -> bool:
@@ -123,6 +129,27 @@ _REASONS: dict[str, tuple[str, str]] = {
         "重新预测差距超过规定幅度",
     ),
     "achieved": ("the latest actual already meets the target", "最新实际值已达到目标值"),
+    "kept": (
+        "kept within the bound ({headroom:.2f} of headroom in the latest year), and the "
+        "re-projection keeps it",
+        "控制在目标以内(最新实际值距目标 {headroom:.2f}),重新预测保持在目标以内",
+    ),
+    "keep_projected": (
+        "no actual figure; the re-projection keeps it within the bound",
+        "无实际数据;重新预测保持在目标以内",
+    ),
+    "keep_back": (
+        "outside the bound in the latest year ({headroom:.2f}); the re-projection brings it back",
+        "最新实际值超出目标 {headroom:.2f};重新预测回到目标以内",
+    ),
+    "keep_close": (
+        "the re-projection breaks the bound by {gap:.2f} (<= {limit:g})",
+        "重新预测超出目标 {gap:.2f}(≤ {limit:g})",
+    ),
+    "keep_far": (
+        "the re-projection breaks the bound by more than the stated distance",
+        "重新预测超出目标,超过规定幅度",
+    ),
     "ahead": (
         "target progress {progress:.0f} % >= time progress {time:.0f} % + {margin:g} points",
         "目标进度 {progress:.0f}% ≥ 时间进度 {time:.0f}% + {margin:g} 个百分点",
@@ -168,11 +195,29 @@ def _verdict(case: Case, rules: Rules) -> tuple[str, str, dict]:
         if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
             return "behind", "every_close", {"gap": case.worst_gap, "limit": rules.every_year_pp}
         return "at_risk", "every_far", {}
+    if case.keep:
+        return _kept(case, rules, low_p)
     for _code, rule in LEVEL_RULES:
         found = rule(case, rules)
         if found is not None:
             return found
     raise AssertionError("the last rule always holds")  # pragma: no cover
+
+
+def _kept(case: Case, rules: Rules, low_p: bool) -> tuple[str, str, dict]:
+    """A bound the base already keeps: judged by whether it is kept, never "achieved early"
+    (it must hold in the target year)."""
+    broken = not math.isnan(case.headroom) and case.headroom < 0
+    figures = {"headroom": case.headroom, "gap": case.worst_gap, "limit": rules.every_year_pp}
+    if _meets_by_projection(case, rules):
+        if broken:
+            return "behind", "keep_back", figures
+        if math.isnan(case.headroom):
+            return "on_track", "keep_projected", figures
+        return "on_track", "kept", figures
+    if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
+        return "behind", "keep_close", figures
+    return "at_risk", "keep_far", figures
 
 
 def _achieved(case: Case, rules: Rules):
@@ -232,7 +277,9 @@ def rule_texts(rules: Rules = RULES, lang: str = "en") -> list[str]:
     zh = lang == "zh"
     texts = _LEVEL_TEXTS_ZH if zh else _LEVEL_TEXTS
     level = [texts[code].format(r=r) for code, _rule in LEVEL_RULES]
-    return [*level, _EVERY_YEAR_TEXT_ZH.format(r=r) if zh else _EVERY_YEAR_TEXT.format(r=r)]
+    every = _EVERY_YEAR_TEXT_ZH if zh else _EVERY_YEAR_TEXT
+    keep = _KEEP_TEXT_ZH if zh else _KEEP_TEXT
+    return [*level, every.format(r=r), keep.format(r=r)]
 
 
 _LEVEL_TEXTS = {
@@ -271,4 +318,19 @@ _EVERY_YEAR_TEXT_ZH = (
     "逐年目标(如规上工业增速每年≥9%、失业率每年≤3.8%):目标进度为已达标年份占规划"
     "年份之比;已有实际年份未达标为难以完成;此前各年达标且重新预测各年达标为符合预期;"
     "重新预测最差年份差距 ≤ {r.every_year_pp:g} 个百分点为滞后,否则难以完成。"
+)
+_KEEP_TEXT = (
+    "Bounds the 2020 base already keeps (unemployment <= 3.8 % in 2025 from 3.5 %): not "
+    "achieved early, since they must hold in the target year, and without a target progress; "
+    "within the bound in the latest year and projected within it in the target year (with "
+    "draws: probability >= {r.p_on_track:.0%}) is on track, with the headroom in the reason; "
+    "outside it and projected back, or projected outside by at most {r.every_year_pp:g} points "
+    "(for a level: percent of the bound), is behind; otherwise at risk."
+)
+_KEEP_TEXT_ZH = (
+    "2020年基数已在目标以内的控制性目标(如失业率2025年控制在3.8%以内):须在目标年份保持,"
+    "不判提前实现,不计目标进度;最新实际值在目标以内且重新预测目标年份仍在目标以内(有抽样时达标"
+    "概率 ≥ {r.p_on_track:.0%})为符合预期,依据中注明余量;最新实际值超出但重新预测回到目标以内,"
+    "或重新预测超出不超过 {r.every_year_pp:g} 个百分点(总量类为目标值的百分之几)为滞后;"
+    "否则难以完成。"
 )
