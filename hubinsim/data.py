@@ -176,13 +176,20 @@ FILES: dict[str, FileSpec] = {
             Column("plan", required=False, empty=True),
             Column("kind", required=False, empty=True),
             Column("kind_source", required=False, empty=True),
+            Column("base_year", "base_year", required=False, empty=True),
+            Column("base_value", "number", required=False, empty=True),
         ),
         repeats=True,
-        ranged=("target",),
+        ranged=("target", "base_value"),
     ),
 }
 #: The years a target may be judged in.
 TARGET_YEARS = (2021, 2060)
+#: The base year of each plan's targets where a targets file leaves ``base_year`` empty: the
+#: year before the plan's first (the 15th FYP's targets are measured from 2025); 2020 for a
+#: plan not named here.
+PLAN_BASE_YEARS = {"14th": 2020, "2035": 2020, "15th": 2025}
+FIRST_BASE_YEAR = 2020
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:
@@ -237,6 +244,17 @@ class Target:
     note: str
     plan: str = "14th"  # the plan the target belongs to: "14th", "2035", "15th" ...
     kind: str = "expected"  # of TARGET_KINDS
+    base_year: int = FIRST_BASE_YEAR  # progress and time progress are measured from it
+    base_value: float | None = None  # the base as the plan prints it (None: the figures')
+
+
+def _base_year(given: int | None, plan: str, year: int) -> int:
+    """A target's base year: the one given, else its plan's (:data:`PLAN_BASE_YEARS`) where
+    that is before the target's year, else 2020."""
+    if given is not None:
+        return given
+    default = PLAN_BASE_YEARS.get(plan, FIRST_BASE_YEAR)
+    return default if default < year else FIRST_BASE_YEAR
 
 
 @dataclass(frozen=True)
@@ -496,15 +514,22 @@ class _Loader:
         if col.kind == "text":
             return text
         if not _NUMBER.fullmatch(text):
-            what = {"number": "a number", "year": "a year", "count": "a whole number >= 0"}
+            what = {
+                "number": "a number",
+                "year": "a year",
+                "base_year": "a year",
+                "count": "a whole number >= 0",
+            }
             self.problem(spec.name, row.line, f"expected {what[col.kind]}, got {text!r}", column)
             return None
         value = float(text)
         if not math.isfinite(value):
             self.problem(spec.name, row.line, f"{text!r} is not finite", column)
             return None
-        if col.kind == "year":
+        if col.kind in ("year", "base_year"):
             lo, hi = TARGET_YEARS
+            if col.kind == "base_year":
+                lo = FIRST_BASE_YEAR
             if value != int(value) or not lo <= value <= hi:
                 self.problem(
                     spec.name, row.line, f"must be a year in {lo}..{hi}, got {text}", column
@@ -776,6 +801,21 @@ class _Loader:
                     f"must be a year in {TARGET_YEARS[0]}..{year} (the target's year)",
                     "each_year_from",
                 )
+            elif v["base_year"] is not None and not v["base_year"] < year:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"must be a year in {FIRST_BASE_YEAR}..{year - 1} (before the target's "
+                    f"year {year}), got {v['base_year']}",
+                    "base_year",
+                )
+            elif first is not None and v["base_year"] is not None and first <= v["base_year"]:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"must be after the base year {v['base_year']}, got {first}",
+                    "each_year_from",
+                )
             elif (v["kind"] or "expected") not in TARGET_KINDS:
                 self.problem(
                     spec.name,
@@ -804,6 +844,8 @@ class _Loader:
                         v["note"] or "",
                         v["plan"] or "14th",
                         v["kind"] or "expected",
+                        _base_year(v["base_year"], v["plan"] or "14th", year),
+                        v["base_value"],
                     )  # fmt: skip
                 )
         return None if self.problems_in(spec.name) else tuple(out)

@@ -604,3 +604,53 @@ def test_a_ceiling_without_every_year_is_judged_as_a_ceiling(short, tmp_path):
     assert row["verdict"] == "on track", row["reason"]
     assert "0.60 of headroom" in row["reason"]
     assert np.isnan(row["target_progress_pct"]) and np.isnan(row["growth_needed"])
+
+
+@pytest.fixture(scope="module")
+def to_2030():
+    return hubinsim.make_scenario(name="to2030", end=2030)
+
+
+def test_a_later_plans_targets_are_measured_from_its_base_year(to_2030, tmp_path):
+    """A 15th-plan file (base 2025, targets 2030): progress and time progress from 2025; a
+    cumulated count from the years after 2025."""
+    targets = tmp_path / "plan15.csv"
+    targets.write_text(
+        "indicator,target,year,comparison,each_year_from,unit,source,plan,kind,base_year,"
+        "base_value\n"
+        "retail_sales,180,2030,>=,,亿元,draft,15th,expected,,\n"
+        "va_tertiary,300,2030,>=,,亿元,draft,15th,expected,2025,250\n"
+        "new_urban_jobs_cumulative,40000,2030,>=,,persons,draft,15th,expected,,\n",
+        encoding="utf-8",
+    )
+    rows = [["retail_sales", y, "year", v, "level", "", ""]
+            for y, v in ((2025, "125"), (2026, "130"), (2027, "136"))]  # fmt: skip
+    rows += [["new_urban_jobs", y, "year", "7000", "level", "", ""] for y in range(2021, 2028)]
+    path = actuals_file(tmp_path / "a.csv", rows)
+    table = hubinsim.evaluate(to_2030, path, targets=targets).table.set_index("indicator")
+    retail = table.loc["retail_sales"]
+    assert (retail["base_year"], retail["base"]) == (2025, pytest.approx(125))
+    assert retail["time_progress_pct"] == pytest.approx(40.0)
+    assert retail["target_progress_pct"] == pytest.approx((136 - 125) / (180 - 125) * 100)
+    assert table.loc["va_tertiary", "base"] == 250  # as the plan prints it
+    jobs = table.loc["new_urban_jobs_cumulative"]
+    assert jobs["latest_actual"] == pytest.approx(14000)  # 2026 and 2027
+    assert jobs["target_progress_pct"] == pytest.approx(35.0)
+
+
+@pytest.mark.parametrize(
+    ("cells", "problem"),
+    [("2030,,", "base_year': must be a year in 2020..2029"),
+     ("2019,,", "must be a year in 2020..2060"),
+     ("2025,2025,", "each_year_from': must be after the base year 2025")],
+)  # fmt: skip
+def test_a_base_year_not_before_the_target_is_refused(cells, problem, tmp_path):
+    base_year, first, _ = cells.split(",")
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "indicator,target,year,comparison,each_year_from,unit,source,base_year\n"
+        f"retail_sales,180,2030,>=,{first},亿元,draft,{base_year}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(hubinsim.DataError, match=problem):
+        hubinsim.data.read_targets(path)

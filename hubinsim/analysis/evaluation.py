@@ -818,7 +818,8 @@ TABLE_COLUMNS = [
     "unit",
     "kind",
     "plan",
-    "base_2020",
+    "base_year",
+    "base",
     "target",
     "comparison",
     "target_year",
@@ -865,15 +866,26 @@ def _target_row(
     last = max(actual_years) if actual_years else None
     latest = history[(ind, last)][0] if last is not None else math.nan
     status = history[(ind, last)][1] if last is not None else ""
-    base = 0.0 if measure == "count" else float(series.loc[BASE_YEAR])
-    if (ind, BASE_YEAR) in history:
-        base = history[(ind, BASE_YEAR)][0]
+    B = tg.base_year  # the plan's base year: progress and time progress from it
+    offset = 0.0  # a count of a later plan counts from its base year
+    if measure == "count":
+        if B > BASE_YEAR:
+            offset = _count_at(ind, B, history, float(series.loc[B]))
+            series = series - offset
+            latest -= offset
+        base = 0.0
+    elif tg.base_value is not None:
+        base = float(tg.base_value)  # as the plan prints it (57.8, not the data's 57.76)
+    elif (ind, B) in history:
+        base = history[(ind, B)][0]
+    else:
+        base = float(series.loc[B])
     projected = float(series.loc[T])
     first = tg.each_year_from or T
     plan_years = list(range(first, T + 1))
     at = last if last is not None else time_year  # time progress at the latest actual
     time_progress = (
-        (at - BASE_YEAR) / (T - BASE_YEAR) * 100.0
+        (at - B) / (T - B) * 100.0
         if not every
         else len([y for y in plan_years if y <= at]) / len(plan_years) * 100.0
     )
@@ -882,6 +894,8 @@ def _target_row(
     if members is not None and ind in members:
         v = np.asarray(members[ind])
         m_years = list(path.index[-v.shape[0] :])
+        if offset:
+            v = v - (v[m_years.index(B)] if B in m_years else offset)
         if every:
             idx = [m_years.index(y) for y in plan_years if y in m_years and y > latest_year]
             ok = np.all(_meets(v[idx], tg.target, tg.comparison), axis=0) if idx else None
@@ -949,7 +963,7 @@ def _target_row(
         else:
             denom = base - tg.target
             target_progress = (base - from_value) / denom * 100.0 if denom else math.nan
-        if last is None:
+        if last is None or last < B:  # no figure of the plan's years yet
             target_progress = math.nan
         needed = _rate(measure, from_value, tg.target, span)
         proj_rate = _rate(measure, from_value, projected, span)
@@ -979,7 +993,8 @@ def _target_row(
         "unit": info.unit,
         "kind": TARGET_KINDS[tg.kind] if lang == "zh" else tg.kind,
         "plan": PLANS_ZH.get(tg.plan, tg.plan) if lang == "zh" else tg.plan,
-        "base_2020": math.nan if measure == "count" else base,
+        "base_year": B,
+        "base": base,
         "target": tg.target,
         "comparison": comparison,
         "target_year": T,

@@ -92,13 +92,16 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
     rows = ev.table[ev.table["indicator"] == indicator]
     every_year = {(t.indicator, t.year) for t in ev.targets if t.each_year_from is not None}
     for _, row in rows.iterrows():
-        base = row["base_2020"]
+        base, B = row["base"], int(row["base_year"])
         T, target = int(row["target_year"]), float(row["target"])
+        if indicator.endswith("_cumulative") and B in ev.path.index:  # counted from B
+            base = float(ev.path.loc[B, indicator])
+            target += base
         every = (indicator, T) in every_year
         if every:
             ax.axhline(target, color="#2ca02c", lw=1.2, ls=":", label=words["target"])
         elif not (isinstance(base, float) and math.isnan(base)):
-            ax.plot([years[0], T], [base, target], color="#2ca02c", lw=1.4, label=words["plan"])
+            ax.plot([B, T], [base, target], color="#2ca02c", lw=1.4, label=words["plan"])
         ax.scatter([T], [target], marker="*", s=120, color="#2ca02c", zorder=6)
     name = labels.name(indicator)
     ax.set_title(labels.text(words["title"].format(name=name)), fontsize=11)
