@@ -245,15 +245,23 @@ class Actuals:
         cols = [*COLUMNS, "written", "file", "line"]
         return pd.DataFrame([[getattr(r, c) for c in cols] for r in self.rows], columns=cols)
 
-    def check_years(self, first: int, last: int) -> None:
+    def check_years(self, first: int, last: int, this_year: int | None = None) -> None:
         """Raise :class:`ActualsError` naming every row whose year is outside first..last
-        (the years of the run the figures are compared with)."""
-        problems = [
-            f"{r.where}:{_column_number('year')}: column 'year': {r.year} is outside the run "
-            f"{first}..{last}"
-            for r in self.rows
-            if not first <= r.year <= last
-        ]
+        (the years of the run the figures are compared with), and, given ``this_year`` (the
+        calendar year of today), every full-year figure of a year not over yet and every
+        figure of a year to come: no bulletin can have published them."""
+        problems = []
+        for r in self.rows:
+            at = f"{r.where}:{_column_number('year')}: column 'year': "
+            if not first <= r.year <= last:
+                problems.append(f"{at}{r.year} is outside the run {first}..{last}")
+            elif this_year is not None and r.year > this_year:
+                problems.append(f"{at}{r.year} is a year to come (this is {this_year})")
+            elif this_year is not None and r.year == this_year and r.full_year:
+                problems.append(
+                    f"{at}a full-year figure of {r.year}, which is not over (this is "
+                    f"{this_year}); write the period to date it covers (Q1-Q3, M1-M10 ...)"
+                )
         if problems:
             raise ActualsError(problems)
 
@@ -307,26 +315,39 @@ class Actuals:
                     "used for levels, the growth rate only where a level is missing"
                 )
         for (ind, year, basis), fig in figs.items():
-            if not (ind.startswith("share_") and basis == "level" and fig.status == "actual"):
-                continue
-            sector = ind[len("share_") : -len("_pct")]
-            va, gdp = figs.get((f"va_{sector}", year, "level")), figs.get(("gdp", year, "level"))
-            if va is None or gdp is None or gdp.value <= 0:
-                continue
-            implied = va.value / gdp.value * 100.0
-            tol = (
-                tolerance_pp
-                if tolerance_pp is not None
-                else 0.05
-                + 100.0
-                * (_half_unit(va.row) / gdp.value + _half_unit(gdp.row) * va.value / gdp.value**2)
-            )
-            if abs(implied - fig.value) > tol:
+            found = share_disagreement(figs, ind, year, basis, tolerance_pp)
+            if found is not None:
+                implied, va, gdp = found
+                sector = ind[len("share_") : -len("_pct")]
                 out.append(
                     f"{fig.row.where}: {ind} {year}: {fig.value:g} % but va_{sector} / gdp = "
                     f"{implied:.2f} % (lines {va.row.line}, {gdp.row.line}); the levels are used"
                 )
         return out
+
+
+def share_disagreement(figs: dict, ind: str, year: int, basis: str = "level", tolerance_pp=None):
+    """Where the share ``ind`` (``share_tertiary_pct``) of ``year`` given in ``figs`` (of
+    :meth:`Actuals.figures`) and the levels of its sector and GDP of that year disagree
+    beyond the rounding of the figures as written (or ``tolerance_pp`` points): the share
+    the levels give and their two figures; else None. The levels are then used, as the
+    warning of :meth:`Actuals.disagreements` says."""
+    fig = figs.get((ind, year, basis))
+    if fig is None or not (ind.startswith("share_") and basis == "level"):
+        return None
+    if fig.status != "actual":
+        return None
+    sector = ind[len("share_") : -len("_pct")]
+    va, gdp = figs.get((f"va_{sector}", year, "level")), figs.get(("gdp", year, "level"))
+    if va is None or gdp is None or gdp.value <= 0:
+        return None
+    implied = va.value / gdp.value * 100.0
+    tol = tolerance_pp
+    if tol is None:
+        tol = 0.05 + 100.0 * (
+            _half_unit(va.row) / gdp.value + _half_unit(gdp.row) * va.value / gdp.value**2
+        )
+    return (implied, va, gdp) if abs(implied - fig.value) > tol else None
 
 
 def _text(value) -> str:

@@ -611,9 +611,10 @@ def to_2030():
     return hubinsim.make_scenario(name="to2030", end=2030)
 
 
-def test_a_later_plans_targets_are_measured_from_its_base_year(to_2030, tmp_path):
+def test_a_later_plans_targets_are_measured_from_its_base_year(to_2030, tmp_path, monkeypatch):
     """A 15th-plan file (base 2025, targets 2030): progress and time progress from 2025; a
     cumulated count from the years after 2025."""
+    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: 2028)
     targets = tmp_path / "plan15.csv"
     targets.write_text(
         "indicator,target,year,comparison,each_year_from,unit,source,plan,kind,base_year,"
@@ -654,3 +655,87 @@ def test_a_base_year_not_before_the_target_is_refused(cells, problem, tmp_path):
     )
     with pytest.raises(hubinsim.DataError, match=problem):
         hubinsim.data.read_targets(path)
+
+
+def test_a_share_that_contradicts_the_levels_gives_way_to_them_as_the_warning_says(short, tmp_path):
+    path = actuals_file(tmp_path / "s.csv", [["gdp", 2021, "year", "318.6", "level", "", ""],
+                                             ["va_tertiary", 2021, "year", "182.3", "level", "",
+                                              ""],
+                                             ["va_tertiary", 2021, "year", "70.0", "share_pct",
+                                              "", ""]])  # fmt: skip
+    with pytest.warns(UserWarning, match="the levels are used"):
+        act = hubinsim.read_actuals(path)
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), act)
+    row = ev.table.set_index("indicator").loc["share_tertiary_pct"]
+    assert row["latest_actual"] == pytest.approx(182.3 / 318.6 * 100)
+    assert ev.path.loc[2021, "share_tertiary_pct"] == pytest.approx(182.3 / 318.6 * 100)
+    assert row["verdict"] != "achieved"
+
+
+def test_figures_no_bulletin_can_have_published_yet_are_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: 2024)
+    scn = hubinsim.make_scenario(name="s", end=2030)
+    path = actuals_file(
+        tmp_path / "f.csv",
+        [
+            ["gdp", 2023, "year", "349.4", "level", "", ""],
+            ["gdp", 2024, "year", "365", "level", "", ""],
+            ["gdp", 2026, "year", "400", "level", "", ""],
+            ["gdp", 2024, "Q1-Q3", "4.9", "real_growth_pct", "", ""],
+        ],
+    )
+    with pytest.raises(hubinsim.ActualsError) as info:
+        hubinsim.evaluate(scn, path)
+    problems = info.value.problems
+    assert len(problems) == 2  # the Q1-Q3 growth of 2024 is fine
+    assert "f.csv:3:2:" in problems[0] and "not over (this is 2024)" in problems[0]
+    assert "f.csv:4:2:" in problems[1] and "a year to come" in problems[1]
+
+
+def test_a_level_that_contradicts_the_real_growth_is_warned_with_both_figures(short, tmp_path):
+    path = actuals_file(
+        tmp_path / "g.csv",
+        [
+            ["gdp", 2021, "year", "318.6", "level", "", ""],
+            ["gdp", 2022, "year", "1,234.5", "level", "", ""],
+            ["gdp", 2022, "year", "3.5", "real_growth_pct", "", ""],
+        ],
+    )
+    with pytest.warns(
+        UserWarning,
+        match=r"g\.csv:4: gdp 2022: real growth 3\.5 % but the levels "
+        r"318\.6 \(2021, line 2\) and 1234\.5 \(2022, line 3\) give 2[0-9]{2}\.\d %",
+    ):
+        hubinsim.evaluate(hubinsim.load_scenario(short), path)
+    ok = actuals_file(
+        tmp_path / "ok.csv",
+        [
+            ["gdp", 2021, "year", "318.6", "level", "", ""],
+            ["gdp", 2022, "year", "332.5", "level", "", ""],
+            ["gdp", 2022, "year", "3.5", "real_growth_pct", "", ""],
+        ],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hubinsim.evaluate(hubinsim.load_scenario(short), ok)
+
+
+def test_a_target_is_judged_by_the_figures_up_to_its_year(monkeypatch, tmp_path):
+    """Figures to 2026 and a 2025 target: judged by 2025, and a warning where 2025 itself
+    has no figure of the indicator."""
+    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: 2027)
+    scn = hubinsim.make_scenario(name="s", end=2030)
+    path = actuals_file(
+        tmp_path / "t.csv",
+        [
+            ["retail_sales", 2025, "year", "140", "level", "", ""],
+            ["retail_sales", 2026, "year", "155", "level", "", ""],
+            ["va_tertiary", 2024, "year", "230", "level", "", ""],
+            ["gdp", 2026, "year", "420", "level", "", ""],
+        ],
+    )
+    with pytest.warns(UserWarning, match="va_tertiary 2025: the actual figures go to 2026"):
+        table = hubinsim.evaluate(scn, path).table.set_index("indicator")
+    retail = table.loc["retail_sales"]
+    assert (retail["latest_year"], retail["latest_actual"]) == (2025, 140)
+    assert retail["verdict"] != "achieved"

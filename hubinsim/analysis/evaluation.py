@@ -22,6 +22,7 @@ Two ways to re-project (``anchor``):
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 import os
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..actuals import Actuals, Figure, read_actuals
+from ..actuals import Actuals, Figure, read_actuals, share_disagreement
 from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME
 from ..data import TARGET_KINDS, Target, load_targets, read_targets
 from ..errors import ActualsError, ScenarioError
@@ -192,8 +193,14 @@ def _level_history(figures: dict, original: pd.DataFrame, end: int):
     for ind in names:
         if ind not in original.columns or ind.endswith("_pct"):
             for (i, y, basis), fig in figures.items():
-                if i == ind and basis == "level":
-                    out[(ind, y)] = (fig.value, fig.status, fig.note, fig)
+                if i != ind or basis != "level":
+                    continue
+                out[(ind, y)] = (fig.value, fig.status, fig.note, fig)
+                found = share_disagreement(figures, ind, y)
+                if found is not None:  # as read_actuals warned: the levels are used
+                    implied, va, _gdp = found
+                    note = f"{va.indicator} / gdp (the share given, {fig.value:g} %, disagrees)"
+                    out[(ind, y)] = (implied, ACTUAL, note, va)
             continue
         years = sorted({y for (i, y, _b) in figures if i == ind})
         for year in range(BASE_YEAR, min(max(years), end) + 1):
@@ -212,10 +219,7 @@ def _level_history(figures: dict, original: pd.DataFrame, end: int):
                 value = before[0] * (1.0 + nominal.value / 100.0)
                 how, fig = f"nominal growth {nominal.value:g} %", nominal
             else:
-                nom, re_ = _DEFLATOR.get(ind, ("gdp", "gdp_real"))
-                deflator = (original.loc[year, nom] / original.loc[year, re_]) / (
-                    original.loc[year - 1, nom] / original.loc[year - 1, re_]
-                )
+                nom, deflator = _deflator(original, ind, year)
                 value = before[0] * (1.0 + real.value / 100.0) * deflator
                 how = (
                     f"real growth {real.value:g} % x the model's {nom} deflator "
@@ -239,6 +243,46 @@ def _level_history(figures: dict, original: pd.DataFrame, end: int):
             elif ind == share and (va, year) not in out and va in original.columns:
                 out[(va, year)] = (value / 100.0 * gdp[0], worst, f"{share} x gdp", fig)
     _cumulate(out)
+    return out
+
+
+def _deflator(original: pd.DataFrame, ind: str, year: int) -> tuple[str, float]:
+    """The original run's deflator of ``ind`` over ``year`` (:data:`_DEFLATOR`): the series
+    it is of, and the price change as a factor (1.019 for +1.9 %)."""
+    nom, real = _DEFLATOR.get(ind, ("gdp", "gdp_real"))
+    now = original.loc[year, nom] / original.loc[year, real]
+    return nom, float(now / (original.loc[year - 1, nom] / original.loc[year - 1, real]))
+
+
+#: Points by which the real growth that two actual levels give (deflated with the model's
+#: deflator) may differ from the real growth the file gives for the same year before a
+#: warning: a deflator wrong by that much is rare; a level in the wrong unit or year is far
+#: beyond it (1,234.5 after 318.6 against a growth of 3.5 %).
+REAL_GROWTH_TOLERANCE_PP = 3.0
+
+
+def _real_growth_disagreements(figures: dict, original: pd.DataFrame) -> list[str]:
+    """Where two actual full-year levels of an indicator contradict the real growth the file
+    gives for the later year by more than :data:`REAL_GROWTH_TOLERANCE_PP` (the levels
+    deflated with the original run's deflator); the levels are used for levels."""
+    out = []
+    for (ind, year, basis), fig in figures.items():
+        if basis != "real_growth_pct" or fig.status != ACTUAL or ind not in original.columns:
+            continue
+        now, before = figures.get((ind, year, "level")), figures.get((ind, year - 1, "level"))
+        if now is None or before is None or before.value <= 0 or year - 1 < BASE_YEAR:
+            continue
+        nom, deflator = _deflator(original, ind, year)
+        implied = (now.value / before.value / deflator - 1.0) * 100.0
+        if abs(implied - fig.value) > REAL_GROWTH_TOLERANCE_PP:
+            out.append(
+                f"{fig.row.where}: {ind} {year}: real growth {fig.value:g} % but the levels "
+                f"{before.value:g} ({year - 1}, line {before.row.line}) and {now.value:g} "
+                f"({year}, line {now.row.line}) give {implied:.1f} % with the model's {nom} "
+                f"deflator ({(deflator - 1) * 100:+.2f} %), more than "
+                f"{REAL_GROWTH_TOLERANCE_PP:g} points apart; the levels are used for levels: "
+                "check the level's year and unit"
+            )
     return out
 
 
@@ -410,7 +454,7 @@ def evaluate(
     if actuals is None:
         raise ActualsError(["actuals: an actuals file is needed (docs/evaluation.md)"])
     acts = actuals if isinstance(actuals, Actuals) else read_actuals(actuals)
-    acts.check_years(BASE_YEAR, scn.time.end)
+    acts.check_years(BASE_YEAR, scn.time.end, this_year=_this_year())
     if as_of is not None:
         if not (isinstance(as_of, int) and BASE_YEAR <= as_of <= scn.time.end):
             raise ScenarioError([f"as_of: a year in {BASE_YEAR}..{scn.time.end}, got {as_of!r}"])
@@ -428,6 +472,8 @@ def evaluate(
     ensemble = None
     if draws is not None:
         ensemble = simulate(scn, draws=draws, seed=seed, data_dir=data_dir, workers=workers)
+    for message in _real_growth_disagreements(figures, orig_annual):
+        warnings.warn(message, UserWarning, stacklevel=2)
     levels = _level_history(figures, orig_annual, scn.time.end)
     growths = _growth_history(figures)
     history = {**levels, **growths}
@@ -448,6 +494,7 @@ def evaluate(
         rec = start_record(start, scn, data_dir=data_dir)
         new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start])
         rerun = simulate(scn, start=new_rec, data_dir=data_dir)
+        _warn_targets_before(target_list, history, start)
         values, band = _restart_members(scn, new_rec, start, ensemble, data_dir, history)
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
@@ -516,6 +563,27 @@ def evaluate(
         original_band=orig_band,
         figures=compared,
     )
+
+
+def _warn_targets_before(targets, history: dict, start: int) -> None:
+    """Warn of each target of a year before the restart year whose indicator has actual
+    figures but none of the target's year: it is judged by the original run's figure."""
+    given = {ind for (ind, _y) in history}
+    for tg in targets:
+        if tg.year < start and tg.indicator in given and (tg.indicator, tg.year) not in history:
+            warnings.warn(
+                f"{tg.indicator} {tg.year}: the actual figures go to {start}, after the "
+                f"target's year, but none is of {tg.year}: the target is judged by the "
+                f"original run's {tg.year} figure (flagged model)",
+                UserWarning,
+                stacklevel=4,
+            )
+
+
+def _this_year() -> int:
+    """Today's calendar year: figures of later years, and full years of this one, cannot
+    have been published."""
+    return datetime.date.today().year
 
 
 def _sha256(path) -> str | None:
@@ -862,7 +930,9 @@ def _target_row(
     measure = _measure(ind)
     every = tg.each_year_from is not None
     series = path[ind]
-    actual_years = [y for (i, y) in history if i == ind and y <= latest_year and y in series.index]
+    actual_years = [  # a target is judged by the figures up to its own year
+        y for (i, y) in history if i == ind and y <= min(latest_year, T) and y in series.index
+    ]
     last = max(actual_years) if actual_years else None
     latest = history[(ind, last)][0] if last is not None else math.nan
     status = history[(ind, last)][1] if last is not None else ""
