@@ -739,3 +739,27 @@ def test_a_target_is_judged_by_the_figures_up_to_its_year(monkeypatch, tmp_path)
     retail = table.loc["retail_sales"]
     assert (retail["latest_year"], retail["latest_actual"]) == (2025, 140)
     assert retail["verdict"] != "achieved"
+
+
+def test_a_period_to_date_estimate_far_from_the_reprojection_is_said_in_its_row(short, tmp_path):
+    """Restarted from 2023, with 2024 known from Q1-Q3: the estimate is the latest figure;
+    the row says when the re-projection of 2024 is more than the stated distance from it."""
+    from hubinsim.analysis.evaluation import ESTIMATE_TOLERANCE
+
+    scn = hubinsim.load_scenario(short)
+    full = [["gdp", 2023, "year", "349.4", "level", "", ""]]
+    name = "industrial_va_above_scale_growth_pct"
+    plain = hubinsim.evaluate(scn, actuals_file(tmp_path / "a.csv", full))
+    projected = plain.path.loc[2024, name]
+    near = projected + ESTIMATE_TOLERANCE["points"] - 0.05
+    far = projected + ESTIMATE_TOLERANCE["points"] + 0.05
+    for value, said in ((near, False), (far, True)):
+        rows = [*full, ["industrial_va_above_scale", 2024, "Q1-Q3", f"{value:.4f}",
+                        "real_growth_pct", "", ""]]  # fmt: skip
+        ev = hubinsim.evaluate(scn, actuals_file(tmp_path / "b.csv", rows))
+        assert ev.start_year == 2023
+        row = ev.table.set_index("indicator").loc[name]
+        assert (row["latest_year"], row["latest_status"]) == (2024, "estimate")
+        assert bool(row["estimate_check"]) == said, row["estimate_check"]
+        if said:
+            assert f"the 2024 estimate is {value:.2f}" in row["estimate_check"]

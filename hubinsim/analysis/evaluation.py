@@ -904,6 +904,7 @@ TABLE_COLUMNS = [
     "verdict",
     "verdict_zh",
     "reason",
+    "estimate_check",
     "source",
 ]
 
@@ -921,6 +922,39 @@ _GROWTH_UNITS_ZH = {
 
 def _meets(value, target: float, comparison: str):
     return value >= target if comparison == ">=" else value <= target
+
+
+#: How far the re-projection of a year known only from a period to date (2024 from its
+#: Q1-Q3 growth, after a restart from 2023) may differ from the estimate before the table
+#: says so: points for rates, shares and growth rates; percent for levels.
+ESTIMATE_TOLERANCE = {"points": 1.0, "growth": 2.0, "count": 2.0}
+
+
+def _estimate_check(ind, measure, last, status, latest, series, lang) -> str:
+    """A note where the latest figure is an estimate from a period to date and the
+    re-projection of its year differs from it by more than :data:`ESTIMATE_TOLERANCE`."""
+    if status != ESTIMATE or last is None or last not in series.index:
+        return ""
+    projected = float(series.loc[last])
+    points = measure == "points" or ind.endswith("_pct")
+    limit = ESTIMATE_TOLERANCE["points" if points else measure]
+    if points:
+        apart = projected - latest
+        unit_en, unit_zh = "points", "个百分点"
+    else:
+        apart = (projected / latest - 1.0) * 100.0 if latest else math.nan
+        unit_en, unit_zh = "%", "%"
+    if not math.isfinite(apart) or abs(apart) <= limit:
+        return ""
+    if lang == "zh":
+        return (
+            f"{last}年估计值 {latest:.2f},重新预测该年为 {projected:.2f},相差 {apart:+.2f}"
+            f"{unit_zh}(超过 {limit:g}{unit_zh})"
+        )
+    return (
+        f"the {last} estimate is {latest:.2f}; the re-projection gives {projected:.2f} for "
+        f"{last}, {apart:+.2f} {unit_en} apart (more than {limit:g})"
+    )
 
 
 def _target_row(
@@ -1081,5 +1115,6 @@ def _target_row(
         "verdict": zh if lang == "zh" else en,
         "verdict_zh": zh,
         "reason": reason,
+        "estimate_check": _estimate_check(ind, measure, last, status, latest, series, lang),
         "source": tg.source,
     }
