@@ -178,6 +178,7 @@ FILES: dict[str, FileSpec] = {
             Column("kind_source", required=False, empty=True),
             Column("base_year", "base_year", required=False, empty=True),
             Column("base_value", "number", required=False, empty=True),
+            Column("set_by", required=False, empty=True),
         ),
         repeats=True,
         ranged=("target", "base_value"),
@@ -230,6 +231,10 @@ class BaseFigure:
 #: The kinds of plan targets: 预期性 (expected, a direction the government guides toward) and
 #: 约束性 (binding, a commitment assessed in officials' performance reviews).
 TARGET_KINDS = {"expected": "预期性", "binding": "约束性"}
+#: Who set a target's figure: the plan itself, hubinsim's data (derived from the plan's words,
+#: such as the firm count from the park's +8 %/yr), or a definition (a target that follows
+#: from the meaning of the indicator rather than from a figure of the plan).
+TARGET_SETTERS = ("plan", "project", "definition")
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,7 @@ class Target:
     kind: str = "expected"  # of TARGET_KINDS
     base_year: int = FIRST_BASE_YEAR  # progress and time progress are measured from it
     base_value: float | None = None  # the base as the plan prints it (None: the figures')
+    set_by: str = "plan"  # of TARGET_SETTERS: who set the target's figure
 
 
 def _base_year(given: int | None, plan: str, year: int) -> int:
@@ -816,6 +822,14 @@ class _Loader:
                     f"must be after the base year {v['base_year']}, got {first}",
                     "each_year_from",
                 )
+            elif (v["set_by"] or "plan") not in TARGET_SETTERS:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"must be one of {', '.join(TARGET_SETTERS)} (who set the target), got "
+                    f"{v['set_by']!r}",
+                    "set_by",
+                )
             elif (v["kind"] or "expected") not in TARGET_KINDS:
                 self.problem(
                     spec.name,
@@ -846,6 +860,7 @@ class _Loader:
                         v["kind"] or "expected",
                         _base_year(v["base_year"], v["plan"] or "14th", year),
                         v["base_value"],
+                        v["set_by"] or "plan",
                     )  # fmt: skip
                 )
         return None if self.problems_in(spec.name) else tuple(out)

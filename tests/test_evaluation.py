@@ -763,3 +763,31 @@ def test_a_period_to_date_estimate_far_from_the_reprojection_is_said_in_its_row(
         assert bool(row["estimate_check"]) == said, row["estimate_check"]
         if said:
             assert f"the 2024 estimate is {value:.2f}" in row["estimate_check"]
+
+
+def test_rows_not_resting_on_the_plan_or_on_actual_figures_are_marked(short, tmp_path):
+    """The firm count's target is derived by the project; the park has no actual figure;
+    the tertiary share's base is the plan's 57.8, not the data's 57.76."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
+    rows = ev.table.set_index("indicator")
+    assert "derived by the project" in rows.loc["enterprises_above_scale", "marks"]
+    assert "model alone" in rows.loc["park_gross_output", "marks"]
+    assert rows.loc["va_tertiary", "marks"] == ""
+    assert rows.loc["share_tertiary_pct", "base"] == 57.8
+    zh = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
+    written = hubinsim.write_evaluation(zh, tmp_path, charts=False, lang="zh")
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="评估表")
+    marks = dict(zip(sheet["指标代码"], sheet["标注"].fillna(""), strict=True))
+    assert "本项目推算" in marks["enterprises_above_scale"]
+    assert "仅依据模型" in marks["park_gross_output"]
+
+
+def test_who_set_a_target_is_checked(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "indicator,target,year,comparison,each_year_from,unit,source,set_by\n"
+        "retail_sales,180,2030,>=,,亿元,draft,us\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(hubinsim.DataError, match="set_by': must be one of plan, project"):
+        hubinsim.data.read_targets(path)

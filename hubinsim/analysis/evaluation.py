@@ -905,6 +905,7 @@ TABLE_COLUMNS = [
     "verdict_zh",
     "reason",
     "estimate_check",
+    "marks",
     "source",
 ]
 
@@ -955,6 +956,30 @@ def _estimate_check(ind, measure, last, status, latest, series, lang) -> str:
         f"the {last} estimate is {latest:.2f}; the re-projection gives {projected:.2f} for "
         f"{last}, {apart:+.2f} {unit_en} apart (more than {limit:g})"
     )
+
+
+#: The marks of a row whose verdict a reader must weigh: a target not printed in the plan,
+#: and a verdict without any actual figure.
+_MARKS = {
+    "project": (
+        "target derived by the project, not a figure of the plan",
+        "目标值由本项目推算,非规划所列数值",
+    ),
+    "definition": (
+        "target set by the indicator's definition, not a figure of the plan",
+        "目标值依指标定义确定,非规划所列数值",
+    ),
+    "model_only": (
+        "no actual figure: the verdict rests on the model alone",
+        "无实际数据:结论仅依据模型",
+    ),
+}
+
+
+def _marks(tg: Target, model_only: bool, lang: str) -> str:
+    """The marks of a row (:data:`_MARKS`), joined; empty for a plan target with actuals."""
+    keys = [k for k in (tg.set_by, "model_only" if model_only else "") if k in _MARKS]
+    return ("; " if lang != "zh" else ";").join(_MARKS[k][lang == "zh"] for k in keys)
 
 
 def _target_row(
@@ -1116,5 +1141,6 @@ def _target_row(
         "verdict_zh": zh,
         "reason": reason,
         "estimate_check": _estimate_check(ind, measure, last, status, latest, series, lang),
+        "marks": _marks(tg, last is None, lang),
         "source": tg.source,
     }

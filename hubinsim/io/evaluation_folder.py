@@ -57,6 +57,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "verdict_zh": ("verdict (zh)", "评估结论(中文)"),
     "reason": ("rule applied", "依据"),
     "estimate_check": ("estimate against the re-projection", "估计值与重新预测"),
+    "marks": ("marks", "标注"),
     "source": ("source", "来源"),
     "year": ("year", "年份"),
     "period": ("period", "期间"),
@@ -288,8 +289,7 @@ def _anchor_title(ev, lang: str) -> str:
 def write_markdown(path: Path, ev, lang: str) -> None:
     t = _TITLES[lang]
     cols = [c for c in _MD_COLUMNS if c != "probability_pct" or ev.table[c].notna().any()]
-    if (ev.table["estimate_check"] != "").any():
-        cols.append("estimate_check")
+    cols += [c for c in ("estimate_check", "marks") if (ev.table[c] != "").any()]
     parts = [
         f"# {t['title'].format(scenario=ev.scenario)}",
         "",
