@@ -672,18 +672,24 @@ def test_a_share_that_contradicts_the_levels_gives_way_to_them_as_the_warning_sa
     assert row["verdict"] != "achieved"
 
 
+def figures_file(path, *figures):
+    """An actuals file of full-year figures (indicator, year, value[, basis[, period]])."""
+    rows = [[f[0], f[1], f[4] if len(f) > 4 else "year", f[2], f[3] if len(f) > 3 else "level",
+             "", ""] for f in figures]  # fmt: skip
+    return actuals_file(path, rows)
+
+
+def in_year(monkeypatch, year):
+    """A scenario to 2030, evaluated as if this were ``year``."""
+    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: year)
+    return hubinsim.make_scenario(name="s", end=2030)
+
+
 def test_figures_no_bulletin_can_have_published_yet_are_refused(monkeypatch, tmp_path):
-    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: 2024)
-    scn = hubinsim.make_scenario(name="s", end=2030)
-    path = actuals_file(
-        tmp_path / "f.csv",
-        [
-            ["gdp", 2023, "year", "349.4", "level", "", ""],
-            ["gdp", 2024, "year", "365", "level", "", ""],
-            ["gdp", 2026, "year", "400", "level", "", ""],
-            ["gdp", 2024, "Q1-Q3", "4.9", "real_growth_pct", "", ""],
-        ],
-    )
+    scn = in_year(monkeypatch, 2024)
+    path = figures_file(tmp_path / "f.csv", ("gdp", 2023, "349.4"), ("gdp", 2024, "365"),
+                        ("gdp", 2026, "400"),
+                        ("gdp", 2024, "4.9", "real_growth_pct", "Q1-Q3"))  # fmt: skip
     with pytest.raises(hubinsim.ActualsError) as info:
         hubinsim.evaluate(scn, path)
     problems = info.value.problems
@@ -693,28 +699,16 @@ def test_figures_no_bulletin_can_have_published_yet_are_refused(monkeypatch, tmp
 
 
 def test_a_level_that_contradicts_the_real_growth_is_warned_with_both_figures(short, tmp_path):
-    path = actuals_file(
-        tmp_path / "g.csv",
-        [
-            ["gdp", 2021, "year", "318.6", "level", "", ""],
-            ["gdp", 2022, "year", "1,234.5", "level", "", ""],
-            ["gdp", 2022, "year", "3.5", "real_growth_pct", "", ""],
-        ],
-    )
+    path = figures_file(tmp_path / "g.csv", ("gdp", 2021, "318.6"), ("gdp", 2022, "1,234.5"),
+                        ("gdp", 2022, "3.5", "real_growth_pct"))  # fmt: skip
     with pytest.warns(
         UserWarning,
         match=r"g\.csv:4: gdp 2022: real growth 3\.5 % but the levels "
         r"318\.6 \(2021, line 2\) and 1234\.5 \(2022, line 3\) give 2[0-9]{2}\.\d %",
     ):
         hubinsim.evaluate(hubinsim.load_scenario(short), path)
-    ok = actuals_file(
-        tmp_path / "ok.csv",
-        [
-            ["gdp", 2021, "year", "318.6", "level", "", ""],
-            ["gdp", 2022, "year", "332.5", "level", "", ""],
-            ["gdp", 2022, "year", "3.5", "real_growth_pct", "", ""],
-        ],
-    )
+    ok = figures_file(tmp_path / "ok.csv", ("gdp", 2021, "318.6"), ("gdp", 2022, "332.5"),
+                      ("gdp", 2022, "3.5", "real_growth_pct"))  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         hubinsim.evaluate(hubinsim.load_scenario(short), ok)
@@ -723,17 +717,10 @@ def test_a_level_that_contradicts_the_real_growth_is_warned_with_both_figures(sh
 def test_a_target_is_judged_by_the_figures_up_to_its_year(monkeypatch, tmp_path):
     """Figures to 2026 and a 2025 target: judged by 2025, and a warning where 2025 itself
     has no figure of the indicator."""
-    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: 2027)
-    scn = hubinsim.make_scenario(name="s", end=2030)
-    path = actuals_file(
-        tmp_path / "t.csv",
-        [
-            ["retail_sales", 2025, "year", "140", "level", "", ""],
-            ["retail_sales", 2026, "year", "155", "level", "", ""],
-            ["va_tertiary", 2024, "year", "230", "level", "", ""],
-            ["gdp", 2026, "year", "420", "level", "", ""],
-        ],
-    )
+    scn = in_year(monkeypatch, 2027)
+    path = figures_file(tmp_path / "t.csv", ("retail_sales", 2025, "140"),
+                        ("retail_sales", 2026, "155"), ("va_tertiary", 2024, "230"),
+                        ("gdp", 2026, "420"))  # fmt: skip
     with pytest.warns(UserWarning, match="va_tertiary 2025: the actual figures go to 2026"):
         table = hubinsim.evaluate(scn, path).table.set_index("indicator")
     retail = table.loc["retail_sales"]
