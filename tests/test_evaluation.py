@@ -778,3 +778,17 @@ def test_who_set_a_target_is_checked(tmp_path):
     )
     with pytest.raises(hubinsim.DataError, match="set_by': must be one of plan, project"):
         hubinsim.data.read_targets(path)
+
+
+def test_the_notes_of_counts_and_carried_figures_are_chinese_under_zh(short, tmp_path):
+    path = figures_file(tmp_path / "n.csv", ("gdp", 2023, "349.4"),
+                        ("rd_intensity_pct", 2022, "1.6"),
+                        *[("new_urban_jobs", y, "7000") for y in (2021, 2022)])  # fmt: skip
+    with pytest.warns(UserWarning, match="carried to 2023"):
+        ev = hubinsim.evaluate(hubinsim.load_scenario(short), path, lang="zh")
+    written = hubinsim.write_evaluation(ev, tmp_path, charts=False, lang="zh")
+    sheets = pd.read_excel(written.path / "evaluation.xlsx", sheet_name=None)
+    record = sheets["重新起步记录"].set_index("起步记录项")
+    assert record.loc["rd_intensity_pct", "说明"].startswith("2022年最新实际值沿用至2023年")
+    used = sheets["所用实际数据"]
+    assert "new_urban_jobs 2021-2022年逐年相加" in set(used["说明"])

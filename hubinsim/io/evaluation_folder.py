@@ -22,6 +22,7 @@ import html
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -163,6 +164,21 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
     return out
 
 
+#: Notes of the evaluation with figures in them, and their Chinese.
+_NOTES_ZH = (
+    (r"(\w+) added up (\d{4})-(\d{4})", r"\1 \2-\3年逐年相加"),
+    (
+        r"the latest actual \((\d{4})\) carried to (\d{4}): a figure the lever (\w+) sets, "
+        r"not the model",
+        r"\1年最新实际值沿用至\2年(由政策杠杆 \3 设定,模型不推算)",
+    ),
+    (
+        r"(\w+) / gdp \(the share given, ([\d.]+) %, disagrees\)",
+        r"\1 / gdp(所给比重 \2% 与总量不符)",
+    ),
+)
+
+
 def _note_zh(note):
     """A note of the figures used or of the restart record, its standard phrases in
     Chinese (the arithmetic of a built level stays as written)."""
@@ -173,6 +189,8 @@ def _note_zh(note):
     for vintage, zh in _VALUES_ZH["vintage"].items():
         if note.startswith(f"{vintage}, ") or note == vintage:
             note = zh + note[len(vintage) :]
+    for pattern, zh in _NOTES_ZH:
+        note = re.sub(pattern, zh, note)
     return (
         note.replace("carried from the original run", "沿用原始运行的数值")
         .replace("nominal growth", "现价增速")
