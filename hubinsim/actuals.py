@@ -27,6 +27,7 @@ filled in: a gap stays a gap.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import numbers
 import os
@@ -36,6 +37,11 @@ from pathlib import Path
 
 from .catalog import INDICATOR_BY_NAME, suggest
 from .errors import ActualsError
+from .files import read_file
+
+#: Largest actuals file read [bytes]: a district's figures are a few kilobytes; a larger file
+#: is another file given by mistake.
+MAX_ACTUALS_BYTES = 8 * 2**20
 
 #: The columns of an actuals file; those in REQUIRED_COLUMNS must be in the header.
 COLUMNS = ("indicator", "year", "period", "value", "basis", "vintage", "source")
@@ -165,9 +171,10 @@ class Actuals:
     :meth:`figures` the full-year figures an evaluation uses.
     """
 
-    def __init__(self, rows, path: str | os.PathLike | None = None):
+    def __init__(self, rows, path: str | os.PathLike | None = None, sha256: str | None = None):
         self.rows: tuple[ActualRow, ...] = tuple(rows)
         self.path = None if path is None else Path(path)
+        self.sha256 = sha256  # of the bytes read (read_actuals), for the run record
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -213,7 +220,7 @@ class Actuals:
             kept = best.get(row.key)
             if kept is None or rank > VINTAGES.index(kept.vintage):
                 best[row.key] = row
-        return Actuals([r for r in self.rows if best.get(r.key) is r], self.path)
+        return Actuals([r for r in self.rows if best.get(r.key) is r], self.path, self.sha256)
 
     def only(self, indicators=None, years=None) -> Actuals:
         """The rows of some indicators and years."""
@@ -223,7 +230,7 @@ class Actuals:
             if (indicators is None or r.indicator in indicators)
             and (years is None or r.year in years)
         ]
-        return Actuals(rows, self.path)
+        return Actuals(rows, self.path, self.sha256)
 
     def years(self) -> list[int]:
         return sorted({r.year for r in self.rows})
@@ -506,25 +513,31 @@ def read_actuals(path: str | os.PathLike) -> Actuals:
     the rounding of the figures (:meth:`Actuals.disagreements`).
     """
     path = Path(path)
-    if not path.is_file():
-        what = "is not a file" if path.exists() else "file not found"
-        raise ActualsError([f"{path}: {what} (an actuals CSV: docs/evaluation.md)"])
+    read = read_file(
+        path, limit=MAX_ACTUALS_BYTES, what="an actuals file (docs/evaluation.md)",
+        error=ActualsError,
+    )  # fmt: skip
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = [h.strip() for h in next(reader, [])]
-            rows = []
-            for fields in reader:
-                rows.append((reader.line_num, dict(zip(header, fields, strict=False))))
-    except UnicodeDecodeError:
+        text = read.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = read.data[: exc.start].count(b"\n") + 1
         raise ActualsError(
             [
-                f"{path}: not UTF-8 text; save it as 'CSV UTF-8' (Excel) or UTF-8 (WPS, a "
-                "text editor), not GBK"
+                f"{path}:{line}: not UTF-8 text; save it as 'CSV UTF-8' (Excel) or UTF-8 (WPS, "
+                "a text editor), not GBK"
             ]
         ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ActualsError([f"{path}:{line}: a NUL byte; an actuals file is CSV text"])
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header = [h.strip() for h in next(reader, [])]
+        rows = []
+        for fields in reader:
+            rows.append((reader.line_num, dict(zip(header, fields, strict=False))))
     except csv.Error as exc:
-        raise ActualsError([f"{path}: malformed CSV ({exc})"]) from None
+        raise ActualsError([f"{path}:{reader.line_num}: malformed CSV ({exc})"]) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
     problems = []
@@ -545,7 +558,7 @@ def read_actuals(path: str | os.PathLike) -> Actuals:
         raise ActualsError(problems)
     if not checked:
         raise ActualsError([f"{path}: no rows of figures under the header"])
-    actuals = Actuals(checked, path)
+    actuals = Actuals(checked, path, sha256=read.sha256)
     for message in actuals.disagreements():
         warnings.warn(message, UserWarning, stacklevel=2)
     return actuals

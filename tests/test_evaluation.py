@@ -135,6 +135,26 @@ def test_a_figure_given_twice_in_the_same_vintage_exits_2(short, tmp_path):
     assert res.exit_code == 2 and "dup.csv:3:6:" in res.output and "first on line 2" in res.output
 
 
+def test_an_actuals_file_is_read_as_a_file_and_only_then(short, tmp_path):
+    """A folder, a named pipe (never opened: reading it would block) and a GBK file exit 2
+    with the file named; the sha256 recorded is that of the bytes read."""
+    import os
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("indicator,year,value,basis\ngdp,2021,320,level,公报\n".encode("gbk"))
+    for path, said in ((tmp_path, "a folder"), (pipe, "a named pipe"), (gbk, "gbk.csv:2:")):
+        res = invoke("evaluate", short, "--actuals", path, "--out", tmp_path / "o")
+        assert res.exit_code == 2 and said in res.output, res.output
+        assert "Traceback" not in res.output
+    act = hubinsim.read_actuals(ILLUSTRATIVE)
+    import hashlib
+
+    assert act.sha256 == hashlib.sha256(ILLUSTRATIVE.read_bytes()).hexdigest()
+    assert act.select("final").sha256 == act.sha256
+
+
 def test_every_problem_of_a_file_is_reported_together(tmp_path):
     path = actuals_file(tmp_path / "bad.csv", [v[0] for v in BAD.values()])
     with pytest.raises(hubinsim.ActualsError) as info:

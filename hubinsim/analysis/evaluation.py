@@ -526,7 +526,7 @@ def evaluate(
         "scenario": scn.name,
         "scenario_source": scn.source,
         "actuals": str(acts.path) if acts.path else None,
-        "actuals_sha256": _sha256(acts.path),
+        "actuals_sha256": acts.sha256 or _sha256(acts.path),
         "anchor": anchor,
         "start_year": start,
         "as_of": latest,
