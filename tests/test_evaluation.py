@@ -340,6 +340,26 @@ def test_another_plans_targets_come_from_a_file(synthetic, tmp_path):
     assert table.loc[0, "kind"] == "binding"
 
 
+def test_targets_beyond_the_run_are_named_not_dropped_silently(short, tmp_path):
+    act = hubinsim.read_actuals(ILLUSTRATIVE)
+    scn = hubinsim.load_scenario(short)  # to 2026: park_gross_output@2035 is beyond it
+    table = hubinsim.evaluate(scn, act).table  # the 2035 vision's: no warning
+    assert 2035 not in set(table["target_year"])
+    given = hubinsim.data.load_targets()
+    with pytest.warns(UserWarning, match=r"park_gross_output@2035 are left out"):
+        hubinsim.evaluate(scn, act, targets=given)
+    path = tmp_path / "plan15.csv"
+    path.write_text(
+        "indicator,target,year,comparison,each_year_from,unit,source,plan\n"
+        "gdp,500,2030,>=,,亿元,15th FYP,15th\n",
+        encoding="utf-8",
+    )
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--targets", path,
+                 "--out", tmp_path / "o", "--no-charts")  # fmt: skip
+    assert res.exit_code == 2 and "gdp@2030" in res.output and "[time]" in res.output
+    assert leftovers(tmp_path / "o") == []
+
+
 # --- verdicts ----------------------------------------------------------------------------
 
 M = RULES.margin_pp

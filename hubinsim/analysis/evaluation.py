@@ -463,6 +463,7 @@ def evaluate(
         target_list = read_targets(targets)
     else:
         target_list = list(targets) if targets is not None else load_targets(data_dir)
+    _check_target_years(target_list, scn, warn=targets is not None)
     figures = acts.figures(vintage)
     if not figures:
         raise ActualsError([f"{acts.path}: no figure of a year up to {as_of}"])
@@ -584,6 +585,32 @@ def _this_year() -> int:
     """Today's calendar year: figures of later years, and full years of this one, cannot
     have been published."""
     return datetime.date.today().year
+
+
+def _check_target_years(targets: list[Target], scn: Scenario, warn: bool) -> None:
+    """Raise when the run reaches no target's year; with ``warn`` (targets the caller
+    chose), warn of those it does not reach (they are left out of the table). The 2035
+    vision's targets of data/targets.csv are beyond a run to 2025 as a matter of course."""
+    end = scn.time.end
+    outside = [t for t in targets if not BASE_YEAR < t.year <= end]
+    if not outside:
+        return
+    named = ", ".join(f"{t.indicator}@{t.year}" for t in outside)
+    if len(outside) == len(targets):
+        raise ScenarioError(
+            [
+                f"no plan target falls in the run {BASE_YEAR}..{end} (the targets: {named}); "
+                f"set a later end in the scenario's [time] section"
+            ],
+            source=scn.source or scn.name,
+        )
+    if warn:
+        warnings.warn(
+            f"scenario {scn.name!r} ends in {end}: the targets {named} are left out of the "
+            "evaluation (set a later end in the scenario's [time] section)",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _sha256(path) -> str | None:
