@@ -407,6 +407,15 @@ def test_validate_ok():
     assert res.output.count("ok ") == 2
 
 
+def test_validate_counts_the_profile_among_the_levers_set(tmp_path):
+    text = "[scenario]\nname = 'late'\n\n[investment]\nprofile = 'late'\npool_delay = 2\n"
+    res = invoke("validate", write(tmp_path / "late.toml", text), SCENARIOS / "stimulus.toml")
+    assert res.exit_code == 0, res.output
+    assert "(scenario 'late', 2 lever(s) set" in res.output
+    # stimulus sets seven levers and profile = "even", business as usual's timing
+    assert "(scenario 'stimulus', 7 lever(s) set" in res.output
+
+
 def test_validate_lists_problems_per_file(short, tmp_path):
     bad = write(
         tmp_path / "bad.toml",

@@ -41,9 +41,11 @@ def validate_command(ctx, files):
             for line in str(exc).splitlines():
                 click.echo(f"    {line}")
         else:
+            # the profile is a lever too (`hubinsim levers` lists it), kept apart from the others
+            levers = len(scn.levers) + (scn.profile != type(scn).profile)
             click.echo(
                 f"ok       {printable(str(path), lines=False)}  (scenario {scn.name!r}, "
-                f"{len(scn.levers)} lever(s) set, {len(scn.shocks)} shock(s), to {scn.time.end})"
+                f"{levers} lever(s) set, {len(scn.shocks)} shock(s), to {scn.time.end})"
             )
     if bad:
         click.echo(f"{bad} of {len(files)} file(s) invalid", err=True)
