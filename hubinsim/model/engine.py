@@ -138,17 +138,6 @@ def integrate(
     # members; it becomes an array when its rate does.
     y = dict(state) if scalar else {k: _stock(v) for k, v in state.items()}
     members = () if scalar else next((v.shape for v in y.values() if v.__class__ is not float), ())
-    # An ensemble's Euler steps write the new stocks into the rows of one of two arrays
-    # (stocks, members), in turn (the stocks being read are in the other), so that the
-    # non-negative ones, the first rows, are checked by one reduction instead of one each.
-    # A stock that is a float has a row of zeros until it becomes an array.
-    euler_rows = None
-    if not scalar and method == "euler" and members:
-        order = list(nonnegative) + [k for k in y if k not in nonnegative]
-        if set(order) == set(y) and len(order) == len(y):
-            euler_rows = {k: i for i, k in enumerate(order)}
-            buffers = (np.zeros((len(order),) + members), np.zeros((len(order),) + members))
-            n_checked = len(nonnegative)
     states: dict[int, dict] = {}
     for n in range(grid.n_steps):
         t = times[n]
@@ -159,17 +148,18 @@ def integrate(
         if method == "euler":
             if scalar:
                 y = {k: y[k] + dt * k1[k] for k in y}
-            elif euler_rows is not None:
-                new = _euler_rows(y, k1, dt, buffers[n % 2], euler_rows, members)
-                if new is not None:
-                    y = new
-                    if _negative_rows(y, buffers[n % 2], nonnegative, n_checked):
-                        _check(y, nonnegative, times[n + 1])  # raises, naming the stock
-                    continue
-                euler_rows = None  # a stock of another shape: one array per stock from now
-                y = _euler(y, k1, dt)
             else:
-                y = _euler(y, k1, dt)
+                # y + dt k1 in place of k1: every rate is a new array of the rate function
+                # (none is a stock, an input or another rate), so it can become the stock.
+                # (On floats the same two operations, rounded alike.)
+                for k in y:
+                    step = k1[k]
+                    if step.__class__ is float:
+                        k1[k] = step * dt + y[k]
+                        continue
+                    step *= dt
+                    step += y[k]
+                y = {k: k1[k] for k in y}
         else:
             h = 0.5 * dt
             k2, _ = rates(2 * n + 1, t + h, {k: y[k] + h * k1[k] for k in y}, False)
@@ -198,56 +188,6 @@ def integrate(
         nan = np.broadcast_to(np.nan, (n_years, 1))  # broadcasts over the members
         annual = {k: annual.get(k, nan) for k in aux}
     return annual, (y if scalar else _arrays(y, members)), states
-
-
-def _euler(y: dict, k1: dict, dt: float) -> dict:
-    """Euler steps of an ensemble's stocks, ``y + dt k1``, in place of the rates: every rate
-    is a new array of the rate function (none is a stock, an input or another rate), so it
-    can become the stock. (On floats the same two operations, rounded alike.)"""
-    for k in y:
-        step = k1[k]
-        if step.__class__ is float:
-            k1[k] = step * dt + y[k]
-            continue
-        step *= dt
-        step += y[k]
-    return {k: k1[k] for k in y}
-
-
-def _euler_rows(y: dict, k1: dict, dt: float, out: np.ndarray, rows: dict, members: tuple):
-    """Euler steps of an ensemble's stocks into their rows of ``out``: the same operations as
-    :func:`_euler`, ``dt k1``, then ``+ y``, rounded alike. A stock whose rate and value are
-    floats stays a float. None (and ``y`` unchanged) if a stock or a rate is an array of
-    another shape than the members'."""
-    new = {}
-    for k, v in y.items():
-        step = k1[k]
-        if step.__class__ is float:
-            if v.__class__ is float:
-                new[k] = step * dt + v
-                continue
-            if v.shape != members:
-                return None
-            row = out[rows[k]]
-            np.add(step * dt, v, out=row)
-        else:
-            if step.shape != members:
-                return None
-            row = out[rows[k]]
-            np.multiply(step, dt, out=row)
-            np.add(row, v, out=row)
-        new[k] = row
-    return new
-
-
-def _negative_rows(y: dict, out: np.ndarray, nonnegative: tuple[str, ...], n: int) -> bool:
-    """Whether a non-negative stock is negative or NaN: its floats one by one, its arrays,
-    the first ``n`` rows of ``out`` (zeros for a stock that is a float), in one reduction."""
-    for name in nonnegative:
-        v = y[name]
-        if v.__class__ is float and not v >= 0.0:
-            return True
-    return not out[:n].min() >= 0.0  # also true when a value is NaN
 
 
 def _stock(v):
