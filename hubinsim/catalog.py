@@ -818,6 +818,10 @@ def lever_default(lever: Lever, params: dict, base: dict, levers: dict | None = 
     return params[d]
 
 
+#: The price bases of the catalogue in Chinese.
+PRICE_BASIS_ZH = {"current prices": "现价", "2020 prices": "2020年价"}
+
+
 def unit_label(name: str, translate=None) -> str:
     """The unit of indicator ``name`` as tables and charts label it: ``"亿元, current prices"``,
     ``"亿元, 2020 prices"``, ``"%"`` for rates and shares, ``"%, 2020 prices"`` for real growth,

@@ -154,6 +154,25 @@ def test_write_comparison_of_ensembles_writes_statements(short, short_alt, tmp_p
     assert info["ensemble"]["seed"] == 2 and info["ensemble"]["common_random_numbers"]
 
 
+def test_statements_are_chinese_under_zh(short, short_alt, tmp_path):
+    """Every sentence of statements.txt in Chinese under lang="zh", the same figures as the
+    English sentence of the same indicator and year."""
+    cmp = hubinsim.compare(short, short_alt, draws=8, seed=2)
+    written = hubinsim.write_comparison(cmp, tmp_path, charts=False, lang="zh")
+    text = (written.path / "statements.txt").read_text(encoding="utf-8")
+    assert text == cmp.statements_text("zh") and "共同随机数" in text
+    zh = {(s.year, s.indicator): s.text for s in cmp.statements_in("zh")}
+    assert len(zh) == len(cmp.statements)
+    for s in cmp.statements:
+        said = zh[(s.year, s.indicator)]
+        assert f"{s.year}年" in said and f"[{s.indicator}]" in said
+        assert (
+            re.findall(r"\d[\d,.]*", said.split("]", 1)[1])[:2]
+            == re.findall(r"\d[\d,.]*", s.text.split("]", 1)[1])[:2]
+        )  # the same range
+        assert not re.search(r"\b(raises|lowers|changes|draws|probability)\b", said)
+
+
 def test_write_sensitivity_writes_the_ranked_indices(short, tmp_path):
     result = hubinsim.sensitivity(hubinsim.load_scenario(short), "gdp_real@2025", "morris", 2, 1)
     written = hubinsim.write_sensitivity(result, tmp_path, charts=False)

@@ -198,7 +198,7 @@ def print_comparison(cmp, lang: str) -> None:
             first = cmp.key_years[0]
             click.echo("")
             click.echo(f"In words ({first}; every year in statements.txt):")
-            for s in cmp.statements:
+            for s in cmp.statements_in(lang):
                 if s.year == first and s.indicator in SPOKEN:
                     click.echo(f"  {s.text}")
         click.echo("")

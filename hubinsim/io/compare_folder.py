@@ -61,7 +61,7 @@ def write_comparison(
             relative.to_csv(tmp / "differences_pct.csv", float_format="%.10g")
             files = ["annual.csv", "scorecard.csv", "differences_abs.csv", "differences_pct.csv"]
             if cmp.is_ensemble:
-                (tmp / "statements.txt").write_text(cmp.statements_text(), encoding="utf-8")
+                (tmp / "statements.txt").write_text(cmp.statements_text(lang), encoding="utf-8")
                 files.append("statements.txt")
             if attribution is not None:
                 attribution.frame.to_csv(tmp / "attribution.csv", index=False, float_format="%.10g")

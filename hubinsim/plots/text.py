@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..catalog import INDICATOR_BY_NAME, unit_label
+from ..catalog import INDICATOR_BY_NAME, PRICE_BASIS_ZH, unit_label
 from ..defaults import LANGUAGES
 
 _CJK = "\u2e80-\u9fff\uff00-\uffef"  # the ranges of Chinese characters and punctuation
@@ -28,7 +28,6 @@ _UNIT_ZH = {
     "%": "%",
     "index 2020=1": "指数, 2020=1",
 }
-_BASIS_ZH = {"current prices": "现价", "2020 prices": "2020年价"}
 _TEXT = {
     "en": {
         "base": "2020 base",
@@ -105,7 +104,7 @@ class Labels:
         return unit
 
     def basis(self, basis: str) -> str:
-        return _BASIS_ZH.get(basis, basis) if self.code == "zh" else basis
+        return PRICE_BASIS_ZH.get(basis, basis) if self.code == "zh" else basis
 
     def name(self, indicator: str) -> str:
         ind = INDICATOR_BY_NAME[indicator]

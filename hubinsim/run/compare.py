@@ -27,7 +27,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..catalog import HEADLINE, INDICATOR_BY_NAME
+from ..catalog import HEADLINE, INDICATOR_BY_NAME, PRICE_BASIS_ZH
 from ..data import load_data
 from ..errors import ScenarioError
 from ..formats import format_number, format_share
@@ -165,16 +165,32 @@ class Comparison:
             return []
         return _statements(self.ensembles, self.names)
 
-    def statements_text(self) -> str:
-        """:attr:`statements` as the text of statements.txt."""
-        lines = [
-            "Differences from the reference on the same parameter draws (common random numbers);",
-            "ranges are the 5th to 95th percentiles of the member-by-member difference.",
-        ]
+    def statements_in(self, lang: str = "en") -> list[Statement]:
+        """:attr:`statements` in ``lang`` ("en" or "zh": "stimulus使2025年地区生产总值...")."""
+        if lang == "en" or not self.is_ensemble:
+            return self.statements
+        return _statements(self.ensembles, self.names, lang)
+
+    def statements_text(self, lang: str = "en") -> str:
+        """:attr:`statements` as the text of statements.txt, in ``lang`` ("en" or "zh")."""
+        lines = (
+            ["与参照情景在相同参数抽样下的差异(共同随机数);", "区间为逐个抽样差异的第5至95百分位。"]
+            if lang == "zh"
+            else [
+                "Differences from the reference on the same parameter draws (common random "
+                "numbers);",
+                "ranges are the 5th to 95th percentiles of the member-by-member difference.",
+            ]
+        )
         last = None
-        for s in self.statements:
+        for s in self.statements_in(lang):
             if (s.alternative, s.year) != last:
-                lines += ["", f"{s.alternative}, {s.year}:"]
+                head = (
+                    f"{s.alternative},{s.year}年:"
+                    if lang == "zh"
+                    else f"{s.alternative}, {s.year}:"
+                )
+                lines += ["", head]
                 last = (s.alternative, s.year)
             lines.append(f"- {s.text}")
         return "\n".join(lines) + "\n"
@@ -375,11 +391,14 @@ def _statement_years(years) -> list[int]:
     return sorted(set(out))
 
 
-def _statement(alt: str, ind: str, year: int, d) -> str:
-    """One sentence on the difference ``d`` (members) of ``ind`` in ``year``."""
+def _statement(alt: str, ind: str, year: int, d, lang: str = "en") -> str:
+    """One sentence on the difference ``d`` (members) of ``ind`` in ``year``, in ``lang``
+    ("en" or "zh")."""
     meta = INDICATOR_BY_NAME[ind]
     d = np.asarray(d, dtype=float)
     d = d[np.isfinite(d)]
+    if lang == "zh":
+        return _statement_zh(alt, ind, year, d)
     basis = ""
     if meta.unit != "%" and meta.price_basis not in ("-", "") and "price" not in meta.meaning_en:
         basis = f" ({meta.price_basis})"
@@ -414,8 +433,43 @@ def _statement(alt: str, ind: str, year: int, d) -> str:
     )
 
 
-def _statements(comparisons, names) -> list[Statement]:
-    """A statement per alternative, key year and headline indicator."""
+def _statement_zh(alt: str, ind: str, year: int, d) -> str:
+    """:func:`_statement` in Chinese (``d`` the finite differences)."""
+    meta = INDICATOR_BY_NAME[ind]
+    basis = ""
+    if meta.unit != "%" and meta.price_basis not in ("-", "") and "price" not in meta.meaning_en:
+        basis = f"({PRICE_BASIS_ZH.get(meta.price_basis, meta.price_basis)})"
+    what = f"{year}年{meta.meaning_zh}{basis}[{ind}]"
+    unit = "个百分点" if meta.unit == "%" else meta.unit
+    if d.size == 0:
+        return f"{alt}:{what}无数值。"
+    if np.all(d == 0):
+        return f"{alt}在每次抽样中均不改变{what}。"
+    p5, p95 = np.percentile(d, [5, 95])
+    up, down = float(np.mean(d > 0)), float(np.mean(d < 0))
+
+    def num(x):
+        x = abs(float(x))
+        return f"{x:.2g}" if 0 < x < 0.1 else format_number(x, meta.unit)
+
+    if p5 >= 0:
+        return (
+            f"{alt}使{what}提高 {num(p5)} 至 {num(p95)} {unit}(90% 概率,第5至95百分位),"
+            f"{format_share(up)} 的抽样中提高。"
+        )
+    if p95 <= 0:
+        return (
+            f"{alt}使{what}降低 {num(p95)} 至 {num(p5)} {unit}(90% 概率,第5至95百分位),"
+            f"{format_share(down)} 的抽样中降低。"
+        )
+    return (
+        f"{alt}使{what}变化 -{num(p5)} 至 +{num(p95)} {unit}(90% 概率,第5至95百分位):"
+        f"{format_share(up)} 的抽样中提高,{format_share(down)} 的抽样中降低。"
+    )
+
+
+def _statements(comparisons, names, lang: str = "en") -> list[Statement]:
+    """A statement per alternative, key year and headline indicator, in ``lang``."""
     out = []
     for cmp, name in zip(comparisons, names[1:], strict=True):
         years = list(cmp.ref.years)
@@ -423,5 +477,5 @@ def _statements(comparisons, names) -> list[Statement]:
             for ind in HEADLINE:
                 if ind in cmp.columns:
                     d = cmp.difference(ind)[years.index(y)]
-                    out.append(Statement(name, y, ind, _statement(name, ind, y, d)))
+                    out.append(Statement(name, y, ind, _statement(name, ind, y, d, lang)))
     return out
