@@ -245,7 +245,11 @@ def case_calibrate(quick: bool) -> dict:
     import hubinsim
     from hubinsim.analysis.calibration import synthetic_actuals
 
-    truth = {"tfp.growth_tertiary": 0.018, "labour.okun": 0.3, "fiscal.buoyancy": 1.1}
+    truth = {
+        "tfp.growth_tertiary": 0.018,
+        "consumption.services_income_elasticity": 1.5,
+        "fiscal.buoyancy": 1.1,
+    }
     scn = _scenario("baseline")
     obs = synthetic_actuals(scn, truth, noise=1.0, seed=1)
     t = time.perf_counter()

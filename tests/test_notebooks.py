@@ -18,7 +18,7 @@ SHOWN = {
         "tables": ["theil_u", "sum - total"],
         "printed": [
             "tfp.growth_tertiary = 0.018000 (true 0.018",
-            "labour.okun = 0.300000 (true 0.3",
+            "consumption.services_income_elasticity = 1.500000 (true 1.5",
             "consumption.voucher_multiplier is not identified",
         ],
     },
