@@ -99,12 +99,37 @@ def test_a_parameter_the_figures_cannot_see_is_not_identified():
     assert "not identified" in cal.fragment()
 
 
+def test_a_parameter_the_figures_barely_constrain_is_weakly_identified(exact):
+    # one figure, trusted to within a factor of e: no degrees of freedom, so the stated
+    # measurement error sets the standard error, far wider than the parameter's range
+    one = exact[(exact["indicator"] == "gdp") & (exact["basis"] == "level")].iloc[:1]
+    with pytest.warns(UserWarning, match="tfp.growth_tertiary is weakly identified"):
+        cal = hubinsim.calibrate(
+            None, one, ["tfp.growth_tertiary"], starts=1,
+            measurement_sd={("level", "preliminary"): 1.0},
+        )  # fmt: skip
+    row = cal.estimates.loc["tfp.growth_tertiary"]
+    assert row["identified"] and row["se"] > 0.5 * (row["high"] - row["low"])
+    assert "weakly identified" in row["note"]
+    # the same figure trusted to 0.01 % constrains it: 10,000 times the narrower error
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tight = hubinsim.calibrate(
+            None, one, ["tfp.growth_tertiary"], starts=1,
+            measurement_sd={("level", "preliminary"): 1e-4},
+        )  # fmt: skip
+    assert tight.estimates.loc["tfp.growth_tertiary", "se"] == pytest.approx(row["se"] * 1e-4)
+
+
 def test_an_estimate_pushed_beyond_its_range_is_reported_on_its_bound(exact):
     more_revenue = exact.copy()
     rows = more_revenue["indicator"] == "fiscal_revenue"
     more_revenue.loc[rows, "value"] *= np.exp(0.3 * (more_revenue.loc[rows, "year"] - 2020))
-    with pytest.warns(UserWarning, match="fiscal.buoyancy = .* is on the upper bound"):
+    with warnings.catch_warnings(record=True) as caught:  # (a fit this poor is weak too)
+        warnings.simplefilter("always")
         cal = hubinsim.calibrate(None, more_revenue, ["fiscal.buoyancy"], starts=1)
+    assert any("fiscal.buoyancy = " in str(w.message) and "on the upper bound" in str(w.message)
+               for w in caught)  # fmt: skip
     row = cal.estimates.loc["fiscal.buoyancy"]
     assert row["on_bound"] and row["estimate"] == pytest.approx(row["high"])
 

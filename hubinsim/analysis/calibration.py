@@ -47,9 +47,10 @@ starts that ended elsewhere are reported.
 standard deviations, when n <= k); the correlation matrix is ``cov`` scaled. **Not
 identified**: a parameter the figures do not depend on (its column of J is zero), or one that
 loads on a direction of parameter space the figures barely see (a singular value of J, in
-range units, below :data:`FLAT` of the largest); its standard error is then not given. An
-estimate on a bound of its range is reported too (the data push it further; the standard
-error ignores the bound). Each case is a warning.
+range units, below :data:`FLAT` of the largest); its standard error is then not given.
+**Weakly identified**: a standard error above :data:`WEAK` of the parameter's range (the
+figures barely constrain it). An estimate on a bound of its range is reported too (the data
+push it further; the standard error ignores the bound). Each case is a warning.
 
 **The fragment.** :meth:`Calibration.fragment` is a scenario file that extends the scenario
 calibrated and sets the estimates in ``[parameters]``; its header names the actual figures,
@@ -131,6 +132,9 @@ STEP = 1e-5
 FLAT = 1e-4
 #: A share of its range within which an estimate is on a bound.
 ON_BOUND = 1e-6
+#: A standard error above this share of the parameter's range: weakly identified (its 95 %
+#: interval is about twice the range: the figures barely constrain it).
+WEAK = 0.5
 
 
 # ------------------------------------------------------------------------------ observations
@@ -718,6 +722,11 @@ def calibrate(
             )
         elif not identified[j]:
             warn.append(f"{name} is not identified: {flat_note}")
+        elif se[j] > WEAK * (high[j] - low[j]):
+            warn.append(
+                f"{name} is weakly identified: its standard error {se[j]:.3g} is more than half "
+                f"its range [{low[j]:g}, {high[j]:g}]; the figures barely constrain it"
+            )
         if on_bound[j] and col_norm[j] > 0:
             side = "lower" if x_hat[j] <= ON_BOUND else "upper"
             warn.append(

@@ -274,7 +274,8 @@ def calibration_table(estimates) -> str:
                 f"{r['start']:g}",
                 f"[{r['low']:g}, {r['high']:g}]",
                 r["unit"],
-                ("yes" if r["identified"] else "NO") + (" (on a bound)" if r["on_bound"] else ""),
+                ("NO" if not r["identified"] else "weakly" if "weakly" in r["note"] else "yes")
+                + (" (on a bound)" if r["on_bound"] else ""),
             ]
         )
     head = ["parameter", "estimate", "s.e.", "95 % interval", "start", "range", "unit",
