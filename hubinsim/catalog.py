@@ -447,6 +447,12 @@ SHOCK_TARGETS: tuple[ShockTarget, ...] = (
     ),
     ShockTarget("visitor_spending", "spending of visitors (tourism)", "游客消费"),
     ShockTarget("fiscal_revenue", "general budget revenue", "一般公共预算收入"),
+    ShockTarget(
+        "housing_demand",
+        "housing demand (residents' wish to buy: credit, expectations); moves housing "
+        "investment and land prices, so land revenue",
+        "住房需求(购房意愿:信贷、预期),影响住房投资与地价、土地出让收入",
+    ),
     ShockTarget("enterprise_entry", "entry of above-scale enterprises", "规上企业新增"),
 )
 SHOCK_BY_NAME = {s.name: s for s in SHOCK_TARGETS}

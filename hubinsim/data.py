@@ -86,6 +86,8 @@ UNITS: dict[str, Unit] = {
 #: Units of amounts in the base file: a district's amount is never zero (the model divides by
 #: several of them).
 POSITIVE_UNITS = ("亿元", "万人", "yuan", "firms", "persons")
+#: Base figures that are balances: in 亿元, but negative (a deficit) or zero as well.
+SIGNED_BASE = ("fiscal_balance",)
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ FILES: dict[str, FileSpec] = {
             Column("base_year", "base_year", required=False, empty=True),
             Column("base_value", "number", required=False, empty=True),
             Column("set_by", required=False, empty=True),
+            Column("decided_by", required=False, empty=True),
         ),
         repeats=True,
         ranged=("target", "base_value"),
@@ -252,6 +255,8 @@ class Target:
     base_year: int = FIRST_BASE_YEAR  # progress and time progress are measured from it
     base_value: float | None = None  # the base as the plan prints it (None: the figures')
     set_by: str = "plan"  # of TARGET_SETTERS: who set the target's figure
+    #: What settles the verdict: "model", "lever" or "definition" (data/targets.csv).
+    decided_by: str = "model"
 
 
 def _base_year(given: int | None, plan: str, year: int) -> int:
@@ -261,6 +266,10 @@ def _base_year(given: int | None, plan: str, year: int) -> int:
         return given
     default = PLAN_BASE_YEARS.get(plan, FIRST_BASE_YEAR)
     return default if default < year else FIRST_BASE_YEAR
+
+
+#: What can settle a target's verdict (data/targets.csv, column decided_by).
+DECIDED_BY = ("model", "lever", "definition")
 
 
 @dataclass(frozen=True)
@@ -578,9 +587,14 @@ class _Loader:
         rule = UNITS.get(unit_of(unit))
         if rule is None:
             return True
+        signed = base and row.cells.get(spec.key) in SIGNED_BASE
+        if signed:
+            base = False
         positive = base and unit_of(unit) in POSITIVE_UNITS
         whole = base and rule.whole
         low = max(rule.low, 0.0) if base else rule.low
+        if signed:  # a balance: a deficit as large as the unit allows a surplus
+            low = -rule.high
         if (
             not low <= value <= rule.high
             or (positive and value <= 0)
@@ -797,9 +811,18 @@ class _Loader:
         out, seen = [], {}
         for row, v in table:
             ind, year, first = v["indicator"], v["year"], v["each_year_from"]
+            decided = v.get("decided_by") or "model"
             if v["comparison"] not in (">=", "<="):
                 self.problem(spec.name, row.line, f"must be >= or <=, got {v['comparison']!r}",
                              "comparison")  # fmt: skip
+            elif decided not in DECIDED_BY:
+                self.problem(
+                    spec.name,
+                    row.line,
+                    f"must be one of {', '.join(DECIDED_BY)} (what settles the verdict), got "
+                    f"{decided!r}",
+                    "decided_by",
+                )
             elif first is not None and not first <= year:
                 self.problem(
                     spec.name,
@@ -861,6 +884,7 @@ class _Loader:
                         _base_year(v["base_year"], v["plan"] or "14th", year),
                         v["base_value"],
                         v["set_by"] or "plan",
+                        decided,
                     )  # fmt: skip
                 )
         return None if self.problems_in(spec.name) else tuple(out)

@@ -148,8 +148,11 @@ def _pp(ind: str) -> bool:
 def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
     """Indicator, 2020 base, target, projected value, gap, met, and the average change a
     target needs each year from the 2020 base (percent a year for levels, points a year for
-    rates and shares). Targets "in every year from Y" are judged on the worst year. With
-    members, ``probability`` is the share of members that meet the target.
+    rates and shares); ``decided_by`` says what settles the verdict: ``model`` (the
+    model's mechanisms), ``lever`` (the value follows a lever a scenario sets, e.g. R&D
+    intensity) or ``definition`` (a definition or accounting rule). Targets "in every year
+    from Y" are judged on the worst year. With members, ``probability`` is the share of
+    members that meet the target.
     """
     rows = []
     years = list(res.years)
@@ -196,12 +199,13 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
             "needed_unit": needed_unit,
             "unit": INDICATOR_BY_NAME[tg.indicator].unit,
             "source": tg.source,
+            "decided_by": tg.decided_by,
         }
         if res.n_members > 1:
             row["probability"] = float(np.mean(met_members))
         rows.append(row)
     columns = ["indicator", "year", "base_2020", "target", "comparison", "projected", "gap"]
-    columns += ["met", "needed", "needed_unit", "unit", "source"]
+    columns += ["met", "needed", "needed_unit", "unit", "source", "decided_by"]
     if res.n_members > 1:
         columns.append("probability")
     return pd.DataFrame(rows, columns=columns)  # the same columns when no target is in the run

@@ -12,6 +12,7 @@ import pytest
 import hubinsim
 from hubinsim.catalog import INDICATOR_BY_NAME, POOL_CATEGORIES
 from hubinsim.data import load_base, load_parameters, load_pool
+from hubinsim.model.inputs import carry_over_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -275,52 +276,65 @@ def test_rk4_is_far_more_accurate_than_euler_on_decay():
 TOLERANCE_2025 = 0.005  # MODEL.md: halving dt moves no 2025 figure by more than 0.5 %
 
 #: Rates in percent (growth, unemployment, the output gap) are compared in percentage
-#: points instead: a relative 0.5 % of a 2.7 % unemployment rate is 0.014 points and of a
-#: 0.1 % output gap nothing at all, while statistics publish rates to 0.1 point. Euler's
-#: first-order error is largest where the attracted firms' plants ramp up fastest: the
-#: growth of above-scale industry in the stimulus moves 0.10 point when dt is halved (0.05
-#: when halved again) and is 0.2 point from RK4 (the converged value) at dt 0.25.
+#: points instead: a relative 0.5 % of a 3.4 % unemployment rate is 0.017 points and of a
+#: 0.1 % output gap nothing at all, while statistics publish rates to 0.1 point.
 PERCENT_POINTS = 0.15
-PERCENT_POINTS_RK4 = 0.25
 
 #: Quantities that are small differences of large flows are judged against the flows they
-#: are a difference of: the balance against spending, the debt (which cumulates balances)
-#: against spending cumulated since the start.
-SCALE = {"fiscal_balance": 1, "government_debt": 5}
+#: are a difference of: the balance against the year's spending, the debt (which cumulates
+#: balances) against the spending cumulated since 2020.
+SCALE = {"fiscal_balance": lambda year: 1, "government_debt": lambda year: year - 2020}
 
 
-def _compare_2025(a, b, points=PERCENT_POINTS):
-    ra, rb = a.annual.loc[2025], b.annual.loc[2025]
+def _compare(a, b, year=2025, tolerance=TOLERANCE_2025, points=PERCENT_POINTS):
+    ra, rb = a.annual.loc[year], b.annual.loc[year]
     assert list(ra.index) == list(rb.index)
     diff = (rb - ra).abs()
     scale = ra.abs().where(ra != 0, 1.0)
+    spending = a.annual.loc[2021:year, "fiscal_expenditure"].abs()
     for name, years in SCALE.items():
-        scale[name] = years * abs(ra["fiscal_expenditure"])
+        scale[name] = spending.iloc[-years(year) :].sum()
+    # the pool's spending against its yearly size (what is left of it in 2035 is a remainder)
+    scale["pool_investment"] = a.annual.loc[2021:2025, "pool_investment"].mean()
     rel = (diff / scale).sort_values(ascending=False)
     assert rel.notna().all()
     percent = [n for n in rel.index if INDICATOR_BY_NAME[n].unit == "%"]
     ok_points = pd.Series(False, index=rel.index)
     ok_points[percent] = diff[percent] <= points
-    too_far = rel[(rel > TOLERANCE_2025) & ~ok_points[rel.index]]
-    assert too_far.empty, f"2025 figures moved by more than 0.5 %:\n{too_far.to_string()}"
+    too_far = rel[(rel > tolerance) & ~ok_points[rel.index]]
+    assert too_far.empty, f"{year} figures moved by more than {tolerance:.1%}:\n{too_far}"
 
 
 @pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])
 def test_halving_dt_moves_no_2025_figure_by_more_than_half_a_percent(name):
+    """MODEL.md's criterion, and the same at the end of the plan's carry-over (the 2026
+    fiscal balance) and in 2035 (the debt against the spending since 2020): the formulation
+    (exact steps for the stocks that grow at a given rate and for first-order adjustments,
+    rounded corners where limits start to bind) meets them at dt 0.25."""
     scn = _scenario(name)
     assert scn.time.dt == 0.25
-    _compare_2025(hubinsim.simulate(scn), hubinsim.simulate(scn, dt=0.125))
+    a = hubinsim.simulate(scn, end=2035)
+    b = hubinsim.simulate(scn, end=2035, dt=0.125)
+    _compare(a, b)
+    _compare(a, b, year=2035)
+    spending = a.annual.loc[2026, "fiscal_expenditure"]
+    diff = b.annual.loc[2026, "fiscal_balance"] - a.annual.loc[2026, "fiscal_balance"]
+    assert abs(diff) <= TOLERANCE_2025 * spending
 
 
-#: The slowdown's late pool profile and 2022 shocks move investment fastest: there Euler at
-#: dt 0.25 is 0.6 % from RK4 in 2025 land revenue (0.3 % when dt is halved, which the test
-#: above checks), so it is left out of this comparison.
-@pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon"])
+@pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])
 def test_rk4_and_euler_agree_in_2025(name):
+    """Euler's error is first order: at dt 0.25 it is about twice what halving dt moves a
+    figure, so Euler agrees with RK4 (the converged value) within twice the 0.5 % of
+    MODEL.md; 2035 and the 2026 balance as above."""
     scn = _scenario(name)
-    _compare_2025(
-        hubinsim.simulate(scn), hubinsim.simulate(scn, method="rk4"), points=PERCENT_POINTS_RK4
-    )
+    a = hubinsim.simulate(scn, end=2035)
+    b = hubinsim.simulate(scn, end=2035, method="rk4")
+    for year in (2025, 2035):
+        _compare(a, b, year, tolerance=2 * TOLERANCE_2025, points=2 * PERCENT_POINTS)
+    spending = a.annual.loc[2026, "fiscal_expenditure"]
+    diff = b.annual.loc[2026, "fiscal_balance"] - a.annual.loc[2026, "fiscal_balance"]
+    assert abs(diff) <= 2 * TOLERANCE_2025 * spending
 
 
 @pytest.mark.parametrize("method", ["euler", "rk4"])
@@ -391,8 +405,9 @@ def test_shock_acts_only_within_its_years(method):
 @pytest.mark.parametrize("realisation", [0.3, 0.9])
 def test_pool_spending_lands_in_its_years_and_the_rest_is_carried_over(profile, realisation):
     """The pool's spending itself follows the profile over 2021-2025, whatever the
-    realisation; what is not realised is built evenly over the carry-over years after; the
-    whole pool is built. (Large cases of holding back by money are in test_mechanisms.)"""
+    realisation; what is not realised is built over the carry-over years after, tapering to
+    zero; the whole pool is built. (Large cases of holding back by money are in
+    test_mechanisms.)"""
     res = hubinsim.simulate(
         levers={"plan_realisation": realisation},
         profile=profile,
@@ -401,18 +416,21 @@ def test_pool_spending_lands_in_its_years_and_the_rest_is_carried_over(profile, 
     )
     weights = res.metadata["scenario_object"].profile_weights()
     total = sum(load_pool().values())
-    carry = hubinsim.catalog.LEVER_BY_NAME["carry_over_years"].default
+    carry = carry_over_weights(hubinsim.catalog.LEVER_BY_NAME["carry_over_years"].default)
+    assert list(carry.values()) == sorted(carry.values(), reverse=True)  # it tapers
     pool = res.annual["pool_investment"]
     for year in range(2021, 2031):
         expected = total * realisation * weights.get(year, 0.0)
-        if 2026 <= year < 2026 + carry:
-            expected += total * (1 - realisation) / carry
+        expected += total * (1 - realisation) * carry.get(year, 0.0)
         assert pool[year] == pytest.approx(expected, rel=1e-9, abs=1e-9), year
     assert pool.loc[2021:2030].sum() == pytest.approx(total, rel=1e-12)
 
 
 def test_rk4_converges_faster_than_euler():
-    """Halving dt moves Euler results by O(dt) and RK4 results by much less."""
+    """Halving dt moves Euler results by O(dt) and RK4 results by less. (Euler steps the
+    stocks that grow at a given rate and the first-order adjustments exactly, so its error
+    is already small; RK4's order is limited by the rounded corners of the limits, which
+    are smooth to the first derivative only.)"""
     scn = _scenario("baseline")
 
     def change(method):
@@ -420,7 +438,7 @@ def test_rk4_converges_faster_than_euler():
         b = hubinsim.simulate(scn, method=method, dt=0.125).annual.loc[2030, "gdp_real"]
         return abs(b / a - 1)
 
-    assert change("rk4") < 0.1 * change("euler")
+    assert change("rk4") < 0.5 * change("euler") < 1e-4
 
 
 # --- the core stays free of I/O, plotting and CLI libraries ------------------------------

@@ -121,7 +121,10 @@ def test_a_start_year_from_figures_alone_is_reproduced_and_holds_its_policies():
 
 
 def test_the_default_trough_closes_from_2020():
+    """A later record without the trough takes the 2020 figure of the base record, closed
+    since 2020."""
     p = {k: float(v[0]) for k, v in PARAMS.items()}
-    assert record.initial_output_gap(p, 2020) == p["initial.output_gap"]
-    expected = p["initial.output_gap"] * np.exp(-3 / p["growth.trough_closing_time"])
+    assert record.BASE_OUTPUT_GAP == BASE["output_gap"]
+    assert record.initial_output_gap(p, 2020) == BASE["output_gap"]
+    expected = BASE["output_gap"] * np.exp(-3 / p["growth.trough_closing_time"])
     assert record.initial_output_gap(p, 2023) == pytest.approx(expected, rel=1e-12)

@@ -31,10 +31,27 @@ def test_a_linear_table_gives_each_year_its_value(method, dt):
 
 @pytest.mark.parametrize("method, dt", GRIDS)
 def test_a_step_table_holds_each_value_until_the_next(method, dt):
+    """Each value holds until the next year given; before the first, the lever keeps its
+    business-as-usual value (the start year's R&D intensity here)."""
     rd = _rd({"step": {2022: 2.0, 2024: 3.0}}, method, dt)
-    expected = {2021: 2.0, 2022: 2.0, 2023: 2.0, 2024: 3.0, 2027: 3.0}
+    expected = {2021: RD_2020, 2022: 2.0, 2023: 2.0, 2024: 3.0, 2027: 3.0}
     for year, value in expected.items():
         assert rd[year] == pytest.approx(value, rel=1e-12), year
+
+
+def test_a_one_year_step_programme_costs_only_its_year():
+    """{step = {2023 = 2, 2024 = 0}}: vouchers in 2023 alone (docs/model.md §1)."""
+    base = hubinsim.simulate(end=2025).annual["fiscal_expenditure"]
+    more = hubinsim.simulate(
+        levers={"vouchers": {"step": {2023: 2.0, 2024: 0.0}}}, end=2025
+    ).annual["fiscal_expenditure"]
+    np.testing.assert_allclose(more.loc[2020:2022], base.loc[2020:2022], rtol=1e-12)
+    assert more[2023] > base[2023] + 1.9
+
+
+def test_the_profile_passed_as_a_lever_points_to_its_argument():
+    with pytest.raises(hubinsim.ScenarioError, match="profile="):
+        hubinsim.simulate(levers={"profile": "early"})
 
 
 @pytest.mark.parametrize("method, dt", GRIDS)
@@ -76,7 +93,8 @@ POOL_TOTAL = sum(hubinsim.data.load_pool().values())
 @pytest.mark.parametrize("method, dt", GRIDS)
 def test_a_profile_table_is_the_timing_of_the_pool_spending_itself(method, dt):
     """A profile {year = weight} spends realisation x weight of the pool in each plan year,
-    and the rest over the carry-over years after 2025, whatever the realisation."""
+    and the rest over the carry-over years after 2025 (tapering: 3/4 then 1/4 over two years),
+    whatever the realisation."""
     profile = {2021: 0.4, 2022: 0.3, 2023: 0.2, 2024: 0.1, 2025: 0.0}
     res = hubinsim.simulate(
         levers={"plan_realisation": 0.8, "carry_over_years": 2.0}, profile=profile,
@@ -84,8 +102,8 @@ def test_a_profile_table_is_the_timing_of_the_pool_spending_itself(method, dt):
     ).annual["pool_investment"]  # fmt: skip
     for year, weight in profile.items():
         assert res[year] == pytest.approx(POOL_TOTAL * 0.8 * weight, rel=1e-9), year
-    for year in (2026, 2027):
-        assert res[year] == pytest.approx(POOL_TOTAL * 0.2 / 2, rel=1e-9), year
+    for year, share in ((2026, 0.75), (2027, 0.25)):
+        assert res[year] == pytest.approx(POOL_TOTAL * 0.2 * share, rel=1e-9), year
     assert res[2028] == pytest.approx(0.0, abs=1e-9)
 
 

@@ -57,13 +57,13 @@ def scorecard_table(results, lang: str = "en") -> str:
         ]
         if ensemble:
             row.append(pct(r["probability"]))
-        rows.append(row + [r["unit"], needed])
+        rows.append(row + [r["unit"], needed, r["decided_by"]])
     head = ["indicator", "year", "2020", "target", "projected", "gap", "met"]
     if ensemble:
         head[4] = "median"
         head.append("P(met)")
     return text_table(
-        head + ["unit", "growth needed from 2020"],
+        head + ["unit", "growth needed from 2020", "decided by"],
         rows,
         right={1, 2, 4, 5, 7} if ensemble else {1, 2, 4, 5},
     )

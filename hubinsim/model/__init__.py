@@ -80,12 +80,16 @@ def last_history_year(start: int) -> int:
 
 
 def _lever_series(value, default, t, scale, start, left=False) -> np.ndarray:
-    """The lever over time; years up to ``start`` (history) keep the default."""
+    """The lever over time; years up to ``start`` (history) keep the default, and so do the
+    years before the first point of a step table (``{step = {2023 = 2, 2024 = 0}}`` is a
+    one-year programme in 2023; a linear table is flat before its first point)."""
     series = _series(value, t, scale, left)
     if _same_number(value, default):  # the lever is left at its default
         return series
     before = _series(default, t, scale, left)
-    history = (calendar_year_index(t, left) <= start)[:, None]
+    year = calendar_year_index(t, left)
+    first = value.points[0][0] if isinstance(value, Schedule) and value.step else start + 1
+    history = (year < max(first, start + 1))[:, None]
     if series.shape[1] != before.shape[1]:
         series, before = np.broadcast_arrays(series, before)
     return np.where(history, before, series)
@@ -166,20 +170,16 @@ def build_inputs(
     timings = {
         "dev_": (d_carry, d_plan, d_bau),
         "pool_": (all_years["carry"], all_years["plan"] - all_years["carry"]),
-        "bau_": (w["bau_carry"], d_bau),
     }
     realised = {cat: _realised(realisation, cat) for cat in POOL_CATEGORIES}
     for prefix, names in core.POOL_INPUTS.items():
         for name in names:
             cats = groups[name]
             amount = sum(pool[cat] for cat in cats)  # planned, and realised (per member)
-            if prefix == "bau_":
-                amounts = (np.array([amount]), amount * r_bau)
-            else:
-                done = sum(pool[cat] * realised[cat] for cat in cats)
-                amounts = (np.array([amount]), done)
-                if prefix == "dev_":
-                    amounts += (-amount * r_bau,)
+            done = sum(pool[cat] * realised[cat] for cat in cats)
+            amounts = (np.array([amount]), done)
+            if prefix == "dev_":
+                amounts += (-amount * r_bau,)
             x[prefix + name] = ScaledSeries(timings[prefix], amounts)
     extra = [x["extra_" + cat] for cat in POOL_CATEGORIES]
     x["extra_total"] = sum(extra[1:], extra[0])
@@ -290,7 +290,9 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
         rows_left = rows
     else:
         rows_left = input_rows(inputs_left, range(0, n_half, 2) if rk4 else ends, scalar)
-    c, state = calibrate(dict(base), dict(pool), p, rows[0], grid.start)
+    # Euler steps some stocks exactly (calibrate, ``step``); RK4 takes the rates themselves
+    step = grid.dt if method == "euler" else 0.0
+    c, state = calibrate(dict(base), dict(pool), p, rows[0], grid.start, step=step)
     if scalar:  # Python floats throughout (numpy scalars would take the array paths)
         state = {k: float(v) for k, v in state.items()}
         c = {k: _floats(v) for k, v in c.items()}

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..catalog import POOL_CATEGORIES
 from . import ops
-from .core import PUBLIC_CATEGORIES, net_migration, public_shares
+from .core import PD_STOCKS, PUBLIC_CATEGORIES, net_migration, public_shares
 from .record import initial_output_gap
 
 #: Least share of comprehensive revenue that current spending takes at the start (default
@@ -70,15 +70,19 @@ DIRECT: dict[str, str] = {
     "dep_g": "capital.depreciation_public",
     "th_a": "capital.agriculture_to_primary",
     "th_u": "capital.urban_to_housing",
+    "addl": "investment.additionality",
     "adj": "investment.adjustment_rate",
     "adj_g": "investment.public_adjustment_rate",
     "ret_decline": "investment.return_decline",
     "pull": "services.demand_pull",
     "theta": "services.demand_utilisation",
+    "kap_price": "services.price_response",
+    "eta_t": "services.price_elasticity",
     "w_p": "fiscal.weight_primary",
     "w_s": "fiscal.weight_secondary",
     "buoy": "fiscal.buoyancy",
     "relief_hh": "fiscal.relief_to_households",
+    "relief_comp": "fiscal.relief_compensation",
     "i_d": "fiscal.interest_rate",
     "d_max": "fiscal.debt_limit",
     "dshare": "fiscal.district_share",
@@ -105,9 +109,12 @@ DIRECT: dict[str, str] = {
     "g_v": "consumption.visitor_growth",
     "g_ext": "consumption.external_growth",
     "eps_h": "consumption.housing_income_elasticity",
+    "eps_land": "housing.land_price_elasticity",
+    "el_land": "fiscal.land_revenue_elasticity",
     "okun": "labour.okun",
     "sigma": "labour.reallocation_elasticity",
     "turnover": "labour.turnover",
+    "cf": "investment.cash_flow_sensitivity",
     "wa_trend": "labour.working_age_trend",
     "m0": "population.base_migration",
     "eta": "population.migration_elasticity",
@@ -124,6 +131,8 @@ INVERSE: dict[str, str] = {
     "inv_backlog": "fiscal.backlog_time",
     "inv_dshare": "fiscal.district_share",
     "inv_gest": "innovation.gestation",
+    "inv_deliv": "investment.delivery_time",
+    "inv_budget": "fiscal.budget_smoothing_time",
     "inv_realloc": "labour.reallocation_time",
     "inv_perc": "population.perception_time",
     "inv_gap_time": "growth.trough_closing_time",
@@ -156,9 +165,10 @@ def start_policies(x0: dict, p: dict) -> dict:
     FAI that forms capital, potential output...) are solved from the figures net of those
     policies, so that a run restarted from a run's own record continues that run, and a
     voucher of the start year does not become a permanent non-resident shopper. In the
-    default start (2020, the data) every term is zero or one. Assumed: the pool's deviations
-    take no destination below its floor, and firms' finance does not limit a shock to
-    investment at the start point.
+    default start (2020, the data) every term is zero or one. The pool's deviation from its
+    usual pace reaches investment through the stocks PD_<category>, which the record
+    carries (the calibration reads them there). Assumed: firms' finance does not limit a
+    shock to investment at the start point.
     """
     flags = x0.get("_z", frozenset())
     th_a, th_u = p["capital.agriculture_to_primary"], p["capital.urban_to_housing"]
@@ -169,30 +179,14 @@ def start_policies(x0: dict, p: dict) -> dict:
         out["relief"] = None
     vouchers = _at_start(x0, "vouchers")
     out["vouchers"] = vouchers if np.any(vouchers) else 0.0
-    dev = extra = bau = None
-    if x0.get("_dev", False):
-        agr, urb = x0["dev_agriculture"], x0["dev_urban"]
-        dev = {
-            "total": agr + x0["dev_industry"] + x0["dev_services"] + urb + x0["dev_fixedpub"],
-            "public": x0["dev_fixedpub"] + (1.0 - th_a) * agr + (1.0 - th_u) * urb,
-            "housing": th_u * urb,
-        }
+    extra = None
     if x0.get("_extra", False):
         agr, urb = x0["extra_agriculture"], x0["extra_urban"]
         extra = {
             "total": x0["extra_total"],
             "public": x0["extra_fixedpub"] + (1.0 - th_a) * agr + (1.0 - th_u) * urb,
         }
-    if x0.get("_bau", False):
-        agr, urb = x0["bau_agriculture"], x0["bau_urban"]
-        bau = (
-            th_a * agr,
-            x0["bau_industry"],
-            x0["bau_services"],
-            th_u * urb,
-            x0["bau_fixedpub"] + (1.0 - th_a) * agr + (1.0 - th_u) * urb,
-        )
-    out.update(dev=dev, extra=extra, bau=bau)
+    out["extra"] = extra
     return out
 
 
@@ -208,27 +202,36 @@ def _differs(value, constant: float) -> bool:
     return bool(np.any(np.asarray(value) != constant))
 
 
-def _fai_per_formation(target, formation: tuple, floors: tuple, phi, weights=None):
-    """phi such that sum_i w_i max(phi a_i, f_i) = target (normal FAI with the pool's usual
-    path as a floor under each destination; a_i its capital formation at investment prices,
-    w_i the share of it built), from ``phi`` (the solution without floors). Newton's method
-    on a convex, increasing, piecewise-linear function: exact after at most one step per
-    destination."""
-    weights = weights or (1.0,) * len(formation)
-    terms = tuple(zip(formation, floors, weights, strict=True))
-    for _ in range(len(formation) + 2):
-        value = sum(w * ops.maximum(phi * a, f) for a, f, w in terms)
-        slope = sum(np.where(phi * a >= f, w * a, 0.0) for a, f, w in terms)
-        phi = phi - (value - target) / np.maximum(slope, 1e-300)
-    return phi
-
-
 #: Most passes of the calibration when the debt limit holds public investment back at the
 #: start (each pass a whole calibration; they converge geometrically, to 1e-13 in about 20).
 CONSTRAINED_PASSES = 60
 
 
-def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dict, dict]:
+def debt_limit(c: dict, borrow_rate):
+    """fiscal.debt_limit, or the limit the start year needs if higher: borrowing at
+    ``borrow_rate`` (1 / fiscal.borrowing_time, or its stepped value, see model.run) covers
+    what the start year borrowed, with the margins of the rounded corners of core.rates
+    (capital spending 5 % within what money allows, borrowing room beyond 5 % of the
+    comprehensive revenue)."""
+    D0, need, trv0 = c["_limit0"]
+    room = need / borrow_rate
+    room = np.where(room > 0.0, ops.maximum(room, 0.05 * trv0), room)
+    room = float(room) if np.ndim(room) == 0 else room
+    return ops.maximum(c["d_max_param"], (D0 + room) / trv0)
+
+
+def step_rate(g, step: float):
+    """The rate at which an Euler step of ``step`` years moves a stock growing (or decaying)
+    at rate ``g`` exactly: (exp(g step) - 1) / step (exponential Euler); ``g`` itself for
+    ``step`` 0 (RK4)."""
+    if not step:
+        return g
+    return (np.expm1(g * step) if isinstance(g, np.ndarray) else math.expm1(g * step)) / step
+
+
+def calibrate(
+    record: dict, pool: dict, p: dict, x0: dict, t0: int, step: float = 0.0
+) -> tuple[dict, dict]:
     """Constants ``c`` and initial stocks for a run starting at ``t0`` from ``record``.
 
     Parameters
@@ -245,8 +248,14 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
         start-year (business-as-usual) values.
     t0 : int
         The start year.
+    step : float
+        The Euler step [yr] (0 for RK4). Euler moves the stocks that grow at a given rate
+        (TFP, prices, transfers, outside demand) and the linear first-order adjustments
+        (the trough, perceptions, delivery, borrowing, the backlog, the budget) at the
+        rates that step them exactly (:func:`step_rate`), so that the step does not bias
+        them (docs/model.md §1).
     """
-    c, state, info = _calibrate(record, pool, p, x0, t0, None)
+    c, state, info = _calibrate(record, pool, p, x0, t0, step, None)
     if not info["constrained"]:
         return c, state
     # Public investment at the start was held back by the debt limit (a record made from a
@@ -254,7 +263,7 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     # depend on each other; iterate the calibration on them.
     for _ in range(CONSTRAINED_PASSES):
         before = info
-        c, state, info = _calibrate(record, pool, p, x0, t0, before)
+        c, state, info = _calibrate(record, pool, p, x0, t0, step, before)
         change = max(
             np.max(np.abs(np.asarray(info[k]) / np.asarray(before[k]) - 1.0))
             for k in ("fai_n", "built")
@@ -264,7 +273,9 @@ def calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int) -> tuple[dic
     return c, state
 
 
-def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict | None):
+def _calibrate(
+    record: dict, pool: dict, p: dict, x0: dict, t0: int, step: float, prior: dict | None
+):
     """One pass of :func:`calibrate`: the constants, the stocks, and what the next pass needs
     when the debt limit holds public investment back at the start (``prior``: the normal
     FAI and the share of public investment built, from the pass before)."""
@@ -278,6 +289,15 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     # Parameters used as they are, or as rates (1 / a time), then what is derived from them
     c.update({k: p[name] for k, name in DIRECT.items()})
     c.update({k: 1.0 / p[name] for k, name in INVERSE.items()})
+    c["h_step"] = step
+    # first-order adjustments: the rates that step them exactly (the continuous rates are
+    # kept where a closed form uses them: the trough in the labour force)
+    for k, rate in (("gap", "inv_gap_time"), ("perc", "inv_perc"), ("r_e", "r_e"),
+                    ("realloc", "inv_realloc"), ("z", "inv_z_time"),
+                    ("budget", "inv_budget")):  # fmt: skip
+        c["etd_" + k] = -step_rate(-c[rate], step)
+    for k in ("inv_deliv", "inv_borrow", "inv_backlog"):
+        c[k] = -step_rate(-c[k], step)
     al = tuple(p[f"production.alpha_{x}"] for x in ("primary", "industry", "tertiary"))
     be = tuple(1.0 - a for a in al)
     c.update(alpha=al, beta=be)
@@ -295,11 +315,14 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     c["lg_mt"] = c["lg"] * c["m_t"]
     c["eps_s1"] = p["consumption.services_income_elasticity"] - 1.0
     c["g_A"] = tuple(p[f"tfp.growth_{x}"] for x in ("primary", "industry", "tertiary"))
+    c["sg_A"] = tuple(step_rate(g, step) for g in c["g_A"])
     m_max = p["population.migration_limit"]
     c["mig"] = (c["m0"] + m_max, 2.0 * m_max, 2.0 * c["eta"] / m_max)
     c["nat_inc"] = p["population.birth_rate"] - p["population.death_rate"]
     c["g_xr"] = p["consumption.services_income_elasticity"] * p["services.regional_growth"]
     c["g_xg"] = p["consumption.goods_income_elasticity"] * p["services.regional_growth"]
+    for k in ("ext", "tr", "xg", "xr"):
+        c["sg_" + k] = step_rate(c["g_" + k], step)
     build = p["industry.build_time"]
     c["new_firm_va"] = c["va_per_kc"] * c["k_f"] * new_firm_capital_share(build)
 
@@ -337,14 +360,21 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     # of what they add (start_policies).
     pol = start_policies(x0, p)
     shock = pol["shock"]
-    dev, extra = pol["dev"], pol["extra"]
+    extra = pol["extra"]
     xi_fai = shock.get("fai", 1.0)
     # Public projects waiting for money that are built in the start year are investment
-    # beyond its normal level (back0, nominal), as are the pool's deviation from its usual
-    # path and extra projects: they buy local materials and employ construction workers
-    # beyond its natural employment (all 0 in the default start).
+    # beyond its normal level (back0, nominal), as are extra projects and the pool's
+    # deviation from its usual pace delivered by the start year (the stocks PD_<category>):
+    # they buy local materials and employ construction workers beyond its natural employment
+    # (all 0 in the default start).
     B0 = get("public_backlog", 0.0) * ones
     back0 = B0 * c["inv_backlog"] * c["inv_dshare"]
+    pd = {cat: get("pool_delivery_" + cat, 0.0) * ones for cat in POOL_CATEGORIES}
+    pd_pub0 = (
+        pd["social"] + pd["ecology"] + pd["transport"]
+        + c["pub_a"] * pd["agriculture"] + c["pub_u"] * pd["urban"]
+    )  # fmt: skip
+    pd_total0 = sum(pd.values())
     fai0 = r["fai"]
     fai_n0 = fai0  # normal FAI: less extra projects, the shock, the backlog, the pool
     if extra is not None:
@@ -352,9 +382,7 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     if _differs(xi_fai, 1.0):
         fai_n0 = fai_n0 / xi_fai
     fai_x0 = fai_n0  # all but extra projects, before the shock
-    fai_n0 = fai_n0 - back0
-    if dev is not None:
-        fai_n0 = fai_n0 - dev["total"]
+    fai_n0 = fai_n0 - back0 - pd_total0
     built = 1.0  # the share of public investment that money allowed at the start
     if prior is not None:
         fai_n0, built = prior["fai_n"], prior["built"]
@@ -362,7 +390,21 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0)
     Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0)
     Y_con0 = n_con0 / P_s
-    c["c_con"] = Y_con0 / (fai0 / P_I) / shock.get("va_construction", 1.0)
+    # building content of each pool category relative to the average (core.rates), less 1
+    b_pub, b_eq = p["demand.building_content_public"], p["demand.building_content_equipment"]
+    c["bcontent"] = tuple(
+        {"social": b_pub, "ecology": b_pub, "transport": b_pub, "industry": b_eq,
+         "services": 1.0, "agriculture": c["th_a"] + c["pub_a"] * b_pub,
+         "urban": c["th_u"] + c["pub_u"] * b_pub}[cat] - 1.0
+        for cat in POOL_CATEGORIES
+    )  # fmt: skip
+    fai_b0 = fai0 + sum(b * pd[cat] for b, cat in zip(c["bcontent"], POOL_CATEGORIES, strict=True))
+    if extra is not None:
+        fai_b0 = fai_b0 + sum(
+            b * xi_fai * x0["extra_" + cat]
+            for b, cat in zip(c["bcontent"], POOL_CATEGORIES, strict=True)
+        )
+    c["c_con"] = Y_con0 / (fai_b0 / P_I) / shock.get("va_construction", 1.0)
     Y_con_n0 = c["c_con"] * fai_n0 / P_I  # construction at normal investment
     c["w_cons"] = get("ref_consumer_services_weight", r["services_share_of_consumption"])
     c["w_goods"] = 1.0 - c["w_cons"]
@@ -396,6 +438,8 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     be_con = c["be_con"]
     r_h = c["r_h"]
     Ys_t0 = (n_t0 / P_t) * ones
+    # services demand not yet perceived, met by utilisation (core.rates); 1 at a balanced start
+    surprise0 = get("services_demand_surprise", 1.0) * ones
     X0 = 0.0 * ones
     m_c = c["ls_ms"] * sig + c["lg_mt"] * (1.0 - sig)
     gap_c0 = P_s * (Y_con0 - Y_con_n0)
@@ -436,7 +480,7 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         a_c0 = C0 / (DI_star0 + psi * (DI0 - DI_star0))
         apc_n = a_c0 / shock.get("consumption", 1.0) + c["k_c"] * TG0
         k_loop = d_w * be_t
-        Yt_cap0 = Ys_t0 * U0 * sh_t
+        Yt_cap0 = Ys_t0 * surprise0 * U0 * sh_t
         rhs = (
             m_c
             * (
@@ -448,7 +492,7 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
             + shopping
         )
         X0 = rhs / (1.0 - m_c * a_c0 * psi * k_loop)
-        Ys_t0 = (Y_tm0 - X0 / P_t) / U0 / sh_t
+        Ys_t0 = (Y_tm0 - X0 / P_t) / (surprise0 * U0) / sh_t
         done += 1
         seq.append(Ys_t0)
         if done < FIXED_POINT_PASSES - 1:
@@ -469,7 +513,14 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     N_con0 = L_con0 / (1.0 + okun * (Y_con0 - Y_con_n0) / Y_con_n0)
     E_cap0 = N_p0 + N_s0 + N_t0
     E_nat0 = E_cap0 + N_con0 + L_c0  # (a record's cohort never takes 3/4 of it: core.rates)
-    c["emp_nat"] = E_nat0 / LF0
+    # The natural (registered) rate is a parameter. The labour force at normal participation
+    # is natural employment over 1 - u*; where the record's labour force falls short of it
+    # (workers who left in the trough, whom the registered rate does not count), the
+    # shortfall lf_dev0 returns with the trough (core.rates).
+    c["emp_nat"] = 1.0 - p["labour.natural_unemployment"]
+    LF_n0 = E_nat0 / c["emp_nat"]
+    c["lf_dev0"] = 1.0 - LF0 / LF_n0
+    c["part"] = part * LF_n0 / LF0
     c["s_con"] = N_con0 / E_nat0
     s0 = (N_p0 / E_cap0, N_s0 / E_cap0, N_t0 / E_cap0)
 
@@ -488,7 +539,9 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         get("capital_industry", None),
         get("capital_tertiary", None),
     )
-    Kd0 = (kap[0] * Ys_p0, kap[1] * Ys_s0, kap[2] * Ys_t0)
+    # (services' desired capital follows their price against its base path, core.rates)
+    PB_t0 = get("price_tertiary_base", P_t)
+    Kd0 = (kap[0] * Ys_p0, kap[1] * Ys_s0, kap[2] * Ys_t0 * (P_t / PB_t0))
     K0 = tuple(Kd if K is None else K * ones for K, Kd in zip(K0, Kd0, strict=True))
     G0 = get("capital_public", None)
     G0 = kap_g * Y_cap0 if G0 is None else G0 * ones
@@ -503,6 +556,8 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     # Knowledge: a steady state at the expected growth; its output elasticity from the
     # gross return to R&D and the share captured locally (Goh, Xu and Li 2015).
     rd0 = x0["rd_intensity_pct"]
+    # firms' cash flow is measured from the R&D of the first start year (core.rates)
+    c["rd0"] = get("ref_rd_intensity", rd0)
     gdp_real0 = Y_p0 + Y_si0 + VA_c0 + Y_con0 + n_t0 / P_t
     gdp_pot0 = Y_cap0 + Y_con_n0
     gest, dep_k = p["innovation.gestation"], c["dep_k"]
@@ -582,28 +637,18 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     PC0 = get("cohort_pipeline", 0.0) * ones
     I_c0 = PC0 * c["inv_build"]
     overlap0 = ops.minimum(c["overlap"] * I_c0, I0[1])
-    cf_total = I0[0] + I0[1] + I0[2] + I0[3] + I_c0 - overlap0 + IG_n0
-    # FAI per yuan of capital formation (normal FAI holds at least the pool's usual path)
-    formation = tuple(P_I * v for v in (I0[0], I0[1] + I_c0 - overlap0, I0[2], I0[3], IG_n0))
+    R_c0 = (dep + g_e0) * K_c0  # the cohort's replacement and expansion (core.rates)
+    cf_total = I0[0] + I0[1] + I0[2] + I0[3] + I_c0 + R_c0 - overlap0 + IG_n0
+    # FAI per yuan of capital formation
     if prior is None:
         phi = fai_n0 / (P_I * cf_total)
-        if pol["bau"] is not None:
-            phi = _fai_per_formation(fai_n0, formation, pol["bau"], phi)
     else:  # only a share of public investment (normal, the pool's, the backlog) is built
-        target = fai_x0 - built * back0
-        if dev is not None:
-            target = target - dev["total"] + (1.0 - built) * dev["public"]
-        weights = (1.0, 1.0, 1.0, 1.0, built)
-        floors = pol["bau"] or (0.0,) * 5
-        phi = target / sum(w * a for w, a in zip(weights, formation, strict=True))
-        phi = _fai_per_formation(target, formation, floors, phi, weights)
+        target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
+        phi = target / (P_I * (cf_total - (1.0 - built) * IG_n0))
     c["inv_phiK"] = phi
     c["phiK"] = 1.0 / c["inv_phiK"]
     fai_h0 = P_I * phi * I0[3]  # normal housing and urban FAI
     pub_n0 = P_I * phi * IG_n0  # normal public FAI
-    if pol["bau"] is not None:
-        fai_h0 = ops.maximum(fai_h0, pol["bau"][3])
-        pub_n0 = ops.maximum(pub_n0, pol["bau"][4])
 
     # Public investment's mix over the pool's public categories (the pool's own public mix)
     pub_amounts = [pool[cat] * shares[cat] for cat in PUBLIC_CATEGORIES]
@@ -614,37 +659,48 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     TR0 = get("transfers_from_above", None)
     if TR0 is None:
         TR0 = p["initial.transfer_ratio"] * R0
-    fai_h_act0 = fai_h0  # the housing and urban FAI land revenue comes with
-    if dev is not None:
-        fai_h_act0 = fai_h_act0 + dev["housing"]
+    fai_h_act0 = fai_h0 + c["th_u"] * pd["urban"]  # with the pool's deviation delivered
     if _differs(xi_fai, 1.0):
         fai_h_act0 = fai_h_act0 * xi_fai
+    land_price0 = exp(c["eps_land"] * log(Hd0 / H0))
     LR0 = get("land_revenue", None)
-    c["land"] = p["fiscal.land_revenue_ratio"] * ones if LR0 is None else LR0 / fai_h_act0
-    LR0 = c["land"] * fai_h_act0
-    LR_n0 = LR0 if fai_h_act0 is fai_h0 else c["land"] * fai_h0  # at normal investment
+    if LR0 is None:
+        LR0 = p["fiscal.land_revenue_ratio"] * fai_h_act0 * land_price0
+    LR0 = LR0 * ones
+    # land revenue = exp(el ln(fai_h x land price) + c_land) (core.rates)
+    c["land"] = log(LR0) - c["el_land"] * log(fai_h_act0 * land_price0)
+    LR_n0 = exp(c["el_land"] * log(fai_h0 * land_price0) + c["land"])  # at normal investment
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0
-    plan_pub0 = pub_n0 if dev is None else pub_n0 + dev["public"]
-    KS0 = c["dshare"] * plan_pub0 + B0 * c["inv_backlog"]  # what the district is asked
+    KS0 = c["dshare"] * (pub_n0 + pd_pub0) + B0 * c["inv_backlog"]  # what the district is asked
     TB_star0 = p["fiscal.weight_primary"] * n_ps0 + p["fiscal.weight_secondary"] * n_ss0 + n_ts0
     TB_star0 = TB_star0 + P_t * r_h * H0
     R_star0 = R_pre0 * exp(c["buoy"] * log(TB_star0 / TB0))
     n_star0 = n_ps0 + n_ss0 + n_ts0 + P_t * r_h * H0
     TRV_star0 = R_star0 - relief_amt0 + TR0 + LR_n0
     rd_gov0 = c["rd_gov"] * rd0
+    # The revenue base the budget plans on lags comprehensive revenue at potential (after
+    # relief): at a steady nominal growth g by the factor 1 / (1 + g T) (T the smoothing time).
+    infl0 = (
+        x0["inflation_primary"] * n_p0 + x0["inflation_secondary"] * n_sec0
+        + x0["inflation_tertiary"] * n_t0
+    ) / gdp  # fmt: skip
+    RB0 = get("budget_base", None)
+    if RB0 is None:
+        RB0 = TRV_star0 / (1.0 + (g_e0 + infl0) / c["inv_budget"])
+    RB0 = RB0 * ones
     # A record made from a run carries the run's current spending share and debt limit:
     # where the limit held public investment back at the start, the balance cannot tell
     # current spending (it is the borrowing the limit allows), which follows that share.
     cs_ref, limit_ref = get("ref_current_spending_share"), get("ref_debt_limit")
     short = False
     if cs_ref is not None and limit_ref is not None:
-        CS_ref = cs_ref * (R_star0 + TR0 + LR_n0)
+        CS_ref = cs_ref * RB0
         committed_ref = CS_ref + rd_gov0 * n_star0 + c["i_d"] * D0 + pol["vouchers"]
-        borrow = ops.maximum(limit_ref * TRV_star0 - D0, 0.0) * c["inv_borrow"]
+        borrow = ops.smooth_pos(limit_ref * TRV_star0 - D0, 0.05 * TRV_star0) * c["inv_borrow"]
         ks_max = ops.maximum(TRV_star0 - committed_ref + borrow, 0.0)
-        shortfall = ops.maximum(KS0 - ks_max, 0.0)
+        shortfall = ops.smooth_pos(KS0 - ks_max, 0.05 * KS0)
         short = shortfall > 0.0
     balance = get("fiscal_balance", None)
     if balance is None:
@@ -665,19 +721,24 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
     # The start year's public investment happened: the debt limit cannot have held it back.
     # Where the record's debt and deficit need more room than fiscal.debt_limit gives, the
-    # limit is taken as just that room (docs/model.md, the government account); unless the
-    # record carries the limit that held it back (above).
+    # limit is taken as just that room (docs/model.md, the government account), with the
+    # margins of the rounded corners of core.rates (capital spending 5 % within what money
+    # allows, borrowing room beyond 5 % of the comprehensive revenue); unless the record
+    # carries the limit that held it back (above).
     committed0 = CS0 + rd_gov0 * n_star0 + c["i_d"] * D0 + pol["vouchers"]
     need = KS0 - (TRV_star0 - committed0)  # borrowing the start year needs
-    c["d_max"] = ops.maximum(c["d_max"], (D0 + need / c["inv_borrow"]) / TRV_star0)
+    c["d_max_param"], c["_limit0"] = c["d_max"], (D0, need + 0.05 * KS0, TRV_star0)
+    c["d_max"] = debt_limit(c, c["inv_borrow"])  # (at the stepped rate of borrowing)
     built_now = 1.0
     if np.any(short):
         CS0 = _where(short, CS_ref, CS0)
         c["d_max"] = _where(short, limit_ref, c["d_max"])
         built_now = 1.0 - shortfall / KS0
-    c["cs_share"] = CS0 / (R_star0 + TR0 + LR_n0)
+    c["cs_share"] = CS0 / RB0
     c["CS0"] = CS0
-    c["TRP0"] = TR0 / pop0
+    # transfers per resident, less what higher governments make good of the start year's
+    # relief (core.rates)
+    c["TRP0"] = (TR0 - c["relief_comp"] * relief_amt0) / pop0
 
     c["R_o0"] = R_o0  # non-resident shoppers (computed above)
 
@@ -701,8 +762,10 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
     c["d0"] = get("ref_demand_pressure", 1.0)
     XR0 = get("regional_services_demand", None)
     cap_t0 = n_ts0 / exp(c["theta"] * log(z0))  # services capacity (nominal)
+    # (the region buys less of them where their price has risen against the base path)
+    rel_t0 = exp(-c["eta_t"] * log(P_t / PB_t0))
     if XR0 is None:
-        XR0 = (c["d0"] * z0 * cap_t0 - D_star0) / P_t
+        XR0 = (c["d0"] * z0 * surprise0 * cap_t0 - D_star0) / (P_t * rel_t0)
     # Demand for the district's industrial goods (sold mostly outside the district): equal to
     # incumbent industry's capacity at the reference.
     c["d_s0"] = get("ref_industry_demand", 1.0)
@@ -726,9 +789,23 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         for i in range(3)
     )
     W0 = be_p * n_p0 + be_s * n_ind0 + be_con * n_con0 + be_t * P_t * Y_tm0
+    # The neighbours' incomes went through the same 2020 trough as Hubin's (Henan grew 1.0-1.3 %
+    # in 2020, China 2.3 %: SOURCES.md §9): their income index is scaled by (1 - k TG) with k
+    # Hubin's own fall of expected income per unit of the trough at the start, so relative
+    # income does not drift as the trough closes.
+    k_tg = get("ref_trough_income", None)
+    if k_tg is None:
+        tg_pos = ops.maximum(TG0, 1e-9)
+        # expected income (labour income per member of the labour force) at the start
+        # against its level at potential (W* over the labour force at normal participation)
+        trough_income0 = (W0 / LF0) / (W_star0 / LF_n0)
+        k_tg = np.where(TG0 > 1e-6, (1.0 - trough_income0) / tg_pos, 1.0)
+        k_tg = float(k_tg) if np.ndim(k_tg) == 0 else k_tg
+    c["ref_tg"] = k_tg
+    ref_trough0 = 1.0 - k_tg * TG0
     inc_ref = get("ref_expected_income", None)
     if inc_ref is None:
-        inc_ref = W0 / (E0 * P_C) * (1.0 - u0) / get("relative_income", 1.0)
+        inc_ref = W0 / (E0 * P_C) * (1.0 - u0) / (get("relative_income", 1.0) * ref_trough0)
     c["inv_inc_ref"] = 1.0 / inc_ref
     Yinc_ref = get("ref_industry_output", None)
     c["inv_Yinc_ref"] = 1.0 / (Y_si0 if Yinc_ref is None else Yinc_ref)
@@ -753,14 +830,14 @@ def _calibrate(record: dict, pool: dict, p: dict, x0: dict, t0: int, prior: dict
         "PC": _float(get("cohort_pipeline", 0.0)), "K_c": _float(get("capital_cohort", 0.0)),
         "P_p": _float(P_p), "P_s": _float(P_s), "P_t": _float(P_t), "P_I": _float(P_I),
         "g_e": g_e0, "TG": TG0, "z": z0, "V": V0 * ones, "R_o": R_o0 * ones,
-        "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0,
+        "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0, "PB_t": _float(PB_t0),
         "TRP": c["TRP0"] * ones, "D": D0, "B": B0,
-        "BP": get("pool_backlog", 0.0) * ones,
+        "BP": get("pool_backlog", 0.0) * ones, "RB": RB0,
+        **{k: _float(get("pool_delivery_" + k[3:], 0.0)) for k in PD_STOCKS},
     }  # fmt: skip
     info = {"constrained": bool(np.any(short)), "built": built_now, "fai_n": fai_n0}
     if prior is not None:  # the normal FAI of this pass
-        floors = pol["bau"] or (0.0,) * 5
-        info["fai_n"] = sum(ops.maximum(phi * a, f) for a, f in zip(formation, floors, strict=True))
+        info["fai_n"] = P_I * phi * cf_total
     return c, state, info
 
 

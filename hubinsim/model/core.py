@@ -44,11 +44,15 @@ STOCKS: dict[str, bool] = {
     "A_p": True, "A_s": True, "A_t": True, "KN": True, "RP": True,
     "POP": True, "s_p": True, "s_s": True, "s_t": True, "RI": True, "REF": True,
     "N": True, "N_a": True, "PC": True, "K_c": True,
-    "P_p": True, "P_s": True, "P_t": True, "P_I": True,
+    "P_p": True, "P_s": True, "P_t": True, "P_I": True, "PB_t": True,
     "g_e": False, "TG": False, "z": True, "z_s": True, "V": True, "R_o": True, "XR": True,
     "XG": True, "TRP": True,
-    "D": False, "B": True, "BP": True,
+    "D": False, "B": True, "BP": True, "RB": True,
+    **{"PD_" + cat: False for cat in POOL_CATEGORIES},
 }  # fmt: skip
+
+#: The stocks of the pool's deviation delivered to investment, by pool category.
+PD_STOCKS = tuple("PD_" + cat for cat in POOL_CATEGORIES)
 
 #: Pool categories with a public part, in the order of ``c["pub_mix"]``.
 PUBLIC_CATEGORIES = ("social", "agriculture", "ecology", "urban", "transport")
@@ -62,15 +66,15 @@ EXTRA = tuple("extra_" + cat for cat in POOL_CATEGORIES)
 #: (agriculture and urban projects are public in part, industry and services not at all).
 FIXED_PUBLIC = ("social", "ecology", "transport")
 #: The pool inputs :func:`rates` reads (by category, or summed: "fixedpub", "total"): the
-#: deviation from the usual path ``dev_``, the planned path ``pool_``, the usual path ``bau_``.
+#: deviation from the usual path ``dev_`` and the planned path ``pool_``.
 POOL_INPUTS = {
-    "dev_": (*POOL_CATEGORIES, "fixedpub"),
+    "dev_": POOL_CATEGORIES,
     "pool_": ("agriculture", "urban", "fixedpub", "total"),
-    "bau_": ("agriculture", "industry", "services", "urban", "fixedpub"),
 }
 
 #: The constants :func:`rates` reads, in the order of ``c['_rates']``.
 CONSTANTS_RATES = (
+    "addl",
     "adj",
     "adj_g",
     "alpha",
@@ -78,7 +82,9 @@ CONSTANTS_RATES = (
     "be_con",
     "beta",
     "buoy",
+    "bcontent",
     "c_con",
+    "cf",
     "cs_share",
     "d0",
     "d_max",
@@ -97,7 +103,16 @@ CONSTANTS_RATES = (
     "entry_el",
     "eps_h",
     "eps_k",
+    "eps_land",
+    "el_land",
     "eps_s1",
+    "eta_t",
+    "etd_budget",
+    "etd_gap",
+    "etd_perc",
+    "etd_r_e",
+    "etd_realloc",
+    "etd_z",
     "exit",
     "exit_a",
     "fin_alpha",
@@ -108,6 +123,7 @@ CONSTANTS_RATES = (
     "g_xg",
     "g_xr",
     "gamma",
+    "h_step",
     "h0",
     "h0_gross",
     "i_d",
@@ -120,6 +136,7 @@ CONSTANTS_RATES = (
     "inv_build",
     "inv_dshare",
     "inv_gap_time",
+    "inv_deliv",
     "inv_gest",
     "inv_inc_ref",
     "inv_perc",
@@ -133,6 +150,7 @@ CONSTANTS_RATES = (
     "kap_g",
     "kap_h",
     "kap_p",
+    "kap_price",
     "kap_s",
     "kap_t",
     "land",
@@ -148,6 +166,7 @@ CONSTANTS_RATES = (
     "m_v",
     "mat",
     "mig",
+    "lf_dev0",
     "mu",
     "nat_inc",
     "okun",
@@ -161,14 +180,22 @@ CONSTANTS_RATES = (
     "pub_u",
     "pull",
     "r_e",
+    "ref_tg",
     "r_h",
     "rd_gov",
+    "rd0",
     "rd_priv",
+    "relief_comp",
     "relief_firms",
     "relief_hh",
     "ret_adj",
     "ret_decline",
     "s_con",
+    "sg_A",
+    "sg_ext",
+    "sg_tr",
+    "sg_xg",
+    "sg_xr",
     "shop",
     "sigma",
     "t0",
@@ -220,6 +247,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     """
     # every constant this function reads, in one unpacking (see CONSTANTS_RATES)
     (
+        k_addl,
         k_adj,
         k_adj_g,
         k_alpha,
@@ -227,7 +255,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_be_con,
         k_beta,
         k_buoy,
+        k_bcontent,
         k_c_con,
+        k_cf,
         k_cs_share,
         k_d0,
         k_d_max,
@@ -246,7 +276,16 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_entry_el,
         k_eps_h,
         k_eps_k,
+        k_eps_land,
+        k_el_land,
         k_eps_s1,
+        k_eta_t,
+        k_etd_budget,
+        k_etd_gap,
+        k_etd_perc,
+        k_etd_r_e,
+        k_etd_realloc,
+        k_etd_z,
         k_exit,
         k_exit_a,
         k_fin_alpha,
@@ -257,6 +296,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_g_xg,
         k_g_xr,
         k_gamma,
+        k_h_step,
         k_h0,
         k_h0_gross,
         k_i_d,
@@ -269,6 +309,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_inv_build,
         k_inv_dshare,
         k_inv_gap_time,
+        k_inv_deliv,
         k_inv_gest,
         k_inv_inc_ref,
         k_inv_perc,
@@ -282,6 +323,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_kap_g,
         k_kap_h,
         k_kap_p,
+        k_kap_price,
         k_kap_s,
         k_kap_t,
         k_land,
@@ -297,6 +339,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_m_v,
         k_mat,
         k_mig,
+        k_lf_dev0,
         k_mu,
         k_nat_inc,
         k_okun,
@@ -310,14 +353,22 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_pub_u,
         k_pull,
         k_r_e,
+        k_ref_tg,
         k_r_h,
         k_rd_gov,
+        k_rd0,
         k_rd_priv,
+        k_relief_comp,
         k_relief_firms,
         k_relief_hh,
         k_ret_adj,
         k_ret_decline,
         k_s_con,
+        k_sg_A,
+        k_sg_ext,
+        k_sg_tr,
+        k_sg_xg,
+        k_sg_xr,
         k_shop,
         k_sigma,
         k_t0,
@@ -333,6 +384,16 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_wa0,
         k_wa_trend,
     ) = c["_rates"]  # fmt: skip
+    if k_h_step:
+        # Euler: a stock growing at rate g steps at (exp(g dt) - 1) / dt, exactly (k_h_step is
+        # dt; 0 for RK4, which takes g itself)
+        def step_rate(g):
+            return ops.expm1(g * k_h_step) / k_h_step
+    else:
+
+        def step_rate(g):
+            return g
+
     shock = X.get  # a shock's factor, None when no shock is set
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
     # exp, log, max, min: the C library's on floats, numpy's on arrays (see model.ops)
@@ -342,8 +403,12 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     P_p, P_s, P_t, P_I = s["P_p"], s["P_s"], s["P_t"], s["P_I"]
     POP = s["POP"]
     wa = minimum(maximum(k_wa0 + k_wa_trend * (t - k_t0), 0.3), 0.9)
-    LF = POP * wa * k_part
-    E_nat = LF * k_emp_nat  # natural employment: LF (1 - u*)
+    LF_n = POP * wa * k_part  # labour force at normal participation
+    E_nat = LF_n * k_emp_nat  # natural employment: LF (1 - u*), u* the natural registered rate
+    # The labour force seeking work locally: workers who left it in the trough (migrants who
+    # went home; the registered rate barely recorded them, SOURCES.md §4) return as the trough
+    # closes (docs/model.md §6).
+    LF = LF_n * (1.0 - k_lf_dev0 * exp((k_t0 - t) * k_inv_gap_time))
     N_con = k_s_con * E_nat  # construction's natural employment
     # The attracted-firm cohort: its value added (real) and its workers. Without a cohort
     # (no firm attracted yet, a stock that is the float 0.0 for every member) these and the
@@ -389,9 +454,20 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     gka = ge + k_ret_adj  # g_K + aK, with g_K = expected growth + the ratio's drift
     Kd_p = k_kap_p * q * Ys_p
     Kd_s = k_kap_s * q * Ys_s
-    Kd_t = k_kap_t * q * Ys_t
+    # Services capital also follows the rise of services prices that excess demand brings
+    # (desired capital is proportional to the value of output over the price of capital, as
+    # in the neoclassical user-cost rule): capacity expands where demand presses.
+    Kd_t = k_kap_t * q * Ys_t * (P_t / s["PB_t"])
     # Housing demand follows residents and their income (income elasticity below 1).
     Hd = k_kap_h * POP * exp(k_eps_h * log(Y_cap / POP))
+    if X["_shock"]:  # credit and expectations: a property downturn
+        Hd = ops.times(Hd, shock("shock_housing_demand"))
+    # Land prices follow housing demand against the stock (1 when balanced): land revenue
+    # moves with both the land sold for housing and its price (docs/model.md §4).
+    land_price = exp(k_eps_land * log(Hd / H))
+    # land revenue: the land sold for housing and urban construction at that price, with the
+    # elasticity fiscal.land_revenue_elasticity (1; 0 cuts land revenue off housing)
+    el_land = k_el_land
     Gd = k_kap_g * Y_cap  # public capital follows capacity output (borrowing is capped)
     Id_p = maximum(gka * Kd_p + k_dep_adj * K_p, 0.0)
     Id_s = maximum(gka * Kd_s + k_dep_adj * K_s, 0.0)
@@ -418,43 +494,51 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     Id_nom = P_I * (Id_p + Id_s + Id_t + Id_h)
     covered = maximum(finance, 0.0) / maximum(Id_nom, 1e-12)
     fin = minimum(1.0, covered)
+    # Cash flow moves investment even where finance does not bind: relief to firms raises
+    # it, firms' R&D beyond the start year's lowers it (investment.cash_flow_sensitivity).
+    d_rd = rd - k_rd0
+    cash = 0.0 if ops.is_zero(d_rd) else -k_rd_priv * d_rd * n_star
+    if not no_relief:
+        cash = cash + k_relief_firms * relief_amt
+    if not ops.is_zero(cash):
+        fin = fin * (1.0 + k_cf * cash / maximum(Id_nom, 1e-12))
     I_p, I_s, I_t, I_h = fin * Id_p, fin * Id_s, fin * Id_t, fin * Id_h
     PC = s["PC"]
     I_c = 0.0 if ops.is_zero(PC) else PC * k_inv_build  # the cohort builds its plants
+    # and maintains them and expands them with expected growth, like incumbents
+    R_c = 0.0 if ops.is_zero(K_c) else (k_dep + s["g_e"]) * K_c
+    no_cohort = ops.is_zero(I_c) and ops.is_zero(R_c)
 
     # --- normal fixed-asset investment (nominal FAI = capital formation / phi_K) ---------
     to_fai = P_I * k_inv_phiK
     fai_p = to_fai * I_p
     # The part of the cohort's investment among the pool's industry projects is already in
     # industry's normal investment (at most all of it).
-    if ops.is_zero(I_c):
+    if no_cohort:
         fai_s = to_fai * I_s
     else:
         overlap = minimum(k_overlap * I_c, I_s)
-        fai_s = to_fai * (I_s + I_c - overlap)
+        fai_s = to_fai * (I_s + I_c + R_c - overlap)
     fai_t = to_fai * I_t
     fai_h = to_fai * I_h
     pub_n = to_fai * IG_n
     th_a, th_u = k_th_a, k_th_u
-    if X["_bau"]:
-        # Normal investment holds at least the pool's projects at their usual realisation
-        # (the pool's business-as-usual path), destination by destination.
-        b_agr, b_urb = X["bau_agriculture"], X["bau_urban"]
-        fai_p = maximum(fai_p, th_a * b_agr)
-        fai_s = maximum(fai_s, X["bau_industry"])
-        fai_t = maximum(fai_t, X["bau_services"])
-        fai_h = maximum(fai_h, th_u * b_urb)
-        pub_n = maximum(pub_n, X["bau_fixedpub"] + k_pub_a * b_agr + k_pub_u * b_urb)
     fai_n = fai_p + fai_s + fai_t + fai_h + pub_n
     inv_PI = 1.0 / P_I
     Y_con_n = k_c_con * fai_n * inv_PI  # construction at normal investment
 
     # Labour income at potential; the government's revenue at potential and its current
-    # spending, which follows that revenue (以收定支; relief is borrowed, not cut).
+    # spending, which follows that revenue (以收定支; relief is borrowed at first, and
+    # spending adapts to it as the revenue base follows).
     W_star = be_p * n_ps + be_s * n_ss + be_t * n_ts + be_con * P_s * Y_con_n
     TR = s["TRP"] * POP  # transfers from above, per resident
-    LR_n = k_land * fai_h
-    CS = k_cs_share * (R_star + TR + LR_n)
+    if not no_relief:  # higher governments make good part of the revenue relief costs
+        TR = TR + k_relief_comp * relief_amt
+    LR_n = exp(el_land * log(maximum(fai_h * land_price, 1e-12)) + k_land)
+    # Current spending follows the revenue base the budget plans on (RB), which follows
+    # comprehensive revenue at potential (after relief) over fiscal.budget_smoothing_time:
+    # pay, pensions and programmes are set on past revenue and are sticky (docs/model.md §4).
+    CS = k_cs_share * s["RB"]
     TRV_star = R_star - relief_amt + TR + LR_n
     vouchers = X["vouchers"]
     D = s["D"]
@@ -464,32 +548,39 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     no_vouchers = "vouchers" in zero
     if not no_vouchers:
         committed = committed + vouchers
-    borrow = maximum(k_d_max * TRV_star - D, 0.0) * k_inv_borrow
+    # Borrowing tightens progressively as the debt nears its limit (bond quotas shrink), and
+    # money holds projects back progressively as they reach what it allows: corners rounded
+    # over 5 % of the comprehensive revenue and of the capital spending asked
+    # (ops.smooth_pos), so that no limit puts a kink into the rates.
+    borrow = ops.smooth_pos(k_d_max * TRV_star - D, 0.05 * TRV_star) * k_inv_borrow
     ks_max = maximum(TRV_star - committed + borrow, 0.0)
 
-    # --- the pool's deviation from its usual path, extra projects, public finance --------
-    # (The deviation cannot take a destination below zero: normal investment holds at least
-    # the pool's usual path there, and the planned path is never negative; the floors at
-    # zero only catch rounding where a delay moves the whole path out of a year.)
+    # --- the pool's deviation from its usual pace, extra projects, public finance ---------
+    # Normal investment holds the pool's projects at their usual pace (the pipeline: the
+    # business-as-usual path). A scenario's deviation from that pace changes investment by
+    # the additionality (extra pool spending displaces part of the other projects that
+    # compete for land, credit and co-finance; a shortfall is partly made up by other
+    # projects), delivered over the delivery time (design, tendering, site work): the stocks
+    # PD_<category> (docs/model.md §3). Investment outside the pool persists: a deviation
+    # takes at most three quarters of a destination's normal investment.
     pub_a, pub_u = k_pub_a, k_pub_u  # public shares of agriculture and urban projects
-    if X["_dev"]:
-        dv_agr, dv_urb = X["dev_agriculture"], X["dev_urban"]
-        fai_p = maximum(fai_p + th_a * dv_agr, 0.0)
-        # The pool cannot undo the attracted firms' own plants (all of them: those among the
-        # pool's industry projects are built when the firms come, whatever the pool's timing).
-        fai_s = maximum(fai_s + X["dev_industry"], 0.0 if ops.is_zero(I_c) else to_fai * I_c)
-        fai_t = maximum(fai_t + X["dev_services"], 0.0)
-        fai_h = maximum(fai_h + th_u * dv_urb, 0.0)
-        plan_pub = maximum(pub_n + X["dev_fixedpub"] + pub_a * dv_agr + pub_u * dv_urb, 0.0)
-    else:
-        plan_pub = pub_n
+    pd_soc, pd_agr, pd_eco, pd_ind, pd_srv, pd_urb, pd_tra = (s[k] for k in PD_STOCKS)
+    fai_p = maximum(fai_p + th_a * pd_agr, 0.25 * fai_p)
+    # The pool cannot undo the attracted firms' own plants.
+    own = 0.25 * fai_s if no_cohort else maximum(0.25 * fai_s, to_fai * (I_c + R_c))
+    fai_s = maximum(fai_s + pd_ind, own)
+    fai_t = maximum(fai_t + pd_srv, 0.25 * fai_t)
+    fai_h = maximum(fai_h + th_u * pd_urb, 0.25 * fai_h)
+    pd_pub = pd_soc + pd_eco + pd_tra + pub_a * pd_agr + pub_u * pd_urb
+    plan_pub = maximum(pub_n + pd_pub, 0.25 * pub_n)
     # The district co-finances a share of public investment; what it cannot pay waits in a
     # backlog and is spent when money allows.
     dshare = k_dshare
     new_ks = dshare * plan_pub
     release = s["B"] * k_inv_backlog
     asked = new_ks + release
-    shortfall = maximum(asked - ks_max, 0.0)  # what money holds back (exactly 0 if nothing)
+    # what money holds back (exactly 0 well within the limit)
+    shortfall = ops.smooth_pos(asked - ks_max, 0.05 * asked)
     KS = asked - shortfall
     real_ratio = 1.0 - shortfall / maximum(asked, 1e-12)
     back = release * k_inv_dshare
@@ -501,16 +592,19 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         pool_pub = X["pool_fixedpub"] + pub_a * X["pool_agriculture"] + pub_u * X["pool_urban"]
     BP = s["BP"]
     bp_release = minimum(BP, s["B"]) * k_inv_backlog  # the pool's part drains with the rest
-    pool_plan = minimum(dshare * pool_pub, new_ks)  # the district's part of the pool
+    # the district's part of the pool's public projects (part of normal public investment at
+    # their usual pace; docs/model.md §3)
+    pool_plan = dshare * pool_pub
     pool_done = real_ratio * (pool_plan + bp_release)
     # A shock to investment scales what firms want to invest and the public projects; firms'
     # finance still limits what they build (a boom cannot outrun their money).
     xi_fai = shock("shock_fai")
-    I_cx, xi_pub = I_c, 1.0
+    I_cx, R_cx, xi_pub = I_c, R_c, 1.0
     if xi_fai is not None:
         xb = minimum(xi_fai, covered) / maximum(fin, 1e-12)
         fai_p, fai_s, fai_t, fai_h = fai_p * xb, fai_s * xb, fai_t * xb, fai_h * xb
-        I_cx = I_c if ops.is_zero(I_c) else I_c * xb  # the cohort's plants, in industry's
+        if not no_cohort:  # the cohort's plants, inside industry's investment
+            I_cx, R_cx = I_c * xb, R_c * xb
         xi_pub = xi_fai
         pub_real = pub_real * xi_fai
     fai = fai_p + fai_s + fai_t + fai_h + pub_real
@@ -522,15 +616,23 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # --- actual output: the trough, construction, demand deviations ----------------------
     TG = s["TG"]
     U = 1.0 - TG
-    Y_con = k_c_con * fai * inv_PI
+    # Construction value added: normal investment at the start year's average building
+    # content; pool deviations and extra projects at their category's (public works are
+    # mostly building and installation, industrial projects buy equipment made elsewhere).
+    bc = k_bcontent
+    fai_b = fai + (
+        bc[0] * pd_soc + bc[1] * pd_agr + bc[2] * pd_eco + bc[3] * pd_ind
+        + bc[4] * pd_srv + bc[5] * pd_urb + bc[6] * pd_tra
+    )  # fmt: skip
+    if X["_extra"]:
+        fai_b = fai_b + sum(b * ops.times(X[k], xi_fai) for b, k in zip(bc, EXTRA, strict=True))
+    Y_con = k_c_con * fai_b * inv_PI
     Y_p = Ys_p * U
     Y_si = Ys_s * U
-    Yt_cap = Ys_t * U  # services capacity in use
     if X["_shock"]:
         Y_con = ops.times(Y_con, shock("shock_va_construction"))
         Y_p = ops.times(Y_p, shock("shock_va_primary"))
         Y_si = ops.times(Y_si, shock("shock_va_industry"))
-        Yt_cap = ops.times(Yt_cap, shock("shock_va_tertiary"))
     # Extra investment also buys local building materials from industry.
     Y_si = maximum(Y_si + k_mat * (fai - fai_n) * inv_PI, 0.0)
 
@@ -553,8 +655,19 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         + k_m_t * R_o
         + m_p * (n_ps + n_ss + P_s * Y_con_n)
         + k_m_g * CS
-        + P_t * s["XR"]  # services the city centre sells to the rest of the region
+        # services the city centre sells to the rest of the region, which buys less of them
+        # where their price has risen against its base path (price elasticity eta_t)
+        + P_t * s["XR"] * exp(-k_eta_t * log(P_t / s["PB_t"]))
     )
+    # Services are produced where they are bought: demand that firms have not yet perceived
+    # (current pressure against the perceived z) is met in full by using capacity more or
+    # less in the short run; as the pressure is perceived, utilisation returns toward
+    # capacity x z^theta, and prices and the move of capital and labour clear the rest
+    # (docs/model.md §10).
+    z_now = D_star / (k_d0 * P_t * Cap_t)
+    Yt_cap = Ys_t * (z_now / z) * U  # services capacity in use
+    if X["_shock"]:
+        Yt_cap = ops.times(Yt_cap, shock("shock_va_tertiary"))
 
     # The cyclical deviation of local services demand from potential (nominal), solved in
     # closed form with the services wages it pays (the local consumption multiplier).
@@ -604,7 +717,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         revenue = revenue * (1.0 - relief)
     if X["_shock"]:
         revenue = ops.times(revenue, shock("shock_fiscal_revenue"))
-    LR = k_land * fai_h
+    LR = exp(el_land * log(maximum(fai_h * land_price, 1e-12)) + k_land)
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers
@@ -633,13 +746,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             "K_p": cf * inv_p - dep * s["K_p"],
             # The cohort's capital comes out of industrial capital formation: the part of it
             # inside the pool's industry projects is in the incumbents' normal investment.
-            "K_s": ops.minus(cf * inv_s, I_cx) - dep * s["K_s"],
+            "K_s": ops.minus(ops.minus(cf * inv_s, I_cx), R_cx) - dep * s["K_s"],
             "K_t": cf * inv_t - dep * s["K_t"],
             "H": cf * inv_h - dep_h * s["H"],
             "G": cf * pub - dep_g * s["G"],
-            "A_p": k_g_A[0] * s["A_p"],
-            "A_s": k_g_A[1] * s["A_s"],
-            "A_t": k_g_A[2] * s["A_t"],
+            "A_p": k_sg_A[0] * s["A_p"],
+            "A_s": k_sg_A[1] * s["A_s"],
+            "A_t": k_sg_A[2] * s["A_t"],
         }
 
         # R&D: spending passes a gestation pipeline into a depreciating knowledge stock
@@ -664,7 +777,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         tt = raw_t / total
         tt_new = minimum(maximum(tt + X["tertiary_shift"], 0.01), 0.98)
         rest = (1.0 - tt_new) / (total - raw_t)
-        inv_tau = k_inv_realloc
+        inv_tau = k_etd_realloc
         d["s_p"] = (raw_p * rest - s_p) * inv_tau
         d["s_s"] = (raw_s * rest - s_s) * inv_tau
         d["s_t"] = (tt_new - s_t) * inv_tau
@@ -675,8 +788,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         W = k_beta[0] * n_p + k_beta[1] * n_ind + k_be_con * n_con + k_beta[2] * P_t * Y_tm
         # the real wage times the chance of a job, W / (E P_C) (1 - u) = W / (LF P_C)
         expected = W / (LF * P_C) * k_inv_inc_ref
-        d["REF"] = X["siphon_rate"] * s["REF"]
-        d["RI"] = (expected / s["REF"] - s["RI"]) * k_inv_perc
+        d["REF"] = step_rate(X["siphon_rate"]) * s["REF"]
+        # the neighbours' income went through the same trough (docs/model.md §6)
+        d["RI"] = (expected / (s["REF"] * (1.0 - k_ref_tg * TG)) - s["RI"]) * k_etd_perc
         growth_pop = k_nat_inc + mig
         d["POP"] = growth_pop * s["POP"]
 
@@ -693,12 +807,14 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             + k_gamma * d["G"] / s["G"]
             + k_eps_k * d["KN"] / s["KN"]
         )
-        d["g_e"] = k_r_e * (g_pot - s["g_e"])
+        d["g_e"] = k_etd_r_e * (g_pot - s["g_e"])
 
         # The trough closes; services demand pressure is perceived with a delay
-        d["TG"] = -s["TG"] * k_inv_gap_time
-        d["z"] = (D_star / (k_d0 * P_t * Cap_t) - z) * k_inv_z_time
-        d["z_s"] = (s["XG"] / (k_d_s0 * Cap_s) - s["z_s"]) * k_inv_z_time
+        # (first-order adjustments: their rates k_etd_* are 1 / time, stepped exactly by
+        # Euler, see step_rate)
+        d["TG"] = -s["TG"] * k_etd_gap
+        d["z"] = (z_now - z) * k_etd_z
+        d["z_s"] = (s["XG"] / (k_d_s0 * Cap_s) - s["z_s"]) * k_etd_z
 
         # Above-scale firms: incumbents cross the threshold as industry grows, and exit; the
         # attracted cohort arrives, commits its investment, builds its plants
@@ -714,23 +830,40 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         else:
             d["N_a"] = firms - k_exit_a * N_a
         d["PC"] = -I_cx if no_firms else k_k_f * firms - I_cx
-        d["K_c"] = 0.0 if ops.is_zero(I_cx) and ops.is_zero(K_c) else I_cx - dep * K_c
+        # attracted firms maintain and expand their plants and close at their own exit rate
+        if ops.is_zero(I_cx) and ops.is_zero(K_c):
+            d["K_c"] = 0.0
+        else:
+            d["K_c"] = ops.plus(I_cx, R_cx) - (dep + k_exit_a) * K_c
 
-        # Prices, visitors, other non-resident shoppers, transfers per resident
-        d["P_p"] = X["inflation_primary"] * s["P_p"]
-        d["P_s"] = X["inflation_secondary"] * s["P_s"]
-        d["P_t"] = X["inflation_tertiary"] * P_t
-        d["P_I"] = X["inflation_investment"] * s["P_I"]
-        d["V"] = (k_g_v + X["tourism_growth"]) * s["V"]
-        d["R_o"] = k_g_ext * s["R_o"]
-        d["XR"] = k_g_xr * s["XR"]
-        d["XG"] = k_g_xg * s["XG"]
-        d["TRP"] = k_g_tr * s["TRP"]
+        # Prices, visitors, other non-resident shoppers, transfers per resident: stocks that
+        # grow at a given rate (see step_rate)
+        d["P_p"] = step_rate(X["inflation_primary"]) * s["P_p"]
+        d["P_s"] = step_rate(X["inflation_secondary"]) * s["P_s"]
+        # services demand above capacity raises services prices relative to the others
+        # (a REMI-type price response; docs/model.md §10), which clears it
+        d["P_t"] = step_rate(X["inflation_tertiary"] + k_kap_price * log(z_now)) * P_t
+        d["PB_t"] = step_rate(X["inflation_tertiary"]) * s["PB_t"]
+        d["P_I"] = step_rate(X["inflation_investment"]) * s["P_I"]
+        d["V"] = step_rate(k_g_v + X["tourism_growth"]) * s["V"]
+        d["R_o"] = k_sg_ext * s["R_o"]
+        d["XR"] = k_sg_xr * s["XR"]
+        d["XG"] = k_sg_xg * s["XG"]
+        d["TRP"] = k_sg_tr * s["TRP"]
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)
         d["B"] = d_b
         d["BP"] = d_bp
+        d["RB"] = (TRV_star - s["RB"]) * k_etd_budget
+        inv_del = k_inv_deliv
+        if X["_dev"]:
+            lam = k_addl * inv_del
+            for k, cat in zip(PD_STOCKS, POOL_CATEGORIES, strict=True):
+                d[k] = lam * X["dev_" + cat] - inv_del * s[k]
+        else:
+            for k in PD_STOCKS:
+                d[k] = -inv_del * s[k]
     if not want_aux:
         return d, None
 
@@ -747,18 +880,20 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         "fiscal_expenditure": spend,
         "population": POP, "labour_force": LF, "employment": E,
         "capital_primary": K_p, "capital_industry": K_s, "capital_tertiary": K_t,
-        "capital_housing": H, "capital_public": G,
+        "capital_housing": H, "capital_public": G, "services_demand_surprise": z_now / z,
     }  # fmt: skip
     if want is None or not want.isdisjoint(GROUP_FAI):
         # FAI by the pool's categories: public investment by the pool's public mix (and each
         # category's own deviation), private by destination.
-        pub_cat = [m * (pub_n + back) for m in k_pub_mix]  # social, agr, ecology, urban, transport
-        if X["_dev"]:
-            pub_cat[0] = pub_cat[0] + X["dev_social"]
-            pub_cat[1] = pub_cat[1] + pub_a * dv_agr
-            pub_cat[2] = pub_cat[2] + X["dev_ecology"]
-            pub_cat[3] = pub_cat[3] + pub_u * dv_urb
-            pub_cat[4] = pub_cat[4] + X["dev_transport"]
+        # social, agr, ecology, urban, transport; where the floor on public investment binds,
+        # what it restores is spread by the public mix
+        excess = plan_pub - (pub_n + pd_pub)
+        pub_cat = [m * (pub_n + back + excess) for m in k_pub_mix]
+        pub_cat[0] = pub_cat[0] + pd_soc
+        pub_cat[1] = pub_cat[1] + pub_a * pd_agr
+        pub_cat[2] = pub_cat[2] + pd_eco
+        pub_cat[3] = pub_cat[3] + pub_u * pd_urb
+        pub_cat[4] = pub_cat[4] + pd_tra
         rr = real_ratio * xi_pub
         cats = [
             rr * pub_cat[0],
@@ -886,7 +1021,7 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
 #: Reported quantities that only feed indicators (not indicators themselves).
 HIDDEN = (
     "income_total", "as_real", "va_industry_real", "va_construction_real",
-    "cohort_va_real", "firms_new",
+    "cohort_va_real", "firms_new", "services_demand_surprise",
 )  # fmt: skip
 
 

@@ -9,9 +9,11 @@ complete.
 year, so the value a schedule gives for year Y is the annual figure of year Y. A schedule
 ``{2021 = 1.4, 2025 = 2.5}`` is 1.4 in 2021, 1.675 in 2022, 1.95 in 2023, 2.225 in 2024 and
 2.5 in 2025 and after (linear between the years given, flat outside them); ``{step = {...}}``
-holds each value until the next year given. Shocks and project-pool spending also apply over
-whole calendar years. A lever that is reported as it is (R&D intensity) therefore reports
-exactly the value written for each year.
+holds each value until the next year given, and before its first year the lever keeps its
+business-as-usual value (``{step = {2023 = 2, 2024 = 0}}`` is a programme of 2023 alone).
+Shocks and project-pool spending also apply over whole calendar years. A lever that is
+reported as it is (R&D intensity) therefore reports exactly the value written for each
+year.
 
 Every input is evaluated once, before integration, on the half-step grid ``t0 + k dt/2``
 (RK4 needs the mid-points), as an array of shape ``(n_half, members)`` or ``(n_half, 1)``.
@@ -170,15 +172,17 @@ def shifted(weights: dict[int, float], delay: float) -> dict[int, float]:
 
 
 def carry_over_weights(years: float, first: int = PLAN_YEARS[-1] + 1) -> dict[int, float]:
-    """Even spending over ``years`` years from the start of calendar ``first`` (a fraction
-    of a year takes its share): weights of the calendar years, summing to 1."""
+    """The carry-over's spending over ``years`` years from the start of calendar ``first``,
+    tapering: the projects still open when the plan ends are finished one after another, so
+    the spending rate falls linearly to zero at the end of the window (density
+    2 (N - s) / N^2 at s years into it). Weights of the calendar years, summing to 1."""
+    n = float(years)
     out: dict[int, float] = {}
-    remaining, y = years, first
-    while remaining > 1e-12:
-        share = min(1.0, remaining)
-        out[y] = share / years
-        remaining -= share
-        y += 1
+    a, y = 0.0, first
+    while a < n - 1e-12:
+        b = min(a + 1.0, n)
+        out[y] = (2.0 * n * (b - a) - (b * b - a * a)) / (n * n)
+        a, y = b, y + 1
     return out
 
 
@@ -190,7 +194,7 @@ def pool_timings(
     The pool's planned spending of a category c in year Y is
     ``Pool_c [r_c w_plan(Y) + (1 - r_c) w_carry(Y)]``: the share r_c realised in the plan
     years 2021-2025 with the profile's weights, the rest carried over to the following years
-    (evenly over ``carry_years``); the whole programme is moved ``delay`` years later. Business
+    (tapering over ``carry_years``); the whole programme is moved ``delay`` years later. Business
     as usual is the same with the business-as-usual realisation, the even profile, no delay.
     Over all years each path spends the whole pool.
     """

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-_exp, _log, _sqrt = math.exp, math.log, math.sqrt
+_exp, _log, _sqrt, _expm1 = math.exp, math.log, math.sqrt, math.expm1
 
 #: What Python raises where numpy returns inf or NaN (see :func:`hubinsim.model.run`).
 FLOAT_ERRORS = (ArithmeticError, ValueError)
@@ -75,6 +75,11 @@ def exp(a):
     return _exp(a) if a.__class__ is float else np.exp(a)
 
 
+def expm1(a):
+    """``np.expm1``."""
+    return _expm1(a) if a.__class__ is float else np.expm1(a)
+
+
 def log(a):
     """``np.log``."""
     return _log(a) if a.__class__ is float else np.log(a)
@@ -98,6 +103,14 @@ def _fmin(a: float, b: float) -> float:
 FLOAT_FNS = (_log, _exp, _fmax, _fmin)
 #: ... and numpy's for arrays of members. The model binds one or the other once per run.
 ARRAY_FNS = (np.log, np.exp, np.maximum, np.minimum)
+
+
+def smooth_pos(x, width):
+    """max(x, 0) with the corner rounded over |x| < width (a quadratic joining the two lines
+    with the same slope): exactly 0 for x <= -width and exactly x for x >= width, so that a
+    limit that starts to bind does not put a kink into the rates (docs/model.md §4)."""
+    y = minimum(maximum(x, -width), width)
+    return (y + width) * (y + width) / (4.0 * width) + maximum(x - width, 0.0)
 
 
 def times(value, factor):

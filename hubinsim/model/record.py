@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalog import RECORD_FIGURES
+from ..catalog import POOL_CATEGORIES, RECORD_FIGURES
 from . import ops
 from .inputs import BASE_YEAR
 
@@ -68,10 +68,13 @@ STOCKS: dict[str, str] = {
     "R&D spending at the expected growth",
     "rd_pipeline": "R&D spending in gestation; default: its steady state",
     "output_gap": "utilisation shortfall of the 2020 trough still open [fraction]; default: "
-    "initial.output_gap x exp(-(year - 2020) / growth.trough_closing_time)",
+    "the 2020 figure of data/base_2020.csv (BASE_OUTPUT_GAP) x exp(-(year - 2020) / "
+    "growth.trough_closing_time)",
     "expected_growth": "expected growth of potential output [1/yr]; default: the balanced-growth "
     "rate implied by the start-year flows (closed form)",
     "demand_pressure": "perceived services demand pressure [index]; default 1",
+    "services_demand_surprise": "services demand against capacity now, over its perceived "
+    "pressure (met by utilisation) [index]; default 1",
     "industry_demand_pressure": "perceived demand pressure on industry [index]; default 1",
     "industry_demand": "demand for the district's industrial goods [亿元, 2020 prices]; "
     "default: incumbent industry's capacity",
@@ -81,10 +84,20 @@ STOCKS: dict[str, str] = {
     "reference_income": "the neighbours' income index [2020 = 1]; default 1",
     "public_backlog": "public projects waiting for money [亿元]; default 0",
     "pool_backlog": "the pool's part of public_backlog [亿元]; default 0",
+    "budget_base": "the revenue base current spending is planned on [亿元]; default: "
+    "comprehensive revenue at potential lagged by fiscal.budget_smoothing_time at the "
+    "start's nominal growth",
+    **{
+        f"pool_delivery_{cat}": f"the deviation of the pool's {cat} projects from their usual "
+        "pace delivered to investment so far [亿元/yr]; default 0"
+        for cat in POOL_CATEGORIES
+    },
     "price_primary": "primary deflator [2020 = 1]; default 1",
     "price_secondary": "secondary deflator [2020 = 1]; default 1",
     "price_tertiary": "tertiary deflator [2020 = 1]; default 1",
     "price_investment": "investment deflator [2020 = 1]; default 1",
+    "price_tertiary_base": "the tertiary deflator without the response to services demand "
+    "pressure (the inflation_tertiary path) [2020 = 1]; default: price_tertiary",
     "tfp_primary": "TFP index of agriculture [reference year = 1]; default 1",
     "tfp_industry": "TFP index of industry; default 1",
     "tfp_tertiary": "TFP index of services; default 1",
@@ -118,13 +131,23 @@ REFERENCES: dict[str, str] = {
     "that the balance cannot tell current spending)",
     "ref_debt_limit": "the debt limit in force (fiscal.debt_limit, or the room the first "
     "start year needed)",
+    "ref_trough_income": "fall of the neighbours' (and Hubin's) labour income per unit of the "
+    "2020 trough still open",
+    "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start "
+    "year's)",
 }
 
 
+#: The 2020 trough: capacity's utilisation shortfall in 2020, the ``output_gap`` figure of
+#: the base record (data/base_2020.csv, with its source and range).
+BASE_OUTPUT_GAP = 0.045
+
+
 def initial_output_gap(p: dict, year: int):
-    """Default rule for the trough still open in ``year``: the 2020 gap
-    (``initial.output_gap``) closed at the rate of ``growth.trough_closing_time``."""
-    gap = p["initial.output_gap"]
+    """Default rule for the trough still open in ``year`` (a record without ``output_gap``):
+    the 2020 gap (:data:`BASE_OUTPUT_GAP`) closed at the rate of
+    ``growth.trough_closing_time``."""
+    gap = BASE_OUTPUT_GAP + 0.0 * p["growth.trough_closing_time"]
     if year == BASE_YEAR:
         return gap
     return gap * np.exp(-(year - BASE_YEAR) / p["growth.trough_closing_time"])
@@ -144,6 +167,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
     lf = aux["labour_force"]
     pop = aux["population"]
     q = ops.exp(c["ret_decline"] * (t - c["t0"]))
+    wa = ops.minimum(ops.maximum(c["wa0"] + c["wa_trend"] * (t - c["t0"]), 0.3), 0.9)
     balance = (
         aux["fiscal_revenue"] + aux["transfers_from_above"] + aux["land_revenue"]
         - aux["fiscal_expenditure"]
@@ -157,8 +181,10 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "fiscal_revenue": aux["fiscal_revenue"],
         "retail_sales": aux["retail_sales"],
         "population": pop,
-        "working_age_share": lf / (pop * c["part"]),
-        "participation_rate": c["part"],
+        "working_age_share": wa,
+        # the participation of the labour force seeking work locally (below normal while
+        # workers who left in the 2020 trough have not returned)
+        "participation_rate": lf / (pop * wa),
         "unemployment_rate_pct": (1.0 - emp / lf) * 100.0,
         "employment_share_primary": aux["employment_primary"] / emp,
         "employment_share_secondary": aux["employment_secondary"] / emp,
@@ -186,12 +212,15 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "knowledge_stock": state["KN"], "rd_pipeline": state["RP"],
         "output_gap": state["TG"], "expected_growth": state["g_e"],
         "demand_pressure": state["z"], "regional_services_demand": state["XR"],
+        "services_demand_surprise": aux["services_demand_surprise"],
         "industry_demand_pressure": state["z_s"], "industry_demand": state["XG"],
         "relative_income": state["RI"],
         "reference_income": state["REF"], "public_backlog": state["B"],
-        "pool_backlog": state["BP"],
+        "pool_backlog": state["BP"], "budget_base": state["RB"],
+        **{"pool_delivery_" + cat: state["PD_" + cat] for cat in POOL_CATEGORIES},
         "price_primary": state["P_p"], "price_secondary": state["P_s"],
         "price_tertiary": state["P_t"], "price_investment": state["P_I"],
+        "price_tertiary_base": state["PB_t"],
         "tfp_primary": aux["tfp_primary"], "tfp_industry": aux["tfp_industry"],
         "tfp_tertiary": aux["tfp_tertiary"],
         # references
@@ -215,5 +244,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_consumer_services_weight": c["w_cons"],
         "ref_current_spending_share": c["cs_share"],
         "ref_debt_limit": c["d_max"],
+        "ref_trough_income": c["ref_tg"],
+        "ref_rd_intensity": c["rd0"],
     }  # fmt: skip
     return rec

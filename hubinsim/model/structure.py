@@ -63,6 +63,7 @@ NODES: tuple[Node, ...] = (
     N("P_s", "price, secondary", "prices"),
     N("P_t", "price, services", "prices"),
     N("P_I", "price, investment", "prices"),
+    N("PB_t", "price, services, base path", "prices"),
     N("g_e", "expected growth", "expectations"),
     N("TG", "2020 trough", "expectations"),
     N("z", "services demand pressure", "expectations"),
@@ -75,6 +76,12 @@ NODES: tuple[Node, ...] = (
     N("D", "government debt", "government"),
     N("B", "public projects waiting for money", "government"),
     N("BP", "the pool's part of them", "government"),
+    N("RB", "revenue base of the budget", "government"),
+    *(
+        N(f"PD_{cat}", f"pool deviation delivered, {cat}", "investment")
+        for cat in ("social", "agriculture", "ecology", "industry", "services", "urban",
+                    "transport")
+    ),
     # auxiliaries
     N("labour_supply", "labour force, natural employment", "labour", False),
     N("potential", "potential output by sector", "production", False),
@@ -125,6 +132,15 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("PC", "K_s"),
     ("public_inv", "G"),
     ("pool", "public_inv"),
+    *((f"PD_{c}", "fai") for c in ("agriculture", "industry", "services", "urban")),
+    *(
+        (f"PD_{c}", "public_inv")
+        for c in ("social", "agriculture", "ecology", "urban", "transport")
+    ),
+    *(
+        ("pool", f"PD_{c}")
+        for c in ("social", "agriculture", "ecology", "industry", "services", "urban", "transport")
+    ),
     # government
     ("potential", "revenue_pot"),
     ("private_inv", "revenue_pot"),
@@ -258,6 +274,16 @@ LOOPS: tuple[Loop, ...] = (
         ("services.demand_utilisation", 0.0),
     ),
     Loop(
+        "services prices",
+        "B",
+        ("services demand pressure", "services prices", "real services demand",
+         "services demand pressure"),
+        "services demand above capacity raises services prices against the others; the region "
+        "buys fewer of them and households' money buys fewer, and services capital follows "
+        "the higher prices: the pressure is cleared",
+        ("services.price_response", 0.0),
+    ),
+    Loop(
         "structural change",
         "B",
         ("demand pressure", "employment shares", "capacity", "demand pressure"),
@@ -296,22 +322,19 @@ LOOPS: tuple[Loop, ...] = (
         ("housing investment", "land revenue", "public investment", "public capital",
          "output", "housing demand", "housing investment"),
         "land sold for housing finances public projects that raise output and housing demand",
-        ("fiscal.land_revenue_ratio", 0.3),
+        ("fiscal.land_revenue_elasticity", 0.0),
     ),
     Loop(
         "knowledge",
         "R",
         ("output", "R&D spending", "knowledge", "TFP", "output"),
         "R&D is a share of GDP: knowledge raises output and so R&D",
-        ("tfp.rd_return", 0.2),
+        ("innovation.local_capture", 0.0),
     ),
 )  # fmt: skip
 
-#: The feedback parameters at the values that switch the loops off (switches of loops that
-#: cannot be switched off entirely, land finance and knowledge, are left out).
-FEEDBACKS_OFF: dict[str, float] = {
-    lp.switch[0]: lp.switch[1] for lp in LOOPS if lp.name not in ("land finance", "knowledge")
-}
+#: The feedback parameters at the values that switch every loop off.
+FEEDBACKS_OFF: dict[str, float] = {lp.switch[0]: lp.switch[1] for lp in LOOPS}
 
 
 def mermaid() -> str:

@@ -91,6 +91,8 @@ def run_scenario(
     from hubinsim's own (:func:`traced`).
     """
     data = load_data(data_dir)
+    if start is not None:
+        start = _with_unobserved(start, scn, parameters, data)
     params = resolve_parameters(scn, parameters, members, data)
     drawn = _drawn_levers(levers, members, scn)
     run_scn = replace(scn, levers={**scn.levers, **drawn}) if drawn else scn
@@ -221,6 +223,22 @@ def member_records(year: int, scenario: Scenario, samples: Mapping, *, data_dir=
     return {
         k: np.broadcast_to(np.asarray(v, dtype=float), (members,)).copy() for k, v in rec.items()
     }
+
+
+def _with_unobserved(start: Mapping, scn: Scenario, parameters, folder) -> dict:
+    """A start record completed with what statistics do not publish: the fields it lacks
+    (capital, expectations, demand pressure, knowledge, relative prices and income, the
+    references...) are the state the model itself reaches in that year in a run of the same
+    scenario from the 2020 base (with the same parameters). Where the record's figures
+    differ from that run, calibration sets the level constants to reproduce them; where
+    they are the run's own, the restarted run continues its path (docs/model.md §13)."""
+    year = start.get("year") if isinstance(start, Mapping) else None
+    if not (isinstance(year, int) and model.BASE_YEAR < year < scn.time.end):
+        return dict(start) if isinstance(start, Mapping) else start  # checked later
+    if all(k in start for k in (*model.STOCKS, *model.REFERENCES)):
+        return dict(start)
+    own = start_record(year, scn, parameters=parameters, data_dir=folder)
+    return {**own, **start}
 
 
 def _checked_record(start: Mapping, scn: Scenario) -> tuple[int, dict]:

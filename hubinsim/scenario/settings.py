@@ -567,7 +567,12 @@ def scenario_problems(scn, data_dir=None, warn: bool = False) -> list[str]:
         problems.append(f"levers: must be a table of lever name = value, {got(scn.levers)}")
     else:
         for key, value in scn.levers.items():
-            if not isinstance(key, str) or key not in LEVER_BY_NAME:
+            if key == "profile":
+                problems.append(
+                    "levers: the pool's profile is not a lever value here; pass it as "
+                    'profile=... ("early", "even", "late" or {year: weight})'
+                )
+            elif not isinstance(key, str) or key not in LEVER_BY_NAME:
                 hint = suggest(key, LEVER_BY_NAME) if isinstance(key, str) else ""
                 problems.append(f"unknown lever {_shown(key)}{hint}; `hubinsim levers` lists them")
             elif isinstance(value, Schedule) and (why := _schedule_shape(value)):
