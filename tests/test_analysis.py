@@ -297,7 +297,7 @@ def test_a_target_already_met_needs_no_change():
 def test_a_response_that_turns_is_reported():
     # vouchers raise demand but their cost to the budget holds public investment back:
     # real GDP in 2035 first rises, then falls with the size of the programme
-    sol = hubinsim.solve(BASELINE, "gdp_real@2035>=603.5", "vouchers")
+    sol = hubinsim.solve(BASELINE, "gdp_real@2035>=593.5", "vouchers")
     assert sol.monotone is False
     assert any("not monotone" in n for n in sol.notes)
     assert sol.status == "met" and sol.x[0] < 1.25  # the crossing nearest the status quo
@@ -305,7 +305,7 @@ def test_a_response_that_turns_is_reported():
 
 def test_a_schedule_lever_is_shifted_keeping_its_shape(tmp_path):
     scn = hubinsim.load_scenario(STIMULUS)
-    sol = hubinsim.solve(scn, "gdp_real@2030>=492.5", "rd_intensity_pct")
+    sol = hubinsim.solve(scn, "gdp_real@2030>=495", "rd_intensity_pct")
     assert sol.status == "met" and sol.variables[0].shift
     before = scn.levers["rd_intensity_pct"].points
     after = sol.settings["rd_intensity_pct"].points
@@ -320,11 +320,11 @@ def test_a_schedule_lever_is_shifted_keeping_its_shape(tmp_path):
 
 def test_several_levers_take_the_smallest_change_in_range_units():
     scn = hubinsim.load_scenario(BASELINE)
-    goal = "share_tertiary_pct@2025>=61"
+    goal = "share_tertiary_pct@2025>=62"
     both = hubinsim.solve(scn, goal, ["tertiary_shift", "tourism_growth"])
     assert both.status == "met"
     reached = _value(both.scenario, "share_tertiary_pct", 2025)
-    assert 61 <= reached <= 61 * (1 + 1e-6)
+    assert 62 <= reached <= 62 * (1 + 1e-6)
     # each lever alone is a feasible change too: the smallest change is no larger
     for name in ("tertiary_shift", "tourism_growth"):
         one = hubinsim.solve(scn, goal, name)
@@ -335,7 +335,7 @@ def test_several_levers_take_the_smallest_change_in_range_units():
 
 def test_solve_with_draws_meets_the_target_with_the_probability_asked():
     sol = hubinsim.solve(
-        BASELINE, "gdp_real@2025>=380", "plan_realisation", draws=40, seed=3, probability=0.8
+        BASELINE, "gdp_real@2025>=370", "plan_realisation", draws=40, seed=3, probability=0.8
     )
     assert sol.status == "met"
     assert sol.share_meeting >= 0.8 - 1 / 40
@@ -347,7 +347,7 @@ def test_solve_with_draws_meets_the_target_with_the_probability_asked():
         draws=40,
         seed=3,
     )
-    assert np.quantile(closer.values["gdp_real"][5], 0.2) < 380
+    assert np.quantile(closer.values["gdp_real"][5], 0.2) < 370
 
 
 @pytest.mark.parametrize(

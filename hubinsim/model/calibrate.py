@@ -296,6 +296,12 @@ def _calibrate(
                     ("realloc", "inv_realloc"), ("z", "inv_z_time"),
                     ("budget", "inv_budget")):  # fmt: skip
         c["etd_" + k] = -step_rate(-c[rate], step)
+    # The committed plants are stepped exactly with the step's commitments: what leaves
+    # PC over a step, per year, is PC at the stepped rate plus the part of the step's
+    # commitments built within it, 1 - (stepped rate / rate) of them (core.rates).
+    build_rate = -step_rate(-c["inv_build"], step)
+    c["k_f_in"] = c["k_f"] * (1.0 - build_rate / c["inv_build"])
+    c["inv_build"] = build_rate
     for k in ("inv_deliv", "inv_borrow", "inv_backlog"):
         c[k] = -step_rate(-c[k], step)
     al = tuple(p[f"production.alpha_{x}"] for x in ("primary", "industry", "tertiary"))
@@ -612,6 +618,8 @@ def _calibrate(
         ops.maximum(dep * K + gk * Kd + aK * (Kd - K), 0.0) for K, Kd in zip(K0, Kd0, strict=True)
     ]
     Hd0 = kap_h * pop0 * exp(c["eps_h"] * log(Y_cap0 / pop0))
+    if "housing_demand" in shock:  # a property downturn in force at the start (core.rates)
+        Hd0 = Hd0 * shock["housing_demand"]
     Id_h = ops.maximum(dep_h * H0 + c["eps_h"] * g_e0 * Hd0 + aK * (Hd0 - H0), 0.0)
     IG_n0 = ops.maximum(
         dep_g * G0 + g_e0 * kap_g * Y_cap0 + c["adj_g"] * (kap_g * Y_cap0 - G0), 0.0
@@ -633,9 +641,15 @@ def _calibrate(
     if relief is not None:
         finance0 = finance0 + relief_firms0
     ratio = ops.minimum(1.0, ops.maximum(finance0, 0.0) / Id_nom0)
+    # firms' cash flow against the first start year's: R&D beyond its level, relief (core.rates)
+    cash0 = -c["rd_priv"] * (rd0 - c["rd0"]) * n_star0
+    if relief is not None:
+        cash0 = cash0 + relief_firms0
+    if _differs(cash0, 0.0):
+        ratio = ratio * (1.0 + c["cf"] * cash0 / Id_nom0)
     I0 = [ratio * v for v in Id] + [ratio * Id_h]
     PC0 = get("cohort_pipeline", 0.0) * ones
-    I_c0 = PC0 * c["inv_build"]
+    I_c0 = PC0 * c["inv_build"] + c["k_f_in"] * x0["firms_attracted"]
     overlap0 = ops.minimum(c["overlap"] * I_c0, I0[1])
     R_c0 = (dep + g_e0) * K_c0  # the cohort's replacement and expansion (core.rates)
     cf_total = I0[0] + I0[1] + I0[2] + I0[3] + I_c0 + R_c0 - overlap0 + IG_n0
@@ -667,9 +681,10 @@ def _calibrate(
     if LR0 is None:
         LR0 = p["fiscal.land_revenue_ratio"] * fai_h_act0 * land_price0
     LR0 = LR0 * ones
-    # land revenue = exp(el ln(fai_h x land price) + c_land) (core.rates)
-    c["land"] = log(LR0) - c["el_land"] * log(fai_h_act0 * land_price0)
-    LR_n0 = exp(c["el_land"] * log(fai_h0 * land_price0) + c["land"])  # at normal investment
+    # land revenue = exp(el ln(fai_h x land price) + c_land), its base at least 1e-12 (no
+    # housing investment at all) as in core.rates
+    c["land"] = log(LR0) - c["el_land"] * log(ops.maximum(fai_h_act0 * land_price0, 1e-12))
+    LR_n0 = exp(c["el_land"] * log(ops.maximum(fai_h0 * land_price0, 1e-12)) + c["land"])
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0
@@ -697,7 +712,8 @@ def _calibrate(
     short = False
     if cs_ref is not None and limit_ref is not None:
         CS_ref = cs_ref * RB0
-        committed_ref = CS_ref + rd_gov0 * n_star0 + c["i_d"] * D0 + pol["vouchers"]
+        interest0 = c["i_d"] * ops.maximum(D0, 0.0)
+        committed_ref = CS_ref + rd_gov0 * n_star0 + interest0 + pol["vouchers"]
         borrow = ops.smooth_pos(limit_ref * TRV_star0 - D0, 0.05 * TRV_star0) * c["inv_borrow"]
         ks_max = ops.maximum(TRV_star0 - committed_ref + borrow, 0.0)
         shortfall = ops.smooth_pos(KS0 - ks_max, 0.05 * KS0)
@@ -710,7 +726,7 @@ def _calibrate(
             + x0["inflation_tertiary"] * n_t0
         ) / gdp  # fmt: skip
         balance = -(g_e0 + infl) * D0
-    CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * D0 - balance - rd_gov0 * gdp
+    CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * ops.maximum(D0, 0.0) - balance - rd_gov0 * gdp
     CS0 = CS0 - pol["vouchers"]
     if extra is not None:  # the district's share of new public projects
         CS0 = CS0 - c["dshare"] * extra["public"]
@@ -725,7 +741,7 @@ def _calibrate(
     # margins of the rounded corners of core.rates (capital spending 5 % within what money
     # allows, borrowing room beyond 5 % of the comprehensive revenue); unless the record
     # carries the limit that held it back (above).
-    committed0 = CS0 + rd_gov0 * n_star0 + c["i_d"] * D0 + pol["vouchers"]
+    committed0 = CS0 + rd_gov0 * n_star0 + c["i_d"] * ops.maximum(D0, 0.0) + pol["vouchers"]
     need = KS0 - (TRV_star0 - committed0)  # borrowing the start year needs
     c["d_max_param"], c["_limit0"] = c["d_max"], (D0, need + 0.05 * KS0, TRV_star0)
     c["d_max"] = debt_limit(c, c["inv_borrow"])  # (at the stepped rate of borrowing)

@@ -147,6 +147,7 @@ CONSTANTS_RATES = (
     "inv_z_time",
     "k_c",
     "k_f",
+    "k_f_in",
     "kap_g",
     "kap_h",
     "kap_p",
@@ -320,6 +321,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_inv_z_time,
         k_k_c,
         k_k_f,
+        k_k_f_in,
         k_kap_g,
         k_kap_h,
         k_kap_p,
@@ -504,7 +506,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         fin = fin * (1.0 + k_cf * cash / maximum(Id_nom, 1e-12))
     I_p, I_s, I_t, I_h = fin * Id_p, fin * Id_s, fin * Id_t, fin * Id_h
     PC = s["PC"]
-    I_c = 0.0 if ops.is_zero(PC) else PC * k_inv_build  # the cohort builds its plants
+    # The cohort builds its plants: the committed investment PC over the build time. (Euler
+    # steps PC exactly, with the commitments of the step: k_f_in is the part of them that
+    # is built within the step, 0 for RK4.)
+    I_c = 0.0 if ops.is_zero(PC) else PC * k_inv_build
+    firms = X["firms_attracted"]
+    if not ops.is_zero(firms):
+        I_c = I_c + k_k_f_in * firms
     # and maintains them and expands them with expected growth, like incumbents
     R_c = 0.0 if ops.is_zero(K_c) else (k_dep + s["g_e"]) * K_c
     no_cohort = ops.is_zero(I_c) and ops.is_zero(R_c)
@@ -542,7 +550,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     TRV_star = R_star - relief_amt + TR + LR_n
     vouchers = X["vouchers"]
     D = s["D"]
-    interest = k_i_d * D
+    # interest on the debt; a district with net assets (the debt below zero) earns none on
+    # them (deposits of the treasury account), so spending never turns negative
+    interest = k_i_d * maximum(D, 0.0)
     rd_gov = k_rd_gov * rd
     committed = CS + rd_gov * n_star + interest
     no_vouchers = "vouchers" in zero
@@ -582,7 +592,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # what money holds back (exactly 0 well within the limit)
     shortfall = ops.smooth_pos(asked - ks_max, 0.05 * asked)
     KS = asked - shortfall
-    real_ratio = 1.0 - shortfall / maximum(asked, 1e-12)
+    real_ratio = maximum(1.0 - shortfall / maximum(asked, 1e-12), 0.0)  # (0 to the last bit)
     back = release * k_inv_dshare
     pub_real = real_ratio * (plan_pub + back)  # public FAI realised (all who pay for it)
     # The pool's own public projects (planned) and the part of the backlog that is theirs,
@@ -910,7 +920,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         aux["public_investment"] = pub_real
     if want is None or "pool_investment" in want:
         pool_all = X["pool_total"] if X["_pool"] else 0.0
-        aux["pool_investment"] = pool_all - pool_pub + pool_done * k_inv_dshare
+        # (at least 0: what money held back is built in full, to the last bit)
+        aux["pool_investment"] = maximum(pool_all - pool_pub + pool_done * k_inv_dshare, 0.0)
     if want is None or not want.isdisjoint(GROUP_LABOUR):
         scale = E / E_raw
         aux["employment_primary"] = L_p * scale

@@ -108,7 +108,10 @@ ARRAY_FNS = (np.log, np.exp, np.maximum, np.minimum)
 def smooth_pos(x, width):
     """max(x, 0) with the corner rounded over |x| < width (a quadratic joining the two lines
     with the same slope): exactly 0 for x <= -width and exactly x for x >= width, so that a
-    limit that starts to bind does not put a kink into the rates (docs/model.md §4)."""
+    limit that starts to bind does not put a kink into the rates (docs/model.md §4). A width
+    of 0 (nothing asked, say) is the corner itself: the width is at least 1e-300, whose
+    square underflows to 0 (no 0 / 0), and which leaves any width above 1e-284 as it is."""
+    width = maximum(width, 1e-300)
     y = minimum(maximum(x, -width), width)
     return (y + width) * (y + width) / (4.0 * width) + maximum(x - width, 0.0)
 

@@ -133,8 +133,7 @@ REFERENCES: dict[str, str] = {
     "start year needed)",
     "ref_trough_income": "fall of the neighbours' (and Hubin's) labour income per unit of the "
     "2020 trough still open",
-    "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start "
-    "year's)",
+    "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start year's)",
 }
 
 

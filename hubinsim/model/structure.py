@@ -113,6 +113,7 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("POP", "labour_supply"),
     # investment
     ("potential", "desired_capital"),
+    ("PB_t", "desired_capital"),  # services capital follows their price against its base path
     ("POP", "desired_capital"),
     ("g_e", "desired_capital"),
     ("desired_capital", "private_inv"),
@@ -143,6 +144,8 @@ EDGES: tuple[tuple[str, str], ...] = (
     ),
     # government
     ("potential", "revenue_pot"),
+    ("RB", "revenue_pot"),  # current spending follows the revenue base
+    ("revenue_pot", "RB"),
     ("private_inv", "revenue_pot"),
     *((s, "revenue_pot") for s in ("TRP", "POP", "P_p", "P_s", "P_t", "P_I")),
     ("revenue_pot", "public_inv"),
@@ -161,7 +164,9 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("potential", "demand_pot"),
     ("fai", "demand_pot"),
     ("revenue_pot", "demand_pot"),
-    *((s, "demand_pot") for s in ("POP", "V", "R_o", "XR", "P_p", "P_s", "P_t")),
+    *((s, "demand_pot") for s in ("POP", "V", "R_o", "XR", "P_p", "P_s", "P_t", "PB_t")),
+    ("demand_pot", "P_t"),  # services prices respond to demand against capacity
+    ("potential", "P_t"),
     ("demand_pot", "z"),
     ("potential", "z"),
     ("XG", "z_s"),
@@ -201,6 +206,7 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("output", "entry"),
     ("entry", "N"),
     ("PC", "K_c"),
+    ("g_e", "K_c"),  # the cohort expands its plants with expected growth
     # expectations
     ("private_inv", "potential_growth"),
     ("public_inv", "potential_growth"),
