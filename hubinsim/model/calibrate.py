@@ -776,12 +776,15 @@ def _calibrate(
     # The services sold to the rest of the region: what services capacity produces beyond
     # local demand at the start (so that demand at potential equals capacity there).
     c["d0"] = get("ref_demand_pressure", 1.0)
-    XR0 = get("regional_services_demand", None)
+    # It is solved from the start year's figures even where the record carries it (a stock no
+    # statistic publishes): services output meets the demand not yet perceived (core.rates),
+    # so the services value added of the record is reproduced only with the regional demand
+    # that makes demand against capacity what the record's pressure and surprise say. A
+    # record of the model's own run gives back its own value.
     cap_t0 = n_ts0 / exp(c["theta"] * log(z0))  # services capacity (nominal)
     # (the region buys less of them where their price has risen against the base path)
     rel_t0 = exp(-c["eta_t"] * log(P_t / PB_t0))
-    if XR0 is None:
-        XR0 = (c["d0"] * z0 * surprise0 * cap_t0 - D_star0) / (P_t * rel_t0)
+    XR0 = (c["d0"] * z0 * surprise0 * cap_t0 - D_star0) / (P_t * rel_t0)
     # Demand for the district's industrial goods (sold mostly outside the district): equal to
     # incumbent industry's capacity at the reference.
     c["d_s0"] = get("ref_industry_demand", 1.0)
