@@ -463,7 +463,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # Housing demand follows residents and their income (income elasticity below 1).
     Hd = k_kap_h * POP * exp(k_eps_h * log(Y_cap / POP))
     if X["_shock"]:  # credit and expectations: a property downturn
-        Hd = ops.times(Hd, shock("shock_housing_demand"))
+        xi_h = shock("shock_housing_demand")
+        if xi_h is not None:  # (no demand at all is a demand of 1e-12: land prices below)
+            Hd = maximum(ops.times(Hd, xi_h), 1e-12)
     # Land prices follow housing demand against the stock (1 when balanced): land revenue
     # moves with both the land sold for housing and its price (docs/model.md §4).
     land_price = exp(k_eps_land * log(Hd / H))
