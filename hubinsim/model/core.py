@@ -638,7 +638,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     )  # fmt: skip
     if X["_extra"]:
         fai_b = fai_b + sum(b * ops.times(X[k], xi_fai) for b, k in zip(bc, EXTRA, strict=True))
-    Y_con = k_c_con * fai_b * inv_PI
+    # (where a floor holds a destination's investment, the deviation's extra building content
+    # does not apply in full: building work at least a quarter of FAI's average content)
+    Y_con = k_c_con * maximum(fai_b, 0.25 * fai) * inv_PI
     Y_p = Ys_p * U
     Y_si = Ys_s * U
     if X["_shock"]:
