@@ -646,7 +646,7 @@ def _calibrate(
     if relief is not None:
         cash0 = cash0 + relief_firms0
     if _differs(cash0, 0.0):
-        ratio = ratio * (1.0 + c["cf"] * cash0 / Id_nom0)
+        ratio = ratio * ops.maximum(1.0 + c["cf"] * cash0 / Id_nom0, 0.0)
     I0 = [ratio * v for v in Id] + [ratio * Id_h]
     PC0 = get("cohort_pipeline", 0.0) * ones
     I_c0 = PC0 * c["inv_build"] + c["k_f_in"] * x0["firms_attracted"]

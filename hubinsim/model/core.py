@@ -505,7 +505,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     if not no_relief:
         cash = cash + k_relief_firms * relief_amt
     if not ops.is_zero(cash):
-        fin = fin * (1.0 + k_cf * cash / maximum(Id_nom, 1e-12))
+        # (a fall of cash flow can stop investment, not make it negative)
+        fin = fin * maximum(1.0 + k_cf * cash / maximum(Id_nom, 1e-12), 0.0)
     I_p, I_s, I_t, I_h = fin * Id_p, fin * Id_s, fin * Id_t, fin * Id_h
     PC = s["PC"]
     # The cohort builds its plants: the committed investment PC over the build time. (Euler
