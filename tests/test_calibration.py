@@ -226,7 +226,7 @@ def test_figures_the_model_cannot_compare_are_left_out_with_a_note(exact):
             ).assign(value=5.0),
         ]
     )
-    cal = hubinsim.calibrate(None, extra, ["labour.okun"], starts=1)
+    cal = hubinsim.calibrate(None, extra, ["fiscal.buoyancy"], starts=1)
     assert any("retail_sales 2022 (real_growth_pct)" in n for n in cal.notes)
     assert len(cal.residuals) == len(exact)
 

@@ -730,11 +730,11 @@ def _calibrate(
     CS0 = CS0 - pol["vouchers"]
     if extra is not None:  # the district's share of new public projects
         CS0 = CS0 - c["dshare"] * extra["public"]
-    if get("fiscal_balance", None) is None:
-        # Current spending (pay, public services, transfers to households) is at least
-        # CS_FLOOR of comprehensive revenue; where capital spending leaves less, the
-        # start-year deficit is larger.
-        CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
+    # Current spending (pay, public services, transfers to households) is at least CS_FLOOR
+    # of comprehensive revenue; where capital spending leaves less, the start-year deficit
+    # is larger (and a record's balance is not reproduced: parameters that put most of the
+    # budget into public investment at the start, far in the corners of their ranges).
+    CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
     # The start year's public investment happened: the debt limit cannot have held it back.
     # Where the record's debt and deficit need more room than fiscal.debt_limit gives, the
     # limit is taken as just that room (docs/model.md, the government account), with the

@@ -679,7 +679,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # less in the short run; as the pressure is perceived, utilisation returns toward
     # capacity x z^theta, and prices and the move of capital and labour clear the rest
     # (docs/model.md §10).
-    z_now = D_star / (k_d0 * P_t * Cap_t)
+    z_now = maximum(D_star / (k_d0 * P_t * Cap_t), 1e-6)  # (demand is never below zero)
     Yt_cap = Ys_t * (z_now / z) * U  # services capacity in use
     if X["_shock"]:
         Yt_cap = ops.times(Yt_cap, shock("shock_va_tertiary"))
