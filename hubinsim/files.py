@@ -192,6 +192,33 @@ def read_file(
     return FileRead(path, data, hashlib.sha256(data).hexdigest())
 
 
+def read_text(
+    path: str | os.PathLike,
+    *,
+    limit: int,
+    what: str,
+    error: type[HubinsimError],
+    shown: str | None = None,
+) -> tuple[str, FileRead]:
+    """Read a regular file of UTF-8 text (with or without a byte-order mark, as Excel's "CSV
+    UTF-8" writes it) by :func:`read_file`: the text and what was read.
+
+    Raises ``error`` as :func:`read_file` does, and when the bytes are not UTF-8 or hold a
+    NUL byte (a binary file), naming the line.
+    """
+    read = read_file(path, limit=limit, what=what, error=error, shown=shown)
+    name = printable(shown if shown is not None else str(path), lines=False)
+    try:
+        text = read.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = read.data[: exc.start].count(b"\n") + 1
+        raise error(f"{name}: line {line}: not UTF-8 text; save the file as CSV UTF-8") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise error(f"{name}: line {line}: a NUL byte; {what} is text, not a binary file")
+    return text, read
+
+
 def folder_problem(path: str | os.PathLike) -> str | None:
     """Why ``path`` is not a folder that can be read (None when it is one)."""
     path = Path(path)

@@ -27,8 +27,10 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,7 +97,7 @@ ODD_FILES = {
 
 
 @pytest.mark.parametrize("kind", sorted(ODD_FILES))
-@pytest.mark.parametrize("role", ["scenario", "extends", "data"])
+@pytest.mark.parametrize("role", ["scenario", "extends", "data", "panel"])
 def test_only_regular_files_are_read(kind, role, tmp_path, no_hang):
     make, said = ODD_FILES[kind]
     out = tmp_path / "runs"
@@ -109,6 +111,10 @@ def test_only_regular_files_are_read(kind, role, tmp_path, no_hang):
         child = write(tmp_path / "child.toml", '[scenario]\nextends = "odd.toml"\n')
         res = invoke("run", child, "--out", out)
         assert "child.toml:2:" in res.stderr
+    elif role == "panel":
+        odd = tmp_path / "panel.csv"
+        make(odd)
+        res = invoke("estimate", BASELINE, "--panel", odd, "--out", out)
     else:
         data = tmp_path / "data"
         shutil.copytree(ROOT / "data", data)
@@ -124,6 +130,10 @@ def test_dev_stdin_is_refused_by_name(tmp_path, no_hang):
     res = invoke("validate", child, "/dev/stdin", "/proc/self/environ")
     assert res.exit_code == 2
     assert res.output.count("a stream or an interface of the system") == 3
+    for panel in ("/dev/stdin", "/proc/self/environ"):
+        out = tmp_path / "runs"
+        res = invoke("estimate", BASELINE, "--panel", panel, "--out", out)
+        refused(res, out, panel, "a stream or an interface of the system")
 
 
 def test_a_data_folder_that_is_not_a_folder(tmp_path, no_hang):
@@ -291,6 +301,47 @@ def test_random_data_folders_raise_only_hubinsim_errors(files):
             assert str(exc)
         else:
             assert res.annual.notna().any().any()
+
+
+PANEL_NAMES = ["district", "year", "gdp", "fiscal_revenue", "unemployment_rate_pct",
+               "gdp_real_growth_pct", "population", "x", ""]  # fmt: skip
+PANEL_CELLS = st.one_of(
+    st.sampled_from(["", "2020", "2021", "1800", "5", "-1", "0", "nan", "inf", "1,000", "x"]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(2**64), 2**64),
+    st.none(),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(PANEL_NAMES), min_size=1, max_size=4),
+    st.lists(st.lists(PANEL_CELLS, min_size=4, max_size=4), max_size=12),
+    st.sampled_from(["frame", "mapping", "file", "bytes"]),
+    st.binary(max_size=40),
+)
+def test_random_panels_raise_only_hubinsim_errors(columns, cells, form, raw):
+    """A panel from a file or from Python: only hubinsim's errors, whatever its columns and
+    cells."""
+    rows = [row[: len(columns)] for row in cells]
+    with tempfile.TemporaryDirectory() as folder:
+        if form in ("file", "bytes"):
+            path = Path(folder, "panel.csv")
+            buf = io.StringIO()
+            csv.writer(buf).writerows([columns, *rows])
+            path.write_bytes(buf.getvalue().encode("utf-8") + (raw if form == "bytes" else b""))
+            panel = path
+        elif form == "frame":
+            panel = pd.DataFrame(rows, columns=pd.Index(columns, dtype=object)) if rows else {}
+        else:
+            panel = {c: [r[k] for r in rows] for k, c in enumerate(dict.fromkeys(columns))}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                hubinsim.estimate_elasticities(panel)
+        except hubinsim.HubinsimError as exc:
+            assert str(exc)
 
 
 # --------------------------------------------------------------------------- signals
@@ -566,6 +617,33 @@ def test_a_full_standard_output_is_an_error_of_the_system(short, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "cannot write to standard output (the disk is full" in proc.stderr
     assert "Traceback" not in proc.stderr and (tmp_path / "short" / "run.json").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["run", "--help"],
+        ["indicators"],
+        ["levers", "--format", "csv"],
+        ["validate", str(BASELINE)],
+        ["run"],
+    ],  # fmt: skip
+)
+def test_every_command_told_its_standard_output_is_full_says_so(args):
+    """Whatever prints (help, the version, a table, a usage error), a full standard output
+    is exit 2 with a sentence, not a traceback."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "hubinsim", *args],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "This is a bug" not in proc.stderr
+    if args != ["run"]:  # a usage error goes to standard error
+        assert "cannot write to standard output (the disk is full" in proc.stderr
 
 
 # --------------------------------------------------------------------------- resources

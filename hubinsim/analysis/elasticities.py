@@ -53,7 +53,8 @@ when it has at least :data:`MIN_OBSERVATIONS` observations and :data:`MIN_DOF` r
 degrees of freedom, and is skipped with the reason otherwise. The standard errors of omega
 and eps_s are those of the slope (omega's scaled by 1 / (1 - u_mean)).
 
-**The panel file** (CSV, UTF-8): one row per district and year; columns ``district`` (text;
+**The panel file** (CSV, UTF-8 with or without a byte-order mark, a regular file of at most
+:data:`MAX_PANEL_BYTES`): one row per district and year; columns ``district`` (text;
 may be left out when the file holds one district), ``year`` and any of the variables of
 :data:`PANEL_COLUMNS` (an empty cell is a gap: the changes that need it are left out);
 ``source`` (free text) is kept and not read. Every other column is an error that names the
@@ -63,6 +64,7 @@ closest valid ones.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import warnings
@@ -75,7 +77,8 @@ import pandas as pd
 from .._version import __version__
 from ..catalog import suggest
 from ..data import load_parameters
-from ..errors import DataError, HubinsimError
+from ..errors import DataError, printable
+from ..files import read_text
 from ..scenario.writer import fragment_toml
 
 #: The variables of a panel file: name -> (unit, meaning). Names are the indicators' names
@@ -93,6 +96,8 @@ PANEL_COLUMNS: dict[str, tuple[str, str]] = {
     "population": ("万人", "resident population"),
     "consumer_price_index": ("index, any base", "consumer prices of the district"),
 }
+#: The largest panel file read [bytes]: some 100,000 rows of districts and years.
+MAX_PANEL_BYTES = 16 * 2**20
 #: Columns that are not variables.
 KEY_COLUMNS = ("district", "year", "source")
 #: Variables that must be positive (levels, shares, indices).
@@ -140,49 +145,59 @@ def read_panel(path) -> pd.DataFrame:
         year that is not a whole year, a value that is not a number or not positive where
         it must be, a (district, year) given twice, a file without rows.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise DataError(f"read_panel: path must be a file path, not {type(path).__name__}")
     path = Path(os.fspath(path))
-    if not path.is_file():
-        raise DataError(f"{path}: panel file not found")
+    text, read = read_text(path, limit=MAX_PANEL_BYTES, what="a panel file", error=DataError)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            rows = [(reader.line_num, r) for r in reader if any(c.strip() for c in r)]
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc}); save the file as UTF-8") from None
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header = next(reader, None)
+        rows = [(reader.line_num, r) for r in reader if any(c.strip() for c in r)]
     except csv.Error as exc:
-        raise DataError(f"{path}: malformed CSV ({exc})") from None
+        raise DataError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
     if not header:
         raise DataError(f"{path}: empty file; the first line names the columns")
-    header = [h.strip() for h in header]
+    frame = _panel(header, rows, str(path), lambda line: f"line {line}")
+    frame.attrs["source"] = str(path)
+    frame.attrs["sha256"] = read.sha256
+    return frame
+
+
+def _panel(header: list, rows: list[tuple[int, list]], name: str, label) -> pd.DataFrame:
+    """The panel of ``rows`` (line number, cells) under ``header`` (line 1), every cell
+    checked; ``name`` is the panel's in messages, ``label(line)`` says which line it is
+    (``"line 3"``). The one check of a panel, from a file or from Python."""
+
+    def at(line: int) -> str:
+        return f"{name}: {label(line)}"
+
+    header = [str(h).strip() for h in header]
     problems = []
     valid = [*KEY_COLUMNS, *PANEL_COLUMNS]
     for k, h in enumerate(header, start=1):
         if h not in valid:
             problems.append(
-                f"{path}: line 1, column {k}: unknown column {h!r}{suggest(h, valid)}; "
+                f"{at(1)}, column {k}: unknown column {h!r}{suggest(h, valid)}; "
                 f"valid columns: {', '.join(valid)}"
             )
     if "year" not in header:
-        problems.append(f"{path}: line 1: the header needs a 'year' column")
+        problems.append(f"{at(1)}: the header needs a 'year' column")
     if len(set(header)) != len(header):
         twice = sorted({h for h in header if header.count(h) > 1})
-        problems.append(f"{path}: line 1: column(s) {', '.join(twice)} appear twice")
+        problems.append(f"{at(1)}: column(s) {', '.join(twice)} appear twice")
     if problems:
         raise DataError("\n".join(problems))
     if not rows:
-        raise DataError(f"{path}: no data rows below the header")
+        raise DataError(f"{at(1)}: no data rows below the header")
     records, seen = [], {}
     for line, row in rows:
         if len(row) != len(header):
-            problems.append(
-                f"{path}: line {line}: {len(row)} cells, the header has {len(header)} columns"
-            )
+            problems.append(f"{at(line)}: {len(row)} cells, the header has {len(header)} columns")
             continue
         cells = dict(zip(header, (c.strip() for c in row), strict=True))
         rec = {"district": cells.get("district", "") or ""}
         if "district" in header and not rec["district"]:
-            problems.append(f"{path}: line {line}, column district: empty; name the district")
+            problems.append(f"{at(line)}, column district: empty; name the district")
         col = header.index("year") + 1
         try:
             year = int(cells["year"])
@@ -190,7 +205,7 @@ def read_panel(path) -> pd.DataFrame:
                 raise ValueError
         except ValueError:
             problems.append(
-                f"{path}: line {line}, column {col} (year): {cells['year']!r} is not a year "
+                f"{at(line)}, column {col} (year): {cells['year']!r} is not a year "
                 "(a whole number, 1949-2100)"
             )
             continue
@@ -208,13 +223,13 @@ def read_panel(path) -> pd.DataFrame:
                     raise ValueError
             except ValueError:
                 problems.append(
-                    f"{path}: line {line}, column {col} ({name}): {text!r} is not a number "
+                    f"{at(line)}, column {col} ({name}): {text!r} is not a number "
                     f"[{PANEL_COLUMNS[name][0]}]; leave the cell empty for a gap"
                 )
                 continue
             if name in POSITIVE and value <= 0:
                 problems.append(
-                    f"{path}: line {line}, column {col} ({name}): {text} must be above 0 "
+                    f"{at(line)}, column {col} ({name}): {text} must be above 0 "
                     f"[{PANEL_COLUMNS[name][0]}]"
                 )
             rec[name] = value
@@ -222,40 +237,46 @@ def read_panel(path) -> pd.DataFrame:
         if key in seen:
             who = f"district {key[0]!r}, " if key[0] else ""
             problems.append(
-                f"{path}: line {line}: {who}year {year} appears twice (first on line {seen[key]})"
+                f"{at(line)}: {who}year {year} appears twice (first on {label(seen[key])})"
             )
         seen.setdefault(key, line)
         records.append(rec)
     if problems:
         raise DataError("\n".join(problems))
-    frame = pd.DataFrame.from_records(records).set_index(["district", "year"]).sort_index()
-    frame.attrs["source"] = str(path)
-    return frame
+    return pd.DataFrame.from_records(records).set_index(["district", "year"]).sort_index()
 
 
 def panel_frame(data) -> pd.DataFrame:
     """A panel from a DataFrame (index or columns ``district`` and ``year``), a mapping of
-    columns, or a path; checked for unknown columns."""
+    columns, or a path; checked cell by cell as a panel file is (:func:`_panel`), a row
+    named by its position."""
     if isinstance(data, str | os.PathLike):
         return read_panel(data)
-    source = getattr(data, "attrs", {}).get("source")
-    frame = pd.DataFrame(data).copy()
-    if not isinstance(frame.index, pd.MultiIndex):
-        frame = frame.reset_index(drop="year" in frame.columns)
-        if "year" not in frame.columns:
-            raise HubinsimError("panel: needs a 'year' column (and 'district' for several)")
-        if "district" not in frame.columns:
-            frame["district"] = ""
-        frame = frame.set_index(["district", "year"])
-    unknown = [c for c in frame.columns if c not in PANEL_COLUMNS and c != "source"]
-    if unknown:
-        raise HubinsimError(
-            f"panel: unknown column(s) {', '.join(map(str, unknown))}; valid: "
-            f"{', '.join(PANEL_COLUMNS)}"
-        )
-    frame = frame.drop(columns=["source"], errors="ignore").sort_index()
-    frame.attrs["source"] = source
-    return frame
+    if isinstance(data, pd.DataFrame) and data.attrs.get("sha256"):
+        return data  # from read_panel: checked as it was read
+    try:
+        frame = pd.DataFrame(data)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            f"panel: a DataFrame, a mapping of columns or a file path, not "
+            f"{type(data).__name__} ({printable(str(exc))})"
+        ) from None
+    names = [n for n in frame.index.names if n is not None]
+    if names:
+        frame = frame.reset_index()
+    header = [printable(str(c)) for c in frame.columns]
+
+    def cell(value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return str(int(value)) if abs(value) < 1e15 else repr(float(value))
+        if isinstance(value, float | np.floating):
+            return repr(float(value))
+        return printable(str(value), lines=False)
+
+    rows = [(k, [cell(v) for v in row]) for k, row in enumerate(frame.itertuples(False), 2)]
+    return _panel(header, rows, "panel", lambda k: "columns" if k == 1 else f"row {k - 2} (iloc)")
 
 
 def _changes(frame: pd.DataFrame, series: pd.Series, log: bool) -> pd.Series:
@@ -332,17 +353,6 @@ class Elasticities:
             header=header,
             notes=notes,
         )
-
-
-def file_sha256(path) -> str:
-    """The sha256 of a file's bytes (the data a fit was made from)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 16), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _fit(y, X, groups):
@@ -531,8 +541,8 @@ def estimate_elasticities(panel, scenario=None, *, data_dir=None) -> Elasticitie
         "scenario": scenario.name,
         "scenario_object": scenario,
     }
-    if source:
-        metadata["sha256"] = file_sha256(source)
+    if frame.attrs.get("sha256"):
+        metadata["sha256"] = frame.attrs["sha256"]  # of the bytes read, not of the file now
     return Elasticities(table, summaries, results, skipped, metadata)
 
 

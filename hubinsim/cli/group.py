@@ -179,6 +179,18 @@ class Group(click.Group):
         self.owns_process = True
         return super().__call__(*args, **kwargs)
 
+    def main(self, *args, **kwargs):
+        """As click's, with a refusal of standard output while the arguments are read
+        (``--help``, ``--version``, a usage error) said in a sentence, exit 2."""
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:
+            if not (_printing(exc) or _stdout_broken()):
+                raise
+            _silence_stdout()
+            _echo_error(f"Error: cannot write to standard output ({system_error(exc)})")
+            sys.exit(2)
+
     def parse_args(self, ctx, args):
         ctx.meta["hubinsim.argv"] = list(args)
         return super().parse_args(ctx, args)
@@ -234,8 +246,8 @@ class Group(click.Group):
                     ctx.exit(1)
                 _silence_stdout()
                 _echo_error(
-                    f"Error: cannot write to standard output ({system_error(exc)}); the files "
-                    "were written, the summary was not printed"
+                    f"Error: cannot write to standard output ({system_error(exc)}); what was to "
+                    "be printed is lost, a result folder written is complete"
                 )
                 ctx.exit(2)
             except Exception as exc:
