@@ -860,9 +860,9 @@ CASES = {
     "wrong-section": (HEAD + "[population]\nvouchers = 1.0\n", [":7:", "[consumption]"]),
     "wrong-type": (HEAD + '[consumption]\nvouchers = "lots"\n', [":7:", "vouchers", "number"]),
     "out-of-range": (HEAD + "[fiscal]\ntax_relief = 0.9\n", [":7:", "tax_relief", "0.3"]),
-    "fraction-for-percent": (
-        HEAD + "[innovation]\nrd_intensity_pct = 0.025\n",
-        [":7:", "0.025 looks like a fraction; rd_intensity_pct is in %: did you mean 2.5?"],
+    "percent-for-fraction": (
+        HEAD + "[investment]\nplan_realisation = 85\n",
+        [":7:", "85 is outside the valid range [0, 1] fraction", "did you mean 0.85?"],
     ),
     "schedule-outside-run": (
         HEAD + "[consumption]\nvouchers = { 2021 = 1.0, 2031 = 2.0 }\n",

@@ -52,7 +52,7 @@ from hubinsim.scenario.uncertainty import (
     scenario_uncertainty,
     uncertainty_problems,
 )
-from hubinsim.scenario.units import plausible, unit_slip
+from hubinsim.scenario.units import far_outside, unit_slip
 from hubinsim.scenario.writer import toml_key, toml_string, toml_text, toml_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,9 +216,9 @@ def _lever_typical(lv) -> float:
 
 def _expect_slip(item, typical, call):
     """``call()`` refuses the slipped value and names the value meant, or, when the slipped
-    value reads plausibly as written too, warns and names it."""
+    value lies inside the range (never refused), warns and names it."""
     meant = f"{round(typical, 12):g}"
-    if plausible(_slipped(item, typical), item.low, item.high):
+    if item.low <= _slipped(item, typical) <= item.high:
         with pytest.warns(UnitWarning, match=re.escape(f"write {meant}")):
             call()
         return
@@ -259,7 +259,7 @@ def test_a_lever_in_the_other_unit_in_a_file_names_the_line(lever, tmp_path):
     text = f"[scenario]\nname = 'u'\n\n[{lever.section}]\n{lever.name} = {wrong!r}\n"
     path = write(tmp_path, "u.toml", text)
     _expect_slip(lever, typical, lambda: load_scenario(path))
-    if not plausible(wrong, lever.low, lever.high):
+    if not lever.low <= wrong <= lever.high:
         m = only_problem(path)
         assert (m["line"], m["key"]) == ("5", f"[{lever.section}] {lever.name}")
 
@@ -286,8 +286,12 @@ def test_an_unknown_profile_points_to_late_and_to_the_delay(tmp_path):
 
 def test_the_issue_example_is_refused_with_the_conversion(tmp_path):
     path = write(tmp_path, "rd.toml", "[innovation]\nrd_intensity_pct = 0.025\n")
-    m = only_problem(path)
-    assert m["msg"] == "0.025 looks like a fraction; rd_intensity_pct is in %: did you mean 2.5?"
+    with pytest.warns(UnitWarning) as caught:  # inside [0, 5] %: taken as written
+        assert load_scenario(path).levers == {"rd_intensity_pct": 0.025}
+    assert [str(w.message) for w in caught] == [
+        f"{path}:2: [innovation] rd_intensity_pct: 0.025 is read as 0.025 % (rd_intensity_pct "
+        "is in %); if you meant the fraction 0.025 (= 2.5 %), write 2.5"
+    ]
     text = "[investment]\nplan_realisation = 85\n"
     assert only_problem(write(tmp_path, "pr.toml", text))["msg"] == (
         "85 is outside the valid range [0, 1] fraction and looks like a percentage; "
@@ -313,10 +317,11 @@ def test_a_slip_in_an_uncertainty_declaration_is_refused(tmp_path):
         "[uncertainty.levers]\n"
         'rd_intensity_pct = { dist = "uniform", low = 1.0, high = 0.03 }\n'
     )
-    problems = problems_of(write(tmp_path, "unc.toml", text))
+    with pytest.warns(UnitWarning, match="rd_intensity_pct.high: 0.03 is read as 0.03 %"):
+        problems = problems_of(write(tmp_path, "unc.toml", text))
     assert len(problems) == 3
     assert "did you mean 0.06?" in problems[0] and "did you mean 0.1?" in problems[1]
-    assert "levers.rd_intensity_pct.high: 0.03 looks like a fraction" in problems[2]
+    assert "rd_intensity_pct: low (1) must be below high (0.03)" in problems[2]
 
 
 @pytest.fixture
@@ -349,8 +354,9 @@ def test_a_value_plausible_in_both_units_warns_with_the_line(wide_data, tmp_path
 def test_unit_slip_reads_both_ways():
     pct = SimpleNamespace(kind="percent", unit="%", low=0.0, high=5.0)
     assert unit_slip("x", 0.025, pct) == (
-        True,
-        "0.025 looks like a fraction; x is in %: did you mean 2.5?",
+        False,
+        "0.025 is read as 0.025 % (x is in %); if you meant the fraction 0.025 (= 2.5 %), "
+        "write 2.5",
     )
     assert unit_slip("x", 0.5, pct) is None  # 50 % is out of range: 0.5 % is meant
     assert unit_slip("x", 250, pct) is None  # out of range either way: the range check's
@@ -361,6 +367,51 @@ def test_unit_slip_reads_both_ways():
     assert unit_slip("r", -2, rate)[1].endswith("(-0.02 = -2 % a year): did you mean -0.02?")
     assert unit_slip("r", 5e-324, rate) is None  # a hundredth of it is no number at all
     assert unit_slip("e", 30, SimpleNamespace(kind="elasticity", low=0, high=1)) is None
+
+
+def _readings(item) -> list[float]:
+    """Values a person might write for ``item``: inside its range (bounds, quarters, a
+    hundredth of them), just beyond it, and a hundredfold or a hundredth of those."""
+    base = [item.low, item.high, *(item.low + k * (item.high - item.low) / 4 for k in (1, 2, 3))]
+    base += [b * f for b in (item.low, item.high) for f in (1.05, 1.25, 0.95, 0.8, 2.0, 0.5)]
+    return sorted({round(v * f, 12) for v in base for f in (1, 100, 0.01)} - {0.0})
+
+
+@pytest.mark.parametrize(
+    "item", [*GUARDED_LEVERS, *GUARDED_PARAMETERS], ids=lambda i: getattr(i, "name", "?")
+)
+def test_the_unit_guard_never_refuses_a_value_in_range_nor_suggests_one_outside(item):
+    """The class of '0.05 for a fraction: did you mean 0.0005?': for every lever and
+    parameter in % or as a fraction, a value inside its range is never refused, a value
+    suggested lies inside the range, and a value just beyond a bound (within a factor of
+    ten) is not read as written in the other unit."""
+    for value in _readings(item):
+        slip = unit_slip(item.name, value, item)
+        inside = item.low <= value <= item.high
+        if slip is None:
+            continue
+        refused, message = slip
+        assert refused == (not inside), (value, message)
+        meant = float(re.search(r"(?:did you mean|write) (-?[0-9.e+-]+)\??$", message)[1])
+        assert item.low <= meant <= item.high, (value, message)
+        if refused:
+            assert far_outside(value, item.low, item.high)
+
+
+def test_a_plausible_fraction_just_beyond_the_range_is_not_read_as_a_percentage(tmp_path):
+    """A fraction a little over its bound is a range error without a suggestion, from a file
+    and from Python alike."""
+    gap = SimpleNamespace(name="g", kind="fraction", unit="fraction", low=0.0, high=0.04)
+    assert unit_slip("g", 0.05, gap) is None
+    assert unit_slip("g", 3.0, gap)[0]  # 3 for 3 % = 0.03: far outside, and 0.03 inside
+    prm = GUARDED_PARAMETERS[0]
+    just_over = prm.high * 1.5
+    path = write(tmp_path, "p.toml", f'[parameters]\n"{prm.name}" = {just_over!r}\n')
+    message = only_problem(path)["msg"]
+    assert "is outside its plausible range" in message and "did you mean" not in message
+    with pytest.raises(ScenarioError) as info:
+        make_scenario(parameters={prm.name: just_over})
+    assert "did you mean" not in str(info.value)
 
 
 def test_schedule_year_outside_the_run(tmp_path):
