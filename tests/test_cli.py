@@ -108,7 +108,9 @@ def test_run_writes_every_file(short, tmp_path):
     charts = sorted(p.name for p in (folder / "charts").glob("*.png"))
     assert {"gdp.png", "sector_shares.png", "retail_sales.png", "targets.png"} <= set(charts)
     assert leftovers(out) == ["short"]  # no temporary folder left beside it
-    annual = list(csv.DictReader(io.StringIO((folder / "annual.csv").read_text())))
+    annual = list(
+        csv.DictReader(io.StringIO((folder / "annual.csv").read_text(encoding="utf-8-sig")))
+    )
     assert [r["year"] for r in annual] == ["2020", "2021", "2022", "2023", "2024", "2025", "2026"]
     assert set(HEADLINE) <= set(annual[0])
     # the summary: headline figures and the scorecard as a table
@@ -284,11 +286,17 @@ def test_compare_writes_charts_and_tables(short, short_alt, tmp_path):
     ):
         assert f"{name}.png" in charts and f"{name}_diff.png" in charts
     assert (folder / "charts" / "attribution_alt_gdp_real_2025.png").stat().st_size > 0
-    diff = list(csv.DictReader(io.StringIO((folder / "differences_abs.csv").read_text())))
+    diff = list(
+        csv.DictReader(
+            io.StringIO((folder / "differences_abs.csv").read_text(encoding="utf-8-sig"))
+        )
+    )
     assert {r["scenario"] for r in diff} == {"alt"}
     assert float(diff[0]["retail_sales"]) == 0.0  # 2020: same base
     assert float(diff[-1]["retail_sales"]) > 0  # more vouchers, more retail sales
-    card = list(csv.DictReader(io.StringIO((folder / "scorecard.csv").read_text())))
+    card = list(
+        csv.DictReader(io.StringIO((folder / "scorecard.csv").read_text(encoding="utf-8-sig")))
+    )
     assert "projected:short" in card[0] and "projected:alt" in card[0]
     assert "Headline indicators in 2025" in res.output
     assert "Plan-target scorecards" in res.output

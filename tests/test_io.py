@@ -4,7 +4,9 @@ input hashes, the run, comparison and sensitivity folders, an ensemble's members
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import subprocess
@@ -352,3 +354,43 @@ def test_reading_members_does_not_import_pandas_before_it_is_called():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "hubinsim.io.members hubinsim.io.members False"
+
+
+# ----------------------------------------------------------------------------- tables for people
+
+
+def test_every_csv_a_folder_writes_is_utf8_with_a_byte_order_mark(short, short_alt, tmp_path):
+    """Every CSV a run, comparison (with attribution), sensitivity, goal-seek or estimate
+    folder writes for people starts with the UTF-8 byte-order mark (Excel reads its Chinese
+    labels right), and reads with encoding="utf-8-sig" to the table pandas reads."""
+    from support import invoke
+
+    from hubinsim.analysis.elasticities import synthetic_panel
+
+    out = tmp_path / "out"
+    panel = tmp_path / "panel.csv"
+    synthetic_panel(districts=2).to_csv(panel)
+    commands = [
+        ["run", short, "--draws", 8, "--seed", 1],
+        ["compare", short, short_alt, "--attribute"],
+        ["sensitivity", short, "--method", "morris", "-N", 2, "--seed", 1,
+         "--output", "gdp_real@2026"],
+        ["solve", short, "--target", "gdp_real@2026>=1", "--lever", "vouchers"],
+        ["estimate", short, "--panel", panel],
+    ]  # fmt: skip
+    for args in commands:
+        res = invoke(*args, "--out", out, *(["--no-charts"] if args[0] != "estimate" else []))
+        assert res.exit_code == 0, (args, res.output)
+    tables = sorted(out.rglob("*.csv"))
+    folders = {p.parent.name for p in tables}
+    assert len(folders) == 5, folders
+    names = {p.name for p in tables}
+    assert {"annual.csv", "targets.csv", "scorecard.csv", "attribution.csv", "indices.csv",
+            "solution.csv", "estimates.csv"} <= names  # fmt: skip
+    for path in tables:
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2), path
+        text = path.read_text(encoding="utf-8-sig")
+        header = next(csv.reader(io.StringIO(text)))
+        assert header and not header[0].startswith("\ufeff"), path
+        assert header == list(pd.read_csv(path, nrows=0).columns), path

@@ -22,7 +22,14 @@ from ..defaults import ATTRIBUTION_CHARTS, DEFAULT_OUT, DPI
 from ..plots import attribution_chart_jobs, compare_chart_jobs
 from ..run.compare import Comparison
 from .charts import drawing
-from .folders import Written, atomic_folder, check_writer, comparison_folder, unique_file_names
+from .folders import (
+    Written,
+    atomic_folder,
+    check_writer,
+    comparison_folder,
+    unique_file_names,
+    write_csv,
+)
 from .record import ensemble_record, run_json, scenario_record, write_json
 from .run_folder import write_resolved
 
@@ -54,18 +61,22 @@ def write_comparison(
             jobs += attribution_chart_jobs(attribution, cmp.key_years, ATTRIBUTION_CHARTS, lang)
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
-            cmp.levels.to_csv(tmp / "annual.csv", float_format="%.10g")
-            cmp.scorecard.to_csv(tmp / "scorecard.csv", index=False, float_format="%.10g")
-            cmp.differences().to_csv(tmp / "differences_abs.csv", float_format="%.10g")
+            write_csv(cmp.levels, tmp / "annual.csv", float_format="%.10g")
+            write_csv(cmp.scorecard, tmp / "scorecard.csv", index=False, float_format="%.10g")
+            write_csv(cmp.differences(), tmp / "differences_abs.csv", float_format="%.10g")
             relative = cmp.differences(relative=True)
-            relative.to_csv(tmp / "differences_pct.csv", float_format="%.10g")
+            write_csv(relative, tmp / "differences_pct.csv", float_format="%.10g")
             files = ["annual.csv", "scorecard.csv", "differences_abs.csv", "differences_pct.csv"]
             if cmp.is_ensemble:
                 (tmp / "statements.txt").write_text(cmp.statements_text(lang), encoding="utf-8")
                 files.append("statements.txt")
             if attribution is not None:
-                attribution.frame.to_csv(tmp / "attribution.csv", index=False, float_format="%.10g")
-                attribution.settings_frame().to_csv(tmp / "attribution_settings.csv", index=False)
+                write_csv(
+                    attribution.frame, tmp / "attribution.csv", index=False, float_format="%.10g"
+                )
+                write_csv(
+                    attribution.settings_frame(), tmp / "attribution_settings.csv", index=False
+                )
                 files += ["attribution.csv", "attribution_settings.csv"]
             (tmp / "scenarios").mkdir()
             # distinct file names, even for names alike once cleaned ("a b", "a_b")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..defaults import DEFAULT_OUT
-from .folders import Written, atomic_folder, estimate_folder, safe_name
+from .folders import Written, atomic_folder, estimate_folder, safe_name, write_csv
 from .record import input_hashes, run_json, write_json
 from .solve_folder import extends_path
 
@@ -38,7 +38,7 @@ def write_estimates(
     scn = md.get("scenario_object")
     target = estimate_folder(out, md.get("scenario", "baseline"))
     with atomic_folder(target, force) as tmp:
-        est.table.to_csv(tmp / "estimates.csv", float_format="%.10g")
+        write_csv(est.table, tmp / "estimates.csv", float_format="%.10g")
         parts = [f"{name}\n\n{text}\n" for name, text in est.summaries.items()]
         parts += [f"{name}: not estimated: {why}\n" for name, why in est.skipped.items()]
         (tmp / "regressions.txt").write_text("\n".join(parts) or "(none)\n", encoding="utf-8")

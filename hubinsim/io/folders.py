@@ -15,6 +15,11 @@ broken link) raises :class:`~hubinsim.errors.OutputError` saying so, and the par
 made for the target are removed again. The folder honours the umask, as the files in it do
 (group-readable under the usual 022 or 002).
 
+Tables for people (``annual.csv``, ``targets.csv``, ``scorecard.csv`` ...) are written by
+:func:`write_csv` in UTF-8 with a byte-order mark, so that Excel opens their Chinese labels
+and units right (without it, it reads them in the system's code page); ``pandas.read_csv``
+and ``open(..., encoding="utf-8-sig")`` read them as they read plain UTF-8.
+
 Names: a run folder is ``<out>/<scenario-name>/``, a comparison
 ``<out>/compare-<ref>-vs-<alt>-<alt2>/`` (shortened with a hash when the names are long),
 a sensitivity analysis ``<out>/sensitivity-<scenario-name>-<method>/``, a goal seek
@@ -42,6 +47,16 @@ from pathlib import Path
 from ..errors import OutputError, printable
 from ..files import system_error
 from ..results import unique_names
+
+#: The encoding of the tables people open: UTF-8 with a byte-order mark (Excel's "CSV UTF-8").
+CSV_ENCODING = "utf-8-sig"
+
+
+def write_csv(frame, path: Path, **options) -> None:
+    """Write the DataFrame ``frame`` to ``path`` as a table for people (:data:`CSV_ENCODING`);
+    ``options`` as for ``DataFrame.to_csv``."""
+    frame.to_csv(path, encoding=CSV_ENCODING, **options)
+
 
 #: Most UTF-8 bytes of a folder name hubinsim makes (a name holds 255, with room for the
 #: suffix of the temporary folder).

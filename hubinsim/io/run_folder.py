@@ -30,15 +30,15 @@ from ..plots import run_chart_jobs
 from ..results import Results
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
-from .folders import Written, atomic_folder, check_writer, run_folder
+from .folders import Written, atomic_folder, check_writer, run_folder, write_csv
 from .members import write_members
 from .record import ensemble_record, run_json, scenario_record, write_json
 
 
 def write_tables(folder: Path, results) -> list[str]:
     """annual.csv and targets.csv (and the members of an ensemble); returns the names."""
-    results.summary().to_csv(folder / "annual.csv", float_format="%.10g")
-    results.targets.to_csv(folder / "targets.csv", index=False, float_format="%.10g")
+    write_csv(results.summary(), folder / "annual.csv", float_format="%.10g")
+    write_csv(results.targets, folder / "targets.csv", index=False, float_format="%.10g")
     written = ["annual.csv", "targets.csv"]
     if results.is_ensemble:
         written += write_members(folder, results)

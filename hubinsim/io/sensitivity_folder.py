@@ -20,7 +20,7 @@ from ..errors import ScenarioError
 from ..plots import sensitivity_chart_jobs
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
-from .folders import Written, atomic_folder, check_writer, sensitivity_folder
+from .folders import Written, atomic_folder, check_writer, sensitivity_folder, write_csv
 from .record import input_hashes, run_json, write_json
 
 
@@ -51,7 +51,7 @@ def write_sensitivity(
     scenario, data_dir = md.get("scenario_object"), md.get("data") or md.get("data_dir")
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
-            result.ranked_table().to_csv(tmp / "indices.csv", index=False, float_format="%.6g")
+            write_csv(result.ranked_table(), tmp / "indices.csv", index=False, float_format="%.6g")
             (tmp / "scenario.resolved.toml").write_text(
                 resolved_toml(scenario, data_dir), encoding="utf-8"
             )

@@ -22,7 +22,7 @@ from ..defaults import DEFAULT_OUT, DPI
 from ..plots import solve_chart_jobs
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
-from .folders import Written, atomic_folder, check_writer, safe_name, solve_folder
+from .folders import Written, atomic_folder, check_writer, safe_name, solve_folder, write_csv
 from .record import input_hashes, run_json, write_json
 
 
@@ -65,10 +65,10 @@ def write_solution(
             table = sol.table.reset_index()
             table.insert(0, "target", str(sol.goal))
             table.insert(1, "status", sol.status)
-            table.to_csv(tmp / "solution.csv", index=False, float_format="%.12g")
+            write_csv(table, tmp / "solution.csv", index=False, float_format="%.12g")
             files = [toml_name, "solution.csv"]
             if sol.scan is not None:
-                sol.scan.to_csv(tmp / "scan.csv", index=False, float_format="%.12g")
+                write_csv(sol.scan, tmp / "scan.csv", index=False, float_format="%.12g")
                 files.append("scan.csv")
             if original.source is None:
                 (tmp / "original.resolved.toml").write_text(
