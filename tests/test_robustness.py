@@ -42,7 +42,7 @@ from hubinsim.data import MAX_DATA_FILE_BYTES
 from hubinsim.io.folders import HOST_TAG, atomic_folder
 from hubinsim.run import parallel, resources
 from hubinsim.run.ensemble import run_ensemble
-from hubinsim.scenario.uncertainty import parse_uncertainty
+from hubinsim.scenario.uncertainty import Uncertainty, parse_uncertainty
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
@@ -676,6 +676,25 @@ def test_a_long_run_is_announced_before_it_starts(short, tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output
     note = next(line for line in res.stderr.splitlines() if line.startswith("Note: This run"))
     assert "10 members x 24 time steps" in note and "min" in note and "of memory" in note
+
+
+def test_a_long_run_is_announced_once_before_its_draws_are_made(short, tmp_path, monkeypatch):
+    """Drawing two million members' parameters takes a minute itself: the plan, counting it
+    in, is printed before the draws are made, and once."""
+    monkeypatch.setattr(resources, "SECONDS_PER_DRAWN_VALUE", 1.0)
+    made, original = [], Uncertainty.sample
+
+    def sample(self, *args, **kwargs):
+        made.append(True)
+        raise hubinsim.ScenarioError("stopped at the draws")
+
+    monkeypatch.setattr(Uncertainty, "sample", sample)
+    res = invoke("run", short, "--out", tmp_path, "--draws", 10, "--seed", 1, "--no-charts")
+    assert made and res.exit_code == 2 and "stopped at the draws" in res.stderr
+    assert res.stderr.count("Note: This run") == 1, res.stderr
+    monkeypatch.setattr(Uncertainty, "sample", original)
+    res = invoke("run", short, "--out", tmp_path, "--draws", 10, "--seed", 1, "--no-charts")
+    assert res.exit_code == 0 and res.stderr.count("Note: This run") == 1, res.stderr
 
 
 # --------------------------------------------------------------------------- provenance

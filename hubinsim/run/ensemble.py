@@ -70,7 +70,7 @@ from .parallel import (
     shared_arrays,
     worker_pool,
 )
-from .resources import chunks_of, plan
+from .resources import announced, chunks_of, plan
 from .single import run_scenario
 
 log = logging.getLogger(__name__)
@@ -179,21 +179,10 @@ def run_members(
         raise ScenarioError(problems)
     members = next(iter(samples.values())).shape[0] if samples else 1
     keep_names = kept_indicators(keep, members, data)
-    processes = 1
-    if executor is None and workers != 1:
-        processes = resolve_workers(workers, chunks_of(members, chunk_size))
     years = scn.time.end - BASE_YEAR + 1
-    chunk_size = plan(
-        members,
-        round((scn.time.end - BASE_YEAR) / scn.time.dt),
-        years,
-        scn.time.method,
-        processes,
-        chunk_size,
-        len(INDICATORS) if keep_names is None else len(keep_names),
-        len(samples),
-        remote=executor is not None,
-    ).chunk_size
+    processes, chunk_size = _plan(
+        scn, members, len(samples), chunk_size, workers, executor, keep_names
+    )
     bounds = [(a, min(a + chunk_size, members)) for a in range(0, members, chunk_size)]
     chunks = [{k: v[a:b] for k, v in samples.items()} for a, b in bounds]
     workers = min(processes, len(chunks))
@@ -322,6 +311,37 @@ def resolve_uncertainty(scenario, uncertainty, data_dir) -> Uncertainty:
     return uncertainty
 
 
+def _plan(
+    scn: Scenario,
+    members: int,
+    drawn: int,
+    chunk_size: int,
+    workers,
+    executor,
+    keep_names,
+    sampling: str | None = None,
+) -> tuple[int, int]:
+    """The processes and the chunk size of a run of ``members`` members with ``drawn``
+    parameter values each (:func:`hubinsim.run.resources.plan`: refused when the members
+    cannot fit in memory, announced when long)."""
+    processes = 1
+    if executor is None and workers != 1:
+        processes = resolve_workers(workers, chunks_of(members, chunk_size))
+    planned = plan(
+        members,
+        round((scn.time.end - BASE_YEAR) / scn.time.dt),
+        scn.time.end - BASE_YEAR + 1,
+        scn.time.method,
+        processes,
+        chunk_size,
+        len(INDICATORS) if keep_names is None else len(keep_names),
+        drawn,
+        remote=executor is not None,
+        sampling=sampling,
+    )
+    return processes, planned.chunk_size
+
+
 def _settings(unc: Uncertainty, draws, seed, sampling) -> tuple[int, int, str]:
     """Draws, seed and sampling of an ensemble: those given, else the uncertainty's; checked.
     Without a seed a fresh one is drawn and recorded."""
@@ -391,17 +411,32 @@ def run_ensemble(
             "uncertainty: no parameter is uncertain (the scenario fixes them "
             "all), so every member would be the same"
         )
-    samples = unc.sample(draws, seed, sampling)
-    res = run_members(
+    problems = run_settings_problems(chunk_size=chunk_size, workers=workers, executor=executor)
+    if problems:
+        raise ScenarioError(problems)
+    # planned before the draws are made: they take time and memory too
+    _plan(
         scenario,
-        samples,
-        chunk_size=chunk_size,
-        workers=workers,
-        executor=executor,
-        keep=keep,
-        progress=progress,
-        data_dir=data,
+        draws,
+        len(unc.parameters),
+        DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
+        workers,
+        executor,
+        kept_indicators(keep, draws, data),
+        sampling,
     )
+    with announced():
+        samples = unc.sample(draws, seed, sampling)
+        res = run_members(
+            scenario,
+            samples,
+            chunk_size=chunk_size,
+            workers=workers,
+            executor=executor,
+            keep=keep,
+            progress=progress,
+            data_dir=data,
+        )
     _record(res, unc, draws, seed, sampling)
     return res
 

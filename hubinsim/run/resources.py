@@ -14,6 +14,8 @@ chunk about 2 KB plus 0.5 KB a year per member.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import math
 import warnings
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 ANNOUNCE_S = 60.0
 #: Time of one member over one Euler step in one process [s] (RK4: four evaluations).
 SECONDS_PER_MEMBER_STEP = 4e-7
+#: Time to draw one parameter value of one member [s]: a Latin hypercube (the default)
+#: permutes every column; Sobol and Monte Carlo points cost a fifth of it.
+SECONDS_PER_DRAWN_VALUE = 3e-7
 #: Memory of a member in a chunk being run: a fixed part and a part a year [bytes].
 CHUNK_BYTES_PER_MEMBER = 2_000
 CHUNK_BYTES_PER_MEMBER_YEAR = 500
@@ -115,11 +120,13 @@ def plan(
     kept: int,
     drawn: int,
     remote: bool = False,
+    sampling: str | None = None,
 ) -> Plan:
     """Plan an ensemble of ``members`` over ``steps`` time steps and ``years`` years, run in
     chunks of ``chunk_size`` by ``processes`` processes (``remote``: on a cluster, whose
     memory is not this machine's), keeping ``kept`` indicators of every member and
-    ``drawn`` parameter values.
+    ``drawn`` parameter values (``sampling``: drawn by this method before the run, the time
+    it takes counted in).
 
     Raises :class:`ScenarioError` when the members kept cannot fit in the memory available;
     warns and makes the chunks smaller when the chunks in flight would not fit; logs the
@@ -128,6 +135,9 @@ def plan(
     """
     evaluations = 4 if method == "rk4" else 1
     seconds = members * steps * evaluations * SECONDS_PER_MEMBER_STEP / max(1, processes)
+    if sampling is not None:
+        per_value = SECONDS_PER_DRAWN_VALUE * (1.0 if sampling == "lhs" else 0.2)
+        seconds += members * drawn * per_value
     kept_bytes = members * (kept * years + drawn) * 8.0
     per_member = CHUNK_BYTES_PER_MEMBER + CHUNK_BYTES_PER_MEMBER_YEAR * years
     available = available_memory()
@@ -153,9 +163,23 @@ def plan(
             chunk_size = bound
     memory = kept_bytes + (0 if remote else local * min(chunk_size, members) * per_member)
     out = Plan(members, steps, chunk_size, processes, seconds, memory, available)
-    if seconds > ANNOUNCE_S:
+    if seconds > ANNOUNCE_S and not _ANNOUNCED.get():
         log.warning("This run: %s.", out.text())
     return out
+
+
+_ANNOUNCED = contextvars.ContextVar("hubinsim_run_announced", default=False)
+
+
+@contextlib.contextmanager
+def announced():
+    """While the block runs, :func:`plan` does not announce the run again (it was, with the
+    draws' time counted in, before they were drawn)."""
+    token = _ANNOUNCED.set(True)
+    try:
+        yield
+    finally:
+        _ANNOUNCED.reset(token)
 
 
 def chunks_of(members: int, chunk_size: int) -> int:
