@@ -512,6 +512,8 @@ def read_actuals(path: str | os.PathLike) -> Actuals:
     Warns where a level and a growth rate (or a share) of the same figure disagree beyond
     the rounding of the figures (:meth:`Actuals.disagreements`).
     """
+    if not isinstance(path, str | os.PathLike):
+        raise ActualsError(f"read_actuals: path must be a file path, not {type(path).__name__}")
     path = Path(path)
     read = read_file(
         path, limit=MAX_ACTUALS_BYTES, what="an actuals file (docs/evaluation.md)",

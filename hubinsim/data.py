@@ -440,7 +440,10 @@ class _Loader:
                 error=DataError,
             )
         except DataError as exc:
-            self.problems.append(f"{exc} (expected the {spec.name} of hubinsim's data folder)")
+            ours = spec.name in FILES  # not another plan's targets (read_targets)
+            self.problems.append(
+                f"{exc} (expected the {spec.name} of hubinsim's data folder)" if ours else str(exc)
+            )
             return None
         self.hashes[spec.name] = read.sha256
         try:

@@ -26,6 +26,10 @@ from .errors import HubinsimError, printable
 #: (``/proc/kmsg`` looks like an empty regular file and blocks when read).
 SPECIAL_PLACES = ("/proc/", "/sys/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
 
+#: The largest table of figures people give read [bytes] (a panel of districts and years, a
+#: file of actual figures): some 100,000 rows.
+MAX_TABLE_BYTES = 16 * 2**20
+
 #: What the system's refusals mean, in words (errno -> sentence).
 SYSTEM_ERRORS = {
     errno.ENOSPC: "the disk is full (no space left on the device)",

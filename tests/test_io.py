@@ -360,9 +360,10 @@ def test_reading_members_does_not_import_pandas_before_it_is_called():
 
 
 def test_every_csv_a_folder_writes_is_utf8_with_a_byte_order_mark(short, short_alt, tmp_path):
-    """Every CSV a run, comparison (with attribution), sensitivity, goal-seek or estimate
-    folder writes for people starts with the UTF-8 byte-order mark (Excel reads its Chinese
-    labels right), and reads with encoding="utf-8-sig" to the table pandas reads."""
+    """Every CSV a run, comparison (with attribution), sensitivity, goal-seek, estimate or
+    evaluation folder writes for people starts with the UTF-8 byte-order mark (Excel reads
+    its Chinese labels right), and reads with encoding="utf-8-sig" to the table pandas
+    reads."""
     from support import invoke
 
     from hubinsim.analysis.elasticities import synthetic_panel
@@ -377,16 +378,18 @@ def test_every_csv_a_folder_writes_is_utf8_with_a_byte_order_mark(short, short_a
          "--output", "gdp_real@2026"],
         ["solve", short, "--target", "gdp_real@2026>=1", "--lever", "vouchers"],
         ["estimate", short, "--panel", panel],
+        ["evaluate", short, "--actuals", ROOT / "examples" / "actuals_illustrative.csv"],
     ]  # fmt: skip
     for args in commands:
-        res = invoke(*args, "--out", out, *(["--no-charts"] if args[0] != "estimate" else []))
+        charts = ["--no-charts"] if args[0] not in ("estimate", "evaluate") else []
+        res = invoke(*args, "--out", out, *charts)
         assert res.exit_code == 0, (args, res.output)
     tables = sorted(out.rglob("*.csv"))
     folders = {p.parent.name for p in tables}
-    assert len(folders) == 5, folders
+    assert len(folders) == 6, folders
     names = {p.name for p in tables}
     assert {"annual.csv", "targets.csv", "scorecard.csv", "attribution.csv", "indices.csv",
-            "solution.csv", "estimates.csv"} <= names  # fmt: skip
+            "solution.csv", "estimates.csv", "evaluation.csv"} <= names  # fmt: skip
     for path in tables:
         raw = path.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2), path

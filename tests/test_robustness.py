@@ -38,6 +38,7 @@ from support import ROOT, SHORT, invoke, leftovers, write
 
 import hubinsim
 import hubinsim.io.run_folder
+from hubinsim.analysis.elasticities import synthetic_panel
 from hubinsim.data import MAX_DATA_FILE_BYTES
 from hubinsim.io.folders import HOST_TAG, atomic_folder
 from hubinsim.run import parallel, resources
@@ -45,6 +46,7 @@ from hubinsim.run.ensemble import run_ensemble
 from hubinsim.scenario.uncertainty import Uncertainty, parse_uncertainty
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
+ACTUALS = ROOT / "examples" / "actuals_illustrative.csv"
 
 
 @pytest.fixture
@@ -97,7 +99,7 @@ ODD_FILES = {
 
 
 @pytest.mark.parametrize("kind", sorted(ODD_FILES))
-@pytest.mark.parametrize("role", ["scenario", "extends", "data", "panel"])
+@pytest.mark.parametrize("role", ["scenario", "extends", "data", "panel", "actuals", "targets"])
 def test_only_regular_files_are_read(kind, role, tmp_path, no_hang):
     make, said = ODD_FILES[kind]
     out = tmp_path / "runs"
@@ -115,6 +117,12 @@ def test_only_regular_files_are_read(kind, role, tmp_path, no_hang):
         odd = tmp_path / "panel.csv"
         make(odd)
         res = invoke("estimate", BASELINE, "--panel", odd, "--out", out)
+    elif role in ("actuals", "targets"):
+        odd = tmp_path / f"{role}.csv"
+        make(odd)
+        files = {"actuals": ACTUALS, "targets": ROOT / "data" / "targets.csv", role: odd}
+        res = invoke("evaluate", BASELINE, "--actuals", files["actuals"], "--targets",
+                     files["targets"], "--out", out)  # fmt: skip
     else:
         data = tmp_path / "data"
         shutil.copytree(ROOT / "data", data)
@@ -130,10 +138,11 @@ def test_dev_stdin_is_refused_by_name(tmp_path, no_hang):
     res = invoke("validate", child, "/dev/stdin", "/proc/self/environ")
     assert res.exit_code == 2
     assert res.output.count("a stream or an interface of the system") == 3
-    for panel in ("/dev/stdin", "/proc/self/environ"):
-        out = tmp_path / "runs"
-        res = invoke("estimate", BASELINE, "--panel", panel, "--out", out)
-        refused(res, out, panel, "a stream or an interface of the system")
+    out = tmp_path / "runs"
+    for special in ("/dev/stdin", "/proc/self/environ"):
+        for option, command in (("--panel", "estimate"), ("--actuals", "evaluate")):
+            res = invoke(command, BASELINE, option, special, "--out", out)
+            refused(res, out, special, "a stream or an interface of the system")
 
 
 def test_a_data_folder_that_is_not_a_folder(tmp_path, no_hang):
@@ -735,6 +744,25 @@ def test_inputs_are_hashed_as_they_were_read(data_copy, tmp_path):
     assert hashes["data"][str(data_copy / "base_2020.csv")] == used[data_copy / "base_2020.csv"]
     resolved = (written.path / "scenario.resolved.toml").read_text(encoding="utf-8")
     assert used[data_copy / "base_2020.csv"] in resolved
+
+
+def test_tables_people_give_are_hashed_as_they_were_read(tmp_path):
+    """A panel and a file of actual figures edited after they were read: the estimate and
+    the evaluation record the bytes used."""
+    actuals = tmp_path / "actuals.csv"
+    shutil.copy(ACTUALS, actuals)
+    used = hashlib.sha256(actuals.read_bytes()).hexdigest()
+    acts = hubinsim.read_actuals(actuals)
+    actuals.write_text("edited", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert hubinsim.evaluate(BASELINE, acts).record["actuals_sha256"] == used
+    panel = tmp_path / "panel.csv"
+    synthetic_panel().to_csv(panel)
+    used = hashlib.sha256(panel.read_bytes()).hexdigest()
+    frame = hubinsim.read_panel(panel)
+    panel.write_text("edited", encoding="utf-8")
+    assert hubinsim.estimate_elasticities(frame).metadata["sha256"] == used
 
 
 # --------------------------------------------------------------------------- the Python API

@@ -54,7 +54,7 @@ degrees of freedom, and is skipped with the reason otherwise. The standard error
 and eps_s are those of the slope (omega's scaled by 1 / (1 - u_mean)).
 
 **The panel file** (CSV, UTF-8 with or without a byte-order mark, a regular file of at most
-:data:`MAX_PANEL_BYTES`): one row per district and year; columns ``district`` (text;
+:data:`~hubinsim.files.MAX_TABLE_BYTES`): one row per district and year; columns ``district`` (text;
 may be left out when the file holds one district), ``year`` and any of the variables of
 :data:`PANEL_COLUMNS` (an empty cell is a gap: the changes that need it are left out);
 ``source`` (free text) is kept and not read. Every other column is an error that names the
@@ -78,7 +78,7 @@ from .._version import __version__
 from ..catalog import suggest
 from ..data import load_parameters
 from ..errors import DataError, printable
-from ..files import read_text
+from ..files import MAX_TABLE_BYTES, read_text
 from ..scenario.writer import fragment_toml
 
 #: The variables of a panel file: name -> (unit, meaning). Names are the indicators' names
@@ -96,8 +96,6 @@ PANEL_COLUMNS: dict[str, tuple[str, str]] = {
     "population": ("万人", "resident population"),
     "consumer_price_index": ("index, any base", "consumer prices of the district"),
 }
-#: The largest panel file read [bytes]: some 100,000 rows of districts and years.
-MAX_PANEL_BYTES = 16 * 2**20
 #: Columns that are not variables.
 KEY_COLUMNS = ("district", "year", "source")
 #: Variables that must be positive (levels, shares, indices).
@@ -148,7 +146,7 @@ def read_panel(path) -> pd.DataFrame:
     if not isinstance(path, str | os.PathLike):
         raise DataError(f"read_panel: path must be a file path, not {type(path).__name__}")
     path = Path(os.fspath(path))
-    text, read = read_text(path, limit=MAX_PANEL_BYTES, what="a panel file", error=DataError)
+    text, read = read_text(path, limit=MAX_TABLE_BYTES, what="a panel file", error=DataError)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header = next(reader, None)

@@ -23,13 +23,11 @@ Two ways to re-project (``anchor``):
 from __future__ import annotations
 
 import datetime
-import hashlib
 import math
 import os
 import re
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -527,7 +525,7 @@ def evaluate(
         "scenario": scn.name,
         "scenario_source": scn.source,
         "actuals": str(acts.path) if acts.path else None,
-        "actuals_sha256": acts.sha256 or _sha256(acts.path),
+        "actuals_sha256": acts.sha256,  # of the bytes read, not of the file now
         "anchor": anchor,
         "start_year": start,
         "as_of": latest,
@@ -611,12 +609,6 @@ def _check_target_years(targets: list[Target], scn: Scenario, warn: bool) -> Non
             UserWarning,
             stacklevel=3,
         )
-
-
-def _sha256(path) -> str | None:
-    if path is None or not Path(path).is_file():
-        return None
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _percentile_frame(values: dict, years) -> pd.DataFrame:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..defaults import DEFAULT_OUT
 from .charts import DPI, save_figures
-from .folders import Written, atomic_folder, safe_name
+from .folders import Written, atomic_folder, safe_name, write_csv
 from .record import run_json, write_json
 
 #: Headers of every table, in English and Chinese; a unit in brackets where one applies.
@@ -405,7 +405,7 @@ def write_evaluation(
         # the CSV keeps the API's column names in English (as annual.csv does), Chinese
         # headers under zh
         csv_table = sheets["evaluation"] if lang == "zh" else ev.table
-        csv_table.to_csv(tmp / "evaluation.csv", index=False, encoding="utf-8-sig")
+        write_csv(csv_table, tmp / "evaluation.csv", index=False)
         files.append("evaluation.csv")
         write_xlsx(tmp / "evaluation.xlsx", sheets, lang)
         files.append("evaluation.xlsx")
