@@ -32,6 +32,7 @@ import math
 import numbers
 import os
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +181,19 @@ class Actuals:
     @classmethod
     def from_rows(cls, rows, path=None) -> Actuals:
         """Actuals from dicts with the file's columns (checked as a file is)."""
+        if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+            raise ActualsError(
+                [f"rows: must be a list of mappings of the columns, got {rows!r:.60}"]
+            )
+        rows = list(rows)
+        bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
+        if bad:
+            raise ActualsError(
+                [
+                    f"rows: row {i} must be a mapping of the columns, got {rows[i]!r:.60}"
+                    for i in bad[:50]
+                ]
+            )
         texts = [{k: _text(r.get(k)) for k in COLUMNS} for r in rows]
         checked, problems = _check_rows(
             [(i + 2, t) for i, t in enumerate(texts)], str(path or "actuals")

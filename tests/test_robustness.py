@@ -877,6 +877,19 @@ def test_the_other_functions_check_their_arguments(tmp_path):
         "attribute": lambda: hubinsim.attribute(BASELINE, 5),
         "attribute-max": lambda: hubinsim.attribute(BASELINE, BASELINE, max_settings=True),
         "write-solution": lambda: hubinsim.write_solution(res, tmp_path),
+        "evaluate-scenario": lambda: hubinsim.evaluate(hubinsim.Scenario(time=5), ACTUALS),
+        "evaluate-actuals": lambda: hubinsim.evaluate(BASELINE, 5),
+        "evaluate-targets": lambda: hubinsim.evaluate(BASELINE, ACTUALS, targets=5),
+        "evaluate-target-list": lambda: hubinsim.evaluate(BASELINE, ACTUALS, targets=[1, 2]),
+        "evaluate-draws": lambda: hubinsim.evaluate(BASELINE, ACTUALS, draws=1),
+        "evaluate-seed": lambda: hubinsim.evaluate(BASELINE, ACTUALS, seed="x"),
+        "evaluate-rules": lambda: hubinsim.evaluate(BASELINE, ACTUALS, rules=None),
+        "evaluate-lang": lambda: hubinsim.evaluate(BASELINE, ACTUALS, lang="fr"),
+        "actuals-rows": lambda: hubinsim.Actuals.from_rows([5]),
+        "actuals-text": lambda: hubinsim.Actuals.from_rows("x"),
+        "read-actuals": lambda: hubinsim.read_actuals(None),
+        "read-panel": lambda: hubinsim.read_panel(5),
+        "estimate-panel": lambda: hubinsim.estimate_elasticities(5),
     }
     for name, call in calls.items():
         with pytest.raises(hubinsim.HubinsimError):

@@ -36,12 +36,13 @@ from .._version import __version__
 from ..actuals import Actuals, Figure, read_actuals, share_disagreement
 from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME
 from ..data import TARGET_KINDS, Target, load_targets, read_targets
-from ..errors import ActualsError, ScenarioError
+from ..defaults import LANGUAGES
+from ..errors import ActualsError, ScenarioError, printable
 from ..model import BASE_YEAR
 from ..results import percentile_rows
-from ..run.simulation import simulate
+from ..run.parallel import run_settings_problems
+from ..run.simulation import as_scenario, simulate
 from ..run.single import start_record
-from ..scenario.reader import load_scenario
 from ..scenario.settings import Scenario
 from .verdicts import RULES, VERDICTS, Case, Rules, rule_texts, verdict
 
@@ -402,6 +403,25 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
 # --------------------------------------------------------------------------- evaluate
 
 
+def evaluate_problems(draws, seed, workers, targets, rules, lang) -> list[str]:
+    """Why the arguments of :func:`evaluate` that are not files are not valid: the limits of
+    the command line's options (empty when they are)."""
+    problems = run_settings_problems(draws=draws, seed=seed, workers=workers)
+    if draws == 1 and not isinstance(draws, bool):
+        problems.append("draws: an ensemble needs at least 2 draws, got 1")
+    if targets is not None and not isinstance(targets, str | os.PathLike):
+        if not isinstance(targets, list | tuple) or not all(isinstance(t, Target) for t in targets):
+            problems.append(
+                "targets: must be a list of Target (hubinsim.data.read_targets) or the path of "
+                f"a file of the form of data/targets.csv, got {printable(repr(targets)):.60}"
+            )
+    if not isinstance(rules, Rules):
+        problems.append(f"rules: must be a Rules (hubinsim.analysis.verdicts), got {rules!r:.60}")
+    if not isinstance(lang, str) or lang not in LANGUAGES:
+        problems.append(f"lang: must be one of {', '.join(LANGUAGES)}, got {lang!r:.60}")
+    return problems
+
+
 def evaluate(
     scenario: Scenario | str | os.PathLike | None = None,
     actuals: Actuals | str | os.PathLike | None = None,
@@ -442,13 +462,11 @@ def evaluate(
     lang : "en" or "zh"
         The language of the rule texts and assumptions.
     """
+    problems = evaluate_problems(draws, seed, workers, targets, rules, lang)
+    if problems:
+        raise ScenarioError(problems)
     kind, fade_years = parse_anchor(anchor)
-    if scenario is None:
-        scn = Scenario()
-    elif isinstance(scenario, Scenario):
-        scn = scenario
-    else:
-        scn = load_scenario(scenario, data_dir=data_dir)
+    scn = as_scenario(scenario, data_dir)
     if actuals is None:
         raise ActualsError(["actuals: an actuals file is needed (docs/evaluation.md)"])
     acts = actuals if isinstance(actuals, Actuals) else read_actuals(actuals)
