@@ -95,10 +95,10 @@ def draws_frame(res) -> pd.DataFrame:
 
 
 def taken_as_written(item, value: float) -> bool:
-    """Whether ``value`` for a lever or parameter is taken as written, not refused as a
-    percentage written for a fraction or the reverse (values inside the range may be)."""
-    slip = unit_slip(item.name, value, item)
-    return slip is None or not slip[0]
+    """Whether ``value`` for a lever or parameter is taken as written without a word: not
+    refused as a percentage written for a fraction or the reverse, nor warned of (a value
+    inside the range that reads plausibly in the other unit too)."""
+    return unit_slip(item.name, value, item) is None
 
 
 def model_inputs(grid, params: dict, levers: dict | None = None, base: dict | None = None):
