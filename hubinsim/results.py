@@ -7,14 +7,16 @@ percentiles) and the headline figures of the terminal summary.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, holds_words
+from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, holds_words, suggest
 from .data import Target, load_targets
+from .errors import ScenarioError, printable
 
 PERCENTILES = (5, 25, 50, 75, 95)
 #: Years of the headline summary (with the last year of the run).
@@ -94,9 +96,25 @@ class Results:
         read both), then ``<name>_mean`` and ``<name>_p5``, ``_p25``, ``_p50``, ``_p75``,
         ``_p95`` over the members (NaN for a year without values, such as growth rates in
         2020)."""
+        if columns is not None:
+            if isinstance(columns, str | bytes) or not isinstance(columns, Iterable):
+                raise ScenarioError(
+                    "columns: must be a list of indicator names, got "
+                    f"{printable(repr(columns)):.60}"
+                )
+            columns = list(columns)
+            unknown = [c for c in columns if c not in self.values]
+            if unknown:
+                raise ScenarioError(
+                    [
+                        f"columns: {printable(repr(c)):.60} is not an indicator of this result"
+                        + suggest(str(c), list(self.values))
+                        for c in unknown[:50]
+                    ]
+                )
         if not self.is_ensemble:
-            return self.annual if columns is None else self.annual[list(columns)]
-        names = [c for c in (columns or self.columns) if c in self.values]
+            return self.annual if columns is None else self.annual[columns]
+        names = [c for c in (self.columns if columns is None else columns) if c in self.values]
         return summary_frame({n: self.values[n] for n in names}, self.years)
 
     def headline(self) -> pd.DataFrame:

@@ -890,6 +890,10 @@ def test_the_other_functions_check_their_arguments(tmp_path):
         "read-actuals": lambda: hubinsim.read_actuals(None),
         "read-panel": lambda: hubinsim.read_panel(5),
         "estimate-panel": lambda: hubinsim.estimate_elasticities(5),
+        "write-estimates": lambda: hubinsim.write_estimates("x", tmp_path),
+        "write-evaluation": lambda: hubinsim.write_evaluation(None, tmp_path),
+        "summary-columns": lambda: res.summary(5),
+        "summary-unknown": lambda: res.summary(["gdp", "gpd"]),
     }
     for name, call in calls.items():
         with pytest.raises(hubinsim.HubinsimError):
@@ -943,6 +947,10 @@ def test_control_characters_of_a_file_reach_the_terminal_escaped(tmp_path):
     assert res.exit_code == 2
     assert "\x1b" not in res.output and "\r" not in res.output
     assert "\\x1b[31mred\\r" in res.output
+    for command in ("indicators", "levers"):  # words searched for are echoed escaped
+        res = invoke(command, "\x1b[31mred\rX\x07")
+        assert "\x1b" not in res.output and "\r" not in res.output and "\x07" not in res.output
+        assert "\\x1b[31mred\\rX\\x07" in res.stderr, res.stderr
 
 
 def test_a_long_list_of_problems_is_cut_with_a_count(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..catalog import INDICATOR_BY_NAME, suggest, unit_label
+from ..errors import printable
 from ..formats import format_number as fmt
 from ..formats import format_share as pct
 
@@ -97,4 +98,5 @@ def nothing_holds(what: str, words, rows) -> str:
     that it lists) most like the words: "No indicator's name or meaning holds: teritary (did
     you mean 'va_tertiary', ...?)"."""
     search = " ".join(words)
-    return f"No {what} name or meaning holds: {search}{suggest(search, [r['name'] for r in rows])}"
+    close = suggest(search, [r["name"] for r in rows])
+    return f"No {what} name or meaning holds: {printable(search, lines=False)}{close}"

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..defaults import DEFAULT_OUT
-from .folders import Written, atomic_folder, estimate_folder, safe_name, write_csv
+from ..defaults import DEFAULT_OUT, DPI
+from .folders import Written, atomic_folder, check_writer, estimate_folder, safe_name, write_csv
 from .record import input_hashes, run_json, write_json
 from .solve_folder import extends_path
 
@@ -33,6 +33,9 @@ def write_estimates(
 ) -> Written:
     """Write the folder of an :class:`~hubinsim.analysis.elasticities.Elasticities` from
     :func:`hubinsim.estimate_elasticities` (see the module)."""
+    from ..analysis.elasticities import Elasticities
+
+    check_writer(estimates, Elasticities, out, force, False, "en", command, started, 1, DPI)
     est = estimates
     md = est.metadata
     scn = md.get("scenario_object")

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..defaults import DEFAULT_OUT
 from .charts import DPI, save_figures
-from .folders import Written, atomic_folder, safe_name, write_csv
+from .folders import Written, atomic_folder, check_writer, safe_name, write_csv
 from .record import run_json, write_json
 
 #: Headers of every table, in English and Chinese; a unit in brackets where one applies.
@@ -393,6 +393,9 @@ def write_evaluation(
 ) -> Written:
     """Write ``<out>/evaluate-<scenario>/`` for the :class:`~hubinsim.Evaluation` ``ev``
     (see the module). Returns the folder and its files."""
+    from ..analysis.evaluation import Evaluation
+
+    check_writer(ev, Evaluation, out, force, charts, lang, command, started, 1, dpi)
     target = evaluation_folder(out, ev.scenario)
     sheets = _tables(ev, lang)
     figures = {}

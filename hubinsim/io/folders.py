@@ -481,6 +481,8 @@ MADE_BY = {
     "Solution": "hubinsim.solve",
     "Calibration": "hubinsim.calibrate",
     "Backtest": "hubinsim.backtest",
+    "Elasticities": "hubinsim.estimate_elasticities",
+    "Evaluation": "hubinsim.evaluate",
 }
 
 
