@@ -315,9 +315,7 @@ def backtest(
         "data_dir": str(data_dir) if data_dir else None,
     }
     if cal is None and path:
-        from .elasticities import file_sha256
-
-        metadata["actuals_sha256"] = file_sha256(path)
+        metadata["actuals_sha256"] = obs.attrs.get("sha256")
     return Backtest(
         table,
         pd.DataFrame(

@@ -87,7 +87,6 @@ from ..run.simulation import as_scenario
 from ..run.single import run_scenario
 from ..scenario.settings import Scenario, TimeSettings
 from ..scenario.writer import fragment_toml
-from .elasticities import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +186,7 @@ def observations(data, vintage: str | None = None) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS))
     frame.attrs["path"] = str(data.path) if data.path is not None else None
+    frame.attrs["sha256"] = data.sha256  # of the bytes read, not of the file later
     return frame
 
 
@@ -818,7 +818,7 @@ def calibrate(
         "vintage": vintage,
         "years": f"{years_fitted[0]}-{years_fitted[-1]}",
         "actuals": str(Path(path).resolve()) if path else None,
-        "actuals_sha256": file_sha256(path) if path else None,
+        "actuals_sha256": obs.attrs.get("sha256"),
         "data_dir": str(folder),
         "measurement_sd": {f"{a}/{b}": v for (a, b), v in sd_table.items()},
         "wall_time_s": time.perf_counter() - started,
