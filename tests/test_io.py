@@ -397,3 +397,17 @@ def test_every_csv_a_folder_writes_is_utf8_with_a_byte_order_mark(short, short_a
         header = next(csv.reader(io.StringIO(text)))
         assert header and not header[0].startswith("\ufeff"), path
         assert header == list(pd.read_csv(path, nrows=0).columns), path
+
+
+def test_every_table_a_folder_writes_goes_through_write_csv():
+    """No writer of the package calls DataFrame.to_csv itself: every table goes through
+    io.folders.write_csv (UTF-8 with a byte-order mark), also a writer added later."""
+    package = ROOT / "hubinsim"
+    found = [
+        f"{path.relative_to(ROOT)}:{k}"
+        for path in sorted(package.rglob("*.py"))
+        if path != package / "io" / "folders.py"
+        for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".to_csv(" in line and not line.lstrip().startswith("#")
+    ]
+    assert found == []

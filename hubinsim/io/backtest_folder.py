@@ -19,7 +19,7 @@ from ..analysis.backtest import Backtest
 from ..defaults import DEFAULT_OUT, DPI
 from .calibration_folder import fitted_record
 from .charts import save_figures
-from .folders import Written, atomic_folder, backtest_folder, check_writer, safe_name
+from .folders import Written, atomic_folder, backtest_folder, check_writer, safe_name, write_csv
 from .record import run_json, write_json
 from .solve_folder import extends_path
 
@@ -48,13 +48,13 @@ def write_backtest(
 
         figures = backtest_charts(bt)
     with atomic_folder(target, force) as tmp:
-        bt.table.to_csv(tmp / "scores.csv", index=False, float_format="%.10g")
-        bt.forecasts.to_csv(tmp / "forecasts.csv", index=False, float_format="%.10g")
-        bt.history.to_csv(tmp / "history.csv", index=False, float_format="%.10g")
+        write_csv(bt.table, tmp / "scores.csv", index=False, float_format="%.10g")
+        write_csv(bt.forecasts, tmp / "forecasts.csv", index=False, float_format="%.10g")
+        write_csv(bt.history, tmp / "history.csv", index=False, float_format="%.10g")
         files = ["scores.csv", "forecasts.csv", "history.csv"]
         source = original.source
         if cal is not None:
-            cal.estimates.to_csv(tmp / "estimates.csv", float_format="%.10g")
+            write_csv(cal.estimates, tmp / "estimates.csv", float_format="%.10g")
             toml_name = f"{safe_name(cal.scenario.name)}.toml"
             extends = extends_path(source, target) if source else None
             (tmp / toml_name).write_text(cal.fragment(extends), encoding="utf-8")

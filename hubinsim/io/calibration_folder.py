@@ -30,7 +30,7 @@ from pathlib import Path
 from ..analysis.calibration import Calibration
 from ..defaults import DEFAULT_OUT, DPI
 from ..errors import ScenarioError
-from .folders import Written, atomic_folder, calibration_folder, check_writer, safe_name
+from .folders import Written, atomic_folder, calibration_folder, check_writer, safe_name, write_csv
 from .record import input_hashes, run_json, write_json
 from .solve_folder import extends_path
 
@@ -75,13 +75,13 @@ def write_calibration(
             "covariance.csv": cal.covariance,
         }
         for name, frame in tables.items():
-            frame.to_csv(tmp / name, float_format="%.10g")
+            write_csv(frame, tmp / name, float_format="%.10g")
         for name, frame in (
             ("fit.csv", cal.fit),
             ("residuals.csv", cal.residuals),
             ("starts.csv", cal.starts),
         ):
-            frame.to_csv(tmp / name, index=False, float_format="%.10g")
+            write_csv(frame, tmp / name, index=False, float_format="%.10g")
         source = original.source
         extends = extends_path(source, target) if source else None
         files = [*tables, "fit.csv", "residuals.csv", "starts.csv"]
