@@ -426,7 +426,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None):
             year = int(year)
             if not 1949 <= year <= 2100:
                 raise ValueError
-        except ValueError:
+        except (ValueError, OverflowError):  # "inf", "1e400": no whole number
             problems.append(at(line, "year") + f"expected a year such as 2023, got {year_text!r}")
             bad = True
         period = (row.get("period") or "").strip() or FULL_YEAR

@@ -353,6 +353,47 @@ def test_random_panels_raise_only_hubinsim_errors(columns, cells, form, raw):
             assert str(exc)
 
 
+ACTUALS_ROWS = list(csv.reader(io.StringIO(ACTUALS.read_text(encoding="utf-8-sig"))))
+ACTUALS_CELLS = st.one_of(
+    st.sampled_from(["", "0", "-1", "1e400", "inf", "nan", "2021", "1900", "x", "level",
+                     "real_growth_pct", "share_pct", "final", "H1", "gdp", "1,234", "\x00"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(max_size=5),
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(ACTUALS_ROWS) - 1), st.integers(0, 6), ACTUALS_CELLS),
+        min_size=1,
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_random_actuals_raise_only_hubinsim_errors(edits, as_rows):
+    """A file of actual figures with random cells, read from a file or given as rows: only
+    hubinsim's errors."""
+    rows = [list(r) for r in ACTUALS_ROWS]
+    for r, c, cell in edits:
+        if c < len(rows[r]):
+            rows[r][c] = cell
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if as_rows:
+                hubinsim.Actuals.from_rows([dict(zip(rows[0], r, strict=False)) for r in rows[1:]])
+            else:
+                with tempfile.TemporaryDirectory() as folder:
+                    path = Path(folder, "actuals.csv")
+                    buf = io.StringIO()
+                    csv.writer(buf).writerows(rows)
+                    path.write_text(buf.getvalue(), encoding="utf-8")
+                    hubinsim.read_actuals(path)
+        except hubinsim.HubinsimError as exc:
+            assert str(exc)
+
+
 # --------------------------------------------------------------------------- signals
 
 LONG = """[scenario]
