@@ -320,6 +320,19 @@ def test_the_scorecard_keeps_its_words_inside_and_apart(far, n, lang):
     assert title.startswith("Plan targets" if lang == "en" else "规划目标")
 
 
+def test_the_legend_of_many_scenarios_with_long_names_stays_inside(far):
+    import copy
+
+    runs = []
+    for k in range(7):
+        run = copy.copy(far[k % 3])
+        run.metadata = {**run.metadata, "scenario": f"a scenario with a long name, number {k}"}
+        runs.append(run)
+    fig = plots.compare_chart_jobs(runs)[-1].figure()
+    assert _outside(fig) == []
+    assert len(fig.legends[0].get_texts()) == 7
+
+
 def test_a_value_beyond_the_axis_is_cut_there_and_said(far):
     fig = plots.compare_chart_jobs(far, "en")[-1].figure()
     ax = fig.axes[0]

@@ -23,7 +23,7 @@ from .specs import (
     new_figure,
     scenario_colours,
 )
-from .text import Labels, wrap
+from .text import Labels, columns, wrap
 
 #: Width of a target's label on the left of a bar chart (columns; a Chinese character: 2).
 _LABEL_COLUMNS = 36
@@ -94,7 +94,10 @@ def _target_bars(runs, lang: Labels, value, text, span: tuple[float, float]):
         if n > 1:
             handles = [Patch(color=colours[nm]) for nm in names]
             legend = [lang.text(nm) for nm in names]
-            fig.legend(handles, legend, fontsize=8, loc="outside lower center", ncol=n)
+            # as many columns as the longest name lets stand in a row (about 120 characters
+            # of this size across the figure, and the patch)
+            ncol = min(n, max(1, 120 // (max(columns(nm) for nm in legend) + 6)))
+            fig.legend(handles, legend, fontsize=8, loc="outside lower center", ncol=ncol)
     return fig, ax, rc, names, colours
 
 

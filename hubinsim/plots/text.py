@@ -136,7 +136,7 @@ def wrap(text: str, width: int) -> str:
         )
         line = ""
         for piece in pieces:
-            if line and _columns((line + piece).rstrip()) > width:
+            if line and columns((line + piece).rstrip()) > width:
                 lines.append(line.rstrip())
                 line = piece.lstrip()
             else:
@@ -145,7 +145,8 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _columns(s: str) -> int:
+def columns(s: str) -> int:
+    """The width of ``s`` in columns of text: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
