@@ -122,9 +122,7 @@ def run_scenario(
         "units": {n: INDICATOR_BY_NAME[n].unit for n in values if n in INDICATOR_BY_NAME},
     }
     if record_parameters:
-        metadata["parameters"] = {
-            k: (float(v[0]) if (v == v[0]).all() else v.tolist()) for k, v in params.items()
-        }
+        metadata["parameters"] = {k: _recorded(v) for k, v in params.items()}
     metadata |= {
         "levers": {
             k: (
@@ -145,6 +143,16 @@ def run_scenario(
         "scenario_object": scn,
     }
     return values, metadata
+
+
+def _recorded(v: np.ndarray):
+    """A parameter as run.json records it: one number where every member has the same value,
+    else the list of the members' values. (A single member needs no comparison over the
+    members: for some 90 parameters it cost 0.3-0.8 ms, a tenth of a single run.)"""
+    if v.size == 1:
+        x = float(v[0])
+        return x if x == x else v.tolist()  # (NaN is not the same as itself)
+    return float(v[0]) if (v == v[0]).all() else v.tolist()
 
 
 def _model_inputs(scn: Scenario, params: dict, folder, start: Mapping | None = None):
