@@ -156,3 +156,17 @@ def test_numbers_for_people(value, unit, text):
 def test_a_column_shares_one_number_of_decimals():
     assert [column_decimals(x) for x in (1234.5, 12.5, 0.0123, 0.0)] == [0, 2, 5, 3]
     assert format_share(0.734) == "73 %"
+
+
+def test_the_scorecard_says_what_decides_each_verdict():
+    """decided_by comes from data/targets.csv: the R&D target echoes its lever, and the park's
+    output and above-scale growth are decided by definitions (the park is the district's
+    above-scale firms plus the attracted ones; above-scale value added is a fixed share of
+    incumbent industry plus the cohort), not by mechanisms of their own."""
+    card = hubinsim.simulate().targets
+    by = dict(zip(card["indicator"], card["decided_by"], strict=False))
+    assert by["rd_intensity_pct"] == "lever"
+    assert by["park_gross_output"] == "definition"
+    assert by["industrial_va_above_scale_growth_pct"] == "definition"
+    assert by["share_tertiary_pct"] == "model"
+    assert set(card["decided_by"]) <= {"model", "lever", "definition"}
