@@ -495,6 +495,13 @@ def test_chinese_throughout_under_zh(short, tmp_path):
     book = tmp_path / "evaluate-short" / "evaluation.xlsx"
     table = pd.read_excel(book, sheet_name="评估表").set_index("指标代码")
     assert "评估结论(中文)" not in table.columns
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(book)["评估表"]
+    head = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "va_tertiary")
+    cell = row[head.index("目标值[单位]")]
+    assert cell.value == 200 and cell.number_format.endswith('"亿元"')  # the unit shown
     assert table.loc["unemployment_rate_pct", "目标要求"] == "<= 2021年起每年"
     assert table.loc["retail_sales", "依据"] == "所需年均增长高于重新预测的增长,差距超过规定幅度"
     assert table.loc["retail_sales", "增长单位"] == "%/年"

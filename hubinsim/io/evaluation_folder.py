@@ -253,13 +253,20 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in df.itertuples(index=False):
             ws.append([_round(v.item() if hasattr(v, "item") else v) for v in row])
+        unit_col = _header("unit", lang)
+        units = list(df[unit_col]) if unit_col in df.columns else None
         for j, col in enumerate(df.columns, start=1):
             texts = [str(col)] + [str(v) for v in df.iloc[:, j - 1].head(200)]
             width = max(len(s.encode("utf-8")) * 0.7 for s in texts)
             ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
-            for cell in ws[get_column_letter(j)][1:]:
+            # a column "[unit]" in the unit of its row: the unit shown beside each number
+            in_unit = units is not None and ("[unit]" in str(col) or "[单位]" in str(col))
+            for i, cell in enumerate(ws[get_column_letter(j)][1:]):
                 if isinstance(cell.value, float):
-                    cell.number_format = "0.00" if abs(cell.value) >= 1 else "0.0000"
+                    fmt = "#,##0.00" if abs(cell.value) >= 1 else "0.0000"
+                    if in_unit and isinstance(units[i], str) and units[i]:
+                        fmt += ' "' + units[i].replace('"', "") + '"'
+                    cell.number_format = fmt
         ws.freeze_panes = "A2"
     wb.save(path)
 
