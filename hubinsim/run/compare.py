@@ -391,81 +391,70 @@ def _statement_years(years) -> list[int]:
     return sorted(set(out))
 
 
+#: The sentences of a statement, in English and Chinese: ``what`` names the indicator and
+#: year, ``a`` and ``b`` bound the 5th-95th percentile range, ``up``/``down`` the shares.
+_SENTENCES = {
+    "en": {
+        "none": "{alt}: no values of {what}.",
+        "zero": "{alt} leaves {what} unchanged in every draw.",
+        "up": "{alt} raises {what} by {a} to {b} {unit} with 90 % probability (5th-95th "
+        "percentile), and raises it in {up} of draws.",
+        "down": "{alt} lowers {what} by {a} to {b} {unit} with 90 % probability (5th-95th "
+        "percentile), and lowers it in {down} of draws.",
+        "both": "{alt} changes {what} by -{a} to +{b} {unit} with 90 % probability (5th-95th "
+        "percentile): higher in {up} of draws, lower in {down}.",
+    },
+    "zh": {
+        "none": "{alt}:{what}无数值。",
+        "zero": "{alt}在每次抽样中均不改变{what}。",
+        "up": "{alt}使{what}提高 {a} 至 {b} {unit}(90% 概率,第5至95百分位),{up} 的抽样中提高。",
+        "down": "{alt}使{what}降低 {a} 至 {b} {unit}(90% 概率,第5至95百分位),{down} 的抽样中降低。",
+        "both": "{alt}使{what}变化 -{a} 至 +{b} {unit}(90% 概率,第5至95百分位):{up} 的抽样中"
+        "提高,{down} 的抽样中降低。",
+    },
+}
+
+
 def _statement(alt: str, ind: str, year: int, d, lang: str = "en") -> str:
     """One sentence on the difference ``d`` (members) of ``ind`` in ``year``, in ``lang``
     ("en" or "zh")."""
     meta = INDICATOR_BY_NAME[ind]
     d = np.asarray(d, dtype=float)
     d = d[np.isfinite(d)]
-    if lang == "zh":
-        return _statement_zh(alt, ind, year, d)
+    zh = lang == "zh"
     basis = ""
     if meta.unit != "%" and meta.price_basis not in ("-", "") and "price" not in meta.meaning_en:
-        basis = f" ({meta.price_basis})"
-    what = f"{meta.meaning_en}{basis} in {year} [{ind}]"
-    unit = "percentage points" if meta.unit == "%" else meta.unit
+        basis = (
+            f"({PRICE_BASIS_ZH.get(meta.price_basis, meta.price_basis)})"
+            if zh
+            else f" ({meta.price_basis})"
+        )
+    what = f"{year}年{meta.meaning_zh}{basis}[{ind}]" if zh else (
+        f"{meta.meaning_en}{basis} in {year} [{ind}]"
+    )  # fmt: skip
+    words = {"alt": alt, "what": what}
+    said = _SENTENCES["zh" if zh else "en"]
     if d.size == 0:
-        return f"{alt}: no values of {what}."
+        return said["none"].format(**words)
     if np.all(d == 0):
-        return f"{alt} leaves {what} unchanged in every draw."
+        return said["zero"].format(**words)
     p5, p95 = np.percentile(d, [5, 95])
-    up, down = float(np.mean(d > 0)), float(np.mean(d < 0))
 
     def num(x):
         x = abs(float(x))
         # two significant digits for small differences, which would otherwise show as 0.00
         return f"{x:.2g}" if 0 < x < 0.1 else format_number(x, meta.unit)
 
+    words |= {
+        "unit": ("个百分点" if zh else "percentage points") if meta.unit == "%" else meta.unit,
+        "up": format_share(float(np.mean(d > 0))),
+        "down": format_share(float(np.mean(d < 0))),
+    }
     if p5 >= 0:
-        return (
-            f"{alt} raises {what} by {num(p5)} to {num(p95)} {unit} with 90 % probability "
-            f"(5th-95th percentile), and raises it in {format_share(up)} of draws."
-        )
+        return said["up"].format(a=num(p5), b=num(p95), **words)
     if p95 <= 0:
-        return (
-            f"{alt} lowers {what} by {num(p95)} to {num(p5)} {unit} with 90 % probability "
-            f"(5th-95th percentile), and lowers it in {format_share(down)} of draws."
-        )
-    return (
-        f"{alt} changes {what} by -{num(p5)} to +{num(p95)} {unit} with 90 % probability "
-        f"(5th-95th percentile): higher in {format_share(up)} of draws, lower in "
-        f"{format_share(down)}."
-    )
-
-
-def _statement_zh(alt: str, ind: str, year: int, d) -> str:
-    """:func:`_statement` in Chinese (``d`` the finite differences)."""
-    meta = INDICATOR_BY_NAME[ind]
-    basis = ""
-    if meta.unit != "%" and meta.price_basis not in ("-", "") and "price" not in meta.meaning_en:
-        basis = f"({PRICE_BASIS_ZH.get(meta.price_basis, meta.price_basis)})"
-    what = f"{year}年{meta.meaning_zh}{basis}[{ind}]"
-    unit = "个百分点" if meta.unit == "%" else meta.unit
-    if d.size == 0:
-        return f"{alt}:{what}无数值。"
-    if np.all(d == 0):
-        return f"{alt}在每次抽样中均不改变{what}。"
-    p5, p95 = np.percentile(d, [5, 95])
-    up, down = float(np.mean(d > 0)), float(np.mean(d < 0))
-
-    def num(x):
-        x = abs(float(x))
-        return f"{x:.2g}" if 0 < x < 0.1 else format_number(x, meta.unit)
-
-    if p5 >= 0:
-        return (
-            f"{alt}使{what}提高 {num(p5)} 至 {num(p95)} {unit}(90% 概率,第5至95百分位),"
-            f"{format_share(up)} 的抽样中提高。"
-        )
-    if p95 <= 0:
-        return (
-            f"{alt}使{what}降低 {num(p95)} 至 {num(p5)} {unit}(90% 概率,第5至95百分位),"
-            f"{format_share(down)} 的抽样中降低。"
-        )
-    return (
-        f"{alt}使{what}变化 -{num(p5)} 至 +{num(p95)} {unit}(90% 概率,第5至95百分位):"
-        f"{format_share(up)} 的抽样中提高,{format_share(down)} 的抽样中降低。"
-    )
+        return said["down"].format(a=num(p95), b=num(p5), **words)
+    return said["both"].format(a=num(p5), b=num(p95), **words)
 
 
 def _statements(comparisons, names, lang: str = "en") -> list[Statement]:
