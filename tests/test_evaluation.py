@@ -839,3 +839,14 @@ def test_the_notes_of_counts_and_carried_figures_are_chinese_under_zh(short, tmp
     assert record.loc["rd_intensity_pct", "说明"].startswith("2022年最新实际值沿用至2023年")
     used = sheets["所用实际数据"]
     assert "new_urban_jobs 2021-2022年逐年相加" in set(used["说明"])
+
+
+def test_the_base_year_is_flagged_base_and_a_built_level_names_its_line(short, tmp_path):
+    path = figures_file(tmp_path / "b.csv", ("gdp", 2021, "318.6"),
+                        ("gdp", 2022, "3.5", "real_growth_pct"))  # fmt: skip
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), path)
+    assert set(ev.flags.loc[2020]) == {"base"}
+    assert ev.flags.loc[2021, "gdp"] == "actual" and ev.flags.loc[2021, "fai"] == "model"
+    used = ev.actuals_used
+    built = used[(used["indicator"] == "gdp") & (used["basis"] == "level (built)")]
+    assert list(built["line"]) == [3]  # the real growth it was built from

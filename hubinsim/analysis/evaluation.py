@@ -48,6 +48,9 @@ from .verdicts import RULES, VERDICTS, Case, Rules, rule_texts, verdict
 
 #: Flags of a cell of the evaluated path.
 ACTUAL, ESTIMATE, MODEL = "actual", "estimate", "model"
+#: The flag of the 2020 cells: the base year's figures of the data files (the plan's where
+#: it prints them), which every run starts from.
+BASE = "base"
 
 #: Deflator of a level indicator for real growth: its own (nominal / real of the original
 #: run) where the model has a real series; the secondary deflator for industry; else GDP's.
@@ -690,11 +693,19 @@ def _count_at(name: str, year: int, history: dict, otherwise):
     return otherwise if got is None else got[0]
 
 
+def _model_flags(original: pd.DataFrame) -> pd.DataFrame:
+    """Every cell ``model``, but those of 2020: ``base``."""
+    flags = pd.DataFrame(MODEL, index=original.index, columns=original.columns)
+    if BASE_YEAR in flags.index:
+        flags.loc[BASE_YEAR, :] = BASE
+    return flags
+
+
 def _splice(original: pd.DataFrame, re_annual: pd.DataFrame, history: dict, start: int):
     """The evaluated path: the original run before the start year with the actual figures
     where given, the re-projection from it; and the flags."""
     path = original.copy()
-    flags = pd.DataFrame(MODEL, index=original.index, columns=original.columns)
+    flags = _model_flags(original)
     later = re_annual.index[re_annual.index >= start]
     path.loc[later, re_annual.columns] = re_annual.loc[later]
     for ind in re_annual.columns:
@@ -711,7 +722,7 @@ def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
     """The add-factor re-projection: each series with an actual passes through its latest
     one, the shift fading linearly to zero over ``n`` years."""
     path = original.copy()
-    flags = pd.DataFrame(MODEL, index=original.index, columns=original.columns)
+    flags = _model_flags(original)
     rows = []
     years = original.index.to_numpy()
     members = None if ensemble is None else {k: v.copy() for k, v in ensemble.values.items()}
@@ -816,7 +827,7 @@ def _used_table(figures: dict, levels: dict) -> pd.DataFrame:
                     "status": status,
                     "note": note,
                     "source": "",
-                    "line": 0,
+                    "line": fig.row.line,  # the line of the figure it was built from
                 }
             )
     cols = ["indicator", "year", "period", "basis", "value", "vintage", "status", "note"]
