@@ -50,7 +50,9 @@ loads on a direction of parameter space the figures barely see (a singular value
 range units, below :data:`FLAT` of the largest); its standard error is then not given.
 **Weakly identified**: a standard error above :data:`WEAK` of the parameter's range (the
 figures barely constrain it). An estimate on a bound of its range is reported too (the data
-push it further; the standard error ignores the bound). Each case is a warning.
+push it further; the standard error ignores the bound), and so is one within two standard
+errors of a bound (its 95 % interval crosses the bound: the range, not only the figures,
+decides it). Each case is a warning.
 
 **The fragment.** :meth:`Calibration.fragment` is a scenario file that extends the scenario
 calibrated and sets the estimates in ``[parameters]``; its header names the actual figures,
@@ -733,6 +735,19 @@ def calibrate(
                 f"{name} = {theta[j]:g} is on the {side} bound of its range [{low[j]:g}, "
                 f"{high[j]:g}]: the figures push it further; its standard error ignores the "
                 "bound"
+            )
+        elif (
+            identified[j]
+            and se[j] <= WEAK * (high[j] - low[j])
+            and min(theta[j] - low[j], high[j] - theta[j]) < 2 * se[j]
+        ):
+            side = "lower" if theta[j] - low[j] < high[j] - theta[j] else "upper"
+            bound = low[j] if side == "lower" else high[j]
+            warn.append(
+                f"{name} = {theta[j]:g} is within two standard errors ({se[j]:.3g} each) of "
+                f"the {side} bound {bound:g} of its range: its 95 % interval "
+                f"[{theta[j] - 2 * se[j]:.4g}, {theta[j] + 2 * se[j]:.4g}] crosses the bound, "
+                "so the range, not only the figures, decides the estimate"
             )
     if dof <= 0:
         notes.append(
