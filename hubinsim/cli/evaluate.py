@@ -9,7 +9,7 @@ import click
 
 from ..defaults import MAX_DRAWS
 from .group import CONTEXT, command_line, main
-from .options import folder_options
+from .options import actuals_options, apply, folder_options
 from .tables import evaluation_text
 
 
@@ -27,14 +27,7 @@ Examples:
 """,
 )
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "--actuals",
-    required=True,
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
-    "(docs/evaluation.md).",
-)
+@apply(actuals_options())
 @click.option(
     "--as-of",
     "as_of",
@@ -58,12 +51,6 @@ Examples:
     metavar="FILE",
     help="Plan targets in the form of data/targets.csv (another plan's, e.g. the 15th FYP's; "
     "default: the 14th FYP's and the 2035 vision's).",
-)
-@click.option(
-    "--vintage",
-    type=click.Choice(["preliminary", "revised", "final", "census"]),
-    default=None,
-    help="Use this vintage of each figure (default: the latest the file gives).",
 )
 @click.option(
     "--draws",
