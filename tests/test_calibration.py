@@ -321,3 +321,81 @@ def test_bad_arguments_of_the_api_are_refused_with_a_message(exact, kwargs, mess
     kwargs = {"actuals": exact, **kwargs}
     with pytest.raises(hubinsim.HubinsimError, match=message):
         hubinsim.calibrate(None, **kwargs)
+
+
+def skewed_actuals():
+    """GDP's figures as the scenario's own values make them, tertiary value added's as a
+    much higher tertiary TFP makes them (final figures, trusted twice as much): fitting
+    tertiary TFP to both moves GDP away from its figures."""
+    own = synthetic_actuals(indicators=("gdp",), growth=("gdp",))
+    other = synthetic_actuals(
+        parameters={"tfp.growth_tertiary": 0.024}, indicators=("va_tertiary",),
+        growth=("va_tertiary",), vintage="final",
+    )  # fmt: skip
+    return pd.concat([own, other], ignore_index=True)
+
+
+def test_a_fit_that_worsens_a_headline_series_is_warned_of_with_the_fit_side_by_side():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cal = hubinsim.calibrate(None, skewed_actuals(), ["tfp.growth_tertiary"], starts=1)
+    fit = cal.fit.set_index(["indicator", "basis"])
+    assert (fit.loc["gdp", "rmse_start"] < 1e-6).all()
+    assert fit.loc["gdp", "worse"].all() and not fit.loc["va_tertiary", "worse"].all()
+    assert fit["share_pct"].sum() == pytest.approx(100.0)
+    assert fit["wss"].sum() == pytest.approx(cal.metadata["cost"])
+    text = [str(w.message) for w in caught]
+    assert all(w in text for w in cal.warnings)
+    warned = 0
+    for basis in ("level", "real_growth_pct"):
+        row = fit.loc[("gdp", basis)]
+        said = any(f"calibrated fit of gdp ({basis}) is worse" in t for t in text)
+        assert said == (row["wss"] > row["n"])  # worse by more than the stated errors
+        warned += said
+    assert warned >= 1
+    top = fit["share_pct"].idxmax()
+    said = any(f"one series dominates the fit: {top[0]} ({top[1]}" in t for t in text)
+    assert said == (fit["share_pct"].max() > 40 and cal.metadata["s2"] > 1)
+    s2 = cal.metadata["s2"]
+    assert f"s^2 = {s2:.3g}" in cal.metadata["s2_meaning"]
+
+
+def test_a_series_that_dominates_a_poor_fit_is_warned_of():
+    obs = synthetic_actuals(indicators=("gdp", "va_tertiary"), growth=("gdp",))
+    tertiary = obs["indicator"] == "va_tertiary"  # 30 % above anything the model makes
+    obs["value"] = obs["value"].where(~tertiary, obs["value"] * 1.3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cal = hubinsim.calibrate(None, obs, ["tfp.growth_tertiary"], starts=1)
+    share = cal.fit.set_index(["indicator", "basis"])["share_pct"]
+    assert share.idxmax() == ("va_tertiary", "level") and share.max() > 40
+    text = [str(w.message) for w in caught]
+    assert any("one series dominates the fit: va_tertiary (level" in t for t in text)
+    assert cal.metadata["s2"] > 4 and any(t.startswith("poor fit: s^2") for t in text)
+
+
+def test_the_command_prints_the_fit_warnings_and_s2_before_what_it_wrote(tmp_path):
+    path = to_file(skewed_actuals(), tmp_path / "actuals.csv")
+    res = invoke(
+        "calibrate", BASELINE, "--actuals", path, "--fit", "tfp.growth_tertiary",
+        "--starts", 1, "--out", tmp_path / "runs",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    out = res.output
+    wrote = out.index("Wrote ")
+    assert -1 < out.find("Warning: the calibrated fit of gdp (") < wrote
+    assert -1 < out.find("s^2 = ") < wrote
+    assert "RMSE before" in out and "% of WSS" in out
+    assert out.count("Warning: ") == len(set(out.split("Warning: ")[1:]))  # each once
+    fit = pd.read_csv(tmp_path / "runs" / "calibrate-baseline" / "fit.csv")
+    assert {"rmse_start", "rmse", "share_pct", "worse"} <= set(fit.columns)
+
+
+def test_backtest_prints_the_calibration_warnings_before_what_it_wrote(tmp_path):
+    path = to_file(skewed_actuals(), tmp_path / "actuals.csv")
+    res = invoke(
+        "backtest", BASELINE, "--actuals", path, "--origin", 2023, "--fit",
+        "tfp.growth_tertiary", "--starts", 1, "--no-charts", "--out", tmp_path / "runs",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert -1 < res.output.find("Warning: the calibrated fit of gdp (") < res.output.index("Wrote ")

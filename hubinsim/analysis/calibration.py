@@ -54,6 +54,19 @@ push it further; the standard error ignores the bound), and so is one within two
 errors of a bound (its 95 % interval crosses the bound: the range, not only the figures,
 decides it). Each case is a warning.
 
+**The fit, judged.** The fit table gives each series (indicator and basis) before and after,
+side by side, and its part of the weighted sum of squares. A fit that lowers the sum may
+still fit a headline series worse; it is warned of when the RMSE of GDP's level or of real GDP
+growth (:data:`HEADLINE`) is larger at the estimate than at the scenario's own values and the
+series misses by more than its stated errors (its weighted squares sum to more than its
+number of figures: within the errors, a worse headline is noise); when
+one series makes up more than :data:`DOMINANT` (40 %) of the weighted sum of squares at the
+estimate while s² > 1 (the estimates then move mostly to fit that series); and when s²
+exceeds :data:`POOR_FIT` (residuals about twice the stated errors or more).
+``metadata["s2_meaning"]`` says what s² means: about 1, the model misses the figures by as
+much as they are uncertain; far above 1, the model's structure makes the misfit, and the
+standard errors (scaled by s) are wide for it.
+
 **The fragment.** :meth:`Calibration.fragment` is a scenario file that extends the scenario
 calibrated and sets the estimates in ``[parameters]``; its header names the actual figures,
 their sha256, the vintage and the rule of the weights. With ``uncertainty=True`` it also
@@ -136,6 +149,16 @@ ON_BOUND = 1e-6
 #: A standard error above this share of the parameter's range: weakly identified (its 95 %
 #: interval is about twice the range: the figures barely constrain it).
 WEAK = 0.5
+#: The headline series, (indicator, basis): a calibration that fits one of them worse than
+#: the scenario's own values did (a larger RMSE) is warned of.
+HEADLINE = (("gdp", "level"), ("gdp", "real_growth_pct"))
+#: A series (indicator and basis) making up more than this share of the weighted sum of
+#: squares at the estimate dominates the fit (warned of when s² > 1: when every figure is
+#: met within its stated error, which series is left over does not matter).
+DOMINANT = 0.4
+#: s² above this (weighted residuals twice the stated measurement errors, on average): a
+#: poor fit, warned of.
+POOR_FIT = 4.0
 
 
 # ------------------------------------------------------------------------------ observations
@@ -308,14 +331,17 @@ class Calibration:
     fit : DataFrame
         Per indicator and basis: ``n``, ``unit``, ``rmse``, ``mape`` (levels of amounts
         only: a percentage error of a rate divides by the rate), ``bias`` (mean model -
-        actual), each at the start (``*_start``) and at the estimate.
+        actual), each at the start (``*_start``) and at the estimate, side by side; ``wss``
+        (``wss_start``), the series' part of the weighted sum of squares, ``share_pct`` its
+        share at the estimate, ``worse`` whether the estimate fits it worse (larger RMSE).
     residuals : DataFrame
         Every figure fitted: actual, model at the start and at the estimate, sd, weighted
         residual.
     starts : DataFrame
         Each start of the fit: where it began and ended, its cost, evaluations.
     warnings : list of str
-        Identification: parameters not identified or on a bound.
+        Identification (parameters not identified, on or near a bound) and the fit itself (a
+        headline series fitted worse, one series dominating, a poor fit: :func:`fit_warnings`).
     notes : list of str
         Figures left out and why; starts that ended in other minima.
     scenario : Scenario
@@ -754,8 +780,6 @@ def calibrate(
             f"{n} figures for {k} parameters: no degrees of freedom left, so s^2 is taken as "
             "1 (the stated measurement standard deviations)"
         )
-    for w in warn:
-        warnings.warn(w, UserWarning, stacklevel=2)
     others = []
     for i, e in enumerate(ends):
         if (
@@ -772,6 +796,11 @@ def calibrate(
     model_start = model.model_values(start_values)
     model_hat = model.model_values(theta)
     residuals = _residual_table(plan, model_start, model_hat)
+    fit_frame = _fit_table(residuals)
+    param_warnings = len(warn)
+    warn += fit_warnings(fit_frame, s2 if dof > 0 else float("nan"))
+    for w in warn:
+        warnings.warn(w, UserWarning, stacklevel=2)
     std = np.sqrt(np.diag(cov))
     with np.errstate(divide="ignore", invalid="ignore"):
         corr = cov / np.outer(std, std)
@@ -793,7 +822,9 @@ def calibrate(
         },
         index=pd.Index(names, name="parameter"),
     )
-    estimates["note"] = [next((w for w in warn if w.startswith(name)), "") for name in names]
+    estimates["note"] = [
+        next((w for w in warn[:param_warnings] if w.startswith(name)), "") for name in names
+    ]
     starts_table = pd.DataFrame(
         [
             {
@@ -826,6 +857,7 @@ def calibrate(
         "cost": rss,
         "cost_start": cost_start,
         "s2": s2 if dof > 0 else 1.0,
+        "s2_meaning": s2_meaning(s2 if dof > 0 else float("nan")),
         "dof": dof,
         "runs": model.runs,
         "starts": len(ends),
@@ -842,7 +874,7 @@ def calibrate(
         estimates,
         pd.DataFrame(corr, index=names, columns=names),
         pd.DataFrame(cov, index=names, columns=names),
-        _fit_table(residuals),
+        fit_frame,
         residuals,
         starts_table,
         warn,
@@ -880,6 +912,67 @@ def _covariance(jac: np.ndarray, span: np.ndarray, s2: float):
     return cov, identified, note
 
 
+def s2_meaning(s2: float) -> str:
+    """What s² (the weighted sum of squares over the degrees of freedom) says, in a sentence;
+    NaN: no degrees of freedom left."""
+    if not math.isfinite(s2):
+        return (
+            "s^2 cannot be estimated (no more figures than parameters): the standard errors "
+            "take the stated measurement errors as they are"
+        )
+    ratio = math.sqrt(max(s2, 0.0))
+    if s2 <= 1.5:
+        how = "within them: the model fits as well as the figures allow"
+    elif s2 <= POOR_FIT:
+        how = "somewhat more than they allow"
+    else:
+        how = (
+            "far more than they allow: the model's structure, not the figures' errors, makes "
+            "most of the misfit"
+        )
+    return (
+        f"s^2 = {s2:.3g}: the model misses the figures by about {ratio:.2g} times their stated "
+        f"measurement errors, {how}; the standard errors are scaled by s = {ratio:.2g}"
+    )
+
+
+def fit_warnings(fit: pd.DataFrame, s2: float) -> list[str]:
+    """Warnings on the fit itself (from the fit table and s²): a headline series
+    (:data:`HEADLINE`) fitted worse than at the scenario's own values and missed by more than
+    its stated errors (its weighted sum of squares above its number of figures), a series that
+    makes up
+    more than :data:`DOMINANT` of the weighted sum of squares while s² > 1, and s² above
+    :data:`POOR_FIT`."""
+    out = []
+    for _, r in fit.iterrows():
+        if (r["indicator"], r["basis"]) in HEADLINE and r["worse"] and r["wss"] > r["n"]:
+            out.append(
+                f"the calibrated fit of {r['indicator']} ({r['basis']}) is worse than the "
+                f"uncalibrated one: RMSE {r['rmse_start']:.4g} -> {r['rmse']:.4g} {r['unit']}, "
+                f"bias {r['bias_start']:+.4g} -> {r['bias']:+.4g}, more than its stated "
+                "measurement errors; the fit trades it for other series (fit.csv: each "
+                "series' share of the weighted sum of squares)"
+            )
+    total = float(fit["wss"].sum())
+    if math.isfinite(s2) and s2 > 1 and total > 0:
+        for _, r in fit.iterrows():
+            if r["wss"] > DOMINANT * total:
+                out.append(
+                    f"one series dominates the fit: {r['indicator']} ({r['basis']}, {r['n']} "
+                    f"figure(s)) makes up {r['wss'] / total:.0%} of the weighted sum of "
+                    f"squares ({r['wss']:.4g} of {total:.4g}; more than {DOMINANT:.0%} is "
+                    "warned of): the estimates move mostly to fit it; check its figures and "
+                    "their stated errors, or leave it out"
+                )
+    if math.isfinite(s2) and s2 > POOR_FIT:
+        out.append(
+            f"poor fit: s^2 = {s2:.3g} (above {POOR_FIT:g}): the weighted residuals are about "
+            f"{math.sqrt(s2):.2g} times the stated measurement errors; the model, with these "
+            "parameters free, does not reproduce the figures"
+        )
+    return out
+
+
 def _residual_table(plan, start: np.ndarray, hat: np.ndarray) -> pd.DataFrame:
     actual = np.array([p.value for p in plan])
     rows = pd.DataFrame(
@@ -897,6 +990,7 @@ def _residual_table(plan, start: np.ndarray, hat: np.ndarray) -> pd.DataFrame:
             "kind": [p.kind for p in plan],
         }
     )
+    rows["weighted_residual_start"] = _residuals(start[None, :], plan)[0]
     rows["weighted_residual"] = _residuals(hat[None, :], plan)[0]
     return rows
 
@@ -921,8 +1015,14 @@ def _fit_table(res: pd.DataFrame) -> pd.DataFrame:
                 if g["kind"].iloc[0] in ("level", "relative")
                 else float("nan")
             )
+        row["wss_start"] = float(np.sum(g["weighted_residual_start"] ** 2))
+        row["wss"] = float(np.sum(g["weighted_residual"] ** 2))
+        row["worse"] = bool(row["rmse"] > row["rmse_start"] * (1 + 1e-9))
         out.append(row)
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    total = frame["wss"].sum() if len(frame) else 0.0
+    frame["share_pct"] = frame["wss"] / total * 100.0 if total > 0 else np.nan
+    return frame
 
 
 def synthetic_actuals(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .group import CONTEXT, command_line, main
+from .group import CONTEXT, command_line, echo_warnings, main
 from .options import actuals_options, apply, fit_options, out_options
 from .tables import backtest_table
 
@@ -74,5 +74,6 @@ def backtest_command(
         click.echo(f"Note: {note}")
     click.echo("")
     click.echo(backtest_table(bt.table))
+    echo_warnings(ctx)
     click.echo("")
     click.echo(f"Wrote {written.path}/ ({len(written.files)} files)")

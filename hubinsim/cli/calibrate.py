@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .group import CONTEXT, command_line, main
+from .group import CONTEXT, command_line, echo_warnings, main
 from .options import actuals_options, apply, fit_options, out_options
 from .tables import calibration_table, fit_table
 
@@ -72,7 +72,10 @@ def calibrate_command(ctx, scenario, actuals, fit, starts, seed, vintage, uncert
     click.echo(calibration_table(cal.estimates))
     click.echo("")
     click.echo(fit_table(cal.fit))
+    click.echo("(% of WSS: the series' share of the weighted sum of squares at the estimate)")
+    click.echo(f"{md['s2_meaning']}.")
     for note in cal.notes:
         click.echo(f"Note: {note}")
+    echo_warnings(ctx)
     click.echo("")
     click.echo(f"Wrote {written.path}/: {', '.join(written.files)}")

@@ -197,6 +197,8 @@ class Group(click.Group):
 
     def invoke(self, ctx):
         with warnings.catch_warnings(record=True) as caught:
+            seen: set[str] = set()
+            ctx.meta["hubinsim.warnings"] = (caught, seen)
             warnings.simplefilter("always")
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
@@ -256,12 +258,26 @@ class Group(click.Group):
                 _bug(exc)
                 ctx.exit(1)
             finally:
-                seen = set()
-                for w in caught:
-                    msg = printable(str(w.message))
-                    if msg not in seen:
-                        seen.add(msg)
-                        _echo_error(f"Warning: {msg}")
+                _echo_warnings(caught, seen)
+
+
+def _echo_warnings(caught, seen: set[str]) -> None:
+    """Prints each warning of ``caught`` not printed yet (``seen``), once."""
+    for w in caught:
+        msg = printable(str(w.message))
+        if msg not in seen:
+            seen.add(msg)
+            _echo_error(f"Warning: {msg}")
+
+
+def echo_warnings(ctx) -> None:
+    """Prints the library's warnings so far, now (a command prints them before the line
+    that says what it wrote, where they are seen); each is printed once."""
+    found = ctx.find_root().meta.get("hubinsim.warnings")
+    if found is not None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stdout.flush()
+        _echo_warnings(*found)
 
 
 def _bug(exc: BaseException) -> None:

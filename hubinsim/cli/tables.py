@@ -285,7 +285,8 @@ def calibration_table(estimates) -> str:
 
 def fit_table(fit) -> str:
     """The fit per indicator and basis: n, RMSE, MAPE and bias at the start and at the
-    estimate (from ``Calibration.fit``)."""
+    estimate, side by side, the series' share of the weighted sum of squares, and "worse"
+    where the estimate fits it worse (from ``Calibration.fit``)."""
 
     def num(v, digits=4):
         return "-" if v != v else f"{v:.{digits}g}"
@@ -296,14 +297,20 @@ def fit_table(fit) -> str:
             r["basis"],
             str(r["n"]),
             r["unit"],
-            f"{num(r['rmse_start'])} -> {num(r['rmse'])}",
-            f"{num(r['mape_start'], 3)} -> {num(r['mape'], 3)}",
-            f"{num(r['bias_start'])} -> {num(r['bias'])}",
+            num(r["rmse_start"]),
+            num(r["rmse"]),
+            num(r["mape_start"], 3),
+            num(r["mape"], 3),
+            num(r["bias_start"]),
+            num(r["bias"]),
+            num(r["share_pct"], 3),
+            "worse" if r["worse"] else "",
         ]
         for _, r in fit.iterrows()
     ]
-    head = ["indicator", "basis", "n", "unit", "RMSE", "MAPE %", "bias"]
-    return text_table(head, rows, right={2})
+    head = ["indicator", "basis", "n", "unit", "RMSE before", "after", "MAPE % before",
+            "after", "bias before", "after", "% of WSS", ""]  # fmt: skip
+    return text_table(head, rows, right=set(range(2, 11)) - {3})
 
 
 def backtest_table(table) -> str:
