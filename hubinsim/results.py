@@ -36,12 +36,17 @@ class Results:
         Scenario name, time settings, parameters used, units and price basis, version.
     targets_spec : list of Target
         The plan targets the scorecard is built from.
+    reprojection : Reprojection or None
+        For a run re-projected from actual figures (``simulate(..., actuals=...)``): the
+        evaluated path, the flag of each cell, the restart record or the add-factors
+        (:class:`hubinsim.run.restart.Reprojection`).
     """
 
     years: np.ndarray
     values: dict[str, np.ndarray]
     metadata: dict = field(default_factory=dict)
     targets_spec: list[Target] = field(default_factory=list)
+    reprojection: object | None = None
 
     @property
     def n_members(self) -> int:
@@ -171,9 +176,15 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
     intensity) or ``definition`` (a definition or accounting rule). Targets "in every year
     from Y" are judged on the worst year. With members, ``probability`` is the share of
     members that meet the target.
+
+    For a run re-projected from actual figures (``metadata["actuals"]``) the growth needed is
+    measured from the latest actual year, named in the column ``needed_from``.
     """
     rows = []
     years = list(res.years)
+    from_year = (res.metadata.get("actuals") or {}).get("needed_from")
+    if from_year not in years:
+        from_year = years[0]
     for tg in targets:
         if tg.indicator not in res.values or tg.year not in years:
             continue
@@ -192,12 +203,16 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
         projected = float(np.median(judged))
         # A cumulated indicator counts from 2021: it has no 2020 base to grow from.
         base = np.nan if tg.indicator.endswith("_cumulative") else float(np.median(v[0]))
+        start = base if from_year == years[0] else float(np.median(v[years.index(from_year)]))
+        span = tg.year - from_year
         if tg.each_year_from is not None and _pp(tg.indicator):
             needed, needed_unit = target, "% each year"
+        elif span <= 0 or np.isnan(base):
+            needed, needed_unit = float("nan"), ""
         elif _pp(tg.indicator):
-            needed, needed_unit = (target - base) / (tg.year - years[0]), "pp/yr"
-        elif base > 0 and target > 0:
-            needed = ((target / base) ** (1.0 / (tg.year - years[0])) - 1.0) * 100.0
+            needed, needed_unit = (target - start) / span, "pp/yr"
+        elif start > 0 and target > 0:
+            needed = ((target / start) ** (1.0 / span) - 1.0) * 100.0
             needed_unit = "%/yr"
         else:
             needed, needed_unit = float("nan"), ""
@@ -218,12 +233,15 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
             "unit": INDICATOR_BY_NAME[tg.indicator].unit,
             "source": tg.source,
             "decided_by": tg.decided_by,
+            "needed_from": from_year,
         }
         if res.n_members > 1:
             row["probability"] = float(np.mean(met_members))
         rows.append(row)
     columns = ["indicator", "year", "base_2020", "target", "comparison", "projected", "gap"]
     columns += ["met", "needed", "needed_unit", "unit", "source", "decided_by"]
+    if "actuals" in res.metadata:
+        columns.append("needed_from")
     if res.n_members > 1:
         columns.append("probability")
     return pd.DataFrame(rows, columns=columns)  # the same columns when no target is in the run

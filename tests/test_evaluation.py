@@ -661,7 +661,7 @@ def to_2030():
 def test_a_later_plans_targets_are_measured_from_its_base_year(to_2030, tmp_path, monkeypatch):
     """A 15th-plan file (base 2025, targets 2030): progress and time progress from 2025; a
     cumulated count from the years after 2025."""
-    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: 2028)
+    monkeypatch.setattr("hubinsim.run.restart.this_year", lambda: 2028)
     targets = tmp_path / "plan15.csv"
     targets.write_text(
         "indicator,target,year,comparison,each_year_from,unit,source,plan,kind,base_year,"
@@ -728,7 +728,7 @@ def figures_file(path, *figures):
 
 def in_year(monkeypatch, year):
     """A scenario to 2030, evaluated as if this were ``year``."""
-    monkeypatch.setattr("hubinsim.analysis.evaluation._this_year", lambda: year)
+    monkeypatch.setattr("hubinsim.run.restart.this_year", lambda: year)
     return hubinsim.make_scenario(name="s", end=2030)
 
 

@@ -10,9 +10,22 @@ import click
 from ..defaults import ATTRIBUTION_MAX_SETTINGS
 from ..errors import HubinsimError
 from .group import CONTEXT, command_line, main
-from .options import check_ensemble_options, ensemble_options, folder_options
+from .options import (
+    actuals_options,
+    actuals_settings,
+    anchor_option,
+    apply,
+    check_ensemble_options,
+    ensemble_options,
+    folder_options,
+)
 from .progress import progress_bar
-from .tables import attribution_table, comparison_table, scorecards_side_by_side
+from .tables import (
+    actuals_text,
+    attribution_table,
+    comparison_table,
+    scorecards_side_by_side,
+)
 from .text import fmt, pct
 
 #: Indicators whose sentences are printed (statements.txt has every headline indicator's).
@@ -39,6 +52,8 @@ Examples:
 @click.argument("alternatives", nargs=-1, required=True, type=click.Path(path_type=Path))
 @folder_options("the comparison folder")
 @ensemble_options
+@apply(actuals_options(": re-project every scenario from them", required=False))
+@apply(anchor_option(None))
 @click.option(
     "--attribute",
     "attribution",
@@ -72,6 +87,9 @@ def compare_command(
     attribution,
     groups,
     max_settings,
+    actuals,
+    vintage,
+    anchor,
     **draw_settings,
 ):
     """Run REFERENCE and each ALTERNATIVE and compare them.
@@ -97,6 +115,11 @@ def compare_command(
     they add up to the difference), attribution_settings.csv what each setting switches, and
     charts/attribution_<alt>_<indicator>_<year>.png waterfalls. The attribution is of single
     runs, also with --draws.
+
+    With --actuals FILE every scenario is re-projected from the actual figures, as
+    ``hubinsim run --actuals`` does (the years up to the latest full actual year are the
+    actual figures in every scenario; the scorecards measure the growth still needed from
+    that year).
     """
     import hubinsim
     from hubinsim.io.folders import check_target, comparison_folder
@@ -110,10 +133,16 @@ def compare_command(
     if not attribution and (groups or max_settings != ATTRIBUTION_MAX_SETTINGS):
         raise HubinsimError("--group and --max-settings apply to --attribute: add --attribute")
     group_map = _groups(groups)
+    with_actuals = actuals_settings(actuals, vintage, anchor)
     check_target(comparison_folder(out, [s.name for s in scenarios]), force)
     with progress_bar("Running draws") as progress:
         cmp = hubinsim.compare(
-            *scenarios, ensemble=ensemble, progress=progress, data_dir=data_dir, **draw_settings
+            *scenarios,
+            ensemble=ensemble,
+            progress=progress,
+            data_dir=data_dir,
+            **draw_settings,
+            **with_actuals,
         )
     att = None
     if attribution:
@@ -179,6 +208,9 @@ def print_comparison(cmp, lang: str) -> None:
     """The headline indicators in the key years, the statements (with draws) and the
     scorecards side by side."""
     names, ens = cmp.names, cmp.ensemble
+    rep = cmp.reference.reprojection
+    if rep is not None:
+        click.echo(actuals_text(rep, lang))
     if ens:
         click.echo(
             f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}), the same for every "

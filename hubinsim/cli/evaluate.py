@@ -9,7 +9,7 @@ import click
 
 from ..defaults import MAX_DRAWS
 from .group import CONTEXT, command_line, main
-from .options import actuals_options, apply, folder_options
+from .options import actuals_options, anchor_option, apply, folder_options
 from .tables import evaluation_text
 
 
@@ -36,14 +36,7 @@ Examples:
     metavar="YEAR",
     help="Use the figures of years up to YEAR only (default: all the file gives).",
 )
-@click.option(
-    "--anchor",
-    default="restart",
-    show_default=True,
-    metavar="restart|fade=N",
-    help="restart: re-project from the latest full year of actual figures; fade=N: keep the "
-    "2020 start and shift each series through its latest actual, fading over N years.",
-)
+@apply(anchor_option("restart"))
 @click.option(
     "--targets",
     type=click.Path(path_type=Path),

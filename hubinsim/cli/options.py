@@ -207,13 +207,14 @@ def check_ensemble_options(ensemble: bool, seed, sampling, workers, executor, **
 VINTAGES = ("preliminary", "revised", "final", "census")
 
 
-def actuals_options(extra: str = "") -> list:
+def actuals_options(extra: str = "", required: bool = True) -> list:
     """--actuals FILE and --vintage: the actual figures a command reads (``extra`` ends the
     help of --actuals)."""
     return [
         click.option(
             "--actuals",
-            required=True,
+            required=required,
+            default=None,
             type=click.Path(path_type=Path),
             metavar="FILE",
             help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
@@ -225,6 +226,37 @@ def actuals_options(extra: str = "") -> list:
             default=None,
             help="Use this vintage of each figure (default: the latest the file gives).",
         ),
+    ]
+
+
+def actuals_settings(actuals, vintage, anchor) -> dict:
+    """The keyword arguments of ``hubinsim.simulate`` and ``hubinsim.compare`` for
+    --actuals, --vintage and --anchor (none without --actuals)."""
+    if actuals is None:
+        given = [o for o, v in (("--vintage", vintage), ("--anchor", anchor)) if v is not None]
+        if given:
+            raise HubinsimError(
+                f"{' and '.join(given)} apply to actual figures: add --actuals FILE"
+            )
+        return {}
+    import hubinsim
+
+    return {"actuals": hubinsim.read_actuals(actuals), "vintage": vintage, "anchor": anchor}
+
+
+def anchor_option(default: str | None) -> list:
+    """--anchor restart|fade=N: how a command re-projects from actual figures."""
+    return [
+        click.option(
+            "--anchor",
+            default=default,
+            show_default=default is not None,
+            metavar="restart|fade=N",
+            help="restart: re-project from the latest full year of actual figures"
+            + (" (the default)" if default is None else "")
+            + "; fade=N: keep the 2020 start and shift each series through its latest actual, "
+            "fading over N years.",
+        )
     ]
 
 

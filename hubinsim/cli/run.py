@@ -8,9 +8,17 @@ from pathlib import Path
 import click
 
 from .group import CONTEXT, command_line, main
-from .options import check_ensemble_options, ensemble_options, folder_options
+from .options import (
+    actuals_options,
+    actuals_settings,
+    anchor_option,
+    apply,
+    check_ensemble_options,
+    ensemble_options,
+    folder_options,
+)
 from .progress import progress_bar
-from .tables import headline_table, scorecard_table
+from .tables import actuals_text, headline_table, scorecard_table
 
 
 @main.command(
@@ -28,8 +36,12 @@ Examples:
 @click.argument("scenario", type=click.Path(path_type=Path))
 @folder_options("the run folder")
 @ensemble_options
+@apply(actuals_options(": re-project the run from them", required=False))
+@apply(anchor_option(None))
 @click.pass_context
-def run_command(ctx, scenario, out, force, no_charts, lang, **draw_settings):
+def run_command(
+    ctx, scenario, out, force, no_charts, lang, actuals, vintage, anchor, **draw_settings
+):
     """Run one SCENARIO file and write the run folder OUT/<scenario-name>/.
 
     The folder holds annual.csv (one row per year), targets.csv (the plan-target scorecard),
@@ -49,6 +61,11 @@ def run_command(ctx, scenario, out, force, no_charts, lang, **draw_settings):
     either); the charts are fan charts (median, 25-75th and 5-95th percentile bands); the
     scorecard gives the probability of meeting each target; run.json records draws, seed
     and sampling.
+
+    With --actuals FILE the run is re-projected from the actual figures (docs/evaluation.md):
+    the years up to the latest full actual year show them, the later years the model
+    restarted there (or, with --anchor fade=N, shifted through them); the scorecard measures
+    the growth still needed from that year; run.json records the file and its sha256.
     """
     import hubinsim
     from hubinsim.io.folders import check_target, run_folder
@@ -58,10 +75,16 @@ def run_command(ctx, scenario, out, force, no_charts, lang, **draw_settings):
     scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
     ensemble = draw_settings["draws"] is not None or scn.declares_uncertainty
     check_ensemble_options(ensemble, **draw_settings)
+    from_actuals = actuals_settings(actuals, vintage, anchor)
     check_target(run_folder(out, scn.name), force)
     with progress_bar("Running draws") as progress:
         res = hubinsim.simulate(
-            scn, ensemble=ensemble, progress=progress, data_dir=data_dir, **draw_settings
+            scn,
+            ensemble=ensemble,
+            progress=progress,
+            data_dir=data_dir,
+            **draw_settings,
+            **from_actuals,
         )
     written = hubinsim.write_run(
         res,
@@ -80,6 +103,8 @@ def run_command(ctx, scenario, out, force, no_charts, lang, **draw_settings):
     )
     if ensemble:
         click.echo(ensemble_text(md["ensemble"]))
+    if res.reprojection is not None:
+        click.echo(actuals_text(res.reprojection, lang))
     click.echo("")
     if ensemble:
         click.echo("Median and, in brackets, 5th to 95th percentile over the draws:")

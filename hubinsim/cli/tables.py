@@ -62,11 +62,21 @@ def scorecard_table(results, lang: str = "en") -> str:
     if ensemble:
         head[4] = "median"
         head.append("P(met)")
+    start = tg["needed_from"].iloc[0] if "needed_from" in tg.columns else 2020
     return text_table(
-        head + ["unit", "growth needed from 2020", "decided by"],
+        head + ["unit", f"growth needed from {start}", "decided by"],
         rows,
         right={1, 2, 4, 5, 7} if ensemble else {1, 2, 4, 5},
     )
+
+
+def actuals_text(rep, lang: str = "en") -> str:
+    """One line on a run re-projected from actual figures (``Results.reprojection``)."""
+    file = rep.actuals.path or "(given in Python)"
+    how = rep.anchor_text(lang)
+    if lang == "zh":
+        return f"依据实际数据 {file} 重新预测(实际数据截至{rep.latest_year}年):{how}"
+    return f"Re-projected from the actual figures of {file} (to {rep.latest_year}): {how}"
 
 
 def scorecards_side_by_side(card, names, lang: str, cell) -> str:

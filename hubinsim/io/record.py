@@ -76,6 +76,7 @@ def scenario_record(results, scenario_path=None, data_dir=None, name=None) -> di
         "sampling": ens.get("sampling"),
         "price_basis": md.get("price_basis"),
         "simulation_time_s": md.get("wall_time_s"),
+        "actuals": md.get("actuals"),
     }
 
 

@@ -35,6 +35,7 @@ from ..results import Results, percentile_rows, summary_frame, unique_names
 from ..scenario.reader import load_scenarios
 from ..scenario.settings import Scenario, check_scenario
 from .parallel import opened_executor, progress_part, run_settings_problems
+from .restart import as_actuals, with_actuals
 from .simulation import simulate
 
 
@@ -208,6 +209,9 @@ def compare(
     executor=None,
     progress=None,
     data_dir=None,
+    actuals=None,
+    anchor: str | None = None,
+    vintage: str | None = None,
 ) -> Comparison:
     """Run a reference scenario and alternatives alike and compare them.
 
@@ -230,6 +234,11 @@ def compare(
         counts the chunks of every scenario together.
     data_dir : path, optional
         Folder of the data files.
+    actuals, anchor, vintage : optional
+        Re-project every scenario from these actual figures, as
+        ``simulate(..., actuals=..., anchor=..., vintage=...)`` does: the years up to the
+        latest full actual year are the same actual figures in every run, the scorecards
+        measure the growth needed from that year.
 
     Raises
     ------
@@ -258,6 +267,9 @@ def compare(
             )
     if problems:
         raise ScenarioError(problems)
+    if actuals is None and (anchor is not None or vintage is not None):
+        raise ScenarioError("anchor and vintage apply to actual figures: add actuals=...")
+    acts = None if actuals is None else as_actuals(actuals)
     paths = [os.fspath(s) if isinstance(s, str | os.PathLike) else None for s in items]
     loaded = iter(load_scenarios([p for p in paths if p is not None], data))
     scenarios = [next(loaded) if p is not None else s for s, p in zip(items, paths, strict=True)]
@@ -270,7 +282,10 @@ def compare(
     if not ensemble:
         if seed is not None or sampling is not None:
             raise ScenarioError("seed and sampling need draws: compare(..., draws=N, seed=S)")
-        runs = [simulate(s, data_dir=data) for s in scenarios]
+        runs = [
+            simulate(s, data_dir=data, actuals=acts, anchor=anchor, vintage=vintage)
+            for s in scenarios
+        ]
         return Comparison(runs, names, paths)
     if len({s.time.end for s in scenarios}) > 1:
         ends = ", ".join(f"{n} to {s.time.end}" for n, s in zip(names, scenarios, strict=True))
@@ -281,6 +296,15 @@ def compare(
     ensembles = _compare_ensembles(
         scenarios, draws, seed, sampling, chunk_size, workers, executor, progress, data
     )
+    if acts is not None:  # every member of each scenario re-projected from the actuals
+        from .ensemble import EnsembleComparison
+
+        again = {"anchor": anchor, "vintage": vintage, "data_dir": data}
+        ref = with_actuals(scenarios[0], acts, ensemble=ensembles[0].ref, **again)
+        ensembles = [
+            EnsembleComparison(ref, with_actuals(s, acts, ensemble=c.alt, **again))
+            for s, c in zip(scenarios[1:], ensembles, strict=True)
+        ]
     runs = [ensembles[0].ref] + [c.alt for c in ensembles]
     return Comparison(runs, names, paths, ensembles)
 
@@ -378,6 +402,8 @@ def _side_by_side_scorecard(runs, names) -> pd.DataFrame:
         tg = res.targets.set_index(["indicator", "year"])
         key = list(zip(base["indicator"], base["year"], strict=True))
         cols = ("projected", "gap", "met", "needed")
+        if "needed_from" in tg.columns:
+            cols += ("needed_from",)
         if "probability" in tg.columns:
             cols += ("probability",)
         for col in cols:

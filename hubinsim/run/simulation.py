@@ -16,6 +16,7 @@ from ..results import Results
 from ..scenario.reader import load_scenario
 from ..scenario.settings import Scenario, check_scenario, got, make_scenario
 from .parallel import run_settings_problems
+from .restart import with_actuals
 from .single import run_scenario
 
 
@@ -40,6 +41,9 @@ def simulate(
     progress=None,
     data_dir=None,
     start: Mapping | None = None,
+    actuals=None,
+    anchor: str | None = None,
+    vintage: str | None = None,
 ) -> Results:
     """Run the Hubin model and return :class:`~hubinsim.results.Results`.
 
@@ -87,6 +91,19 @@ def simulate(
         continues the same path, for any scenario); a record of actual
         figures needs those of ``hubinsim.model.record.FIGURES`` (docs/model.md, "The start
         record"). Single runs only.
+    actuals : Actuals or path, optional
+        Actual figures (:func:`hubinsim.read_actuals`): the run is re-projected from them
+        (:mod:`hubinsim.run.restart`). The years up to the latest full year of actual
+        figures show the actual figures (the model's where the file gives none), the later
+        years the re-projection; ``Results.reprojection`` holds the details (flags of every
+        cell, the restart record or the add-factors), and the scorecard measures the growth
+        still needed from the latest actual year. With ``draws`` every member restarts.
+    anchor : None, "restart" or "fade=N"
+        With ``actuals``: restart the model in the latest full actual year (None, the
+        default), or keep the 2020 start and shift each series through its latest actual,
+        the shift fading over N years.
+    vintage : str, optional
+        With ``actuals``: use this vintage of each figure (default the latest).
 
     Every setting is checked as a scenario file's is (:func:`hubinsim.scenario.settings.
     scenario_problems`), whoever made the scenario, with the limits of the command line.
@@ -160,6 +177,13 @@ def simulate(
         ensemble = draws is not None
     if ensemble and start is not None:
         raise ScenarioError("start: a start record is for single runs, not ensembles")
+    if actuals is None and (anchor is not None or vintage is not None):
+        raise ScenarioError("anchor and vintage apply to actual figures: add actuals=...")
+    if actuals is not None and (start is not None or parameters is not None or members != 1):
+        raise ScenarioError(
+            "actuals: a re-projection from actual figures starts from them; give no start "
+            "record, parameters or members (draws=N for an ensemble)"
+        )
     if ensemble:
         if parameters is not None or members != 1:
             raise ScenarioError(
@@ -169,7 +193,7 @@ def simulate(
         # scipy (for the draws) is imported for ensembles only: a single run starts faster
         from .ensemble import run_ensemble
 
-        return run_ensemble(
+        res = run_ensemble(
             scn,
             draws,
             seed,
@@ -180,10 +204,17 @@ def simulate(
             progress=progress,
             data_dir=data,
         )
+        if actuals is None:
+            return res
+        return with_actuals(scn, actuals, anchor, vintage=vintage, ensemble=res, data_dir=data)
     if draws is not None:
         raise ScenarioError("draws: ensemble=False runs a single scenario; leave draws out")
     if seed is not None or sampling is not None:
         raise ScenarioError("seed and sampling need draws: simulate(..., draws=N, seed=S)")
+    if actuals is not None:
+        res = with_actuals(scn, actuals, anchor, vintage=vintage, data_dir=data)
+        res.metadata["wall_time_s"] = time.perf_counter() - started
+        return res
     values, metadata = run_scenario(scn, parameters, members, data, start=start)
     metadata["wall_time_s"] = time.perf_counter() - started
     years = np.arange(metadata["base_year"], scn.time.end + 1)

@@ -1,0 +1,732 @@
+"""A run restarted from actual figures: ``simulate(scenario, actuals=..., anchor=...)``.
+
+:func:`reproject` runs a scenario as planned (the *original projection*) and re-projects it
+from the actual figures (:mod:`hubinsim.actuals`); :func:`with_actuals` returns that as
+:class:`~hubinsim.results.Results` whose years up to the latest full actual year show the
+actual figures and whose later years are the re-projection. The evaluation
+(:mod:`hubinsim.analysis.evaluation`) and ``hubinsim run/compare --actuals`` use it;
+docs/evaluation.md explains every choice.
+
+Two ways to re-project (``anchor``):
+
+- ``None`` or ``"restart"``: the model restarts in the latest year with full-year actual
+  figures. Its start record is the original run's state in that year
+  (:func:`hubinsim.start_record`) with every figure replaced by the actual one where the
+  file gives it: a level; else a level built from the nearest earlier level (the 2020 base
+  or an actual) and the growth rates given (real growth deflated with the original run's
+  own deflator of that indicator); else the original run's figure (carried, and listed).
+  The years before show the actual figures where given and the original run otherwise,
+  each cell flagged.
+- ``"fade=N"``: the 2020 start is kept and each projected series with an actual level is
+  shifted to pass through its latest actual, the shift fading linearly to zero over N years
+  (multiplicative for levels, in points for rates and shares). Every add-factor is listed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..actuals import Actuals, Figure, read_actuals, share_disagreement
+from ..catalog import LEVER_BY_NAME
+from ..data import load_data, load_targets
+from ..errors import ActualsError, ScenarioError
+from ..model import BASE_YEAR
+from ..results import Results, percentile_rows
+from ..scenario.settings import Scenario
+from .single import member_records, run_scenario, start_record
+
+#: Flags of a cell of the evaluated path.
+ACTUAL, ESTIMATE, MODEL = "actual", "estimate", "model"
+#: The flag of the 2020 cells: the base year's figures of the data files (the plan's where
+#: it prints them), which every run starts from.
+BASE = "base"
+
+#: Deflator of a level indicator for real growth: its own (nominal / real of the original
+#: run) where the model has a real series; the secondary deflator for industry; else GDP's.
+_DEFLATOR = {
+    "gdp": ("gdp", "gdp_real"),
+    "va_primary": ("va_primary", "va_primary_real"),
+    "va_secondary": ("va_secondary", "va_secondary_real"),
+    "va_tertiary": ("va_tertiary", "va_tertiary_real"),
+    "va_industry": ("va_secondary", "va_secondary_real"),
+    "industrial_va_above_scale": ("va_secondary", "va_secondary_real"),
+    "industrial_output_above_scale": ("va_secondary", "va_secondary_real"),
+}
+
+#: Growth-rate indicators and the (level indicator, basis) of the actual figures they read.
+_GROWTH_OF = {
+    "gdp_real_growth_pct": ("gdp", "real_growth_pct"),
+    "industrial_va_above_scale_growth_pct": ("industrial_va_above_scale", "real_growth_pct"),
+}
+
+#: Cumulated counts of the model and the yearly figure they add up. The model counts them
+#: from the plan's first year (2021: the 2020 figure is 0), and so are they built from the
+#: yearly actuals (annual new urban jobs 7,350 / 6,900 / 7,120 give 21,370 by 2023).
+CUMULATED = {"new_urban_jobs_cumulative": "new_urban_jobs"}
+
+#: Record figures made from actual levels (besides those of the same name).
+_RECORD_DIRECT = (
+    "gdp",
+    "va_tertiary",
+    "fai",
+    "fiscal_revenue",
+    "retail_sales",
+    "population",
+    "unemployment_rate_pct",
+    "enterprises_above_scale",
+    "industrial_va_above_scale",
+    "industrial_output_above_scale",
+    "rd_intensity_pct",
+    "disposable_income_per_capita",
+    "visitor_spending",
+    "park_gross_output",
+    "transfers_from_above",
+    "land_revenue",
+    "fiscal_balance",
+    "share_primary_pct",
+)
+
+
+def parse_anchor(anchor: str | None) -> tuple[str, int | None]:
+    """("restart", None) or ("fade", N) from None, "restart" or "fade=N"."""
+    text = "restart" if anchor is None else str(anchor).strip()
+    if text == "restart":
+        return "restart", None
+    m = re.fullmatch(r"fade=(\d+)", text)
+    if m and int(m.group(1)) >= 1:
+        return "fade", int(m.group(1))
+    raise ScenarioError(
+        [f"anchor: {anchor!r} is not restart or fade=N (N a whole number of years >= 1)"]
+    )
+
+
+@dataclass
+class Reprojection:
+    """A scenario re-projected from actual figures (:func:`reproject`).
+
+    Attributes
+    ----------
+    anchor : str
+        ``"restart"`` or ``"fade=N"``.
+    start_year : int or None
+        The restart year (the latest full year of actual figures); None for add-factors.
+    latest_year : int
+        The latest year of any figure used (estimates from periods to date included).
+    full_year : int or None
+        The latest year with a full-year figure.
+    actuals : Actuals
+        The figures read (the vintage chosen by :attr:`vintage`).
+    figures : dict
+        (indicator, year, basis) -> :class:`~hubinsim.actuals.Figure` used.
+    levels, history : dict
+        (indicator, year) -> (value, status, note, Figure): the levels (actual or built) and,
+        in ``history``, the growth-rate indicators besides.
+    path, flags : DataFrame
+        The evaluated path (years x indicators) and the flag of each cell (``actual``,
+        ``estimate``, ``model``, ``base``); with draws the projected years are the members'
+        median.
+    reprojection : DataFrame
+        The re-projection alone (from the start year for a restart, every year for
+        add-factors).
+    members : dict or None
+        With draws: name -> (years, members) of the re-projection (from the start year for a
+        restart); else None.
+    band : DataFrame or None
+        With draws, the re-projection's 5th, 50th and 95th percentiles.
+    anchor_table : DataFrame
+        The restart record (figure, value, status, note) or the add-factors.
+    original : Results
+        The single run of the scenario as planned.
+    ensemble : Results or None
+        The original projection over the draws.
+    """
+
+    anchor: str
+    start_year: int | None
+    latest_year: int
+    full_year: int | None
+    vintage: str | None
+    actuals: Actuals
+    figures: dict
+    levels: dict
+    history: dict
+    path: pd.DataFrame
+    flags: pd.DataFrame
+    reprojection: pd.DataFrame
+    members: dict | None
+    band: pd.DataFrame | None
+    anchor_table: pd.DataFrame
+    original: Results
+    ensemble: Results | None = None
+
+    @property
+    def kind(self) -> str:
+        """``"restart"`` or ``"fade"``."""
+        return parse_anchor(self.anchor)[0]
+
+    @property
+    def needed_from(self) -> int:
+        """The year from which the growth still needed is measured: the latest full year of
+        actual figures (the restart year), else the latest year of any figure."""
+        return self.full_year if self.full_year is not None else self.latest_year
+
+    def anchor_text(self, lang: str = "en") -> str:
+        """How the run was re-projected, in a few words (:func:`anchor_text`)."""
+        return anchor_text(self.anchor, self.start_year, lang)
+
+    def record(self) -> dict:
+        """What the re-projection was made from, for run.json."""
+        acts = self.actuals
+        return {
+            "file": str(acts.path) if acts.path else None,
+            "sha256": acts.sha256,  # of the bytes read, not of the file now
+            "anchor": self.anchor,
+            "start_year": self.start_year,
+            "latest_year": self.latest_year,
+            "needed_from": self.needed_from,
+            "vintage": self.vintage or "latest",
+        }
+
+
+def anchor_text(anchor: str, start_year: int | None, lang: str = "en") -> str:
+    """How a re-projection was made, in a few words of ``lang``: "restarted in 2023",
+    "自2023年重新起步", "add-factors fading over 3 years"."""
+    n = str(anchor).removeprefix("fade=")
+    if lang == "zh":
+        if start_year is not None:
+            return f"自{start_year}年重新起步"
+        return f"加因子({n}年内递减为零)"
+    if start_year is not None:
+        return f"restarted in {start_year}"
+    return f"add-factors fading over {n} years"
+
+
+def this_year() -> int:
+    """Today's calendar year: figures of later years, and full years of this one, cannot
+    have been published."""
+    return datetime.date.today().year
+
+
+def as_actuals(actuals) -> Actuals:
+    """``actuals`` as :class:`Actuals`: read from a path, or given."""
+    if isinstance(actuals, Actuals):
+        return actuals
+    if isinstance(actuals, str) or hasattr(actuals, "__fspath__"):
+        return read_actuals(actuals)
+    raise ActualsError(
+        [
+            "actuals: must be the path of an actuals file or hubinsim.read_actuals(path), got "
+            f"{type(actuals).__name__}"
+        ]
+    )
+
+
+def _single(scn: Scenario, data, start=None) -> Results:
+    """One run of ``scn`` (from ``start``, a start record, if given) as Results."""
+    values, metadata = run_scenario(scn, None, 1, data, start=start)
+    years = np.arange(metadata["base_year"], scn.time.end + 1)
+    return Results(years, values, metadata, load_targets(data))
+
+
+def reproject(
+    scn: Scenario,
+    actuals,
+    anchor: str | None = None,
+    *,
+    vintage: str | None = None,
+    ensemble: Results | None = None,
+    data_dir=None,
+) -> Reprojection:
+    """Re-project ``scn`` (a checked Scenario) from ``actuals`` (module docstring).
+
+    ``ensemble``, the scenario's original projection over parameter draws, restarts (or
+    shifts) every member too: the re-projection's band and members.
+    """
+    kind, fade_years = parse_anchor(anchor)
+    data = load_data(data_dir)
+    acts = as_actuals(actuals)
+    acts.check_years(BASE_YEAR, scn.time.end, this_year=this_year())
+    figures = acts.figures(vintage)
+    if not figures:
+        raise ActualsError([f"{acts.path}: no full-year figure and no growth of a period to date"])
+    latest = max(y for (_i, y, _b) in figures)
+    full_years = [y for (_i, y, _b), f in figures.items() if f.status == ACTUAL]
+    full_year = max(full_years) if full_years else None
+    original = _single(scn, data)
+    orig_annual = original.annual
+    for message in _real_growth_disagreements(figures, orig_annual):
+        warnings.warn(message, UserWarning, stacklevel=3)
+    levels = _level_history(figures, orig_annual, scn.time.end)
+    history = {**levels, **_growth_history(figures)}
+    if kind == "restart":
+        if full_year is None:
+            raise ActualsError(
+                [
+                    f"{acts.path}: no full-year figure to restart from (only periods to date); "
+                    "use --anchor fade=N, or give a full year"
+                ]
+            )
+        start = full_year
+        if start >= scn.time.end:
+            raise ActualsError([f"{acts.path}: the latest full year {start} is the run's last"])
+        rec = start_record(start, scn, data_dir=data)
+        new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start])
+        rerun = _single(scn, data, start=new_rec)
+        values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
+        path, flags = _splice(orig_annual, rerun.annual, history, start)
+        if values is not None:  # with draws the re-projection is the members' median
+            _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
+        re_annual = path.loc[start:].copy()
+    else:
+        start = None
+        path, flags, anchor_table, values, band, re_annual = _fade(
+            orig_annual, ensemble, history, fade_years
+        )
+    return Reprojection(
+        anchor="restart" if kind == "restart" else f"fade={fade_years}",
+        start_year=start,
+        latest_year=latest,
+        full_year=full_year,
+        vintage=vintage,
+        actuals=acts,
+        figures=figures,
+        levels=levels,
+        history=history,
+        path=path,
+        flags=flags,
+        reprojection=re_annual,
+        members=values,
+        band=band,
+        anchor_table=anchor_table,
+        original=original,
+        ensemble=ensemble,
+    )
+
+
+def with_actuals(
+    scn: Scenario,
+    actuals,
+    anchor: str | None = None,
+    *,
+    vintage: str | None = None,
+    ensemble: Results | None = None,
+    data_dir=None,
+) -> Results:
+    """:func:`reproject` as :class:`~hubinsim.results.Results`: the years up to the
+    restart year (the latest full actual year) hold the actual figures where given and the
+    original run otherwise, the later years the re-projection (add-factors: the shifted
+    path of every year). With ``ensemble`` every member is restarted; an actual figure is
+    the same in every member. ``Results.reprojection`` holds the :class:`Reprojection`,
+    ``metadata["actuals"]`` what it was made from; the scorecard measures the growth still
+    needed from :attr:`Reprojection.needed_from`."""
+    rep = reproject(scn, actuals, anchor, vintage=vintage, ensemble=ensemble, data_dir=data_dir)
+    base = ensemble if ensemble is not None else rep.original
+    years = np.asarray(base.years)
+    values = {}
+    for name, v in base.values.items():
+        if name not in rep.path.columns:
+            values[name] = v
+            continue
+        if rep.members is None or name not in rep.members:
+            values[name] = np.broadcast_to(
+                rep.path[name].to_numpy(dtype=float)[:, None], v.shape
+            ).copy()
+            continue
+        out = np.array(v, dtype=float)
+        got = np.asarray(rep.members[name], dtype=float)
+        out[years.size - got.shape[0] :] = got
+        for year in years:
+            if rep.flags.loc[year, name] in (ACTUAL, ESTIMATE):  # a figure, in every member
+                out[list(years).index(year)] = rep.path.loc[year, name]
+        values[name] = out
+    metadata = {**base.metadata, "actuals": rep.record()}
+    return Results(years, values, metadata, base.targets_spec, reprojection=rep)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _level_history(figures: dict, original: pd.DataFrame, end: int):
+    """(indicator, year) -> (value, status, note, Figure) for the levels: actual levels, and
+    levels built from growth rates (``estimate``) where a year has a growth rate and the
+    year before a level; the 2020 figure of the original run is the first level."""
+    out: dict[tuple[str, int], tuple[float, str, str, Figure | None]] = {}
+    names = sorted({k[0] for k in figures})
+    for ind in names:
+        if ind not in original.columns or ind.endswith("_pct"):
+            for (i, y, basis), fig in figures.items():
+                if i != ind or basis != "level":
+                    continue
+                out[(ind, y)] = (fig.value, fig.status, fig.note, fig)
+                found = share_disagreement(figures, ind, y)
+                if found is not None:  # as read_actuals warned: the levels are used
+                    implied, va, _gdp = found
+                    note = f"{va.indicator} / gdp (the share given, {fig.value:g} %, disagrees)"
+                    out[(ind, y)] = (implied, ACTUAL, note, va)
+            continue
+        years = sorted({y for (i, y, _b) in figures if i == ind})
+        for year in range(BASE_YEAR, min(max(years), end) + 1):
+            level = figures.get((ind, year, "level"))
+            if level is not None:
+                out[(ind, year)] = (level.value, ACTUAL, level.note, level)
+                continue
+            before = out.get((ind, year - 1))
+            if before is None and year - 1 == BASE_YEAR:
+                before = (float(original.loc[BASE_YEAR, ind]), MODEL, "2020 base", None)
+            nominal = figures.get((ind, year, "nominal_growth_pct"))
+            real = figures.get((ind, year, "real_growth_pct"))
+            if before is None or (nominal is None and real is None):
+                continue
+            if nominal is not None:
+                value = before[0] * (1.0 + nominal.value / 100.0)
+                how, fig = f"nominal growth {nominal.value:g} %", nominal
+            else:
+                nom, deflator = _deflator(original, ind, year)
+                value = before[0] * (1.0 + real.value / 100.0) * deflator
+                how = (
+                    f"real growth {real.value:g} % x the model's {nom} deflator "
+                    f"({(deflator - 1) * 100:+.2f} %)"
+                )
+                fig = real
+            if fig.status == ESTIMATE:
+                how += f", {fig.note}"
+            out[(ind, year)] = (value, ESTIMATE, f"{before[0]:.4g} ({year - 1}) x {how}", fig)
+    for sector in ("primary", "secondary", "tertiary"):
+        # a share from the sector's level and GDP, or (as bulletins give the structure,
+        # 三次产业结构) the sector's level from its share and GDP
+        share, va = f"share_{sector}_pct", f"va_{sector}"
+        for (ind, year), (value, status, _note, fig) in list(out.items()):
+            gdp = out.get(("gdp", year))
+            if gdp is None:
+                continue
+            worst = ESTIMATE if ESTIMATE in (status, gdp[1]) else ACTUAL
+            if ind == va and (share, year) not in out:
+                out[(share, year)] = (value / gdp[0] * 100.0, worst, f"{va} / gdp", fig)
+            elif ind == share and (va, year) not in out and va in original.columns:
+                out[(va, year)] = (value / 100.0 * gdp[0], worst, f"{share} x gdp", fig)
+    _cumulate(out)
+    return out
+
+
+def _deflator(original: pd.DataFrame, ind: str, year: int) -> tuple[str, float]:
+    """The original run's deflator of ``ind`` over ``year`` (:data:`_DEFLATOR`): the series
+    it is of, and the price change as a factor (1.019 for +1.9 %)."""
+    nom, real = _DEFLATOR.get(ind, ("gdp", "gdp_real"))
+    now = original.loc[year, nom] / original.loc[year, real]
+    return nom, float(now / (original.loc[year - 1, nom] / original.loc[year - 1, real]))
+
+
+#: Points by which the real growth that two actual levels give (deflated with the model's
+#: deflator) may differ from the real growth the file gives for the same year before a
+#: warning: a deflator wrong by that much is rare; a level in the wrong unit or year is far
+#: beyond it (1,234.5 after 318.6 against a growth of 3.5 %).
+REAL_GROWTH_TOLERANCE_PP = 3.0
+
+
+def _real_growth_disagreements(figures: dict, original: pd.DataFrame) -> list[str]:
+    """Where two actual full-year levels of an indicator contradict the real growth the file
+    gives for the later year by more than :data:`REAL_GROWTH_TOLERANCE_PP` (the levels
+    deflated with the original run's deflator); the levels are used for levels."""
+    out = []
+    for (ind, year, basis), fig in figures.items():
+        if basis != "real_growth_pct" or fig.status != ACTUAL or ind not in original.columns:
+            continue
+        now, before = figures.get((ind, year, "level")), figures.get((ind, year - 1, "level"))
+        if now is None or before is None or before.value <= 0 or year - 1 < BASE_YEAR:
+            continue
+        nom, deflator = _deflator(original, ind, year)
+        implied = (now.value / before.value / deflator - 1.0) * 100.0
+        if abs(implied - fig.value) > REAL_GROWTH_TOLERANCE_PP:
+            out.append(
+                f"{fig.row.where}: {ind} {year}: real growth {fig.value:g} % but the levels "
+                f"{before.value:g} ({year - 1}, line {before.row.line}) and {now.value:g} "
+                f"({year}, line {now.row.line}) give {implied:.1f} % with the model's {nom} "
+                f"deflator ({(deflator - 1) * 100:+.2f} %), more than "
+                f"{REAL_GROWTH_TOLERANCE_PP:g} points apart; the levels are used for levels: "
+                "check the level's year and unit"
+            )
+    return out
+
+
+def _cumulate(out: dict) -> None:
+    """Cumulated counts (:data:`CUMULATED`) from their yearly figures, added up from the
+    plan's first year for as long as the years follow each other without a gap; a count the
+    file gives itself is kept."""
+    for total_name, yearly in CUMULATED.items():
+        total, worst, year = 0.0, ACTUAL, BASE_YEAR + 1
+        while (yearly, year) in out and (total_name, year) not in out:
+            value, status, _note, fig = out[(yearly, year)]
+            total += value
+            worst = ESTIMATE if ESTIMATE in (worst, status) else ACTUAL
+            note = f"{yearly} added up {BASE_YEAR + 1}-{year}"
+            out[(total_name, year)] = (total, worst, note, fig)
+            year += 1
+
+
+def _growth_history(figures: dict) -> dict[tuple[str, int], tuple[float, str, str, Figure]]:
+    """(growth indicator, year) -> (value, status, note, Figure) for the growth-rate
+    indicators of the catalogue (gdp_real_growth_pct ...)."""
+    out = {}
+    for ind, (level, basis) in _GROWTH_OF.items():
+        for (i, y, b), fig in figures.items():
+            if i == level and b == basis:
+                out[(ind, y)] = (fig.value, fig.status, fig.note, fig)
+    return out
+
+
+def _carried_levers(rec: dict, levels: dict, year: int, given: dict) -> dict:
+    """Record figures that a lever sets (R&D intensity: the model does not project it) with
+    an actual figure before the restart year and none in it: the latest actual is carried to
+    the restart year, with a warning. The original run's figure (the scenario's 1.2 % when
+    the district measured 1.6 % in 2022) would undo a measured figure silently; the years
+    after follow the scenario's lever where it gives a path, and keep the figure where the
+    lever stays at its start figure."""
+    out = {}
+    for name in sorted(set(_RECORD_DIRECT) & set(LEVER_BY_NAME)):
+        earlier = [y for (i, y) in levels if i == name and y < year]
+        if name in given or name not in rec or not earlier:
+            continue
+        last = max(earlier)
+        value, _status, _note, _fig = levels[(name, last)]
+        out[name] = (
+            value,
+            ESTIMATE,  # measured in an earlier year
+            f"the latest actual ({last}) carried to {year}: a figure the lever {name} sets, "
+            "not the model",
+        )
+        warnings.warn(
+            f"{name}: no actual figure of {year}, the restart year; its latest, {value:g} "
+            f"({last}), is carried to {year} in place of the original run's {rec[name]:g} "
+            "(a figure the scenario's lever sets; the restart record lists it)",
+            UserWarning,
+            stacklevel=4,
+        )
+    return out
+
+
+def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
+    """The restart record: the original run's ``rec`` with the figures of ``year`` the
+    actual levels give; and a table of every record figure and where it came from."""
+    from ..model.record import FIGURES, OPTIONAL_FIGURES
+
+    new = dict(rec)
+    rows = []
+    given = {}
+
+    def level(name):
+        return levels.get((name, year))
+
+    for name in _RECORD_DIRECT:
+        got = level(name)
+        if got is not None:
+            given[name] = (got[0], got[1], got[2])
+    given.update(_carried_levers(rec, levels, year, given))
+    gdp = given.get("gdp")
+    if "share_primary_pct" not in given and level("va_primary") and gdp:
+        v = level("va_primary")
+        given["share_primary_pct"] = (v[0] / gdp[0] * 100.0, v[1], "va_primary / gdp")
+    if "va_tertiary" not in given and gdp:
+        share = level("share_tertiary_pct")
+        if share is not None:
+            given["va_tertiary"] = (share[0] / 100.0 * gdp[0], share[1], "tertiary share x gdp")
+        else:  # keep the model's tertiary share of the actual GDP
+            s = original_row["va_tertiary"] / original_row["gdp"]
+            given["va_tertiary"] = (
+                s * gdp[0],
+                MODEL,
+                f"the original run's tertiary share {s * 100:.1f} % of the actual GDP",
+            )
+    con, sec = level("va_construction"), level("va_secondary")
+    if con and sec:
+        given["construction_share_of_secondary"] = (
+            con[0] / sec[0],
+            ACTUAL,
+            "va_construction / va_secondary",
+        )
+    shares = [level(f"employment_{s}") for s in ("primary", "secondary", "tertiary")]
+    if all(shares):
+        total = sum(s[0] for s in shares)
+        for s, got in zip(("primary", "secondary", "tertiary"), shares, strict=True):
+            given[f"employment_share_{s}"] = (got[0] / total, ACTUAL, "employment by sector")
+    svc = level("services_share_of_consumption_pct")
+    if svc:
+        given["services_share_of_consumption"] = (svc[0] / 100.0, svc[1], svc[2])
+    for name in [*FIGURES, *OPTIONAL_FIGURES]:
+        if name in given:
+            value, status, note = given[name]
+            new[name] = float(value)
+        elif name in rec:
+            value, status, note = rec[name], MODEL, "carried from the original run"
+        else:
+            continue
+        rows.append({"figure": name, "value": float(value), "status": status, "note": note})
+    return new, pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
+
+
+def percentile_frame(values: dict, years) -> pd.DataFrame:
+    parts = {}
+    for name, v in values.items():
+        p5, p50, p95 = percentile_rows(np.asarray(v, dtype=float), (5, 50, 95))
+        parts[(name, "p5")], parts[(name, "p50")], parts[(name, "p95")] = p5, p50, p95
+    df = pd.DataFrame(parts, index=pd.Index(np.asarray(years), name="year"))
+    df.columns = pd.MultiIndex.from_tuples(df.columns, names=["indicator", "stat"])
+    return df
+
+
+def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: dict):
+    """With draws: every member of the ensemble restarted from its own state in ``start``
+    with the actual figures in place (values name -> (years, members), and the band); else
+    (None, None)."""
+    if ensemble is None:
+        return None, None
+    samples = ensemble.metadata["samples"]
+    recs = member_records(start, scn, samples, data_dir=data_dir)
+    for name, value in rec.items():
+        if name in recs and _is_figure(name):
+            recs[name] = np.full_like(np.asarray(recs[name], dtype=float), value)
+    recs["year"] = start
+    values, _ = run_scenario(
+        scn, samples, len(next(iter(samples.values()))), data_dir, record_parameters=False,
+        start=recs,
+    )  # fmt: skip
+    for name, v in values.items():
+        if name.endswith("_cumulative"):  # counted from the start year: add the years before
+            before = ensemble.values[name][list(ensemble.years).index(start)]
+            values[name] = v + np.asarray(count_at(name, start, history, before))[None, ...]
+    years = np.arange(start, scn.time.end + 1)
+    return values, percentile_frame(values, years)
+
+
+def _put_median(path: pd.DataFrame, values: dict, years, after: int | None) -> None:
+    """Put the members' median (``values``: name -> (years, members)) into ``path`` in the
+    years after ``after`` (all ``years`` if None): with draws, the projected figure of every
+    table and chart is the ensemble median, as the probability beside it is of the
+    ensemble."""
+    years = np.asarray(years)
+    keep = years > after if after is not None else np.ones(len(years), dtype=bool)
+    for name, v in values.items():
+        if name in path.columns and np.ndim(v) == 2:
+            median = percentile_rows(np.asarray(v, dtype=float), (50,))[0]
+            path.loc[years[keep], name] = median[keep]
+
+
+def _is_figure(name: str) -> bool:
+    from ..model.record import FIGURES, OPTIONAL_FIGURES
+
+    return name in FIGURES or name in OPTIONAL_FIGURES
+
+
+def count_at(name: str, year: int, history: dict, otherwise):
+    """A cumulated count in ``year``: the actual one where known, else ``otherwise``."""
+    got = history.get((name, year))
+    return otherwise if got is None else got[0]
+
+
+def _model_flags(original: pd.DataFrame) -> pd.DataFrame:
+    """Every cell ``model``, but those of 2020: ``base``."""
+    flags = pd.DataFrame(MODEL, index=original.index, columns=original.columns)
+    if BASE_YEAR in flags.index:
+        flags.loc[BASE_YEAR, :] = BASE
+    return flags
+
+
+def _splice(original: pd.DataFrame, re_annual: pd.DataFrame, history: dict, start: int):
+    """The evaluated path: the original run before the start year with the actual figures
+    where given, the re-projection from it; and the flags."""
+    path = original.copy()
+    flags = _model_flags(original)
+    later = re_annual.index[re_annual.index >= start]
+    path.loc[later, re_annual.columns] = re_annual.loc[later]
+    for ind in re_annual.columns:
+        if ind.endswith("_cumulative"):  # the restart counts from its start year
+            path.loc[later, ind] += count_at(ind, start, history, original.loc[start, ind])
+    for (ind, year), (value, status, _note, _fig) in history.items():
+        if ind in path.columns and year in path.index and year <= start:
+            path.loc[year, ind] = value
+            flags.loc[year, ind] = status
+    return path, flags
+
+
+def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
+    """The add-factor re-projection: each series with an actual passes through its latest
+    one, the shift fading linearly to zero over ``n`` years."""
+    path = original.copy()
+    flags = _model_flags(original)
+    rows = []
+    years = original.index.to_numpy()
+    members = None if ensemble is None else {k: v.copy() for k, v in ensemble.values.items()}
+    latest: dict[str, int] = {}
+    for (ind, year), _v in history.items():
+        if ind in original.columns:
+            latest[ind] = max(latest.get(ind, year), year)
+    for ind, last in sorted(latest.items()):
+        actual, status, _note, _fig = history[(ind, last)]
+        model = float(original.loc[last, ind])
+        weight = np.clip(1.0 - (years - last) / n, 0.0, 1.0) * (years >= last)
+        kept = ind in CUMULATED  # what was counted stays counted: no fading (the years
+        if kept:  # after add the yearly figures, themselves shifted, below)
+            weight = (years >= last).astype(float)
+        additive = kept or ind.endswith("_pct") or model <= 0
+        if additive:
+            shift = actual - model
+            path[ind] = original[ind].to_numpy() + shift * weight
+        else:
+            shift = actual / model
+            path[ind] = original[ind].to_numpy() * (1.0 + (shift - 1.0) * weight)
+        if members is not None and ind in members:
+            v = members[ind]
+            at = list(years).index(last)
+            w = weight[:, None]
+            if additive:
+                members[ind] = v + (actual - v[at]) * w
+            else:
+                members[ind] = v * (1.0 + (actual / v[at] - 1.0) * w)
+        rows.append(
+            {
+                "indicator": ind,
+                "year": last,
+                "actual": actual,
+                "status": status,
+                "model": model,
+                "add_factor": shift,
+                "kind": "count" if kept else "points" if additive else "ratio",
+                "zero_from": None if kept else last + n,
+            }
+        )
+    for total_name, yearly in CUMULATED.items():  # what was counted, and the years after
+        last = latest.get(total_name)
+        if last is None or yearly not in path.columns:
+            continue
+        after = years > last
+        actual = history[(total_name, last)][0]
+        path.loc[after, total_name] = actual + np.cumsum(path.loc[after, yearly].to_numpy())
+        if members is not None and yearly in members:
+            members[total_name][after] = actual + np.cumsum(members[yearly][after], axis=0)
+    if members is not None:  # with draws the re-projection is the members' median
+        _put_median(path, members, years, after=None)
+    for (ind, year), (value, status, _note, _fig) in history.items():
+        if ind in path.columns and year in path.index:
+            path.loc[year, ind] = value
+            flags.loc[year, ind] = status
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "year",
+            "actual",
+            "status",
+            "model",
+            "add_factor",
+            "kind",
+            "zero_from",
+        ],
+    )
+    band = None if members is None else percentile_frame(members, years)
+    reproj = path.copy()
+    return path, flags, table, members, band, reproj
