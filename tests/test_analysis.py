@@ -297,15 +297,15 @@ def test_a_target_already_met_needs_no_change():
 def test_a_response_that_turns_is_reported():
     # vouchers raise demand but their cost to the budget holds public investment back:
     # real GDP in 2035 first rises, then falls with the size of the programme
-    sol = hubinsim.solve(BASELINE, "gdp_real@2035>=593.5", "vouchers")
+    sol = hubinsim.solve(BASELINE, "gdp_real@2035>=592.5", "vouchers")
     assert sol.monotone is False
     assert any("not monotone" in n for n in sol.notes)
-    assert sol.status == "met" and sol.x[0] < 1.25  # the crossing nearest the status quo
+    assert sol.status == "met" and sol.x[0] < 2.5  # the crossing nearest the status quo
 
 
 def test_a_schedule_lever_is_shifted_keeping_its_shape(tmp_path):
     scn = hubinsim.load_scenario(STIMULUS)
-    sol = hubinsim.solve(scn, "gdp_real@2030>=495", "rd_intensity_pct")
+    sol = hubinsim.solve(scn, "gdp_real@2030>=498", "rd_intensity_pct")
     assert sol.status == "met" and sol.variables[0].shift
     before = scn.levers["rd_intensity_pct"].points
     after = sol.settings["rd_intensity_pct"].points

@@ -231,6 +231,46 @@ def test_a_policy_outflow_does_not_raise_unemployment(bau):
     assert rise.max() < 0.01
 
 
+FIRMS = {"firms_attracted": {"step": {2021: 4.0, 2026: 0.0}}}
+
+
+@pytest.fixture(scope="module")
+def firms_run():
+    return hubinsim.simulate(levers=FIRMS, end=2030).annual
+
+
+def test_attracted_firms_create_about_their_value_added_over_productivity_in_jobs(bau, firms_run):
+    """Labour demand follows output (REMI): the attracted firms' own value added needs about
+    VA / pi_c workers (industry.cohort_va_per_worker), who do not come out of the other
+    sectors' employment; with the jobs their spending creates, total employment rises by
+    at least that many and by less than twice as many in 2023-2025."""
+    more = firms_run
+    deflator = more["va_secondary"] / more["va_secondary_real"]
+    own = more["industrial_va_attracted"] / deflator / PARAMS["industry.cohort_va_per_worker"].value
+    extra = more["employment"] - bau["employment"]
+    for year in (2023, 2024, 2025):
+        assert own[year] > 0.05  # (万人) the cohort is producing
+        assert own[year] <= extra[year] < 2.0 * own[year]
+
+
+def test_new_urban_jobs_move_with_labour_demand(bau, firms_run):
+    """Gross new urban jobs are the growth of non-farm labour demand plus replacement: the
+    attracted firms' jobs add at least their own number to the 2021-2025 count."""
+    more = firms_run
+    added = (more["new_urban_jobs_cumulative"] - bau["new_urban_jobs_cumulative"])[2025]
+    grown = (more["employment"] - bau["employment"])[2025] * 1e4  # persons
+    assert added >= grown > 500
+
+
+def test_attracted_firms_lower_unemployment_until_supply_catches_up(bau, firms_run):
+    """Jobs appear first: unemployment falls below business as usual's while participation,
+    commuting and migration catch up with the new demand (labour.supply_time), then returns
+    toward its natural rate."""
+    fall = (firms_run["unemployment_rate_pct"] - bau["unemployment_rate_pct"]).loc[2021:2030]
+    assert fall.min() < -0.02
+    assert abs(fall[2030]) < abs(fall.min())
+
+
 # --- industry -----------------------------------------------------------------------------
 
 

@@ -112,6 +112,8 @@ DIRECT: dict[str, str] = {
     "eps_land": "housing.land_price_elasticity",
     "el_land": "fiscal.land_revenue_elasticity",
     "okun": "labour.okun",
+    "chi": "labour.participation_response",
+    "ls_max": "labour.commuting_limit",
     "sigma": "labour.reallocation_elasticity",
     "turnover": "labour.turnover",
     "cf": "investment.cash_flow_sensitivity",
@@ -129,6 +131,7 @@ INVERSE: dict[str, str] = {
     "inv_pi_c": "industry.cohort_va_per_worker",
     "inv_borrow": "fiscal.borrowing_time",
     "inv_backlog": "fiscal.backlog_time",
+    "inv_ls": "labour.supply_time",
     "inv_dshare": "fiscal.district_share",
     "inv_gest": "innovation.gestation",
     "inv_deliv": "investment.delivery_time",
@@ -513,19 +516,29 @@ def _calibrate(
 
     # --- employment: natural employment by sector, the natural rate ---------------------
     okun = c["okun"]
+    z0 = get("demand_pressure", 1.0) * ones
+    zs0 = get("industry_demand_pressure", 1.0) * ones
+    fz_t0 = exp(c["theta"] * log(z0))
     N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
     N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
-    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0))
+    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0)) / fz_t0
     N_con0 = L_con0 / (1.0 + okun * (Y_con0 - Y_con_n0) / Y_con_n0)
     E_cap0 = N_p0 + N_s0 + N_t0
-    E_nat0 = E_cap0 + N_con0 + L_c0  # (a record's cohort never takes 3/4 of it: core.rates)
+    E_nat0 = E_cap0 + N_con0  # the residents' natural employment (the cohort's is its own)
     # The natural (registered) rate is a parameter. The labour force at normal participation
-    # is natural employment over 1 - u*; where the record's labour force falls short of it
-    # (workers who left in the trough, whom the registered rate does not count), the
+    # is natural employment over 1 - u*, plus the share chi of structural labour demand
+    # beyond it that joins the labour force; where the record's labour force falls short of
+    # that (workers who left in the trough, whom the registered rate does not count), the
     # shortfall lf_dev0 returns with the trough (core.rates).
     c["emp_nat"] = 1.0 - p["labour.natural_unemployment"]
     LF_n0 = E_nat0 / c["emp_nat"]
-    c["lf_dev0"] = 1.0 - LF0 / LF_n0
+    m_ls0 = c["ls_max"] * LF_n0
+    drawn0 = m_ls0 * np.tanh((N_t0 * (fz_t0 - 1.0) + L_c0) / c["emp_nat"] / m_ls0)
+    LS0 = get("labour_drawn_in", None)
+    if LS0 is None:  # supply has caught up with the structural demand of the start
+        LS0 = (1.0 - c["chi"]) * drawn0
+    LS0 = LS0 * ones
+    c["lf_dev0"] = 1.0 - (LF0 - c["chi"] * drawn0 - LS0) / LF_n0
     c["part"] = part * LF_n0 / LF0
     c["s_con"] = N_con0 / E_nat0
     s0 = (N_p0 / E_cap0, N_s0 / E_cap0, N_t0 / E_cap0)
@@ -537,8 +550,6 @@ def _calibrate(
         get("ref_capital_output_tertiary", p["initial.capital_output_tertiary"]),
     )
     kap_g = get("ref_public_output", p["initial.public_output"])
-    z0 = get("demand_pressure", 1.0) * ones
-    zs0 = get("industry_demand_pressure", 1.0) * ones
     Y_cap0 = Ys_p0 + Ys_s0 + Ys_t0 + VA_c0 + r_h * H0
     K0 = (
         get("capital_primary", None),
@@ -850,7 +861,7 @@ def _calibrate(
         "P_p": _float(P_p), "P_s": _float(P_s), "P_t": _float(P_t), "P_I": _float(P_I),
         "g_e": g_e0, "TG": TG0, "z": z0, "V": V0 * ones, "R_o": R_o0 * ones,
         "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0, "PB_t": _float(PB_t0),
-        "TRP": c["TRP0"] * ones, "D": D0, "B": B0,
+        "TRP": c["TRP0"] * ones, "D": D0, "B": B0, "LS": LS0,
         "BP": get("pool_backlog", 0.0) * ones, "RB": RB0,
         **{k: _float(get("pool_delivery_" + k[3:], 0.0)) for k in PD_STOCKS},
     }  # fmt: skip

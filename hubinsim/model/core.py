@@ -46,7 +46,7 @@ STOCKS: dict[str, bool] = {
     "N": True, "N_a": True, "PC": True, "K_c": True,
     "P_p": True, "P_s": True, "P_t": True, "P_I": True, "PB_t": True,
     "g_e": False, "TG": False, "z": True, "z_s": True, "V": True, "R_o": True, "XR": True,
-    "XG": True, "TRP": True,
+    "XG": True, "TRP": True, "LS": False,
     "D": False, "B": True, "BP": True, "RB": True,
     **{"PD_" + cat: False for cat in POOL_CATEGORIES},
 }  # fmt: skip
@@ -83,6 +83,7 @@ CONSTANTS_RATES = (
     "beta",
     "buoy",
     "bcontent",
+    "chi",
     "c_con",
     "cf",
     "cs_share",
@@ -127,6 +128,7 @@ CONSTANTS_RATES = (
     "h0",
     "h0_gross",
     "i_d",
+    "inv_ls",
     "inv_A0",
     "inv_G0",
     "inv_KN0",
@@ -160,6 +162,7 @@ CONSTANTS_RATES = (
     "ln_R_TB",
     "ln_realloc",
     "ln_sig_ref",
+    "ls_max",
     "ls_ms",
     "m_g",
     "m_p",
@@ -257,6 +260,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_beta,
         k_buoy,
         k_bcontent,
+        k_chi,
         k_c_con,
         k_cf,
         k_cs_share,
@@ -301,6 +305,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_h0,
         k_h0_gross,
         k_i_d,
+        k_inv_ls,
         k_inv_A0,
         k_inv_G0,
         k_inv_KN0,
@@ -334,6 +339,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_ln_R_TB,
         k_ln_realloc,
         k_ln_sig_ref,
+        k_ls_max,
         k_ls_ms,
         k_m_g,
         k_m_p,
@@ -418,9 +424,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     K_c = s["K_c"]
     VA_c = 0.0 if ops.is_zero(K_c) else k_va_per_kc * K_c
     L_c = 0.0 if ops.is_zero(VA_c) else VA_c * k_inv_pi_c
-    # Natural employment of agriculture, industry and services; attracted firms employing
-    # more than three quarters of it would bring their workers from outside.
-    E_cap = maximum(ops.minus(E_nat - N_con, L_c), 0.25 * E_nat)
+    # Natural employment of agriculture, industry and services (the residents' labour at the
+    # natural rate, less construction's). The attracted firms' workers are labour demand of
+    # their own (docs/model.md §6): they do not come out of it.
+    E_cap = E_nat - N_con
     lnE = log(E_cap)
 
     # --- potential output: Cobb-Douglas on natural employment ----------------------------
@@ -716,13 +723,32 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     n_p, n_ind, n_con, n_t = P_p * Y_p, P_s * Y_ind, P_s * Y_con, P_t * Y_t
     gdp = n_p + n_ind + n_con + n_t
 
-    # --- labour demand (Okun on each sector's output against its potential) -------------
+    # --- labour demand: output over labour productivity ---------------------------------
+    # Productivity at normal use of capacity, Cap_x / (s_x E_cap), grows at its own trend
+    # (TFP, capital per worker, public capital, knowledge). The jobs that output needs at
+    # that productivity, Y_x / pi_x, are the structural labour demand: output that demand
+    # pressure calls forth (z^theta) needs workers. Firms meet a cyclical deviation of
+    # output from that path (the trough, a demand surprise) partly by hoarding labour: Okun.
     okun = k_okun
+    Ld_s = s_s * E_cap
+    Ld_t = s_t * E_cap * exp(th * ln_z)
     L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ys_p - 1.0))
-    L_s = s_s * E_cap * (1.0 + okun * (Y_si / Ys_s - 1.0))
-    L_t = s_t * E_cap * (1.0 + okun * (Y_tm / Ys_t - 1.0))
+    L_s = Ld_s * (1.0 + okun * (Y_si / Ys_s - 1.0))
+    L_t = Ld_t * (1.0 + okun * (Y_tm / Ys_t - 1.0))
     L_k = N_con * (1.0 + okun * (Y_con - Y_con_n) / maximum(Y_con_n, 1e-12))
     E_raw = ops.plus(L_p + L_s, L_c) + L_k + L_t
+    # Labour supply answers structural labour demand beyond the residents' natural
+    # employment: workers from the hidden underemployment of the district's villages and
+    # commuters from the neighbouring counties join its labour force, a share chi within
+    # the year and the rest (the stock LS) over labour.supply_time; migration answers the
+    # expected income (Harris-Todaro, below). Each such job brings 1 / (1 - u*) people into
+    # the labour force, so that once supply has caught up unemployment is back at u*; the
+    # villages and neighbouring counties can add at most a share ls_max of the residents'
+    # labour force (m tanh(x / m), with tanh(x) = 1 - 2 / (exp(2x) + 1)).
+    E_struct = ops.plus(s_p * E_cap + Ld_s + Ld_t, L_c) + N_con
+    m_ls = k_ls_max * LF_n
+    drawn = m_ls - 2.0 * m_ls / (exp((E_struct - E_nat) * (2.0 / k_emp_nat) / m_ls) + 1.0)
+    LF = LF + k_chi * drawn + s["LS"]
     E = minimum(E_raw, 0.995 * LF)  # labour supply binds: at least 0.5 % unemployed
 
     # --- government account (actual) ----------------------------------------------------
@@ -865,6 +891,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         d["XR"] = k_sg_xr * s["XR"]
         d["XG"] = k_sg_xg * s["XG"]
         d["TRP"] = k_sg_tr * s["TRP"]
+        d["LS"] = ((1.0 - k_chi) * drawn - s["LS"]) * k_inv_ls
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)
@@ -933,6 +960,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         aux["employment_secondary"] = (ops.plus(L_s, L_c) + L_k) * scale
         aux["employment_tertiary"] = L_t * scale
         aux["employment_construction"] = L_k * scale
+        aux["employment_attracted"] = ops.like(L_c * scale, L_k)
     if want is None or not want.isdisjoint(GROUP_HOUSEHOLDS):
         DI = DI_star + dDI_o + loop_w * (P_t * Y_tm - n_ts)
         C = a_c * (DI_star + psi * (DI - DI_star))
@@ -963,8 +991,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
 #: The reported quantities formed only when wanted, by group (see :func:`rates`).
 GROUP_FAI = frozenset(FAI_NAMES) | {"public_investment"}
 GROUP_LABOUR = frozenset(
-    ("employment_primary", "employment_secondary", "employment_tertiary", "employment_construction")
-)
+    ("employment_primary", "employment_secondary", "employment_tertiary", "employment_construction",
+     "employment_attracted")
+)  # fmt: skip
 GROUP_HOUSEHOLDS = frozenset(
     ("services_share_of_consumption_pct", "retail_sales", "household_consumption",
      "income_total", "visitor_spending")
@@ -1013,10 +1042,15 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
     nat = (1.0 - np.asarray(c["emp_nat"], dtype=float)) * 100.0
     members = nat.shape if nat.ndim else gdp.shape[1:]
     out["natural_unemployment_rate_pct"] = np.broadcast_to(nat, (len(gdp),) + members).copy()
-    urban = (a["employment_secondary"] + a["employment_tertiary"]) * 1e4  # persons
-    rise = np.zeros_like(urban)
-    rise[1:] = np.maximum(np.diff(urban, axis=0), 0.0)
-    jobs = c["turnover"] * urban + rise
+    # gross new urban jobs: the growth of non-farm labour demand, by employer group (the
+    # attracted firms, the rest of the secondary sector, services: jobs created by one are
+    # hires even where another sheds workers), plus replacement (labour.turnover)
+    att = a["employment_attracted"] * 1e4  # persons
+    sec, ter = a["employment_secondary"] * 1e4 - att, a["employment_tertiary"] * 1e4
+    rise = np.zeros_like(sec)
+    for group in (att, sec, ter):
+        rise[1:] += np.maximum(np.diff(group, axis=0), 0.0)
+    jobs = c["turnover"] * (sec + att + ter) + rise
     out["new_urban_jobs"] = jobs
     out["new_urban_jobs_cumulative"] = np.cumsum(jobs, axis=0) - jobs[0]
     out["gdp_per_capita"] = gdp / a["population"] * 1e4
@@ -1037,7 +1071,7 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
 #: Reported quantities that only feed indicators (not indicators themselves).
 HIDDEN = (
     "income_total", "as_real", "va_industry_real", "va_construction_real",
-    "cohort_va_real", "firms_new", "services_demand_surprise",
+    "cohort_va_real", "firms_new", "services_demand_surprise", "employment_attracted",
 )  # fmt: skip
 
 

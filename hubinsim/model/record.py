@@ -80,6 +80,10 @@ STOCKS: dict[str, str] = {
     "default: incumbent industry's capacity",
     "regional_services_demand": "services the district sells to the rest of the region "
     "[亿元, 2020 prices]; default: services capacity less local demand at potential",
+    "labour_drawn_in": "people drawn into the labour force (participation, commuting) by "
+    "structural labour demand beyond the residents' natural employment, beyond the share "
+    "labour.participation_response that joins at once [万人]; default: (1 - that share) x "
+    "the structural demand beyond natural employment over (1 - u*) (supply caught up)",
     "relative_income": "perceived expected income relative to the neighbours' [index]; default 1",
     "reference_income": "the neighbours' income index [2020 = 1]; default 1",
     "public_backlog": "public projects waiting for money [亿元]; default 0",
@@ -213,7 +217,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "demand_pressure": state["z"], "regional_services_demand": state["XR"],
         "services_demand_surprise": aux["services_demand_surprise"],
         "industry_demand_pressure": state["z_s"], "industry_demand": state["XG"],
-        "relative_income": state["RI"],
+        "relative_income": state["RI"], "labour_drawn_in": state["LS"],
         "reference_income": state["REF"], "public_backlog": state["B"],
         "pool_backlog": state["BP"], "budget_base": state["RB"],
         **{"pool_delivery_" + cat: state["PD_" + cat] for cat in POOL_CATEGORIES},
