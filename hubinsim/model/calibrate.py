@@ -28,6 +28,14 @@ from .record import initial_output_gap
 #: rule for a record without a fiscal balance; docs/model.md).
 CS_FLOOR = 0.4
 
+#: Most land revenue per yuan of start-year housing and urban-construction investment that
+#: land sold for housing carries (nationally 0.6 in 2020, fiscal.land_revenue_ratio 0.3-0.9):
+#: where the model's start-year housing investment is smaller than the record's land
+#: revenue over this ratio (parameters that make housing demand shrink faster than the
+#: stock wears out, so that gross housing investment is nil), the rest is land sold for
+#: other uses, held at its start value (docs/model.md, the government account).
+LAND_RATIO_MAX = 2.0
+
 #: Iterations of the start-year fixed point (services capacity, local demand deviation,
 #: income and consumption propensities); the loop gain is below 0.2, so 60 passes reach
 #: machine precision.
@@ -692,10 +700,17 @@ def _calibrate(
     if LR0 is None:
         LR0 = p["fiscal.land_revenue_ratio"] * fai_h_act0 * land_price0
     LR0 = LR0 * ones
-    # land revenue = exp(el ln(fai_h x land price) + c_land), its base at least 1e-12 (no
-    # housing investment at all) as in core.rates
-    c["land"] = log(LR0) - c["el_land"] * log(ops.maximum(fai_h_act0 * land_price0, 1e-12))
-    LR_n0 = exp(c["el_land"] * log(ops.maximum(fai_h0 * land_price0, 1e-12)) + c["land"])
+    # land revenue = exp(el ln(fai_h x land price + V_o) + c_land) as in core.rates: V_o, land
+    # sold for other uses, carries what the start year's housing investment cannot at
+    # LAND_RATIO_MAX (0 unless that investment is small), so that the base of the elasticity
+    # is never near zero
+    V_h0 = fai_h_act0 * land_price0
+    V_o = get("ref_land_other", None)
+    if V_o is None:
+        V_o = ops.maximum(LR0 / LAND_RATIO_MAX - V_h0, 0.0)
+    c["land_o"] = V_o * ones
+    c["land"] = log(LR0) - c["el_land"] * log(V_h0 + c["land_o"])
+    LR_n0 = exp(c["el_land"] * log(fai_h0 * land_price0 + c["land_o"]) + c["land"])
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0

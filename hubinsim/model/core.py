@@ -157,6 +157,7 @@ CONSTANTS_RATES = (
     "kap_s",
     "kap_t",
     "land",
+    "land_o",
     "lg",
     "lg_mt",
     "ln_R_TB",
@@ -334,6 +335,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_kap_s,
         k_kap_t,
         k_land,
+        k_land_o,
         k_lg,
         k_lg_mt,
         k_ln_R_TB,
@@ -552,7 +554,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     TR = s["TRP"] * POP  # transfers from above, per resident
     if not no_relief:  # higher governments make good part of the revenue relief costs
         TR = TR + k_relief_comp * relief_amt
-    LR_n = exp(el_land * log(maximum(fai_h * land_price, 1e-12)) + k_land)
+    # (land sold for other uses, k_land_o, keeps the start year's base of the elasticity away
+    # from zero; no land sold at all is 1e-12)
+    LR_n = exp(el_land * log(maximum(fai_h * land_price + k_land_o, 1e-12)) + k_land)
     # Current spending follows the revenue base the budget plans on (RB), which follows
     # comprehensive revenue at potential (after relief) over fiscal.budget_smoothing_time:
     # pay, pensions and programmes are set on past revenue and are sticky (docs/model.md §4).
@@ -758,7 +762,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         revenue = revenue * (1.0 - relief)
     if X["_shock"]:
         revenue = ops.times(revenue, shock("shock_fiscal_revenue"))
-    LR = exp(el_land * log(maximum(fai_h * land_price, 1e-12)) + k_land)
+    LR = exp(el_land * log(maximum(fai_h * land_price + k_land_o, 1e-12)) + k_land)
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers

@@ -137,6 +137,8 @@ REFERENCES: dict[str, str] = {
     "start year needed)",
     "ref_trough_income": "fall of the neighbours' (and Hubin's) labour income per unit of the "
     "2020 trough still open",
+    "ref_land_other": "value of land sold for other uses than housing and urban construction "
+    "(at the first start year's prices; 0 unless that year's housing investment is small)",
     "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start year's)",
 }
 
@@ -249,5 +251,6 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_debt_limit": c["d_max"],
         "ref_trough_income": c["ref_tg"],
         "ref_rd_intensity": c["rd0"],
+        "ref_land_other": c["land_o"],
     }  # fmt: skip
     return rec
