@@ -305,28 +305,7 @@ def _compare(a, b, year=2025, tolerance=TOLERANCE_2025, points=PERCENT_POINTS):
     assert too_far.empty, f"{year} figures moved by more than {tolerance:.1%}:\n{too_far}"
 
 
-#: Model 2.1 misses the dt criteria in two scenarios (measured at dt 0.25, the gap to dt
-#: 0.125 and to RK4): the stimulus's public investment in 2025 (0.58 %, 1.17 % with RK4),
-#: where the debt limit holds its public projects back from 2022 and the backlog is built
-#: later; the slowdown's land revenue in 2025 (0.59 %, 1.27 %), after a property downturn
-#: that moves housing demand by steps and land revenue by two thirds. Strict: a
-#: formulation that meets them makes these tests pass and the marks must go.
-DT_MISSES = {
-    "stimulus": "2025 public investment near the debt limit: 0.58 % with dt / 2, 1.17 % to RK4",
-    "slowdown": "2025 land revenue after the property downturn: 0.59 % with dt / 2, 1.27 % to RK4",
-}
-
-
-def _dt_cases():
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=DT_MISSES[n]))
-        if n in DT_MISSES
-        else n
-        for n in ("baseline", "stimulus", "siphon", "slowdown")
-    ]
-
-
-@pytest.mark.parametrize("name", _dt_cases())
+@pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])
 def test_halving_dt_moves_no_2025_figure_by_more_than_half_a_percent(name):
     """MODEL.md's criterion, and the same at the end of the plan's carry-over (the 2026
     fiscal balance) and in 2035 (the debt against the spending since 2020): the formulation
@@ -343,7 +322,7 @@ def test_halving_dt_moves_no_2025_figure_by_more_than_half_a_percent(name):
     assert abs(diff) <= TOLERANCE_2025 * spending
 
 
-@pytest.mark.parametrize("name", _dt_cases())
+@pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])
 def test_rk4_and_euler_agree_in_2025(name):
     """Euler's error is first order: at dt 0.25 it is about twice what halving dt moves a
     figure, so Euler agrees with RK4 (the converged value) within twice the 0.5 % of
@@ -356,6 +335,17 @@ def test_rk4_and_euler_agree_in_2025(name):
     spending = a.annual.loc[2026, "fiscal_expenditure"]
     diff = b.annual.loc[2026, "fiscal_balance"] - a.annual.loc[2026, "fiscal_balance"]
     assert abs(diff) <= 2 * TOLERANCE_2025 * spending
+
+
+def test_the_stimulus_debt_in_2035_at_the_default_step_is_rk4s_within_one_percent():
+    """The debt cumulates small differences of large flows; a budget that lagged its
+    revenue by a step-sized share more than in continuous time (Euler on a growing target)
+    put the stimulus's 2035 debt 5 % below RK4's at dt 0.25, and the debt limit passed the
+    error on to public investment."""
+    scn = _scenario("stimulus")
+    euler = hubinsim.simulate(scn, end=2035).annual.loc[2035, "government_debt"]
+    rk4 = hubinsim.simulate(scn, end=2035, method="rk4").annual.loc[2035, "government_debt"]
+    assert euler == pytest.approx(rk4, rel=0.01)
 
 
 @pytest.mark.parametrize("method", ["euler", "rk4"])

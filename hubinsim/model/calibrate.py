@@ -240,6 +240,16 @@ def step_rate(g, step: float):
     return (np.expm1(g * step) if isinstance(g, np.ndarray) else math.expm1(g * step)) / step
 
 
+def budget_target_rate(k, g, step: float):
+    """The weight of the target in an Euler step of ``dx/dt = k (target - x)`` that steps
+    ``x`` exactly while the target grows at rate ``g`` (with ``x`` at the rate
+    :func:`step_rate` gives): k (e^(g h) - e^(-k h)) / ((g + k) h); ``k`` for ``step`` 0."""
+    if not step:
+        return k * (g * 0.0 + 1.0)
+    e = np.exp if isinstance(g, np.ndarray) or isinstance(k, np.ndarray) else math.exp
+    return k * (e(g * step) - e(-k * step)) / ((g + k) * step)
+
+
 def calibrate(
     record: dict, pool: dict, p: dict, x0: dict, t0: int, step: float = 0.0
 ) -> tuple[dict, dict]:
@@ -313,7 +323,10 @@ def _calibrate(
     build_rate = -step_rate(-c["inv_build"], step)
     c["k_f_in"] = c["k_f"] * (1.0 - build_rate / c["inv_build"])
     c["inv_build"] = build_rate
-    for k in ("inv_deliv", "inv_borrow", "inv_backlog"):
+    # (and the investment that closes a share of the gap between desired and actual capital:
+    # the stocks move to their desired levels as in continuous time after a jump of demand,
+    # a housing-demand shock say)
+    for k in ("inv_deliv", "inv_borrow", "inv_backlog", "adj", "adj_g"):
         c[k] = -step_rate(-c[k], step)
     al = tuple(p[f"production.alpha_{x}"] for x in ("primary", "industry", "tertiary"))
     be = tuple(1.0 - a for a in al)
@@ -730,6 +743,14 @@ def _calibrate(
     RB0 = get("budget_base", None)
     if RB0 is None:
         RB0 = TRV_star0 / (1.0 + (g_e0 + infl0) / c["inv_budget"])
+    # An Euler step of a base that follows a growing target lags it more than the
+    # continuous base does (by about g h / 2 of it at step h): the target's weight is the
+    # one that steps the base exactly while the target grows at the start's nominal growth
+    # (k (e^(g h) - e^(-k h)) / ((g + k) h), k for RK4), so the budget does not drift below
+    # its continuous path by a step-sized share (docs/model.md §1); a record carries that
+    # growth, so that a restart steps the budget as the run it was made from.
+    c["budget_g"] = get("ref_budget_growth", g_e0 + infl0) * ones  # (the first start's)
+    c["etd_budget_in"] = budget_target_rate(c["inv_budget"], c["budget_g"], step)
     RB0 = RB0 * ones
     # A record made from a run carries the run's current spending share and debt limit:
     # where the limit held public investment back at the start, the balance cannot tell

@@ -109,6 +109,7 @@ CONSTANTS_RATES = (
     "eps_s1",
     "eta_t",
     "etd_budget",
+    "etd_budget_in",
     "etd_gap",
     "etd_perc",
     "etd_r_e",
@@ -287,6 +288,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_eps_s1,
         k_eta_t,
         k_etd_budget,
+        k_etd_budget_in,
         k_etd_gap,
         k_etd_perc,
         k_etd_r_e,
@@ -901,7 +903,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         d["D"] = spend - (revenue + TR + LR)
         d["B"] = d_b
         d["BP"] = d_bp
-        d["RB"] = (TRV_star - s["RB"]) * k_etd_budget
+        d["RB"] = TRV_star * k_etd_budget_in - s["RB"] * k_etd_budget
         inv_del = k_inv_deliv
         if X["_dev"]:
             lam = k_addl * inv_del
