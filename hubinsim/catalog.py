@@ -826,17 +826,42 @@ def lever_default(lever: Lever, params: dict, base: dict, levers: dict | None = 
 
 #: The price bases of the catalogue in Chinese.
 PRICE_BASIS_ZH = {"current prices": "现价", "2020 prices": "2020年价"}
+#: The units of the catalogue in Chinese (those not listed are the same in both).
+UNIT_ZH = {
+    "persons": "人",
+    "yuan": "元",
+    "firms": "家",
+    "projects": "个",
+    "index 2020=1": "指数, 2020=1",
+}
+#: Units of growth a year (the growth a target still needs) in Chinese.
+GROWTH_UNITS_ZH = {
+    "%/yr": "%/年",
+    "pp/yr": "个百分点/年",
+    "% each year": "%(每年)",
+    "persons/yr": "人/年",
+    "firms/yr": "家/年",
+}
+
+
+def in_chinese(part: str) -> str:
+    """A unit, a price basis or a unit of growth of the catalogue in Chinese ("firms" 家,
+    "current prices" 现价, "pp/yr" 个百分点/年); anything else as it is."""
+    return UNIT_ZH.get(part) or PRICE_BASIS_ZH.get(part) or GROWTH_UNITS_ZH.get(part) or part
 
 
 def unit_label(name: str, translate=None) -> str:
     """The unit of indicator ``name`` as tables and charts label it: ``"亿元, current prices"``,
     ``"亿元, 2020 prices"``, ``"%"`` for rates and shares, ``"%, 2020 prices"`` for real growth,
-    ``"万人"``. ``translate`` (a function of one part) translates the unit and the price basis.
+    ``"万人"``. ``translate`` (a function of one part) translates the unit and the price basis;
+    ``translate="zh"`` writes them in Chinese (``"亿元, 现价"``) with :func:`in_chinese`.
     """
     ind = INDICATOR_BY_NAME[name]
     parts = [ind.unit]
     if ind.price_basis not in ("-", "") and (ind.unit != "%" or ind.price_basis == _REAL):
         parts.append(ind.price_basis)
+    if translate == "zh":
+        return ",".join(in_chinese(p) for p in parts)
     return ", ".join(translate(p) if translate else p for p in parts)
 
 

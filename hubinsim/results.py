@@ -7,6 +7,7 @@ percentiles) and the headline figures of the terminal summary.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, holds_words, suggest
+from .catalog import HEADLINE, INDICATOR_BY_NAME, INDICATORS, holds_words, in_chinese, suggest
 from .data import Target, load_targets
 from .errors import ScenarioError, printable
 
@@ -245,6 +246,70 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
     if res.n_members > 1:
         columns.append("probability")
     return pd.DataFrame(rows, columns=columns)  # the same columns when no target is in the run
+
+
+#: The scorecard's columns in Chinese (:func:`scorecard_in`).
+SCORECARD_ZH = {
+    "indicator": "指标代码",
+    "name": "指标名称",
+    "year": "目标年份",
+    "base_2020": "2020年基数",
+    "target": "目标值",
+    "comparison": "目标要求",
+    "projected": "预测值",
+    "gap": "差距",
+    "met": "是否达标",
+    "needed": "所需年均增长",
+    "needed_unit": "增长单位",
+    "unit": "单位",
+    "source": "出处",
+    "decided_by": "决定因素",
+    "probability": "达标概率",
+    "needed_from": "所需增长起算年份",
+}
+_DECIDED_ZH = {"model": "模型", "lever": "政策杠杆", "definition": "指标定义"}
+
+
+def plan_source_zh(text: str) -> str:
+    """A target's source as data/targets.csv writes it, in Chinese: "plan Ch.4 s.2 (四),
+    derived" -> "规划第4章第2节(四),推算"; another text as it is."""
+    text = re.sub(r"plan Ch\.(\d+) s\.(\d+)", r"规划第\1章第\2节", str(text))
+    return re.sub(r" \((.)\)", r"(\1)", text).replace(", derived", ",推算")
+
+
+def scorecard_in(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A scorecard (:func:`scorecard`, or scorecards side by side with columns
+    ``"projected:<scenario>"``) as a table for people in ``lang``: for ``"zh"`` Chinese
+    headers, the indicator's Chinese name beside its code, units, comparisons, yes/no and
+    sources in Chinese; for ``"en"`` as it is."""
+    if lang != "zh":
+        return card
+    out = card.copy()
+    for col in out.columns:
+        key = col.split(":", 1)[0]
+        if key == "met":
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else "是" if v else "否")
+        elif key in ("unit", "needed_unit"):
+            out[col] = out[col].map(lambda v: in_chinese(v) if isinstance(v, str) else v)
+        elif key == "decided_by":
+            out[col] = out[col].map(lambda v: _DECIDED_ZH.get(v, v))
+        elif key == "source":
+            out[col] = out[col].map(plan_source_zh)
+        elif key == "comparison":
+            out[col] = out[col].map(_comparison_zh)
+    out.insert(1, "name", [INDICATOR_BY_NAME[i].meaning_zh for i in out["indicator"]])
+    names = {}
+    for col in out.columns:
+        key, sep, scenario = col.partition(":")
+        names[col] = SCORECARD_ZH.get(key, key) + (f":{scenario}" if sep else "")
+    return out.rename(columns=names)
+
+
+def _comparison_zh(text: str) -> str:
+    """ ">= every year from 2021" -> "≥(2021年起每年)"."""
+    sign = "≥" if str(text).startswith(">=") else "≤"
+    m = re.search(r"every year from (\d+)", str(text))
+    return sign + (f"({m.group(1)}年起每年)" if m else "")
 
 
 def judged_target(tg: Target) -> float:

@@ -838,7 +838,7 @@ def test_the_notes_of_counts_and_carried_figures_are_chinese_under_zh(short, tmp
     record = sheets["重新起步记录"].set_index("起步记录项")
     assert record.loc["rd_intensity_pct", "说明"].startswith("2022年最新实际值沿用至2023年")
     used = sheets["所用实际数据"]
-    assert "new_urban_jobs 2021-2022年逐年相加" in set(used["说明"])
+    assert "新增城镇就业 2021-2022年逐年相加" in set(used["说明"])
 
 
 def test_the_base_year_is_flagged_base_and_a_built_level_names_its_line(short, tmp_path):

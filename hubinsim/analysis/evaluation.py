@@ -22,7 +22,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..actuals import Actuals
-from ..catalog import INDICATOR_BY_NAME
+from ..catalog import INDICATOR_BY_NAME, in_chinese
 from ..data import TARGET_KINDS, Target, load_targets, read_targets
 from ..defaults import LANGUAGES
 from ..errors import ActualsError, ScenarioError, printable
@@ -471,13 +471,6 @@ TABLE_COLUMNS = [
 
 #: The plans' names in Chinese (another plan's name is written as its file gives it).
 PLANS_ZH = {"14th": "十四五规划", "15th": "十五五规划", "2035": "2035年远景目标"}
-_GROWTH_UNITS_ZH = {
-    "%/yr": "%/年",
-    "pp/yr": "个百分点/年",
-    "% each year": "%(每年)",
-    "persons/yr": "人/年",
-    "firms/yr": "家/年",
-}
 
 
 def _meets(value, target: float, comparison: str):
@@ -672,7 +665,7 @@ def _target_row(
     info = INDICATOR_BY_NAME[ind]
     if lang == "zh":
         comparison = tg.comparison + (f" {tg.each_year_from}年起每年" if every else "")
-        unit = _GROWTH_UNITS_ZH.get(unit, unit.replace("/yr", "/年"))
+        unit = in_chinese(unit).replace("/yr", "/年")
     else:
         comparison = tg.comparison + (f" every year from {tg.each_year_from}" if every else "")
     return {

@@ -26,7 +26,7 @@ from .tables import (
     comparison_table,
     scorecards_side_by_side,
 )
-from .text import fmt, pct
+from .text import SAMPLING_ZH, fmt, pct, say, wrote_text
 
 #: Indicators whose sentences are printed (statements.txt has every headline indicator's).
 SPOKEN = ("gdp", "gdp_real", "fiscal_revenue", "employment")
@@ -166,14 +166,15 @@ def compare_command(
     )
     print_comparison(cmp, lang)
     if att is not None:
-        print_attribution(att, cmp.key_years[0], cmp.is_ensemble)
+        print_attribution(att, cmp.key_years[0], cmp.is_ensemble, lang)
     charts_note = f"charts/ ({written.charts} PNG), " if written.charts else ""
     words = "statements.txt, " if cmp.is_ensemble else ""
     words += "attribution.csv, attribution_settings.csv, " if att is not None else ""
-    click.echo(
-        f"\nWrote {written.path}/: {charts_note}annual.csv, scorecard.csv, "
-        f"differences_abs.csv, differences_pct.csv, {words}scenarios/, run.json"
+    files = (
+        f"{charts_note}annual.csv, scorecard.csv, differences_abs.csv, differences_pct.csv, "
+        f"{words}scenarios/, run.json"
     )
+    click.echo("\n" + wrote_text(written.path, files, lang))
 
 
 def _groups(groups) -> dict[str, str]:
@@ -192,15 +193,22 @@ def _groups(groups) -> dict[str, str]:
     return out
 
 
-def print_attribution(att, year: int, ensemble: bool) -> None:
+def print_attribution(att, year: int, ensemble: bool, lang: str = "en") -> None:
     """Each alternative's difference in ``year`` split by setting."""
     for name in att.names:
         click.echo("")
-        single = " (single runs)" if ensemble else ""
-        click.echo(
-            f"{name} against {att.reference_name} in {year}, split by setting{single} "
-            "(Shapley values; they add up to the total):"
-        )
+        if lang == "zh":
+            single = "(单次运行)" if ensemble else ""
+            click.echo(
+                f"{name} 与 {att.reference_name} 在{year}年之差按设置分解{single}"
+                "(沙普利值,各项之和等于总差):"
+            )
+        else:
+            single = " (single runs)" if ensemble else ""
+            click.echo(
+                f"{name} against {att.reference_name} in {year}, split by setting{single} "
+                "(Shapley values; they add up to the total):"
+            )
         click.echo(attribution_table(att.table(name, year, SPOKEN)))
 
 
@@ -211,14 +219,22 @@ def print_comparison(cmp, lang: str) -> None:
     rep = cmp.reference.reprojection
     if rep is not None:
         click.echo(actuals_text(rep, lang))
+    zh = lang == "zh"
     if ens:
         click.echo(
-            f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}), the same for every "
-            "scenario (common random numbers)"
+            f"{ens['draws']:,} 次抽样({SAMPLING_ZH.get(ens['sampling'], ens['sampling'])},"
+            f"种子 {ens['seed']}),各情景相同(共同随机数)"
+            if zh
+            else f"{ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}), the same for "
+            "every scenario (common random numbers)"
         )
     for y in cmp.key_years:
         if ens:
             click.echo("")
+        if zh:
+            by = ",逐个抽样" if ens else ""
+            click.echo(f"{y}年主要指标(Δ = 比较情景 - {names[0]}{by}):")
+        elif ens:
             click.echo(f"Headline indicators in {y} (Δ = alternative - {names[0]}, draw by draw):")
         else:
             click.echo(f"Headline indicators in {y} (Δ = alternative - {names[0]}):")
@@ -229,19 +245,29 @@ def print_comparison(cmp, lang: str) -> None:
         if cmp.key_years:
             first = cmp.key_years[0]
             click.echo("")
-            click.echo(f"In words ({first}; every year in statements.txt):")
+            click.echo(
+                f"文字表述({first}年;各年见 statements.txt):"
+                if zh
+                else f"In words ({first}; every year in statements.txt):"
+            )
             for s in cmp.statements_in(lang):
                 if s.year == first and s.indicator in SPOKEN:
                     click.echo(f"  {s.text}")
         click.echo("")
-        click.echo("Plan-target scorecards (median; probability of meeting the target):")
+        click.echo(say("Plan-target scorecards (median; probability of meeting the target):", lang))
+        cell = _probability
     else:
-        click.echo("Plan-target scorecards (projected; met?):")
-    click.echo(scorecards_side_by_side(cmp.scorecard, names, lang, _probability if ens else _met))
+        click.echo(say("Plan-target scorecards (projected; met?):", lang))
+        cell = _met_zh if zh else _met
+    click.echo(scorecards_side_by_side(cmp.scorecard, names, lang, cell))
 
 
 def _met(v) -> str:
     return f"{fmt(v['projected'], v['unit'])} {'yes' if v['met'] else 'NO'}"
+
+
+def _met_zh(v) -> str:
+    return f"{fmt(v['projected'], v['unit'])} {say('yes' if v['met'] else 'NO', 'zh')}"
 
 
 def _probability(v) -> str:

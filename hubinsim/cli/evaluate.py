@@ -11,6 +11,7 @@ from ..defaults import MAX_DRAWS
 from .group import CONTEXT, command_line, main
 from .options import actuals_options, anchor_option, apply, folder_options
 from .tables import evaluation_text
+from .text import wrote_text
 
 
 @main.command(
@@ -121,4 +122,5 @@ def evaluate_command(
     click.echo("评估结论规则:" if lang == "zh" else "The verdict rules:")
     for rule in ev.rules:
         click.echo(f"  - {rule}")
-    click.echo(f"Wrote {written.path}/ ({len(written.files)} files)")
+    count = f"{len(written.files)} 个文件" if lang == "zh" else f"{len(written.files)} files"
+    click.echo(wrote_text(written.path, count, lang))

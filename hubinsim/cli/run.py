@@ -19,6 +19,7 @@ from .options import (
 )
 from .progress import progress_bar
 from .tables import actuals_text, headline_table, scorecard_table
+from .text import SAMPLING_ZH, say, wrote_text
 
 
 @main.command(
@@ -97,44 +98,64 @@ def run_command(
         workers=draw_settings["workers"],
     )
     md = res.metadata
-    click.echo(
-        f"Scenario {scn.name!r} ({scenario}), {md['base_year']}-{md['end']}, dt {md['dt']}, "
-        f"{md['method']}"
-    )
+    zh = lang == "zh"
+    if zh:
+        method = {"euler": "欧拉法", "rk4": "四阶龙格-库塔法"}.get(md["method"], md["method"])
+        click.echo(
+            f"情景 {scn.name}({scenario}),{md['base_year']}-{md['end']}年,"
+            f"步长 {md['dt']} 年,{method}"
+        )
+    else:
+        click.echo(
+            f"Scenario {scn.name!r} ({scenario}), {md['base_year']}-{md['end']}, dt {md['dt']}, "
+            f"{md['method']}"
+        )
     if ensemble:
-        click.echo(ensemble_text(md["ensemble"]))
+        click.echo(ensemble_text(md["ensemble"], lang))
     if res.reprojection is not None:
         click.echo(actuals_text(res.reprojection, lang))
     click.echo("")
     if ensemble:
-        click.echo("Median and, in brackets, 5th to 95th percentile over the draws:")
+        click.echo(say("Median and, in brackets, 5th to 95th percentile over the draws:", lang))
     click.echo(headline_table(res, lang))
     click.echo("")
-    click.echo("Plan-target scorecard (14th FYP):")
+    click.echo(say("Plan-target scorecard (14th FYP):", lang))
     click.echo(scorecard_table(res, lang))
     if ensemble:
         click.echo(
-            "(median: of the judged values over draws; P(met): share of draws meeting the target)"
+            say(
+                "(median: of the judged values over draws; P(met): share of draws meeting the "
+                "target)",
+                lang,
+            )
         )
     click.echo("")
     charts_note = f", charts/ ({written.charts} PNG)" if written.charts else ""
     members = "".join(f", {f}" for f in written.files if f.split(".")[0] in ("members", "draws"))
-    click.echo(
-        f"Wrote {written.path}/: annual.csv{members}, targets.csv{charts_note}, "
-        "scenario.resolved.toml, run.json"
-    )
+    files = f"annual.csv{members}, targets.csv{charts_note}, scenario.resolved.toml, run.json"
+    click.echo(wrote_text(written.path, files, lang))
 
 
-def ensemble_text(ens: dict) -> str:
+def ensemble_text(ens: dict, lang: str = "en") -> str:
     """One line on an ensemble's draws and the uncertainty they follow."""
     unc = ens.get("uncertainty", {})
     n_par = len(unc.get("parameters", {}))
+    levers = list(unc.get("levers", {}))
+    if lang == "zh":
+        what = (
+            f"默认不确定性:{n_par} 个结构参数在其合理范围内均匀分布"
+            if ens.get("default_uncertainty")
+            else f"情景声明的不确定性:{n_par} 个参数"
+        )
+        if levers:
+            what += f";抽样的政策杠杆:{'、'.join(levers)}"
+        how = SAMPLING_ZH.get(ens["sampling"], ens["sampling"])
+        return f"{ens['draws']:,} 次抽样({how},种子 {ens['seed']};{what})"
     what = (
         f"default uncertainty: {n_par} structural parameters uniform over their plausible ranges"
         if ens.get("default_uncertainty")
         else f"the scenario's uncertainty: {n_par} parameter(s)"
     )
-    levers = list(unc.get("levers", {}))
     if levers:
         what += f"; lever(s) drawn: {', '.join(levers)}"
     return f"ensemble of {ens['draws']:,} draws ({ens['sampling']}, seed {ens['seed']}; {what})"

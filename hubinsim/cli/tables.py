@@ -8,8 +8,9 @@ computes on results.
 
 from __future__ import annotations
 
+from ..catalog import in_chinese
 from ..formats import column_decimals
-from .text import fmt, label, pct, points, target_text, text_table, unit
+from .text import fmt, label, pct, points, say, target_text, text_table, unit
 
 
 def headline_table(results, lang: str = "en") -> str:
@@ -20,7 +21,7 @@ def headline_table(results, lang: str = "en") -> str:
     years = list(dict.fromkeys(table.columns.get_level_values(0))) if ensemble else list(table)
     rows = []
     for name, row in table.iterrows():
-        u = unit(name)
+        u = unit(name, lang)
         if not ensemble:
             rows.append([label(name, lang), u, *(fmt(row[y], u) for y in years)])
             continue
@@ -32,39 +33,49 @@ def headline_table(results, lang: str = "en") -> str:
             elif a != a:
                 cells.append(fmt(m, u))
             else:
-                cells.append(f"{fmt(m, u)} ({fmt(a, u)} to {fmt(b, u)})")
+                cells.append(f"{fmt(m, u)} ({fmt(a, u)} {say('to', lang)} {fmt(b, u)})")
         rows.append([label(name, lang), u, *cells])
-    return text_table(["indicator", "unit", *map(str, years)], rows, right=range(2, 2 + len(years)))
+    head = [say("indicator", lang), say("unit", lang), *map(str, years)]
+    return text_table(head, rows, right=range(2, 2 + len(years)))
 
 
 def scorecard_table(results, lang: str = "en") -> str:
     """The plan-target scorecard of a run (with P(met) for an ensemble)."""
     tg = results.targets
     if tg.empty:
-        return "(no plan targets within the run's years)"
+        return (
+            "(规划目标均不在运行年份内)"
+            if lang == "zh"
+            else "(no plan targets within the run's years)"
+        )
     ensemble = "probability" in tg.columns
+    zh = lang == "zh"
     rows = []
     for _, r in tg.iterrows():
-        needed = "-" if r["needed"] != r["needed"] else f"{r['needed']:.2f} {r['needed_unit']}"
+        needed_unit = in_chinese(r["needed_unit"]) if zh else r["needed_unit"]
+        needed = "-" if r["needed"] != r["needed"] else f"{r['needed']:.2f} {needed_unit}"
         row = [
             label(r["indicator"], lang),
             str(r["year"]),
             fmt(r["base_2020"], r["unit"]),
-            target_text(r),
+            target_text(r, lang),
             fmt(r["projected"], r["unit"]),
             fmt(r["gap"], r["unit"]),
-            "yes" if r["met"] else "NO",
+            say("yes" if r["met"] else "NO", lang),
         ]
         if ensemble:
             row.append(pct(r["probability"]))
-        rows.append(row + [r["unit"], needed, r["decided_by"]])
-    head = ["indicator", "year", "2020", "target", "projected", "gap", "met"]
+        shown_unit = in_chinese(r["unit"]) if zh else r["unit"]
+        rows.append(row + [shown_unit, needed, say(r["decided_by"], lang)])
+    head = [say(w, lang) for w in ("indicator", "year")] + ["2020"]
+    head += [say(w, lang) for w in ("target", "projected", "gap", "met")]
     if ensemble:
-        head[4] = "median"
-        head.append("P(met)")
+        head[4] = say("median", lang)
+        head.append(say("P(met)", lang))
     start = tg["needed_from"].iloc[0] if "needed_from" in tg.columns else 2020
+    needed_head = f"自{start}年所需年均增长" if zh else f"growth needed from {start}"
     return text_table(
-        head + ["unit", f"growth needed from {start}", "decided by"],
+        head + [say("unit", lang), needed_head, say("decided by", lang)],
         rows,
         right={1, 2, 4, 5, 7} if ensemble else {1, 2, 4, 5},
     )
@@ -87,13 +98,14 @@ def scorecards_side_by_side(card, names, lang: str, cell) -> str:
 
     rows = []
     for _, t in card.iterrows():
-        row = [label(t["indicator"], lang), str(t["year"]), target_text(t)]
+        row = [label(t["indicator"], lang), str(t["year"]), target_text(t, lang)]
         for n in names:
             values = {k.split(":", 1)[0]: t[k] for k in t.index if k.endswith(f":{n}")}
             values["unit"] = t["unit"]
             row.append("-" if pd.isna(values["met"]) else cell(values))
         rows.append(row)
-    return text_table(["indicator", "year", "target", *names], rows, right=range(1, 3 + len(names)))
+    head = [say(w, lang) for w in ("indicator", "year", "target")]
+    return text_table([*head, *names], rows, right=range(1, 3 + len(names)))
 
 
 def comparison_table(table, names, lang: str, ensemble: bool) -> str:
@@ -101,18 +113,22 @@ def comparison_table(table, names, lang: str, ensemble: bool) -> str:
     then each alternative and its difference (with draws: the median difference, its 5th to
     95th percentile and the share of draws in which it is positive)."""
     rows = [
-        [label(ind, lang), unit(ind), *_cells(ind, row, names, ensemble)]
+        [label(ind, lang), unit(ind, lang), *_cells(ind, row, names, ensemble, lang)]
         for ind, row in table.iterrows()
     ]
-    head = ["indicator", "unit", f"{names[0]} (median)" if ensemble else names[0]]
+    med = f" ({say('median', lang)})"
+    head = [say("indicator", lang), say("unit", lang), f"{names[0]}{med}" if ensemble else names[0]]
     for n in names[1:]:
-        head += [f"Δ {n} (median)", "Δ 5th to 95th pct", "P(Δ > 0)"] if ensemble else [n, f"Δ {n}"]
+        if ensemble:
+            head += [f"Δ {n}{med}", say("Δ 5th to 95th pct", lang), "P(Δ > 0)"]
+        else:
+            head += [n, f"Δ {n}"]
     return text_table(head, rows, right=range(2, len(head)))
 
 
-def _cells(ind: str, row, names, ens: bool) -> list[str]:
+def _cells(ind: str, row, names, ens: bool, lang: str = "en") -> list[str]:
     """One indicator's cells of a headline table (see ``Comparison.headline``)."""
-    u, pp = unit(ind), points(ind)
+    u, pp = unit(ind), points(ind, lang)
     if not ens:
         cells = [fmt(row[(names[0], "value")], u)]
         for n in names[1:]:
@@ -122,7 +138,7 @@ def _cells(ind: str, row, names, ens: bool) -> list[str]:
     for n in names[1:]:
         cells += [
             f"{row[(n, 'difference')]:+,.2f}{pp}",
-            f"{row[(n, 'p5')]:+,.2f} to {row[(n, 'p95')]:+,.2f}",
+            f"{row[(n, 'p5')]:+,.2f} {say('to', lang)} {row[(n, 'p95')]:+,.2f}",
             pct(row[(n, "prob_higher")]),
         ]
     return cells

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ..defaults import ATTRIBUTION_CHARTS, DEFAULT_OUT, DPI
 from ..plots import attribution_chart_jobs, compare_chart_jobs
+from ..results import scorecard_in
 from ..run.compare import Comparison
 from .charts import drawing
 from .folders import (
@@ -62,7 +63,8 @@ def write_comparison(
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
             write_csv(cmp.levels, tmp / "annual.csv", float_format="%.10g")
-            write_csv(cmp.scorecard, tmp / "scorecard.csv", index=False, float_format="%.10g")
+            card = scorecard_in(cmp.scorecard, lang)
+            write_csv(card, tmp / "scorecard.csv", index=False, float_format="%.10g")
             write_csv(cmp.differences(), tmp / "differences_abs.csv", float_format="%.10g")
             relative = cmp.differences(relative=True)
             write_csv(relative, tmp / "differences_pct.csv", float_format="%.10g")

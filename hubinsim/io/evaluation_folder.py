@@ -27,7 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..catalog import INDICATOR_BY_NAME, UNIT_ZH
 from ..defaults import DEFAULT_OUT
+from ..results import plan_source_zh
 from .charts import DPI, save_figures
 from .folders import Written, atomic_folder, check_writer, safe_name, write_csv
 from .record import run_json, write_json
@@ -97,7 +99,56 @@ _VALUES_ZH: dict[str, dict[str, str]] = {
         "census": "经济普查",
     },
     "kind": {"ratio": "比例", "points": "百分点", "count": "累计数(不递减)"},
+    "unit": UNIT_ZH,
 }
+#: The figures of the restart record that are no indicator of the catalogue, in Chinese.
+RECORD_NAMES_ZH = {
+    "construction_share_of_secondary": "建筑业占第二产业增加值比重",
+    "working_age_share": "劳动年龄人口占比",
+    "participation_rate": "劳动参与率",
+    "employment_share_primary": "第一产业就业占比",
+    "employment_share_secondary": "第二产业就业占比",
+    "employment_share_tertiary": "第三产业就业占比",
+    "employment_share_construction": "建筑业就业占第二产业就业比重",
+    "consumption_propensity": "居民消费倾向",
+    "services_share_of_consumption": "服务消费占居民消费比重",
+}
+#: The run record's keys and words in Chinese (the sheet 运行记录).
+RUN_KEYS_ZH = {
+    "hubinsim_version": "hubinsim 版本",
+    "scenario": "情景",
+    "scenario_source": "情景文件",
+    "actuals": "实际数据文件",
+    "actuals_sha256": "实际数据文件 SHA-256",
+    "anchor": "重新预测方式",
+    "start_year": "重新起步年份",
+    "as_of": "实际数据截至",
+    "vintage": "数据版本",
+    "draws": "抽样次数",
+    "seed": "随机种子",
+    "targets": "目标文件",
+    "rules": "结论规则参数",
+    "margin_pp": "进度容差(百分点)",
+    "growth_gap_pct": "增速差距阈值(百分点)",
+    "points_gap_pp": "比重差距阈值(百分点/年)",
+    "count_gap_share": "累计数差距阈值(所需年均的比例)",
+    "every_year_pp": "逐年目标容差(百分点)",
+    "p_on_track": "符合预期的达标概率下限",
+    "p_at_risk": "难以完成的达标概率上限",
+}
+_RUN_VALUES_ZH = {
+    "restart": "重新起步",
+    "latest": "最新版本",
+    "given in Python": "在 Python 中给出",
+}
+
+
+def name_zh(code: str) -> str:
+    """The Chinese name of an indicator or of a figure of the restart record."""
+    ind = INDICATOR_BY_NAME.get(code)
+    return ind.meaning_zh if ind is not None else RECORD_NAMES_ZH.get(code, code)
+
+
 _SHEETS = {
     "evaluation": ("evaluation", "评估表"),
     "actuals": ("actuals used", "所用实际数据"),
@@ -159,6 +210,11 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
                 out[col] = out[col].map(lambda s, w=words: w.get(s, s) if isinstance(s, str) else s)
         if "note" in out:
             out["note"] = out["note"].map(_note_zh)
+        if "source" in out:
+            out["source"] = out["source"].map(plan_source_zh)
+        for code in ("figure", "indicator"):  # the code, and its name beside it
+            if code in out and "name" not in out:
+                out.insert(list(out.columns).index(code) + 1, "name", out[code].map(name_zh))
     median = _MEDIAN_HEADER[1 if lang == "zh" else 0].format(n=draws)
     out.columns = [median if c == "projected" and draws else _header(c, lang) for c in out.columns]
     return out
@@ -191,8 +247,10 @@ def _note_zh(note):
             note = zh + note[len(vintage) :]
     for pattern, zh in _NOTES_ZH:
         note = re.sub(pattern, zh, note)
+    note = re.sub(r"\b[a-z][a-z0-9_]*[a-z0-9]\b", lambda m: _code_zh(m.group(0)), note)
     return (
-        note.replace("carried from the original run", "沿用原始运行的数值")
+        note.replace(" x ", " × ")
+        .replace("carried from the original run", "沿用原始运行的数值")
         .replace("nominal growth", "现价增速")
         .replace("real growth", "可比价增速")
         .replace("the model's", "模型的")
@@ -202,17 +260,39 @@ def _note_zh(note):
     )
 
 
+def _code_zh(word: str) -> str:
+    """A code of an indicator or record figure in a note, by its Chinese name."""
+    if word in INDICATOR_BY_NAME or word in RECORD_NAMES_ZH:
+        return name_zh(word)
+    return word
+
+
+def _run_rows(record: dict, lang: str) -> list[tuple[str, object]]:
+    """The run record as (key, value) rows; under zh the keys, the rules one by one and the
+    words in Chinese."""
+    if lang != "zh":
+        return [
+            (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
+            for k, v in record.items()
+        ]
+    rows = []
+    for k, v in record.items():
+        if isinstance(v, dict):
+            rows += [(f"{RUN_KEYS_ZH.get(k, k)}:{RUN_KEYS_ZH.get(r, r)}", x) for r, x in v.items()]
+            continue
+        if k == "anchor" and isinstance(v, str) and v.startswith("fade="):
+            v = f"加因子({v.removeprefix('fade=')}年内递减为零)"
+        rows.append((RUN_KEYS_ZH.get(k, k), _RUN_VALUES_ZH.get(v, v) if isinstance(v, str) else v))
+    return rows
+
+
 def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
     """The sheets: key -> table with headers in ``lang``."""
     t = _TITLES[lang]
     notes = [(t["assumptions"], a) for a in ev.assumptions] + [(t["rules"], r) for r in ev.rules]
     item = _header("item", lang)
     assumptions = pd.DataFrame(notes, columns=[item, _header("note", lang)])
-    run = pd.DataFrame(
-        [(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
-         for k, v in ev.record.items()],
-        columns=[item, _header("value", lang)],
-    )  # fmt: skip
+    run = pd.DataFrame(_run_rows(ev.record, lang), columns=[item, _header("value", lang)])
     anchor_key = "record" if ev.start_year is not None else "factors"
     return {
         "evaluation": _readable(ev.table, lang, ev.record.get("draws")),
@@ -346,7 +426,8 @@ def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str
     esc = html.escape
 
     def table(df):
-        return df.to_html(index=False, na_rep="", float_format=lambda v: f"{v:,.2f}", border=0)
+        shown = df.astype(object).where(df.notna(), "")  # no "None" nor "<NA>" on the page
+        return shown.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
 
     imgs = "\n".join(
         f'<figure><img alt="{esc(name)}" src="data:image/png;base64,'
@@ -381,7 +462,7 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 <h2>{esc(t["assumptions"])}</h2>
 <ul>{"".join(f"<li>{esc(a)}</li>" for a in ev.assumptions)}</ul>
 <h2>{esc(t["run"])}</h2>
-<pre>{esc(json.dumps(ev.record, ensure_ascii=False, indent=2, default=str))}</pre>
+{table(sheets["run"])}
 </body></html>
 """
     path.write_text(page, encoding="utf-8")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..defaults import DEFAULT_OUT, DPI
 from ..plots import run_chart_jobs
-from ..results import Results
+from ..results import Results, scorecard_in
 from ..scenario.resolved import resolved_toml
 from .charts import drawing
 from .folders import Written, atomic_folder, check_writer, run_folder, write_csv
@@ -35,10 +35,12 @@ from .members import write_members
 from .record import ensemble_record, run_json, scenario_record, write_json
 
 
-def write_tables(folder: Path, results) -> list[str]:
-    """annual.csv and targets.csv (and the members of an ensemble); returns the names."""
+def write_tables(folder: Path, results, lang: str = "en") -> list[str]:
+    """annual.csv and targets.csv (its headers and words in ``lang``; and the members of an
+    ensemble); returns the names."""
     write_csv(results.summary(), folder / "annual.csv", float_format="%.10g")
-    write_csv(results.targets, folder / "targets.csv", index=False, float_format="%.10g")
+    card = scorecard_in(results.targets, lang)
+    write_csv(card, folder / "targets.csv", index=False, float_format="%.10g")
     written = ["annual.csv", "targets.csv"]
     if results.is_ensemble:
         written += write_members(folder, results)
@@ -93,7 +95,7 @@ def write_run(
     jobs = run_chart_jobs(results, lang) if charts else []
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
-            files = write_tables(tmp, results)
+            files = write_tables(tmp, results, lang)
             write_resolved(tmp / "scenario.resolved.toml", results)
             files.append("scenario.resolved.toml")
         files += [f"charts/{name}" for name in chart_files]

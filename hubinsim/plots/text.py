@@ -14,20 +14,11 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..catalog import INDICATOR_BY_NAME, PRICE_BASIS_ZH, unit_label
+from ..catalog import INDICATOR_BY_NAME, PRICE_BASIS_ZH, UNIT_ZH, unit_label
 from ..defaults import LANGUAGES
 
 _CJK = "\u2e80-\u9fff\uff00-\uffef"  # the ranges of Chinese characters and punctuation
 _UNIT_EN_NO_CJK = {"亿元": "100 mn yuan", "万人": "10k persons"}
-_UNIT_ZH = {
-    "亿元": "亿元",
-    "万人": "万人",
-    "persons": "人",
-    "yuan": "元",
-    "firms": "家",
-    "%": "%",
-    "index 2020=1": "指数, 2020=1",
-}
 _TEXT = {
     "en": {
         "base": "2020 base",
@@ -98,7 +89,7 @@ class Labels:
 
     def unit(self, unit: str) -> str:
         if self.code == "zh":
-            return _UNIT_ZH.get(unit, unit)
+            return UNIT_ZH.get(unit, unit)
         if self.font is None:
             return _UNIT_EN_NO_CJK.get(unit, unit)
         return unit
