@@ -412,9 +412,9 @@ LEVERS: tuple[Lever, ...] = (
 LEVER_DEFAULT_SOURCES: dict[str, str] = {
     "siphon_rate": "assumption: real income growth of Zhengzhou and Xi'an near China's 5 %/yr",
     "carry_over_years": "assumption: the pool's projects not finished by 2025 take about three "
-    "more years (the plan counts total investment, which may run past 2025); spread over three "
-    "years the business-as-usual carry-over (about 155 亿元 a year) stays within normal "
-    "investment",
+    "more years (the plan counts total investment, which may run past 2025); built evenly over "
+    "three years the business-as-usual carry-over (about 155 亿元 a year) stays within normal "
+    "investment (72 % of 2026 FAI)",
     "inflation_primary": "assumption: food and farm prices rose about 2 %/yr in 2015-2019 (NBS)",
     "inflation_secondary": "assumption: producer prices roughly flat to +1 %/yr over a cycle",
     "inflation_tertiary": "assumption: service prices rose 2-3 %/yr in 2015-2019 (NBS CPI)",

@@ -317,6 +317,58 @@ def test_same_firm_growth_leaves_out_firms_entering_and_the_park_grows_with_them
     assert more.loc[2025, "park_gross_output"] > base.loc[2025, "park_gross_output"]
 
 
+# --- the project pool inside total investment ---------------------------------------------
+
+SHIPPED = ("baseline", "stimulus", "siphon", "slowdown")
+POOL_CASES = [
+    ({}, {}, "even"),
+    ({"plan_realisation": 0.0}, {}, "even"),
+    ({"plan_realisation": 1.0}, {}, "early"),
+    ({"plan_realisation": 1.0}, {}, "late"),
+    ({"plan_realisation": 0.0, "carry_over_years": 1.0}, {}, "even"),
+    ({"carry_over_years": 5.0}, {}, "even"),
+    ({"pool_delay": 5.0}, {}, "even"),
+    ({}, {"investment.bau_realisation": PARAMS["investment.bau_realisation"].low}, "even"),
+    ({}, {"investment.bau_realisation": PARAMS["investment.bau_realisation"].high}, "even"),
+    ({"plan_realisation": 1.0}, {"investment.additionality": 0.3}, "early"),
+]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+@pytest.mark.parametrize("case", range(len(POOL_CASES)))
+def test_pool_spending_never_exceeds_total_investment(name, case):
+    """The pool is part of total investment: its spending in a year is at most all fixed-asset
+    investment, in every shipped scenario, at the ends of the pool levers' ranges and of
+    the usual pace's (a deviation displaces other projects, but no more than there are)."""
+    levers, params, profile = POOL_CASES[case]
+    scn = hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    res = hubinsim.simulate(
+        scn, levers=levers, parameters=params, profile=profile, end=2035
+    ).annual  # fmt: skip
+    assert (res["pool_investment"] <= res["fai"] * (1 + 1e-12)).all()
+
+
+def test_building_the_pool_faster_causes_no_recession_after_the_plan_years(bau):
+    """A successor pipeline (the 15th plan's projects at the usual pace) follows the 14th
+    plan's pool: building the whole pool in 2021-2025 leaves real GDP above business as
+    usual's in every year to 2030, and growth in 2026-2027 positive."""
+    fast = hubinsim.simulate(levers={"plan_realisation": 1.0}, end=2030).annual
+    assert (fast["gdp_real"].loc[2021:2030] > bau["gdp_real"].loc[2021:2030]).all()
+    assert (fast["gdp_real_growth_pct"].loc[2026:2027] > 1.0).all()
+
+
+def test_the_usual_pace_of_the_pool_matters():
+    """investment.bau_realisation is the pace scenarios' pool levers are measured against: the
+    stimulus's 2025 real GDP moves by at least half a per cent over its range."""
+    scn = hubinsim.load_scenario(ROOT / "scenarios" / "stimulus.toml")
+    prm = PARAMS["investment.bau_realisation"]
+    gdp = [
+        hubinsim.simulate(scn, parameters={prm.name: v}).annual.loc[2025, "gdp_real"]
+        for v in (prm.low, prm.high)
+    ]
+    assert gdp[0] / gdp[1] - 1 > 0.005
+
+
 # --- time ---------------------------------------------------------------------------------
 
 

@@ -93,7 +93,7 @@ POOL_TOTAL = sum(hubinsim.data.load_pool().values())
 @pytest.mark.parametrize("method, dt", GRIDS)
 def test_a_profile_table_is_the_timing_of_the_pool_spending_itself(method, dt):
     """A profile {year = weight} spends realisation x weight of the pool in each plan year,
-    and the rest over the carry-over years after 2025 (tapering: 3/4 then 1/4 over two years),
+    and the rest over the carry-over years after 2025 (evenly: half and half over two years),
     whatever the realisation."""
     profile = {2021: 0.4, 2022: 0.3, 2023: 0.2, 2024: 0.1, 2025: 0.0}
     res = hubinsim.simulate(
@@ -102,7 +102,7 @@ def test_a_profile_table_is_the_timing_of_the_pool_spending_itself(method, dt):
     ).annual["pool_investment"]  # fmt: skip
     for year, weight in profile.items():
         assert res[year] == pytest.approx(POOL_TOTAL * 0.8 * weight, rel=1e-9), year
-    for year, share in ((2026, 0.75), (2027, 0.25)):
+    for year, share in ((2026, 0.5), (2027, 0.5)):
         assert res[year] == pytest.approx(POOL_TOTAL * 0.2 * share, rel=1e-9), year
     assert res[2028] == pytest.approx(0.0, abs=1e-9)
 

@@ -22,6 +22,7 @@ import numpy as np
 from ..catalog import POOL_CATEGORIES
 from . import ops
 from .core import PD_STOCKS, PUBLIC_CATEGORIES, net_migration, public_shares
+from .inputs import PLAN_YEARS
 from .record import initial_output_gap
 
 #: Least share of comprehensive revenue that current spending takes at the start (default
@@ -551,6 +552,7 @@ def _calibrate(
     # beyond it that joins the labour force; where the record's labour force falls short of
     # that (workers who left in the trough, whom the registered rate does not count), the
     # shortfall lf_dev0 returns with the trough (core.rates).
+    c["t_plan_end"] = float(PLAN_YEARS[-1] + 1)  # the end of the plan years (core.rates)
     c["emp_nat"] = 1.0 - p["labour.natural_unemployment"]
     LF_n0 = E_nat0 / c["emp_nat"]
     m_ls0 = c["ls_max"] * LF_n0

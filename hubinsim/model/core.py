@@ -69,7 +69,7 @@ FIXED_PUBLIC = ("social", "ecology", "transport")
 #: deviation from the usual path ``dev_`` and the planned path ``pool_``.
 POOL_INPUTS = {
     "dev_": POOL_CATEGORIES,
-    "pool_": ("agriculture", "urban", "fixedpub", "total"),
+    "pool_": (*POOL_CATEGORIES, "fixedpub", "total"),
 }
 
 #: The constants :func:`rates` reads, in the order of ``c['_rates']``.
@@ -205,6 +205,7 @@ CONSTANTS_RATES = (
     "shop",
     "sigma",
     "t0",
+    "t_plan_end",
     "th_a",
     "th_u",
     "th_v",
@@ -384,6 +385,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_shop,
         k_sigma,
         k_t0,
+        k_t_plan_end,
         k_th_a,
         k_th_u,
         k_th_v,
@@ -638,6 +640,23 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     if X["_extra"]:  # new projects beyond the pool
         fai = fai + ops.times(X["extra_total"], xi_fai)
         extra_pub = X["extra_fixedpub"] + pub_a * X["extra_agriculture"] + pub_u * X["extra_urban"]
+    # The pool is part of total investment: a deviation of the pool from its usual pace
+    # displaces other projects (investment.additionality), but no more of them than there
+    # are. Where the pool's spending (what money lets through) would exceed all of
+    # investment, the pool's spending beyond it is investment in full (top, by the pool's
+    # mix of categories; the corner rounded over 5 %; docs/model.md §3).
+    pool_all = X["pool_total"] if X["_pool"] else 0.0
+    # (at least 0: what money held back is built in full, to the last bit)
+    pool_rep = maximum(pool_all - pool_pub + pool_done * k_inv_dshare, 0.0)
+    if xi_fai is not None:  # a shock to investment hits the pool's projects too
+        pool_rep = ops.times(pool_rep, xi_fai)
+    if X["_pool"]:
+        top = ops.smooth_pos(pool_rep - fai, 0.05 * pool_rep)
+        fai = fai + top
+        mix = top / maximum(pool_all, 1e-12)
+        top_a, top_u = mix * X["pool_agriculture"], mix * X["pool_urban"]
+        top_pub = mix * X["pool_fixedpub"] + pub_a * top_a + pub_u * top_u
+        top_s, top_t = mix * X["pool_industry"], mix * X["pool_services"]
 
     # --- actual output: the trough, construction, demand deviations ----------------------
     TG = s["TG"]
@@ -782,6 +801,12 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         cf = k_phiK / s["P_I"]
         pub = pub_real
         inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
+        if X["_pool"]:  # the pool's spending beyond what displacement leaves room for
+            inv_p = inv_p + th_a * top_a
+            inv_s = inv_s + top_s
+            inv_t = inv_t + top_t
+            inv_h = inv_h + th_u * top_u
+            pub = pub + top_pub
         if X["_extra"]:
             ex = [ops.times(X[k], xi_fai) for k in EXTRA]
             inv_p = inv_p + th_a * ex[1]
@@ -907,8 +932,16 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         inv_del = k_inv_deliv
         if X["_dev"]:
             lam = k_addl * inv_del
+            # After the plan years the 15th plan's projects follow at the usual pace (the
+            # successor pipeline): where the 14th plan's pool was built faster than business
+            # as usual, they take the place of its smaller carry-over, so a deviation after
+            # the plan years is never below the usual pace (docs/model.md §3).
+            after = t >= k_t_plan_end
             for k, cat in zip(PD_STOCKS, POOL_CATEGORIES, strict=True):
-                d[k] = lam * X["dev_" + cat] - inv_del * s[k]
+                dev = X["dev_" + cat]
+                if after:
+                    dev = maximum(dev, 0.0)
+                d[k] = lam * dev - inv_del * s[k]
         else:
             for k in PD_STOCKS:
                 d[k] = -inv_del * s[k]
@@ -954,12 +987,14 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         ]
         if X["_extra"]:
             cats = [v + ops.times(X[k], xi_fai) for v, k in zip(cats, EXTRA, strict=True)]
+        pub_all = pub_real
+        if X["_pool"]:
+            cats = [v + mix * X["pool_" + k] for v, k in zip(cats, POOL_CATEGORIES, strict=True)]
+            pub_all = pub_real + top_pub
         aux.update(zip(FAI_NAMES, cats, strict=True))
-        aux["public_investment"] = pub_real
+        aux["public_investment"] = pub_all
     if want is None or "pool_investment" in want:
-        pool_all = X["pool_total"] if X["_pool"] else 0.0
-        # (at least 0: what money held back is built in full, to the last bit)
-        aux["pool_investment"] = maximum(pool_all - pool_pub + pool_done * k_inv_dshare, 0.0)
+        aux["pool_investment"] = pool_rep
     if want is None or not want.isdisjoint(GROUP_LABOUR):
         scale = E / E_raw
         aux["employment_primary"] = L_p * scale

@@ -173,15 +173,16 @@ def shifted(weights: dict[int, float], delay: float) -> dict[int, float]:
 
 def carry_over_weights(years: float, first: int = PLAN_YEARS[-1] + 1) -> dict[int, float]:
     """The carry-over's spending over ``years`` years from the start of calendar ``first``,
-    tapering: the projects still open when the plan ends are finished one after another, so
-    the spending rate falls linearly to zero at the end of the window (density
-    2 (N - s) / N^2 at s years into it). Weights of the calendar years, summing to 1."""
+    at an even pace: the projects still open when the plan ends are built on at the pace of
+    the years before (in business as usual, 0.45 of the pool over three years is 155 亿元 a
+    year against 114 in 2021-2025, within normal investment). Weights of the calendar
+    years, summing to 1 (a fraction of a year takes its part)."""
     n = float(years)
     out: dict[int, float] = {}
     a, y = 0.0, first
     while a < n - 1e-12:
         b = min(a + 1.0, n)
-        out[y] = (2.0 * n * (b - a) - (b * b - a * a)) / (n * n)
+        out[y] = (b - a) / n
         a, y = b, y + 1
     return out
 
@@ -194,7 +195,7 @@ def pool_timings(
     The pool's planned spending of a category c in year Y is
     ``Pool_c [r_c w_plan(Y) + (1 - r_c) w_carry(Y)]``: the share r_c realised in the plan
     years 2021-2025 with the profile's weights, the rest carried over to the following years
-    (tapering over ``carry_years``); the whole programme is moved ``delay`` years later. Business
+    (evenly over ``carry_years``); the whole programme is moved ``delay`` years later. Business
     as usual is the same with the business-as-usual realisation, the even profile, no delay.
     Over all years each path spends the whole pool.
     """
