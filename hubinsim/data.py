@@ -255,7 +255,8 @@ class Target:
     base_year: int = FIRST_BASE_YEAR  # progress and time progress are measured from it
     base_value: float | None = None  # the base as the plan prints it (None: the figures')
     set_by: str = "plan"  # of TARGET_SETTERS: who set the target's figure
-    #: What settles the verdict: "model", "lever" or "definition" (data/targets.csv).
+    #: What settles the verdict: "model", "lever", "definition" or "assumption" (an assumed
+    #: trend or rate with no estimate; data/targets.csv).
     decided_by: str = "model"
 
 
@@ -269,7 +270,7 @@ def _base_year(given: int | None, plan: str, year: int) -> int:
 
 
 #: What can settle a target's verdict (data/targets.csv, column decided_by).
-DECIDED_BY = ("model", "lever", "definition")
+DECIDED_BY = ("model", "lever", "definition", "assumption")
 
 
 @dataclass(frozen=True)

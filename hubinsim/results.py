@@ -174,7 +174,10 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
     target needs each year from the 2020 base (percent a year for levels, points a year for
     rates and shares); ``decided_by`` says what settles the verdict: ``model`` (the
     model's mechanisms), ``lever`` (the value follows a lever a scenario sets, e.g. R&D
-    intensity) or ``definition`` (a definition or accounting rule). Targets "in every year
+    intensity), ``definition`` (a definition or accounting rule) or ``assumption`` (an
+    assumed trend or rate with no estimate: the natural unemployment rate, the replacement
+    rate of jobs, the growth of non-resident shoppers, the services price drift; docs/model.md
+    §15.4 names each). Targets "in every year
     from Y" are judged on the worst year. With members, ``probability`` is the share of
     members that meet the target.
 
@@ -267,7 +270,12 @@ SCORECARD_ZH = {
     "probability": "达标概率",
     "needed_from": "所需增长起算年份",
 }
-_DECIDED_ZH = {"model": "模型", "lever": "政策杠杆", "definition": "指标定义"}
+_DECIDED_ZH = {
+    "model": "模型",
+    "lever": "政策杠杆",
+    "definition": "指标定义",
+    "assumption": "参数假设",
+}
 
 
 def plan_source_zh(text: str) -> str:

@@ -115,6 +115,23 @@ def test_tourism_raises_services_value_added_by_part_of_the_visitors_spending(ba
     assert more.loc[2025, "employment_tertiary"] > bau.loc[2025, "employment_tertiary"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="not met by model 2.2: 0.19 jobs per million yuan of extra visitors' spending in "
+    "2025; services prices clear most of the extra demand (real tertiary VA rises by 0.12 of "
+    "the spending) and capital rather than labour follows the rest",
+)
+def test_tourism_creates_jobs_in_the_range_the_national_figures_suggest(bau):
+    """+1 point of tourism_growth: extra 2025 employment per million yuan of extra visitors'
+    spending between 2 (direct jobs at the district's services productivity, about twice
+    the national tourism revenue per direct worker) and 12 (the national total with
+    indirect jobs); SOURCES.md §11: 4.3 direct, 12 total."""
+    more = hubinsim.simulate(levers={"tourism_growth": 0.01}).annual
+    jobs = (more.loc[2025, "employment"] - bau.loc[2025, "employment"]) * 1e4
+    spending = (more.loc[2025, "visitor_spending"] - bau.loc[2025, "visitor_spending"]) * 100
+    assert 2.0 <= jobs / spending <= 12.0
+
+
 def test_vouchers_lower_the_fiscal_balance(bau):
     more = hubinsim.simulate(levers={"vouchers": {"step": {2021: 2.0, 2024: 0.0}}}).annual
     for year in (2021, 2022, 2023):
@@ -443,8 +460,9 @@ def test_the_loops_do_what_the_loop_table_says_for_the_stimulus():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 8's criterion is not met: with every loop off the effect moves by -11 % "
-    "(the reinforcing loops, -29 % off, and the balancing ones, +22 % off, offset)",
+    reason="issue 8's criterion is not met, measured again with demand-driven jobs (model "
+    "2.2): with every loop off the stimulus's 2025 effect (+5.2 %) moves by -11 % (the "
+    "reinforcing loops, -29 % off, and the balancing ones, +20 % off, offset)",
 )
 def test_switching_every_loop_off_changes_the_stimulus_effect_by_a_quarter():
     """Issue 8: switching off all feedback parameters (structure.FEEDBACKS_OFF) changes the

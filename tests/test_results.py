@@ -159,14 +159,21 @@ def test_a_column_shares_one_number_of_decimals():
 
 
 def test_the_scorecard_says_what_decides_each_verdict():
-    """decided_by comes from data/targets.csv: the R&D target echoes its lever, and the park's
+    """decided_by comes from data/targets.csv: the R&D target echoes its lever, the park's
     output and above-scale growth are decided by definitions (the park is the district's
     above-scale firms plus the attracted ones; above-scale value added is a fixed share of
-    incumbent industry plus the cohort), not by mechanisms of their own."""
+    incumbent industry plus the cohort), not by mechanisms of their own, and four verdicts by
+    an assumed trend or rate across whose range they turn."""
     card = hubinsim.simulate().targets
     by = dict(zip(card["indicator"], card["decided_by"], strict=False))
     assert by["rd_intensity_pct"] == "lever"
     assert by["park_gross_output"] == "definition"
     assert by["industrial_va_above_scale_growth_pct"] == "definition"
-    assert by["share_tertiary_pct"] == "model"
-    assert set(card["decided_by"]) <= {"model", "lever", "definition"}
+    # retail follows the assumed growth of non-resident shoppers, the jobs count the assumed
+    # replacement rate, unemployment the natural rate, the tertiary share the services price
+    # drift (docs/model.md §15.4)
+    for name in ("retail_sales", "new_urban_jobs_cumulative", "unemployment_rate_pct"):
+        assert by[name] == "assumption"
+    assert by["share_tertiary_pct"] == "assumption"
+    assert by["va_tertiary"] == "model"
+    assert set(card["decided_by"]) <= {"model", "lever", "definition", "assumption"}

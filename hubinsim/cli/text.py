@@ -41,6 +41,7 @@ ZH = {
     "model": "模型",
     "lever": "政策杠杆",
     "definition": "指标定义",
+    "assumption": "参数假设",
     "to": "至",
     "Δ 5th to 95th pct": "Δ 第5至95百分位",
     "P(Δ > 0)": "P(Δ > 0)",
