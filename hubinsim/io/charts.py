@@ -21,10 +21,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..defaults import DPI
-from ..run.parallel import resolve_workers, worker_pool
+from ..run.parallel import can_share_memory, resolve_workers, worker_pool
 
 #: In a worker process: the charts it may be asked to draw (see :func:`drawing`).
 _JOBS: list = []
+#: zlib's level for the PNG files: about a third faster than PIL's default (6), for files
+#: about 8 % larger; the pixels are the same.
+PNG_LEVEL = 3
 
 _GLYPH_WARNING = (
     "some characters of the chart labels are not in the installed fonts "
@@ -86,11 +89,27 @@ def drawing(jobs: Sequence, folder, dpi: int = DPI, workers=1) -> Iterator[list[
         yield names
         _warn(caught)
         return
+    if can_share_memory():
+        _prepare(jobs[0].lang)
     with worker_pool(processes, _set_jobs, (jobs,)) as pool:
         futures = [pool.submit(_draw_job, k, folder, dpi) for k in order]
         yield names
         caught = [w for f in futures for w in f.result()]
     _warn(caught)
+
+
+def _prepare(lang: str) -> None:
+    """Import matplotlib and find the fonts of ``lang`` here, once, before the workers are
+    forked: each would otherwise do it itself (0.3-0.6 s of CPU, as long as two charts)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    from PIL import PngImagePlugin  # noqa: F401
+
+    from ..plots.text import language
+
+    with warnings.catch_warnings():  # a missing Chinese font is said where a chart is drawn
+        warnings.simplefilter("ignore")
+        language(lang)
 
 
 def _set_jobs(jobs: list) -> None:
@@ -108,7 +127,6 @@ def _draw_job(k: int, folder: Path, dpi: int) -> list[tuple[str, type]]:
 
 def _write_png(fig, path: Path, dpi: int) -> None:
     """Lay out, render and write a figure as an RGB PNG (see the module)."""
-    import numpy as np
     from matplotlib import __version__ as mpl_version
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image, PngImagePlugin
@@ -123,8 +141,9 @@ def _write_png(fig, path: Path, dpi: int) -> None:
     canvas.draw()
     info = PngImagePlugin.PngInfo()
     info.add_text("Software", f"Matplotlib version{mpl_version}, https://matplotlib.org/")
-    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
-    Image.fromarray(rgb).save(path, format="png", pnginfo=info)
+    rgba = canvas.buffer_rgba()
+    image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
+    image.convert("RGB").save(path, format="png", pnginfo=info, compress_level=PNG_LEVEL)
 
 
 def _warn(caught: list[tuple[str, type]]) -> None:
