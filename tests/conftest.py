@@ -1,9 +1,17 @@
 """Fixtures shared by the test modules."""
 
-import pytest
-from support import SHORT, write
+import sys
 
-from hubinsim.run import parallel
+# The project's machines set PYTHONDONTWRITEBYTECODE, so every run compiled the test modules
+# (with pytest's assertion rewriting: 3-4 s of CPU) and every command started in a
+# subprocess compiled the package again. The suite keeps its compiled files in __pycache__
+# (ignored by git): a test module is compiled once per change, and so is the package.
+sys.dont_write_bytecode = False
+
+import pytest  # noqa: E402
+from support import SHORT, write  # noqa: E402
+
+from hubinsim.run import parallel  # noqa: E402
 
 _CPUS = max(parallel.usable_cpus(), 2)
 
