@@ -7,6 +7,7 @@ ends evaluated once where no input jumps.
 
 The equations themselves are tested block by block in test_model.py."""
 
+import math
 import warnings
 from pathlib import Path
 
@@ -536,6 +537,31 @@ def test_where_floats_raise_a_single_run_gives_the_outcome_of_arrays():
                 model.run(params, base, load_pool(), x, grid, "euler", xl)
         errors.append(str(info.value))
     assert errors[0] == errors[1] and "became negative or NaN" in errors[0]
+
+
+@pytest.mark.parametrize("members", [0, 2])
+def test_a_reported_quantity_that_is_not_finite_is_named_with_its_first_year(members):
+    """The annual means are checked at the end of a run: the error names the first quantity
+    (in the order the rate function reports them) that is not finite, its first such year
+    and member; the same for a single run's floats (members 0) as for arrays."""
+    grid = model.TimeGrid(2024, 0.25)
+
+    def member(t, start, bad):  # ``bad`` from ``start`` on, for the last member
+        value = bad if t > start else 1.0
+        return value if not members else np.array([1.0] * (members - 1) + [value])
+
+    def rates(k, t, y, want_aux, left=False, want_rates=True):
+        aux = {
+            "fine": y["s"],
+            "late": member(t, 2022.6, math.inf),  # from calendar 2023
+            "later": member(t, 2023.6, math.nan),
+        }
+        return ({"s": 0.0 * y["s"]} if want_rates else None), aux
+
+    start = {"s": 1.0 if not members else np.ones(members)}
+    with pytest.raises(SimulationError) as info:
+        engine.integrate(rates, start, grid, scalar=not members)
+    assert str(info.value) == f"late is not finite in year 2023 for member {max(members - 1, 0)}"
 
 
 @pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])

@@ -173,21 +173,32 @@ def integrate(
     _, aux = rates(2 * grid.n_steps, times[-1], y, True, want_rates=False)
     record(grid.n_steps, times[-1], y, aux)
     if scalar:
-        table = np.array([annual[yi] for yi in range(n_years)], dtype=float)  # (years, names)
+        # (years, names): scaled and checked in one operation each, then one column a name
+        table = np.array([annual[yi] for yi in range(n_years)], dtype=float)
+        table[1:] *= dt  # the sums of the years after the base one, times the step
+        finite = np.isfinite(table)
+        if not finite.all():
+            i = int(np.argmax(~finite.all(axis=0)))  # the first quantity not finite
+            _not_finite(names[i], table[:, i : i + 1], grid.years)
         annual = {name: table[:, i : i + 1].copy() for i, name in enumerate(names)}
-    for v in annual.values():
-        v[1:] *= dt  # the sums of the years after the base one, times the step
-    for name, v in annual.items():  # only those recorded
-        if not np.all(np.isfinite(v)):
-            bad = np.argwhere(~np.isfinite(v))[0]
-            raise SimulationError(
-                f"{name} is not finite in year {grid.years[bad[0]]}"
-                + (f" for member {bad[1]}" if v.ndim > 1 else "")
-            )
+    else:
+        for v in annual.values():
+            v[1:] *= dt  # the sums of the years after the base one, times the step
+        for name, v in annual.items():  # only those recorded
+            if not np.all(np.isfinite(v)):
+                _not_finite(name, v, grid.years)
     if names and len(names) < len(aux):
         nan = np.broadcast_to(np.nan, (n_years, 1))  # broadcasts over the members
         annual = {k: annual.get(k, nan) for k in aux}
     return annual, (y if scalar else _arrays(y, members)), states
+
+
+def _not_finite(name: str, v: np.ndarray, years) -> None:
+    bad = np.argwhere(~np.isfinite(v))[0]
+    raise SimulationError(
+        f"{name} is not finite in year {years[bad[0]]}"
+        + (f" for member {bad[1]}" if v.ndim > 1 else "")
+    )
 
 
 def _stock(v):
