@@ -29,6 +29,10 @@ from .record import initial_output_gap
 #: rule for a record without a fiscal balance; docs/model.md).
 CS_FLOOR = 0.4
 
+#: Time over which a district spends net assets (a debt below zero) on current programmes
+#: [yr]: budgets are annual, and a district does not pile up deposits of a year's spending.
+ASSET_SPENDING_TIME = 1.0
+
 #: Most land revenue per yuan of start-year housing and urban-construction investment that
 #: land sold for housing carries (nationally 0.6 in 2020, fiscal.land_revenue_ratio 0.3-0.9):
 #: where the model's start-year housing investment is smaller than the record's land
@@ -288,7 +292,7 @@ def calibrate(
         c, state, info = _calibrate(record, pool, p, x0, t0, step, before)
         change = max(
             np.max(np.abs(np.asarray(info[k]) / np.asarray(before[k]) - 1.0))
-            for k in ("fai_n", "built")
+            for k in ("fai_n", "built", "kappa")
         )
         if change < 1e-15:
             break
@@ -318,6 +322,8 @@ def _calibrate(
                     ("realloc", "inv_realloc"), ("z", "inv_z_time"),
                     ("budget", "inv_budget")):  # fmt: skip
         c["etd_" + k] = -step_rate(-c[rate], step)
+    # net assets are spent within ASSET_SPENDING_TIME (core.rates)
+    c["etd_assets"] = -step_rate(-1.0 / ASSET_SPENDING_TIME, step)
     # The committed plants are stepped exactly with the step's commitments: what leaves
     # PC over a step, per year, is PC at the stepped rate plus the part of the step's
     # commitments built within it, 1 - (stepped rate / rate) of them (core.rates).
@@ -415,8 +421,9 @@ def _calibrate(
     fai_x0 = fai_n0  # all but extra projects, before the shock
     fai_n0 = fai_n0 - back0 - pd_total0
     built = 1.0  # the share of public investment that money allowed at the start
+    kappa = 1.0  # the share of normal public investment that money co-finances (core.rates)
     if prior is not None:
-        fai_n0, built = prior["fai_n"], prior["built"]
+        fai_n0, built, kappa = prior["fai_n"], prior["built"], prior["kappa"]
     Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
     Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0)
     Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0)
@@ -692,11 +699,12 @@ def _calibrate(
         phi = fai_n0 / (P_I * cf_total)
     else:  # only a share of public investment (normal, the pool's, the backlog) is built
         target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
-        phi = target / (P_I * (cf_total - (1.0 - built) * IG_n0))
+        phi = target / (P_I * (cf_total - (1.0 - built * kappa) * IG_n0))
     c["inv_phiK"] = phi
     c["phiK"] = 1.0 / c["inv_phiK"]
     fai_h0 = P_I * phi * I0[3]  # normal housing and urban FAI
-    pub_n0 = P_I * phi * IG_n0  # normal public FAI
+    pub_d0 = P_I * phi * IG_n0  # desired public FAI
+    pub_n0 = pub_d0 * kappa  # normal public FAI (what money co-finances)
 
     # Public investment's mix over the pool's public categories (the pool's own public mix)
     pub_amounts = [pool[cat] * shares[cat] for cat in PUBLIC_CATEGORIES]
@@ -765,6 +773,9 @@ def _calibrate(
         committed_ref = CS_ref + rd_gov0 * n_star0 + interest0 + pol["vouchers"]
         borrow = ops.smooth_pos(limit_ref * TRV_star0 - D0, 0.05 * TRV_star0) * c["inv_borrow"]
         ks_max = ops.maximum(TRV_star0 - committed_ref + borrow, 0.0)
+        # normal public investment is at most what that money co-finances (core.rates)
+        pub_c = pub_d0 - ops.smooth_pos(pub_d0 - ks_max * c["inv_dshare"], 0.05 * pub_d0)
+        kappa_now = ops.maximum(pub_c, 0.0) / pub_d0
         shortfall = ops.smooth_pos(KS0 - ks_max, 0.05 * KS0)
         short = shortfall > 0.0
     balance = get("fiscal_balance", None)
@@ -799,7 +810,8 @@ def _calibrate(
         CS0 = _where(short, CS_ref, CS0)
         c["d_max"] = _where(short, limit_ref, c["d_max"])
         built_now = 1.0 - shortfall / KS0
-    c["cs_share"] = CS0 / RB0
+    # (net assets at the start are spent down on top of the share: core.rates)
+    c["cs_share"] = (CS0 - ops.smooth_pos(-D0, 0.05 * TRV_star0) * c["etd_assets"]) / RB0
     c["CS0"] = CS0
     # transfers per resident, less what higher governments make good of the start year's
     # relief (core.rates)
@@ -903,9 +915,11 @@ def _calibrate(
         "BP": get("pool_backlog", 0.0) * ones, "RB": RB0,
         **{k: _float(get("pool_delivery_" + k[3:], 0.0)) for k in PD_STOCKS},
     }  # fmt: skip
-    info = {"constrained": bool(np.any(short)), "built": built_now, "fai_n": fai_n0}
+    capped = cs_ref is not None and limit_ref is not None and np.any(kappa_now < 1.0)
+    info = {"constrained": bool(np.any(short) or capped), "built": built_now, "fai_n": fai_n0}
+    info["kappa"] = kappa_now if capped else 1.0
     if prior is not None:  # the normal FAI of this pass
-        info["fai_n"] = P_I * phi * cf_total
+        info["fai_n"] = P_I * phi * (cf_total - (1.0 - kappa) * IG_n0)
     return c, state, info
 
 

@@ -110,6 +110,7 @@ CONSTANTS_RATES = (
     "eta_t",
     "etd_budget",
     "etd_budget_in",
+    "etd_assets",
     "etd_gap",
     "etd_perc",
     "etd_r_e",
@@ -290,6 +291,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_eta_t,
         k_etd_budget,
         k_etd_budget_in,
+        k_etd_assets,
         k_etd_gap,
         k_etd_perc,
         k_etd_r_e,
@@ -547,14 +549,11 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     fai_h = to_fai * I_h
     pub_n = to_fai * IG_n
     th_a, th_u = k_th_a, k_th_u
-    fai_n = fai_p + fai_s + fai_t + fai_h + pub_n
     inv_PI = 1.0 / P_I
-    Y_con_n = k_c_con * fai_n * inv_PI  # construction at normal investment
 
-    # Labour income at potential; the government's revenue at potential and its current
-    # spending, which follows that revenue (以收定支; relief is borrowed at first, and
-    # spending adapts to it as the revenue base follows).
-    W_star = be_p * n_ps + be_s * n_ss + be_t * n_ts + be_con * P_s * Y_con_n
+    # The government's revenue at potential and its current spending, which follows that
+    # revenue (以收定支; relief is borrowed at first, and spending adapts to it as the
+    # revenue base follows).
     TR = s["TRP"] * POP  # transfers from above, per resident
     if not no_relief:  # higher governments make good part of the revenue relief costs
         TR = TR + k_relief_comp * relief_amt
@@ -568,6 +567,11 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     TRV_star = R_star - relief_amt + TR + LR_n
     vouchers = X["vouchers"]
     D = s["D"]
+    # A district with net assets (the debt below zero, deposits of its treasury account)
+    # spends them within about a year (budgets are annual) on current programmes instead of
+    # piling them up (exactly 0 from a debt of 5 % of comprehensive revenue up; docs/model.md
+    # §4).
+    CS = CS + ops.smooth_pos(-D, 0.05 * TRV_star) * k_etd_assets
     # interest on the debt; a district with net assets (the debt below zero) earns none on
     # them (deposits of the treasury account), so spending never turns negative
     interest = k_i_d * maximum(D, 0.0)
@@ -582,6 +586,17 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # (ops.smooth_pos), so that no limit puts a kink into the rates.
     borrow = ops.smooth_pos(k_d_max * TRV_star - D, 0.05 * TRV_star) * k_inv_borrow
     ks_max = maximum(TRV_star - committed + borrow, 0.0)
+    # Normal public investment is what the district's money can co-finance: a district
+    # whose budget cannot pay for public capital at the desired ratio plans less of it (its
+    # public capital, and so its potential output, grows more slowly), instead of counting
+    # projects it can never pay for in its normal path and potential output (rounded over
+    # 5 % of it, exactly pub_n well within; docs/model.md §4).
+    # (at least 0 to the last bit where the district can pay for nothing)
+    pub_n = maximum(pub_n - ops.smooth_pos(pub_n - ks_max * k_inv_dshare, 0.05 * pub_n), 0.0)
+    fai_n = fai_p + fai_s + fai_t + fai_h + pub_n
+    Y_con_n = k_c_con * fai_n * inv_PI  # construction at normal investment
+    # Labour income at potential
+    W_star = be_p * n_ps + be_s * n_ss + be_t * n_ts + be_con * P_s * Y_con_n
 
     # --- the pool's deviation from its usual pace, extra projects, public finance ---------
     # Normal investment holds the pool's projects at their usual pace (the pipeline: the
