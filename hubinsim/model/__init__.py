@@ -116,6 +116,7 @@ def build_inputs(
     pool: Mapping[str, float],
     bau_realisation,
     left: bool = False,
+    ret_shift: float = 0.0,
 ) -> dict[str, np.ndarray]:
     """Every exogenous input on the half-step grid, shape (n_half, 1) or (n_half, members);
     the project pool's spending as :class:`ScaledSeries` (timings over the half grid times
@@ -137,6 +138,9 @@ def build_inputs(
     bau_realisation : business-as-usual realisation (parameter).
     left : take left limits at year boundaries (the value of the year that ends there), see
         :mod:`hubinsim.model.inputs`.
+    ret_shift : a scenario's change of ``investment.return_decline`` [1/yr], acting from
+        the first projection year like a lever: the start year is calibrated with the
+        decline it would have without the scenario (the input ``ret_shift``, absent when 0).
 
     The pool's planned spending of category c in calendar year Y is
     ``Pool_c [r_c w_plan(Y) + (1 - r_c) w_carry(Y)]`` (:func:`inputs.pool_timings`);
@@ -185,6 +189,9 @@ def build_inputs(
     x["extra_total"] = sum(extra[1:], extra[0])
     fixed = [x["extra_" + cat] for cat in core.FIXED_PUBLIC]
     x["extra_fixedpub"] = sum(fixed[1:], fixed[0])
+    if np.any(np.asarray(ret_shift) != 0.0):
+        on = window(t, history + 1, grid.end, left)[:, None]
+        x["ret_shift"] = on * np.atleast_1d(np.asarray(ret_shift, dtype=float))[None, :]
     for shock in shocks:
         key = "shock_" + shock.target
         on = window(t, max(shock.first, history + 1), shock.last, left)[:, None]

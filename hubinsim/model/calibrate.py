@@ -33,6 +33,10 @@ CS_FLOOR = 0.4
 #: [yr]: budgets are annual, and a district does not pile up deposits of a year's spending.
 ASSET_SPENDING_TIME = 1.0
 
+#: The key of a 2020 start record that carries a scenario's change of
+#: investment.return_decline (run.single; the start year is calibrated without it).
+RET_SHIFT = "_return_decline_shift"
+
 #: Most land revenue per yuan of start-year housing and urban-construction investment that
 #: land sold for housing carries (nationally 0.6 in 2020, fiscal.land_revenue_ratio 0.3-0.9):
 #: where the model's start-year housing investment is smaller than the record's land
@@ -316,6 +320,9 @@ def _calibrate(
     c.update({k: p[name] for k, name in DIRECT.items()})
     c.update({k: 1.0 / p[name] for k, name in INVERSE.items()})
     c["h_step"] = step
+    # a scenario's own change of the return decline, from the first projection year
+    # (build_inputs' ret_shift; the record of a run needs it)
+    c["ret_shift"] = r.get(RET_SHIFT, 0.0)
     # first-order adjustments: the rates that step them exactly (the continuous rates are
     # kept where a closed form uses them: the trough in the labour force)
     for k, rate in (("gap", "inv_gap_time"), ("perc", "inv_perc"), ("r_e", "r_e"),

@@ -461,14 +461,22 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
 
     # --- desired capital and normal investment (real capital formation) ------------------
     # Desired business capital-output ratios rise as the return firms accept falls.
-    q = exp(k_ret_decline * (t - k_t0))
+    q_exp = k_ret_decline * (t - k_t0)
+    ge_ret = k_ret_adj
+    # a scenario's own return decline acts from the first projection year: the start year
+    # is calibrated with the decline it would have without it (inputs.ret_shift)
+    ret_shift = X.get("ret_shift")
+    if ret_shift is not None and "ret_shift" not in zero:
+        q_exp = q_exp + ret_shift * (t - k_t0 - 1.0)
+        ge_ret = k_ret_adj + ret_shift
+    q = exp(q_exp)
     # Desired capital grows with expected (potential) output and with the drift of the
     # desired ratio.
     # Investment replaces depreciation, grows desired capital at its expected rate g_K and
     # closes a share aK of the gap to it: dep K + g_K K* + aK (K* - K), written as
     # (g_K + aK) K* + (dep - aK) K.
     ge = s["g_e"]
-    gka = ge + k_ret_adj  # g_K + aK, with g_K = expected growth + the ratio's drift
+    gka = ge + ge_ret  # g_K + aK, with g_K = expected growth + the ratio's drift
     Kd_p = k_kap_p * q * Ys_p
     Kd_s = k_kap_s * q * Ys_s
     # Services capital also follows the rise of services prices that excess demand brings

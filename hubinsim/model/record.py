@@ -173,7 +173,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
     emp = aux["employment"]
     lf = aux["labour_force"]
     pop = aux["population"]
-    q = ops.exp(c["ret_decline"] * (t - c["t0"]))
+    q = ops.exp(c["ret_decline"] * (t - c["t0"]) + c["ret_shift"] * max(t - c["t0"] - 1.0, 0.0))
     wa = ops.minimum(ops.maximum(c["wa0"] + c["wa_trend"] * (t - c["t0"]), 0.3), 0.9)
     balance = (
         aux["fiscal_revenue"] + aux["transfers_from_above"] + aux["land_revenue"]

@@ -23,6 +23,7 @@ from ..catalog import (
 )
 from ..data import load_data, reference_dir
 from ..errors import DataError, ScenarioError, SimulationError
+from ..model.calibrate import RET_SHIFT
 from ..scenario.resolve import resolve_levers, resolve_parameters
 from ..scenario.settings import Scenario, check_scenario, make_scenario, pool_realisation
 
@@ -100,10 +101,10 @@ def run_scenario(
         # numpy's warnings of overflow or division are not for the user: a quantity that is
         # not finite raises SimulationError, traced below to the inputs
         with np.errstate(all="ignore"):
-            base, pool, grid, inputs, inputs_left, lever_values = _model_inputs(
+            base, pool, grid, inputs, inputs_left, lever_values, used = _model_inputs(
                 run_scn, params, data, start
             )
-            values = model.run(params, base, pool, inputs, grid, scn.time.method, inputs_left, keep)
+            values = model.run(used, base, pool, inputs, grid, scn.time.method, inputs_left, keep)
     except (SimulationError, ArithmeticError, ValueError) as exc:
         raise traced(exc, scn, data, params, drawn, first) from None
     metadata = {
@@ -165,6 +166,9 @@ def _model_inputs(scn: Scenario, params: dict, folder, start: Mapping | None = N
         first, base = _checked_record(start, scn)
     # (levers whose default is a figure of the record, R&D intensity, keep that figure)
     lever_values, lever_defaults = resolve_levers(scn, params, data, base)
+    params, ret_shift = _trend_from_first_year(scn, params, data, start)
+    if ret_shift:
+        base = {**base, RET_SHIFT: ret_shift}
     pool = data.pool
     grid = model.TimeGrid(scn.time.end, scn.time.dt, start=first)
     inputs, inputs_left = (
@@ -178,10 +182,31 @@ def _model_inputs(scn: Scenario, params: dict, folder, start: Mapping | None = N
             pool,
             params["investment.bau_realisation"],
             left=left,
+            ret_shift=ret_shift,
         )
         for left in (False, True)
     )
-    return base, pool, grid, inputs, inputs_left, lever_values
+    return base, pool, grid, inputs, inputs_left, lever_values, params
+
+
+#: Parameters a scenario sets for the projection only: the drift of the desired capital-output
+#: ratios (the return firms accept) shapes the start year's investment, which is history.
+TREND_FROM_FIRST_YEAR = "investment.return_decline"
+
+
+def _trend_from_first_year(scn: Scenario, params: dict, data, start) -> tuple[dict, float]:
+    """``params`` with the start year's value of :data:`TREND_FROM_FIRST_YEAR` where the
+    scenario sets it (and the caller did not): the data's value, so that a scenario never
+    rewrites the 2020 base; and the scenario's change of it, which acts from 2021 like a
+    lever. A later start year is a year of the scenario: its value acts from the start."""
+    name = TREND_FROM_FIRST_YEAR
+    if start is not None or name not in scn.parameters:
+        return params, 0.0
+    value = float(scn.parameters[name])
+    if not np.all(params[name] == value):  # the caller's own values (an ensemble's draws)
+        return params, 0.0
+    before = data.parameters[name].value
+    return {**params, name: np.full_like(params[name], before)}, value - before
 
 
 def start_record(
@@ -209,8 +234,8 @@ def start_record(
             source=scn.source or scn.name,
         )
     params = resolve_parameters(scn, parameters, 1, folder)
-    base, pool, grid, inputs, inputs_left = _model_inputs(scn, params, folder)[:5]
-    rec = model.record_at(year, params, base, pool, inputs, grid, scn.time.method, inputs_left)
+    base, pool, grid, inputs, inputs_left, _, used = _model_inputs(scn, params, folder)
+    rec = model.record_at(year, used, base, pool, inputs, grid, scn.time.method, inputs_left)
     return {"year": year, **{k: float(np.asarray(v).reshape(-1)[0]) for k, v in rec.items()}}
 
 
@@ -226,8 +251,8 @@ def member_records(year: int, scenario: Scenario, samples: Mapping, *, data_dir=
     params = resolve_parameters(scenario, params_in, members, folder)
     drawn = _drawn_levers(levers, members, scenario)
     run_scn = replace(scenario, levers={**scenario.levers, **drawn}) if drawn else scenario
-    base, pool, grid, inputs, inputs_left = _model_inputs(run_scn, params, folder)[:5]
-    rec = model.record_at(year, params, base, pool, inputs, grid, scenario.time.method, inputs_left)
+    base, pool, grid, inputs, inputs_left, _, used = _model_inputs(run_scn, params, folder)
+    rec = model.record_at(year, used, base, pool, inputs, grid, scenario.time.method, inputs_left)
     return {
         k: np.broadcast_to(np.asarray(v, dtype=float), (members,)).copy() for k, v in rec.items()
     }
