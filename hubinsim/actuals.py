@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import INDICATOR_BY_NAME, suggest
+from .catalog import INDICATOR_BY_NAME, INDICATORS, suggest
 from .errors import ActualsError
 from .files import read_file
 
@@ -90,6 +90,22 @@ GROWTH_INDICATORS: dict[str, tuple[str, str]] = {
     "gdp_real_growth_pct": ("gdp", "real_growth_pct"),
     "industrial_va_above_scale_growth_pct": ("industrial_va_above_scale", "real_growth_pct"),
 }
+
+#: Chinese names an actuals file may write for an indicator: every indicator's name in the
+#: catalogue (as the evaluation table prints it: 第三产业增加值, 地区生产总值), and the
+#: national accounts' name of GDP.
+CHINESE_NAMES: dict[str, str] = {i.meaning_zh: i.name for i in INDICATORS} | {
+    "国内生产总值": "gdp",
+    "生产总值": "gdp",
+    "GDP": "gdp",
+}
+
+
+def valid_names() -> str:
+    """Every indicator an actuals file may name, code and Chinese name: "gdp 地区生产总值,
+    ..."."""
+    return ", ".join(f"{i.name} {i.meaning_zh}" for i in INDICATORS)
+
 
 #: Indicators that may be negative as levels.
 SIGNED = frozenset({"fiscal_balance", "output_gap_pct"})
@@ -176,6 +192,8 @@ class Actuals:
         self.rows: tuple[ActualRow, ...] = tuple(rows)
         self.path = None if path is None else Path(path)
         self.sha256 = sha256  # of the bytes read (read_actuals), for the run record
+        #: Rows :meth:`select` took from a vintage later than the one asked (none given).
+        self.later_vintage: tuple[ActualRow, ...] = ()
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -217,7 +235,9 @@ class Actuals:
     def select(self, vintage: str | None = None) -> Actuals:
         """One row of each figure: the latest vintage (``vintage=None``), or the latest not
         later than ``vintage`` (``"preliminary"``: what the first bulletins said;
-        ``"revised"``: revised where revised, else preliminary ...)."""
+        ``"revised"``: revised where revised, else preliminary ...). A figure published only
+        in a later vintage (a 2021 level given only as final) is kept in its earliest one,
+        not dropped; :attr:`later_vintage` lists those rows (a run warns of them)."""
         if vintage is not None and vintage not in VINTAGES:
             raise ActualsError(
                 [
@@ -227,14 +247,22 @@ class Actuals:
             )
         limit = len(VINTAGES) if vintage is None else VINTAGES.index(vintage) + 1
         best: dict[tuple, ActualRow] = {}
+        later: dict[tuple, ActualRow] = {}  # figures published only in a later vintage
         for row in self.rows:
             rank = VINTAGES.index(row.vintage)
             if rank >= limit:
+                kept = later.get(row.key)
+                if kept is None or rank < VINTAGES.index(kept.vintage):
+                    later[row.key] = row
                 continue
             kept = best.get(row.key)
             if kept is None or rank > VINTAGES.index(kept.vintage):
                 best[row.key] = row
-        return Actuals([r for r in self.rows if best.get(r.key) is r], self.path, self.sha256)
+        taken = {k: r for k, r in later.items() if k not in best}
+        best.update(taken)
+        chosen = Actuals([r for r in self.rows if best.get(r.key) is r], self.path, self.sha256)
+        chosen.later_vintage = tuple(r for r in self.rows if taken.get(r.key) is r)
+        return chosen
 
     def only(self, indicators=None, years=None) -> Actuals:
         """The rows of some indicators and years."""
@@ -395,6 +423,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None):
     ``file:line:column: column 'name': what, the allowed values``."""
     out, problems, seen = [], [], {}
     allowed_periods = ", ".join(PERIODS)
+    unknown_name = 0  # the line of the first unknown indicator
 
     def at(line, column):
         return f"{path}:{line}:{_column_number(column, header)}: column {column!r}: "
@@ -403,14 +432,21 @@ def _check_rows(rows, path: str, header: list[str] | None = None):
         if not any((v or "").strip() for v in row.values()):
             continue  # an empty line
         bad = False
-        name = (row.get("indicator") or "").strip()
+        written = (row.get("indicator") or "").strip()
+        name = CHINESE_NAMES.get(written, written)
         basis = (row.get("basis") or "").strip()
         if name not in INDICATOR_BY_NAME:
+            known = [*INDICATOR_BY_NAME, *CHINESE_NAMES]
+            listed = (
+                f"the code or the Chinese name of an indicator (the list: line {unknown_name})"
+                if unknown_name
+                else f"the code or the Chinese name of one of: {valid_names()}"
+            )
             problems.append(
                 at(line, "indicator")
-                + f"unknown indicator {name!r}{suggest(name, INDICATOR_BY_NAME)}; "
-                "`hubinsim indicators` lists them"
+                + f"unknown indicator {name!r}{suggest(name, known)}; write {listed}"
             )
+            unknown_name = unknown_name or line
             bad = True
         if basis not in BASES:
             problems.append(
@@ -456,7 +492,6 @@ def _check_rows(rows, path: str, header: list[str] | None = None):
             bad = True
         if bad:
             continue
-        written = name
         if name in GROWTH_INDICATORS:
             if basis != "level":
                 problems.append(

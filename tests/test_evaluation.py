@@ -850,3 +850,52 @@ def test_the_base_year_is_flagged_base_and_a_built_level_names_its_line(short, t
     used = ev.actuals_used
     built = used[(used["indicator"] == "gdp") & (used["basis"] == "level (built)")]
     assert list(built["line"]) == [3]  # the real growth it was built from
+
+
+# --- vintages and Chinese names ----------------------------------------------------------
+
+
+def test_a_vintage_asked_keeps_a_figure_published_only_in_a_later_one(tmp_path, short):
+    path = actuals_file(tmp_path / "v.csv", [
+        ["gdp", 2021, "year", "318.6", "level", "final", "yearbook"],
+        ["gdp", 2022, "year", "330.2", "level", "preliminary", "bulletin"],
+        ["gdp", 2022, "year", "332.5", "level", "final", "yearbook"],
+    ])  # fmt: skip
+    act = hubinsim.read_actuals(path)
+    chosen = act.select("preliminary")
+    figures = chosen.figures()
+    assert figures[("gdp", 2022, "level")].value == 330.2  # the vintage asked
+    assert figures[("gdp", 2021, "level")].value == 318.6  # only final: kept, not dropped
+    assert [(r.year, r.vintage) for r in chosen.later_vintage] == [(2021, "final")]
+    with pytest.warns(UserWarning, match=r"gdp 2021 year \(final, line 2\)"):
+        ev = hubinsim.evaluate(hubinsim.load_scenario(short), act, vintage="preliminary")
+    assert ev.path.loc[2021, "gdp"] == pytest.approx(318.6)
+    assert ev.flags.loc[2021, "gdp"] == "actual"
+
+
+def test_the_chinese_names_the_table_prints_are_read_as_the_codes(tmp_path, short):
+    ev_names = hubinsim.evaluate(
+        hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh"
+    ).table.set_index("indicator")["name"]
+    rows = [[ev_names["va_tertiary"], 2021, "year", "182.3", "level", "", ""],
+            ["国内生产总值", 2021, "year", "318.6", "level", "", ""],
+            ["va_tertiary", 2022, "year", "190.1", "level", "", ""]]  # fmt: skip
+    act = hubinsim.read_actuals(actuals_file(tmp_path / "zh.csv", rows))
+    figures = act.figures()
+    assert figures[("va_tertiary", 2021, "level")].value == 182.3
+    assert figures[("gdp", 2021, "level")].value == 318.6
+    assert act.frame()["written"].tolist()[:2] == ["第三产业增加值", "国内生产总值"]
+
+
+def test_an_unknown_name_is_refused_with_the_names_in_both_languages(tmp_path):
+    rows = [["第三产业增加", 2021, "year", "182.3", "level", "", ""],
+            ["gpd", 2021, "year", "318.6", "level", "", ""]]  # fmt: skip
+    with pytest.raises(hubinsim.ActualsError) as info:
+        hubinsim.read_actuals(actuals_file(tmp_path / "bad.csv", rows))
+    text = str(info.value)
+    assert "bad.csv:2:1: column 'indicator': unknown indicator '第三产业增加'" in text
+    first = next(line for line in text.splitlines() if "bad.csv:2:1" in line)
+    assert "did you mean" in first and "第三产业增加值" in first
+    assert "bad.csv:3:1" in text and "(the list: line 2)" in text
+    assert "va_tertiary 第三产业增加值" in text and "gdp 地区生产总值" in text
+    assert text.count("va_tertiary 第三产业增加值") == 1  # the list once, not on every line

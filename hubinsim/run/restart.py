@@ -253,6 +253,17 @@ def reproject(
     acts = as_actuals(actuals)
     acts.check_years(BASE_YEAR, scn.time.end, this_year=this_year())
     figures = acts.figures(vintage)
+    later = acts.select(vintage).later_vintage
+    if later:
+        named = ", ".join(
+            f"{r.indicator} {r.year} {r.period} ({r.vintage}, line {r.line})" for r in later
+        )
+        warnings.warn(
+            f"{acts.path}: vintage {vintage}: {len(later)} figure(s) have no {vintage} or "
+            f"earlier vintage; their earliest later one is used: {named}",
+            UserWarning,
+            stacklevel=3,
+        )
     if not figures:
         raise ActualsError([f"{acts.path}: no full-year figure and no growth of a period to date"])
     latest = max(y for (_i, y, _b) in figures)
