@@ -500,7 +500,7 @@ def test_chinese_throughout_under_zh(short, tmp_path):
     sheet = load_workbook(book)["评估表"]
     head = [c.value for c in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "va_tertiary")
-    cell = row[head.index("目标值[单位]")]
+    cell = row[head.index("目标值")]
     assert cell.value == 200 and cell.number_format.endswith('"亿元"')  # the unit shown
     assert table.loc["unemployment_rate_pct", "目标要求"] == "<= 2021年起每年"
     assert table.loc["retail_sales", "依据"] == "所需年均增长高于重新预测的增长,差距超过规定幅度"
@@ -534,7 +534,9 @@ def test_the_api_gives_what_the_command_writes(short, tmp_path):
     ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
     written = pd.read_csv(tmp_path / "evaluate-short" / "evaluation.csv", encoding="utf-8-sig")
     assert list(written["verdict"]) == list(ev.table["verdict"])
-    np.testing.assert_allclose(written["projected"], ev.table["projected"], rtol=1e-9)
+    # the file rounded for reading (counts whole, the rest to two decimals)
+    np.testing.assert_allclose(written["projected"], ev.table["projected"], atol=0.5)
+    assert (written["projected"].round(2) == written["projected"]).all()
 
 
 def test_an_anchor_other_than_restart_or_fade_exits_2(short, tmp_path):
@@ -899,3 +901,37 @@ def test_an_unknown_name_is_refused_with_the_names_in_both_languages(tmp_path):
     assert "bad.csv:3:1" in text and "(the list: line 2)" in text
     assert "va_tertiary 第三产业增加值" in text and "gdp 地区生产总值" in text
     assert text.count("va_tertiary 第三产业增加值") == 1  # the list once, not on every line
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_table_of_the_folder_is_rounded_for_reading(short, tmp_path, lang):
+    """Figures to two decimals at most (counts whole, a fraction of the restart record
+    three), years whole, and no "[unit]" placeholder in a header."""
+    import re
+
+    from openpyxl import load_workbook
+
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", tmp_path, "--lang",
+                 lang, "--no-charts")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "evaluate-short"
+    table = pd.read_csv(folder / "evaluation.csv", encoding="utf-8-sig")
+    for col in table.select_dtypes("number"):
+        values = table[col].dropna()
+        assert (values.round(2) == values).all(), col
+    year = "target_year" if lang == "en" else "目标年份"
+    assert table[year].dtype.kind == "i"
+    book = load_workbook(folder / "evaluation.xlsx")
+    for ws in book:
+        head = [str(c.value) for c in ws[1]]
+        assert not [h for h in head if "[unit]" in h or "[单位]" in h], ws.title
+        places = 3 if ws.title in ("restart record", "重新起步记录") else 2
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            for v in row:
+                if isinstance(v, float):
+                    assert round(v, places) == v, (ws.title, v)
+    md = (folder / "evaluation.md").read_text(encoding="utf-8")
+    assert not re.search(r"\d\.\d{4,}", md) and "2,02" not in md
+    assert "[单位]" not in md and "[unit]" not in md
+    units = {"en": ("firms", "persons"), "zh": ("家", "人")}[lang]
+    assert all(f"| {u} |" in md for u in units)  # the unit column beside the figures

@@ -397,3 +397,23 @@ def test_a_waterfall_ends_in_the_scenarios_colours_and_steps_in_grey():
         assert looks[0] == colours["ref"] and looks[-1] == colours[name]
         assert not set(looks[1:-1]) & set(colours.values())  # a step is no scenario
         assert _outside(fig) == []
+
+
+@pytest.fixture(scope="module")
+def evaluated():
+    """An evaluation of the illustrative figures, to 2035 (park_gross_output's 2035 target
+    and its long name included)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "actuals_illustrative.csv"
+    return {lang: hubinsim.evaluate(None, path, lang=lang) for lang in ("en", "zh")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_text_of_an_evaluation_chart_leaves_it(evaluated, lang):
+    from hubinsim.plots.evaluation import evaluation_charts
+
+    charts = evaluation_charts(evaluated[lang], lang)
+    assert "park_gross_output" in charts
+    for name, fig in charts.items():
+        assert _outside(fig) == [], name

@@ -42,17 +42,17 @@ HEADERS: dict[str, tuple[str, str]] = {
     "kind": ("kind", "属性"),
     "plan": ("plan", "规划"),
     "base_year": ("base year", "基数年份"),
-    "base": ("base [unit]", "基数[单位]"),
-    "target": ("target [unit]", "目标值[单位]"),
+    "base": ("base", "基数"),
+    "target": ("target", "目标值"),
     "comparison": ("comparison", "目标要求"),
     "target_year": ("target year", "目标年份"),
-    "latest_actual": ("latest actual [unit]", "最新实际值[单位]"),
+    "latest_actual": ("latest actual", "最新实际值"),
     "latest_year": ("latest year", "最新年份"),
     "latest_status": ("latest status", "最新值性质"),
-    "target_progress_pct": ("target progress [%]", "目标进度[%]"),
-    "time_progress_pct": ("time progress [%]", "时间进度[%]"),
-    "projected": ("projected [unit]", "预测值[单位]"),
-    "probability_pct": ("probability of meeting [%]", "达标概率[%]"),
+    "target_progress_pct": ("target progress (%)", "目标进度(%)"),
+    "time_progress_pct": ("time progress (%)", "时间进度(%)"),
+    "projected": ("projected", "预测值"),
+    "probability_pct": ("probability of meeting (%)", "达标概率(%)"),
     "growth_needed": ("growth needed", "所需年均增长"),
     "growth_projected": ("growth projected", "预测年均增长"),
     "growth_unit": ("growth unit", "增长单位"),
@@ -196,13 +196,85 @@ def _header(col: str, lang: str) -> str:
 
 
 #: The header of ``projected`` with draws: the ensemble median, as the probability is.
-_MEDIAN_HEADER = ("projected, median of {n} draws [unit]", "预测值({n}次抽样中位数)[单位]")
+_MEDIAN_HEADER = ("projected, median of {n} draws", "预测值({n}次抽样中位数)")
+
+#: Columns of whole years (and file lines), written without decimals.
+_WHOLE = ("base_year", "target_year", "latest_year", "year", "zero_from", "line")
+#: Columns in the unit of their row (the column ``unit``, else the indicator's or figure's).
+_IN_ROW_UNIT = ("base", "target", "latest_actual", "projected", "actual", "model", "value")
+#: Columns of percentages of progress and probability: one decimal.
+_PERCENT = ("target_progress_pct", "time_progress_pct", "probability_pct")
+#: Units of counts, written as whole numbers.
+_COUNTS = ("persons", "firms", "yuan", "人", "家", "元")
+
+
+def _unit_decimals(unit) -> int:
+    """Decimals for reading a figure in ``unit``: none for counts (persons, firms), two for
+    亿元, 万人, percentages and the rest."""
+    return 0 if str(unit).split("/")[0] in _COUNTS else 2
+
+
+def _row_unit(row: pd.Series) -> str | None:
+    """The unit of a row of a table of the evaluation: its column ``unit``, else the unit of
+    its indicator or record figure (None for a fraction of the record: 0.23)."""
+    if isinstance(row.get("unit"), str):
+        return row["unit"]
+    code = row.get("indicator", row.get("figure"))
+    ind = INDICATOR_BY_NAME.get(code) if isinstance(code, str) else None
+    return ind.unit if ind is not None else None
+
+
+def for_reading(df: pd.DataFrame) -> pd.DataFrame:
+    """A table of the evaluation rounded for reading: years whole; figures to two decimals
+    (counts of persons and firms whole, a fraction of the restart record three); progress
+    and probability to one decimal; an add-factor ratio four."""
+    out = df.copy()
+    for col in _WHOLE:
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+    for col in _PERCENT:
+        if col in out:
+            out[col] = out[col].astype(float).round(1)
+    units = [_row_unit(r) for _, r in out.iterrows()]
+    for col in _IN_ROW_UNIT:
+        if col in out and pd.api.types.is_numeric_dtype(out[col]):
+            decimals = [3 if u is None else _unit_decimals(u) for u in units]
+            out[col] = [_rounded(v, d) for v, d in zip(out[col], decimals, strict=True)]
+    for col in ("growth_needed", "growth_projected"):
+        if col in out:
+            decimals = [_unit_decimals(u) for u in out["growth_unit"]]
+            out[col] = [_rounded(v, d) for v, d in zip(out[col], decimals, strict=True)]
+    if "add_factor" in out:
+        out["add_factor"] = [
+            _rounded(v, 4 if k == "ratio" else 2)
+            for v, k in zip(out["add_factor"], out["kind"], strict=True)
+        ]
+    return out
+
+
+def _rounded(value, decimals: int):
+    """``value`` rounded to ``decimals`` (a whole number as an int); NaN as it is."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return value
+    return int(round(value)) if decimals == 0 else round(float(value), decimals)
+
+
+def shown(value) -> str:
+    """A rounded figure as a person reads it: thousands separated, no trailing zeros
+    ("57.8", "35,000", "1.0234"); a whole number (a year) as it is; empty for NaN."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return str(value).replace("|", "/")
 
 
 def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataFrame:
     """A copy with headers in ``lang`` and statuses in Chinese under zh; with ``draws`` the
     header of ``projected`` says it is the median of the draws."""
-    out = df.copy()
+    out = for_reading(df)
     if lang == "zh":
         out = out.drop(columns=["verdict_zh"], errors="ignore")  # the verdict is in Chinese
         for col, words in _VALUES_ZH.items():
@@ -303,14 +375,21 @@ def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def _round(value):
-    if value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isfinite(value):
-        return round(value, 4 if abs(value) < 1 else 2)
-    if isinstance(value, float):
+def _cell(value):
+    """A value for a cell of the workbook: NaN and <NA> empty."""
+    if value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
         return None
     return value
+
+
+def _number_format(decimals: int) -> str:
+    """A number format of the workbook: thousands separated, ``decimals`` decimals."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _decimals_of(value) -> int:
+    """The decimals a rounded figure shows (:func:`shown`)."""
+    return len(shown(float(value)).partition(".")[2])
 
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
@@ -325,6 +404,8 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
         raise OutputError("evaluation.xlsx needs openpyxl: pip install openpyxl") from None
     wb = Workbook()
     wb.remove(wb.active)
+    whole_headers = {_header(c, lang) for c in _WHOLE}
+    percent_headers = {_header(c, lang) for c in _PERCENT}
     for key, df in sheets.items():
         ws = wb.create_sheet(_SHEETS[key][1 if lang == "zh" else 0])
         ws.append([str(c) for c in df.columns])
@@ -332,30 +413,40 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in df.itertuples(index=False):
-            ws.append([_round(v.item() if hasattr(v, "item") else v) for v in row])
+            ws.append([_cell(v.item() if hasattr(v, "item") else v) for v in row])
         unit_col = _header("unit", lang)
         units = list(df[unit_col]) if unit_col in df.columns else None
+        in_unit_headers = {_header(c, lang) for c in _IN_ROW_UNIT}
+        median_head = _MEDIAN_HEADER[lang == "zh"].split("{")[0]
         for j, col in enumerate(df.columns, start=1):
-            texts = [str(col)] + [str(v) for v in df.iloc[:, j - 1].head(200)]
+            texts = [str(col)] + [shown(v) for v in df.iloc[:, j - 1].head(200)]
             width = max(len(s.encode("utf-8")) * 0.7 for s in texts)
             ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
-            # a column "[unit]" in the unit of its row: the unit shown beside each number
-            in_unit = units is not None and ("[unit]" in str(col) or "[单位]" in str(col))
+            # a column in the unit of its row: the unit shown beside each number
+            whole = str(col) in whole_headers
+            in_unit = (
+                units is not None
+                and not whole
+                and (str(col) in in_unit_headers or str(col).startswith(median_head))
+            )
+            percent = str(col) in percent_headers
             for i, cell in enumerate(ws[get_column_letter(j)][1:]):
-                if isinstance(cell.value, float):
-                    fmt = "#,##0.00" if abs(cell.value) >= 1 else "0.0000"
-                    if in_unit and isinstance(units[i], str) and units[i]:
-                        fmt += ' "' + units[i].replace('"', "") + '"'
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    unit = units[i] if in_unit and isinstance(units[i], str) else ""
+                    if whole:
+                        fmt = "0"
+                    elif unit:  # every figure of a unit with the same decimals
+                        fmt = _number_format(_unit_decimals(unit))
+                        fmt += ' "' + unit.replace('"', "") + '"'
+                    else:
+                        fmt = _number_format(1 if percent else _decimals_of(cell.value))
                     cell.number_format = fmt
         ws.freeze_panes = "A2"
     wb.save(path)
 
 
 def _markdown(df: pd.DataFrame) -> str:
-    def fmt(v):
-        if isinstance(v, float):
-            return "" if not math.isfinite(v) else f"{v:,.2f}"
-        return "" if v is None or v is pd.NA else str(v).replace("|", "/")
+    fmt = shown
 
     head = "| " + " | ".join(map(str, df.columns)) + " |"
     rule = "|" + "---|" * len(df.columns)
@@ -365,6 +456,7 @@ def _markdown(df: pd.DataFrame) -> str:
 
 _MD_COLUMNS = [
     "name",
+    "unit",
     "kind",
     "plan",
     "base_year",
@@ -426,8 +518,8 @@ def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str
     esc = html.escape
 
     def table(df):
-        shown = df.astype(object).where(df.notna(), "")  # no "None" nor "<NA>" on the page
-        return shown.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
+        cells = df.astype(object).map(shown)  # rounded, no "None" nor "<NA>" on the page
+        return cells.to_html(index=False, border=0)
 
     imgs = "\n".join(
         f'<figure><img alt="{esc(name)}" src="data:image/png;base64,'
@@ -495,7 +587,7 @@ def write_evaluation(
         files = []
         # the CSV keeps the API's column names in English (as annual.csv does), Chinese
         # headers under zh
-        csv_table = sheets["evaluation"] if lang == "zh" else ev.table
+        csv_table = sheets["evaluation"] if lang == "zh" else for_reading(ev.table)
         write_csv(csv_table, tmp / "evaluation.csv", index=False)
         files.append("evaluation.csv")
         write_xlsx(tmp / "evaluation.xlsx", sheets, lang)

@@ -11,7 +11,7 @@ import math
 
 from ..catalog import INDICATOR_BY_NAME
 from .specs import new_figure
-from .text import language
+from .text import language, wrap
 
 _TEXT = {
     "en": {
@@ -104,7 +104,10 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
             ax.plot([B, T], [base, target], color="#2ca02c", lw=1.4, label=words["plan"])
         ax.scatter([T], [target], marker="*", s=120, color="#2ca02c", zorder=6)
     name = labels.name(indicator)
-    ax.set_title(labels.text(words["title"].format(name=name)), fontsize=11)
+    # a long name (the park's gross output) wraps inside the figure: columns of an 11 pt
+    # font across the figure's width, a Chinese character counting two
+    columns = int(fig.get_figwidth() * 72 / (11 * 0.62))
+    ax.set_title(wrap(labels.text(words["title"].format(name=name)), columns), fontsize=11)
     ax.set_ylabel(labels.text(labels.unit_basis(indicator)))
     ax.set_xlabel(labels.t("year"))
     handles, names = ax.get_legend_handles_labels()
