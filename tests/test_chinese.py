@@ -118,6 +118,18 @@ def test_evaluate_run_and_compare_write_chinese_under_lang_zh(zh_setup, tmp_path
     assert not found, "\n".join(f"{k}: {sorted(v)}" for k, v in found.items())
 
 
+def test_the_chinese_tables_name_each_row_first(zh_setup, tmp_path):
+    """A director reads the indicator's name first; its code stays beside it."""
+    short, _alt, actuals, _allowed = zh_setup
+    r = invoke("evaluate", short, "--actuals", actuals, "--out", tmp_path, "--lang", "zh",
+               "--no-charts")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    book = openpyxl.load_workbook(tmp_path / "evaluate-short" / "evaluation.xlsx")
+    for sheet in ("评估表", "所用实际数据", "重新起步记录"):
+        head = [c.value for c in book[sheet][1]]
+        assert head[0] == "指标名称" and head[1] in ("指标代码", "起步记录项"), sheet
+
+
 def test_the_check_finds_english_words():
     """The scan above is able to fail: an English unit or word is found."""
     assert english_words(["规模以上工业企业数 68 firms, yes"], ALLOWED) == {"firms", "yes"}

@@ -505,7 +505,8 @@ def test_chinese_throughout_under_zh(short, tmp_path):
 
     sheet = load_workbook(book)["评估表"]
     head = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "va_tertiary")
+    code = head.index("指标代码")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[code].value == "va_tertiary")
     cell = row[head.index("目标值")]
     assert cell.value == 200 and cell.number_format.endswith('"亿元"')  # the unit shown
     assert table.loc["unemployment_rate_pct", "目标要求"] == "<= 2021年起每年"

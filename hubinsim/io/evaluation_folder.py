@@ -284,9 +284,11 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
             out["note"] = out["note"].map(_note_zh)
         if "source" in out:
             out["source"] = out["source"].map(plan_source_zh)
-        for code in ("figure", "indicator"):  # the code, and its name beside it
+        for code in ("figure", "indicator"):  # the name first, for a reader; the code after
             if code in out and "name" not in out:
-                out.insert(list(out.columns).index(code) + 1, "name", out[code].map(name_zh))
+                out.insert(0, "name", out[code].map(name_zh))
+            elif code in out:
+                out = out[["name", *(c for c in out.columns if c != "name")]]
     median = _MEDIAN_HEADER[1 if lang == "zh" else 0].format(n=draws)
     out.columns = [median if c == "projected" and draws else _header(c, lang) for c in out.columns]
     return out
