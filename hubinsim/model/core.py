@@ -455,7 +455,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     Cap_s = s["A_s"] * exp(ln_pub + al_s * log(K_s) + be_s * (log(s_s) + lnE))
     Cap_t = s["A_t"] * exp(ln_pub + al_t * log(K_t) + be_t * (log(s_t) + lnE))
     Ys_s = Cap_s * exp(th * ln_zs)
-    Ys_t = Cap_t * exp(th * ln_z)
+    fz_t = exp(th * ln_z)  # services output per unit of capacity that demand calls forth
+    Ys_t = Cap_t * fz_t
     VA_h = k_r_h * H  # housing services (rents, imputed rents): low yield, no labour
     Y_cap = ops.plus(Ys_p + Ys_s + Ys_t, VA_c) + VA_h
 
@@ -673,8 +674,12 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     pool_rep = maximum(pool_all - pool_pub + pool_done * k_inv_dshare, 0.0)
     if xi_fai is not None:  # a shock to investment hits the pool's projects too
         pool_rep = ops.times(pool_rep, xi_fai)
+    top = 0.0
     if X["_pool"]:
         top = ops.smooth_pos(pool_rep - fai, 0.05 * pool_rep)
+        if ops.is_zero(top) or (top.__class__ is not float and not top.any()):
+            top = 0.0  # (well within total investment: nothing to add, no operation)
+    if not ops.is_zero(top):
         fai = fai + top
         mix = top / maximum(pool_all, 1e-12)
         top_a, top_u = mix * X["pool_agriculture"], mix * X["pool_urban"]
@@ -779,7 +784,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # output from that path (the trough, a demand surprise) partly by hoarding labour: Okun.
     okun = k_okun
     Ld_s = s_s * E_cap
-    Ld_t = s_t * E_cap * exp(th * ln_z)
+    Ld_t = s_t * E_cap * fz_t
     L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ys_p - 1.0))
     L_s = Ld_s * (1.0 + okun * (Y_si / Ys_s - 1.0))
     L_t = Ld_t * (1.0 + okun * (Y_tm / Ys_t - 1.0))
@@ -824,7 +829,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         cf = k_phiK / s["P_I"]
         pub = pub_real
         inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
-        if X["_pool"]:  # the pool's spending beyond what displacement leaves room for
+        if not ops.is_zero(top):  # the pool's spending beyond what displacement leaves room for
             inv_p = inv_p + th_a * top_a
             inv_s = inv_s + top_s
             inv_t = inv_t + top_t
@@ -1011,7 +1016,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         if X["_extra"]:
             cats = [v + ops.times(X[k], xi_fai) for v, k in zip(cats, EXTRA, strict=True)]
         pub_all = pub_real
-        if X["_pool"]:
+        if not ops.is_zero(top):
             cats = [v + mix * X["pool_" + k] for v, k in zip(cats, POOL_CATEGORIES, strict=True)]
             pub_all = pub_real + top_pub
         aux.update(zip(FAI_NAMES, cats, strict=True))
