@@ -3,8 +3,10 @@
 import builtins
 import importlib.util
 import re
+from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 from support import ROOT, extending_baseline
 
@@ -20,6 +22,7 @@ from hubinsim.analysis.indices import (
 )
 from hubinsim.analysis.sensitivity import parse_outputs, sensitivity
 from hubinsim.data import load_parameters
+from hubinsim.model.inputs import Schedule
 from hubinsim.scenario.uncertainty import NOT_DRAWN_BY_DEFAULT
 
 HAS_SALIB = importlib.util.find_spec("SALib") is not None
@@ -316,6 +319,47 @@ def test_a_schedule_lever_is_shifted_keeping_its_shape(tmp_path):
     assert loaded.extends[0] == str(STIMULUS.resolve())
     assert loaded.levers["rd_intensity_pct"] == sol.settings["rd_intensity_pct"]
     assert _value(loaded, "gdp_real", 2030) == pytest.approx(sol.achieved, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("levers", "lever"),
+    [
+        (None, "vouchers"),  # a number: the status quo up to 2025, the solved value from 2026
+        ({"vouchers": Schedule(((2021, 0.0), (2026, 0.5)), True)}, "vouchers"),  # a schedule
+    ],
+)
+def test_a_lever_solved_from_a_year_keeps_the_years_before_it(levers, lever):
+    scn = hubinsim.load_scenario(BASELINE)
+    if levers:
+        scn = replace(scn, levers={**scn.levers, **levers})
+    sol = hubinsim.solve(scn, "retail_sales@2030>=190", lever, from_year=2026)
+    assert sol.status == "met"
+    before = hubinsim.simulate(scn).annual
+    after = hubinsim.simulate(sol.scenario).annual
+    early = before.index < 2026
+    pd.testing.assert_frame_equal(after[early], before[early])  # history is not re-decided
+    assert not np.allclose(after.loc[2026:, "retail_sales"], before.loc[2026:, "retail_sales"])
+    reached = float(after.loc[2030, "retail_sales"])
+    assert 190 <= reached <= 190 * (1 + 1e-6)
+    years = np.arange(2021, 2036)
+    setting = sol.settings[lever].annual(years)
+    old = scn.levers[lever].annual(years) if levers else np.zeros(len(years))
+    np.testing.assert_array_equal(setting[years < 2026], old[years < 2026])
+    assert "from 2026 on" in sol.message and "from 2026 on" in sol.table["form"].iloc[0]
+    # solved over the whole period, the lever would re-decide 2021-2025 as well
+    whole = hubinsim.solve(scn, "retail_sales@2030>=190", lever).settings[lever]
+    whole = whole.annual(years) if isinstance(whole, Schedule) else np.full(len(years), whole)
+    assert not np.array_equal(whole[years < 2026], old[years < 2026])
+
+
+@pytest.mark.parametrize(
+    ("from_year", "message"),
+    [(2026, "cannot move the target's year 2025"), (2020, "must lie in 2021..2025"),
+     ("2026", "a year such as 2026")],
+)  # fmt: skip
+def test_a_from_year_after_the_target_or_before_the_levers_is_refused(from_year, message):
+    with pytest.raises(hubinsim.ScenarioError, match=message):
+        hubinsim.solve(BASELINE, "retail_sales@2025>=150", "vouchers", from_year=from_year)
 
 
 def test_several_levers_take_the_smallest_change_in_range_units():

@@ -1106,6 +1106,21 @@ def test_solve_writes_a_scenario_that_extends_the_original_and_meets_the_target(
     assert record["status"] == "met" and record["target"] == "gdp_real@2025>=400"
 
 
+def test_solve_from_a_year_writes_a_scenario_that_keeps_the_years_before(tmp_path):
+    base = SCENARIOS / "baseline.toml"
+    res = invoke(
+        "solve", base, "--target", "retail_sales@2030>=190", "--lever", "vouchers",
+        "--from", 2026, "--out", tmp_path, "--no-charts",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "from 2026 on" in res.output
+    (path,) = tmp_path.glob("solve-*/baseline-solved.toml")
+    solved = hubinsim.simulate(hubinsim.load_scenario(path)).annual
+    before = hubinsim.simulate(hubinsim.load_scenario(base)).annual
+    pd.testing.assert_frame_equal(solved.loc[:2025], before.loc[:2025])
+    assert 190 <= solved.loc[2030, "retail_sales"] <= 190 * (1 + 1e-6)
+
+
 def test_solve_an_unreachable_target_exits_0_and_says_so(tmp_path):
     res = invoke(
         "solve",
@@ -1130,6 +1145,10 @@ def test_solve_an_unreachable_target_exits_0_and_says_so(tmp_path):
         (["--target", "gdp_real@2025>=400", "--lever", "voucher"], "unknown lever"),
         (["--target", "gdp_real@2040>=400", "--lever", "vouchers"], "must lie in 2021..2035"),
         (["--target", "gdp_real@2025>=400", "--lever", "vouchers", "--seed", "1"], "need draws"),
+        (
+            ["--target", "gdp_real@2025>=400", "--lever", "vouchers", "--from", "2026"],
+            "cannot move the target's year 2025",
+        ),
     ],
 )
 def test_solve_bad_input_exits_2_and_writes_nothing(tmp_path, args, fragment):

@@ -17,6 +17,12 @@ writes a number. A lever the scenario sets as a year schedule keeps the schedule
 the same amount is added to every point of it (a shift; the status quo is a shift of 0),
 within the lever's range at every point.
 
+**A policy still to come** (``from_year``, ``--from YEAR``): the levers change only from
+that year on; the years before it keep the scenario's settings (a number lever becomes a step
+schedule, the status quo up to the year before and the solved value from then; a schedule is
+shifted only at its years from then on). The target's year must not be earlier: history
+cannot be re-decided.
+
 **One lever.** The target's indicator is computed at a scan of :data:`SCAN_POINTS` values
 evenly over the lever's range (and at the status quo). The response is *monotone* when the
 scan never turns; a response that turns is reported (``notes``), and the crossing nearest the
@@ -170,6 +176,8 @@ class LeverVariable:
     low: float
     high: float
     shift: bool
+    from_year: int | None = None
+    end: int | None = None
 
     @property
     def span(self) -> float:
@@ -177,15 +185,41 @@ class LeverVariable:
 
     def setting(self, x: float) -> float | Schedule:
         """The lever's setting for the variable's value ``x``."""
+        x = float(min(max(x, self.low), self.high))
+        if self.from_year is not None:
+            return self._from(x)
         if not self.shift:
-            return float(min(max(x, self.low), self.high))
-        x = min(max(x, self.low), self.high)
+            return x
         sched = self.status_quo
         return Schedule(tuple((y, float(v + x)) for y, v in sched.points), sched.step)
 
+    def _from(self, x: float) -> Schedule:
+        """The status quo up to the year before :attr:`from_year`, then ``x`` (a number
+        lever) or the status quo shifted by ``x`` (a schedule): a step schedule with a point
+        where the value changes."""
+        years = np.arange(BASE_YEAR + 1, max(self.end, self.from_year) + 1)
+        sq = status_quo_by_year(self.status_quo, years)
+        later = years >= self.from_year
+        new = np.where(later, sq + x if self.shift else x, sq)
+        points = [(int(years[0]), float(new[0]))]
+        points += [
+            (int(years[k]), float(new[k])) for k in range(1, len(years)) if new[k] != new[k - 1]
+        ]
+        return Schedule(tuple(points), True)
 
-def lever_variables(scn: Scenario, names: Sequence[str], data_dir=None) -> list[LeverVariable]:
-    """The variables of the levers ``names`` for a search from ``scn`` (see the module)."""
+
+def status_quo_by_year(value: float | Schedule, years: np.ndarray) -> np.ndarray:
+    """A lever's setting (a number or a schedule) in each of ``years``."""
+    if isinstance(value, Schedule):
+        return value.annual(years)
+    return np.full(len(years), float(value))
+
+
+def lever_variables(
+    scn: Scenario, names: Sequence[str], data_dir=None, from_year: int | None = None
+) -> list[LeverVariable]:
+    """The variables of the levers ``names`` for a search from ``scn`` (see the module);
+    with ``from_year`` each lever changes only from that year on."""
     if isinstance(names, str):
         names = [names]
     names = list(names)
@@ -207,16 +241,22 @@ def lever_variables(scn: Scenario, names: Sequence[str], data_dir=None) -> list[
     params = resolve_parameters(scn, None, 1, data_dir)
     values, _ = resolve_levers(scn, params, data_dir)
     out = []
+    end = scn.time.end
     for n in names:
         lever = LEVER_BY_NAME[n]
         v = values[n]
         if isinstance(v, Schedule):
             pts = [p for _, p in v.points]
+            if from_year is not None:  # only the values from that year on move
+                years = np.arange(from_year, max(end, v.points[-1][0], from_year) + 1)
+                pts = list(v.annual(years))
             low, high = lever.low - min(pts), lever.high - max(pts)
-            out.append(LeverVariable(n, lever.unit, v, 0.0, low, high, True))
+            out.append(LeverVariable(n, lever.unit, v, 0.0, low, high, True, from_year, end))
         else:
             v = float(v)
-            out.append(LeverVariable(n, lever.unit, v, v, lever.low, lever.high, False))
+            out.append(
+                LeverVariable(n, lever.unit, v, v, lever.low, lever.high, False, from_year, end)
+            )
     return out
 
 
@@ -287,7 +327,8 @@ class Solution:
     def table(self) -> pd.DataFrame:
         """One row per lever: ``unit``, ``status_quo``, ``solved`` (the closest value when
         unreachable), ``change``, ``change_of_range_pct`` (the change in % of the lever's
-        range), ``low``, ``high``, ``form`` (``value``, or ``shift of the schedule``)."""
+        range), ``low``, ``high``, ``form`` (``value``, or ``shift of the schedule``; with
+        ``from_year``, "... from YEAR on")."""
         rows = []
         for v, x in zip(self.variables, self.x, strict=True):
             lever = LEVER_BY_NAME[v.name]
@@ -295,7 +336,8 @@ class Solution:
                 {
                     "lever": v.name,
                     "unit": v.unit,
-                    "form": "shift of the schedule" if v.shift else "value",
+                    "form": ("shift of the schedule" if v.shift else "value")
+                    + (f" from {v.from_year} on" if v.from_year is not None else ""),
                     "status_quo": v.x0,
                     "solved": float(x),
                     "change": float(x - v.x0),
@@ -342,6 +384,13 @@ class Solution:
 
     @staticmethod
     def _describe(v: LeverVariable, x: float) -> str:
+        if v.from_year is not None:
+            keep = f"earlier years keep the scenario's {'schedule' if v.shift else 'value'}"
+            if v.shift:
+                return f"{v.name} shifted by {x:+.6g} {v.unit} from {v.from_year} on ({keep})"
+            return (
+                f"{v.name} = {x:.6g} {v.unit} from {v.from_year} on (status quo {v.x0:.6g}; {keep})"
+            )
         if v.shift:
             return f"{v.name} shifted by {x:+.6g} {v.unit} in every year of its schedule"
         return f"{v.name} = {x:.6g} {v.unit} (status quo {v.x0:.6g})"
@@ -452,6 +501,7 @@ def solve(
     sampling: str | None = None,
     workers: int | str = 1,
     executor=None,
+    from_year: int | None = None,
     data_dir=None,
 ) -> Solution:
     """The lever value (or the smallest change of several levers) that meets a target.
@@ -473,6 +523,9 @@ def solve(
         With draws: the probability of meeting the target, in (0, 1) (default 0.9).
     workers, executor : optional
         How the members of each evaluation run (with draws).
+    from_year : int, optional
+        Change the levers only from this year on (a policy still to come): the years
+        before it keep the scenario's settings. The target's year must not be earlier.
 
     Returns
     -------
@@ -502,11 +555,26 @@ def solve(
         or (isinstance(levers, list | tuple) and all(isinstance(n, str) for n in levers))
     ):
         problems.append(f"levers: must be a lever's name or a list of them, got {levers!r:.60}")
+    if from_year is not None and (
+        isinstance(from_year, bool) or not isinstance(from_year, int | np.integer)
+    ):
+        problems.append(f"from_year: a year such as 2026, got {from_year!r:.60}")
     if problems:
         raise ScenarioError(problems)
     scn = as_scenario(scenario, folder)
     goal = parse_goal(target, BASE_YEAR + 1, scn.time.end)
-    variables = lever_variables(scn, levers, folder)
+    if from_year is not None:
+        from_year = int(from_year)
+        if not BASE_YEAR + 1 <= from_year <= goal.year:
+            raise ScenarioError(
+                f"from_year: {from_year} must lie in {BASE_YEAR + 1}..{goal.year} (levers act "
+                f"from {BASE_YEAR + 1}; a lever changed from {from_year} on cannot move the "
+                f"target's year {goal.year})"
+                if from_year > BASE_YEAR
+                else f"from_year: {from_year} must lie in {BASE_YEAR + 1}..{goal.year} "
+                f"(levers act from {BASE_YEAR + 1}, the year after the start)"
+            )
+    variables = lever_variables(scn, levers, folder, from_year)
     samples = None
     if draws is not None:
         samples, ens = _draws(scn, variables, draws, seed, probability, sampling, folder)
@@ -544,6 +612,7 @@ def solve(
         else "steepest path to the target, refined by SLSQP, crossing by brentq",
         "norm": NORM if len(variables) > 1 else None,
         "scan_points": SCAN_POINTS if len(variables) == 1 else None,
+        "from_year": from_year,
         "runs": f.runs,
         "wall_time_s": time.perf_counter() - started,
         "data_dir": str(folder.folder),

@@ -22,6 +22,8 @@ Examples:
       -> runs/solve-baseline-gdp_real-2025/baseline-solved.toml (extends the scenario)
   hubinsim solve scenarios/stimulus.toml --target share_tertiary_pct@2025>=61 \\
       --lever tertiary_shift --lever tourism_growth
+  hubinsim solve scenarios/baseline.toml --target retail_sales@2030>=190 --lever vouchers \\
+      --from 2026
   hubinsim solve scenarios/baseline.toml --target unemployment_rate_pct@2023<=2.7 \\
       --lever vouchers --draws 200 --seed 1 --probability 0.8
 """,
@@ -66,10 +68,31 @@ Examples:
     show_default=True,
     help="With --draws: the share of draws that must meet the target.",
 )
+@click.option(
+    "--from",
+    "from_year",
+    type=int,
+    default=None,
+    metavar="YEAR",
+    help="Change the levers only from YEAR on (a policy still to come); the years before keep "
+    "the scenario's settings.",
+)
 @folder_options("the solve folder")
 @click.pass_context
 def solve_command(
-    ctx, scenario, target, levers, draws, seed, sampling, probability, out, force, no_charts, lang
+    ctx,
+    scenario,
+    target,
+    levers,
+    draws,
+    seed,
+    sampling,
+    probability,
+    from_year,
+    out,
+    force,
+    no_charts,
+    lang,
 ):
     """Find the value of a lever (or the smallest change of several levers) in SCENARIO that
     meets a target, within the levers' ranges.
@@ -77,7 +100,8 @@ def solve_command(
     One lever: its value is searched over its whole range (a scan, then brentq); a response
     that is not monotone is reported, and the crossing nearest the status quo is taken. A
     lever the scenario sets as a year schedule keeps its shape: the same amount is added to
-    every year. Several levers: the smallest change by the range-normalised Euclidean norm
+    every year. --from YEAR changes the levers only from YEAR on (the years before keep the
+    scenario's settings). Several levers: the smallest change by the range-normalised Euclidean norm
     (each lever's change divided by its range). When the target cannot be met within the
     ranges, the closest values are reported. docs/calibration.md explains the method.
 
@@ -99,6 +123,7 @@ def solve_command(
         seed=seed,
         sampling=sampling,
         probability=probability,
+        from_year=from_year,
         data_dir=data_dir,
     )
     check_target(solve_folder(out, scn.name, sol.goal.indicator, sol.goal.year), force)
