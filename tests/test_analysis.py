@@ -3,6 +3,7 @@
 import builtins
 import importlib.util
 import re
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -270,6 +271,7 @@ def test_solve_meets_a_target_with_a_monotone_lever_and_not_one_percent_closer()
     assert _value(scn, "gdp_real", 2025, plan_realisation=closer) < 400
 
 
+@pytest.mark.filterwarnings("ignore:the solution lowers real GDP")  # emigration does
 def test_solve_a_less_or_equal_target_with_a_falling_response():
     scn = hubinsim.load_scenario(BASELINE)
     sol = hubinsim.solve(scn, "population@2030<=32.5", "siphon_rate")
@@ -328,6 +330,8 @@ def test_a_schedule_lever_is_shifted_keeping_its_shape(tmp_path):
         ({"vouchers": Schedule(((2021, 0.0), (2026, 0.5)), True)}, "vouchers"),  # a schedule
     ],
 )
+@pytest.mark.filterwarnings("ignore:vouchers. an extra outlay")  # the vouchers' cost
+@pytest.mark.filterwarnings("ignore:the solution lowers real GDP")
 def test_a_lever_solved_from_a_year_keeps_the_years_before_it(levers, lever):
     scn = hubinsim.load_scenario(BASELINE)
     if levers:
@@ -360,6 +364,47 @@ def test_a_lever_solved_from_a_year_keeps_the_years_before_it(levers, lever):
 def test_a_from_year_after_the_target_or_before_the_levers_is_refused(from_year, message):
     with pytest.raises(hubinsim.ScenarioError, match=message):
         hubinsim.solve(BASELINE, "retail_sales@2025>=150", "vouchers", from_year=from_year)
+
+
+def test_a_solution_reports_its_side_effects_and_costs_against_the_status_quo():
+    scn = hubinsim.load_scenario(BASELINE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sol = hubinsim.solve(scn, "retail_sales@2025>=150", "vouchers")
+    assert sol.status == "met"
+    before = hubinsim.simulate(scn).annual
+    after = hubinsim.simulate(sol.scenario).annual
+    fx = sol.effects.set_index(["indicator", "year"])
+    assert set(fx.index.get_level_values("year")) == {2025, scn.time.end}
+    for name in ("government_debt", "fiscal_balance", "gdp_real", "share_tertiary_pct"):
+        for year in (2025, scn.time.end):
+            row = fx.loc[(name, year)]
+            assert row["status_quo"] == pytest.approx(before.loc[year, name], rel=1e-12)
+            assert row["change"] == pytest.approx(
+                after.loc[year, name] - before.loc[year, name], rel=1e-9, abs=1e-12
+            )
+    tertiary = fx.loc[("share_tertiary_pct", 2025)]  # a plan target of 2025: met or not
+    assert tertiary["plan_target"] == ">=60"
+    assert tertiary["met_solved"] == (after.loc[2025, "share_tertiary_pct"] >= 60)
+    cost = sol.costs.set_index("item").loc["vouchers"]
+    share = float(sol.x[0]) / before.loc[2021:, "fiscal_revenue"]  # vouchers from 2021
+    assert cost["largest"] == pytest.approx(float(sol.x[0]))
+    assert cost["share_of_revenue_pct"] == pytest.approx(100 * share.max())
+    text = [str(w.message) for w in caught]
+    assert any(t.startswith("vouchers: an extra outlay") for t in text) == (share.max() > 0.10)
+    lowered = after.loc[2025, "gdp_real"] < before.loc[2025, "gdp_real"]
+    assert any("lowers real GDP in 2025" in t for t in text) == lowered
+    assert sol.warnings == [t for t in text if t in sol.warnings]
+
+
+def test_a_lever_that_ends_on_its_bound_is_flagged():
+    sol = hubinsim.solve(BASELINE, "gdp_real@2025>=600", "plan_realisation")
+    assert sol.x[0] == 1.0
+    assert sol.table.loc["plan_realisation", "at_bound"] == "upper"
+    assert "at the upper bound of its range" in sol.message
+    inside = hubinsim.solve(BASELINE, "gdp_real@2025>=400", "plan_realisation")
+    assert inside.table.loc["plan_realisation", "at_bound"] == ""
+    assert "bound" not in inside.message
 
 
 def test_several_levers_take_the_smallest_change_in_range_units():

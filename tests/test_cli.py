@@ -1093,10 +1093,15 @@ def test_solve_writes_a_scenario_that_extends_the_original_and_meets_the_target(
     assert sorted(p.name for p in folder.iterdir()) == [
         "baseline-solved.toml",
         "charts",
+        "costs.csv",
+        "effects.csv",
         "run.json",
         "scan.csv",
         "solution.csv",
     ]
+    effects = pd.read_csv(folder / "effects.csv")
+    assert {"government_debt", "fiscal_balance", "share_tertiary_pct"} <= set(effects["indicator"])
+    assert "government_debt" in res.output and "% of revenue" in res.output
     assert (folder / "charts" / "response.png").stat().st_size > 0
     solved = hubinsim.load_scenario(folder / "baseline-solved.toml")
     assert solved.extends[0] == str((SCENARIOS / "baseline.toml").resolve())
@@ -1114,6 +1119,11 @@ def test_solve_from_a_year_writes_a_scenario_that_keeps_the_years_before(tmp_pat
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "from 2026 on" in res.output
+    (costs,) = tmp_path.glob("solve-*/costs.csv")
+    share = pd.read_csv(costs).set_index("item").loc["vouchers", "share_of_revenue_pct"]
+    warned = res.output.find("Warning: vouchers: an extra outlay")
+    assert (warned > -1) == (share > 10)
+    assert warned < res.output.index("Wrote ")  # warnings come before what was written
     (path,) = tmp_path.glob("solve-*/baseline-solved.toml")
     solved = hubinsim.simulate(hubinsim.load_scenario(path)).annual
     before = hubinsim.simulate(hubinsim.load_scenario(base)).annual

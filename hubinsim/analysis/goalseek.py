@@ -92,6 +92,12 @@ SCAN_POINTS = 9
 XTOL = 1e-12
 #: Step of the forward differences of the gradient (several levers), share of each range.
 GRADIENT_STEP = 1e-3
+#: Indicators whose change a solution reports besides the target's and the plan targets'.
+SIDE_EFFECTS = ("gdp_real", "gdp", "fiscal_revenue", "fiscal_balance", "government_debt")
+#: A lever's extra outlay (a lever in 亿元/yr) above this share of the status quo's budget
+#: revenue of the same year is warned of (the fall of the fiscal balance is reported beside
+#: it).
+COST_SHARE = 0.10
 #: What the norm of several levers' change is called in tables and files.
 NORM = "range-normalised Euclidean norm: sqrt(sum(((x - x0) / (high - low))^2))"
 
@@ -208,6 +214,17 @@ class LeverVariable:
         return Schedule(tuple(points), True)
 
 
+def at_bound(v: LeverVariable, x: float) -> str:
+    """ "upper" or "lower" when ``x`` is on a bound of the variable (for a shifted schedule:
+    some year of it is on the lever's bound), else ""."""
+    tol = 1e-9 * max(v.span, 1e-300)
+    if x >= v.high - tol:
+        return "upper"
+    if x <= v.low + tol:
+        return "lower"
+    return ""
+
+
 def status_quo_by_year(value: float | Schedule, years: np.ndarray) -> np.ndarray:
     """A lever's setting (a number or a schedule) in each of ``years``."""
     if isinstance(value, Schedule):
@@ -291,6 +308,15 @@ class Solution:
         Sentences on the search (a response that turns, a refinement kept or not).
     metadata : dict
         Method, norm, runs, draws, seed, wall time.
+    effects : DataFrame or None
+        What the solved scenario does besides the target (:func:`side_effects`): per
+        indicator and year (the target's and the scenario's last), the status quo, the
+        solved scenario, the change, and the plan target of that year, met or not.
+    costs : DataFrame or None
+        Per lever in 亿元/yr, and the fiscal balance: the largest extra outlay (fall) against
+        the status quo, its year, that year's budget revenue and the share of it.
+    warnings : list of str
+        A lever's outlay above :data:`COST_SHARE` of budget revenue, real GDP lowered.
     """
 
     goal: Goal
@@ -307,6 +333,9 @@ class Solution:
     monotone: bool | None = None
     notes: list[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
+    effects: pd.DataFrame | None = None
+    costs: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def met(self) -> bool:
@@ -328,7 +357,8 @@ class Solution:
         """One row per lever: ``unit``, ``status_quo``, ``solved`` (the closest value when
         unreachable), ``change``, ``change_of_range_pct`` (the change in % of the lever's
         range), ``low``, ``high``, ``form`` (``value``, or ``shift of the schedule``; with
-        ``from_year``, "... from YEAR on")."""
+        ``from_year``, "... from YEAR on"), ``at_bound`` ("upper", "lower" or "": a lever
+        on a bound has no room left in that direction)."""
         rows = []
         for v, x in zip(self.variables, self.x, strict=True):
             lever = LEVER_BY_NAME[v.name]
@@ -344,6 +374,7 @@ class Solution:
                     "change_of_range_pct": 100.0 * (x - v.x0) / (lever.high - lever.low),
                     "low": v.low,
                     "high": v.high,
+                    "at_bound": at_bound(v, x),
                 }
             )
         return pd.DataFrame(rows).set_index("lever")
@@ -384,6 +415,16 @@ class Solution:
 
     @staticmethod
     def _describe(v: LeverVariable, x: float) -> str:
+        text = Solution._describe_value(v, x)
+        side = at_bound(v, x)
+        if not side:
+            return text
+        if text.endswith(")"):
+            return f"{text[:-1]}; at the {side} bound of its range)"
+        return f"{text} (at the {side} bound of its range in some year)"
+
+    @staticmethod
+    def _describe_value(v: LeverVariable, x: float) -> str:
         if v.from_year is not None:
             keep = f"earlier years keep the scenario's {'schedule' if v.shift else 'value'}"
             if v.shift:
@@ -620,6 +661,9 @@ def solve(
     }
     if samples is not None:
         metadata.update(ens)
+    effects, costs, warned = side_effects(scn, solved, goal, variables, folder)
+    for w in warned:
+        warnings.warn(w, UserWarning, stacklevel=2)
     return Solution(
         goal,
         status,
@@ -635,7 +679,101 @@ def solve(
         monotone,
         notes,
         metadata,
+        effects,
+        costs,
+        warned,
     )
+
+
+def side_effects(
+    original: Scenario, solved: Scenario, goal: Goal, variables: list[LeverVariable], data
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """What the solved scenario does besides its target, against the status quo, in single
+    runs with the scenario's own parameters over its whole horizon.
+
+    Returns the effects (per indicator of :data:`SIDE_EFFECTS`, the target's and those of
+    the plan targets, in the target's year and the scenario's last: status quo, solved,
+    change, and the plan target of that year with whether each meets it), the costs (per
+    lever in 亿元/yr its largest extra outlay, and the largest fall of the fiscal balance,
+    each with its year and its share of that year's budget revenue in the status quo) and
+    warnings: a lever's outlay above :data:`COST_SHARE` of budget revenue, real GDP lowered.
+    """
+    sq, _ = run_scenario(original, data_dir=data, record_parameters=False)
+    new, _ = run_scenario(solved, data_dir=data, record_parameters=False)
+    end = original.time.end
+    years = sorted({goal.year, end})
+    targets = {(t.indicator, t.year): t for t in data.targets}
+    names = list(dict.fromkeys([*SIDE_EFFECTS, goal.indicator, *(t[0] for t in targets)]))
+    rows = []
+    for name in names:
+        if name not in sq:
+            continue
+        for year in years:
+            a, b = float(sq[name][year - BASE_YEAR, 0]), float(new[name][year - BASE_YEAR, 0])
+            t = targets.get((name, year))
+            rows.append(
+                {
+                    "indicator": name,
+                    "unit": INDICATOR_BY_NAME[name].unit,
+                    "year": year,
+                    "status_quo": a,
+                    "solved": b,
+                    "change": b - a,
+                    "change_pct": 100.0 * (b - a) / abs(a) if a else float("nan"),
+                    "plan_target": f"{t.comparison}{t.target:g}" if t else "",
+                    "met_status_quo": _meets(t, a) if t else None,
+                    "met_solved": _meets(t, b) if t else None,
+                }
+            )
+    effects = pd.DataFrame(rows)
+    first = BASE_YEAR + 1
+    span = np.arange(first, end + 1)
+    revenue = sq["fiscal_revenue"][first - BASE_YEAR :, 0]
+    costs, warned = [], []
+
+    def cost(what, extra, how, warn=True):
+        share = extra / revenue
+        k = int(np.argmax(share))
+        row = {
+            "item": what,
+            "how": how,
+            "largest": float(extra[k]),
+            "year": int(span[k]),
+            "budget_revenue": float(revenue[k]),
+            "share_of_revenue_pct": 100.0 * float(share[k]),
+            "total": float(np.sum(np.maximum(extra, 0.0))),
+        }
+        costs.append(row)
+        if warn and share[k] > COST_SHARE:
+            warned.append(
+                f"{what}: {how} of {extra[k]:.4g} 亿元 in {span[k]}, {share[k]:.0%} of that "
+                f"year's budget revenue ({revenue[k]:.4g} 亿元; more than {COST_SHARE:.0%} is "
+                f"warned of); {np.sum(np.maximum(extra, 0.0)):.4g} 亿元 over {first}-{end}"
+            )
+
+    for v in variables:
+        if LEVER_BY_NAME[v.name].unit.startswith("亿元"):
+            before = status_quo_by_year(v.status_quo, span)
+            after = status_quo_by_year(solved.levers[v.name], span)
+            cost(v.name, after - before, "an extra outlay")
+    balance = (
+        sq["fiscal_balance"][first - BASE_YEAR :, 0] - new["fiscal_balance"][first - BASE_YEAR :, 0]
+    )
+    cost("fiscal balance", balance, "a fall against the status quo", warn=False)
+    for year in years:
+        a = float(sq["gdp_real"][year - BASE_YEAR, 0])
+        b = float(new["gdp_real"][year - BASE_YEAR, 0])
+        if b < a * (1 - 1e-9):
+            warned.append(
+                f"the solution lowers real GDP in {year}: {b:.5g} against {a:.5g} 亿元 in the "
+                "status quo"
+            )
+    return effects, pd.DataFrame(costs), warned
+
+
+def _meets(target, value: float) -> bool:
+    """Whether ``value`` meets a plan target in its year."""
+    return value >= target.target if target.comparison == ">=" else value <= target.target
 
 
 def _check_settings(scn: Scenario, variables: list[LeverVariable]) -> None:

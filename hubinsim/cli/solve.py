@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from ..defaults import MAX_DRAWS, SAMPLING, SOLVE_PROBABILITY
-from .group import CONTEXT, command_line, main
+from .group import CONTEXT, command_line, echo_warnings, main
 from .options import folder_options
-from .tables import solution_table
+from .tables import costs_table, effects_table, solution_table
 
 
 @main.command(
@@ -148,7 +148,17 @@ def solve_command(
     click.echo(sol.message)
     click.echo("")
     click.echo(solution_table(sol))
+    if sol.effects is not None:
+        click.echo("")
+        click.echo(
+            "What the solved scenario does against the status quo (single runs with the "
+            "scenario's own parameters):"
+        )
+        click.echo(effects_table(sol.effects))
+        click.echo("")
+        click.echo(costs_table(sol.costs))
     for note in sol.notes:
         click.echo(f"Note: {note}")
+    echo_warnings(ctx)
     click.echo("")
     click.echo(f"Wrote {written.path}/: {', '.join(written.files)}")

@@ -183,24 +183,74 @@ def indices_table(result, output: str, top: int) -> str:
 
 
 def solution_table(solution) -> str:
-    """The levers of a goal seek: status quo, solved (or closest) value, change, range."""
+    """The levers of a goal seek: status quo, solved (or closest) value, change, range, and
+    whether the value is on a bound of the range."""
     rows = []
     for name, r in solution.table.iterrows():
-        form = " (shift)" if r["form"] != "value" else ""
+        form = " (shift)" if r["form"].startswith("shift") else ""
+        when = r["form"].partition(" from ")[2]
         rows.append(
             [
-                name + form,
+                name + form + (f" from {when}" if when else ""),
                 r["unit"],
                 f"{r['status_quo']:.6g}",
                 f"{r['solved']:.6g}",
                 f"{r['change']:+.6g}",
                 f"{r['change_of_range_pct']:+.1f}",
                 f"[{r['low']:g}, {r['high']:g}]",
+                f"at the {r['at_bound']} bound" if r["at_bound"] else "",
             ]
         )
     solved = "solved" if solution.met else "closest"
-    head = ["lever", "unit", "status quo", solved, "change", "% of range", "range"]
+    head = ["lever", "unit", "status quo", solved, "change", "% of range", "range", ""]
     return text_table(head, rows, right={2, 3, 4, 5})
+
+
+def effects_table(effects) -> str:
+    """What a solved scenario does besides its target (from ``Solution.effects``): per
+    indicator, the status quo, the solved scenario and the change in each year, and the plan
+    target of that year, met or not (status quo -> solved)."""
+    years = sorted(set(effects["year"]))
+    rows = []
+    for name, g in effects.groupby("indicator", sort=False):
+        by_year = g.set_index("year")
+        row = [name, g["unit"].iloc[0]]
+        plans = []
+        for y in years:
+            r = by_year.loc[y]
+            row += [f"{r['status_quo']:.5g}", f"{r['solved']:.5g}", f"{r['change']:+.4g}"]
+            if r["plan_target"]:
+                said = {True: "met", False: "missed"}
+                plans.append(
+                    f"{y} {r['plan_target']}: {said[bool(r['met_status_quo'])]} -> "
+                    f"{said[bool(r['met_solved'])]}"
+                )
+        rows.append([*row, "; ".join(plans)])
+    head = ["indicator", "unit"]
+    for y in years:
+        head += [f"{y} status quo", "solved", "change"]
+    return text_table([*head, "plan target"], rows, right=set(range(2, 2 + 3 * len(years))))
+
+
+def costs_table(costs) -> str:
+    """The costs of a solution (from ``Solution.costs``): the largest extra outlay of each
+    lever in 亿元/yr and the largest fall of the fiscal balance, with the year and the share
+    of that year's budget revenue."""
+    rows = [
+        [
+            r["item"],
+            r["how"],
+            f"{r['largest']:.4g}",
+            str(r["year"]),
+            f"{r['budget_revenue']:.4g}",
+            f"{r['share_of_revenue_pct']:.1f}",
+            f"{r['total']:.4g}",
+        ]
+        for _, r in costs.iterrows()
+    ]
+    head = ["cost", "what", "largest 亿元", "year", "budget revenue 亿元", "% of revenue",
+            "sum 亿元"]  # fmt: skip
+    return text_table(head, rows, right={2, 4, 5, 6})
 
 
 def attribution_table(table) -> str:

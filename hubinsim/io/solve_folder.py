@@ -5,7 +5,13 @@ Layout of ``<out>/solve-<scenario>-<indicator>-<year>/``::
     <scenario>-solved.toml   the solved scenario: a file that extends the original and sets
                              the solved levers (``<scenario>-closest.toml``, with a warning in
                              its header, when the target cannot be met)
-    solution.csv             one row per lever: status quo, solved value, change, range
+    solution.csv             one row per lever: status quo, solved value, change, range, on
+                             a bound or not
+    effects.csv              what the solved scenario does against the status quo, in the
+                             target's year and the last: real GDP, GDP, budget revenue, the
+                             fiscal balance, government debt and every plan target's indicator
+    costs.csv                the largest extra outlay of each lever in 亿元/yr and the largest
+                             fall of the fiscal balance, with its share of budget revenue
     scan.csv                 (one lever) the target's indicator at each lever value scanned
     charts/response.png      (one lever) the indicator against the lever, target, solution
     charts/changes.png       (several levers) the change each needs, in % of its range
@@ -67,6 +73,10 @@ def write_solution(
             table.insert(1, "status", sol.status)
             write_csv(table, tmp / "solution.csv", index=False, float_format="%.12g")
             files = [toml_name, "solution.csv"]
+            for name, frame in (("effects.csv", sol.effects), ("costs.csv", sol.costs)):
+                if frame is not None:
+                    write_csv(frame, tmp / name, index=False, float_format="%.12g")
+                    files.append(name)
             if sol.scan is not None:
                 write_csv(sol.scan, tmp / "scan.csv", index=False, float_format="%.12g")
                 files.append("scan.csv")
@@ -95,6 +105,7 @@ def write_solution(
             "share_meeting": sol.share_meeting,
             "monotone": sol.monotone,
             "notes": sol.notes,
+            "warnings": list(sol.warnings),
             **{
                 k: md.get(k)
                 for k in ("method", "norm", "scan_points", "runs", "draws", "seed", "sampling")
