@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,8 @@ from hubinsim.data import load_targets
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 YEARS = list(range(2012, 2025))
+#: The warning of scores that rest on fewer than three years.
+FEW = ".* scores rest on fewer than 3 years"
 
 
 def series(indicator, values, years=YEARS, basis="level"):
@@ -36,7 +39,9 @@ def hand():
     rows = series("retail_sales", [80 * 1.06 ** (y - 2012) for y in YEARS])
     rows += series("unemployment_rate_pct", [3.0 + 0.1 * math.sin(y) for y in YEARS])
     rows += series("va_primary", [7.0, 7.5, 8.1], years=[2021, 2022, 2023])
-    return hubinsim.backtest(None, pd.DataFrame(rows), 2022)
+    with warnings.catch_warnings():  # two years scored: warned of, tested below
+        warnings.filterwarnings("ignore", message=FEW)
+        return hubinsim.backtest(None, pd.DataFrame(rows), 2022)
 
 
 def scores(bt, indicator, method, basis="level"):
@@ -107,6 +112,7 @@ def test_the_statistical_benchmarks_run_on_long_series_and_are_skipped_on_short(
     assert scores(hand, "unemployment_rate_pct", "holt")["n"] == 2
 
 
+@pytest.mark.filterwarnings(f"ignore:{FEW}")
 def test_the_model_fitted_up_to_the_origin_forecasts_figures_it_made_exactly():
     truth = {"tfp.growth_tertiary": 0.018, "labour.okun": 0.3}
     obs = synthetic_actuals(parameters=truth, years=range(2021, 2026))
@@ -120,6 +126,7 @@ def test_the_model_fitted_up_to_the_origin_forecasts_figures_it_made_exactly():
     assert bt.calibration.residuals["year"].max() == 2023
 
 
+@pytest.mark.filterwarnings(f"ignore:{FEW}")
 def test_without_a_fit_the_model_is_the_scenario_as_it_is():
     obs = synthetic_actuals(years=range(2021, 2024))
     bt = hubinsim.backtest(None, obs, 2021)
@@ -155,6 +162,13 @@ def test_the_command_writes_scores_forecasts_and_a_chart_per_series(tmp_path):
         "labour.okun"
     ] == pytest.approx(0.3, abs=1e-6)
     assert "Theil U" in res.output
+    out, wrote = res.output, res.output.index("Wrote ")
+    assert -1 < out.find("The model fitted to the origin beats no change on ") < wrote
+    assert -1 < out.find("Warning: ") < wrote  # two years scored, among others
+    skipped = table[table["n"].isna() | (table["n"] == 0)]
+    reasons = out.count("No forecast from ")
+    assert 0 < reasons < len(skipped) and "needs at least" not in out
+    assert (folder / "summary.csv").is_file()
 
 
 def test_the_command_refuses_an_origin_after_the_figures_and_writes_nothing(tmp_path):
@@ -166,3 +180,37 @@ def test_the_command_refuses_an_origin_after_the_figures_and_writes_nothing(tmp_
     assert "origin: 2022 leaves no actual figure after it" in res.output
     assert str(path) in res.output and "Traceback" not in res.output
     assert leftovers(tmp_path / "o") == []
+
+
+def test_the_summary_counts_the_series_the_model_beats_each_benchmark_on():
+    obs = synthetic_actuals(years=range(2021, 2026))  # the scenario's own figures
+    bt = hubinsim.backtest(None, obs, 2022)  # three years scored: no warning
+    model = bt.table[bt.table["method"] == "model"].set_index(["indicator", "basis"])
+    assert (model["n"] == 3).all() and (model["rmse"] < 1e-9).all()
+    summary = bt.summary().set_index(["model", "benchmark"])
+    no_change = summary.loc[("model", "no_change")]
+    scored = bt.table[(bt.table["method"] == "no_change") & (bt.table["n"] > 0)]
+    assert no_change["series"] == len(scored)
+    assert no_change["beats"] == int((scored["rmse"] > 1e-9).sum())  # exact beats any miss
+    line = bt.summary_lines()[0]
+    assert line.startswith("The model fitted to the origin beats no change on ")
+    assert f"no change on {no_change['beats']} of {no_change['series']} series" in line
+
+
+def test_scores_of_fewer_than_three_years_are_warned_of():
+    obs = synthetic_actuals(years=range(2021, 2026))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bt = hubinsim.backtest(None, obs, 2024)
+    few = [str(w.message) for w in caught if "rest on fewer than 3 years" in str(w.message)]
+    scored = bt.table[bt.table["n"] > 0]
+    assert len(few) == 1 and f"{len(scored)} of {len(scored)} scores" in few[0]
+
+
+def test_methods_without_a_forecast_collapse_into_one_line_per_reason(hand):
+    skipped = hand.skipped()
+    rows = hand.table[hand.table["n"] == 0]
+    assert skipped["rows"].sum() == len(rows)
+    assert skipped["reason"].is_unique
+    short = skipped[skipped["reason"].str.startswith(f"fewer than {MIN_ARIMA} consecutive")]
+    assert len(short) == 1 and "ARIMA" in short["methods"].iloc[0]

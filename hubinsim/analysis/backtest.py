@@ -52,6 +52,7 @@ itself (:func:`forecast_scores`).
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -100,6 +101,11 @@ METHOD_LABELS = {
 #: Years of history (up to the origin, consecutive) Holt's smoothing and ARIMA need.
 MIN_HOLT = 5
 MIN_ARIMA = 8
+#: A score that rests on fewer years after the origin than this is warned of: one or two
+#: years cannot tell a better forecast from luck.
+MIN_SCORE_YEARS = 3
+#: The benchmarks the model is compared with in :meth:`Backtest.summary`.
+BENCHMARKS = ("no_change", "last_growth", "plan_growth", "holt", "arima")
 #: Columns of :attr:`Backtest.table`.
 TABLE_COLUMNS = (
     "indicator", "basis", "method", "label", "n", "mape", "mean_error", "rmse", "theil_u",
@@ -169,6 +175,69 @@ class Backtest:
     scenario: Scenario
     notes: list[str]
     metadata: dict = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """How often the model beats each benchmark: per model (``model``,
+        ``model_anchored``) and benchmark (:data:`BENCHMARKS`), ``beats`` (the series on
+        which the model's RMSE is lower than the benchmark's over the same years) of
+        ``series`` (the series both forecast), and ``sentence``."""
+        scored = self.table[self.table["n"] > 0].set_index(["indicator", "basis", "method"])
+        rows = []
+        for model in ("model", "model_anchored"):
+            for bench in BENCHMARKS:
+                beats = total = 0
+                for ind, basis in self.series():
+                    try:
+                        m = scored.loc[(ind, basis, model), "rmse"]
+                        b = scored.loc[(ind, basis, bench), "rmse"]
+                    except KeyError:
+                        continue
+                    total += 1
+                    beats += bool(m < b)
+                if total:
+                    rows.append({"model": model, "benchmark": bench, "beats": beats,
+                                 "series": total})  # fmt: skip
+        frame = pd.DataFrame(rows, columns=["model", "benchmark", "beats", "series"])
+        return frame
+
+    def summary_lines(self) -> list[str]:
+        """The summary in sentences, one per model: "the model beats no change on k of m
+        series, ..." (by RMSE over the same years)."""
+        out = []
+        table = self.summary()
+        for model, g in table.groupby("model", sort=False):
+            parts = ", ".join(
+                f"{METHOD_LABELS[r.benchmark]} on {r.beats} of {r.series} series"
+                for r in g.itertuples()
+            )
+            who = "fitted to the origin" if model == "model" else "anchored at the origin"
+            out.append(f"The model {who} beats {parts} (a lower RMSE over the years scored)")
+        return out
+
+    def skipped(self) -> pd.DataFrame:
+        """The methods that gave no forecast, one row per reason: ``reason``, ``methods``,
+        ``rows`` (of :attr:`table`), ``n_series`` and ``series`` (``indicator (basis)``,
+        comma-separated)."""
+        rows = self.table[self.table["n"] == 0]
+        groups: dict[str, dict] = {}
+        for r in rows.itertuples():
+            reason = skip_reason(r.note)
+            g = groups.setdefault(reason, {"methods": [], "series": []})
+            g["methods"].append(r.label)
+            g["series"].append(f"{r.indicator} ({r.basis})")
+        return pd.DataFrame(
+            [
+                {
+                    "reason": reason,
+                    "methods": ", ".join(dict.fromkeys(g["methods"])),
+                    "rows": len(g["series"]),
+                    "n_series": len(set(g["series"])),
+                    "series": ", ".join(dict.fromkeys(g["series"])),
+                }
+                for reason, g in groups.items()
+            ],
+            columns=["reason", "methods", "rows", "n_series", "series"],
+        )
 
     def series(self) -> list[tuple[str, str]]:
         """The (indicator, basis) of each series, in the table's order."""
@@ -316,6 +385,11 @@ def backtest(
     }
     if cal is None and path:
         metadata["actuals_sha256"] = obs.attrs.get("sha256")
+    few = few_years_warning(table)
+    metadata["warnings"] = [str(w.message) for w in caught] if cal is not None else []
+    if few:
+        metadata["warnings"].append(few)
+        warnings.warn(few, UserWarning, stacklevel=2)
     return Backtest(
         table,
         pd.DataFrame(
@@ -327,6 +401,34 @@ def backtest(
         projected,
         notes,
         metadata,
+    )
+
+
+def skip_reason(note: str) -> str:
+    """The reason of a method that gave no forecast, without what is particular to the
+    series (so that rows of one reason collapse into one line)."""
+    note = str(note)
+    m = re.match(
+        r"\d+ consecutive year\(s\) of history up to the origin; (.+) needs at least (\d+)$", note
+    )
+    if m:
+        return f"fewer than {m.group(2)} consecutive years of history up to the origin"
+    if note.startswith("the plan sets no target for "):
+        return "the plan sets no target for the series"
+    return note
+
+
+def few_years_warning(table: pd.DataFrame) -> str | None:
+    """A warning when scores rest on fewer than :data:`MIN_SCORE_YEARS` years, or None."""
+    scored = table[table["n"] > 0]
+    few = scored[scored["n"] < MIN_SCORE_YEARS]
+    if few.empty:
+        return None
+    counts = ", ".join(f"n = {n}" for n in sorted(set(few["n"])))
+    return (
+        f"{len(few)} of {len(scored)} scores rest on fewer than {MIN_SCORE_YEARS} years after "
+        f"the origin ({counts}): one or two years cannot tell a better forecast from luck; "
+        "read them as illustrations, not evidence (an earlier origin scores more years)"
     )
 
 

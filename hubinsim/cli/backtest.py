@@ -46,7 +46,9 @@ def backtest_command(
     and score the projection (MAPE, mean error, RMSE, Theil's U against no change) side by
     side with no change, constant growth at the last rate and at the plan's rate, Holt's
     exponential smoothing and ARIMA (statsmodels; skipped with the reason where a series is
-    too short).
+    too short). Methods that gave no forecast are listed one line per reason; a summary says
+    on how many series the model beats each benchmark, and scores resting on fewer than 3
+    years are warned of.
 
     Writes OUT/backtest-<name>-<origin>/: scores.csv, forecasts.csv, history.csv, a chart
     per series, the calibrated scenario (with --fit) and run.json. docs/calibration.md gives
@@ -73,7 +75,12 @@ def backtest_command(
     for note in bt.notes:
         click.echo(f"Note: {note}")
     click.echo("")
-    click.echo(backtest_table(bt.table))
+    click.echo(backtest_table(bt.table[bt.table["n"] > 0]))
+    for r in bt.skipped().itertuples():
+        click.echo(f"No forecast from {r.methods} ({r.rows} rows, {r.n_series} series): {r.reason}")
+    click.echo("")
+    for line in bt.summary_lines():
+        click.echo(f"{line}.")
     echo_warnings(ctx)
     click.echo("")
     click.echo(f"Wrote {written.path}/ ({len(written.files)} files)")

@@ -6,6 +6,8 @@ Layout of ``<out>/backtest-<scenario>-<origin>/``::
                                   or why the method gave no forecast
     forecasts.csv                 every forecast after the origin, with the actual figure
     history.csv                   the actual figures of every series, both sides of the origin
+    summary.csv                   per model and benchmark: on how many of the series both
+                                  forecast the model has the lower RMSE
     estimates.csv                 (with ``fit``) the parameters calibrated up to the origin
     <scenario>-calibrated.toml    (with ``fit``) the calibrated scenario, extending the original
     charts/backtest_<indicator>_<basis>.png   the actuals and each method's forecast
@@ -51,7 +53,8 @@ def write_backtest(
         write_csv(bt.table, tmp / "scores.csv", index=False, float_format="%.10g")
         write_csv(bt.forecasts, tmp / "forecasts.csv", index=False, float_format="%.10g")
         write_csv(bt.history, tmp / "history.csv", index=False, float_format="%.10g")
-        files = ["scores.csv", "forecasts.csv", "history.csv"]
+        write_csv(bt.summary(), tmp / "summary.csv", index=False)
+        files = ["scores.csv", "forecasts.csv", "history.csv", "summary.csv"]
         source = original.source
         if cal is not None:
             write_csv(cal.estimates, tmp / "estimates.csv", float_format="%.10g")
@@ -68,6 +71,8 @@ def write_backtest(
             "fitted": md.get("fit"),
             "estimates": cal.values if cal is not None else {},
             "notes": list(bt.notes),
+            "summary": bt.summary_lines(),
+            "warnings": list(bt.metadata.get("warnings", [])),
         }
         write_json(
             tmp / "run.json", run_json(command=command, fields=fields, started=started, files=files)
