@@ -169,6 +169,33 @@ def _pp(ind: str) -> bool:
     return INDICATOR_BY_NAME[ind].unit == "%"
 
 
+def target_text(t: Target) -> str:
+    """A plan target in a few characters: ``>=60``, ``>=9 each year 2021-2025``."""
+    every = f" each year {t.each_year_from}-{t.year}" if t.each_year_from is not None else ""
+    return f"{t.comparison}{t.target:g}{every}"
+
+
+def judge_target(tg: Target, values: np.ndarray, years) -> tuple[np.ndarray, float, np.ndarray]:
+    """How a plan target judges an indicator's ``values`` (shape (years, members), one row
+    per year of ``years``): the value judged per member (the target's year, or the worst
+    year from ``each_year_from``; a count rounded to whole units), the target's figure, and
+    whether each member meets it."""
+    years = list(years)
+    v = np.asarray(values, dtype=float)
+    yi = years.index(tg.year)
+    if tg.each_year_from is not None:
+        first = years.index(tg.each_year_from) if tg.each_year_from in years else 1
+        span = v[first : yi + 1]
+        judged = span.min(axis=0) if tg.comparison == ">=" else span.max(axis=0)
+    else:
+        judged = v[yi]
+    target = judged_target(tg)
+    if INDICATOR_BY_NAME[tg.indicator].kind == "count":
+        judged = np.round(judged)  # 67.7 firms projected are 68 firms
+    met = judged >= target if tg.comparison == ">=" else judged <= target
+    return judged, target, met
+
+
 def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
     """Indicator, 2020 base, target, projected value, gap, met, and the average change a
     target needs each year from the 2020 base (percent a year for levels, points a year for
@@ -193,17 +220,7 @@ def scorecard(res: Results, targets: list[Target]) -> pd.DataFrame:
         if tg.indicator not in res.values or tg.year not in years:
             continue
         v = res.values[tg.indicator]
-        yi = years.index(tg.year)
-        if tg.each_year_from is not None:
-            first = years.index(tg.each_year_from) if tg.each_year_from in years else 1
-            span = v[first : yi + 1]
-            judged = span.min(axis=0) if tg.comparison == ">=" else span.max(axis=0)
-        else:
-            judged = v[yi]
-        target = judged_target(tg)
-        if INDICATOR_BY_NAME[tg.indicator].kind == "count":
-            judged = np.round(judged)  # 67.7 firms projected are 68 firms
-        met_members = judged >= target if tg.comparison == ">=" else judged <= target
+        judged, target, met_members = judge_target(tg, v, years)
         projected = float(np.median(judged))
         # A cumulated indicator counts from 2021: it has no 2020 base to grow from.
         base = np.nan if tg.indicator.endswith("_cumulative") else float(np.median(v[0]))

@@ -22,7 +22,7 @@ from hubinsim.analysis.indices import (
     sobol_analyze,
 )
 from hubinsim.analysis.sensitivity import parse_outputs, sensitivity
-from hubinsim.data import load_parameters
+from hubinsim.data import load_parameters, load_targets
 from hubinsim.model.inputs import Schedule
 from hubinsim.scenario.uncertainty import NOT_DRAWN_BY_DEFAULT
 
@@ -495,6 +495,40 @@ def test_contributions_add_up_to_the_difference_in_every_indicator_and_year():
     assert table.loc["total", "gdp_real"] == pytest.approx(
         cmp.differences().loc[("stimulus", 2025), "gdp_real"], abs=1e-9
     )
+
+
+def test_the_focus_gives_debt_and_the_plan_targets_as_the_scorecard_judges_them():
+    ref, alt = _to_2026(BASELINE), _to_2026(STIMULUS)
+    att = hubinsim.attribute(ref, alt)
+    focus = att.focus("stimulus", 2025).set_index("indicator")
+    targets = [t for t in load_targets() if t.year == 2025]
+    assert set(focus.index) == {"government_debt"} | {t.indicator for t in targets}
+    for scn, column in ((ref, "met_reference"), (alt, "met_alternative")):
+        card = hubinsim.simulate(scn).targets
+        card = card[card["year"] == 2025].set_index("indicator")
+        for t in targets:
+            assert focus.loc[t.indicator, column] == bool(card.loc[t.indicator, "met"])
+    debt = focus.loc["government_debt"]
+    split = att.contributions("stimulus", "government_debt", 2025)
+    assert debt["largest_setting"] == split.abs().idxmax()
+    assert debt["largest_share_pct"] == pytest.approx(
+        100 * split.max() / debt["difference"]
+        if split.abs().idxmax() == split.idxmax()
+        else 100 * split.min() / debt["difference"]
+    )
+
+
+def test_a_lower_deflator_of_a_stimulus_is_explained_when_nominal_gains_less_than_real():
+    att = hubinsim.attribute(_to_2026(BASELINE), _to_2026(STIMULUS))
+    for year in (2021, 2023, 2025):
+        real = np.subtract(*att.levels("stimulus", "gdp_real", year)[::-1])
+        nominal = np.subtract(*att.levels("stimulus", "gdp", year)[::-1])
+        note = att.deflator_note("stimulus", year)
+        assert (note is not None) == (real > 0 and nominal < real)
+        if note:
+            assert "deflator is lower" in note and f"{nominal:+.4g}" in note
+    backwards = hubinsim.attribute(_to_2026(STIMULUS), _to_2026(BASELINE))
+    assert backwards.deflator_note("baseline", 2025) is None  # real GDP lower: no such gain
 
 
 def test_parameters_and_shocks_are_settings_and_groups_join_them(tmp_path):

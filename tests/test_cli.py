@@ -1089,7 +1089,7 @@ def test_solve_writes_a_scenario_that_extends_the_original_and_meets_the_target(
     )
     assert res.exit_code == 0, res.output
     assert "meets gdp_real@2025>=400" in res.output
-    folder = tmp_path / "solve-baseline-gdp_real-2025"
+    folder = tmp_path / "solve-baseline-gdp_real-2025-plan_realisation"
     assert sorted(p.name for p in folder.iterdir()) == [
         "baseline-solved.toml",
         "charts",
@@ -1131,6 +1131,20 @@ def test_solve_from_a_year_writes_a_scenario_that_keeps_the_years_before(tmp_pat
     assert 190 <= solved.loc[2030, "retail_sales"] <= 190 * (1 + 1e-6)
 
 
+def test_solving_one_target_with_other_levers_writes_another_folder(tmp_path):
+    args = ["solve", SCENARIOS / "baseline.toml", "--target", "share_tertiary_pct@2025>=62"]
+    for levers in (["tertiary_shift"], ["tourism_growth"], ["tertiary_shift", "tourism_growth"]):
+        flags = [part for name in levers for part in ("--lever", name)]
+        res = invoke(*args, *flags, "--out", tmp_path, "--no-charts")
+        assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "solve-baseline-share_tertiary_pct-2025-tertiary_shift",
+        "solve-baseline-share_tertiary_pct-2025-tertiary_shift-tourism_growth",
+        "solve-baseline-share_tertiary_pct-2025-tourism_growth",
+    ]
+
+
 def test_solve_an_unreachable_target_exits_0_and_says_so(tmp_path):
     res = invoke(
         "solve",
@@ -1145,7 +1159,8 @@ def test_solve_an_unreachable_target_exits_0_and_says_so(tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert "cannot be met within the levers' ranges" in res.output
-    assert (tmp_path / "solve-baseline-gdp_real-2025" / "baseline-closest.toml").is_file()
+    closest = tmp_path / "solve-baseline-gdp_real-2025-plan_realisation" / "baseline-closest.toml"
+    assert closest.is_file()
 
 
 @pytest.mark.parametrize(
@@ -1179,6 +1194,9 @@ def test_compare_attribute_writes_the_split_and_prints_it(short, short_alt, tmp_
     np.testing.assert_allclose(one["contribution"], one["difference"], rtol=1e-12, atol=1e-12)
     record = json.loads((folder / "run.json").read_text())
     assert record["attribution"]["runs"] == 3
+    assert "government_debt" in res.output  # the split of debt, and its line with the targets
+    assert "Government debt and the plan targets of 2025" in res.output
+    assert "share_tertiary_pct" in res.output and "plan target" in res.output
 
 
 @pytest.mark.parametrize(

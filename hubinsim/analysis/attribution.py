@@ -56,7 +56,7 @@ from ..catalog import HEADLINE, LEVER_BY_NAME, LEVERS, POOL_CATEGORIES
 from ..data import load_data, load_parameters
 from ..defaults import ATTRIBUTION_MAX_SETTINGS
 from ..errors import ScenarioError
-from ..results import unique_names
+from ..results import judge_target, target_text, unique_names
 from ..run.parallel import resolve_workers, worker_pool, workers_problems
 from ..run.single import run_scenario
 from ..scenario.reader import load_scenarios
@@ -282,12 +282,15 @@ class Attribution:
     alternatives : list of AlternativeAttribution
     metadata : dict
         Runs, the grouping made, wall time.
+    targets : list of Target
+        The plan targets of the scorecard (``data/targets.csv``), for :meth:`focus`.
     """
 
     reference_name: str
     years: np.ndarray
     alternatives: list[AlternativeAttribution]
     metadata: dict = field(default_factory=dict)
+    targets: list = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -332,6 +335,96 @@ class Attribution:
             i: sum(rows[s.name][i] for s in a.settings) - total[i] for i in names
         }
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
+
+    def focus(self, alternative: str, year: int) -> pd.DataFrame:
+        """Government debt and the indicator of each plan target of ``year`` (the scorecard's
+        targets): ``reference``, ``alternative``, ``difference``, the ``plan_target`` with
+        whether each scenario meets it as the scorecard judges it (a target of every year
+        on its worst year), and the setting that contributes most
+        to the difference (``largest_setting``, ``largest_share_pct`` of the difference)."""
+        a, k = self._alt(alternative), self._year(year)
+        targets = {t.indicator: t for t in self.targets if t.year == year}
+        names = list(dict.fromkeys(["government_debt", *targets]))
+        rows = []
+        for ind in names:
+            if ind not in a.reference:
+                continue
+            ref, alt = float(a.reference[ind][k]), float(a.alternative[ind][k])
+            diff = alt - ref
+            contrib = {s.name: float(a.contributions[s.name][ind][k]) for s in a.settings}
+            top = max(contrib, key=lambda n: abs(contrib[n])) if contrib else ""
+            t = targets.get(ind)
+            met = {}
+            if t:
+                for side, v in (("reference", a.reference), ("alternative", a.alternative)):
+                    met[side] = bool(judge_target(t, v[ind][:, None], self.years)[2][0])
+            rows.append(
+                {
+                    "indicator": ind,
+                    "reference": ref,
+                    "alternative": alt,
+                    "difference": diff,
+                    "plan_target": target_text(t) if t else "",
+                    "met_reference": met.get("reference"),
+                    "met_alternative": met.get("alternative"),
+                    "largest_setting": top if diff else "",
+                    "largest_share_pct": 100.0 * contrib[top] / diff if diff and top else None,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def deflator_note(self, alternative: str, year: int) -> str | None:
+        """A sentence when the alternative raises real GDP more than nominal GDP in ``year``
+        (its GDP deflator is lower than the reference's), saying why from the sectors'
+        figures: the mix of the extra output (sectors whose prices rose less since 2020) and
+        each sector's own price; None otherwise."""
+        a, k = self._alt(alternative), self._year(year)
+        ref, alt = a.reference, a.alternative
+        real = float(alt["gdp_real"][k] - ref["gdp_real"][k])
+        nominal = float(alt["gdp"][k] - ref["gdp"][k])
+        if not (real > 0 and nominal < real):
+            return None
+        d_ref = float(ref["gdp"][k] / ref["gdp_real"][k])
+        d_alt = float(alt["gdp"][k] / alt["gdp_real"][k])
+        reasons = []
+        sectors = {"primary": "agriculture", "secondary": "industry and construction",
+                   "tertiary": "services"}  # fmt: skip
+        cheap = []
+        for key, label in sectors.items():
+            r_ref, r_alt = float(ref[f"va_{key}_real"][k]), float(alt[f"va_{key}_real"][k])
+            p_ref = float(ref[f"va_{key}"][k]) / r_ref
+            share_ref = r_ref / sum(float(ref[f"va_{s}_real"][k]) for s in sectors)
+            share_alt = r_alt / sum(float(alt[f"va_{s}_real"][k]) for s in sectors)
+            if p_ref < d_ref and share_alt > share_ref:
+                cheap.append(
+                    f"{label} (+{r_alt - r_ref:.4g} 亿元 at 2020 prices; its price "
+                    f"{p_ref:.3f} times 2020's against {d_ref:.3f} for GDP)"
+                )
+        if cheap:
+            reasons.append(
+                "the extra output leans toward sectors whose prices have risen less since 2020, "
+                + " and ".join(cheap)
+                + ", so the mix lowers the average price"
+            )
+        for key, label in sectors.items():
+            p_ref = float(ref[f"va_{key}"][k] / ref[f"va_{key}_real"][k])
+            p_alt = float(alt[f"va_{key}"][k] / alt[f"va_{key}_real"][k])
+            if p_alt < p_ref * (1 - 1e-6):
+                reasons.append(
+                    f"the price of {label} is itself lower ({p_alt:.3f} against {p_ref:.3f} "
+                    "times 2020's)"
+                    + (
+                        ": the extra capacity eases the demand pressure that raises it"
+                        if key == "tertiary"
+                        else ""
+                    )
+                )
+        why = "; ".join(reasons) if reasons else "the sectors' prices and mix move it"
+        return (
+            f"Nominal GDP gains less than real GDP in {year} ({nominal:+.4g} against "
+            f"{real:+.4g} 亿元): the GDP deflator is lower ({d_alt:.4f} against {d_ref:.4f}, "
+            f"2020 = 1). Why: {why}. No general fall of prices is involved."
+        )
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -498,7 +591,7 @@ def attribute(
         "method": "exact Shapley values over the settings that differ (2^n single runs)",
         "wall_time_s": time.perf_counter() - started,
     }
-    return Attribution(names[0], years, out, metadata)
+    return Attribution(names[0], years, out, metadata, list(folder.targets))
 
 
 def _check_full(full: dict, alt: dict, name: str) -> None:

@@ -77,6 +77,7 @@ from ..data import load_data
 from ..defaults import SOLVE_PROBABILITY
 from ..errors import ScenarioError
 from ..model.inputs import BASE_YEAR, Schedule
+from ..results import judge_target, target_text
 from ..run.ensemble import run_members
 from ..run.parallel import run_settings_problems
 from ..run.single import run_scenario
@@ -702,6 +703,7 @@ def side_effects(
     new, _ = run_scenario(solved, data_dir=data, record_parameters=False)
     end = original.time.end
     years = sorted({goal.year, end})
+    years_run = list(range(BASE_YEAR, end + 1))
     targets = {(t.indicator, t.year): t for t in data.targets}
     names = list(dict.fromkeys([*SIDE_EFFECTS, goal.indicator, *(t[0] for t in targets)]))
     rows = []
@@ -711,6 +713,13 @@ def side_effects(
         for year in years:
             a, b = float(sq[name][year - BASE_YEAR, 0]), float(new[name][year - BASE_YEAR, 0])
             t = targets.get((name, year))
+            met = {}
+            if t:
+                for side, v in (("status_quo", sq), ("solved", new)):
+                    judged = judge_target(
+                        t, v[name][: year - BASE_YEAR + 1], years_run[: year - BASE_YEAR + 1]
+                    )
+                    met[side] = bool(judged[2][0])
             rows.append(
                 {
                     "indicator": name,
@@ -720,9 +729,9 @@ def side_effects(
                     "solved": b,
                     "change": b - a,
                     "change_pct": 100.0 * (b - a) / abs(a) if a else float("nan"),
-                    "plan_target": f"{t.comparison}{t.target:g}" if t else "",
-                    "met_status_quo": _meets(t, a) if t else None,
-                    "met_solved": _meets(t, b) if t else None,
+                    "plan_target": target_text(t) if t else "",
+                    "met_status_quo": met.get("status_quo"),
+                    "met_solved": met.get("solved"),
                 }
             )
     effects = pd.DataFrame(rows)
@@ -769,11 +778,6 @@ def side_effects(
                 "status quo"
             )
     return effects, pd.DataFrame(costs), warned
-
-
-def _meets(target, value: float) -> bool:
-    """Whether ``value`` meets a plan target in its year."""
-    return value >= target.target if target.comparison == ">=" else value <= target.target
 
 
 def _check_settings(scn: Scenario, variables: list[LeverVariable]) -> None:

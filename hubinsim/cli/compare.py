@@ -22,6 +22,7 @@ from .options import (
 from .progress import progress_bar
 from .tables import (
     actuals_text,
+    attribution_focus_table,
     attribution_table,
     comparison_table,
     scorecards_side_by_side,
@@ -209,7 +210,22 @@ def print_attribution(att, year: int, ensemble: bool, lang: str = "en") -> None:
                 f"{name} against {att.reference_name} in {year}, split by setting{single} "
                 "(Shapley values; they add up to the total):"
             )
-        click.echo(attribution_table(att.table(name, year, SPOKEN)))
+        click.echo(attribution_table(att.table(name, year, (*SPOKEN, "government_debt"))))
+        click.echo("")
+        if lang == "zh":
+            click.echo(
+                f"政府债务与{year}年规划目标({name} 与 {att.reference_name};贡献最大的设置):"
+            )
+        else:
+            click.echo(
+                f"Government debt and the plan targets of {year} ({name} against "
+                f"{att.reference_name}; the setting that contributes most):"
+            )
+        click.echo(attribution_focus_table(att.focus(name, year)))
+        note = att.deflator_note(name, year)
+        if note:
+            click.echo("")
+            click.echo(f"Note: {note}")
 
 
 def print_comparison(cmp, lang: str) -> None:

@@ -19,7 +19,7 @@ from .tables import costs_table, effects_table, solution_table
     epilog="""\b
 Examples:
   hubinsim solve scenarios/baseline.toml --target gdp_real@2025>=400 --lever plan_realisation
-      -> runs/solve-baseline-gdp_real-2025/baseline-solved.toml (extends the scenario)
+      -> runs/solve-baseline-gdp_real-2025-plan_realisation/baseline-solved.toml
   hubinsim solve scenarios/stimulus.toml --target share_tertiary_pct@2025>=61 \\
       --lever tertiary_shift --lever tourism_growth
   hubinsim solve scenarios/baseline.toml --target retail_sales@2030>=190 --lever vouchers \\
@@ -105,7 +105,7 @@ def solve_command(
     (each lever's change divided by its range). When the target cannot be met within the
     ranges, the closest values are reported. docs/calibration.md explains the method.
 
-    Writes OUT/solve-<scenario>-<indicator>-<year>/: <scenario>-solved.toml (a scenario
+    Writes OUT/solve-<scenario>-<indicator>-<year>-<levers>/: <scenario>-solved.toml (a scenario
     file that extends SCENARIO and sets the solved levers; <scenario>-closest.toml when the
     target cannot be met), solution.csv, scan.csv (one lever), charts/ and run.json.
     """
@@ -126,7 +126,11 @@ def solve_command(
         from_year=from_year,
         data_dir=data_dir,
     )
-    check_target(solve_folder(out, scn.name, sol.goal.indicator, sol.goal.year), force)
+    levers_solved = [v.name for v in sol.variables]
+    folder = solve_folder(
+        out, scn.name, sol.goal.indicator, sol.goal.year, levers_solved, from_year
+    )
+    check_target(folder, force)
     written = hubinsim.write_solution(
         sol,
         out,

@@ -266,6 +266,37 @@ def attribution_table(table) -> str:
     return text_table(head, rows, right=set(range(1, len(head))))
 
 
+def attribution_focus_table(focus) -> str:
+    """Government debt and the plan targets' indicators of an attribution (from
+    ``Attribution.focus``): both scenarios' values, the difference, the plan target met or
+    missed, and the setting that contributes most."""
+    said = {True: "met", False: "missed"}
+    rows = []
+    for _, r in focus.iterrows():
+        plan = (
+            f"{r['plan_target']}: {said[bool(r['met_reference'])]} -> "
+            f"{said[bool(r['met_alternative'])]}"
+            if r["plan_target"]
+            else ""
+        )
+        share = r["largest_share_pct"]
+        top = f"{r['largest_setting']} ({share:.0f} %)" if r["largest_setting"] else ""
+        rows.append(
+            [
+                r["indicator"],
+                unit(r["indicator"]),
+                f"{r['reference']:.5g}",
+                f"{r['alternative']:.5g}",
+                f"{r['difference']:+.4g}",
+                plan,
+                top,
+            ]
+        )
+    head = ["indicator", "unit", "reference", "alternative", "difference", "plan target",
+            "largest contribution"]  # fmt: skip
+    return text_table(head, rows, right={2, 3, 4})
+
+
 def estimates_table(table) -> str:
     """Estimated parameters: estimate, standard error, 95 % interval, n, the scenario's
     value and range, whether the estimate is in it (from ``Elasticities.table``)."""

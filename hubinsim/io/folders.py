@@ -23,7 +23,7 @@ and ``open(..., encoding="utf-8-sig")`` read them as they read plain UTF-8.
 Names: a run folder is ``<out>/<scenario-name>/``, a comparison
 ``<out>/compare-<ref>-vs-<alt>-<alt2>/`` (shortened with a hash when the names are long),
 a sensitivity analysis ``<out>/sensitivity-<scenario-name>-<method>/``, a goal seek
-``<out>/solve-<scenario-name>-<indicator>-<year>/``.
+``<out>/solve-<scenario-name>-<indicator>-<year>-<levers>/``.
 """
 
 from __future__ import annotations
@@ -526,9 +526,16 @@ def sensitivity_folder(out, scenario_name: str, method: str) -> Path:
     return Path(out) / f"sensitivity-{safe_name(scenario_name)}-{method}"
 
 
-def solve_folder(out, scenario_name: str, indicator: str, year: int) -> Path:
-    """``<out>/solve-<scenario-name>-<indicator>-<year>``: a goal seek's folder."""
-    return Path(out) / f"solve-{safe_name(scenario_name)}-{indicator}-{year}"
+def solve_folder(
+    out, scenario_name: str, indicator: str, year: int, levers=(), from_year: int | None = None
+) -> Path:
+    """``<out>/solve-<scenario-name>-<indicator>-<year>-<lever>[-<lever>...][-from-<year>]``:
+    a goal seek's folder (the levers in it, so that solving one target with other levers
+    does not meet the first folder)."""
+    parts = [safe_name(scenario_name), indicator, str(year), *levers]
+    if from_year is not None:
+        parts += ["from", str(from_year)]
+    return Path(out) / ("solve-" + "-".join(parts))
 
 
 def estimate_folder(out, scenario_name: str) -> Path:

@@ -1,6 +1,7 @@
 """The folder of a goal seek: the solved scenario, the solution, the scan, a chart, run.json.
 
-Layout of ``<out>/solve-<scenario>-<indicator>-<year>/``::
+Layout of ``<out>/solve-<scenario>-<indicator>-<year>-<levers>/`` (the levers' names joined
+by ``-``, then ``-from-<year>`` with ``from_year``)::
 
     <scenario>-solved.toml   the solved scenario: a file that extends the original and sets
                              the solved levers (``<scenario>-closest.toml``, with a warning in
@@ -60,7 +61,14 @@ def write_solution(
     check_writer(solution, Solution, out, force, charts, lang, command, started, 1, dpi)
     sol = solution
     original = sol.original
-    target = solve_folder(out, original.name, sol.goal.indicator, sol.goal.year)
+    target = solve_folder(
+        out,
+        original.name,
+        sol.goal.indicator,
+        sol.goal.year,
+        [v.name for v in sol.variables],
+        sol.metadata.get("from_year"),
+    )
     jobs = solve_chart_jobs(sol, lang) if charts else []
     data_dir = sol.metadata.get("data") or sol.metadata.get("data_dir")
     with atomic_folder(target, force) as tmp:
