@@ -13,6 +13,8 @@ from support import ROOT, extending_baseline
 
 import hubinsim
 from hubinsim import ScenarioError
+from hubinsim.actuals import COLUMNS
+from hubinsim.analysis.calibration import synthetic_actuals
 from hubinsim.analysis.indices import (
     ishigami,
     ishigami_indices,
@@ -405,6 +407,48 @@ def test_a_lever_that_ends_on_its_bound_is_flagged():
     inside = hubinsim.solve(BASELINE, "gdp_real@2025>=400", "plan_realisation")
     assert inside.table.loc["plan_realisation", "at_bound"] == ""
     assert "bound" not in inside.message
+
+
+def _actuals(tmp_path):
+    """Actual figures of 2021-2023 made by the model with a higher services TFP than the
+    scenario's, as a file read back."""
+    obs = synthetic_actuals(parameters={"tfp.growth_tertiary": 0.02}, years=range(2021, 2024))
+    path = tmp_path / "actuals.csv"
+    obs.assign(period="year")[list(COLUMNS)].to_csv(path, index=False, float_format="%.12g")
+    return hubinsim.read_actuals(path)
+
+
+@pytest.mark.filterwarnings("ignore:vouchers. an extra outlay")  # the vouchers' cost
+@pytest.mark.filterwarnings("ignore:the solution lowers real GDP")
+def test_solve_on_actual_figures_meets_the_target_on_their_reprojection(tmp_path):
+    acts = _actuals(tmp_path)
+    scn = hubinsim.load_scenario(BASELINE)
+    before = hubinsim.simulate(scn, actuals=acts).annual  # as hubinsim evaluate re-projects
+    goal = f"retail_sales@2027>={before.loc[2027, 'retail_sales'] * 1.05:.6f}"
+    sol = hubinsim.solve(scn, goal, "vouchers", actuals=acts)
+    assert sol.status == "met" and sol.metadata["restart_year"] == 2023
+    assert sol.status_quo_value == pytest.approx(before.loc[2027, "retail_sales"], rel=1e-12)
+    after = hubinsim.simulate(sol.scenario, actuals=acts).annual
+    target = sol.goal.value
+    assert target <= after.loc[2027, "retail_sales"] <= target * (1 + 1e-6)
+    pd.testing.assert_frame_equal(after.loc[:2023], before.loc[:2023])  # history stays
+    assert "from 2024 on" in sol.message  # the levers change after the latest actual year
+    bare = hubinsim.solve(scn, goal, "vouchers")  # the bare scenario: another starting point
+    assert bare.status_quo_value != pytest.approx(sol.status_quo_value, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"target": "retail_sales@2023>=150"}, "2023 is not after the latest full year"),
+        ({"from_year": 2023}, "the levers can change from 2024 on"),
+        ({"draws": 10}, "leave out draws"),
+    ],
+)
+def test_solve_on_actual_figures_refuses_history(tmp_path, kwargs, message):
+    kwargs = {"target": "retail_sales@2027>=190", **kwargs}
+    with pytest.raises(hubinsim.ScenarioError, match=message):
+        hubinsim.solve(BASELINE, levers="vouchers", actuals=_actuals(tmp_path), **kwargs)
 
 
 @pytest.mark.filterwarnings("ignore:the solution lowers real GDP")  # services for industry

@@ -1145,6 +1145,29 @@ def test_solving_one_target_with_other_levers_writes_another_folder(tmp_path):
     ]
 
 
+@pytest.mark.filterwarnings("ignore:the solution lowers real GDP")
+def test_solve_on_actual_figures_writes_its_own_folder_and_refuses_history(tmp_path):
+    from hubinsim.actuals import COLUMNS
+    from hubinsim.analysis.calibration import synthetic_actuals
+
+    obs = synthetic_actuals(parameters={"tfp.growth_tertiary": 0.02}, years=range(2021, 2024))
+    path = tmp_path / "actuals.csv"
+    obs.assign(period="year")[list(COLUMNS)].to_csv(path, index=False, float_format="%.12g")
+    base = SCENARIOS / "baseline.toml"
+    args = ["solve", base, "--lever", "tourism_growth", "--actuals", path, "--no-charts"]
+    res = invoke(*args, "--target", "va_tertiary@2027>=300", "--out", tmp_path / "runs")
+    assert res.exit_code == 0, res.output
+    assert "re-projection from the actual figures" in res.output
+    (folder,) = (tmp_path / "runs").iterdir()
+    assert folder.name == "solve-baseline-va_tertiary-2027-tourism_growth-from-2024-actuals"
+    record = json.loads((folder / "run.json").read_text())
+    assert record["restart_year"] == 2023 and record["actuals_sha256"]
+    res = invoke(*args, "--target", "va_tertiary@2022>=300", "--out", tmp_path / "other")
+    assert res.exit_code == 2
+    assert "is not after the latest full year of actual figures" in res.output
+    assert leftovers(tmp_path / "other") == []
+
+
 def test_solve_an_unreachable_target_exits_0_and_says_so(tmp_path):
     res = invoke(
         "solve",

@@ -23,6 +23,16 @@ schedule, the status quo up to the year before and the solved value from then; a
 shifted only at its years from then on). The target's year must not be earlier: history
 cannot be re-decided.
 
+**On the actual figures** (``actuals``, ``--actuals FILE``): every value tried is run
+re-projected from the actual figures (:func:`hubinsim.simulate` with ``actuals``: restarted
+in their latest full year, as the evaluation re-projects), the levers change from the year
+after that one, and a target in it or before is refused.
+
+**What it costs** (:func:`side_effects`): the solved scenario against the status quo over the
+whole horizon: real GDP, the fiscal balance, debt and the plan targets' indicators, each
+lever's outlay as a share of budget revenue (warned of above :data:`COST_SHARE`), and a lever
+that ends on a bound of its range flagged.
+
 **One lever.** The target's indicator is computed at a scan of :data:`SCAN_POINTS` values
 evenly over the lever's range (and at the status quo). The response is *monotone* when the
 scan never turns; a response that turns is reported (``notes``), and the crossing nearest the
@@ -471,6 +481,17 @@ class Solution:
         )
 
 
+def reprojected(scn: Scenario, actuals, vintage, data) -> dict[str, np.ndarray]:
+    """The values of ``scn`` re-projected from the actual figures (restarted in their latest
+    full year, as ``hubinsim evaluate`` and ``simulate(..., actuals=)`` do), by year from
+    2020: shape (years, 1). Its warnings on the figures are given once, by :func:`solve`."""
+    from ..run.simulation import simulate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return simulate(scn, actuals=actuals, vintage=vintage, data_dir=data).values
+
+
 def _time_to(scn: Scenario, year: int) -> Scenario:
     """The scenario run only to ``year`` (nothing after it changes the year)."""
     return replace(scn, time=TimeSettings(year, scn.time.dt, scn.time.method))
@@ -479,8 +500,12 @@ def _time_to(scn: Scenario, year: int) -> Scenario:
 class _Evaluator:
     """The target's indicator as a function of the variables, with a cache and a count."""
 
-    def __init__(self, scn, goal, variables, data_dir, samples, probability, workers, executor):
+    def __init__(
+        self, scn, goal, variables, data_dir, samples, probability, workers, executor,
+        actuals=None, vintage=None,
+    ):  # fmt: skip
         self.scn = _time_to(scn, goal.year)
+        self.actuals, self.vintage = actuals, vintage
         self.goal, self.variables, self.data_dir = goal, variables, data_dir
         self.samples, self.probability = samples, probability
         self.workers, self.executor = workers, executor
@@ -505,7 +530,11 @@ class _Evaluator:
         if key not in self.cache:
             scn = self.scenario(key)
             ind = self.goal.indicator
-            if self.samples is None:
+            if self.actuals is not None:
+                vals = reprojected(scn, self.actuals, self.vintage, self.data_dir)[ind]
+                vals = vals[self.year_index]
+                value = float(vals[0])
+            elif self.samples is None:
                 values, _ = run_scenario(
                     scn, data_dir=self.data_dir, record_parameters=False, keep=[ind]
                 )
@@ -544,6 +573,8 @@ def solve(
     workers: int | str = 1,
     executor=None,
     from_year: int | None = None,
+    actuals=None,
+    vintage: str | None = None,
     data_dir=None,
 ) -> Solution:
     """The lever value (or the smallest change of several levers) that meets a target.
@@ -568,6 +599,13 @@ def solve(
     from_year : int, optional
         Change the levers only from this year on (a policy still to come): the years
         before it keep the scenario's settings. The target's year must not be earlier.
+    actuals : Actuals or path, optional
+        Solve on the re-projection from these actual figures (:func:`hubinsim.read_actuals`;
+        restarted in their latest full year, as ``hubinsim evaluate`` re-projects): the
+        target's year must come after that year, and the levers change from the year after
+        it (or from ``from_year``, which must come after it too). Single runs only.
+    vintage : str, optional
+        With ``actuals``: use this vintage of each figure (default the latest).
 
     Returns
     -------
@@ -616,6 +654,13 @@ def solve(
                 else f"from_year: {from_year} must lie in {BASE_YEAR + 1}..{goal.year} "
                 f"(levers act from {BASE_YEAR + 1}, the year after the start)"
             )
+    restart = None
+    if actuals is not None:
+        acts, restart, from_year = _on_actuals(
+            scn, goal, actuals, vintage, draws, from_year, folder
+        )
+    elif vintage is not None:
+        raise ScenarioError("vintage applies to actual figures: solve(..., actuals=..., vintage=)")
     variables = lever_variables(scn, levers, folder, from_year)
     samples = None
     if draws is not None:
@@ -623,8 +668,9 @@ def solve(
     elif seed is not None or sampling is not None:
         raise ScenarioError("seed and sampling need draws: solve(..., draws=N, seed=S)")
     f = _Evaluator(
-        scn, goal, variables, folder, samples, probability if draws else None, workers, executor
-    )
+        scn, goal, variables, folder, samples, probability if draws else None, workers, executor,
+        acts if restart is not None else None, vintage,
+    )  # fmt: skip
     x0 = np.array([v.x0 for v in variables])
     notes: list[str] = []
     scan, monotone = None, None
@@ -662,7 +708,24 @@ def solve(
     }
     if samples is not None:
         metadata.update(ens)
-    effects, costs, warned = side_effects(scn, solved, goal, variables, folder)
+    if restart is not None:
+        where = acts.path or "the actual figures given"
+        notes.insert(
+            0,
+            f"Solved on the re-projection from the actual figures of {where} (sha256 "
+            f"{acts.sha256}): the model restarts in their latest full year {restart}, as "
+            f"hubinsim evaluate re-projects, and the levers change from {from_year} on; run "
+            "the solved file with --actuals and that file to see the answer.",
+        )
+        metadata.update(
+            actuals=str(acts.path) if acts.path else None,
+            actuals_sha256=acts.sha256,
+            vintage=vintage,
+            restart_year=restart,
+        )
+    effects, costs, warned = side_effects(
+        scn, solved, goal, variables, folder, acts if restart is not None else None, vintage
+    )
     for w in warned:
         warnings.warn(w, UserWarning, stacklevel=2)
     return Solution(
@@ -687,7 +750,13 @@ def solve(
 
 
 def side_effects(
-    original: Scenario, solved: Scenario, goal: Goal, variables: list[LeverVariable], data
+    original: Scenario,
+    solved: Scenario,
+    goal: Goal,
+    variables: list[LeverVariable],
+    data,
+    actuals=None,
+    vintage: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """What the solved scenario does besides its target, against the status quo, in single
     runs with the scenario's own parameters over its whole horizon.
@@ -698,9 +767,14 @@ def side_effects(
     lever in 亿元/yr its largest extra outlay, and the largest fall of the fiscal balance,
     each with its year and its share of that year's budget revenue in the status quo) and
     warnings: a lever's outlay above :data:`COST_SHARE` of budget revenue, real GDP lowered.
+    With ``actuals`` both are re-projected from the actual figures.
     """
-    sq, _ = run_scenario(original, data_dir=data, record_parameters=False)
-    new, _ = run_scenario(solved, data_dir=data, record_parameters=False)
+    if actuals is not None:
+        sq = reprojected(original, actuals, vintage, data)
+        new = reprojected(solved, actuals, vintage, data)
+    else:
+        sq, _ = run_scenario(original, data_dir=data, record_parameters=False)
+        new, _ = run_scenario(solved, data_dir=data, record_parameters=False)
     end = original.time.end
     years = sorted({goal.year, end})
     years_run = list(range(BASE_YEAR, end + 1))
@@ -778,6 +852,44 @@ def side_effects(
                 "status quo"
             )
     return effects, pd.DataFrame(costs), warned
+
+
+def _on_actuals(scn, goal, actuals, vintage, draws, from_year, data):
+    """The actual figures (:class:`~hubinsim.actuals.Actuals`), the year the re-projection
+    restarts in, and the year the levers change from, checked against the target (see
+    :func:`solve`); the figures' warnings given once."""
+    from ..run.restart import as_actuals
+    from ..run.simulation import simulate
+
+    if draws is not None:
+        raise ScenarioError(
+            "actuals: a solve on the re-projection from actual figures runs single runs; "
+            "leave out draws"
+        )
+    acts = as_actuals(actuals)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = simulate(scn, actuals=acts, vintage=vintage, data_dir=data)
+    for w in caught:
+        warnings.warn(str(w.message), w.category, stacklevel=3)
+    restart = res.reprojection.start_year
+    where = acts.path or "the actual figures given"
+    if restart is None:
+        raise ScenarioError(f"actuals: {where} has no full year to restart from")
+    if goal.year <= restart:
+        raise ScenarioError(
+            f"target {goal}: {goal.year} is not after the latest full year of actual figures, "
+            f"{restart} ({where}): the years up to it are history, which no lever changes; "
+            f"a target in {restart + 1}..{scn.time.end}"
+        )
+    if from_year is None:
+        from_year = restart + 1
+    elif isinstance(from_year, int | np.integer) and from_year <= restart:
+        raise ScenarioError(
+            f"from_year: {from_year} is not after the latest full year of actual figures, "
+            f"{restart} ({where}): the levers can change from {restart + 1} on"
+        )
+    return acts, restart, int(from_year)
 
 
 def _check_settings(scn: Scenario, variables: list[LeverVariable]) -> None:

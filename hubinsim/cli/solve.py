@@ -9,7 +9,7 @@ import click
 
 from ..defaults import MAX_DRAWS, SAMPLING, SOLVE_PROBABILITY
 from .group import CONTEXT, command_line, echo_warnings, main
-from .options import folder_options
+from .options import actuals_options, apply, folder_options
 from .tables import costs_table, effects_table, solution_table
 
 
@@ -24,6 +24,8 @@ Examples:
       --lever tertiary_shift --lever tourism_growth
   hubinsim solve scenarios/baseline.toml --target retail_sales@2030>=190 --lever vouchers \\
       --from 2026
+  hubinsim solve scenarios/baseline.toml --target share_tertiary_pct@2025>=61 \\
+      --lever tertiary_shift --actuals examples/actuals_illustrative.csv
   hubinsim solve scenarios/baseline.toml --target unemployment_rate_pct@2023<=2.7 \\
       --lever vouchers --draws 200 --seed 1 --probability 0.8
 """,
@@ -77,6 +79,13 @@ Examples:
     help="Change the levers only from YEAR on (a policy still to come); the years before keep "
     "the scenario's settings.",
 )
+@apply(
+    actuals_options(
+        ": solve on the re-projection from them (as hubinsim evaluate makes it); the target "
+        "must come after their latest full year, and the levers change from the year after it",
+        required=False,
+    )
+)
 @folder_options("the solve folder")
 @click.pass_context
 def solve_command(
@@ -89,6 +98,8 @@ def solve_command(
     sampling,
     probability,
     from_year,
+    actuals,
+    vintage,
     out,
     force,
     no_charts,
@@ -101,7 +112,9 @@ def solve_command(
     that is not monotone is reported, and the crossing nearest the status quo is taken. A
     lever the scenario sets as a year schedule keeps its shape: the same amount is added to
     every year. --from YEAR changes the levers only from YEAR on (the years before keep the
-    scenario's settings). Several levers: the smallest change by the range-normalised Euclidean norm
+    scenario's settings). --actuals FILE solves on the re-projection from the actual figures
+    (the target after their latest full year, the levers changed from the year after it).
+    Several levers: the smallest change by the range-normalised Euclidean norm
     (each lever's change divided by its range). When the target cannot be met within the
     ranges, the closest values are reported. docs/calibration.md explains the method.
 
@@ -124,11 +137,19 @@ def solve_command(
         sampling=sampling,
         probability=probability,
         from_year=from_year,
+        actuals=hubinsim.read_actuals(actuals) if actuals is not None else None,
+        vintage=vintage,
         data_dir=data_dir,
     )
     levers_solved = [v.name for v in sol.variables]
     folder = solve_folder(
-        out, scn.name, sol.goal.indicator, sol.goal.year, levers_solved, from_year
+        out,
+        scn.name,
+        sol.goal.indicator,
+        sol.goal.year,
+        levers_solved,
+        sol.metadata.get("from_year"),
+        sol.metadata.get("restart_year") is not None,
     )
     check_target(folder, force)
     written = hubinsim.write_solution(
@@ -154,10 +175,12 @@ def solve_command(
     click.echo(solution_table(sol))
     if sol.effects is not None:
         click.echo("")
-        click.echo(
-            "What the solved scenario does against the status quo (single runs with the "
-            "scenario's own parameters):"
+        how = (
+            "re-projected from the actual figures"
+            if sol.metadata.get("restart_year") is not None
+            else "with the scenario's own parameters"
         )
+        click.echo(f"What the solved scenario does against the status quo (single runs {how}):")
         click.echo(effects_table(sol.effects))
         click.echo("")
         click.echo(costs_table(sol.costs))

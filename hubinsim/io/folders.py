@@ -527,14 +527,23 @@ def sensitivity_folder(out, scenario_name: str, method: str) -> Path:
 
 
 def solve_folder(
-    out, scenario_name: str, indicator: str, year: int, levers=(), from_year: int | None = None
+    out,
+    scenario_name: str,
+    indicator: str,
+    year: int,
+    levers=(),
+    from_year: int | None = None,
+    actuals: bool = False,
 ) -> Path:
-    """``<out>/solve-<scenario-name>-<indicator>-<year>-<lever>[-<lever>...][-from-<year>]``:
-    a goal seek's folder (the levers in it, so that solving one target with other levers
-    does not meet the first folder)."""
+    """``<out>/solve-<scenario-name>-<indicator>-<year>-<lever>[-<lever>...][-from-<year>]
+    [-actuals]``: a goal seek's folder (the levers in it, so that solving one target with
+    other levers does not meet the first folder; ``-actuals`` when solved on the
+    re-projection from actual figures)."""
     parts = [safe_name(scenario_name), indicator, str(year), *levers]
     if from_year is not None:
         parts += ["from", str(from_year)]
+    if actuals:
+        parts.append("actuals")
     return Path(out) / ("solve-" + "-".join(parts))
 
 

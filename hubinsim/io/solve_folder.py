@@ -1,7 +1,8 @@
 """The folder of a goal seek: the solved scenario, the solution, the scan, a chart, run.json.
 
 Layout of ``<out>/solve-<scenario>-<indicator>-<year>-<levers>/`` (the levers' names joined
-by ``-``, then ``-from-<year>`` with ``from_year``)::
+by ``-``, then ``-from-<year>`` with ``from_year``, ``-actuals`` when solved on the
+re-projection from actual figures)::
 
     <scenario>-solved.toml   the solved scenario: a file that extends the original and sets
                              the solved levers (``<scenario>-closest.toml``, with a warning in
@@ -68,6 +69,7 @@ def write_solution(
         sol.goal.year,
         [v.name for v in sol.variables],
         sol.metadata.get("from_year"),
+        sol.metadata.get("restart_year") is not None,
     )
     jobs = solve_chart_jobs(sol, lang) if charts else []
     data_dir = sol.metadata.get("data") or sol.metadata.get("data_dir")
@@ -118,6 +120,10 @@ def write_solution(
                 k: md.get(k)
                 for k in ("method", "norm", "scan_points", "runs", "draws", "seed", "sampling")
             },
+            "from_year": md.get("from_year"),
+            "actuals_file": md.get("actuals"),
+            "actuals_sha256": md.get("actuals_sha256"),
+            "restart_year": md.get("restart_year"),
             "solve_time_s": md.get("wall_time_s"),
         }
         write_json(
