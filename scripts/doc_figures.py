@@ -1,0 +1,251 @@
+"""The figures of docs/calibration.md, computed by running hubinsim on this checkout.
+
+Each marked block of the page (``<!-- doc_figures: NAME -->`` ... ``<!-- /doc_figures -->``)
+is written by the function of that name below, from fresh runs with the default data. After
+a change of the model or its data, rewrite them and review the diff in the same commit;
+tests/test_docs.py checks that every block matches a fresh run.
+
+Usage::
+
+    python scripts/doc_figures.py            # rewrite the blocks of docs/calibration.md
+    python scripts/doc_figures.py --check    # list the blocks that differ, exit 1 if any
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's hubinsim, not another installed copy
+
+import hubinsim  # noqa: E402
+
+PAGE = ROOT / "docs" / "calibration.md"
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+STIMULUS = ROOT / "scenarios" / "stimulus.toml"
+ACTUALS = ROOT / "examples" / "actuals_illustrative.csv"
+BLOCK = re.compile(
+    r"(<!-- doc_figures: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /doc_figures -->)", re.S
+)
+
+
+def _quiet(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` without its warnings (the page says what they are)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return function(*args, **kwargs)
+
+
+def _solve(*args, **kwargs):
+    return _quiet(hubinsim.solve, *args, **kwargs)
+
+
+def _wrap(text: str, width: int = 92) -> str:
+    """Text filled to ``width`` columns, paragraph by paragraph (blank lines kept)."""
+    import textwrap
+
+    parts = text.strip("\n").split("\n\n")
+    return "\n\n".join(
+        textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False) for p in parts
+    )
+
+
+def signed(v: float, digits: int = 4) -> str:
+    """A signed figure with a true minus sign: +6.020, −0.083."""
+    text = f"{v:+.{digits}g}" if abs(v) >= 1 else f"{v:+.{digits - 1}f}"
+    return text.replace("-", "−")
+
+
+# ----------------------------------------------------------------------------- the blocks
+
+
+def solve_one() -> str:
+    sol = _solve(hubinsim.load_scenario(BASELINE), "gdp_real@2025>=400", "plan_realisation")
+    return "```text\n" + _wrap(sol.message) + "\n```\n"
+
+
+def vouchers_scan() -> str:
+    scn = hubinsim.load_scenario(BASELINE)
+    points = (0.0, 1.25, 2.5, 3.75, 5.0, 10.0)
+    values = [
+        float(hubinsim.simulate(scn, levers={"vouchers": v}).annual.loc[2035, "gdp_real"])
+        for v in points
+    ]
+    head = "| vouchers [亿元/yr] | " + " | ".join(f"{p:g}" for p in points) + " |"
+    rule = "|---" * (len(points) + 1) + "|"
+    row = "| gdp_real 2035 [亿元] | " + " | ".join(f"{v:.2f}" for v in values) + " |"
+    target = round((values[0] + max(values)) / 2, 1)
+    sol = _solve(scn, f"gdp_real@2035>={target:g}", "vouchers")
+    crossings = next((n for n in sol.notes if "crossed" in n), "")
+    found = re.findall(r"at ([^)]*)\)", crossings)
+    values = [f"{float(v):.3g}" for v in found[0].split(", ")] if found else []
+    times = {2: "twice", 3: "three times"}.get(len(values), f"{len(values)} times")
+    said = (
+        f"reports that the response is not monotone and that the target is crossed {times} "
+        f"({' and '.join(values)} 亿元/yr), and takes {sol.x[0]:.3g}, the crossing nearest "
+        "the status quo."
+        if values and sol.monotone is False
+        else f"takes {sol.x[0]:.3g} 亿元/yr ({sol.status})."
+    )
+    text = (
+        f'`hubinsim solve scenarios/baseline.toml --target "gdp_real@2035>={target:g}" '
+        f"--lever vouchers` {said}"
+    )
+    return f"{head}\n{rule}\n{row}\n\n{_wrap(text)}\n"
+
+
+def two_levers() -> str:
+    scn = hubinsim.load_scenario(BASELINE)
+    sol = _solve(scn, "share_tertiary_pct@2025>=62", ["tertiary_shift", "tourism_growth"])
+    t = sol.table
+    bau = float(hubinsim.simulate(scn).annual.loc[2025, "share_tertiary_pct"])
+
+    def lever(name):
+        r = t.loc[name]
+        return (
+            f"`{name}` = {r['solved']:.3g} (status quo {r['status_quo']:g}; range "
+            f"{r['low']:g} to {r['high']:g})".replace("-", "−")
+        )
+
+    text = (
+        f"gives {lever('tertiary_shift')} and {lever('tourism_growth')}, a change of "
+        f"{sol.change_norm:.3g} in the norm above (business as usual gives {bau:.2f} % in 2025, "
+        f"so a target of {int(bau)} % would need no change)."
+    )
+    return _wrap(text) + "\n"
+
+
+def draws() -> str:
+    scn = hubinsim.load_scenario(BASELINE)
+    sol = _solve(scn, "gdp_real@2025>=350", "plan_realisation", draws=200, seed=1, probability=0.9)
+    single = _solve(scn, "gdp_real@2025>=400", "plan_realisation")
+    text = (
+        f"With 200 draws (seed 1), `gdp_real@2025>=350` needs `plan_realisation` = "
+        f"{sol.x[0]:.3f} (the 10th percentile of real GDP in 2025 is then 350 亿元, and "
+        f"{sol.share_meeting:.1%} of the members meet it), against {single.x[0]:.3f} for 400 in "
+        "the single run with the default parameters: the default uncertainty's median lies "
+        'below the single run (README, "Ensembles").'
+    ).replace("%", " %")
+    return _wrap(text) + "\n"
+
+
+def closest() -> str:
+    sol = _solve(hubinsim.load_scenario(BASELINE), "gdp_real@2025>=450", "plan_realisation")
+    text = f'`gdp_real@2025>=450` with `plan_realisation`: "{sol.message}" ' + (
+        "The command exits 0 (the answer is an answer) and writes `baseline-closest.toml`, "
+        "whose header says that it does not meet the target."
+    )
+    return _wrap(text) + "\n"
+
+
+def actuals() -> str:
+    scn = hubinsim.load_scenario(BASELINE)
+    acts = hubinsim.read_actuals(ACTUALS)
+    re_ = _quiet(hubinsim.simulate, scn, actuals=acts).annual.loc[2025, "share_tertiary_pct"]
+    bare = hubinsim.simulate(scn).annual.loc[2025, "share_tertiary_pct"]
+    text = (
+        f"For the illustrative figures (`examples/actuals_illustrative.csv`) the status quo's "
+        f"tertiary share in 2025 is {re_:.2f} % on the re-projection, as `hubinsim evaluate` "
+        f"reports it, against {bare:.2f} % in the bare scenario."
+    )
+    return _wrap(text) + "\n"
+
+
+ATTRIBUTED = ("gdp", "gdp_real", "fiscal_revenue", "employment")
+
+
+def attribution() -> str:
+    ref, alt = hubinsim.load_scenario(BASELINE), hubinsim.load_scenario(STIMULUS)
+    att = _quiet(hubinsim.attribute, ref, alt)
+    table = att.table("stimulus", 2025, ATTRIBUTED)
+    head = (
+        "| stimulus − baseline, 2025 | gdp [亿元] | gdp_real [亿元] | fiscal_revenue [亿元] | "
+        "employment [万人] |"
+    )
+    lines = [head, "|---|---|---|---|---|"]
+    digits = {"gdp": 3, "gdp_real": 3, "fiscal_revenue": 4, "employment": 4}
+    for name, r in table.iterrows():
+        if name == "sum - total":
+            continue
+        cells = [
+            (f"{r[c]:+.4g}" if name == "total" else f"{r[c]:+.{digits[c]}f}").replace("-", "−")
+            for c in ATTRIBUTED
+        ]
+        label = "**total**" if name == "total" else name
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    left = float(table.loc["sum - total"].abs().max())
+    total = table.loc["total"]
+    share = table["gdp_real"].drop(["total", "sum - total"]) / total["gdp_real"]
+    top = share.idxmax()
+    p_ref = att.levels("stimulus", "va_tertiary", 2025)
+    q_ref = att.levels("stimulus", "va_tertiary_real", 2025)
+    prices = (p_ref[0] / q_ref[0], p_ref[1] / q_ref[1])
+    # the rounding left over, as a bound (its last bits differ between machines)
+    left_text = "below 10⁻¹²" if left < 1e-12 else f"{left:.1e}"
+    text = (
+        f"(sum − total: {left_text}.) Of the extra real GDP of 2025, "
+        f"{top} gives {share[top]:.0%}"
+        + "".join(
+            f", {name} {share[name]:.0%}" for name in share.sort_values(ascending=False).index[1:3]
+        )
+        + f"; the vouchers of 2021-2023 add {signed(table.loc['vouchers', 'gdp_real'], 3)} 亿元 "
+        f"to real GDP by 2025. Nominal GDP gains {signed(total['gdp'], 4)} against "
+        f"{signed(total['gdp_real'], 4)} 亿元 of real GDP; services prices are "
+        f"{prices[1]:.3f} against {prices[0]:.3f} times their 2020 level in 2025 "
+        "(`compare --attribute` says why in a note)."
+    ).replace("%", " %")
+    return "\n".join(lines) + "\n\n" + _wrap(text) + "\n"
+
+
+BLOCKS = {
+    f.__name__: f
+    for f in (solve_one, vouchers_scan, two_levers, draws, closest, actuals, attribution)
+}
+
+
+def render(page: str, names=None) -> str:
+    """``page`` with each marked block (or those of ``names``) written afresh."""
+
+    def fresh(m):
+        name = m.group("name")
+        if name not in BLOCKS or (names is not None and name not in names):
+            return m.group(0)
+        return m.group(1) + BLOCKS[name]() + m.group(4)
+
+    return BLOCK.sub(fresh, page)
+
+
+def stale(page: str) -> list[str]:
+    """The names of the marked blocks of ``page`` that differ from a fresh run."""
+    out = []
+    for m in BLOCK.finditer(page):
+        name = m.group("name")
+        if name not in BLOCKS:
+            out.append(f"{name} (no such block in scripts/doc_figures.py)")
+        elif BLOCKS[name]() != m.group("body"):
+            out.append(name)
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="list stale blocks, change nothing")
+    args = parser.parse_args(argv)
+    page = PAGE.read_text(encoding="utf-8")
+    if args.check:
+        names = stale(page)
+        for name in names:
+            print(f"stale: {name}")
+        return 1 if names else 0
+    PAGE.write_text(render(page), encoding="utf-8")
+    names = ", ".join(m.group("name") for m in BLOCK.finditer(page))
+    print(f"wrote {PAGE.relative_to(ROOT)}: {names}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
