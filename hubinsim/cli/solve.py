@@ -120,7 +120,9 @@ def solve_command(
 
     Writes OUT/solve-<scenario>-<indicator>-<year>-<levers>/: <scenario>-solved.toml (a scenario
     file that extends SCENARIO and sets the solved levers; <scenario>-closest.toml when the
-    target cannot be met), solution.csv, scan.csv (one lever), charts/ and run.json.
+    target cannot be met), solution.csv, effects.csv and costs.csv (what the solved scenario
+    does against the status quo in the target's year and the last, and what it costs; also
+    printed), scan.csv (one lever), charts/ and run.json.
     """
     import hubinsim
     from hubinsim.io.folders import check_target, solve_folder
