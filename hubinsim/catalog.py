@@ -253,8 +253,9 @@ LEVERS: tuple[Lever, ...] = (
         3.0,
         1.0,
         5.0,
-        "years after the plan years over which the unrealised part of the pool is built",
-        "项目库未在规划期完成部分的后续建设年数",
+        "years after the plan years over which the unrealised part of the pool is built (more "
+        "where that would build more than a fifth of the pool a year)",
+        "项目库未在规划期完成部分的后续建设年数(每年至多建成项目库的五分之一,否则顺延)",
         ("fai", -1, 2026),
         False,
     ),

@@ -365,6 +365,41 @@ def test_pool_spending_never_exceeds_total_investment(name, case):
     assert (res["pool_investment"] <= res["fai"] * (1 + 1e-12)).all()
 
 
+#: The ends of every pool lever's range (realisation, by category too, carry-over years,
+#: delay, profile), and the ends combined.
+POOL_LEVER_ENDS = [
+    *(
+        ({"plan_realisation": r, "carry_over_years": c, "pool_delay": d}, p)
+        for r in (0.0, 1.0)
+        for c in (1.0, 5.0)
+        for d in (0.0, 5.0)
+        for p in ("even", "late")
+    ),
+    *(
+        ({f"realisation_{c}": r, "carry_over_years": 1.0}, "even")
+        for c in POOL_CATEGORIES
+        for r in (0.0, 1.0)
+    ),
+    ({"plan_realisation": 0.3, "carry_over_years": 1.0}, "even"),
+]
+#: The band around business as usual's real growth that no year of 2021-2035 leaves at the
+#: ends of the pool levers' ranges [points]
+POOL_GROWTH_BAND = 8.0
+
+
+@pytest.mark.parametrize("case", range(len(POOL_LEVER_ENDS)))
+def test_no_pool_lever_makes_a_growth_cliff_inside_its_range(case):
+    """The pool's carry-over is built no faster than a fifth of the pool a year, so that no
+    end of a pool lever's range (nor the ends combined) moves any year's real growth in
+    2021-2035 by 8 points or more from business as usual's (model 2.2 gave +23 % in 2026 with
+    one carry-over year, +46 % with a realisation of 0.3 as well)."""
+    levers, profile = POOL_LEVER_ENDS[case]
+    bau = hubinsim.simulate(end=2035).annual["gdp_real_growth_pct"].loc[2021:2035]
+    run = hubinsim.simulate(levers=levers, profile=profile, end=2035).annual
+    gap = (run["gdp_real_growth_pct"].loc[2021:2035] - bau).abs()
+    assert gap.max() < POOL_GROWTH_BAND, (levers, profile, gap.idxmax(), gap.max())
+
+
 def test_building_the_pool_faster_causes_no_recession_after_the_plan_years(bau):
     """A successor pipeline (the 15th plan's projects at the usual pace) follows the 14th
     plan's pool: building the whole pool in 2021-2025 leaves real GDP above business as

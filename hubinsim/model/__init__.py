@@ -25,6 +25,8 @@ from .inputs import (
     Schedule,
     TimeGrid,
     calendar_year_index,
+    carry_over_years_at_pace,
+    carry_year_amounts,
     input_rows,
     pool_timings,
     same_inputs,
@@ -143,7 +145,9 @@ def build_inputs(
         decline it would have without the scenario (the input ``ret_shift``, absent when 0).
 
     The pool's planned spending of category c in calendar year Y is
-    ``Pool_c [r_c w_plan(Y) + (1 - r_c) w_carry(Y)]`` (:func:`inputs.pool_timings`);
+    ``Pool_c [r_c w_plan(Y) + sum_k a_ck 1(Y = 2026 + k)]`` (:func:`inputs.pool_timings`),
+    the carry-over ``1 - r_c`` built at most a fifth of the pool a year
+    (:func:`inputs.carry_year_amounts`);
     business-as-usual investment already holds the business-as-usual path (r_BAU, even, no
     delay), so the model adds ``dev_c``, the planned path less that one, and reports the
     whole planned path as ``pool_<c>``. Years before the start are history: no deviation.
@@ -156,7 +160,20 @@ def build_inputs(
     delay = _scalar(levers.get("pool_delay", 0.0), "pool_delay")
     carry = _scalar(levers.get("carry_over_years", 3.0), "carry_over_years")
     bau_carry = _scalar(defaults.get("carry_over_years", 3.0), "carry_over_years")
-    tm = pool_timings(dict(profile), delay, carry, bau_carry)
+    realised = {cat: _realised(realisation, cat) for cat in POOL_CATEGORIES}
+    # A carry-over built faster than CARRY_MAX_PACE of the pool a year takes longer: what it
+    # spends in each year after the plan years less what the even pace over carry_over_years
+    # would (exactly 0 where the pace is within the limit).
+    slowed = {}
+    for cat, r in realised.items():
+        at_pace = carry_year_amounts(1.0 - r, carry_over_years_at_pace(carry, 1.0 - r))
+        even = carry_year_amounts(1.0 - r, carry)
+        even += [0.0 * r] * (len(at_pace) - len(even))
+        slowed[cat] = [a - e for a, e in zip(at_pace, even, strict=True)]
+    n_slowed = 0
+    if any(np.any(a != 0.0) for v in slowed.values() for a in v):
+        n_slowed = max(len(v) for v in slowed.values())
+    tm = pool_timings(dict(profile), delay, carry, bau_carry, n_slowed)
     future = {k: {y: w for y, w in v.items() if y > history} for k, v in tm.items()}
     w = {k: year_weights_series(t, v, left) for k, v in future.items()}
     r_bau = np.atleast_1d(np.asarray(bau_realisation, dtype=float))
@@ -167,15 +184,19 @@ def build_inputs(
         all_years = w
     else:
         all_years = {k: year_weights_series(t, v, left) for k, v in tm.items()}
+    slow_keys = [f"carry_{k}" for k in range(n_slowed)]
     # By category, and summed over the categories the model reads together: "fixedpub", the
     # wholly public ones (social, ecology, transport), and "total" (see core.rates).
     groups = {cat: (cat,) for cat in POOL_CATEGORIES}
     groups.update(fixedpub=core.FIXED_PUBLIC, total=POOL_CATEGORIES)
     timings = {
-        "dev_": (d_carry, d_plan, d_bau),
-        "pool_": (all_years["carry"], all_years["plan"] - all_years["carry"]),
+        "dev_": (d_carry, d_plan, d_bau, *(w[k] for k in slow_keys)),
+        "pool_": (
+            all_years["carry"],
+            all_years["plan"] - all_years["carry"],
+            *(all_years[k] for k in slow_keys),
+        ),
     }
-    realised = {cat: _realised(realisation, cat) for cat in POOL_CATEGORIES}
     for prefix, names in core.POOL_INPUTS.items():
         for name in names:
             cats = groups[name]
@@ -184,6 +205,9 @@ def build_inputs(
             amounts = (np.array([amount]), done)
             if prefix == "dev_":
                 amounts += (-amount * r_bau,)
+            for k in range(n_slowed):
+                part = (pool[c] * slowed[c][k] for c in cats if k < len(slowed[c]))
+                amounts += (np.atleast_1d(sum(part, 0.0)),)
             x[prefix + name] = ScaledSeries(timings[prefix], amounts)
     extra = [x["extra_" + cat] for cat in POOL_CATEGORIES]
     x["extra_total"] = sum(extra[1:], extra[0])

@@ -187,8 +187,37 @@ def carry_over_weights(years: float, first: int = PLAN_YEARS[-1] + 1) -> dict[in
     return out
 
 
+#: The carry-over is built no faster than the whole pool at its even pace in the plan years
+#: (a fifth of it a year, 207 亿元): the district's builders, land and finance do not
+#: build more of the pool in a year than the plan itself foresaw. A carry-over larger than
+#: ``carry_over_years`` allows at that pace takes longer (docs/model.md §3).
+CARRY_MAX_PACE = 1.0 / len(PLAN_YEARS)
+
+
+def carry_over_years_at_pace(years: float, unrealised) -> np.ndarray:
+    """The years over which a carry-over of the share ``unrealised`` (1 - r) of the pool is
+    built: ``years``, or longer where that would build it faster than
+    :data:`CARRY_MAX_PACE` a year (per member)."""
+    return np.maximum(float(years), np.asarray(unrealised, dtype=float) / CARRY_MAX_PACE)
+
+
+def carry_year_amounts(share, years) -> list[np.ndarray]:
+    """What a carry-over of ``share`` (per member) spends in each of its calendar years, as
+    shares of the pool: ``share / years`` a year over ``years`` years (per member; a
+    fraction of a year takes its part), so at most :data:`CARRY_MAX_PACE` a year when
+    ``years`` comes from :func:`carry_over_years_at_pace`."""
+    n = np.asarray(years, dtype=float)
+    share = np.asarray(share, dtype=float)
+    last = math.ceil(float(np.max(n)) - 1e-12)
+    return [share * np.clip(n - k, 0.0, 1.0) / n for k in range(last)]
+
+
 def pool_timings(
-    profile: dict[int, float], delay: float, carry_years: float, bau_carry_years: float
+    profile: dict[int, float],
+    delay: float,
+    carry_years: float,
+    bau_carry_years: float,
+    slowed_years: int = 0,
 ) -> dict[str, dict[int, float]]:
     """The year weights of the project pool's spending, as used by :func:`pool_series`.
 
@@ -197,15 +226,21 @@ def pool_timings(
     years 2021-2025 with the profile's weights, the rest carried over to the following years
     (evenly over ``carry_years``); the whole programme is moved ``delay`` years later. Business
     as usual is the same with the business-as-usual realisation, the even profile, no delay.
-    Over all years each path spends the whole pool.
+    Over all years each path spends the whole pool. A carry-over that would be built faster
+    than :data:`CARRY_MAX_PACE` is spread over more years by amounts per calendar year after
+    the plan years: ``carry_k`` is the k-th of them (k below ``slowed_years``), moved by the
+    delay too.
     """
     even = {y: 1.0 / len(PLAN_YEARS) for y in PLAN_YEARS}
-    return {
+    out = {
         "plan": shifted(profile, delay),
         "carry": shifted(carry_over_weights(carry_years), delay),
         "bau_plan": even,
         "bau_carry": carry_over_weights(bau_carry_years),
     }
+    for k in range(slowed_years):
+        out[f"carry_{k}"] = shifted({PLAN_YEARS[-1] + 1 + k: 1.0}, delay)
+    return out
 
 
 @dataclass(frozen=True)
