@@ -400,6 +400,20 @@ def test_no_pool_lever_makes_a_growth_cliff_inside_its_range(case):
     assert gap.max() < POOL_GROWTH_BAND, (levers, profile, gap.idxmax(), gap.max())
 
 
+def test_building_the_pool_faster_hires_construction_workers_at_the_sectors_productivity(bau):
+    """Project construction hires crews for the project: with the whole pool built in
+    2021-2025, 2021 construction employment rises by 0.7-1.1 times the relative rise of
+    construction value added (the sector's average labour per yuan of building work), and
+    labour supply answers, so unemployment falls by less than a point."""
+    fast = hubinsim.simulate(levers={"plan_realisation": 1.0}).annual
+    va = fast.loc[2021, "va_construction"] / bau.loc[2021, "va_construction"] - 1
+    jobs = fast.loc[2021, "employment_construction"] / bau.loc[2021, "employment_construction"]
+    assert va > 0.2
+    assert 0.7 <= (jobs - 1) / va <= 1.1
+    drop = bau.loc[2021, "unemployment_rate_pct"] - fast.loc[2021, "unemployment_rate_pct"]
+    assert 0 < drop < 1.0
+
+
 def test_building_the_pool_faster_causes_no_recession_after_the_plan_years(bau):
     """A successor pipeline (the 15th plan's projects at the usual pace) follows the 14th
     plan's pool: building the whole pool in 2021-2025 leaves real GDP above business as

@@ -558,7 +558,7 @@ def _calibrate(
     N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
     N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
     N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0)) / fz_t0
-    N_con0 = L_con0 / (1.0 + okun * (Y_con0 - Y_con_n0) / Y_con_n0)
+    N_con0 = L_con0 / (Y_con0 / Y_con_n0)  # construction's crews follow its output (core)
     E_cap0 = N_p0 + N_s0 + N_t0
     E_nat0 = E_cap0 + N_con0  # the residents' natural employment (the cohort's is its own)
     # The natural (registered) rate is a parameter. The labour force at normal participation
@@ -570,7 +570,8 @@ def _calibrate(
     c["emp_nat"] = 1.0 - p["labour.natural_unemployment"]
     LF_n0 = E_nat0 / c["emp_nat"]
     m_ls0 = c["ls_max"] * LF_n0
-    drawn0 = m_ls0 * np.tanh((N_t0 * (fz_t0 - 1.0) + L_c0) / c["emp_nat"] / m_ls0)
+    above0 = N_t0 * (fz_t0 - 1.0) + L_c0 + L_con0 - N_con0  # structural demand above E_nat
+    drawn0 = m_ls0 * np.tanh(above0 / c["emp_nat"] / m_ls0)
     LS0 = get("labour_drawn_in", None)
     if LS0 is None:  # supply has caught up with the structural demand of the start
         LS0 = (1.0 - c["chi"]) * drawn0

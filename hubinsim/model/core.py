@@ -782,23 +782,27 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # that productivity, Y_x / pi_x, are the structural labour demand: output that demand
     # pressure calls forth (z^theta) needs workers. Firms meet a cyclical deviation of
     # output from that path (the trough, a demand surprise) partly by hoarding labour: Okun.
+    # Construction hires crews for the projects it builds: its employment follows its
+    # output at the sector's labour per yuan of building work, N_con / Y_con_n, and that
+    # demand draws labour supply like any other structural demand (E_struct below).
     okun = k_okun
     Ld_s = s_s * E_cap
     Ld_t = s_t * E_cap * fz_t
     L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ys_p - 1.0))
     L_s = Ld_s * (1.0 + okun * (Y_si / Ys_s - 1.0))
     L_t = Ld_t * (1.0 + okun * (Y_tm / Ys_t - 1.0))
-    L_k = N_con * (1.0 + okun * (Y_con - Y_con_n) / maximum(Y_con_n, 1e-12))
+    L_k = N_con * (Y_con / maximum(Y_con_n, 1e-12))
     E_raw = ops.plus(L_p + L_s, L_c) + L_k + L_t
-    # Labour supply answers structural labour demand beyond the residents' natural
-    # employment: workers from the hidden underemployment of the district's villages and
-    # commuters from the neighbouring counties join its labour force, a share chi within
-    # the year and the rest (the stock LS) over labour.supply_time; migration answers the
-    # expected income (Harris-Todaro, below). Each such job brings 1 / (1 - u*) people into
-    # the labour force, so that once supply has caught up unemployment is back at u*; the
-    # villages and neighbouring counties can add at most a share ls_max of the residents'
-    # labour force (m tanh(x / m), with tanh(x) = 1 - 2 / (exp(2x) + 1)).
-    E_struct = ops.plus(s_p * E_cap + Ld_s + Ld_t, L_c) + N_con
+    # Labour supply answers structural labour demand (construction's crews included) beyond
+    # the residents' natural employment: workers from the hidden underemployment of the
+    # district's villages and commuters from the neighbouring counties join its labour
+    # force, a share chi within the year and the rest (the stock LS) over
+    # labour.supply_time; migration answers the expected income (Harris-Todaro, below).
+    # Each such job brings 1 / (1 - u*) people into the labour force, so that once supply
+    # has caught up unemployment is back at u*; the villages and neighbouring counties can
+    # add at most a share ls_max of the residents' labour force (m tanh(x / m), with
+    # tanh(x) = 1 - 2 / (exp(2x) + 1)).
+    E_struct = ops.plus(s_p * E_cap + Ld_s + Ld_t, L_c) + L_k
     m_ls = k_ls_max * LF_n
     drawn = m_ls - 2.0 * m_ls / (exp((E_struct - E_nat) * (2.0 / k_emp_nat) / m_ls) + 1.0)
     LF = LF + k_chi * drawn + s["LS"]
