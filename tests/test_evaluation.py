@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import html.parser
+import math
 import warnings
 from pathlib import Path
 
@@ -610,7 +611,8 @@ def test_the_rules_are_printed_in_the_order_they_are_tried():
     for lang, which in (("en", 1), ("zh", 0)):
         texts = hubinsim.analysis.verdicts.rule_texts(lang=lang)
         names = [VERDICTS[code][which] for code, _rule in LEVEL_RULES]
-        assert [t.split(" ")[0].split(":")[0] for t in texts[: len(names)]] == [
+        assert VERDICTS["completed"][0] in texts[0]  # the final rule is tried first
+        assert [t.split(" ")[0].split(":")[0] for t in texts[1 : 1 + len(names)]] == [
             n.split(" ")[0] for n in names
         ]
     assert [code for code, _rule in LEVEL_RULES][:2] == ["achieved", "at_risk"]
@@ -942,3 +944,48 @@ def test_every_table_of_the_folder_is_rounded_for_reading(short, tmp_path, lang)
     assert "[单位]" not in md and "[unit]" not in md
     units = {"en": ("firms", "persons"), "zh": ("家", "人")}[lang]
     assert all(f"| {u} |" in md for u in units)  # the unit column beside the figures
+
+
+def test_a_target_whose_year_is_over_gets_a_final_verdict(monkeypatch, tmp_path):
+    """Actual figures to 2025 (the final evaluation, 总结评估): a 2025 target is achieved or
+    not, with its completion rate (for a ceiling, the target against the figure), no growth
+    needed and no word of a re-projection or of later years; a target without an actual
+    figure is judged by the model's, and says so."""
+    scn = in_year(monkeypatch, 2026)
+    path = figures_file(tmp_path / "a25.csv", ("retail_sales", 2024, "118"),
+                        ("retail_sales", 2025, "126"), ("va_tertiary", 2025, "223.5"),
+                        ("unemployment_rate_pct", 2025, "3.4"),
+                        ("share_tertiary_pct", 2025, "58.36"),
+                        ("gdp", 2025, "383"))  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = hubinsim.evaluate(scn, path, lang="zh").table
+    rows = table.set_index(["indicator", "target_year"])
+    retail = rows.loc[("retail_sales", 2025)]
+    assert retail["verdict"] == "未完成"
+    assert retail["completion_pct"] == pytest.approx(126 / 150 * 100)
+    assert retail["time_progress_pct"] == 100
+    assert math.isnan(retail["growth_needed"]) and math.isnan(retail["growth_projected"])
+    assert "完成率 84.0%" in retail["reason"] and "不计所需增长" in retail["reason"]
+    assert rows.loc[("va_tertiary", 2025), "verdict"] == "已完成"
+    share = rows.loc[("share_tertiary_pct", 2025)]
+    assert (share["verdict"], round(share["completion_pct"], 1)) == ("未完成", 97.3)
+    for _key, row in rows.iterrows():  # no row of 2025 speaks of later years or projections
+        if _key[1] == 2025:
+            assert row["verdict"] in ("已完成", "未完成")
+            assert "以后各年" not in row["reason"] and "重新预测" not in row["reason"]
+    park = rows.loc[("park_gross_output", 2025)]  # no actual: the model's figure, said so
+    assert "模型值" in park["reason"]
+    en = hubinsim.evaluate(scn, path).table.set_index(["indicator", "target_year"])
+    assert en.loc[("retail_sales", 2025), "verdict"] == "not achieved"
+    assert en.loc[("va_tertiary", 2025), "verdict"] == "achieved"
+
+
+def test_a_ceilings_completion_rate_is_the_target_against_the_figure():
+    from hubinsim.analysis.evaluation import _completion
+
+    assert _completion(3.4, 3.8, "<=") == pytest.approx(3.8 / 3.4 * 100)
+    assert _completion(126, 150, ">=") == pytest.approx(84.0)
+    final = Case(final=True, completed=False, completion_pct=84.0, judged=126.0, year=2025)
+    assert verdict(final, RULES)[0] == "not_completed"
+    assert verdict(Case(final=True, completed=True, judged=1.0, year=2025), RULES)[0] == "completed"

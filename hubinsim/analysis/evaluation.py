@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -454,6 +454,7 @@ TABLE_COLUMNS = [
     "latest_year",
     "latest_status",
     "target_progress_pct",
+    "completion_pct",
     "time_progress_pct",
     "projected",
     "probability_pct",
@@ -532,6 +533,42 @@ def _marks(tg: Target, model_only: bool, lang: str) -> str:
     """The marks of a row (:data:`_MARKS`), joined; empty for a plan target with actuals."""
     keys = [k for k in (tg.set_by, "model_only" if model_only else "") if k in _MARKS]
     return ("; " if lang != "zh" else ";").join(_MARKS[k][lang == "zh"] for k in keys)
+
+
+def _completion(value: float, target: float, comparison: str) -> float:
+    """The completion rate (%): the figure against the target; for a ceiling, the target
+    against the figure (staying below it gives 100 % or more)."""
+    if comparison == ">=":
+        return value / target * 100.0 if target else math.nan
+    return target / value * 100.0 if value > 0 else math.nan
+
+
+def _final_case(tg: Target, case: Case, series, history, last, latest, status, every):
+    """The case of a target whose year is over, and its completion rate: judged by the
+    actual figure of the target year, else by the path's (the model's) figure of it."""
+    T = tg.year
+    if every:
+        years = list(range(tg.each_year_from, T + 1))
+        value = {y: history[(tg.indicator, y)][0] if (tg.indicator, y) in history else
+                 float(series.loc[y]) for y in years}  # fmt: skip
+        missed = [y for y in years if not _meets(value[y], tg.target, tg.comparison)]
+        rate = (len(years) - len(missed)) / len(years) * 100.0
+        final = replace(case, final=True, completed=not missed, completion_pct=rate, year=T,
+                        missed_year=missed[0] if missed else None)  # fmt: skip
+        return final, rate
+    from_model = last != T or status == ESTIMATE
+    judged = float(series.loc[T]) if from_model else latest
+    rate = _completion(judged, tg.target, tg.comparison)
+    final = replace(
+        case,
+        final=True,
+        completed=bool(_meets(judged, tg.target, tg.comparison)),
+        completion_pct=rate,
+        judged=judged,
+        year=T,
+        from_model=from_model,
+    )
+    return final, rate
 
 
 def _target_row(
@@ -660,6 +697,10 @@ def _target_row(
         unit = {"growth": "%/yr", "points": "pp/yr", "count": f"{INDICATOR_BY_NAME[ind].unit}/yr"}[
             measure
         ]
+    completion = math.nan
+    if time_year >= T:  # the target's year is over: the final evaluation (总结评估)
+        case, completion = _final_case(tg, case, series, history, last, latest, status, every)
+        needed, proj_rate = math.nan, math.nan
     code, reason = verdict(case, rules, lang)
     zh, en = VERDICTS[code]
     info = INDICATOR_BY_NAME[ind]
@@ -683,6 +724,7 @@ def _target_row(
         "latest_year": last,
         "latest_status": status,
         "target_progress_pct": case.target_progress,
+        "completion_pct": completion,
         "time_progress_pct": time_progress,
         "projected": projected,
         "probability_pct": probability * 100.0,

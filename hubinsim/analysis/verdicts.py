@@ -1,10 +1,18 @@
-"""The verdicts of a plan evaluation (中期评估), each a stated rule, and their margins.
+"""The verdicts of a plan evaluation (中期评估, 总结评估), each a stated rule, and their margins.
 
 Chinese plan evaluations class each indicator as 提前实现 (achieved early), 快于预期 (ahead),
-符合预期 (on track), 滞后 (behind) or 难以完成 (at risk). :func:`verdict` applies the rules
+符合预期 (on track), 滞后 (behind) or 难以完成 (at risk) in a mid-term evaluation, and as
+已完成 (achieved) or 未完成 (not achieved) in a final one. :func:`verdict` applies the rules
 below, in order, to the measures of one target (:class:`Case`); the first that holds gives
 the verdict. Every margin is declared once, in :class:`Rules`; :func:`rule_texts` writes
 the rules as every report prints them.
+
+A target whose year is over (the latest full year of actual figures is at or after it: time
+progress 100 %) is judged by the final rule alone, before any other: 已完成 (achieved) when
+its figure of the target year meets it (an every-year target: every plan year met), else
+未完成 (not achieved), with the completion rate (the figure against the target; for a
+ceiling, the target against the figure, so that staying below it gives 100 % or more). No
+growth is needed and nothing is projected for a year that is over.
 
 For a target on a level (tertiary value added >= 200 by 2025) the rules are tried in the
 order of :data:`LEVEL_RULES` (the one place that orders them; :func:`rule_texts` prints
@@ -47,6 +55,8 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "on_track": ("符合预期", "on track"),
     "behind": ("滞后", "behind"),
     "at_risk": ("难以完成", "at risk"),
+    "completed": ("已完成", "achieved"),
+    "not_completed": ("未完成", "not achieved"),
 }
 
 
@@ -79,6 +89,11 @@ class Case:
     the latest actual's distance inside the bound (< 0: broken; NaN: no actual) and
     ``worst_gap`` how far the re-projection breaks it in the target year (points for a rate,
     percent of the bound for a level; <= 0: kept).
+
+    ``final`` marks a target whose year is over (time progress 100 %): ``completed`` says
+    whether it was met, ``completion_pct`` is the completion rate, ``judged`` the figure of
+    the target year ``year`` it was judged by (``from_model``: the model's, no actual of
+    that year), and ``missed_year`` (every-year targets) the first year that missed it.
     """
 
     every_year: bool = False
@@ -94,6 +109,12 @@ class Case:
     worst_gap: float = math.nan
     keep: bool = False
     headroom: float = math.nan
+    final: bool = False
+    completed: bool = False
+    completion_pct: float = math.nan
+    judged: float = math.nan
+    year: int | None = None
+    from_model: bool = False
 
 
 def _meets_by_projection(case: Case, rules: Rules) -> bool:
@@ -175,13 +196,54 @@ _REASONS: dict[str, tuple[str, str]] = {
         "below time progress; the re-projection falls short by less than the gap",
         "低于时间进度;重新预测与目标的差距小于规定幅度",
     ),
+    "final_met": (
+        "the target year {year} is over: {judged} meets the target, completion {rate:.1f} %"
+        "{source}; no growth is needed for a year that is over",
+        "目标年份{year}年已过:{judged} 达到目标,完成率 {rate:.1f}%{source};已过年份不计所需增长",
+    ),
+    "final_missed": (
+        "the target year {year} is over: {judged} does not meet the target, completion "
+        "{rate:.1f} %{source}; no growth is needed for a year that is over",
+        "目标年份{year}年已过:{judged} 未达到目标,完成率 {rate:.1f}%{source};已过年份不计所需增长",
+    ),
+    "final_every_met": (
+        "the plan's years are over: met in every year; no growth is needed for a year that is over",
+        "规划年份已过:各年均达标;已过年份不计所需增长",
+    ),
+    "final_every_missed": (
+        "the plan's years are over: missed in {missed} (met in {rate:.0f} % of the years); no "
+        "growth is needed for a year that is over",
+        "规划年份已过:{missed}年未达标(达标年份占 {rate:.0f}%);已过年份不计所需增长",
+    ),
 }
+
+#: What a final verdict adds when its figure is not an actual one.
+_FROM_MODEL = ("; no actual figure of that year: the model's", ";该年无实际数据:为模型值")
+
+
+def _final(case: Case, lang: str) -> tuple[str, str, dict]:
+    """The final rule: a target whose year is over is achieved or not (module docstring)."""
+    code = "completed" if case.completed else "not_completed"
+    if case.every_year:
+        if case.completed:
+            return code, "final_every_met", {}
+        return code, "final_every_missed", {"missed": case.missed_year, "rate": case.completion_pct}
+    figures = {
+        "year": case.year,
+        "judged": f"{case.judged:,.0f}" if abs(case.judged) >= 1000 else f"{case.judged:.2f}",
+        "rate": case.completion_pct,
+        "source": _FROM_MODEL[lang == "zh"] if case.from_model else "",
+    }
+    return code, "final_met" if case.completed else "final_missed", figures
 
 
 def verdict(case: Case, rules: Rules = RULES, lang: str = "en") -> tuple[str, str]:
     """The verdict code (a key of :data:`VERDICTS`) and the rule that gave it, in words (in
     ``lang``, "en" or "zh")."""
-    code, reason, figures = _verdict(case, rules)
+    if case.final:
+        code, reason, figures = _final(case, lang)
+    else:
+        code, reason, figures = _verdict(case, rules)
     return code, _REASONS[reason][1 if lang == "zh" else 0].format(**figures)
 
 
@@ -279,7 +341,24 @@ def rule_texts(rules: Rules = RULES, lang: str = "en") -> list[str]:
     level = [texts[code].format(r=r) for code, _rule in LEVEL_RULES]
     every = _EVERY_YEAR_TEXT_ZH if zh else _EVERY_YEAR_TEXT
     keep = _KEEP_TEXT_ZH if zh else _KEEP_TEXT
-    return [*level, every.format(r=r), keep.format(r=r)]
+    final = _FINAL_TEXT_ZH if zh else _FINAL_TEXT
+    return [final, *level, every.format(r=r), keep.format(r=r)]
+
+
+_FINAL_TEXT = (
+    "Final evaluation, tried first: a target whose year is over (the latest full year of "
+    "actual figures is at or after it; time progress 100 %) is achieved (已完成) when its "
+    "figure of the target year meets it (an every-year target: met in every plan year), "
+    "otherwise not achieved (未完成); the completion rate is the figure against the target "
+    "(for a ceiling, the target against the figure); no growth is needed for a year that is "
+    "over. The rules below are those of a mid-term evaluation."
+)
+_FINAL_TEXT_ZH = (
+    "总结评估(最先判断):目标年份已过(有全年实际数据的最新年份不早于目标年份,时间进度"
+    "100%)的目标,目标年份数值达到目标为已完成(逐年目标:规划各年均达标),否则为未完成;"
+    "完成率为实际值与目标值之比(控制性上限目标为目标值与实际值之比);已过年份不计所需"
+    "增长。以下为中期评估的规则。"
+)
 
 
 _LEVEL_TEXTS = {

@@ -50,6 +50,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "latest_year": ("latest year", "最新年份"),
     "latest_status": ("latest status", "最新值性质"),
     "target_progress_pct": ("target progress (%)", "目标进度(%)"),
+    "completion_pct": ("completion rate (%)", "完成率(%)"),
     "time_progress_pct": ("time progress (%)", "时间进度(%)"),
     "projected": ("projected", "预测值"),
     "probability_pct": ("probability of meeting (%)", "达标概率(%)"),
@@ -203,7 +204,7 @@ _WHOLE = ("base_year", "target_year", "latest_year", "year", "zero_from", "line"
 #: Columns in the unit of their row (the column ``unit``, else the indicator's or figure's).
 _IN_ROW_UNIT = ("base", "target", "latest_actual", "projected", "actual", "model", "value")
 #: Columns of percentages of progress and probability: one decimal.
-_PERCENT = ("target_progress_pct", "time_progress_pct", "probability_pct")
+_PERCENT = ("target_progress_pct", "completion_pct", "time_progress_pct", "probability_pct")
 #: Units of counts, written as whole numbers.
 _COUNTS = ("persons", "firms", "yuan", "人", "家", "元")
 
@@ -469,6 +470,7 @@ _MD_COLUMNS = [
     "latest_year",
     "latest_status",
     "target_progress_pct",
+    "completion_pct",
     "time_progress_pct",
     "projected",
     "probability_pct",
@@ -487,7 +489,8 @@ def _anchor_title(ev, lang: str) -> str:
 
 def write_markdown(path: Path, ev, lang: str) -> None:
     t = _TITLES[lang]
-    cols = [c for c in _MD_COLUMNS if c != "probability_pct" or ev.table[c].notna().any()]
+    sometimes = ("probability_pct", "completion_pct")  # with draws; in a final evaluation
+    cols = [c for c in _MD_COLUMNS if c not in sometimes or ev.table[c].notna().any()]
     cols += [c for c in ("estimate_check", "marks") if (ev.table[c] != "").any()]
     parts = [
         f"# {t['title'].format(scenario=ev.scenario)}",
