@@ -389,7 +389,7 @@ M = RULES.margin_pp
                 time_progress=60,
                 measure="points",
                 needed=0.6,
-                projected_rate=0.1,
+                projected_rate=0.3,
             ),
             "behind",
         ),  # fmt: skip
@@ -398,8 +398,18 @@ M = RULES.margin_pp
                 target_progress=20,
                 time_progress=60,
                 measure="points",
-                needed=0.61,
-                projected_rate=0.1,
+                needed=0.6,
+                projected_rate=0.29,
+            ),
+            "at_risk",
+        ),  # fmt: skip
+        (  # R&D: 31 % of the way with 40 % of the time gone, the re-projection flat
+            Case(
+                target_progress=31,
+                time_progress=40,
+                measure="points",
+                needed=0.3,
+                projected_rate=0.0,
             ),
             "at_risk",
         ),  # fmt: skip
@@ -989,3 +999,16 @@ def test_a_ceilings_completion_rate_is_the_target_against_the_figure():
     final = Case(final=True, completed=False, completion_pct=84.0, judged=126.0, year=2025)
     assert verdict(final, RULES)[0] == "not_completed"
     assert verdict(Case(final=True, completed=True, judged=1.0, year=2025), RULES)[0] == "completed"
+
+
+def test_a_reason_on_track_by_progress_says_when_the_reprojection_misses():
+    """Jobs at 61 % of the way with 60 % of the time gone, the re-projection 33,831 against
+    35,000 (short by less than the at-risk gap): on track, and the reason says the miss."""
+    case = Case(target_progress=61, time_progress=60, measure="count", needed=6815,
+                projected_rate=6500, projected=33831.0, target=35000.0)  # fmt: skip
+    code, reason = verdict(case)
+    assert code == "on_track" and "misses the target (33,831 against 35,000)" in reason
+    assert "未达到目标(33,831,目标 35,000)" in verdict(case, lang="zh")[1]
+    met = Case(target_progress=61, time_progress=60, projection_meets=True, projected=36000.0,
+               target=35000.0)  # fmt: skip
+    assert "misses" not in verdict(met)[1]

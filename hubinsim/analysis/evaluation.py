@@ -692,6 +692,8 @@ def _target_row(
             projection_meets=bool(_meets(projected, tg.target, tg.comparison)),
             needed=needed,
             projected_rate=proj_rate,
+            projected=projected,
+            target=tg.target,
             **case_kw,
         )
         unit = {"growth": "%/yr", "points": "pp/yr", "count": f"{INDICATOR_BY_NAME[ind].unit}/yr"}[

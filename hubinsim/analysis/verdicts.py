@@ -21,11 +21,12 @@ them in that order):
 1. achieved: the latest actual already meets the target;
 2. at risk: the re-projection clearly fails the target: the growth needed from the latest
    actual year exceeds the growth the re-projection gives over the same years by more than
-   ``growth_gap_pct`` (%/yr; for a share or rate ``points_gap_pp`` points a year; for a
-   cumulated count ``count_gap_share`` of the yearly need), or (with draws) the probability
-   of meeting it is below ``p_at_risk``. It comes before the rules of progress: a target
-   that the re-projection clearly misses is not on track because its progress so far keeps
-   pace with the time gone;
+   ``growth_gap_pct`` (%/yr; for a share or rate ``points_gap_share`` of the pace needed,
+   in points a year; for a cumulated count ``count_gap_share`` of the yearly need), or
+   (with draws) the probability of meeting it is below ``p_at_risk``. It comes before the
+   rules of progress: a target that the re-projection clearly misses is not on track because
+   its progress so far keeps pace with the time gone (and where the re-projection misses by
+   less, the reason of ahead or on track says so);
 3. ahead: target progress >= time progress + ``margin_pp``;
 4. on track: target progress >= time progress - ``margin_pp``, or the re-projection meets
    the target (with draws: the probability of meeting it >= ``p_on_track``);
@@ -66,7 +67,7 @@ class Rules:
 
     margin_pp: float = 10.0  # points of progress either side of time progress
     growth_gap_pct: float = 1.0  # %/yr: growth needed above growth projected -> at risk
-    points_gap_pp: float = 0.5  # pp/yr, for shares and rates
+    points_gap_share: float = 0.5  # of the pace needed (pp/yr), for shares and rates
     count_gap_share: float = 0.10  # of the yearly need, for cumulated counts
     every_year_pp: float = 0.5  # points an every-year target's worst projected year may miss
     p_on_track: float = 0.5
@@ -105,6 +106,8 @@ class Case:
     measure: str = "growth"
     needed: float = math.nan
     projected_rate: float = math.nan
+    projected: float = math.nan
+    target: float = math.nan
     missed_year: int | None = None
     worst_gap: float = math.nan
     keep: bool = False
@@ -128,7 +131,7 @@ def _gap_too_large(case: Case, rules: Rules) -> bool:
         return False
     gap = case.needed - case.projected_rate
     if case.measure == "points":
-        return gap > rules.points_gap_pp
+        return gap > rules.points_gap_share * abs(case.needed)
     if case.measure == "count":
         return gap > rules.count_gap_share * abs(case.needed)
     return gap > rules.growth_gap_pct
@@ -230,7 +233,7 @@ def _final(case: Case, lang: str) -> tuple[str, str, dict]:
         return code, "final_every_missed", {"missed": case.missed_year, "rate": case.completion_pct}
     figures = {
         "year": case.year,
-        "judged": f"{case.judged:,.0f}" if abs(case.judged) >= 1000 else f"{case.judged:.2f}",
+        "judged": _figure(case.judged),
         "rate": case.completion_pct,
         "source": _FROM_MODEL[lang == "zh"] if case.from_model else "",
     }
@@ -244,7 +247,32 @@ def verdict(case: Case, rules: Rules = RULES, lang: str = "en") -> tuple[str, st
         code, reason, figures = _final(case, lang)
     else:
         code, reason, figures = _verdict(case, rules)
-    return code, _REASONS[reason][1 if lang == "zh" else 0].format(**figures)
+    text = _REASONS[reason][1 if lang == "zh" else 0].format(**figures)
+    if code in ("ahead", "on_track") and _misses(case):
+        text += _SHORT_NOTE[lang == "zh"].format(
+            projected=_figure(case.projected), target=_figure(case.target)
+        )
+    return code, text
+
+
+#: What the reason of a target ahead or on track by its progress adds when the
+#: re-projection misses it (by less than the gap of the at-risk rule).
+_SHORT_NOTE = (
+    "; but the re-projection misses the target ({projected} against {target})",
+    ";但重新预测未达到目标({projected},目标 {target})",
+)
+
+
+def _figure(value: float) -> str:
+    """A figure of a reason: whole from 1,000 (35,000 persons), else two decimals."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.2f}"
+
+
+def _misses(case: Case) -> bool:
+    """Whether the re-projection of a level, share or count misses the target."""
+    return not (case.every_year or case.keep or case.projection_meets) and math.isfinite(
+        case.projected
+    )
 
 
 def _verdict(case: Case, rules: Rules) -> tuple[str, str, dict]:
@@ -365,8 +393,9 @@ _LEVEL_TEXTS = {
     "achieved": "achieved (提前实现): the latest actual already meets the target.",
     "at_risk": "at risk (难以完成): the re-projection clearly fails the target: the average "
     "growth needed from the latest actual year exceeds the re-projection's growth over the "
-    "same years by more than {r.growth_gap_pct:g} %/yr ({r.points_gap_pp:g} points a year for "
-    "shares and rates, {r.count_gap_share:.0%} of the yearly need for cumulated counts), or the "
+    "same years by more than {r.growth_gap_pct:g} %/yr ({r.points_gap_share:.0%} of the pace "
+    "needed for shares and rates, {r.count_gap_share:.0%} of the yearly need for cumulated "
+    "counts), or the "
     "probability is below {r.p_at_risk:.0%}; tried before progress, so that a target the "
     "re-projection clearly misses is not on track because its progress keeps pace with time.",
     "ahead": "ahead (快于预期): target progress >= time progress + {r.margin_pp:g} points.",
@@ -378,7 +407,8 @@ _LEVEL_TEXTS = {
 _LEVEL_TEXTS_ZH = {
     "achieved": "提前实现:最新实际值已达到目标值。",
     "at_risk": "难以完成:重新预测明显达不到目标,即自最新实际年份起所需年均增速比重新预测的增速"
-    "高出 {r.growth_gap_pct:g} 个百分点以上(比重和比率类 {r.points_gap_pp:g} 个百分点/年,累计数 "
+    "高出 {r.growth_gap_pct:g} 个百分点以上(比重和比率类为所需年均提高幅度的 "
+    "{r.points_gap_share:.0%},累计数 "
     "{r.count_gap_share:.0%} 的年均所需),或达标概率 < {r.p_at_risk:.0%};此条先于进度判断,"
     "目标进度与时间进度相当但重新预测明显达不到目标的,不判为符合预期。",
     "ahead": "快于预期:目标进度 ≥ 时间进度 + {r.margin_pp:g} 个百分点。",

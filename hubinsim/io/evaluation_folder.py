@@ -131,7 +131,7 @@ RUN_KEYS_ZH = {
     "rules": "结论规则参数",
     "margin_pp": "进度容差(百分点)",
     "growth_gap_pct": "增速差距阈值(百分点)",
-    "points_gap_pp": "比重差距阈值(百分点/年)",
+    "points_gap_share": "比重差距阈值(所需年均提高幅度的比例)",
     "count_gap_share": "累计数差距阈值(所需年均的比例)",
     "every_year_pp": "逐年目标容差(百分点)",
     "p_on_track": "符合预期的达标概率下限",
