@@ -529,6 +529,9 @@ def test_chinese_throughout_under_zh(short, tmp_path):
     q3 = used[(used["指标代码"] == "retail_sales") & (used["年份"] == 2024)].iloc[0]
     assert (q3["期间"], q3["口径"], q3["版本"]) == ("前三季度", "现价增速(%)", "初步核算")
     assert q3["说明"] == "由前三季度累计增速估计"
+    basis = used.groupby("指标代码")["口径"].first()  # a rate or share is no 总量(现价)
+    assert basis["unemployment_rate_pct"] == "比率(%)"
+    assert basis["population"] == "总量" and basis["gdp"] == "总量(现价)"
     text = "".join(str(v) for v in table.to_numpy().ravel())
     assert not [w for w in ("every", "progress", "/yr", "projection") if w in text]
 

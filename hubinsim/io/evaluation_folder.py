@@ -272,12 +272,36 @@ def shown(value) -> str:
     return str(value).replace("|", "/")
 
 
+#: The basis of a figure given as it is (not as a growth rate), in Chinese, by the unit of its
+#: indicator: a rate or share is no 总量, and a count of persons or firms has no prices.
+_LEVEL_BASES = ("level", "level (built)", "level (derived)")
+
+
+def _basis_zh(basis, indicator) -> str:
+    """The 口径 of a figure of ``indicator`` given on ``basis``, in Chinese."""
+    zh = _VALUES_ZH["basis"].get(basis, basis)
+    info = INDICATOR_BY_NAME.get(indicator) if isinstance(indicator, str) else None
+    if basis not in _LEVEL_BASES or info is None:
+        return zh
+    if info.unit == "%":
+        word = "比重" if "share" in indicator else "比率"
+        how = {"level": "(%)", "level (built)": "(由增速推算)", "level (derived)": "(由总量推算)"}
+        return word + how[basis]
+    if info.unit in ("persons", "firms", "万人"):
+        return zh.replace("总量(现价)", "总量")
+    return zh
+
+
 def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataFrame:
     """A copy with headers in ``lang`` and statuses in Chinese under zh; with ``draws`` the
     header of ``projected`` says it is the median of the draws."""
     out = for_reading(df)
     if lang == "zh":
         out = out.drop(columns=["verdict_zh"], errors="ignore")  # the verdict is in Chinese
+        if "basis" in out and "indicator" in out:  # a rate's or share's level is no 总量
+            out["basis"] = [
+                _basis_zh(b, i) for b, i in zip(out["basis"], out["indicator"], strict=True)
+            ]
         for col, words in _VALUES_ZH.items():
             if col in out:
                 out[col] = out[col].map(lambda s, w=words: w.get(s, s) if isinstance(s, str) else s)
