@@ -38,3 +38,14 @@ def column_decimals(largest: float, significant: int = 4) -> int:
     if not (big > 0 and math.isfinite(big)):
         return significant - 1
     return max(0, significant - 1 - math.floor(math.log10(big)))
+
+
+def percent_rounded(p: float, decimals: int = 0) -> float:
+    """A percentage of progress rounded to ``decimals``, never to 100 from below: 99.95 with
+    one decimal is 99.9, not 100.0 (a target not met does not read as met); NaN as it is."""
+    if not math.isfinite(p):
+        return p
+    shown = round(p, decimals)
+    if p < 100.0 <= shown:
+        return 100.0 - 10.0**-decimals
+    return shown

@@ -5,7 +5,7 @@ import pytest
 
 import hubinsim
 from hubinsim.data import Target
-from hubinsim.formats import column_decimals, format_number, format_share
+from hubinsim.formats import column_decimals, format_number, format_share, percent_rounded
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +177,9 @@ def test_the_scorecard_says_what_decides_each_verdict():
     assert by["share_tertiary_pct"] == "assumption"
     assert by["va_tertiary"] == "model"
     assert set(card["decided_by"]) <= {"model", "lever", "definition", "assumption"}
+
+
+def test_a_percentage_below_100_is_never_shown_as_100():
+    assert percent_rounded(99.95, 1) == 99.9 and percent_rounded(99.5) == 99
+    assert percent_rounded(100.0, 1) == 100.0 and percent_rounded(100.04, 1) == 100.0
+    assert percent_rounded(61.26, 1) == 61.3

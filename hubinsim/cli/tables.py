@@ -9,7 +9,7 @@ computes on results.
 from __future__ import annotations
 
 from ..catalog import in_chinese
-from ..formats import column_decimals
+from ..formats import column_decimals, percent_rounded
 from .text import fmt, label, pct, points, say, target_text, text_table, unit
 
 
@@ -347,7 +347,7 @@ def evaluation_text(table, lang: str = "en") -> str:
                 int(r["target_year"]),
                 latest,
                 "" if r["target_progress_pct"] != r["target_progress_pct"]
-                else f"{r['target_progress_pct']:.0f}%",
+                else f"{percent_rounded(r['target_progress_pct']):.0f}%",
                 f"{r['time_progress_pct']:.0f}%",
                 fmt(r["projected"]),
                 "" if r["probability_pct"] != r["probability_pct"]

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..catalog import INDICATOR_BY_NAME, UNIT_ZH
 from ..defaults import DEFAULT_OUT
+from ..formats import percent_rounded
 from ..results import plan_source_zh
 from .charts import DPI, save_figures
 from .folders import Written, atomic_folder, check_writer, safe_name, write_csv
@@ -235,7 +236,7 @@ def for_reading(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
     for col in _PERCENT:
         if col in out:
-            out[col] = out[col].astype(float).round(1)
+            out[col] = [percent_rounded(v, 1) for v in out[col].astype(float)]
     units = [_row_unit(r) for _, r in out.iterrows()]
     for col in _IN_ROW_UNIT:
         if col in out and pd.api.types.is_numeric_dtype(out[col]):
