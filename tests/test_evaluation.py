@@ -692,11 +692,13 @@ def test_a_later_plans_targets_are_measured_from_its_base_year(to_2030, tmp_path
         "base_value\n"
         "retail_sales,180,2030,>=,,亿元,draft,15th,expected,,\n"
         "va_tertiary,300,2030,>=,,亿元,draft,15th,expected,2025,250\n"
-        "new_urban_jobs_cumulative,40000,2030,>=,,persons,draft,15th,expected,,\n",
+        "new_urban_jobs_cumulative,40000,2030,>=,,persons,draft,15th,expected,,\n"
+        "fiscal_revenue,20,2030,>=,,亿元,draft,15th,expected,,\n",
         encoding="utf-8",
     )
     rows = [["retail_sales", y, "year", v, "level", "", ""]
             for y, v in ((2025, "125"), (2026, "130"), (2027, "136"))]  # fmt: skip
+    rows += [["fiscal_revenue", 2027, "year", "15", "level", "", ""]]
     rows += [["new_urban_jobs", y, "year", "7000", "level", "", ""] for y in range(2021, 2028)]
     path = actuals_file(tmp_path / "a.csv", rows)
     table = hubinsim.evaluate(to_2030, path, targets=targets).table.set_index("indicator")
@@ -705,6 +707,8 @@ def test_a_later_plans_targets_are_measured_from_its_base_year(to_2030, tmp_path
     assert retail["time_progress_pct"] == pytest.approx(40.0)
     assert retail["target_progress_pct"] == pytest.approx((136 - 125) / (180 - 125) * 100)
     assert table.loc["va_tertiary", "base"] == 250  # as the plan prints it
+    assert "base: the model's figure" in table.loc["fiscal_revenue", "marks"]  # no 2025 actual
+    assert "model" not in table.loc["retail_sales", "marks"]  # its 2025 figure is actual
     jobs = table.loc["new_urban_jobs_cumulative"]
     assert jobs["latest_actual"] == pytest.approx(14000)  # 2026 and 2027
     assert jobs["target_progress_pct"] == pytest.approx(35.0)

@@ -526,12 +526,17 @@ _MARKS = {
         "no actual figure: the verdict rests on the model alone",
         "无实际数据:结论仅依据模型",
     ),
+    "model_base": (
+        "base: the model's figure (no actual figure of the base year)",
+        "基数为模型值(基数年份无实际数据)",
+    ),
 }
 
 
-def _marks(tg: Target, model_only: bool, lang: str) -> str:
+def _marks(tg: Target, model_only: bool, lang: str, model_base: bool = False) -> str:
     """The marks of a row (:data:`_MARKS`), joined; empty for a plan target with actuals."""
-    keys = [k for k in (tg.set_by, "model_only" if model_only else "") if k in _MARKS]
+    flags = ("model_only" if model_only else "", "model_base" if model_base else "")
+    keys = [k for k in (tg.set_by, *flags) if k in _MARKS]
     return ("; " if lang != "zh" else ";").join(_MARKS[k][lang == "zh"] for k in keys)
 
 
@@ -586,6 +591,7 @@ def _target_row(
     status = history[(ind, last)][1] if last is not None else ""
     B = tg.base_year  # the plan's base year: progress and time progress from it
     offset = 0.0  # a count of a later plan counts from its base year
+    model_base = False  # the base is the model's figure of the base year
     if measure == "count":
         if B > BASE_YEAR:
             offset = count_at(ind, B, history, float(series.loc[B]))
@@ -598,6 +604,7 @@ def _target_row(
         base = history[(ind, B)][0]
     else:
         base = float(series.loc[B])
+        model_base = B > BASE_YEAR
     projected = float(series.loc[T])
     first = tg.each_year_from or T
     plan_years = list(range(first, T + 1))
@@ -737,6 +744,6 @@ def _target_row(
         "verdict_zh": zh,
         "reason": reason,
         "estimate_check": _estimate_check(ind, measure, last, status, latest, series, lang),
-        "marks": _marks(tg, last is None, lang),
+        "marks": _marks(tg, last is None, lang, model_base and last is not None),
         "source": tg.source,
     }
