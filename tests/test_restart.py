@@ -10,10 +10,11 @@ import json
 
 import numpy as np
 import pytest
-from support import invoke
+from support import ROOT, invoke
 
 import hubinsim
 
+BASELINE = ROOT / "scenarios" / "baseline.toml"
 SHOWN = ("gdp", "va_tertiary", "fiscal_revenue", "retail_sales", "unemployment_rate_pct")
 
 
@@ -127,3 +128,62 @@ def test_run_and_compare_take_actuals_on_the_command_line(made, tmp_path, short,
     assert "add-factors fading over 2 years" in r.output
     r = invoke("run", short, "--anchor", "fade=2", "--out", out)
     assert r.exit_code == 2 and "add --actuals" in r.output
+
+
+#: Actual figures of 2021-2024 below most members' paths (the illustrative file of an
+#: earlier model): restarted in 2023, some members' public capital and housing stand above
+#: what the lower output needs, so that they want no public or housing investment at all
+#: (where the restart's calibration once divided 0 by 0).
+LOW_ACTUALS = """indicator,year,period,value,basis,vintage,source
+gdp,2021,year,313.3,level,final,made
+gdp,2021,year,6.2,real_growth_pct,final,made
+va_tertiary,2021,year,181.4,level,final,made
+va_primary,2021,year,7.45,level,final,made
+fai,2021,year,12.0,nominal_growth_pct,final,made
+retail_sales,2021,year,102.2,level,final,made
+fiscal_revenue,2021,year,11.26,level,final,made
+industrial_va_above_scale,2021,year,5.9,real_growth_pct,final,made
+population,2021,year,32.67,level,final,made
+unemployment_rate_pct,2021,year,3.07,level,final,made
+gdp,2022,year,331.1,level,preliminary,made
+gdp,2022,year,334.4,level,final,made
+gdp,2022,year,4.8,real_growth_pct,final,made
+va_tertiary,2022,year,195.2,level,final,made
+va_primary,2022,year,7.92,level,final,made
+fai,2022,year,5.0,nominal_growth_pct,final,made
+retail_sales,2022,year,107.3,level,final,made
+fiscal_revenue,2022,year,12.00,level,final,made
+industrial_va_above_scale,2022,year,4.8,real_growth_pct,final,made
+population,2022,year,32.69,level,final,made
+unemployment_rate_pct,2022,year,2.85,level,final,made
+gdp,2023,year,355.3,level,preliminary,made
+gdp,2023,year,4.2,real_growth_pct,preliminary,made
+va_tertiary,2023,year,209.0,level,preliminary,made
+va_primary,2023,year,8.38,level,preliminary,made
+fai,2023,year,5.0,nominal_growth_pct,preliminary,made
+retail_sales,2023,year,112.1,level,preliminary,made
+fiscal_revenue,2023,year,12.72,level,preliminary,made
+industrial_va_above_scale,2023,year,4.2,real_growth_pct,preliminary,made
+population,2023,year,32.72,level,preliminary,made
+unemployment_rate_pct,2023,year,2.74,level,preliminary,made
+gdp,2024,H1,3.8,real_growth_pct,preliminary,made
+gdp,2024,Q1-Q3,3.9,real_growth_pct,preliminary,made
+retail_sales,2024,Q1-Q3,4.3,nominal_growth_pct,preliminary,made
+"""
+
+CAPITAL = ("capital_primary", "capital_industry", "capital_tertiary", "capital_housing",
+           "capital_public")  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 7, 16])
+def test_a_restart_from_actuals_below_the_members_paths_keeps_every_stock_valid(tmp_path, seed):
+    path = tmp_path / "actuals.csv"
+    path.write_text(LOW_ACTUALS, encoding="utf-8")
+    scn = hubinsim.load_scenario(BASELINE)
+    res = hubinsim.simulate(scn, actuals=path, draws=20, seed=seed)
+    years = list(res.years)
+    # every member restarts from the actual GDP of 2023 ...
+    np.testing.assert_allclose(res.values["gdp"][years.index(2023)], 355.3)
+    for name in CAPITAL:  # ... and keeps its capital finite and positive to the end
+        v = res.values[name][years.index(2023) :]
+        assert np.isfinite(v).all() and (v > 0.0).all(), name

@@ -739,6 +739,11 @@ def _calibrate(
     V_o = get("ref_land_other", None)
     if V_o is None:
         V_o = ops.maximum(LR0 / LAND_RATIO_MAX - V_h0, 0.0)
+    else:
+        # a restart whose actual figures leave no housing investment (the stock above what
+        # residents demand) and whose run sold no other land: that land carries the
+        # revenue as at a first start with no housing investment (not log 0)
+        V_o = _where(V_h0 + V_o > 0.0, V_o, LR0 / LAND_RATIO_MAX)
     c["land_o"] = V_o * ones
     c["land"] = log(LR0) - c["el_land"] * log(V_h0 + c["land_o"])
     LR_n0 = exp(c["el_land"] * log(fai_h0 * land_price0 + c["land_o"]) + c["land"])
@@ -783,7 +788,12 @@ def _calibrate(
         ks_max = ops.maximum(TRV_star0 - committed_ref + borrow, 0.0)
         # normal public investment is at most what that money co-finances (core.rates)
         pub_c = pub_d0 - ops.smooth_pos(pub_d0 - ks_max * c["inv_dshare"], 0.05 * pub_d0)
-        kappa_now = ops.maximum(pub_c, 0.0) / pub_d0
+        # (a member whose public capital stands above its desired level wants no public
+        # investment at all: nothing is held back, its share is 1, not 0 / 0)
+        wanted = pub_d0 > 0.0
+        kappa_now = _where(
+            wanted, ops.maximum(pub_c, 0.0) / ops.maximum(pub_d0, 1e-300), 1.0
+        )  # fmt: skip
         shortfall = ops.smooth_pos(KS0 - ks_max, 0.05 * KS0)
         short = shortfall > 0.0
     balance = get("fiscal_balance", None)
@@ -817,7 +827,8 @@ def _calibrate(
     if np.any(short):
         CS0 = _where(short, CS_ref, CS0)
         c["d_max"] = _where(short, limit_ref, c["d_max"])
-        built_now = 1.0 - shortfall / KS0
+        # (nothing asked of the district: all of it built, not 0 / 0)
+        built_now = 1.0 - _where(KS0 > 0.0, shortfall / ops.maximum(KS0, 1e-300), 0.0)
     # (net assets at the start are spent down on top of the share: core.rates)
     c["cs_share"] = (CS0 - ops.smooth_pos(-D0, 0.05 * TRV_star0) * c["etd_assets"]) / RB0
     c["CS0"] = CS0
