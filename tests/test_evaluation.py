@@ -1019,3 +1019,19 @@ def test_a_reason_on_track_by_progress_says_when_the_reprojection_misses():
     met = Case(target_progress=61, time_progress=60, projection_meets=True, projected=36000.0,
                target=35000.0)  # fmt: skip
     assert "misses" not in verdict(met)[1]
+
+
+def test_a_level_of_a_period_to_date_is_listed_as_read_and_not_used(short, tmp_path):
+    path = figures_file(tmp_path / "p.csv", ("gdp", 2023, "349.4"), ("retail_sales", 2023, "114"),
+                        ("retail_sales", 2024, "84.6", "level", "Q1-Q3"))  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev = hubinsim.evaluate(hubinsim.load_scenario(short), path, lang="zh")
+    used = ev.actuals_used
+    q3 = used[(used["indicator"] == "retail_sales") & (used["period"] == "Q1-Q3")]
+    assert len(q3) == 1 and q3.iloc[0]["status"] == "unused" and q3.iloc[0]["value"] == 84.6
+    assert q3.iloc[0]["line"] == 4
+    written = hubinsim.write_evaluation(ev, tmp_path, lang="zh")
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="所用实际数据")
+    row = sheet[(sheet["指标代码"] == "retail_sales") & (sheet["期间"] == "前三季度")].iloc[0]
+    assert row["性质"] == "未使用" and "未使用" in row["说明"]

@@ -214,7 +214,7 @@ def evaluate(
     table = evaluation_table(
         target_list, path, flags, history, values, latest, rules, lang, time_year=time_year
     )
-    used = _used_table(figures, levels)
+    used = _used_table(figures, levels, acts.select(vintage).rows)
     compared = pd.DataFrame(
         [
             {"indicator": ind, "year": year, "value": value, "status": status, "note": note}
@@ -308,8 +308,29 @@ def _check_target_years(targets: list[Target], scn: Scenario, warn: bool) -> Non
         )
 
 
-def _used_table(figures: dict, levels: dict) -> pd.DataFrame:
-    rows = []
+#: The note of a level of a period to date: read, listed, not used.
+UNUSED_NOTE = "a level of a period to date is no full-year level: read, not used"
+
+
+def _used_table(figures: dict, levels: dict, read_rows=()) -> pd.DataFrame:
+    """Every figure used, and every level of a period to date read but not used (status
+    ``unused``), so that the table shows what the file gave."""
+    rows = [
+        {
+            "indicator": r.indicator,
+            "year": r.year,
+            "period": r.period,
+            "basis": r.basis,
+            "value": r.value,
+            "vintage": r.vintage,
+            "status": "unused",
+            "note": UNUSED_NOTE,
+            "source": r.source,
+            "line": r.line,
+        }
+        for r in read_rows
+        if not r.full_year and not r.is_growth
+    ]
     for (ind, year, basis), fig in figures.items():
         rows.append(
             {

@@ -79,7 +79,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "zero_from": ("zero from", "归零年份"),
     "item": ("item", "项目"),
 }
-_STATUS_ZH = {"actual": "实际", "estimate": "估计", "model": "模型"}
+_STATUS_ZH = {"actual": "实际", "estimate": "估计", "model": "模型", "unused": "未使用"}
 #: Values of the tables' columns in Chinese, by column (the codes of indicators stay).
 _VALUES_ZH: dict[str, dict[str, str]] = {
     "status": _STATUS_ZH,
@@ -322,6 +322,10 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
 
 #: Notes of the evaluation with figures in them, and their Chinese.
 _NOTES_ZH = (
+    (
+        r"a level of a period to date is no full-year level: read, not used",
+        r"期间累计总量不是全年总量:已读取,未使用",
+    ),
     (r"(\w+) added up (\d{4})-(\d{4})", r"\1 \2-\3年逐年相加"),
     (
         r"the latest actual \((\d{4})\) carried to (\d{4}): a figure the lever (\w+) sets, "
