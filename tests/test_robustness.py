@@ -625,6 +625,22 @@ def test_concurrent_replacements_leave_one_complete_folder(tmp_path):
     assert (target / "who").read_text() == (target / "second").read_text()
 
 
+def test_a_parent_folder_made_meanwhile_by_another_writer_is_used(tmp_path, monkeypatch):
+    """Two writers into a new ``runs`` folder: the one that finds it made between its look
+    and its mkdir (the race behind a rare failure of the test above) uses it, and leaves it
+    in place when its own write fails, as the folder is not its own."""
+    out = tmp_path / "runs"
+    out.mkdir()
+    real = os.path.lexists
+    monkeypatch.setattr(os.path, "lexists", lambda p: False if Path(p) == out else real(p))
+    with atomic_folder(out / "x") as tmp:
+        (tmp / "who").write_text("one")
+    assert (out / "x" / "who").read_text() == "one"
+    with pytest.raises(RuntimeError), atomic_folder(out / "y"):
+        raise RuntimeError("the writer fails")
+    assert out.is_dir() and leftovers(out) == ["x"]
+
+
 def test_a_writer_killed_while_replacing_is_undone_by_the_next(tmp_path):
     out = tmp_path / "runs"
     moved = out / f".x.old-{HOST_TAG}-{dead_pid()}-abc" / "x"

@@ -199,7 +199,12 @@ def _make_parents(folder: Path) -> list[Path]:
     created = []
     try:
         for path in reversed(missing):
-            os.mkdir(path)
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                if not os.path.isdir(path):
+                    raise
+                continue  # made meanwhile by another writer: theirs, not ours to remove
             created.append(path)
     except OSError as exc:
         _remove_created(created)
