@@ -10,6 +10,7 @@ import csv
 import html.parser
 import math
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -989,10 +990,11 @@ def test_a_target_whose_year_is_over_gets_a_final_verdict(monkeypatch, tmp_path)
     assert (share["verdict"], round(share["completion_pct"], 1)) == ("未完成", 97.3)
     for _key, row in rows.iterrows():  # no row of 2025 speaks of later years or projections
         if _key[1] == 2025:
-            assert row["verdict"] in ("已完成", "未完成")
+            assert row["verdict"] in ("已完成", "未完成", "待核实")
             assert "以后各年" not in row["reason"] and "重新预测" not in row["reason"]
-    park = rows.loc[("park_gross_output", 2025)]  # no actual: the model's figure, said so
-    assert "模型值" in park["reason"]
+    park = rows.loc[("park_gross_output", 2025)]  # no actual: the model's figure, for reference
+    assert park["verdict"] == "待核实" and "模型值" in park["reason"]
+    assert "仅供参考" in park["reason"]
     en = hubinsim.evaluate(scn, path).table.set_index(["indicator", "target_year"])
     assert en.loc[("retail_sales", 2025), "verdict"] == "not achieved"
     assert en.loc[("va_tertiary", 2025), "verdict"] == "achieved"
@@ -1006,6 +1008,9 @@ def test_a_ceilings_completion_rate_is_the_target_against_the_figure():
     final = Case(final=True, completed=False, completion_pct=84.0, judged=126.0, year=2025)
     assert verdict(final, RULES)[0] == "not_completed"
     assert verdict(Case(final=True, completed=True, judged=1.0, year=2025), RULES)[0] == "completed"
+    for completed in (True, False):  # no actual figure of the target year: not judged by the model
+        code, reason = verdict(replace(final, completed=completed, from_model=True), RULES)
+        assert code == "unverified" and "for reference" in reason
 
 
 def test_a_reason_on_track_by_progress_says_when_the_reprojection_misses():

@@ -12,7 +12,9 @@ progress 100 %) is judged by the final rule alone, before any other: 已完成 (
 its figure of the target year meets it (an every-year target: every plan year met), else
 未完成 (not achieved), with the completion rate (the figure against the target; for a
 ceiling, the target against the figure, so that staying below it gives 100 % or more). No
-growth is needed and nothing is projected for a year that is over.
+growth is needed and nothing is projected for a year that is over. A target of a single year
+with no actual figure of that year is 待核实 (to be verified): the model's figure and its
+completion rate are shown for reference, but a year that is over is judged by actual figures.
 
 For a target on a level (tertiary value added >= 200 by 2025) the rules are tried in the
 order of :data:`LEVEL_RULES` (the one place that orders them; :func:`rule_texts` prints
@@ -58,6 +60,7 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "at_risk": ("难以完成", "at risk"),
     "completed": ("已完成", "achieved"),
     "not_completed": ("未完成", "not achieved"),
+    "unverified": ("待核实", "to be verified"),
 }
 
 
@@ -209,6 +212,13 @@ _REASONS: dict[str, tuple[str, str]] = {
         "{rate:.1f} %{source}; no growth is needed for a year that is over",
         "目标年份{year}年已过:{judged} 未达到目标,完成率 {rate:.1f}%{source};已过年份不计所需增长",
     ),
+    "final_unverified": (
+        "the target year {year} is over but the file has no actual figure of it: the model's "
+        "{judged} (completion {rate:.1f} %) is shown for reference; the verdict waits for the "
+        "actual figure",
+        "目标年份{year}年已过,但无该年实际数据:模型值 {judged}(完成率 {rate:.1f}%)仅供参考;"
+        "待实际数据核实后判断",
+    ),
     "final_every_met": (
         "the plan's years are over: met in every year; no growth is needed for a year that is over",
         "规划年份已过:各年均达标;已过年份不计所需增长",
@@ -237,6 +247,8 @@ def _final(case: Case, lang: str) -> tuple[str, str, dict]:
         "rate": case.completion_pct,
         "source": _FROM_MODEL[lang == "zh"] if case.from_model else "",
     }
+    if case.from_model:
+        return "unverified", "final_unverified", figures
     return code, "final_met" if case.completed else "final_missed", figures
 
 
@@ -379,13 +391,15 @@ _FINAL_TEXT = (
     "figure of the target year meets it (an every-year target: met in every plan year), "
     "otherwise not achieved (未完成); the completion rate is the figure against the target "
     "(for a ceiling, the target against the figure); no growth is needed for a year that is "
-    "over. The rules below are those of a mid-term evaluation."
+    "over. With no actual figure of the target year the target is to be verified (待核实), "
+    "the model's figure shown for reference. The rules below are those of a mid-term "
+    "evaluation."
 )
 _FINAL_TEXT_ZH = (
     "总结评估(最先判断):目标年份已过(有全年实际数据的最新年份不早于目标年份,时间进度"
     "100%)的目标,目标年份数值达到目标为已完成(逐年目标:规划各年均达标),否则为未完成;"
     "完成率为实际值与目标值之比(控制性上限目标为目标值与实际值之比);已过年份不计所需"
-    "增长。以下为中期评估的规则。"
+    "增长;目标年份无实际数据的为待核实,模型值仅供参考。以下为中期评估的规则。"
 )
 
 
