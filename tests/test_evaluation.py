@@ -1000,6 +1000,19 @@ def test_a_target_whose_year_is_over_gets_a_final_verdict(monkeypatch, tmp_path)
     assert en.loc[("va_tertiary", 2025), "verdict"] == "achieved"
 
 
+def test_a_target_whose_year_is_over_has_no_probability_with_draws(monkeypatch, tmp_path):
+    """With draws, the rows of a year that is over show no probability of meeting the
+    target (every member carries the same actual figure: 0 % or 100 % would mean nothing)."""
+    scn = in_year(monkeypatch, 2026)
+    path = figures_file(tmp_path / "a25.csv", ("retail_sales", 2025, "126"),
+                        ("gdp", 2025, "383"))  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = hubinsim.evaluate(scn, path, draws=4, seed=1).table
+    over = table[table["target_year"] <= 2025]
+    assert len(over) and over["probability_pct"].isna().all()
+
+
 def test_a_ceilings_completion_rate_is_the_target_against_the_figure():
     from hubinsim.analysis.evaluation import _completion
 

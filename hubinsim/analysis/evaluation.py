@@ -731,6 +731,7 @@ def _target_row(
     if time_year >= T:  # the target's year is over: the final evaluation (总结评估)
         case, completion = _final_case(tg, case, series, history, last, latest, status, every)
         needed, proj_rate = math.nan, math.nan
+        probability = math.nan  # a year that is over has no probability of meeting the target
     code, reason = verdict(case, rules, lang)
     zh, en = VERDICTS[code]
     info = INDICATOR_BY_NAME[ind]
