@@ -353,6 +353,8 @@ def test_a_lever_solved_from_a_year_keeps_the_years_before_it(levers, lever):
     old = scn.levers[lever].annual(years) if levers else np.zeros(len(years))
     np.testing.assert_array_equal(setting[years < 2026], old[years < 2026])
     assert "from 2026 on" in sol.message and "from 2026 on" in sol.table["form"].iloc[0]
+    outlay = [w for w in sol.warnings if "extra outlay" in w]  # paid from 2026, said so
+    assert outlay and all(w.endswith("over 2026-2035") for w in outlay)
     # solved over the whole period, the lever would re-decide 2021-2025 as well
     whole = hubinsim.solve(scn, "retail_sales@2030>=190", lever).settings[lever]
     whole = whole.annual(years) if isinstance(whole, Schedule) else np.full(len(years), whole)

@@ -827,11 +827,12 @@ def side_effects(
             "total": float(np.sum(np.maximum(extra, 0.0))),
         }
         costs.append(row)
+        paid = span[extra > 0] if np.any(extra > 0) else span  # the years it is spent
         if warn and share[k] > COST_SHARE:
             warned.append(
                 f"{what}: {how} of {extra[k]:.4g} 亿元 in {span[k]}, {share[k]:.0%} of that "
                 f"year's budget revenue ({revenue[k]:.4g} 亿元; more than {COST_SHARE:.0%} is "
-                f"warned of); {np.sum(np.maximum(extra, 0.0)):.4g} 亿元 over {first}-{end}"
+                f"warned of); {np.sum(np.maximum(extra, 0.0)):.4g} 亿元 over {paid[0]}-{paid[-1]}"
             )
 
     for v in variables:
