@@ -353,6 +353,8 @@ def test_a_fit_that_worsens_a_headline_series_is_warned_of_with_the_fit_side_by_
         assert said == (row["wss"] > row["n"])  # worse by more than the stated errors
         warned += said
     assert warned >= 1
+    header = cal.fragment().split("[scenario]")[0]  # the file says not to project with it
+    assert "NOT RECOMMENDED FOR PROJECTIONS" in header and "gdp (" in header
     top = fit["share_pct"].idxmax()
     said = any(f"one series dominates the fit: {top[0]} ({top[1]}" in t for t in text)
     assert said == (fit["share_pct"].max() > 40 and cal.metadata["s2"] > 1)

@@ -389,6 +389,13 @@ class Calibration:
             f"Weighted sum of squares {md.get('cost'):.6g} at the estimate "
             f"({md.get('cost_start'):.6g} at the start); s^2 = {md.get('s2'):.4g}.",
         ]
+        worse = headline_worse(self.fit)
+        if worse:
+            header.append(
+                "NOT RECOMMENDED FOR PROJECTIONS: the calibrated fit of "
+                + ", ".join(f"{i} ({b})" for i, b in worse)
+                + " is worse than the uncalibrated scenario's (warnings below)."
+            )
         header += [f"WARNING: {w}" for w in self.warnings]
         notes = {}
         for name, row in self.estimates.iterrows():
@@ -936,6 +943,17 @@ def s2_meaning(s2: float) -> str:
     )
 
 
+def headline_worse(fit: pd.DataFrame) -> list[tuple[str, str]]:
+    """The headline series (:data:`HEADLINE`) fitted worse than at the scenario's own values
+    and missed by more than their stated errors (weighted sum of squares above the number of
+    figures): (indicator, basis) pairs."""
+    return [
+        (r["indicator"], r["basis"])
+        for _, r in fit.iterrows()
+        if (r["indicator"], r["basis"]) in HEADLINE and r["worse"] and r["wss"] > r["n"]
+    ]
+
+
 def fit_warnings(fit: pd.DataFrame, s2: float) -> list[str]:
     """Warnings on the fit itself (from the fit table and s²): a headline series
     (:data:`HEADLINE`) fitted worse than at the scenario's own values and missed by more than
@@ -945,7 +963,7 @@ def fit_warnings(fit: pd.DataFrame, s2: float) -> list[str]:
     :data:`POOR_FIT`."""
     out = []
     for _, r in fit.iterrows():
-        if (r["indicator"], r["basis"]) in HEADLINE and r["worse"] and r["wss"] > r["n"]:
+        if (r["indicator"], r["basis"]) in headline_worse(fit):
             out.append(
                 f"the calibrated fit of {r['indicator']} ({r['basis']}) is worse than the "
                 f"uncalibrated one: RMSE {r['rmse_start']:.4g} -> {r['rmse']:.4g} {r['unit']}, "
