@@ -566,9 +566,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     TR = s["TRP"] * POP  # transfers from above, per resident
     if not no_relief:  # higher governments make good part of the revenue relief costs
         TR = TR + k_relief_comp * relief_amt
-    # (land sold for other uses, k_land_o, keeps the start year's base of the elasticity away
-    # from zero; no land sold at all is 1e-12)
-    LR_n = exp(el_land * log(maximum(fai_h * land_price + k_land_o, 1e-12)) + k_land)
+
+    def land_revenue(housing_fai):
+        # (land sold for other uses, k_land_o, keeps the start year's base of the elasticity
+        # away from zero; no land sold at all is 1e-12)
+        return exp(el_land * log(maximum(housing_fai * land_price + k_land_o, 1e-12)) + k_land)
+
+    LR_n = land_revenue(fai_h)  # at normal housing investment
     # Current spending follows the revenue base the budget plans on (RB), which follows
     # comprehensive revenue at potential (after relief) over fiscal.budget_smoothing_time:
     # pay, pensions and programmes are set on past revenue and are sticky (docs/model.md §4).
@@ -815,7 +819,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         revenue = revenue * (1.0 - relief)
     if X["_shock"]:
         revenue = ops.times(revenue, shock("shock_fiscal_revenue"))
-    LR = exp(el_land * log(maximum(fai_h * land_price + k_land_o, 1e-12)) + k_land)
+    LR = land_revenue(fai_h)  # at the housing investment made
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers
