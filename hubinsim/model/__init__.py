@@ -53,15 +53,17 @@ __all__ = [
 SCHEDULE_LEVERS = tuple(lv for lv in LEVERS if lv.schedule)
 
 
-def _series(value, t: np.ndarray, scale: float, left: bool = False) -> np.ndarray:
+def _series(value, year: np.ndarray, scale: float) -> np.ndarray:
+    """The lever's values at points of the half grid, given the calendar year of each
+    (:func:`calendar_year_index`)."""
     if isinstance(value, Schedule):
-        return value.evaluate(t, left)[:, None] * scale
+        return value.annual(year)[:, None] * scale
     if value.__class__ is float:
-        return np.full((len(t), 1), value * scale)
+        return np.full((len(year), 1), value * scale)
     arr = np.asarray(value, dtype=float) * scale
     if arr.ndim == 0:
-        return np.full((len(t), 1), float(arr))
-    return np.broadcast_to(arr[None, :], (len(t), arr.shape[0]))
+        return np.full((len(year), 1), float(arr))
+    return np.broadcast_to(arr[None, :], (len(year), arr.shape[0]))
 
 
 def _same_number(a, b) -> bool:
@@ -81,15 +83,15 @@ def last_history_year(start: int) -> int:
     return start - 1 if start > BASE_YEAR else start
 
 
-def _lever_series(value, default, t, scale, start, left=False) -> np.ndarray:
-    """The lever over time; years up to ``start`` (history) keep the default, and so do the
-    years before the first point of a step table (``{step = {2023 = 2, 2024 = 0}}`` is a
-    one-year programme in 2023; a linear table is flat before its first point)."""
-    series = _series(value, t, scale, left)
+def _lever_series(value, default, year, scale, start) -> np.ndarray:
+    """The lever over time, given the calendar year of each point
+    (:func:`calendar_year_index`); years up to ``start`` (history) keep the default, and so
+    do the years before the first point of a step table (``{step = {2023 = 2, 2024 = 0}}``
+    is a one-year programme in 2023; a linear table is flat before its first point)."""
+    series = _series(value, year, scale)
     if _same_number(value, default):  # the lever is left at its default
         return series
-    before = _series(default, t, scale, left)
-    year = calendar_year_index(t, left)
+    before = _series(default, year, scale)
     first = value.points[0][0] if isinstance(value, Schedule) and value.step else start + 1
     history = (year < max(first, start + 1))[:, None]
     if series.shape[1] != before.shape[1]:
@@ -155,8 +157,9 @@ def build_inputs(
     t = grid.half_times
     history = last_history_year(grid.start)
     x: dict[str, np.ndarray] = {}
+    year = calendar_year_index(t, left)
     for lv in SCHEDULE_LEVERS:
-        x[lv.name] = _lever_series(levers[lv.name], defaults[lv.name], t, lv.scale, history, left)
+        x[lv.name] = _lever_series(levers[lv.name], defaults[lv.name], year, lv.scale, history)
     delay = _scalar(levers.get("pool_delay", 0.0), "pool_delay")
     carry = _scalar(levers.get("carry_over_years", 3.0), "carry_over_years")
     bau_carry = _scalar(defaults.get("carry_over_years", 3.0), "carry_over_years")
@@ -164,15 +167,15 @@ def build_inputs(
     # A carry-over built faster than CARRY_MAX_PACE of the pool a year takes longer: what it
     # spends in each year after the plan years less what the even pace over carry_over_years
     # would (exactly 0 where the pace is within the limit).
-    slowed = {}
-    for cat, r in realised.items():
-        at_pace = carry_year_amounts(1.0 - r, carry_over_years_at_pace(carry, 1.0 - r))
-        even = carry_year_amounts(1.0 - r, carry)
-        even += [0.0 * r] * (len(at_pace) - len(even))
-        slowed[cat] = [a - e for a, e in zip(at_pace, even, strict=True)]
-    n_slowed = 0
-    if any(np.any(a != 0.0) for v in slowed.values() for a in v):
-        n_slowed = max(len(v) for v in slowed.values())
+    # (the seven categories at once, as rows; a category's years beyond its own carry-over
+    # add exactly 0.0)
+    rest = 1.0 - np.array(np.broadcast_arrays(*realised.values()))
+    at_pace = carry_year_amounts(rest, carry_over_years_at_pace(carry, rest))
+    even = carry_year_amounts(rest, carry)
+    even += [0.0 * rest] * (len(at_pace) - len(even))
+    by_year = [a - e for a, e in zip(at_pace, even, strict=True)]
+    slowed = {cat: [a[i, : r.size] for a in by_year] for i, (cat, r) in enumerate(realised.items())}
+    n_slowed = len(by_year) if any(np.any(a != 0.0) for a in by_year) else 0
     tm = pool_timings(dict(profile), delay, carry, bau_carry, n_slowed)
     future = {k: {y: w for y, w in v.items() if y > history} for k, v in tm.items()}
     w = {k: year_weights_series(t, v, left) for k, v in future.items()}
