@@ -111,6 +111,10 @@ def smooth_pos(x, width):
     limit that starts to bind does not put a kink into the rates (docs/model.md §4). A width
     of 0 (nothing asked, say) is the corner itself: the width is at least 1e-300, whose
     square underflows to 0 (no 0 / 0), and which leaves any width above 1e-284 as it is."""
+    if x.__class__ is float and width.__class__ is float:  # (the same operations, inline)
+        width = _fmax(width, 1e-300)
+        y = _fmin(_fmax(x, -width), width) + width
+        return y * y / (4.0 * width) + _fmax(x - width, 0.0)
     width = maximum(width, 1e-300)
     y = minimum(maximum(x, -width), width)
     return (y + width) * (y + width) / (4.0 * width) + maximum(x - width, 0.0)
