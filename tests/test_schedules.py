@@ -146,3 +146,59 @@ def test_the_plans_rd_target_written_as_the_plan_writes_it_is_met(tmp_path):
         assert row["projected"] == pytest.approx(2.5, rel=1e-12)
         assert bool(row["met"])
         assert row.get("probability", 1.0) == 1.0
+
+
+@pytest.mark.parametrize(
+    "dt, start", [(0.25, 2020), (0.1, 2020), (0.5, 2020), (1.0, 2020), (0.25, 2023)]
+)
+def test_left_limits_from_the_inputs_equal_the_inputs_built_as_left_limits(dt, start):
+    """The left limits a run takes at year ends, found from the inputs themselves (the value
+    at the point before), are the inputs built with ``left=True``, bit for bit: step and
+    linear tables, a lever drawn per member, a fractional delay, a shock, a slowed
+    carry-over and a change of the return decline."""
+    from hubinsim import model
+    from hubinsim.catalog import LEVERS, POOL_CATEGORIES, lever_default
+    from hubinsim.data import load_parameters, load_pool
+    from hubinsim.scenario.settings import Shock
+
+    params = {k: v.value for k, v in load_parameters().items()}
+    base = {k: v.value for k, v in load_base().items()}
+    defaults = {lv.name: lever_default(lv, params, base) for lv in LEVERS}
+    levers = {
+        **defaults,
+        "rd_intensity_pct": Schedule(((2022, 2.0), (2024, 3.0)), step=True),
+        "tourism_growth": Schedule(((2021, 1.0), (2026, 4.0))),
+        "tax_relief": np.array([0.0, 1.0, 2.5]),
+        "pool_delay": 1.5,
+        "carry_over_years": 1.0,
+    }
+    real = {c: np.array([0.3, 0.55, 0.9]) for c in POOL_CATEGORIES}
+    shocks = (Shock("fai", 2022, 2023, 0.8), Shock("consumption", start + 1, start + 2, 1.1))
+    profile = {2021: 0.1, 2022: 0.3, 2023: 0.3, 2024: 0.2, 2025: 0.1}
+    grid = TimeGrid(2030, dt, start=start)
+    x, xl = (
+        model.build_inputs(
+            grid,
+            levers,
+            defaults,
+            real,
+            profile,
+            shocks,
+            load_pool(),
+            params["investment.bau_realisation"],
+            left=left,
+            ret_shift=0.002,
+        )
+        for left in (False, True)
+    )
+    derived = model.left_limits(x)
+    assert derived.keys() == xl.keys()
+    points = range(2 * grid.n_steps + 1)
+    jumps = 0
+    for name, v in xl.items():
+        want = np.array([v[k] for k in points], dtype=float).reshape(len(points), -1)
+        got = np.array([derived[name][k] for k in points], dtype=float).reshape(len(points), -1)
+        right = np.array([x[name][k] for k in points], dtype=float).reshape(len(points), -1)
+        assert np.array_equal(got, want), name
+        jumps += int((right != want).any())
+    assert jumps >= 5  # (the inputs that change at some year end do differ from their limits)

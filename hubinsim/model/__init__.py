@@ -28,6 +28,7 @@ from .inputs import (
     carry_over_years_at_pace,
     carry_year_amounts,
     input_rows,
+    left_limits,
     pool_timings,
     same_inputs,
     window,
@@ -38,6 +39,7 @@ from .record import FIGURES, OPTIONAL_FIGURES, REFERENCES, STOCKS, record_from_s
 __all__ = [
     "run",
     "build_inputs",
+    "left_limits",
     "record_at",
     "Schedule",
     "TimeGrid",

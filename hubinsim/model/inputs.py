@@ -297,6 +297,34 @@ class ScaledSeries:
         return out.tolist()
 
 
+def left_limits(x: dict) -> dict:
+    """The inputs ``x`` (of :func:`hubinsim.model.build_inputs`) as left limits at every point
+    of the half grid: the values :func:`~hubinsim.model.build_inputs` gives with
+    ``left=True``, bit for bit, without evaluating the levers, the pool and the shocks again.
+
+    Every input holds one value through each calendar year and changes only at year
+    boundaries, which are points of the grid, so its left limit at a point is its value at
+    the point before; at the first point (mid-year) it is its value there.
+    """
+    shifted: dict[int, np.ndarray] = {}  # by the id of an array (timings are shared)
+
+    def shift(a):
+        a = np.asarray(a)
+        if len(a) < 2 or a.strides[0] == 0:  # (the same at every point)
+            return a
+        out = shifted.get(id(a))
+        if out is None:
+            out = shifted[id(a)] = np.concatenate((a[:1], a[:-1]))
+        return out
+
+    return {
+        name: ScaledSeries(tuple(map(shift, v.timings)), v.amounts)
+        if isinstance(v, ScaledSeries)
+        else shift(v)
+        for name, v in x.items()
+    }
+
+
 def input_rows(x: dict, points, scalar: bool = False):
     """The inputs at some points of the half grid: ``rows[k][name]`` is input ``name`` at
     ``t0 + k dt/2``.

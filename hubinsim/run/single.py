@@ -171,21 +171,19 @@ def _model_inputs(scn: Scenario, params: dict, folder, start: Mapping | None = N
         base = {**base, RET_SHIFT: ret_shift}
     pool = data.pool
     grid = model.TimeGrid(scn.time.end, scn.time.dt, start=first)
-    inputs, inputs_left = (
-        model.build_inputs(
-            grid,
-            lever_values,
-            lever_defaults,
-            pool_realisation(scn, params),
-            scn.profile_weights(),
-            scn.shocks,
-            pool,
-            params["investment.bau_realisation"],
-            left=left,
-            ret_shift=ret_shift,
-        )
-        for left in (False, True)
+    inputs = model.build_inputs(
+        grid,
+        lever_values,
+        lever_defaults,
+        pool_realisation(scn, params),
+        scn.profile_weights(),
+        scn.shocks,
+        pool,
+        params["investment.bau_realisation"],
+        ret_shift=ret_shift,
     )
+    # (the same as build_inputs with left=True, from the inputs themselves)
+    inputs_left = model.left_limits(inputs)
     return base, pool, grid, inputs, inputs_left, lever_values, params
 
 
