@@ -596,8 +596,17 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "pool_investment",
             "亿元",
             _CUR,
-            "spending on the 14th FYP project pool (planned, less public projects held back)",
+            "spending on the 14th FYP project pool realised: the planned path less what money "
+            "and room in investment hold back, plus what waited when it is built",
             "项目库完成投资",
+        ),
+        Indicator(
+            "pool_planned",
+            "亿元",
+            _CUR,
+            "spending on the 14th FYP project pool as the plan schedules it (realisation, "
+            "profile, delay, carry-over), before money and room hold any back",
+            "项目库计划投资",
         ),
         Indicator(
             "public_investment",

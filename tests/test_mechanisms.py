@@ -4,15 +4,20 @@ the source it comes from (docs/model.md, "Checks")."""
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import hubinsim
 from hubinsim.catalog import POOL_CATEGORIES
 from hubinsim.data import load_base, load_parameters, load_pool
 from hubinsim.model import structure
+from hubinsim.model.core import POOL_MAX_SHARE
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = load_parameters()
+POOL_TOTAL = sum(load_pool().values())
+#: The district's debt limit off, so that money holds no public project back.
+NO_LIMIT = {"fiscal.debt_limit": 3.0}
 SAME_PRICES = {f"inflation_{s}": 0.02 for s in ("primary", "secondary", "tertiary", "investment")}
 
 
@@ -353,16 +358,71 @@ POOL_CASES = [
 
 @pytest.mark.parametrize("name", SHIPPED)
 @pytest.mark.parametrize("case", range(len(POOL_CASES)))
-def test_pool_spending_never_exceeds_total_investment(name, case):
-    """The pool is part of total investment: its spending in a year is at most all fixed-asset
-    investment, in every shipped scenario, at the ends of the pool levers' ranges and of
-    the usual pace's (a deviation displaces other projects, but no more than there are)."""
+def test_pool_spending_never_exceeds_the_room_in_total_investment(name, case):
+    """The pool is part of total investment: its realised spending in a year is at most
+    POOL_MAX_SHARE of all fixed-asset investment, in every shipped scenario, at the ends of
+    the pool levers' ranges and of the usual pace's (a deviation displaces other projects,
+    but no more than there are; the rest of the planned path waits), and what is built to
+    date never runs ahead of what is planned to date (to the integrator's accuracy: Euler at
+    dt 0.25 carries what waits to within 2 % of the pool, docs/model.md §3)."""
     levers, params, profile = POOL_CASES[case]
     scn = hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
     res = hubinsim.simulate(
         scn, levers=levers, parameters=params, profile=profile, end=2035
     ).annual  # fmt: skip
-    assert (res["pool_investment"] <= res["fai"] * (1 + 1e-12)).all()
+    assert (res["pool_investment"] <= POOL_MAX_SHARE * res["fai"] * (1 + 1e-12)).all()
+    ahead = res["pool_investment"].cumsum() - res["pool_planned"].cumsum()
+    assert ahead.max() < 0.02 * POOL_TOTAL, ahead.idxmax()
+
+
+@pytest.mark.parametrize("name", (None, "baseline", "stimulus"))
+def test_the_room_does_not_bind_in_business_as_usual_baseline_and_stimulus(name):
+    """The room rule acts at the ends of the pool levers' ranges, not on the usual paths: in
+    business as usual and the baseline the pool stays below the rounded corner of
+    POOL_MAX_SHARE in every year, so what is built is the planned path itself and nothing
+    waits; the stimulus (realisation 0.7) touches the corner in 2021 only, where under 2 %
+    of that year's planned pool waits (a few months, built in 2022)."""
+    scn = None if name is None else hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    res = hubinsim.simulate(scn, end=2035).annual
+    waiting = [hubinsim.start_record(y, scn)["pool_waiting"] for y in range(2021, 2036)]
+    assert min(waiting) >= 0.0
+    if name == "stimulus":
+        assert max(waiting) < 0.02 * res.loc[2021, "pool_planned"]
+        assert max(waiting[1:]) < 0.01 * res.loc[2021, "pool_planned"]
+        return
+    share = res["pool_investment"] / res["fai"]
+    assert share.max() < POOL_MAX_SHARE / 1.05  # (below the corner: smooth_pos is exactly 0)
+    assert max(waiting) == 0.0
+    pd.testing.assert_series_equal(
+        res["pool_investment"], res["pool_planned"], check_names=False, rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    "levers, profile",
+    [({"plan_realisation": 1.0}, "early"), ({"plan_realisation": 0.0}, "even"),
+     ({"plan_realisation": 0.9}, {2022: 1.0, 2024: 3.0})],
+)  # fmt: skip
+def test_what_waits_for_room_is_built_later_not_lost(levers, profile):
+    """Where the room binds, the realised pool is at most the planned path to date, the
+    projects waiting (a stock of the start record, pool_waiting) are never negative, and the
+    planned path plus what was carried is what is realised over the horizon: the waiting is
+    gone by 2035 and the whole pool is built. (With money not holding projects back, and
+    RK4 at dt 0.1, so that the stock is carried to within 0.05 % of the pool; the default
+    Euler step to within 2 %, tests/test_model.py.)"""
+    kw = {"parameters": NO_LIMIT, "method": "rk4", "dt": 0.1, "end": 2035}
+    scn = hubinsim.make_scenario(levers=levers, profile=profile, **kw)
+    res = hubinsim.simulate(scn).annual
+    planned, built = res["pool_planned"].loc[2021:2035], res["pool_investment"].loc[2021:2035]
+    waiting = planned.cumsum() - built.cumsum()  # planned to date less realised to date
+    assert waiting.max() > 0.02 * POOL_TOTAL  # (the room binds: a sizeable part waits)
+    assert waiting.min() > -5e-4 * POOL_TOTAL
+    stocks = [hubinsim.start_record(y, scn)["pool_waiting"] for y in range(2021, 2036)]
+    assert min(stocks) >= 0.0
+    assert max(stocks) > 0.02 * POOL_TOTAL
+    assert stocks[-1] < 1e-3 * POOL_TOTAL
+    assert planned.sum() == pytest.approx(POOL_TOTAL, rel=1e-12)
+    assert built.sum() == pytest.approx(POOL_TOTAL, rel=5e-4)
 
 
 #: The ends of every pool lever's range (realisation, by category too, carry-over years,
@@ -373,7 +433,7 @@ POOL_LEVER_ENDS = [
         for r in (0.0, 1.0)
         for c in (1.0, 5.0)
         for d in (0.0, 5.0)
-        for p in ("even", "late")
+        for p in ("even", "early", "late")
     ),
     *(
         ({f"realisation_{c}": r, "carry_over_years": 1.0}, "even")
@@ -408,10 +468,29 @@ def test_building_the_pool_faster_hires_construction_workers_at_the_sectors_prod
     fast = hubinsim.simulate(levers={"plan_realisation": 1.0}).annual
     va = fast.loc[2021, "va_construction"] / bau.loc[2021, "va_construction"] - 1
     jobs = fast.loc[2021, "employment_construction"] / bau.loc[2021, "employment_construction"]
-    assert va > 0.2
+    assert va > 0.1  # (a sizeable rise: 16 %, half of the extra pace adds to investment)
     assert 0.7 <= (jobs - 1) / va <= 1.1
     drop = bau.loc[2021, "unemployment_rate_pct"] - fast.loc[2021, "unemployment_rate_pct"]
     assert 0 < drop < 1.0
+
+
+def test_the_pool_is_never_forced_on_investment_and_leaves_no_cliff_when_it_ends():
+    """The pool's spending is what firms and the budget finance: where it would take more
+    than POOL_MAX_SHARE of all investment its projects wait, instead of being added on top
+    (model 2.2 made the slowdown's pool 100 % of FAI in 2026-2028, and in 1000 no-shock
+    draws FAI fell by 41 % in a year when the pool ended). In the slowdown and in 1000 draws
+    no year has the pool above that share, and FAI never falls by more than 10 % in a year
+    after the plan years."""
+    slow = hubinsim.load_scenario(ROOT / "scenarios" / "slowdown.toml")
+    one = hubinsim.simulate(slow, end=2035).annual
+    assert (one["pool_investment"] <= POOL_MAX_SHARE * one["fai"] * (1 + 1e-12)).all()
+    ens = hubinsim.simulate(end=2035, draws=1000, seed=1)
+    years = np.asarray(ens.years)
+    pool, fai = (np.asarray(ens.values[k]) for k in ("pool_investment", "fai"))
+    assert (pool <= POOL_MAX_SHARE * fai * (1 + 1e-12)).all()
+    after = (years >= 2026)[1:]
+    change = fai[1:][after] / fai[:-1][after] - 1.0
+    assert change.min() > -0.10, change.min()
 
 
 def test_building_the_pool_faster_causes_no_recession_after_the_plan_years(bau):
@@ -451,11 +530,10 @@ def test_a_two_year_delay_builds_the_whole_pool_by_2030():
             "pool_investment"
         ]
         assert now.loc[2021:2030].sum() == pytest.approx(total, rel=1e-9)
-        if params is loose:
-            assert later.loc[2021:2030].sum() == pytest.approx(total, rel=1e-9)
-        else:
-            assert later.loc[2021:2030].sum() > 0.99 * total
-            assert later.loc[2021:2035].sum() == pytest.approx(total, rel=0.005)
+        # (the pool's projects due may wait for room in investment: a stock the integrator
+        # carries, to within 1 % at dt 0.25)
+        assert later.loc[2021:2030].sum() > 0.99 * total
+        assert later.loc[2021:2035].sum() == pytest.approx(total, rel=0.01)
         assert later.loc[2021:2022].sum() == 0
 
 

@@ -931,7 +931,8 @@ def _calibrate(
         "g_e": g_e0, "TG": TG0, "z": z0, "V": V0 * ones, "R_o": R_o0 * ones,
         "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0, "PB_t": _float(PB_t0),
         "TRP": c["TRP0"] * ones, "D": D0, "B": B0, "LS": LS0,
-        "BP": get("pool_backlog", 0.0) * ones, "RB": RB0,
+        "BP": get("pool_backlog", 0.0) * ones,
+        "PQ": get("pool_waiting", 0.0) * ones, "RB": RB0,
         **{k: _float(get("pool_delivery_" + k[3:], 0.0)) for k in PD_STOCKS},
     }  # fmt: skip
     capped = cs_ref is not None and limit_ref is not None and np.any(kappa_now < 1.0)

@@ -47,9 +47,14 @@ STOCKS: dict[str, bool] = {
     "P_p": True, "P_s": True, "P_t": True, "P_I": True, "PB_t": True,
     "g_e": False, "TG": False, "z": True, "z_s": True, "V": True, "R_o": True, "XR": True,
     "XG": True, "TRP": True, "LS": False,
-    "D": False, "B": True, "BP": True, "RB": True,
+    "D": False, "B": True, "BP": True, "RB": True, "PQ": True,
     **{"PD_" + cat: False for cat in POOL_CATEGORIES},
 }  # fmt: skip
+
+#: The largest share of fixed-asset investment the project pool's spending takes in a year:
+#: other investment (firms' own plants and equipment, housing, projects outside the list)
+#: goes on whatever the pool does; a pool due beyond it waits (docs/model.md §3).
+POOL_MAX_SHARE = 0.9
 
 #: The stocks of the pool's deviation delivered to investment, by pool category.
 PD_STOCKS = tuple("PD_" + cat for cat in POOL_CATEGORIES)
@@ -670,25 +675,18 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         extra_pub = X["extra_fixedpub"] + pub_a * X["extra_agriculture"] + pub_u * X["extra_urban"]
     # The pool is part of total investment: a deviation of the pool from its usual pace
     # displaces other projects (investment.additionality), but no more of them than there
-    # are. Where the pool's spending (what money lets through) would exceed all of
-    # investment, the pool's spending beyond it is investment in full (top, by the pool's
-    # mix of categories; the corner rounded over 5 %; docs/model.md §3).
+    # are. Its spending is what firms and the budget finance (normal investment and the
+    # deviations), never forced on top of it: where the pool's projects due (what money
+    # lets through, and those waiting) would be more than POOL_MAX_SHARE of all investment,
+    # the rest waits (PQ) and starts over the delivery time as room allows (the corner
+    # rounded over 5 %; docs/model.md §3).
     pool_all = X["pool_total"] if X["_pool"] else 0.0
     # (at least 0: what money held back is built in full, to the last bit)
     pool_rep = maximum(pool_all - pool_pub + pool_done * k_inv_dshare, 0.0)
     if xi_fai is not None:  # a shock to investment hits the pool's projects too
         pool_rep = ops.times(pool_rep, xi_fai)
-    top = 0.0
-    if X["_pool"]:
-        top = ops.smooth_pos(pool_rep - fai, 0.05 * pool_rep)
-        if ops.is_zero(top) or (top.__class__ is not float and not top.any()):
-            top = 0.0  # (well within total investment: nothing to add, no operation)
-    if not ops.is_zero(top):
-        fai = fai + top
-        mix = top / maximum(pool_all, 1e-12)
-        top_a, top_u = mix * X["pool_agriculture"], mix * X["pool_urban"]
-        top_pub = mix * X["pool_fixedpub"] + pub_a * top_a + pub_u * top_u
-        top_s, top_t = mix * X["pool_industry"], mix * X["pool_services"]
+    due = pool_rep + s["PQ"] * k_inv_deliv
+    pool_built = due - ops.smooth_pos(due - POOL_MAX_SHARE * fai, 0.05 * due)
 
     # --- actual output: the trough, construction, demand deviations ----------------------
     TG = s["TG"]
@@ -837,12 +835,6 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         cf = k_phiK / s["P_I"]
         pub = pub_real
         inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
-        if not ops.is_zero(top):  # the pool's spending beyond what displacement leaves room for
-            inv_p = inv_p + th_a * top_a
-            inv_s = inv_s + top_s
-            inv_t = inv_t + top_t
-            inv_h = inv_h + th_u * top_u
-            pub = pub + top_pub
         if X["_extra"]:
             ex = [ops.times(X[k], xi_fai) for k in EXTRA]
             inv_p = inv_p + th_a * ex[1]
@@ -964,6 +956,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         d["D"] = spend - (revenue + TR + LR)
         d["B"] = d_b
         d["BP"] = d_bp
+        d["PQ"] = pool_rep - pool_built  # the pool's projects waiting for room
         d["RB"] = TRV_star * k_etd_budget_in - s["RB"] * k_etd_budget
         inv_del = k_inv_deliv
         if X["_dev"]:
@@ -1023,14 +1016,12 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         ]
         if X["_extra"]:
             cats = [v + ops.times(X[k], xi_fai) for v, k in zip(cats, EXTRA, strict=True)]
-        pub_all = pub_real
-        if not ops.is_zero(top):
-            cats = [v + mix * X["pool_" + k] for v, k in zip(cats, POOL_CATEGORIES, strict=True)]
-            pub_all = pub_real + top_pub
         aux.update(zip(FAI_NAMES, cats, strict=True))
-        aux["public_investment"] = pub_all
+        aux["public_investment"] = pub_real
     if want is None or "pool_investment" in want:
-        aux["pool_investment"] = pool_rep
+        aux["pool_investment"] = pool_built
+    if want is None or "pool_planned" in want:  # the plan's schedule, before money and room
+        aux["pool_planned"] = ops.like(pool_all, fai)
     if want is None or not want.isdisjoint(GROUP_LABOUR):
         scale = E / E_raw
         aux["employment_primary"] = L_p * scale

@@ -88,6 +88,7 @@ STOCKS: dict[str, str] = {
     "reference_income": "the neighbours' income index [2020 = 1]; default 1",
     "public_backlog": "public projects waiting for money [亿元]; default 0",
     "pool_backlog": "the pool's part of public_backlog [亿元]; default 0",
+    "pool_waiting": "the pool's projects waiting for room in investment [亿元]; default 0",
     "budget_base": "the revenue base current spending is planned on [亿元]; default: "
     "comprehensive revenue at potential lagged by fiscal.budget_smoothing_time at the "
     "start's nominal growth",
@@ -224,6 +225,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "relative_income": state["RI"], "labour_drawn_in": state["LS"],
         "reference_income": state["REF"], "public_backlog": state["B"],
         "pool_backlog": state["BP"], "budget_base": state["RB"],
+        "pool_waiting": state["PQ"],
         **{"pool_delivery_" + cat: state["PD_" + cat] for cat in POOL_CATEGORIES},
         "price_primary": state["P_p"], "price_secondary": state["P_s"],
         "price_tertiary": state["P_t"], "price_investment": state["P_I"],

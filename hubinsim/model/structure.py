@@ -77,6 +77,7 @@ NODES: tuple[Node, ...] = (
     N("D", "government debt", "government"),
     N("B", "public projects waiting for money", "government"),
     N("BP", "the pool's part of them", "government"),
+    N("PQ", "pool projects waiting for room", "investment"),
     N("RB", "revenue base of the budget", "government"),
     *(
         N(f"PD_{cat}", f"pool deviation delivered, {cat}", "investment")
@@ -155,6 +156,7 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("public_inv", "B"),
     ("public_inv", "BP"),
     ("B", "BP"),
+    ("fai", "PQ"),
     ("output", "revenue"),
     ("revenue_pot", "revenue"),
     ("public_inv", "revenue"),
