@@ -1,6 +1,7 @@
 """What the test modules share: a short scenario, a scenario drawing levers, a file writer,
 the CLI invoked in process, what a failed run left behind, the canonical scenarios, exact
-comparisons of values, and an ensemble's members and draws as the files hold them."""
+comparisons of values, an ensemble's members and draws as the files hold them, and the
+indicators that can never be negative."""
 
 from __future__ import annotations
 
@@ -16,6 +17,23 @@ from hubinsim.io.members import member_indicators
 from hubinsim.scenario.units import unit_slip
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Indicators that are stocks or flows which can never be negative.
+NONNEGATIVE = (
+    "capital_primary", "capital_industry", "capital_tertiary", "capital_public",
+    "tfp_primary", "tfp_industry", "tfp_tertiary",
+    "population", "labour_force", "employment",
+    "employment_primary", "employment_secondary", "employment_tertiary",
+    "enterprises_above_scale", "fai", "fiscal_revenue", "retail_sales",
+    "va_primary", "va_secondary", "va_tertiary", "va_industry", "va_construction",
+    "gdp", "gdp_real", "industrial_va_above_scale", "industrial_output_above_scale",
+    "new_urban_jobs", "new_urban_jobs_cumulative", "gdp_per_capita",
+    "disposable_income_per_capita", "unemployment_rate_pct",
+    "capital_housing", "gdp_potential_real", "pool_investment", "public_investment",
+    "transfers_from_above", "land_revenue", "fiscal_expenditure", "household_consumption",
+    "visitor_spending", "park_gross_output", "employment_construction",
+    "natural_unemployment_rate_pct", "services_share_of_consumption_pct",
+)  # fmt: skip
 
 #: A scenario that ends in 2026, so that a run takes milliseconds.
 SHORT = """\

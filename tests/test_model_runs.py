@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import model_inputs, same_values, scenario, taken_as_written
+from support import NONNEGATIVE, model_inputs, same_values, scenario, taken_as_written
 
 import hubinsim
 import hubinsim.model as model
@@ -206,24 +206,6 @@ SECTORS = ("primary", "secondary", "tertiary")
 
 
 PARAMETERS = load_parameters()
-
-
-#: Indicators that are stocks or flows which can never be negative.
-NONNEGATIVE = (
-    "capital_primary", "capital_industry", "capital_tertiary", "capital_public",
-    "tfp_primary", "tfp_industry", "tfp_tertiary",
-    "population", "labour_force", "employment",
-    "employment_primary", "employment_secondary", "employment_tertiary",
-    "enterprises_above_scale", "fai", "fiscal_revenue", "retail_sales",
-    "va_primary", "va_secondary", "va_tertiary", "va_industry", "va_construction",
-    "gdp", "gdp_real", "industrial_va_above_scale", "industrial_output_above_scale",
-    "new_urban_jobs", "new_urban_jobs_cumulative", "gdp_per_capita",
-    "disposable_income_per_capita", "unemployment_rate_pct",
-    "capital_housing", "gdp_potential_real", "pool_investment", "public_investment",
-    "transfers_from_above", "land_revenue", "fiscal_expenditure", "household_consumption",
-    "visitor_spending", "park_gross_output", "employment_construction",
-    "natural_unemployment_rate_pct", "services_share_of_consumption_pct",
-)  # fmt: skip
 
 
 #: Growth rates and the level they are the growth of: a growth rate is undefined (NaN) in

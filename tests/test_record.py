@@ -128,3 +128,24 @@ def test_the_default_trough_closes_from_2020():
     assert record.initial_output_gap(p, 2020) == BASE["output_gap"]
     expected = BASE["output_gap"] * np.exp(-3 / p["growth.trough_closing_time"])
     assert record.initial_output_gap(p, 2023) == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_record_with_other_figures_keeps_the_runs_capital_output_ratios(bau_and_record):
+    """Actual figures 10 % below the run's (every sector alike) give 10 % less capital of
+    every kind; the run's own figures leave every stock as it is, to the last bit."""
+    _, rec = bau_and_record
+    same = record.with_figures(rec, {k: rec[k] for k in record.FIGURES})
+    assert all(np.array_equal(same[k], rec[k]) for k in rec)
+    lower = {"gdp": 0.9 * _value(rec["gdp"]), "va_tertiary": 0.9 * _value(rec["va_tertiary"])}
+    new = record.with_figures(rec, lower)
+    assert new["gdp"] == lower["gdp"] and new["va_tertiary"] == lower["va_tertiary"]
+    for name in record.OUTPUT_STOCKS:
+        assert _value(new[name]) == pytest.approx(0.9 * _value(rec[name]), rel=1e-12), name
+    # a sector whose value added alone is revised carries its own capital only
+    more_services = record.with_figures(rec, {"va_tertiary": 1.1 * _value(rec["va_tertiary"])})
+    assert _value(more_services["capital_tertiary"]) == pytest.approx(
+        1.1 * _value(rec["capital_tertiary"]), rel=1e-12
+    )
+    assert _value(more_services["capital_industry"]) < _value(rec["capital_industry"])
+    assert more_services["capital_primary"] == rec["capital_primary"]
+    assert more_services["knowledge_stock"] == rec["knowledge_stock"]

@@ -723,7 +723,9 @@ def _calibrate(
     TR0 = get("transfers_from_above", None)
     if TR0 is None:
         TR0 = p["initial.transfer_ratio"] * R0
-    fai_h_act0 = fai_h0 + c["th_u"] * pd["urban"]  # with the pool's deviation delivered
+    # with the pool's deviation delivered, which takes housing and urban investment no lower
+    # than a quarter of its normal level (as in core.rates)
+    fai_h_act0 = ops.maximum(fai_h0 + c["th_u"] * pd["urban"], 0.25 * fai_h0)
     if _differs(xi_fai, 1.0):
         fai_h_act0 = fai_h_act0 * xi_fai
     land_price0 = exp(c["eps_land"] * log(Hd0 / H0))
@@ -736,14 +738,14 @@ def _calibrate(
     # LAND_RATIO_MAX (0 unless that investment is small), so that the base of the elasticity
     # is never near zero
     V_h0 = fai_h_act0 * land_price0
-    V_o = get("ref_land_other", None)
-    if V_o is None:
-        V_o = ops.maximum(LR0 / LAND_RATIO_MAX - V_h0, 0.0)
-    else:
-        # a restart whose actual figures leave no housing investment (the stock above what
-        # residents demand) and whose run sold no other land: that land carries the
-        # revenue as at a first start with no housing investment (not log 0)
-        V_o = _where(V_h0 + V_o > 0.0, V_o, LR0 / LAND_RATIO_MAX)
+    V_o = ops.maximum(LR0 / LAND_RATIO_MAX - V_h0, 0.0)
+    ref_o = get("ref_land_other", None)
+    if ref_o is not None:
+        # a restart keeps its run's other land, unless its figures leave housing investment
+        # too small to carry the land revenue (the stock above what residents demand): then
+        # as at a first start, so that a recovery of housing investment does not multiply
+        # land revenue by the ratio of a near-zero start (docs/model.md §14)
+        V_o = ops.maximum(ref_o, V_o)
     c["land_o"] = V_o * ones
     c["land"] = log(LR0) - c["el_land"] * log(V_h0 + c["land_o"])
     LR_n0 = exp(c["el_land"] * log(fai_h0 * land_price0 + c["land_o"]) + c["land"])

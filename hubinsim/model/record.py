@@ -259,3 +259,46 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_budget_growth": c["budget_g"],
     }  # fmt: skip
     return rec
+
+
+#: Stocks that follow output, with the value added they follow: a record made from a run
+#: whose figures are replaced by others (actual figures) scales them with that value added
+#: (:func:`with_figures`).
+OUTPUT_STOCKS: dict[str, str] = {
+    "capital_primary": "primary",
+    "capital_industry": "industry",
+    "capital_tertiary": "tertiary",
+    "capital_housing": "gdp",
+    "capital_public": "gdp",
+}
+
+
+def value_added(rec: dict) -> dict:
+    """Nominal GDP and value added of agriculture, industry and services of a record's
+    figures (arrays over members or floats)."""
+    gdp = rec["gdp"]
+    n_p = gdp * rec["share_primary_pct"] / 100.0
+    n_t = rec["va_tertiary"]
+    n_ind = (gdp - n_p - n_t) * (1.0 - rec["construction_share_of_secondary"])
+    return {"gdp": gdp, "primary": n_p, "industry": n_ind, "tertiary": n_t}
+
+
+def with_figures(rec: dict, figures: dict) -> dict:
+    """The record ``rec`` of a run with ``figures`` (other figures of the same year, such as
+    actual ones) in place of its own.
+
+    The capital stocks of a run are the run's own estimates for the output it projected.
+    Where the figures put output elsewhere, the stocks of :data:`OUTPUT_STOCKS` are scaled
+    with the value added they serve, so that the capital-output ratios (and housing and public
+    capital per unit of GDP) stay the run's: a restart from output 10 % below the run's path
+    starts with 10 % less capital, not with capital 10 % above the level firms want, which
+    would stop investment at the start and make the FAI per yuan of capital formation
+    solved from it several times its run's value (docs/model.md §13). Figures equal to the
+    run's leave every stock as it is, to the last bit.
+    """
+    new = {**rec, **figures}
+    before, after = value_added(rec), value_added(new)
+    for name, sector in OUTPUT_STOCKS.items():
+        if name in rec:
+            new[name] = rec[name] * (after[sector] / before[sector])
+    return new

@@ -37,6 +37,7 @@ from ..catalog import LEVER_BY_NAME
 from ..data import load_data, load_targets
 from ..errors import ActualsError, ScenarioError
 from ..model import BASE_YEAR
+from ..model.record import with_figures
 from ..results import Results, percentile_rows
 from ..scenario.settings import Scenario
 from .single import member_records, run_scenario, start_record
@@ -577,6 +578,8 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
         else:
             continue
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
+    # the run's capital scaled with the output the figures give (model.record.with_figures)
+    new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
     return new, pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
 
 
@@ -598,9 +601,12 @@ def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: di
         return None, None
     samples = ensemble.metadata["samples"]
     recs = member_records(start, scn, samples, data_dir=data_dir)
-    for name, value in rec.items():
-        if name in recs and _is_figure(name):
-            recs[name] = np.full_like(np.asarray(recs[name], dtype=float), value)
+    figures = {
+        name: np.full_like(np.asarray(recs[name], dtype=float), value)
+        for name, value in rec.items()
+        if name in recs and _is_figure(name)
+    }
+    recs = with_figures(recs, figures)  # each member's capital scaled with its output
     recs["year"] = start
     values, _ = run_scenario(
         scn, samples, len(next(iter(samples.values()))), data_dir, record_parameters=False,
