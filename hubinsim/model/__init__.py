@@ -21,6 +21,7 @@ from .engine import METHODS, integrate
 from .inputs import (
     BASE_YEAR,
     PLAN_YEARS,
+    LeftLimits,
     ScaledSeries,
     Schedule,
     TimeGrid,
@@ -320,12 +321,20 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
     ends = [2 * n for n in grid.year_ends()]
     rk4 = method == "rk4"
     mids = {2 * n: y for n, y in grid.mid_years().items() if y in capture}
-    wanted = sorted(set(range(0, n_half, 1 if rk4 else 2)) | set(mids))
-    rows = input_rows(inputs, wanted, scalar)
+    wanted = set(range(0, n_half, 1 if rk4 else 2)) | set(mids)
+    left_points = range(0, n_half, 2) if rk4 else ends
+    # Left limits made from the inputs by left_limits are their values at the point before
+    # (at the first point, the value there): a single member takes those rows as they are.
+    before = scalar and isinstance(inputs_left, LeftLimits) and inputs_left.source is inputs
+    if before:
+        wanted |= {max(k - 1, 0) for k in left_points}
+    rows = input_rows(inputs, sorted(wanted), scalar)
     if inputs_left is None:
         rows_left = rows
+    elif before:
+        rows_left = {k: rows[max(k - 1, 0)] for k in left_points}
     else:
-        rows_left = input_rows(inputs_left, range(0, n_half, 2) if rk4 else ends, scalar)
+        rows_left = input_rows(inputs_left, left_points, scalar)
     # Euler steps some stocks exactly (calibrate, ``step``); RK4 takes the rates themselves
     step = grid.dt if method == "euler" else 0.0
     c, state = calibrate(dict(base), dict(pool), p, rows[0], grid.start, step=step)

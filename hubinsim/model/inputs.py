@@ -317,12 +317,25 @@ def left_limits(x: dict) -> dict:
             out = shifted[id(a)] = np.concatenate((a[:1], a[:-1]))
         return out
 
-    return {
-        name: ScaledSeries(tuple(map(shift, v.timings)), v.amounts)
-        if isinstance(v, ScaledSeries)
-        else shift(v)
-        for name, v in x.items()
-    }
+    return LeftLimits(
+        x,
+        {
+            name: ScaledSeries(tuple(map(shift, v.timings)), v.amounts)
+            if isinstance(v, ScaledSeries)
+            else shift(v)
+            for name, v in x.items()
+        },
+    )
+
+
+class LeftLimits(dict):
+    """Inputs as left limits, made by :func:`left_limits` from the inputs ``source``: a
+    single run takes its rows at a year end from the source's rows at the point before
+    (:func:`hubinsim.model.run`) instead of converting them again."""
+
+    def __init__(self, source: dict, values: dict):
+        super().__init__(values)
+        self.source = source
 
 
 def input_rows(x: dict, points, scalar: bool = False):
