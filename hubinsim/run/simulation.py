@@ -172,7 +172,8 @@ def simulate(
             )
     else:
         scn = base_scn
-    check_scenario(scn, data)
+    if scn is not base_scn or not isinstance(scenario, Scenario):
+        check_scenario(scn, data)  # (a Scenario given as it is was checked by as_scenario)
     if ensemble is None:
         ensemble = draws is not None
     if ensemble and start is not None:
