@@ -360,8 +360,16 @@ def input_rows(x: dict, points, scalar: bool = False):
         # one tuple of values per point, the flags' values after the inputs'
         table = zip(*columns, *zip(*flags.values, strict=True), strict=True)
         keys = names + list(_Flags.NAMES)
-        by_point = zip(points, table, strict=True)
-        return {k: dict(zip(keys, values, strict=True)) for k, values in by_point}
+        # Points in a row with the same inputs bit for bit (the points of a calendar year)
+        # share one row (the model only reads it); the flags follow from the values.
+        same = np.ascontiguousarray(values.T)
+        rows, previous, row = {}, None, None
+        for k, point, vals in zip(points, same, table, strict=True):
+            key = point.tobytes()
+            if key != previous:
+                previous, row = key, dict(zip(keys, vals, strict=True))
+            rows[k] = row
+        return rows
     return _ArrayRows(x)
 
 
