@@ -117,6 +117,12 @@ def smooth_pos(x, width):
         return y * y / (4.0 * width) + _fmax(x - width, 0.0)
     width = maximum(width, 1e-300)
     y = minimum(maximum(x, -width), width)
+    if y.__class__ is np.ndarray:  # (a new array: the same operations in place)
+        y += width
+        np.multiply(y, y, out=y)
+        y /= 4.0 * width
+        y += maximum(x - width, 0.0)
+        return y
     return (y + width) * (y + width) / (4.0 * width) + maximum(x - width, 0.0)
 
 
