@@ -687,6 +687,22 @@ def test_a_scenario_restarted_from_its_own_record_continues_its_run(name, year):
     )
 
 
+def test_a_start_record_carries_the_pool_waiting_for_room():
+    """Where the room in investment holds the pool back (the whole pool, the early profile),
+    the record carries the projects waiting (pool_waiting, 190 亿元 in mid-2023) and the
+    restarted run builds them as the full run does: its realised and planned pool, FAI and
+    real GDP of the years after to 1e-9."""
+    scn = hubinsim.make_scenario(levers={"plan_realisation": 1.0}, profile="early")
+    full = hubinsim.simulate(scn).annual
+    rec = hubinsim.start_record(2023, scn)
+    assert rec["pool_waiting"] > 100.0
+    again = hubinsim.simulate(scn, start=rec).annual
+    for name in ("pool_investment", "pool_planned", "fai", "gdp_real"):
+        np.testing.assert_allclose(
+            again.loc[2024:, name], full.loc[2024:, name], rtol=1e-9, atol=1e-9, err_msg=name
+        )
+
+
 def test_a_start_record_needs_its_year_and_figures():
     rec = hubinsim.start_record(2022)
     del rec["gdp"]
