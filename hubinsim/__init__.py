@@ -44,6 +44,7 @@ from .errors import (
     OutputError,
     ScenarioError,
     SimulationError,
+    StartRecordError,
 )
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "ActualsError",
     "DataError",
     "SimulationError",
+    "StartRecordError",
     "OutputError",
 ]
 

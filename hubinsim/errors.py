@@ -95,6 +95,21 @@ class SimulationError(HubinsimError):
     """The model produced an invalid state (negative stock, NaN)."""
 
 
+class StartRecordError(SimulationError):
+    """A figure of a start record cannot start the model (for some member): each problem
+    says which figure and why; ``figures`` names the record's figures at fault, so that a
+    restart from actual figures can point to their lines."""
+
+    def __init__(
+        self, problems: list[str] | str = "", source: str | None = None, figures: tuple = ()
+    ):
+        self.figures = tuple(figures)
+        super().__init__(problems, source)
+
+    def __reduce__(self):
+        return (type(self), (self.problems, self.source, self.figures))
+
+
 class OutputError(HubinsimError):
     """A result folder cannot be written or read: it exists, or the system refused (a full
     disk, a read-only folder, a broken link, no permission)."""

@@ -268,3 +268,46 @@ def test_restarts_from_actuals_off_the_path_with_drawn_parameters_keep_every_sto
     path = scaled_actuals(tmp_path, factor)
     res = hubinsim.simulate(ROOT / "scenarios" / f"{name}.toml", actuals=path, draws=30, seed=seed)
     check_restart(res)
+
+
+def _edited_actuals(folder, old: str, new: str):
+    text = ILLUSTRATIVE.read_text(encoding="utf-8")
+    assert old in text
+    path = folder / "edited.csv"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "old, new, scenario, named",
+    [
+        # GDP below its tertiary and primary value added: no secondary value added at all
+        ("gdp,2023,year,372.4,level", "gdp,2023,year,220.0,level", "baseline",
+         ["gdp 2023 (line 23)", "va_tertiary 2023 (line 25)", "no secondary value added"]),
+        # retail sales below what residents and visitors buy (a figure in the wrong unit)
+        ("retail_sales,2023,year,114.3,level", "retail_sales,2023,year,10.0,level", "baseline",
+         ["retail_sales 2023 (line 28)", "below what residents, visitors and vouchers buy"]),
+        # FAI that the stimulus's pool deviation alone exceeds: no normal investment left
+        ("fai,2023,year,10.0,nominal_growth_pct", "fai,2023,year,-95.0,nominal_growth_pct",
+         "stimulus", ["fai 2023 (155.3 (2022) x nominal growth -95 %)", "no normal investment"]),
+    ],
+)  # fmt: skip
+# (GDP 220 against 344.4 the year before disagrees with its real growth: warned, as it should)
+@pytest.mark.filterwarnings("ignore:.*more than 3 points apart:UserWarning")
+def test_an_actual_figure_that_cannot_start_the_model_is_named_with_the_reason(
+    tmp_path, old, new, scenario, named
+):
+    path = _edited_actuals(tmp_path, old, new)
+    out = tmp_path / "runs"
+    res = invoke(
+        "evaluate", ROOT / "scenarios" / f"{scenario}.toml", "--actuals", path, "--draws", "20",
+        "--seed", "1", "--no-charts", "--out", out,
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output and "became negative or NaN" not in res.stderr
+    assert f"{path}: " in res.stderr
+    for text in named:
+        assert text in res.stderr, (text, res.stderr)
+    assert not out.exists() or not any(out.iterdir())
+    with pytest.raises(hubinsim.ActualsError, match="cannot start the model"):
+        hubinsim.simulate(ROOT / "scenarios" / f"{scenario}.toml", actuals=path)

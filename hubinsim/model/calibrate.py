@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from ..catalog import POOL_CATEGORIES
+from ..errors import StartRecordError
 from . import ops
 from .core import PD_STOCKS, PUBLIC_CATEGORIES, net_migration, public_shares
 from .inputs import PLAN_YEARS
@@ -217,6 +218,25 @@ def _where(condition, a, b):
     return np.where(condition, a, b)
 
 
+def _refuse(bad, t0: int, figures: tuple[str, ...], why) -> None:
+    """Raise StartRecordError where ``bad`` (a bool, or an array over members) holds: the
+    start record's ``figures`` cannot start the model; ``why(i)`` says why for member ``i``
+    (None for a single run), beginning with the figure and its value."""
+    flags = np.asarray(bad)
+    if not flags.any():
+        return
+    member = None if flags.ndim == 0 else int(np.flatnonzero(flags)[0])
+    where = "" if member is None else f" for member {member}"
+    raise StartRecordError(
+        f"the start record of {t0} cannot start the model{where}: {why(member)}", figures=figures
+    )
+
+
+def _at(value, member):
+    """A value of a member (or the value of a single run) as a float, for messages."""
+    return float(value if member is None or np.ndim(value) == 0 else value[member])
+
+
 def _differs(value, constant: float) -> bool:
     """Whether an input (a float or an array over members) differs from ``constant``."""
     return bool(np.any(np.asarray(value) != constant))
@@ -379,6 +399,12 @@ def _calibrate(
     n_p0 = gdp * r["share_primary_pct"] / 100.0
     n_t0 = r["va_tertiary"]
     n_sec0 = gdp - n_p0 - n_t0
+    _refuse(
+        n_sec0 <= 0.0, t0, ("gdp", "va_tertiary", "share_primary_pct"),
+        lambda i: f"gdp {_at(gdp, i):.4g} 亿元 less its primary ({_at(n_p0, i):.4g}) and "
+        f"tertiary ({_at(n_t0, i):.4g}) value added leaves no secondary value added; check "
+        "the unit and year of gdp and va_tertiary",
+    )  # fmt: skip
     n_con0 = n_sec0 * r["construction_share_of_secondary"]
     n_ind0 = n_sec0 - n_con0
     pop0 = r["population"]
@@ -432,6 +458,12 @@ def _calibrate(
     if prior is not None:
         fai_n0, built, kappa = prior["fai_n"], prior["built"], prior["kappa"]
     Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
+    _refuse(
+        Y_si0 <= 0.0, t0, ("gdp", "va_tertiary", "construction_share_of_secondary"),
+        lambda i: f"industry's value added {_at(n_ind0, i):.4g} 亿元 (secondary less "
+        f"construction) is not more than the attracted firms' own ({_at(VA_c0 * P_s, i):.4g}); "
+        "check gdp, va_tertiary and construction's share of secondary",
+    )  # fmt: skip
     Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0)
     Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0)
     Y_con0 = n_con0 / P_s
@@ -465,6 +497,13 @@ def _calibrate(
     R_o_act0 = (
         r["retail_sales"] - c["lg"] * (1.0 - sig) * C0 - c["shop"] * V_act0
         - c["mu"] * pol["vouchers"]
+    )  # fmt: skip
+    _refuse(
+        R_o_act0 < 0.0, t0, ("retail_sales",),
+        lambda i: f"retail_sales {r['retail_sales']:.4g} 亿元 is below what residents, visitors "
+        f"and vouchers buy in the district at the record's income, consumption and visitor "
+        f"spending ({_at(r['retail_sales'] - R_o_act0, i):.4g} 亿元), which leaves sales to "
+        "other non-residents below zero; check its unit and year",
     )  # fmt: skip
     R_o0 = R_o_act0 / shock.get("retail_external", 1.0)
     # Budget revenue before relief and shocks: revenue = exp(buoy ln TB + ln_R_TB)
@@ -708,6 +747,19 @@ def _calibrate(
     else:  # only a share of public investment (normal, the pool's, the backlog) is built
         target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
         phi = target / (P_I * (cf_total - (1.0 - built * kappa) * IG_n0))
+    _refuse(
+        np.logical_not((phi > 0.0) & (phi < math.inf)), t0, ("fai",),
+        lambda i: (
+            f"fai {_at(fai0, i):.4g} 亿元 is not more than what the policies in force at the "
+            f"start add to it ({_at(fai0 - fai_n0, i):.4g} 亿元: the pool's deviation from its "
+            "usual pace, extra projects, public projects waiting for money), so no normal "
+            "investment is left; check its unit and year"
+            if _at(fai_n0, i) <= 0.0
+            else f"no capital formation is wanted at the start (every capital stock above "
+            f"what firms want at the record's output), so fai {_at(fai0, i):.4g} 亿元 cannot "
+            "be read as capital formation; check the output figures against fai"
+        ),
+    )  # fmt: skip
     c["inv_phiK"] = phi
     c["phiK"] = 1.0 / c["inv_phiK"]
     fai_h0 = P_I * phi * I0[3]  # normal housing and urban FAI

@@ -35,7 +35,7 @@ import pandas as pd
 from ..actuals import Actuals, Figure, read_actuals, share_disagreement
 from ..catalog import LEVER_BY_NAME
 from ..data import load_data, load_targets
-from ..errors import ActualsError, ScenarioError
+from ..errors import ActualsError, ScenarioError, StartRecordError
 from ..model import BASE_YEAR
 from ..model.record import with_figures
 from ..results import Results, percentile_rows
@@ -289,8 +289,11 @@ def reproject(
             raise ActualsError([f"{acts.path}: the latest full year {start} is the run's last"])
         rec = start_record(start, scn, data_dir=data)
         new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start])
-        rerun = _single(scn, data, start=new_rec)
-        values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
+        try:
+            rerun = _single(scn, data, start=new_rec)
+            values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
+        except StartRecordError as exc:
+            raise ActualsError([_refused_figures(acts, levels, start, exc)]) from None
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
@@ -520,6 +523,23 @@ def _carried_levers(rec: dict, levels: dict, year: int, given: dict) -> dict:
             stacklevel=4,
         )
     return out
+
+
+def _refused_figures(acts: Actuals, levels: dict, year: int, exc: StartRecordError) -> str:
+    """The message of a restart whose figures cannot start the model: where each figure at
+    fault came from (its line of the file, how it was built, or the original run) and why."""
+    where = []
+    for name in exc.figures:
+        shown = "va_primary" if name == "share_primary_pct" else name
+        got = levels.get((shown, year))
+        if got is None:
+            where.append(f"{name} {year} (carried from the original run)")
+        elif got[1] == ACTUAL and got[3] is not None:
+            where.append(f"{shown} {year} (line {got[3].row.line})")
+        else:
+            where.append(f"{shown} {year} ({got[2]})")
+    why = exc.problems[0].removeprefix("the model cannot run with these inputs: ")
+    return f"{acts.path}: {', '.join(where)}: {why}"
 
 
 def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):

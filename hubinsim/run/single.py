@@ -22,7 +22,7 @@ from ..catalog import (
     SHARED_LEVERS,
 )
 from ..data import load_data, reference_dir
-from ..errors import DataError, ScenarioError, SimulationError
+from ..errors import DataError, ScenarioError, SimulationError, StartRecordError
 from ..model.calibrate import RET_SHIFT
 from ..scenario.resolve import resolve_levers, resolve_parameters
 from ..scenario.settings import Scenario, check_scenario, make_scenario, pool_realisation
@@ -326,9 +326,10 @@ def traced(exc, scn: Scenario, data, params: Mapping, drawn: Mapping, first: int
                 f"member {first + m} drew "
                 + ", ".join(f"{k} = {float(v):.6g}" for k, v in sorted(varied.items()))
             )
-    return SimulationError(
-        f"the model cannot run with these inputs: {what}. Inputs: " + "; ".join(where)
-    )
+    message = f"the model cannot run with these inputs: {what}. Inputs: " + "; ".join(where)
+    if isinstance(exc, StartRecordError):  # a figure of the start record: named in it
+        return StartRecordError(message, figures=exc.figures)
+    return SimulationError(message)
 
 
 def _data_differences(data) -> str:
