@@ -748,7 +748,7 @@ def _calibrate(
         target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
         phi = target / (P_I * (cf_total - (1.0 - built * kappa) * IG_n0))
     _refuse(
-        np.logical_not((phi > 0.0) & (phi < math.inf)), t0, ("fai",),
+        (phi <= 0.0) | (phi == math.inf), t0, ("fai",),  # (NaN: the parameters, not fai)
         lambda i: (
             f"fai {_at(fai0, i):.4g} 亿元 is not more than what the policies in force at the "
             f"start add to it ({_at(fai0 - fai_n0, i):.4g} 亿元: the pool's deviation from its "
