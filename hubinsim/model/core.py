@@ -59,6 +59,9 @@ POOL_MAX_SHARE = 0.9
 #: The stocks of the pool's deviation delivered to investment, by pool category.
 PD_STOCKS = tuple("PD_" + cat for cat in POOL_CATEGORIES)
 
+#: The inputs of the pool's deviation from its usual path, in the order of PD_STOCKS.
+DEV_INPUTS = tuple("dev_" + cat for cat in POOL_CATEGORIES)
+
 #: Pool categories with a public part, in the order of ``c["pub_mix"]``.
 PUBLIC_CATEGORIES = ("social", "agriculture", "ecology", "urban", "transport")
 
@@ -589,7 +592,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # spends them within about a year (budgets are annual) on current programmes instead of
     # piling them up (exactly 0 from a debt of 5 % of comprehensive revenue up; docs/model.md
     # §4).
-    CS = CS + ops.smooth_pos(-D, 0.05 * TRV_star) * k_etd_assets
+    corner = 0.05 * TRV_star  # (the corners below are rounded over this)
+    CS = CS + ops.smooth_pos(-D, corner) * k_etd_assets
     # interest on the debt; a district with net assets (the debt below zero) earns none on
     # them (deposits of the treasury account), so spending never turns negative
     interest = k_i_d * maximum(D, 0.0)
@@ -602,7 +606,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # money holds projects back progressively as they reach what it allows: corners rounded
     # over 5 % of the comprehensive revenue and of the capital spending asked
     # (ops.smooth_pos), so that no limit puts a kink into the rates.
-    borrow = ops.smooth_pos(k_d_max * TRV_star - D, 0.05 * TRV_star) * k_inv_borrow
+    borrow = ops.smooth_pos(k_d_max * TRV_star - D, corner) * k_inv_borrow
     ks_max = maximum(TRV_star - committed + borrow, 0.0)
     # Normal public investment is what the district's money can co-finance: a district
     # whose budget cannot pay for public capital at the desired ratio plans less of it (its
@@ -966,8 +970,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             # as usual, they take the place of its smaller carry-over, so a deviation after
             # the plan years is never below the usual pace (docs/model.md §3).
             after = t >= k_t_plan_end
-            for k, cat in zip(PD_STOCKS, POOL_CATEGORIES, strict=True):
-                dev = X["dev_" + cat]
+            for k, name in zip(PD_STOCKS, DEV_INPUTS, strict=True):
+                dev = X[name]
                 if after:
                     dev = maximum(dev, 0.0)
                 d[k] = lam * dev - inv_del * s[k]
@@ -998,7 +1002,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         # social, agr, ecology, urban, transport; where the floor on public investment binds,
         # what it restores is spread by the public mix
         excess = plan_pub - (pub_n + pd_pub)
-        pub_cat = [m * (pub_n + back + excess) for m in k_pub_mix]
+        spread = pub_n + back + excess
+        pub_cat = [m * spread for m in k_pub_mix]
         pub_cat[0] = pub_cat[0] + pd_soc
         pub_cat[1] = pub_cat[1] + pub_a * pd_agr
         pub_cat[2] = pub_cat[2] + pd_eco
