@@ -971,13 +971,16 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             # the plan years is never below the usual pace (docs/model.md §3).
             after = t >= k_t_plan_end
             for k, name in zip(PD_STOCKS, DEV_INPUTS, strict=True):
-                dev = X[name]
+                dev, pd = X[name], s[k]
                 if after:
-                    dev = maximum(dev, 0.0)
-                d[k] = lam * dev - inv_del * s[k]
+                    dev = ops.maximum(dev, 0.0)
+                # (nothing to deliver, nothing coming: a stock that is the float 0.0 stays
+                # one, without operations over the members)
+                d[k] = 0.0 if ops.is_zero(dev) and ops.is_zero(pd) else lam * dev - inv_del * pd
         else:
             for k in PD_STOCKS:
-                d[k] = -inv_del * s[k]
+                pd = s[k]
+                d[k] = 0.0 if ops.is_zero(pd) else -inv_del * pd
     if not want_aux:
         return d, None
 

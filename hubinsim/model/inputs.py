@@ -454,7 +454,13 @@ class _Flags:
 class _ArrayRows:
     """``rows[k]``: the inputs at half-grid point ``k``: Python floats for the inputs that are
     the same for every member (so that the model can skip a zero or a factor of one, see
-    :func:`hubinsim.model.ops.plus`), rows of the input arrays for the others."""
+    :func:`hubinsim.model.ops.plus`), rows of the input arrays for the others.
+
+    The pool's deviations from its usual path (``dev_*``) that differ between members (the
+    usual realisation is drawn) are the float 0.0 at a point where they are zero for every
+    member (before and after the pool's years, or where the plan keeps the usual pace), so
+    that the model delivers nothing there without operations over the members.
+    """
 
     def __init__(self, x: dict):
         self.x = x
@@ -466,10 +472,19 @@ class _ArrayRows:
             elif np.shape(v)[1:] == (1,):
                 self.columns[name] = np.asarray(v)[:, 0].tolist()
         self.flags = _Flags(self.columns, list(x))
+        self.deviations = [n for n in x if n.startswith("dev_") and n not in self.columns]
+        self._zero: dict[int, tuple] = {}  # id of a row -> (the row, whether all zero)
 
     def __getitem__(self, k: int) -> dict:
         columns = self.columns
         row = {name: columns[name][k] if name in columns else v[k] for name, v in self.x.items()}
+        for name in self.deviations:
+            v = row[name]
+            known = self._zero.get(id(v))
+            if known is None:  # (the row is kept with its answer, so its id stays its own)
+                known = self._zero[id(v)] = (v, not v.any())
+            if known[1]:
+                row[name] = 0.0
         return self.flags.add(row, k)
 
 
