@@ -798,8 +798,24 @@ def _calibrate(
         # as at a first start, so that a recovery of housing investment does not multiply
         # land revenue by the ratio of a near-zero start (docs/model.md §14)
         V_o = ops.maximum(ref_o, V_o)
+    land = log(LR0) - c["el_land"] * log(V_h0 + V_o)
+    ref_land = get("ref_land_revenue", None)
+    if ref_land is not None:
+        # A restart keeps its run's land revenue per unit of land value (el > 0): the land
+        # sold for other uses carries the record's land revenue beyond what the housing land
+        # brings at it. Solved again from a start year whose housing land is worth next to
+        # nothing (investment stopped, the stock above demand), the constant would be that
+        # year's ratio, and land revenue would run away when housing investment resumes (an
+        # elasticity above 1 raises the ratio with the value of land sold: docs/model.md §4).
+        # Where the housing land alone brings more than the record's land revenue, the
+        # constant is solved again (a lower ratio than the run's).
+        el = c["el_land"]
+        need = exp((log(LR0) - ref_land) / ops.maximum(el, 1e-300)) - V_h0
+        keep = (el > 0.0) & (need >= 0.0) & (need < math.inf)
+        V_o = _where(keep, need, V_o)
+        land = _where(keep, ref_land * ones, land)
     c["land_o"] = V_o * ones
-    c["land"] = log(LR0) - c["el_land"] * log(V_h0 + c["land_o"])
+    c["land"] = land
     LR_n0 = exp(c["el_land"] * log(fai_h0 * land_price0 + c["land_o"]) + c["land"])
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones

@@ -140,6 +140,8 @@ REFERENCES: dict[str, str] = {
     "2020 trough still open",
     "ref_land_other": "value of land sold for other uses than housing and urban construction "
     "(at the first start year's prices; 0 unless that year's housing investment is small)",
+    "ref_land_revenue": "land revenue per unit of the value of land sold^elasticity (log), "
+    "kept by a restart",
     "ref_budget_growth": "nominal growth at which Euler steps the budget base exactly (the "
     "first start year's expected growth and inflation)",
     "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start year's)",
@@ -256,6 +258,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_trough_income": c["ref_tg"],
         "ref_rd_intensity": c["rd0"],
         "ref_land_other": c["land_o"],
+        "ref_land_revenue": c["land"],
         "ref_budget_growth": c["budget_g"],
     }  # fmt: skip
     return rec
