@@ -690,7 +690,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     if xi_fai is not None:  # a shock to investment hits the pool's projects too
         pool_rep = ops.times(pool_rep, xi_fai)
     due = pool_rep + s["PQ"] * k_inv_deliv
-    pool_built = due - ops.smooth_pos(due - POOL_MAX_SHARE * fai, 0.05 * due)
+    pool_held = ops.smooth_pos(due - POOL_MAX_SHARE * fai, 0.05 * due)
+    pool_built = due - pool_held
 
     # --- actual output: the trough, construction, demand deviations ----------------------
     TG = s["TG"]
@@ -960,7 +961,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         d["D"] = spend - (revenue + TR + LR)
         d["B"] = d_b
         d["BP"] = d_bp
-        d["PQ"] = pool_rep - pool_built  # the pool's projects waiting for room
+        # the pool's projects waiting for room: those held back come in, those waiting
+        # start over the delivery time (written as such, not as what is due less what is
+        # built, so that a step empties the stock to zero at most, never below it by rounding)
+        d["PQ"] = pool_held - s["PQ"] * k_inv_deliv
         d["RB"] = TRV_star * k_etd_budget_in - s["RB"] * k_etd_budget
         inv_del = k_inv_deliv
         if X["_dev"]:
