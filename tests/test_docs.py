@@ -1,11 +1,13 @@
 """Generated documentation is current."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import hubinsim
 from hubinsim import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,3 +38,38 @@ def test_the_figures_of_the_calibration_page_match_a_fresh_run():
         f"docs/calibration.md: the figures of {', '.join(stale)} differ from a fresh run; "
         "run python scripts/doc_figures.py and review the diff"
     )
+
+
+def test_the_results_the_scenario_descriptions_quote_match_a_fresh_run():
+    """The stimulus's and the slowdown's descriptions quote a few of their results (what
+    the assumptions add up to by 2035, and the slowdown's budget); each figure is the run's,
+    rounded as written, so the descriptions cannot go stale when the model changes."""
+    root = Path(__file__).resolve().parent.parent
+    bau = hubinsim.simulate(root / "scenarios" / "baseline.toml").annual.loc[2035]
+    stim_scn = hubinsim.load_scenario(root / "scenarios" / "stimulus.toml")
+    stim = hubinsim.simulate(stim_scn).annual.loc[2035]
+    text = " ".join(stim_scn.description.split())
+
+    def pct(name):
+        return 100.0 * (stim[name] / bau[name] - 1.0)
+
+    quoted = [
+        rf"{stim['population'] - bau['population']:.1f} 万 more residents",
+        rf"\(\+{pct('population'):.1f} %\)",
+        rf"real GDP \+{pct('gdp_real'):.1f} %",
+        rf"GDP per capita {pct('gdp_per_capita'):.1f} %",
+        rf"a deficit of {-stim['fiscal_balance']:.1f} 亿元",
+        rf"a surplus of {bau['fiscal_balance']:.1f}\)",
+        rf"debt of {stim['government_debt']:.0f} 亿元 \({bau['government_debt']:.0f}\)",
+    ]
+    for pattern in quoted:
+        assert re.search(pattern, text), pattern
+
+    slow_scn = hubinsim.load_scenario(root / "scenarios" / "slowdown.toml")
+    slow = hubinsim.simulate(slow_scn).annual
+    base = hubinsim.simulate(root / "scenarios" / "baseline.toml").annual
+    text = " ".join(slow_scn.description.split())
+    above = (slow["government_debt"] - base["government_debt"]).loc[2022:2024]
+    assert "debt about 1.7 亿元 above business as usual's in 2022-2024" in text
+    assert (abs(above - 1.7) < 0.2).all()
+    assert f"+{slow.loc[2025, 'fiscal_balance']:.1f} at the default step" in text
