@@ -796,7 +796,7 @@ def _calibrate(
         # a restart keeps its run's other land, unless its figures leave housing investment
         # too small to carry the land revenue (the stock above what residents demand): then
         # as at a first start, so that a recovery of housing investment does not multiply
-        # land revenue by the ratio of a near-zero start (docs/model.md §14)
+        # land revenue by the ratio of a near-zero start (docs/model.md §4)
         V_o = ops.maximum(ref_o, V_o)
     land = log(LR0) - c["el_land"] * log(V_h0 + V_o)
     ref_land = get("ref_land_revenue", None)
