@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 import hubinsim
+from hubinsim.analysis import checks
+from hubinsim.analysis.checks import cagr
 from hubinsim.catalog import POOL_CATEGORIES
 from hubinsim.data import load_base, load_parameters, load_pool
 from hubinsim.model import structure
@@ -19,10 +21,6 @@ POOL_TOTAL = sum(load_pool().values())
 #: The district's debt limit off, so that money holds no public project back.
 NO_LIMIT = {"fiscal.debt_limit": 3.0}
 SAME_PRICES = {f"inflation_{s}": 0.02 for s in ("primary", "secondary", "tertiary", "investment")}
-
-
-def _cagr(series, first=2020, last=2025):
-    return ((series[last] / series[first]) ** (1 / (last - first)) - 1) * 100
 
 
 @pytest.fixture(scope="module")
@@ -66,31 +64,15 @@ def test_business_as_usual_growth_does_not_rest_on_an_initial_condition(name):
     2020-2025 moves by at most 0.3 points."""
     prm = PARAMS[name]
     growth = [
-        _cagr(hubinsim.simulate(parameters={name: v}, end=2025).annual["gdp_real"])
+        cagr(hubinsim.simulate(parameters={name: v}, end=2025).annual["gdp_real"])
         for v in (prm.low, prm.high)
     ]
     assert abs(growth[1] - growth[0]) <= 0.3
 
 
-def _extra(category, amount=10.0, end=2035):
-    """One year of extra projects (2021) in one pool category, and business as usual."""
-    base = hubinsim.simulate(end=end).annual
-    more = hubinsim.simulate(
-        levers={f"extra_{category}": {"step": {2021: amount, 2022: 0.0}}}, end=end
-    ).annual
-    inflation = hubinsim.catalog.LEVER_BY_NAME["inflation_investment"].default
-    return more, base, amount / np.exp(inflation * 1.0)  # real (2020 prices), mid-2021
-
-
 @pytest.fixture(scope="module")
 def multipliers():
-    out = {}
-    for c in POOL_CATEGORIES:
-        more, base, real = _extra(c)
-        extra_gdp = more["gdp_real"] - base["gdp_real"]
-        induced = (more["fai"] - base["fai"])[2021] / np.exp(0.015) - real
-        out[c] = (extra_gdp[2021] / real, extra_gdp.loc[2021:2035].sum() / real, induced)
-    return out
+    return checks.multipliers()
 
 
 @pytest.mark.parametrize("category", POOL_CATEGORIES)
@@ -567,18 +549,9 @@ def test_the_2021_rebound(bau):
 
 def _stimulus_effect(params):
     """The stimulus's effect on 2025 real GDP (a share of business as usual's)."""
-    scn = hubinsim.load_scenario(ROOT / "scenarios" / "stimulus.toml")
-    bau = hubinsim.simulate(parameters=params).annual.loc[2025, "gdp_real"]
-    stim = hubinsim.simulate(scn, parameters=params).annual.loc[2025, "gdp_real"]
-    return stim / bau - 1
-
-
-def _loops_off(polarity=None):
-    return {
-        lp.switch[0]: lp.switch[1]
-        for lp in structure.LOOPS
-        if polarity is None or lp.polarity == polarity
-    }
+    return checks.stimulus_effect(
+        hubinsim.load_scenario(ROOT / "scenarios" / "stimulus.toml"), params
+    )
 
 
 def test_the_loops_do_what_the_loop_table_says_for_the_stimulus():
@@ -588,8 +561,8 @@ def test_the_loops_do_what_the_loop_table_says_for_the_stimulus():
     utilisation, migration...) raises it: the table's polarities hold in the response."""
     with_loops = _stimulus_effect({})
     assert with_loops > 0
-    assert _stimulus_effect(_loops_off("R")) / with_loops - 1 <= -0.25
-    assert _stimulus_effect(_loops_off("B")) / with_loops - 1 > 0
+    assert _stimulus_effect(checks.loops_off("R")) / with_loops - 1 <= -0.25
+    assert _stimulus_effect(checks.loops_off("B")) / with_loops - 1 > 0
     assert set(structure.FEEDBACKS_OFF) == {lp.switch[0] for lp in structure.LOOPS}
 
 
