@@ -1,13 +1,14 @@
-"""The figures of docs/calibration.md, computed by running hubinsim on this checkout.
+"""The figures of docs/calibration.md and docs/model.md, computed by running hubinsim on
+this checkout.
 
-Each marked block of the page (``<!-- doc_figures: NAME -->`` ... ``<!-- /doc_figures -->``)
+Each marked block of a page (``<!-- doc_figures: NAME -->`` ... ``<!-- /doc_figures -->``)
 is written by the function of that name below, from fresh runs with the default data. After
 a change of the model or its data, rewrite them and review the diff in the same commit;
 tests/test_docs.py checks that every block matches a fresh run.
 
 Usage::
 
-    python scripts/doc_figures.py            # rewrite the blocks of docs/calibration.md
+    python scripts/doc_figures.py            # rewrite the blocks of both pages
     python scripts/doc_figures.py --slow     # also the slow ones (the recovery check, ~1 min)
     python scripts/doc_figures.py --check    # list the blocks that differ, exit 1 if any
 """
@@ -15,6 +16,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 import warnings
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT))  # the checkout's hubinsim, not another installed 
 import hubinsim  # noqa: E402
 
 PAGE = ROOT / "docs" / "calibration.md"
+MODEL_PAGE = ROOT / "docs" / "model.md"
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 STIMULUS = ROOT / "scenarios" / "stimulus.toml"
 ACTUALS = ROOT / "examples" / "actuals_illustrative.csv"
@@ -239,6 +242,133 @@ def recovery(samples: int = 60) -> str:
     return _wrap(text) + "\n"
 
 
+# ------------------------------------------------------------------ docs/model.md, §15
+
+
+@functools.cache
+def _annual(name: str | None = None, end: int = 2035):
+    """The annual table of a shipped scenario (business as usual for ``None``) to ``end``."""
+    scn = None if name is None else hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    return hubinsim.simulate(scn, end=end).annual
+
+
+def _pct(v: float, digits: int = 2) -> str:
+    """A signed percentage with a true minus sign: +5.05 %, −1.15 %."""
+    return f"{v:+.{digits}f} %".replace("-", "−")
+
+
+def _num(v: float, digits: int = 2) -> str:
+    return f"{v:.{digits}f}".replace("-", "−")
+
+
+SCENARIOS = ("stimulus", "siphon", "slowdown")
+#: The rows of the §15.4 table: label, column, digits, and whether the scenarios are given
+#: as a difference from business as usual (%) or as levels.
+SCENARIO_ROWS = (
+    ("real GDP [亿元]", "gdp_real", 1, True),
+    ("tertiary share [%]", "share_tertiary_pct", 2, False),
+    ("FAI [亿元]", "fai", 1, True),
+    ("budget revenue [亿元]", "fiscal_revenue", 2, True),
+    ("fiscal balance [亿元]", "fiscal_balance", 2, False),
+    ("government debt [亿元]", "government_debt", 2, False),
+    ("land revenue [亿元]", "land_revenue", 2, False),
+    ("retail sales [亿元]", "retail_sales", 1, True),
+    ("population [万人]", "population", 2, True),
+    ("unemployment [%]", "unemployment_rate_pct", 2, False),
+    ("above-scale VA [亿元]", "industrial_va_above_scale", 2, True),
+    ("park gross output [亿元]", "park_gross_output", 2, False),
+)
+
+
+def scenario_table() -> str:
+    bau = _annual()
+    runs = {n: _annual(n) for n in SCENARIOS}
+    head = "| indicator | BAU 2025 | " + " | ".join(SCENARIOS) + " | BAU 2035 | "
+    head += " | ".join(SCENARIOS) + " |"
+    lines = [head, "|---" * 9 + "|"]
+    for label, col, digits, relative in SCENARIO_ROWS:
+        cells = []
+        for year in (2025, 2035):
+            b = float(bau.loc[year, col])
+            cells.append(_num(b, digits))
+            for n in SCENARIOS:
+                v = float(runs[n].loc[year, col])
+                cells.append(_pct(100 * (v / b - 1)) if relative else _num(v))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    years = range(2021, 2031)
+    lines += ["", "Real growth by year, 2021-2030:", ""]
+    lines.append("| | " + " | ".join(str(y) for y in years) + " |")
+    lines.append("|---" * (len(years) + 1) + "|")
+    for n, a in (("BAU", bau), *runs.items()):
+        row = " | ".join(_num(float(a.loc[y, "gdp_real_growth_pct"])) for y in years)
+        lines.append(f"| {n} | {row} |")
+    return "\n".join(lines) + "\n"
+
+
+#: How the scorecard sentence names each target (indicator, year), the digits it quotes
+#: (None: the verdict alone) and a note.
+SCORECARD_LABELS = {
+    ("share_tertiary_pct", 2025): ("tertiary share ≥ 60 in 2025", 2),
+    ("va_tertiary", 2025): ("tertiary VA ≥ 200", None),
+    ("retail_sales", 2025): ("retail ≥ 150", 1),
+    ("industrial_va_above_scale_growth_pct", 2025): (
+        "above-scale growth ≥ 9 every year (the worst year)",
+        2,
+    ),
+    ("enterprises_above_scale", 2025): ("enterprises ≥ 68", 0, " (a lever)"),
+    ("park_gross_output", 2025): ("park gross output ≥ 150 (2025)", 1),
+    ("park_gross_output", 2035): ("≥ 300 (2035)", 1),
+    ("rd_intensity_pct", 2025): ("R&D ≥ 2.5", None),
+    ("new_urban_jobs_cumulative", 2025): (
+        "new urban jobs ≥ 35,000 over 2021-2025",
+        0,
+        " (the attracted firms' and the pool's jobs)",
+    ),
+    ("unemployment_rate_pct", 2025): ("unemployment ≤ 3.8 every year", None),
+}
+
+
+def _scorecard(scn):
+    return hubinsim.simulate(scn, end=2035).targets
+
+
+def scorecards() -> str:
+    bau = _scorecard(None)
+    stim = _scorecard(hubinsim.load_scenario(STIMULUS))
+    parts = []
+    for (_, a), (_, b) in zip(bau.iterrows(), stim.iterrows(), strict=True):
+        label, digits, *note = SCORECARD_LABELS[(a["indicator"], int(a["year"]))]
+
+        def said(r, digits=digits):
+            verdict = "met" if r["met"] else "missed"
+            if digits is None:
+                return verdict
+            fig = f"{r['projected']:,.{digits}f}".replace("-", "−")
+            return f"{fig} {verdict}"
+
+        parts.append(f"{label} {said(a)} / {said(b)}{''.join(note)}")
+    alike = hubinsim.simulate(
+        levers={f"inflation_{x}": 0.02 for x in ("primary", "secondary", "tertiary", "investment")}
+    ).annual.loc[2025, "share_tertiary_pct"]
+    text = (
+        "Scorecards (`results.targets`), business as usual / stimulus: "
+        + "; ".join(parts)
+        + ". What decides each verdict (`decided_by`, data/targets.csv): the model for "
+        "tertiary VA; a lever for R&D, the firm count (whose target the project derived, "
+        "`set_by`) and above-scale growth (incumbents' above-scale value added is a fixed "
+        "share of industry, the project's representation, so only attracted firms lift "
+        "same-firm growth above industry's); a definition for the park (the district's "
+        "above-scale firms plus the attracted ones); an assumption with no estimate, across "
+        "whose range the verdict turns, for retail sales "
+        "(`consumption.external_growth`), new urban jobs (`labour.turnover`), unemployment "
+        "(`labour.natural_unemployment`) and the tertiary share (the services price drift: "
+        f"with every deflator at 2 %/yr it is {alike:.2f} %)."
+    )
+    return _wrap(text) + "\n"
+
+
+MODEL_BLOCKS = {f.__name__: f for f in (scenario_table, scorecards)}
+
 BLOCKS = {
     f.__name__: f
     for f in (solve_one, vouchers_scan, two_levers, draws, closest, actuals, attribution)
@@ -247,10 +377,14 @@ BLOCKS = {
 SLOW = {"recovery": recovery}
 
 
-def render(page: str, names=None, slow: bool = False) -> str:
-    """``page`` with each marked block (or those of ``names``) written afresh; the slow ones
-    too with ``slow``."""
-    blocks = {**BLOCKS, **(SLOW if slow else {})}
+#: The pages with figure blocks, and the functions that write their blocks.
+PAGES = {PAGE: BLOCKS, MODEL_PAGE: MODEL_BLOCKS}
+
+
+def render(page: str, names=None, slow: bool = False, blocks=None) -> str:
+    """``page`` with each marked block (or those of ``names``) written afresh by ``blocks``
+    (those of docs/calibration.md by default); the slow ones too with ``slow``."""
+    blocks = {**(BLOCKS if blocks is None else blocks), **(SLOW if slow else {})}
 
     def fresh(m):
         name = m.group("name")
@@ -261,16 +395,18 @@ def render(page: str, names=None, slow: bool = False) -> str:
     return BLOCK.sub(fresh, page)
 
 
-def stale(page: str) -> list[str]:
-    """The names of the marked blocks of ``page`` that differ from a fresh run."""
+def stale(page: str, blocks=None) -> list[str]:
+    """The names of the marked blocks of ``page`` that differ from a fresh run of ``blocks``
+    (those of docs/calibration.md by default)."""
+    blocks = BLOCKS if blocks is None else blocks
     out = []
     for m in BLOCK.finditer(page):
         name = m.group("name")
         if name in SLOW:
             continue
-        if name not in BLOCKS:
+        if name not in blocks:
             out.append(f"{name} (no such block in scripts/doc_figures.py)")
-        elif BLOCKS[name]() != m.group("body"):
+        elif blocks[name]() != m.group("body"):
             out.append(name)
     return out
 
@@ -282,16 +418,19 @@ def main(argv=None) -> int:
         "--slow", action="store_true", help="also write the slow blocks (the recovery check)"
     )
     args = parser.parse_args(argv)
-    page = PAGE.read_text(encoding="utf-8")
-    if args.check:
-        names = stale(page)
-        for name in names:
-            print(f"stale: {name}")
-        return 1 if names else 0
-    PAGE.write_text(render(page, slow=args.slow), encoding="utf-8")
-    names = ", ".join(m.group("name") for m in BLOCK.finditer(page))
-    print(f"wrote {PAGE.relative_to(ROOT)}: {names}")
-    return 0
+    found = False
+    for path, blocks in PAGES.items():
+        page = path.read_text(encoding="utf-8")
+        where = path.relative_to(ROOT)
+        if args.check:
+            for name in stale(page, blocks):
+                print(f"stale: {where}: {name}")
+                found = True
+            continue
+        path.write_text(render(page, slow=args.slow, blocks=blocks), encoding="utf-8")
+        names = ", ".join(m.group("name") for m in BLOCK.finditer(page))
+        print(f"wrote {where}: {names}")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

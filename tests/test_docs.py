@@ -24,18 +24,38 @@ def test_generated_pages_match_the_catalogue(command):
     )
 
 
-def test_the_figures_of_the_calibration_page_match_a_fresh_run():
+def _doc_figures():
     spec = importlib.util.spec_from_file_location(
         "doc_figures", ROOT / "scripts" / "doc_figures.py"
     )
     figures = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(figures)
+    return figures
+
+
+def test_the_figures_of_the_calibration_page_match_a_fresh_run():
+    figures = _doc_figures()
     page = figures.PAGE.read_text(encoding="utf-8")
     found = [m.group("name") for m in figures.BLOCK.finditer(page)]
     assert sorted(found) == sorted({*figures.BLOCKS, *figures.SLOW})  # each block once
     stale = figures.stale(page)
     assert stale == [], (
         f"docs/calibration.md: the figures of {', '.join(stale)} differ from a fresh run; "
+        "run python scripts/doc_figures.py and review the diff"
+    )
+
+
+def test_the_measured_figures_of_the_model_page_match_a_fresh_run():
+    """docs/model.md §15 quotes what the model gives (the scenarios, the scorecards): each
+    block is written by scripts/doc_figures.py, so a change of the model that moves a figure
+    fails here until the page is rewritten."""
+    figures = _doc_figures()
+    page = figures.MODEL_PAGE.read_text(encoding="utf-8")
+    found = [m.group("name") for m in figures.BLOCK.finditer(page)]
+    assert sorted(found) == sorted(figures.MODEL_BLOCKS)  # each block once
+    stale = figures.stale(page, figures.MODEL_BLOCKS)
+    assert stale == [], (
+        f"docs/model.md: the figures of {', '.join(stale)} differ from a fresh run; "
         "run python scripts/doc_figures.py and review the diff"
     )
 
