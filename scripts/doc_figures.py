@@ -19,6 +19,7 @@ import argparse
 import functools
 import re
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -367,15 +368,6 @@ def scorecards() -> str:
     return _wrap(text) + "\n"
 
 
-def _start_2020(**changes):
-    """The 2020 base record as a start record, with some figures changed."""
-    from hubinsim.data import load_base
-
-    rec = {k: v.value for k, v in load_base().items()}
-    rec.update(changes)
-    return {"year": 2020, **rec}
-
-
 def _fig(v: float, digits: int) -> str:
     return f"{v:.{digits}f}".replace("-", "−")
 
@@ -415,7 +407,7 @@ def acceptance() -> str:
     top = max(spread, key=spread.get)
     ratios = [v for n, v in spread.items() if n.startswith("initial.capital_output_")]
     fiscal = max(spread["initial.transfer_ratio"], spread["initial.debt_ratio"])
-    gaps = [sim(start=_start_2020(output_gap=g), end=2035).annual for g in (0.03, 0.06)]
+    gaps = [sim(start=checks.start_2020(output_gap=g), end=2035).annual for g in (0.03, 0.06)]
     grow = [cagr(a["gdp_real"]) for a in gaps]
     pop = [a.loc[2035, "population"] for a in gaps]
     rows.append(
@@ -629,7 +621,41 @@ def acceptance() -> str:
     return "\n".join(lines) + "\n"
 
 
-MODEL_BLOCKS = {f.__name__: f for f in (acceptance, scenario_table, scorecards)}
+def fiscal_headlines() -> str:
+    """The fiscal headlines of §15.5 at the default step, half of it and RK4."""
+    grids = ({}, {"dt": 0.125}, {"method": "rk4"})
+
+    def runs(name):
+        scn = None if name is None else hubinsim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+        return [hubinsim.simulate(scn, end=2035, **g).annual for g in grids]
+
+    stim, bau, slow = runs("stimulus"), runs(None), runs("slowdown")
+
+    def three(tables, year, col, sign=False):
+        return " / ".join(
+            (f"{a.loc[year, col]:+.2f}" if sign else f"{a.loc[year, col]:.2f}").replace("-", "−")
+            for a in tables
+        )
+
+    text = (
+        "- The fiscal headlines at dt 0.25 / 0.125 / RK4: stimulus debt in 2035 "
+        f"{three(stim, 2035, 'government_debt')} 亿元 (model 2.1: 69.13 / 71.04 / 72.87), "
+        f"BAU debt in 2035 {three(bau, 2035, 'government_debt')}, slowdown balance in 2025 "
+        f"{three(slow, 2025, 'fiscal_balance', True)}, stimulus balance in 2026 "
+        f"{three(stim, 2026, 'fiscal_balance', True)} (the carry-over's backlog, released at "
+        "the stepped rate of the debt limit, is the largest remaining first-order error). The "
+        "attracted firms' committed plants are stepped exactly (their value added moved 0.7 % "
+        "with dt / 2 before, 0.1 % now)."
+    )
+    return (
+        textwrap.fill(
+            text, 92, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
+        + "\n"
+    )
+
+
+MODEL_BLOCKS = {f.__name__: f for f in (acceptance, scenario_table, scorecards, fiscal_headlines)}
 
 BLOCKS = {
     f.__name__: f

@@ -11,7 +11,7 @@ import hubinsim
 from hubinsim.analysis import checks
 from hubinsim.analysis.checks import cagr
 from hubinsim.catalog import POOL_CATEGORIES
-from hubinsim.data import load_base, load_parameters, load_pool
+from hubinsim.data import load_parameters, load_pool
 from hubinsim.model import structure
 from hubinsim.model.core import POOL_MAX_SHARE
 
@@ -192,17 +192,10 @@ def test_rd_moves_first_year_gdp_by_at_most_a_fifth_of_a_percent(bau, intensity)
 # --- labour ---------------------------------------------------------------------------------
 
 
-def _start_2020(**changes):
-    """The 2020 base record as a start record, with some figures changed."""
-    rec = {k: v.value for k, v in load_base().items()}
-    rec.update(changes)
-    return {"year": 2020, **rec}
-
-
 def test_without_the_trough_unemployment_stays_at_its_natural_rate():
     """No shock (a 2020 record without the trough, no levers): unemployment within 0.1 point
     of its natural rate in every year to 2035."""
-    res = hubinsim.simulate(start=_start_2020(output_gap=0.0)).annual
+    res = hubinsim.simulate(start=checks.start_2020(output_gap=0.0)).annual
     gap = res["unemployment_rate_pct"] - res["natural_unemployment_rate_pct"]
     assert gap.loc[2021:2035].abs().max() <= 0.1
 
@@ -214,7 +207,7 @@ def test_the_natural_rate_is_the_sourced_registered_rate_whatever_the_trough():
     on the trough's size."""
     nat = PARAMS["labour.natural_unemployment"].value * 100
     gaps = (0.0, 0.06)
-    runs = [hubinsim.simulate(start=_start_2020(output_gap=g), end=2035).annual for g in gaps]
+    runs = [hubinsim.simulate(start=checks.start_2020(output_gap=g), end=2035).annual for g in gaps]
     for a in runs:
         np.testing.assert_allclose(a["natural_unemployment_rate_pct"], nat)
     pop = [a.loc[2035, "population"] for a in runs]

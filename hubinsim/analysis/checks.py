@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from ..catalog import LEVER_BY_NAME, POOL_CATEGORIES
+from ..data import load_base
 from ..model import structure
 from ..run.simulation import simulate
 
@@ -16,6 +17,14 @@ def cagr(series, first: int = 2020, last: int = 2025) -> float:
     """The compound annual growth of ``series`` (indexed by year) from ``first`` to
     ``last`` [%/yr]."""
     return ((series[last] / series[first]) ** (1 / (last - first)) - 1) * 100
+
+
+def start_2020(**changes) -> dict:
+    """The 2020 base record as a start record (``simulate(start=...)``), with the figures of
+    ``changes`` in place of the record's (``output_gap=0.0``: no trough)."""
+    rec = {k: v.value for k, v in load_base().items()}
+    rec.update(changes)
+    return {"year": 2020, **rec}
 
 
 def extra_pool(category: str, amount: float = 10.0, end: int = 2035):
