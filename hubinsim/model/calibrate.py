@@ -30,6 +30,10 @@ from .record import initial_output_gap
 #: rule for a record without a fiscal balance; docs/model.md).
 CS_FLOOR = 0.4
 
+#: Least share of public investment the district pays where the start record's budget
+#: leaves less room for it (district_share): below it, current spending's floor gives way.
+DISTRICT_SHARE_MIN = 0.05
+
 #: Time over which a district spends net assets (a debt below zero) on current programmes
 #: [yr]: budgets are annual, and a district does not pile up deposits of a year's spending.
 ASSET_SPENDING_TIME = 1.0
@@ -211,6 +215,31 @@ def start_policies(x0: dict, p: dict) -> dict:
     return out
 
 
+def district_share(c: dict, trv0, D0, balance, other0, B0, asked0) -> None:
+    """The district's share of public investment as the start record shows it paid (in
+    ``c["dshare"]`` and ``c["inv_dshare"]``; docs/model.md §4).
+
+    The record's budget (comprehensive revenue ``trv0``, debt ``D0``, ``balance``) leaves
+    for public investment what current spending at its floor (CS_FLOOR of comprehensive
+    revenue), interest, R&D subsidies and vouchers (``other0``) and the backlog released
+    (``B0``) do not take. Where the drawn share of the start year's public investment
+    (``asked0``: normal, the pool's deviation, extra public projects) is more than that, the
+    district paid only that, the rest financed from above (project transfers, special
+    bonds), and the share is that room over ``asked0`` (at least DISTRICT_SHARE_MIN) for the
+    whole run; elsewhere the drawn share stands, to the last bit.
+    """
+    room0 = (
+        (1.0 - CS_FLOOR) * trv0 - c["i_d"] * ops.maximum(D0, 0.0) - balance - other0
+        - B0 * c["inv_backlog"]
+    )  # fmt: skip
+    over = c["dshare"] * asked0 > room0
+    if not np.any(over):
+        return
+    fit = ops.maximum(room0 / ops.maximum(asked0, 1e-300), DISTRICT_SHARE_MIN)
+    c["dshare"] = _where(over, fit, c["dshare"])
+    c["inv_dshare"] = _where(over, 1.0 / fit, c["inv_dshare"])
+
+
 def _where(condition, a, b):
     """``a`` where ``condition`` holds, else ``b`` (floats stay floats)."""
     if np.ndim(condition) == 0:
@@ -339,6 +368,9 @@ def _calibrate(
     # Parameters used as they are, or as rates (1 / a time), then what is derived from them
     c.update({k: p[name] for k, name in DIRECT.items()})
     c.update({k: 1.0 / p[name] for k, name in INVERSE.items()})
+    d_ref = get("ref_district_share", None)
+    if d_ref is not None:  # the run's district share (district_share), kept by a restart
+        c.update(dshare=d_ref * ones, inv_dshare=1.0 / (d_ref * ones))
     c["h_step"] = step
     # a scenario's own change of the return decline, from the first projection year
     # (build_inputs' ret_shift; the record of a run needs it)
@@ -820,13 +852,25 @@ def _calibrate(
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0
+    rd_gov0 = c["rd_gov"] * rd0
+    balance = get("fiscal_balance", None)
+    if balance is None:
+        # Default rule: a deficit that keeps the debt ratio steady at nominal growth.
+        infl = (
+            x0["inflation_primary"] * n_p0 + x0["inflation_secondary"] * n_sec0
+            + x0["inflation_tertiary"] * n_t0
+        ) / gdp  # fmt: skip
+        balance = -(g_e0 + infl) * D0
+    if get("ref_district_share", None) is None:
+        asked0 = pub_n0 + pd_pub0 + (0.0 if extra is None else extra["public"])
+        other0 = rd_gov0 * gdp + pol["vouchers"]
+        district_share(c, R0 + TR0 + LR0, D0, balance, other0, B0, asked0)
     KS0 = c["dshare"] * (pub_n0 + pd_pub0) + B0 * c["inv_backlog"]  # what the district is asked
     TB_star0 = p["fiscal.weight_primary"] * n_ps0 + p["fiscal.weight_secondary"] * n_ss0 + n_ts0
     TB_star0 = TB_star0 + P_t * r_h * H0
     R_star0 = R_pre0 * exp(c["buoy"] * log(TB_star0 / TB0))
     n_star0 = n_ps0 + n_ss0 + n_ts0 + P_t * r_h * H0
     TRV_star0 = R_star0 - relief_amt0 + TR0 + LR_n0
-    rd_gov0 = c["rd_gov"] * rd0
     # The revenue base the budget plans on lags comprehensive revenue at potential (after
     # relief): at a steady nominal growth g by the factor 1 / (1 + g T) (T the smoothing time).
     infl0 = (
@@ -866,14 +910,6 @@ def _calibrate(
         )  # fmt: skip
         shortfall = ops.smooth_pos(KS0 - ks_max, 0.05 * KS0)
         short = shortfall > 0.0
-    balance = get("fiscal_balance", None)
-    if balance is None:
-        # Default rule: a deficit that keeps the debt ratio steady at nominal growth.
-        infl = (
-            x0["inflation_primary"] * n_p0 + x0["inflation_secondary"] * n_sec0
-            + x0["inflation_tertiary"] * n_t0
-        ) / gdp  # fmt: skip
-        balance = -(g_e0 + infl) * D0
     CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * ops.maximum(D0, 0.0) - balance - rd_gov0 * gdp
     CS0 = CS0 - pol["vouchers"]
     if extra is not None:  # the district's share of new public projects
