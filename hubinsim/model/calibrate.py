@@ -915,9 +915,10 @@ def _calibrate(
     if extra is not None:  # the district's share of new public projects
         CS0 = CS0 - c["dshare"] * extra["public"]
     # Current spending (pay, public services, transfers to households) is at least CS_FLOOR
-    # of comprehensive revenue; where capital spending leaves less, the start-year deficit
-    # is larger (and a record's balance is not reproduced: parameters that put most of the
-    # budget into public investment at the start, far in the corners of their ranges).
+    # of comprehensive revenue; capital spending leaves at least that (district_share), so
+    # the record's balance is reproduced, unless the district would pay less than
+    # DISTRICT_SHARE_MIN of public investment (then the start-year deficit is larger), or a
+    # record carries a run's share (ref_district_share) that its figures cannot pay.
     CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
     # The start year's public investment happened: the debt limit cannot have held it back.
     # Where the record's debt and deficit need more room than fiscal.debt_limit gives, the
