@@ -655,7 +655,49 @@ def fiscal_headlines() -> str:
     )
 
 
-MODEL_BLOCKS = {f.__name__: f for f in (acceptance, scenario_table, scorecards, fiscal_headlines)}
+#: The rows of the §15.1 table: label, column, digits (None: whole persons).
+BAU_ROWS = (
+    ("real GDP growth [%]", "gdp_real_growth_pct", 2),
+    ("GDP [亿元]", "gdp", 1),
+    ("tertiary share [%]", "share_tertiary_pct", 2),
+    ("output gap [%]", "output_gap_pct", 2),
+    ("unemployment [%] (u* {nat:.2f})", "unemployment_rate_pct", 2),
+    ("FAI [亿元]", "fai", 1),
+    ("budget revenue [亿元]", "fiscal_revenue", 2),
+    ("fiscal balance [亿元]", "fiscal_balance", 2),
+    ("government debt [亿元]", "government_debt", 1),
+    ("land revenue [亿元]", "land_revenue", 2),
+    ("retail sales [亿元]", "retail_sales", 1),
+    ("population [万人]", "population", 2),
+    ("employment [万人]", "employment", 2),
+    ("above-scale VA, same-firm growth [%]", "industrial_va_above_scale_growth_pct", 2),
+    ("new urban jobs [persons]", "new_urban_jobs", None),
+)
+
+
+def bau_table() -> str:
+    """The §15.1 table: business as usual by year."""
+    a = _annual()
+    years = (2020, 2021, 2022, 2023, 2024, 2025, 2030, 2035)
+    nat = float(a.loc[2025, "natural_unemployment_rate_pct"])
+    lines = ["| | " + " | ".join(str(y) for y in years) + " |", "|---" * 9 + "|"]
+    for label, col, digits in BAU_ROWS:
+        cells = []
+        for y in years:
+            v = float(a.loc[y, col])
+            if v != v:  # no growth rate in the start year
+                cells.append("")
+            elif digits is None:
+                cells.append(f"{v:,.0f}")
+            else:
+                cells.append(f"{v:.{digits}f}".replace("-", "−"))
+        lines.append(f"| {label.format(nat=nat)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+MODEL_BLOCKS = {
+    f.__name__: f for f in (bau_table, acceptance, scenario_table, scorecards, fiscal_headlines)
+}
 
 BLOCKS = {
     f.__name__: f
