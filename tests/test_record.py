@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from support import model_inputs
 
+import hubinsim
 from hubinsim import model
+from hubinsim.analysis import checks
 from hubinsim.catalog import LEVERS, lever_default
 from hubinsim.data import load_base, load_parameters, load_pool
 from hubinsim.model import record
@@ -149,3 +151,27 @@ def test_a_record_with_other_figures_keeps_the_runs_capital_output_ratios(bau_an
     assert _value(more_services["capital_industry"]) < _value(rec["capital_industry"])
     assert more_services["capital_primary"] == rec["capital_primary"]
     assert more_services["knowledge_stock"] == rec["knowledge_stock"]
+
+
+def test_a_what_if_of_the_district_share_from_a_record_still_moves_the_share():
+    """A record carries the district share's fit to its start budget (1 where the drawn share
+    fitted), not the share itself: a run from it with another fiscal.district_share pays that
+    share of public investment, so its debt follows."""
+    rec = hubinsim.start_record(2023)
+    debt = [
+        hubinsim.simulate(start=rec, parameters={"fiscal.district_share": d}).annual.loc[
+            2035, "government_debt"
+        ]
+        for d in (0.3, 0.7)
+    ]
+    assert debt[1] > debt[0] + 10.0
+
+
+def test_a_record_with_a_public_backlog_starts_at_its_own_investment():
+    """The backlog of public projects waiting for money is district money read as investment
+    at the district's share: a record with one keeps the drawn share, so its start year's FAI
+    is the record's whatever the budget's room (the share fitted to the budget would read the
+    backlog as up to twenty times the investment)."""
+    for backlog in (10.0, 20.0, 40.0):
+        res = hubinsim.simulate(start=checks.start_2020(public_backlog=backlog)).annual
+        assert res.loc[2020, "fai"] == pytest.approx(BASE["fai"], rel=1e-9)

@@ -46,7 +46,7 @@ def multipliers(amount: float = 10.0, end: int = 2035) -> dict[str, tuple[float,
     for c in POOL_CATEGORIES:
         more, base, real = extra_pool(c, amount, end)
         extra_gdp = more["gdp_real"] - base["gdp_real"]
-        induced = (more["fai"] - base["fai"])[2021] / math.exp(0.015) - real
+        induced = (more["fai"] - base["fai"])[2021] * (real / amount) - real
         out[c] = (extra_gdp[2021] / real, extra_gdp.loc[2021:end].sum() / real, induced)
     return out
 

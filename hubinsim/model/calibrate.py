@@ -226,16 +226,20 @@ def district_share(c: dict, trv0, D0, balance, other0, B0, asked0) -> None:
     (``asked0``: normal, the pool's deviation, extra public projects) is more than that, the
     district paid only that, the rest financed from above (project transfers, special
     bonds), and the share is that room over ``asked0`` (at least DISTRICT_SHARE_MIN) for the
-    whole run; elsewhere the drawn share stands, to the last bit.
+    whole run; elsewhere the drawn share stands, to the last bit, and so it does where the
+    record has a public backlog (``B0`` > 0).
     """
     room0 = (
         (1.0 - CS_FLOOR) * trv0 - c["i_d"] * ops.maximum(D0, 0.0) - balance - other0
         - B0 * c["inv_backlog"]
     )  # fmt: skip
-    over = c["dshare"] * asked0 > room0
+    # (a record with a public backlog keeps the drawn share: the backlog is district money,
+    # and the investment its release is read as, B / share, entered normal FAI already)
+    over = (c["dshare"] * asked0 > room0) & (B0 == 0.0)
     if not np.any(over):
         return
     fit = ops.maximum(room0 / ops.maximum(asked0, 1e-300), DISTRICT_SHARE_MIN)
+    c["dshare_fit"] = _where(over, fit / c["dshare"], 1.0)
     c["dshare"] = _where(over, fit, c["dshare"])
     c["inv_dshare"] = _where(over, 1.0 / fit, c["inv_dshare"])
 
@@ -368,9 +372,12 @@ def _calibrate(
     # Parameters used as they are, or as rates (1 / a time), then what is derived from them
     c.update({k: p[name] for k, name in DIRECT.items()})
     c.update({k: 1.0 / p[name] for k, name in INVERSE.items()})
-    d_ref = get("ref_district_share", None)
-    if d_ref is not None:  # the run's district share (district_share), kept by a restart
+    d_fit = get("ref_district_share_fit", None)
+    if d_fit is not None:  # the run's fit of the district share (district_share), kept by a
+        # restart: fiscal.district_share times it (1 where the drawn share fitted)
+        d_ref = c["dshare"] * d_fit
         c.update(dshare=d_ref * ones, inv_dshare=1.0 / (d_ref * ones))
+    c["dshare_fit"] = 1.0 if d_fit is None else d_fit
     c["h_step"] = step
     # a scenario's own change of the return decline, from the first projection year
     # (build_inputs' ret_shift; the record of a run needs it)
@@ -861,7 +868,7 @@ def _calibrate(
             + x0["inflation_tertiary"] * n_t0
         ) / gdp  # fmt: skip
         balance = -(g_e0 + infl) * D0
-    if get("ref_district_share", None) is None:
+    if d_fit is None:
         asked0 = pub_n0 + pd_pub0 + (0.0 if extra is None else extra["public"])
         other0 = rd_gov0 * gdp + pol["vouchers"]
         district_share(c, R0 + TR0 + LR0, D0, balance, other0, B0, asked0)
@@ -918,7 +925,8 @@ def _calibrate(
     # of comprehensive revenue; capital spending leaves at least that (district_share), so
     # the record's balance is reproduced, unless the district would pay less than
     # DISTRICT_SHARE_MIN of public investment (then the start-year deficit is larger), or a
-    # record carries a run's share (ref_district_share) that its figures cannot pay.
+    # record carries a run's fit of the share (ref_district_share_fit) that its figures
+    # cannot pay, or the record has a public backlog (then the drawn share stands).
     CS0 = ops.maximum(CS0, CS_FLOOR * (R0 + TR0 + LR0))
     # The start year's public investment happened: the debt limit cannot have held it back.
     # Where the record's debt and deficit need more room than fiscal.debt_limit gives, the

@@ -145,8 +145,9 @@ REFERENCES: dict[str, str] = {
     "ref_budget_growth": "nominal growth at which Euler steps the budget base exactly (the "
     "first start year's expected growth and inflation)",
     "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start year's)",
-    "ref_district_share": "share of public investment the district pays (fiscal.district_share, "
-    "or what the first start year's budget could pay)",
+    "ref_district_share_fit": "the district's share of public investment as a fraction of "
+    "fiscal.district_share (1 where that share fitted the first start year's budget, less "
+    "where the budget could pay less)",
 }
 
 
@@ -262,7 +263,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_land_other": c["land_o"],
         "ref_land_revenue": c["land"],
         "ref_budget_growth": c["budget_g"],
-        "ref_district_share": c["dshare"],
+        "ref_district_share_fit": c["dshare_fit"],
     }  # fmt: skip
     return rec
 
