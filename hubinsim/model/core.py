@@ -629,24 +629,15 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # PD_<category> (docs/model.md §3). Investment outside the pool persists: a deviation
     # takes at most three quarters of a destination's normal investment.
     pub_a, pub_u = k_pub_a, k_pub_u  # public shares of agriculture and urban projects
-    pds = pd_soc, pd_agr, pd_eco, pd_ind, pd_srv, pd_urb, pd_tra = [s[k] for k in PD_STOCKS]
-    # Without a deviation (every stock the float 0.0, as in business as usual) and without
-    # a cohort the floors below cannot bind (normal investment is then never below zero) and
-    # every sum with the deviations is the normal value: none of them is formed over the
-    # members.
-    no_pd = no_cohort and all(ops.is_zero(v) for v in pds)
-    if no_pd:
-        pd_pub = 0.0
-        plan_pub = pub_n
-    else:
-        fai_p = maximum(fai_p + th_a * pd_agr, 0.25 * fai_p)
-        # The pool cannot undo the attracted firms' own plants.
-        own = 0.25 * fai_s if no_cohort else maximum(0.25 * fai_s, to_fai * (I_c + R_c))
-        fai_s = maximum(fai_s + pd_ind, own)
-        fai_t = maximum(fai_t + pd_srv, 0.25 * fai_t)
-        fai_h = maximum(fai_h + th_u * pd_urb, 0.25 * fai_h)
-        pd_pub = pd_soc + pd_eco + pd_tra + pub_a * pd_agr + pub_u * pd_urb
-        plan_pub = maximum(pub_n + pd_pub, 0.25 * pub_n)
+    pd_soc, pd_agr, pd_eco, pd_ind, pd_srv, pd_urb, pd_tra = (s[k] for k in PD_STOCKS)
+    fai_p = maximum(fai_p + th_a * pd_agr, 0.25 * fai_p)
+    # The pool cannot undo the attracted firms' own plants.
+    own = 0.25 * fai_s if no_cohort else maximum(0.25 * fai_s, to_fai * (I_c + R_c))
+    fai_s = maximum(fai_s + pd_ind, own)
+    fai_t = maximum(fai_t + pd_srv, 0.25 * fai_t)
+    fai_h = maximum(fai_h + th_u * pd_urb, 0.25 * fai_h)
+    pd_pub = pd_soc + pd_eco + pd_tra + pub_a * pd_agr + pub_u * pd_urb
+    plan_pub = maximum(pub_n + pd_pub, 0.25 * pub_n)
     # The district co-finances a share of public investment; what it cannot pay waits in a
     # backlog and is spent when money allows.
     dshare = k_dshare
@@ -709,19 +700,15 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # content; pool deviations and extra projects at their category's (public works are
     # mostly building and installation, industrial projects buy equipment made elsewhere).
     bc = k_bcontent
-    if no_pd and not X["_extra"]:  # (FAI is then never below zero: the floor cannot bind)
-        Y_con = k_c_con * fai * inv_PI
-    else:
-        fai_b = fai + (
-            bc[0] * pd_soc + bc[1] * pd_agr + bc[2] * pd_eco + bc[3] * pd_ind
-            + bc[4] * pd_srv + bc[5] * pd_urb + bc[6] * pd_tra
-        )  # fmt: skip
-        if X["_extra"]:
-            fai_b = fai_b + sum(b * ops.times(X[k], xi_fai) for b, k in zip(bc, EXTRA, strict=True))
-        # (where a floor holds a destination's investment, the deviation's extra building
-        # content does not apply in full: building work at least a quarter of FAI's average
-        # content)
-        Y_con = k_c_con * maximum(fai_b, 0.25 * fai) * inv_PI
+    fai_b = fai + (
+        bc[0] * pd_soc + bc[1] * pd_agr + bc[2] * pd_eco + bc[3] * pd_ind
+        + bc[4] * pd_srv + bc[5] * pd_urb + bc[6] * pd_tra
+    )  # fmt: skip
+    if X["_extra"]:
+        fai_b = fai_b + sum(b * ops.times(X[k], xi_fai) for b, k in zip(bc, EXTRA, strict=True))
+    # (where a floor holds a destination's investment, the deviation's extra building content
+    # does not apply in full: building work at least a quarter of FAI's average content)
+    Y_con = k_c_con * maximum(fai_b, 0.25 * fai) * inv_PI
     Y_p = Ys_p * U
     Y_si = Ys_s * U
     if X["_shock"]:
@@ -1021,17 +1008,14 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         # category's own deviation), private by destination.
         # social, agr, ecology, urban, transport; where the floor on public investment binds,
         # what it restores is spread by the public mix
-        if no_pd:
-            pub_cat = [m * (pub_n + back) for m in k_pub_mix]
-        else:
-            excess = plan_pub - (pub_n + pd_pub)
-            spread = pub_n + back + excess
-            pub_cat = [m * spread for m in k_pub_mix]
-            pub_cat[0] = pub_cat[0] + pd_soc
-            pub_cat[1] = pub_cat[1] + pub_a * pd_agr
-            pub_cat[2] = pub_cat[2] + pd_eco
-            pub_cat[3] = pub_cat[3] + pub_u * pd_urb
-            pub_cat[4] = pub_cat[4] + pd_tra
+        excess = plan_pub - (pub_n + pd_pub)
+        spread = pub_n + back + excess
+        pub_cat = [m * spread for m in k_pub_mix]
+        pub_cat[0] = pub_cat[0] + pd_soc
+        pub_cat[1] = pub_cat[1] + pub_a * pd_agr
+        pub_cat[2] = pub_cat[2] + pd_eco
+        pub_cat[3] = pub_cat[3] + pub_u * pd_urb
+        pub_cat[4] = pub_cat[4] + pd_tra
         rr = real_ratio * xi_pub
         cats = [
             rr * pub_cat[0],
