@@ -22,7 +22,7 @@ import numpy as np
 from ..catalog import POOL_CATEGORIES
 from ..errors import StartRecordError
 from . import ops
-from .core import PD_STOCKS, PUBLIC_CATEGORIES, net_migration, public_shares
+from .core import PD_STOCKS, PUBLIC_CATEGORIES, land_revenue, net_migration, public_shares
 from .inputs import PLAN_YEARS
 from .record import initial_output_gap
 
@@ -855,7 +855,9 @@ def _calibrate(
         land = _where(keep, ref_land * ones, land)
     c["land_o"] = V_o * ones
     c["land"] = land
-    LR_n0 = exp(c["el_land"] * log(fai_h0 * land_price0 + c["land_o"]) + c["land"])
+    LR_n0 = land_revenue(
+        fai_h0 * land_price0, c["land_o"], c["el_land"], c["land"], exp, log, ops.maximum
+    )
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0

@@ -238,6 +238,15 @@ def net_migration(RI, k_mig: tuple, exp, log):
     return m0_max - two_max / (exp(k * log(RI)) + 1.0)
 
 
+def land_revenue(housing_land, other_land, el, k_land, exp, log, maximum):
+    """Land revenue [亿元] from the value of the land sold for housing and urban construction
+    (``housing_land``: that investment times the land price) and for other uses
+    (``other_land``, which keeps the elasticity's base away from zero; no land sold at all is
+    1e-12): exp(el ln(value) + k_land), with ``el`` = fiscal.land_revenue_elasticity and
+    ``k_land`` from :func:`hubinsim.model.calibrate.calibrate` (docs/model.md §4)."""
+    return exp(el * log(maximum(housing_land + other_land, 1e-12)) + k_land)
+
+
 def public_shares(p: dict) -> dict[str, object]:
     """Share of each pool category's investment that becomes public capital."""
     return {
@@ -575,12 +584,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     if not no_relief:  # higher governments make good part of the revenue relief costs
         TR = TR + k_relief_comp * relief_amt
 
-    def land_revenue(housing_fai):
-        # (land sold for other uses, k_land_o, keeps the start year's base of the elasticity
-        # away from zero; no land sold at all is 1e-12)
-        return exp(el_land * log(maximum(housing_fai * land_price + k_land_o, 1e-12)) + k_land)
-
-    LR_n = land_revenue(fai_h)  # at normal housing investment
+    # at normal housing investment
+    LR_n = land_revenue(fai_h * land_price, k_land_o, el_land, k_land, exp, log, maximum)
     # Current spending follows the revenue base the budget plans on (RB), which follows
     # comprehensive revenue at potential (after relief) over fiscal.budget_smoothing_time:
     # pay, pensions and programmes are set on past revenue and are sticky (docs/model.md §4).
@@ -822,7 +827,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         revenue = revenue * (1.0 - relief)
     if X["_shock"]:
         revenue = ops.times(revenue, shock("shock_fiscal_revenue"))
-    LR = land_revenue(fai_h)  # at the housing investment made
+    # at the housing investment made
+    LR = land_revenue(fai_h * land_price, k_land_o, el_land, k_land, exp, log, maximum)
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers
