@@ -24,7 +24,7 @@ from ..errors import StartRecordError
 from . import ops
 from .core import PD_STOCKS, PUBLIC_CATEGORIES, land_revenue, net_migration, public_shares
 from .inputs import PLAN_YEARS
-from .record import initial_output_gap
+from .record import initial_output_gap, value_added
 
 #: Least share of comprehensive revenue that current spending takes at the start (default
 #: rule for a record without a fiscal balance; docs/model.md).
@@ -435,17 +435,15 @@ def _calibrate(
         for k in ("price_primary", "price_secondary", "price_tertiary", "price_investment")
     )
     gdp = r["gdp"]
-    n_p0 = gdp * r["share_primary_pct"] / 100.0
-    n_t0 = r["va_tertiary"]
-    n_sec0 = gdp - n_p0 - n_t0
+    va0 = value_added(r)
+    n_p0, n_sec0, n_t0 = va0["primary"], va0["secondary"], va0["tertiary"]
     _refuse(
         n_sec0 <= 0.0, t0, ("gdp", "va_tertiary", "share_primary_pct"),
         lambda i: f"gdp {_at(gdp, i):.4g} 亿元 less its primary ({_at(n_p0, i):.4g}) and "
         f"tertiary ({_at(n_t0, i):.4g}) value added leaves no secondary value added; check "
         "the unit and year of gdp and va_tertiary",
     )  # fmt: skip
-    n_con0 = n_sec0 * r["construction_share_of_secondary"]
-    n_ind0 = n_sec0 - n_con0
+    n_con0, n_ind0 = va0["construction"], va0["industry"]
     pop0 = r["population"]
     wa0, part = r["working_age_share"], r["participation_rate"]
     c.update(wa0=wa0, part=part)

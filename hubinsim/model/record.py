@@ -281,13 +281,17 @@ OUTPUT_STOCKS: dict[str, str] = {
 
 
 def value_added(rec: dict) -> dict:
-    """Nominal GDP and value added of agriculture, industry and services of a record's
-    figures (arrays over members or floats)."""
+    """Nominal GDP and value added of agriculture, the secondary sector (construction and
+    industry) and services of a record's figures (arrays over members or floats)."""
     gdp = rec["gdp"]
     n_p = gdp * rec["share_primary_pct"] / 100.0
     n_t = rec["va_tertiary"]
-    n_ind = (gdp - n_p - n_t) * (1.0 - rec["construction_share_of_secondary"])
-    return {"gdp": gdp, "primary": n_p, "industry": n_ind, "tertiary": n_t}
+    n_sec = gdp - n_p - n_t
+    n_con = n_sec * rec["construction_share_of_secondary"]
+    return {
+        "gdp": gdp, "primary": n_p, "secondary": n_sec, "construction": n_con,
+        "industry": n_sec - n_con, "tertiary": n_t,
+    }  # fmt: skip
 
 
 def with_figures(rec: dict, figures: dict) -> dict:
