@@ -26,6 +26,7 @@ ending at the boundary, so that nothing leaks into the neighbouring year.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -297,15 +298,22 @@ class ScaledSeries:
         return out.tolist()
 
 
-def left_limits(x: dict) -> dict:
+def left_limits(x: dict) -> LeftLimits:
     """The inputs ``x`` (of :func:`hubinsim.model.build_inputs`) as left limits at every point
     of the half grid: the values :func:`~hubinsim.model.build_inputs` gives with
     ``left=True``, bit for bit, without evaluating the levers, the pool and the shocks again.
 
     Every input holds one value through each calendar year and changes only at year
     boundaries, which are points of the grid, so its left limit at a point is its value at
-    the point before; at the first point (mid-year) it is its value there.
+    the point before; at the first point (mid-year) it is its value there. The values are
+    made when first read: a single run takes its rows at year ends from the rows of the
+    inputs (:func:`hubinsim.model.run`) and reads them only if it runs again on arrays.
     """
+    return LeftLimits(x)
+
+
+def _shifted_inputs(x: dict) -> dict:
+    """The inputs ``x`` at the point before each point of the half grid (see left_limits)."""
     shifted: dict[int, np.ndarray] = {}  # by the id of an array (timings are shared)
 
     def shift(a):
@@ -317,25 +325,36 @@ def left_limits(x: dict) -> dict:
             out = shifted[id(a)] = np.concatenate((a[:1], a[:-1]))
         return out
 
-    return LeftLimits(
-        x,
-        {
-            name: ScaledSeries(tuple(map(shift, v.timings)), v.amounts)
-            if isinstance(v, ScaledSeries)
-            else shift(v)
-            for name, v in x.items()
-        },
-    )
+    return {
+        name: ScaledSeries(tuple(map(shift, v.timings)), v.amounts)
+        if isinstance(v, ScaledSeries)
+        else shift(v)
+        for name, v in x.items()
+    }
 
 
-class LeftLimits(dict):
-    """Inputs as left limits, made by :func:`left_limits` from the inputs ``source``: a
-    single run takes its rows at a year end from the source's rows at the point before
-    (:func:`hubinsim.model.run`) instead of converting them again."""
+class LeftLimits(Mapping):
+    """Inputs as left limits, made by :func:`left_limits` from the inputs ``source`` when
+    first read (a single run takes its rows at a year end from the source's rows at the
+    point before instead, :func:`hubinsim.model.run`)."""
 
-    def __init__(self, source: dict, values: dict):
-        super().__init__(values)
+    def __init__(self, source: dict):
         self.source = source
+        self._made: dict | None = None
+
+    def _limits(self) -> dict:
+        if self._made is None:
+            self._made = _shifted_inputs(self.source)
+        return self._made
+
+    def __getitem__(self, name: str):
+        return self._limits()[name]
+
+    def __iter__(self):
+        return iter(self.source)
+
+    def __len__(self) -> int:
+        return len(self.source)
 
 
 def input_rows(x: dict, points, scalar: bool = False):
