@@ -12,6 +12,7 @@ import pytest
 import hubinsim
 from hubinsim.catalog import INDICATOR_BY_NAME, POOL_CATEGORIES
 from hubinsim.data import load_base, load_parameters, load_pool
+from hubinsim.model import ops
 from hubinsim.model.core import POOL_MAX_SHARE
 from hubinsim.model.inputs import carry_over_weights
 
@@ -548,3 +549,23 @@ GROWTH_COLUMNS = (
     "industrial_va_above_scale_growth_pct",
     "industrial_va_above_scale_level_growth_pct",
 )
+
+
+@pytest.mark.parametrize("width", [0.0, 1e-300, 0.5, 2.0, 1e6])
+def test_smooth_pos_gives_the_same_numbers_on_floats_and_on_arrays(width):
+    """ops.smooth_pos writes its formula three ways (inline on floats, in place on a new
+    array, and as one expression for a float against an array): the same bits whichever
+    way a member reaches it, and the corner's promises (0 below -width, x above width)."""
+    xs = np.array([-1e9, -3.0, -width, -0.25, 0.0, 1e-12, 0.25, width, 3.0, 1e9, np.nan])
+    on_floats = np.array([ops.smooth_pos(float(v), float(width)) for v in xs])
+    on_arrays = ops.smooth_pos(xs.copy(), float(width))
+    on_widths = np.array(
+        [ops.smooth_pos(float(v), np.array([width]))[0] for v in xs]
+    )  # a float against an array of widths (the third form)
+    np.testing.assert_array_equal(on_floats, on_arrays)
+    np.testing.assert_array_equal(on_floats, on_widths)
+    assert (on_arrays[xs <= -width] == 0.0).all()
+    # (x itself from the width up; a width below 1e-284 is the corner, whose square underflows)
+    w = max(width, 1e-284)
+    assert (on_arrays[xs >= w] == xs[xs >= w]).all()
+    assert np.isnan(on_arrays[-1])
