@@ -30,7 +30,7 @@ from hubinsim.catalog import (
 )
 from hubinsim.data import load_base, load_parameters, load_pool
 from hubinsim.model import engine, ops
-from hubinsim.model.inputs import ScaledSeries, input_rows
+from hubinsim.model.inputs import ScaledSeries, input_rows, same_inputs
 from hubinsim.run.ensemble import run_members
 from hubinsim.scenario.resolve import resolve_levers, resolve_parameters
 
@@ -436,6 +436,19 @@ def test_scaled_series_rows_are_the_product():
     # What the model checks at each evaluation is found once per point.
     assert rows[0]["_z"] == {"pool_x", "dev_x"} and not rows[0]["_dev"] and not rows[0]["_pool"]
     assert rows[2]["_z"] == {"dev_x"} and rows[2]["_pool"] and not rows[2]["_shock"]
+
+
+def test_points_with_the_same_inputs_share_a_row():
+    lever = np.array([[1.0], [1.0], [0.0], [-0.0], [-0.0], [1.0]])  # a zero's sign counts
+    x = {"lever": lever, "dev_x": np.array([[0.0], [0.0], [0.0], [0.0], [0.0], [2.0]])}
+    rows = input_rows(x, range(6), True)
+    assert rows[0] is rows[1] and rows[3] is rows[4]
+    assert len({id(r) for r in rows.values()}) == 4
+    assert [r["lever"] for r in rows.values()] == [1.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+    assert [math.copysign(1.0, r["lever"]) for r in rows.values()][2:5] == [1.0, -1.0, -1.0]
+    assert rows[2]["_z"] == rows[3]["_z"] == {"lever", "dev_x"} and not rows[3]["_dev"]
+    assert rows[5]["_z"] == frozenset() and rows[5]["_dev"] and not rows[5]["_shock"]
+    assert same_inputs(rows[0], rows[1]) and not same_inputs(rows[4], rows[5])
 
 
 @pytest.mark.parametrize("members", [1, 3])

@@ -9,6 +9,7 @@ of steps.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from functools import lru_cache
 from operator import add as _add
 
 import numpy as np
@@ -74,15 +75,7 @@ def integrate(
     if method not in METHODS:
         raise ValueError(f"unknown integration method {method!r}; use one of {METHODS}")
     dt = grid.dt
-    times = grid.times.tolist()
-    # The annual means are sums of weight x value over a year's points. Every weight of a
-    # year after the base one is the step dt times 1 (inside the year) or 1/2 (at its two
-    # ends): the points add their values times that factor, and each sum is multiplied by
-    # dt once at the end, so a point inside a year adds its values without a product.
-    # (With a step that is a power of two, as the default 0.25, the numbers are the same
-    # bit for bit as with the weights themselves.) The base year is the base point alone.
-    factors = [[(yi, w if yi == 0 else w / dt) for yi, w in point] for point in grid.year_weights()]
-    ends = grid.year_ends()
+    times, factors, ends = _points(grid)
     jumps = set(ends) if jumps is None else jumps
     n_years = len(grid.years)
     annual: dict = {}
@@ -191,6 +184,25 @@ def integrate(
         nan = np.broadcast_to(np.nan, (n_years, 1))  # broadcasts over the members
         annual = {k: annual.get(k, nan) for k in aux}
     return annual, (y if scalar else _arrays(y, members)), states
+
+
+@lru_cache(maxsize=16)
+def _points(grid: TimeGrid) -> tuple[tuple[float, ...], tuple, dict[int, int]]:
+    """The times of the grid's points, the factors of each point's values in the annual
+    sums, and the year ends (:meth:`TimeGrid.year_ends`), found once per grid.
+
+    The annual means are sums of weight x value over a year's points. Every weight of a
+    year after the base one is the step dt times 1 (inside the year) or 1/2 (at its two
+    ends): the points add their values times that factor, and each sum is multiplied by
+    dt once at the end, so a point inside a year adds its values without a product.
+    (With a step that is a power of two, as the default 0.25, the numbers are the same
+    bit for bit as with the weights themselves.) The base year is the base point alone.
+    """
+    dt = grid.dt
+    factors = tuple(
+        tuple((yi, w if yi == 0 else w / dt) for yi, w in point) for point in grid.year_weights()
+    )
+    return tuple(grid.times.tolist()), factors, grid.year_ends()
 
 
 def _not_finite(name: str, v: np.ndarray, years) -> None:

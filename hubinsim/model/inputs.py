@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -374,21 +375,22 @@ def input_rows(x: dict, points, scalar: bool = False):
         values = np.empty((len(names), len(points)))  # (inputs, points)
         for i, (n, v) in enumerate(x.items()):
             values[i] = scaled[n] if n in scaled else np.asarray(v)[idx, 0]
-        columns = values.tolist()
-        flags = _Flags(dict(zip(names, columns, strict=True)), names, values)
-        # one tuple of values per point, the flags' values after the inputs'
-        table = zip(*columns, *zip(*flags.values, strict=True), strict=True)
-        keys = names + list(_Flags.NAMES)
         # Points in a row with the same inputs bit for bit (the points of a calendar year)
-        # share one row (the model only reads it); the flags follow from the values.
-        same = np.ascontiguousarray(values.T)
-        rows, previous, row = {}, None, None
-        for k, point, vals in zip(points, same, table, strict=True):
-            key = point.tobytes()
-            if key != previous:
-                previous, row = key, dict(zip(keys, vals, strict=True))
-            rows[k] = row
-        return rows
+        # share one row (the model only reads it): the rows are made, and their flags found
+        # (they follow from the values), only where the inputs change.
+        bits = np.ascontiguousarray(values.T).view(np.int64)  # (points, inputs)
+        new = np.ones(len(points), dtype=bool)
+        new[1:] = (bits[1:] != bits[:-1]).any(axis=1)
+        changes = values[:, new]  # (inputs, points where they change)
+        columns = changes.tolist()
+        flags = _Flags(dict(zip(names, columns, strict=True)), names, changes)
+        keys = names + list(_Flags.NAMES)
+        # the flags' values after the inputs'
+        made = [
+            dict(zip(keys, (*vals, *fl), strict=True))
+            for vals, fl in zip(zip(*columns, strict=True), flags.values, strict=True)
+        ]
+        return dict(zip(points, map(made.__getitem__, (np.cumsum(new) - 1).tolist()), strict=True))
     return _ArrayRows(x)
 
 
@@ -423,24 +425,21 @@ class _Flags:
     """
 
     def __init__(self, columns: dict, names: list, values: np.ndarray | None = None):
-        members = [n for n in names if n not in columns]  # arrays: never a float 0.0
-        shock = any(n.startswith("shock_") for n in names)
-        if columns:
-            cols = list(columns)
+        cols = list(columns)
+        shock, groups = _flag_groups(tuple(names), tuple(cols))
+        if cols:
             if values is None:  # (names, points)
                 values = np.array([columns[n] for n in cols], dtype=float)
             table = values == 0.0
         else:
-            cols, table = [], np.zeros((0, 0), dtype=bool)
+            table = np.zeros((0, 0), dtype=bool)
         n_points = table.shape[1] if cols else 0
-        prefix = {"_dev": "dev_", "_extra": "extra_", "_pool": "pool_", "_bau": "bau_"}
         group_flags = {}
-        for g, pre in prefix.items():
-            rows = [i for i, n in enumerate(cols) if n.startswith(pre)]
-            if any(n.startswith(pre) for n in members):
+        for g, rows in groups.items():
+            if rows is None:  # an input of the group differs between members
                 group_flags[g] = [True] * n_points
             elif rows:
-                group_flags[g] = (~table[rows].all(axis=0)).tolist()
+                group_flags[g] = (~table[list(rows)].all(axis=0)).tolist()
             else:
                 group_flags[g] = [False] * n_points
         zero_sets, known = [], {}
@@ -453,9 +452,7 @@ class _Flags:
                 z = known[key] = frozenset(n for n, b in zip(cols, is0, strict=True) if b)
             zero_sets.append(z)
         #: The flags' values (in the order of NAMES) by point.
-        self.values = list(
-            zip(zero_sets, [shock] * n_points, *(group_flags[g] for g in prefix), strict=True)
-        )
+        self.values = list(zip(zero_sets, [shock] * n_points, *group_flags.values(), strict=True))
         self.members_only = {"_z": frozenset(), "_shock": shock, "_dev": True, "_extra": True,
                              "_pool": True, "_bau": True}  # fmt: skip
 
@@ -468,6 +465,22 @@ class _Flags:
         else:
             row.update(self.members_only)
         return row
+
+
+@lru_cache(maxsize=64)
+def _flag_groups(names: tuple, columns: tuple) -> tuple[bool, dict]:
+    """What :class:`_Flags` finds from the names of the inputs alone: whether a shock is set,
+    and for each group flag the rows of ``columns`` (the inputs the same for every member)
+    that it looks at, None where an input of the group differs between members (arrays:
+    never a float 0.0, so the flag is always set)."""
+    members = [n for n in names if n not in columns]
+    groups = {}
+    for g, pre in {"_dev": "dev_", "_extra": "extra_", "_pool": "pool_", "_bau": "bau_"}.items():
+        if any(n.startswith(pre) for n in members):
+            groups[g] = None
+        else:
+            groups[g] = tuple(i for i, n in enumerate(columns) if n.startswith(pre))
+    return any(n.startswith("shock_") for n in names), groups
 
 
 class _ArrayRows:
@@ -509,6 +522,8 @@ class _ArrayRows:
 
 def same_inputs(a: dict, b: dict) -> bool:
     """Whether two rows of :func:`input_rows` hold the same values."""
+    if a is b:  # (points with the same inputs share a row)
+        return True
     for name, v in a.items():
         if name[0] == "_":  # the flags follow from the values
             continue
