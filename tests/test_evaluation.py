@@ -845,6 +845,56 @@ def test_rows_not_resting_on_the_plan_or_on_actual_figures_are_marked(short, tmp
     assert "仅依据模型" in marks["park_gross_output"]
 
 
+PUSH = """[scenario]
+name = "push"
+description = "firms attracted and R&D raised: levers with no actual figure"
+
+[time]
+end = 2026
+
+[industry]
+firms_attracted = 4.0
+
+[innovation]
+rd_intensity_pct = 2.5
+"""
+
+
+def test_verdicts_without_actual_figures_that_the_levers_decide_rest_on_the_scenario(tmp_path):
+    """Firms, R&D and jobs have no actual figure; the scenario's levers move them (the firms
+    and R&D follow a lever, the jobs its programme): the marks say the verdict rests on the
+    scenario's assumptions, in the table, the CSV, the xlsx and the terminal; business as
+    usual's jobs rest on the model alone."""
+    push = tmp_path / "push.toml"
+    push.write_text(PUSH, encoding="utf-8")
+    ev = hubinsim.evaluate(hubinsim.load_scenario(push), ILLUSTRATIVE)
+    marks = ev.table.set_index("indicator")["marks"]
+    for ind in ("enterprises_above_scale", "rd_intensity_pct", "new_urban_jobs_cumulative"):
+        assert "rests on the scenario's assumptions" in marks[ind], ind
+        assert "model alone" not in marks[ind]
+    assert marks["va_tertiary"] == ""  # an actual figure: no mark
+    usual = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
+    marks = usual.table.set_index("indicator")["marks"]
+    assert "model alone" in marks["new_urban_jobs_cumulative"]
+    assert "scenario's assumptions" in marks["rd_intensity_pct"]  # a lever's figure
+    out = tmp_path / "runs"
+    res = invoke("evaluate", push, "--actuals", ILLUSTRATIVE, "--out", out, "--no-charts",
+                 "--lang", "zh")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    lines = [s for s in res.output.splitlines() if s.startswith("  - 研发经费投入强度")]
+    assert lines and "依据情景假设:未有实际数据" in lines[0], res.output
+    assert "符合预期 *" in res.output or "难以完成 *" in res.output
+    folder = out / "evaluate-push"
+    for table in (
+        pd.read_csv(folder / "evaluation.csv", encoding="utf-8-sig"),
+        pd.read_excel(folder / "evaluation.xlsx", sheet_name="评估表"),
+    ):
+        zh = dict(zip(table["指标代码"], table["标注"].fillna(""), strict=True))
+        for ind in ("enterprises_above_scale", "rd_intensity_pct", "new_urban_jobs_cumulative"):
+            assert "依据情景假设:未有实际数据" in zh[ind], ind
+            assert "仅依据模型" not in zh[ind]
+
+
 def test_who_set_a_target_is_checked(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(

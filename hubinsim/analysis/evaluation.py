@@ -212,7 +212,16 @@ def evaluate(
     # year known only from a period to date.
     time_year = rep.needed_from
     table = evaluation_table(
-        target_list, path, flags, history, values, latest, rules, lang, time_year=time_year
+        target_list,
+        path,
+        flags,
+        history,
+        values,
+        latest,
+        rules,
+        lang,
+        time_year=time_year,
+        scenario_decided=scenario_decided(scn, target_list, data_dir),
     )
     used = _used_table(figures, levels, acts.select(vintage).rows)
     compared = pd.DataFrame(
@@ -265,6 +274,33 @@ def evaluate(
         original_band=orig_band,
         figures=compared,
     )
+
+
+#: How far (relative) a scenario's own figure of a target may be from business as usual's
+#: before the target counts as decided by the scenario's levers (:func:`scenario_decided`).
+SCENARIO_TOLERANCE = 0.005
+
+
+def scenario_decided(scn: Scenario, targets, data_dir=None) -> set[tuple[str, int]]:
+    """The targets (indicator, year) whose figure the scenario's own assumptions move: its
+    run from 2020 differs from the same run without its levers, profile and shocks (business
+    as usual on the same parameters) by more than :data:`SCENARIO_TOLERANCE` in the target's
+    year. Without an actual figure such a verdict rests on the scenario's assumptions (the
+    firms it attracts, the R&D it sets, the jobs of its programme), not on evidence."""
+    if not (scn.levers or scn.shocks or scn.profile != Scenario().profile):
+        return set()
+    bau = replace(scn, name=f"{scn.name}-without-levers", levers={}, shocks=(), profile="even")
+    own = simulate(scn, data_dir=data_dir).annual
+    usual = simulate(bau, data_dir=data_dir).annual
+    found = set()
+    for tg in targets:
+        ind, year = tg.indicator, tg.year
+        if ind not in own.columns or year not in own.index:
+            continue
+        a, b = float(own.loc[year, ind]), float(usual.loc[year, ind])
+        if abs(a - b) > SCENARIO_TOLERANCE * max(abs(b), 1e-9):
+            found.add((ind, year))
+    return found
 
 
 def _warn_targets_before(targets, history: dict, start: int) -> None:
@@ -436,13 +472,23 @@ def _rate(measure: str, start: float, end: float, years: int) -> float:
 
 
 def evaluation_table(
-    targets, path, flags, history, members, latest_year, rules, lang="en", time_year=None
+    targets,
+    path,
+    flags,
+    history,
+    members,
+    latest_year,
+    rules,
+    lang="en",
+    time_year=None,
+    scenario_decided=frozenset(),
 ) -> pd.DataFrame:
     """The evaluation table: one row per target whose year is in the path.
 
     ``latest_year`` is the latest year of the figures (estimates from periods to date
     included); ``time_year`` (default ``latest_year``) the year at which the time progress of
-    a target without any actual is measured.
+    a target without any actual is measured; ``scenario_decided`` the targets (indicator,
+    year) whose figure the scenario's own levers move (:func:`scenario_decided`).
     """
     time_year = latest_year if time_year is None else time_year
     rows = []
@@ -451,9 +497,11 @@ def evaluation_table(
         ind = tg.indicator
         if ind not in path.columns or tg.year not in years:
             continue
-        rows.append(
-            _target_row(tg, path, flags, history, members, latest_year, time_year, rules, lang)
-        )
+        row = _target_row(tg, path, flags, history, members, latest_year, time_year, rules, lang)
+        if row["latest_year"] is None:  # no actual figure: the model's, or the scenario's
+            by_scenario = tg.decided_by == "lever" or (ind, tg.year) in scenario_decided
+            row["marks"] = _marks(tg, "scenario" if by_scenario else "model_only", lang)
+        rows.append(row)
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     table["latest_year"] = table["latest_year"].astype("Int64")  # a year, or <NA>: no actual
     return table
@@ -533,7 +581,8 @@ def _estimate_check(ind, measure, last, status, latest, series, lang) -> str:
 
 
 #: The marks of a row whose verdict a reader must weigh: a target not printed in the plan,
-#: and a verdict without any actual figure.
+#: and a verdict without any actual figure (resting on the model, or on the scenario's own
+#: levers: the figure follows a lever, or the scenario moves it away from business as usual).
 _MARKS = {
     "project": (
         "target derived by the project, not a figure of the plan",
@@ -547,6 +596,11 @@ _MARKS = {
         "no actual figure: the verdict rests on the model alone",
         "无实际数据:结论仅依据模型",
     ),
+    "scenario": (
+        "rests on the scenario's assumptions: no actual figure yet (what follows if its "
+        "levers are what happens; no evidence that they are)",
+        "依据情景假设:未有实际数据(为情景的政策设定成真时的结果,并非实际证据)",
+    ),
     "model_base": (
         "base: the model's figure (no actual figure of the base year)",
         "基数为模型值(基数年份无实际数据)",
@@ -554,11 +608,19 @@ _MARKS = {
 }
 
 
-def _marks(tg: Target, model_only: bool, lang: str, model_base: bool = False) -> str:
-    """The marks of a row (:data:`_MARKS`), joined; empty for a plan target with actuals."""
-    flags = ("model_only" if model_only else "", "model_base" if model_base else "")
+def _marks(tg: Target, without: str, lang: str, model_base: bool = False) -> str:
+    """The marks of a row (:data:`_MARKS`), joined; empty for a plan target with actuals.
+    ``without`` is the mark of a row without an actual figure ("model_only", "scenario"),
+    empty for one with."""
+    flags = (without, "model_base" if model_base else "")
     keys = [k for k in (tg.set_by, *flags) if k in _MARKS]
     return ("; " if lang != "zh" else ";").join(_MARKS[k][lang == "zh"] for k in keys)
+
+
+def _without(last) -> str:
+    """The mark of a row without an actual figure, before the table knows whether the
+    scenario's levers decide it (:func:`evaluation_table`): "model_only"; empty with one."""
+    return "" if last is not None else "model_only"
 
 
 def _completion(value: float, target: float, comparison: str) -> float:
@@ -766,6 +828,6 @@ def _target_row(
         "verdict_zh": zh,
         "reason": reason,
         "estimate_check": _estimate_check(ind, measure, last, status, latest, series, lang),
-        "marks": _marks(tg, last is None, lang, model_base and last is not None),
+        "marks": _marks(tg, _without(last), lang, model_base and last is not None),
         "source": tg.source,
     }

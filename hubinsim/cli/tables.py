@@ -354,7 +354,7 @@ def evaluation_text(table, lang: str = "en") -> str:
                 else f"{r['probability_pct']:.0f}%",
                 "" if r["growth_needed"] != r["growth_needed"]
                 else f"{fmt(r['growth_needed'])} {r['growth_unit']}",
-                r["verdict"],
+                r["verdict"] + (" *" if r["marks"] else ""),
             ]
         )  # fmt: skip
     note = (
@@ -363,7 +363,15 @@ def evaluation_text(table, lang: str = "en") -> str:
         else "(est.: a full year estimated from the growth of a period to date)"
     )
     estimated = (table["latest_status"] == "estimate").any()
-    return text_table(headers, rows, right={2, 4, 5, 6, 7}) + ("\n" + note if estimated else "")
+    text = text_table(headers, rows, right={2, 4, 5, 6, 7}) + ("\n" + note if estimated else "")
+    marked = table[table["marks"] != ""]
+    if len(marked):
+        text += "\n" + ("标注(结论旁有 * 者):" if zh else "Marks (verdicts with a *):")
+        for _, r in marked.iterrows():
+            name = r["name"] if zh else r["indicator"]
+            year = f"{int(r['target_year'])}年" if zh else str(int(r["target_year"]))
+            text += f"\n  - {name} {year}{':' if zh else ': '}{r['marks']}"
+    return text
 
 
 def calibration_table(estimates) -> str:
