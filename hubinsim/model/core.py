@@ -32,6 +32,7 @@ Units: 亿元 (100m yuan), start-year prices for real values (2020 prices in the
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 
@@ -58,6 +59,8 @@ POOL_MAX_SHARE = 0.9
 
 #: The stocks of the pool's deviation delivered to investment, by pool category.
 PD_STOCKS = tuple("PD_" + cat for cat in POOL_CATEGORIES)
+
+_pd_stocks = itemgetter(*PD_STOCKS)  # (the stocks of a state, in that order)
 
 #: The inputs of the pool's deviation from its usual path, in the order of PD_STOCKS.
 DEV_INPUTS = tuple("dev_" + cat for cat in POOL_CATEGORIES)
@@ -417,20 +420,19 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_wa0,
         k_wa_trend,
     ) = c["_rates"]  # fmt: skip
+    shock = X.get  # a shock's factor, None when no shock is set
+    zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
+    # exp, log, max, min, expm1: the C library's on floats, numpy's on arrays (see model.ops)
+    log, exp, maximum, minimum, expm1 = c["fns"]
     if k_h_step:
         # Euler: a stock growing at rate g steps at (exp(g dt) - 1) / dt, exactly (k_h_step is
         # dt; 0 for RK4, which takes g itself)
         def step_rate(g):
-            return ops.expm1(g * k_h_step) / k_h_step
+            return expm1(g * k_h_step) / k_h_step
     else:
 
         def step_rate(g):
             return g
-
-    shock = X.get  # a shock's factor, None when no shock is set
-    zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
-    # exp, log, max, min: the C library's on floats, numpy's on arrays (see model.ops)
-    log, exp, maximum, minimum = c["fns"]
 
     # --- prices and labour supply -------------------------------------------------------
     P_p, P_s, P_t, P_I = s["P_p"], s["P_s"], s["P_t"], s["P_I"]
@@ -634,7 +636,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # PD_<category> (docs/model.md §3). Investment outside the pool persists: a deviation
     # takes at most three quarters of a destination's normal investment.
     pub_a, pub_u = k_pub_a, k_pub_u  # public shares of agriculture and urban projects
-    pd_soc, pd_agr, pd_eco, pd_ind, pd_srv, pd_urb, pd_tra = (s[k] for k in PD_STOCKS)
+    pd_soc, pd_agr, pd_eco, pd_ind, pd_srv, pd_urb, pd_tra = _pd_stocks(s)
     fai_p = maximum(fai_p + th_a * pd_agr, 0.25 * fai_p)
     # The pool cannot undo the attracted firms' own plants.
     own = 0.25 * fai_s if no_cohort else maximum(0.25 * fai_s, to_fai * (I_c + R_c))

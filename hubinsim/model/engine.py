@@ -139,8 +139,9 @@ def integrate(
         k1, aux = rates(2 * n, t, y, True)
         record(n, t, y, aux)
         if method == "euler":
-            if scalar:
-                y = {k: y[k] + dt * k1[k] for k in y}
+            if scalar:  # (y is the engine's own dict, stepped in place: no new dict a step)
+                for k in y:
+                    y[k] += dt * k1[k]
             else:
                 # y + dt k1 in place of k1: every rate is a new array of the rate function
                 # (none is a stock, an input or another rate), so it can become the stock.

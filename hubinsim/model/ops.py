@@ -98,11 +98,13 @@ def _fmin(a: float, b: float) -> float:
     return a if (a <= b or a != a) else b
 
 
-#: (log, exp, maximum, minimum) for a single member of Python floats: the C library's
-#: functions and comparisons that propagate NaN as numpy does ...
-FLOAT_FNS = (_log, _exp, _fmax, _fmin)
-#: ... and numpy's for arrays of members. The model binds one or the other once per run.
-ARRAY_FNS = (np.log, np.exp, np.maximum, np.minimum)
+#: (log, exp, maximum, minimum, expm1) for a single member of Python floats: the C
+#: library's functions and comparisons that propagate NaN as numpy does ...
+FLOAT_FNS = (_log, _exp, _fmax, _fmin, _expm1)
+#: ... and numpy's for arrays of members (expm1 keeps the C library's for the rates that
+#: are the same for every member, Python floats). The model binds one or the other once
+#: per run.
+ARRAY_FNS = (np.log, np.exp, np.maximum, np.minimum, expm1)
 
 
 def smooth_pos(x, width):
@@ -112,9 +114,15 @@ def smooth_pos(x, width):
     of 0 (nothing asked, say) is the corner itself: the width is at least 1e-300, whose
     square underflows to 0 (no 0 / 0), and which leaves any width above 1e-284 as it is."""
     if x.__class__ is float and width.__class__ is float:  # (the same operations, inline)
-        width = _fmax(width, 1e-300)
-        y = _fmin(_fmax(x, -width), width) + width
-        return y * y / (4.0 * width) + _fmax(x - width, 0.0)
+        if not (width >= 1e-300 or width != width):  # (maximum, minimum: as _fmax, _fmin)
+            width = 1e-300
+        y = x if (x >= -width or x != x) else -width
+        if not (y <= width or y != y):
+            y = width
+        y += width
+        y = y * y / (4.0 * width)
+        x -= width
+        return y + x if (x >= 0.0 or x != x) else y + 0.0
     width = maximum(width, 1e-300)
     y = minimum(maximum(x, -width), width)
     if y.__class__ is np.ndarray:  # (a new array: the same operations in place)
