@@ -895,6 +895,49 @@ def test_verdicts_without_actual_figures_that_the_levers_decide_rest_on_the_scen
             assert "仅依据模型" not in zh[ind]
 
 
+def test_a_jump_from_the_latest_actual_year_is_said_with_both_figures(tmp_path):
+    """The push's attracted firms carried into the restart make above-scale growth jump from
+    4.6 % actual in 2023 to about 17 % re-projected in 2024: the evaluation says so, naming
+    the indicator and both figures, in the terminal and the Markdown; business as usual
+    from the same figures does not jump."""
+    push = tmp_path / "push.toml"
+    push.write_text(PUSH.replace("rd_intensity_pct = 2.5", ""), encoding="utf-8")
+    ev = hubinsim.evaluate(hubinsim.load_scenario(push), ILLUSTRATIVE)
+    growth = ev.path.loc[2024, "industrial_va_above_scale_growth_pct"]
+    assert growth - 4.6 > 3.0  # the case: a jump beyond the stated distance
+    said = [c for c in ev.checks if c.startswith("industrial_va_above_scale_growth_pct:")]
+    assert len(said) == 1 and "4.60 (2023)" in said[0] and f"{growth:.2f} in 2024" in said[0]
+    usual = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
+    assert not [c for c in usual.checks if "above_scale" in c], usual.checks
+    out = tmp_path / "runs"
+    res = invoke("evaluate", push, "--actuals", ILLUSTRATIVE, "--out", out, "--no-charts")
+    assert res.exit_code == 0, res.output
+    assert "Warning: the re-projection departs from the actual figures" in res.output
+    assert said[0] in res.output
+    assert said[0] in (out / "evaluate-push" / "evaluation.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("shift", "said"), [(-2.5, True), (2.5, True), (0.5, False)])
+def test_a_period_to_date_figure_the_re_projection_contradicts_is_said(shift, said, tmp_path):
+    """GDP of 2024 known from its Q1-Q3 growth (no target judges it): a re-projection more
+    than 1 point from it is said, with both figures; within 1 point, nothing."""
+    scn = hubinsim.make_scenario(name="usual", end=2026)
+    plain = hubinsim.evaluate(scn, ILLUSTRATIVE)
+    projected = plain.path.loc[2024, "gdp_real_growth_pct"]
+    lines = ILLUSTRATIVE.read_text(encoding="utf-8").splitlines()
+    kept = [s for s in lines if not s.startswith("gdp,2024")]
+    value = projected + shift
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join([*kept, f"gdp,2024,Q1-Q3,{value:.2f},real_growth_pct,,"]) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    ev = hubinsim.evaluate(scn, path, lang="zh")
+    found = [c for c in ev.checks if c.startswith("地区生产总值实际增速:")]
+    assert bool(found) == said, ev.checks
+    if said:
+        assert f"2024年由期间累计数据估计为 {value:.2f}" in found[0]
+        assert f"重新预测该年为 {projected:.2f}" in found[0]
+
+
 def test_who_set_a_target_is_checked(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(

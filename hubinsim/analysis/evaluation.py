@@ -73,6 +73,10 @@ class Evaluation:
     anchor_table : DataFrame
         The restart record (figure, value, status, note) or the add-factors.
     assumptions, rules : list of str
+    checks : list of str
+        The checks of the re-projection against the actual figures (:func:`reprojection_checks`):
+        a jump from the latest full actual year, a year known from a period to date that the
+        re-projection contradicts; in the language asked, empty when none fires.
     record : dict
         What the evaluation was made from (run.json).
     """
@@ -95,6 +99,7 @@ class Evaluation:
     record: dict = field(default_factory=dict)
     original_band: pd.DataFrame | None = None
     figures: pd.DataFrame | None = None
+    checks: list[str] = field(default_factory=list)
 
     def anchor_text(self, lang: str = "en") -> str:
         """How the evaluation re-projected, in a few words of ``lang``: "restarted in 2023",
@@ -273,6 +278,7 @@ def evaluate(
         record=record,
         original_band=orig_band,
         figures=compared,
+        checks=reprojection_checks(path, history, rep.needed_from, lang),
     )
 
 
@@ -553,6 +559,18 @@ def _meets(value, target: float, comparison: str):
 ESTIMATE_TOLERANCE = {"points": 1.0, "growth": 2.0, "count": 2.0}
 
 
+def _apart(ind: str, estimate: float, projected: float, points: bool | None = None):
+    """How far ``projected`` is from ``estimate`` and the distance allowed
+    (:data:`ESTIMATE_TOLERANCE`): points for rates, shares and growth rates, percent for
+    levels and counts. Returns (apart, limit, unit in English, unit in Chinese)."""
+    if points is None:
+        points = _measure(ind) == "points"
+    if points:
+        return projected - estimate, ESTIMATE_TOLERANCE["points"], "points", "个百分点"
+    apart = (projected / estimate - 1.0) * 100.0 if estimate else math.nan
+    return apart, ESTIMATE_TOLERANCE[_measure(ind)], "%", "%"
+
+
 def _estimate_check(ind, measure, last, status, latest, series, lang) -> str:
     """A note where the latest figure is an estimate from a period to date and the
     re-projection of its year differs from it by more than :data:`ESTIMATE_TOLERANCE`."""
@@ -560,13 +578,7 @@ def _estimate_check(ind, measure, last, status, latest, series, lang) -> str:
         return ""
     projected = float(series.loc[last])
     points = measure == "points" or ind.endswith("_pct")
-    limit = ESTIMATE_TOLERANCE["points" if points else measure]
-    if points:
-        apart = projected - latest
-        unit_en, unit_zh = "points", "个百分点"
-    else:
-        apart = (projected / latest - 1.0) * 100.0 if latest else math.nan
-        unit_en, unit_zh = "%", "%"
+    apart, limit, unit_en, unit_zh = _apart(ind, latest, projected, points)
     if not math.isfinite(apart) or abs(apart) <= limit:
         return ""
     if lang == "zh":
@@ -578,6 +590,84 @@ def _estimate_check(ind, measure, last, status, latest, series, lang) -> str:
         f"the {last} estimate is {latest:.2f}; the re-projection gives {projected:.2f} for "
         f"{last}, {apart:+.2f} {unit_en} apart (more than {limit:g})"
     )
+
+
+#: How far the re-projection's first year may move from the latest full year of actual
+#: figures before :func:`reprojection_checks` says so: points for a growth rate, points for
+#: another rate or share, and points of growth for a level (its growth in the first
+#: re-projected year against its actual growth in the latest year).
+JUMP_TOLERANCE = {"growth_rate": 3.0, "points": 1.0, "level": 5.0}
+
+
+def _name(ind: str, lang: str) -> str:
+    info = INDICATOR_BY_NAME[ind]
+    return info.meaning_zh if lang == "zh" else ind
+
+
+def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang="en") -> list:
+    """What a reader must know of the re-projection against the actual figures, each a
+    sentence in ``lang`` (docs/evaluation.md, "Checks of the re-projection"):
+
+    - a jump: the re-projection of the year after ``full_year`` (the latest full year of
+      actual figures) moves from that year's actual figure by more than
+      :data:`JUMP_TOLERANCE` (a growth rate 4.6 % actual in 2023, 18.6 % re-projected in
+      2024; a level growing 21 % re-projected after 5.6 % actual);
+    - a contradiction: a later year known from a period to date (an estimate of 2024 from
+      its Q1-Q3 growth) that the re-projection of that year misses by more than
+      :data:`ESTIMATE_TOLERANCE`, for every indicator, not only the targets'.
+    """
+    zh = lang == "zh"
+    checks = []
+    nxt = full_year + 1
+    for (ind, year), (value, status, _note, _fig) in sorted(history.items()):
+        if ind not in path.columns or ind not in INDICATOR_BY_NAME:
+            continue
+        name = _name(ind, lang)
+        if year == full_year and nxt in path.index:
+            projected = float(path.loc[nxt, ind])
+            if ind.endswith("growth_pct"):
+                apart, limit = projected - value, JUMP_TOLERANCE["growth_rate"]
+            elif _measure(ind) == "points":
+                apart, limit = projected - value, JUMP_TOLERANCE["points"]
+            elif _measure(ind) == "growth" and (ind, year - 1) in history and value > 0:
+                before = history[(ind, year - 1)][0]
+                was = (value / before - 1.0) * 100.0 if before > 0 else math.nan
+                grows = (projected / value - 1.0) * 100.0
+                apart, limit = grows - was, JUMP_TOLERANCE["level"]
+                if math.isfinite(apart) and abs(apart) > limit:
+                    checks.append(
+                        f"{name}:重新预测{nxt}年增长 {grows:.2f}%,而{year}年实际增长 {was:.2f}%"
+                        f"({value:.2f}),相差 {apart:+.2f} 个百分点(超过 {limit:g})"
+                        if zh
+                        else f"{name}: the re-projection grows {grows:.2f} % in {nxt} after "
+                        f"{was:.2f} % actual in {year} ({value:.2f}), {apart:+.2f} points "
+                        f"apart (more than {limit:g})"
+                    )
+                continue
+            else:
+                continue
+            if math.isfinite(apart) and abs(apart) > limit:
+                checks.append(
+                    f"{name}:重新预测由{year}年最新实际值 {value:.2f} 跳至{nxt}年的 "
+                    f"{projected:.2f},相差 {apart:+.2f} 个百分点(超过 {limit:g})"
+                    if zh
+                    else f"{name}: the re-projection jumps from the latest actual {value:.2f} "
+                    f"({year}) to {projected:.2f} in {nxt}, {apart:+.2f} points (more than "
+                    f"{limit:g})"
+                )
+        elif year > full_year and status == ESTIMATE and year in path.index:
+            projected = float(path.loc[year, ind])
+            apart, limit, unit_en, unit_zh = _apart(ind, value, projected)
+            if math.isfinite(apart) and abs(apart) > limit:
+                checks.append(
+                    f"{name}:{year}年由期间累计数据估计为 {value:.2f},重新预测该年为 "
+                    f"{projected:.2f},相差 {apart:+.2f}{unit_zh}(超过 {limit:g}{unit_zh})"
+                    if zh
+                    else f"{name}: the {year} estimate from a period to date is {value:.2f}; "
+                    f"the re-projection gives {projected:.2f} for {year}, {apart:+.2f} "
+                    f"{unit_en} apart (more than {limit:g})"
+                )
+    return checks
 
 
 #: The marks of a row whose verdict a reader must weigh: a target not printed in the plan,

@@ -119,6 +119,14 @@ def evaluate_command(
     else:
         click.echo(f"Scenario {scn.name!r} against {actuals}: actual figures to {ev.as_of}, {how}")
     click.echo(evaluation_text(ev.table, lang))
+    if ev.checks:
+        click.echo(
+            "警告:重新预测与实际数据不符:"
+            if lang == "zh"
+            else "Warning: the re-projection departs from the actual figures (docs/evaluation.md):"
+        )
+        for check in ev.checks:
+            click.echo(f"  - {check}")
     click.echo("评估结论规则:" if lang == "zh" else "The verdict rules:")
     for rule in ev.rules:
         click.echo(f"  - {rule}")

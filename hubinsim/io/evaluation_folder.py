@@ -169,6 +169,7 @@ _TITLES = {
         "factors": "Add-factors",
         "assumptions": "Assumptions",
         "rules": "Verdict rules",
+        "checks": "Checks of the re-projection against the actual figures",
         "run": "Run record",
         "lede": "Scenario {scenario}, {anchor}, actual figures to {as_of}.",
     },
@@ -181,6 +182,7 @@ _TITLES = {
         "factors": "加因子",
         "assumptions": "假设",
         "rules": "评估结论规则",
+        "checks": "重新预测与实际数据的核对",
         "run": "运行记录",
         "lede": "情景 {scenario},{anchor},实际数据截至{as_of}年。",
     },
@@ -393,7 +395,8 @@ def _run_rows(record: dict, lang: str) -> list[tuple[str, object]]:
 def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
     """The sheets: key -> table with headers in ``lang``."""
     t = _TITLES[lang]
-    notes = [(t["assumptions"], a) for a in ev.assumptions] + [(t["rules"], r) for r in ev.rules]
+    notes = [(t["checks"], c) for c in ev.checks] + [(t["assumptions"], a) for a in ev.assumptions]
+    notes += [(t["rules"], r) for r in ev.rules]
     item = _header("item", lang)
     assumptions = pd.DataFrame(notes, columns=[item, _header("note", lang)])
     run = pd.DataFrame(_run_rows(ev.record, lang), columns=[item, _header("value", lang)])
@@ -530,6 +533,7 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         "",
         _markdown(_readable(ev.table[cols], lang, ev.record.get("draws"))),
         "",
+        *([f"## {t['checks']}", "", *[f"- {c}" for c in ev.checks], ""] if ev.checks else []),
         f"## {t['rules']}",
         "",
         *[f"- {r}" for r in ev.rules],
@@ -562,6 +566,10 @@ def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str
     )
     anchor_key = "record" if ev.start_year is not None else "factors"
     anchor_title = _anchor_title(ev, lang)
+    checks = ""
+    if ev.checks:
+        items = "".join(f"<li>{esc(c)}</li>" for c in ev.checks)
+        checks = f"<h2>{esc(t['checks'])}</h2>\n<ul>{items}</ul>\n"
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <title>{esc(t["title"].format(scenario=ev.scenario))}</title>
@@ -577,7 +585,7 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 <p>{esc(t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of))}</p>
 <h2>{esc(t["table"])}</h2>
 {table(sheets["evaluation"])}
-<h2>{esc(t["rules"])}</h2>
+{checks}<h2>{esc(t["rules"])}</h2>
 <ul>{"".join(f"<li>{esc(r)}</li>" for r in ev.rules)}</ul>
 <h2>{esc(t["charts"])}</h2>
 {imgs}
