@@ -13,11 +13,11 @@ from hubinsim.analysis.checks import cagr
 from hubinsim.catalog import POOL_CATEGORIES
 from hubinsim.data import load_base, load_parameters, load_pool
 from hubinsim.model import structure
-from hubinsim.model.core import POOL_MAX_SHARE
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = load_parameters()
 POOL_TOTAL = sum(load_pool().values())
+POOL_MAX_SHARE = PARAMS["investment.pool_max_share"].value
 #: The district's debt limit off, so that money holds no public project back.
 NO_LIMIT = {"fiscal.debt_limit": 3.0}
 SAME_PRICES = {f"inflation_{s}": 0.02 for s in ("primary", "secondary", "tertiary", "investment")}
@@ -354,6 +354,28 @@ def test_pool_spending_never_exceeds_the_room_in_total_investment(name, case):
     assert (res["pool_investment"] <= POOL_MAX_SHARE * res["fai"] * (1 + 1e-12)).all()
     ahead = res["pool_investment"].cumsum() - res["pool_planned"].cumsum()
     assert ahead.max() < 0.02 * POOL_TOTAL, ahead.idxmax()
+
+
+def test_the_pools_room_moves_its_reported_spending_not_investment_or_output():
+    """investment.pool_max_share decides which part of FAI is reported as the pool's, not
+    FAI: across its range the slowdown (whose pool reaches the room in 2026) has the same
+    investment, output, jobs and budget to the last bit, its pool at most the share, and
+    the whole pool built by 2035 (to the waiting stock's 2 %)."""
+    slow = hubinsim.load_scenario(ROOT / "scenarios" / "slowdown.toml")
+    prm = PARAMS["investment.pool_max_share"]
+    runs = {
+        v: hubinsim.simulate(slow, parameters={prm.name: v}, end=2035).annual
+        for v in (prm.low, prm.value, prm.high)
+    }
+    for name in ("fai", "gdp_real", "employment", "government_debt", "fiscal_balance"):
+        for v in (prm.value, prm.high):
+            np.testing.assert_array_equal(runs[v][name], runs[prm.low][name], err_msg=name)
+    for v, res in runs.items():
+        share = res["pool_investment"] / res["fai"]
+        assert share.max() <= v * (1 + 1e-12)
+        assert res["pool_investment"].loc[2021:2035].sum() == pytest.approx(POOL_TOTAL, rel=0.02)
+    low, high = runs[prm.low]["pool_investment"], runs[prm.high]["pool_investment"]
+    assert low[2026] < high[2026] - 1.0  # the room binds there: more of the pool waits
 
 
 @pytest.mark.parametrize("name", (None, "baseline", "stimulus"))

@@ -93,6 +93,7 @@ DIRECT: dict[str, str] = {
     "th_a": "capital.agriculture_to_primary",
     "th_u": "capital.urban_to_housing",
     "addl": "investment.additionality",
+    "pool_max": "investment.pool_max_share",
     "adj": "investment.adjustment_rate",
     "adj_g": "investment.public_adjustment_rate",
     "ret_decline": "investment.return_decline",

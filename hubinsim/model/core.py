@@ -52,11 +52,6 @@ STOCKS: dict[str, bool] = {
     **{"PD_" + cat: False for cat in POOL_CATEGORIES},
 }  # fmt: skip
 
-#: The largest share of fixed-asset investment the project pool's spending takes in a year:
-#: other investment (firms' own plants and equipment, housing, projects outside the list)
-#: goes on whatever the pool does; a pool due beyond it waits (docs/model.md §3).
-POOL_MAX_SHARE = 0.9
-
 #: The stocks of the pool's deviation delivered to investment, by pool category.
 PD_STOCKS = tuple("PD_" + cat for cat in POOL_CATEGORIES)
 
@@ -196,6 +191,7 @@ CONSTANTS_RATES = (
     "pub_a",
     "pub_mix",
     "pub_u",
+    "pool_max",
     "pull",
     "r_e",
     "ref_tg",
@@ -386,6 +382,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_pub_a,
         k_pub_mix,
         k_pub_u,
+        k_pool_max,
         k_pull,
         k_r_e,
         k_ref_tg,
@@ -688,16 +685,17 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # displaces other projects (investment.additionality), but no more of them than there
     # are. Its spending is what firms and the budget finance (normal investment and the
     # deviations), never forced on top of it: where the pool's projects due (what money
-    # lets through, and those waiting) would be more than POOL_MAX_SHARE of all investment,
-    # the rest waits (PQ) and starts over the delivery time as room allows (the corner
-    # rounded over 5 %; docs/model.md §3).
+    # lets through, and those waiting) would be more than a share of all investment
+    # (investment.pool_max_share: firms' own plants and equipment, housing and projects
+    # outside the list go on whatever the pool does), the rest waits (PQ) and starts over the
+    # delivery time as room allows (the corner rounded over 5 %; docs/model.md §3).
     pool_all = X["pool_total"] if X["_pool"] else 0.0
     # (at least 0: what money held back is built in full, to the last bit)
     pool_rep = maximum(pool_all - pool_pub + pool_done * k_inv_dshare, 0.0)
     if xi_fai is not None:  # a shock to investment hits the pool's projects too
         pool_rep = ops.times(pool_rep, xi_fai)
     due = pool_rep + s["PQ"] * k_inv_deliv
-    pool_held = ops.smooth_pos(due - POOL_MAX_SHARE * fai, 0.05 * due)
+    pool_held = ops.smooth_pos(due - k_pool_max * fai, 0.05 * due)
     pool_built = due - pool_held
 
     # --- actual output: the trough, construction, demand deviations ----------------------

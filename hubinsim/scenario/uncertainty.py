@@ -51,7 +51,10 @@ does not fix in ``[parameters]`` is uniform over its plausible range ``[low, hig
 calibrated belief. The exception is ``investment.bau_realisation``: it defines business as
 usual, the yardstick a scenario's ``plan_realisation`` is measured against (only spending
 above it is added), so drawing it would turn a fixed 70 % "stimulus" into a cut in the draws
-where business as usual is above 70 %. Declare it in ``[uncertainty.parameters]`` to draw it.
+where business as usual is above 70 %. Nor is ``investment.pool_max_share``: it decides only
+which part of fixed-asset investment is reported as the pool's, not investment, output or
+the budget, so drawing it would add no uncertainty to them. Declare either in
+``[uncertainty.parameters]`` to draw it.
 See :func:`default_uncertainty`.
 
 Sampling maps points of the unit hypercube through each distribution's inverse CDF (ppf):
@@ -90,7 +93,7 @@ log = logging.getLogger(__name__)
 #: Least share of an unbounded distribution's probability that must lie in the plausible range.
 MIN_MASS_INSIDE = 0.9
 #: Parameters the default uncertainty leaves at their value (see the module docstring).
-NOT_DRAWN_BY_DEFAULT = ("investment.bau_realisation",)
+NOT_DRAWN_BY_DEFAULT = ("investment.bau_realisation", "investment.pool_max_share")
 #: Keys of an uncertainty table.
 SPEC_KEYS = ("draws", "seed", "sampling", "parameters", "levers", "correlations")
 
