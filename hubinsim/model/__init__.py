@@ -103,6 +103,8 @@ def _lever_series(value, default, year, scale, start) -> np.ndarray:
 
 
 def _scalar(value, name: str) -> float:
+    if value.__class__ is float:
+        return value
     arr = np.unique(np.asarray(value, dtype=float))
     if arr.size != 1:
         raise ValueError(f"{name} must be the same for every member (it sets the pool's timing)")
@@ -203,18 +205,23 @@ def build_inputs(
             *(all_years[k] for k in slow_keys),
         ),
     }
+    sums: dict[str, tuple] = {}  # by category or group (the same for dev_ and pool_)
     for prefix, names in core.POOL_INPUTS.items():
         for name in names:
-            cats = groups[name]
-            amount = sum(pool[cat] for cat in cats)  # planned, and realised (per member)
-            done = sum(pool[cat] * realised[cat] for cat in cats)
+            if name not in sums:
+                cats = groups[name]
+                amount = sum(pool[cat] for cat in cats)  # planned, and realised (per member)
+                done = sum(pool[cat] * realised[cat] for cat in cats)
+                slow = []
+                for k in range(n_slowed):
+                    part = (pool[c] * slowed[c][k] for c in cats if k < len(slowed[c]))
+                    slow.append(np.atleast_1d(sum(part, 0.0)))
+                sums[name] = amount, done, tuple(slow)
+            amount, done, slow = sums[name]
             amounts = (np.array([amount]), done)
             if prefix == "dev_":
                 amounts += (-amount * r_bau,)
-            for k in range(n_slowed):
-                part = (pool[c] * slowed[c][k] for c in cats if k < len(slowed[c]))
-                amounts += (np.atleast_1d(sum(part, 0.0)),)
-            x[prefix + name] = ScaledSeries(timings[prefix], amounts)
+            x[prefix + name] = ScaledSeries(timings[prefix], amounts + slow)
     extra = [x["extra_" + cat] for cat in POOL_CATEGORIES]
     x["extra_total"] = sum(extra[1:], extra[0])
     fixed = [x["extra_" + cat] for cat in core.FIXED_PUBLIC]
@@ -298,6 +305,13 @@ def _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, captu
     )  # fmt: skip
 
 
+def _first(v) -> float:
+    """The first value of a parameter (an array over the members, or a number) as a float."""
+    if v.__class__ is np.ndarray and v.size:
+        return float(v.item(0))
+    return float(np.asarray(v).reshape(-1)[0])
+
+
 def _floats(v):
     if v.__class__ is float:
         return v
@@ -310,7 +324,7 @@ def _floats(v):
 
 def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep, capture):
     if scalar:
-        p = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in params.items()}
+        p = {k: _first(v) for k, v in params.items()}
         base = {k: float(v) for k, v in base.items()}
         pool = {k: float(v) for k, v in pool.items()}
     else:

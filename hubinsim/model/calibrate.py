@@ -256,6 +256,8 @@ def _refuse(bad, t0: int, figures: tuple[str, ...], why) -> None:
     """Raise StartRecordError where ``bad`` (a bool, or an array over members) holds: the
     start record's ``figures`` cannot start the model; ``why(i)`` says why for member ``i``
     (None for a single run), beginning with the figure and its value."""
+    if bad is False:  # (a single run's comparison of floats)
+        return
     flags = np.asarray(bad)
     if not flags.any():
         return
@@ -273,6 +275,8 @@ def _at(value, member):
 
 def _differs(value, constant: float) -> bool:
     """Whether an input (a float or an array over members) differs from ``constant``."""
+    if value.__class__ is float:
+        return value != constant
     return bool(np.any(np.asarray(value) != constant))
 
 

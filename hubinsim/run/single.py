@@ -151,7 +151,7 @@ def _recorded(v: np.ndarray):
     else the list of the members' values. (A single member needs no comparison over the
     members: for some 90 parameters it cost 0.3-0.8 ms, a tenth of a single run.)"""
     if v.size == 1:
-        x = float(v[0])
+        x = float(v.item(0))
         return x if x == x else v.tolist()  # (NaN is not the same as itself)
     return float(v[0]) if (v == v[0]).all() else v.tolist()
 

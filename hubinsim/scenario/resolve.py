@@ -39,7 +39,10 @@ def resolve_parameters(scn: Scenario, overrides: Mapping | None, members: int, d
     """Parameter values used by a run: data defaults, then the scenario's overrides, then
     ``overrides`` (numbers or arrays of shape (members,)). Returns name -> array (members,)."""
     params = load_parameters(data_dir)
-    values = {name: np.full(members, prm.value) for name, prm in params.items()}
+    # (the data's values as the rows of one array: each its own (members,) array)
+    table = np.empty((len(params), members))
+    table[:] = np.array([prm.value for prm in params.values()], dtype=float)[:, None]
+    values = dict(zip(params, table, strict=True))
     for name, v in scn.parameters.items():
         values[name] = np.full(members, float(v))
     problems = []
