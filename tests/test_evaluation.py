@@ -938,6 +938,20 @@ def test_a_period_to_date_figure_the_re_projection_contradicts_is_said(shift, sa
         assert f"重新预测该年为 {projected:.2f}" in found[0]
 
 
+def test_an_every_year_target_an_actual_year_missed_has_no_chance_left():
+    """Above-scale growth >= 9 % every year: the illustrative 2021-2023 growth (6.4, 5.2,
+    4.6 %) already missed it, so no draw can meet it in every year, whatever the draws give
+    for 2024-2025: probability 0 % and the reason says it can no longer be met."""
+    scn = hubinsim.make_scenario(name="push", end=2026, levers={"firms_attracted": 4.0})
+    ev = hubinsim.evaluate(scn, ILLUSTRATIVE, draws=8, seed=1)
+    row = ev.table.set_index("indicator").loc["industrial_va_above_scale_growth_pct"]
+    assert row["verdict"] == "at risk"
+    assert row["probability_pct"] == 0.0
+    assert "missed in 2021" in row["reason"] and "can no longer be met" in row["reason"]
+    left = ev.band.loc[[2024, 2025], ("industrial_va_above_scale_growth_pct", "p50")]
+    assert (left >= 9.0).any()  # the case: the draws alone would meet it in the years left
+
+
 def test_who_set_a_target_is_checked(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(

@@ -814,6 +814,8 @@ def _target_row(
             if y in actual_years and not _meets(history[(ind, y)][0], tg.target, tg.comparison)
         ]
         target_progress = len(met_years) / len(plan_years) * 100.0
+        if missed and not math.isnan(probability):
+            probability = 0.0  # an actual year missed it: no member can meet every year
         left = [y for y in plan_years if y > (last or BASE_YEAR)]
         gaps = [
             (tg.target - series.loc[y]) if tg.comparison == ">=" else (series.loc[y] - tg.target)

@@ -38,7 +38,7 @@ them in that order):
 For a target "in every year" (above-scale industry growth >= 9 % every year, unemployment
 <= 3.8 % every year) progress is the share of the plan's years met so far:
 
-1. at risk: an actual year has missed it (it can no longer be met);
+1. at risk: an actual year has missed it (it can no longer be met; with draws, probability 0);
 2. on track: every year so far met it and the re-projection meets it in every year left
    (with draws: probability >= ``p_on_track``);
 3. behind: the worst year the re-projection gives misses by at most ``every_year_pp``
@@ -142,7 +142,10 @@ def _gap_too_large(case: Case, rules: Rules) -> bool:
 
 #: The reason each rule gives, in English and Chinese (filled with the case's figures).
 _REASONS: dict[str, tuple[str, str]] = {
-    "missed": ("missed in {year}: an every-year target", "{year}年未达标(逐年目标)"),
+    "missed": (
+        "missed in {year}: an every-year target, it can no longer be met",
+        "{year}年未达标(逐年目标),已无法完成",
+    ),
     "every_met": (
         "met every year so far and projected to be met every year",
         "此前各年均达标,重新预测以后各年均达标",
@@ -433,13 +436,13 @@ _LEVEL_TEXTS_ZH = {
 _EVERY_YEAR_TEXT = (
     "Every-year targets (above-scale industry growth >= 9 % every year, unemployment <= "
     "3.8 % every year): progress is the share of the plan's years met so far; a missed "
-    "actual year makes them at risk; met so far and projected to be met every year left "
-    "is on track; a worst projected year within {r.every_year_pp:g} points is behind, "
-    "otherwise at risk."
+    "actual year makes them at risk (probability 0 %); met so far and projected to be met "
+    "every year left is on track; a worst projected year within {r.every_year_pp:g} points is "
+    "behind, otherwise at risk."
 )
 _EVERY_YEAR_TEXT_ZH = (
     "逐年目标(如规上工业增速每年≥9%、失业率每年≤3.8%):目标进度为已达标年份占规划"
-    "年份之比;已有实际年份未达标为难以完成;此前各年达标且重新预测各年达标为符合预期;"
+    "年份之比;已有实际年份未达标为难以完成(达标概率为0);此前各年达标且重新预测各年达标为符合预期;"
     "重新预测最差年份差距 ≤ {r.every_year_pp:g} 个百分点为滞后,否则难以完成。"
 )
 _KEEP_TEXT = (
