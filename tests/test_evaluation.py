@@ -249,9 +249,10 @@ def test_with_draws_the_projected_figure_is_the_median_and_the_verdict_agrees(wi
     for ind in ("gdp", "retail_sales", "share_tertiary_pct"):
         np.testing.assert_allclose(ev.path.loc[2024:, ind], ev.band[ind].loc[2024:, "p50"])
     for _, row in ev.table[~ev.table["comparison"].str.contains("every")].iterrows():
-        assert row["projected"] == pytest.approx(
-            ev.band[row["indicator"]].loc[row["target_year"], "p50"]
-        )
+        median = ev.band[row["indicator"]].loc[row["target_year"], "p50"]
+        if row["unit"] in ("firms", "persons"):  # a count is judged whole
+            median = round(median)
+        assert row["projected"] == pytest.approx(median)
         median_meets = (
             row["projected"] >= row["target"]
             if row["comparison"] == ">="
@@ -950,6 +951,34 @@ def test_an_every_year_target_an_actual_year_missed_has_no_chance_left():
     assert "missed in 2021" in row["reason"] and "can no longer be met" in row["reason"]
     left = ev.band.loc[[2024, 2025], ("industrial_va_above_scale_growth_pct", "p50")]
     assert (left >= 9.0).any()  # the case: the draws alone would meet it in the years left
+
+
+def test_a_count_target_is_judged_and_shown_whole_as_the_scorecard_judges_it(tmp_path):
+    """A count is whole: "at least 67.6 firms" is at least 68, and 67.55 projected are 68: the
+    evaluation judges the count as the scorecard does (met), and its table, terminal and
+    workbook show the same 68."""
+    from hubinsim.analysis.evaluation import evaluation_table
+    from hubinsim.cli.tables import evaluation_text
+    from hubinsim.data import load_targets
+    from hubinsim.results import scorecard
+
+    firms = next(t for t in load_targets() if t.indicator == "enterprises_above_scale")
+    assert firms.target == 67.6
+    years = range(2020, 2026)
+    path = pd.DataFrame({"enterprises_above_scale": np.linspace(46.0, 67.55, 6)}, index=years)
+    table = evaluation_table([firms], path, None, {}, None, 2023, RULES, time_year=2023)
+    row = table.iloc[0]
+    assert (row["target"], row["projected"]) == (68.0, 68.0)
+    assert row["verdict"] in ("on track", "ahead") and "meets the target" in row["reason"]
+    card = scorecard(hubinsim.simulate(end=2025), [firms]).iloc[0]
+    assert card["target"] == row["target"]
+    text = evaluation_text(table)
+    assert ">= 68 " in text and "67.6" not in text and " 68.00 " not in text
+    ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
+    written = hubinsim.write_evaluation(ev, tmp_path, charts=False)
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="evaluation")
+    shown = sheet.set_index("indicator").loc["enterprises_above_scale", "target"]
+    assert shown == ev.table.set_index("indicator").loc["enterprises_above_scale", "target"]
 
 
 def test_who_set_a_target_is_checked(tmp_path):

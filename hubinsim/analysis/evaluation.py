@@ -27,6 +27,7 @@ from ..data import TARGET_KINDS, Target, load_targets, read_targets
 from ..defaults import LANGUAGES
 from ..errors import ActualsError, ScenarioError, printable
 from ..model import BASE_YEAR
+from ..results import judged_target
 from ..run.parallel import run_settings_problems
 from ..run.restart import (
     ESTIMATE,
@@ -756,6 +757,10 @@ def _target_row(
     measure = _measure(ind)
     every = tg.each_year_from is not None
     series = path[ind]
+    whole = INDICATOR_BY_NAME[ind].kind == "count"
+    if whole:  # as the scorecard judges a count: "at least 67.6 firms" is at least 68 firms,
+        tg = replace(tg, target=judged_target(tg))  # and 68.98 firms projected are 69
+        series = series.round()
     actual_years = [  # a target is judged by the figures up to its own year
         y for (i, y) in history if i == ind and y <= min(latest_year, T) and y in series.index
     ]
@@ -790,7 +795,7 @@ def _target_row(
     time_progress = min(max(time_progress, 0.0), 100.0)
     probability = math.nan
     if members is not None and ind in members:
-        v = np.asarray(members[ind])
+        v = np.round(members[ind]) if whole else np.asarray(members[ind])
         m_years = list(path.index[-v.shape[0] :])
         if offset:
             v = v - (v[m_years.index(B)] if B in m_years else offset)

@@ -339,17 +339,17 @@ def evaluation_text(table, lang: str = "en") -> str:
         latest = ""
         if not pd.isna(r["latest_year"]):
             est = (" 估计" if zh else " est.") if r["latest_status"] == "estimate" else ""
-            latest = f"{fmt(r['latest_actual'])} ({int(r['latest_year'])}{est})"
+            latest = f"{fmt(r['latest_actual'], r['unit'])} ({int(r['latest_year'])}{est})"
         rows.append(
             [
                 r["name"] if zh else r["indicator"],
-                f"{r['comparison'].split()[0]} {fmt(r['target'])}",
+                f"{r['comparison'].split()[0]} {fmt(r['target'], r['unit'])}",
                 int(r["target_year"]),
                 latest,
                 "" if r["target_progress_pct"] != r["target_progress_pct"]
                 else f"{percent_rounded(r['target_progress_pct']):.0f}%",
                 f"{r['time_progress_pct']:.0f}%",
-                fmt(r["projected"]),
+                fmt(r["projected"], r["unit"]),
                 "" if r["probability_pct"] != r["probability_pct"]
                 else f"{r['probability_pct']:.0f}%",
                 "" if r["growth_needed"] != r["growth_needed"]
