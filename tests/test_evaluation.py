@@ -981,6 +981,23 @@ def test_a_count_target_is_judged_and_shown_whole_as_the_scorecard_judges_it(tmp
     assert shown == ev.table.set_index("indicator").loc["enterprises_above_scale", "target"]
 
 
+def test_a_reason_shows_progress_and_probability_as_the_columns_round_them():
+    """The tertiary share at 99.5 % of the way: the reason says 99.5 %, as the progress column
+    does, never 100 % (a target not met); a probability of 9.96 % is below 10 %, and so
+    written."""
+    case = Case(target_progress=99.52, time_progress=60.0, projection_meets=True,
+                needed=0.0, projected_rate=0.1, projected=60.2, target=60.0)  # fmt: skip
+    code, reason = verdict(case, RULES, "zh")
+    assert code == "ahead"
+    assert "目标进度 99.5%" in reason and "100" not in reason and "时间进度 60.0%" in reason
+    code, reason = verdict(replace(case, target_progress=99.96), RULES, "en")
+    assert "target progress 99.9 %" in reason and "100" not in reason
+    low = Case(target_progress=40.0, time_progress=60.0, probability=0.0996, needed=5.0,
+               projected_rate=4.9, projected=140.0, target=150.0)  # fmt: skip
+    code, reason = verdict(low, RULES, "en")
+    assert code == "at_risk" and "probability of meeting 9.9 % < 10 %" in reason
+
+
 def test_who_set_a_target_is_checked(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(

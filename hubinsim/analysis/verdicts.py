@@ -51,6 +51,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..formats import percent_rounded
+
 #: Verdict codes, in the order of the rules, with their Chinese and English names.
 VERDICTS: dict[str, tuple[str, str]] = {
     "achieved": ("提前实现", "achieved"),
@@ -181,21 +183,21 @@ _REASONS: dict[str, tuple[str, str]] = {
         "重新预测超出目标,超过规定幅度",
     ),
     "ahead": (
-        "target progress {progress:.0f} % >= time progress {time:.0f} % + {margin:g} points",
-        "目标进度 {progress:.0f}% ≥ 时间进度 {time:.0f}% + {margin:g} 个百分点",
+        "target progress {progress:.1f} % >= time progress {time:.1f} % + {margin:g} points",
+        "目标进度 {progress:.1f}% ≥ 时间进度 {time:.1f}% + {margin:g} 个百分点",
     ),
     "within": (
-        "target progress {progress:.0f} % within {margin:g} points of time progress {time:.0f} %",
-        "目标进度 {progress:.0f}% 与时间进度 {time:.0f}% 相差不超过 {margin:g} 个百分点",
+        "target progress {progress:.1f} % within {margin:g} points of time progress {time:.1f} %",
+        "目标进度 {progress:.1f}% 与时间进度 {time:.1f}% 相差不超过 {margin:g} 个百分点",
     ),
     "projection": ("the re-projection meets the target", "重新预测达到目标"),
     "probable": (
-        "probability of meeting {p:.0f} % >= {limit:.0f} %",
-        "达标概率 {p:.0f}% ≥ {limit:.0f}%",
+        "probability of meeting {p:.1f} % >= {limit:.0f} %",
+        "达标概率 {p:.1f}% ≥ {limit:.0f}%",
     ),
     "low_probability": (
-        "probability of meeting {p:.0f} % < {limit:.0f} %",
-        "达标概率 {p:.0f}% < {limit:.0f}%",
+        "probability of meeting {p:.1f} % < {limit:.0f} %",
+        "达标概率 {p:.1f}% < {limit:.0f}%",
     ),
     "gap": (
         "growth needed exceeds growth projected by more than the stated gap",
@@ -334,12 +336,20 @@ def _clearly_fails(case: Case, rules: Rules):
         return None
     p = case.probability
     if not math.isnan(p) and p < rules.p_at_risk:
-        return "at_risk", "low_probability", {"p": p * 100.0, "limit": rules.p_at_risk * 100.0}
+        limit = rules.p_at_risk * 100.0  # shown below the limit, as it is (9.96 % is no 10.0 %)
+        shown = min(round(p * 100.0, 1), math.floor(limit * 10.0 - 1e-9) / 10.0)
+        return "at_risk", "low_probability", {"p": shown, "limit": limit}
     return ("at_risk", "gap", {}) if _gap_too_large(case, rules) else None
 
 
 def _progress(case: Case, rules: Rules) -> dict:
-    return {"progress": case.target_progress, "time": case.time_progress, "margin": rules.margin_pp}
+    """The figures of a reason on progress, rounded as the table's progress columns are (one
+    decimal, never to 100 from below: 99.5 %, not 100 %)."""
+    return {
+        "progress": percent_rounded(case.target_progress, 1),
+        "time": percent_rounded(case.time_progress, 1),
+        "margin": rules.margin_pp,
+    }
 
 
 def _ahead(case: Case, rules: Rules):
