@@ -303,6 +303,13 @@ def reproject(
         path, flags, anchor_table, values, band, re_annual = _fade(
             orig_annual, ensemble, history, fade_years
         )
+    gdp_years = [y for (i, y) in history if i == "gdp"]
+    _add_up_sectors(
+        path,
+        flags,
+        history,
+        before=start if start is not None else max(gdp_years, default=BASE_YEAR),
+    )
     return Reprojection(
         anchor="restart" if kind == "restart" else f"fade={fade_years}",
         start_year=start,
@@ -688,6 +695,53 @@ def _splice(original: pd.DataFrame, re_annual: pd.DataFrame, history: dict, star
             path.loc[year, ind] = value
             flags.loc[year, ind] = status
     return path, flags
+
+
+#: The three sectors whose value added makes up GDP.
+SECTORS = ("va_primary", "va_secondary", "va_tertiary")
+#: What the sectors given may differ from GDP (relative) before the figures are said not to add
+#: up: more than the rounding of four figures written to one decimal.
+SECTOR_TOLERANCE = 0.005
+
+
+def _add_up_sectors(path: pd.DataFrame, flags: pd.DataFrame, history: dict, before: int) -> None:
+    """Make the sectors of each year before ``before`` (the start year of a restart, GDP's
+    latest actual year for add-factors) add up to an actual GDP of that year: a sector
+    without an actual figure takes what the sectors given leave of GDP (several share it in
+    the original run's proportions), flagged ``estimate``, with its share of GDP and, for the
+    secondary sector, industry and construction in the run's proportions. Where all three are
+    given and do not add up to GDP, the figures themselves do not: warned, kept as given."""
+    for year in path.index:
+        if not (BASE_YEAR < year < before) or ("gdp", year) not in history:
+            continue
+        gdp = history[("gdp", year)][0]
+        given = [s for s in SECTORS if (s, year) in history]
+        missing = [s for s in SECTORS if s not in given]
+        rest = gdp - sum(history[(s, year)][0] for s in given)
+        if not missing:
+            if abs(rest) > SECTOR_TOLERANCE * gdp:
+                named = ", ".join(f"{s} {history[(s, year)][0]:g}" for s in given)
+                warnings.warn(
+                    f"the actual figures of {year} do not add up: {named} make "
+                    f"{gdp - rest:.2f}, GDP is {gdp:g}; each is shown as given",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            continue
+        carried = float(path.loc[year, missing].sum())
+        if rest <= 0 or carried <= 0 or abs(rest - carried) <= 1e-9 * gdp:
+            continue
+        for sector in missing:
+            old = float(path.loc[year, sector])
+            new = rest * old / carried
+            parts = [sector, sector.replace("va_", "share_") + "_pct"]
+            if sector == "va_secondary":
+                parts += [p for p in ("va_industry", "va_construction") if (p, year) not in history]
+                for part in parts[2:]:
+                    path.loc[year, part] *= new / old
+            path.loc[year, sector] = new
+            path.loc[year, parts[1]] = new / gdp * 100.0
+            flags.loc[year, [p for p in parts if p in flags.columns]] = ESTIMATE
 
 
 def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
