@@ -1023,6 +1023,34 @@ def test_the_sectors_of_the_years_before_the_restart_add_up_to_the_actual_gdp(tm
     assert ev.path.loc[2021, "va_secondary"] == 140.0
 
 
+def test_the_title_block_names_the_actuals_file_and_says_when_it_is_illustrative(
+    synthetic, tmp_path
+):
+    """The shipped example's figures are made by hubinsim: the title block of the Markdown
+    and the page, and the terminal's second line, say so; a file of published figures is
+    named without it."""
+    out = tmp_path / "runs"
+    usual = tmp_path / "usual.toml"
+    usual.write_text('[scenario]\nname = "usual"\n\n[time]\nend = 2026\n', encoding="utf-8")
+    res = invoke("evaluate", usual, "--actuals", ILLUSTRATIVE, "--out", out, "--no-charts")
+    assert res.exit_code == 0, res.output
+    second = res.output.splitlines()[1]
+    assert "actuals_illustrative.csv" in second and "ILLUSTRATIVE" in second, res.output
+    scn = hubinsim.make_scenario(name="usual", end=2026)
+    ev = hubinsim.evaluate(scn, ILLUSTRATIVE, lang="zh")
+    assert ev.illustrative and ev.record["actuals_illustrative"] is True
+    folder = hubinsim.write_evaluation(ev, out, charts=False, lang="zh", force=True).path
+    md = (folder / "evaluation.md").read_text(encoding="utf-8")
+    head = md.split("## ")[0]
+    assert "actuals_illustrative.csv" in head and "示例数据" in head and "不可用于正式评估" in head
+    page = (folder / "evaluation.html").read_text(encoding="utf-8")
+    assert "示例数据" in page.split("<h2>")[0]
+    _scn, _truth, act = synthetic
+    plain = hubinsim.evaluate(_scn, act)
+    assert not plain.illustrative
+    assert plain.source_text() == "Actual figures from synthetic.csv."
+
+
 def test_who_set_a_target_is_checked(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(

@@ -107,6 +107,31 @@ class Evaluation:
         "自2023年重新起步", "add-factors fading over 3 years"."""
         return anchor_text(self.anchor, self.start_year, lang)
 
+    @property
+    def illustrative(self) -> bool:
+        """Whether the actual figures are illustrative (made with hubinsim, as
+        examples/actuals_illustrative.csv), not published ones."""
+        return bool(self.record.get("actuals_illustrative"))
+
+    def source_text(self, lang: str = "en") -> str:
+        """Where the actual figures come from, for the title block: the file, and whether its
+        figures are illustrative (then not for an official evaluation)."""
+        name = self.record.get("actuals") or ("给出的数据" if lang == "zh" else "given in Python")
+        if lang == "zh":
+            text = f"实际数据来自 {name}"
+            return text + (
+                ":示例数据(由本模型生成,并非公布数据),不可用于正式评估。"
+                if self.illustrative
+                else "。"
+            )
+        text = f"Actual figures from {name}"
+        return text + (
+            ": ILLUSTRATIVE figures made with hubinsim, not published ones; not for an "
+            "official evaluation."
+            if self.illustrative
+            else "."
+        )
+
     def verdicts(self) -> pd.Series:
         """The verdict of each target, by indicator@year."""
         keys = self.table["indicator"] + "@" + self.table["target_year"].astype(str)
@@ -244,6 +269,7 @@ def evaluate(
         "scenario_source": scn.source,
         "actuals": str(acts.path) if acts.path else None,
         "actuals_sha256": acts.sha256,  # of the bytes read, not of the file now
+        "actuals_illustrative": is_illustrative(acts),
         "anchor": rep.anchor,
         "start_year": start,
         "as_of": latest,
@@ -308,6 +334,15 @@ def scenario_decided(scn: Scenario, targets, data_dir=None) -> set[tuple[str, in
         if abs(a - b) > SCENARIO_TOLERANCE * max(abs(b), 1e-9):
             found.add((ind, year))
     return found
+
+
+def is_illustrative(acts: Actuals) -> bool:
+    """Whether a file's figures are illustrative, not published: its name says so, or every
+    row's source does (as examples/actuals_illustrative.csv's: "illustrative: made with
+    hubinsim, not a published figure")."""
+    if acts.path is not None and "illustrative" in os.path.basename(str(acts.path)).lower():
+        return True
+    return bool(acts.rows) and all("illustrative" in r.source.lower() for r in acts.rows)
 
 
 def _warn_targets_before(targets, history: dict, start: int) -> None:

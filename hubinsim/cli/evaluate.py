@@ -118,6 +118,8 @@ def evaluate_command(
         click.echo(f"情景 {scn.name} 对照 {actuals}:实际数据截至{ev.as_of}年,{how}")
     else:
         click.echo(f"Scenario {scn.name!r} against {actuals}: actual figures to {ev.as_of}, {how}")
+    if ev.illustrative:
+        click.echo(ev.source_text(lang))
     click.echo(evaluation_text(ev.table, lang))
     if ev.checks:
         click.echo(

@@ -122,6 +122,7 @@ RUN_KEYS_ZH = {
     "scenario_source": "情景文件",
     "actuals": "实际数据文件",
     "actuals_sha256": "实际数据文件 SHA-256",
+    "actuals_illustrative": "是否为示例数据",
     "anchor": "重新预测方式",
     "start_year": "重新起步年份",
     "as_of": "实际数据截至",
@@ -388,6 +389,8 @@ def _run_rows(record: dict, lang: str) -> list[tuple[str, object]]:
             continue
         if k == "anchor" and isinstance(v, str) and v.startswith("fade="):
             v = f"加因子({v.removeprefix('fade=')}年内递减为零)"
+        if isinstance(v, bool):
+            v = "是" if v else "否"
         rows.append((RUN_KEYS_ZH.get(k, k), _RUN_VALUES_ZH.get(v, v) if isinstance(v, str) else v))
     return rows
 
@@ -529,6 +532,8 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         "",
         t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of),
         "",
+        f"**{ev.source_text(lang)}**" if ev.illustrative else ev.source_text(lang),
+        "",
         f"## {t['table']}",
         "",
         _markdown(_readable(ev.table[cols], lang, ev.record.get("draws"))),
@@ -566,6 +571,7 @@ def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str
     )
     anchor_key = "record" if ev.start_year is not None else "factors"
     anchor_title = _anchor_title(ev, lang)
+    source_style = ' style="font-weight: bold; color: #a00"' if ev.illustrative else ""
     checks = ""
     if ev.checks:
         items = "".join(f"<li>{esc(c)}</li>" for c in ev.checks)
@@ -583,6 +589,7 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 </style></head><body>
 <h1>{esc(t["title"].format(scenario=ev.scenario))}</h1>
 <p>{esc(t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of))}</p>
+<p{source_style}>{esc(ev.source_text(lang))}</p>
 <h2>{esc(t["table"])}</h2>
 {table(sheets["evaluation"])}
 {checks}<h2>{esc(t["rules"])}</h2>
