@@ -174,7 +174,8 @@ def integrate(
         if not finite.all():
             i = int(np.argmax(~finite.all(axis=0)))  # the first quantity not finite
             _not_finite(names[i], table[:, i : i + 1], grid.years)
-        annual = {name: table[:, i : i + 1].copy() for i, name in enumerate(names)}
+        # (each name a row of one array, as the ensembles' sums are)
+        annual = dict(zip(names, np.ascontiguousarray(table.T)[:, :, None], strict=True))
     else:
         for v in annual.values():
             v[1:] *= dt  # the sums of the years after the base one, times the step

@@ -77,10 +77,18 @@ def resolve_levers(
         base = {k: v.value for k, v in load_base(data_dir).items()}
     # Defaults that name a parameter take its median over the members (only those are
     # computed: a median sorts the members).
-    scalar_params = {k: float(np.median(params[k])) for k in _LEVER_PARAMETERS}
+    scalar_params = {k: _median(params[k]) for k in _LEVER_PARAMETERS}
     defaults = {lv.name: lever_default(lv, scalar_params, base) for lv in LEVERS}
     values = {
         lv.name: scn.levers.get(lv.name, lever_default(lv, scalar_params, base, scn.levers))
         for lv in LEVERS
     }
     return values, defaults
+
+
+def _median(values) -> float:
+    """The median of a parameter over the members as a float (a single member's value as it
+    is: np.median of one value is that value)."""
+    if values.__class__ is np.ndarray and values.size == 1:
+        return float(values.item(0))
+    return float(np.median(values))
