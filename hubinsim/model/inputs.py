@@ -62,7 +62,7 @@ class Schedule:
         years = np.asarray(years, dtype=float)
         if self.step:
             idx = np.searchsorted(ys, years, side="right") - 1
-            return np.where(idx < 0, values[0], values[np.clip(idx, 0, None)])
+            return np.where(idx < 0, values[0], values[np.maximum(idx, 0)])
         return np.interp(years, ys, values)
 
     def evaluate(self, t: np.ndarray, left: bool = False) -> np.ndarray:
