@@ -22,7 +22,14 @@ import numpy as np
 from ..catalog import POOL_CATEGORIES
 from ..errors import StartRecordError
 from . import ops
-from .core import PD_STOCKS, PUBLIC_CATEGORIES, land_revenue, net_migration, public_shares
+from .core import (
+    PD_STOCKS,
+    PUBLIC_CATEGORIES,
+    housing_investment,
+    land_revenue,
+    net_migration,
+    public_shares,
+)
 from .inputs import PLAN_YEARS
 from .record import initial_output_gap, value_added
 
@@ -93,6 +100,7 @@ DIRECT: dict[str, str] = {
     "th_a": "capital.agriculture_to_primary",
     "th_u": "capital.urban_to_housing",
     "addl": "investment.additionality",
+    "h_resp": "housing.investment_response",
     "pool_max": "investment.pool_max_share",
     "adj": "investment.adjustment_rate",
     "adj_g": "investment.public_adjustment_rate",
@@ -410,7 +418,7 @@ def _calibrate(
     be = tuple(1.0 - a for a in al)
     c.update(alpha=al, beta=be)
     c["ret_adj"] = c["ret_decline"] + c["adj"]
-    c.update(dep_adj=dep - c["adj"], dep_h_adj=c["dep_h"] - c["adj"])
+    c.update(dep_adj=dep - c["adj"])
     c["dep_g_adj"] = c["dep_g"] - c["adj_g"]
     c["rd_priv"] = 1.0 - c["rd_gov"]
     c["relief_firms"] = 1.0 - c["relief_hh"]
@@ -750,7 +758,7 @@ def _calibrate(
     Hd0 = kap_h * pop0 * exp(c["eps_h"] * log(Y_cap0 / pop0))
     if "housing_demand" in shock:  # a property downturn in force at the start (core.rates)
         Hd0 = Hd0 * shock["housing_demand"]
-    Id_h = ops.maximum(dep_h * H0 + c["eps_h"] * g_e0 * Hd0 + aK * (Hd0 - H0), 0.0)
+    Id_h = housing_investment(Hd0, H0, g_e0, c["eps_h"], dep_h, c["h_resp"], exp, log, ops.maximum)
     IG_n0 = ops.maximum(
         dep_g * G0 + g_e0 * kap_g * Y_cap0 + c["adj_g"] * (kap_g * Y_cap0 - G0), 0.0
     )

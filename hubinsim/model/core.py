@@ -102,7 +102,6 @@ CONSTANTS_RATES = (
     "dep_g",
     "dep_g_adj",
     "dep_h",
-    "dep_h_adj",
     "dep_k",
     "dshare",
     "emp_nat",
@@ -132,6 +131,7 @@ CONSTANTS_RATES = (
     "g_xg",
     "g_xr",
     "gamma",
+    "h_resp",
     "h_step",
     "h0",
     "h0_gross",
@@ -246,6 +246,18 @@ def land_revenue(housing_land, other_land, el, k_land, exp, log, maximum):
     return exp(el * log(maximum(housing_land + other_land, 1e-12)) + k_land)
 
 
+def housing_investment(Hd, H, ge, eps_h, dep_h, response, exp, log, maximum):
+    """Developers' housing and urban-construction investment as they want it (real, before
+    finance): the normal flow, housing demand's expected growth and the stock's replacement,
+    times the pressure of demand on the stock, (Hd / H)^response with ``response`` =
+    housing.investment_response (a Tobin's-q response: building answers the price, which
+    answers demand against the stock). A gap closes as the flow runs above or below
+    replacement, and the response is bounded: a fall of demand 30 % below the stock lowers
+    the flow by 1 - 0.7^1.5 = 41 %, not to nothing, and where the normal flow is small (a
+    shrinking district) a recovery of demand cannot multiply it (docs/model.md §4)."""
+    return maximum(eps_h * ge * Hd + dep_h * H, 0.0) * exp(response * log(Hd / H))
+
+
 def public_shares(p: dict) -> dict[str, object]:
     """Share of each pool category's investment that becomes public capital."""
     return {
@@ -293,7 +305,6 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_dep_g,
         k_dep_g_adj,
         k_dep_h,
-        k_dep_h_adj,
         k_dep_k,
         k_dshare,
         k_emp_nat,
@@ -323,6 +334,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_g_xg,
         k_g_xr,
         k_gamma,
+        k_h_resp,
         k_h_step,
         k_h0,
         k_h0_gross,
@@ -516,7 +528,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     Id_p = maximum(gka * Kd_p + k_dep_adj * K_p, 0.0)
     Id_s = maximum(gka * Kd_s + k_dep_adj * K_s, 0.0)
     Id_t = maximum(gka * Kd_t + k_dep_adj * K_t, 0.0)
-    Id_h = maximum((k_eps_h * ge + k_adj) * Hd + k_dep_h_adj * H, 0.0)
+    Id_h = housing_investment(Hd, H, ge, k_eps_h, k_dep_h, k_h_resp, exp, log, maximum)
     IG_n = maximum((ge + k_adj_g) * Gd + k_dep_g_adj * G, 0.0)
 
     # Potential nominal output, revenue at potential, firms' finance

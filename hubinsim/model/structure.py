@@ -247,6 +247,15 @@ LOOPS: tuple[Loop, ...] = (
         ("investment.adjustment_rate", 0.0),
     ),
     Loop(
+        "housing market",
+        "B",
+        ("housing stock", "housing demand against the stock", "housing investment",
+         "housing stock"),
+        "developers build above the normal flow (demand growth and replacement) where demand "
+        "exceeds the stock and below it where the stock exceeds demand: the gap closes",
+        ("housing.investment_response", 0.0),
+    ),
+    Loop(
         "capital and output",
         "R",
         ("capital", "potential output", "desired capital", "investment", "capital"),
