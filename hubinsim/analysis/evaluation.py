@@ -640,6 +640,45 @@ def _name(ind: str, lang: str) -> str:
     return info.meaning_zh if lang == "zh" else ind
 
 
+#: The sentences of :func:`reprojection_checks`, in English and Chinese.
+_CHECK_TEXTS = {
+    "jump": (
+        "{name}: the re-projection jumps from the latest actual {value:.2f} ({year}) to "
+        "{projected:.2f} in {next}, {apart:+.2f} points (more than {limit:g})",
+        "{name}:重新预测由{year}年最新实际值 {value:.2f} 跳至{next}年的 {projected:.2f},"
+        "相差 {apart:+.2f} 个百分点(超过 {limit:g})",
+    ),
+    "level": (
+        "{name}: the re-projection grows {grows:.2f} % in {next} after {was:.2f} % actual in "
+        "{year} ({value:.2f}), {apart:+.2f} points apart (more than {limit:g})",
+        "{name}:重新预测{next}年增长 {grows:.2f}%,而{year}年实际增长 {was:.2f}%({value:.2f}),"
+        "相差 {apart:+.2f} 个百分点(超过 {limit:g})",
+    ),
+    "estimate": (
+        "{name}: the {year} estimate from a period to date is {value:.2f}; the re-projection "
+        "gives {projected:.2f} for {year}, {apart:+.2f}{unit} apart (more than {limit:g})",
+        "{name}:{year}年由期间累计数据估计为 {value:.2f},重新预测该年为 {projected:.2f},"
+        "相差 {apart:+.2f}{unit}(超过 {limit:g}{unit})",
+    ),
+}
+
+
+def _jump(ind: str, year: int, value: float, projected: float, history: dict):
+    """How far the first re-projected year ``projected`` moves from the latest actual
+    ``value`` of ``year`` (:data:`JUMP_TOLERANCE`): (text key, apart, limit, figures), or None
+    for a level without the actual figure of the year before."""
+    figures = {"value": value, "projected": projected, "next": year + 1}
+    if ind.endswith("growth_pct"):
+        return "jump", projected - value, JUMP_TOLERANCE["growth_rate"], figures
+    if _measure(ind) == "points":
+        return "jump", projected - value, JUMP_TOLERANCE["points"], figures
+    before = history.get((ind, year - 1), (math.nan,))[0]
+    if _measure(ind) != "growth" or not (value > 0 and before > 0):
+        return None
+    was, grows = (value / before - 1.0) * 100.0, (projected / value - 1.0) * 100.0
+    return "level", grows - was, JUMP_TOLERANCE["level"], figures | {"was": was, "grows": grows}
+
+
 def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang="en") -> list:
     """What a reader must know of the re-projection against the actual figures, each a
     sentence in ``lang`` (docs/evaluation.md, "Checks of the re-projection"):
@@ -652,57 +691,27 @@ def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang=
       its Q1-Q3 growth) that the re-projection of that year misses by more than
       :data:`ESTIMATE_TOLERANCE`, for every indicator, not only the targets'.
     """
-    zh = lang == "zh"
     checks = []
-    nxt = full_year + 1
     for (ind, year), (value, status, _note, _fig) in sorted(history.items()):
         if ind not in path.columns or ind not in INDICATOR_BY_NAME:
             continue
-        name = _name(ind, lang)
-        if year == full_year and nxt in path.index:
-            projected = float(path.loc[nxt, ind])
-            if ind.endswith("growth_pct"):
-                apart, limit = projected - value, JUMP_TOLERANCE["growth_rate"]
-            elif _measure(ind) == "points":
-                apart, limit = projected - value, JUMP_TOLERANCE["points"]
-            elif _measure(ind) == "growth" and (ind, year - 1) in history and value > 0:
-                before = history[(ind, year - 1)][0]
-                was = (value / before - 1.0) * 100.0 if before > 0 else math.nan
-                grows = (projected / value - 1.0) * 100.0
-                apart, limit = grows - was, JUMP_TOLERANCE["level"]
-                if math.isfinite(apart) and abs(apart) > limit:
-                    checks.append(
-                        f"{name}:重新预测{nxt}年增长 {grows:.2f}%,而{year}年实际增长 {was:.2f}%"
-                        f"({value:.2f}),相差 {apart:+.2f} 个百分点(超过 {limit:g})"
-                        if zh
-                        else f"{name}: the re-projection grows {grows:.2f} % in {nxt} after "
-                        f"{was:.2f} % actual in {year} ({value:.2f}), {apart:+.2f} points "
-                        f"apart (more than {limit:g})"
-                    )
-                continue
-            else:
-                continue
-            if math.isfinite(apart) and abs(apart) > limit:
-                checks.append(
-                    f"{name}:重新预测由{year}年最新实际值 {value:.2f} 跳至{nxt}年的 "
-                    f"{projected:.2f},相差 {apart:+.2f} 个百分点(超过 {limit:g})"
-                    if zh
-                    else f"{name}: the re-projection jumps from the latest actual {value:.2f} "
-                    f"({year}) to {projected:.2f} in {nxt}, {apart:+.2f} points (more than "
-                    f"{limit:g})"
-                )
+        if year == full_year and year + 1 in path.index:
+            found = _jump(ind, year, value, float(path.loc[year + 1, ind]), history)
         elif year > full_year and status == ESTIMATE and year in path.index:
             projected = float(path.loc[year, ind])
             apart, limit, unit_en, unit_zh = _apart(ind, value, projected)
-            if math.isfinite(apart) and abs(apart) > limit:
-                checks.append(
-                    f"{name}:{year}年由期间累计数据估计为 {value:.2f},重新预测该年为 "
-                    f"{projected:.2f},相差 {apart:+.2f}{unit_zh}(超过 {limit:g}{unit_zh})"
-                    if zh
-                    else f"{name}: the {year} estimate from a period to date is {value:.2f}; "
-                    f"the re-projection gives {projected:.2f} for {year}, {apart:+.2f} "
-                    f"{unit_en} apart (more than {limit:g})"
-                )
+            unit = unit_zh if lang == "zh" else f" {unit_en}"
+            figures = {"value": value, "projected": projected, "unit": unit}
+            found = ("estimate", apart, limit, figures)
+        else:
+            found = None
+        if found is None:
+            continue
+        key, apart, limit, figures = found
+        if math.isfinite(apart) and abs(apart) > limit:
+            text = _CHECK_TEXTS[key][lang == "zh"]
+            name = _name(ind, lang)
+            checks.append(text.format(name=name, year=year, apart=apart, limit=limit, **figures))
     return checks
 
 
