@@ -28,6 +28,7 @@ from .inputs import (
     calendar_year_index,
     carry_over_years_at_pace,
     carry_year_amounts,
+    first_value,
     input_rows,
     left_limits,
     pool_timings,
@@ -305,13 +306,6 @@ def _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, captu
     )  # fmt: skip
 
 
-def _first(v) -> float:
-    """The first value of a parameter (an array over the members, or a number) as a float."""
-    if v.__class__ is np.ndarray and v.size:
-        return float(v.item(0))
-    return float(np.asarray(v).reshape(-1)[0])
-
-
 def _floats(v):
     if v.__class__ is float:
         return v
@@ -324,7 +318,7 @@ def _floats(v):
 
 def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep, capture):
     if scalar:
-        p = {k: _first(v) for k, v in params.items()}
+        p = {k: first_value(v) for k, v in params.items()}
         base = {k: float(v) for k, v in base.items()}
         pool = {k: float(v) for k, v in pool.items()}
     else:

@@ -293,10 +293,18 @@ class ScaledSeries:
         """The values of a single member as Python floats (at ``points``: all if None)."""
         out = 0.0
         for a, tm in zip(self.amounts, self.timings, strict=True):
-            out = out + float(np.asarray(a).reshape(-1)[0]) * (tm if points is None else tm[points])
+            out = out + first_value(a) * (tm if points is None else tm[points])
         if np.ndim(out) == 0:
             out = np.zeros(len(self) if points is None else len(points))
         return out.tolist()
+
+
+def first_value(v) -> float:
+    """The first value of an array over the members (or of a number) as a float: a single
+    member's value."""
+    if v.__class__ is np.ndarray and v.size:
+        return float(v.item(0))
+    return float(np.asarray(v).reshape(-1)[0])
 
 
 def left_limits(x: dict) -> LeftLimits:
@@ -404,9 +412,7 @@ def _scaled_columns(x: dict, idx: np.ndarray) -> dict[str, np.ndarray]:
             groups.setdefault(tuple(map(id, v.timings)), []).append(name)
     out = {}
     for names in groups.values():
-        amounts = np.array(
-            [[float(np.asarray(a).reshape(-1)[0]) for a in x[n].amounts] for n in names]
-        )
+        amounts = np.array([[first_value(a) for a in x[n].amounts] for n in names])
         total = 0.0
         for j, tm in enumerate(x[names[0]].timings):
             total = total + amounts[:, j : j + 1] * tm[idx]
