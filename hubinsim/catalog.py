@@ -457,7 +457,14 @@ SHOCK_TARGETS: tuple[ShockTarget, ...] = (
         "investment and land prices, so land revenue",
         "住房需求(购房意愿:信贷、预期),影响住房投资与地价、土地出让收入",
     ),
-    ShockTarget("enterprise_entry", "entry of above-scale enterprises", "规上企业新增"),
+    ShockTarget(
+        "enterprise_entry",
+        "incumbent firms crossing the above-scale threshold: moves only the count of "
+        "above-scale firms, not output or above-scale value added (those firms produced "
+        "before; attracted firms are the firms_attracted lever)",
+        "现有企业达到规模以上标准的数量:只影响规上企业数,不影响产出和规上工业增加值"
+        "(这些企业此前已在生产;新引进企业见 firms_attracted)",
+    ),
 )
 SHOCK_BY_NAME = {s.name: s for s in SHOCK_TARGETS}
 

@@ -294,6 +294,18 @@ def test_above_scale_value_added_outgrows_industry_only_by_the_cohorts_own(firms
         assert a.loc[2025, "industrial_va_attracted"] > 0
 
 
+@pytest.mark.parametrize("factor", [0.0, 3.0])
+def test_the_entry_shock_moves_only_the_count_of_above_scale_firms(bau, factor):
+    """Incumbents crossing the threshold produced before they crossed it (SOURCES.md §12): a
+    shock to their entry changes the count of above-scale firms, as its description says,
+    and no other indicator."""
+    shock = {"target": "enterprise_entry", "years": (2021, 2025), "factor": factor}
+    res = hubinsim.simulate(shocks=[shock]).annual
+    moved = (res - bau).abs().max()
+    assert moved["enterprises_above_scale"] > 5
+    assert (moved.drop("enterprises_above_scale") == 0.0).all()
+
+
 def test_attracted_plants_are_maintained_and_expanded_after_the_firms_stop_coming():
     """The attracted cohort replaces what its plants lose and expands them with expected
     growth, as incumbents do: once firms stop coming (2026) its value added keeps growing,
