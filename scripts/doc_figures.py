@@ -655,6 +655,56 @@ def fiscal_headlines() -> str:
     )
 
 
+def residents() -> str:
+    """§11: what more residents, and fewer, do to output (an economic-base model)."""
+
+    def at_2035(scn=None, **kw):
+        return hubinsim.simulate(scn, end=2035, **kw).annual.loc[2035]
+
+    def pct(a, b, col):
+        return f"{100.0 * (a[col] / b[col] - 1.0):.1f}"
+
+    def signed(a, b, col):
+        return f"{100.0 * (a[col] / b[col] - 1.0):+.1f}".replace("-", "−")
+
+    more = {"net_migration_policy": 0.01}
+    capacity = {"services.demand_utilisation": 0.0}
+    bau, inflow = at_2035(), at_2035(levers=more)
+    bau0, inflow0 = at_2035(parameters=capacity), at_2035(levers=more, parameters=capacity)
+    deflator = (inflow["va_tertiary"] / inflow["va_tertiary_real"]) / (
+        bau["va_tertiary"] / bau["va_tertiary_real"]
+    )
+    base = at_2035(hubinsim.load_scenario(ROOT / "scenarios" / "baseline.toml"))
+    siphon = at_2035(hubinsim.load_scenario(ROOT / "scenarios" / "siphon.toml"))
+    text = (
+        "**More residents, and fewer.** The model is an economic-base model: output follows the "
+        "demand for it, and most of that demand does not grow with the district's residents. "
+        "Measured against business as usual in 2035, `net_migration_policy` = 1 %/yr adds "
+        f"{pct(inflow, bau, 'population')} % residents and {pct(inflow, bau, 'employment')} % "
+        f"employment but {pct(inflow, bau, 'gdp_real')} % real GDP, and GDP per resident falls "
+        f"{100.0 * (1.0 - inflow['gdp_per_capita'] / bau['gdp_per_capita']):.1f} %. Industry "
+        "sells mostly outside the district "
+        "(XG grows with the city region, §10), so its extra capacity is used less (θ = "
+        "`services.demand_utilisation` = 0.5 of a gap between demand and capacity is met by use) "
+        "and, as capital follows output, industrial capital rises "
+        f"{pct(inflow, bau, 'capital_industry')} %; services sell in part to visitors, the "
+        "region and the budget, which do not grow with residents either, so services prices "
+        f"fall against the others' (the services deflator {100.0 * (1.0 - deflator):.1f} % lower) "
+        f"and services capital rises {pct(inflow, bau, 'capital_tertiary')} %. With output at "
+        f"capacity (θ = 0) the same inflow raises real GDP {pct(inflow0, bau0, 'gdp_real')} % and "
+        f"industrial capital {pct(inflow0, bau0, 'capital_industry')} %. The siphon works the "
+        f"other way round: residents {signed(siphon, base, 'population')} %, real GDP "
+        f"{signed(siphon, base, 'gdp_real')} %, GDP per resident "
+        f"{signed(siphon, base, 'gdp_per_capita')} %. What the model leaves out, and a "
+        "REMI-type model has: lower wages making the district's goods cheaper and so raising "
+        "its share of outside markets, and gains from agglomeration. Its answer to a population "
+        "or talent policy is therefore at the pessimistic end for output per resident: a policy "
+        "that brings residents is best read with the jobs that bring them (`firms_attracted`, "
+        "`tourism_growth`, the pool), as the plan reads it (以产业为基、就业为本)."
+    )
+    return textwrap.fill(text, 92, break_long_words=False, break_on_hyphens=False) + "\n"
+
+
 #: The rows of the §15.1 table: label, column, digits (None: whole persons).
 BAU_ROWS = (
     ("real GDP growth [%]", "gdp_real_growth_pct", 2),
@@ -696,7 +746,8 @@ def bau_table() -> str:
 
 
 MODEL_BLOCKS = {
-    f.__name__: f for f in (bau_table, acceptance, scenario_table, scorecards, fiscal_headlines)
+    f.__name__: f
+    for f in (bau_table, acceptance, scenario_table, scorecards, fiscal_headlines, residents)
 }
 
 BLOCKS = {
