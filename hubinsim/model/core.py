@@ -1028,21 +1028,16 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         # what it restores is spread by the public mix
         excess = plan_pub - (pub_n + pd_pub)
         spread = pub_n + back + excess
-        pub_cat = [m * spread for m in k_pub_mix]
-        pub_cat[0] = pub_cat[0] + pd_soc
-        pub_cat[1] = pub_cat[1] + pub_a * pd_agr
-        pub_cat[2] = pub_cat[2] + pd_eco
-        pub_cat[3] = pub_cat[3] + pub_u * pd_urb
-        pub_cat[4] = pub_cat[4] + pd_tra
+        mix = k_pub_mix  # (social, agriculture, ecology, urban, transport)
         rr = real_ratio * xi_pub
         cats = [
-            rr * pub_cat[0],
-            fai_p + rr * pub_cat[1],
-            rr * pub_cat[2],
+            rr * (mix[0] * spread + pd_soc),
+            fai_p + rr * (mix[1] * spread + pub_a * pd_agr),
+            rr * (mix[2] * spread + pd_eco),
             fai_s,
             fai_t,
-            fai_h + rr * pub_cat[3],
-            rr * pub_cat[4],
+            fai_h + rr * (mix[3] * spread + pub_u * pd_urb),
+            rr * (mix[4] * spread + pd_tra),
         ]
         if X["_extra"]:
             cats = [v + ops.times(X[k], xi_fai) for v, k in zip(cats, EXTRA, strict=True)]
