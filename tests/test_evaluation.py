@@ -1051,6 +1051,21 @@ def test_the_title_block_names_the_actuals_file_and_says_when_it_is_illustrative
     assert plain.source_text() == "Actual figures from synthetic.csv."
 
 
+def test_a_rate_kept_every_year_needs_no_growth(tmp_path):
+    """Unemployment <= 3.8 % every year needs no growth: no "growth needed 3.80 % each year"
+    nor a "growth projected" of 3.27; above-scale growth >= 9 % every year needs 9 % a year."""
+    ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
+    rows = ev.table.set_index("indicator")
+    jobless = rows.loc["unemployment_rate_pct"]
+    assert math.isnan(jobless["growth_needed"]) and math.isnan(jobless["growth_projected"])
+    assert jobless["growth_unit"] == ""
+    assert rows.loc["industrial_va_above_scale_growth_pct", "growth_needed"] == 9.0
+    from hubinsim.cli.tables import evaluation_text
+
+    line = next(s for s in evaluation_text(ev.table).splitlines() if "unemployment" in s)
+    assert "each year" not in line, line
+
+
 def test_who_set_a_target_is_checked(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(

@@ -887,6 +887,8 @@ def _target_row(
             ),
         )
         unit = "% each year" if measure == "points" else INDICATOR_BY_NAME[ind].unit
+        if not ind.endswith("growth_pct"):  # a rate kept every year (unemployment <= 3.8 %)
+            needed, proj_rate, unit = math.nan, math.nan, ""  # needs no growth
     elif measure != "count" and bool(_meets(base, tg.target, tg.comparison)):
         # a bound the base already keeps (失业率控制在3.8%以内): kept, not reached
         inward = 1.0 if tg.comparison == "<=" else -1.0
