@@ -287,7 +287,8 @@ SCORECARD_ZH = {
     "probability": "达标概率",
     "needed_from": "所需增长起算年份",
 }
-_DECIDED_ZH = {
+#: What settles a target's verdict (``decided_by``), in Chinese.
+DECIDED_ZH = {
     "model": "模型",
     "lever": "政策杠杆",
     "definition": "指标定义",
@@ -317,7 +318,7 @@ def scorecard_in(card: pd.DataFrame, lang: str) -> pd.DataFrame:
         elif key in ("unit", "needed_unit"):
             out[col] = out[col].map(lambda v: in_chinese(v) if isinstance(v, str) else v)
         elif key == "decided_by":
-            out[col] = out[col].map(lambda v: _DECIDED_ZH.get(v, v))
+            out[col] = out[col].map(lambda v: DECIDED_ZH.get(v, v))
         elif key == "source":
             out[col] = out[col].map(plan_source_zh)
         elif key == "comparison":

@@ -891,6 +891,8 @@ def test_verdicts_without_actual_figures_that_the_levers_decide_rest_on_the_scen
         pd.read_excel(folder / "evaluation.xlsx", sheet_name="评估表"),
     ):
         zh = dict(zip(table["指标代码"], table["标注"].fillna(""), strict=True))
+        decided = dict(zip(table["指标代码"], table["决定因素"], strict=True))
+        assert decided["rd_intensity_pct"] == "政策杠杆" and decided["va_tertiary"] == "模型"
         for ind in ("enterprises_above_scale", "rd_intensity_pct", "new_urban_jobs_cumulative"):
             assert "依据情景假设:未有实际数据" in zh[ind], ind
             assert "仅依据模型" not in zh[ind]

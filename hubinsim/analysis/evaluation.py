@@ -577,6 +577,7 @@ TABLE_COLUMNS = [
     "reason",
     "estimate_check",
     "marks",
+    "decided_by",
     "source",
 ]
 
@@ -972,5 +973,6 @@ def _target_row(
         "reason": reason,
         "estimate_check": _estimate_check(ind, measure, last, status, latest, series, lang),
         "marks": _marks(tg, _without(last), lang, model_base and last is not None),
+        "decided_by": tg.decided_by,
         "source": tg.source,
     }

@@ -30,7 +30,7 @@ import pandas as pd
 from ..catalog import INDICATOR_BY_NAME, UNIT_ZH
 from ..defaults import DEFAULT_OUT
 from ..formats import percent_rounded
-from ..results import plan_source_zh
+from ..results import DECIDED_ZH, plan_source_zh
 from .charts import DPI, save_figures
 from .folders import Written, atomic_folder, check_writer, safe_name, write_csv
 from .record import run_json, write_json
@@ -63,6 +63,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "reason": ("rule applied", "依据"),
     "estimate_check": ("estimate against the re-projection", "估计值与重新预测"),
     "marks": ("marks", "标注"),
+    "decided_by": ("decided by", "决定因素"),
     "source": ("source", "来源"),
     "year": ("year", "年份"),
     "period": ("period", "期间"),
@@ -101,6 +102,7 @@ _VALUES_ZH: dict[str, dict[str, str]] = {
         "census": "经济普查",
     },
     "kind": {"ratio": "比例", "points": "百分点", "count": "累计数(不递减)"},
+    "decided_by": DECIDED_ZH,
     "unit": UNIT_ZH,
 }
 #: The figures of the restart record that are no indicator of the catalogue, in Chinese.
@@ -513,6 +515,7 @@ _MD_COLUMNS = [
     "growth_projected",
     "growth_unit",
     "verdict",
+    "decided_by",
 ]
 
 
