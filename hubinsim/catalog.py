@@ -213,10 +213,10 @@ LEVERS: tuple[Lever, ...] = (
         1.0,
         "share of the 1036.67 亿元 project pool planned for its five plan years (2021-2025 unless "
         "delayed); the rest is built in the years after (carry_over_years). The pool takes at "
-        "most 90 % of a year's FAI (investment.pool_max_share): what does not fit waits and is "
-        "built later (pool_planned against pool_investment)",
+        "most a share of a year's FAI (investment.pool_max_share, 90 %): what does not fit waits "
+        "and is built later (pool_planned against pool_investment)",
         "十四五项目库(1036.67亿元)计划在规划五年内完成的比例,其余在之后年份建成;"
-        "项目库投资每年至多占固定资产投资的90%(investment.pool_max_share),超出部分顺延建设",
+        "项目库投资每年至多占固定资产投资的一定比例(investment.pool_max_share,默认90%),超出部分顺延建设",
         ("gdp_real", +1, 2025),
         False,
     ),

@@ -388,6 +388,21 @@ def test_a_housing_slump_cuts_housing_investment_by_degrees_not_to_nothing(bau):
     assert runs[1]["land_revenue"] > 0.2 * bau.loc[2022, "land_revenue"]
 
 
+@pytest.mark.parametrize("factor", [0.8, 1.2])
+def test_the_housing_stock_closes_a_lasting_gap_to_demand(bau, factor):
+    """Housing investment above (below) its normal flow while demand exceeds (falls short
+    of) the stock closes the gap: after demand moves 20 % for good from 2022, the stock has
+    moved most of the way by 2035, monotonically and without overshooting (docs/model.md
+    §3: about r_h (ε_h g_e + δ_h) a year near balance)."""
+    shock = {"target": "housing_demand", "years": (2022, 2035), "factor": factor}
+    res = hubinsim.simulate(shocks=[shock]).annual
+    ratio = (res["capital_housing"] / bau["capital_housing"]).loc[2022:2035]
+    step = np.diff(ratio.to_numpy()) * np.sign(factor - 1.0)
+    assert (step > 0).all()
+    moved = (ratio.loc[2035] - 1.0) / (factor - 1.0)
+    assert 0.6 < moved <= 1.0
+
+
 def test_housing_investment_answers_demand_against_the_stock_with_its_elasticity():
     """core.housing_investment: the normal flow (replacement and demand's expected growth)
     times (demand / stock)^response, never below zero."""
