@@ -1003,7 +1003,7 @@ def test_a_reason_shows_progress_and_probability_as_the_columns_round_them():
 def test_the_sectors_of_the_years_before_the_restart_add_up_to_the_actual_gdp(tmp_path):
     """2021-2022 give GDP, primary and tertiary value added, not secondary: the evaluated
     path's secondary is what they leave of GDP (flagged estimate), not the original run's
-    (a review found 7.48 + 130.63 + 186.2 = 324.3 against 317.3); figures that themselves do
+    (7.48 + 130.63 + 186.2 = 324.3 against 317.3 before); figures that themselves do
     not add up are warned about and kept as given."""
     ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
     path, flags = ev.path, ev.flags
