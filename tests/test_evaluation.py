@@ -1025,6 +1025,28 @@ def test_the_sectors_of_the_years_before_the_restart_add_up_to_the_actual_gdp(tm
     assert ev.path.loc[2021, "va_secondary"] == 140.0
 
 
+def test_industry_and_construction_add_up_to_the_filled_secondary_when_one_is_actual(tmp_path):
+    """A year with GDP, primary, tertiary and industry given but neither construction nor the
+    secondary sector: construction takes what industry leaves of the secondary sector that
+    GDP and the others leave (flagged estimate), and industry stays the actual figure.
+    Before, both halves were scaled by the secondary sector's change, industry's actual
+    figure being shown while the halves made 127.63 against a secondary of 123.62."""
+    lines = ILLUSTRATIVE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join([*lines, "va_industry,2021,year,95.0,level,final,"]) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), path)
+    row, flags = ev.path.loc[2021], ev.flags.loc[2021]
+    assert row["va_industry"] == 95.0 and flags["va_industry"] == "actual"
+    assert row["va_industry"] + row["va_construction"] == pytest.approx(
+        row["va_secondary"], rel=1e-12
+    )
+    assert row["va_primary"] + row["va_secondary"] + row["va_tertiary"] == pytest.approx(
+        row["gdp"], rel=1e-12
+    )
+    assert flags["va_construction"] == "estimate"
+
+
 def test_the_title_block_names_the_actuals_file_and_says_when_it_is_illustrative(
     synthetic, tmp_path
 ):

@@ -732,13 +732,19 @@ def _add_up_sectors(path: pd.DataFrame, flags: pd.DataFrame, history: dict, befo
         if rest <= 0 or carried <= 0 or abs(rest - carried) <= 1e-9 * gdp:
             continue
         for sector in missing:
-            old = float(path.loc[year, sector])
-            new = rest * old / carried
+            new = rest * float(path.loc[year, sector]) / carried
             parts = [sector, sector.replace("va_", "share_") + "_pct"]
             if sector == "va_secondary":
-                parts += [p for p in ("va_industry", "va_construction") if (p, year) not in history]
-                for part in parts[2:]:
-                    path.loc[year, part] *= new / old
+                # industry and construction without an actual figure share what those given
+                # leave of the new secondary sector, in the run's proportions
+                halves = ("va_industry", "va_construction")
+                free = [p for p in halves if (p, year) not in history]
+                left = new - sum(history[(p, year)][0] for p in halves if p not in free)
+                run_free = float(path.loc[year, free].sum()) if free else 0.0
+                if run_free > 0.0 and left >= 0.0:
+                    for part in free:
+                        path.loc[year, part] *= left / run_free
+                    parts += free
             path.loc[year, sector] = new
             path.loc[year, parts[1]] = new / gdp * 100.0
             flags.loc[year, [p for p in parts if p in flags.columns]] = ESTIMATE
