@@ -40,6 +40,16 @@ def column_decimals(largest: float, significant: int = 4) -> int:
     return max(0, significant - 1 - math.floor(math.log10(big)))
 
 
+def probability_rounded(p: float, decimals: int = 1) -> float:
+    """A probability in percent rounded down to ``decimals``: 9.96 is 9.9, not 10.0, so that
+    a probability below a limit (the evaluation's 10 % for at risk) never reads as the limit
+    itself, in the tables as in the reasons; NaN as it is."""
+    if not math.isfinite(p):
+        return p
+    step = 10.0**decimals
+    return math.floor(round(p * step, 6)) / step
+
+
 def percent_rounded(p: float, decimals: int = 0) -> float:
     """A percentage of progress rounded to ``decimals``, never to 100 from below: 99.95 with
     one decimal is 99.9, not 100.0 (a target not met does not read as met); NaN as it is."""

@@ -21,6 +21,7 @@ from support import invoke, leftovers
 import hubinsim
 from hubinsim.actuals import COLUMNS
 from hubinsim.analysis.verdicts import RULES, Case, verdict
+from hubinsim.io.evaluation_folder import for_reading
 
 ILLUSTRATIVE = Path(__file__).resolve().parents[1] / "examples" / "actuals_illustrative.csv"
 
@@ -998,6 +999,10 @@ def test_a_reason_shows_progress_and_probability_as_the_columns_round_them():
                projected_rate=4.9, projected=140.0, target=150.0)  # fmt: skip
     code, reason = verdict(low, RULES, "en")
     assert code == "at_risk" and "probability of meeting 9.9 % < 10 %" in reason
+    # the columns of the files say the same (they showed 10.0 beside that reason)
+    table = pd.DataFrame({"probability_pct": [9.96], "target_progress_pct": [99.96]})
+    shown = for_reading(table).iloc[0]
+    assert (shown["probability_pct"], shown["target_progress_pct"]) == (9.9, 99.9)
 
 
 def test_the_sectors_of_the_years_before_the_restart_add_up_to_the_actual_gdp(tmp_path):

@@ -51,7 +51,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..formats import percent_rounded
+from ..formats import percent_rounded, probability_rounded
 
 #: Verdict codes, in the order of the rules, with their Chinese and English names.
 VERDICTS: dict[str, tuple[str, str]] = {
@@ -336,9 +336,9 @@ def _clearly_fails(case: Case, rules: Rules):
         return None
     p = case.probability
     if not math.isnan(p) and p < rules.p_at_risk:
-        limit = rules.p_at_risk * 100.0  # shown below the limit, as it is (9.96 % is no 10.0 %)
-        shown = min(round(p * 100.0, 1), math.floor(limit * 10.0 - 1e-9) / 10.0)
-        return "at_risk", "low_probability", {"p": shown, "limit": limit}
+        # rounded down, as the tables show it: 9.96 % is no 10.0 %
+        shown = probability_rounded(p * 100.0, 1)
+        return "at_risk", "low_probability", {"p": shown, "limit": rules.p_at_risk * 100.0}
     return ("at_risk", "gap", {}) if _gap_too_large(case, rules) else None
 
 

@@ -9,7 +9,7 @@ computes on results.
 from __future__ import annotations
 
 from ..catalog import in_chinese
-from ..formats import column_decimals, percent_rounded
+from ..formats import column_decimals, percent_rounded, probability_rounded
 from .text import fmt, label, pct, points, say, target_text, text_table, unit
 
 
@@ -347,11 +347,11 @@ def evaluation_text(table, lang: str = "en") -> str:
                 int(r["target_year"]),
                 latest,
                 "" if r["target_progress_pct"] != r["target_progress_pct"]
-                else f"{percent_rounded(r['target_progress_pct']):.0f}%",
-                f"{r['time_progress_pct']:.0f}%",
+                else f"{percent_rounded(r['target_progress_pct'], 1):.1f}%",
+                f"{r['time_progress_pct']:.1f}%",
                 fmt(r["projected"], r["unit"]),
                 "" if r["probability_pct"] != r["probability_pct"]
-                else f"{r['probability_pct']:.0f}%",
+                else f"{probability_rounded(r['probability_pct']):.1f}%",
                 "" if r["growth_needed"] != r["growth_needed"]
                 else f"{fmt(r['growth_needed'])} {r['growth_unit']}",
                 r["verdict"] + (" *" if r["marks"] else ""),

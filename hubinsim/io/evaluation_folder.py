@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..catalog import INDICATOR_BY_NAME, UNIT_ZH
 from ..defaults import DEFAULT_OUT
-from ..formats import percent_rounded
+from ..formats import percent_rounded, probability_rounded
 from ..results import DECIDED_ZH, plan_source_zh
 from .charts import DPI, save_figures
 from .folders import Written, atomic_folder, check_writer, safe_name, write_csv
@@ -210,7 +210,7 @@ _WHOLE = ("base_year", "target_year", "latest_year", "year", "zero_from", "line"
 #: Columns in the unit of their row (the column ``unit``, else the indicator's or figure's).
 _IN_ROW_UNIT = ("base", "target", "latest_actual", "projected", "actual", "model", "value")
 #: Columns of percentages of progress and probability: one decimal.
-_PERCENT = ("target_progress_pct", "completion_pct", "time_progress_pct", "probability_pct")
+_PERCENT = ("target_progress_pct", "completion_pct", "time_progress_pct")
 #: Units of counts, written as whole numbers.
 _COUNTS = ("persons", "firms", "yuan", "人", "家", "元")
 
@@ -242,6 +242,10 @@ def for_reading(df: pd.DataFrame) -> pd.DataFrame:
     for col in _PERCENT:
         if col in out:
             out[col] = [percent_rounded(v, 1) for v in out[col].astype(float)]
+    if "probability_pct" in out:
+        out["probability_pct"] = [
+            probability_rounded(v) for v in out["probability_pct"].astype(float)
+        ]
     units = [_row_unit(r) for _, r in out.iterrows()]
     for col in _IN_ROW_UNIT:
         if col in out and pd.api.types.is_numeric_dtype(out[col]):
