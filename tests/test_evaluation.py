@@ -1078,6 +1078,9 @@ def test_the_title_block_names_the_actuals_file_and_says_when_it_is_illustrative
     plain = hubinsim.evaluate(_scn, act)
     assert not plain.illustrative
     assert plain.source_text() == "Actual figures from synthetic.csv."
+    nameless = replace(plain, record={**plain.record, "actuals": None})  # rows given in Python
+    assert nameless.source_text() == "Actual figures given in Python."
+    assert nameless.source_text("zh") == "实际数据在 Python 中给出。"
 
 
 def test_a_rate_kept_every_year_needs_no_growth(tmp_path):

@@ -116,15 +116,15 @@ class Evaluation:
     def source_text(self, lang: str = "en") -> str:
         """Where the actual figures come from, for the title block: the file, and whether its
         figures are illustrative (then not for an official evaluation)."""
-        name = self.record.get("actuals") or ("给出的数据" if lang == "zh" else "given in Python")
+        name = self.record.get("actuals")
         if lang == "zh":
-            text = f"实际数据来自 {name}"
+            text = f"实际数据来自 {name}" if name else "实际数据在 Python 中给出"
             return text + (
                 ":示例数据(由本模型生成,并非公布数据),不可用于正式评估。"
                 if self.illustrative
                 else "。"
             )
-        text = f"Actual figures from {name}"
+        text = f"Actual figures from {name}" if name else "Actual figures given in Python"
         return text + (
             ": ILLUSTRATIVE figures made with hubinsim, not published ones; not for an "
             "official evaluation."
