@@ -1030,6 +1030,23 @@ def test_the_sectors_of_the_years_before_the_restart_add_up_to_the_actual_gdp(tm
     assert ev.path.loc[2021, "va_secondary"] == 140.0
 
 
+def test_a_target_moved_only_by_the_scenarios_parameters_rests_on_its_assumptions():
+    """A scenario that changes no lever but assumes a trend ([parameters]: faster industrial
+    TFP growth) moves the park's output, which has no actual figure: that verdict rests on
+    the scenario's assumptions, as a lever's would; before, a scenario without levers had
+    every such verdict "on the model alone". Business as usual on its own parameters has no
+    such mark."""
+    trend = hubinsim.make_scenario(name="trend", end=2026, parameters={"tfp.growth_industry": 0.03})
+    ev = hubinsim.evaluate(trend, ILLUSTRATIVE)
+    marks = ev.table.set_index("indicator")["marks"]
+    assert "scenario's assumptions" in marks["park_gross_output"]
+    usual = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
+    assert (
+        "scenario's assumptions"
+        not in usual.table.set_index("indicator")["marks"]["park_gross_output"]
+    )
+
+
 def test_industry_and_construction_add_up_to_the_filled_secondary_when_one_is_actual(tmp_path):
     """A year with GDP, primary, tertiary and industry given but neither construction nor the
     secondary sector: construction takes what industry leaves of the secondary sector that
