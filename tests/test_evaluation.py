@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html.parser
 import math
+import re
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -919,6 +920,11 @@ def test_a_jump_from_the_latest_actual_year_is_said_with_both_figures(tmp_path):
     assert "Warning: the re-projection departs from the actual figures" in res.output
     assert said[0] in res.output
     assert said[0] in (out / "evaluate-push" / "evaluation.md").read_text(encoding="utf-8")
+    # in Chinese every distance and its limit carry their unit, and a level its own
+    zh = hubinsim.evaluate(hubinsim.load_scenario(push), ILLUSTRATIVE, lang="zh").checks
+    assert zh and all(re.search(r"超过 [0-9.]+ ?(个百分点|%)", c) for c in zh), zh
+    level = [c for c in zh if c.startswith("规模以上工业增加值:")]
+    assert level and "亿元)" in level[0], zh
 
 
 @pytest.mark.parametrize(("shift", "said"), [(-2.5, True), (2.5, True), (0.5, False)])

@@ -661,13 +661,13 @@ _CHECK_TEXTS = {
         "{name}: the re-projection jumps from the latest actual {value:.2f} ({year}) to "
         "{projected:.2f} in {next}, {apart:+.2f} points (more than {limit:g})",
         "{name}:重新预测由{year}年最新实际值 {value:.2f} 跳至{next}年的 {projected:.2f},"
-        "相差 {apart:+.2f} 个百分点(超过 {limit:g})",
+        "相差 {apart:+.2f} 个百分点(超过 {limit:g} 个百分点)",
     ),
     "level": (
         "{name}: the re-projection grows {grows:.2f} % in {next} after {was:.2f} % actual in "
-        "{year} ({value:.2f}), {apart:+.2f} points apart (more than {limit:g})",
-        "{name}:重新预测{next}年增长 {grows:.2f}%,而{year}年实际增长 {was:.2f}%({value:.2f}),"
-        "相差 {apart:+.2f} 个百分点(超过 {limit:g})",
+        "{year} ({value:.2f} {unit}), {apart:+.2f} points apart (more than {limit:g})",
+        "{name}:重新预测{next}年增长 {grows:.2f}%,而{year}年实际增长 {was:.2f}%"
+        "({value:.2f} {unit}),相差 {apart:+.2f} 个百分点(超过 {limit:g} 个百分点)",
     ),
     "estimate": (
         "{name}: the {year} estimate from a period to date is {value:.2f}; the re-projection "
@@ -691,7 +691,9 @@ def _jump(ind: str, year: int, value: float, projected: float, history: dict):
     if _measure(ind) != "growth" or not (value > 0 and before > 0):
         return None
     was, grows = (value / before - 1.0) * 100.0, (projected / value - 1.0) * 100.0
-    return "level", grows - was, JUMP_TOLERANCE["level"], figures | {"was": was, "grows": grows}
+    unit = INDICATOR_BY_NAME[ind].unit
+    figures |= {"was": was, "grows": grows, "unit": unit}
+    return "level", grows - was, JUMP_TOLERANCE["level"], figures
 
 
 def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang="en") -> list:
