@@ -298,8 +298,13 @@ def test_compare_writes_charts_and_tables(short, short_alt, tmp_path):
         csv.DictReader(io.StringIO((folder / "scorecard.csv").read_text(encoding="utf-8-sig")))
     )
     assert "projected:short" in card[0] and "projected:alt" in card[0]
+    # what settles each verdict, as a run's scorecard says it
+    decided = {t.indicator: t.decided_by for t in hubinsim.data.load_targets()}
+    assert all(r["decided_by"] == decided[r["indicator"]] for r in card)
     assert "Headline indicators in 2025" in res.output
     assert "Plan-target scorecards" in res.output
+    head = res.output.split("Plan-target scorecards")[1].splitlines()[1]
+    assert head.rstrip().endswith("decided by"), head
     assert leftovers(out) == ["compare-short-vs-alt"]
 
 

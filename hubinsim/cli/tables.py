@@ -103,9 +103,12 @@ def scorecards_side_by_side(card, names, lang: str, cell) -> str:
             values = {k.split(":", 1)[0]: t[k] for k in t.index if k.endswith(f":{n}")}
             values["unit"] = t["unit"]
             row.append("-" if pd.isna(values["met"]) else cell(values))
+        if "decided_by" in t.index:  # what settles the verdict (data/targets.csv)
+            row.append(say(t["decided_by"], lang))
         rows.append(row)
     head = [say(w, lang) for w in ("indicator", "year", "target")]
-    return text_table([*head, *names], rows, right=range(1, 3 + len(names)))
+    tail = [say("decided by", lang)] if "decided_by" in card.columns else []
+    return text_table([*head, *names, *tail], rows, right=range(1, 3 + len(names)))
 
 
 def comparison_table(table, names, lang: str, ensemble: bool) -> str:

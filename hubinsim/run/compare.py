@@ -395,9 +395,8 @@ def _ensemble_differences(comparisons, names) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _side_by_side_scorecard(runs, names) -> pd.DataFrame:
-    base = (
-        runs[0].targets[["indicator", "year", "comparison", "target", "unit", "base_2020"]].copy()
-    )
+    first = ["indicator", "year", "comparison", "target", "unit", "base_2020"]
+    base = runs[0].targets[first].copy()
     for res, name in zip(runs, names, strict=True):
         tg = res.targets.set_index(["indicator", "year"])
         key = list(zip(base["indicator"], base["year"], strict=True))
@@ -408,6 +407,8 @@ def _side_by_side_scorecard(runs, names) -> pd.DataFrame:
             cols += ("probability",)
         for col in cols:
             base[f"{col}:{name}"] = [tg.loc[k, col] if k in tg.index else pd.NA for k in key]
+    # what settles each verdict (data/targets.csv), the same for every run
+    base["decided_by"] = runs[0].targets["decided_by"].to_numpy()
     return base
 
 
