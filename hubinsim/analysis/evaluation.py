@@ -553,11 +553,13 @@ def evaluation_table(
         ind = tg.indicator
         if ind not in path.columns or tg.year not in years:
             continue
-        row = _target_row(tg, path, flags, history, members, latest_year, time_year, rules, lang)
-        if row["latest_year"] is None:  # no actual figure: the model's, or the scenario's
-            by_scenario = tg.decided_by == "lever" or (ind, tg.year) in scenario_decided
-            row["marks"] = _marks(tg, "scenario" if by_scenario else "model_only", lang)
-        rows.append(row)
+        by_scenario = tg.decided_by == "lever" or (ind, tg.year) in scenario_decided
+        rows.append(
+            _target_row(
+                tg, path, flags, history, members, latest_year, time_year, rules, lang,
+                by_scenario,
+            )
+        )  # fmt: skip
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     table["latest_year"] = table["latest_year"].astype("Int64")  # a year, or <NA>: no actual
     return table
@@ -610,37 +612,33 @@ def _meets(value, target: float, comparison: str):
 ESTIMATE_TOLERANCE = {"points": 1.0, "growth": 2.0, "count": 2.0}
 
 
-def _apart(ind: str, estimate: float, projected: float, points: bool | None = None):
-    """How far ``projected`` is from ``estimate`` and the distance allowed
-    (:data:`ESTIMATE_TOLERANCE`): points for rates, shares and growth rates, percent for
-    levels and counts. Returns (apart, limit, unit in English, unit in Chinese)."""
-    if points is None:
-        points = _measure(ind) == "points"
-    if points:
-        return projected - estimate, ESTIMATE_TOLERANCE["points"], "points", "个百分点"
-    apart = (projected / estimate - 1.0) * 100.0 if estimate else math.nan
-    return apart, ESTIMATE_TOLERANCE[_measure(ind)], "%", "%"
-
-
-def _estimate_check(ind, measure, last, status, latest, series, lang) -> str:
-    """A note where the latest figure is an estimate from a period to date and the
-    re-projection of its year differs from it by more than :data:`ESTIMATE_TOLERANCE`."""
-    if status != ESTIMATE or last is None or last not in series.index:
-        return ""
-    projected = float(series.loc[last])
-    points = measure == "points" or ind.endswith("_pct")
-    apart, limit, unit_en, unit_zh = _apart(ind, latest, projected, points)
+def _estimate_text(ind: str, year: int, estimate: float, projected: float, lang: str) -> str:
+    """Where the re-projection of ``year`` is further from its estimate from a period to date
+    than :data:`ESTIMATE_TOLERANCE` (points for rates and shares, percent for levels and
+    counts), both figures in a sentence of ``lang``; else empty."""
+    if _measure(ind) == "points":
+        apart, limit, unit = (
+            projected - estimate,
+            ESTIMATE_TOLERANCE["points"],
+            ("points", "个百分点"),
+        )
+    else:
+        apart = (projected / estimate - 1.0) * 100.0 if estimate else math.nan
+        limit, unit = ESTIMATE_TOLERANCE[_measure(ind)], ("%", "%")
     if not math.isfinite(apart) or abs(apart) <= limit:
         return ""
-    if lang == "zh":
-        return (
-            f"{last}年估计值 {latest:.2f},重新预测该年为 {projected:.2f},相差 {apart:+.2f}"
-            f"{unit_zh}(超过 {limit:g}{unit_zh})"
-        )
-    return (
-        f"the {last} estimate is {latest:.2f}; the re-projection gives {projected:.2f} for "
-        f"{last}, {apart:+.2f} {unit_en} apart (more than {limit:g})"
+    unit = unit[1] if lang == "zh" else f" {unit[0]}"
+    return _CHECK_TEXTS["estimate"][lang == "zh"].format(
+        year=year, value=estimate, projected=projected, apart=apart, limit=limit, unit=unit
     )
+
+
+def _estimate_check(ind, last, status, latest, series, lang) -> str:
+    """The row's note where its latest figure is an estimate from a period to date that the
+    re-projection of its year contradicts (:func:`_estimate_text`)."""
+    if status != ESTIMATE or last is None or last not in series.index:
+        return ""
+    return _estimate_text(ind, last, latest, float(series.loc[last]), lang)
 
 
 #: How far the re-projection's first year may move from the latest full year of actual
@@ -655,24 +653,25 @@ def _name(ind: str, lang: str) -> str:
     return info.meaning_zh if lang == "zh" else ind
 
 
-#: The sentences of :func:`reprojection_checks`, in English and Chinese.
+#: The sentences of :func:`reprojection_checks` (after the indicator's name) and of a row's
+#: ``estimate_check``, in English and Chinese.
 _CHECK_TEXTS = {
     "jump": (
-        "{name}: the re-projection jumps from the latest actual {value:.2f} ({year}) to "
+        "the re-projection jumps from the latest actual {value:.2f} ({year}) to "
         "{projected:.2f} in {next}, {apart:+.2f} points (more than {limit:g})",
-        "{name}:重新预测由{year}年最新实际值 {value:.2f} 跳至{next}年的 {projected:.2f},"
+        "重新预测由{year}年最新实际值 {value:.2f} 跳至{next}年的 {projected:.2f},"
         "相差 {apart:+.2f} 个百分点(超过 {limit:g} 个百分点)",
     ),
     "level": (
-        "{name}: the re-projection grows {grows:.2f} % in {next} after {was:.2f} % actual in "
+        "the re-projection grows {grows:.2f} % in {next} after {was:.2f} % actual in "
         "{year} ({value:.2f} {unit}), {apart:+.2f} points apart (more than {limit:g})",
-        "{name}:重新预测{next}年增长 {grows:.2f}%,而{year}年实际增长 {was:.2f}%"
+        "重新预测{next}年增长 {grows:.2f}%,而{year}年实际增长 {was:.2f}%"
         "({value:.2f} {unit}),相差 {apart:+.2f} 个百分点(超过 {limit:g} 个百分点)",
     ),
     "estimate": (
-        "{name}: the {year} estimate from a period to date is {value:.2f}; the re-projection "
-        "gives {projected:.2f} for {year}, {apart:+.2f}{unit} apart (more than {limit:g})",
-        "{name}:{year}年由期间累计数据估计为 {value:.2f},重新预测该年为 {projected:.2f},"
+        "the {year} estimate is {value:.2f} (from a period to date); the re-projection gives "
+        "{projected:.2f} for {year}, {apart:+.2f}{unit} apart (more than {limit:g}{unit})",
+        "{year}年由期间累计数据估计为 {value:.2f},重新预测该年为 {projected:.2f},"
         "相差 {apart:+.2f}{unit}(超过 {limit:g}{unit})",
     ),
 }
@@ -712,23 +711,19 @@ def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang=
     for (ind, year), (value, status, _note, _fig) in sorted(history.items()):
         if ind not in path.columns or ind not in INDICATOR_BY_NAME:
             continue
+        text = ""
         if year == full_year and year + 1 in path.index:
             found = _jump(ind, year, value, float(path.loc[year + 1, ind]), history)
+            if found is not None:
+                key, apart, limit, figures = found
+                if math.isfinite(apart) and abs(apart) > limit:
+                    text = _CHECK_TEXTS[key][lang == "zh"].format(
+                        year=year, apart=apart, limit=limit, **figures
+                    )
         elif year > full_year and status == ESTIMATE and year in path.index:
-            projected = float(path.loc[year, ind])
-            apart, limit, unit_en, unit_zh = _apart(ind, value, projected)
-            unit = unit_zh if lang == "zh" else f" {unit_en}"
-            figures = {"value": value, "projected": projected, "unit": unit}
-            found = ("estimate", apart, limit, figures)
-        else:
-            found = None
-        if found is None:
-            continue
-        key, apart, limit, figures = found
-        if math.isfinite(apart) and abs(apart) > limit:
-            text = _CHECK_TEXTS[key][lang == "zh"]
-            name = _name(ind, lang)
-            checks.append(text.format(name=name, year=year, apart=apart, limit=limit, **figures))
+            text = _estimate_text(ind, year, value, float(path.loc[year, ind]), lang)
+        if text:
+            checks.append(f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}")
     return checks
 
 
@@ -769,12 +764,6 @@ def _marks(tg: Target, without: str, lang: str, model_base: bool = False) -> str
     return ("; " if lang != "zh" else ";").join(_MARKS[k][lang == "zh"] for k in keys)
 
 
-def _without(last) -> str:
-    """The mark of a row without an actual figure, before the table knows whether the
-    scenario's levers decide it (:func:`evaluation_table`): "model_only"; empty with one."""
-    return "" if last is not None else "model_only"
-
-
 def _completion(value: float, target: float, comparison: str) -> float:
     """The completion rate (%): the figure against the target; for a ceiling, the target
     against the figure (staying below it gives 100 % or more)."""
@@ -812,8 +801,20 @@ def _final_case(tg: Target, case: Case, series, history, last, latest, status, e
 
 
 def _target_row(
-    tg: Target, path, flags, history, members, latest_year, time_year, rules, lang
+    tg: Target,
+    path,
+    flags,
+    history,
+    members,
+    latest_year,
+    time_year,
+    rules,
+    lang,
+    by_scenario=False,
 ) -> dict:
+    """A row of :func:`evaluation_table`; ``by_scenario``: without an actual figure, the
+    verdict rests on the scenario's assumptions (its levers decide the figure), not on the
+    model alone."""
     ind, T = tg.indicator, tg.year
     measure = _measure(ind)
     every = tg.each_year_from is not None
@@ -987,8 +988,13 @@ def _target_row(
         "verdict": zh if lang == "zh" else en,
         "verdict_zh": zh,
         "reason": reason,
-        "estimate_check": _estimate_check(ind, measure, last, status, latest, series, lang),
-        "marks": _marks(tg, _without(last), lang, model_base and last is not None),
+        "estimate_check": _estimate_check(ind, last, status, latest, series, lang),
+        "marks": _marks(
+            tg,
+            "" if last is not None else "scenario" if by_scenario else "model_only",
+            lang,
+            model_base and last is not None,
+        ),
         "decided_by": tg.decided_by,
         "source": tg.source,
     }
