@@ -113,16 +113,10 @@ def smooth_pos(x, width):
     limit that starts to bind does not put a kink into the rates (docs/model.md §4). A width
     of 0 (nothing asked, say) is the corner itself: the width is at least 1e-300, whose
     square underflows to 0 (no 0 / 0), and which leaves any width above 1e-284 as it is."""
-    if x.__class__ is float and width.__class__ is float:  # (the same operations, inline)
-        if not (width >= 1e-300 or width != width):  # (maximum, minimum: as _fmax, _fmin)
-            width = 1e-300
-        y = x if (x >= -width or x != x) else -width
-        if not (y <= width or y != y):
-            y = width
-        y += width
-        y = y * y / (4.0 * width)
-        x -= width
-        return y + x if (x >= 0.0 or x != x) else y + 0.0
+    if x.__class__ is float and width.__class__ is float:  # (the same operations, on floats)
+        width = _fmax(width, 1e-300)
+        y = _fmin(_fmax(x, -width), width) + width
+        return y * y / (4.0 * width) + _fmax(x - width, 0.0)
     width = maximum(width, 1e-300)
     y = minimum(maximum(x, -width), width)
     if y.__class__ is np.ndarray:  # (a new array: the same operations in place)
