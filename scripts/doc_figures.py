@@ -661,11 +661,11 @@ def residents() -> str:
     def at_2035(scn=None, **kw):
         return hubinsim.simulate(scn, end=2035, **kw).annual.loc[2035]
 
-    def pct(a, b, col):
-        return f"{100.0 * (a[col] / b[col] - 1.0):.1f}"
+    def pct(a, b, col):  # the change of a against b [%], unsigned
+        return _num(100.0 * (a[col] / b[col] - 1.0), 1)
 
-    def signed(a, b, col):
-        return f"{100.0 * (a[col] / b[col] - 1.0):+.1f}".replace("-", "−")
+    def moved(a, b, col):  # signed, with its unit
+        return _pct(100.0 * (a[col] / b[col] - 1.0), 1)
 
     more = {"net_migration_policy": 0.01}
     capacity = {"services.demand_utilisation": 0.0}
@@ -674,8 +674,7 @@ def residents() -> str:
     deflator = (inflow["va_tertiary"] / inflow["va_tertiary_real"]) / (
         bau["va_tertiary"] / bau["va_tertiary_real"]
     )
-    base = at_2035(hubinsim.load_scenario(ROOT / "scenarios" / "baseline.toml"))
-    siphon = at_2035(hubinsim.load_scenario(ROOT / "scenarios" / "siphon.toml"))
+    base, siphon = _annual("baseline").loc[2035], _annual("siphon").loc[2035]
     text = (
         "**More residents, and fewer.** The model is an economic-base model: output follows the "
         "demand for it, and most of that demand does not grow with the district's residents. "
@@ -693,9 +692,9 @@ def residents() -> str:
         f"and services capital rises {pct(inflow, bau, 'capital_tertiary')} %. With output at "
         f"capacity (θ = 0) the same inflow raises real GDP {pct(inflow0, bau0, 'gdp_real')} % and "
         f"industrial capital {pct(inflow0, bau0, 'capital_industry')} %. The siphon works the "
-        f"other way round: residents {signed(siphon, base, 'population')} %, real GDP "
-        f"{signed(siphon, base, 'gdp_real')} %, GDP per resident "
-        f"{signed(siphon, base, 'gdp_per_capita')} %. What the model leaves out, and a "
+        f"other way round: residents {moved(siphon, base, 'population')}, real GDP "
+        f"{moved(siphon, base, 'gdp_real')}, GDP per resident "
+        f"{moved(siphon, base, 'gdp_per_capita')}. What the model leaves out, and a "
         "REMI-type model has: lower wages making the district's goods cheaper and so raising "
         "its share of outside markets, and gains from agglomeration. Its answer to a population "
         "or talent policy is therefore at the pessimistic end for output per resident: a policy "
