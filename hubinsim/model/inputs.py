@@ -263,6 +263,8 @@ class ScaledSeries:
     _rows: dict = field(default_factory=dict, compare=False, repr=False)
     #: The timings' values by point, as tuples of Python floats (see :meth:`_weights`).
     _by_point: list = field(default_factory=list, compare=False, repr=False)
+    #: Whether a row is zero for every member, by the timings' values (see :meth:`is_zero_at`).
+    _zero: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.timings[0])
@@ -277,6 +279,16 @@ class ScaledSeries:
             if all(w == w for w in ws):  # NaN is never found again
                 self._rows[ws] = row
         return row
+
+    def is_zero_at(self, k: int) -> bool:
+        """Whether the row at point ``k`` is zero for every member (found once a row)."""
+        ws = self._weights()[k]
+        zero = self._zero.get(ws)
+        if zero is None:
+            zero = not self[k].any()
+            if all(w == w for w in ws):  # (as the rows: NaN is never found again)
+                self._zero[ws] = zero
+        return zero
 
     def _weights(self) -> list[tuple[float, ...]]:
         """The timings' values at each point, as Python floats (made once)."""
@@ -510,18 +522,16 @@ class _ArrayRows:
             elif np.shape(v)[1:] == (1,):
                 self.columns[name] = np.asarray(v)[:, 0].tolist()
         self.flags = _Flags(self.columns, list(x))
-        self.deviations = [n for n in x if n.startswith("dev_") and n not in self.columns]
-        self._zero: dict[int, tuple] = {}  # id of a row -> (the row, whether all zero)
+        self.deviations = [
+            n for n, v in x.items()
+            if n.startswith("dev_") and n not in self.columns and isinstance(v, ScaledSeries)
+        ]  # fmt: skip
 
     def __getitem__(self, k: int) -> dict:
         columns = self.columns
         row = {name: columns[name][k] if name in columns else v[k] for name, v in self.x.items()}
         for name in self.deviations:
-            v = row[name]
-            known = self._zero.get(id(v))
-            if known is None:  # (the row is kept with its answer, so its id stays its own)
-                known = self._zero[id(v)] = (v, not v.any())
-            if known[1]:
+            if self.x[name].is_zero_at(k):
                 row[name] = 0.0
         return self.flags.add(row, k)
 
