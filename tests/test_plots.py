@@ -417,3 +417,21 @@ def test_no_text_of_an_evaluation_chart_leaves_it(evaluated, lang):
     assert "park_gross_output" in charts
     for name, fig in charts.items():
         assert _outside(fig) == [], name
+
+
+def test_a_chart_of_levels_gives_the_alternative_s_last_difference_in_its_legend(runs):
+    """Two lines of levels on an axis that does not start at zero (employment: 14.6-15.7 万)
+    look far apart whatever their gap: the alternative's legend entry says how far, in % of
+    the reference in the last year; shares, rates and growth are in points already."""
+    ref, alt = runs
+    figs = plots.compare_charts([ref, alt], names=("ref", "alt"))
+    last = ref.annual.index[-1]
+    for name, ind in (("employment", "employment"), ("population", "population")):
+        pct = 100 * (alt.annual.loc[last, ind] / ref.annual.loc[last, ind] - 1)
+        labels = figs[name].axes[0].get_legend_handles_labels()[1]
+        assert f"alt ({last}: {pct:+.1f} % against ref)" in labels
+    unemployment = figs["employment"].axes[1].get_legend_handles_labels()[1]
+    assert "alt" in unemployment
+    zh = plots.compare_charts([ref, alt], lang="zh", names=("ref", "alt"))
+    labels = zh["gdp_real"].axes[0].get_legend_handles_labels()[1]
+    assert any(lb.startswith(f"alt({last}年较ref ") for lb in labels)

@@ -46,6 +46,7 @@ _TEXT = {
         "each": "each scenario",
         "probability": "Plan targets: probability of meeting each (share of draws)",
         "prob_axis": "probability of meeting the target (% of draws)",
+        "against": "{year}: {pct} against {ref}",
     },
     "zh": {
         "base": "2020年基期",
@@ -73,6 +74,7 @@ _TEXT = {
         "each": "各情景",
         "probability": "规划目标:达标概率(抽样占比)",
         "prob_axis": "达标概率(抽样%)",
+        "against": "{year}年较{ref} {pct}",
     },
 }
 
