@@ -349,7 +349,8 @@ LOOPS: tuple[Loop, ...] = (
         "knowledge",
         "R",
         ("output", "R&D spending", "knowledge", "TFP", "output"),
-        "R&D is a share of GDP: knowledge raises output and so R&D",
+        "R&D is a share of GDP: knowledge raises output and so R&D (the switch also takes "
+        "away what a rise in R&D intensity buys, and leaves its cost)",
         ("innovation.local_capture", 0.0),
     ),
 )  # fmt: skip
