@@ -553,10 +553,12 @@ GROWTH_COLUMNS = (
 
 @pytest.mark.parametrize("width", [0.0, 1e-300, 0.5, 2.0, 1e6])
 def test_smooth_pos_gives_the_same_numbers_on_floats_and_on_arrays(width):
-    """ops.smooth_pos writes its formula three ways (inline on floats, in place on a new
+    """ops.smooth_pos writes its formula three ways (by cases on floats, in place on a new
     array, and as one expression for a float against an array): the same bits whichever
     way a member reaches it, and the corner's promises (0 below -width, x above width)."""
-    xs = np.array([-1e9, -3.0, -width, -0.25, 0.0, 1e-12, 0.25, width, 3.0, 1e9, np.nan])
+    xs = np.array(
+        [-np.inf, -1e9, -3.0, -width, -0.25, 0.0, 1e-12, 0.25, width, 3.0, 1e9, np.inf, np.nan]
+    )
     on_floats = np.array([ops.smooth_pos(float(v), float(width)) for v in xs])
     on_arrays = ops.smooth_pos(xs.copy(), float(width))
     on_widths = np.array(

@@ -113,10 +113,17 @@ def smooth_pos(x, width):
     limit that starts to bind does not put a kink into the rates (docs/model.md §4). A width
     of 0 (nothing asked, say) is the corner itself: the width is at least 1e-300, whose
     square underflows to 0 (no 0 / 0), and which leaves any width above 1e-284 as it is."""
-    if x.__class__ is float and width.__class__ is float:  # (the same operations, on floats)
-        width = _fmax(width, 1e-300)
-        y = _fmin(_fmax(x, -width), width) + width
-        return y * y / (4.0 * width) + _fmax(x - width, 0.0)
+    if x.__class__ is float and width.__class__ is float:
+        # On floats by cases, the same bits as the clipped form below (NaN propagates):
+        # above the corner the quadratic at its end plus the line; within it the quadratic
+        # alone (the line's part, max(x - width, 0), is 0 there); below it 0.
+        if width < 1e-300:
+            width = 1e-300
+        if x >= width:
+            y = width + width
+            return y * y / (4.0 * width) + (x - width)
+        y = x + width
+        return 0.0 if y <= 0.0 else y * y / (4.0 * width)
     width = maximum(width, 1e-300)
     y = minimum(maximum(x, -width), width)
     if y.__class__ is np.ndarray:  # (a new array: the same operations in place)
