@@ -223,27 +223,31 @@ def _draw_series(ax, view: _View, panel: Panel, k: int, ind: str, j: int, label_
             lang.t("median") if members is not None else None
         )
         if j > 0 and not view.diff:
-            label = _with_last_difference(label, view, ind, y)
+            label = _with_differences(label, view, ind, y)
     ax.plot(y.index, y.values, color=colour, lw=2.0, ls=STYLES[k % len(STYLES)], label=label)
     base = None if view.diff or _is_growth(ind) else (y.iloc[0], colour)
     return base, members is not None
 
 
-def _with_last_difference(label: str | None, view: _View, ind: str, y) -> str | None:
+def _with_differences(label: str | None, view: _View, ind: str, y) -> str | None:
     """An alternative's legend entry in a chart of levels, with its difference from the
-    reference in the last year, in % (a level chart's axis need not start at zero, so the
-    gap between two lines says little of its size); single runs and levels only."""
+    reference in % in the plan's last year and in the chart's last year (a level chart's axis
+    need not start at zero, so the gap between two lines says little of its size); single
+    runs and levels only."""
     if label is None or view.ref.n_members > 1 or view.runs[1].n_members > 1:
         return label
     if INDICATOR_BY_NAME[ind].unit == "%" or _is_growth(ind):
         return label
     ref = view.ref.annual[ind].reindex(y.index)
-    both = y.notna() & ref.notna() & (ref > 0)
-    if not both.any():
+    years = y.index[y.notna() & ref.notna() & (ref > 0)]
+    if not len(years):
         return label
-    year = y.index[both][-1]
-    pct = f"{100.0 * (y[year] / ref[year] - 1.0):+.1f} %"
-    diff = view.lang.t("against").format(year=year, pct=pct, ref=view.names[0])
+    shown = sorted({years[-1]} | ({PLAN_PERIOD[1]} & set(years)))
+    pcts = view.lang.t("list_sep").join(
+        view.lang.t("year_pct").format(year=year, pct=f"{100.0 * (y[year] / ref[year] - 1):+.1f} %")
+        for year in shown
+    )
+    diff = view.lang.t("against").format(pcts=pcts, ref=view.names[0])
     return view.lang.text(f"{label} ({diff})" if view.lang.code == "en" else f"{label}({diff})")
 
 

@@ -46,7 +46,9 @@ _TEXT = {
         "each": "each scenario",
         "probability": "Plan targets: probability of meeting each (share of draws)",
         "prob_axis": "probability of meeting the target (% of draws)",
-        "against": "{year}: {pct} against {ref}",
+        "against": "{pcts} against {ref}",
+        "year_pct": "{year}: {pct}",
+        "list_sep": ", ",
     },
     "zh": {
         "base": "2020年基期",
@@ -74,7 +76,9 @@ _TEXT = {
         "each": "各情景",
         "probability": "规划目标:达标概率(抽样占比)",
         "prob_axis": "达标概率(抽样%)",
-        "against": "{year}年较{ref} {pct}",
+        "against": "较{ref}:{pcts}",
+        "year_pct": "{year}年 {pct}",
+        "list_sep": ",",
     },
 }
 
