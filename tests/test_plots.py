@@ -71,6 +71,11 @@ def test_compare_charts_have_differences(runs):
     assert line.get_ydata()[-1] > 0
     title = figs["retail_sales_diff"].axes[0].get_title(loc="left").replace("\n", " ")
     assert f"difference from {runs[0].metadata['scenario']}" in title
+    if plots.cjk_font() is not None:  # Chinese labels need a CJK font
+        zh = plots.compare_charts(list(runs), lang="zh")["sector_shares_diff"]
+        title = zh.axes[0].get_title(loc="left").replace("\n", "")
+        assert f"与{runs[0].metadata['scenario']}之差" in title
+        assert title.count(":") + title.count("\uff1a") == 1  # one colon, ASCII or full-width
 
 
 def test_save_figures_writes_png(runs, tmp_path):

@@ -420,7 +420,7 @@ def _title(panel: Panel, lang: Labels, diff_ref: str | None = None) -> str:
         ind = INDICATOR_BY_NAME[panel.indicators[0]]
         if ind.unit == "%":
             unit = lang.t("pp")
-        return lang.text(f"{base} ({unit}): {lang.t('diff')} {diff_ref}")
+        return lang.text(f"{base} ({unit}): {lang.t('diff').format(ref=diff_ref)}")
     return lang.text(f"{base} ({unit})")
 
 
