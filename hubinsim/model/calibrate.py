@@ -29,6 +29,7 @@ from .core import (
     land_revenue,
     net_migration,
     public_shares,
+    wage_premium,
 )
 from .inputs import PLAN_YEARS
 from .record import initial_output_gap, value_added
@@ -145,6 +146,8 @@ DIRECT: dict[str, str] = {
     "okun": "labour.okun",
     "chi": "labour.participation_response",
     "ls_max": "labour.commuting_limit",
+    "tight": "labour.tight_market_gap",
+    "w_vac": "labour.vacancy_wage_response",
     "sigma": "labour.reallocation_elasticity",
     "turnover": "labour.turnover",
     "cf": "investment.cash_flow_sensitivity",
@@ -463,9 +466,20 @@ def _calibrate(
     LF0 = pop0 * wa0 * part
     u0 = r["unemployment_rate_pct"] / 100.0
     E0 = LF0 * (1.0 - u0)
-    L_p0 = E0 * r["employment_share_primary"]
-    L_sec0 = E0 * r["employment_share_secondary"]
-    L_t0 = E0 * r["employment_share_tertiary"]
+    # Employment is the jobs filled: where unemployment is below its natural rate, the
+    # labour demand behind it (filled and vacant posts) is found by inverting the matching
+    # of core.rates, E = E_n + gap tanh((E_d - E_n) / gap) (docs/model.md §6).
+    # A record further below u* than labour.tight_market_gap lets unemployment fall is data:
+    # that run's gap is widened to the record's own fall over 0.95.
+    u_nat = p["labour.natural_unemployment"]
+    tight = np.maximum(c["tight"], (u_nat - u0) / 0.95)
+    tight = c["tight"] = float(tight) if np.ndim(tight) == 0 else tight
+    v0 = np.maximum(u_nat - u0, 0.0) / tight
+    E_d0 = E0 + LF0 * tight * (np.arctanh(v0) - v0)  # (E0 itself where u0 >= u*)
+    E_d0 = float(E_d0) if np.ndim(E_d0) == 0 else E_d0
+    L_p0 = E_d0 * r["employment_share_primary"]
+    L_sec0 = E_d0 * r["employment_share_secondary"]
+    L_t0 = E_d0 * r["employment_share_tertiary"]
     L_con0 = L_sec0 * get("employment_share_construction", r["construction_share_of_secondary"])
     K_c0 = get("capital_cohort", 0.0) * ones
     VA_c0 = c["va_per_kc"] * K_c0
@@ -1033,6 +1047,9 @@ def _calibrate(
     inc_ref = get("ref_expected_income", None)
     if inc_ref is None:
         inc_ref = W0 / (E0 * P_C) * (1.0 - u0) / (get("relative_income", 1.0) * ref_trough0)
+        # the wage offered to newcomers where posts go unfilled (core.rates)
+        premium0 = wage_premium(E_d0, c["emp_nat"] * LF0, c["w_vac"], np.exp, np.log)
+        inc_ref = inc_ref * (float(premium0) if np.ndim(premium0) == 0 else premium0)
     c["inv_inc_ref"] = 1.0 / inc_ref
     Yinc_ref = get("ref_industry_output", None)
     c["inv_Yinc_ref"] = 1.0 / (Y_si0 if Yinc_ref is None else Yinc_ref)

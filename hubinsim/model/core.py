@@ -218,11 +218,13 @@ CONSTANTS_RATES = (
     "th_u",
     "th_v",
     "theta",
+    "tight",
     "va_per_kc",
     "w_cons",
     "w_goods",
     "w_p",
     "w_s",
+    "w_vac",
     "wa0",
     "wa_trend",
 )
@@ -235,6 +237,14 @@ def net_migration(RI, k_mig: tuple, exp, log):
     :func:`hubinsim.model.calibrate.calibrate`; tanh(x) = 1 - 2 / (exp(2x) + 1)."""
     m0_max, two_max, k = k_mig
     return m0_max - two_max / (exp(k * log(RI)) + 1.0)
+
+
+def wage_premium(demand, natural, response, exp, log):
+    """The wage offered to newcomers over the output-share wage where labour demand
+    ``demand`` exceeds the employment ``natural`` that the labour force gives at the natural
+    rate: (demand / natural)^response, and 1 where it does not (the corner rounded over 0.2 %
+    of employment; docs/model.md §6)."""
+    return exp(response * ops.smooth_pos(log(demand / natural), 0.002))
 
 
 def land_revenue(housing_land, other_land, el, k_land, exp, log, maximum):
@@ -421,11 +431,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_th_u,
         k_th_v,
         k_theta,
+        k_tight,
         k_va_per_kc,
         k_w_cons,
         k_w_goods,
         k_w_p,
         k_w_s,
+        k_w_vac,
         k_wa0,
         k_wa_trend,
     ) = c["_rates"]  # fmt: skip
@@ -830,7 +842,14 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     m_ls = k_ls_max * LF_n
     drawn = m_ls - 2.0 * m_ls / (exp((E_struct - E_nat) * (2.0 / k_emp_nat) / m_ls) + 1.0)
     LF = LF + k_chi * drawn + s["LS"]
-    E = minimum(E_raw, 0.995 * LF)  # labour supply binds: at least 0.5 % unemployed
+    # Jobs are filled from the labour force with matching frictions (a Beveridge curve): up
+    # to the natural rate's employment (1 - u*) LF every post is filled; posts beyond it are
+    # filled less and less, so that registered unemployment falls at most gap = tight LF
+    # below u* (gap tanh(x / gap), tanh(x) = 1 - 2 / (exp(2x) + 1); the rest are vacancies).
+    E_n = k_emp_nat * LF
+    gap = k_tight * LF
+    x_t = minimum((E_raw - E_n) * (2.0 / gap), 40.0)
+    E = minimum(E_raw, E_n + gap - 2.0 * gap / (exp(x_t) + 1.0))
 
     # --- government account (actual) ----------------------------------------------------
     TB = k_w_p * n_p + k_w_s * (n_ind + n_con) + n_t
@@ -909,8 +928,12 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         # a job) relative to the neighbours'; natural increase.
         mig = net_migration(s["RI"], k_mig, exp, log) + X["net_migration_policy"]
         W = k_beta[0] * n_p + k_beta[1] * n_ind + k_be_con * n_con + k_beta[2] * P_t * Y_tm
-        # the real wage times the chance of a job, W / (E P_C) (1 - u) = W / (LF P_C)
+        # the real wage times the chance of a job, W / (E P_C) (1 - u) = W / (LF P_C); where
+        # employers offer more jobs than the labour force fills at the natural rate, they bid
+        # up the wage offered to newcomers (docs/model.md §6)
         expected = W / (LF * P_C) * k_inv_inc_ref
+        if not ops.is_zero(k_w_vac):
+            expected = expected * wage_premium(E_raw, E_n, k_w_vac, exp, log)
         d["REF"] = step_rate(X["siphon_rate"]) * s["REF"]
         # the neighbours' income went through the same trough (docs/model.md §6)
         d["RI"] = (expected / (s["REF"] * (1.0 - k_ref_tg * TG)) - s["RI"]) * k_etd_perc

@@ -331,6 +331,17 @@ LOOPS: tuple[Loop, ...] = (
         ("population.migration_elasticity", 0.0),
     ),
     Loop(
+        "wage offered",
+        "B",
+        ("labour demand beyond the labour force", "wage offered to newcomers",
+         "expected income", "migration", "residents", "labour supply",
+         "labour demand beyond the labour force"),
+        "where employers offer more jobs than the labour force fills at the natural rate, "
+        "they bid up the wage offered to newcomers; expected income rises and draws residents, "
+        "whose labour closes the shortage (REMI's wage equation, Harris-Todaro)",
+        ("labour.vacancy_wage_response", 0.0),
+    ),
+    Loop(
         "debt limit",
         "B",
         ("debt", "borrowing room", "public investment", "deficit", "debt"),
