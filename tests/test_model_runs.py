@@ -550,6 +550,40 @@ def test_evaluations_for_reported_quantities_alone_skip_only_the_flows(monkeypat
     assert False in asked  # the year ends and the last point
 
 
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_a_single_runs_input_terms_are_those_the_rates_would_form(monkeypatch, method):
+    """A single run forms what the rates take from the inputs alone (core.input_terms: the
+    stepped growth rates, the pool's public projects, the projects beyond the pool) once per
+    row of inputs; at every evaluation they are what the rate function forms from the
+    evaluation's own inputs and constants, to the last bit (a shock to investment, extra
+    projects and pool deviations on, so that every term is live)."""
+    from hubinsim.model import core
+
+    scn = hubinsim.make_scenario(
+        levers={"extra_transport": {"step": {2021: 10.0, 2023: 0.0}}, "plan_realisation": 0.9},
+        shocks=[{"target": "fai", "years": (2022, 2023), "factor": 0.9}],
+        method=method,
+    )
+    original, checked = core.rates, []
+
+    def fresh_terms(t, s, x, c, p, want_aux, want_rates=True):
+        kept = original(t, s, x, c, p, want_aux, want_rates)
+        assert "_terms" in x  # (a single run's row)
+        fresh = original(
+            t, s, {k: v for k, v in x.items() if k != "_terms"}, c, p, want_aux, want_rates
+        )
+        for got, want in zip(kept, fresh, strict=True):
+            if want is not None:
+                assert list(got) == list(want)
+                np.testing.assert_array_equal(list(got.values()), list(want.values()), strict=True)
+        checked.append(x["_extra"])
+        return kept
+
+    monkeypatch.setattr(core, "rates", fresh_terms)
+    hubinsim.simulate(scn)
+    assert True in checked and False in checked  # with and without extra projects
+
+
 def test_where_floats_raise_a_single_run_gives_the_outcome_of_arrays():
     """Python raises on some float arithmetic that numpy turns into inf or NaN (x / 0.0): a
     single run, integrated with floats, then runs again with arrays, so that the outcome is

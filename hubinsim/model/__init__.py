@@ -355,6 +355,10 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
     # values of the year that ends there); elsewhere the two coincide.
     jumps = {k // 2 for k in ends if not same_inputs(rows[k], rows_left[k])}
 
+    if scalar:  # what the rates form from the inputs alone, once per row of inputs
+        for row in {id(r): r for r in (*rows.values(), *rows_left.values())}.values():
+            row["_terms"] = core.input_terms(row, c)
+
     def rates(k, t, s, want_aux, left=False, want_rates=True):
         return core.rates(t, s, rows_left[k] if left else rows[k], c, p, want_aux, want_rates)
 

@@ -268,6 +268,50 @@ def housing_investment(Hd, H, ge, eps_h, dep_h, response, exp, log, maximum):
     return maximum(eps_h * ge * Hd + dep_h * H, 0.0) * exp(response * log(Hd / H))
 
 
+def step_rate(g, h: float, expm1):
+    """The rate at which an Euler step of ``h`` years moves a stock growing at rate ``g``
+    exactly, (exp(g h) - 1) / h; ``g`` itself for ``h`` 0 (RK4)."""
+    return expm1(g * h) / h if h else g
+
+
+def input_terms(X: dict, c: dict) -> tuple:
+    """What :func:`rates` forms from the inputs ``X`` and the constants alone, the same at
+    every point with these inputs: the rates that step the stocks growing at an input's rate
+    (the neighbours' income, the prices but services' own, visitors' spending), the
+    district's pool projects that are public, and the new projects beyond the pool (None
+    where there are none): their FAI, their public part, their building content, each
+    category's FAI and the public capital they form, after a shock to investment.
+
+    A single run forms them once per row of inputs, which the points of a calendar year
+    share (the row's ``_terms``, :func:`hubinsim.model.run`); an ensemble at each
+    evaluation."""
+    h, expm1 = c["h_step"], c["fns"][4]
+    pub_a, pub_u = c["pub_a"], c["pub_u"]
+    growth = (
+        step_rate(X["siphon_rate"], h, expm1),
+        step_rate(X["inflation_primary"], h, expm1),
+        step_rate(X["inflation_secondary"], h, expm1),
+        step_rate(X["inflation_tertiary"], h, expm1),
+        step_rate(X["inflation_investment"], h, expm1),
+        step_rate(c["g_v"] + X["tourism_growth"], h, expm1),
+    )
+    pool_pub = 0.0
+    if X["_pool"]:
+        pool_pub = X["pool_fixedpub"] + pub_a * X["pool_agriculture"] + pub_u * X["pool_urban"]
+    extra = None
+    if X["_extra"]:  # new projects beyond the pool
+        xi_fai = X.get("shock_fai")
+        ex = [ops.times(X[k], xi_fai) for k in EXTRA]
+        extra = (
+            ops.times(X["extra_total"], xi_fai),
+            X["extra_fixedpub"] + pub_a * X["extra_agriculture"] + pub_u * X["extra_urban"],
+            sum(b * e for b, e in zip(c["bcontent"], ex, strict=True)),
+            ex,
+            ops.times(X["extra_fixedpub"], xi_fai) + pub_a * ex[1] + pub_u * ex[5],
+        )
+    return growth, pool_pub, extra
+
+
 def public_shares(p: dict) -> dict[str, object]:
     """Share of each pool category's investment that becomes public capital."""
     return {
@@ -445,15 +489,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
     # exp, log, max, min, expm1: the C library's on floats, numpy's on arrays (see model.ops)
     log, exp, maximum, minimum, expm1 = c["fns"]
-    if k_h_step:
-        # Euler: a stock growing at rate g steps at (exp(g dt) - 1) / dt, exactly (k_h_step is
-        # dt; 0 for RK4, which takes g itself)
-        def step_rate(g):
-            return expm1(g * k_h_step) / k_h_step
-    else:
-
-        def step_rate(g):
-            return g
+    # what the inputs alone give (input_terms): the growth rates that step the stocks growing
+    # at an input's rate, the pool's public projects, the new projects beyond the pool
+    (g_ref, g_pp, g_ps, g_pb, g_pi, g_v), pool_pub, extra = X.get("_terms") or input_terms(X, c)
 
     # --- prices and labour supply -------------------------------------------------------
     P_p, P_s, P_t, P_I = s["P_p"], s["P_s"], s["P_t"], s["P_I"]
@@ -680,9 +718,6 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     pub_real = real_ratio * (plan_pub + back)  # public FAI realised (all who pay for it)
     # The pool's own public projects (planned) and the part of the backlog that is theirs,
     # so that pool spending held back by money is reported when it is built.
-    pool_pub = 0.0
-    if X["_pool"]:
-        pool_pub = X["pool_fixedpub"] + pub_a * X["pool_agriculture"] + pub_u * X["pool_urban"]
     BP = s["BP"]
     bp_release = minimum(BP, s["B"]) * k_inv_backlog  # the pool's part drains with the rest
     # the district's part of the pool's public projects (part of normal public investment at
@@ -702,9 +737,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         pub_real = pub_real * xi_fai
     fai = fai_p + fai_s + fai_t + fai_h + pub_real
     extra_pub = 0.0
-    if X["_extra"]:  # new projects beyond the pool
-        fai = fai + ops.times(X["extra_total"], xi_fai)
-        extra_pub = X["extra_fixedpub"] + pub_a * X["extra_agriculture"] + pub_u * X["extra_urban"]
+    if extra:  # new projects beyond the pool
+        extra_fai, extra_pub, extra_content, extra_cats, extra_public = extra
+        fai = fai + extra_fai
     # The pool is part of total investment: a deviation of the pool from its usual pace
     # displaces other projects (investment.additionality), but no more of them than there
     # are. Its spending is what firms and the budget finance (normal investment and the
@@ -733,8 +768,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         bc[0] * pd_soc + bc[1] * pd_agr + bc[2] * pd_eco + bc[3] * pd_ind
         + bc[4] * pd_srv + bc[5] * pd_urb + bc[6] * pd_tra
     )  # fmt: skip
-    if X["_extra"]:
-        fai_b = fai_b + sum(b * ops.times(X[k], xi_fai) for b, k in zip(bc, EXTRA, strict=True))
+    if extra:
+        fai_b = fai_b + extra_content
     # (where a floor holds a destination's investment, the deviation's extra building content
     # does not apply in full: building work at least a quarter of FAI's average content)
     Y_con = k_c_con * maximum(fai_b, 0.25 * fai) * inv_PI
@@ -877,13 +912,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         cf = k_phiK / s["P_I"]
         pub = pub_real
         inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
-        if X["_extra"]:
-            ex = [ops.times(X[k], xi_fai) for k in EXTRA]
+        if extra:
+            ex = extra_cats
             inv_p = inv_p + th_a * ex[1]
             inv_s = inv_s + ex[3]
             inv_t = inv_t + ex[4]
             inv_h = inv_h + th_u * ex[5]
-            pub = pub + ops.times(X["extra_fixedpub"], xi_fai) + k_pub_a * ex[1] + k_pub_u * ex[5]
+            pub = pub + extra_public
         d = {
             "K_p": cf * inv_p - dep * s["K_p"],
             # The cohort's capital comes out of industrial capital formation: the part of it
@@ -934,7 +969,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         expected = W / (LF * P_C) * k_inv_inc_ref
         if not ops.is_zero(k_w_vac):
             expected = expected * wage_premium(E_raw, E_n, k_w_vac, exp, log)
-        d["REF"] = step_rate(X["siphon_rate"]) * s["REF"]
+        d["REF"] = g_ref * s["REF"]
         # the neighbours' income went through the same trough (docs/model.md §6)
         d["RI"] = (expected / (s["REF"] * (1.0 - k_ref_tg * TG)) - s["RI"]) * k_etd_perc
         growth_pop = k_nat_inc + mig
@@ -984,14 +1019,15 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
 
         # Prices, visitors, other non-resident shoppers, transfers per resident: stocks that
         # grow at a given rate (see step_rate)
-        d["P_p"] = step_rate(X["inflation_primary"]) * s["P_p"]
-        d["P_s"] = step_rate(X["inflation_secondary"]) * s["P_s"]
+        d["P_p"] = g_pp * s["P_p"]
+        d["P_s"] = g_ps * s["P_s"]
         # services demand above capacity raises services prices relative to the others
         # (a REMI-type price response; docs/model.md §10), which clears it
-        d["P_t"] = step_rate(X["inflation_tertiary"] + k_kap_price * log(z_now)) * P_t
-        d["PB_t"] = step_rate(X["inflation_tertiary"]) * s["PB_t"]
-        d["P_I"] = step_rate(X["inflation_investment"]) * s["P_I"]
-        d["V"] = step_rate(k_g_v + X["tourism_growth"]) * s["V"]
+        g_pt = X["inflation_tertiary"] + k_kap_price * log(z_now)
+        d["P_t"] = step_rate(g_pt, k_h_step, expm1) * P_t
+        d["PB_t"] = g_pb * s["PB_t"]
+        d["P_I"] = g_pi * s["P_I"]
+        d["V"] = g_v * s["V"]
         d["R_o"] = k_sg_ext * s["R_o"]
         d["XR"] = k_sg_xr * s["XR"]
         d["XG"] = k_sg_xg * s["XG"]
@@ -1062,8 +1098,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             fai_h + rr * (mix[3] * spread + pub_u * pd_urb),
             rr * (mix[4] * spread + pd_tra),
         ]
-        if X["_extra"]:
-            cats = [v + ops.times(X[k], xi_fai) for v, k in zip(cats, EXTRA, strict=True)]
+        if extra:
+            cats = [v + e for v, e in zip(cats, extra_cats, strict=True)]
         aux.update(zip(FAI_NAMES, cats, strict=True))
         aux["public_investment"] = pub_real
     if want is None or "pool_investment" in want:
