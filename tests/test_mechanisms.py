@@ -751,9 +751,10 @@ def test_without_shocks_no_draw_falls_further_below_its_natural_rate_than_matchi
     res = no_shock_draws
     v = res.values
     gap = (v["unemployment_rate_pct"] - v["natural_unemployment_rate_pct"])[1:]
+    assert gap.min() > -1.0, gap.min()
+    assert PARAMS["labour.tight_market_gap"].high <= 0.01  # (the bound below implies 1 point)
     reach = np.asarray(res.metadata["samples"]["labour.tight_market_gap"]) * 100.0
     assert (gap + reach).min() > -1e-9, (gap + reach).min()
-    assert gap.min() > -PARAMS["labour.tight_market_gap"].high * 100.0
 
 
 def test_where_jobs_outnumber_workers_the_wage_offered_slows_the_outflow(no_shock_draws):

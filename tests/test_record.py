@@ -122,6 +122,25 @@ def test_a_start_year_from_figures_alone_is_reproduced_and_holds_its_policies():
     assert ended["retail_sales"][1, 0] < run["retail_sales"][1, 0] - 2.0
 
 
+@pytest.mark.parametrize("rate", [3.0, 2.0])
+def test_a_record_below_the_natural_rate_is_reproduced_with_the_posts_behind_it(rate):
+    """Registered unemployment below u* (3.4 %) is employment short of the posts offered:
+    the calibration inverts the matching (docs/model.md §6) and the start year gives back
+    the record's rate. 2.0 % lies further below u* than labour.tight_market_gap (0.8 point)
+    lets unemployment fall: it is data, and the run's gap is widened to the record's own
+    fall over 0.95, so that no later year falls below u* less that gap."""
+    p = {k: float(v[0]) for k, v in PARAMS.items()}
+    figures = {name: float(BASE[name]) for name in record.FIGURES}
+    figures["unemployment_rate_pct"] = rate
+    run = _run(2023, figures)
+    u = run["unemployment_rate_pct"][:, 0]
+    assert u[0] == pytest.approx(rate, rel=1e-9)
+    nat = p["labour.natural_unemployment"] * 100.0
+    gap = max(p["labour.tight_market_gap"] * 100.0, (nat - rate) / 0.95)
+    assert np.isfinite(u).all() and u.min() > nat - gap - 1e-9
+    assert (u[1:] > rate).all()  # the labour supply answers the demand
+
+
 def test_the_default_trough_closes_from_2020():
     """A later record without the trough takes the 2020 figure of the base record, closed
     since 2020."""
