@@ -60,6 +60,21 @@ def test_the_measured_figures_of_the_model_page_match_a_fresh_run():
     )
 
 
+def test_the_figures_the_readme_quotes_match_a_fresh_run():
+    """The README quotes business as usual's headline figures and an ensemble comparison's
+    statement: written by scripts/doc_figures.py, so they cannot go stale when the model
+    changes."""
+    figures = _doc_figures()
+    page = figures.README.read_text(encoding="utf-8")
+    found = [m.group("name") for m in figures.BLOCK.finditer(page)]
+    assert sorted(found) == sorted(figures.README_BLOCKS)  # each block once
+    stale = figures.stale(page, figures.README_BLOCKS)
+    assert stale == [], (
+        f"README.md: the figures of {', '.join(stale)} differ from a fresh run; "
+        "run python scripts/doc_figures.py and review the diff"
+    )
+
+
 def test_the_results_the_scenario_descriptions_quote_match_a_fresh_run():
     """The stimulus's and the slowdown's descriptions quote a few of their results (what
     the assumptions add up to by 2035, and the slowdown's budget); each figure is the run's,
