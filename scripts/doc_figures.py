@@ -1394,6 +1394,136 @@ def compare_statement() -> str:
     return _fill(f'"{said}"')
 
 
+# ------------------------------------------------------------------ docs/evaluation.md
+
+EVALUATION_PAGE = ROOT / "docs" / "evaluation.md"
+#: The rows of the worked example's table the page shows.
+SHOWN = ("share_tertiary_pct", "va_tertiary", "retail_sales", "unemployment_rate_pct")
+
+
+@functools.cache
+def _evaluation(name: str = "baseline", anchor: str = "restart"):
+    scn = ROOT / "scenarios" / f"{name}.toml"
+    return _quiet(hubinsim.evaluate, scn, hubinsim.read_actuals(ACTUALS), anchor=anchor)
+
+
+def worked_example() -> str:
+    """The terminal's table of the worked example, as `hubinsim evaluate` prints it, with
+    four of its rows and without the columns of draws and growth needed."""
+    import os
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from hubinsim import cli
+
+    args = ["evaluate", "scenarios/baseline.toml", "--actuals", "examples/actuals_illustrative.csv"]
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as out:
+        os.chdir(ROOT)
+        try:
+            res = CliRunner().invoke(cli.main, [*args, "--no-charts", "--out", out])
+        finally:
+            os.chdir(here)
+    lines = res.output.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("indicator "))
+    cut, verdict = lines[head].index("prob."), lines[head].index("verdict")
+
+    def short(line):
+        return line[:cut] + "...  " + line[verdict:]
+
+    rows = [short(line) for line in lines[head + 2 :] if line.split(" ")[0] in SHOWN]
+    note = next(line for line in lines if line.startswith("(est.:"))
+    return "\n".join(
+        ["```", f"$ hubinsim {' '.join(args)} --no-charts", *lines[:head], short(lines[head])]
+        + rows
+        + ["...", note, *EXAMPLE_TAIL, "```", ""]
+    )
+
+
+#: The end of the worked example's transcript, abridged (the marks and the rules in words).
+EXAMPLE_TAIL = (
+    "Marks (verdicts with a *):",
+    "  - enterprises_above_scale 2025: target derived by the project, not a figure of the plan; "
+    "rests on the scenario's assumptions: no actual figure yet (...)",
+    "...",
+    "The verdict rules:",
+    "  - Final evaluation, tried first: a target whose year is over (the latest full year of "
+    "actual figures is at or after it; time progress 100 %) is achieved (已完成) ...",
+    "  - achieved (提前实现): the latest actual already meets the target.",
+    "...",
+)
+
+
+def worked_reading() -> str:
+    """What the worked example's table says, row by row."""
+    ev = _evaluation()
+    t = ev.table.drop_duplicates("indicator").set_index("indicator")
+    share, va, retail, u = (t.loc[n] for n in SHOWN)
+    expected = {"va_tertiary": "achieved", "share_tertiary_pct": "ahead"}
+    expected |= {"retail_sales": "at risk", "unemployment_rate_pct": "on track"}
+    got = {n: t.loc[n, "verdict"] for n in expected}
+    assert got == expected, (
+        f"the worked example's verdicts changed ({got}): docs/evaluation.md's reading of them "
+        "needs rewriting"
+    )
+    level = ev.path.loc[2023, "retail_sales"]
+    q = next(
+        r.value
+        for r in hubinsim.read_actuals(ACTUALS).rows
+        if r.indicator == "retail_sales" and r.year == 2024 and r.period == "Q1-Q3"
+    )
+    return _fill(
+        "Reading it: the (illustrative) tertiary value added passed 200 亿元 in 2023 "
+        f"({va['latest_actual']:.1f}), two years early ({va['verdict_zh']}). Its share reached "
+        f"{share['latest_actual']:.2f} %, a hair below the 60 % target: "
+        f"{share['target_progress_pct']:.1f} % of the way from the plan's 57.8 % with "
+        f"{share['time_progress_pct']:.0f} % of the time gone, more than 10 points ahead of "
+        f"time, and the re-projection reaches {share['projected']:.1f} % in 2025: "
+        f"{share['verdict_zh']}. Retail sales were {level:.1f} 亿元 in 2023 and, estimated from "
+        f"the Q1-Q3 growth of {q:.1f} %, {retail['latest_actual']:.1f} in 2024; 150 needs "
+        f"{retail['growth_needed']:.1f} % growth in 2025 against "
+        f"{retail['growth_projected']:.1f} % projected: {retail['verdict_zh']}. Unemployment "
+        f"stayed below 3.8 % in every year so far ({u['latest_actual']:.2f} % in 2023) and is "
+        f"projected to ({u['projected']:.2f} % in 2025): {u['verdict_zh']}. The restart record "
+        "sheet shows which 2023 figures are actual (GDP, tertiary and primary value added, "
+        "revenue, retail sales, population, unemployment) or estimated (FAI and above-scale "
+        "value added, built from their growth rates) and which the model carried."
+    )
+
+
+def anchors() -> str:
+    """Which anchor for an official table: the restart against a fade, on the example."""
+    rows = []
+    for name in ("baseline", "stimulus"):
+        a = _evaluation(name).table
+        b = _evaluation(name, "fade=3").table
+        same = (a["verdict"] == b["verdict"]).all()
+        rows.append((name, same, a, b))
+    stim = rows[1]
+    key = "industrial_va_above_scale_growth_pct"
+    restart = float(stim[2].set_index("indicator").loc[key, "projected"])
+    faded = float(stim[3].set_index("indicator").loc[key, "projected"])
+    alike = all(r[1] for r in rows)
+    return _fill(
+        "**Which anchor for an official table.** Use the default, `--anchor restart`: the "
+        "re-projection starts from the actual state of the latest full year, so each "
+        "projected year follows from figures the bulletins printed. `--anchor fade=N` keeps "
+        "the 2020 start and shifts each series towards its latest actual with add-factors "
+        "that fade over N years; the fading shifts are not the model's own dynamics (each "
+        "series is shifted alone, so the sectors no longer add up to GDP), and the two anchors "
+        "can tell different stories: with the illustrative figures "
+        + (
+            "they give the same verdicts, "
+            if alike
+            else "they give different verdicts for some targets, "
+        )
+        + "but the stimulus's above-scale growth in 2025 is "
+        f"{restart:.1f} % on the restart and {faded:.1f} % faded over three years. Use a fade "
+        "to check how much a verdict depends on the restart, not for the table handed over."
+    )
+
+
 MODEL_BLOCKS = {
     f.__name__: f
     for f in (
@@ -1423,6 +1553,7 @@ MODEL_BLOCKS = {
 }
 README = ROOT / "README.md"
 README_BLOCKS = {f.__name__: f for f in (readme_growth, compare_statement)}
+EVALUATION_BLOCKS = {f.__name__: f for f in (worked_example, worked_reading, anchors)}
 
 BLOCKS = {
     f.__name__: f
@@ -1433,7 +1564,12 @@ SLOW = {"recovery": recovery}
 
 
 #: The pages with figure blocks, and the functions that write their blocks.
-PAGES = {PAGE: BLOCKS, MODEL_PAGE: MODEL_BLOCKS, README: README_BLOCKS}
+PAGES = {
+    PAGE: BLOCKS,
+    MODEL_PAGE: MODEL_BLOCKS,
+    README: README_BLOCKS,
+    EVALUATION_PAGE: EVALUATION_BLOCKS,
+}
 
 
 def render(page: str, names=None, slow: bool = False, blocks=None) -> str:

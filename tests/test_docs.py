@@ -60,17 +60,24 @@ def test_the_measured_figures_of_the_model_page_match_a_fresh_run():
     )
 
 
-def test_the_figures_the_readme_quotes_match_a_fresh_run():
+@pytest.mark.parametrize(
+    ("page", "blocks"),
+    [("README", "README_BLOCKS"), ("EVALUATION_PAGE", "EVALUATION_BLOCKS")],
+    ids=["README.md", "docs/evaluation.md"],
+)
+def test_the_figures_other_pages_quote_match_a_fresh_run(page, blocks):
     """The README quotes business as usual's headline figures and an ensemble comparison's
-    statement: written by scripts/doc_figures.py, so they cannot go stale when the model
-    changes."""
+    statement, docs/evaluation.md its worked example (the terminal's table and what it
+    says) and what the anchors give: written by scripts/doc_figures.py, so they cannot go
+    stale when the model changes."""
     figures = _doc_figures()
-    page = figures.README.read_text(encoding="utf-8")
-    found = [m.group("name") for m in figures.BLOCK.finditer(page)]
-    assert sorted(found) == sorted(figures.README_BLOCKS)  # each block once
-    stale = figures.stale(page, figures.README_BLOCKS)
+    path, blocks = getattr(figures, page), getattr(figures, blocks)
+    text = path.read_text(encoding="utf-8")
+    found = [m.group("name") for m in figures.BLOCK.finditer(text)]
+    assert sorted(found) == sorted(blocks)  # each block once
+    stale = figures.stale(text, blocks)
     assert stale == [], (
-        f"README.md: the figures of {', '.join(stale)} differ from a fresh run; "
+        f"{path.relative_to(ROOT)}: the figures of {', '.join(stale)} differ from a fresh run; "
         "run python scripts/doc_figures.py and review the diff"
     )
 
