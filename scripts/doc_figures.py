@@ -837,13 +837,19 @@ def _waiting(levers, profile) -> dict[int, float]:
     return {y: hubinsim.start_record(y, scn)["pool_waiting"] for y in range(2021, 2029)}
 
 
+def _and(items) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 @functools.cache
 def _draws():
     """Business as usual over 1000 parameter draws (seed 1), no shocks, to 2035: the years
     and each indicator's values (year × member)."""
     import numpy as np
 
-    res = hubinsim.simulate(end=2035, draws=1000, seed=1)
+    res = _sim(end=2035, draws=1000, seed=1)  # the run §15.2's acceptance row makes
     return np.asarray(res.years), {k: np.asarray(v) for k, v in res.values.items()}
 
 
@@ -892,9 +898,8 @@ def no_shock_draws() -> str:
     per_resident = (gdp[1:] / pop[1:]) / (gdp[:-1] / pop[:-1]) - 1.0
     trend = 100.0 * (((gdp[-1] / pop[-1]) / (gdp[0] / pop[0])) ** (1 / (years[-1] - years[0])) - 1)
     count = {0: "None", 1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
-    members = " and ".join(
-        f"member {m} ({_pct(100 * growth[:, m].min())} at worst, in "
-        f"{years[1:][np.argmin(growth[:, m])]})"
+    members = ("members " if len(falls) > 1 else "member ") + _and(
+        f"{m} ({_pct(100 * growth[:, m].min())} at worst, in {years[1:][np.argmin(growth[:, m])]})"
         for m in falls
     )
     lowest = per_resident.min()
@@ -914,15 +919,95 @@ def no_shock_draws() -> str:
         why += (
             " What they share is slow growth of output per resident against the neighbours' "
             "real income, which grows at `siphon_rate` (5 %/yr) whatever the draw: "
-            + " and ".join(f"{trend[m]:.1f}" for m in falls)
+            + _and(f"{trend[m]:.1f}" for m in falls)
             + f" %/yr over 2020-2035 (the 1st percentile of the 1000 is "
             f"{np.percentile(trend, 1):.1f}, the median {np.median(trend):.1f}); relative "
-            "income falls year by year, net migration follows it, and real growth is the "
+            "income falls, net migration follows it, and real growth is the "
             "growth of output per resident plus that of the residents (2035 residents "
-            + " and ".join(f"{pop[-1, m]:.1f}" for m in falls)
+            + _and(f"{pop[-1, m]:.1f}" for m in falls)
             + f" 万, from {pop[0, falls[0]]:.2f})."
         )
     return _fill(text) + "\n" + _fill(why)
+
+
+def land_revenue() -> str:
+    """§4: land revenue, and an ensemble's against the single run's."""
+    import numpy as np
+
+    res = _sim(end=2035, draws=200, seed=1)
+    land = np.asarray(res.values["land_revenue"])[list(res.years).index(2035)]
+    single = _annual().loc[2035, "land_revenue"]
+    median, p95 = np.median(land), np.percentile(land, 95)
+    return _fill(
+        "Land revenue is tied to housing and urban investment and to land prices: 2020 "
+        "land-transfer revenue was 0.6 of real-estate investment nationally (SOURCES.md §5); "
+        "land prices follow housing demand against the housing stock (ε_p = "
+        "`housing.land_price_elasticity` = 1), and e_L = `fiscal.land_revenue_elasticity` = 1 "
+        "(nationally land revenue fell 44 % over 2021-2024 against 32 % for real-estate "
+        "investment: the price channel). e_L is at most 1: land revenue is the price times the "
+        "land sold, and above 1 land revenue per yuan of land sold rose with the value sold "
+        "without bound (with e_L = 1.41, within the range before, and fast expectations, a "
+        "parameter draw ran land revenue to 1.5 times GDP within ten years, or failed; "
+        "tests/test_model_runs.py keeps that draw). The single run sits at that end of the "
+        "range, and the default uncertainty draws e_L over 0-1 (0 switches the loop off), so "
+        "an ensemble's land revenue lies "
+        + ("below" if median < single else "above")
+        + " the single run's: in 200 business-as-usual draws (seed 1) the 2035 median is "
+        f"{median:.1f} 亿元 against {single:.1f} (its 95th percentile {p95:.1f})."
+    )
+
+
+def debt_limit() -> str:
+    """§4: the debt limit, and what the draws do without shocks near it."""
+    import numpy as np
+
+    years, v = _draws()
+    i = list(years).index(2035)
+    gap = v["unemployment_rate_pct"][i] - v["natural_unemployment_rate_pct"][i]
+    assets = (-v["government_debt"][1:] / v["fiscal_expenditure"][1:]).max()
+    return _fill(
+        "d_max = `fiscal.debt_limit` = 1.2 (the warning line of 100-120 % of comprehensive "
+        "fiscal capacity [memory]); T_bor = 0.5 yr (quotas are used within months). Near the "
+        "limit, public projects wait in the backlog. Normal public investment (§3) is what "
+        "this money can co-finance, pub_n ← pub_n − smooth⁺(pub_n − KS_max / d; 5 % of "
+        "pub_n): a district whose budget cannot pay for public capital at the desired ratio "
+        "plans less of it, so its public capital and potential output grow more slowly, "
+        "instead of counting projects it can never pay for in its normal FAI and potential "
+        "output (which left output below that potential and unemployment above its natural "
+        "rate for good: across 1000 parameter draws without shocks the 95th percentile of "
+        "2035 unemployment was 1.0 point above the natural rate, now "
+        f"{_num(np.percentile(gap, 95))}; exactly pub_n well within the limit, as in every "
+        "shipped scenario's normal path). The mirror: a district with net assets (D below "
+        "zero) spends them on current programmes within T_A = 1 yr (budgets are annual; "
+        "`ASSET_SPENDING_TIME`) instead of piling up deposits (net assets reached 1.7 years of "
+        f"spending in a draw, now at most {assets:.2f} of a year); exactly 0 from a debt of 5 % "
+        "of comprehensive revenue up. The annual identity holds exactly: `government_debt` "
+        "changes by exactly −`fiscal_balance` every year (the debt is the cumulated annual "
+        "balance), and `fiscal_balance` = `fiscal_revenue` + `transfers_from_above` + "
+        "`land_revenue` − `fiscal_expenditure`."
+    )
+
+
+def start_stocks() -> str:
+    """§14: the capital stocks the calibration gives the 2020 record."""
+    a = _annual().loc[2020]
+    stocks = ", ".join(
+        f"{label} {a[col]:.1f}"
+        for label, col in (
+            ("K_p", "capital_primary"),
+            ("K_s", "capital_industry"),
+            ("K_t", "capital_tertiary"),
+            ("H", "capital_housing"),
+            ("G", "capital_public"),
+        )
+    )
+    return _bullets(
+        "- **Capital.** K_x = κ_x Ys_x (desired = installed at the start unless the record "
+        "holds the stocks); κ from `initial.capital_output_*`: 2.0 (agriculture), 2.0 "
+        "(industry), 1.8 (services), housing 0.6 and public capital 1.3 of capacity output "
+        "(Herd 2020: business K/Y has risen little, housing and infrastructure carry the rise; "
+        f"national K/Y about 2.8, SOURCES.md §1). 2020 stocks: {stocks} 亿元."
+    )
 
 
 def plan_year_pace() -> str:
@@ -1301,10 +1386,11 @@ def step_sizes() -> str:
         rk4.append(_largest_change(a, _annual(name, method="rk4"))[0])
     worst = max(max(h[1] for h in half) / 0.5, max(rk4) / 1.0)
 
-    def what(name):
-        return name.replace("fai_", "").replace("capital_", "") + (
-            " FAI" if name.startswith("fai_") else " capital" if name.startswith("capital_") else ""
-        )
+    def what(name):  # fai_social: social FAI; capital_tertiary: tertiary capital
+        kind, _, what = name.partition("_")
+        if kind in ("fai", "capital"):
+            return f"{what} {'FAI' if kind == 'fai' else kind}"
+        return name.replace("_", " ")
 
     text = (
         "- Halving dt (0.25 → 0.125), largest relative change of a 2025 figure (balances and "
@@ -1528,6 +1614,9 @@ MODEL_BLOCKS = {
     f.__name__: f
     for f in (
         no_shock_draws,
+        land_revenue,
+        debt_limit,
+        start_stocks,
         successor,
         plan_year_pace,
         waiting_numerics,
