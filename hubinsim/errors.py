@@ -79,7 +79,24 @@ class ScenarioError(HubinsimError):
 
 class ActualsError(ScenarioError):
     """An actual-figures file (or rows given in Python) is invalid: like a scenario, every
-    problem is listed, each with the file, line and column, and the allowed values."""
+    problem is listed, each with the file, line and column, and the allowed values; in
+    Chinese with ``lang="zh"`` (``lang`` is kept: the command line says "错误" then)."""
+
+    def __init__(self, problems: list[str] | str = "", source: str | None = None, lang="en"):
+        self.lang = lang
+        super().__init__(problems, source)
+
+    def _message(self) -> str:
+        text = super()._message()
+        if getattr(self, "lang", "en") == "zh" and len(self.problems) > 1:
+            count = f"{len(self.problems):,} problems:\n"
+            text = text.replace(count, f"共 {len(self.problems)} 个问题:\n", 1)
+            text = text.replace("fix these and run again to see the rest", "改正后再运行可见其余")
+            text = text.replace("... and ", "…… 另有 ").replace(" more (", " 个(")
+        return text
+
+    def __reduce__(self):
+        return (type(self), (self.problems, self.source, self.lang))
 
 
 class UnitWarning(UserWarning):

@@ -28,6 +28,7 @@ from ..defaults import LANGUAGES
 from ..errors import ActualsError, ScenarioError, printable
 from ..model import BASE_YEAR
 from ..results import judged_target
+from ..run import restart as restarts
 from ..run.parallel import run_settings_problems
 from ..run.restart import (
     ESTIMATE,
@@ -36,7 +37,6 @@ from ..run.restart import (
     count_at,
     parse_anchor,
     percentile_frame,
-    this_year,
 )
 from ..run.simulation import as_scenario, simulate
 from ..scenario.settings import Scenario
@@ -208,10 +208,10 @@ def evaluate(
     if actuals is None:
         raise ActualsError(["actuals: an actuals file is needed (docs/evaluation.md)"])
     acts = as_actuals(actuals)
+    acts.check_years(BASE_YEAR, scn.time.end, this_year=restarts.this_year(), lang=lang)
     if as_of is not None:
         if not (isinstance(as_of, int) and BASE_YEAR <= as_of <= scn.time.end):
             raise ScenarioError([f"as_of: a year in {BASE_YEAR}..{scn.time.end}, got {as_of!r}"])
-        acts.check_years(BASE_YEAR, scn.time.end, this_year=this_year())
         acts = acts.only(years=range(BASE_YEAR, as_of + 1))
         if not acts.figures(vintage):
             raise ActualsError([f"{acts.path}: no figure of a year up to {as_of}"])

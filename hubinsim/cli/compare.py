@@ -45,7 +45,7 @@ Examples:
       -> the difference as fan charts, with the probability that it is positive
   hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --attribute
       -> the difference split by setting (pool, vouchers, migration ...): attribution.csv
-  hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --attribute \
+  hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --attribute \\
       --group people=net_migration_policy,tourism_growth
 """,
 )
@@ -134,7 +134,7 @@ def compare_command(
     if not attribution and (groups or max_settings != ATTRIBUTION_MAX_SETTINGS):
         raise HubinsimError("--group and --max-settings apply to --attribute: add --attribute")
     group_map = _groups(groups)
-    with_actuals = actuals_settings(actuals, vintage, anchor)
+    with_actuals = actuals_settings(actuals, vintage, anchor, lang, data_dir)
     check_target(comparison_folder(out, [s.name for s in scenarios]), force)
     with progress_bar("Running draws") as progress:
         cmp = hubinsim.compare(

@@ -86,11 +86,12 @@ def evaluate_command(
     import hubinsim
     from hubinsim.io.evaluation_folder import evaluation_folder
     from hubinsim.io.folders import check_target
+    from hubinsim.run.restart import this_year
 
     started = time.perf_counter()
     data_dir = ctx.obj["data_dir"]
     scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
-    act = hubinsim.read_actuals(actuals)
+    act = hubinsim.read_actuals(actuals, data_dir=data_dir, today=this_year(), lang=lang)
     check_target(evaluation_folder(out, scn.name), force)
     ev = hubinsim.evaluate(
         scn,

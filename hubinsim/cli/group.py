@@ -230,7 +230,8 @@ class Group(click.Group):
             except HubinsimError as exc:
                 if ctx.params.get("debug"):
                     traceback.print_exc()
-                _echo_error(f"Error: {exc}")
+                zh = getattr(exc, "lang", None) == "zh"  # an actuals file's, read under zh
+                _echo_error(f"{'错误' if zh else 'Error'}: {exc}")
                 ctx.exit(2)
             except MemoryError:
                 if ctx.params.get("debug"):
@@ -305,6 +306,8 @@ Examples:
   hubinsim compare scenarios/baseline.toml scenarios/stimulus.toml --attribute
   hubinsim sensitivity scenarios/baseline.toml --method morris --output gdp_real@2025
   hubinsim solve scenarios/baseline.toml --target "gdp_real@2025>=400" --lever plan_realisation
+  hubinsim evaluate scenarios/baseline.toml --actuals examples/actuals_illustrative.csv
+  hubinsim evaluate scenarios/baseline.toml --actuals my_actuals.csv --lang zh
   hubinsim levers --format markdown
   hubinsim indicators tertiary share
   hubinsim validate scenarios/*.toml

@@ -115,7 +115,9 @@ def folder_options(what: str):
                 type=click.Choice(LANGUAGES),
                 default="en",
                 show_default=True,
-                help="Language of the chart labels (zh needs a CJK font).",
+                help="Language of what the command prints and writes: the terminal's tables "
+                "and messages (an actuals file's problems too), the tables of the folder and "
+                "the chart labels (zh needs a CJK font for the charts).",
             ),
         ]
     )
@@ -229,9 +231,10 @@ def actuals_options(extra: str = "", required: bool = True) -> list:
     ]
 
 
-def actuals_settings(actuals, vintage, anchor) -> dict:
+def actuals_settings(actuals, vintage, anchor, lang="en", data_dir=None) -> dict:
     """The keyword arguments of ``hubinsim.simulate`` and ``hubinsim.compare`` for
-    --actuals, --vintage and --anchor (none without --actuals)."""
+    --actuals, --vintage and --anchor (none without --actuals); the file's problems in
+    ``lang``, its levels checked against the 2020 base of ``data_dir``."""
     if actuals is None:
         given = [o for o, v in (("--vintage", vintage), ("--anchor", anchor)) if v is not None]
         if given:
@@ -240,8 +243,10 @@ def actuals_settings(actuals, vintage, anchor) -> dict:
             )
         return {}
     import hubinsim
+    from hubinsim.run.restart import this_year
 
-    return {"actuals": hubinsim.read_actuals(actuals), "vintage": vintage, "anchor": anchor}
+    act = hubinsim.read_actuals(actuals, data_dir=data_dir, today=this_year(), lang=lang)
+    return {"actuals": act, "vintage": vintage, "anchor": anchor}
 
 
 def anchor_option(default: str | None) -> list:

@@ -76,7 +76,7 @@ def run_command(
     scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
     ensemble = draw_settings["draws"] is not None or scn.declares_uncertainty
     check_ensemble_options(ensemble, **draw_settings)
-    from_actuals = actuals_settings(actuals, vintage, anchor)
+    from_actuals = actuals_settings(actuals, vintage, anchor, lang, data_dir)
     check_target(run_folder(out, scn.name), force)
     with progress_bar("Running draws") as progress:
         res = hubinsim.simulate(

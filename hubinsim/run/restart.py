@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from ..actuals import Actuals, Figure, read_actuals, share_disagreement
-from ..catalog import LEVER_BY_NAME
+from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME
 from ..data import load_data, load_targets
-from ..errors import ActualsError, ScenarioError, StartRecordError
+from ..errors import ActualsError, ScenarioError, SimulationError, StartRecordError
 from ..model import BASE_YEAR
 from ..model.record import with_figures
 from ..results import Results, percentile_rows
@@ -293,7 +293,9 @@ def reproject(
             rerun = _single(scn, data, start=new_rec)
             values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
         except StartRecordError as exc:
-            raise ActualsError([_refused_figures(acts, levels, start, exc)]) from None
+            raise ActualsError([_refused_figures(acts, levels, start, exc, orig_annual)]) from None
+        except SimulationError:  # the model failed from these figures: say which they were
+            raise ActualsError([_failed_restart(acts, levels, start, orig_annual)]) from None
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
@@ -532,9 +534,13 @@ def _carried_levers(rec: dict, levels: dict, year: int, given: dict) -> dict:
     return out
 
 
-def _refused_figures(acts: Actuals, levels: dict, year: int, exc: StartRecordError) -> str:
+def _refused_figures(
+    acts: Actuals, levels: dict, year: int, exc: StartRecordError, original: pd.DataFrame
+) -> str:
     """The message of a restart whose figures cannot start the model: where each figure at
-    fault came from (its line of the file, how it was built, or the original run) and why."""
+    fault came from (its line of the file, how it was built, or the original run) and why;
+    led by a figure of the year far from the original run (:func:`_culprit`) where that is
+    another one: the right figure is not blamed for it."""
     where = []
     for name in exc.figures:
         shown = "va_primary" if name == "share_primary_pct" else name
@@ -546,7 +552,69 @@ def _refused_figures(acts: Actuals, levels: dict, year: int, exc: StartRecordErr
         else:
             where.append(f"{shown} {year} ({got[2]})")
     why = exc.problems[0].removeprefix("the model cannot run with these inputs: ")
+    culprit = _culprit(levels, year, original)
+    if culprit and culprit[0] not in exc.figures:
+        return f"{acts.path}: the likely cause is {culprit[1]}; with it, {', '.join(where)}: {why}"
     return f"{acts.path}: {', '.join(where)}: {why}"
+
+
+#: Factor between an actual figure of the restart year and the original run's figure of that
+#: year beyond which a failed restart names the figure as the likely cause: a level more than
+#: doubling or halving against the run (as read_actuals warns of in a year).
+CULPRIT_FACTOR = 2.0
+
+
+def _used(levels: dict, year: int) -> list[tuple[str, tuple]]:
+    """The actual and estimated figures of ``year`` a restart takes into its record."""
+    return [
+        (ind, got)
+        for (ind, y), got in sorted(levels.items())
+        if y == year and got[1] in (ACTUAL, ESTIMATE)
+    ]
+
+
+def _culprit(levels: dict, year: int, original: pd.DataFrame):
+    """The figure of ``year`` furthest from the original run's figure of it, where more than
+    :data:`CULPRIT_FACTOR` away: (indicator, text), else None."""
+    worst, found = np.log(CULPRIT_FACTOR), None
+    for ind, got in _used(levels, year):
+        if ind not in original.columns or year not in original.index:
+            continue
+        model = float(original.loc[year, ind])
+        if not (got[0] > 0 and model > 0):
+            continue
+        off = abs(np.log(got[0] / model))
+        if off > worst:
+            where = f"line {got[3].row.line}" if got[3] is not None else got[2]
+            worst = off
+            unit = INDICATOR_BY_NAME[ind].unit if ind in INDICATOR_BY_NAME else ""
+            found = (
+                ind,
+                f"{ind} {year} = {got[0]:.6g} ({where}), {got[0] / model:.3g} times the "
+                f"original run's {model:.4g} {unit}; check its unit (亿元, 万人, % as 3.3) and "
+                "year",
+            )
+    return found
+
+
+def _failed_restart(acts: Actuals, levels: dict, year: int, original: pd.DataFrame) -> str:
+    """The message of a restart the model fails from: the actual figures of ``year`` it used,
+    that they cannot start the model, and the likely cause where a figure is far from the
+    original run."""
+    used = ", ".join(
+        f"{ind} {got[0]:.6g} ({'line ' + str(got[3].row.line) if got[3] is not None else got[2]})"
+        for ind, got in _used(levels, year)
+    )
+    culprit = _culprit(levels, year, original)
+    cause = (
+        f"; the likely cause: {culprit[1]}"
+        if culprit
+        else "; together they leave the model no consistent start (check their units and years)"
+    )
+    return (
+        f"{acts.path}: the restart in {year} used the actual figures {used}, and they cannot "
+        f"start the model: it fails in the first months from them{cause}"
+    )
 
 
 def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
