@@ -328,3 +328,26 @@ def test_the_help_shows_evaluate_and_a_whole_compare_example():
     assert last == ["--group people=net_migration_policy,tourism_growth"]  # its own line
     before = compare_help[compare_help.index(next(x for x in compare_help if "--group p" in x)) - 1]
     assert before.rstrip().endswith("--attribute \\")
+
+
+def test_every_chinese_period_basis_and_vintage_the_tables_write_is_read_as_its_code():
+    """Every value the evaluation folder writes in these columns under zh (its own table of
+    words), the built and derived figures' bases apart, which a file read back leaves aside."""
+    from hubinsim.actuals import DERIVED_BASES, VALUES_ZH
+    from hubinsim.io.evaluation_folder import _VALUES_ZH, _basis_zh
+
+    for column in ("period", "vintage"):
+        for code, zh in _VALUES_ZH[column].items():
+            assert VALUES_ZH[column][zh] == code, (column, zh)
+    written = {
+        _basis_zh(b, i): b
+        for b in _VALUES_ZH["basis"]
+        for i in ("gdp", "population", "unemployment_rate_pct", "share_tertiary_pct")
+    }
+    for zh, code in written.items():
+        if code.startswith("level ("):
+            assert zh in DERIVED_BASES, zh
+        elif code == "level" and zh.startswith("比重"):  # a share's level: its share
+            assert VALUES_ZH["basis"][zh] == "share_pct"
+        else:
+            assert VALUES_ZH["basis"][zh] == code, zh
