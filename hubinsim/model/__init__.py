@@ -291,7 +291,10 @@ def record_at(
 
 
 def _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, capture):
-    members = max((np.size(v) for v in params.values()), default=1)
+    # (an array's own size: np.size costs about 0.5 µs a call, 50 µs for a run's parameters)
+    members = max(
+        (v.size if v.__class__ is np.ndarray else np.size(v) for v in params.values()), default=1
+    )
     if members == 1:
         try:
             return _run(

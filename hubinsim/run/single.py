@@ -127,7 +127,9 @@ def run_scenario(
     metadata |= {
         "levers": {
             k: (
-                v.as_toml()
+                v  # (most levers are a float: no isinstance or np.ndim for them)
+                if v.__class__ is float
+                else v.as_toml()
                 if isinstance(v, model.Schedule)
                 else (
                     float(v)
