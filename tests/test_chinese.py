@@ -126,7 +126,8 @@ def test_the_chinese_tables_name_each_row_first(zh_setup, tmp_path):
     assert r.exit_code == 0, r.output
     book = openpyxl.load_workbook(tmp_path / "evaluate-short" / "evaluation.xlsx")
     for sheet in ("评估表", "所用实际数据", "重新起步记录"):
-        head = [c.value for c in book[sheet][1]]
+        header = int(book[sheet].freeze_panes[1:]) - 1  # under the evaluation's title block
+        head = [c.value for c in book[sheet][header]]
         assert head[0] == "指标名称" and head[1] in ("指标代码", "起步记录项"), sheet
 
 

@@ -22,7 +22,7 @@ from support import invoke, leftovers
 import hubinsim
 from hubinsim.actuals import COLUMNS
 from hubinsim.analysis.verdicts import RULES, Case, verdict
-from hubinsim.io.evaluation_folder import for_reading
+from hubinsim.io.evaluation_folder import TITLE_ROWS, for_reading
 
 ILLUSTRATIVE = Path(__file__).resolve().parents[1] / "examples" / "actuals_illustrative.csv"
 
@@ -267,7 +267,7 @@ def test_with_draws_the_projected_figure_is_the_median_and_the_verdict_agrees(wi
         ):
             assert (row["verdict"] != "on track") or median_meets
     written = hubinsim.write_evaluation(ev, tmp_path, charts=False)
-    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name=0, nrows=0)
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name=0, nrows=0, header=TITLE_ROWS)
     assert any("median of 9 draws" in c for c in sheet.columns)
     assert "median of 9 draws" in (written.path / "evaluation.md").read_text(encoding="utf-8")
 
@@ -489,10 +489,10 @@ def test_the_command_writes_csv_xlsx_markdown_and_a_self_contained_page(short, t
     from openpyxl import load_workbook
 
     wb = load_workbook(folder / "evaluation.xlsx")
-    assert wb.sheetnames[0] == "评估表" and wb["评估表"].freeze_panes == "A2"
+    assert wb.sheetnames[0] == "评估表" and wb["评估表"].freeze_panes == f"A{TITLE_ROWS + 2}"
     assert "所用实际数据" in wb.sheetnames and "运行记录" in wb.sheetnames
-    sheet = pd.read_excel(folder / "evaluation.xlsx", sheet_name="评估表")
-    assert list(sheet.columns) == list(table.columns) and len(sheet) == len(table)
+    sheet = pd.read_excel(folder / "evaluation.xlsx", sheet_name="评估表", header=TITLE_ROWS)
+    assert ["实际数据", *sheet.columns] == list(table.columns) and len(sheet) == len(table)
     page = _Page()
     page.feed((folder / "evaluation.html").read_text(encoding="utf-8"))
     assert len(page.images) == len(list((folder / "charts").glob("*.png"))) > 0
@@ -514,14 +514,15 @@ def test_chinese_throughout_under_zh(short, tmp_path):
     assert "自2023年重新起步" in res.output and "评估结论规则" in res.output
     assert "(2024 估计)" in res.output  # retail sales from their Q1-Q3 growth
     book = tmp_path / "evaluate-short" / "evaluation.xlsx"
-    table = pd.read_excel(book, sheet_name="评估表").set_index("指标代码")
+    table = pd.read_excel(book, sheet_name="评估表", header=TITLE_ROWS).set_index("指标代码")
     assert "评估结论(中文)" not in table.columns
     from openpyxl import load_workbook
 
     sheet = load_workbook(book)["评估表"]
-    head = [c.value for c in sheet[1]]
+    head = [c.value for c in sheet[TITLE_ROWS + 1]]
     code = head.index("指标代码")
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[code].value == "va_tertiary")
+    rows = sheet.iter_rows(min_row=TITLE_ROWS + 2)
+    row = next(r for r in rows if r[code].value == "va_tertiary")
     cell = row[head.index("目标值")]
     assert cell.value == 200 and cell.number_format.endswith('"亿元"')  # the unit shown
     assert table.loc["unemployment_rate_pct", "目标要求"] == "<= 2021年起每年"
@@ -845,7 +846,7 @@ def test_rows_not_resting_on_the_plan_or_on_actual_figures_are_marked(short, tmp
     assert rows.loc["share_tertiary_pct", "base"] == 57.8
     zh = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
     written = hubinsim.write_evaluation(zh, tmp_path, charts=False, lang="zh")
-    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="评估表")
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="评估表", header=TITLE_ROWS)
     marks = dict(zip(sheet["指标代码"], sheet["标注"].fillna(""), strict=True))
     assert "本项目推算" in marks["enterprises_above_scale"]
     assert "仅依据模型" in marks["park_gross_output"]
@@ -893,7 +894,7 @@ def test_verdicts_without_actual_figures_that_the_levers_decide_rest_on_the_scen
     folder = out / "evaluate-push"
     for table in (
         pd.read_csv(folder / "evaluation.csv", encoding="utf-8-sig"),
-        pd.read_excel(folder / "evaluation.xlsx", sheet_name="评估表"),
+        pd.read_excel(folder / "evaluation.xlsx", sheet_name="评估表", header=TITLE_ROWS),
     ):
         zh = dict(zip(table["指标代码"], table["标注"].fillna(""), strict=True))
         decided = dict(zip(table["指标代码"], table["决定因素"], strict=True))
@@ -988,7 +989,7 @@ def test_a_count_target_is_judged_and_shown_whole_as_the_scorecard_judges_it(tmp
     assert ">= 68 " in text and "67.6" not in text and " 68.00 " not in text
     ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
     written = hubinsim.write_evaluation(ev, tmp_path, charts=False)
-    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="evaluation")
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="evaluation", header=TITLE_ROWS)
     shown = sheet.set_index("indicator").loc["enterprises_above_scale", "target"]
     assert shown == ev.table.set_index("indicator").loc["enterprises_above_scale", "target"]
 
@@ -1332,3 +1333,54 @@ def test_a_level_of_a_period_to_date_is_listed_as_read_and_not_used(short, tmp_p
     sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="所用实际数据")
     row = sheet[(sheet["指标代码"] == "retail_sales") & (sheet["期间"] == "前三季度")].iloc[0]
     assert row["性质"] == "未使用" and "未使用" in row["说明"]
+
+
+def test_illustrative_figures_are_flagged_on_the_main_sheet_the_csv_and_the_charts(
+    short, tmp_path
+):
+    """The evaluation sheet, the file most likely forwarded, opens with a title block (the
+    scenario, the latest actual year, the actuals file, 示例数据); every row of the CSV and
+    every chart's footer carry the flag; the file's English source is Chinese under zh."""
+    from openpyxl import load_workbook
+
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", tmp_path, "--lang", "zh")
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "evaluate-short"
+    book = load_workbook(folder / "evaluation.xlsx")
+    top = [book["评估表"].cell(r, 1).value for r in range(1, TITLE_ROWS + 1)]
+    assert top[0] == "规划实施评估:short" and "实际数据截至2024年" in top[1]
+    assert "actuals_illustrative.csv" in top[2] and "示例数据" in top[2] and top[3] is None
+    assert book["评估表"].cell(TITLE_ROWS + 1, 1).value == "指标名称"  # the header
+    table = pd.read_csv(folder / "evaluation.csv", encoding="utf-8-sig")
+    assert table.columns[0] == "实际数据" and table["实际数据"].str.startswith("示例数据").all()
+    used = pd.read_excel(folder / "evaluation.xlsx", sheet_name="所用实际数据")
+    assert set(used["来源"].dropna()) == {"示例数据:由本模型生成,并非公布数据"}
+    from hubinsim.plots.evaluation import evaluation_chart
+
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
+    fig = evaluation_chart(ev, "gdp", "zh")
+    assert any("示例数据" in t.get_text() for t in fig.texts)
+    published = tmp_path / "published.csv"
+    published.write_text(ILLUSTRATIVE.read_text(encoding="utf-8").replace("illustrative", "x"))
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), published)
+    assert not ev.illustrative
+    assert not any("ILLUSTRATIVE" in t.get_text() for t in evaluation_chart(ev, "gdp").texts)
+    written = hubinsim.write_evaluation(ev, tmp_path / "p", charts=False)
+    table = pd.read_csv(written.path / "evaluation.csv", encoding="utf-8-sig")
+    assert table.columns[0] == "indicator"
+
+
+def test_the_jobs_chart_ends_with_the_plan_and_separates_thousands():
+    """The 14th FYP's new jobs are cumulated over the plan's years: the chart of a run to 2035
+    stops at 2025 (not at 96,000 jobs in 2035), and its axis reads 30,000, not 30000."""
+    from hubinsim.plots.evaluation import evaluation_chart
+
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+    ev = hubinsim.evaluate(scenario, ILLUSTRATIVE)
+    assert ev.path.index[-1] == 2035
+    fig = evaluation_chart(ev, "new_urban_jobs_cumulative")
+    ax = fig.axes[0]
+    assert max(max(line.get_xdata()) for line in ax.get_lines()) == 2025
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any("," in t for t in labels) and not any(re.fullmatch(r"\d{5,}", t) for t in labels)

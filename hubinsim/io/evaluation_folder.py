@@ -318,7 +318,9 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
         if "note" in out:
             out["note"] = out["note"].map(_note_zh)
         if "source" in out:
-            out["source"] = out["source"].map(plan_source_zh)
+            out["source"] = out["source"].map(
+                lambda s: ILLUSTRATIVE_SOURCE_ZH if _is_illustrative_source(s) else plan_source_zh(s)
+            )
         for code in ("figure", "indicator"):  # the name first, for a reader; the code after
             if code in out and "name" not in out:
                 out.insert(0, "name", out[code].map(name_zh))
@@ -327,6 +329,14 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
     median = _MEDIAN_HEADER[1 if lang == "zh" else 0].format(n=draws)
     out.columns = [median if c == "projected" and draws else _header(c, lang) for c in out.columns]
     return out
+
+
+#: The source of an illustrative figure (examples/actuals_illustrative.csv's), in Chinese.
+ILLUSTRATIVE_SOURCE_ZH = "示例数据:由本模型生成,并非公布数据"
+
+
+def _is_illustrative_source(source) -> bool:
+    return isinstance(source, str) and source.lower().startswith("illustrative")
 
 
 #: Notes of the evaluation with figures in them, and their Chinese.
@@ -436,8 +446,31 @@ def _decimals_of(value) -> int:
     return len(shown(float(value)).partition(".")[2])
 
 
-def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
-    """The workbook: one sheet per table, numbers rounded, columns sized, header frozen."""
+#: The rows above the evaluation sheet's header: the title, the scenario with the latest
+#: actual year, the actual figures' file (and whether they are illustrative), a blank row.
+TITLE_ROWS = 4
+
+
+def title_lines(ev, lang: str) -> list[str]:
+    """The title block of the evaluation sheet (:data:`TITLE_ROWS` rows with the blank one):
+    a sheet forwarded alone still says what it is and whether its figures are illustrative."""
+    t = _TITLES[lang]
+    return [
+        t["title"].format(scenario=ev.scenario),
+        t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of),
+        ev.source_text(lang),
+    ]
+
+
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, pd.DataFrame],
+    lang: str,
+    titles: dict[str, tuple[list[str], bool]] | None = None,
+) -> None:
+    """The workbook: one sheet per table, numbers rounded, columns sized, header frozen.
+    ``titles`` gives a sheet (by key) a title block above its header: its lines, and whether
+    the last one is a warning (in bold red: illustrative figures)."""
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
@@ -452,8 +485,16 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
     percent_headers = {_header(c, lang) for c in _PERCENT}
     for key, df in sheets.items():
         ws = wb.create_sheet(_SHEETS[key][1 if lang == "zh" else 0])
+        lines, warning = (titles or {}).get(key, ([], False))
+        for k, line in enumerate(lines):
+            ws.append([line])
+            bold = k == 0 or (warning and k == len(lines) - 1)
+            ws.cell(k + 1, 1).font = Font(bold=bold, color="AA0000" if k and bold else None)
+        if lines:
+            ws.append([])
+        head = len(lines) + 2 if lines else 1  # the header's row
         ws.append([str(c) for c in df.columns])
-        for cell in ws[1]:
+        for cell in ws[head]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in df.itertuples(index=False):
@@ -474,7 +515,7 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
                 and (str(col) in in_unit_headers or str(col).startswith(median_head))
             )
             percent = str(col) in percent_headers
-            for i, cell in enumerate(ws[get_column_letter(j)][1:]):
+            for i, cell in enumerate(ws[get_column_letter(j)][head:]):
                 if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                     unit = units[i] if in_unit and isinstance(units[i], str) else ""
                     if whole:
@@ -485,7 +526,7 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
                     else:
                         fmt = _number_format(1 if percent else _decimals_of(cell.value))
                     cell.number_format = fmt
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{head + 1}"
     wb.save(path)
 
 
@@ -616,6 +657,19 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
     path.write_text(page, encoding="utf-8")
 
 
+#: The first column of evaluation.csv when the actual figures are illustrative (header,
+#: value of every row). Not a comment line before the header: Excel shows such a line as a
+#: first row that sorting and filtering then take for data and that pushes the headers down,
+#: and readers of the table (pandas, a database import) choke on it; a column is seen by
+#: whoever opens the file, stays on each row that is filtered, sorted or copied elsewhere,
+#: and keeps the file a plain table.
+ILLUSTRATIVE_COLUMN = (
+    ("actual_figures", "ILLUSTRATIVE (made with hubinsim, not published): not for an official "
+     "evaluation"),
+    ("实际数据", "示例数据(由本模型生成,并非公布数据),不可用于正式评估"),
+)  # fmt: skip
+
+
 def write_evaluation(
     ev,
     out=DEFAULT_OUT,
@@ -644,9 +698,14 @@ def write_evaluation(
         # the CSV keeps the API's column names in English (as annual.csv does), Chinese
         # headers under zh
         csv_table = sheets["evaluation"] if lang == "zh" else for_reading(ev.table)
+        if ev.illustrative:  # on every row: a CSV is a bare table (see ILLUSTRATIVE_COLUMN)
+            head, flag = ILLUSTRATIVE_COLUMN[lang == "zh"]
+            csv_table = csv_table.copy()
+            csv_table.insert(0, head, flag)
         write_csv(csv_table, tmp / "evaluation.csv", index=False)
         files.append("evaluation.csv")
-        write_xlsx(tmp / "evaluation.xlsx", sheets, lang)
+        titles = {"evaluation": (title_lines(ev, lang), ev.illustrative)}
+        write_xlsx(tmp / "evaluation.xlsx", sheets, lang, titles)
         files.append("evaluation.xlsx")
         write_markdown(tmp / "evaluation.md", ev, lang)
         files.append("evaluation.md")

@@ -24,6 +24,7 @@ _TEXT = {
         "target": "target",
         "title": "{name}: actual, plan path and projections",
         "caption": "Scenario {scenario}; {anchor}; actual figures to {as_of}.",
+        "illustrative": " ILLUSTRATIVE figures, not published ones.",
     },
     "zh": {
         "actual": "实际值",
@@ -35,6 +36,7 @@ _TEXT = {
         "target": "目标",
         "title": "{name}:实际值、规划路径与预测",
         "caption": "情景 {scenario};{anchor};实际数据截至{as_of}年。",
+        "illustrative": "示例数据,并非公布数据。",
     },
 }
 
@@ -59,15 +61,22 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
     words = _TEXT[labels.code]
     years = ev.path.index.to_numpy()
     orig = ev.original.annual[indicator] if indicator in ev.original.annual else None
+    first = ev.start_year if ev.start_year is not None else int(years[0])
+    re = ev.path[indicator]
+    if indicator.endswith("_cumulative"):
+        # a count of a plan (the 14th FYP's new jobs) is cumulated over the plan's years:
+        # the chart ends with the plan's last target year, not with the run
+        last = max((t.year for t in ev.targets if t.indicator == indicator), default=None)
+        if last is not None and last < int(years[-1]):
+            re = re.loc[:last]
+            orig = orig.loc[:last] if orig is not None else None
     if orig is not None:
         ax.plot(
             orig.index, orig.to_numpy(), color="#7f7f7f", ls="--", lw=1.5, label=words["original"]
         )
-    first = ev.start_year if ev.start_year is not None else int(years[0])
-    re = ev.path[indicator]
     later = re.index >= first
     if ev.band is not None and (indicator, "p5") in ev.band.columns:
-        b = ev.band[indicator]
+        b = ev.band[indicator].loc[: re.index[-1]]
         ax.fill_between(
             b.index, b["p5"], b["p95"], color="#1f77b4", alpha=0.18, lw=0, label=words["band"]
         )
@@ -115,19 +124,18 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
     for h, n in zip(handles, names, strict=True):
         seen.setdefault(n, h)
     ax.legend(seen.values(), seen.keys(), fontsize=8, loc="best")
-    fig.text(
-        0.01,
-        0.005,
-        labels.text(
-            words["caption"].format(
-                scenario=ev.scenario, anchor=ev.anchor_text(labels.code), as_of=ev.as_of
-            )
-        ),
-        fontsize=7,
-        color="#555555",
+    caption = words["caption"].format(
+        scenario=ev.scenario, anchor=ev.anchor_text(labels.code), as_of=ev.as_of
     )
+    # a chart pasted into slides keeps the flag of illustrative figures
+    flag = words["illustrative"] if ev.illustrative else ""
+    fig.text(0.01, 0.005, labels.text(caption), fontsize=7, color="#555555")
+    if flag:
+        fig.text(0.99, 0.005, labels.text(flag), fontsize=7, color="#aa0000", ha="right")
     if INDICATOR_BY_NAME[indicator].unit == "%":
         ax.yaxis.set_major_formatter("{x:g}")
+    else:  # 100,000 persons, not 100000
+        ax.yaxis.set_major_formatter("{x:,g}")
 
 
 def evaluation_charts(ev, lang: str = "en") -> dict:
