@@ -525,8 +525,12 @@ def test_chinese_throughout_under_zh(short, tmp_path):
     row = next(r for r in rows if r[code].value == "va_tertiary")
     cell = row[head.index("目标值")]
     assert cell.value == 200 and cell.number_format.endswith('"亿元"')  # the unit shown
-    assert table.loc["unemployment_rate_pct", "目标要求"] == "<= 2021年起每年"
-    assert table.loc["retail_sales", "依据"] == "所需年均增长高于重新预测的增长,差距超过规定幅度"
+    assert table.loc["unemployment_rate_pct", "目标要求"] == "≤ 2021年起每年"  # as the reasons
+    retail = table.loc["retail_sales"]  # the reason gives its figures, as the table rounds them
+    assert retail["依据"] == (
+        f"需年均增长 {retail['所需年均增长']:.2f}%,重新预测 {retail['预测年均增长']:.2f}%,"
+        "差距超过 1 个百分点"
+    )
     assert table.loc["retail_sales", "增长单位"] == "%/年"
     assert table.loc["retail_sales", "规划"] == "十四五规划"
     assert table.loc["retail_sales", "最新值性质"] == "估计"
@@ -986,7 +990,9 @@ def test_a_count_target_is_judged_and_shown_whole_as_the_scorecard_judges_it(tmp
     card = scorecard(hubinsim.simulate(end=2025), [firms]).iloc[0]
     assert card["target"] == row["target"]
     text = evaluation_text(table)
-    assert ">= 68 " in text and "67.6" not in text and " 68.00 " not in text
+    shown_table = text.split("\nMarks")[0]  # the marks explain the rounding
+    assert ">= 68 " in shown_table and "67.6" not in shown_table and " 68.00 " not in text
+    assert "the rule's 67.6 rounded up to whole firms" in text
     ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
     written = hubinsim.write_evaluation(ev, tmp_path, charts=False)
     sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="evaluation", header=TITLE_ROWS)
@@ -1384,3 +1390,88 @@ def test_the_jobs_chart_ends_with_the_plan_and_separates_thousands():
     fig.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert any("," in t for t in labels) and not any(re.fullmatch(r"\d{5,}", t) for t in labels)
+
+
+def test_the_rules_give_the_margin_of_a_level_from_their_parameter():
+    """"for a level: 0.5 % of the bound": the figure, in both languages, is the rule's own."""
+    from hubinsim.analysis.verdicts import Rules, rule_texts
+
+    rules = Rules(every_year_pp=0.7)
+    assert "(for a level: 0.7 % of the bound)" in rule_texts(rules, "en")[-1]
+    assert "(总量类为目标值的 0.7%)" in rule_texts(rules, "zh")[-1]
+    assert "百分之几" not in "".join(rule_texts(RULES, "zh"))
+
+
+def test_the_reasons_of_at_risk_give_their_figures():
+    """The pace needed, the pace projected and the allowed gap, in each measure's unit."""
+    growth = Case(needed=25.1, projected_rate=4.9, projected=125.0, target=150.0)
+    assert verdict(growth, RULES, "zh") == ("at_risk", "需年均增长 25.10%,重新预测 4.90%,差距超过 1 个百分点")
+    assert "25.10 %/yr against 4.90 %/yr" in verdict(growth, RULES)[1]
+    points = replace(growth, measure="points", needed=0.5, projected_rate=0.1)
+    assert "需年均提高 0.50 个百分点,重新预测 0.10 个百分点" in verdict(points, RULES, "zh")[1]
+    count = replace(growth, measure="count", needed=7000.0, projected_rate=5000.0)
+    assert "7,000 a year needed against 5,000" in verdict(count, RULES)[1]
+    every = Case(every_year=True, worst_gap=4.2)
+    assert verdict(every, RULES, "zh")[1] == "重新预测最差年份差距 4.20 个百分点(> 0.5)"
+
+
+def test_cells_that_would_mislead_are_left_empty_or_explained(short, tmp_path):
+    """An achieved target needs no growth (not -5.38 %/yr); an every-year target with no
+    actual figure has no progress (not 0.0 %); the firm target's growth needed is the plan's
+    8.00 %/yr to its rule's 67.6, and its mark says 68 rounds 67.6; a row whose
+    re-projection jumps from the latest actual is marked, beside its verdict."""
+    scn = hubinsim.load_scenario(short)
+    table = hubinsim.evaluate(scn, ILLUSTRATIVE).table.set_index("indicator")
+    assert table.loc["va_tertiary", "verdict"] == "achieved"
+    assert math.isnan(table.loc["va_tertiary", "growth_needed"])
+    firms = table.loc["enterprises_above_scale"]
+    assert firms["target"] == 68
+    assert firms["growth_needed"] == pytest.approx(((67.6 / 46) ** 0.2 - 1) * 100, abs=0.01)
+    assert "rule's 67.6 rounded up" in firms["marks"]
+    path = figures_file(tmp_path / "g.csv", ("gdp", 2021, "318.6"), ("gdp", 2022, "332.5"))
+    every = hubinsim.evaluate(scn, path).table.set_index("indicator")
+    assert math.isnan(every.loc["industrial_va_above_scale_growth_pct", "target_progress_pct"])
+    push = tmp_path / "push.toml"
+    push.write_text(PUSH.replace("rd_intensity_pct = 2.5", ""), encoding="utf-8")
+    ev = hubinsim.evaluate(hubinsim.load_scenario(push), ILLUSTRATIVE, lang="zh")
+    row = ev.table.set_index("indicator").loc["industrial_va_above_scale_growth_pct"]
+    assert "重新预测自最新实际值跳变(见核对):重新预测由2023年最新实际值 4.60" in row["marks"]
+    assert "跳变" not in ev.table.set_index("indicator").loc["retail_sales", "marks"]
+
+
+def test_a_final_evaluation_shows_the_completion_rate_and_no_later_checks(
+    monkeypatch, tmp_path
+):
+    """Actual figures to 2025: the terminal shows the completion rate (完成率) the files give,
+    a 2024 actual carried to 2025 is called so (not a model value), and no check about a year
+    after the last target year that is over is printed."""
+    from hubinsim.analysis.evaluation import _relevant_checks
+    from hubinsim.data import load_targets
+
+    monkeypatch.setattr("hubinsim.run.restart.this_year", lambda: 2026)
+    scn = tmp_path / "s.toml"
+    scn.write_text(
+        PUSH.replace("end = 2026", "end = 2027").replace("rd_intensity_pct = 2.5", ""),
+        encoding="utf-8",
+    )
+    path = figures_file(tmp_path / "a25.csv", ("retail_sales", 2024, "118"),
+                        ("retail_sales", 2025, "126"), ("gdp", 2025, "383"),
+                        ("rd_intensity_pct", 2024, "1.85"))  # fmt: skip
+    res = invoke("evaluate", scn, "--actuals", path, "--out", tmp_path, "--lang", "zh",
+                 "--no-charts")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    head = next(s for s in res.output.splitlines() if s.startswith("指标"))
+    assert "完成率" in head
+    retail = next(s for s in res.output.splitlines() if s.startswith("社会消费品零售总额"))
+    assert "84.0%" in retail  # 126 / 150
+    with pytest.warns(UserWarning, match="carried to 2025"):
+        ev = hubinsim.evaluate(hubinsim.load_scenario(scn), path, lang="zh")
+    rd = ev.table.set_index("indicator").loc["rd_intensity_pct"]
+    assert rd["verdict"] == "待核实" and "2024年实际值 1.85 沿用至2025年" in rd["reason"]
+    assert "模型值" not in rd["reason"]
+    targets = load_targets()
+    items = [("new_urban_jobs", 2026, "jump", "x"), ("gdp", 2025, "estimate", "y"),
+             ("park_gross_output", 2026, "jump", "z")]  # fmt: skip
+    kept = _relevant_checks(items, targets, 2025)
+    assert [c[0] for c in kept] == ["gdp", "park_gross_output"]  # the park has a 2035 target
+    assert _relevant_checks(items, targets, 2024) == items  # mid-term: every check

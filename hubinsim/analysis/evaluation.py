@@ -254,6 +254,10 @@ def evaluate(
         time_year=time_year,
         scenario_decided=scenario_decided(scn, target_list, data_dir),
     )
+    items = _relevant_checks(
+        _check_items(path, history, rep.needed_from, lang), target_list, time_year
+    )
+    _mark_jumps(table, items, lang)
     used = _used_table(figures, levels, acts.select(vintage).rows)
     compared = pd.DataFrame(
         [
@@ -305,8 +309,39 @@ def evaluate(
         record=record,
         original_band=orig_band,
         figures=compared,
-        checks=reprojection_checks(path, history, rep.needed_from, lang),
+        checks=[f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}"
+                for ind, _about, _key, text in items],  # fmt: skip
     )
+
+
+def _relevant_checks(items: list, targets, time_year: int) -> list:
+    """The checks a reader of this evaluation needs: in a final evaluation (a target's year
+    is over), none about a year after the last target year that is over, unless a target
+    still open is of the same indicator (a 2026 jump of the yearly jobs says nothing of the
+    2025 targets)."""
+    over = [t.year for t in targets if t.year <= time_year]
+    if not over:
+        return items
+    open_inds = {t.indicator for t in targets if t.year > time_year}
+    return [c for c in items if c[1] <= max(over) or c[0] in open_inds]
+
+
+#: The mark of a row whose re-projection jumps from the latest actual figure.
+_JUMP_MARK = (
+    "the re-projection jumps from the latest actual (see the checks): {text}",
+    "重新预测自最新实际值跳变(见核对):{text}",
+)
+
+
+def _mark_jumps(table: pd.DataFrame, items: list, lang: str) -> None:
+    """Mark the rows (not yet over) of an indicator whose re-projection jumps from its latest
+    actual figure: the check is then read beside the verdict, not only in its section."""
+    jumps = {ind: text for ind, _about, key, text in items if key == "jump"}
+    sep = ";" if lang == "zh" else "; "
+    for i, row in table.iterrows():
+        if row["indicator"] in jumps and math.isnan(row["completion_pct"]):
+            mark = _JUMP_MARK[lang == "zh"].format(text=jumps[row["indicator"]])
+            table.at[i, "marks"] = sep.join(m for m in (row["marks"], mark) if m)
 
 
 #: How far a scenario's own figure of a target may be from business as usual's before the
@@ -707,12 +742,20 @@ def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang=
       its Q1-Q3 growth) that the re-projection of that year misses by more than
       :data:`ESTIMATE_TOLERANCE`, for every indicator, not only the targets'.
     """
+    return [f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}"
+            for ind, _year, _key, text in _check_items(path, history, full_year, lang)]  # fmt: skip
+
+
+def _check_items(path: pd.DataFrame, history: dict, full_year: int, lang="en") -> list:
+    """The checks of :func:`reprojection_checks` as (indicator, the year they are about,
+    "jump" or "estimate", sentence without the indicator's name)."""
     checks = []
     for (ind, year), (value, status, _note, _fig) in sorted(history.items()):
         if ind not in path.columns or ind not in INDICATOR_BY_NAME:
             continue
-        text = ""
+        text, about, key = "", year, "estimate"
         if year == full_year and year + 1 in path.index:
+            about, key = year + 1, "jump"
             found = _jump(ind, year, value, float(path.loc[year + 1, ind]), history)
             if found is not None:
                 key, apart, limit, figures = found
@@ -723,7 +766,7 @@ def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang=
         elif year > full_year and status == ESTIMATE and year in path.index:
             text = _estimate_text(ind, year, value, float(path.loc[year, ind]), lang)
         if text:
-            checks.append(f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}")
+            checks.append((ind, about, key, text))
     return checks
 
 
@@ -764,6 +807,19 @@ def _marks(tg: Target, without: str, lang: str, model_base: bool = False) -> str
     return ("; " if lang != "zh" else ";").join(_MARKS[k][lang == "zh"] for k in keys)
 
 
+def _rounded_mark(rule: float, judged: float, unit: str, lang: str) -> str:
+    """The mark of a count target whose rule gives a fraction (67.6 firms = 46 x 1.08^5),
+    judged as the whole number that meets it (68); empty when the rule is whole."""
+    if rule == judged:
+        return ""
+    if lang == "zh":
+        return f"目标值 {judged:g} 为规则值 {rule:.1f} 取整(所需年均增长按 {rule:.1f} 计)"
+    return (
+        f"target {judged:g} {unit} is the rule's {rule:.1f} rounded up to whole {unit} "
+        f"(the growth needed is measured to {rule:.1f})"
+    )
+
+
 def _completion(value: float, target: float, comparison: str) -> float:
     """The completion rate (%): the figure against the target; for a ceiling, the target
     against the figure (staying below it gives 100 % or more)."""
@@ -788,6 +844,11 @@ def _final_case(tg: Target, case: Case, series, history, last, latest, status, e
     from_model = last != T or status == ESTIMATE
     judged = float(series.loc[T]) if from_model else latest
     rate = _completion(judged, tg.target, tg.comparison)
+    # the path carries a latest actual to the target year (a figure a lever sets): no model value
+    carried = (
+        last is not None and last < T and status != ESTIMATE
+        and math.isclose(judged, latest, rel_tol=1e-9, abs_tol=1e-12)
+    )  # fmt: skip
     final = replace(
         case,
         final=True,
@@ -796,6 +857,7 @@ def _final_case(tg: Target, case: Case, series, history, last, latest, status, e
         judged=judged,
         year=T,
         from_model=from_model,
+        carried_year=last if carried else None,
     )
     return final, rate
 
@@ -820,6 +882,7 @@ def _target_row(
     every = tg.each_year_from is not None
     series = path[ind]
     whole = INDICATOR_BY_NAME[ind].kind == "count"
+    rule_target = tg.target  # the plan's rule (67.6 = 46 x 1.08^5): the pace it sets, 8 %/yr
     if whole:  # as the scorecard judges a count: "at least 67.6 firms" is at least 68 firms,
         tg = replace(tg, target=judged_target(tg))  # and 68.98 firms projected are 69
         series = series.round()
@@ -880,7 +943,9 @@ def _target_row(
             for y in plan_years
             if y in actual_years and not _meets(history[(ind, y)][0], tg.target, tg.comparison)
         ]
-        target_progress = len(met_years) / len(plan_years) * 100.0
+        # no actual year yet: no progress to show (0 % would read "no year met")
+        given = [y for y in plan_years if y in actual_years]
+        target_progress = len(met_years) / len(plan_years) * 100.0 if given else math.nan
         if missed and not math.isnan(probability):
             probability = 0.0  # an actual year missed it: no member can meet every year
         left = [y for y in plan_years if y > (last or BASE_YEAR)]
@@ -934,7 +999,8 @@ def _target_row(
             target_progress = (base - from_value) / denom * 100.0 if denom else math.nan
         if last is None or last < B:  # no figure of the plan's years yet
             target_progress = math.nan
-        needed = _rate(measure, from_value, tg.target, span)
+        # the pace the plan's rule sets: 46 firms to 67.6 is 8.00 %/yr, though 68 are needed
+        needed = _rate(measure, from_value, rule_target, span)
         proj_rate = _rate(measure, from_value, projected, span)
         case = Case(
             achieved=last is not None and bool(_meets(latest, tg.target, tg.comparison)),
@@ -950,6 +1016,8 @@ def _target_row(
         unit = {"growth": "%/yr", "points": "pp/yr", "count": f"{INDICATOR_BY_NAME[ind].unit}/yr"}[
             measure
         ]
+        if case.achieved:  # reached: no growth is needed (a negative need misleads)
+            needed = math.nan
     completion = math.nan
     if time_year >= T:  # the target's year is over: the final evaluation (总结评估)
         case, completion = _final_case(tg, case, series, history, last, latest, status, every)
@@ -958,8 +1026,9 @@ def _target_row(
     code, reason = verdict(case, rules, lang)
     zh, en = VERDICTS[code]
     info = INDICATOR_BY_NAME[ind]
-    if lang == "zh":
-        comparison = tg.comparison + (f" {tg.each_year_from}年起每年" if every else "")
+    if lang == "zh":  # the signs of the reasons and the comparison's scorecard: ≥, ≤
+        sign = {">=": "≥", "<=": "≤"}[tg.comparison]
+        comparison = sign + (f" {tg.each_year_from}年起每年" if every else "")
         unit = in_chinese(unit).replace("/yr", "/年")
     else:
         comparison = tg.comparison + (f" every year from {tg.each_year_from}" if every else "")
@@ -989,11 +1058,18 @@ def _target_row(
         "verdict_zh": zh,
         "reason": reason,
         "estimate_check": _estimate_check(ind, last, status, latest, series, lang),
-        "marks": _marks(
-            tg,
-            "" if last is not None else "scenario" if by_scenario else "model_only",
-            lang,
-            model_base and last is not None,
+        "marks": (";" if lang == "zh" else "; ").join(
+            m
+            for m in (
+                _marks(
+                    tg,
+                    "" if last is not None else "scenario" if by_scenario else "model_only",
+                    lang,
+                    model_base and last is not None,
+                ),
+                _rounded_mark(rule_target, tg.target, info.unit, lang),
+            )
+            if m
         ),
         "decided_by": tg.decided_by,
         "source": tg.source,

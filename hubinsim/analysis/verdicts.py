@@ -99,7 +99,9 @@ class Case:
     ``final`` marks a target whose year is over (time progress 100 %): ``completed`` says
     whether it was met, ``completion_pct`` is the completion rate, ``judged`` the figure of
     the target year ``year`` it was judged by (``from_model``: the model's, no actual of
-    that year), and ``missed_year`` (every-year targets) the first year that missed it.
+    that year; ``carried_year``: the model carried that year's actual figure to the target
+    year, as it does a figure a lever sets), and ``missed_year`` (every-year targets) the
+    first year that missed it.
     """
 
     every_year: bool = False
@@ -123,6 +125,7 @@ class Case:
     judged: float = math.nan
     year: int | None = None
     from_model: bool = False
+    carried_year: int | None = None
 
 
 def _meets_by_projection(case: Case, rules: Rules) -> bool:
@@ -157,8 +160,8 @@ _REASONS: dict[str, tuple[str, str]] = {
         "重新预测最差年份差距 {gap:.2f} 个百分点(≤ {limit:g})",
     ),
     "every_far": (
-        "projected to miss by more than the stated distance",
-        "重新预测差距超过规定幅度",
+        "projected to miss by {gap:.2f} points at worst (> {limit:g})",
+        "重新预测最差年份差距 {gap:.2f} 个百分点(> {limit:g})",
     ),
     "achieved": ("the latest actual already meets the target", "最新实际值已达到目标值"),
     "kept": (
@@ -179,8 +182,8 @@ _REASONS: dict[str, tuple[str, str]] = {
         "重新预测超出目标 {gap:.2f}(≤ {limit:g})",
     ),
     "keep_far": (
-        "the re-projection breaks the bound by more than the stated distance",
-        "重新预测超出目标,超过规定幅度",
+        "the re-projection breaks the bound by {gap:.2f} (> {limit:g})",
+        "重新预测超出目标 {gap:.2f}(> {limit:g})",
     ),
     "ahead": (
         "target progress {progress:.1f} % >= time progress {time:.1f} % + {margin:g} points",
@@ -200,8 +203,19 @@ _REASONS: dict[str, tuple[str, str]] = {
         "达标概率 {p:.1f}% < {limit:.0f}%",
     ),
     "gap": (
-        "growth needed exceeds growth projected by more than the stated gap",
-        "所需年均增长高于重新预测的增长,差距超过规定幅度",
+        "growth needed {needed:.2f} %/yr against {projected:.2f} %/yr projected: more than "
+        "{limit:g} points apart",
+        "需年均增长 {needed:.2f}%,重新预测 {projected:.2f}%,差距超过 {limit:g} 个百分点",
+    ),
+    "gap_points": (
+        "a rise of {needed:.2f} points a year needed against {projected:.2f} projected: more "
+        "than {limit} of the pace needed apart",
+        "需年均提高 {needed:.2f} 个百分点,重新预测 {projected:.2f} 个百分点,差距超过所需幅度的 {limit}",
+    ),
+    "gap_count": (
+        "{needed} a year needed against {projected} projected: more than {limit} of the yearly "
+        "need apart",
+        "需年均 {needed},重新预测年均 {projected},差距超过年均所需的 {limit}",
     ),
     "short": (
         "below time progress; the re-projection falls short by less than the gap",
@@ -223,6 +237,13 @@ _REASONS: dict[str, tuple[str, str]] = {
         "actual figure",
         "目标年份{year}年已过,但无该年实际数据:模型值 {judged}(完成率 {rate:.1f}%)仅供参考;"
         "待实际数据核实后判断",
+    ),
+    "final_carried": (
+        "the target year {year} is over but the file has no actual figure of it: the latest "
+        "actual, {judged} ({carried}), is carried to {year} (completion {rate:.1f} %), for "
+        "reference; the verdict waits for the actual figure",
+        "目标年份{year}年已过,但无该年实际数据:{carried}年实际值 {judged} 沿用至{year}年"
+        "(完成率 {rate:.1f}%),仅供参考;待实际数据核实后判断",
     ),
     "final_every_met": (
         "the plan's years are over: met in every year; no growth is needed for a year that is over",
@@ -252,6 +273,8 @@ def _final(case: Case, lang: str) -> tuple[str, str, dict]:
         "rate": case.completion_pct,
         "source": _FROM_MODEL[lang == "zh"] if case.from_model else "",
     }
+    if case.from_model and case.carried_year is not None:
+        return "unverified", "final_carried", figures | {"carried": case.carried_year}
     if case.from_model:
         return "unverified", "final_unverified", figures
     return code, "final_met" if case.completed else "final_missed", figures
@@ -301,7 +324,7 @@ def _verdict(case: Case, rules: Rules) -> tuple[str, str, dict]:
             return "on_track", "every_met", {}
         if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
             return "behind", "every_close", {"gap": case.worst_gap, "limit": rules.every_year_pp}
-        return "at_risk", "every_far", {}
+        return "at_risk", "every_far", {"gap": case.worst_gap, "limit": rules.every_year_pp}
     if case.keep:
         return _kept(case, rules, low_p)
     for _code, rule in LEVEL_RULES:
@@ -339,7 +362,20 @@ def _clearly_fails(case: Case, rules: Rules):
         # rounded down, as the tables show it: 9.96 % is no 10.0 %
         shown = probability_rounded(p * 100.0, 1)
         return "at_risk", "low_probability", {"p": shown, "limit": rules.p_at_risk * 100.0}
-    return ("at_risk", "gap", {}) if _gap_too_large(case, rules) else None
+    return ("at_risk", *_gap_reason(case, rules)) if _gap_too_large(case, rules) else None
+
+
+def _gap_reason(case: Case, rules: Rules) -> tuple[str, dict]:
+    """The reason of a re-projection that clearly fails the target, with its figures: the
+    pace needed, the pace projected and the gap the rule allows (25.10 %/yr against 4.90 %,
+    more than 1 point apart)."""
+    figures = {"needed": case.needed, "projected": case.projected_rate}
+    if case.measure == "points":
+        return "gap_points", figures | {"limit": f"{rules.points_gap_share:.0%}"}
+    if case.measure == "count":
+        figures = {"needed": _figure(case.needed), "projected": _figure(case.projected_rate)}
+        return "gap_count", figures | {"limit": f"{rules.count_gap_share:.0%}"}
+    return "gap", figures | {"limit": rules.growth_gap_pct}
 
 
 def _progress(case: Case, rules: Rules) -> dict:
@@ -461,12 +497,12 @@ _KEEP_TEXT = (
     "within the bound in the latest year and projected within it in the target year (with "
     "draws: probability >= {r.p_on_track:.0%}) is on track, with the headroom in the reason; "
     "outside it and projected back, or projected outside by at most {r.every_year_pp:g} points "
-    "(for a level: percent of the bound), is behind; otherwise at risk."
+    "(for a level: {r.every_year_pp:g} % of the bound), is behind; otherwise at risk."
 )
 _KEEP_TEXT_ZH = (
     "2020年基数已在目标以内的控制性目标(如失业率2025年控制在3.8%以内):须在目标年份保持,"
     "不判提前实现,不计目标进度;最新实际值在目标以内且重新预测目标年份仍在目标以内(有抽样时达标"
     "概率 ≥ {r.p_on_track:.0%})为符合预期,依据中注明余量;最新实际值超出但重新预测回到目标以内,"
-    "或重新预测超出不超过 {r.every_year_pp:g} 个百分点(总量类为目标值的百分之几)为滞后;"
+    "或重新预测超出不超过 {r.every_year_pp:g} 个百分点(总量类为目标值的 {r.every_year_pp:g}%)为滞后;"
     "否则难以完成。"
 )

@@ -337,6 +337,9 @@ def evaluation_text(table, lang: str = "en") -> str:
     )  # fmt: skip
     if table["probability_pct"].notna().any():  # with draws: the ensemble median
         headers[6] = "预测中位数" if zh else "median"
+    final = table["completion_pct"].notna().any()  # a final evaluation: the completion rate
+    if final:
+        headers.insert(6, "完成率" if zh else "completion")
     rows = []
     for _, r in table.iterrows():
         latest = ""
@@ -352,6 +355,13 @@ def evaluation_text(table, lang: str = "en") -> str:
                 "" if r["target_progress_pct"] != r["target_progress_pct"]
                 else f"{percent_rounded(r['target_progress_pct'], 1):.1f}%",
                 f"{r['time_progress_pct']:.1f}%",
+                *(
+                    [""
+                     if r["completion_pct"] != r["completion_pct"]
+                     else f"{percent_rounded(r['completion_pct'], 1):.1f}%"]
+                    if final
+                    else []
+                ),
                 fmt(r["projected"], r["unit"]),
                 "" if r["probability_pct"] != r["probability_pct"]
                 else f"{probability_rounded(r['probability_pct']):.1f}%",
@@ -366,7 +376,8 @@ def evaluation_text(table, lang: str = "en") -> str:
         else "(est.: a full year estimated from the growth of a period to date)"
     )
     estimated = (table["latest_status"] == "estimate").any()
-    text = text_table(headers, rows, right={2, 4, 5, 6, 7}) + ("\n" + note if estimated else "")
+    right = {2, 4, 5, 6, 7, 8} if final else {2, 4, 5, 6, 7}
+    text = text_table(headers, rows, right=right) + ("\n" + note if estimated else "")
     marked = table[table["marks"] != ""]
     if len(marked):
         text += "\n" + ("标注(结论旁有 * 者):" if zh else "Marks (verdicts with a *):")
