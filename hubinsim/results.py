@@ -289,11 +289,21 @@ SCORECARD_ZH = {
 }
 #: What settles a target's verdict (``decided_by``), in Chinese.
 DECIDED_ZH = {
+    "actual": "实际数据",
     "model": "模型",
     "lever": "政策杠杆",
     "definition": "指标定义",
     "assumption": "参数假设",
 }
+#: What each value of ``decided_by`` means, in one line (English, Chinese): the legend
+#: beside every table that has the column.
+DECIDED_LEGEND = (
+    "decided by: actual = the actual figures settle the verdict (evaluation); model = the "
+    "model's projection; lever = a lever the scenario sets; definition = the indicator's "
+    "definition; assumption = an assumed rate with no estimate",
+    "决定因素:实际数据 = 结论由实际数据决定(规划评估);模型 = 模型推算;政策杠杆 = 情景设定的政策"
+    "杠杆;指标定义 = 指标定义;参数假设 = 无估计依据的参数假设",
+)
 
 
 def plan_source_zh(text: str) -> str:

@@ -902,7 +902,7 @@ def test_verdicts_without_actual_figures_that_the_levers_decide_rest_on_the_scen
     ):
         zh = dict(zip(table["指标代码"], table["标注"].fillna(""), strict=True))
         decided = dict(zip(table["指标代码"], table["决定因素"], strict=True))
-        assert decided["rd_intensity_pct"] == "政策杠杆" and decided["va_tertiary"] == "模型"
+        assert decided["rd_intensity_pct"] == "政策杠杆" and decided["va_tertiary"] == "实际数据"
         for ind in ("enterprises_above_scale", "rd_intensity_pct", "new_urban_jobs_cumulative"):
             assert "依据情景假设:未有实际数据" in zh[ind], ind
             assert "仅依据模型" not in zh[ind]
@@ -1475,3 +1475,31 @@ def test_a_final_evaluation_shows_the_completion_rate_and_no_later_checks(
     kept = _relevant_checks(items, targets, 2025)
     assert [c[0] for c in kept] == ["gdp", "park_gross_output"]  # the park has a 2035 target
     assert _relevant_checks(items, targets, 2024) == items  # mid-term: every check
+
+
+def test_decided_by_says_the_actual_figures_where_they_settle_the_verdict(short, tmp_path):
+    """决定因素 is 实际数据 where the verdict rests on actual figures (a target reached, a
+    bound kept, progress measured on the latest actual, an every-year target missed); it
+    stays the targets file's where the model or a lever settles it; a one-line legend is in
+    the rules sheet and the Markdown."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
+    table = ev.table.set_index("indicator")
+    decided = table["decided_by"]
+    assert decided["va_tertiary"] == "actual"  # 提前实现 on 223.4
+    assert decided["unemployment_rate_pct"] == "actual"  # met in every actual year so far
+    assert decided["industrial_va_above_scale_growth_pct"] == "actual"  # an actual year missed
+    assert decided["retail_sales"] == "assumption"  # at risk: the re-projection settles it
+    assert decided["enterprises_above_scale"] == "lever"  # no actual figure
+    written = hubinsim.write_evaluation(ev, tmp_path, charts=False, lang="zh")
+    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="评估表", header=TITLE_ROWS)
+    assert dict(zip(sheet["指标代码"], sheet["决定因素"], strict=True))["va_tertiary"] == "实际数据"
+    rules = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="假设与规则")
+    assert any(str(v).startswith("决定因素:实际数据 = ") for v in rules["说明"])
+    md = (written.path / "evaluation.md").read_text(encoding="utf-8")
+    assert "决定因素:实际数据 = 结论由实际数据决定" in md
+
+
+def test_the_compare_terminal_explains_decided_by(short, short_alt, tmp_path):
+    res = invoke("compare", short, short_alt, "--out", tmp_path, "--no-charts")
+    assert res.exit_code == 0, res.output
+    assert "decided by: actual = the actual figures settle the verdict" in res.output

@@ -40,7 +40,7 @@ from ..run.restart import (
 )
 from ..run.simulation import as_scenario, simulate
 from ..scenario.settings import Scenario
-from .verdicts import RULES, VERDICTS, Case, Rules, rule_texts, verdict
+from .verdicts import ACTUAL_RULES, RULES, VERDICTS, Case, Rules, rule_of, rule_texts, verdict
 
 
 @dataclass
@@ -1024,6 +1024,8 @@ def _target_row(
         needed, proj_rate = math.nan, math.nan
         probability = math.nan  # a year that is over has no probability of meeting the target
     code, reason = verdict(case, rules, lang)
+    # where the actual figures settle the verdict, they decide it, not the model or a lever
+    on_actuals = last is not None and rule_of(case, rules) in ACTUAL_RULES
     zh, en = VERDICTS[code]
     info = INDICATOR_BY_NAME[ind]
     if lang == "zh":  # the signs of the reasons and the comparison's scorecard: ≥, ≤
@@ -1071,6 +1073,6 @@ def _target_row(
             )
             if m
         ),
-        "decided_by": tg.decided_by,
+        "decided_by": "actual" if on_actuals else tg.decided_by,
         "source": tg.source,
     }

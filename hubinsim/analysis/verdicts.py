@@ -280,6 +280,23 @@ def _final(case: Case, lang: str) -> tuple[str, str, dict]:
     return code, "final_met" if case.completed else "final_missed", figures
 
 
+#: The rules whose verdict the actual figures settle: a year that is over judged by its
+#: actual figure, a latest actual that already meets the target, an actual year that missed
+#: an every-year target; and those the actual figures carry, the re-projection only
+#: confirming them: progress measured on the latest actual, a bound kept in the latest
+#: year, an every-year target met in every actual year so far.
+ACTUAL_RULES = frozenset(
+    {"final_met", "final_missed", "final_every_met", "final_every_missed", "achieved",
+     "missed", "kept", "keep_back", "ahead", "within", "every_met"}
+)  # fmt: skip
+
+
+def rule_of(case: Case, rules: Rules = RULES) -> str:
+    """The key of the rule that gives ``case`` its verdict (a key of the reasons: "achieved",
+    "gap", "final_met" ...); :data:`ACTUAL_RULES` are those the actual figures settle."""
+    return (_final(case, "en") if case.final else _verdict(case, rules))[1]
+
+
 def verdict(case: Case, rules: Rules = RULES, lang: str = "en") -> tuple[str, str]:
     """The verdict code (a key of :data:`VERDICTS`) and the rule that gave it, in words (in
     ``lang``, "en" or "zh")."""

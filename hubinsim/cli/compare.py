@@ -276,6 +276,10 @@ def print_comparison(cmp, lang: str) -> None:
         click.echo(say("Plan-target scorecards (projected; met?):", lang))
         cell = _met_zh if zh else _met
     click.echo(scorecards_side_by_side(cmp.scorecard, names, lang, cell))
+    if "decided_by" in cmp.scorecard.columns:
+        from hubinsim.results import DECIDED_LEGEND
+
+        click.echo(DECIDED_LEGEND[lang == "zh"])
 
 
 def _met(v) -> str:

@@ -30,7 +30,7 @@ import pandas as pd
 from ..catalog import INDICATOR_BY_NAME, UNIT_ZH
 from ..defaults import DEFAULT_OUT
 from ..formats import percent_rounded, probability_rounded
-from ..results import DECIDED_ZH, plan_source_zh
+from ..results import DECIDED_LEGEND, DECIDED_ZH, plan_source_zh
 from .charts import DPI, save_figures
 from .folders import Written, atomic_folder, check_writer, safe_name, write_csv
 from .record import run_json, write_json
@@ -416,6 +416,7 @@ def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
     t = _TITLES[lang]
     notes = [(t["checks"], c) for c in ev.checks] + [(t["assumptions"], a) for a in ev.assumptions]
     notes += [(t["rules"], r) for r in ev.rules]
+    notes += [(t["rules"], DECIDED_LEGEND[lang == "zh"])]
     item = _header("item", lang)
     assumptions = pd.DataFrame(notes, columns=[item, _header("note", lang)])
     run = pd.DataFrame(_run_rows(ev.record, lang), columns=[item, _header("value", lang)])
@@ -591,6 +592,8 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         "",
         *[f"- {r}" for r in ev.rules],
         "",
+        DECIDED_LEGEND[lang == "zh"],
+        "",
         f"## {t['assumptions']}",
         "",
         *[f"- {a}" for a in ev.assumptions],
@@ -642,6 +645,7 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 {table(sheets["evaluation"])}
 {checks}<h2>{esc(t["rules"])}</h2>
 <ul>{"".join(f"<li>{esc(r)}</li>" for r in ev.rules)}</ul>
+<p>{esc(DECIDED_LEGEND[lang == "zh"])}</p>
 <h2>{esc(t["charts"])}</h2>
 {imgs}
 <h2>{esc(t["actuals"])}</h2>
