@@ -267,7 +267,9 @@ def test_with_draws_the_projected_figure_is_the_median_and_the_verdict_agrees(wi
         ):
             assert (row["verdict"] != "on track") or median_meets
     written = hubinsim.write_evaluation(ev, tmp_path, charts=False)
-    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name=0, nrows=0, header=TITLE_ROWS)
+    sheet = pd.read_excel(
+        written.path / "evaluation.xlsx", sheet_name=0, nrows=0, header=TITLE_ROWS
+    )
     assert any("median of 9 draws" in c for c in sheet.columns)
     assert "median of 9 draws" in (written.path / "evaluation.md").read_text(encoding="utf-8")
 
@@ -995,7 +997,9 @@ def test_a_count_target_is_judged_and_shown_whole_as_the_scorecard_judges_it(tmp
     assert "the rule's 67.6 rounded up to whole firms" in text
     ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), ILLUSTRATIVE)
     written = hubinsim.write_evaluation(ev, tmp_path, charts=False)
-    sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="evaluation", header=TITLE_ROWS)
+    sheet = pd.read_excel(
+        written.path / "evaluation.xlsx", sheet_name="evaluation", header=TITLE_ROWS
+    )
     shown = sheet.set_index("indicator").loc["enterprises_above_scale", "target"]
     assert shown == ev.table.set_index("indicator").loc["enterprises_above_scale", "target"]
 
@@ -1341,9 +1345,7 @@ def test_a_level_of_a_period_to_date_is_listed_as_read_and_not_used(short, tmp_p
     assert row["性质"] == "未使用" and "未使用" in row["说明"]
 
 
-def test_illustrative_figures_are_flagged_on_the_main_sheet_the_csv_and_the_charts(
-    short, tmp_path
-):
+def test_illustrative_figures_are_flagged_on_the_main_sheet_the_csv_and_the_charts(short, tmp_path):
     """The evaluation sheet, the file most likely forwarded, opens with a title block (the
     scenario, the latest actual year, the actuals file, 示例数据); every row of the CSV and
     every chart's footer carry the flag; the file's English source is Chinese under zh."""
@@ -1393,7 +1395,7 @@ def test_the_jobs_chart_ends_with_the_plan_and_separates_thousands():
 
 
 def test_the_rules_give_the_margin_of_a_level_from_their_parameter():
-    """"for a level: 0.5 % of the bound": the figure, in both languages, is the rule's own."""
+    """ "for a level: 0.5 % of the bound": the figure, in both languages, is the rule's own."""
     from hubinsim.analysis.verdicts import Rules, rule_texts
 
     rules = Rules(every_year_pp=0.7)
@@ -1405,7 +1407,10 @@ def test_the_rules_give_the_margin_of_a_level_from_their_parameter():
 def test_the_reasons_of_at_risk_give_their_figures():
     """The pace needed, the pace projected and the allowed gap, in each measure's unit."""
     growth = Case(needed=25.1, projected_rate=4.9, projected=125.0, target=150.0)
-    assert verdict(growth, RULES, "zh") == ("at_risk", "需年均增长 25.10%,重新预测 4.90%,差距超过 1 个百分点")
+    assert verdict(growth, RULES, "zh") == (
+        "at_risk",
+        "需年均增长 25.10%,重新预测 4.90%,差距超过 1 个百分点",
+    )
     assert "25.10 %/yr against 4.90 %/yr" in verdict(growth, RULES)[1]
     points = replace(growth, measure="points", needed=0.5, projected_rate=0.1)
     assert "需年均提高 0.50 个百分点,重新预测 0.10 个百分点" in verdict(points, RULES, "zh")[1]
@@ -1439,9 +1444,7 @@ def test_cells_that_would_mislead_are_left_empty_or_explained(short, tmp_path):
     assert "跳变" not in ev.table.set_index("indicator").loc["retail_sales", "marks"]
 
 
-def test_a_final_evaluation_shows_the_completion_rate_and_no_later_checks(
-    monkeypatch, tmp_path
-):
+def test_a_final_evaluation_shows_the_completion_rate_and_no_later_checks(monkeypatch, tmp_path):
     """Actual figures to 2025: the terminal shows the completion rate (完成率) the files give,
     a 2024 actual carried to 2025 is called so (not a model value), and no check about a year
     after the last target year that is over is printed."""

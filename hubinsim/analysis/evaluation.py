@@ -309,8 +309,10 @@ def evaluate(
         record=record,
         original_band=orig_band,
         figures=compared,
-        checks=[f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}"
-                for ind, _about, _key, text in items],  # fmt: skip
+        checks=[
+            f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}"
+            for ind, _about, _key, text in items
+        ],  # fmt: skip
     )
 
 

@@ -210,7 +210,8 @@ _REASONS: dict[str, tuple[str, str]] = {
     "gap_points": (
         "a rise of {needed:.2f} points a year needed against {projected:.2f} projected: more "
         "than {limit} of the pace needed apart",
-        "需年均提高 {needed:.2f} 个百分点,重新预测 {projected:.2f} 个百分点,差距超过所需幅度的 {limit}",
+        "需年均提高 {needed:.2f} 个百分点,重新预测 {projected:.2f} 个百分点,"
+        "差距超过所需幅度的 {limit}",
     ),
     "gap_count": (
         "{needed} a year needed against {projected} projected: more than {limit} of the yearly "
@@ -520,6 +521,7 @@ _KEEP_TEXT_ZH = (
     "2020年基数已在目标以内的控制性目标(如失业率2025年控制在3.8%以内):须在目标年份保持,"
     "不判提前实现,不计目标进度;最新实际值在目标以内且重新预测目标年份仍在目标以内(有抽样时达标"
     "概率 ≥ {r.p_on_track:.0%})为符合预期,依据中注明余量;最新实际值超出但重新预测回到目标以内,"
-    "或重新预测超出不超过 {r.every_year_pp:g} 个百分点(总量类为目标值的 {r.every_year_pp:g}%)为滞后;"
+    "或重新预测超出不超过 {r.every_year_pp:g} 个百分点(总量类为目标值的 {r.every_year_pp:g}%)"
+    "为滞后;"
     "否则难以完成。"
 )

@@ -319,7 +319,9 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
             out["note"] = out["note"].map(_note_zh)
         if "source" in out:
             out["source"] = out["source"].map(
-                lambda s: ILLUSTRATIVE_SOURCE_ZH if _is_illustrative_source(s) else plan_source_zh(s)
+                lambda s: (
+                    ILLUSTRATIVE_SOURCE_ZH if _is_illustrative_source(s) else plan_source_zh(s)
+                )
             )
         for code in ("figure", "indicator"):  # the name first, for a reader; the code after
             if code in out and "name" not in out:
