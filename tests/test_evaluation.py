@@ -1506,3 +1506,23 @@ def test_the_compare_terminal_explains_decided_by(short, short_alt, tmp_path):
     res = invoke("compare", short, short_alt, "--out", tmp_path, "--no-charts")
     assert res.exit_code == 0, res.output
     assert "decided by: actual = the actual figures settle the verdict" in res.output
+
+
+def test_the_plan_targets_left_out_are_named(short, tmp_path):
+    """With the plan's own targets, the rules sheet, the Markdown and the page name the
+    targets the model does not represent; with a targets file of the user's, nothing."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
+    assert (
+        ev.not_evaluated.startswith("以下规划指标未纳入评估")
+        and "失业人员再就业8000人" in ev.not_evaluated
+    )
+    written = hubinsim.write_evaluation(ev, tmp_path, charts=False, lang="zh")
+    rules = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="假设与规则")
+    assert ev.not_evaluated in set(rules["说明"])
+    assert ev.not_evaluated in (written.path / "evaluation.md").read_text(encoding="utf-8")
+    assert ev.not_evaluated in (written.path / "evaluation.html").read_text(encoding="utf-8")
+    from hubinsim.data import load_targets
+
+    mine = [t for t in load_targets() if t.year <= 2026]
+    own = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, targets=mine)
+    assert own.not_evaluated == ""

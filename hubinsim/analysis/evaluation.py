@@ -74,6 +74,9 @@ class Evaluation:
     anchor_table : DataFrame
         The restart record (figure, value, status, note) or the add-factors.
     assumptions, rules : list of str
+    not_evaluated : str
+        With the default targets (data/targets.csv), the line naming the plan's targets the
+        model does not represent (:data:`NOT_EVALUATED`), in the language asked; else empty.
     checks : list of str
         The checks of the re-projection against the actual figures (:func:`reprojection_checks`):
         a jump from the latest full actual year, a year known from a period to date that the
@@ -101,6 +104,7 @@ class Evaluation:
     original_band: pd.DataFrame | None = None
     figures: pd.DataFrame | None = None
     checks: list[str] = field(default_factory=list)
+    not_evaluated: str = ""
 
     def anchor_text(self, lang: str = "en") -> str:
         """How the evaluation re-projected, in a few words of ``lang``: "restarted in 2023",
@@ -312,7 +316,42 @@ def evaluate(
         checks=[
             f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}"
             for ind, _about, _key, text in items
-        ],  # fmt: skip
+        ],
+        not_evaluated=not_evaluated_text(lang) if targets is None else "",
+    )
+
+
+#: The 14th FYP's targets the model does not represent (data/README.md, "targets.csv"), as
+#: (English, Chinese): left out of every evaluation with the default targets, and said so.
+NOT_EVALUATED = (
+    ("e-commerce turnover 100 亿元 and online retail 80 亿元",
+     "电子商务交易额100亿元、网络零售额80亿元"),
+    ("finance: growth 8 %, at least 10 % of tertiary value added",
+     "金融业增长8%、占第三产业增加值10%以上"),
+    ("high-end equipment and new-energy vehicles, about 100 亿元 each",
+     "高端装备制造、新能源汽车产业各约100亿元"),
+    ("industrial profit margin about 25 %", "工业利润率约25%"),
+    ("GDP growth above the Sanmenxia average", "地区生产总值增速高于全市平均水平"),
+    ("re-employment of the unemployed 8,000", "失业人员再就业8000人"),
+    ("rural labour newly transferred 5,000", "新增农村劳动力转移就业5000人"),
+    ("skills training 15,000 people (3,000 a year)", "职业技能培训15000人(每年3000人)"),
+    ("investment attraction 1,000 亿元", "招商引资1000亿元"),
+    ("good-air days 300 a year", "空气质量优良天数300天"),
+    ("online tax filing 99 %", "网上办税率99%"),
+    ("under-forest economy output 15 亿元", "林下经济产值15亿元"),
+    ("village collective income 200,000 yuan per village a year", "村集体经济收入每村每年20万元"),
+)  # fmt: skip
+
+
+def not_evaluated_text(lang: str = "en") -> str:
+    """The line naming the plan's targets left out of the evaluation (:data:`NOT_EVALUATED`),
+    so that a panel does not read the table as complete."""
+    if lang == "zh":
+        names = ";".join(zh for _en, zh in NOT_EVALUATED)
+        return f"以下规划指标未纳入评估(模型未模拟):{names}。"
+    names = "; ".join(en for en, _zh in NOT_EVALUATED)
+    return (
+        f"Plan targets not evaluated (the model does not represent them; data/README.md): {names}."
     )
 
 

@@ -173,6 +173,7 @@ _TITLES = {
         "assumptions": "Assumptions",
         "rules": "Verdict rules",
         "checks": "Checks of the re-projection against the actual figures",
+        "not_evaluated": "Plan targets not evaluated",
         "run": "Run record",
         "lede": "Scenario {scenario}, {anchor}, actual figures to {as_of}.",
     },
@@ -186,6 +187,7 @@ _TITLES = {
         "assumptions": "假设",
         "rules": "评估结论规则",
         "checks": "重新预测与实际数据的核对",
+        "not_evaluated": "未纳入评估的规划指标",
         "run": "运行记录",
         "lede": "情景 {scenario},{anchor},实际数据截至{as_of}年。",
     },
@@ -419,6 +421,8 @@ def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
     notes = [(t["checks"], c) for c in ev.checks] + [(t["assumptions"], a) for a in ev.assumptions]
     notes += [(t["rules"], r) for r in ev.rules]
     notes += [(t["rules"], DECIDED_LEGEND[lang == "zh"])]
+    if ev.not_evaluated:
+        notes += [(t["not_evaluated"], ev.not_evaluated)]
     item = _header("item", lang)
     assumptions = pd.DataFrame(notes, columns=[item, _header("note", lang)])
     run = pd.DataFrame(_run_rows(ev.record, lang), columns=[item, _header("value", lang)])
@@ -596,6 +600,7 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         "",
         DECIDED_LEGEND[lang == "zh"],
         "",
+        *([f"**{ev.not_evaluated}**", ""] if ev.not_evaluated else []),
         f"## {t['assumptions']}",
         "",
         *[f"- {a}" for a in ev.assumptions],
@@ -648,6 +653,7 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 {checks}<h2>{esc(t["rules"])}</h2>
 <ul>{"".join(f"<li>{esc(r)}</li>" for r in ev.rules)}</ul>
 <p>{esc(DECIDED_LEGEND[lang == "zh"])}</p>
+<p><strong>{esc(ev.not_evaluated)}</strong></p>
 <h2>{esc(t["charts"])}</h2>
 {imgs}
 <h2>{esc(t["actuals"])}</h2>
