@@ -1526,3 +1526,56 @@ def test_the_plan_targets_left_out_are_named(short, tmp_path):
     mine = [t for t in load_targets() if t.year <= 2026]
     own = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, targets=mine)
     assert own.not_evaluated == ""
+
+
+def test_the_workbook_and_markdown_read_cleanly(short, tmp_path):
+    """Years without a thousands separator, one number of decimals per column, long text
+    wrapped, the restart record with a unit column and its fractions in percent, no space
+    inside Chinese, a run without draws said so and its time given, the figures used in
+    the table's order, and the Markdown table with the requirement and the rule."""
+    from openpyxl import load_workbook
+
+    res = invoke("evaluate", short, "--actuals", ILLUSTRATIVE, "--out", tmp_path, "--lang", "zh",
+                 "--no-charts")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "evaluate-short"
+    book = load_workbook(folder / "evaluation.xlsx")
+    run = {r[0].value: r[1] for r in book["运行记录"].iter_rows(min_row=2)}
+    assert run["重新起步年份"].value == 2023 and "," not in run["重新起步年份"].number_format
+    assert (
+        run["抽样次数"].value == "单次运行(无抽样)" and run["随机种子"].value == "单次运行(无抽样)"
+    )
+    assert run["生成时间(世界协调时)"].value.startswith("20")
+    sheet = book["评估表"]
+    head = [c.value for c in sheet[TITLE_ROWS + 1]]
+    rows = list(sheet.iter_rows(min_row=TITLE_ROWS + 2))
+    for name in ("所需年均增长", "时间进度(%)"):  # by the unit: %/年 two decimals (25.10, 5.38)
+        column = [r[head.index(name)] for r in rows if r[head.index("增长单位")].value == "%/年"]
+        formats = {c.number_format for c in column if isinstance(c.value, float | int)}
+        assert len(formats) == 1, (name, formats)
+    reason = next(r[head.index("依据")] for r in sheet.iter_rows(min_row=TITLE_ROWS + 2))
+    assert reason.alignment.wrap_text
+    record = pd.read_excel(folder / "evaluation.xlsx", sheet_name="重新起步记录")
+    record = record.set_index("起步记录项")
+    assert record.loc["participation_rate", "单位"] == "%"
+    assert 50 < record.loc["participation_rate", "数值"] < 90  # 70.9 %, not 0.709
+    assert record.loc["population", "单位"] == "万人"
+    assert not any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", str(n)) for n in record["说明"])
+    used = pd.read_excel(folder / "evaluation.xlsx", sheet_name="所用实际数据")
+    order = list(dict.fromkeys(used["指标代码"]))
+    table = list(dict.fromkeys(pd.read_csv(folder / "evaluation.csv")["指标代码"]))
+    evaluated = [i for i in order if i in table]
+    assert (
+        evaluated == [i for i in table if i in evaluated] and order[: len(evaluated)] == evaluated
+    )
+    md = (folder / "evaluation.md").read_text(encoding="utf-8")
+    assert "| 目标要求 |" in md and "| 依据 |" in md and "≤ 2021年起每年" in md
+    table_md = md.split("## ")[1]  # the evaluation table's section
+
+    def cells(line):
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+
+    header = cells(next(s for s in table_md.splitlines() if s.startswith("| 指标名称")))
+    rows = [cells(s) for s in table_md.splitlines() if s.startswith("| ") and "指标名称" not in s]
+    time = header.index("时间进度(%)")
+    assert rows and all(re.fullmatch(r"\d+\.\d", r[time]) for r in rows)  # 60.0, not 60

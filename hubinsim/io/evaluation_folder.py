@@ -23,6 +23,7 @@ import io
 import json
 import math
 import re
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -133,6 +134,7 @@ RUN_KEYS_ZH = {
     "seed": "随机种子",
     "targets": "目标文件",
     "rules": "结论规则参数",
+    "timestamp": "生成时间(世界协调时)",
     "margin_pp": "进度容差(百分点)",
     "growth_gap_pct": "增速差距阈值(百分点)",
     "points_gap_share": "比重差距阈值(所需年均提高幅度的比例)",
@@ -337,6 +339,7 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
 
 #: The source of an illustrative figure (examples/actuals_illustrative.csv's), in Chinese.
 ILLUSTRATIVE_SOURCE_ZH = "示例数据:由本模型生成,并非公布数据"
+_ILLUSTRATIVE_SOURCE = "illustrative: made with hubinsim, not a published figure"
 
 
 def _is_illustrative_source(source) -> bool:
@@ -375,7 +378,9 @@ def _note_zh(note):
     for pattern, zh in _NOTES_ZH:
         note = re.sub(pattern, zh, note)
     note = re.sub(r"\b[a-z][a-z0-9_]*[a-z0-9]\b", lambda m: _code_zh(m.group(0)), note)
-    return (
+    note = note.replace(f", {_ILLUSTRATIVE_SOURCE}", f",{ILLUSTRATIVE_SOURCE_ZH}")
+    note = note.replace(_ILLUSTRATIVE_SOURCE, ILLUSTRATIVE_SOURCE_ZH)
+    note = (
         note.replace(" x ", " × ")
         .replace("carried from the original run", "沿用原始运行的数值")
         .replace("nominal growth", "现价增速")
@@ -385,6 +390,9 @@ def _note_zh(note):
         .replace("the original run's tertiary share", "原始运行的第三产业比重")
         .replace("of the actual GDP", "乘实际GDP")
     )
+    # no space inside Chinese words: 模型的第二产业增加值平减指数(+1.00 %)
+    note = re.sub(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", "", note)
+    return re.sub(r"(?<=[\u4e00-\u9fff]) \(([^()]*)\)", r"(\1)", note)
 
 
 def _code_zh(word: str) -> str:
@@ -399,7 +407,14 @@ def _run_rows(record: dict, lang: str) -> list[tuple[str, object]]:
     words in Chinese."""
     if lang != "zh":
         return [
-            (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
+            (
+                k,
+                json.dumps(v, ensure_ascii=False)
+                if isinstance(v, dict | list)
+                else "single run (no draws)"
+                if k in ("draws", "seed") and v is None
+                else v,
+            )
             for k, v in record.items()
         ]
     rows = []
@@ -411,12 +426,15 @@ def _run_rows(record: dict, lang: str) -> list[tuple[str, object]]:
             v = f"加因子({v.removeprefix('fade=')}年内递减为零)"
         if isinstance(v, bool):
             v = "是" if v else "否"
+        if k in ("draws", "seed") and v is None:  # no draws: nothing left empty
+            v = "单次运行(无抽样)"
         rows.append((RUN_KEYS_ZH.get(k, k), _RUN_VALUES_ZH.get(v, v) if isinstance(v, str) else v))
     return rows
 
 
-def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
-    """The sheets: key -> table with headers in ``lang``."""
+def _tables(ev, lang: str, timestamp: str | None = None) -> dict[str, pd.DataFrame]:
+    """The sheets: key -> table with headers in ``lang``; ``timestamp`` (run.json's) in the
+    run record."""
     t = _TITLES[lang]
     notes = [(t["checks"], c) for c in ev.checks] + [(t["assumptions"], a) for a in ev.assumptions]
     notes += [(t["rules"], r) for r in ev.rules]
@@ -425,15 +443,49 @@ def _tables(ev, lang: str) -> dict[str, pd.DataFrame]:
         notes += [(t["not_evaluated"], ev.not_evaluated)]
     item = _header("item", lang)
     assumptions = pd.DataFrame(notes, columns=[item, _header("note", lang)])
-    run = pd.DataFrame(_run_rows(ev.record, lang), columns=[item, _header("value", lang)])
+    if timestamp and lang == "zh":  # 2026-12-06 02:10:35, the time of run.json
+        timestamp = timestamp.replace("T", " ").removesuffix("+00:00")
+    stamp = {"timestamp": timestamp} if timestamp else {}
+    run = pd.DataFrame(_run_rows(ev.record | stamp, lang), columns=[item, _header("value", lang)])
     anchor_key = "record" if ev.start_year is not None else "factors"
     return {
         "evaluation": _readable(ev.table, lang, ev.record.get("draws")),
-        "actuals": _readable(ev.actuals_used, lang),
-        anchor_key: _readable(ev.anchor_table, lang),
+        "actuals": _readable(in_table_order(ev.actuals_used, ev.table), lang),
+        anchor_key: _readable(_anchor_table(ev), lang),
         "assumptions": assumptions,
         "run": run,
     }
+
+
+def _anchor_table(ev) -> pd.DataFrame:
+    """The restart record with its units (:func:`record_in_units`), or the add-factors."""
+    return ev.anchor_table if ev.start_year is None else record_in_units(ev.anchor_table)
+
+
+def in_table_order(used: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The figures used in the order of the evaluation table's indicators (the others after
+    them, by code), each indicator's by year and line."""
+    order = {ind: i for i, ind in enumerate(dict.fromkeys(table["indicator"]))}
+    rank = used["indicator"].map(lambda i: order.get(i, len(order)))
+    key = pd.DataFrame({"r": rank, "i": used["indicator"], "y": used["year"], "l": used["line"]})
+    return used.loc[key.sort_values(["r", "i", "y", "l"], kind="stable").index]
+
+
+def record_in_units(record: pd.DataFrame) -> pd.DataFrame:
+    """The restart record with a unit column: each figure in its indicator's unit, the
+    fractions of the record (the construction share of secondary value added, the
+    participation rate) in percent, as the catalogue's shares are (24.8 %, not 0.248)."""
+    out = record.copy()
+    units = []
+    for i, code in enumerate(out["figure"]):
+        info = INDICATOR_BY_NAME.get(code)
+        if info is None and code in RECORD_NAMES_ZH:  # a fraction: in percent
+            out.iloc[i, out.columns.get_loc("value")] = float(out["value"].iloc[i]) * 100.0
+            units.append("%")
+        else:
+            units.append(info.unit if info is not None else "")
+    out.insert(list(out.columns).index("value") + 1, "unit", units)
+    return out
 
 
 def _cell(value):
@@ -443,14 +495,30 @@ def _cell(value):
     return value
 
 
+#: The widest a column of the workbook is made; a longer text wraps within it.
+_WRAP_WIDTH = 60
+
+
+def _text_width(text: str) -> float:
+    """The width of ``text`` in the workbook's column units: a Chinese character two."""
+    return sum(2.1 if ord(c) >= 0x2E80 else 1.1 for c in text) + 1.5
+
+
+def _row_decimals(df: pd.DataFrame, lang: str) -> list[int]:
+    """The decimals of each row's figures where no unit column gives them: by the unit of the
+    row's indicator (none for counts of persons and firms, two for the rest; three for a
+    figure of the restart record that is no indicator)."""
+    for code in ("indicator", "figure"):
+        col = _header(code, lang)
+        if col in df.columns:
+            infos = [INDICATOR_BY_NAME.get(c) if isinstance(c, str) else None for c in df[col]]
+            return [2 if i is None else _unit_decimals(i.unit) for i in infos]
+    return [2] * len(df)
+
+
 def _number_format(decimals: int) -> str:
     """A number format of the workbook: thousands separated, ``decimals`` decimals."""
     return "#,##0" + ("." + "0" * decimals if decimals else "")
-
-
-def _decimals_of(value) -> int:
-    """The decimals a rounded figure shows (:func:`shown`)."""
-    return len(shown(float(value)).partition(".")[2])
 
 
 #: The rows above the evaluation sheet's header: the title, the scenario with the latest
@@ -508,12 +576,28 @@ def write_xlsx(
             ws.append([_cell(v.item() if hasattr(v, "item") else v) for v in row])
         unit_col = _header("unit", lang)
         units = list(df[unit_col]) if unit_col in df.columns else None
+        decimals = _row_decimals(df, lang)
         in_unit_headers = {_header(c, lang) for c in _IN_ROW_UNIT}
+        growth_headers = {_header(c, lang) for c in ("growth_needed", "growth_projected")}
+        growth_col = _header("growth_unit", lang)
         median_head = _MEDIAN_HEADER[lang == "zh"].split("{")[0]
         for j, col in enumerate(df.columns, start=1):
-            texts = [str(col)] + [shown(v) for v in df.iloc[:, j - 1].head(200)]
-            width = max(len(s.encode("utf-8")) * 0.7 for s in texts)
-            ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
+            letter = get_column_letter(j)
+            # a figure shows its unit after it (209.00 亿元): the width has room for it
+            suffix = max((_text_width(f" {u}") for u in units or () if isinstance(u, str)),
+                         default=0) if str(col) in in_unit_headers else 0  # fmt: skip
+            texts = [shown(v) for v in df.iloc[:, j - 1].head(200)]
+            width = max(
+                [_text_width(str(col))]
+                + [_text_width(t) + (suffix + 1.5 if isinstance(v, float) else 0)
+                   for t, v in zip(texts, df.iloc[:, j - 1].head(200), strict=True)]
+            )  # fmt: skip
+            ws.column_dimensions[letter].width = min(max(width, 8), _WRAP_WIDTH)
+            if width > _WRAP_WIDTH:  # a long text (a rule, a mark) wraps within its column
+                for cell in ws[letter][head:]:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if key == "run":  # a record of settings: years and seeds as they are (2023)
+                continue
             # a column in the unit of its row: the unit shown beside each number
             whole = str(col) in whole_headers
             in_unit = (
@@ -522,7 +606,8 @@ def write_xlsx(
                 and (str(col) in in_unit_headers or str(col).startswith(median_head))
             )
             percent = str(col) in percent_headers
-            for i, cell in enumerate(ws[get_column_letter(j)][head:]):
+            growth = str(col) in growth_headers and growth_col in df.columns
+            for i, cell in enumerate(ws[letter][head:]):
                 if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                     unit = units[i] if in_unit and isinstance(units[i], str) else ""
                     if whole:
@@ -530,19 +615,60 @@ def write_xlsx(
                     elif unit:  # every figure of a unit with the same decimals
                         fmt = _number_format(_unit_decimals(unit))
                         fmt += ' "' + unit.replace('"', "") + '"'
-                    else:
-                        fmt = _number_format(1 if percent else _decimals_of(cell.value))
+                    elif percent:
+                        fmt = _number_format(1)
+                    elif growth:  # %/yr, pp/yr: two decimals; persons/yr whole
+                        fmt = _number_format(_unit_decimals(df[growth_col].iloc[i]))
+                    else:  # one rule per column: two decimals, counts whole
+                        fmt = _number_format(decimals[i])
                     cell.number_format = fmt
         ws.freeze_panes = f"A{head + 1}"
     wb.save(path)
 
 
-def _markdown(df: pd.DataFrame) -> str:
-    fmt = shown
+def as_texts(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A readable table (:func:`_readable`) as the texts of the Markdown and the page, with
+    one number of decimals per column, as the workbook: a figure by its row's unit (two,
+    counts whole), progress one, another column the most its rounded figures need; years
+    whole and thousands separated ("60.0" beside "99.5", "86.40" beside "159.29")."""
+    out = df.astype(object).map(shown)
+    in_unit = {_header(c, lang) for c in _IN_ROW_UNIT}
+    percent = {_header(c, lang) for c in _PERCENT}
+    whole = {_header(c, lang) for c in _WHOLE}
+    unit_col = _header("unit", lang)
+    rows = _row_decimals(df, lang)
+    if unit_col in df.columns:
+        rows = [_unit_decimals(u) if isinstance(u, str) else d
+                for u, d in zip(df[unit_col], rows, strict=True)]  # fmt: skip
+    median_head = _MEDIAN_HEADER[lang == "zh"].split("{")[0]
+    growth = {_header(c, lang) for c in ("growth_needed", "growth_projected")}
+    growth_col = _header("growth_unit", lang)
+    for col in df.columns:
+        values = df[col]
+        floats = [isinstance(v, float) and math.isfinite(v) for v in values]
+        if str(col) in whole or not any(floats):
+            continue
+        if str(col) in in_unit or str(col).startswith(median_head):
+            places = rows
+        elif str(col) in percent:
+            places = [1] * len(df)
+        elif str(col) in growth and growth_col in df.columns:  # by the growth's unit
+            places = [_unit_decimals(u) for u in df[growth_col]]
+        else:
+            most = max(len(shown(float(v)).partition(".")[2]) for v, f in zip(values, floats,
+                       strict=True) if f)  # fmt: skip
+            places = [most] * len(df)
+        cells = zip(values, floats, places, out[col], strict=True)
+        out[col] = [f"{v:,.{d}f}" if f else t for v, f, d, t in cells]
+    return out
 
+
+def _markdown(df: pd.DataFrame, lang: str = "en") -> str:
+    cells = as_texts(df, lang)
     head = "| " + " | ".join(map(str, df.columns)) + " |"
     rule = "|" + "---|" * len(df.columns)
-    body = ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    body = ["| " + " | ".join(v.replace("|", "/") for v in row) + " |"
+            for row in cells.itertuples(index=False)]  # fmt: skip
     return "\n".join([head, rule, *body])
 
 
@@ -554,6 +680,7 @@ _MD_COLUMNS = [
     "base_year",
     "base",
     "target",
+    "comparison",
     "target_year",
     "latest_actual",
     "latest_year",
@@ -567,6 +694,7 @@ _MD_COLUMNS = [
     "growth_projected",
     "growth_unit",
     "verdict",
+    "reason",
     "decided_by",
 ]
 
@@ -591,7 +719,7 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         "",
         f"## {t['table']}",
         "",
-        _markdown(_readable(ev.table[cols], lang, ev.record.get("draws"))),
+        _markdown(_readable(ev.table[cols], lang, ev.record.get("draws")), lang),
         "",
         *([f"## {t['checks']}", "", *[f"- {c}" for c in ev.checks], ""] if ev.checks else []),
         f"## {t['rules']}",
@@ -607,7 +735,7 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         "",
         f"## {_anchor_title(ev, lang)}",
         "",
-        _markdown(_readable(ev.anchor_table, lang)),
+        _markdown(_readable(_anchor_table(ev), lang), lang),
         "",
     ]
     path.write_text("\n".join(parts), encoding="utf-8")
@@ -619,7 +747,7 @@ def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str
     esc = html.escape
 
     def table(df):
-        cells = df.astype(object).map(shown)  # rounded, no "None" nor "<NA>" on the page
+        cells = as_texts(df, lang)  # rounded, no "None" nor "<NA>" on the page
         return cells.to_html(index=False, border=0)
 
     imgs = "\n".join(
@@ -699,7 +827,8 @@ def write_evaluation(
 
     check_writer(ev, Evaluation, out, force, charts, lang, command, started, 1, dpi)
     target = evaluation_folder(out, ev.scenario)
-    sheets = _tables(ev, lang)
+    record = run_json(command=command, fields=ev.record, started=started, files=())
+    sheets = _tables(ev, lang, record["timestamp"])
     figures = {}
     if charts:
         from ..plots.evaluation import evaluation_charts
@@ -728,7 +857,9 @@ def write_evaluation(
                 files.append(f"charts/{path.name}")
         write_html(tmp / "evaluation.html", ev, sheets, pngs, lang)
         files.append("evaluation.html")
-        record = run_json(command=command, fields=ev.record, started=started, files=files)
+        if started is not None:
+            record["wall_time_s"] = time.perf_counter() - started
+        record["files"] = files
         write_json(tmp / "run.json", record)
         files.append("run.json")
     return Written(target, tuple(files))
