@@ -297,7 +297,8 @@ def test_compare_writes_charts_and_tables(short, short_alt, tmp_path):
     card = list(
         csv.DictReader(io.StringIO((folder / "scorecard.csv").read_text(encoding="utf-8-sig")))
     )
-    assert "projected:short" in card[0] and "projected:alt" in card[0]
+    worst = "projected (every-year target: worst year)"
+    assert f"{worst}:short" in card[0] and f"{worst}:alt" in card[0]
     # what settles each verdict, as a run's scorecard says it
     decided = {t.indicator: t.decided_by for t in hubinsim.data.load_targets()}
     assert all(r["decided_by"] == decided[r["indicator"]] for r in card)
@@ -1266,3 +1267,30 @@ def test_estimate_with_a_bad_panel_exits_2_and_writes_nothing(tmp_path):
     assert res.exit_code == 2
     assert "line 2, column 3 (gdp): 'x' is not a number" in res.stderr
     assert leftovers(tmp_path / "o") == []
+
+
+def test_the_comparison_scorecard_csv_reads_as_a_table_for_people(short, short_alt, tmp_path):
+    """Rounded (counts whole), the 2020 tertiary base as the plan prints it (57.8, as the
+    evaluation), the growth needed once with its unit and blank for an every-year target,
+    the firm count's measured to its rule's 67.6 (8.00 %/yr), the projected columns' header
+    saying they show an every-year target's worst year, and a newline at the end."""
+    import pandas as pd
+
+    res = invoke("compare", short, short_alt, "--out", tmp_path, "--no-charts", "--lang", "zh")
+    assert res.exit_code == 0, res.output
+    path = tmp_path / "compare-short-vs-alt" / "scorecard.csv"
+    assert path.read_bytes().endswith(b"\n")
+    card = pd.read_csv(path, encoding="utf-8-sig").set_index(["指标代码", "目标年份"])
+    assert "预测值(逐年目标为最差年份):short" in card.columns
+    assert not [c for c in card.columns if c.startswith("所需年均增长:")]
+    share = card.loc[("share_tertiary_pct", 2025)]
+    assert share["2020年基数"] == 57.8 and share["增长单位"] == "个百分点/年"
+    assert share["自2020年所需年均增长"] == pytest.approx((60 - 57.8) / 5, abs=0.005)
+    firms = card.loc[("enterprises_above_scale", 2025)]
+    assert firms["自2020年所需年均增长"] == pytest.approx(8.0, abs=0.005)
+    assert pd.isna(card.loc[("unemployment_rate_pct", 2025), "自2020年所需年均增长"])
+    for col in card.select_dtypes("number"):
+        values = card[col].dropna()
+        assert (values.round(2) == values).all(), col
+    text = path.read_text(encoding="utf-8-sig")
+    assert ",35000," in text and "35000.0" not in text

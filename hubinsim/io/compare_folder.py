@@ -18,6 +18,9 @@ Layout of ``<out>/compare-<ref>-vs-<alts>/``::
 
 from __future__ import annotations
 
+import pandas as pd
+
+from ..catalog import INDICATOR_BY_NAME
 from ..defaults import ATTRIBUTION_CHARTS, DEFAULT_OUT, DPI
 from ..plots import attribution_chart_jobs, compare_chart_jobs
 from ..results import scorecard_in
@@ -33,6 +36,85 @@ from .folders import (
 )
 from .record import ensemble_record, run_json, scenario_record, write_json
 from .run_folder import write_resolved
+
+#: The header of the projected columns of scorecard.csv: an every-year target shows its
+#: worst year, as the terminal says.
+PROJECTED_HEADER = ("projected (every-year target: worst year)", "预测值(逐年目标为最差年份)")
+#: The header of the growth still needed (one column: the same for every scenario).
+NEEDED_HEADER = ("growth needed a year from {start}", "自{start}年所需年均增长")
+_COUNT_UNITS = ("firms", "persons")
+
+
+def scorecard_for_reading(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The comparison's scorecard (``Comparison.scorecard``) as scorecard.csv gives it to a
+    person: figures to two decimals (counts whole); the 2020 base as the plan prints it where
+    the targets file gives it (57.8, as the evaluation, not the data's 57.76); the growth
+    needed once, with its unit, blank for an every-year target (it needs each year's figure,
+    not a pace); the projected columns' header saying that an every-year target shows its
+    worst year; headers and words in ``lang`` (:func:`~hubinsim.results.scorecard_in`)."""
+    from ..data import load_targets
+
+    out = card.copy()
+    printed = {(t.indicator, t.year): t.base_value for t in load_targets()}
+    out["base_2020"] = [
+        printed.get((i, y)) if printed.get((i, y)) is not None else b
+        for i, y, b in zip(out["indicator"], out["year"], out["base_2020"], strict=True)
+    ]
+    start = int(card["needed_from"].iloc[0]) if "needed_from" in card else 2020
+    needed_cols = [c for c in out.columns if c.startswith("needed:")]
+    rules = {(t.indicator, t.year): t.target for t in load_targets()}
+    rows = zip(out["indicator"], out["year"], out["target"], out["base_2020"], card["base_2020"],
+               strict=True)  # fmt: skip
+    for k, (i, y, t, b, data_base) in enumerate(rows):
+        rule = rules.get((i, y), t)
+        moved = rule != t or b != data_base
+        if needed_cols and moved and start == 2020 and b > 0 and y > start:
+            # from the printed base (57.8) to the rule's target (67.6 firms, judged as 68:
+            # the plan's 8.00 %/yr), as the evaluation measures it
+            points = INDICATOR_BY_NAME[i].unit == "%"
+            pace = (
+                (rule - b) / (y - start) if points else ((rule / b) ** (1 / (y - start)) - 1) * 100
+            )
+            out.loc[out.index[k], needed_cols] = pace
+    every = out["comparison"].str.contains("every year")
+    if needed_cols:
+        needed = out[needed_cols[0]].where(~every)
+        units = [
+            "" if pd.isna(n) else _needed_unit(i)
+            for i, n in zip(out["indicator"], needed, strict=True)
+        ]
+        at = list(out.columns).index(needed_cols[0])
+        out = out.drop(columns=needed_cols)
+        out.insert(min(at, len(out.columns)), "needed", needed)
+        out.insert(min(at + 1, len(out.columns)), "needed_unit", units)
+    for col in out.columns:
+        if col.split(":")[0] in ("met", "year") or not pd.api.types.is_numeric_dtype(out[col]):
+            continue
+        whole = col != "needed"  # a count's growth needed is a rate: 8.13 %/yr
+        values = [
+            v if pd.isna(v) else int(round(v)) if whole and u in _COUNT_UNITS else round(v, 2)
+            for v, u in zip(out[col].astype(float), out["unit"], strict=True)
+        ]
+        out[col] = pd.Series(values, index=out.index, dtype=object)  # 35000, not 35000.0
+    out = scorecard_in(out, lang)
+    zh = lang == "zh"
+    names = {}
+    for col in out.columns:
+        key, sep, scenario = col.partition(":")
+        if key in ("projected", "预测值") and sep:
+            names[col] = f"{PROJECTED_HEADER[zh]}:{scenario}"
+        elif key in ("needed", "所需年均增长"):
+            names[col] = NEEDED_HEADER[zh].format(start=start)
+    return out.rename(columns=names)
+
+
+def _needed_unit(indicator: str) -> str:
+    """The unit of the growth a target needs a year: points for a rate or share, the
+    count's unit for a cumulated count, % for a level."""
+    unit = INDICATOR_BY_NAME[indicator].unit
+    if indicator.endswith("_cumulative"):
+        return f"{unit}/yr"
+    return "pp/yr" if unit == "%" else "%/yr"
 
 
 def write_comparison(
@@ -63,8 +145,8 @@ def write_comparison(
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
             write_csv(cmp.levels, tmp / "annual.csv", float_format="%.10g")
-            card = scorecard_in(cmp.scorecard, lang)
-            write_csv(card, tmp / "scorecard.csv", index=False, float_format="%.10g")
+            card = scorecard_for_reading(cmp.scorecard, lang)
+            write_csv(card, tmp / "scorecard.csv", index=False)
             write_csv(cmp.differences(), tmp / "differences_abs.csv", float_format="%.10g")
             relative = cmp.differences(relative=True)
             write_csv(relative, tmp / "differences_pct.csv", float_format="%.10g")
