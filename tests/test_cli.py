@@ -1294,3 +1294,24 @@ def test_the_comparison_scorecard_csv_reads_as_a_table_for_people(short, short_a
         assert (values.round(2) == values).all(), col
     text = path.read_text(encoding="utf-8-sig")
     assert ",35000," in text and "35000.0" not in text
+
+
+def test_the_comparison_has_an_annual_table_for_reading(short, short_alt, tmp_path):
+    """annual_readable.csv: names and units in the headers (Chinese under zh), two decimals,
+    counts whole; annual.csv keeps the codes and full precision for scripts."""
+    import pandas as pd
+
+    res = invoke("compare", short, short_alt, "--out", tmp_path, "--no-charts", "--lang", "zh")
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "compare-short-vs-alt"
+    assert "annual_readable.csv" in res.output
+    table = pd.read_csv(folder / "annual_readable.csv", encoding="utf-8-sig")
+    assert list(table.columns[:3]) == ["情景", "年份", "地区生产总值(亿元,现价)"]
+    assert "规模以上工业企业数(家)" in table.columns
+    assert table["规模以上工业企业数(家)"].dtype.kind == "i"
+    for col in table.select_dtypes("float"):
+        values = table[col].dropna()
+        assert (values.round(2) == values).all(), col
+    codes = pd.read_csv(folder / "annual.csv", encoding="utf-8-sig")
+    assert "gdp" in codes.columns and len(codes) == len(table)
+    assert (codes["gdp"].round(2) == table["地区生产总值(亿元,现价)"]).all()

@@ -172,7 +172,8 @@ def compare_command(
     words = "statements.txt, " if cmp.is_ensemble else ""
     words += "attribution.csv, attribution_settings.csv, " if att is not None else ""
     files = (
-        f"{charts_note}annual.csv, scorecard.csv, differences_abs.csv, differences_pct.csv, "
+        f"{charts_note}annual.csv, annual_readable.csv, scorecard.csv, differences_abs.csv, "
+        "differences_pct.csv, "
         f"{words}scenarios/, run.json"
     )
     click.echo("\n" + wrote_text(written.path, files, lang))

@@ -3,6 +3,9 @@
 Layout of ``<out>/compare-<ref>-vs-<alts>/``::
 
     annual.csv               every scenario's annual table, one row per scenario and year
+                             (the catalogue's codes, full precision: for scripts)
+    annual_readable.csv      the same for reading: names and units in the headers (in the
+                             language asked), two decimals, counts whole
     scorecard.csv            the plan targets side by side
     differences_abs.csv      alternative minus reference (rates in percentage points)
     differences_pct.csv      in % of the reference, for the indicators that are not rates
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog import INDICATOR_BY_NAME
+from ..catalog import INDICATOR_BY_NAME, unit_label
 from ..defaults import ATTRIBUTION_CHARTS, DEFAULT_OUT, DPI
 from ..plots import attribution_chart_jobs, compare_chart_jobs
 from ..results import scorecard_in
@@ -108,6 +111,32 @@ def scorecard_for_reading(card: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns=names)
 
 
+def annual_for_reading(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The scenarios' annual tables (``Comparison.levels``) for a person: each indicator's
+    name and unit in the header (地区生产总值(亿元,现价)), figures to two decimals, counts
+    whole; the percentile columns of draws left to annual.csv, which keeps the codes and
+    full precision for scripts."""
+    zh = lang == "zh"
+    cols = [c for c in levels.columns if c in INDICATOR_BY_NAME]
+    out = levels[cols].copy()
+    for col in cols:
+        info = INDICATOR_BY_NAME[col]
+        decimals = 0 if info.unit in _COUNT_UNITS else 2
+        out[col] = out[col].round(decimals).astype("Int64" if decimals == 0 else float)
+    names = {}
+    for col in cols:
+        info = INDICATOR_BY_NAME[col]
+        unit = unit_label(col, "zh" if zh else None)
+        name = info.meaning_zh if zh else info.meaning_en
+        basis = unit.split("," if zh else ", ")[-1]
+        if basis != unit and basis in name:  # 地区生产总值(2020年价)(亿元), not twice
+            unit = unit.split("," if zh else ", ")[0]
+        names[col] = f"{info.meaning_zh}({unit})" if zh else f"{info.meaning_en} ({unit})"
+    out = out.rename(columns=names)
+    out.index = out.index.set_names(["情景", "年份"] if zh else ["scenario", "year"])
+    return out
+
+
 def _needed_unit(indicator: str) -> str:
     """The unit of the growth a target needs a year: points for a rate or share, the
     count's unit for a cumulated count, % for a level."""
@@ -145,12 +174,14 @@ def write_comparison(
     with atomic_folder(target, force) as tmp:
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
             write_csv(cmp.levels, tmp / "annual.csv", float_format="%.10g")
+            write_csv(annual_for_reading(cmp.levels, lang), tmp / "annual_readable.csv")
             card = scorecard_for_reading(cmp.scorecard, lang)
             write_csv(card, tmp / "scorecard.csv", index=False)
             write_csv(cmp.differences(), tmp / "differences_abs.csv", float_format="%.10g")
             relative = cmp.differences(relative=True)
             write_csv(relative, tmp / "differences_pct.csv", float_format="%.10g")
-            files = ["annual.csv", "scorecard.csv", "differences_abs.csv", "differences_pct.csv"]
+            files = ["annual.csv", "annual_readable.csv", "scorecard.csv", "differences_abs.csv",
+                     "differences_pct.csv"]  # fmt: skip
             if cmp.is_ensemble:
                 (tmp / "statements.txt").write_text(cmp.statements_text(lang), encoding="utf-8")
                 files.append("statements.txt")
