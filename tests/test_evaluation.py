@@ -1579,3 +1579,21 @@ def test_the_workbook_and_markdown_read_cleanly(short, tmp_path):
     rows = [cells(s) for s in table_md.splitlines() if s.startswith("| ") and "指标名称" not in s]
     time = header.index("时间进度(%)")
     assert rows and all(re.fullmatch(r"\d+\.\d", r[time]) for r in rows)  # 60.0, not 60
+
+
+def test_the_docs_final_example_gives_the_figures_it_quotes():
+    """docs/evaluation.md's final evaluation: 83.5 % and 89.7 % complete, R&D's 2024 actual
+    carried, the park's 2025 target to be verified, no check about 2026."""
+    final = ILLUSTRATIVE.parent / "actuals_final_illustrative.csv"
+    scenario = ILLUSTRATIVE.parents[1] / "scenarios" / "baseline.toml"
+    with pytest.warns(UserWarning, match="carried to 2025"):
+        ev = hubinsim.evaluate(scenario, final)
+    rows = ev.table.set_index(["indicator", "target_year"])
+    assert round(rows.loc[("retail_sales", 2025), "completion_pct"], 1) == 83.5
+    assert round(rows.loc[("enterprises_above_scale", 2025), "completion_pct"], 1) == 89.7
+    rd = rows.loc[("rd_intensity_pct", 2025)]
+    assert rd["verdict"] == "to be verified" and "actual, 1.85 (2024), is carried" in rd["reason"]
+    assert rows.loc[("park_gross_output", 2025), "verdict"] == "to be verified"
+    assert ev.illustrative and ev.checks == []
+    docs = (ILLUSTRATIVE.parents[1] / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    assert "83.5 %" in docs and "89.7 %" in docs

@@ -124,14 +124,11 @@ class Evaluation:
         if lang == "zh":
             text = f"实际数据来自 {name}" if name else "实际数据在 Python 中给出"
             return text + (
-                ":示例数据(由本模型生成,并非公布数据),不可用于正式评估。"
-                if self.illustrative
-                else "。"
+                ":示例数据(并非公布数据),不可用于正式评估。" if self.illustrative else "。"
             )
         text = f"Actual figures from {name}" if name else "Actual figures given in Python"
         return text + (
-            ": ILLUSTRATIVE figures made with hubinsim, not published ones; not for an "
-            "official evaluation."
+            ": ILLUSTRATIVE figures, not published ones; not for an official evaluation."
             if self.illustrative
             else "."
         )

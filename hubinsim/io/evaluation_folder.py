@@ -323,9 +323,7 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
             out["note"] = out["note"].map(_note_zh)
         if "source" in out:
             out["source"] = out["source"].map(
-                lambda s: (
-                    ILLUSTRATIVE_SOURCE_ZH if _is_illustrative_source(s) else plan_source_zh(s)
-                )
+                lambda s: _ILLUSTRATIVE_ZH[s] if s in _ILLUSTRATIVE_ZH else plan_source_zh(s)
             )
         for code in ("figure", "indicator"):  # the name first, for a reader; the code after
             if code in out and "name" not in out:
@@ -340,10 +338,11 @@ def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataF
 #: The source of an illustrative figure (examples/actuals_illustrative.csv's), in Chinese.
 ILLUSTRATIVE_SOURCE_ZH = "示例数据:由本模型生成,并非公布数据"
 _ILLUSTRATIVE_SOURCE = "illustrative: made with hubinsim, not a published figure"
-
-
-def _is_illustrative_source(source) -> bool:
-    return isinstance(source, str) and source.lower().startswith("illustrative")
+#: The sources of the examples' illustrative figures, in Chinese.
+_ILLUSTRATIVE_ZH = {
+    _ILLUSTRATIVE_SOURCE: ILLUSTRATIVE_SOURCE_ZH,
+    "illustrative: not a published figure": "示例数据:并非公布数据",
+}
 
 
 #: Notes of the evaluation with figures in them, and their Chinese.
@@ -378,8 +377,8 @@ def _note_zh(note):
     for pattern, zh in _NOTES_ZH:
         note = re.sub(pattern, zh, note)
     note = re.sub(r"\b[a-z][a-z0-9_]*[a-z0-9]\b", lambda m: _code_zh(m.group(0)), note)
-    note = note.replace(f", {_ILLUSTRATIVE_SOURCE}", f",{ILLUSTRATIVE_SOURCE_ZH}")
-    note = note.replace(_ILLUSTRATIVE_SOURCE, ILLUSTRATIVE_SOURCE_ZH)
+    for source, zh in _ILLUSTRATIVE_ZH.items():
+        note = note.replace(f", {source}", f",{zh}").replace(source, zh)
     note = (
         note.replace(" x ", " × ")
         .replace("carried from the original run", "沿用原始运行的数值")
@@ -804,9 +803,9 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 #: whoever opens the file, stays on each row that is filtered, sorted or copied elsewhere,
 #: and keeps the file a plain table.
 ILLUSTRATIVE_COLUMN = (
-    ("actual_figures", "ILLUSTRATIVE (made with hubinsim, not published): not for an official "
+    ("actual_figures", "ILLUSTRATIVE (not published figures): not for an official "
      "evaluation"),
-    ("实际数据", "示例数据(由本模型生成,并非公布数据),不可用于正式评估"),
+    ("实际数据", "示例数据(并非公布数据),不可用于正式评估"),
 )  # fmt: skip
 
 
