@@ -1442,6 +1442,12 @@ def test_cells_that_would_mislead_are_left_empty_or_explained(short, tmp_path):
     row = ev.table.set_index("indicator").loc["industrial_va_above_scale_growth_pct"]
     assert "重新预测自最新实际值跳变(见核对):重新预测由2023年最新实际值 4.60" in row["marks"]
     assert "跳变" not in ev.table.set_index("indicator").loc["retail_sales", "marks"]
+    assert ("industrial_va_above_scale_growth_pct", 2024) in ev.jumps  # and on its chart
+    from hubinsim.plots.evaluation import evaluation_chart
+
+    fig = evaluation_chart(ev, "industrial_va_above_scale_growth_pct", "zh")
+    assert any("跳变" in t.get_text() for t in fig.axes[0].texts)
+    assert not any("跳变" in t.get_text() for t in evaluation_chart(ev, "gdp", "zh").axes[0].texts)
 
 
 def test_a_final_evaluation_shows_the_completion_rate_and_no_later_checks(monkeypatch, tmp_path):

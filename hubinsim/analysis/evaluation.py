@@ -74,6 +74,9 @@ class Evaluation:
     anchor_table : DataFrame
         The restart record (figure, value, status, note) or the add-factors.
     assumptions, rules : list of str
+    jumps : tuple of (str, int)
+        The indicators whose re-projection jumps from the latest actual figure, with the
+        year of the jump (marked in the table and on the charts).
     not_evaluated : str
         With the default targets (data/targets.csv), the line naming the plan's targets the
         model does not represent (:data:`NOT_EVALUATED`), in the language asked; else empty.
@@ -105,6 +108,7 @@ class Evaluation:
     figures: pd.DataFrame | None = None
     checks: list[str] = field(default_factory=list)
     not_evaluated: str = ""
+    jumps: tuple = ()
 
     def anchor_text(self, lang: str = "en") -> str:
         """How the evaluation re-projected, in a few words of ``lang``: "restarted in 2023",
@@ -315,6 +319,7 @@ def evaluate(
             for ind, _about, _key, text in items
         ],
         not_evaluated=not_evaluated_text(lang) if targets is None else "",
+        jumps=tuple((ind, about) for ind, about, key, _text in items if key == "jump"),
     )
 
 

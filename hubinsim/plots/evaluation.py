@@ -25,6 +25,7 @@ _TEXT = {
         "title": "{name}: actual, plan path and projections",
         "caption": "Scenario {scenario}; {anchor}; actual figures to {as_of}.",
         "illustrative": " ILLUSTRATIVE figures, not published ones.",
+        "jump": "jumps from the latest actual: see the checks",
     },
     "zh": {
         "actual": "实际值",
@@ -37,6 +38,7 @@ _TEXT = {
         "title": "{name}:实际值、规划路径与预测",
         "caption": "情景 {scenario};{anchor};实际数据截至{as_of}年。",
         "illustrative": "示例数据,并非公布数据。",
+        "jump": "自最新实际值跳变:见核对",
     },
 }
 
@@ -98,6 +100,12 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
                 zorder=5,
                 label=words[status],
             )
+    for ind, year in ev.jumps:  # the check of the re-projection, where it is read
+        if ind == indicator and year in re.index:
+            y = float(re.loc[year])
+            ax.scatter([year], [y], s=160, facecolor="none", edgecolor="#ff7f0e", lw=1.8, zorder=7)
+            ax.annotate(labels.text(words["jump"]), (year, y), xytext=(8, -4),
+                        textcoords="offset points", fontsize=8, color="#b35900")  # fmt: skip
     rows = ev.table[ev.table["indicator"] == indicator]
     every_year = {(t.indicator, t.year) for t in ev.targets if t.each_year_from is not None}
     for _, row in rows.iterrows():
