@@ -549,8 +549,8 @@ def test_the_pool_is_never_forced_on_investment_and_leaves_no_cliff_when_it_ends
     (model 2.2 made the slowdown's pool 100 % of FAI in 2026-2028, and in 1000 no-shock
     draws FAI fell by 41 % in a year when the pool ended). In the slowdown and in 1000 draws
     no year has the pool above that share, and FAI never falls by more than 12 % in a year
-    after the plan years (the worst is member 872's −10.3 % in 2035, with the pool 2 % of its
-    FAI: a draw whose residents and output fall 4.3 % that year, docs/model.md §3)."""
+    after the plan years (docs/model.md §3 gives the worst draw, as scripts/doc_figures.py
+    measures it)."""
     slow = hubinsim.load_scenario(ROOT / "scenarios" / "slowdown.toml")
     one = hubinsim.simulate(slow, end=2035).annual
     assert (one["pool_investment"] <= POOL_MAX_SHARE * one["fai"] * (1 + 1e-12)).all()
@@ -775,8 +775,8 @@ def test_where_jobs_outnumber_workers_the_wage_offered_slows_the_outflow(no_shoc
 
 def test_without_shocks_a_draw_declines_only_as_fast_as_its_residents_can_leave(no_shock_draws):
     """Without shocks no loop of investment, finance or the budget makes output per resident
-    spiral down: over 1000 draws it falls by less than half a per cent in any year (the worst,
-    -0.26 %, in member 872 of seed 1, whose public capital the budget cannot keep up). A draw
+    spiral down: over 1000 draws it falls by less than half a per cent in any year (it never
+    falls in the draws of seed 1 now: docs/model.md §3 gives its lowest growth). A draw
     whose real GDP falls is one whose output per resident grows far more slowly than the
     neighbours' real income (`siphon_rate`), so that residents leave (docs/model.md §3); its
     real growth is therefore never below what its residents can lose in a year at the ends
