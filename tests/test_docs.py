@@ -67,8 +67,8 @@ def test_the_measured_figures_of_the_model_page_match_a_fresh_run():
 )
 def test_the_figures_other_pages_quote_match_a_fresh_run(page, blocks):
     """The README quotes business as usual's headline figures and an ensemble comparison's
-    statement, docs/evaluation.md its worked example (the terminal's table and what it
-    says) and what the anchors give: written by scripts/doc_figures.py, so they cannot go
+    statement, docs/evaluation.md its worked examples (the terminal's tables and what they
+    say) and what the anchors give: written by scripts/doc_figures.py, so they cannot go
     stale when the model changes."""
     figures = _doc_figures()
     path, blocks = getattr(figures, page), getattr(figures, blocks)
