@@ -458,11 +458,11 @@ class Actuals:
                 months[key] = PERIOD_MONTHS[r.period]
         return dict(sorted(out.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])))
 
-    def disagreements(self, tolerance_pp: float | None = None) -> list[str]:
+    def disagreements(self, tolerance_pp: float | None = None, lang: str = "en") -> list[str]:
         """Where a full-year level and a nominal growth rate of the same indicator, or a
         share and the levels of the sector and GDP, disagree beyond the rounding of the
         figures as written (the growth implied by the levels against the growth given, in
-        percentage points). :func:`read_actuals` warns with these."""
+        percentage points), in ``lang``. :func:`read_actuals` warns with these."""
         figs = self.figures()
         out = []
         for (ind, year, basis), fig in figs.items():
@@ -479,10 +479,18 @@ class Actuals:
                 )
             if abs(implied - fig.value) > tol:
                 out.append(
-                    f"{fig.row.where}: {ind} {year}: nominal growth {fig.value:g} % but the "
-                    f"levels {before.value:g} ({year - 1}, line {before.row.line}) and "
-                    f"{now.value:g} (line {now.row.line}) give {implied:.2f} %; the levels are "
-                    "used for levels, the growth rate only where a level is missing"
+                    f"{fig.row.where}: "
+                    + _say(
+                        lang,
+                        f"{ind} {year}: nominal growth {fig.value:g} % but the levels "
+                        f"{before.value:g} ({year - 1}, line {before.row.line}) and "
+                        f"{now.value:g} (line {now.row.line}) give {implied:.2f} %; the levels "
+                        "are used for levels, the growth rate only where a level is missing",
+                        f"{ind} {year}年:现价增速 {fig.value:g} %,而总量 {before.value:g}"
+                        f"({year - 1}年,第{before.row.line}行)与 {now.value:g}(第"
+                        f"{now.row.line}行)得出 {implied:.2f} %;总量按总量使用,增速仅在缺少"
+                        "总量时使用",
+                    )
                 )
         for (ind, year, basis), fig in figs.items():
             found = share_disagreement(figs, ind, year, basis, tolerance_pp)
@@ -490,8 +498,14 @@ class Actuals:
                 implied, va, gdp = found
                 sector = ind[len("share_") : -len("_pct")]
                 out.append(
-                    f"{fig.row.where}: {ind} {year}: {fig.value:g} % but va_{sector} / gdp = "
-                    f"{implied:.2f} % (lines {va.row.line}, {gdp.row.line}); the levels are used"
+                    f"{fig.row.where}: "
+                    + _say(
+                        lang,
+                        f"{ind} {year}: {fig.value:g} % but va_{sector} / gdp = {implied:.2f} % "
+                        f"(lines {va.row.line}, {gdp.row.line}); the levels are used",
+                        f"{ind} {year}年:{fig.value:g} %,而 va_{sector} / gdp = {implied:.2f} %"
+                        f"(第{va.row.line}、{gdp.row.line}行);采用总量",
+                    )
                 )
         return out
 
@@ -769,11 +783,11 @@ def _share_as_level(r: ActualRow, base, levels, lang) -> str:
 def _jump_text(r: ActualRow, before, change: float, n: int, lang: str) -> str:
     year0, v0, r0 = before
     if lang == "zh":
-        was = f"{year0}年{'基数' if r0 is None else f'(第{r0.line}行)'} {v0:g}"
-        span = "一年内" if n == 1 else f"{n}年内"
+        was = f"{year0}年{'基数 ' if r0 is None else f'(第{r0.line}行)'}{v0:g}"
+        span = "一年" if n == 1 else f"{n}年"
         return (
-            f"{r.where}: {r.indicator} {r.year}年 {r.value:g},{span}由{was}变为 {change:.2f} 倍;"
-            "请核对其单位和年份"
+            f"{r.where}: {r.indicator} {r.year}年 {r.value:g} 是{was} 的 {change:.2f} 倍,"
+            f"{span}内变化超过每年 {YEAR_FACTOR:g} 倍;请核对其单位和年份"
         )
     was = f"{v0:g} ({year0}, {'the 2020 base' if r0 is None else f'line {r0.line}'})"
     span = "a year" if n == 1 else f"{n} years"
@@ -1151,7 +1165,7 @@ def read_actuals(
             lang=lang,
         )
     actuals = Actuals(checked, path, sha256=read.sha256)
-    for message in [*actuals.disagreements(), *warned]:
+    for message in [*actuals.disagreements(lang=lang), *warned]:
         warnings.warn(message, UserWarning, stacklevel=2)
     return actuals
 

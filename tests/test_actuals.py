@@ -351,3 +351,19 @@ def test_every_chinese_period_basis_and_vintage_the_tables_write_is_read_as_its_
             assert VALUES_ZH["basis"][zh] == "share_pct"
         else:
             assert VALUES_ZH["basis"][zh] == code, zh
+
+
+def test_the_warnings_about_a_file_are_in_chinese_under_zh(tmp_path):
+    path = write(
+        tmp_path / "w.csv",
+        "indicator,year,value,basis\nretail_sales,2022,108.7,level\nretail_sales,2023,250,level\n"
+        "retail_sales,2023,5.0,nominal_growth_pct\n",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        hubinsim.read_actuals(path, lang="zh")
+    texts = [str(w.message) for w in caught]
+    assert any("retail_sales 2023年:现价增速 5 %,而总量 108.7(2022年,第2行)" in t for t in texts)
+    assert any(
+        "w.csv:3: retail_sales 2023年 250 是2022年(第2行)108.7 的 2.30 倍" in t for t in texts
+    )
