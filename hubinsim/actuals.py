@@ -314,10 +314,18 @@ class Actuals:
     :meth:`figures` the full-year figures an evaluation uses.
     """
 
-    def __init__(self, rows, path: str | os.PathLike | None = None, sha256: str | None = None):
+    def __init__(
+        self,
+        rows,
+        path: str | os.PathLike | None = None,
+        sha256: str | None = None,
+        lang: str = "en",
+    ):
         self.rows: tuple[ActualRow, ...] = tuple(rows)
         self.path = None if path is None else Path(path)
         self.sha256 = sha256  # of the bytes read (read_actuals), for the run record
+        #: The language the file was read in: a restart's problems with it are said in it.
+        self.lang = lang
         #: Rows :meth:`select` took from a vintage later than the one asked (none given).
         self.later_vintage: tuple[ActualRow, ...] = ()
 
@@ -390,7 +398,9 @@ class Actuals:
                 best[row.key] = row
         taken = {k: r for k, r in later.items() if k not in best}
         best.update(taken)
-        chosen = Actuals([r for r in self.rows if best.get(r.key) is r], self.path, self.sha256)
+        chosen = Actuals(
+            [r for r in self.rows if best.get(r.key) is r], self.path, self.sha256, self.lang
+        )
         chosen.later_vintage = tuple(r for r in self.rows if taken.get(r.key) is r)
         return chosen
 
@@ -402,7 +412,7 @@ class Actuals:
             if (indicators is None or r.indicator in indicators)
             and (years is None or r.year in years)
         ]
-        return Actuals(rows, self.path, self.sha256)
+        return Actuals(rows, self.path, self.sha256, self.lang)
 
     def years(self) -> list[int]:
         return sorted({r.year for r in self.rows})
@@ -1164,7 +1174,7 @@ def read_actuals(
             ],
             lang=lang,
         )
-    actuals = Actuals(checked, path, sha256=read.sha256)
+    actuals = Actuals(checked, path, sha256=read.sha256, lang=lang)
     for message in [*actuals.disagreements(lang=lang), *warned]:
         warnings.warn(message, UserWarning, stacklevel=2)
     return actuals

@@ -164,12 +164,12 @@ def test_a_wrong_unit_exits_2_with_every_problem_and_writes_nothing(monkeypatch,
 # --- a restart the figures cannot start ------------------------------------------------
 
 
-def rows(*figures) -> Actuals:
+def rows(*figures, lang="en") -> Actuals:
     """Actuals given as they are (the unit checks of read_actuals not applied): a figure that
     passes them can still leave the model no start."""
     made = [ActualRow(i, y, "year", v, "level", "final", "", "x.csv", n + 2)
             for n, (i, y, v) in enumerate(figures)]  # fmt: skip
-    return Actuals(made, "x.csv")
+    return Actuals(made, "x.csv", lang=lang)
 
 
 def test_a_model_failure_from_the_figures_names_them_and_the_likely_cause():
@@ -367,3 +367,13 @@ def test_the_warnings_about_a_file_are_in_chinese_under_zh(tmp_path):
     assert any(
         "w.csv:3: retail_sales 2023年 250 是2022年(第2行)108.7 的 2.30 倍" in t for t in texts
     )
+
+
+def test_a_restart_the_figures_cannot_start_is_said_in_chinese_when_read_under_zh():
+    scn = hubinsim.make_scenario(name="s", end=2026)
+    with pytest.raises(hubinsim.ActualsError) as info:
+        hubinsim.evaluate(scn, rows(("gdp", 2023, 372.4), ("va_tertiary", 2023, 58.8), lang="zh"))
+    text = str(info.value)
+    assert text.startswith("x.csv: 2023年重新起步使用了实际数据 gdp 372.4(第2行)")
+    assert "可能的原因:va_tertiary 2023年 = 58.8(第3行)" in text
+    assert info.value.lang == "zh" and "stock" not in text

@@ -252,7 +252,7 @@ def reproject(
     kind, fade_years = parse_anchor(anchor)
     data = load_data(data_dir)
     acts = as_actuals(actuals)
-    acts.check_years(BASE_YEAR, scn.time.end, this_year=this_year())
+    acts.check_years(BASE_YEAR, scn.time.end, this_year=this_year(), lang=acts.lang)
     figures = acts.figures(vintage)
     later = acts.select(vintage).later_vintage
     if later:
@@ -293,9 +293,11 @@ def reproject(
             rerun = _single(scn, data, start=new_rec)
             values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
         except StartRecordError as exc:
-            raise ActualsError([_refused_figures(acts, levels, start, exc, orig_annual)]) from None
+            said = _refused_figures(acts, levels, start, exc, orig_annual)
+            raise ActualsError([said], lang=acts.lang) from None
         except SimulationError:  # the model failed from these figures: say which they were
-            raise ActualsError([_failed_restart(acts, levels, start, orig_annual)]) from None
+            said = _failed_restart(acts, levels, start, orig_annual)
+            raise ActualsError([said], lang=acts.lang) from None
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
@@ -540,22 +542,30 @@ def _refused_figures(
     """The message of a restart whose figures cannot start the model: where each figure at
     fault came from (its line of the file, how it was built, or the original run) and why;
     led by a figure of the year far from the original run (:func:`_culprit`) where that is
-    another one: the right figure is not blamed for it."""
+    another one: the right figure is not blamed for it. In the language the file was read
+    in (the model's reason stays in English)."""
+    zh = acts.lang == "zh"
     where = []
     for name in exc.figures:
         shown = "va_primary" if name == "share_primary_pct" else name
         got = levels.get((shown, year))
         if got is None:
-            where.append(f"{name} {year} (carried from the original run)")
+            where.append(
+                f"{name} {year}" + ("(沿用原始运行)" if zh else " (carried from the original run)")
+            )
         elif got[1] == ACTUAL and got[3] is not None:
-            where.append(f"{shown} {year} (line {got[3].row.line})")
+            line = got[3].row.line
+            where.append(f"{shown} {year}" + (f"(第{line}行)" if zh else f" (line {line})"))
         else:
             where.append(f"{shown} {year} ({got[2]})")
     why = exc.problems[0].removeprefix("the model cannot run with these inputs: ")
-    culprit = _culprit(levels, year, original)
+    culprit = _culprit(levels, year, original, acts.lang)
+    named = ", ".join(where)
     if culprit and culprit[0] not in exc.figures:
-        return f"{acts.path}: the likely cause is {culprit[1]}; with it, {', '.join(where)}: {why}"
-    return f"{acts.path}: {', '.join(where)}: {why}"
+        if zh:
+            return f"{acts.path}: 可能的原因是 {culprit[1]};因此 {named}: {why}"
+        return f"{acts.path}: the likely cause is {culprit[1]}; with it, {named}: {why}"
+    return f"{acts.path}: {named}: {why}"
 
 
 #: Factor between an actual figure of the restart year and the original run's figure of that
@@ -573,7 +583,14 @@ def _used(levels: dict, year: int) -> list[tuple[str, tuple]]:
     ]
 
 
-def _culprit(levels: dict, year: int, original: pd.DataFrame):
+def _line(got: tuple, lang: str) -> str:
+    """Where a figure of the restart came from: its line, or how it was built."""
+    if got[3] is None:
+        return got[2]
+    return f"第{got[3].row.line}行" if lang == "zh" else f"line {got[3].row.line}"
+
+
+def _culprit(levels: dict, year: int, original: pd.DataFrame, lang: str = "en"):
     """The figure of ``year`` furthest from the original run's figure of it, where more than
     :data:`CULPRIT_FACTOR` away: (indicator, text), else None."""
     worst, found = np.log(CULPRIT_FACTOR), None
@@ -585,27 +602,40 @@ def _culprit(levels: dict, year: int, original: pd.DataFrame):
             continue
         off = abs(np.log(got[0] / model))
         if off > worst:
-            where = f"line {got[3].row.line}" if got[3] is not None else got[2]
             worst = off
             unit = INDICATOR_BY_NAME[ind].unit if ind in INDICATOR_BY_NAME else ""
-            found = (
-                ind,
-                f"{ind} {year} = {got[0]:.6g} ({where}), {got[0] / model:.3g} times the "
-                f"original run's {model:.4g} {unit}; check its unit (亿元, 万人, % as 3.3) and "
-                "year",
+            ratio, where = got[0] / model, _line(got, lang)
+            text = (
+                f"{ind} {year}年 = {got[0]:.6g}({where}),为原始运行 {model:.4g} {unit} 的 "
+                f"{ratio:.3g} 倍;请核对其单位(亿元、万人、% 写 3.3)和年份"
+                if lang == "zh"
+                else f"{ind} {year} = {got[0]:.6g} ({where}), {ratio:.3g} times the original "
+                f"run's {model:.4g} {unit}; check its unit (亿元, 万人, % as 3.3) and year"
             )
+            found = (ind, text)
     return found
 
 
 def _failed_restart(acts: Actuals, levels: dict, year: int, original: pd.DataFrame) -> str:
     """The message of a restart the model fails from: the actual figures of ``year`` it used,
     that they cannot start the model, and the likely cause where a figure is far from the
-    original run."""
+    original run; in the language the file was read in."""
+    zh = acts.lang == "zh"
     used = ", ".join(
-        f"{ind} {got[0]:.6g} ({'line ' + str(got[3].row.line) if got[3] is not None else got[2]})"
+        f"{ind} {got[0]:.6g}" + (f"({_line(got, acts.lang)})" if zh else f" ({_line(got, 'en')})")
         for ind, got in _used(levels, year)
     )
-    culprit = _culprit(levels, year, original)
+    culprit = _culprit(levels, year, original, acts.lang)
+    if zh:
+        cause = (
+            f";可能的原因:{culprit[1]}"
+            if culprit
+            else ";这些数据合在一起使模型无法一致地起步(请核对其单位和年份)"
+        )
+        return (
+            f"{acts.path}: {year}年重新起步使用了实际数据 {used},这些数据无法启动模型:"
+            f"模型从这些数据起步后的最初几个月内即失败{cause}"
+        )
     cause = (
         f"; the likely cause: {culprit[1]}"
         if culprit
