@@ -260,10 +260,15 @@ class ActualRow:
     written: str = ""
     decimals: int = 1  # of the value as written (its rounding)
     header: tuple[str, ...] = COLUMNS  # the file's columns, by their English names
+    labels: tuple[str, ...] = ()  # the file's columns as its header writes them (年份 ...)
 
-    def at(self, column: str) -> str:
-        """``file:line:column:`` of a column of this row."""
-        return f"{self.where}:{_column_number(column, list(self.header))}: "
+    def at(self, column: str, lang: str = "en") -> str:
+        """``file:line:column: column 'name': `` of a column of this row, the column named as
+        the file's header names it."""
+        number = _column_number(column, list(self.header))
+        label = self.labels[number - 1] if number and len(self.labels) >= number else column
+        said = f"列 {label!r}:" if lang == "zh" else f"column {label!r}: "
+        return f"{self.where}:{number}: {said}"
 
     @property
     def full_year(self) -> bool:
@@ -526,7 +531,7 @@ def year_problems(rows, first=None, last=None, this_year=None, lang="en") -> lis
     year): :meth:`Actuals.check_years`, and :func:`read_actuals` given ``today``."""
     problems = []
     for r in rows:
-        at = r.at("year") + _say(lang, "column 'year': ", "列 'year':")
+        at = r.at("year", lang)
         if first is not None and not first <= r.year <= last:
             problems.append(
                 at
@@ -682,7 +687,7 @@ def unit_problems(rows, base: Mapping[str, float] | None = None, lang: str = "en
     for ind, group in levels.items():
         unit = INDICATOR_BY_NAME[ind].unit
         for r in group:
-            at = r.at("value") + _say(lang, "column 'value': ", "列 'value':")
+            at = r.at("value", lang)
             found = _share_as_level(r, base, levels, lang)
             if found:
                 problems.append((r, at + found))
@@ -826,7 +831,7 @@ def _column_number(name: str, header: list[str] | None = None) -> int:
     return cols.index(name) + 1 if name in cols else 0
 
 
-def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "en"):
+def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "en", labels=None):
     """Rows of (line, dict of column -> text) checked: ActualRows and the problems, each
     ``file:line:column: column 'name': what, the allowed values`` (in ``lang``). A row of a
     figure the evaluation built (basis ``level (built)``, 总量(由增速推算) ...) is left aside."""
@@ -836,9 +841,12 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
     cols = tuple(header or COLUMNS)
     zh = lang == "zh"
 
+    labels = tuple(labels or cols)
+
     def at(line, column):
-        where = f"{path}:{line}:{_column_number(column, header)}: "
-        return where + (f"列 {column!r}:" if zh else f"column {column!r}: ")
+        number = _column_number(column, header)
+        label = labels[number - 1] if number and len(labels) >= number else column
+        return f"{path}:{line}:{number}: " + (f"列 {label!r}:" if zh else f"column {label!r}: ")
 
     def cell(row, column, words=None):
         text = (row.get(column) or "").strip()
@@ -1020,6 +1028,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
             written,
             len(text.rstrip("%").partition(".")[2]),
             cols,
+            labels,
         )
         first = seen.get(rec.key + (vintage,))
         if first is not None:
@@ -1155,7 +1164,7 @@ def read_actuals(
     problems = _header_problems(path, written, header, lang)
     if problems:
         raise ActualsError(problems, lang=lang)
-    checked, problems = _check_rows(rows, str(path), header, lang)
+    checked, problems = _check_rows(rows, str(path), header, lang, written)
     unit, warned = unit_problems(checked, base_levels(data_dir), lang)
     problems += unit
     if today is not None:

@@ -377,3 +377,9 @@ def test_a_restart_the_figures_cannot_start_is_said_in_chinese_when_read_under_z
     assert text.startswith("x.csv: 2023年重新起步使用了实际数据 gdp 372.4(第2行)")
     assert "可能的原因:va_tertiary 2023年 = 58.8(第3行)" in text
     assert info.value.lang == "zh" and "stock" not in text
+
+
+def test_a_problem_names_the_column_as_the_files_header_writes_it(tmp_path):
+    path = write(tmp_path / "h.csv", "指标,年份,数值,口径\n地区生产总值,2023,3724000,总量\n")
+    (problem,) = problems_of(path, lang="zh")
+    assert problem.startswith(f"{path}:2:3: 列 '数值':gdp 2023年 3724000")
