@@ -299,10 +299,12 @@ DECIDED_ZH = {
 #: beside every table that has the column.
 DECIDED_LEGEND = (
     "decided by: actual = the actual figures settle the verdict (evaluation); model = the "
-    "model's projection; lever = a lever the scenario sets; definition = the indicator's "
-    "definition; assumption = an assumed rate with no estimate",
+    "model's mechanisms decide it; lever = a lever the scenario sets; definition = how the project "
+    "measures the indicator (the park's output as that of the district's above-scale firms); "
+    "assumption = an assumed rate with no estimate",
     "决定因素:实际数据 = 结论由实际数据决定(规划评估);模型 = 模型推算;政策杠杆 = 情景设定的政策"
-    "杠杆;指标定义 = 指标定义;参数假设 = 无估计依据的参数假设",
+    "杠杆;指标定义 = 本项目对指标的界定(产业园区总产值按全区规上工业企业计);参数假设 = 无估计依据的"
+    "参数假设",
 )
 
 

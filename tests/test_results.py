@@ -188,3 +188,16 @@ def test_a_percentage_below_100_is_never_shown_as_100():
     assert percent_rounded(99.95, 1) == 99.9 and percent_rounded(99.5) == 99
     assert percent_rounded(100.0, 1) == 100.0 and percent_rounded(100.04, 1) == 100.0
     assert percent_rounded(61.26, 1) == 61.3
+
+
+def test_the_decided_by_legend_explains_every_value_in_both_languages():
+    """Each value of decided_by is explained by other words than its own name (the Chinese
+    legend read "指标定义 = 指标定义")."""
+    from hubinsim.results import DECIDED_LEGEND, DECIDED_ZH
+
+    en, zh = DECIDED_LEGEND
+    for code, name in DECIDED_ZH.items():
+        meaning_en = en.split(f"{code} = ", 1)[1].split(";", 1)[0]
+        meaning_zh = zh.split(f"{name} = ", 1)[1].split(";", 1)[0]
+        assert len(meaning_en.split()) >= 4  # a sentence, not "the indicator's definition"
+        assert meaning_zh.strip() != name and len(meaning_zh) >= 4
