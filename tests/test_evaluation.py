@@ -654,6 +654,22 @@ def test_a_lever_set_figure_measured_before_the_restart_is_carried_with_a_warnin
     assert ev.path.loc[2022, "rd_intensity_pct"] == pytest.approx(1.6)
 
 
+def test_under_zh_the_warnings_are_led_by_jinggao_and_the_carried_lever_is_said_in_chinese(
+    short, tmp_path
+):
+    path = actuals_file(tmp_path / "rd.csv", [["gdp", 2023, "year", "349.4", "level", "", ""],
+                                              ["rd_intensity_pct", 2022, "year", "1.6", "level",
+                                               "", ""]])  # fmt: skip
+    res = invoke("evaluate", short, "--actuals", path, "--out", tmp_path / "o", "--no-charts",
+                 "--lang", "zh")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    said = [s for s in res.output.splitlines() if s.startswith("警告: rd_intensity_pct")]
+    assert said and "2023年没有实际数据" in said[0] and "1.6(2022年)" in said[0], res.output
+    assert "Warning:" not in res.output
+    res = invoke("evaluate", short, "--actuals", path, "--out", tmp_path / "e", "--no-charts")
+    assert "Warning: rd_intensity_pct: no actual figure of 2023" in res.output
+
+
 @pytest.mark.parametrize(
     ("case", "expected"),
     [

@@ -198,7 +198,7 @@ class Group(click.Group):
     def invoke(self, ctx):
         with warnings.catch_warnings(record=True) as caught:
             seen: set[str] = set()
-            ctx.meta["hubinsim.warnings"] = (caught, seen)
+            ctx.meta["hubinsim.warnings"] = (caught, seen, ctx.meta)
             warnings.simplefilter("always")
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
@@ -259,16 +259,18 @@ class Group(click.Group):
                 _bug(exc)
                 ctx.exit(1)
             finally:
-                _echo_warnings(caught, seen)
+                _echo_warnings(caught, seen, ctx.meta)
 
 
-def _echo_warnings(caught, seen: set[str]) -> None:
-    """Prints each warning of ``caught`` not printed yet (``seen``), once."""
+def _echo_warnings(caught, seen: set[str], meta: dict) -> None:
+    """Prints each warning of ``caught`` not printed yet (``seen``), once: "警告" leads it
+    under --lang zh (``meta``'s "hubinsim.lang", set by the option)."""
+    label = "警告" if meta.get("hubinsim.lang") == "zh" else "Warning"
     for w in caught:
         msg = printable(str(w.message))
         if msg not in seen:
             seen.add(msg)
-            _echo_error(f"Warning: {msg}")
+            _echo_error(f"{label}: {msg}")
 
 
 def echo_warnings(ctx) -> None:

@@ -104,6 +104,12 @@ def out_options(what: str) -> list:
     ]
 
 
+def _remember_lang(ctx, _param, value):
+    """Keeps --lang where the command line prints the library's warnings (警告 under zh)."""
+    ctx.find_root().meta["hubinsim.lang"] = value
+    return value
+
+
 def folder_options(what: str):
     """--out, --force, --no-charts, --lang: where and how a command writes ``what``."""
     return apply(
@@ -115,6 +121,7 @@ def folder_options(what: str):
                 type=click.Choice(LANGUAGES),
                 default="en",
                 show_default=True,
+                callback=_remember_lang,
                 help="Language of what the command prints and writes: the terminal's tables "
                 "and messages (an actuals file's problems too), the tables of the folder and "
                 "the chart labels (zh needs a CJK font for the charts).",

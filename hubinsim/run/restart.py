@@ -288,7 +288,7 @@ def reproject(
         if start >= scn.time.end:
             raise ActualsError([f"{acts.path}: the latest full year {start} is the run's last"])
         rec = start_record(start, scn, data_dir=data)
-        new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start])
+        new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start], acts.lang)
         try:
             rerun = _single(scn, data, start=new_rec)
             values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
@@ -506,13 +506,13 @@ def _growth_history(figures: dict) -> dict[tuple[str, int], tuple[float, str, st
     return out
 
 
-def _carried_levers(rec: dict, levels: dict, year: int, given: dict) -> dict:
+def _carried_levers(rec: dict, levels: dict, year: int, given: dict, lang: str = "en") -> dict:
     """Record figures that a lever sets (R&D intensity: the model does not project it) with
     an actual figure before the restart year and none in it: the latest actual is carried to
     the restart year, with a warning. The original run's figure (the scenario's 1.2 % when
     the district measured 1.6 % in 2022) would undo a measured figure silently; the years
     after follow the scenario's lever where it gives a path, and keep the figure where the
-    lever stays at its start figure."""
+    lever stays at its start figure. The warning is in ``lang``, the file's language."""
     out = {}
     for name in sorted(set(_RECORD_DIRECT) & set(LEVER_BY_NAME)):
         earlier = [y for (i, y) in levels if i == name and y < year]
@@ -527,7 +527,11 @@ def _carried_levers(rec: dict, levels: dict, year: int, given: dict) -> dict:
             "not the model",
         )
         warnings.warn(
-            f"{name}: no actual figure of {year}, the restart year; its latest, {value:g} "
+            f"{name}: 重新起步年份 {year}年没有实际数据;沿用其最近的实际数据 {value:g}"
+            f"({last}年)至 {year}年,代替原始运行的 {rec[name]:g}(该数据由情景的政策杠杆设定;"
+            "重新起步记录中列出)"
+            if lang == "zh"
+            else f"{name}: no actual figure of {year}, the restart year; its latest, {value:g} "
             f"({last}), is carried to {year} in place of the original run's {rec[name]:g} "
             "(a figure the scenario's lever sets; the restart record lists it)",
             UserWarning,
@@ -647,7 +651,7 @@ def _failed_restart(acts: Actuals, levels: dict, year: int, original: pd.DataFra
     )
 
 
-def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
+def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, lang: str = "en"):
     """The restart record: the original run's ``rec`` with the figures of ``year`` the
     actual levels give; and a table of every record figure and where it came from."""
     from ..model.record import FIGURES, OPTIONAL_FIGURES
@@ -663,7 +667,7 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series):
         got = level(name)
         if got is not None:
             given[name] = (got[0], got[1], got[2])
-    given.update(_carried_levers(rec, levels, year, given))
+    given.update(_carried_levers(rec, levels, year, given, lang))
     gdp = given.get("gdp")
     if "share_primary_pct" not in given and level("va_primary") and gdp:
         v = level("va_primary")
