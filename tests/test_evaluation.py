@@ -1603,6 +1603,26 @@ def test_the_workbook_and_markdown_read_cleanly(short, tmp_path):
     assert rows and all(re.fullmatch(r"\d+\.\d", r[time]) for r in rows)  # 60.0, not 60
 
 
+def test_a_model_count_equal_to_the_latest_actual_is_not_called_carried(tmp_path):
+    """The final example without its 2025 firms and with 52 in 2024: the restart record takes
+    the firms from the original run (52.2, rounded to 52), so the reason names the model's
+    figure; R&D, which the record carries from 2024, is still called carried."""
+    final = ILLUSTRATIVE.parent / "actuals_final_illustrative.csv"
+    lines = final.read_text(encoding="utf-8").splitlines()
+    kept = [s for s in lines if not s.startswith("enterprises_above_scale,2025")]
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join([*kept, "enterprises_above_scale,2024,year,52,level,final,x"]) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    scenario = ILLUSTRATIVE.parents[1] / "scenarios" / "baseline.toml"
+    with pytest.warns(UserWarning, match="carried to 2025"):
+        ev = hubinsim.evaluate(scenario, path)
+    assert ev.anchor_table.set_index("figure").loc["enterprises_above_scale", "status"] == "model"
+    rows = ev.table.set_index(["indicator", "target_year"])
+    firms = rows.loc[("enterprises_above_scale", 2025), "reason"]
+    assert "the model's 52.00" in firms and "carried" not in firms
+    assert "is carried to 2025" in rows.loc[("rd_intensity_pct", 2025), "reason"]
+
+
 def test_the_docs_final_example_gives_the_figures_it_quotes():
     """docs/evaluation.md's final evaluation: 83.5 % and 89.7 % complete, R&D's 2024 actual
     carried, the park's 2025 target to be verified, no check about 2026."""

@@ -258,6 +258,7 @@ def evaluate(
         lang,
         time_year=time_year,
         scenario_decided=scenario_decided(scn, target_list, data_dir),
+        carried=rep.carried,
     )
     items = _relevant_checks(
         _check_items(path, history, rep.needed_from, lang), target_list, time_year
@@ -616,13 +617,16 @@ def evaluation_table(
     lang="en",
     time_year=None,
     scenario_decided=frozenset(),
+    carried=None,
 ) -> pd.DataFrame:
     """The evaluation table: one row per target whose year is in the path.
 
     ``latest_year`` is the latest year of the figures (estimates from periods to date
     included); ``time_year`` (default ``latest_year``) the year at which the time progress of
     a target without any actual is measured; ``scenario_decided`` the targets (indicator,
-    year) whose figure the scenario's own levers move (:func:`scenario_decided`).
+    year) whose figure the scenario's own levers move (:func:`scenario_decided`);
+    ``carried`` the restart record's figures carried from an earlier actual (indicator -> its
+    year, :attr:`hubinsim.run.restart.Reprojection.carried`).
     """
     time_year = latest_year if time_year is None else time_year
     rows = []
@@ -635,7 +639,7 @@ def evaluation_table(
         rows.append(
             _target_row(
                 tg, path, flags, history, members, latest_year, time_year, rules, lang,
-                by_scenario,
+                by_scenario, (carried or {}).get(ind),
             )
         )  # fmt: skip
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
@@ -871,9 +875,14 @@ def _completion(value: float, target: float, comparison: str) -> float:
     return target / value * 100.0 if value > 0 else math.nan
 
 
-def _final_case(tg: Target, case: Case, series, history, last, latest, status, every):
+def _final_case(
+    tg: Target, case: Case, series, history, last, latest, status, every, carried_from=None
+):
     """The case of a target whose year is over, and its completion rate: judged by the
-    actual figure of the target year, else by the path's (the model's) figure of it."""
+    actual figure of the target year, else by the path's (the model's) figure of it. The
+    path carries the latest actual to the target year only where the restart record says so
+    (``carried_from``, the year of the actual it carried; a lever that keeps it after): an
+    equal model figure (a count rounded) is the model's."""
     T = tg.year
     if every:
         years = list(range(tg.each_year_from, T + 1))
@@ -887,9 +896,8 @@ def _final_case(tg: Target, case: Case, series, history, last, latest, status, e
     from_model = last != T or status == ESTIMATE
     judged = float(series.loc[T]) if from_model else latest
     rate = _completion(judged, tg.target, tg.comparison)
-    # the path carries a latest actual to the target year (a figure a lever sets): no model value
     carried = (
-        last is not None and last < T and status != ESTIMATE
+        last is not None and last < T and carried_from == last
         and math.isclose(judged, latest, rel_tol=1e-9, abs_tol=1e-12)
     )  # fmt: skip
     final = replace(
@@ -916,10 +924,11 @@ def _target_row(
     rules,
     lang,
     by_scenario=False,
+    carried_from=None,
 ) -> dict:
     """A row of :func:`evaluation_table`; ``by_scenario``: without an actual figure, the
     verdict rests on the scenario's assumptions (its levers decide the figure), not on the
-    model alone."""
+    model alone; ``carried_from``: the year of the actual the restart record carried."""
     ind, T = tg.indicator, tg.year
     measure = _measure(ind)
     every = tg.each_year_from is not None
@@ -1063,7 +1072,9 @@ def _target_row(
             needed = math.nan
     completion = math.nan
     if time_year >= T:  # the target's year is over: the final evaluation (总结评估)
-        case, completion = _final_case(tg, case, series, history, last, latest, status, every)
+        case, completion = _final_case(
+            tg, case, series, history, last, latest, status, every, carried_from
+        )
         needed, proj_rate = math.nan, math.nan
         probability = math.nan  # a year that is over has no probability of meeting the target
     code, reason = verdict(case, rules, lang)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -146,6 +146,9 @@ class Reprojection:
         The single run of the scenario as planned.
     ensemble : Results or None
         The original projection over the draws.
+    carried : dict
+        A restart's record figures that a lever sets, carried from an earlier year's actual
+        figure (:func:`_carried_levers`): indicator -> the year of that actual.
     """
 
     anchor: str
@@ -165,6 +168,7 @@ class Reprojection:
     anchor_table: pd.DataFrame
     original: Results
     ensemble: Results | None = None
+    carried: dict = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -288,7 +292,9 @@ def reproject(
         if start >= scn.time.end:
             raise ActualsError([f"{acts.path}: the latest full year {start} is the run's last"])
         rec = start_record(start, scn, data_dir=data)
-        new_rec, anchor_table = _record_from(rec, levels, start, orig_annual.loc[start], acts.lang)
+        new_rec, anchor_table, carried = _record_from(
+            rec, levels, start, orig_annual.loc[start], acts.lang
+        )
         try:
             rerun = _single(scn, data, start=new_rec)
             values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
@@ -303,7 +309,7 @@ def reproject(
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
         re_annual = path.loc[start:].copy()
     else:
-        start = None
+        start, carried = None, {}
         path, flags, anchor_table, values, band, re_annual = _fade(
             orig_annual, ensemble, history, fade_years
         )
@@ -330,6 +336,7 @@ def reproject(
         members=values,
         band=band,
         anchor_table=anchor_table,
+        carried=carried,
         original=original,
         ensemble=ensemble,
     )
@@ -512,7 +519,8 @@ def _carried_levers(rec: dict, levels: dict, year: int, given: dict, lang: str =
     the restart year, with a warning. The original run's figure (the scenario's 1.2 % when
     the district measured 1.6 % in 2022) would undo a measured figure silently; the years
     after follow the scenario's lever where it gives a path, and keep the figure where the
-    lever stays at its start figure. The warning is in ``lang``, the file's language."""
+    lever stays at its start figure. The warning is in ``lang``, the file's language.
+    name -> (value, status, note, the year of the actual carried)."""
     out = {}
     for name in sorted(set(_RECORD_DIRECT) & set(LEVER_BY_NAME)):
         earlier = [y for (i, y) in levels if i == name and y < year]
@@ -525,6 +533,7 @@ def _carried_levers(rec: dict, levels: dict, year: int, given: dict, lang: str =
             ESTIMATE,  # measured in an earlier year
             f"the latest actual ({last}) carried to {year}: a figure the lever {name} sets, "
             "not the model",
+            last,
         )
         warnings.warn(
             f"{name}: 重新起步年份 {year}年没有实际数据;沿用其最近的实际数据 {value:g}"
@@ -653,7 +662,8 @@ def _failed_restart(acts: Actuals, levels: dict, year: int, original: pd.DataFra
 
 def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, lang: str = "en"):
     """The restart record: the original run's ``rec`` with the figures of ``year`` the
-    actual levels give; and a table of every record figure and where it came from."""
+    actual levels give; a table of every record figure and where it came from; and the
+    figures a lever sets carried from an earlier actual (name -> its year)."""
     from ..model.record import FIGURES, OPTIONAL_FIGURES
 
     new = dict(rec)
@@ -667,7 +677,8 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
         got = level(name)
         if got is not None:
             given[name] = (got[0], got[1], got[2])
-    given.update(_carried_levers(rec, levels, year, given, lang))
+    carried = _carried_levers(rec, levels, year, given, lang)
+    given.update({name: got[:3] for name, got in carried.items()})
     gdp = given.get("gdp")
     if "share_primary_pct" not in given and level("va_primary") and gdp:
         v = level("va_primary")
@@ -709,7 +720,8 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
     # the run's capital scaled with the output the figures give (model.record.with_figures)
     new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
-    return new, pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
+    table = pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
+    return new, table, {name: got[3] for name, got in carried.items()}
 
 
 def percentile_frame(values: dict, years) -> pd.DataFrame:
