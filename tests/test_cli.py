@@ -1315,3 +1315,25 @@ def test_the_comparison_has_an_annual_table_for_reading(short, short_alt, tmp_pa
     codes = pd.read_csv(folder / "annual.csv", encoding="utf-8-sig")
     assert "gdp" in codes.columns and len(codes) == len(table)
     assert (codes["gdp"].round(2) == table["地区生产总值(亿元,现价)"]).all()
+
+
+def test_the_comparison_scorecard_csv_takes_the_targets_of_the_data_folder(
+    short, short_alt, data_copy, tmp_path
+):
+    """With ``--data DIR`` scorecard.csv's base and growth needed come from DIR's targets
+    file, as the comparison's verdicts do, not from the project's."""
+    import pandas as pd
+
+    path = data_copy / "targets.csv"
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("share_tertiary_pct,60,"))
+    new = row.replace("share_tertiary_pct,60,", "share_tertiary_pct,65,").replace(
+        ",57.8,", ",55.0,"
+    )
+    path.write_text(text.replace(row, new), encoding="utf-8")
+    res = invoke("--data", data_copy, "compare", short, short_alt, "--out", tmp_path, "--no-charts")
+    assert res.exit_code == 0, res.output
+    card = pd.read_csv(tmp_path / "compare-short-vs-alt" / "scorecard.csv", encoding="utf-8-sig")
+    share = card.set_index(["indicator", "year"]).loc[("share_tertiary_pct", 2025)]
+    assert share["target"] == 65.0 and share["base_2020"] == 55.0
+    assert share.filter(like="growth needed").iloc[0] == pytest.approx((65 - 55.0) / 5, abs=0.005)

@@ -48,24 +48,24 @@ NEEDED_HEADER = ("growth needed a year from {start}", "自{start}年所需年均
 _COUNT_UNITS = ("firms", "persons")
 
 
-def scorecard_for_reading(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+def scorecard_for_reading(card: pd.DataFrame, lang: str, targets) -> pd.DataFrame:
     """The comparison's scorecard (``Comparison.scorecard``) as scorecard.csv gives it to a
     person: figures to two decimals (counts whole); the 2020 base as the plan prints it where
     the targets file gives it (57.8, as the evaluation, not the data's 57.76); the growth
     needed once, with its unit, blank for an every-year target (it needs each year's figure,
     not a pace); the projected columns' header saying that an every-year target shows its
-    worst year; headers and words in ``lang`` (:func:`~hubinsim.results.scorecard_in`)."""
-    from ..data import load_targets
-
+    worst year; headers and words in ``lang`` (:func:`~hubinsim.results.scorecard_in`).
+    ``targets`` are the comparison's (its runs' ``targets_spec``: a ``--data`` folder's
+    targets file, not the project's)."""
     out = card.copy()
-    printed = {(t.indicator, t.year): t.base_value for t in load_targets()}
+    printed = {(t.indicator, t.year): t.base_value for t in targets}
     out["base_2020"] = [
         printed.get((i, y)) if printed.get((i, y)) is not None else b
         for i, y, b in zip(out["indicator"], out["year"], out["base_2020"], strict=True)
     ]
     start = int(card["needed_from"].iloc[0]) if "needed_from" in card else 2020
     needed_cols = [c for c in out.columns if c.startswith("needed:")]
-    rules = {(t.indicator, t.year): t.target for t in load_targets()}
+    rules = {(t.indicator, t.year): t.target for t in targets}
     rows = zip(out["indicator"], out["year"], out["target"], out["base_2020"], card["base_2020"],
                strict=True)  # fmt: skip
     for k, (i, y, t, b, data_base) in enumerate(rows):
@@ -175,7 +175,7 @@ def write_comparison(
         with drawing(jobs, tmp / "charts", dpi, workers) as chart_files:
             write_csv(cmp.levels, tmp / "annual.csv", float_format="%.10g")
             write_csv(annual_for_reading(cmp.levels, lang), tmp / "annual_readable.csv")
-            card = scorecard_for_reading(cmp.scorecard, lang)
+            card = scorecard_for_reading(cmp.scorecard, lang, cmp.runs[0].targets_spec)
             write_csv(card, tmp / "scorecard.csv", index=False)
             write_csv(cmp.differences(), tmp / "differences_abs.csv", float_format="%.10g")
             relative = cmp.differences(relative=True)
