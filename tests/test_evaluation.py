@@ -21,7 +21,7 @@ from support import invoke, leftovers
 
 import hubinsim
 from hubinsim.actuals import COLUMNS
-from hubinsim.analysis.verdicts import RULES, Case, verdict
+from hubinsim.analysis.verdicts import RULES, Case, rule_of, verdict
 from hubinsim.io.evaluation_folder import TITLE_ROWS, for_reading
 
 ILLUSTRATIVE = Path(__file__).resolve().parents[1] / "examples" / "actuals_illustrative.csv"
@@ -462,6 +462,25 @@ def test_each_verdict_rule_at_its_boundaries(case, expected):
 )
 def test_every_year_targets_have_their_own_rules(case, expected):
     assert verdict(case)[0] == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        Case(every_year=True, worst_gap=0.3, probability=0.05),
+        Case(keep=True, worst_gap=0.2, headroom=0.1, probability=0.05),
+        Case(every_year=True, probability=0.05),
+    ],
+)
+def test_a_target_at_risk_by_its_probability_alone_says_so(case, lang):
+    """An every-year target or a kept bound whose worst gap is within the limit (or unknown)
+    is at risk only because few draws meet it: its reason gives the probability, not a gap
+    "beyond the limit" that the figures contradict (0.30 points "(> 0.5)") or "nan"."""
+    code, reason = verdict(case, lang=lang)
+    assert code == "at_risk" and rule_of(case) == "low_probability"
+    assert "5.0" in reason and "0.30" not in reason and "0.20" not in reason
+    assert "nan" not in reason
 
 
 # --- the folder and the command ----------------------------------------------------------

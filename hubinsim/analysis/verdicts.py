@@ -340,8 +340,16 @@ def _verdict(case: Case, rules: Rules) -> tuple[str, str, dict]:
             return "at_risk", "missed", {"year": case.missed_year}
         if _meets_by_projection(case, rules):
             return "on_track", "every_met", {}
-        if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
-            return "behind", "every_close", {"gap": case.worst_gap, "limit": rules.every_year_pp}
+        if _gap_within(case, rules):
+            if not low_p:
+                return (
+                    "behind",
+                    "every_close",
+                    {"gap": case.worst_gap, "limit": rules.every_year_pp},
+                )
+            return _low_probability(case, rules)
+        if low_p and math.isnan(case.worst_gap):
+            return _low_probability(case, rules)
         return "at_risk", "every_far", {"gap": case.worst_gap, "limit": rules.every_year_pp}
     if case.keep:
         return _kept(case, rules, low_p)
@@ -363,9 +371,24 @@ def _kept(case: Case, rules: Rules, low_p: bool) -> tuple[str, str, dict]:
         if math.isnan(case.headroom):
             return "on_track", "keep_projected", figures
         return "on_track", "kept", figures
-    if not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp and not low_p:
-        return "behind", "keep_close", figures
+    if _gap_within(case, rules):
+        return ("behind", "keep_close", figures) if not low_p else _low_probability(case, rules)
+    if low_p and math.isnan(case.worst_gap):
+        return _low_probability(case, rules)
     return "at_risk", "keep_far", figures
+
+
+def _gap_within(case: Case, rules: Rules) -> bool:
+    """Whether the worst year's gap of an every-year target or a kept bound is within the
+    rule's limit (a known gap)."""
+    return not math.isnan(case.worst_gap) and case.worst_gap <= rules.every_year_pp
+
+
+def _low_probability(case: Case, rules: Rules) -> tuple[str, str, dict]:
+    """At risk because few draws meet the target, with the probability rounded down as the
+    tables show it (9.96 % is no 10.0 %)."""
+    shown = probability_rounded(case.probability * 100.0, 1)
+    return "at_risk", "low_probability", {"p": shown, "limit": rules.p_at_risk * 100.0}
 
 
 def _achieved(case: Case, rules: Rules):
@@ -377,9 +400,7 @@ def _clearly_fails(case: Case, rules: Rules):
         return None
     p = case.probability
     if not math.isnan(p) and p < rules.p_at_risk:
-        # rounded down, as the tables show it: 9.96 % is no 10.0 %
-        shown = probability_rounded(p * 100.0, 1)
-        return "at_risk", "low_probability", {"p": shown, "limit": rules.p_at_risk * 100.0}
+        return _low_probability(case, rules)
     return ("at_risk", *_gap_reason(case, rules)) if _gap_too_large(case, rules) else None
 
 
