@@ -657,8 +657,9 @@ def test_the_loops_do_what_the_loop_table_says_for_the_stimulus():
     """Switching off the reinforcing loops (land finance, expectations, knowledge, the local
     multiplier, capital and output) lowers the stimulus's effect on 2025 real GDP; switching
     off the balancing ones (debt limit, capital adjustment, utilisation, migration...) raises
-    it; each group moves it by a tenth or more: the table's polarities hold in the response
-    and the loops matter. Measured with R&D at business as usual's intensity: the knowledge
+    it; each group moves it by 15 % or more (docs/model.md §15.2 gives about a fifth each, so a
+    change that halved either group's part fails): the table's polarities hold in the
+    response and the loops matter. Measured with R&D at business as usual's intensity: the knowledge
     loop's switch (`innovation.local_capture` = 0) also takes away what a rise in R&D buys
     and leaves its cost, which would count the R&D lever's cost as a loop (docs/model.md
     §15.2 gives both figures)."""
@@ -667,8 +668,8 @@ def test_the_loops_do_what_the_loop_table_says_for_the_stimulus():
     scn = dataclasses.replace(stimulus, levers=levers)
     with_loops = checks.stimulus_effect(scn)
     assert with_loops > 0
-    assert checks.stimulus_effect(scn, checks.loops_off("R")) / with_loops - 1 < -0.1
-    assert checks.stimulus_effect(scn, checks.loops_off("B")) / with_loops - 1 > 0.1
+    assert checks.stimulus_effect(scn, checks.loops_off("R")) / with_loops - 1 < -0.15
+    assert checks.stimulus_effect(scn, checks.loops_off("B")) / with_loops - 1 > 0.15
     assert set(structure.FEEDBACKS_OFF) == {lp.switch[0] for lp in structure.LOOPS}
 
 
