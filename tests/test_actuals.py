@@ -41,7 +41,7 @@ def problems_of(path, **kwargs) -> list[str]:
 
 # --- units -------------------------------------------------------------------------------
 
-#: The deputy director's files (review 5): each wrong figure, its line and column, and what
+#: Actual-figure files with a wrong unit, as a district office might write them: each wrong figure, its line and column, and what
 #: the message must say it looks like.
 REVIEWED = {
     "万元 for 亿元, a fraction for a percentage": (
