@@ -223,18 +223,18 @@ def _draw_series(ax, view: _View, panel: Panel, k: int, ind: str, j: int, label_
             lang.t("median") if members is not None else None
         )
         if j > 0 and not view.diff:
-            label = _with_differences(label, view, ind, y)
+            label = _with_differences(label, view, j, ind, y)
     ax.plot(y.index, y.values, color=colour, lw=2.0, ls=STYLES[k % len(STYLES)], label=label)
     base = None if view.diff or _is_growth(ind) else (y.iloc[0], colour)
     return base, members is not None
 
 
-def _with_differences(label: str | None, view: _View, ind: str, y) -> str | None:
+def _with_differences(label: str | None, view: _View, j: int, ind: str, y) -> str | None:
     """An alternative's legend entry in a chart of levels, with its difference from the
     reference in % in the plan's last year and in the chart's last year (a level chart's axis
     need not start at zero, so the gap between two lines says little of its size); single
-    runs and levels only."""
-    if label is None or view.ref.n_members > 1 or view.runs[1].n_members > 1:
+    runs (run ``j`` and the reference) and levels only."""
+    if label is None or view.ref.n_members > 1 or view.runs[j].n_members > 1:
         return label
     if INDICATOR_BY_NAME[ind].unit == "%" or _is_growth(ind):
         return label
