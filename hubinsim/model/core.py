@@ -242,8 +242,9 @@ def net_migration(RI, k_mig: tuple, exp, log):
 def wage_premium(demand, natural, response, exp, log):
     """The wage offered to newcomers over the output-share wage where labour demand
     ``demand`` exceeds the employment ``natural`` that the labour force gives at the natural
-    rate: (demand / natural)^response, and 1 where it does not (the corner rounded over 0.2 %
-    of employment; docs/model.md §6)."""
+    rate: (demand / natural)^response, and 1 where it falls short of it by more than 0.2 %
+    (the corner rounded over ±0.2 % of employment: 1.001 at demand = natural; docs/model.md
+    §6)."""
     return exp(response * ops.smooth_pos(log(demand / natural), 0.002))
 
 
