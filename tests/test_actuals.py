@@ -41,8 +41,8 @@ def problems_of(path, **kwargs) -> list[str]:
 
 # --- units -------------------------------------------------------------------------------
 
-#: Actual-figure files with a wrong unit, as a district office might write them: each wrong figure, its line and column, and what
-#: the message must say it looks like.
+#: Actual-figure files with a wrong unit, as a district office might write them: each wrong
+#: figure, its line and column, and what the message must say it looks like.
 REVIEWED = {
     "万元 for 亿元, a fraction for a percentage": (
         "indicator,year,period,value,basis,vintage,source\n"
