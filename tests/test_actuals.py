@@ -174,15 +174,41 @@ def rows(*figures, lang="en") -> Actuals:
 
 def test_a_model_failure_from_the_figures_names_them_and_the_likely_cause():
     """A share typed as the tertiary value added of the restart year made the model fail
-    ("stock XR became negative ... member 0"): the figures and the likely cause instead."""
+    ("stock XR became negative ... at t=2023.250"): the figures, the model's own words of
+    where it failed, and the likely cause."""
     scn = hubinsim.make_scenario(name="s", end=2026)
     with pytest.raises(hubinsim.ActualsError) as info:
         hubinsim.evaluate(scn, rows(("gdp", 2023, 372.4), ("va_tertiary", 2023, 58.8)))
     text = str(info.value)
     assert "x.csv: the restart in 2023 used the actual figures gdp 372.4 (line 2)" in text
-    assert "cannot start the model" in text
+    assert "the model says: stock XR became negative or NaN" in text and "t=2023.250" in text
     assert "the likely cause: va_tertiary 2023 = 58.8 (line 3)" in text
-    assert "stock" not in text and "member" not in text and "XR" not in text
+    assert "first months" not in text and "parameters or the time step" not in text
+
+
+def test_a_model_failure_without_a_figure_far_from_the_run_keeps_the_model_s_words(monkeypatch):
+    """A member failing in a later year from figures close to the run: its year, member and
+    draws are said, and no figure is called the likely cause."""
+    from hubinsim.errors import SimulationError
+
+    def fails(*_args, **_kwargs):
+        raise SimulationError(
+            "the model cannot run with these inputs: employment is not finite in year 2025 for "
+            "member 7. Inputs: scenario 's' (made in Python); data folder data; member 7 drew "
+            "labour.match_speed = 0.41"
+        )
+
+    monkeypatch.setattr("hubinsim.run.restart._restart_members", fails)
+    scn = hubinsim.make_scenario(name="s", end=2026)
+    for lang, said, cause in (("en", "the model says: ", "likely cause"),
+                              ("zh", "模型信息:", "可能的原因")):  # fmt: skip
+        with pytest.raises(hubinsim.ActualsError) as info:
+            hubinsim.evaluate(scn, rows(("gdp", 2023, 349.4), lang=lang))
+        text = str(info.value)
+        assert f"{said}employment is not finite in year 2025 for member 7" in text, text
+        assert "member 7 drew labour.match_speed = 0.41" in text
+        assert cause not in text and "first months" not in text and "最初几个月" not in text
+        assert "data folder" not in text
 
 
 def test_a_refused_start_blames_the_figure_far_from_the_run_not_the_right_one():
@@ -376,7 +402,8 @@ def test_a_restart_the_figures_cannot_start_is_said_in_chinese_when_read_under_z
     text = str(info.value)
     assert text.startswith("x.csv: 2023年重新起步使用了实际数据 gdp 372.4(第2行)")
     assert "可能的原因:va_tertiary 2023年 = 58.8(第3行)" in text
-    assert info.value.lang == "zh" and "stock" not in text
+    assert info.value.lang == "zh" and "模型信息:stock XR became negative" in text
+    assert "最初几个月" not in text
 
 
 def test_a_problem_names_the_column_as_the_files_header_writes_it(tmp_path):

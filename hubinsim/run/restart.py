@@ -301,8 +301,8 @@ def reproject(
         except StartRecordError as exc:
             said = _refused_figures(acts, levels, start, exc, orig_annual)
             raise ActualsError([said], lang=acts.lang) from None
-        except SimulationError:  # the model failed from these figures: say which they were
-            said = _failed_restart(acts, levels, start, orig_annual)
+        except SimulationError as exc:  # the model failed from these figures: say which
+            said = _failed_restart(acts, levels, start, orig_annual, exc)
             raise ActualsError([said], lang=acts.lang) from None
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
@@ -629,34 +629,51 @@ def _culprit(levels: dict, year: int, original: pd.DataFrame, lang: str = "en"):
     return found
 
 
-def _failed_restart(acts: Actuals, levels: dict, year: int, original: pd.DataFrame) -> str:
+def _model_said(exc: SimulationError) -> str:
+    """The model's own words of a failure: what failed and where (its year or time, its
+    member), and what that member drew; without the scenario and data folder it lists."""
+    text = exc.problems[0] if exc.problems else str(exc)
+    what, _, inputs = text.removeprefix("the model cannot run with these inputs: ").partition(
+        ". Inputs: "
+    )
+    what = what.partition("; the parameters or the time step")[0]  # the figures are at fault
+    drew = [part for part in inputs.split("; ") if re.match(r"member \d+ drew ", part)]
+    return "; ".join([what, *drew])
+
+
+def _failed_restart(
+    acts: Actuals, levels: dict, year: int, original: pd.DataFrame, exc: SimulationError
+) -> str:
     """The message of a restart the model fails from: the actual figures of ``year`` it used,
-    that they cannot start the model, and the likely cause where a figure is far from the
-    original run; in the language the file was read in."""
+    the model's own message (the year or time and the member it names), and the likely
+    cause only where a figure is far from the original run (:func:`_culprit`); in the
+    language the file was read in (the model's message stays in English)."""
     zh = acts.lang == "zh"
     used = ", ".join(
         f"{ind} {got[0]:.6g}" + (f"({_line(got, acts.lang)})" if zh else f" ({_line(got, 'en')})")
         for ind, got in _used(levels, year)
     )
+    said = _model_said(exc)
     culprit = _culprit(levels, year, original, acts.lang)
     if zh:
         cause = (
             f";可能的原因:{culprit[1]}"
             if culprit
-            else ";这些数据合在一起使模型无法一致地起步(请核对其单位和年份)"
+            else f";没有哪项数据与原始运行相差 {CULPRIT_FACTOR:g} 倍以上,请核对其单位和年份"
         )
         return (
-            f"{acts.path}: {year}年重新起步使用了实际数据 {used},这些数据无法启动模型:"
-            f"模型从这些数据起步后的最初几个月内即失败{cause}"
+            f"{acts.path}: {year}年重新起步使用了实际数据 {used},模型从这些数据起步后失败"
+            f"(模型信息:{said}){cause}"
         )
     cause = (
         f"; the likely cause: {culprit[1]}"
         if culprit
-        else "; together they leave the model no consistent start (check their units and years)"
+        else f"; no figure is more than {CULPRIT_FACTOR:g} times off the original run's: "
+        "check their units and years"
     )
     return (
-        f"{acts.path}: the restart in {year} used the actual figures {used}, and they cannot "
-        f"start the model: it fails in the first months from them{cause}"
+        f"{acts.path}: the restart in {year} used the actual figures {used}, and the model "
+        f"fails from them (the model says: {said}){cause}"
     )
 
 
