@@ -31,7 +31,6 @@ import io
 import math
 import numbers
 import os
-import statistics
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -634,8 +633,10 @@ def _say(lang: str, en: str, zh: str) -> str:
 
 def base_levels(data_dir=None) -> dict[str, float]:
     """The 2020 figures of data/ (:func:`hubinsim.data.load_data`) by indicator, in the
-    catalogue's units, with the sectors' value added and shares they give: what a level of an
-    actuals file is checked against for its unit."""
+    catalogue's units, with the figures the calibrated 2020 record makes of them (the
+    sectors' value added and shares, industry and construction, employment and its sectors,
+    fiscal expenditure, the park's output, GDP per capita; as the model's 2020 figures):
+    what a level of an actuals file is checked against for its unit."""
     from .data import load_data
 
     data = load_data(data_dir)
@@ -644,6 +645,7 @@ def base_levels(data_dir=None) -> dict[str, float]:
         info = INDICATOR_BY_NAME.get(name)
         if info is not None and fig.unit.startswith(info.unit) and name not in SIGNED:
             out[name] = float(fig.value)
+    raw = {name: float(fig.value) for name, fig in data.base.items()}
     gdp = out.get("gdp")
     if gdp:
         if "share_primary_pct" in out:
@@ -653,7 +655,44 @@ def base_levels(data_dir=None) -> dict[str, float]:
         if "va_primary" in out and "va_tertiary" in out:
             out.setdefault("va_secondary", gdp - out["va_primary"] - out["va_tertiary"])
             out.setdefault("share_secondary_pct", out["va_secondary"] / gdp * 100.0)
+    out.update(_calibrated_levels(out, raw))
     return {k: v for k, v in out.items() if v > 0}
+
+
+def _calibrated_levels(out: dict, raw: dict) -> dict[str, float]:
+    """The 2020 figures of the model's calibrated record that data/ gives by arithmetic (the
+    model's 2020 run has the same): where the figures they are made of are there."""
+
+    def have(*names):
+        return all(n in out or n in raw for n in names)
+
+    def at(name):
+        return out.get(name, raw.get(name))
+
+    made = {}
+    if have("va_secondary", "construction_share_of_secondary"):
+        con = at("construction_share_of_secondary")
+        made["va_construction"] = at("va_secondary") * con
+        made["va_industry"] = at("va_secondary") * (1.0 - con)
+    if have("population", "working_age_share", "participation_rate", "unemployment_rate_pct"):
+        employment = (
+            at("population") * at("working_age_share") * at("participation_rate")
+            * (1.0 - at("unemployment_rate_pct") / 100.0)
+        )  # fmt: skip
+        made["employment"] = employment
+        for sector in ("primary", "secondary", "tertiary"):
+            if have(f"employment_share_{sector}"):
+                made[f"employment_{sector}"] = employment * at(f"employment_share_{sector}")
+    if have("fiscal_revenue", "transfers_from_above", "land_revenue", "fiscal_balance"):
+        made["fiscal_expenditure"] = (
+            at("fiscal_revenue") + at("transfers_from_above") + at("land_revenue")
+            - at("fiscal_balance")
+        )  # fmt: skip
+    if have("industrial_output_above_scale"):  # the park's output, as the firms' (definition)
+        made["park_gross_output"] = at("industrial_output_above_scale")
+    if have("gdp", "population"):  # 亿元 / 万人 in yuan a person
+        made["gdp_per_capita"] = at("gdp") / at("population") * 1e4
+    return {k: v for k, v in made.items() if k not in out}
 
 
 def _unit_word(unit: str, lang: str) -> str:
@@ -669,11 +708,12 @@ def unit_problems(rows, base: Mapping[str, float] | None = None, lang: str = "en
     gives their indicator, and those to be warned about: ``(problems, warnings)``,
     the texts.
 
-    A level is checked against the 2020 figure of ``base`` (:func:`base_levels`) where it
-    has one, else against the median of the indicator's other levels in the file: a factor
+    A level is checked against the 2020 figure of ``base`` (:func:`base_levels`): a factor
     of :data:`UNIT_FACTOR` or more away is refused with what it looks like ("looks like
     万元: 317.3 亿元?"), and a sector's value added near the sector's share of GDP is refused
-    as a share written as a level. A full-year level that changes by more than
+    as a share written as a level. The levels of an indicator without a 2020 figure (new
+    urban jobs) are refused together where they are :data:`UNIT_FACTOR` or more apart,
+    without naming one as wrong. A full-year level that changes by more than
     :data:`YEAR_FACTOR` a year from the nearest earlier one (or the base) is a warning. Only
     the figure at fault is named: a right figure beside a wrong one is never blamed.
     """
@@ -686,6 +726,12 @@ def unit_problems(rows, base: Mapping[str, float] | None = None, lang: str = "en
             levels.setdefault(r.indicator, []).append(r)
     for ind, group in levels.items():
         unit = INDICATOR_BY_NAME[ind].unit
+        if ind not in base:  # no 2020 figure: the group against itself, no figure blamed
+            found = _inconsistent(ind, group, lang)
+            if found:
+                problems.append(found)
+                refused.update(id(r) for r in group)
+            continue
         for r in group:
             at = r.at("value", lang)
             found = _share_as_level(r, base, levels, lang)
@@ -693,10 +739,8 @@ def unit_problems(rows, base: Mapping[str, float] | None = None, lang: str = "en
                 problems.append((r, at + found))
                 refused.add(id(r))
                 continue
-            ref, what, since = _reference(r, group, base, lang)
-            if ref is None:
-                continue
-            years = abs(r.year - since) if since is not None else 0
+            ref, what, since = _reference(r, base, lang)
+            years = abs(r.year - since)
             allowed = max(UNIT_FACTOR, FASTEST_YEARLY_FACTOR**years)
             ratio = r.value / ref
             if 1 / allowed < ratio < allowed:
@@ -740,28 +784,41 @@ def unit_problems(rows, base: Mapping[str, float] | None = None, lang: str = "en
     return [p[1] for p in problems], warned
 
 
-def _reference(r: ActualRow, group, base, lang):
-    """What ``r`` is checked against: the 2020 base, else the median of the indicator's
-    other levels of the file (None where there are fewer than two); its description; and
-    the year of the base (None for the file's figures)."""
+def _reference(r: ActualRow, base, lang):
+    """What ``r`` is checked against: the 2020 base, its description, and its year."""
     unit = _unit_word(INDICATOR_BY_NAME[r.indicator].unit, lang)
-    if r.indicator in base:
-        b = base[r.indicator]
-        what = _say(lang, f"the 2020 base ({b:.4g} {unit})", f"2020年基数({b:.4g} {unit})")
-        return b, what, 2020
-    others = [o.value for o in group if o is not r and o.year != r.year]
-    if len(others) < 2:
-        return None, "", None
-    mid = statistics.median(others)
-    return (
-        mid,
+    b = base[r.indicator]
+    what = _say(lang, f"the 2020 base ({b:.4g} {unit})", f"2020年基数({b:.4g} {unit})")
+    return b, what, 2020
+
+
+def _inconsistent(ind: str, group, lang: str):
+    """(first row, problem) where the levels of an indicator without a 2020 base are
+    :data:`UNIT_FACTOR` or more apart: they cannot all be in its unit, and which is wrong is
+    not guessed; else None."""
+    low, high = min(group, key=lambda r: r.value), max(group, key=lambda r: r.value)
+    if high.value / low.value < UNIT_FACTOR:
+        return None
+    first = min(group, key=lambda r: r.line)
+    unit = _unit_word(INDICATOR_BY_NAME[ind].unit, lang)
+    listed = ", ".join(
         _say(
             lang,
-            f"the file's other figures of it (median {mid:.4g} {unit})",
-            f"文件中该指标其他年份数值(中位数 {mid:.4g} {unit})",
-        ),
-        None,
+            f"{r.value:.10g} ({r.year}, line {r.line})",
+            f"{r.value:.10g}({r.year}年,第{r.line}行)",
+        )
+        for r in sorted(group, key=lambda r: r.line)
     )
+    k = round(math.log10(high.value / low.value))
+    text = _say(
+        lang,
+        f"{ind}: its figures {listed} are about 10^{k} apart: they cannot all be in {unit}, "
+        "and without a 2020 figure to compare with, which is wrong is not known; check "
+        "each one's unit",
+        f"{ind}:各数值 {listed} 相差约 10^{k} 倍,不可能都以{unit}计;没有2020年数值可比,无法判断"
+        "哪一个有误;请逐一核对其单位",
+    )
+    return first, first.at("value", lang) + text
 
 
 def _share_as_level(r: ActualRow, base, levels, lang) -> str:

@@ -93,19 +93,58 @@ def test_a_figure_in_another_unit_is_refused_with_what_it_looks_like(case, tmp_p
 
 def test_only_the_wrong_figure_is_named_not_the_right_one_beside_it(tmp_path):
     """Persons for 万人 beside a right retail figure (the review's case that blamed retail
-    sales); a count with no 2020 base, one year in another unit among three: only it."""
+    sales); fiscal expenditure, which data/ has no figure of, right in 2021 and in 万元 in
+    the two years after: the two are named, against the calibrated 2020 record."""
     text, _ = REVIEWED["persons for 万人, 万元 for 亿元"]
     problems = problems_of(write(tmp_path / "p.csv", text))
     assert not any("p.csv:5:" in p or "114.3" in p for p in problems)
+    spent = write(
+        tmp_path / "f.csv",
+        "indicator,year,value,basis\nfiscal_expenditure,2021,38.5,level\n"
+        "fiscal_expenditure,2022,402000,level\nfiscal_expenditure,2023,415000,level\n",
+    )
+    problems = problems_of(spent)
+    assert [p.split(" column")[0] for p in problems] == [f"{spent}:3:3:", f"{spent}:4:3:"]
+    assert "looks like 万元: 40.2 亿元?" in problems[0] and "41.5 亿元?" in problems[1]
+    assert not any("38.5" in p for p in problems)
+
+
+def test_the_calibrated_2020_record_is_the_base_of_the_figures_data_has_none_of():
+    """Employment and its sectors, expenditure, the park, GDP per capita, industry and
+    construction: the 2020 figures the check uses are the model's own 2020 figures."""
+    from hubinsim.data import load_data
+
+    made = ["employment", "employment_primary", "employment_secondary", "employment_tertiary",
+            "fiscal_expenditure", "park_gross_output", "gdp_per_capita", "va_industry",
+            "va_construction"]  # fmt: skip
+    assert not set(made) & set(load_data().base)
+    base = base_levels()
+    run = hubinsim.simulate(hubinsim.make_scenario(name="s", end=2021)).annual.loc[2020]
+    for name in made:
+        assert base[name] == pytest.approx(run[name], rel=1e-9), name
+
+
+def test_without_a_2020_figure_the_group_is_named_inconsistent_not_one_figure(tmp_path):
+    """New urban jobs, one year typed in 万人 among three: all three lines are named and none
+    is guessed wrong; in Chinese too."""
     jobs = write(
         tmp_path / "j.csv",
         "indicator,year,value,basis\nnew_urban_jobs,2021,7350,level\n"
         "new_urban_jobs,2022,0.69,level\nnew_urban_jobs,2023,7120,level\n",
     )
     (problem,) = problems_of(jobs)
-    assert (
-        "j.csv:3:3:" in problem and "new_urban_jobs 2022" in problem and "6900 persons?" in problem
+    assert problem.startswith(f"{jobs}:2:3:")
+    for said in ("7350 (2021, line 2)", "0.69 (2022, line 3)", "7120 (2023, line 4)"):
+        assert said in problem
+    assert "which is wrong is not known" in problem and "?" not in problem
+    (problem,) = problems_of(jobs, lang="zh")
+    assert "0.69(2022年,第3行)" in problem and "无法判断哪一个有误" in problem
+    ok = write(
+        tmp_path / "ok.csv",
+        "indicator,year,value,basis\nnew_urban_jobs,2021,7350,level\n"
+        "new_urban_jobs,2022,6900,level\n",
     )
+    assert len(hubinsim.read_actuals(ok)) == 2
 
 
 def test_a_level_at_the_districts_fastest_pace_is_never_taken_for_another_unit(tmp_path):
