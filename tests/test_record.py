@@ -194,3 +194,46 @@ def test_a_record_with_a_public_backlog_starts_at_its_own_investment():
     for backlog in (10.0, 20.0, 40.0):
         res = hubinsim.simulate(start=checks.start_2020(public_backlog=backlog)).annual
         assert res.loc[2020, "fai"] == pytest.approx(BASE["fai"], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("gap", "year"), [(None, 2031), (None, 2033), (0.005, 2028), (0.005, 2030)]
+)
+def test_a_run_near_the_floor_of_unemployment_restarted_from_its_own_record_continues(gap, year):
+    """With an outflow of residents and no price response of services, unemployment falls
+    to within a few hundredths of a point of its floor, u* less labour.tight_market_gap
+    (docs/model.md §6). The record of such a run carries its posts and its gap, so that
+    the restart neither inverts the matching near its floor nor widens the gap as it does
+    for figures from data: every level of the years after is the run's to 1e-9."""
+    params = {**PARAMS, "services.price_response": np.array([0.0])}
+    if gap is not None:
+        params["labour.tight_market_gap"] = np.array([gap])
+    levers = {"net_migration_policy": -0.02}
+    grid = model.TimeGrid(2038, 0.25)
+    x, xl = _inputs(grid, levers)
+    full = model.run(params, BASE, POOL, x, grid, "euler", xl)
+    p = {k: float(v[0]) for k, v in params.items()}
+    floor = (p["labour.natural_unemployment"] - p["labour.tight_market_gap"]) * 100.0
+    u = full["unemployment_rate_pct"][:, 0]
+    assert u.min() - floor < 0.1 * p["labour.tight_market_gap"] * 100.0  # near the floor
+    rec = model.record_at(year, params, BASE, POOL, x, grid, "euler", xl)
+    again = _run(year, rec, end=2038, levers=levers, params=params)
+    i = year - 2020
+    for name in ("unemployment_rate_pct", "employment", "population", "gdp", "fiscal_revenue"):
+        np.testing.assert_allclose(again[name][1:], full[name][i + 1 :], rtol=1e-9, err_msg=name)
+
+
+def test_an_ensembles_members_near_the_floor_restarted_from_their_records_continue():
+    """The same for an ensemble's members, each with its own gap (the record's fields are
+    arrays over the members): every member continues its own path."""
+    params = {k: np.repeat(v, 3) for k, v in PARAMS.items()}
+    params["services.price_response"] = np.array([0.0, 0.0, 0.3])
+    params["labour.tight_market_gap"] = np.array([0.008, 0.005, 0.003])
+    levers = {"net_migration_policy": -0.02}
+    grid = model.TimeGrid(2038, 0.25)
+    x, xl = _inputs(grid, levers)
+    full = model.run(params, BASE, POOL, x, grid, "euler", xl)
+    rec = model.record_at(2031, params, BASE, POOL, x, grid, "euler", xl)
+    again = _run(2031, rec, end=2038, levers=levers, params=params)
+    for name in ("unemployment_rate_pct", "employment", "population", "gdp", "fiscal_revenue"):
+        np.testing.assert_allclose(again[name][1:], full[name][12:], rtol=1e-9, err_msg=name)

@@ -392,12 +392,13 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
     if keep is not None:
         nan = np.broadcast_to(np.nan, (len(grid.years), 1))  # those not formed
         annual = {k: annual.get(k, nan) for k in all_names}
-    c["_want"] = None
+    c["_want"] = core.RECORD_WANT
     records = {}
     for n, s in states.items():
         t = float(grid.times[n])
         _, aux = core.rates(t, s, rows[2 * n], c, p, True, False)
         records[int(round(t))] = record_from_state(s, c, aux, t)
+    c["_want"] = None
     if capture:
         return None, records
     out = core.annual_indicators(annual, c, p)

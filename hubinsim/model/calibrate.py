@@ -256,6 +256,18 @@ def district_share(c: dict, trv0, D0, balance, other0, B0, asked0) -> None:
     c["inv_dshare"] = _where(over, 1.0 / fit, c["inv_dshare"])
 
 
+def _own_posts(posts, tight, LF0, E0, u_nat):
+    """Where the posts offered a record made from a run carries (``labour_demand``) give back
+    its employment through the matching of core.rates with the gap ``tight`` (to 1e-12):
+    False without posts, else a bool or an array of them over the members."""
+    if posts is None:
+        return False
+    E_n, gap = (1.0 - u_nat) * LF0, tight * LF0
+    x = np.minimum((posts - E_n) * (2.0 / gap), 40.0)
+    E = np.minimum(posts, E_n + gap - 2.0 * gap / (np.exp(x) + 1.0))
+    return np.abs(E - E0) <= 1e-12 * np.abs(E0)
+
+
 def _where(condition, a, b):
     """``a`` where ``condition`` holds, else ``b`` (floats stay floats)."""
     if np.ndim(condition) == 0:
@@ -470,12 +482,21 @@ def _calibrate(
     # labour demand behind it (filled and vacant posts) is found by inverting the matching
     # of core.rates, E = E_n + gap tanh((E_d - E_n) / gap) (docs/model.md §6).
     # A record further below u* than labour.tight_market_gap lets unemployment fall is data:
-    # that run's gap is widened to the record's own fall over 0.95.
+    # that run's gap is widened to the record's own fall over 0.95. A record made from a run
+    # carries the run's gap (never narrower than the parameter) and its posts: where they
+    # give back the record's employment, the run is continued, neither inverted (which
+    # loses precision near the floor) nor widened.
     u_nat = p["labour.natural_unemployment"]
-    tight = np.maximum(c["tight"], (u_nat - u0) / 0.95)
+    tight = np.maximum(c["tight"], get("ref_tight_market_gap", 0.0))
+    posts = get("labour_demand", None)
+    own = _own_posts(posts, tight, LF0, E0, u_nat)
+    tight = np.where(own, tight, np.maximum(tight, (u_nat - u0) / 0.95))
+    with np.errstate(divide="ignore", invalid="ignore"):  # (not taken where own)
+        v0 = np.maximum(u_nat - u0, 0.0) / tight
+        E_d0 = E0 + LF0 * tight * (np.arctanh(v0) - v0)  # (E0 itself where u0 >= u*)
+    if np.any(own):
+        E_d0 = np.where(own, posts, E_d0)
     tight = c["tight"] = float(tight) if np.ndim(tight) == 0 else tight
-    v0 = np.maximum(u_nat - u0, 0.0) / tight
-    E_d0 = E0 + LF0 * tight * (np.arctanh(v0) - v0)  # (E0 itself where u0 >= u*)
     E_d0 = float(E_d0) if np.ndim(E_d0) == 0 else E_d0
     L_p0 = E_d0 * r["employment_share_primary"]
     L_sec0 = E_d0 * r["employment_share_secondary"]

@@ -1114,6 +1114,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         aux["employment_tertiary"] = L_t * scale
         aux["employment_construction"] = L_k * scale
         aux["employment_attracted"] = ops.like(L_c * scale, L_k)
+        if want is not None and "labour_demand" in want:  # (for a start record, RECORD_WANT)
+            aux["labour_demand"] = E_raw
     if want is None or not want.isdisjoint(GROUP_HOUSEHOLDS):
         DI = DI_star + dDI_o + loop_w * (P_t * Y_tm - n_ts)
         C = a_c * (DI_star + psi * (DI - DI_star))
@@ -1157,6 +1159,12 @@ GROUP_INDUSTRY = frozenset(
      "cohort_va_real", "firms_new")
 )  # fmt: skip
 GROUP_OTHER = frozenset(("rd_intensity_pct", "tfp_primary", "tfp_industry", "tfp_tertiary"))
+#: What a start record is made from (record.record_from_state): every reported quantity and
+#: the posts offered, filled and vacant (``labour_demand``).
+RECORD_WANT = (
+    GROUP_FAI | GROUP_LABOUR | GROUP_HOUSEHOLDS | GROUP_INDUSTRY | GROUP_OTHER
+    | {"pool_investment", "pool_planned", "labour_demand"}
+)  # fmt: skip
 
 
 def annual_indicators(a: dict, c: dict, p: dict) -> dict:

@@ -84,6 +84,10 @@ STOCKS: dict[str, str] = {
     "structural labour demand beyond the residents' natural employment, beyond the share "
     "labour.participation_response that joins at once [万人]; default: (1 - that share) x "
     "the structural demand beyond natural employment over (1 - u*) (supply caught up)",
+    "labour_demand": "the posts employers offer, filled and vacant [万人]; default: found by "
+    "inverting the matching from the record's unemployment (docs/model.md §6). Used where "
+    "the matching with ref_tight_market_gap turns them into the record's employment (a record "
+    "made from a run), so that a run near the floor of unemployment is continued",
     "relative_income": "perceived expected income relative to the neighbours' [index]; default 1",
     "reference_income": "the neighbours' income index [2020 = 1]; default 1",
     "public_backlog": "public projects waiting for money [亿元]; default 0",
@@ -145,6 +149,10 @@ REFERENCES: dict[str, str] = {
     "ref_budget_growth": "nominal growth at which Euler steps the budget base exactly (the "
     "first start year's expected growth and inflation)",
     "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start year's)",
+    "ref_tight_market_gap": "how far below u* the matching lets unemployment fall "
+    "(labour.tight_market_gap, or the wider gap the first start year's figures needed); a "
+    "restart takes the wider of it and the parameter, and widens it only for figures "
+    "that the run's posts (labour_demand) do not give back",
     "ref_district_share_fit": "the district's share of public investment as a fraction of "
     "fiscal.district_share (1 where that share fitted the first start year's budget, less "
     "where the budget could pay less)",
@@ -228,6 +236,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "services_demand_surprise": aux["services_demand_surprise"],
         "industry_demand_pressure": state["z_s"], "industry_demand": state["XG"],
         "relative_income": state["RI"], "labour_drawn_in": state["LS"],
+        "labour_demand": aux["labour_demand"],
         "reference_income": state["REF"], "public_backlog": state["B"],
         "pool_backlog": state["BP"], "budget_base": state["RB"],
         "pool_waiting": state["PQ"],
@@ -264,6 +273,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_land_revenue": c["land"],
         "ref_budget_growth": c["budget_g"],
         "ref_district_share_fit": c["dshare_fit"],
+        "ref_tight_market_gap": c["tight"],
     }  # fmt: skip
     return rec
 
