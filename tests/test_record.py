@@ -237,3 +237,25 @@ def test_an_ensembles_members_near_the_floor_restarted_from_their_records_contin
     again = _run(2031, rec, end=2038, levers=levers, params=params)
     for name in ("unemployment_rate_pct", "employment", "population", "gdp", "fiscal_revenue"):
         np.testing.assert_allclose(again[name][1:], full[name][12:], rtol=1e-9, err_msg=name)
+
+
+def test_a_restart_with_a_narrower_gap_than_the_run_that_made_its_record_takes_its_own():
+    """A record carries only the widening of the gap that its first start year's figures
+    needed, not the run's parameter: a restart that asks for a narrower
+    labour.tight_market_gap (0.5 point against the run's 0.8) lets unemployment fall no
+    further below u* than its own gap (widened, as for data, only as far as the record's own
+    rate needs), not as far as the run's."""
+    params = {**PARAMS, "services.price_response": np.array([0.0])}
+    levers = {"net_migration_policy": -0.02}
+    grid = model.TimeGrid(2038, 0.25)
+    x, xl = _inputs(grid, levers)
+    rec = model.record_at(2023, params, BASE, POOL, x, grid, "euler", xl)
+    narrow = {**params, "labour.tight_market_gap": np.array([0.005])}
+    again = _run(2023, rec, end=2038, levers=levers, params=narrow)
+    u_nat = float(PARAMS["labour.natural_unemployment"][0]) * 100.0
+    gap = max(0.5, (u_nat - _value(rec["unemployment_rate_pct"])) / 0.95)
+    assert gap < 0.6
+    u = again["unemployment_rate_pct"][:, 0]
+    assert u.min() >= u_nat - gap - 1e-9
+    wide = _run(2023, rec, end=2038, levers=levers, params=params)
+    assert wide["unemployment_rate_pct"][:, 0].min() < u_nat - 0.5  # the run's own gap is wider

@@ -483,11 +483,13 @@ def _calibrate(
     # of core.rates, E = E_n + gap tanh((E_d - E_n) / gap) (docs/model.md §6).
     # A record further below u* than labour.tight_market_gap lets unemployment fall is data:
     # that run's gap is widened to the record's own fall over 0.95. A record made from a run
-    # carries the run's gap (never narrower than the parameter) and its posts: where they
-    # give back the record's employment, the run is continued, neither inverted (which
-    # loses precision near the floor) nor widened.
+    # carries that widening (0 where the parameter sufficed: a restart's own parameter
+    # applies, narrower or wider) and its posts: where they give back the record's
+    # employment, the run is continued, neither inverted (which loses precision near the
+    # floor) nor widened.
     u_nat = p["labour.natural_unemployment"]
-    tight = np.maximum(c["tight"], get("ref_tight_market_gap", 0.0))
+    param_tight = c["tight"]
+    tight = np.maximum(param_tight, get("ref_tight_market_gap", 0.0))
     posts = get("labour_demand", None)
     own = _own_posts(posts, tight, LF0, E0, u_nat)
     tight = np.where(own, tight, np.maximum(tight, (u_nat - u0) / 0.95))
@@ -496,6 +498,8 @@ def _calibrate(
         E_d0 = E0 + LF0 * tight * (np.arctanh(v0) - v0)  # (E0 itself where u0 >= u*)
     if np.any(own):
         E_d0 = np.where(own, posts, E_d0)
+    widened = np.where(tight > param_tight, tight, 0.0)
+    c["tight_widened"] = float(widened) if np.ndim(widened) == 0 else widened
     tight = c["tight"] = float(tight) if np.ndim(tight) == 0 else tight
     E_d0 = float(E_d0) if np.ndim(E_d0) == 0 else E_d0
     L_p0 = E_d0 * r["employment_share_primary"]

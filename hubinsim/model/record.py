@@ -149,10 +149,11 @@ REFERENCES: dict[str, str] = {
     "ref_budget_growth": "nominal growth at which Euler steps the budget base exactly (the "
     "first start year's expected growth and inflation)",
     "ref_rd_intensity": "R&D intensity firms' cash flow is measured from (the first start year's)",
-    "ref_tight_market_gap": "how far below u* the matching lets unemployment fall "
-    "(labour.tight_market_gap, or the wider gap the first start year's figures needed); a "
-    "restart takes the wider of it and the parameter, and widens it only for figures "
-    "that the run's posts (labour_demand) do not give back",
+    "ref_tight_market_gap": "the wider gap than labour.tight_market_gap that the first start "
+    "year's figures needed, how far below u* the matching lets unemployment fall (0 where "
+    "the parameter sufficed, so that a restart's own parameter applies); a restart takes "
+    "the wider of it and its parameter, and widens it further only for figures that the "
+    "run's posts (labour_demand) do not give back",
     "ref_district_share_fit": "the district's share of public investment as a fraction of "
     "fiscal.district_share (1 where that share fitted the first start year's budget, less "
     "where the budget could pay less)",
@@ -273,7 +274,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_land_revenue": c["land"],
         "ref_budget_growth": c["budget_g"],
         "ref_district_share_fit": c["dshare_fit"],
-        "ref_tight_market_gap": c["tight"],
+        "ref_tight_market_gap": c["tight_widened"],
     }  # fmt: skip
     return rec
 
