@@ -793,12 +793,23 @@ def _reference(r: ActualRow, base, lang):
 
 
 def _inconsistent(ind: str, group, lang: str):
-    """(first row, problem) where the levels of an indicator without a 2020 base are
-    :data:`UNIT_FACTOR` or more apart: they cannot all be in its unit, and which is wrong is
-    not guessed; else None."""
-    low, high = min(group, key=lambda r: r.value), max(group, key=lambda r: r.value)
-    if high.value / low.value < UNIT_FACTOR:
+    """(first row, problem) where the full-year levels of an indicator without a 2020 base
+    are :data:`UNIT_FACTOR` or more apart (a count cumulated from 2021 as its average a year
+    since 2020): they cannot all be in its unit, and which is wrong is not guessed; else
+    None. Figures of part of a year are not compared: two months of a year's hires are a
+    sixth of them."""
+    full = [r for r in group if r.period == FULL_YEAR]
+    if len(full) < 2:
         return None
+    cumulated = ind.endswith("_cumulative")
+
+    def pace(r: ActualRow) -> float:
+        return r.value / max(r.year - 2020, 1) if cumulated else r.value
+
+    low, high = min(full, key=pace), max(full, key=pace)
+    if pace(high) / pace(low) < UNIT_FACTOR:
+        return None
+    group = full
     first = min(group, key=lambda r: r.line)
     unit = _unit_word(INDICATOR_BY_NAME[ind].unit, lang)
     listed = ", ".join(
@@ -809,7 +820,7 @@ def _inconsistent(ind: str, group, lang: str):
         )
         for r in sorted(group, key=lambda r: r.line)
     )
-    k = round(math.log10(high.value / low.value))
+    k = round(math.log10(pace(high) / pace(low)))
     text = _say(
         lang,
         f"{ind}: its figures {listed} are about 10^{k} apart: they cannot all be in {unit}, "

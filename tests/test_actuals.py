@@ -147,6 +147,23 @@ def test_without_a_2020_figure_the_group_is_named_inconsistent_not_one_figure(tm
     assert len(hubinsim.read_actuals(ok)) == 2
 
 
+def test_part_year_and_cumulated_counts_without_a_2020_figure_are_read(tmp_path):
+    """Two months of a year's hires are a sixth of them, and a count cumulated from 2021 is
+    small in 2021: neither is taken for another unit (part-year figures are not compared,
+    a cumulated count is compared as its average a year)."""
+    jobs = write(
+        tmp_path / "jobs.csv",
+        "indicator,year,period,value,basis\n"
+        "new_urban_jobs_cumulative,2021,M1-M2,900,level\n"
+        "new_urban_jobs_cumulative,2021,year,6900,level\n"
+        "new_urban_jobs_cumulative,2024,year,28380,level\n"
+        "new_urban_jobs_cumulative,2025,Q1-Q3,33200,level\n"
+        "new_urban_jobs,2021,M1-M2,210,level\n"
+        "new_urban_jobs,2022,year,6900,level\n",
+    )
+    assert len(hubinsim.read_actuals(jobs)) == 6
+
+
 def test_a_level_at_the_districts_fastest_pace_is_never_taken_for_another_unit(tmp_path):
     """GDP growing as fast as the district's record (tripling in five years) until 2035 is
     read; the thresholds are the record's, stated in docs/evaluation.md."""
