@@ -702,7 +702,7 @@ def _estimate_text(ind: str, year: int, estimate: float, projected: float, lang:
         apart, limit, unit = (
             projected - estimate,
             ESTIMATE_TOLERANCE["points"],
-            ("points", "个百分点"),
+            ("pp", "个百分点"),  # percentage points: "1 pp", not "1 points"
         )
     else:
         apart = (projected / estimate - 1.0) * 100.0 if estimate else math.nan

@@ -204,7 +204,7 @@ _REASONS: dict[str, tuple[str, str]] = {
     ),
     "gap": (
         "growth needed {needed:.2f} %/yr against {projected:.2f} %/yr projected: more than "
-        "{limit:g} points apart",
+        "{limit:g} pp apart",
         "需年均增长 {needed:.2f}%,重新预测 {projected:.2f}%,差距超过 {limit:g} 个百分点",
     ),
     "gap_points": (
