@@ -370,10 +370,11 @@ def _relevant_checks(items: list, targets, time_year: int) -> list:
     return [c for c in items if c[1] <= max(over) or c[0] in open_inds]
 
 
-#: The mark of a row whose re-projection jumps from the latest actual figure.
+#: The mark of a row whose re-projection jumps from the latest actual figure: the check's
+#: own sentence, which says so ("the re-projection jumps from the latest actual 4.60 ...").
 _JUMP_MARK = (
-    "the re-projection jumps from the latest actual (see the checks): {text}",
-    "重新预测自最新实际值跳变(见核对):{text}",
+    "{text} (see the checks)",
+    "{text}(见核对)",
 )
 
 
