@@ -323,6 +323,12 @@ def estimates_table(table) -> str:
     return text_table(head, rows, right={1, 2, 4, 5})
 
 
+def _progress_cell(v) -> str:
+    """A progress or completion rate to one decimal, never 100.0 % from below (99.5 %);
+    empty where there is none."""
+    return "" if v != v else f"{percent_rounded(v, 1):.1f}%"
+
+
 def evaluation_text(table, lang: str = "en") -> str:
     """The evaluation table of :func:`hubinsim.evaluate` for the terminal."""
     import pandas as pd  # loaded by then: the table is a DataFrame
@@ -352,16 +358,9 @@ def evaluation_text(table, lang: str = "en") -> str:
                 f"{r['comparison'].split()[0]} {fmt(r['target'], r['unit'])}",
                 int(r["target_year"]),
                 latest,
-                "" if r["target_progress_pct"] != r["target_progress_pct"]
-                else f"{percent_rounded(r['target_progress_pct'], 1):.1f}%",
+                _progress_cell(r["target_progress_pct"]),
                 f"{r['time_progress_pct']:.1f}%",
-                *(
-                    [""
-                     if r["completion_pct"] != r["completion_pct"]
-                     else f"{percent_rounded(r['completion_pct'], 1):.1f}%"]
-                    if final
-                    else []
-                ),
+                *([_progress_cell(r["completion_pct"])] if final else []),
                 fmt(r["projected"], r["unit"]),
                 "" if r["probability_pct"] != r["probability_pct"]
                 else f"{probability_rounded(r['probability_pct']):.1f}%",

@@ -567,8 +567,7 @@ def _refused_figures(
                 f"{name} {year}" + ("(沿用原始运行)" if zh else " (carried from the original run)")
             )
         elif got[1] == ACTUAL and got[3] is not None:
-            line = got[3].row.line
-            where.append(f"{shown} {year}" + (f"(第{line}行)" if zh else f" (line {line})"))
+            where.append(f"{shown} {year}{_from(got, acts.lang)}")
         else:
             where.append(f"{shown} {year} ({got[2]})")
     why = exc.problems[0].removeprefix("the model cannot run with these inputs: ")
@@ -601,6 +600,11 @@ def _line(got: tuple, lang: str) -> str:
     if got[3] is None:
         return got[2]
     return f"第{got[3].row.line}行" if lang == "zh" else f"line {got[3].row.line}"
+
+
+def _from(got: tuple, lang: str) -> str:
+    """:func:`_line` in brackets after a figure: "(第3行)", " (line 3)"."""
+    return f"({_line(got, lang)})" if lang == "zh" else f" ({_line(got, lang)})"
 
 
 def _culprit(levels: dict, year: int, original: pd.DataFrame, lang: str = "en"):
@@ -650,8 +654,7 @@ def _failed_restart(
     language the file was read in (the model's message stays in English)."""
     zh = acts.lang == "zh"
     used = ", ".join(
-        f"{ind} {got[0]:.6g}" + (f"({_line(got, acts.lang)})" if zh else f" ({_line(got, 'en')})")
-        for ind, got in _used(levels, year)
+        f"{ind} {got[0]:.6g}{_from(got, acts.lang)}" for ind, got in _used(levels, year)
     )
     said = _model_said(exc)
     culprit = _culprit(levels, year, original, acts.lang)
