@@ -315,10 +315,7 @@ def evaluate(
         record=record,
         original_band=orig_band,
         figures=compared,
-        checks=[
-            f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}"
-            for ind, _about, _key, text in items
-        ],
+        checks=_check_sentences(items, lang),
         not_evaluated=not_evaluated_text(lang) if targets is None else "",
         jumps=tuple((ind, about) for ind, about, key, _text in items if key == "jump"),
     )
@@ -790,8 +787,12 @@ def reprojection_checks(path: pd.DataFrame, history: dict, full_year: int, lang=
       its Q1-Q3 growth) that the re-projection of that year misses by more than
       :data:`ESTIMATE_TOLERANCE`, for every indicator, not only the targets'.
     """
-    return [f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}"
-            for ind, _year, _key, text in _check_items(path, history, full_year, lang)]  # fmt: skip
+    return _check_sentences(_check_items(path, history, full_year, lang), lang)
+
+
+def _check_sentences(items: list, lang: str) -> list[str]:
+    """The checks of :func:`_check_items` as sentences led by the indicator's name."""
+    return [f"{_name(ind, lang)}{':' if lang == 'zh' else ': '}{text}" for ind, *_, text in items]
 
 
 def _check_items(path: pd.DataFrame, history: dict, full_year: int, lang="en") -> list:
