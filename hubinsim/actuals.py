@@ -494,7 +494,7 @@ class Actuals:
             if abs(implied - fig.value) > tol:
                 out.append(
                     f"{fig.row.where}: "
-                    + _say(
+                    + in_lang(
                         lang,
                         f"{ind} {year}: nominal growth {fig.value:g} % but the levels "
                         f"{before.value:g} ({year - 1}, line {before.row.line}) and "
@@ -513,7 +513,7 @@ class Actuals:
                 sector = ind[len("share_") : -len("_pct")]
                 out.append(
                     f"{fig.row.where}: "
-                    + _say(
+                    + in_lang(
                         lang,
                         f"{ind} {year}: {fig.value:g} % but va_{sector} / gdp = {implied:.2f} % "
                         f"(lines {va.row.line}, {gdp.row.line}); the levels are used",
@@ -534,7 +534,7 @@ def year_problems(rows, first=None, last=None, this_year=None, lang="en") -> lis
         if first is not None and not first <= r.year <= last:
             problems.append(
                 at
-                + _say(
+                + in_lang(
                     lang,
                     f"{r.year} is outside the run {first}..{last}",
                     f"{r.year}年不在本次运行的年份 {first}..{last} 之内",
@@ -543,7 +543,7 @@ def year_problems(rows, first=None, last=None, this_year=None, lang="en") -> lis
         elif this_year is not None and r.year > this_year:
             problems.append(
                 at
-                + _say(
+                + in_lang(
                     lang,
                     f"{r.year} is a year to come (this is {this_year})",
                     f"{r.year}年尚未到来(今年是{this_year}年)",
@@ -552,7 +552,7 @@ def year_problems(rows, first=None, last=None, this_year=None, lang="en") -> lis
         elif this_year is not None and r.year == this_year and r.full_year:
             problems.append(
                 at
-                + _say(
+                + in_lang(
                     lang,
                     f"a full-year figure of {r.year}, which is not over (this is {this_year}); "
                     "write the period to date it covers (Q1-Q3, M1-M10 ...)",
@@ -627,8 +627,39 @@ _UNIT_ADVICE = {
 }
 
 
-def _say(lang: str, en: str, zh: str) -> str:
+def in_lang(lang: str, en: str, zh: str) -> str:
+    """``zh`` under ``lang`` "zh", else ``en``: the two wordings of one message, formed
+    from the same figures by the same function."""
     return zh if lang == "zh" else en
+
+
+def zh_value(column: str, value: str) -> str:
+    """The Chinese word of a value of ``column`` (:data:`VALUES_ZH`): "全年" for the period
+    "year", "初步核算" for the vintage "preliminary"; the value itself if it has none."""
+    return next((zh for zh, v in VALUES_ZH.get(column, {}).items() if v == value), value)
+
+
+def later_vintage_text(acts: Actuals, vintage: str | None, rows, lang: str = "en") -> str:
+    """The warning of the figures of ``rows`` (:attr:`Actuals.later_vintage`): none of
+    ``vintage`` or an earlier one, so their earliest later one is used; in ``lang``."""
+    if lang == "zh":
+        named = "、".join(
+            f"{r.indicator} {r.year}年{zh_value('period', r.period)}"
+            f"({zh_value('vintage', r.vintage)},第{r.line}行)"
+            for r in rows
+        )
+        wanted = zh_value("vintage", vintage)
+        return (
+            f"{acts.path}: 数据版本 {wanted}:{len(rows)} 项数据没有{wanted}或更早的版本,"
+            f"采用其最早的较晚版本:{named}"
+        )
+    named = ", ".join(
+        f"{r.indicator} {r.year} {r.period} ({r.vintage}, line {r.line})" for r in rows
+    )
+    return (
+        f"{acts.path}: vintage {vintage}: {len(rows)} figure(s) have no {vintage} or earlier "
+        f"vintage; their earliest later one is used: {named}"
+    )
 
 
 def base_levels(data_dir=None) -> dict[str, float]:
@@ -788,7 +819,7 @@ def _reference(r: ActualRow, base, lang):
     """What ``r`` is checked against: the 2020 base, its description, and its year."""
     unit = _unit_word(INDICATOR_BY_NAME[r.indicator].unit, lang)
     b = base[r.indicator]
-    what = _say(lang, f"the 2020 base ({b:.4g} {unit})", f"2020年基数({b:.4g} {unit})")
+    what = in_lang(lang, f"the 2020 base ({b:.4g} {unit})", f"2020年基数({b:.4g} {unit})")
     return b, what, 2020
 
 
@@ -813,7 +844,7 @@ def _inconsistent(ind: str, group, lang: str):
     first = min(group, key=lambda r: r.line)
     unit = _unit_word(INDICATOR_BY_NAME[ind].unit, lang)
     listed = ", ".join(
-        _say(
+        in_lang(
             lang,
             f"{r.value:.10g} ({r.year}, line {r.line})",
             f"{r.value:.10g}({r.year}年,第{r.line}行)",
@@ -821,7 +852,7 @@ def _inconsistent(ind: str, group, lang: str):
         for r in sorted(group, key=lambda r: r.line)
     )
     k = round(math.log10(pace(high) / pace(low)))
-    text = _say(
+    text = in_lang(
         lang,
         f"{ind}: its figures {listed} are about 10^{k} apart: they cannot all be in {unit}, "
         "and without a 2020 figure to compare with, which is wrong is not known; check "
@@ -847,12 +878,12 @@ def _share_as_level(r: ActualRow, base, levels, lang) -> str:
     gdp = next((g.value for g in levels.get("gdp", []) if g.year == r.year), None)
     hint = ""
     if gdp is not None:
-        hint = _say(
+        hint = in_lang(
             lang,
             f" ({r.value:g} % of GDP {gdp:g} is {r.value / 100 * gdp:.1f} 亿元)",
             f"(地区生产总值 {gdp:g} 亿元的 {r.value:g} % 为 {r.value / 100 * gdp:.1f} 亿元)",
         )
-    return _say(
+    return in_lang(
         lang,
         f"{r.indicator} {r.year}: {r.value:g} looks like the sector's share of GDP in percent "
         f"(三次产业结构; 2020: {share:.1f} %), not its value added in 亿元 (2020: {level:.1f}); "
@@ -952,7 +983,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
             hint = suggest(basis, BASES)
             problems.append(
                 at(line, "basis")
-                + _say(
+                + in_lang(
                     lang,
                     f"unknown basis {basis!r}; one of {', '.join(BASES)}{hint}",
                     f"未知口径 {basis!r};可选 {', '.join(BASES)}(或 总量、可比价增速、现价增速、"
@@ -971,7 +1002,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
         except (ValueError, OverflowError):  # "inf", "1e400": no whole number
             problems.append(
                 at(line, "year")
-                + _say(
+                + in_lang(
                     lang,
                     f"expected a year such as 2023, got {year_text!r}",
                     f"应为年份,如 2023,而不是 {year_text!r}",
@@ -984,7 +1015,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
             whole = period == "M1-M12"
             problems.append(
                 at(line, "period")
-                + _say(
+                + in_lang(
                     lang,
                     f"unknown period {period!r}; one of {allowed_periods}{hint}"
                     + (" (M1-M12 is the full year: write year)" if whole else ""),
@@ -998,7 +1029,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
             hint = suggest(vintage, VINTAGES)
             problems.append(
                 at(line, "vintage")
-                + _say(
+                + in_lang(
                     lang,
                     f"unknown vintage {vintage!r}; one of {', '.join(VINTAGES)} (earliest "
                     f"first){hint}",
@@ -1015,7 +1046,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
         except ValueError:
             problems.append(
                 at(line, "value")
-                + _say(lang, f"expected a number, got {text!r}", f"应为数字,而不是 {text!r}")
+                + in_lang(lang, f"expected a number, got {text!r}", f"应为数字,而不是 {text!r}")
             )
             bad = True
         if bad:
@@ -1025,7 +1056,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
                 level, growth = GROWTH_INDICATORS[name]
                 problems.append(
                     at(line, "basis")
-                    + _say(
+                    + in_lang(
                         lang,
                         f"{name} is a growth rate: write it at basis level, or write "
                         f"{level} at basis {growth}",
@@ -1039,7 +1070,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
                 allowed = ", ".join(sorted(SHARE_OF))
                 problems.append(
                     at(line, "basis")
-                    + _say(
+                    + in_lang(
                         lang,
                         f"share_pct is a sector's share of GDP: for {allowed}, not {name}",
                         f"share_pct(比重)是某产业占GDP的比重,只用于 {allowed},不用于 {name}",
@@ -1051,7 +1082,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
             unit = INDICATOR_BY_NAME[name].unit
             problems.append(
                 at(line, "basis")
-                + _say(
+                + in_lang(
                     lang,
                     f"{name} is a rate or share ({unit}): write it at basis level",
                     f"{name} 本身是比率或比重({unit}):口径请填 level",
@@ -1062,7 +1093,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
             if value < 0 and name not in SIGNED:
                 problems.append(
                     at(line, "value")
-                    + _say(
+                    + in_lang(
                         lang,
                         f"{name} cannot be negative, got {value:g}",
                         f"{name} 不能为负数,而此处为 {value:g}",
@@ -1072,7 +1103,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
             if name.startswith("share_") and value > 100:
                 problems.append(
                     at(line, "value")
-                    + _say(
+                    + in_lang(
                         lang,
                         f"a share in percent, 0-100, got {value:g}",
                         f"比重以百分数填写,0-100,而此处为 {value:g}",
@@ -1102,7 +1133,7 @@ def _check_rows(rows, path: str, header: list[str] | None = None, lang: str = "e
         if first is not None:
             problems.append(
                 at(line, "vintage")
-                + _say(
+                + in_lang(
                     lang,
                     f"{name} {year} {period} {basis} ({vintage}) appears twice (first on line "
                     f"{first}); give each vintage of a figure once",
@@ -1129,7 +1160,7 @@ def _unit_column(text, name: str, basis: str, lang: str) -> str:
     if any(written.startswith(_plain(a).lower()) for a in allowed):
         return ""
     advice = _UNIT_ADVICE.get(unit, (unit, _unit_word(unit, lang)))
-    return _say(
+    return in_lang(
         lang,
         f"{name} at basis {basis} is in {advice[0]}, not {text.strip()!r}: convert the value "
         f"and write {unit}",
@@ -1197,7 +1228,7 @@ def read_actuals(
         line = read.data[: exc.start].count(b"\n") + 1
         raise ActualsError(
             [
-                _say(
+                in_lang(
                     lang,
                     f"{path}:{line}: not UTF-8 text; save it as 'CSV UTF-8' (Excel) or UTF-8 "
                     "(WPS, a text editor), not GBK",
@@ -1211,7 +1242,7 @@ def read_actuals(
         line = text[: text.index("\x00")].count("\n") + 1
         raise ActualsError(
             [
-                _say(
+                in_lang(
                     lang,
                     f"{path}:{line}: a NUL byte; an actuals file is CSV text",
                     f"{path}:{line}: 含有 NUL 字节;实际数据文件应为 CSV 文本",
@@ -1227,7 +1258,7 @@ def read_actuals(
         for fields in reader:
             rows.append((reader.line_num, dict(zip(header, fields, strict=False))))
     except csv.Error as exc:
-        bad = _say(lang, f"malformed CSV ({exc})", f"CSV 格式错误({exc})")
+        bad = in_lang(lang, f"malformed CSV ({exc})", f"CSV 格式错误({exc})")
         raise ActualsError([f"{path}:{reader.line_num}: {bad}"], lang=lang) from None
     problems = _header_problems(path, written, header, lang)
     if problems:
@@ -1243,7 +1274,7 @@ def read_actuals(
     if not checked:
         raise ActualsError(
             [
-                _say(
+                in_lang(
                     lang,
                     f"{path}: no rows of figures under the header",
                     f"{path}: 表头下没有数据行",
@@ -1287,7 +1318,7 @@ def _header_problems(path, written, header, lang) -> list[str]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         problems.append(
-            _say(
+            in_lang(
                 lang,
                 f"{path}:1: missing column(s) {', '.join(missing)}; the header is "
                 f"{','.join(COLUMNS)} (period, vintage and source may be left out)",
@@ -1302,7 +1333,7 @@ def _header_problems(path, written, header, lang) -> list[str]:
             hint = suggest(h, [*COLUMNS, *HEADERS_ZH])
             problems.append(
                 f"{path}:1:{i + 1}: "
-                + _say(
+                + in_lang(
                     lang,
                     f"unknown column {h!r}{hint}; the columns are {', '.join(COLUMNS)}",
                     f"未知列 {h!r}{_zh_hint(hint)};列为 {', '.join(COLUMNS)}(或 "
@@ -1312,7 +1343,7 @@ def _header_problems(path, written, header, lang) -> list[str]:
         elif header.index(col) != i:
             problems.append(
                 f"{path}:1:{i + 1}: "
-                + _say(
+                + in_lang(
                     lang,
                     f"column {h!r} is column {col!r} again (column {header.index(col) + 1})",
                     f"列 {h!r} 与第{header.index(col) + 1}列同为 {col!r}",

@@ -74,12 +74,7 @@ class HubinsimError(Exception):
 
 
 class ScenarioError(HubinsimError):
-    """A scenario (file or Python settings) or an argument of a function is invalid."""
-
-
-class ActualsError(ScenarioError):
-    """An actual-figures file (or rows given in Python) is invalid: like a scenario, every
-    problem is listed, each with the file, line and column, and the allowed values; in
+    """A scenario (file or Python settings) or an argument of a function is invalid; said in
     Chinese with ``lang="zh"`` (``lang`` is kept: the command line says "错误" then)."""
 
     def __init__(self, problems: list[str] | str = "", source: str | None = None, lang="en"):
@@ -97,6 +92,12 @@ class ActualsError(ScenarioError):
 
     def __reduce__(self):
         return (type(self), (self.problems, self.source, self.lang))
+
+
+class ActualsError(ScenarioError):
+    """An actual-figures file (or rows given in Python) is invalid: like a scenario, every
+    problem is listed, each with the file, line and column, and the allowed values; in
+    Chinese with ``lang="zh"``."""
 
 
 class UnitWarning(UserWarning):

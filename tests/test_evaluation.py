@@ -17,12 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from support import invoke, leftovers
+from support import SHORT, invoke, leftovers
+from support import write as write_text
 
 import hubinsim
 from hubinsim.actuals import COLUMNS
 from hubinsim.analysis.verdicts import RULES, Case, rule_of, verdict
 from hubinsim.io.evaluation_folder import TITLE_ROWS, for_reading
+from hubinsim.run.restart import reproject
 
 ILLUSTRATIVE = Path(__file__).resolve().parents[1] / "examples" / "actuals_illustrative.csv"
 
@@ -1659,3 +1661,137 @@ def test_the_docs_final_example_gives_the_figures_it_quotes():
     assert ev.illustrative and ev.checks == []
     docs = (ILLUSTRATIVE.parents[1] / "docs" / "evaluation.md").read_text(encoding="utf-8")
     assert "83.5 %" in docs and "89.7 %" in docs
+
+
+# --- every warning and error of an evaluation under zh --------------------------------
+
+
+def said_under(lang, scenario, path, tmp_path, *options):
+    """What ``hubinsim evaluate`` prints in ``lang`` (its exit code and output)."""
+    out = tmp_path / f"out-{lang}-{len(list(tmp_path.iterdir()))}"
+    res = invoke("evaluate", scenario, "--actuals", path, "--out", out, "--no-charts",
+                 "--lang", lang, *options)  # fmt: skip
+    return res.exit_code, res.output
+
+
+def warned(output: str, label: str) -> list[str]:
+    return [s for s in output.splitlines() if s.startswith(f"{label}: ")]
+
+
+@pytest.mark.parametrize(
+    ("figures", "options", "zh_words", "en_words"),
+    [
+        (  # gdp 2022 only as the census has it, asked for the final vintage
+            [("gdp", 2021, "318.6", "level", "final"), ("gdp", 2022, "332.5", "level", "census")],
+            ("--vintage", "final"),
+            [
+                "数据版本 最终核实",
+                "1 项数据没有最终核实或更早的版本",
+                "gdp 2022年全年",
+                "经济普查,第3行",
+            ],
+            ["vintage final: 1 figure(s) have no final", "gdp 2022 year (census, line 3)"],
+        ),
+        (  # a level in the wrong unit beside the real growth of its year
+            [
+                ("gdp", 2021, "318.6"),
+                ("gdp", 2022, "1,234.5"),
+                ("gdp", 2022, "3.5", "real_growth_pct"),
+            ],
+            (),
+            [
+                "gdp 2022年:可比价增速 3.5 %",
+                "318.6(2021年,第2行)",
+                "1234.5(2022年,第3行)",
+                "平减指数",
+                "相差超过 3 个百分点",
+                "核对总量的年份和单位",
+            ],
+            [
+                "gdp 2022: real growth 3.5 % but the levels 318.6 (2021, line 2)",
+                "more than 3 points apart",
+            ],
+        ),
+        (  # the three sectors given make more than GDP
+            [
+                ("gdp", 2021, "317.3"),
+                ("va_primary", 2021, "7.48"),
+                ("va_secondary", 2021, "140"),
+                ("va_tertiary", 2021, "186.2"),
+                ("gdp", 2022, "344.4"),
+            ],
+            (),
+            ["2021年的实际数据加总不符", "va_secondary 140", "合计 333.68", "GDP 为 317.3"],
+            ["the actual figures of 2021 do not add up", "make 333.68, GDP is 317.3"],
+        ),
+    ],
+    ids=["later vintage", "real growth beside levels", "sectors not adding up"],
+)
+def test_under_zh_the_restart_warnings_are_chinese_with_their_figures(
+    figures, options, zh_words, en_words, short, tmp_path
+):
+    rows = [[f[0], f[1], "year", f[2], f[3] if len(f) > 3 else "level",
+             f[4] if len(f) > 4 else "final", ""] for f in figures]  # fmt: skip
+    path = actuals_file(tmp_path / "a.csv", rows)
+    code, output = said_under("zh", short, path, tmp_path, *options)
+    assert code == 0, output
+    assert "Warning" not in output, output
+    said = [s for s in warned(output, "警告") if all(w in s for w in zh_words)]
+    assert said, output
+    code, output = said_under("en", short, path, tmp_path, *options)
+    assert code == 0 and [s for s in warned(output, "Warning") if all(w in s for w in en_words)]
+
+
+def test_under_zh_the_targets_warnings_are_chinese(short, tmp_path):
+    """A plan of one's own: a target of 2022, judged by the run where the file gives no 2022
+    figure, and one of 2035, beyond the run."""
+    lines = (ILLUSTRATIVE.parents[1] / "data" / "targets.csv").read_text(encoding="utf-8")
+    header, *rows = lines.splitlines()
+    retail = next(r for r in rows if r.startswith("retail_sales,"))
+    park = next(r for r in rows if r.startswith("park_gross_output,") and ",2035," in r)
+    targets = write_text(tmp_path / "t.csv", "\n".join(
+        [header, retail.replace(",2025,", ",2022,"), retail, park]))  # fmt: skip
+    path = figures_file(tmp_path / "a.csv", ("gdp", 2023, "349.4"), ("retail_sales", 2021, "102.8"),
+                        ("retail_sales", 2023, "114.3"))  # fmt: skip
+    code, output = said_under("zh", short, path, tmp_path, "--targets", targets)
+    assert code == 0, output
+    texts = warned(output, "警告")
+    assert any("retail_sales 2022年:实际数据截至2023年" in s and "原始运行2022年" in s
+               for s in texts), output  # fmt: skip
+    assert any("止于2026年" in s and "park_gross_output@2035" in s and "不在评估之内" in s
+               for s in texts), output  # fmt: skip
+    assert "Warning" not in output
+
+
+@pytest.mark.parametrize(
+    ("end", "figures", "options", "zh_words"),
+    [
+        (2026, [("gdp", 2024, "4.9", "real_growth_pct", "Q1-Q3")], (),
+         ["没有可供重新起步的全年数据", "--anchor fade=N"]),
+        (2026, [("gdp", 2023, "349.4")], ("--as-of", "2019"), ["应为 2020..2026 中的年份", "2019"]),
+        (2026, [("gdp", 2023, "349.4")], ("--as-of", "2021"), ["没有2021年及以前年份的数据"]),
+        (2023, [("gdp", 2023, "349.4")], (), ["没有规划目标落在运行年份 2020..2023 之内",
+                                              "retail_sales@2025"]),
+    ],
+    ids=["periods to date only", "as-of before the base", "nothing up to as-of", "no target"],
+)  # fmt: skip
+def test_under_zh_an_evaluation_refused_says_why_in_chinese(
+    end, figures, options, zh_words, tmp_path
+):
+    scenario = write_text(tmp_path / "s.toml", SHORT.format(name="s", vouchers=1.0).replace(
+        "end = 2026", f"end = {end}"))  # fmt: skip
+    path = figures_file(tmp_path / "a.csv", *figures)
+    code, output = said_under("zh", scenario, path, tmp_path, *options)
+    assert code == 2 and output.startswith("错误:"), output
+    assert all(w in output for w in zh_words), output
+    assert "Traceback" not in output and not list(tmp_path.glob("out-*/*"))
+
+
+def test_a_restart_in_the_runs_last_year_is_refused_in_the_files_language(tmp_path):
+    path = figures_file(tmp_path / "a.csv", ("gdp", 2024, "365"))
+    scn = hubinsim.make_scenario(name="s", end=2024)
+    for lang, words in (("zh", "最新全年数据的年份 2024年已是运行的最后一年"),
+                        ("en", "the latest full year 2024 is the run's last")):  # fmt: skip
+        with pytest.raises(hubinsim.ActualsError, match=words) as info:
+            reproject(scn, hubinsim.read_actuals(path, lang=lang))
+        assert info.value.lang == lang

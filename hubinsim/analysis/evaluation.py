@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..actuals import Actuals
+from ..actuals import Actuals, in_lang
 from ..catalog import INDICATOR_BY_NAME, in_chinese
 from ..data import TARGET_KINDS, Target, load_targets, read_targets
 from ..defaults import LANGUAGES
@@ -216,15 +216,23 @@ def evaluate(
     acts.check_years(BASE_YEAR, scn.time.end, this_year=restarts.this_year(), lang=lang)
     if as_of is not None:
         if not (isinstance(as_of, int) and BASE_YEAR <= as_of <= scn.time.end):
-            raise ScenarioError([f"as_of: a year in {BASE_YEAR}..{scn.time.end}, got {as_of!r}"])
+            said = in_lang(
+                lang,
+                f"as_of: a year in {BASE_YEAR}..{scn.time.end}, got {as_of!r}",
+                f"as_of(--as-of):应为 {BASE_YEAR}..{scn.time.end} 中的年份,而不是 {as_of!r}",
+            )
+            raise ScenarioError([said], lang=lang)
         acts = acts.only(years=range(BASE_YEAR, as_of + 1))
         if not acts.figures(vintage):
-            raise ActualsError([f"{acts.path}: no figure of a year up to {as_of}"])
+            said = in_lang(
+                lang, f"no figure of a year up to {as_of}", f"没有{as_of}年及以前年份的数据"
+            )
+            raise ActualsError([f"{acts.path}: {said}"], lang=lang)
     if isinstance(targets, str | os.PathLike):
         target_list = read_targets(targets)
     else:
         target_list = list(targets) if targets is not None else load_targets(data_dir)
-    _check_target_years(target_list, scn, warn=targets is not None)
+    _check_target_years(target_list, scn, warn=targets is not None, lang=lang)
     res = simulate(
         scn,
         actuals=acts,
@@ -242,7 +250,7 @@ def evaluate(
     start, latest, anchor_table = rep.start_year, rep.latest_year, rep.anchor_table
     re_annual = rep.reprojection
     if start is not None:
-        _warn_targets_before(target_list, history, start)
+        _warn_targets_before(target_list, history, start, lang)
     assumptions = _assumptions(kind, fade_years, lang)
     # A target without actuals has its time progress at the latest full year, not at a
     # year known only from a period to date.
@@ -436,45 +444,52 @@ def is_illustrative(acts: Actuals) -> bool:
     return bool(acts.rows) and all("illustrative" in r.source.lower() for r in acts.rows)
 
 
-def _warn_targets_before(targets, history: dict, start: int) -> None:
+def _warn_targets_before(targets, history: dict, start: int, lang: str = "en") -> None:
     """Warn of each target of a year before the restart year whose indicator has actual
-    figures but none of the target's year: it is judged by the original run's figure."""
+    figures but none of the target's year: it is judged by the original run's figure. In
+    ``lang``."""
     given = {ind for (ind, _y) in history}
     for tg in targets:
         if tg.year < start and tg.indicator in given and (tg.indicator, tg.year) not in history:
-            warnings.warn(
+            said = in_lang(
+                lang,
                 f"{tg.indicator} {tg.year}: the actual figures go to {start}, after the "
                 f"target's year, but none is of {tg.year}: the target is judged by the "
                 f"original run's {tg.year} figure (flagged model)",
-                UserWarning,
-                stacklevel=4,
+                f"{tg.indicator} {tg.year}年:实际数据截至{start}年,晚于目标年份,但没有"
+                f"{tg.year}年的数据:该目标按原始运行{tg.year}年的数值判断(标为模型值)",
             )
+            warnings.warn(said, UserWarning, stacklevel=4)
 
 
-def _check_target_years(targets: list[Target], scn: Scenario, warn: bool) -> None:
+def _check_target_years(targets: list[Target], scn: Scenario, warn: bool, lang: str = "en") -> None:
     """Raise when the run reaches no target's year; with ``warn`` (targets the caller
     chose), warn of those it does not reach (they are left out of the table). The 2035
-    vision's targets of data/targets.csv are beyond a run to 2025 as a matter of course."""
+    vision's targets of data/targets.csv are beyond a run to 2025 as a matter of course.
+    In ``lang``."""
     end = scn.time.end
     outside = [t for t in targets if not BASE_YEAR < t.year <= end]
     if not outside:
         return
     named = ", ".join(f"{t.indicator}@{t.year}" for t in outside)
     if len(outside) == len(targets):
-        raise ScenarioError(
-            [
-                f"no plan target falls in the run {BASE_YEAR}..{end} (the targets: {named}); "
-                f"set a later end in the scenario's [time] section"
-            ],
-            source=scn.source or scn.name,
+        said = in_lang(
+            lang,
+            f"no plan target falls in the run {BASE_YEAR}..{end} (the targets: {named}); "
+            "set a later end in the scenario's [time] section",
+            f"没有规划目标落在运行年份 {BASE_YEAR}..{end} 之内(目标:{named});"
+            "请在情景的 [time] 部分设定更晚的结束年份(end)",
         )
+        raise ScenarioError([said], source=scn.source or scn.name, lang=lang)
     if warn:
-        warnings.warn(
+        said = in_lang(
+            lang,
             f"scenario {scn.name!r} ends in {end}: the targets {named} are left out of the "
             "evaluation (set a later end in the scenario's [time] section)",
-            UserWarning,
-            stacklevel=3,
+            f"情景 {scn.name!r} 止于{end}年:目标 {named} 不在评估之内"
+            "(请在情景的 [time] 部分设定更晚的结束年份(end))",
         )
+        warnings.warn(said, UserWarning, stacklevel=3)
 
 
 #: The note of a level of a period to date: read, listed, not used.

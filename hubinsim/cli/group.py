@@ -230,7 +230,7 @@ class Group(click.Group):
             except HubinsimError as exc:
                 if ctx.params.get("debug"):
                     traceback.print_exc()
-                zh = getattr(exc, "lang", None) == "zh"  # an actuals file's, read under zh
+                zh = getattr(exc, "lang", None) == "zh"  # said in Chinese (under --lang zh)
                 _echo_error(f"{'错误' if zh else 'Error'}: {exc}")
                 ctx.exit(2)
             except MemoryError:

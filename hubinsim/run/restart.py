@@ -32,7 +32,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..actuals import Actuals, Figure, read_actuals, share_disagreement
+from ..actuals import (
+    Actuals,
+    Figure,
+    in_lang,
+    later_vintage_text,
+    read_actuals,
+    share_disagreement,
+)
 from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME
 from ..data import load_data, load_targets
 from ..errors import ActualsError, ScenarioError, SimulationError, StartRecordError
@@ -260,37 +267,43 @@ def reproject(
     figures = acts.figures(vintage)
     later = acts.select(vintage).later_vintage
     if later:
-        named = ", ".join(
-            f"{r.indicator} {r.year} {r.period} ({r.vintage}, line {r.line})" for r in later
-        )
         warnings.warn(
-            f"{acts.path}: vintage {vintage}: {len(later)} figure(s) have no {vintage} or "
-            f"earlier vintage; their earliest later one is used: {named}",
-            UserWarning,
-            stacklevel=3,
+            later_vintage_text(acts, vintage, later, acts.lang), UserWarning, stacklevel=3
         )
     if not figures:
-        raise ActualsError([f"{acts.path}: no full-year figure and no growth of a period to date"])
+        said = in_lang(
+            acts.lang,
+            "no full-year figure and no growth of a period to date",
+            "没有全年数据,也没有年内累计增速",
+        )
+        raise ActualsError([f"{acts.path}: {said}"], lang=acts.lang)
     latest = max(y for (_i, y, _b) in figures)
     full_years = [y for (_i, y, _b), f in figures.items() if f.status == ACTUAL]
     full_year = max(full_years) if full_years else None
     original = _single(scn, data)
     orig_annual = original.annual
-    for message in _real_growth_disagreements(figures, orig_annual):
+    for message in _real_growth_disagreements(figures, orig_annual, acts.lang):
         warnings.warn(message, UserWarning, stacklevel=3)
     levels = _level_history(figures, orig_annual, scn.time.end)
     history = {**levels, **_growth_history(figures)}
     if kind == "restart":
         if full_year is None:
-            raise ActualsError(
-                [
-                    f"{acts.path}: no full-year figure to restart from (only periods to date); "
-                    "use --anchor fade=N, or give a full year"
-                ]
+            said = in_lang(
+                acts.lang,
+                "no full-year figure to restart from (only periods to date); use --anchor "
+                "fade=N, or give a full year",
+                "没有可供重新起步的全年数据(只有年内累计数据);请改用 --anchor fade=N,"
+                "或提供全年数据",
             )
+            raise ActualsError([f"{acts.path}: {said}"], lang=acts.lang)
         start = full_year
         if start >= scn.time.end:
-            raise ActualsError([f"{acts.path}: the latest full year {start} is the run's last"])
+            said = in_lang(
+                acts.lang,
+                f"the latest full year {start} is the run's last",
+                f"最新全年数据的年份 {start}年已是运行的最后一年",
+            )
+            raise ActualsError([f"{acts.path}: {said}"], lang=acts.lang)
         rec = start_record(start, scn, data_dir=data)
         new_rec, anchor_table, carried = _record_from(
             rec, levels, start, orig_annual.loc[start], acts.lang
@@ -319,6 +332,7 @@ def reproject(
         flags,
         history,
         before=start if start is not None else max(gdp_years, default=BASE_YEAR),
+        lang=acts.lang,
     )
     return Reprojection(
         anchor="restart" if kind == "restart" else f"fade={fade_years}",
@@ -462,10 +476,13 @@ def _deflator(original: pd.DataFrame, ind: str, year: int) -> tuple[str, float]:
 REAL_GROWTH_TOLERANCE_PP = 3.0
 
 
-def _real_growth_disagreements(figures: dict, original: pd.DataFrame) -> list[str]:
+def _real_growth_disagreements(
+    figures: dict, original: pd.DataFrame, lang: str = "en"
+) -> list[str]:
     """Where two actual full-year levels of an indicator contradict the real growth the file
     gives for the later year by more than :data:`REAL_GROWTH_TOLERANCE_PP` (the levels
-    deflated with the original run's deflator); the levels are used for levels."""
+    deflated with the original run's deflator); the levels are used for levels. In
+    ``lang``."""
     out = []
     for (ind, year, basis), fig in figures.items():
         if basis != "real_growth_pct" or fig.status != ACTUAL or ind not in original.columns:
@@ -476,14 +493,20 @@ def _real_growth_disagreements(figures: dict, original: pd.DataFrame) -> list[st
         nom, deflator = _deflator(original, ind, year)
         implied = (now.value / before.value / deflator - 1.0) * 100.0
         if abs(implied - fig.value) > REAL_GROWTH_TOLERANCE_PP:
-            out.append(
-                f"{fig.row.where}: {ind} {year}: real growth {fig.value:g} % but the levels "
-                f"{before.value:g} ({year - 1}, line {before.row.line}) and {now.value:g} "
-                f"({year}, line {now.row.line}) give {implied:.1f} % with the model's {nom} "
-                f"deflator ({(deflator - 1) * 100:+.2f} %), more than "
-                f"{REAL_GROWTH_TOLERANCE_PP:g} points apart; the levels are used for levels: "
-                "check the level's year and unit"
+            price, tol = f"{(deflator - 1) * 100:+.2f} %", f"{REAL_GROWTH_TOLERANCE_PP:g}"
+            said = in_lang(
+                lang,
+                f"{ind} {year}: real growth {fig.value:g} % but the levels {before.value:g} "
+                f"({year - 1}, line {before.row.line}) and {now.value:g} ({year}, line "
+                f"{now.row.line}) give {implied:.1f} % with the model's {nom} deflator "
+                f"({price}), more than {tol} points apart; the levels are used for levels: "
+                "check the level's year and unit",
+                f"{ind} {year}年:可比价增速 {fig.value:g} %,但总量 {before.value:g}"
+                f"({year - 1}年,第{before.row.line}行)和 {now.value:g}({year}年,第"
+                f"{now.row.line}行)按模型的 {nom} 平减指数({price})得出 {implied:.1f} %,"
+                f"相差超过 {tol} 个百分点;总量按所给数值使用:请核对总量的年份和单位",
             )
+            out.append(f"{fig.row.where}: {said}")
     return out
 
 
@@ -838,7 +861,9 @@ SECTORS = ("va_primary", "va_secondary", "va_tertiary")
 SECTOR_TOLERANCE = 0.005
 
 
-def _add_up_sectors(path: pd.DataFrame, flags: pd.DataFrame, history: dict, before: int) -> None:
+def _add_up_sectors(
+    path: pd.DataFrame, flags: pd.DataFrame, history: dict, before: int, lang: str = "en"
+) -> None:
     """Make the sectors of each year before ``before`` (the start year of a restart, GDP's
     latest actual year for add-factors) add up to an actual GDP of that year: a sector
     without an actual figure takes what the sectors given leave of GDP (several share it in
@@ -855,12 +880,14 @@ def _add_up_sectors(path: pd.DataFrame, flags: pd.DataFrame, history: dict, befo
         if not missing:
             if abs(rest) > SECTOR_TOLERANCE * gdp:
                 named = ", ".join(f"{s} {history[(s, year)][0]:g}" for s in given)
-                warnings.warn(
+                said = in_lang(
+                    lang,
                     f"the actual figures of {year} do not add up: {named} make "
                     f"{gdp - rest:.2f}, GDP is {gdp:g}; each is shown as given",
-                    UserWarning,
-                    stacklevel=4,
+                    f"{year}年的实际数据加总不符:{named} 合计 {gdp - rest:.2f},"
+                    f"而 GDP 为 {gdp:g};各项按所给数值显示",
                 )
+                warnings.warn(said, UserWarning, stacklevel=4)
             continue
         carried = float(path.loc[year, missing].sum())
         if rest <= 0 or carried <= 0 or abs(rest - carried) <= 1e-9 * gdp:
