@@ -445,6 +445,20 @@ def summary_frame(values, years, share_positive: bool = False) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(np.asarray(years), name="year"))
 
 
+def display_name(metadata, lang: str = "en", name: str | None = None) -> str:
+    """The name charts and tables show for a run (its ``metadata``): its scenario's
+    ``title_zh`` in Chinese, else its ``title``, else ``name`` (default: the scenario's
+    name)."""
+    if name is None:
+        name = str(metadata.get("scenario", "scenario"))
+    return (lang == "zh" and metadata.get("title_zh")) or metadata.get("title") or name
+
+
+def display_names(runs, lang: str = "en") -> list[str]:
+    """The names of runs for legends and headers (:func:`display_name`), made distinct."""
+    return unique_names([display_name(r.metadata, lang) for r in runs])
+
+
 def unique_names(names) -> list[str]:
     """Names made distinct for legends, columns and folders: a repeat becomes 'name (2)'."""
     seen, out = {}, []

@@ -895,6 +895,24 @@ def test_rows_not_resting_on_the_plan_or_on_actual_figures_are_marked(short, tmp
     assert "仅依据模型" in marks["park_gross_output"]
 
 
+def test_the_title_block_calls_the_scenario_by_its_title(tmp_path):
+    """The evaluation's title names the scenario as a director knows it (its ``title_zh``
+    under zh, its ``title`` in English); the folder keeps the scenario's name."""
+    text = SHORT.format(name="short", vouchers=1.0).replace(
+        'name = "short"', 'name = "short"\ntitle = "Short run"\ntitle_zh = "短期情景"'
+    )
+    scn = hubinsim.load_scenario(write_text(tmp_path / "short.toml", text))
+    for lang, title in (("zh", "规划实施评估:短期情景"), ("en", "Plan evaluation: Short run")):
+        ev = hubinsim.evaluate(scn, ILLUSTRATIVE, lang=lang)
+        written = hubinsim.write_evaluation(ev, tmp_path / lang, charts=False, lang=lang)
+        assert written.path.name == "evaluate-short"
+        md = (written.path / "evaluation.md").read_text(encoding="utf-8")
+        assert md.splitlines()[0] == f"# {title}"
+        from openpyxl import load_workbook
+
+        assert load_workbook(written.path / "evaluation.xlsx").worksheets[0]["A1"].value == title
+
+
 PUSH = """[scenario]
 name = "push"
 description = "firms attracted and R&D raised: levers with no actual figure"

@@ -449,3 +449,20 @@ def test_a_chart_of_levels_gives_the_alternative_s_differences_in_its_legend():
     zh = plots.compare_charts([ref, alt], lang="zh", names=("ref", "alt"))
     labels = zh["gdp_real"].axes[0].get_legend_handles_labels()[1]
     assert f"alt(较ref:2025年 {pct('gdp_real', 2025):+.1f} %,2030年 " in " ".join(labels)
+
+
+def test_charts_call_scenarios_by_their_titles_in_the_language_drawn():
+    """A scenario's ``title`` names it in English charts and ``title_zh`` in Chinese ones
+    (基准情景, not 'baseline'); a scenario without titles keeps its name."""
+    ref = hubinsim.simulate(hubinsim.make_scenario(name="ref", title="As usual", end=2022))
+    alt = hubinsim.make_scenario(name="alt", title="Push", title_zh="加力", end=2022)
+    bare = hubinsim.make_scenario(name="bare", end=2022)
+    runs = [ref, hubinsim.simulate(alt), hubinsim.simulate(bare)]
+    assert plots.compare_chart_jobs(runs, "en")[0].args[2] == ["As usual", "Push", "bare"]
+    assert plots.compare_chart_jobs(runs, "zh")[0].args[2] == ["As usual", "加力", "bare"]
+    cmp = hubinsim.compare(alt, bare)
+    assert cmp.names == ["alt", "bare"]  # the tables' columns and the folders keep the names
+    assert cmp.labels("zh") == ["加力", "bare"]
+    # two scenarios with one title are told apart
+    twin = hubinsim.make_scenario(name="twin", title="Push", end=2022)
+    assert hubinsim.compare(alt, twin).labels("en") == ["Push", "Push (2)"]

@@ -577,6 +577,10 @@ def test_parameter_by_its_short_name_gets_the_full_name(tmp_path):
         ("[time]\nstart = 2021\n", "[time] start", "allowed here: end, dt, method"),
         ("[scenario]\nname = '../up'\n", "[scenario] name", "run folder"),
         ("[scenario]\ndescription = 5\n", "[scenario] description", "a string"),
+        ("[scenario]\ntitle = 5\n", "[scenario] title", "a text (a string) of 1-40"),
+        ("[scenario]\ntitle_zh = ''\n", "[scenario] title_zh", "1-40 characters on one line"),
+        ("[scenario]\ntitle = '" + "x" * 41 + "'\n", "[scenario] title", "1-40 characters"),
+        ("[scenario]\ntitel = 'x'\n", "[scenario] titel", "did you mean 'title'"),
         ("[scenario]\nextend = 'b.toml'\n", "[scenario] extend", "did you mean 'extends'"),
     ],
 )
@@ -691,6 +695,24 @@ def test_name_defaults_to_the_file_stem_and_is_not_inherited(tmp_path):
     write(tmp_path, "parent.toml", "[scenario]\nname = 'parent'\ndescription = 'p'\n")
     scn = load_scenario(write(tmp_path, "kid.toml", "[scenario]\nextends = 'parent.toml'\n"))
     assert (scn.name, scn.description) == ("kid", "")
+
+
+def test_titles_are_not_inherited(tmp_path):
+    """A scenario that extends one with titles shows its own name, not its parent's titles:
+    stimulus extends baseline, whose charts say 基准情景."""
+    write(tmp_path, "parent.toml", "[scenario]\nname = 'parent'\ntitle = 'P'\ntitle_zh = '甲'\n")
+    kid = load_scenario(write(tmp_path, "kid.toml", "[scenario]\nextends = 'parent.toml'\n"))
+    assert (kid.name, kid.title, kid.title_zh) == ("kid", "", "")
+    parent = load_scenario(tmp_path / "parent.toml")
+    assert (parent.title, parent.title_zh) == ("P", "甲")
+
+
+def test_titles_from_python_are_checked_and_carried_by_simulate():
+    with pytest.raises(ScenarioError, match="title_zh: must be a text"):
+        make_scenario(name="t", title_zh=3)
+    scn = make_scenario(name="t", title="Push", title_zh="加力", end=2022)
+    md = simulate(scn, levers={"vouchers": 1.0}).metadata  # (changed levers: a new scenario)
+    assert (md["scenario"], md["title"], md["title_zh"]) == ("t", "Push", "加力")
 
 
 def test_three_levels_of_extends_resolve_in_order(tmp_path):
@@ -862,6 +884,8 @@ def test_make_scenario_still_validates():
 def test_resolved_toml_round_trip_of_every_form(tmp_path):
     text = """[scenario]
 name = "every form"
+title = "Every form"
+title_zh = "各种写法"
 description = "tabs\\tand \\"quotes\\" and \\\\ and\\nnew \\\\n lines \\"\\"\\"x\\"\\"\\"\\\\\\""
 [time]
 end = 2032
@@ -888,6 +912,7 @@ factor = 0.9
     assert set(doc["parameters"]) == set(load_parameters())
     back = load_scenario(write(tmp_path, "resolved.toml", out))
     assert back.name == scn.name and back.time == scn.time and back.shocks == scn.shocks
+    assert (back.title, back.title_zh) == ("Every form", "各种写法")
     assert back.profile == scn.profile
     a, b = simulate(scn).annual, simulate(back).annual
     assert a.equals(b)

@@ -27,7 +27,7 @@ from ..data import TARGET_KINDS, Target, load_targets, read_targets
 from ..defaults import LANGUAGES
 from ..errors import ActualsError, ScenarioError, printable
 from ..model import BASE_YEAR
-from ..results import judged_target
+from ..results import display_name, judged_target
 from ..run import restart as restarts
 from ..run.parallel import run_settings_problems
 from ..run.restart import (
@@ -109,6 +109,11 @@ class Evaluation:
     checks: list[str] = field(default_factory=list)
     not_evaluated: str = ""
     jumps: tuple = ()
+
+    def display_name(self, lang: str = "en") -> str:
+        """The scenario as titles show it: its ``title_zh`` (in Chinese) or ``title``, else
+        its name."""
+        return display_name(self.original.metadata, lang, self.scenario)
 
     def anchor_text(self, lang: str = "en") -> str:
         """How the evaluation re-projected, in a few words of ``lang``: "restarted in 2023",

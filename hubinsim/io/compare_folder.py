@@ -168,7 +168,7 @@ def write_comparison(
     target = comparison_folder(out, cmp.names)
     jobs = []
     if charts:
-        jobs = compare_chart_jobs(cmp.runs, lang, comparisons=cmp.ensembles, names=cmp.names)
+        jobs = compare_chart_jobs(cmp.runs, lang, comparisons=cmp.ensembles, names=cmp.labels(lang))
         if attribution is not None:
             jobs += attribution_chart_jobs(attribution, cmp.key_years, ATTRIBUTION_CHARTS, lang)
     with atomic_folder(target, force) as tmp:

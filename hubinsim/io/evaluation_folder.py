@@ -530,8 +530,10 @@ def title_lines(ev, lang: str) -> list[str]:
     a sheet forwarded alone still says what it is and whether its figures are illustrative."""
     t = _TITLES[lang]
     return [
-        t["title"].format(scenario=ev.scenario),
-        t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of),
+        t["title"].format(scenario=ev.display_name(lang)),
+        t["lede"].format(
+            scenario=ev.display_name(lang), anchor=ev.anchor_text(lang), as_of=ev.as_of
+        ),
         ev.source_text(lang),
     ]
 
@@ -709,10 +711,11 @@ def write_markdown(path: Path, ev, lang: str) -> None:
     sometimes = ("probability_pct", "completion_pct")  # with draws; in a final evaluation
     cols = [c for c in _MD_COLUMNS if c not in sometimes or ev.table[c].notna().any()]
     cols += [c for c in ("estimate_check", "marks") if (ev.table[c] != "").any()]
+    title, lede, _source = title_lines(ev, lang)
     parts = [
-        f"# {t['title'].format(scenario=ev.scenario)}",
+        f"# {title}",
         "",
-        t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of),
+        lede,
         "",
         f"**{ev.source_text(lang)}**" if ev.illustrative else ev.source_text(lang),
         "",
@@ -761,9 +764,10 @@ def write_html(path: Path, ev, sheets: dict, charts: dict[str, bytes], lang: str
     if ev.checks:
         items = "".join(f"<li>{esc(c)}</li>" for c in ev.checks)
         checks = f"<h2>{esc(t['checks'])}</h2>\n<ul>{items}</ul>\n"
+    title, lede, _source = title_lines(ev, lang)
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
-<title>{esc(t["title"].format(scenario=ev.scenario))}</title>
+<title>{esc(title)}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
   margin: 2em; color: #222; }}
@@ -772,8 +776,8 @@ th, td {{ border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left
 th {{ background: #f2f2f2; position: sticky; top: 0; }}
 img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 </style></head><body>
-<h1>{esc(t["title"].format(scenario=ev.scenario))}</h1>
-<p>{esc(t["lede"].format(scenario=ev.scenario, anchor=ev.anchor_text(lang), as_of=ev.as_of))}</p>
+<h1>{esc(title)}</h1>
+<p>{esc(lede)}</p>
 <p{source_style}>{esc(ev.source_text(lang))}</p>
 <h2>{esc(t["table"])}</h2>
 {table(sheets["evaluation"])}

@@ -15,7 +15,7 @@ import numpy as np
 from ..catalog import INDICATOR_BY_NAME
 from ..defaults import DEFAULT_TOP
 from ..formats import format_number
-from ..results import unique_names
+from ..results import display_names
 from .specs import (
     MET_ZONE_COLOUR,
     SENSITIVITY_COLOURS,
@@ -41,7 +41,7 @@ def _target_bars(runs, lang: Labels, value, text, span: tuple[float, float]):
     Returns the figure, its axes, the matplotlib settings to draw the rest with, the
     scenario names and their colours.
     """
-    names = unique_names([str(r.metadata.get("scenario", "scenario")) for r in runs])
+    names = display_names(runs, lang.code)
     colours = scenario_colours(names)
     ref = runs[0].targets
     labels = [wrap(label, _LABEL_COLUMNS) for label in _target_labels(ref, lang)]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..defaults import DEFAULT_TOP, LANGUAGES
-from ..results import unique_names
+from ..results import display_names
 from .bars import probability_chart, scorecard_chart, sensitivity_bars
 from .goals import changes_chart, response_chart, waterfall_chart
 from .lines import line_chart
@@ -54,16 +54,17 @@ def _check(lang: str) -> str:
     return lang
 
 
-def scenario_names(runs) -> list[str]:
-    """The names of runs for legends: their scenarios' names, made distinct."""
-    return unique_names([str(r.metadata.get("scenario", "scenario")) for r in runs])
+def scenario_names(runs, lang: str = "en") -> list[str]:
+    """The names of runs for legends: their scenarios' titles in ``lang`` (else their names),
+    made distinct."""
+    return display_names(runs, lang)
 
 
 def run_chart_jobs(results, lang: str = "en") -> list[ChartJob]:
     """The charts of one run: every chart of :data:`~.specs.CHARTS` whose indicators it has,
     ``targets`` (the scorecard) and, for an ensemble, ``target_probability``."""
     lang = _check(lang)
-    names = scenario_names([results])
+    names = scenario_names([results], lang)
     jobs = [
         ChartJob(c.name, line_chart, (c, [results], names), lang, weight=len(c.panels))
         for c in CHARTS
@@ -89,7 +90,7 @@ def compare_chart_jobs(
     """
     runs = list(runs)
     lang = _check(lang)
-    names = list(names) if names is not None else scenario_names(runs)
+    names = list(names) if names is not None else scenario_names(runs, lang)
     if comparisons is not None and len(comparisons) != len(runs) - 1:
         raise ValueError("comparisons: one per alternative run")
     jobs = []
@@ -170,7 +171,8 @@ def chart(results, name: str, lang: str = "en", diff: bool = False):
     labels = language(lang)
     if name not in CHART_BY_NAME:
         raise KeyError(f"unknown chart {name!r}; charts: {', '.join(CHART_BY_NAME)}")
-    return line_chart(CHART_BY_NAME[name], runs, scenario_names(runs), lang=labels, diff=diff)
+    names = scenario_names(runs, labels.code)
+    return line_chart(CHART_BY_NAME[name], runs, names, lang=labels, diff=diff)
 
 
 def sensitivity_chart(result, output: str, lang: str = "en", top: int = DEFAULT_TOP):

@@ -133,7 +133,7 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
         seen.setdefault(n, h)
     ax.legend(seen.values(), seen.keys(), fontsize=8, loc="best")
     caption = words["caption"].format(
-        scenario=ev.scenario, anchor=ev.anchor_text(labels.code), as_of=ev.as_of
+        scenario=ev.display_name(labels.code), anchor=ev.anchor_text(labels.code), as_of=ev.as_of
     )
     # a chart pasted into slides keeps the flag of illustrative figures
     flag = words["illustrative"] if ev.illustrative else ""

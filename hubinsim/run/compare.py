@@ -31,7 +31,7 @@ from ..catalog import HEADLINE, INDICATOR_BY_NAME, PRICE_BASIS_ZH
 from ..data import load_data
 from ..errors import ScenarioError
 from ..formats import format_number, format_share
-from ..results import Results, percentile_rows, summary_frame, unique_names
+from ..results import Results, display_name, percentile_rows, summary_frame, unique_names
 from ..scenario.reader import load_scenarios
 from ..scenario.settings import Scenario, check_scenario
 from .parallel import opened_executor, progress_part, run_settings_problems
@@ -59,7 +59,7 @@ class Comparison:
         The reference first, then each alternative.
     names : list of str
         The scenarios' names, made distinct (a repeated name becomes ``"name (2)"``); the
-        tables and charts use them.
+        tables use them, the charts their titles where set (:meth:`labels`).
     paths : list of str or None
         The file each scenario was read from (None for a scenario made in Python).
     ensembles : list of EnsembleComparison, optional
@@ -74,6 +74,12 @@ class Comparison:
     @property
     def reference(self) -> Results:
         return self.runs[0]
+
+    def labels(self, lang: str = "en") -> list[str]:
+        """The scenarios as charts show them: the ``title_zh`` (in Chinese) or ``title`` of
+        those that set one, else their :attr:`names`; made distinct."""
+        pairs = zip(self.runs, self.names, strict=True)
+        return unique_names([display_name(r.metadata, lang, name) for r, name in pairs])
 
     @property
     def is_ensemble(self) -> bool:

@@ -146,6 +146,8 @@ def simulate(
         scn = make_scenario(
             name=base_scn.name if scenario is not None else "custom",
             description=base_scn.description,
+            title=base_scn.title if scenario is not None else "",
+            title_zh=base_scn.title_zh if scenario is not None else "",
             levers={
                 k: (v.as_toml() if isinstance(v, model.Schedule) else v)
                 for k, v in merged_levers.items()

@@ -110,6 +110,8 @@ def run_scenario(
     metadata = {
         "hubinsim_version": __version__,
         "scenario": scn.name,
+        "title": scn.title,
+        "title_zh": scn.title_zh,
         "description": scn.description,
         "source": scn.source,
         "base_year": grid.start,

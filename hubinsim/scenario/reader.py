@@ -4,7 +4,8 @@ A scenario file is data: it is parsed with :mod:`tomllib` and checked against th
 (:mod:`hubinsim.catalog`); nothing in it is ever evaluated. The format is described in
 DESIGN.md ("Scenario files"); in short::
 
-    [scenario]      name, description, extends = "baseline.toml" (relative to this file)
+    [scenario]      name, title, title_zh, description, extends = "baseline.toml" (relative
+                    to this file)
     [time]          end, dt, method
     [investment]    plan_realisation, profile, realisation = { services = 0.8, ... }
     [population] [consumption] [industry] [innovation] [fiscal] [prices]
@@ -17,8 +18,9 @@ DESIGN.md ("Scenario files"); in short::
 Inheritance: ``extends`` may chain to any depth. The parent is read first and the child
 overrides it key by key: a lever (or one category's realisation, a time setting, a
 parameter) set in the child replaces the parent's; shocks accumulate, parent first.
-``name`` and ``description`` are never inherited: they describe the file that sets them
-(the name defaults to the file's stem).
+``name``, ``title``, ``title_zh`` and ``description`` are never inherited: they describe the
+file that sets them (the name defaults to the file's stem; ``title`` and ``title_zh``, the
+names charts and tables show in English and in Chinese, default to the name).
 
 Errors: every problem of the file and of the files it extends is collected and raised as
 one :class:`~hubinsim.errors.ScenarioError`, one line per problem::
@@ -73,9 +75,10 @@ from .settings import (
     profile_problems,
     shock_problems,
     time_problems,
+    title_problems,
 )
 
-SCENARIO_KEYS = ("name", "description", "extends")
+SCENARIO_KEYS = ("name", "title", "title_zh", "description", "extends")
 TIME_KEYS = ("end", "dt", "method")
 INVESTMENT_KEYS = ("profile", "realisation")
 
@@ -216,6 +219,9 @@ def _read_meta(layer, table, problems, params) -> None:
                 problems.add(layer, key, f"must be {NAME_ALLOWED}; {got(v)}")
         elif k == "description" and not isinstance(v, str):
             problems.add(layer, key, f"must be a text (a string), {got(v)}")
+        elif k in ("title", "title_zh"):
+            for message in title_problems(v):
+                problems.add(layer, key, message)
 
 
 def _read_time(layer, table, merged, problems, params) -> None:
@@ -532,10 +538,12 @@ def load_scenario(path, data_dir=None) -> Scenario:
         raise ScenarioError(messages, source=shown)
     name = meta.get("name")
     description = meta.get("description", "")
+    titles = {k: meta[k].strip() for k in ("title", "title_zh") if isinstance(meta.get(k), str)}
     time = {k: s.value for k, s in merged.time.items()}
     return Scenario(
         name=name if isinstance(name, str) else path.stem,
         description=description.strip() if isinstance(description, str) else "",
+        **titles,
         levers={k: s.value for k, s in merged.levers.items()},
         profile=merged.profile.value if merged.profile else "even",
         shocks=tuple(s.value for s in merged.shocks),

@@ -57,6 +57,11 @@ def resolved_toml(scenario: Scenario, data_dir=None) -> str:
         "",
         "[scenario]",
         f"name = {toml_string(scenario.name)}",
+        *(
+            f"{key} = {toml_string(getattr(scenario, key))}"
+            for key in ("title", "title_zh")
+            if getattr(scenario, key)
+        ),
         f"description = {toml_text(scenario.description)}",
         "",
         "[time]",

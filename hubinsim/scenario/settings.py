@@ -132,6 +132,9 @@ class Scenario:
 
     name: str = "baseline"
     description: str = "Business as usual: every lever at its default."
+    #: The names charts and tables show, in English and in Chinese ("" : the name).
+    title: str = ""
+    title_zh: str = ""
     levers: Mapping[str, float | Schedule] = field(default_factory=dict)
     profile: str | tuple[tuple[int, float], ...] = "even"
     shocks: tuple[Shock, ...] = ()
@@ -440,6 +443,24 @@ def check_shock(shock: Shock, end: int) -> list[str]:
     return [f"{where} {_join('', k)[1:]}: {m}" for k, m in shock_problems(shock, end)]
 
 
+#: The longest title a chart's legend can show.
+MAX_TITLE = 40
+
+
+def title_problems(title) -> list[str]:
+    """What is wrong with a scenario's ``title`` or ``title_zh`` (the names charts and tables
+    show): a text of 1-40 characters on one line."""
+    if not isinstance(title, str):
+        return [f"must be a text (a string) of 1-{MAX_TITLE} characters, {got(title)}"]
+    text = title.strip()
+    if not 0 < len(text) <= MAX_TITLE or any(ord(c) < 32 for c in text):
+        return [
+            f"must be a text of 1-{MAX_TITLE} characters on one line (the name charts and "
+            f"tables show), got {title!r}"
+        ]
+    return []
+
+
 def is_valid_name(name) -> bool:
     """Whether ``name`` may name a scenario (see :data:`NAME_ALLOWED`)."""
     return (
@@ -556,6 +577,10 @@ def scenario_problems(scn, data_dir=None, warn: bool = False) -> list[str]:
         problems.append(f"name: must be {NAME_ALLOWED}; {got(scn.name)}")
     if not isinstance(scn.description, str):
         problems.append(f"description: must be a text (a string), {got(scn.description)}")
+    for key in ("title", "title_zh"):
+        value = getattr(scn, key)
+        if value != "":  # (not set)
+            problems += [f"{key}: {m}" for m in title_problems(value)]
     time = scn.time
     if not isinstance(time, TimeSettings):
         problems.append(f"time: must be a TimeSettings(end, dt, method), {got(time)}")
@@ -676,6 +701,8 @@ def make_scenario(
     *,
     name: str = "custom",
     description: str = "",
+    title: str = "",
+    title_zh: str = "",
     levers: Mapping[str, object] | None = None,
     profile=None,
     shocks=(),
@@ -692,7 +719,8 @@ def make_scenario(
     ``profile`` is ``"early"``, ``"even"``, ``"late"`` or ``{year: weight}``: the timing of
     the pool's spending itself over 2021-2025.
     ``shocks`` are :class:`Shock` objects or dicts with target, years (first, last) and factor.
-    The checks are those of a scenario file (:func:`scenario_problems`); raises
+    ``title`` and ``title_zh`` are the names charts and tables show in English and in Chinese
+    (default: the name). The checks are those of a scenario file (:func:`scenario_problems`); raises
     :class:`ScenarioError` listing every problem.
     """
     problems: list[str] = []
@@ -726,6 +754,8 @@ def make_scenario(
     scn = Scenario(
         name=name,
         description=description,
+        title=title,
+        title_zh=title_zh,
         levers=out_levers,
         profile=prof,
         shocks=tuple(out_shocks),
