@@ -184,7 +184,7 @@ def build_inputs(
     n_slowed = len(by_year) if any(np.any(a != 0.0) for a in by_year) else 0
     tm = pool_timings(dict(profile), delay, carry, bau_carry, n_slowed)
     future = {k: {y: w for y, w in v.items() if y > history} for k, v in tm.items()}
-    w = {k: year_weights_series(t, v, left) for k, v in future.items()}
+    w = {k: year_weights_series(year, v) for k, v in future.items()}
     r_bau = np.atleast_1d(np.asarray(bau_realisation, dtype=float))
     d_carry = w["carry"] - w["bau_carry"]
     d_plan = w["plan"] - w["carry"]
@@ -192,7 +192,7 @@ def build_inputs(
     if future == tm:  # nothing planned before the start
         all_years = w
     else:
-        all_years = {k: year_weights_series(t, v, left) for k, v in tm.items()}
+        all_years = {k: year_weights_series(year, v) for k, v in tm.items()}
     slow_keys = [f"carry_{k}" for k in range(n_slowed)]
     # By category, and summed over the categories the model reads together: "fixedpub", the
     # wholly public ones (social, ecology, transport), and "total" (see core.rates).

@@ -32,7 +32,7 @@ Units: 亿元 (100m yuan), start-year prices for real values (2020 prices in the
 from __future__ import annotations
 
 from functools import lru_cache
-from operator import itemgetter
+from operator import add, itemgetter
 
 import numpy as np
 
@@ -59,6 +59,9 @@ _pd_stocks = itemgetter(*PD_STOCKS)  # (the stocks of a state, in that order)
 
 #: The inputs of the pool's deviation from its usual path, in the order of PD_STOCKS.
 DEV_INPUTS = tuple("dev_" + cat for cat in POOL_CATEGORIES)
+#: Each deviation stock with its input (paired once: a zip with strict=True at every
+#: evaluation costs about as much as the loop's arithmetic).
+PD_DEV = tuple(zip(PD_STOCKS, DEV_INPUTS, strict=True))
 
 #: Pool categories with a public part, in the order of ``c["pub_mix"]``.
 PUBLIC_CATEGORIES = ("social", "agriculture", "ecology", "urban", "transport")
@@ -562,7 +565,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # Services capital also follows the rise of services prices that excess demand brings
     # (desired capital is proportional to the value of output over the price of capital, as
     # in the neoclassical user-cost rule): capacity expands where demand presses.
-    Kd_t = k_kap_t * q * Ys_t * (P_t / s["PB_t"])
+    P_rel = P_t / s["PB_t"]  # services prices against their base path
+    Kd_t = k_kap_t * q * Ys_t * P_rel
     # Housing demand follows residents and their income (income elasticity below 1).
     Hd = k_kap_h * POP * exp(k_eps_h * log(Y_cap / POP))
     if X["_shock"]:  # credit and expectations: a property downturn
@@ -804,7 +808,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         + k_m_g * CS
         # services the city centre sells to the rest of the region, which buys less of them
         # where their price has risen against its base path (price elasticity eta_t)
-        + P_t * s["XR"] * exp(-k_eta_t * log(P_t / s["PB_t"]))
+        + P_t * s["XR"] * exp(-k_eta_t * log(P_rel))
     )
     # Services are produced where they are bought: demand that firms have not yet perceived
     # (current pressure against the perceived z) is met in full by using capacity more or
@@ -1052,7 +1056,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             # as usual, they take the place of its smaller carry-over, so a deviation after
             # the plan years is never below the usual pace (docs/model.md §3).
             after = t >= k_t_plan_end
-            for k, name in zip(PD_STOCKS, DEV_INPUTS, strict=True):
+            for k, name in PD_DEV:
                 dev, pd = X[name], s[k]
                 if after:
                     dev = ops.maximum(dev, 0.0)
@@ -1100,7 +1104,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             rr * (mix[4] * spread + pd_tra),
         ]
         if extra:
-            cats = [v + e for v, e in zip(cats, extra_cats, strict=True)]
+            cats = map(add, cats, extra_cats)  # (both in the order of POOL_CATEGORIES)
         aux.update(zip(FAI_NAMES, cats, strict=True))
         aux["public_investment"] = pub_real
     if want is None or "pool_investment" in want:

@@ -29,6 +29,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
@@ -149,9 +150,9 @@ def window(t: np.ndarray, first: int, last: int, left: bool = False) -> np.ndarr
     return ((y >= first) & (y <= last)).astype(float)
 
 
-def year_weights_series(t: np.ndarray, weights: dict[int, float], left: bool = False) -> np.ndarray:
-    """A rate that equals ``weights[Y]`` during calendar year Y and 0 outside those years."""
-    y = calendar_year_index(t, left)
+def year_weights_series(y: np.ndarray, weights: dict[int, float]) -> np.ndarray:
+    """A rate that equals ``weights[Y]`` during calendar year Y and 0 outside those years, at
+    points whose calendar years are ``y`` (:func:`calendar_year_index`)."""
     first = int(y.min())
     table = np.zeros(int(y.max()) - first + 1)  # by calendar year over the grid
     for year, w in weights.items():
@@ -393,8 +394,15 @@ def input_rows(x: dict, points, scalar: bool = False):
         idx = np.array(points, dtype=int)
         scaled = _scaled_columns(x, idx)
         values = np.empty((len(names), len(points)))  # (inputs, points)
-        for i, (n, v) in enumerate(x.items()):
-            values[i] = scaled[n] if n in scaled else np.asarray(v)[idx, 0]
+        plain = []  # the inputs given over the half grid
+        for i, n in enumerate(names):
+            if n in scaled:
+                values[i] = scaled[n]
+            else:
+                plain.append(i)
+        if plain:  # the other inputs' first columns side by side, taken at idx at once
+            over_grid = np.concatenate([np.asarray(x[names[i]])[:, :1] for i in plain], axis=1)
+            values[plain] = over_grid[idx].T
         # Points in a row with the same inputs bit for bit (the points of a calendar year)
         # share one row (the model only reads it): the rows are made, and their flags found
         # (they follow from the values), only where the inputs change.
@@ -467,7 +475,7 @@ class _Flags:
             z = known.get(key)
             if z is None:
                 is0 = row.tolist()
-                z = known[key] = frozenset(n for n, b in zip(cols, is0, strict=True) if b)
+                z = known[key] = frozenset(compress(cols, is0))
             zero_sets.append(z)
         #: The flags' values (in the order of NAMES) by point.
         self.values = list(zip(zero_sets, [shock] * n_points, *group_flags.values(), strict=True))
