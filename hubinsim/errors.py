@@ -13,6 +13,7 @@ escaped (:func:`printable`), and a long list of problems is cut after
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 #: Most problems a message lists; the others are counted (``.problems`` holds them all).
 MAX_PROBLEMS_SHOWN = 50
@@ -109,8 +110,94 @@ class DataError(HubinsimError):
     """A file in the data folder (``data/`` or ``--data DIR``) is missing or malformed."""
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What the model could not do, as fields (:attr:`SimulationError.failure`).
+
+    Attributes
+    ----------
+    quantity : str
+        The stock or reported quantity at fault (``XR``, ``employment``).
+    kind : str
+        ``"negative"``: a stock became negative or NaN in a step; ``"not_finite"``: an
+        annual figure is not finite.
+    year : int or None
+        The year of an annual figure (``not_finite``).
+    time : float or None
+        The time of the step (``negative``), 2023.25.
+    member : int or None
+        The ensemble's member (None where the model did not say).
+    value : float or None
+        The stock's value (``negative``).
+    drew : tuple of (name, value)
+        What that member drew, where draws differ between members (the run adds them).
+    """
+
+    quantity: str
+    kind: str
+    year: int | None = None
+    time: float | None = None
+    member: int | None = None
+    value: float | None = None
+    drew: tuple[tuple[str, float], ...] = ()
+
+    def text(self, lang: str = "en", advice: bool = True) -> str:
+        """What failed, where and for which member, in ``lang``; with ``advice``, what is
+        outside what the model supports (for a negative stock: the parameters or time step)."""
+        q, m, zh = self.quantity, self.member, lang == "zh"
+        whose = "" if m is None else (f"(第 {m} 号成员)" if zh else f" for member {m}")
+        if self.kind == "negative":
+            said = (
+                f"存量 {q} 在 t={self.time:.3f} 时变为负数或 NaN({self.value!r}){whose}"
+                if zh
+                else f"stock {q} became negative or NaN ({self.value!r}) at t={self.time:.3f}"
+                f"{whose}"
+            )
+            if advice:
+                said += (
+                    ";参数或时间步长超出模型支持的范围"
+                    if zh
+                    else "; the parameters or the time step are outside what the model supports"
+                )
+            return said
+        if zh:
+            return f"{q} 在{self.year}年不是有限数值{whose}"
+        return f"{q} is not finite in year {self.year}{whose}"
+
+    def drew_text(self, lang: str = "en") -> str:
+        """What the member drew, in ``lang`` ("" if nothing is said of it)."""
+        if not self.drew or self.member is None:
+            return ""
+        return drew_text(self.member, self.drew, lang)
+
+
+def drew_text(member: int, drew, lang: str = "en") -> str:
+    """What ``member`` drew (``drew``: (name, value) pairs), in ``lang``: "member 7 drew
+    labour.match_speed = 0.41"."""
+    values = ", ".join(f"{k} = {float(v):.6g}" for k, v in drew)
+    if lang == "zh":
+        return f"第 {member} 号成员抽取的数值为 {values}"
+    return f"member {member} drew {values}"
+
+
 class SimulationError(HubinsimError):
-    """The model produced an invalid state (negative stock, NaN)."""
+    """The model produced an invalid state (negative stock, NaN). ``failure`` holds what
+    failed as fields (:class:`Failure`) where the model said it (None otherwise); the
+    message is formed from them."""
+
+    def __init__(
+        self,
+        problems: list[str] | str = "",
+        source: str | None = None,
+        failure: Failure | None = None,
+    ):
+        self.failure = failure
+        if failure is not None and not problems:
+            problems = [failure.text("en")]
+        super().__init__(problems, source)
+
+    def __reduce__(self):
+        return (type(self), (self.problems, self.source, self.failure))
 
 
 class StartRecordError(SimulationError):

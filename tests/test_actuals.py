@@ -245,26 +245,31 @@ def test_a_model_failure_from_the_figures_names_them_and_the_likely_cause():
 def test_a_model_failure_without_a_figure_far_from_the_run_keeps_the_model_s_words(monkeypatch):
     """A member failing in a later year from figures close to the run: its year, member and
     draws are said, and no figure is called the likely cause."""
-    from hubinsim.errors import SimulationError
+    from hubinsim.errors import Failure, SimulationError
 
-    def fails(*_args, **_kwargs):
+    failure = Failure("employment", "not_finite", year=2025, member=7,
+                      drew=(("labour.match_speed", 0.41),))  # fmt: skip
+
+    def fails(*_args, **_kwargs):  # worded otherwise than the model words it: the fields count
         raise SimulationError(
-            "the model cannot run with these inputs: employment is not finite in year 2025 for "
-            "member 7. Inputs: scenario 's' (made in Python); data folder data; member 7 drew "
-            "labour.match_speed = 0.41"
+            "the model stopped. Inputs: scenario 's' (made in Python); data folder data",
+            failure=failure,
         )
 
     monkeypatch.setattr("hubinsim.run.restart._restart_members", fails)
     scn = hubinsim.make_scenario(name="s", end=2026)
-    for lang, said, cause in (("en", "the model says: ", "likely cause"),
-                              ("zh", "模型信息:", "可能的原因")):  # fmt: skip
+    for lang, said, drew, cause in (
+        ("en", "the model says: employment is not finite in year 2025 for member 7",
+         "member 7 drew labour.match_speed = 0.41", "likely cause"),
+        ("zh", "模型信息:employment 在2025年不是有限数值(第 7 号成员)",
+         "第 7 号成员抽取的数值为 labour.match_speed = 0.41", "可能的原因"),
+    ):  # fmt: skip
         with pytest.raises(hubinsim.ActualsError) as info:
             hubinsim.evaluate(scn, rows(("gdp", 2023, 349.4), lang=lang))
         text = str(info.value)
-        assert f"{said}employment is not finite in year 2025 for member 7" in text, text
-        assert "member 7 drew labour.match_speed = 0.41" in text
+        assert said in text and drew in text, text
         assert cause not in text and "first months" not in text and "最初几个月" not in text
-        assert "data folder" not in text
+        assert "data folder" not in text and "stopped" not in text
 
 
 def test_a_refused_start_blames_the_figure_far_from_the_run_not_the_right_one():
@@ -458,7 +463,8 @@ def test_a_restart_the_figures_cannot_start_is_said_in_chinese_when_read_under_z
     text = str(info.value)
     assert text.startswith("x.csv: 2023年重新起步使用了实际数据 gdp 372.4(第2行)")
     assert "可能的原因:va_tertiary 2023年 = 58.8(第3行)" in text
-    assert info.value.lang == "zh" and "模型信息:stock XR became negative" in text
+    assert info.value.lang == "zh" and "模型信息:存量 XR 在 t=2023.250 时变为负数或 NaN" in text
+    assert "stock" not in text and "参数或时间步长" not in text
     assert "最初几个月" not in text
 
 

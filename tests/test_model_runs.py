@@ -29,6 +29,7 @@ from hubinsim.catalog import (
     lever_default,
 )
 from hubinsim.data import load_base, load_parameters, load_pool
+from hubinsim.errors import Failure
 from hubinsim.model import engine, ops
 from hubinsim.model.inputs import ScaledSeries, input_rows, same_inputs
 from hubinsim.run.ensemble import run_members
@@ -629,6 +630,9 @@ def test_a_reported_quantity_that_is_not_finite_is_named_with_its_first_year(mem
     with pytest.raises(SimulationError) as info:
         engine.integrate(rates, start, grid, scalar=not members)
     assert str(info.value) == f"late is not finite in year 2023 for member {max(members - 1, 0)}"
+    assert info.value.failure == Failure(
+        "late", "not_finite", year=2023, member=max(members - 1, 0)
+    )
 
 
 @pytest.mark.parametrize("name", ["baseline", "stimulus", "siphon", "slowdown"])

@@ -712,3 +712,25 @@ def test_a_start_record_needs_its_year_and_figures():
         hubinsim.simulate(start={**rec, "gdp": 300.0, "year": 2040})
     with pytest.raises(ScenarioError, match="single runs"):
         hubinsim.simulate(start={**rec, "gdp": 300.0}, draws=4)
+
+
+def test_a_models_failure_keeps_its_fields_traced_to_the_ensembles_member_and_its_draws():
+    """The model says what failed as fields (SimulationError.failure); tracing it to the
+    inputs of a chunk that starts at member 10 moves its member to the ensemble's and adds
+    what that member drew, and the message is formed from the fields as the model words it."""
+    import pickle
+    from dataclasses import replace
+
+    from hubinsim.data import load_data
+    from hubinsim.errors import Failure, SimulationError
+    from hubinsim.run.single import traced
+
+    exc = SimulationError(failure=Failure("XR", "negative", time=2023.25, member=1, value=-0.5))
+    assert str(exc).startswith("stock XR became negative or NaN (-0.5) at t=2023.250 for member 1")
+    params = {"labour.match_speed": np.array([0.3, 0.41, 0.5]), "same": np.full(3, 1.0)}
+    got = traced(exc, hubinsim.make_scenario(name="s", end=2026), load_data(), params, {}, 10)
+    assert got.failure == replace(exc.failure, member=11, drew=(("labour.match_speed", 0.41),))
+    text = str(got)
+    assert "stock XR became negative or NaN (-0.5) at t=2023.250 for member 11;" in text
+    assert text.endswith("member 11 drew labour.match_speed = 0.41")
+    assert pickle.loads(pickle.dumps(got)).failure == got.failure  # from a worker process

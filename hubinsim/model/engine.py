@@ -14,7 +14,7 @@ from operator import add as _add
 
 import numpy as np
 
-from ..errors import SimulationError
+from ..errors import Failure, SimulationError
 from .inputs import TimeGrid
 
 METHODS = ("euler", "rk4")
@@ -209,9 +209,9 @@ def _points(grid: TimeGrid) -> tuple[tuple[float, ...], tuple, dict[int, int]]:
 
 def _not_finite(name: str, v: np.ndarray, years) -> None:
     bad = np.argwhere(~np.isfinite(v))[0]
+    member = int(bad[1]) if v.ndim > 1 else None
     raise SimulationError(
-        f"{name} is not finite in year {years[bad[0]]}"
-        + (f" for member {bad[1]}" if v.ndim > 1 else "")
+        failure=Failure(name, "not_finite", year=int(years[bad[0]]), member=member)
     )
 
 
@@ -246,6 +246,5 @@ def _check_floats(y: dict, nonnegative: tuple[str, ...], t: float) -> None:
 
 def _negative(name: str, value: float, t: float, member: int):
     raise SimulationError(
-        f"stock {name} became negative or NaN ({value!r}) at t={t:.3f} for member {member};"
-        " the parameters or the time step are outside what the model supports"
+        failure=Failure(name, "negative", time=float(t), member=int(member), value=value)
     )

@@ -656,16 +656,16 @@ def _culprit(levels: dict, year: int, original: pd.DataFrame, lang: str = "en"):
     return found
 
 
-def _model_said(exc: SimulationError) -> str:
-    """The model's own words of a failure: what failed and where (its year or time, its
-    member), and what that member drew; without the scenario and data folder it lists."""
-    text = exc.problems[0] if exc.problems else str(exc)
-    what, _, inputs = text.removeprefix("the model cannot run with these inputs: ").partition(
-        ". Inputs: "
-    )
-    what = what.partition("; the parameters or the time step")[0]  # the figures are at fault
-    drew = [part for part in inputs.split("; ") if re.match(r"member \d+ drew ", part)]
-    return "; ".join([what, *drew])
+def _model_said(exc: SimulationError, lang: str = "en") -> str:
+    """The model's own words of a failure, in ``lang``, formed from its fields
+    (:attr:`SimulationError.failure`): what failed and where (its year or time, its
+    member), and what that member drew; not the scenario and data folder its message lists.
+    A failure the model gave no fields of is said as its message says it."""
+    failure = exc.failure
+    if failure is None:
+        return exc.problems[0] if exc.problems else str(exc)
+    said = [failure.text(lang, advice=False), failure.drew_text(lang)]
+    return (";" if lang == "zh" else "; ").join(part for part in said if part)
 
 
 def _failed_restart(
@@ -674,12 +674,12 @@ def _failed_restart(
     """The message of a restart the model fails from: the actual figures of ``year`` it used,
     the model's own message (the year or time and the member it names), and the likely
     cause only where a figure is far from the original run (:func:`_culprit`); in the
-    language the file was read in (the model's message stays in English)."""
+    language the file was read in, the model's part too."""
     zh = acts.lang == "zh"
     used = ", ".join(
         f"{ind} {got[0]:.6g}{_from(got, acts.lang)}" for ind, got in _used(levels, year)
     )
-    said = _model_said(exc)
+    said = _model_said(exc, acts.lang)
     culprit = _culprit(levels, year, original, acts.lang)
     if zh:
         cause = (

@@ -22,7 +22,7 @@ from ..catalog import (
     SHARED_LEVERS,
 )
 from ..data import load_data, reference_dir
-from ..errors import DataError, ScenarioError, SimulationError, StartRecordError
+from ..errors import DataError, ScenarioError, SimulationError, StartRecordError, drew_text
 from ..model.calibrate import RET_SHIFT
 from ..scenario.resolve import resolve_levers, resolve_parameters
 from ..scenario.settings import Scenario, check_scenario, make_scenario, pool_realisation
@@ -319,21 +319,27 @@ def traced(exc, scn: Scenario, data, params: Mapping, drawn: Mapping, first: int
             "parameters set by the scenario: "
             + ", ".join(f"{k} = {v:g}" for k, v in scn.parameters.items())
         )
-    found = _MEMBER.search(what)
+    failure = getattr(exc, "failure", None)
+    if failure is not None:  # the model said it as fields: no text is taken apart
+        m = failure.member
+    else:  # an error of a start record's figure names its member in its words
+        found = _MEMBER.search(what)
+        m = int(found.group(1)) if found else None
     members = len(next(iter(params.values()))) if params else 1
-    if found and members > 1 and int(found.group(1)) < members:
-        m = int(found.group(1))
-        what = _MEMBER.sub(f"for member {first + m}", what, count=1)
+    if m is not None and members > 1 and m < members:
         varied = {k: v[m] for k, v in {**params, **drawn}.items() if np.ndim(v) and np.ptp(v) > 0}
-        if varied:
-            where.append(
-                f"member {first + m} drew "
-                + ", ".join(f"{k} = {float(v):.6g}" for k, v in sorted(varied.items()))
-            )
+        drew = tuple((k, float(v)) for k, v in sorted(varied.items()))
+        if failure is not None:
+            failure = replace(failure, member=first + m, drew=drew)
+            what = failure.text("en")
+        else:
+            what = _MEMBER.sub(f"for member {first + m}", what, count=1)
+        if drew:
+            where.append(drew_text(first + m, drew))
     message = f"the model cannot run with these inputs: {what}. Inputs: " + "; ".join(where)
     if isinstance(exc, StartRecordError):  # a figure of the start record: named in it
         return StartRecordError(message, figures=exc.figures)
-    return SimulationError(message)
+    return SimulationError(message, failure=failure)
 
 
 def _data_differences(data) -> str:
