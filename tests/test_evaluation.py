@@ -1790,8 +1790,11 @@ def test_under_zh_the_targets_warnings_are_chinese(short, tmp_path):
         (2026, [("gdp", 2023, "349.4")], ("--as-of", "2021"), ["没有2021年及以前年份的数据"]),
         (2023, [("gdp", 2023, "349.4")], (), ["没有规划目标落在运行年份 2020..2023 之内",
                                               "retail_sales@2025"]),
+        (2026, [("gdp", 2023, "349.4")], ("--anchor", "fade=0"),
+         ["'fade=0' 不是 restart 或 fade=N", "不小于 1 的整数年数"]),
     ],
-    ids=["periods to date only", "as-of before the base", "nothing up to as-of", "no target"],
+    ids=["periods to date only", "as-of before the base", "nothing up to as-of", "no target",
+         "anchor"],
 )  # fmt: skip
 def test_under_zh_an_evaluation_refused_says_why_in_chinese(
     end, figures, options, zh_words, tmp_path

@@ -213,7 +213,7 @@ def evaluate(
     problems = evaluate_problems(draws, seed, workers, targets, rules, lang)
     if problems:
         raise ScenarioError(problems)
-    kind, fade_years = parse_anchor(anchor)
+    kind, fade_years = parse_anchor(anchor, lang)
     scn = as_scenario(scenario, data_dir)
     if actuals is None:
         raise ActualsError(["actuals: an actuals file is needed (docs/evaluation.md)"])

@@ -101,17 +101,21 @@ _RECORD_DIRECT = (
 )
 
 
-def parse_anchor(anchor: str | None) -> tuple[str, int | None]:
-    """("restart", None) or ("fade", N) from None, "restart" or "fade=N"."""
+def parse_anchor(anchor: str | None, lang: str = "en") -> tuple[str, int | None]:
+    """("restart", None) or ("fade", N) from None, "restart" or "fade=N"; else
+    ScenarioError, in ``lang``."""
     text = "restart" if anchor is None else str(anchor).strip()
     if text == "restart":
         return "restart", None
     m = re.fullmatch(r"fade=(\d+)", text)
     if m and int(m.group(1)) >= 1:
         return "fade", int(m.group(1))
-    raise ScenarioError(
-        [f"anchor: {anchor!r} is not restart or fade=N (N a whole number of years >= 1)"]
+    said = in_lang(
+        lang,
+        f"anchor: {anchor!r} is not restart or fade=N (N a whole number of years >= 1)",
+        f"anchor(--anchor):{anchor!r} 不是 restart 或 fade=N(N 为不小于 1 的整数年数)",
     )
+    raise ScenarioError([said], lang=lang)
 
 
 @dataclass
