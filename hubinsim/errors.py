@@ -203,16 +203,42 @@ class SimulationError(HubinsimError):
 class StartRecordError(SimulationError):
     """A figure of a start record cannot start the model (for some member): each problem
     says which figure and why; ``figures`` names the record's figures at fault, so that a
-    restart from actual figures can point to their lines."""
+    restart from actual figures can point to their lines. Where the model said it,
+    ``year`` (of the record), ``member`` and ``reasons`` (the reason by language, "en" and
+    "zh", each formed by the same function) are its fields, and :meth:`text` says it in
+    either language."""
 
     def __init__(
-        self, problems: list[str] | str = "", source: str | None = None, figures: tuple = ()
+        self,
+        problems: list[str] | str = "",
+        source: str | None = None,
+        figures: tuple = (),
+        year: int | None = None,
+        member: int | None = None,
+        reasons: dict | None = None,
     ):
         self.figures = tuple(figures)
+        self.year, self.member, self.reasons = year, member, dict(reasons or {})
+        if self.reasons and not problems:
+            problems = [self.text("en")]
         super().__init__(problems, source)
 
+    def text(self, lang: str = "en") -> str:
+        """Which start record cannot start the model, for which member, and why, in
+        ``lang`` (the message where the model gave no reasons)."""
+        if not self.reasons:
+            return self.problems[0] if self.problems else ""
+        reason = self.reasons.get(lang, self.reasons.get("en", ""))
+        m = self.member
+        if lang == "zh":
+            whose = "" if m is None else f"(第 {m} 号成员)"
+            return f"{self.year}年的起步记录无法使模型起步{whose}:{reason}"
+        whose = "" if m is None else f" for member {m}"
+        return f"the start record of {self.year} cannot start the model{whose}: {reason}"
+
     def __reduce__(self):
-        return (type(self), (self.problems, self.source, self.figures))
+        fields = (self.figures, self.year, self.member, self.reasons)
+        return (type(self), (self.problems, self.source, *fields))
 
 
 class OutputError(HubinsimError):

@@ -283,17 +283,21 @@ def _edited_actuals(folder, old: str, new: str):
 
 
 @pytest.mark.parametrize(
-    "old, new, scenario, named",
+    "old, new, scenario, named, named_zh",
     [
         # GDP below its tertiary and primary value added: no secondary value added at all
         ("gdp,2023,year,372.4,level", "gdp,2023,year,220.0,level", "baseline",
-         ["gdp 2023 (line 23)", "va_tertiary 2023 (line 25)", "no secondary value added"]),
+         ["gdp 2023 (line 23)", "va_tertiary 2023 (line 25)", "no secondary value added"],
+         ["gdp 2023年(第23行)", "va_tertiary 2023年(第25行)", "gdp 220 亿元 减去第一产业",
+          "第二产业增加值不为正"]),
         # retail sales below what residents and visitors buy (a figure in the wrong unit)
         ("retail_sales,2023,year,114.3,level", "retail_sales,2023,year,10.0,level", "baseline",
-         ["retail_sales 2023 (line 28)", "below what residents, visitors and vouchers buy"]),
+         ["retail_sales 2023 (line 28)", "below what residents, visitors and vouchers buy"],
+         ["retail_sales 2023年(第28行)", "retail_sales 10 亿元 低于", "消费券在本区的购买额"]),
         # FAI that the stimulus's pool deviation alone exceeds: no normal investment left
         ("fai,2023,year,10.0,nominal_growth_pct", "fai,2023,year,-95.0,nominal_growth_pct",
-         "stimulus", ["fai 2023 (155.3 (2022) x nominal growth -95 %)", "no normal investment"]),
+         "stimulus", ["fai 2023 (155.3 (2022) x nominal growth -95 %)", "no normal investment"],
+         ["fai 2023年(155.3 (2022) x nominal growth -95 %)", "没有剩下正常投资"]),
     ],
 )  # fmt: skip
 # (GDP 220 against 344.4 the year before disagrees with its real growth, retail sales 10.0
@@ -301,19 +305,25 @@ def _edited_actuals(folder, old: str, new: str):
 @pytest.mark.filterwarnings("ignore:.*more than 3 points apart:UserWarning")
 @pytest.mark.filterwarnings("ignore:.*more than 2x a year:UserWarning")
 def test_an_actual_figure_that_cannot_start_the_model_is_named_with_the_reason(
-    tmp_path, old, new, scenario, named
+    tmp_path, old, new, scenario, named, named_zh
 ):
+    """In the language asked for, the model's reason too, without the scenario and data
+    folder of the model's own message."""
     path = _edited_actuals(tmp_path, old, new)
     out = tmp_path / "runs"
-    res = invoke(
-        "evaluate", ROOT / "scenarios" / f"{scenario}.toml", "--actuals", path, "--draws", "20",
-        "--seed", "1", "--no-charts", "--out", out,
-    )  # fmt: skip
-    assert res.exit_code == 2, res.output
-    assert "Traceback" not in res.output and "became negative or NaN" not in res.stderr
-    assert f"{path}: " in res.stderr
-    for text in named:
-        assert text in res.stderr, (text, res.stderr)
-    assert not out.exists() or not any(out.iterdir())
+    for lang, words, head in (("en", named, "the start record of 2023 cannot start the model"),
+                              ("zh", named_zh, "2023年的起步记录无法使模型起步")):  # fmt: skip
+        res = invoke(
+            "evaluate", ROOT / "scenarios" / f"{scenario}.toml", "--actuals", path, "--draws",
+            "20", "--seed", "1", "--no-charts", "--out", out, "--lang", lang,
+        )  # fmt: skip
+        assert res.exit_code == 2, res.output
+        assert "Traceback" not in res.output and "became negative or NaN" not in res.stderr
+        assert f"{path}: " in res.stderr and head in res.stderr, res.stderr
+        for text in [*words, *([] if lang == "en" else ["错误:"])]:
+            assert text in res.stderr, (text, res.stderr)
+        assert "data folder" not in res.stderr and "Inputs" not in res.stderr
+        assert lang == "en" or "cannot" not in res.stderr
+        assert not out.exists() or not any(out.iterdir())
     with pytest.raises(hubinsim.ActualsError, match="cannot start the model"):
         hubinsim.simulate(ROOT / "scenarios" / f"{scenario}.toml", actuals=path)

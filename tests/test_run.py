@@ -734,3 +734,28 @@ def test_a_models_failure_keeps_its_fields_traced_to_the_ensembles_member_and_it
     assert "stock XR became negative or NaN (-0.5) at t=2023.250 for member 11;" in text
     assert text.endswith("member 11 drew labour.match_speed = 0.41")
     assert pickle.loads(pickle.dumps(got)).failure == got.failure  # from a worker process
+
+
+def test_a_start_record_refused_keeps_its_fields_and_says_them_in_either_language():
+    """A figure of a start record refused for member 1 of a chunk that starts at member 10:
+    the member counted in the whole ensemble, the reason in both languages, also from a
+    worker process."""
+    import pickle
+
+    from hubinsim.data import load_data
+    from hubinsim.errors import StartRecordError
+    from hubinsim.run.single import traced
+
+    reasons = {"en": "fai 3 亿元 is too low", "zh": "fai 3 亿元 过低"}
+    exc = StartRecordError(figures=("fai",), year=2023, member=1, reasons=reasons)
+    assert (
+        str(exc)
+        == "the start record of 2023 cannot start the model for member 1: fai 3 亿元 is too low"
+    )
+    params = {"labour.match_speed": np.array([0.3, 0.41, 0.5])}
+    got = traced(exc, hubinsim.make_scenario(name="s", end=2026), load_data(), params, {}, 10)
+    assert isinstance(got, StartRecordError) and got.figures == ("fai",) and got.member == 11
+    assert "cannot start the model for member 11: fai 3 亿元 is too low. Inputs: " in str(got)
+    assert got.text("zh") == "2023年的起步记录无法使模型起步(第 11 号成员):fai 3 亿元 过低"
+    back = pickle.loads(pickle.dumps(got))
+    assert (back.year, back.member, back.reasons) == (2023, 11, got.reasons)

@@ -277,18 +277,17 @@ def _where(condition, a, b):
 
 def _refuse(bad, t0: int, figures: tuple[str, ...], why) -> None:
     """Raise StartRecordError where ``bad`` (a bool, or an array over members) holds: the
-    start record's ``figures`` cannot start the model; ``why(i)`` says why for member ``i``
-    (None for a single run), beginning with the figure and its value."""
+    start record's ``figures`` cannot start the model; ``why(i, lang)`` says why for member
+    ``i`` (None for a single run) in ``lang`` ("en", "zh"), beginning with the figure and
+    its value."""
     if bad is False:  # (a single run's comparison of floats)
         return
     flags = np.asarray(bad)
     if not flags.any():
         return
     member = None if flags.ndim == 0 else int(np.flatnonzero(flags)[0])
-    where = "" if member is None else f" for member {member}"
-    raise StartRecordError(
-        f"the start record of {t0} cannot start the model{where}: {why(member)}", figures=figures
-    )
+    reasons = {lang: why(member, lang) for lang in ("en", "zh")}
+    raise StartRecordError(figures=figures, year=t0, member=member, reasons=reasons)
 
 
 def _at(value, member):
@@ -467,7 +466,11 @@ def _calibrate(
     n_p0, n_sec0, n_t0 = va0["primary"], va0["secondary"], va0["tertiary"]
     _refuse(
         n_sec0 <= 0.0, t0, ("gdp", "va_tertiary", "share_primary_pct"),
-        lambda i: f"gdp {_at(gdp, i):.4g} 亿元 less its primary ({_at(n_p0, i):.4g}) and "
+        lambda i, lang: f"gdp {_at(gdp, i):.4g} 亿元 减去第一产业({_at(n_p0, i):.4g})和"
+        f"第三产业({_at(n_t0, i):.4g})增加值后,第二产业增加值不为正;请核对 gdp 和 "
+        "va_tertiary 的单位和年份"
+        if lang == "zh"
+        else f"gdp {_at(gdp, i):.4g} 亿元 less its primary ({_at(n_p0, i):.4g}) and "
         f"tertiary ({_at(n_t0, i):.4g}) value added leaves no secondary value added; check "
         "the unit and year of gdp and va_tertiary",
     )  # fmt: skip
@@ -549,7 +552,11 @@ def _calibrate(
     Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
     _refuse(
         Y_si0 <= 0.0, t0, ("gdp", "va_tertiary", "construction_share_of_secondary"),
-        lambda i: f"industry's value added {_at(n_ind0, i):.4g} 亿元 (secondary less "
+        lambda i, lang: f"工业增加值 {_at(n_ind0, i):.4g} 亿元(第二产业减去建筑业)不大于"
+        f"引进企业自身的增加值({_at(VA_c0 * P_s, i):.4g});请核对 gdp、va_tertiary 和建筑业"
+        "占第二产业的比重"
+        if lang == "zh"
+        else f"industry's value added {_at(n_ind0, i):.4g} 亿元 (secondary less "
         f"construction) is not more than the attracted firms' own ({_at(VA_c0 * P_s, i):.4g}); "
         "check gdp, va_tertiary and construction's share of secondary",
     )  # fmt: skip
@@ -589,7 +596,11 @@ def _calibrate(
     )  # fmt: skip
     _refuse(
         R_o_act0 < 0.0, t0, ("retail_sales",),
-        lambda i: f"retail_sales {r['retail_sales']:.4g} 亿元 is below what residents, visitors "
+        lambda i, lang: f"retail_sales {r['retail_sales']:.4g} 亿元 低于按记录的收入、消费和"
+        f"游客花费计算的居民、游客和消费券在本区的购买额({_at(r['retail_sales'] - R_o_act0, i):.4g}"
+        " 亿元),使对其他非居民的销售额为负;请核对其单位和年份"
+        if lang == "zh"
+        else f"retail_sales {r['retail_sales']:.4g} 亿元 is below what residents, visitors "
         f"and vouchers buy in the district at the record's income, consumption and visitor "
         f"spending ({_at(r['retail_sales'] - R_o_act0, i):.4g} 亿元), which leaves sales to "
         "other non-residents below zero; check its unit and year",
@@ -838,15 +849,26 @@ def _calibrate(
         phi = target / (P_I * (cf_total - (1.0 - built * kappa) * IG_n0))
     _refuse(
         (phi <= 0.0) | (phi == math.inf), t0, ("fai",),  # (NaN: the parameters, not fai)
-        lambda i: (
-            f"fai {_at(fai0, i):.4g} 亿元 is not more than what the policies in force at the "
-            f"start add to it ({_at(fai0 - fai_n0, i):.4g} 亿元: the pool's deviation from its "
-            "usual pace, extra projects, public projects waiting for money), so no normal "
-            "investment is left; check its unit and year"
+        lambda i, lang: (
+            (
+                f"fai {_at(fai0, i):.4g} 亿元 不大于起步时现行政策所增加的投资"
+                f"({_at(fai0 - fai_n0, i):.4g} 亿元:项目库偏离常规进度的部分、新增项目、"
+                "等待资金的公共项目),没有剩下正常投资;请核对其单位和年份"
+                if lang == "zh"
+                else f"fai {_at(fai0, i):.4g} 亿元 is not more than what the policies in force "
+                f"at the start add to it ({_at(fai0 - fai_n0, i):.4g} 亿元: the pool's deviation "
+                "from its usual pace, extra projects, public projects waiting for money), so "
+                "no normal investment is left; check its unit and year"
+            )
             if _at(fai_n0, i) <= 0.0
-            else f"no capital formation is wanted at the start (every capital stock above "
-            f"what firms want at the record's output), so fai {_at(fai0, i):.4g} 亿元 cannot "
-            "be read as capital formation; check the output figures against fai"
+            else (
+                "起步时没有需要的资本形成(各项资本存量都高于企业在记录产出下所需),因此 fai "
+                f"{_at(fai0, i):.4g} 亿元 无法视为资本形成;请对照 fai 核对各产出数据"
+                if lang == "zh"
+                else f"no capital formation is wanted at the start (every capital stock above "
+                f"what firms want at the record's output), so fai {_at(fai0, i):.4g} 亿元 cannot "
+                "be read as capital formation; check the output figures against fai"
+            )
         ),
     )  # fmt: skip
     c["inv_phiK"] = phi

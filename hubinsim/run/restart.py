@@ -583,28 +583,30 @@ def _refused_figures(
     fault came from (its line of the file, how it was built, or the original run) and why;
     led by a figure of the year far from the original run (:func:`_culprit`) where that is
     another one: the right figure is not blamed for it. In the language the file was read
-    in (the model's reason stays in English)."""
+    in, the model's reason too (formed from the fields of ``exc``: not the scenario and data
+    folder its message lists)."""
     zh = acts.lang == "zh"
+    when = f"{year}年" if zh else f"{year}"
     where = []
     for name in exc.figures:
         shown = "va_primary" if name == "share_primary_pct" else name
         got = levels.get((shown, year))
         if got is None:
             where.append(
-                f"{name} {year}" + ("(沿用原始运行)" if zh else " (carried from the original run)")
+                f"{name} {when}" + ("(沿用原始运行)" if zh else " (carried from the original run)")
             )
         elif got[1] == ACTUAL and got[3] is not None:
-            where.append(f"{shown} {year}{_from(got, acts.lang)}")
+            where.append(f"{shown} {when}{_from(got, acts.lang)}")
         else:
-            where.append(f"{shown} {year} ({got[2]})")
-    why = exc.problems[0].removeprefix("the model cannot run with these inputs: ")
+            where.append(f"{shown} {when}({got[2]})" if zh else f"{shown} {when} ({got[2]})")
+    why = exc.text(acts.lang)
     culprit = _culprit(levels, year, original, acts.lang)
     named = ", ".join(where)
     if culprit and culprit[0] not in exc.figures:
         if zh:
-            return f"{acts.path}: 可能的原因是 {culprit[1]};因此 {named}: {why}"
+            return f"{acts.path}: 可能的原因是 {culprit[1]};因此 {named}:{why}"
         return f"{acts.path}: the likely cause is {culprit[1]}; with it, {named}: {why}"
-    return f"{acts.path}: {named}: {why}"
+    return f"{acts.path}: {named}:{why}" if zh else f"{acts.path}: {named}: {why}"
 
 
 #: Factor between an actual figure of the restart year and the original run's figure of that

@@ -6,7 +6,6 @@ ensemble runs for each chunk of members (parameters given as arrays of shape (me
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -302,13 +301,12 @@ def _checked_record(start: Mapping, scn: Scenario) -> tuple[int, dict]:
     return year, fields
 
 
-_MEMBER = re.compile(r"for member (\d+)")
-
-
 def traced(exc, scn: Scenario, data, params: Mapping, drawn: Mapping, first: int = 0):
     """A :class:`SimulationError` saying what the model could not do (``exc``) and with which
     inputs: the scenario (its file), the data folder and what in it differs from hubinsim's
-    own data, the parameters the scenario sets, and for an ensemble's member its draws."""
+    own data, the parameters the scenario sets, and for an ensemble's member its draws. The
+    fields of the model's failure are kept, its member counted in the whole ensemble (from
+    ``first``, the chunk's first member)."""
     what = str(exc) or type(exc).__name__
     if not isinstance(exc, SimulationError):
         what = f"{type(exc).__name__}: {what}"
@@ -320,11 +318,8 @@ def traced(exc, scn: Scenario, data, params: Mapping, drawn: Mapping, first: int
             + ", ".join(f"{k} = {v:g}" for k, v in scn.parameters.items())
         )
     failure = getattr(exc, "failure", None)
-    if failure is not None:  # the model said it as fields: no text is taken apart
-        m = failure.member
-    else:  # an error of a start record's figure names its member in its words
-        found = _MEMBER.search(what)
-        m = int(found.group(1)) if found else None
+    refused = exc if isinstance(exc, StartRecordError) else None
+    m = failure.member if failure is not None else getattr(refused, "member", None)
     members = len(next(iter(params.values()))) if params else 1
     if m is not None and members > 1 and m < members:
         varied = {k: v[m] for k, v in {**params, **drawn}.items() if np.ndim(v) and np.ptp(v) > 0}
@@ -332,13 +327,20 @@ def traced(exc, scn: Scenario, data, params: Mapping, drawn: Mapping, first: int
         if failure is not None:
             failure = replace(failure, member=first + m, drew=drew)
             what = failure.text("en")
-        else:
-            what = _MEMBER.sub(f"for member {first + m}", what, count=1)
+        else:  # a figure of the start record
+            refused = StartRecordError(
+                figures=refused.figures, year=refused.year, member=first + m,
+                reasons=refused.reasons,
+            )  # fmt: skip
+            what = refused.text("en")
         if drew:
             where.append(drew_text(first + m, drew))
     message = f"the model cannot run with these inputs: {what}. Inputs: " + "; ".join(where)
-    if isinstance(exc, StartRecordError):  # a figure of the start record: named in it
-        return StartRecordError(message, figures=exc.figures)
+    if refused is not None:  # a figure of the start record: named in it
+        return StartRecordError(
+            message, figures=refused.figures, year=refused.year, member=refused.member,
+            reasons=refused.reasons,
+        )  # fmt: skip
     return SimulationError(message, failure=failure)
 
 
