@@ -1671,3 +1671,20 @@ def test_the_lever_table_lists_everything_a_scenario_may_set():
     assert vouchers["meaning_en"] and vouchers["meaning_zh"]
     frame = hubinsim.levers()
     assert list(frame.columns)[:3] == ["kind", "section", "name"] and len(frame) == len(rows)
+
+
+def test_scenario_built_directly_takes_the_documented_lever_forms():
+    # Scenario(...) takes what make_scenario and simulate(levers=...) take: a year schedule
+    # as {year: value} or {"step": {year: value}}, a profile as {year: weight}
+    forms = {
+        "firms_attracted": {2021: 4, 2026: 0},
+        "vouchers": {"step": {2021: 1.0, "2023": 0}},
+    }
+    direct = hubinsim.Scenario(name="direct", levers=forms, profile={2022: 3, 2021: 1})
+    made = make_scenario(name="direct", levers=forms, profile={2021: 1, 2022: 3})
+    assert direct.levers == made.levers
+    assert direct.levers["vouchers"] == Schedule(((2021, 1.0), (2023, 0)), step=True)
+    assert direct.profile == made.profile == ((2021, 1), (2022, 3))
+    ran, expected = simulate(direct).annual, simulate(made).annual
+    pd.testing.assert_frame_equal(ran, expected)
+    assert ran.loc[2025, "gdp"] != simulate().annual.loc[2025, "gdp"]

@@ -121,7 +121,13 @@ class TimeSettings:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario. Levers not set take their business-as-usual default.
+    """A scenario. Levers not set take their business-as-usual default.
+
+    Read from a file or made by :func:`make_scenario`, it is checked at once; built
+    directly, it is checked when it is run. ``levers`` takes, per lever, a number, a
+    :class:`~hubinsim.model.inputs.Schedule`, ``{year: value}`` (linear) or
+    ``{"step": {year: value}}``, as :func:`make_scenario` does; ``profile`` a name or
+    ``{year: weight}``.
 
     ``source`` is the file the scenario was read from (None when made in Python),
     ``extends`` the files it inherits from (absolute paths, nearest parent first) and
@@ -144,6 +150,16 @@ class Scenario:
     extends: tuple[str, ...] = ()
     sections: Mapping[str, object] = field(default_factory=dict)
     files: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self):
+        # The documented forms of make_scenario and simulate(levers=...) mean the same here:
+        # a lever's {year: value} or {"step": {year: value}} is a Schedule, a profile's
+        # {year: weight} its (year, weight) pairs. Nothing is checked: a run checks it.
+        if isinstance(self.levers, Mapping):
+            levers = {k: to_schedule(v) for k, v in self.levers.items()}
+            object.__setattr__(self, "levers", levers)
+        if isinstance(self.profile, Mapping):
+            object.__setattr__(self, "profile", profile_pairs(self.profile))
 
     @property
     def declares_uncertainty(self) -> bool:
@@ -734,9 +750,7 @@ def make_scenario(
         out_levers[key] = to_schedule(value)
     prof = "even" if profile is None else current_profile(profile)
     if isinstance(prof, Mapping):
-        prof = tuple((_year_key(y), w) for y, w in prof.items())
-        if all(is_year(y) for y, _ in prof):
-            prof = tuple(sorted(prof))
+        prof = profile_pairs(prof)
     out_shocks = []
     if not isinstance(shocks, list | tuple):
         problems.append(f"shocks: must be a list of shocks, {got(shocks)}")
@@ -773,6 +787,12 @@ def _year_key(y):
     if isinstance(y, str) and y.isascii() and y.isdigit() and len(y) <= 4:
         return int(y)
     return y
+
+
+def profile_pairs(profile: Mapping) -> tuple:
+    """A profile's ``{year: weight}`` as (year, weight) pairs, by year where all are years."""
+    pairs = tuple((_year_key(y), w) for y, w in profile.items())
+    return tuple(sorted(pairs, key=lambda p: p[0])) if all(is_year(y) for y, _ in pairs) else pairs
 
 
 def to_schedule(value):
