@@ -22,7 +22,7 @@ from support import write as write_text
 
 import hubinsim
 from hubinsim.actuals import COLUMNS
-from hubinsim.analysis.verdicts import RULES, Case, rule_of, verdict
+from hubinsim.analysis.verdicts import RULES, Case, rule_of, settled_by_actuals, verdict
 from hubinsim.io.evaluation_folder import TITLE_ROWS, for_reading
 from hubinsim.run.restart import reproject
 
@@ -483,6 +483,26 @@ def test_a_target_at_risk_by_its_probability_alone_says_so(case, lang):
     assert code == "at_risk" and rule_of(case) == "low_probability"
     assert "5.0" in reason and "0.30" not in reason and "0.20" not in reason
     assert "nan" not in reason
+
+
+@pytest.mark.parametrize(
+    ("achieved", "probability", "settled"),
+    [
+        (5.6, math.nan, True),  # retail: 25.1 %/yr needed after 5.6 %/yr: out of reach
+        (5.6, 0.0, True),  # the same with draws: at risk by the probability
+        (24.5, math.nan, False),  # the actual pace would nearly do: the re-projection decides
+        (math.nan, math.nan, False),  # no actual pace to read
+    ],
+)
+def test_an_at_risk_verdict_is_settled_by_the_actuals_when_their_own_pace_misses_too(
+    achieved, probability, settled
+):
+    case = Case(
+        target_progress=43.7, time_progress=80.0, needed=25.1, projected_rate=4.3,
+        projected=125.1, target=150.0, probability=probability, achieved_rate=achieved,
+    )  # fmt: skip
+    assert verdict(case)[0] == "at_risk"
+    assert settled_by_actuals(case) is settled
 
 
 # --- the folder and the command ----------------------------------------------------------
@@ -1544,7 +1564,8 @@ def test_a_final_evaluation_shows_the_completion_rate_and_no_later_checks(monkey
 
 def test_decided_by_says_the_actual_figures_where_they_settle_the_verdict(short, tmp_path):
     """决定因素 is 实际数据 where the verdict rests on actual figures (a target reached, a
-    bound kept, progress measured on the latest actual, an every-year target missed); it
+    bound kept, progress measured on the latest actual, an every-year target missed, a
+    target their own pace puts out of reach); it
     stays the targets file's where the model or a lever settles it; a one-line legend is in
     the rules sheet and the Markdown."""
     ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
@@ -1553,7 +1574,9 @@ def test_decided_by_says_the_actual_figures_where_they_settle_the_verdict(short,
     assert decided["va_tertiary"] == "actual"  # 提前实现 on 223.4
     assert decided["unemployment_rate_pct"] == "actual"  # met in every actual year so far
     assert decided["industrial_va_above_scale_growth_pct"] == "actual"  # an actual year missed
-    assert decided["retail_sales"] == "assumption"  # at risk: the re-projection settles it
+    # at risk, and out of reach on the actual figures alone: the 2024 estimate 119.9 needs
+    # 25.1 %/yr to reach 150 in 2025, after about 5.6 %/yr since 2020
+    assert decided["retail_sales"] == "actual"
     assert decided["enterprises_above_scale"] == "lever"  # no actual figure
     written = hubinsim.write_evaluation(ev, tmp_path, charts=False, lang="zh")
     sheet = pd.read_excel(written.path / "evaluation.xlsx", sheet_name="评估表", header=TITLE_ROWS)

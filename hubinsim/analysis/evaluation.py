@@ -40,7 +40,7 @@ from ..run.restart import (
 )
 from ..run.simulation import as_scenario, simulate
 from ..scenario.settings import Scenario
-from .verdicts import ACTUAL_RULES, RULES, VERDICTS, Case, Rules, rule_of, rule_texts, verdict
+from .verdicts import RULES, VERDICTS, Case, Rules, rule_texts, settled_by_actuals, verdict
 
 
 @dataclass
@@ -1076,6 +1076,13 @@ def _target_row(
         # the pace the plan's rule sets: 46 firms to 67.6 is 8.00 %/yr, though 68 are needed
         needed = _rate(measure, from_value, rule_target, span)
         proj_rate = _rate(measure, from_value, projected, span)
+        # the pace the actual figures record so far: with the pace needed, it says whether
+        # they alone put the target out of reach (settled_by_actuals)
+        achieved_rate = (
+            _rate(measure, base, latest, last - B)
+            if last is not None and last > B and not model_base
+            else math.nan
+        )
         case = Case(
             achieved=last is not None and bool(_meets(latest, tg.target, tg.comparison)),
             target_progress=target_progress,
@@ -1085,6 +1092,7 @@ def _target_row(
             projected_rate=proj_rate,
             projected=projected,
             target=tg.target,
+            achieved_rate=achieved_rate,
             **case_kw,
         )
         unit = {"growth": "%/yr", "points": "pp/yr", "count": f"{INDICATOR_BY_NAME[ind].unit}/yr"}[
@@ -1101,7 +1109,7 @@ def _target_row(
         probability = math.nan  # a year that is over has no probability of meeting the target
     code, reason = verdict(case, rules, lang)
     # where the actual figures settle the verdict, they decide it, not the model or a lever
-    on_actuals = last is not None and rule_of(case, rules) in ACTUAL_RULES
+    on_actuals = last is not None and settled_by_actuals(case, rules)
     zh, en = VERDICTS[code]
     info = INDICATOR_BY_NAME[ind]
     if lang == "zh":  # the signs of the reasons and the comparison's scorecard: ≥, ≤

@@ -49,7 +49,7 @@ For a target "in every year" (above-scale industry growth >= 9 % every year, une
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..formats import percent_rounded, probability_rounded
 
@@ -102,6 +102,10 @@ class Case:
     that year; ``carried_year``: the model carried that year's actual figure to the target
     year, as it does a figure a lever sets), and ``missed_year`` (every-year targets) the
     first year that missed it.
+
+    ``achieved_rate`` is the pace the actual figures record so far, from the plan's base to
+    the latest actual, in the unit of ``needed`` (NaN without an actual figure of a plan
+    year, or with a base that is the model's): :func:`settled_by_actuals` reads it.
     """
 
     every_year: bool = False
@@ -126,6 +130,7 @@ class Case:
     year: int | None = None
     from_model: bool = False
     carried_year: int | None = None
+    achieved_rate: float = math.nan
 
 
 def _meets_by_projection(case: Case, rules: Rules) -> bool:
@@ -296,6 +301,26 @@ def rule_of(case: Case, rules: Rules = RULES) -> str:
     """The key of the rule that gives ``case`` its verdict (a key of the reasons: "achieved",
     "gap", "final_met" ...); :data:`ACTUAL_RULES` are those the actual figures settle."""
     return (_final(case, "en") if case.final else _verdict(case, rules))[1]
+
+
+#: The rules of a re-projection that clearly fails the target (难以完成 by the pace or by
+#: the probability).
+FAILING_RULES = frozenset({"gap", "gap_points", "gap_count", "low_probability"})
+
+
+def settled_by_actuals(case: Case, rules: Rules = RULES) -> bool:
+    """Whether the actual figures settle the verdict of ``case``: its rule is one of
+    :data:`ACTUAL_RULES`, or the target is at risk and the pace the actual figures record so
+    far (``achieved_rate``) also falls short of the pace needed by more than the at-risk rule's
+    gap: the actual figures already put it out of reach (retail sales at 119.9 in 2024 need
+    25.1 %/yr to reach 150 in 2025, after 5.6 %/yr), the re-projection only confirming it.
+    An at-risk verdict whose actual pace would meet the target rests on the re-projection."""
+    rule = rule_of(case, rules)
+    if rule in ACTUAL_RULES:
+        return True
+    return rule in FAILING_RULES and _gap_too_large(
+        replace(case, projected_rate=case.achieved_rate), rules
+    )
 
 
 def verdict(case: Case, rules: Rules = RULES, lang: str = "en") -> tuple[str, str]:
