@@ -240,7 +240,11 @@ def with_draws(synthetic):
 
 def test_draws_give_probabilities_and_a_band(with_draws):
     ev = with_draws
-    probs = ev.table["probability_pct"]  # in percent, as every other percentage column
+    # in percent, as every other percentage column; none where a lever decides the figure
+    # and no actual figure is given (R&D intensity here: test_no_probability_...)
+    withheld = ev.table["marks"].str.contains("no probability")
+    assert withheld.sum() < len(ev.table)
+    probs = ev.table.loc[~withheld, "probability_pct"]
     assert probs.notna().all() and ((probs >= 0) & (probs <= 100)).all()
     assert (probs * 9 / 100).round(9).map(float.is_integer).all()  # a share of 9 members
     band = ev.band["gdp"]
@@ -1839,3 +1843,39 @@ def test_a_restart_in_the_runs_last_year_is_refused_in_the_files_language(tmp_pa
         with pytest.raises(hubinsim.ActualsError, match=words) as info:
             reproject(scn, hubinsim.read_actuals(path, lang=lang))
         assert info.value.lang == lang
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_probability_for_a_figure_the_scenario_decides_without_an_actual(tmp_path, lang):
+    """With draws, a row whose figure the scenario's assumptions decide and that has no
+    actual figure (R&D intensity set to 2.50 by the stimulus's lever: 100 % of the draws
+    "meet" it) gives no probability: "—" in the terminal, the csv, the xlsx and the
+    Markdown, the reason in its marks, and a verdict that reads the median, not the share of
+    draws. A row with actual figures keeps its probability."""
+    from hubinsim.cli.tables import evaluation_text
+
+    stimulus = Path(__file__).resolve().parents[1] / "scenarios" / "stimulus.toml"
+    ev = hubinsim.evaluate(stimulus, ILLUSTRATIVE, draws=8, seed=1, lang=lang)
+    table = ev.table.set_index("indicator")
+    rd, retail = table.loc["rd_intensity_pct"], table.loc["retail_sales"]
+    assert math.isnan(rd["probability_pct"]) and math.isnan(rd["latest_actual"])
+    assert ("不给达标概率" if lang == "zh" else "no probability of meeting") in rd["marks"]
+    assert "%" not in rd["reason"]  # not "probability of meeting 100.0 % >= 50 %"
+    assert retail["probability_pct"] == 0.0  # 119.9 in 2024 against 150 in 2025
+    name = rd["name"] if lang == "zh" else "rd_intensity_pct"
+    line = next(s for s in evaluation_text(ev.table, lang, 8).splitlines() if name in s)
+    assert " — " in line and "100.0%" not in line
+    written = hubinsim.write_evaluation(ev, tmp_path, charts=False, lang=lang)
+    header = "达标概率(%)" if lang == "zh" else "probability_pct"
+    code = "指标代码" if lang == "zh" else "indicator"
+    csv_table = pd.read_csv(written.path / "evaluation.csv", encoding="utf-8-sig")
+    by_code = dict(zip(csv_table[code], csv_table[header], strict=True))
+    assert by_code["rd_intensity_pct"] == "—" and float(by_code["retail_sales"]) == 0.0
+    sheet = pd.read_excel(
+        written.path / "evaluation.xlsx", sheet_name=0, header=TITLE_ROWS
+    ).set_index(code)
+    column = "达标概率(%)" if lang == "zh" else "probability of meeting (%)"
+    assert sheet.loc["rd_intensity_pct", column] == "—"
+    md = (written.path / "evaluation.md").read_text(encoding="utf-8")
+    md_line = next(s for s in md.splitlines() if s.startswith(f"| {rd['name']} |"))
+    assert "| — |" in md_line and "| 100 |" not in md_line

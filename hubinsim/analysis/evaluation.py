@@ -864,14 +864,23 @@ _MARKS = {
         "base: the model's figure (no actual figure of the base year)",
         "基数为模型值(基数年份无实际数据)",
     ),
+    "no_probability": (
+        "no probability of meeting (—): the draws vary the model's parameters, not whether "
+        "the scenario's levers and assumed trends happen, so the share of draws meeting the "
+        "target would be no evidence about the plan",
+        "不给达标概率(—):抽样只改变模型参数,不改变情景的政策设定和趋势假设是否实现,"
+        "达标抽样占比不能作为规划实施的证据",
+    ),
 }
 
 
-def _marks(tg: Target, without: str, lang: str, model_base: bool = False) -> str:
+def _marks(
+    tg: Target, without: str, lang: str, model_base: bool = False, withheld: bool = False
+) -> str:
     """The marks of a row (:data:`_MARKS`), joined; empty for a plan target with actuals.
     ``without`` is the mark of a row without an actual figure ("model_only", "scenario"),
-    empty for one with."""
-    flags = (without, "model_base" if model_base else "")
+    empty for one with; ``withheld``: with draws, its probability is not given."""
+    flags = (without, "model_base" if model_base else "", "no_probability" if withheld else "")
     keys = [k for k in (tg.set_by, *flags) if k in _MARKS]
     return ("; " if lang != "zh" else ";").join(_MARKS[k][lang == "zh"] for k in keys)
 
@@ -1005,6 +1014,13 @@ def _target_row(
             ok = _meets(v[m_years.index(T)], tg.target, tg.comparison)
         if ok is not None:
             probability = float(np.mean(ok))
+    # a figure the scenario's assumptions decide, with no actual figure: the draws vary the
+    # model's parameters, not whether the levers and trends assumed happen, so the share of
+    # draws meeting the target (R&D intensity set to 2.50 by a lever: 100 %) is no evidence
+    # about the plan; none is given, and the verdict reads the median as a single run does
+    withheld = by_scenario and last is None and members is not None
+    if withheld:
+        probability = math.nan
     case_kw = {"probability": probability, "measure": measure}
     if every:
         met_years = [
@@ -1152,6 +1168,7 @@ def _target_row(
                     "" if last is not None else "scenario" if by_scenario else "model_only",
                     lang,
                     model_base and last is not None,
+                    withheld,
                 ),
                 _rounded_mark(rule_target, tg.target, info.unit, lang),
             )

@@ -121,7 +121,7 @@ def evaluate_command(
         click.echo(f"Scenario {scn.name!r} against {actuals}: actual figures to {ev.as_of}, {how}")
     if ev.illustrative:
         click.echo(ev.source_text(lang))
-    click.echo(evaluation_text(ev.table, lang))
+    click.echo(evaluation_text(ev.table, lang, ev.record.get("draws")))
     if ev.checks:
         click.echo(
             "警告:重新预测与实际数据不符:"

@@ -329,8 +329,9 @@ def _progress_cell(v) -> str:
     return "" if v != v else f"{percent_rounded(v, 1):.1f}%"
 
 
-def evaluation_text(table, lang: str = "en") -> str:
-    """The evaluation table of :func:`hubinsim.evaluate` for the terminal."""
+def evaluation_text(table, lang: str = "en", draws: int | None = None) -> str:
+    """The evaluation table of :func:`hubinsim.evaluate` for the terminal; with ``draws``, a
+    row without a probability shows "—" (its marks or its reason say why)."""
     import pandas as pd  # loaded by then: the table is a DataFrame
 
     zh = lang == "zh"
@@ -341,7 +342,7 @@ def evaluation_text(table, lang: str = "en") -> str:
         else ["indicator", "target", "year", "latest", "progress", "time", "projected", "prob.",
               "needed", "verdict"]
     )  # fmt: skip
-    if table["probability_pct"].notna().any():  # with draws: the ensemble median
+    if draws or table["probability_pct"].notna().any():  # with draws: the ensemble median
         headers[6] = "预测中位数" if zh else "median"
     final = table["completion_pct"].notna().any()  # a final evaluation: the completion rate
     if final:
@@ -362,7 +363,7 @@ def evaluation_text(table, lang: str = "en") -> str:
                 f"{r['time_progress_pct']:.1f}%",
                 *([_progress_cell(r["completion_pct"])] if final else []),
                 fmt(r["projected"], r["unit"]),
-                "" if r["probability_pct"] != r["probability_pct"]
+                ("—" if draws else "") if r["probability_pct"] != r["probability_pct"]
                 else f"{probability_rounded(r['probability_pct']):.1f}%",
                 "" if r["growth_needed"] != r["growth_needed"]
                 else f"{fmt(r['growth_needed'])} {r['growth_unit']}",

@@ -235,10 +235,16 @@ def _row_unit(row: pd.Series) -> str | None:
     return ind.unit if ind is not None else None
 
 
-def for_reading(df: pd.DataFrame) -> pd.DataFrame:
+#: A probability not given although there are draws (a row decided by the scenario's
+#: assumptions without an actual figure, a year that is over): its marks or reason say why.
+NO_PROBABILITY = "—"
+
+
+def for_reading(df: pd.DataFrame, draws: int | None = None) -> pd.DataFrame:
     """A table of the evaluation rounded for reading: years whole; figures to two decimals
     (counts of persons and firms whole, a fraction of the restart record three); progress
-    and probability to one decimal; an add-factor ratio four."""
+    and probability to one decimal; an add-factor ratio four. With ``draws``, a row without
+    a probability shows :data:`NO_PROBABILITY`."""
     out = df.copy()
     for col in _WHOLE:
         if col in out:
@@ -248,7 +254,8 @@ def for_reading(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = [percent_rounded(v, 1) for v in out[col].astype(float)]
     if "probability_pct" in out:
         out["probability_pct"] = [
-            probability_rounded(v) for v in out["probability_pct"].astype(float)
+            NO_PROBABILITY if draws and not math.isfinite(v) else probability_rounded(v)
+            for v in out["probability_pct"].astype(float)
         ]
     units = [_row_unit(r) for _, r in out.iterrows()]
     for col in _IN_ROW_UNIT:
@@ -309,7 +316,7 @@ def _basis_zh(basis, indicator) -> str:
 def _readable(df: pd.DataFrame, lang: str, draws: int | None = None) -> pd.DataFrame:
     """A copy with headers in ``lang`` and statuses in Chinese under zh; with ``draws`` the
     header of ``projected`` says it is the median of the draws."""
-    out = for_reading(df)
+    out = for_reading(df, draws)
     if lang == "zh":
         out = out.drop(columns=["verdict_zh"], errors="ignore")  # the verdict is in Chinese
         if "basis" in out and "indicator" in out:  # a rate's or share's level is no 总量
@@ -708,7 +715,9 @@ def _anchor_title(ev, lang: str) -> str:
 
 def write_markdown(path: Path, ev, lang: str) -> None:
     t = _TITLES[lang]
-    sometimes = ("probability_pct", "completion_pct")  # with draws; in a final evaluation
+    sometimes = ("completion_pct",)  # in a final evaluation
+    if not ev.record.get("draws"):
+        sometimes += ("probability_pct",)  # with draws
     cols = [c for c in _MD_COLUMNS if c not in sometimes or ev.table[c].notna().any()]
     cols += [c for c in ("estimate_check", "marks") if (ev.table[c] != "").any()]
     title, lede, _source = title_lines(ev, lang)
@@ -841,7 +850,9 @@ def write_evaluation(
         files = []
         # the CSV keeps the API's column names in English (as annual.csv does), Chinese
         # headers under zh
-        csv_table = sheets["evaluation"] if lang == "zh" else for_reading(ev.table)
+        csv_table = (
+            sheets["evaluation"] if lang == "zh" else for_reading(ev.table, ev.record.get("draws"))
+        )
         if ev.illustrative:  # on every row: a CSV is a bare table (see ILLUSTRATIVE_COLUMN)
             head, flag = ILLUSTRATIVE_COLUMN[lang == "zh"]
             csv_table = csv_table.copy()
