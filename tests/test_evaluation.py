@@ -1879,3 +1879,44 @@ def test_no_probability_for_a_figure_the_scenario_decides_without_an_actual(tmp_
     md = (written.path / "evaluation.md").read_text(encoding="utf-8")
     md_line = next(s for s in md.splitlines() if s.startswith(f"| {rd['name']} |"))
     assert "| — |" in md_line and "| 100 |" not in md_line
+
+
+def test_the_annual_path_sheet_and_csv_give_each_year_actual_or_re_projected(short, tmp_path):
+    """The workbook's 年度路径 and annual_path.csv: a row a year from 2020 to the run's end,
+    the actual years marked 实际 with the file's figures, the rest 重新预测 with the
+    re-projection's; headers by name and unit; the model's figures of an actual year named;
+    the CSV the same table, UTF-8 with a BOM and the illustrative column."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
+    folder = hubinsim.write_evaluation(ev, tmp_path, charts=False, lang="zh").path
+    sheet = pd.read_excel(folder / "evaluation.xlsx", sheet_name="年度路径", header=TITLE_ROWS)
+    end = ev.path.index[-1]
+    assert list(sheet["年份"]) == list(range(2020, end + 1))
+    status = dict(zip(sheet["年份"], sheet["实际/重新预测"], strict=True))
+    assert [status[y] for y in (2020, 2021, 2023)] == ["实际"] * 3
+    assert ev.start_year == 2023 and {status[y] for y in range(2024, end + 1)} == {"重新预测"}
+    by_year = sheet.set_index("年份")
+    figures = hubinsim.read_actuals(ILLUSTRATIVE).figures().items()
+    given = {key[:2]: fig.value for key, fig in figures if key[2] == "level"}
+    assert by_year.loc[2021, "地区生产总值(亿元)"] == given[("gdp", 2021)]
+    assert by_year.loc[2022, "城镇登记失业率(%)"] == given[("unemployment_rate_pct", 2022)]
+    assert by_year.loc[end, "地区生产总值(亿元)"] == round(ev.path.loc[end, "gdp"], 2)
+    firms = by_year["规模以上工业企业数(家)"]
+    assert (firms == firms.round()).all() and firms[end] == round(
+        ev.path.loc[end, "enterprises_above_scale"]
+    )
+    assert "就业人数" in by_year.loc[2021, "实际年份中的模型值"]  # no actual employment given
+    assert by_year["实际年份中的模型值"].loc[2024:].isna().all()
+    raw = (folder / "annual_path.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    written = pd.read_csv(folder / "annual_path.csv", encoding="utf-8-sig")
+    assert set(written["实际数据"]) == {"示例数据(并非公布数据),不可用于正式评估"}
+    pd.testing.assert_frame_equal(written.drop(columns="实际数据"), sheet, check_dtype=False)
+
+
+def test_with_draws_the_annual_path_says_its_re_projection_is_the_median(with_draws, tmp_path):
+    folder = hubinsim.write_evaluation(with_draws, tmp_path, charts=False).path
+    table = pd.read_csv(folder / "annual_path.csv", encoding="utf-8-sig")
+    status = dict(zip(table["year"], table["actual or re-projected"], strict=True))
+    assert status[2023] == "actual" and status[2024] == "re-projected (median of 9 draws)"
+    gdp = table.set_index("year")["gross domestic product (亿元)"]
+    assert gdp[2025] == round(with_draws.band["gdp"].loc[2025, "p50"], 2)

@@ -142,10 +142,53 @@ class Evaluation:
             else "."
         )
 
+    def path_table(self) -> pd.DataFrame:
+        """The evaluated path year by year, from which an office writes its text: one row a
+        year from 2020 to the run's end; columns ``year``, ``status`` ("actual": a year with
+        actual figures, the 2020 base included; "re-projected"), the indicators of
+        :data:`PATH_INDICATORS` then those of the plan's targets, each in its unit, and, for
+        a year of actual figures, ``model_figures`` and ``estimated_figures``: the indicators
+        (codes, ", " between them) whose figure that year is the model's (no actual figure
+        given) or built from the actual figures (an estimate). With draws the re-projected
+        years, and the model's figures of the actual years, are the members' median."""
+        codes = [*PATH_INDICATORS, *(t.indicator for t in self.targets)]
+        inds = [i for i in dict.fromkeys(codes) if i in self.path.columns]
+        flags = self.flags.reindex(index=self.path.index)
+        actual = flags.isin(["actual", "base"]).any(axis=1)
+
+        def which(year, flag):
+            return ", ".join(i for i in inds if actual[year] and flags.loc[year, i] == flag)
+
+        table = self.path[inds].copy()
+        table.insert(0, "status", ["actual" if actual[y] else "re-projected" for y in table.index])
+        table["model_figures"] = [which(y, "model") for y in table.index]
+        table["estimated_figures"] = [which(y, "estimate") for y in table.index]
+        return table.rename_axis("year").reset_index()
+
     def verdicts(self) -> pd.Series:
         """The verdict of each target, by indicator@year."""
         keys = self.table["indicator"] + "@" + self.table["target_year"].astype(str)
         return pd.Series(self.table["verdict"].to_numpy(), index=keys)
+
+
+#: The indicators of the annual path (:meth:`Evaluation.path_table`), before those of the
+#: plan's targets: GDP and its real growth, the three sectors and their shares, employment
+#: and unemployment, fiscal revenue, fixed-asset investment, population.
+PATH_INDICATORS = (
+    "gdp",
+    "gdp_real_growth_pct",
+    "va_primary",
+    "va_secondary",
+    "va_tertiary",
+    "share_primary_pct",
+    "share_secondary_pct",
+    "share_tertiary_pct",
+    "employment",
+    "unemployment_rate_pct",
+    "fiscal_revenue",
+    "fai",
+    "population",
+)
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -2,10 +2,13 @@
 
 - ``evaluation.csv``: the table, UTF-8 with a byte-order mark (Excel opens the Chinese); the
   columns of :attr:`Evaluation.table` as headers (Chinese headers under ``lang="zh"``);
-- ``evaluation.xlsx``: one sheet per table (the evaluation, the actual figures used, the
-  restart record or the add-factors, the assumptions and rules, the run record), headers in
-  the language asked, numbers rounded for reading, units in the headers, columns sized, the
-  header row frozen;
+- ``evaluation.xlsx``: one sheet per table (the evaluation, the annual path, the actual
+  figures used, the restart record or the add-factors, the assumptions and rules, the run
+  record), headers in the language asked, numbers rounded for reading, units in the
+  headers, columns sized, the header row frozen;
+- ``annual_path.csv``: the annual path (:func:`path_readable`: years 2020 to the run's end,
+  each actual or re-projected, GDP, growth, the sectors, jobs, revenue, investment,
+  population and the targets' indicators), as the workbook's sheet, UTF-8 with a BOM;
 - ``evaluation.md``: the table, the rules and the assumptions, in Markdown;
 - ``evaluation.html``: one self-contained page (no network): the table, a chart per
   indicator (PNG embedded), the actual figures, the anchor, the assumptions, the rules and
@@ -158,6 +161,7 @@ def name_zh(code: str) -> str:
 
 _SHEETS = {
     "evaluation": ("evaluation", "评估表"),
+    "path": ("annual path", "年度路径"),
     "actuals": ("actuals used", "所用实际数据"),
     "record": ("restart record", "重新起步记录"),
     "factors": ("add-factors", "加因子"),
@@ -438,6 +442,66 @@ def _run_rows(record: dict, lang: str) -> list[tuple[str, object]]:
     return rows
 
 
+#: The annual path's own headers and words (:func:`path_readable`), in English and Chinese.
+_PATH_WORDS = {
+    "status": ("actual or re-projected", "实际/重新预测"),
+    "model_figures": ("the model's figures in an actual year", "实际年份中的模型值"),
+    "estimated_figures": ("built from the actual figures", "由实际数据推算"),
+    "actual": ("actual", "实际"),
+    "re-projected": ("re-projected", "重新预测"),
+    "median": ("re-projected (median of {n} draws)", "重新预测({n}次抽样中位数)"),
+}
+
+
+def path_header(code: str, lang: str) -> str:
+    """The header of an indicator in the annual path: its name and unit, "gross domestic
+    product (亿元)", "规模以上工业企业数(家)"."""
+    info = INDICATOR_BY_NAME[code]
+    if lang == "zh":
+        return f"{info.meaning_zh}({UNIT_ZH.get(info.unit, info.unit)})"
+    return f"{info.meaning_en} ({info.unit})"
+
+
+def path_readable(ev, lang: str) -> pd.DataFrame:
+    """The annual path (:meth:`~hubinsim.Evaluation.path_table`) for a reader: readable
+    headers with units in ``lang``, each year marked actual or re-projected (with draws "the
+    median of N draws"), the figures rounded by their unit (counts whole, the rest two
+    decimals), the model's and the estimated figures of an actual year by name."""
+    zh = lang == "zh"
+    table = ev.path_table()
+    draws = ev.record.get("draws")
+    words = {k: v[zh] for k, v in _PATH_WORDS.items()}
+    if draws:
+        words["re-projected"] = words["median"].format(n=draws)
+    out = pd.DataFrame({_header("year", lang): table["year"].astype(int)})
+    out[words["status"]] = table["status"].map(words)
+    codes = [c for c in table.columns if c in INDICATOR_BY_NAME]
+    for code in codes:
+        places = _unit_decimals(INDICATOR_BY_NAME[code].unit)
+        out[path_header(code, lang)] = [_rounded(v, places) for v in table[code].astype(float)]
+    sep = "、" if zh else ", "
+    for col in ("model_figures", "estimated_figures"):
+        out[words[col]] = [
+            sep.join(
+                name_zh(c) if zh else INDICATOR_BY_NAME[c].meaning_en for c in cell.split(", ")
+            )
+            if cell
+            else ""
+            for cell in table[col]
+        ]
+    return out
+
+
+def _path_decimals(ev, lang: str) -> dict[str, int]:
+    """The decimals of each figure's column of the annual path, by its header."""
+    table = ev.path_table()
+    return {
+        path_header(c, lang): _unit_decimals(INDICATOR_BY_NAME[c].unit)
+        for c in table.columns
+        if c in INDICATOR_BY_NAME
+    }
+
+
 def _tables(ev, lang: str, timestamp: str | None = None) -> dict[str, pd.DataFrame]:
     """The sheets: key -> table with headers in ``lang``; ``timestamp`` (run.json's) in the
     run record."""
@@ -456,6 +520,7 @@ def _tables(ev, lang: str, timestamp: str | None = None) -> dict[str, pd.DataFra
     anchor_key = "record" if ev.start_year is not None else "factors"
     return {
         "evaluation": _readable(ev.table, lang, ev.record.get("draws")),
+        "path": path_readable(ev, lang),
         "actuals": _readable(in_table_order(ev.actuals_used, ev.table), lang),
         anchor_key: _readable(_anchor_table(ev), lang),
         "assumptions": assumptions,
@@ -550,10 +615,13 @@ def write_xlsx(
     sheets: dict[str, pd.DataFrame],
     lang: str,
     titles: dict[str, tuple[list[str], bool]] | None = None,
+    columns: dict[str, dict[str, int]] | None = None,
 ) -> None:
     """The workbook: one sheet per table, numbers rounded, columns sized, header frozen.
     ``titles`` gives a sheet (by key) a title block above its header: its lines, and whether
-    the last one is a warning (in bold red: illustrative figures)."""
+    the last one is a warning (in bold red: illustrative figures). ``columns`` gives a sheet
+    of figures in columns (the annual path) the decimals of each column, by header: its
+    headers wrap, and its first two columns (year, status) stay in view."""
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
@@ -589,8 +657,22 @@ def write_xlsx(
         growth_headers = {_header(c, lang) for c in ("growth_needed", "growth_projected")}
         growth_col = _header("growth_unit", lang)
         median_head = _MEDIAN_HEADER[lang == "zh"].split("{")[0]
+        by_column = (columns or {}).get(key)
         for j, col in enumerate(df.columns, start=1):
             letter = get_column_letter(j)
+            if by_column is not None:  # figures by column: a long name wraps in its header
+                texts = [shown(v) for v in df.iloc[:, j - 1].head(200)]
+                width = max([min(_text_width(str(col)), 16)] + [_text_width(t) for t in texts])
+                ws.column_dimensions[letter].width = min(max(width, 8), _WRAP_WIDTH)
+                if width > _WRAP_WIDTH:  # the model's figures of a year, by name
+                    for cell in ws[letter][head:]:
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if str(col) in by_column:
+                    fmt = _number_format(by_column[str(col)])
+                    for cell in ws[letter][head:]:
+                        if isinstance(cell.value, int | float):
+                            cell.number_format = fmt
+                continue
             # a figure shows its unit after it (209.00 亿元): the width has room for it
             suffix = max((_text_width(f" {u}") for u in units or () if isinstance(u, str)),
                          default=0) if str(col) in in_unit_headers else 0  # fmt: skip
@@ -630,7 +712,7 @@ def write_xlsx(
                     else:  # one rule per column: two decimals, counts whole
                         fmt = _number_format(decimals[i])
                     cell.number_format = fmt
-        ws.freeze_panes = f"A{head + 1}"
+        ws.freeze_panes = f"{'C' if by_column is not None else 'A'}{head + 1}"
     wb.save(path)
 
 
@@ -859,8 +941,16 @@ def write_evaluation(
             csv_table.insert(0, head, flag)
         write_csv(csv_table, tmp / "evaluation.csv", index=False)
         files.append("evaluation.csv")
-        titles = {"evaluation": (title_lines(ev, lang), ev.illustrative)}
-        write_xlsx(tmp / "evaluation.xlsx", sheets, lang, titles)
+        path_csv = sheets["path"]
+        if ev.illustrative:
+            path_csv = path_csv.copy()
+            path_csv.insert(0, head, flag)
+        write_csv(path_csv, tmp / "annual_path.csv", index=False)
+        files.append("annual_path.csv")
+        block = (title_lines(ev, lang), ev.illustrative)
+        titles = {"evaluation": block, "path": block}
+        columns = {"path": _path_decimals(ev, lang)}
+        write_xlsx(tmp / "evaluation.xlsx", sheets, lang, titles, columns)
         files.append("evaluation.xlsx")
         write_markdown(tmp / "evaluation.md", ev, lang)
         files.append("evaluation.md")
