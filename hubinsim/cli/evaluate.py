@@ -20,7 +20,7 @@ from .text import wrote_text
     epilog="""\b
 Examples:
   hubinsim evaluate scenarios/stimulus.toml --actuals examples/actuals_illustrative.csv
-      -> runs/evaluate-stimulus/ (evaluation.csv, .xlsx, .md, .html, charts/)
+      -> runs/evaluate-stimulus/ (evaluation.csv, .xlsx, .md, .html, annual_path.csv, charts/)
   hubinsim evaluate scenarios/baseline.toml --actuals my.csv --as-of 2023 --lang zh
   hubinsim evaluate scenarios/stimulus.toml --actuals my.csv --anchor fade=3
   hubinsim evaluate scenarios/stimulus.toml --actuals my.csv --draws 200 --seed 1
@@ -80,8 +80,10 @@ def evaluate_command(
     target and time progress, the re-projection, the growth still needed, the verdict by a
     stated rule) as evaluation.csv (UTF-8 with a byte-order mark, for Excel),
     evaluation.xlsx (one sheet per table), evaluation.md and a self-contained
-    evaluation.html with a chart per indicator; and run.json. With --lang zh every header,
-    name, verdict and chart is in Chinese.
+    evaluation.html with a chart per indicator; the annual path (each year actual or
+    re-projected: GDP, growth, sectors, jobs, revenue, investment, population, the targets'
+    indicators) as annual_path.csv and a sheet of the workbook; and run.json. With --lang zh
+    every header, name, verdict and chart is in Chinese.
     """
     import hubinsim
     from hubinsim.io.evaluation_folder import evaluation_folder
