@@ -1920,3 +1920,14 @@ def test_with_draws_the_annual_path_says_its_re_projection_is_the_median(with_dr
     assert status[2023] == "actual" and status[2024] == "re-projected (median of 9 draws)"
     gdp = table.set_index("year")["gross domestic product (亿元)"]
     assert gdp[2025] == round(with_draws.band["gdp"].loc[2025, "p50"], 2)
+
+
+def test_the_annual_path_names_estimates_in_a_re_projected_year(short):
+    """Under add-factors the 2024 GDP comes from its first three quarters' growth: the year
+    is re-projected, and its row names the figures built from the actual figures."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, anchor="fade=3")
+    path = ev.path_table().set_index("year")
+    assert path.loc[2024, "status"] == "re-projected"
+    assert "gdp" in path.loc[2024, "estimated_figures"].split(", ")
+    assert path.loc[2024, "model_figures"] == ""  # named only in a year of actual figures
+    assert "employment" in path.loc[2023, "model_figures"].split(", ")

@@ -147,9 +147,10 @@ class Evaluation:
         year from 2020 to the run's end; columns ``year``, ``status`` ("actual": a year with
         actual figures, the 2020 base included; "re-projected"), the indicators of
         :data:`PATH_INDICATORS` then those of the plan's targets, each in its unit, and, for
-        a year of actual figures, ``model_figures`` and ``estimated_figures``: the indicators
-        (codes, ", " between them) whose figure that year is the model's (no actual figure
-        given) or built from the actual figures (an estimate). With draws the re-projected
+        a year of actual figures, ``model_figures``: the indicators (codes, ", " between
+        them) whose figure that year is the model's (no actual figure given); for any year,
+        ``estimated_figures``: those built from the actual figures (an estimate: a level
+        from a growth rate, a year from a period to date). With draws the re-projected
         years, and the model's figures of the actual years, are the members' median."""
         codes = [*PATH_INDICATORS, *(t.indicator for t in self.targets)]
         inds = [i for i in dict.fromkeys(codes) if i in self.path.columns]
@@ -157,11 +158,11 @@ class Evaluation:
         actual = flags.isin(["actual", "base"]).any(axis=1)
 
         def which(year, flag):
-            return ", ".join(i for i in inds if actual[year] and flags.loc[year, i] == flag)
+            return ", ".join(i for i in inds if flags.loc[year, i] == flag)
 
         table = self.path[inds].copy()
         table.insert(0, "status", ["actual" if actual[y] else "re-projected" for y in table.index])
-        table["model_figures"] = [which(y, "model") for y in table.index]
+        table["model_figures"] = [which(y, "model") if actual[y] else "" for y in table.index]
         table["estimated_figures"] = [which(y, "estimate") for y in table.index]
         return table.rename_axis("year").reset_index()
 
