@@ -717,6 +717,14 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "自然失业率",
         ),
         Indicator(
+            "vacancies",
+            "persons",
+            _NONE,
+            "posts offered and not filled: labour demand beyond what the labour force fills "
+            "(matching frictions, docs/model.md §6); each costs output",
+            "岗位空缺数",
+        ),
+        Indicator(
             "new_urban_jobs",
             "persons",
             _NONE,

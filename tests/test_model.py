@@ -297,6 +297,8 @@ def _compare(a, b, year=2025, tolerance=TOLERANCE_2025, points=PERCENT_POINTS):
         scale[name] = spending.iloc[-years(year) :].sum()
     # the pool's spending against its yearly size (what is left of it in 2035 is a remainder)
     scale["pool_investment"] = a.annual.loc[2021:2025, "pool_investment"].mean()
+    # vacancies against the jobs (a handful of persons where posts are filled)
+    scale["vacancies"] = a.annual.loc[year, "employment"] * 1e4
     rel = (diff / scale).sort_values(ascending=False)
     assert rel.notna().all()
     percent = [n for n in rel.index if INDICATOR_BY_NAME[n].unit == "%"]

@@ -721,3 +721,20 @@ def test_the_waiting_pool_empties_to_zero_never_below_it_by_rounding():
     assert res.annual["pool_investment"].notna().all()
     planned, built = res.annual["pool_planned"], res.annual["pool_investment"]
     assert built.sum() == pytest.approx(planned.sum(), rel=0.02)
+
+
+def test_x_minus_tanh_keeps_its_relative_precision_where_the_two_cancel():
+    """Vacancies are E_raw - E = gap (y - tanh y) (docs/model.md §6): a handful of persons
+    out of 15 万 in business as usual, so the difference is formed without cancelling."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 50
+    ys = np.geomspace(1e-8, 5.0, 300)
+    exact = []
+    for y in ys:
+        e = (2 * Decimal(float(y))).exp()
+        exact.append(float(Decimal(float(y)) - (e - 1) / (e + 1)))
+    floats = [ops.x_minus_tanh(float(y)) for y in ys]
+    np.testing.assert_allclose(floats, exact, rtol=1e-11)
+    np.testing.assert_allclose(ops.x_minus_tanh(ys), exact, rtol=1e-11)
+    assert ops.x_minus_tanh(0.0) == 0.0

@@ -148,6 +148,7 @@ DIRECT: dict[str, str] = {
     "ls_max": "labour.commuting_limit",
     "tight": "labour.tight_market_gap",
     "w_vac": "labour.vacancy_wage_response",
+    "fill_el": "labour.shortage_output",
     "sigma": "labour.reallocation_elasticity",
     "turnover": "labour.turnover",
     "cf": "investment.cash_flow_sensitivity",
@@ -173,6 +174,7 @@ INVERSE: dict[str, str] = {
     "inv_realloc": "labour.reallocation_time",
     "inv_perc": "population.perception_time",
     "inv_gap_time": "growth.trough_closing_time",
+    "inv_fill": "labour.shortage_time",
 }
 
 
@@ -413,7 +415,7 @@ def _calibrate(
     # kept where a closed form uses them: the trough in the labour force)
     for k, rate in (("gap", "inv_gap_time"), ("perc", "inv_perc"), ("r_e", "r_e"),
                     ("realloc", "inv_realloc"), ("z", "inv_z_time"),
-                    ("budget", "inv_budget")):  # fmt: skip
+                    ("budget", "inv_budget"), ("fill", "inv_fill")):  # fmt: skip
         c["etd_" + k] = -step_rate(-c[rate], step)
     # net assets are spent within ASSET_SPENDING_TIME (core.rates)
     c["etd_assets"] = -step_rate(-1.0 / ASSET_SPENDING_TIME, step)
@@ -549,7 +551,20 @@ def _calibrate(
     kappa = 1.0  # the share of normal public investment that money co-finances (core.rates)
     if prior is not None:
         fai_n0, built, kappa = prior["fai_n"], prior["built"], prior["kappa"]
-    Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
+    # The share of posts filled that firms perceive (1 unless the record carries it): the
+    # record's output is that of the posts filled (core.rates), potential output that of
+    # all of them.
+    F0 = _float(get("fill_rate", 1.0))
+    if F0.__class__ is float and F0 == 1.0:
+        fp0 = (1.0, 1.0, 1.0)
+        fc0 = 1.0
+        VA_cf0 = VA_c0
+    else:
+        ln_f0 = c["fill_el"] * log(F0)
+        fp0 = tuple(exp(b * ln_f0) for b in be)
+        fc0 = exp(ln_f0)
+        VA_cf0 = VA_c0 * fc0
+    Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_cf0
     _refuse(
         Y_si0 <= 0.0, t0, ("gdp", "va_tertiary", "construction_share_of_secondary"),
         lambda i, lang: f"工业增加值 {_at(n_ind0, i):.4g} 亿元(第二产业减去建筑业)不大于"
@@ -560,8 +575,8 @@ def _calibrate(
         f"construction) is not more than the attracted firms' own ({_at(VA_c0 * P_s, i):.4g}); "
         "check gdp, va_tertiary and construction's share of secondary",
     )  # fmt: skip
-    Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0)
-    Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0)
+    Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0) / fp0[0]
+    Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0) / fp0[1]
     Y_con0 = n_con0 / P_s
     # building content of each pool category relative to the average (core.rates), less 1
     b_pub, b_eq = p["demand.building_content_public"], p["demand.building_content_equipment"]
@@ -627,8 +642,11 @@ def _calibrate(
     X0 = 0.0 * ones
     m_c = c["ls_ms"] * sig + c["lg_mt"] * (1.0 - sig)
     gap_c0 = P_s * (Y_con0 - Y_con_n0)
-    dW_o = be_p * P_p * (Y_p0 - Ys_p0) + be_s * P_s * (Y_si0 - Ys_s0) + be_con * gap_c0
-    dVA_o = P_p * (Y_p0 - Ys_p0) + P_s * (Y_si0 - Ys_s0) + gap_c0
+    gap_s0 = P_s * (Y_si0 - Ys_s0)
+    if VA_cf0 is not VA_c0:  # the attracted firms' output their unfilled posts cost
+        gap_s0 = gap_s0 + P_s * (VA_cf0 - VA_c0)
+    dW_o = be_p * P_p * (Y_p0 - Ys_p0) + be_s * gap_s0 + be_con * gap_c0
+    dVA_o = P_p * (Y_p0 - Ys_p0) + gap_s0 + gap_c0
     psi = c["psi"]
     sh_t = shock.get("va_tertiary", 1.0)
     dDI_p = 0.0  # households' income from the start year's tax relief
@@ -664,7 +682,7 @@ def _calibrate(
         a_c0 = C0 / (DI_star0 + psi * (DI0 - DI_star0))
         apc_n = a_c0 / shock.get("consumption", 1.0) + c["k_c"] * TG0
         k_loop = d_w * be_t
-        Yt_cap0 = Ys_t0 * surprise0 * U0 * sh_t
+        Yt_cap0 = Ys_t0 * surprise0 * U0 * sh_t * fp0[2]
         rhs = (
             m_c
             * (
@@ -676,7 +694,7 @@ def _calibrate(
             + shopping
         )
         X0 = rhs / (1.0 - m_c * a_c0 * psi * k_loop)
-        Ys_t0 = (Y_tm0 - X0 / P_t) / (surprise0 * U0) / sh_t
+        Ys_t0 = (Y_tm0 - X0 / P_t) / (surprise0 * U0) / sh_t / fp0[2]
         done += 1
         seq.append(Ys_t0)
         if done < FIXED_POINT_PASSES - 1:
@@ -694,9 +712,10 @@ def _calibrate(
     z0 = get("demand_pressure", 1.0) * ones
     zs0 = get("industry_demand_pressure", 1.0) * ones
     fz_t0 = exp(c["theta"] * log(z0))
-    N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
-    N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
-    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0)) / fz_t0
+    # (Okun's law on the output of the posts filled, as in core.rates)
+    N_p0 = L_p0 / (1.0 + okun * (Y_p0 / (Ys_p0 * fp0[0]) - 1.0))
+    N_s0 = L_s0 / (1.0 + okun * (Y_si0 / (Ys_s0 * fp0[1]) - 1.0))
+    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / (Ys_t0 * fp0[2]) - 1.0)) / fz_t0
     N_con0 = L_con0 / (Y_con0 / Y_con_n0)  # construction's crews follow its output (core)
     E_cap0 = N_p0 + N_s0 + N_t0
     E_nat0 = E_cap0 + N_con0  # the residents' natural employment (the cohort's is its own)
@@ -752,7 +771,7 @@ def _calibrate(
     rd0 = x0["rd_intensity_pct"]
     # firms' cash flow is measured from the R&D of the first start year (core.rates)
     c["rd0"] = get("ref_rd_intensity", rd0)
-    gdp_real0 = Y_p0 + Y_si0 + VA_c0 + Y_con0 + n_t0 / P_t
+    gdp_real0 = Y_p0 + Y_si0 + VA_cf0 + Y_con0 + n_t0 / P_t
     gdp_pot0 = Y_cap0 + Y_con_n0
     gest, dep_k = p["innovation.gestation"], c["dep_k"]
     eps_k = get("ref_knowledge_elasticity", None)
@@ -1031,9 +1050,9 @@ def _calibrate(
     as_nom = r["industrial_va_above_scale"]
     gross = r["industrial_output_above_scale"]
     park = get("park_gross_output", gross)
-    c["h0"] = (as_nom / P_s - VA_c0) / Y_si0
-    c["h0_gross"] = (gross / P_s - VA_c0 * c["inv_va_c"]) / Y_si0
-    c["park_gross"] = (park / P_s - VA_c0 * c["inv_va_c"]) / Y_si0
+    c["h0"] = (as_nom / P_s - VA_cf0) / Y_si0
+    c["h0_gross"] = (gross / P_s - VA_cf0 * c["inv_va_c"]) / Y_si0
+    c["park_gross"] = (park / P_s - VA_cf0 * c["inv_va_c"]) / Y_si0
     N_a0 = get("enterprises_attracted", 0.0) * ones
     N0 = r["enterprises_above_scale"] - N_a0
 
@@ -1122,7 +1141,7 @@ def _calibrate(
         "P_p": _float(P_p), "P_s": _float(P_s), "P_t": _float(P_t), "P_I": _float(P_I),
         "g_e": g_e0, "TG": TG0, "z": z0, "V": V0 * ones, "R_o": R_o0 * ones,
         "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0, "PB_t": _float(PB_t0),
-        "TRP": c["TRP0"] * ones, "D": D0, "B": B0, "LS": LS0,
+        "TRP": c["TRP0"] * ones, "D": D0, "B": B0, "LS": LS0, "F": F0,
         "BP": get("pool_backlog", 0.0) * ones,
         "PQ": get("pool_waiting", 0.0) * ones, "RB": RB0,
         **{k: _float(get("pool_delivery_" + k[3:], 0.0)) for k in PD_STOCKS},

@@ -47,7 +47,7 @@ STOCKS: dict[str, bool] = {
     "N": True, "N_a": True, "PC": True, "K_c": True,
     "P_p": True, "P_s": True, "P_t": True, "P_I": True, "PB_t": True,
     "g_e": False, "TG": False, "z": True, "z_s": True, "V": True, "R_o": True, "XR": True,
-    "XG": True, "TRP": True, "LS": False,
+    "XG": True, "TRP": True, "LS": False, "F": True,
     "D": False, "B": True, "BP": True, "RB": True, "PQ": True,
     **{"PD_" + cat: False for cat in POOL_CATEGORIES},
 }  # fmt: skip
@@ -230,6 +230,8 @@ CONSTANTS_RATES = (
     "w_vac",
     "wa0",
     "wa_trend",
+    "etd_fill",
+    "fill_el",
 )
 
 
@@ -488,6 +490,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_w_vac,
         k_wa0,
         k_wa_trend,
+        k_etd_fill,
+        k_fill_el,
     ) = c["_rates"]  # fmt: skip
     shock = X.get  # a shock's factor, None when no shock is set
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
@@ -778,8 +782,22 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # (where a floor holds a destination's investment, the deviation's extra building content
     # does not apply in full: building work at least a quarter of FAI's average content)
     Y_con = k_c_con * maximum(fai_b, 0.25 * fai) * inv_PI
-    Y_p = Ys_p * U
-    Y_si = Ys_s * U
+    # Posts left unfilled cost output (docs/model.md §6): each sector produces with the
+    # share F of its posts that firms find filled (perceived over labour.shortage_time), at
+    # its labour elasticity times labour.shortage_output (1; 0 switches it off); the
+    # attracted firms' plants need their crews in fixed proportions. F is 1.0 to the last bit
+    # where every post is filled, and the outputs are then exactly as without it.
+    F = s["F"]
+    if F.__class__ is float and F == 1.0:
+        fp_p = fp_s = fp_t = fp_c = 1.0
+        VA_cf = VA_c
+    else:
+        ln_f = k_fill_el * log(F)
+        fp_p, fp_s, fp_t, fp_c = exp(be_p * ln_f), exp(be_s * ln_f), exp(be_t * ln_f), exp(ln_f)
+        VA_cf = 0.0 if ops.is_zero(VA_c) else VA_c * fp_c
+    Ysf_p, Ysf_s = Ys_p * fp_p, Ys_s * fp_s  # potential output of the posts filled
+    Y_p = Ysf_p * U
+    Y_si = Ysf_s * U
     if X["_shock"]:
         Y_con = ops.times(Y_con, shock("shock_va_construction"))
         Y_p = ops.times(Y_p, shock("shock_va_primary"))
@@ -816,7 +834,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # capacity x z^theta, and prices and the move of capital and labour clear the rest
     # (docs/model.md §10).
     z_now = maximum(D_star / (k_d0 * P_t * Cap_t), 1e-6)  # (demand is never below zero)
-    Yt_cap = Ys_t * (z_now / z) * U  # services capacity in use
+    Ysf_t = Ys_t * fp_t  # (the posts filled)
+    Yt_cap = Ysf_t * (z_now / z) * U  # services capacity in use
     if X["_shock"]:
         Yt_cap = ops.times(Yt_cap, shock("shock_va_tertiary"))
 
@@ -832,6 +851,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     psi = k_psi
     # value added of primary, industry and construction against potential (nominal)
     gap_p, gap_s, gap_c = P_p * (Y_p - Ys_p), P_s * (Y_si - Ys_s), P_s * (Y_con - Y_con_n)
+    if VA_cf is not VA_c:  # the attracted firms' output their unfilled posts cost
+        gap_s = gap_s + P_s * (VA_cf - VA_c)
     dVA_o = gap_p + gap_s
     dDI_o = dw * (be_p * gap_p + be_s * gap_s + be_con * gap_c)
     if not no_relief:
@@ -847,7 +868,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     Xd = rhs / (1.0 - m_c * a_c * psi * loop_w)
     Y_tm = maximum(Yt_cap + Xd / P_t, 0.0)  # market services produced
     Y_t = Y_tm + VA_h
-    Y_ind = ops.plus(Y_si, VA_c)
+    Y_ind = ops.plus(Y_si, VA_cf)
     gdp_real = Y_p + Y_ind + Y_con + Y_t
     n_p, n_ind, n_con, n_t = P_p * Y_p, P_s * Y_ind, P_s * Y_con, P_t * Y_t
     gdp = n_p + n_ind + n_con + n_t
@@ -864,9 +885,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     okun = k_okun
     Ld_s = s_s * E_cap
     Ld_t = s_t * E_cap * fz_t
-    L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ys_p - 1.0))
-    L_s = Ld_s * (1.0 + okun * (Y_si / Ys_s - 1.0))
-    L_t = Ld_t * (1.0 + okun * (Y_tm / Ys_t - 1.0))
+    L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ysf_p - 1.0))
+    L_s = Ld_s * (1.0 + okun * (Y_si / Ysf_s - 1.0))
+    L_t = Ld_t * (1.0 + okun * (Y_tm / Ysf_t - 1.0))
     L_k = N_con * (Y_con / maximum(Y_con_n, 1e-12))
     E_raw = ops.plus(L_p + L_s, L_c) + L_k + L_t
     # Labour supply answers structural labour demand (construction's crews included) beyond
@@ -1038,6 +1059,18 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         d["XG"] = k_sg_xg * s["XG"]
         d["TRP"] = k_sg_tr * s["TRP"]
         d["LS"] = ((1.0 - k_chi) * drawn - s["LS"]) * k_inv_ls
+        # The share of the posts offered that the labour force fills (the matching above:
+        # exactly 1 where they do not exceed the natural rate's employment), perceived over
+        # labour.shortage_time (F stays the float 1.0, without operations over the members,
+        # while every post is filled)
+        if (
+            F.__class__ is float
+            and F == 1.0
+            and (x_t <= 0.0 if x_t.__class__ is float else not (x_t > 0.0).any())
+        ):
+            d["F"] = 0.0
+        else:
+            d["F"] = (E / E_raw - F) * k_etd_fill
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)
@@ -1118,6 +1151,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         aux["employment_tertiary"] = L_t * scale
         aux["employment_construction"] = L_k * scale
         aux["employment_attracted"] = ops.like(L_c * scale, L_k)
+        # posts offered and not filled, E_raw - E = gap (y - tanh y) (the matching above)
+        aux["vacancies"] = gap * ops.x_minus_tanh(maximum((E_raw - E_n) / gap, 0.0))
         if want is not None and "labour_demand" in want:  # (for a start record, RECORD_WANT)
             aux["labour_demand"] = E_raw
     if want is None or not want.isdisjoint(GROUP_HOUSEHOLDS):
@@ -1129,16 +1164,17 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         aux["income_total"] = DI
         aux["visitor_spending"] = V_act
     if want is None or not want.isdisjoint(GROUP_INDUSTRY):
-        as_real = ops.plus(k_h0 * Y_si, VA_c)
-        gross_c = 0.0 if ops.is_zero(VA_c) else k_inv_va_c * VA_c  # the cohort's gross output
+        as_real = ops.plus(k_h0 * Y_si, VA_cf)
+        gross_c = 0.0 if ops.is_zero(VA_cf) else k_inv_va_c * VA_cf  # the cohort's gross output
         aux["as_real"] = as_real
         aux["industrial_va_above_scale"] = P_s * as_real
-        aux["industrial_va_attracted"] = P_s * VA_c
+        aux["industrial_va_attracted"] = P_s * VA_cf
         aux["industrial_output_above_scale"] = P_s * ops.plus(k_h0_gross * Y_si, gross_c)
         aux["park_gross_output"] = P_s * ops.plus(k_park_gross * Y_si, gross_c)
         aux["enterprises_above_scale"] = ops.plus(s["N"], s["N_a"])
-        aux["cohort_va_real"] = VA_c
-        aux["firms_new"] = ops.like(X["firms_attracted"], VA_c)
+        aux["cohort_va_real"] = VA_cf
+        # (the firms arriving, times the share of their plants' crews filled: their output)
+        aux["firms_new"] = ops.like(ops.times(X["firms_attracted"], fp_c), VA_cf)
     if want is None or not want.isdisjoint(GROUP_OTHER):
         aux["rd_intensity_pct"] = ops.like(rd * 100.0, Y_p)
         aux["tfp_primary"] = s["A_p"] * k_inv_A0[0]
@@ -1151,7 +1187,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
 GROUP_FAI = frozenset(FAI_NAMES) | {"public_investment"}
 GROUP_LABOUR = frozenset(
     ("employment_primary", "employment_secondary", "employment_tertiary", "employment_construction",
-     "employment_attracted")
+     "employment_attracted", "vacancies")
 )  # fmt: skip
 GROUP_HOUSEHOLDS = frozenset(
     ("services_share_of_consumption_pct", "retail_sales", "household_consumption",
@@ -1218,6 +1254,7 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
     jobs = c["turnover"] * (sec + att + ter) + rise
     out["new_urban_jobs"] = jobs
     out["new_urban_jobs_cumulative"] = np.cumsum(jobs, axis=0) - jobs[0]
+    out["vacancies"] = a["vacancies"] * 1e4  # persons
     out["gdp_per_capita"] = gdp / a["population"] * 1e4
     out["disposable_income_per_capita"] = a["income_total"] / a["population"] * 1e4
     balance = (

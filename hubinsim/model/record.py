@@ -88,6 +88,9 @@ STOCKS: dict[str, str] = {
     "inverting the matching from the record's unemployment (docs/model.md §6). Used where "
     "the matching with ref_tight_market_gap turns them into the record's employment (a record "
     "made from a run), so that a run near the floor of unemployment is continued",
+    "fill_rate": "the share of the posts offered that firms find filled, as they perceive it "
+    "(labour.shortage_time) [fraction]; default 1 (the record's output is that of the posts "
+    "filled; docs/model.md §6)",
     "relative_income": "perceived expected income relative to the neighbours' [index]; default 1",
     "reference_income": "the neighbours' income index [2020 = 1]; default 1",
     "public_backlog": "public projects waiting for money [亿元]; default 0",
@@ -237,7 +240,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "services_demand_surprise": aux["services_demand_surprise"],
         "industry_demand_pressure": state["z_s"], "industry_demand": state["XG"],
         "relative_income": state["RI"], "labour_drawn_in": state["LS"],
-        "labour_demand": aux["labour_demand"],
+        "labour_demand": aux["labour_demand"], "fill_rate": state["F"],
         "reference_income": state["REF"], "public_backlog": state["B"],
         "pool_backlog": state["BP"], "budget_base": state["RB"],
         "pool_waiting": state["PQ"],

@@ -53,6 +53,7 @@ NODES: tuple[Node, ...] = (
     N("POP", "residents", "labour"),
     N("RI", "perceived relative expected income", "labour"),
     N("LS", "labour drawn in (participation, commuting)", "labour"),
+    N("F", "share of posts filled (perceived)", "labour"),
     N("REF", "neighbours' income", "labour"),
     N("KN", "knowledge", "innovation"),
     N("RP", "R&D in gestation", "innovation"),
@@ -190,6 +191,8 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("output", "expected_income"),
     ("employment", "expected_income"),
     ("employment", "LS"),
+    ("employment", "F"),  # posts beyond the labour force are filled less than one for one
+    ("F", "output"),  # unfilled posts cost output
     ("LS", "employment"),
     ("LS", "expected_income"),
     *((s, "expected_income") for s in ("P_s", "P_t")),
@@ -340,6 +343,16 @@ LOOPS: tuple[Loop, ...] = (
         "they bid up the wage offered to newcomers; expected income rises and draws residents, "
         "whose labour closes the shortage (REMI's wage equation, Harris-Todaro)",
         ("labour.vacancy_wage_response", 0.0),
+    ),
+    Loop(
+        "labour shortage",
+        "B",
+        ("labour demand beyond the labour force", "share of posts filled", "output",
+         "income", "services demand", "labour demand beyond the labour force"),
+        "posts the labour force cannot fill cost the output their crews would make; the lower "
+        "output pays less income and asks for fewer services and their posts, so the shortage "
+        "narrows (and the attracted firms' plants run below capacity)",
+        ("labour.shortage_output", 0.0),
     ),
     Loop(
         "debt limit",
