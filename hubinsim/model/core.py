@@ -919,8 +919,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         revenue = revenue * (1.0 - relief)
     if X["_shock"]:
         revenue = ops.times(revenue, shock("shock_fiscal_revenue"))
-    # at the housing investment made
-    LR = land_revenue(fai_h * land_price, k_land_o, el_land, k_land, exp, log, maximum)
+    # at the housing investment made (new urban projects beyond the pool included: their
+    # housing part sells land as the pool's does)
+    fai_hl = fai_h if not extra else fai_h + th_u * extra_cats[5]
+    LR = land_revenue(fai_hl * land_price, k_land_o, el_land, k_land, exp, log, maximum)
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers
@@ -1070,7 +1072,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         ):
             d["F"] = 0.0
         else:
-            d["F"] = (E / E_raw - F) * k_etd_fill
+            # (exactly 1 where every post is filled, as in a run whose F stays the float 1.0:
+            # the matching's E may round an ulp below E_d there)
+            d["F"] = (ops.where(x_t > 0.0, E / E_raw, 1.0) - F) * k_etd_fill
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)
