@@ -259,3 +259,16 @@ def test_a_restart_with_a_narrower_gap_than_the_run_that_made_its_record_takes_i
     assert u.min() >= u_nat - gap - 1e-9
     wide = _run(2023, rec, end=2038, levers=levers, params=params)
     assert wide["unemployment_rate_pct"][:, 0].min() < u_nat - 0.5  # the run's own gap is wider
+
+
+def test_a_record_below_the_natural_rate_starts_with_the_share_of_posts_it_fills():
+    """Where the record's employment falls short of the posts behind it, its output is that
+    of the posts filled: firms start knowing the share they fill (employment over the posts),
+    so the first year loses no output to a shortage that was already there. Starting from
+    a share of 1, output fell 0.34 % below a run whose unfilled posts cost nothing in 2021."""
+    rec = checks.start_2020(unemployment_rate_pct=2.0)
+    on = hubinsim.simulate(start=rec, end=2023).annual
+    off = hubinsim.simulate(start=rec, end=2023, parameters={"labour.shortage_output": 0.0}).annual
+    assert on.loc[2020, "vacancies"] > 1000
+    assert on.loc[2020, "gdp_real"] == pytest.approx(off.loc[2020, "gdp_real"], rel=1e-12)
+    assert (on["gdp_real"].loc[2021:] >= off["gdp_real"].loc[2021:]).all()

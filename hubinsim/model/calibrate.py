@@ -551,10 +551,14 @@ def _calibrate(
     kappa = 1.0  # the share of normal public investment that money co-finances (core.rates)
     if prior is not None:
         fai_n0, built, kappa = prior["fai_n"], prior["built"], prior["kappa"]
-    # The share of posts filled that firms perceive (1 unless the record carries it): the
-    # record's output is that of the posts filled (core.rates), potential output that of
-    # all of them.
-    F0 = _float(get("fill_rate", 1.0))
+    # The share of posts filled that firms perceive: the record's (a record made from a run)
+    # or that of the start year's figures, employment over the posts offered (1 where
+    # unemployment is at or above its natural rate). The record's output is that of the
+    # posts filled (core.rates), potential output that of all of them.
+    F0 = get("fill_rate", None)
+    if F0 is None:
+        F0 = E0 / E_d0 if np.any(u0 < u_nat) else 1.0
+    F0 = _float(F0)
     if F0.__class__ is float and F0 == 1.0:
         fp0 = (1.0, 1.0, 1.0)
         fc0 = 1.0
