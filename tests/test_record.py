@@ -272,3 +272,23 @@ def test_a_record_below_the_natural_rate_starts_with_the_share_of_posts_it_fills
     assert on.loc[2020, "vacancies"] > 1000
     assert on.loc[2020, "gdp_real"] == pytest.approx(off.loc[2020, "gdp_real"], rel=1e-12)
     assert (on["gdp_real"].loc[2021:] >= off["gdp_real"].loc[2021:]).all()
+
+
+def test_a_runs_record_with_other_employment_starts_with_the_share_its_figures_give():
+    """A record made from a run short of workers carries the share of posts it filled; where
+    actual figures replace its employment (an evaluation's restart), the posts are found
+    again from them, and so is the share: at an unemployment rate above u* every post is
+    filled at the start, and output does not rise in the first year as a carried shortage
+    would fade (it would, with the run's share kept: 2033 above a run whose unfilled posts
+    cost nothing)."""
+    levers = {"firms_attracted": 20.0}
+    grid = model.TimeGrid(2035, 0.25)
+    x, xl = _inputs(grid, levers)
+    rec = model.record_at(2032, PARAMS, BASE, POOL, x, grid, "euler", xl)
+    assert _value(rec["fill_rate"]) < 0.99
+    rec = dict(rec, unemployment_rate_pct=3.6)
+    on = _run(2032, rec, end=2035, levers=levers)
+    off = _run(2032, rec, end=2035, levers=levers,
+               params={**PARAMS, "labour.shortage_output": np.array([0.0])})  # fmt: skip
+    assert on["gdp_real"][0, 0] == pytest.approx(off["gdp_real"][0, 0], rel=1e-12)
+    assert on["gdp_real"][1, 0] <= off["gdp_real"][1, 0] * (1 + 1e-12)

@@ -551,14 +551,16 @@ def _calibrate(
     kappa = 1.0  # the share of normal public investment that money co-finances (core.rates)
     if prior is not None:
         fai_n0, built, kappa = prior["fai_n"], prior["built"], prior["kappa"]
-    # The share of posts filled that firms perceive: the record's (a record made from a run)
-    # or that of the start year's figures, employment over the posts offered (1 where
-    # unemployment is at or above its natural rate). The record's output is that of the
-    # posts filled (core.rates), potential output that of all of them.
-    F0 = get("fill_rate", None)
-    if F0 is None:
-        F0 = E0 / E_d0 if np.any(u0 < u_nat) else 1.0
-    F0 = _float(F0)
+    # The share of posts filled that firms perceive: that of the start year's figures,
+    # employment over the posts offered (1 where unemployment is at or above its natural
+    # rate), or the record's own where its posts are taken as they are (a record made from a
+    # run, continued: not where actual figures replaced its employment). The record's output
+    # is that of the posts filled (core.rates), potential output that of all of them.
+    F0 = E0 / E_d0 if np.any(u0 < u_nat) else 1.0
+    F_rec = get("fill_rate", None)
+    if F_rec is not None and np.any(own):
+        F0 = np.where(own, F_rec, F0)
+    F0 = _float(float(F0) if np.ndim(F0) == 0 else F0)
     if F0.__class__ is float and F0 == 1.0:
         fp0 = (1.0, 1.0, 1.0)
         fc0 = 1.0
