@@ -1286,7 +1286,7 @@ def new_urban_jobs() -> str:
 
 
 def shortage() -> str:
-    """§6: what unfilled posts cost, with many attracted firms (the sweep an economist ran)."""
+    """§6: what unfilled posts cost, with many more attracted firms than the plan's."""
     bau = _annual()
     rows = []
     for firms in (10, 20, 40):

@@ -803,8 +803,8 @@ def test_unfilled_posts_cost_the_output_their_crews_would_make(bau):
     """A post the labour force cannot fill is labour the sector does not have (docs/model.md
     §6): with 20 attracted firms a year unemployment sits at its floor and posts stay vacant,
     and output is lower than if they cost nothing (labour.shortage_output 0); a wider
-    matching gap fills more of them and so gives more output. An economist saw the two gaps
-    give the same real GDP, +33.9 % in 2035, with 5 % of posts vacant. Business as usual,
+    matching gap fills more of them and so gives more output (before, the two gaps gave the
+    same real GDP, +33.9 % in 2035, with 5 % of posts vacant). Business as usual,
     whose posts are filled but for a handful in the rebound, hardly moves."""
     levers = {"firms_attracted": 20.0}
     on = hubinsim.simulate(levers=levers, end=2035).annual
@@ -813,6 +813,10 @@ def test_unfilled_posts_cost_the_output_their_crews_would_make(bau):
     ).annual
     vacant = on.loc[2035, "vacancies"] / (on.loc[2035, "employment"] * 1e4)
     assert vacant > 0.03
+    # a shortage is no output gap: output is at the potential of the labour there is, and
+    # firms do not equip the posts they cannot fill (it read −10 % at 40 firms a year)
+    assert abs(on.loc[2035, "output_gap_pct"]) < 0.5
+    assert on.loc[2021:2035, "fai"].sum() < off.loc[2021:2035, "fai"].sum()
     assert on.loc[2035, "gdp_real"] < 0.98 * off.loc[2035, "gdp_real"]
     assert on.loc[2035, "industrial_va_attracted"] < off.loc[2035, "industrial_va_attracted"]
     np.testing.assert_allclose(off["vacancies"], on["vacancies"], rtol=0.05, atol=5.0)
@@ -831,10 +835,10 @@ def test_unfilled_posts_cost_the_output_their_crews_would_make(bau):
 
 def test_new_urban_projects_sell_land_as_the_pools_do(bau):
     """The housing part of urban building beyond the pool (`extra_urban`) sells land as the
-    pool's urban projects do: both raise 2021-2025 land revenue and lower 2025 debt. An
-    economist saw the extra projects lower land revenue (−3.8 亿元) and raise the debt
-    (+13.0 亿元) where the pool's raised it (+11.9) and lowered the debt: the extra housing
-    stock lowered land prices without any land being sold for it."""
+    pool's urban projects do: both raise 2021-2025 land revenue and lower 2025 debt. Before,
+    the extra projects lowered land revenue (−3.8 亿元) and raised the debt (+13.0 亿元)
+    where the pool's raised it (+11.9) and lowered the debt: the extra housing stock lowered
+    land prices without any land being sold for it."""
     for levers in ({"realisation_urban": 1.0}, {"extra_urban": 10.0}):
         a = hubinsim.simulate(levers=levers).annual
         assert (a["land_revenue"] - bau["land_revenue"]).loc[2021:2025].sum() > 5.0, levers

@@ -555,22 +555,18 @@ def _calibrate(
     # employment over the posts offered (1 where unemployment is at or above its natural
     # rate), or the record's own where its posts are taken as they are (a record made from a
     # run, continued: not where actual figures replaced its employment). The record's output
-    # is that of the posts filled (core.rates), potential output that of all of them.
+    # and its potential output are those of the posts filled (core.rates): TFP is found for
+    # the labour of the posts filled.
     F0 = E0 / E_d0 if np.any(u0 < u_nat) else 1.0
     F_rec = get("fill_rate", None)
     if F_rec is not None and np.any(own):
         F0 = np.where(own, F_rec, F0)
     F0 = _float(float(F0) if np.ndim(F0) == 0 else F0)
-    if F0.__class__ is float and F0 == 1.0:
-        fp0 = (1.0, 1.0, 1.0)
-        fc0 = 1.0
-        VA_cf0 = VA_c0
-    else:
-        ln_f0 = c["fill_el"] * log(F0)
-        fp0 = tuple(exp(b * ln_f0) for b in be)
-        fc0 = exp(ln_f0)
-        VA_cf0 = VA_c0 * fc0
-    Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_cf0
+    # the attracted firms' plants produce in proportion to it (core.rates)
+    ln_f0 = 0.0 if F0.__class__ is float and F0 == 1.0 else c["fill_el"] * log(F0)
+    if ln_f0.__class__ is not float or ln_f0 != 0.0:
+        VA_c0 = VA_c0 * exp(ln_f0)
+    Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
     _refuse(
         Y_si0 <= 0.0, t0, ("gdp", "va_tertiary", "construction_share_of_secondary"),
         lambda i, lang: f"工业增加值 {_at(n_ind0, i):.4g} 亿元(第二产业减去建筑业)不大于"
@@ -581,8 +577,8 @@ def _calibrate(
         f"construction) is not more than the attracted firms' own ({_at(VA_c0 * P_s, i):.4g}); "
         "check gdp, va_tertiary and construction's share of secondary",
     )  # fmt: skip
-    Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0) / fp0[0]
-    Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0) / fp0[1]
+    Ys_p0 = Y_p0 / U0 / shock.get("va_primary", 1.0)
+    Ys_s0 = (Y_si0 - c["mat"] * (fai0 - fai_n0) / P_I) / U0 / shock.get("va_industry", 1.0)
     Y_con0 = n_con0 / P_s
     # building content of each pool category relative to the average (core.rates), less 1
     b_pub, b_eq = p["demand.building_content_public"], p["demand.building_content_equipment"]
@@ -649,8 +645,6 @@ def _calibrate(
     m_c = c["ls_ms"] * sig + c["lg_mt"] * (1.0 - sig)
     gap_c0 = P_s * (Y_con0 - Y_con_n0)
     gap_s0 = P_s * (Y_si0 - Ys_s0)
-    if VA_cf0 is not VA_c0:  # the attracted firms' output their unfilled posts cost
-        gap_s0 = gap_s0 + P_s * (VA_cf0 - VA_c0)
     dW_o = be_p * P_p * (Y_p0 - Ys_p0) + be_s * gap_s0 + be_con * gap_c0
     dVA_o = P_p * (Y_p0 - Ys_p0) + gap_s0 + gap_c0
     psi = c["psi"]
@@ -688,7 +682,7 @@ def _calibrate(
         a_c0 = C0 / (DI_star0 + psi * (DI0 - DI_star0))
         apc_n = a_c0 / shock.get("consumption", 1.0) + c["k_c"] * TG0
         k_loop = d_w * be_t
-        Yt_cap0 = Ys_t0 * surprise0 * U0 * sh_t * fp0[2]
+        Yt_cap0 = Ys_t0 * surprise0 * U0 * sh_t
         rhs = (
             m_c
             * (
@@ -700,7 +694,7 @@ def _calibrate(
             + shopping
         )
         X0 = rhs / (1.0 - m_c * a_c0 * psi * k_loop)
-        Ys_t0 = (Y_tm0 - X0 / P_t) / (surprise0 * U0) / sh_t / fp0[2]
+        Ys_t0 = (Y_tm0 - X0 / P_t) / (surprise0 * U0) / sh_t
         done += 1
         seq.append(Ys_t0)
         if done < FIXED_POINT_PASSES - 1:
@@ -718,10 +712,9 @@ def _calibrate(
     z0 = get("demand_pressure", 1.0) * ones
     zs0 = get("industry_demand_pressure", 1.0) * ones
     fz_t0 = exp(c["theta"] * log(z0))
-    # (Okun's law on the output of the posts filled, as in core.rates)
-    N_p0 = L_p0 / (1.0 + okun * (Y_p0 / (Ys_p0 * fp0[0]) - 1.0))
-    N_s0 = L_s0 / (1.0 + okun * (Y_si0 / (Ys_s0 * fp0[1]) - 1.0))
-    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / (Ys_t0 * fp0[2]) - 1.0)) / fz_t0
+    N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
+    N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
+    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0)) / fz_t0
     N_con0 = L_con0 / (Y_con0 / Y_con_n0)  # construction's crews follow its output (core)
     E_cap0 = N_p0 + N_s0 + N_t0
     E_nat0 = E_cap0 + N_con0  # the residents' natural employment (the cohort's is its own)
@@ -777,7 +770,7 @@ def _calibrate(
     rd0 = x0["rd_intensity_pct"]
     # firms' cash flow is measured from the R&D of the first start year (core.rates)
     c["rd0"] = get("ref_rd_intensity", rd0)
-    gdp_real0 = Y_p0 + Y_si0 + VA_cf0 + Y_con0 + n_t0 / P_t
+    gdp_real0 = Y_p0 + Y_si0 + VA_c0 + Y_con0 + n_t0 / P_t
     gdp_pot0 = Y_cap0 + Y_con_n0
     gest, dep_k = p["innovation.gestation"], c["dep_k"]
     eps_k = get("ref_knowledge_elasticity", None)
@@ -1056,9 +1049,9 @@ def _calibrate(
     as_nom = r["industrial_va_above_scale"]
     gross = r["industrial_output_above_scale"]
     park = get("park_gross_output", gross)
-    c["h0"] = (as_nom / P_s - VA_cf0) / Y_si0
-    c["h0_gross"] = (gross / P_s - VA_cf0 * c["inv_va_c"]) / Y_si0
-    c["park_gross"] = (park / P_s - VA_cf0 * c["inv_va_c"]) / Y_si0
+    c["h0"] = (as_nom / P_s - VA_c0) / Y_si0
+    c["h0_gross"] = (gross / P_s - VA_c0 * c["inv_va_c"]) / Y_si0
+    c["park_gross"] = (park / P_s - VA_c0 * c["inv_va_c"]) / Y_si0
     N_a0 = get("enterprises_attracted", 0.0) * ones
     N0 = r["enterprises_above_scale"] - N_a0
 
@@ -1127,7 +1120,7 @@ def _calibrate(
     c["inv_Yinc_ref"] = 1.0 / (Y_si0 if Yinc_ref is None else Yinc_ref)
 
     # --- TFP levels: potential output at the start -------------------------------------
-    lnE = log(E_cap0)
+    lnE = log(E_cap0) + ln_f0  # the labour of the posts filled (core.rates)
     th = c["theta"]
     A0 = (
         Ys_p0 / exp(al[0] * log(K0[0]) + be_p * (log(s0[0]) + lnE)),

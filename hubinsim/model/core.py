@@ -517,12 +517,27 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # cohort's terms below are 0.0 and cost no operation over the members.
     K_c = s["K_c"]
     VA_c = 0.0 if ops.is_zero(K_c) else k_va_per_kc * K_c
-    L_c = 0.0 if ops.is_zero(VA_c) else VA_c * k_inv_pi_c
+    L_c = 0.0 if ops.is_zero(VA_c) else VA_c * k_inv_pi_c  # the posts of all their plants
     # Natural employment of agriculture, industry and services (the residents' labour at the
     # natural rate, less construction's). The attracted firms' workers are labour demand of
     # their own (docs/model.md §6): they do not come out of it.
     E_cap = E_nat - N_con
     lnE = log(E_cap)
+    # Posts left unfilled are labour the sectors do not have (docs/model.md §6): each
+    # produces with the share F of its posts that firms find filled (perceived over
+    # labour.shortage_time) to the power labour.shortage_output (1; 0 switches it off), and
+    # plans on it: its potential output, the capital it wants, the income and the revenue
+    # at potential are those of the posts filled; the attracted firms' plants, built for a
+    # crew, produce in proportion to it. F is the float 1.0 where every post is filled, and
+    # nothing then changes.
+    F = s["F"]
+    fc = 1.0
+    if not (F.__class__ is float and F == 1.0):
+        ln_f = k_fill_el * log(F)
+        lnE = lnE + ln_f
+        fc = exp(ln_f)
+        if not ops.is_zero(VA_c):
+            VA_c = VA_c * fc
 
     # --- potential output: Cobb-Douglas on natural employment ----------------------------
     # Public capital and local knowledge raise every sector's productivity.
@@ -782,22 +797,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # (where a floor holds a destination's investment, the deviation's extra building content
     # does not apply in full: building work at least a quarter of FAI's average content)
     Y_con = k_c_con * maximum(fai_b, 0.25 * fai) * inv_PI
-    # Posts left unfilled cost output (docs/model.md §6): each sector produces with the
-    # share F of its posts that firms find filled (perceived over labour.shortage_time), at
-    # its labour elasticity times labour.shortage_output (1; 0 switches it off); the
-    # attracted firms' plants need their crews in fixed proportions. F is 1.0 to the last bit
-    # where every post is filled, and the outputs are then exactly as without it.
-    F = s["F"]
-    if F.__class__ is float and F == 1.0:
-        fp_p = fp_s = fp_t = fp_c = 1.0
-        VA_cf = VA_c
-    else:
-        ln_f = k_fill_el * log(F)
-        fp_p, fp_s, fp_t, fp_c = exp(be_p * ln_f), exp(be_s * ln_f), exp(be_t * ln_f), exp(ln_f)
-        VA_cf = 0.0 if ops.is_zero(VA_c) else VA_c * fp_c
-    Ysf_p, Ysf_s = Ys_p * fp_p, Ys_s * fp_s  # potential output of the posts filled
-    Y_p = Ysf_p * U
-    Y_si = Ysf_s * U
+    Y_p = Ys_p * U
+    Y_si = Ys_s * U
     if X["_shock"]:
         Y_con = ops.times(Y_con, shock("shock_va_construction"))
         Y_p = ops.times(Y_p, shock("shock_va_primary"))
@@ -834,8 +835,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # capacity x z^theta, and prices and the move of capital and labour clear the rest
     # (docs/model.md §10).
     z_now = maximum(D_star / (k_d0 * P_t * Cap_t), 1e-6)  # (demand is never below zero)
-    Ysf_t = Ys_t * fp_t  # (the posts filled)
-    Yt_cap = Ysf_t * (z_now / z) * U  # services capacity in use
+    Yt_cap = Ys_t * (z_now / z) * U  # services capacity in use
     if X["_shock"]:
         Yt_cap = ops.times(Yt_cap, shock("shock_va_tertiary"))
 
@@ -851,8 +851,6 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     psi = k_psi
     # value added of primary, industry and construction against potential (nominal)
     gap_p, gap_s, gap_c = P_p * (Y_p - Ys_p), P_s * (Y_si - Ys_s), P_s * (Y_con - Y_con_n)
-    if VA_cf is not VA_c:  # the attracted firms' output their unfilled posts cost
-        gap_s = gap_s + P_s * (VA_cf - VA_c)
     dVA_o = gap_p + gap_s
     dDI_o = dw * (be_p * gap_p + be_s * gap_s + be_con * gap_c)
     if not no_relief:
@@ -868,7 +866,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     Xd = rhs / (1.0 - m_c * a_c * psi * loop_w)
     Y_tm = maximum(Yt_cap + Xd / P_t, 0.0)  # market services produced
     Y_t = Y_tm + VA_h
-    Y_ind = ops.plus(Y_si, VA_cf)
+    Y_ind = ops.plus(Y_si, VA_c)
     gdp_real = Y_p + Y_ind + Y_con + Y_t
     n_p, n_ind, n_con, n_t = P_p * Y_p, P_s * Y_ind, P_s * Y_con, P_t * Y_t
     gdp = n_p + n_ind + n_con + n_t
@@ -885,9 +883,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     okun = k_okun
     Ld_s = s_s * E_cap
     Ld_t = s_t * E_cap * fz_t
-    L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ysf_p - 1.0))
-    L_s = Ld_s * (1.0 + okun * (Y_si / Ysf_s - 1.0))
-    L_t = Ld_t * (1.0 + okun * (Y_tm / Ysf_t - 1.0))
+    L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ys_p - 1.0))
+    L_s = Ld_s * (1.0 + okun * (Y_si / Ys_s - 1.0))
+    L_t = Ld_t * (1.0 + okun * (Y_tm / Ys_t - 1.0))
     L_k = N_con * (Y_con / maximum(Y_con_n, 1e-12))
     E_raw = ops.plus(L_p + L_s, L_c) + L_k + L_t
     # Labour supply answers structural labour demand (construction's crews included) beyond
@@ -1168,17 +1166,17 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         aux["income_total"] = DI
         aux["visitor_spending"] = V_act
     if want is None or not want.isdisjoint(GROUP_INDUSTRY):
-        as_real = ops.plus(k_h0 * Y_si, VA_cf)
-        gross_c = 0.0 if ops.is_zero(VA_cf) else k_inv_va_c * VA_cf  # the cohort's gross output
+        as_real = ops.plus(k_h0 * Y_si, VA_c)
+        gross_c = 0.0 if ops.is_zero(VA_c) else k_inv_va_c * VA_c  # the cohort's gross output
         aux["as_real"] = as_real
         aux["industrial_va_above_scale"] = P_s * as_real
-        aux["industrial_va_attracted"] = P_s * VA_cf
+        aux["industrial_va_attracted"] = P_s * VA_c
         aux["industrial_output_above_scale"] = P_s * ops.plus(k_h0_gross * Y_si, gross_c)
         aux["park_gross_output"] = P_s * ops.plus(k_park_gross * Y_si, gross_c)
         aux["enterprises_above_scale"] = ops.plus(s["N"], s["N_a"])
-        aux["cohort_va_real"] = VA_cf
+        aux["cohort_va_real"] = VA_c
         # (the firms arriving, times the share of their plants' crews filled: their output)
-        aux["firms_new"] = ops.like(ops.times(X["firms_attracted"], fp_c), VA_cf)
+        aux["firms_new"] = ops.like(ops.times(X["firms_attracted"], fc), VA_c)
     if want is None or not want.isdisjoint(GROUP_OTHER):
         aux["rd_intensity_pct"] = ops.like(rd * 100.0, Y_p)
         aux["tfp_primary"] = s["A_p"] * k_inv_A0[0]
