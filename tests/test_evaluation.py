@@ -920,7 +920,7 @@ def test_rows_not_resting_on_the_plan_or_on_actual_figures_are_marked(short, tmp
 
 
 def test_the_title_block_calls_the_scenario_by_its_title(tmp_path):
-    """The evaluation's title names the scenario as a director knows it (its ``title_zh``
+    """The evaluation's title names the scenario by its title (its ``title_zh``
     under zh, its ``title`` in English); the folder keeps the scenario's name."""
     text = SHORT.format(name="short", vouchers=1.0).replace(
         'name = "short"', 'name = "short"\ntitle = "Short run"\ntitle_zh = "短期情景"'
@@ -935,6 +935,12 @@ def test_the_title_block_calls_the_scenario_by_its_title(tmp_path):
         from openpyxl import load_workbook
 
         assert load_workbook(written.path / "evaluation.xlsx").worksheets[0]["A1"].value == title
+    res = invoke(
+        "evaluate", tmp_path / "short.toml", "--actuals", ILLUSTRATIVE, "--out",
+        tmp_path / "cli", "--lang", "zh", "--no-charts",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "情景 短期情景 对照" in res.output
 
 
 PUSH = """[scenario]

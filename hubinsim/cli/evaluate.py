@@ -118,9 +118,12 @@ def evaluate_command(
     )
     how = ev.anchor_text(lang)
     if lang == "zh":
-        click.echo(f"情景 {scn.name} 对照 {actuals}:实际数据截至{ev.as_of}年,{how}")
+        click.echo(f"情景 {ev.display_name(lang)} 对照 {actuals}:实际数据截至{ev.as_of}年,{how}")
     else:
-        click.echo(f"Scenario {scn.name!r} against {actuals}: actual figures to {ev.as_of}, {how}")
+        click.echo(
+            f"Scenario {ev.display_name(lang)!r} against {actuals}: actual figures to "
+            f"{ev.as_of}, {how}"
+        )
     if ev.illustrative:
         click.echo(ev.source_text(lang))
     click.echo(evaluation_text(ev.table, lang, ev.record.get("draws")))
