@@ -1314,6 +1314,29 @@ def shortage() -> str:
     )
 
 
+def premium_draws() -> str:
+    """§6: the wage offered over the 1000 no-shock draws (the test of tests/test_mechanisms.py)."""
+    import numpy as np
+
+    res = _sim(end=2035, draws=1000, seed=1)
+    v = res.values
+    samples = {k: np.asarray(x) for k, x in res.metadata["samples"].items()}
+    off = dict(samples, **{"labour.vacancy_wage_response": np.zeros(res.n_members)})
+    without = hubinsim.simulate(end=2035, parameters=off, members=res.n_members).values
+    gap = v["unemployment_rate_pct"][-1] - v["natural_unemployment_rate_pct"][-1]
+    short = gap < -50.0 * samples["labour.tight_market_gap"]
+    lost = [100 * np.median(1 - x[-1][short] / x[0][short]) for x in (v["population"],
+            without["population"])]  # fmt: skip
+    more = bool((v["population"][-1][short] > without["population"][-1][short]).all())
+    return _fill(
+        f"Over the 1000 draws, the {int(short.sum())} members whose 2035 unemployment is more "
+        f"than half their Δ below u* lose a median {lost[0]:.1f} % of their residents over "
+        f"2020-2035 with the premium and {lost[1]:.1f} % without it; "
+        + ("each has" if more else "not each has")
+        + " more residents in 2035 with it (tests/test_mechanisms.py)."
+    )
+
+
 def bau_growth() -> str:
     """§15.1: the prose under the table."""
     from hubinsim.analysis.checks import cagr
@@ -1826,6 +1849,7 @@ MODEL_BLOCKS = {
         attracted_jobs,
         new_urban_jobs,
         shortage,
+        premium_draws,
         residents,
         bau_table,
         bau_growth,

@@ -53,8 +53,11 @@ usual, the yardstick a scenario's ``plan_realisation`` is measured against (only
 above it is added), so drawing it would turn a fixed 70 % "stimulus" into a cut in the draws
 where business as usual is above 70 %. Nor is ``investment.pool_max_share``: it decides only
 which part of fixed-asset investment is reported as the pool's, not investment, output or
-the budget, so drawing it would add no uncertainty to them. Declare either in
-``[uncertainty.parameters]`` to draw it.
+the budget, so drawing it would add no uncertainty to them. Nor is
+``labour.shortage_output``: 1 is the production function's own labour elasticity, which a
+post left vacant takes away; below it the range is for what-ifs and 0 switches the
+labour-shortage loop off, so uniform draws over 0-1 would halve, on average, what a missing
+worker costs. Declare any of them in ``[uncertainty.parameters]`` to draw it.
 See :func:`default_uncertainty`.
 
 Sampling maps points of the unit hypercube through each distribution's inverse CDF (ppf):
@@ -93,7 +96,11 @@ log = logging.getLogger(__name__)
 #: Least share of an unbounded distribution's probability that must lie in the plausible range.
 MIN_MASS_INSIDE = 0.9
 #: Parameters the default uncertainty leaves at their value (see the module docstring).
-NOT_DRAWN_BY_DEFAULT = ("investment.bau_realisation", "investment.pool_max_share")
+NOT_DRAWN_BY_DEFAULT = (
+    "investment.bau_realisation",
+    "investment.pool_max_share",
+    "labour.shortage_output",
+)
 #: Keys of an uncertainty table.
 SPEC_KEYS = ("draws", "seed", "sampling", "parameters", "levers", "correlations")
 
