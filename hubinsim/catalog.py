@@ -725,6 +725,15 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "岗位空缺数",
         ),
         Indicator(
+            "vacancies_per_unemployed",
+            "ratio",
+            _NONE,
+            "vacancies per registered unemployed person (comparable with the job-to-seeker "
+            "ratio of the public employment services, 求人倍率, which counts posts and seekers "
+            "registered with them)",
+            "岗位空缺与登记失业人数之比",
+        ),
+        Indicator(
             "new_urban_jobs",
             "persons",
             _NONE,
@@ -861,6 +870,7 @@ UNIT_ZH = {
     "firms": "家",
     "projects": "个",
     "index 2020=1": "指数, 2020=1",
+    "ratio": "比值",
 }
 #: Units of growth a year (the growth a target still needs) in Chinese.
 GROWTH_UNITS_ZH = {

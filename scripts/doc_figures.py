@@ -1310,7 +1310,10 @@ def shortage() -> str:
         "moves; with many more attracted firms than the plan's (4 a year) the district runs out "
         "of workers, and the firms' plants and the incumbents produce what their crews allow: "
         + "; ".join(rows)
-        + ". Vacancies are an indicator (`vacancies`, persons)."
+        + ". Vacancies are indicators: `vacancies` (persons) and `vacancies_per_unemployed`, "
+        "comparable with the public employment services' job-to-seeker ratio (求人倍率; "
+        f"{_annual(levers={'firms_attracted': 20.0}).loc[2035, 'vacancies_per_unemployed']:.1f} "
+        "in 2035 with 20 firms a year)."
     )
 
 
@@ -1536,6 +1539,7 @@ def _largest_change(a, b, year: int = 2025) -> tuple[float, str]:
     scale["government_debt"] = spending.sum()
     scale["pool_investment"] = a.loc[2021:2025, "pool_investment"].mean()
     scale["vacancies"] = a.loc[year, "employment"] * 1e4  # against the jobs
+    scale["vacancies_per_unemployed"] = 1.0  # (a ratio near 0: in its own units)
     rel = ((rb - ra).abs() / scale)[[n for n in ra.index if INDICATOR_BY_NAME[n].unit != "%"]]
     return 100.0 * float(rel.max()), str(rel.idxmax())
 

@@ -813,6 +813,13 @@ def test_unfilled_posts_cost_the_output_their_crews_would_make(bau):
     ).annual
     vacant = on.loc[2035, "vacancies"] / (on.loc[2035, "employment"] * 1e4)
     assert vacant > 0.03
+    # more posts vacant than people registered unemployed, as a job-to-seeker ratio says it
+    unemployed = (on.loc[2035, "labour_force"] - on.loc[2035, "employment"]) * 1e4
+    assert on.loc[2035, "vacancies_per_unemployed"] == pytest.approx(
+        on.loc[2035, "vacancies"] / unemployed, rel=1e-9
+    )
+    assert on.loc[2035, "vacancies_per_unemployed"] > 1.0
+    assert bau["vacancies_per_unemployed"].max() < 1e-3
     # a shortage is no output gap: output is at the potential of the labour there is, and
     # firms do not equip the posts they cannot fill (it read −10 % at 40 firms a year)
     assert abs(on.loc[2035, "output_gap_pct"]) < 0.5

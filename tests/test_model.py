@@ -299,6 +299,7 @@ def _compare(a, b, year=2025, tolerance=TOLERANCE_2025, points=PERCENT_POINTS):
     scale["pool_investment"] = a.annual.loc[2021:2025, "pool_investment"].mean()
     # vacancies against the jobs (a handful of persons where posts are filled)
     scale["vacancies"] = a.annual.loc[year, "employment"] * 1e4
+    scale["vacancies_per_unemployed"] = 1.0  # (a ratio near 0: judged in its own units)
     rel = (diff / scale).sort_values(ascending=False)
     assert rel.notna().all()
     percent = [n for n in rel.index if INDICATOR_BY_NAME[n].unit == "%"]

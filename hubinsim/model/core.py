@@ -1257,6 +1257,8 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
     out["new_urban_jobs"] = jobs
     out["new_urban_jobs_cumulative"] = np.cumsum(jobs, axis=0) - jobs[0]
     out["vacancies"] = a["vacancies"] * 1e4  # persons
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["vacancies_per_unemployed"] = a["vacancies"] / (a["labour_force"] - a["employment"])
     out["gdp_per_capita"] = gdp / a["population"] * 1e4
     out["disposable_income_per_capita"] = a["income_total"] / a["population"] * 1e4
     balance = (
