@@ -1321,16 +1321,11 @@ def premium_draws() -> str:
     """§6: the wage offered over the 1000 no-shock draws (the test of tests/test_mechanisms.py)."""
     import numpy as np
 
-    res = _sim(end=2035, draws=1000, seed=1)
-    v = res.values
-    samples = {k: np.asarray(x) for k, x in res.metadata["samples"].items()}
-    off = dict(samples, **{"labour.vacancy_wage_response": np.zeros(res.n_members)})
-    without = hubinsim.simulate(end=2035, parameters=off, members=res.n_members).values
-    gap = v["unemployment_rate_pct"][-1] - v["natural_unemployment_rate_pct"][-1]
-    short = gap < -50.0 * samples["labour.tight_market_gap"]
-    lost = [100 * np.median(1 - x[-1][short] / x[0][short]) for x in (v["population"],
-            without["population"])]  # fmt: skip
-    more = bool((v["population"][-1][short] > without["population"][-1][short]).all())
+    from hubinsim.analysis.checks import wage_offered_draws
+
+    short, residents, without = wage_offered_draws(_sim(end=2035, draws=1000, seed=1))
+    lost = [100 * np.median(1 - x[-1][short] / x[0][short]) for x in (residents, without)]
+    more = bool((residents[-1][short] > without[-1][short]).all())
     return _fill(
         f"Over the 1000 draws, the {int(short.sum())} members whose 2035 unemployment is more "
         f"than half their Δ below u* lose a median {lost[0]:.1f} % of their residents over "

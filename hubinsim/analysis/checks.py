@@ -68,3 +68,21 @@ def stimulus_effect(scenario, parameters: dict | None = None) -> float:
     bau = simulate(parameters=params).annual.loc[2025, "gdp_real"]
     alt = simulate(scenario, parameters=params).annual.loc[2025, "gdp_real"]
     return alt / bau - 1
+
+
+def wage_offered_draws(res):
+    """The members of an ensemble ``res`` (business as usual to 2035) whose 2035 unemployment
+    lies more than half their labour.tight_market_gap below the natural rate, and the 2035
+    residents of every member with and without the wage offered to newcomers
+    (labour.vacancy_wage_response 0, the same draws otherwise): ``(short, with, without)``,
+    the first a boolean mask."""
+    import numpy as np
+
+    v = res.values
+    samples = {k: np.asarray(x) for k, x in res.metadata["samples"].items()}
+    off = dict(samples, **{"labour.vacancy_wage_response": np.zeros(res.n_members)})
+    end = int(res.years[-1])
+    without = simulate(end=end, parameters=off, members=res.n_members).values["population"]
+    gap = v["unemployment_rate_pct"][-1] - v["natural_unemployment_rate_pct"][-1]
+    short = gap < -50.0 * samples["labour.tight_market_gap"]
+    return short, v["population"], without
