@@ -736,6 +736,25 @@ def test_a_models_failure_keeps_its_fields_traced_to_the_ensembles_member_and_it
     assert pickle.loads(pickle.dumps(got)).failure == got.failure  # from a worker process
 
 
+def test_a_single_runs_failure_names_no_member_and_a_last_chunk_of_one_its_own():
+    """A single run has no member to name; an ensemble's last chunk of one member runs alone
+    on floats, and its failure names the member it is in the whole ensemble. Both said
+    "member 0"."""
+    from hubinsim.data import load_data
+    from hubinsim.errors import SimulationError
+    from hubinsim.model import engine
+    from hubinsim.run.single import traced
+
+    with pytest.raises(SimulationError) as info:
+        engine._check_floats({"XR": -0.5}, ("XR",), 2023.25)
+    assert info.value.failure.member is None
+    assert "member" not in str(info.value)
+    one = {"labour.match_speed": np.array([0.41])}
+    scn = hubinsim.make_scenario(name="s", end=2026)
+    assert traced(info.value, scn, load_data(), one, {}, 0).failure.member is None
+    assert traced(info.value, scn, load_data(), one, {}, 39).failure.member == 39
+
+
 def test_a_start_record_refused_keeps_its_fields_and_says_them_in_either_language():
     """A figure of a start record refused for member 1 of a chunk that starts at member 10:
     the member counted in the whole ensemble, the reason in both languages, also from a

@@ -244,10 +244,11 @@ def _check(y: dict, nonnegative: tuple[str, ...], t: float) -> None:
 def _check_floats(y: dict, nonnegative: tuple[str, ...], t: float) -> None:
     for name in nonnegative:
         if not y[name] >= 0.0:
-            _negative(name, y[name], t, 0)
+            _negative(name, y[name], t, None)  # (a single member: no member to name)
 
 
-def _negative(name: str, value: float, t: float, member: int):
+def _negative(name: str, value: float, t: float, member: int | None):
+    member = None if member is None else int(member)
     raise SimulationError(
-        failure=Failure(name, "negative", time=float(t), member=int(member), value=value)
+        failure=Failure(name, "negative", time=float(t), member=member, value=value)
     )

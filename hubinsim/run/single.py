@@ -321,7 +321,9 @@ def traced(exc, scn: Scenario, data, params: Mapping, drawn: Mapping, first: int
     refused = exc if isinstance(exc, StartRecordError) else None
     m = failure.member if failure is not None else getattr(refused, "member", None)
     members = len(next(iter(params.values()))) if params else 1
-    if m is not None and members > 1 and m < members:
+    if m is None and first > 0 and members == 1:  # an ensemble's last chunk of one member,
+        m = 0  # run alone (a single run names no member)
+    if m is not None and (members > 1 or first > 0) and m < members:
         varied = {k: v[m] for k, v in {**params, **drawn}.items() if np.ndim(v) and np.ptp(v) > 0}
         drew = tuple((k, float(v)) for k, v in sorted(varied.items()))
         if failure is not None:
