@@ -247,6 +247,7 @@ def run(
     method: str = "euler",
     inputs_left: Mapping[str, np.ndarray] | None = None,
     keep: list[str] | None = None,
+    arrays: bool = False,
 ) -> dict[str, np.ndarray]:
     """Integrate the model and return annual indicators, each of shape (years, members).
 
@@ -260,11 +261,14 @@ def run(
     before it.
 
     A single member is integrated with Python floats rather than one-element arrays (the
-    same equations, several times faster, see :mod:`hubinsim.model.ops`). Where Python
-    raises on arithmetic that numpy turns into inf or NaN, the member runs again with arrays,
-    so that the outcome (warnings, a :class:`~hubinsim.errors.SimulationError`) is numpy's.
+    same equations, several times faster, see :mod:`hubinsim.model.ops`), unless ``arrays``:
+    an ensemble's chunk of one member keeps numpy's functions, so that a member's figures do
+    not depend on the chunk it runs in (the C library's and numpy's differ in the last
+    bits). Where Python raises on arithmetic that numpy turns into inf or NaN, the member
+    runs again with arrays, so that the outcome (warnings, a
+    :class:`~hubinsim.errors.SimulationError`) is numpy's.
     """
-    out, _ = _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, ())
+    out, _ = _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, (), arrays)
     return out
 
 
@@ -290,12 +294,12 @@ def record_at(
     return records[year]
 
 
-def _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, capture):
+def _run_once(params, base, pool, inputs, grid, method, inputs_left, keep, capture, arrays=False):
     # (an array's own size: np.size costs about 0.5 µs a call, 50 µs for a run's parameters)
     members = max(
         (v.size if v.__class__ is np.ndarray else np.size(v) for v in params.values()), default=1
     )
-    if members == 1:
+    if members == 1 and not arrays:
         try:
             return _run(
                 params, base, pool, inputs, grid, method, inputs_left, scalar=True, keep=keep,

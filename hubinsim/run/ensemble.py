@@ -127,6 +127,7 @@ def _run_chunk(
         keep=keep,
         levers=levers,
         first=first,
+        chunk=True,
     )
 
 

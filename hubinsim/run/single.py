@@ -72,6 +72,7 @@ def run_scenario(
     levers: Mapping | None = None,
     start: Mapping | None = None,
     first: int = 0,
+    chunk: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict]:
     """The annual indicators and the metadata of a run of ``scn`` (what :func:`simulate`
     returns as :class:`~hubinsim.results.Results`, without the wall time).
@@ -83,7 +84,9 @@ def run_scenario(
     ensemble draws (name -> array of shape (members,), in the lever's unit): each member's
     value replaces the scenario's setting, constant from 2021 (2020 is the base year).
     ``start`` is a start record (:func:`start_record`) to run from instead of the 2020 base.
-    ``first`` is the number of the chunk's first member in its ensemble (for messages).
+    ``first`` is the number of the chunk's first member in its ensemble (for messages);
+    ``chunk`` says that the run is an ensemble's chunk, whose members are integrated as
+    arrays even where there is one (:func:`hubinsim.model.run`'s ``arrays``).
 
     ``data_dir`` may be the :class:`~hubinsim.data.DataSet` a run read first. When the model
     cannot run with these inputs (a stock turns negative, a value is not finite), the
@@ -103,7 +106,9 @@ def run_scenario(
             base, pool, grid, inputs, inputs_left, lever_values, used = _model_inputs(
                 run_scn, params, data, start
             )
-            values = model.run(used, base, pool, inputs, grid, scn.time.method, inputs_left, keep)
+            values = model.run(
+                used, base, pool, inputs, grid, scn.time.method, inputs_left, keep, arrays=chunk
+            )
     except (SimulationError, ArithmeticError, ValueError) as exc:
         raise traced(exc, scn, data, params, drawn, first) from None
     metadata = {
