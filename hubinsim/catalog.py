@@ -730,7 +730,8 @@ def _build_indicators() -> tuple[Indicator, ...]:
             _NONE,
             "vacancies per registered unemployed person (comparable with the job-to-seeker "
             "ratio of the public employment services, 求人倍率, which counts posts and seekers "
-            "registered with them)",
+            "registered with them; the model counts every post left unfilled, so it reads "
+            "higher where a shortage lasts)",
             "岗位空缺与登记失业人数之比",
         ),
         Indicator(

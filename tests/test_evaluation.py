@@ -1937,3 +1937,6 @@ def test_the_annual_path_names_estimates_in_a_re_projected_year(short):
     assert "gdp" in path.loc[2024, "estimated_figures"].split(", ")
     assert path.loc[2024, "model_figures"] == ""  # named only in a year of actual figures
     assert "employment" in path.loc[2023, "model_figures"].split(", ")
+    # a labour shortage is on the path, the model's figure in the actual years
+    assert "vacancies_per_unemployed" in path.loc[2023, "model_figures"].split(", ")
+    assert (path["vacancies_per_unemployed"] >= 0.0).all()

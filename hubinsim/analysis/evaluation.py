@@ -174,7 +174,8 @@ class Evaluation:
 
 #: The indicators of the annual path (:meth:`Evaluation.path_table`), before those of the
 #: plan's targets: GDP and its real growth, the three sectors and their shares, employment
-#: and unemployment, fiscal revenue, fixed-asset investment, population.
+#: and unemployment, vacancies per unemployed person (a labour shortage), fiscal revenue,
+#: fixed-asset investment, population.
 PATH_INDICATORS = (
     "gdp",
     "gdp_real_growth_pct",
@@ -186,6 +187,7 @@ PATH_INDICATORS = (
     "share_tertiary_pct",
     "employment",
     "unemployment_rate_pct",
+    "vacancies_per_unemployed",
     "fiscal_revenue",
     "fai",
     "population",
