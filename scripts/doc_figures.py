@@ -1255,33 +1255,44 @@ def attracted_jobs() -> str:
 
 def new_urban_jobs() -> str:
     """§6: the plan's new urban jobs in business as usual, and what decides the verdict."""
+    from hubinsim.data import load_parameters
+
     key = "new_urban_jobs_cumulative"
+    tau = load_parameters()["labour.turnover"]
     bau = _annual()
     firms = _annual(levers={"firms_attracted": {"step": {2021: 4.0, 2026: 0.0}}})
-    turn = {t: _annual(parameters={"labour.turnover": t}).loc[2025, key] for t in (0.03, 0.07)}
+    ends = (tau.low, tau.high)
+    turn = {t: _annual(parameters={"labour.turnover": t}).loc[2025, key] for t in ends}
     total = bau.loc[2025, key]
     # replacement: the turnover rate times non-farm employment, summed over 2021-2025
     nonfarm = (bau["employment_secondary"] + bau["employment_tertiary"]).loc[2021:2025]
-    replacement = 0.045 * nonfarm.sum() * 1e4
+    replacement = tau.value * nonfarm.sum() * 1e4
     return _fill(
         "**New urban jobs** (gross, the plan's 新增城镇就业) are the growth of non-farm labour "
         "demand plus replacement: jobs = τ_turn (E_sec + E_ter) + Σ_g max(ΔE_g, 0) over the "
         "employer groups g = attracted firms, the rest of the secondary sector, services (jobs "
         "created by one group are hires even where another sheds workers), with τ_turn = "
-        "`labour.turnover` = 4.5 %/yr (an assumption: China's 12-13 million new urban jobs a year "
-        "are 2.5-3 % of urban employment, higher in service districts). Business as usual gives "
+        f"`labour.turnover` = {100 * tau.value:g} %/yr (an assumption: China's 12-13 million "
+        "new urban jobs a year are 2.5-3 % of urban employment, higher in service districts). "
+        "Business as usual gives "
         f"{total:,.0f} over 2021-2025: the growth of services labour demand in the rebound adds "
         f"about {round(total - replacement, -2):,.0f} to replacement's "
         f"{round(replacement, -2):,.0f}, so the verdict on the plan's 35,000 is decided by labour "
-        "demand and by the replacement rate together (τ_turn 3 % / 7 % gives "
-        f"{turn[0.03]:,.0f} / {turn[0.07]:,.0f}), and the scorecard says so (decided_by "
+        f"demand and by the replacement rate together (τ_turn {100 * ends[0]:g} % / "
+        f"{100 * ends[1]:g} % gives {turn[ends[0]]:,.0f} / {turn[ends[1]]:,.0f}), and the "
+        "scorecard says so (decided_by "
         '"assumption", §15.4); the attracted firms of the example add '
         f"{firms.loc[2025, key] - total:,.0f}. Jobs lost are not subtracted (the official count "
         "is new hires less natural attrition, 新就业 − 自然减员), so a downturn that is made good "
         "within the period adds the recovery's hires: a one-year shock to services output or "
         "investment raises the 2021-2025 count, and a run's count is best read with employment "
-        "itself. The single run takes τ_turn at 4.5 %, below the middle of its range (3-7 %): an "
-        "ensemble's median count lies above the single run's."
+        f"itself. The single run takes τ_turn at {100 * tau.value:g} %"
+        + (
+            f", below the middle of its range ({100 * tau.low:g}-{100 * tau.high:g} %): an "
+            "ensemble's median count lies above the single run's."
+            if tau.value < (tau.low + tau.high) / 2
+            else f" (its range {100 * tau.low:g}-{100 * tau.high:g} %)."
+        )
     )
 
 
