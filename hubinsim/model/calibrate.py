@@ -563,8 +563,9 @@ def _calibrate(
         F0 = np.where(own, F_rec, F0)
     F0 = _float(float(F0) if np.ndim(F0) == 0 else F0)
     # the attracted firms' plants produce in proportion to it (core.rates)
-    ln_f0 = 0.0 if F0.__class__ is float and F0 == 1.0 else c["fill_el"] * log(F0)
-    if ln_f0.__class__ is not float or ln_f0 != 0.0:
+    ln_f0 = 0.0
+    if not (F0.__class__ is float and F0 == 1.0):
+        ln_f0 = c["fill_el"] * log(F0)
         VA_c0 = VA_c0 * exp(ln_f0)
     Y_p0, Y_si0 = n_p0 / P_p, n_ind0 / P_s - VA_c0
     _refuse(

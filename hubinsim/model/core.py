@@ -917,10 +917,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         revenue = revenue * (1.0 - relief)
     if X["_shock"]:
         revenue = ops.times(revenue, shock("shock_fiscal_revenue"))
-    # at the housing investment made (new urban projects beyond the pool included: their
-    # housing part sells land as the pool's does)
-    fai_hl = fai_h if not extra else fai_h + th_u * extra_cats[5]
-    LR = land_revenue(fai_hl * land_price, k_land_o, el_land, k_land, exp, log, maximum)
+    # at the housing investment made, new urban projects beyond the pool included (their
+    # housing part sells land as the pool's does, and is housing capital formation below)
+    fai_hx = fai_h if not extra else fai_h + th_u * extra_cats[5]
+    LR = land_revenue(fai_hx * land_price, k_land_o, el_land, k_land, exp, log, maximum)
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers
@@ -937,13 +937,12 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         # Capital: normal investment, pool deviations and extra projects (capital formation)
         cf = k_phiK / s["P_I"]
         pub = pub_real
-        inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_h
+        inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_hx
         if extra:
             ex = extra_cats
             inv_p = inv_p + th_a * ex[1]
             inv_s = inv_s + ex[3]
             inv_t = inv_t + ex[4]
-            inv_h = inv_h + th_u * ex[5]
             pub = pub + extra_public
         d = {
             "K_p": cf * inv_p - dep * s["K_p"],
@@ -1063,16 +1062,13 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         # exactly 1 where they do not exceed the natural rate's employment), perceived over
         # labour.shortage_time (F stays the float 1.0, without operations over the members,
         # while every post is filled)
-        if (
-            F.__class__ is float
-            and F == 1.0
-            and (x_t <= 0.0 if x_t.__class__ is float else not (x_t > 0.0).any())
-        ):
+        beyond = x_t > 0.0  # posts beyond the natural rate's employment (a bool or an array)
+        if F.__class__ is float and F == 1.0 and not ops.any_true(beyond):
             d["F"] = 0.0
         else:
             # (exactly 1 where every post is filled, as in a run whose F stays the float 1.0:
             # the matching's E may round an ulp below E_d there)
-            d["F"] = (ops.where(x_t > 0.0, E / E_raw, 1.0) - F) * k_etd_fill
+            d["F"] = (ops.where(beyond, E / E_raw, 1.0) - F) * k_etd_fill
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)

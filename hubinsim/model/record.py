@@ -89,9 +89,10 @@ STOCKS: dict[str, str] = {
     "the matching with ref_tight_market_gap turns them into the record's employment (a record "
     "made from a run), so that a run near the floor of unemployment is continued",
     "fill_rate": "the share of the posts offered that firms find filled, as they perceive it "
-    "(labour.shortage_time) [fraction]; default: the record's employment over the posts "
-    "offered behind it (1 where unemployment is at or above its natural rate; the record's "
-    "output is that of the posts filled; docs/model.md §6)",
+    "(labour.shortage_time) [fraction]; used where the record's posts (labour_demand) are "
+    "taken as they are (a run continued); else, and by default, the record's employment over "
+    "the posts offered behind it (1 where unemployment is at or above its natural rate; the "
+    "record's output is that of the posts filled; docs/model.md §6)",
     "relative_income": "perceived expected income relative to the neighbours' [index]; default 1",
     "reference_income": "the neighbours' income index [2020 = 1]; default 1",
     "public_backlog": "public projects waiting for money [亿元]; default 0",
