@@ -1926,6 +1926,34 @@ def test_with_draws_the_annual_path_says_its_re_projection_is_the_median(with_dr
     assert status[2023] == "actual" and status[2024] == "re-projected (median of 9 draws)"
     gdp = table.set_index("year")["gross domestic product (亿元)"]
     assert gdp[2025] == round(with_draws.band["gdp"].loc[2025, "p50"], 2)
+    said = table.set_index("year")["the model's figures in an actual year (median of 9 draws)"]
+    assert "employment" in said[2023]
+
+
+def test_with_draws_the_model_figures_of_the_actual_years_are_the_members_median(
+    synthetic, with_draws
+):
+    """The model's figures of the actual years come from the same members as the median after
+    the start: a cumulated count runs on from the median of the members' own counts (each
+    member adds its years after the start to its own count of the years before), so it does
+    not jump at the start year from the single run's count to the members' median. The
+    figures the actuals give, or that are built from them, are those of a single run."""
+    ev = with_draws
+    start, cum = ev.start_year, "new_urban_jobs_cumulative"
+    assert ev.flags.loc[start, cum] == "model"  # no actual figure gives the count
+    assert ev.path.loc[start, cum] == pytest.approx(ev.band[cum].loc[start, "p50"])
+    yearly = ev.band["new_urban_jobs"].loc[start + 1]
+    step = ev.path.loc[start + 1, cum] - ev.path.loc[start, cum]
+    assert yearly["p5"] <= step <= yearly["p95"]
+    for year in range(2021, start):  # the members' original runs before the start
+        for ind in ("employment", cum):
+            assert ev.flags.loc[year, ind] == "model"
+            assert ev.path.loc[year, ind] == pytest.approx(ev.original_band[ind].loc[year, "p50"])
+    scn, _truth, act = synthetic
+    single = hubinsim.evaluate(scn, act)
+    given = ev.flags.loc[:start].isin(["actual", "estimate", "base"])
+    assert given.to_numpy().sum() > 20
+    pd.testing.assert_frame_equal(ev.path.loc[:start][given], single.path.loc[:start][given])
 
 
 def test_the_annual_path_names_estimates_in_a_re_projected_year(short):

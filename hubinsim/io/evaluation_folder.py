@@ -450,6 +450,10 @@ _PATH_WORDS = {
     "actual": ("actual", "实际"),
     "re-projected": ("re-projected", "重新预测"),
     "median": ("re-projected (median of {n} draws)", "重新预测({n}次抽样中位数)"),
+    "model_median": (
+        "the model's figures in an actual year (median of {n} draws)",
+        "实际年份中的模型值({n}次抽样中位数)",
+    ),
 }
 
 
@@ -466,13 +470,15 @@ def path_readable(ev, lang: str) -> pd.DataFrame:
     """The annual path (:meth:`~hubinsim.Evaluation.path_table`) for a reader: readable
     headers with units in ``lang``, each year marked actual or re-projected (with draws "the
     median of N draws"), the figures rounded by their unit (counts whole, the rest two
-    decimals), the model's and the estimated figures of an actual year by name."""
+    decimals), the model's (with draws, the members' median) and the estimated figures of an
+    actual year by name."""
     zh = lang == "zh"
     table = ev.path_table()
     draws = ev.record.get("draws")
     words = {k: v[zh] for k, v in _PATH_WORDS.items()}
     if draws:
         words["re-projected"] = words["median"].format(n=draws)
+        words["model_figures"] = words["model_median"].format(n=draws)
     out = pd.DataFrame({_header("year", lang): table["year"].astype(int)})
     out[words["status"]] = table["status"].map(words)
     codes = [c for c in table.columns if c in INDICATOR_BY_NAME]

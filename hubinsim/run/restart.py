@@ -324,7 +324,6 @@ def reproject(
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
-        re_annual = path.loc[start:].copy()
     else:
         start, carried = None, {}
         path, flags, anchor_table, values, band, re_annual = _fade(
@@ -338,6 +337,10 @@ def reproject(
         before=start if start is not None else max(gdp_years, default=BASE_YEAR),
         lang=acts.lang,
     )
+    if kind == "restart":
+        if values is not None:  # the model's figures of the actual years: the same members
+            _put_model_median(path, flags, values, ensemble, start)
+        re_annual = path.loc[start:].copy()
     return Reprojection(
         anchor="restart" if kind == "restart" else f"fade={fade_years}",
         start_year=start,
@@ -821,6 +824,25 @@ def _put_median(path: pd.DataFrame, values: dict, years, after: int | None) -> N
         if name in path.columns and np.ndim(v) == 2:
             median = percentile_rows(np.asarray(v, dtype=float), (50,))[0]
             path.loc[years[keep], name] = median[keep]
+
+
+def _put_model_median(path, flags, values, ensemble, start: int) -> None:
+    """With draws, put in ``path`` the members' median of every figure of the years up to
+    the restart year ``start`` that is the model's (flagged ``model``: no actual figure gives
+    it, nor is it built from one): the members' original runs before ``start``, their
+    restarted state in it. A cumulated count of the re-projection adds each member's years
+    after the start to that member's own count of the years before (:func:`_restart_members`),
+    so its median runs on from the median shown in the start year, not from the single run's
+    count; a level runs on from the state each member restarted from."""
+    years = list(ensemble.years)
+    for name, v in values.items():
+        if name not in path.columns or np.ndim(v) != 2 or name not in ensemble.values:
+            continue
+        before = percentile_rows(np.asarray(ensemble.values[name], dtype=float), (50,))[0]
+        at_start = percentile_rows(np.asarray(v, dtype=float)[:1], (50,))[0][0]
+        for year in path.index[(path.index > BASE_YEAR) & (path.index <= start)]:
+            if flags.loc[year, name] == MODEL:
+                path.loc[year, name] = at_start if year == start else before[years.index(year)]
 
 
 def _is_figure(name: str) -> bool:
