@@ -1956,6 +1956,20 @@ def test_with_draws_the_model_figures_of_the_actual_years_are_the_members_median
     pd.testing.assert_frame_equal(ev.path.loc[:start][given], single.path.loc[:start][given])
 
 
+def test_the_restart_year_names_the_sector_left_of_actual_gdp_as_built_from_actuals(short):
+    """GDP and two sectors given in the restart year: the restart makes the third what they
+    leave of GDP, so the path names it (and its share) built from the actual figures, as in
+    the years before, not the model's."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
+    path, start = ev.path_table().set_index("year"), ev.start_year
+    for year in range(2021, start + 1):
+        built = path.loc[year, "estimated_figures"].split(", ")
+        assert {"va_secondary", "share_secondary_pct"} <= set(built)
+        assert "va_secondary" not in path.loc[year, "model_figures"].split(", ")
+    rest = path.loc[start, "gdp"] - path.loc[start, ["va_primary", "va_tertiary"]].sum()
+    assert path.loc[start, "va_secondary"] == pytest.approx(rest)
+
+
 def test_the_annual_path_names_estimates_in_a_re_projected_year(short):
     """Under add-factors the 2024 GDP comes from its first three quarters' growth: the year
     is re-projected, and its row names the figures built from the actual figures."""

@@ -338,6 +338,7 @@ def reproject(
         lang=acts.lang,
     )
     if kind == "restart":
+        _flag_start_residual(path, flags, history, start)
         if values is not None:  # the model's figures of the actual years: the same members
             _put_model_median(path, flags, values, ensemble, start)
         re_annual = path.loc[start:].copy()
@@ -937,6 +938,23 @@ def _add_up_sectors(
             path.loc[year, sector] = new
             path.loc[year, parts[1]] = new / gdp * 100.0
             flags.loc[year, [p for p in parts if p in flags.columns]] = ESTIMATE
+
+
+def _flag_start_residual(path: pd.DataFrame, flags: pd.DataFrame, history: dict, start: int):
+    """In the restart year, the one sector without an actual figure where GDP and the other
+    two have one: the restart made it what they leave of GDP (its value added and share are
+    built from the actual figures, not the model's), so flag it ``estimate``, as
+    :func:`_add_up_sectors` does in the years before."""
+    if ("gdp", start) not in history:
+        return
+    missing = [s for s in SECTORS if (s, start) not in history]
+    if len(missing) != 1:
+        return
+    sector = missing[0]
+    gdp = history[("gdp", start)][0]
+    rest = gdp - sum(history[(s, start)][0] for s in SECTORS if s != sector)
+    if abs(float(path.loc[start, sector]) - rest) <= 1e-9 * gdp:
+        flags.loc[start, [sector, sector.replace("va_", "share_") + "_pct"]] = ESTIMATE
 
 
 def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
