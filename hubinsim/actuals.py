@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import INDICATOR_BY_NAME, INDICATORS, suggest
-from .errors import ActualsError
+from .errors import ActualsError, in_lang
 from .files import read_file
 
 #: Largest actuals file read [bytes]: a district's figures are a few kilobytes; a larger file
@@ -625,12 +625,6 @@ _UNIT_ADVICE = {
     "%": ("percent (3.3 for 3.3 %)", "百分数(3.3 % 写 3.3)"),
     "yuan": ("yuan (元)", "元"),
 }
-
-
-def in_lang(lang: str, en: str, zh: str) -> str:
-    """``zh`` under ``lang`` "zh", else ``en``: the two wordings of one message, formed
-    from the same figures by the same function."""
-    return zh if lang == "zh" else en
 
 
 def zh_value(column: str, value: str) -> str:

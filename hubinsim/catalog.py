@@ -990,7 +990,11 @@ def holds_words(row: dict, words) -> bool:
     return all(w.lower() in text for w in words)
 
 
-def suggest(name, choices) -> str:
-    """' (did you mean ...?)' with the closest valid names, or ''."""
+def suggest(name, choices, lang: str = "en") -> str:
+    """' (did you mean ...?)' with the closest valid names, or '' ("(是否指 ...?)" under
+    ``lang`` "zh")."""
     close = closest(name, choices) if isinstance(name, str) and name else []
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    if not close:
+        return ""
+    names = ", ".join(repr(c) for c in close)
+    return f"(是否指 {names}?)" if lang == "zh" else f" (did you mean {names}?)"

@@ -42,6 +42,47 @@ def printable(text: str, lines: bool = True) -> str:
     return pattern.sub(_escape, str(text))
 
 
+def in_lang(lang: str, en: str, zh: str) -> str:
+    """``zh`` under ``lang`` "zh", else ``en``: the two wordings of one message, formed
+    from the same figures by the same function."""
+    return zh if lang == "zh" else en
+
+
+class Message(str):
+    """A message that can be said in English or in Chinese: its facts (file, key, value,
+    valid range) are kept as fields, and ``form(lang, **facts)``, one function for both
+    languages, words them. As a ``str`` it is the English wording, so code that handles
+    messages as text goes on as before; :meth:`text` says it in ``lang``. A fact may itself
+    be a Message (a located problem holds the problem), said in the same language."""
+
+    def __new__(cls, form, /, **facts):
+        self = super().__new__(cls, form("en", **facts))
+        self.form, self.facts = form, facts
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("en" or "zh")."""
+        return self.form(lang, **self.facts)
+
+    def __reduce__(self):  # pickles by the form's name and the facts
+        return (_message, (self.form, self.facts))
+
+
+def _message(form, facts: dict) -> Message:
+    return Message(form, **facts)
+
+
+def error_text(lang: str, error: HubinsimError) -> str:
+    """The message of ``error`` in ``lang`` (a Message of an error: ``Message(error_text,
+    error=exc)``)."""
+    return error.text(lang)
+
+
+def text_in(message, lang: str = "en") -> str:
+    """``message`` in ``lang`` where it is a :class:`Message`, else as it is."""
+    return message.text(lang) if isinstance(message, Message) else str(message)
+
+
 class HubinsimError(Exception):
     """Base class of every error hubinsim raises on purpose.
 
@@ -56,22 +97,36 @@ class HubinsimError(Exception):
     def __init__(self, problems: list[str] | str = "", source: str | None = None):
         if isinstance(problems, str):
             problems = [problems]
-        self.problems = [str(p) for p in problems]
+        self.problems = [p if isinstance(p, Message) else str(p) for p in problems]
         self.source = source
+        self._head = source  # the source said before the message (``source`` set later is not)
         super().__init__(self._message())
 
-    def _message(self) -> str:
-        head = f"{printable(self.source, lines=False)}: " if self.source else ""
-        if len(self.problems) == 1:
-            return head + printable(self.problems[0])
-        shown = [f"  - {printable(p, lines=False)}" for p in self.problems[:MAX_PROBLEMS_SHOWN]]
-        hidden = len(self.problems) - len(shown)
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: the problems that are :class:`Message` s said in it
+        (others as they were written)."""
+        return self._message(lang)
+
+    def _message(self, lang: str = "en") -> str:
+        head = f"{printable(self._head, lines=False)}: " if self._head else ""
+        problems = [text_in(p, lang) for p in self.problems]
+        if len(problems) == 1:
+            return head + printable(problems[0])
+        shown = [f"  - {printable(p, lines=False)}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+        hidden = len(problems) - len(shown)
         if hidden:
-            shown.append(f"  ... and {hidden:,} more (fix these and run again to see the rest)")
-        return head + f"{len(self.problems):,} problems:\n" + "\n".join(shown)
+            shown.append(
+                in_lang(
+                    lang,
+                    f"  ... and {hidden:,} more (fix these and run again to see the rest)",
+                    f"  …… 另有 {hidden} 个(改正后再运行可见其余)",
+                )
+            )
+        count = in_lang(lang, f"{len(problems):,} problems:", f"共 {len(problems)} 个问题:")
+        return head + count + "\n" + "\n".join(shown)
 
     def __reduce__(self):  # pickles (from a worker process) with its problems and source
-        return (type(self), (self.problems, self.source))
+        return (type(self), (self.problems, self._head), {"source": self.source})
 
 
 class ScenarioError(HubinsimError):
@@ -82,17 +137,11 @@ class ScenarioError(HubinsimError):
         self.lang = lang
         super().__init__(problems, source)
 
-    def _message(self) -> str:
-        text = super()._message()
-        if getattr(self, "lang", "en") == "zh" and len(self.problems) > 1:
-            count = f"{len(self.problems):,} problems:\n"
-            text = text.replace(count, f"共 {len(self.problems)} 个问题:\n", 1)
-            text = text.replace("fix these and run again to see the rest", "改正后再运行可见其余")
-            text = text.replace("... and ", "…… 另有 ").replace(" more (", " 个(")
-        return text
+    def _message(self, lang: str | None = None) -> str:
+        return super()._message(lang or getattr(self, "lang", "en"))
 
     def __reduce__(self):
-        return (type(self), (self.problems, self.source, self.lang))
+        return (type(self), (self.problems, self._head, self.lang), {"source": self.source})
 
 
 class ActualsError(ScenarioError):
@@ -197,7 +246,7 @@ class SimulationError(HubinsimError):
         super().__init__(problems, source)
 
     def __reduce__(self):
-        return (type(self), (self.problems, self.source, self.failure))
+        return (type(self), (self.problems, self._head, self.failure), {"source": self.source})
 
 
 class StartRecordError(SimulationError):
@@ -238,7 +287,7 @@ class StartRecordError(SimulationError):
 
     def __reduce__(self):
         fields = (self.figures, self.year, self.member, self.reasons)
-        return (type(self), (self.problems, self.source, *fields))
+        return (type(self), (self.problems, self._head, *fields), {"source": self.source})
 
 
 class OutputError(HubinsimError):
@@ -250,4 +299,4 @@ class FolderNotFound(OutputError, FileNotFoundError):
     """A result folder, or the file of it asked for, is missing (also a FileNotFoundError)."""
 
     def __str__(self) -> str:  # not OSError's "[Errno ...]" form
-        return self._message()
+        return HubinsimError._message(self)

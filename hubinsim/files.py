@@ -20,7 +20,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import HubinsimError, printable
+from .errors import HubinsimError, Message, in_lang, printable, text_in
 
 #: Places whose files are not files: the process's own streams and the kernel's interfaces
 #: (``/proc/kmsg`` looks like an empty regular file and blocks when read).
@@ -56,30 +56,64 @@ SYSTEM_ERRORS = {
     errno.EINVAL: "the operation is not supported here",
 }
 
+#: The same in Chinese.
+SYSTEM_ERRORS_ZH = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "文件系统为只读",
+    errno.EACCES: "权限不足",
+    errno.EPERM: "不允许该操作(文件或文件夹可能不可更改,或属于其他用户)",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.EISDIR: "它是文件夹",
+    errno.ELOOP: "路径是符号链接的循环",
+    errno.ENAMETOOLONG: "路径或其中的名称过长",
+    errno.EEXIST: "它已存在",
+    errno.ENOTEMPTY: "文件夹不为空",
+    errno.EIO: "输入/输出错误(磁盘故障或网络文件系统)",
+    errno.EMFILE: "打开的文件过多",
+    errno.ENFILE: "系统中打开的文件过多",
+    errno.EBUSY: "它正被使用(挂载点或忙)",
+    errno.ETXTBSY: "它正被使用",
+    errno.EXDEV: "它在另一个文件系统上",
+    errno.EFBIG: "文件对该文件系统过大",
+    errno.ENXIO: "设备不存在(没有写入方的命名管道,或设备)",
+    errno.EINVAL: "此处不支持该操作",
+}
 
-def system_error(exc: OSError) -> str:
-    """What the system refused, in words: ``"the disk is full (...)"``."""
-    said = SYSTEM_ERRORS.get(exc.errno)
+#: What a file read is, in Chinese (``what`` of :func:`read_file`).
+WHAT_ZH = {
+    "a scenario file": "情景文件",
+    "a data file": "数据文件",
+    "a panel file": "面板数据文件",
+    "an actuals file (docs/evaluation.md)": "实际数据文件(docs/evaluation.md)",
+}
+
+
+def system_error(exc: OSError, lang: str = "en") -> str:
+    """What the system refused, in words of ``lang``: ``"the disk is full (...)"``."""
+    said = (SYSTEM_ERRORS_ZH if lang == "zh" else SYSTEM_ERRORS).get(exc.errno)
     if said is None:
         said = exc.strerror or str(exc) or type(exc).__name__
     return said
 
 
-def kind_of(mode: int) -> str:
-    """What a file of ``mode`` (from :func:`os.stat`) is, in words."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISREG(mode):
-        return "a file"
-    return "not a regular file"
+_KINDS = (
+    (stat.S_ISDIR, "a folder", "文件夹"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)", "命名管道(FIFO)"),
+    (stat.S_ISCHR, "a character device", "字符设备"),
+    (stat.S_ISBLK, "a block device", "块设备"),
+    (stat.S_ISSOCK, "a socket", "套接字"),
+    (stat.S_ISREG, "a file", "文件"),
+)
+
+
+def kind_of(mode: int, lang: str = "en") -> str:
+    """What a file of ``mode`` (from :func:`os.stat`) is, in words of ``lang``."""
+    for test, en, zh in _KINDS:
+        if test(mode):
+            return in_lang(lang, en, zh)
+    return in_lang(lang, "not a regular file", "不是普通文件")
 
 
 def is_special_place(path: str | os.PathLike) -> bool:
@@ -93,26 +127,90 @@ def is_special_place(path: str | os.PathLike) -> bool:
     return any(p.startswith(SPECIAL_PLACES) or p + "/" in SPECIAL_PLACES for p in (spelled, real))
 
 
-def missing_reason(path: Path, noun: str = "file") -> str:
+def _missing_text(lang, noun, link=None) -> str:
+    if link is not None:
+        return in_lang(
+            lang,
+            f"is a symbolic link to {link!r}, which does not exist",
+            f"是指向 {link!r} 的符号链接,而后者不存在",
+        )
+    return in_lang(lang, f"{noun} not found", "文件夹不存在" if noun == "folder" else "文件不存在")
+
+
+def missing_reason(path: Path, noun: str = "file") -> Message:
     """Why ``path``, which :func:`os.stat` did not find, is missing: not found, or a link to
-    a place that does not exist."""
+    a place that does not exist (a :class:`~hubinsim.errors.Message`)."""
     try:
         if stat.S_ISLNK(os.lstat(path).st_mode):
-            return f"is a symbolic link to {os.readlink(path)!r}, which does not exist"
+            return Message(_missing_text, noun=noun, link=os.readlink(path))
     except (OSError, ValueError):
         pass
-    return f"{noun} not found"
+    return Message(_missing_text, noun=noun)
 
 
-def stat_problem(path: Path, exc: OSError, noun: str = "file") -> str:
-    """Why :func:`os.stat` of ``path`` failed, in words."""
+def _unreadable_text(lang, exc=None, loop=False) -> str:
+    if loop:
+        return in_lang(
+            lang,
+            "is a loop of symbolic links (a link that leads back to itself)",
+            "是符号链接的循环(链接指回自身)",
+        )
+    return in_lang(
+        lang, f"cannot be read ({system_error(exc)})", f"无法读取({system_error(exc, lang)})"
+    )
+
+
+def stat_problem(path: Path, exc: OSError, noun: str = "file") -> Message:
+    """Why :func:`os.stat` of ``path`` failed, in words (a Message)."""
     if isinstance(exc, FileNotFoundError):
         return missing_reason(path, noun)
     if exc.errno == errno.ELOOP:
-        return "is a loop of symbolic links (a link that leads back to itself)"
-    if isinstance(exc, PermissionError):
-        return "cannot be read (permission denied)"
-    return f"cannot be read ({system_error(exc)})"
+        return Message(_unreadable_text, loop=True)
+    code = errno.EACCES if isinstance(exc, PermissionError) else exc.errno
+    return Message(_unreadable_text, exc=OSError(code, exc.strerror))
+
+
+def located_text(lang, where, said) -> str:
+    """ "WHERE: SAID": a problem after the file (and line) it is at, said in ``lang``."""
+    return f"{where}: {text_in(said, lang)}"
+
+
+def _what(what, lang) -> str:
+    return in_lang(lang, what, WHAT_ZH.get(what, what))
+
+
+def _regular_text(lang, what, kind=None) -> str:
+    """A file that is not a regular file (``kind``: its mode, "special" for a stream of the
+    system, None for one replaced since it was looked at)."""
+    if kind == "special":
+        is_ = in_lang(lang, "is a stream or an interface of the system", "是系统的流或接口")
+    elif kind is None:
+        is_ = in_lang(lang, "is not a regular file", "不是普通文件")
+    else:
+        is_ = in_lang(lang, f"is {kind_of(kind)}", f"是{kind_of(kind, lang)}")
+    if kind is None:
+        return in_lang(
+            lang,
+            f"{is_}: {what} is read from a regular file only",
+            f"{is_}:{_what(what, lang)}只能从普通文件读取",
+        )
+    return in_lang(
+        lang,
+        f"{is_}, not a file: {what} is read from a regular file only",
+        f"{is_},不是文件:{_what(what, lang)}只能从普通文件读取",
+    )
+
+
+def _invalid_path_text(lang) -> str:
+    return in_lang(lang, "is not a valid file path", "不是有效的文件路径")
+
+
+def _too_large_text(lang, what, mib) -> str:
+    return in_lang(
+        lang,
+        f"is larger than {mib:g} MiB, the most {what} may be",
+        f"大于 {mib:g} MiB,即{_what(what, lang)}的上限",
+    )
 
 
 @dataclass(frozen=True)
@@ -150,25 +248,23 @@ def read_file(
     path = Path(path)
     name = printable(shown if shown is not None else str(path), lines=False)
 
-    def refuse(reason: str):
-        return error(f"{name}: {reason}")
+    def refuse(reason):
+        return error([Message(located_text, where=name, said=reason)])
+
+    def regular(kind=None):
+        return Message(_regular_text, what=what, kind=kind)
 
     if is_special_place(path):
-        raise refuse(
-            f"is a stream or an interface of the system, not a file: {what} is read "
-            "from a regular file only"
-        )
+        raise refuse(regular("special"))
     try:
         info = os.stat(path)
     except (OSError, ValueError) as exc:
         if isinstance(exc, ValueError):  # a NUL byte in the path
-            raise refuse("is not a valid file path") from None
+            raise refuse(Message(_invalid_path_text)) from None
         raise refuse(stat_problem(path, exc)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise refuse(
-            f"is {kind_of(info.st_mode)}, not a file: {what} is read from a regular file only"
-        )
-    too_large = refuse(f"is larger than {limit / 2**20:g} MiB, the most {what} may be")
+        raise refuse(regular(info.st_mode))
+    too_large = refuse(Message(_too_large_text, what=what, mib=limit / 2**20))
     if info.st_size > limit:
         raise too_large
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -178,7 +274,7 @@ def read_file(
         raise refuse(stat_problem(path, exc)) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since it was looked at
-            raise refuse(f"is not a regular file: {what} is read from a regular file only")
+            raise refuse(regular())
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -187,7 +283,7 @@ def read_file(
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise refuse(f"cannot be read ({system_error(exc)})") from None
+        raise refuse(Message(_unreadable_text, exc=OSError(exc.errno, exc.strerror))) from None
     finally:
         os.close(fd)
     data = b"".join(chunks)

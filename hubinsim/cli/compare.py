@@ -128,7 +128,7 @@ def compare_command(
 
     started = time.perf_counter()
     data_dir = ctx.obj["data_dir"]
-    scenarios = load_scenarios([reference, *alternatives], data_dir)
+    scenarios = load_scenarios([reference, *alternatives], data_dir, lang)
     ensemble = draw_settings["draws"] is not None or any(s.declares_uncertainty for s in scenarios)
     check_ensemble_options(ensemble, **draw_settings)
     if not attribution and (groups or max_settings != ATTRIBUTION_MAX_SETTINGS):

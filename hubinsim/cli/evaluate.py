@@ -92,7 +92,7 @@ def evaluate_command(
 
     started = time.perf_counter()
     data_dir = ctx.obj["data_dir"]
-    scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
+    scn = hubinsim.load_scenario(scenario, data_dir=data_dir, lang=lang)
     act = hubinsim.read_actuals(actuals, data_dir=data_dir, today=this_year(), lang=lang)
     check_target(evaluation_folder(out, scn.name), force)
     ev = hubinsim.evaluate(

@@ -230,8 +230,10 @@ class Group(click.Group):
             except HubinsimError as exc:
                 if ctx.params.get("debug"):
                     traceback.print_exc()
-                zh = getattr(exc, "lang", None) == "zh"  # said in Chinese (under --lang zh)
-                _echo_error(f"{'错误' if zh else 'Error'}: {exc}")
+                # said in the command's language (--lang), or the one it was raised in
+                lang = ctx.meta.get("hubinsim.lang") or getattr(exc, "lang", None)
+                zh = lang == "zh"
+                _echo_error(f"{'错误' if zh else 'Error'}: {exc.text('zh' if zh else 'en')}")
                 ctx.exit(2)
             except MemoryError:
                 if ctx.params.get("debug"):

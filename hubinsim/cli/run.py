@@ -73,7 +73,7 @@ def run_command(
 
     started = time.perf_counter()
     data_dir = ctx.obj["data_dir"]
-    scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
+    scn = hubinsim.load_scenario(scenario, data_dir=data_dir, lang=lang)
     ensemble = draw_settings["draws"] is not None or scn.declares_uncertainty
     check_ensemble_options(ensemble, **draw_settings)
     from_actuals = actuals_settings(actuals, vintage, anchor, lang, data_dir)

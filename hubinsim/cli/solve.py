@@ -129,7 +129,7 @@ def solve_command(
 
     started = time.perf_counter()
     data_dir = ctx.obj["data_dir"]
-    scn = hubinsim.load_scenario(scenario, data_dir=data_dir)
+    scn = hubinsim.load_scenario(scenario, data_dir=data_dir, lang=lang)
     sol = hubinsim.solve(
         scn,
         target,

@@ -16,8 +16,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ScenarioError
-from ..files import read_file, stat_problem
+from ..errors import Message, ScenarioError, in_lang, text_in
+from ..files import located_text, read_file, stat_problem
 from .positions import BARE_KEY, key_lines
 from .settings import got
 
@@ -82,14 +82,14 @@ class Problems:
         line = layer.line(key)
         where = f"{layer.shown}:{line}" if line else layer.shown
         label = _label(key, section)
-        text = f"{where}: {label}: {message}" if label else f"{where}: {message}"
-        self.items.append((layer, line or 0, text))
+        said = Message(located_text, where=f"{where}: {label}" if label else where, said=message)
+        self.items.append((layer, line or 0, said))
 
     def raw(self, line: int, message: str) -> None:
         """A problem of a file that could not be read (an ancestor: listed first)."""
         self.items.append((None, line, message))
 
-    def messages(self) -> list[str]:
+    def messages(self) -> list[Message | str]:
         def order(item):
             layer, line, _ = item
             return (-1 if layer is None else layer.order, line)
@@ -107,16 +107,14 @@ def _read(path: Path, shown: str) -> tuple[Layer | None, tuple[int, str] | None]
             path, limit=MAX_FILE_BYTES, what="a scenario file", error=ScenarioError, shown=shown
         )
     except ScenarioError as exc:
-        return None, (0, str(exc))
+        return None, (0, exc.problems[0])
     raw = read.data
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, (
-            line,
-            f"{shown}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-        )
+        said = Message(_not_utf8_text, byte=raw[exc.start])
+        return None, (line, Message(located_text, where=f"{shown}:{line}", said=said))
     text = text.removeprefix("\ufeff")  # a byte-order mark, as some Windows editors write
     try:
         doc = tomllib.loads(text)
@@ -128,10 +126,11 @@ def _read(path: Path, shown: str) -> tuple[Layer | None, tuple[int, str] | None]
         if m and m.group(1):
             line, column = int(m.group(1)), int(m.group(2))
         reason = _TOML_POSITION.sub("", reason).strip()
-        col = f", column {column}" if column else ""
-        return None, (line, f"{shown}:{line}: not valid TOML: {reason}{col}")
+        said = Message(_not_toml_text, reason=reason, column=column)
+        return None, (line, Message(located_text, where=f"{shown}:{line}", said=said))
     except RecursionError:
-        return None, (0, f"{shown}: not valid TOML: arrays or tables nested too deeply")
+        said = Message(_not_toml_text, reason=None)
+        return None, (0, Message(located_text, where=shown, said=said))
     try:
         lines = key_lines(text)
     except RecursionError:  # nesting tomllib accepted but too deep to scan: no line numbers
@@ -144,7 +143,7 @@ def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
     problems = Problems()
     top, err = _read(path, shown)
     if err is not None:
-        exc = ScenarioError(err[1])
+        exc = ScenarioError([err[1]])
         exc.source = shown
         raise exc
     chain = [top]
@@ -157,21 +156,18 @@ def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
             break
         key = ("scenario", "extends")
         if not isinstance(ext, str) or not ext.strip():
-            problems.add(
-                layer,
-                key,
-                f"must be the path of a scenario file relative to this file, {got(ext)}",
-            )
+            problems.add(layer, key, Message(_extends_text, value=ext))
             break
         parent = layer.path.parent / ext
         parent_shown = os.path.normpath(os.path.join(os.path.dirname(layer.shown), ext))
         resolved, why = _resolve(parent)
         if resolved is None:
-            problems.add(layer, key, f"{parent_shown}: {why} (extends {ext!r})")
+            said = Message(located_text, where=parent_shown, said=why)
+            problems.add(layer, key, Message(_extends_text, said=said, ext=ext))
             break
         if resolved in seen:
             names = [lay.shown for lay in chain[seen.index(resolved) :]] + [parent_shown]
-            problems.add(layer, key, f"extends cycle: {' -> '.join(names)}")
+            problems.add(layer, key, Message(_extends_text, cycle=names))
             break
         parent_layer, err = _read(parent, parent_shown)
         if err is not None:
@@ -179,7 +175,7 @@ def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
             if line:  # a problem inside the file it extends: at its line there
                 problems.raw(line, message)
             else:  # the file cannot be read at all: at the line that names it
-                problems.add(layer, key, f"{message} (extends {ext!r})")
+                problems.add(layer, key, Message(_extends_text, said=message, ext=ext))
             break
         chain.append(parent_layer)
         seen.append(resolved)
@@ -188,6 +184,48 @@ def read_chain(path: Path, shown: str) -> tuple[list[Layer], Problems]:
     for order, lay in enumerate(chain):
         lay.order = order
     return chain, problems
+
+
+def _not_utf8_text(lang, byte) -> str:
+    return in_lang(
+        lang,
+        f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8",
+        f"不是 UTF-8 文本(字节 0x{byte:02x});请将文件存为 UTF-8",
+    )
+
+
+def _not_toml_text(lang, reason, column=None) -> str:
+    """Broken TOML: ``reason`` is the TOML reader's own (English) words, None for nesting
+    too deep."""
+    if reason is None:
+        return in_lang(
+            lang,
+            "not valid TOML: arrays or tables nested too deeply",
+            "不是有效的 TOML:数组或表嵌套过深",
+        )
+    col = in_lang(lang, f", column {column}", f",第 {column} 列") if column else ""
+    return in_lang(
+        lang, f"not valid TOML: {reason}{col}", f"不是有效的 TOML(TOML 解析器:{reason}){col}"
+    )
+
+
+def _extends_text(lang, value=None, said=None, ext=None, cycle=None) -> str:
+    """A problem of ``extends``: not a path (``value``), a parent that cannot be read
+    (``said``, named ``ext``), a cycle of files."""
+    if cycle is not None:
+        chain = " -> ".join(cycle)
+        return in_lang(lang, f"extends cycle: {chain}", f"extends 形成循环:{chain}")
+    if said is not None:
+        return in_lang(
+            lang,
+            f"{said} (extends {ext!r})",
+            f"{text_in(said, lang)}(extends {ext!r})",
+        )
+    return in_lang(
+        lang,
+        "must be the path of a scenario file relative to this file, ",
+        "应为相对于本文件的情景文件路径,",
+    ) + got(value, lang)
 
 
 def _resolve(path: Path) -> tuple[Path | None, str]:

@@ -48,7 +48,15 @@ from pathlib import Path
 
 from ..catalog import LEVER_BY_NAME, LEVERS, POOL_CATEGORIES, SECTIONS, closest, suggest
 from ..data import load_parameters
-from ..errors import HubinsimError, ScenarioError, UnitWarning
+from ..errors import (
+    HubinsimError,
+    Message,
+    ScenarioError,
+    UnitWarning,
+    error_text,
+    in_lang,
+    text_in,
+)
 from ..model.inputs import BASE_YEAR, Schedule
 from .extends import Layer, Problems, read_chain
 from .sections import handler, section_names
@@ -114,34 +122,72 @@ def _section_list() -> str:
 
 def _home(name: str, params: Mapping) -> str | None:
     """Where a known name belongs, as a phrase, or None."""
+    return _home_text("en", name, params)
+
+
+def _home_text(lang: str, name: str, params) -> str | None:
+    """Where a known name belongs, as a phrase of ``lang``, or None."""
     if name in LEVER_BY_NAME:
-        return f"the lever {name!r} belongs in [{LEVER_BY_NAME[name].section}]"
+        section = LEVER_BY_NAME[name].section
+        return in_lang(
+            lang,
+            f"the lever {name!r} belongs in [{section}]",
+            f"调节项 {name!r} 应写在 [{section}] 下",
+        )
     if name in params:
-        return f"{name!r} is a structural parameter: set it under [parameters]"
-    if name in TIME_KEYS:
-        return f"{name!r} belongs in [time]"
-    if name in SCENARIO_KEYS:
-        return f"{name!r} belongs in [scenario]"
-    if name in INVESTMENT_KEYS:
-        return f"{name!r} belongs in [investment]"
+        return in_lang(
+            lang,
+            f"{name!r} is a structural parameter: set it under [parameters]",
+            f"{name!r} 是结构参数:请写在 [parameters] 下",
+        )
+    for keys, section in (
+        (TIME_KEYS, "[time]"),
+        (SCENARIO_KEYS, "[scenario]"),
+        (INVESTMENT_KEYS, "[investment]"),
+    ):
+        if name in keys:
+            return in_lang(lang, f"{name!r} belongs in {section}", f"{name!r} 应写在 {section} 下")
     if name in ("target", "years", "factor"):
-        return f"{name!r} belongs in a [[shock]] table"
+        return in_lang(
+            lang, f"{name!r} belongs in a [[shock]] table", f"{name!r} 应写在 [[shock]] 表中"
+        )
     return None
 
 
-def _closest(name: str, here: tuple[str, ...], params: Mapping) -> str:
+def _closest(name: str, here: tuple[str, ...], params, lang: str = "en") -> str:
     """Suggestions: names allowed here first, else levers elsewhere (saying where)."""
-    hint = suggest(name, here)
+    hint = suggest(name, here, lang)
     if hint:
         return hint
     close = closest(name, [lv.name for lv in LEVERS], n=2)
     if close:
+        if lang == "zh":
+            named = "、".join(f"{c!r}([{LEVER_BY_NAME[c].section}] 的调节项)" for c in close)
+            return f"(是否指 {named}?)"
         return (
             " (did you mean "
             + ", ".join(f"{c!r}, a lever of [{LEVER_BY_NAME[c].section}]" for c in close)
             + "?)"
         )
-    return suggest(name, params)
+    return suggest(name, params, lang)
+
+
+#: What an unknown name was taken for, in English and Chinese.
+_WHAT_ZH = {"key": "键", "lever": "调节项", "section": "节", "category": "类别"}
+
+
+def _unknown_text(lang, name, here, params, what, hints=True) -> str:
+    """ "unknown lever (did you mean ...?); allowed here: ..." or "not allowed here: it
+    belongs in ..." in ``lang``."""
+    home = _home_text(lang, name, params)
+    if home:
+        return in_lang(lang, f"not allowed here: {home}", f"此处不允许:{home}")
+    hint = _closest(name, here, params, lang) if hints else ""
+    if lang == "zh":
+        allowed = "、".join(here) if here else "无"
+        return f"未知的{_WHAT_ZH.get(what, what)}{hint};此处可用:{allowed}"
+    allowed = ", ".join(here) if here else "nothing"
+    return f"unknown {what}{hint}; allowed here: {allowed}"
 
 
 #: Problems of a file after which an unknown name gets no suggestion (finding the closest
@@ -152,25 +198,42 @@ HINTS_UP_TO = 500
 def _unknown(layer, key, name, here, problems, params, what):
     if not isinstance(name, str):
         name = str(name)
-    home = _home(name, params)
-    allowed = ", ".join(here) if here else "nothing"
-    if home:
-        problems.add(layer, key, f"not allowed here: {home}")
-    else:
-        hint = _closest(name, here, params) if len(problems.items) < HINTS_UP_TO else ""
-        problems.add(layer, key, f"unknown {what}{hint}; allowed here: {allowed}")
+    hints = len(problems.items) < HINTS_UP_TO
+    facts = {"name": name, "here": tuple(here), "params": tuple(params), "what": what}
+    facts["hints"] = hints
+    problems.add(layer, key, Message(_unknown_text, **facts))
+
+
+def _table_text(lang, head, value) -> str:
+    return in_lang(
+        lang,
+        f"must be a table: write [{head}] on its own line, then key = value lines; ",
+        f"应为表:请单独一行写 [{head}],其下逐行写 键 = 值;",
+    ) + got(value, lang)
 
 
 def _table(layer, key, value, problems) -> dict | None:
     if isinstance(value, dict):
         return value
-    head = key[-1]
-    problems.add(
-        layer,
-        key,
-        f"must be a table: write [{head}] on its own line, then key = value lines; {got(value)}",
-    )
+    problems.add(layer, key, Message(_table_text, head=key[-1], value=value))
     return None
+
+
+def _year_key_text(lang, key, step) -> str:
+    hint = suggest(key, ["step"], lang) if not step else ""
+    return in_lang(
+        lang,
+        f"schedule keys must be years such as 2025, got {key!r}{hint}",
+        f"逐年表的键应为年份(如 2025),实际为 {key!r}{hint}",
+    )
+
+
+def _takes_text(lang, said, name) -> str:
+    """A problem of a lever's schedule, then what the lever takes."""
+    takes = lever_allowed(name, lang)
+    return in_lang(
+        lang, f"{said}; {name} takes {takes}", f"{text_in(said, lang)};{name} 接受{takes}"
+    )
 
 
 _YEAR_KEY = re.compile(r"[0-9]{4}")
@@ -196,10 +259,7 @@ def _schedule(raw: dict) -> tuple[Schedule | None, list[Problem]]:
     points, problems = [], []
     for y, v in table.items():
         if not _YEAR_KEY.fullmatch(y):
-            hint = suggest(y, ["step"]) if not step else ""
-            problems.append(
-                (pre + (y,), f"schedule keys must be years such as 2025, got {y!r}{hint}")
-            )
+            problems.append((pre + (y,), Message(_year_key_text, key=y, step=step)))
         else:
             points.append((int(y), v))
     if problems:
@@ -265,7 +325,7 @@ def _read_lever(layer, key, name, raw, merged, problems) -> None:
         value, errs = _schedule(raw)
         if value is None:
             for sub, m in errs:
-                problems.add(layer, key + sub, f"{m}; {name} takes {lever_allowed(name)}")
+                problems.add(layer, key + sub, Message(_takes_text, said=m, name=name))
             return
     for sub, m in lever_problems(name, value, end=None, warn=merged.warner(layer, key)):
         problems.add(layer, key + sub, m)
@@ -412,28 +472,32 @@ def _read_layer(layer: Layer, merged: _Merged, problems: Problems, params) -> No
         elif isinstance(value, dict) or (
             isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
         ):
-            home = _home(top, params)
-            if home:
-                problems.add(layer, key, f"not a section: {home}", section=True)
-            else:
-                problems.add(
-                    layer,
-                    key,
-                    f"unknown section{suggest(top, section_names())}; sections: {_section_list()}",
-                    section=True,
-                )
+            said = Message(_section_text, name=top, params=tuple(params), table=True)
+            problems.add(layer, key, said, section=True)
         else:
-            home = _home(top, params)
-            if home:
-                problems.add(layer, key, f"outside any section: {home}")
-            else:
-                problems.add(
-                    layer,
-                    key,
-                    "unknown key outside any section"
-                    f"{_closest(top, section_names(), params)}; every setting goes under a "
-                    "[section] header",
-                )
+            problems.add(layer, key, Message(_section_text, name=top, params=tuple(params)))
+
+
+def _section_text(lang, name, params, table=False) -> str:
+    """A table that is no section (``table``), or a key outside any section, in ``lang``."""
+    home = _home_text(lang, name, params)
+    if table and home:
+        return in_lang(lang, f"not a section: {home}", f"不是节:{home}")
+    if table:
+        hint = suggest(name, section_names(), lang)
+        return in_lang(
+            lang,
+            f"unknown section{hint}; sections: {_section_list()}",
+            f"未知的节{hint};可用的节:{_section_list()}",
+        )
+    if home:
+        return in_lang(lang, f"outside any section: {home}", f"不在任何节内:{home}")
+    hint = _closest(name, section_names(), params, lang)
+    return in_lang(
+        lang,
+        f"unknown key outside any section{hint}; every setting goes under a [section] header",
+        f"不在任何节内的未知键{hint};每项设置都应写在某个 [节] 标题下",
+    )
 
 
 def _run_checks(merged: _Merged, problems: Problems) -> int:
@@ -488,7 +552,7 @@ def _fixed_and_drawn(merged: _Merged, problems: Problems) -> None:
             )
 
 
-def load_scenario(path, data_dir=None) -> Scenario:
+def load_scenario(path, data_dir=None, lang: str = "en") -> Scenario:
     """Read and validate a scenario file (and the files it extends).
 
     Parameters
@@ -497,6 +561,8 @@ def load_scenario(path, data_dir=None) -> Scenario:
         The TOML file.
     data_dir : path, optional
         Folder of the data files (for the parameter catalogue).
+    lang : {"en", "zh"}
+        The language of the error's message (``exc.text(lang)`` says it in the other).
 
     Raises
     ------
@@ -506,9 +572,13 @@ def load_scenario(path, data_dir=None) -> Scenario:
     try:
         path = Path(os.fspath(path))
     except TypeError:
-        raise ScenarioError(f"not a file path: {path!r}") from None
+        raise ScenarioError(f"not a file path: {path!r}", lang=lang) from None
     shown = str(path)
-    chain, problems = read_chain(path, shown)
+    try:
+        chain, problems = read_chain(path, shown)
+    except ScenarioError as exc:
+        exc.lang = lang
+        raise
     params = load_parameters(data_dir)
     merged = _Merged()
     for layer in chain:
@@ -532,10 +602,10 @@ def load_scenario(path, data_dir=None) -> Scenario:
     if problems.items:
         messages = problems.messages()
         if len(messages) == 1:
-            err = ScenarioError(messages)
+            err = ScenarioError(messages, lang=lang)
             err.source = shown
             raise err
-        raise ScenarioError(messages, source=shown)
+        raise ScenarioError(messages, source=shown, lang=lang)
     name = meta.get("name")
     description = meta.get("description", "")
     titles = {k: meta[k].strip() for k in ("title", "title_zh") if isinstance(meta.get(k), str)}
@@ -558,20 +628,24 @@ def load_scenario(path, data_dir=None) -> Scenario:
     )
 
 
-def load_scenarios(paths, data_dir=None) -> list[Scenario]:
+def load_scenarios(paths, data_dir=None, lang: str = "en") -> list[Scenario]:
     """Read and validate several scenario files; every problem of every file is reported
-    before anything runs, in one :class:`~hubinsim.errors.HubinsimError` that names each
-    file."""
+    before anything runs, in one :class:`~hubinsim.errors.ScenarioError` that names each
+    file (in ``lang``; a file's own problems are said in either language)."""
     problems, scenarios = [], []
     for path in paths:
         try:
-            scenarios.append(load_scenario(path, data_dir))
+            scenarios.append(load_scenario(path, data_dir, lang))
         except ScenarioError as exc:
             if str(path) not in str(exc):  # the message must say which file is at fault
-                exc = ScenarioError(exc.problems, source=str(path))
-            problems.append(str(exc))
+                exc = ScenarioError(exc.problems, source=str(path), lang=lang)
+            problems.append(Message(error_text, error=exc))
         except HubinsimError as exc:
-            problems.append(str(exc))
+            problems.append(Message(error_text, error=exc))
     if problems:
-        raise HubinsimError("\n".join(problems))
+        raise ScenarioError([Message(_lines_text, said=tuple(problems))], lang=lang)
     return scenarios
+
+
+def _lines_text(lang, said) -> str:
+    return "\n".join(text_in(m, lang) for m in said)

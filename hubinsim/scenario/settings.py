@@ -29,10 +29,10 @@ from ..catalog import (
     suggest,
 )
 from ..data import load_data, load_parameters
-from ..errors import ScenarioError, UnitWarning
+from ..errors import Message, ScenarioError, UnitWarning, in_lang, text_in
 from ..model.engine import METHODS
 from ..model.inputs import BASE_YEAR, Schedule
-from .units import unit_slip
+from .units import outside_text, shown_number, span_text, unit_slip
 
 DEFAULT_END = 2035
 DEFAULT_DT = 0.25
@@ -71,24 +71,25 @@ def range_problem(
     rng: str,
     warn: Warn,
     key: tuple = (),
-    label: str = "",
+    year: int | None = None,
     units: bool = True,
-) -> str | None:
+) -> Message | None:
     """The problem with a number given for ``item`` (a lever or parameter), or None: a
     value written in the other unit (percentage for fraction, or the reverse) is refused with
     the conversion spelled out, or passed to ``warn`` (with ``key``) when it reads plausibly
-    both ways (:func:`hubinsim.scenario.units.unit_slip`); else a value outside ``rng``,
-    called ``label`` in the message. ``units=False`` checks the range only (values drawn or
-    computed, not written by a person)."""
-    label = label or _g(value)
-    slip = unit_slip(name, value, item, rng) if units else None
+    both ways (:func:`hubinsim.scenario.units.unit_slip`); else a value outside the range
+    ``rng`` names (:func:`~hubinsim.scenario.units.range_text`: "valid", "plausible"), for
+    ``year`` of a schedule. ``units=False`` checks the range only (values drawn or computed,
+    not written by a person)."""
+    slip = unit_slip(name, value, item, rng, year) if units else None
     if slip is not None:
         refused, message = slip
         if refused:
-            return message.replace(f"{_g(value)} is outside", f"{label} is outside", 1)
+            return message
         warn(key, message)
     if not item.low <= value <= item.high:
-        return f"{label} is outside {rng}"
+        span = {"low": item.low, "high": item.high, "unit": item.unit}
+        return Message(outside_text, value=value, **span, which=rng, year=year)
     return None
 
 
@@ -188,19 +189,21 @@ def is_year(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and -10_000 < v < 10_000
 
 
-def _kind(v) -> str:
-    """How a value read from TOML is described in a message."""
+def _kind(v, lang: str = "en") -> str:
+    """How a value read from TOML is described in a message, in ``lang``."""
     if isinstance(v, bool):
-        return "a boolean"
+        return in_lang(lang, "a boolean", "布尔值")
     if isinstance(v, str):
-        return "a string"
+        return in_lang(lang, "a string", "字符串")
     if isinstance(v, Mapping):
-        return "a table"
+        return in_lang(lang, "a table", "表")
     if isinstance(v, list | tuple):
-        return "an array"
+        return in_lang(lang, "an array", "数组")
     if isinstance(v, int | float):
-        return "a number" if _is_number(v) else "a number too large or not finite"
-    return f"a {type(v).__name__}"
+        if _is_number(v):
+            return in_lang(lang, "a number", "数值")
+        return in_lang(lang, "a number too large or not finite", "过大或非有限的数值")
+    return in_lang(lang, f"a {type(v).__name__}", type(v).__name__)
 
 
 def _shown(v) -> str:
@@ -208,43 +211,121 @@ def _shown(v) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def got(v) -> str:
-    return f"got {_shown(v)} ({_kind(v)})"
+def got(v, lang: str = "en") -> str:
+    """ "got 'a' (a string)": the value a message refuses, in ``lang``."""
+    return in_lang(lang, f"got {_shown(v)} ({_kind(v)})", f"实际为 {_shown(v)}({_kind(v, lang)})")
 
 
-def _g(v) -> str:
-    """A number as short as possible but never hiding why it is out of range."""
-    short = f"{v:g}"
-    return short if float(short) == v else repr(v)
+_g = shown_number
 
 
-def lever_allowed(name: str) -> str:
-    """What a lever accepts: type, range and unit."""
+def lever_allowed(name: str, lang: str = "en") -> str:
+    """What a lever accepts: type, range and unit, in ``lang``."""
     lv = LEVER_BY_NAME[name]
+    span = span_text(lv.low, lv.high, lv.unit, lang)
+    if lang == "zh":
+        kind = "数值或逐年表({年份 = 数值, ...})" if lv.schedule else "数值"
+        return f"{span} 内的{kind}"
     kind = "a number or a year schedule ({year = value, ...})" if lv.schedule else "a number"
-    return f"{kind} in [{lv.low:g}, {lv.high:g}] {lv.unit}"
+    return f"{kind} in {span}"
+
+
+def must_be_text(lang, allowed, value, choices=()) -> str:
+    """ "must be ALLOWED, got VALUE (its kind)" in ``lang``, with the names of ``choices``
+    most like the value (" (did you mean ...?)"); ``allowed`` a Message."""
+    allowed = text_in(allowed, lang)
+    hint = suggest(value, choices, lang) if choices else ""
+    zh = f"应为{allowed.strip()}," if allowed.strip()[:1] > "\x7f" else f"应为 {allowed.strip()},"
+    return in_lang(lang, f"must be {allowed}, ", zh) + got(value, lang) + hint
+
+
+def _end_allowed(lang) -> str:
+    return in_lang(
+        lang, f"a whole year in {BASE_YEAR + 1}..{MAX_END}", f"{BASE_YEAR + 1}..{MAX_END} 间的整年"
+    )
+
+
+def _dt_allowed(lang) -> str:
+    steps = f"(0.5, 0.25, 0.125, 0.1, 0.05, ..., at least {MIN_DT:g})"
+    return in_lang(
+        lang,
+        f"a time step in years that divides 0.5 exactly {steps}",
+        f"能整除 0.5 的时间步长(年)(0.5、0.25、0.125、0.1、0.05 等,至少 {MIN_DT:g})",
+    )
+
+
+def _one_of(lang, choices) -> str:
+    listed = ", ".join(map(repr, choices))
+    return in_lang(lang, f"one of {listed}", f"{listed} 之一")
+
+
+def _lever_allowed(lang, name) -> str:
+    return lever_allowed(name, lang)
+
+
+def _schedule_text(lang, what, rng=None, years=None, year=None, end=None) -> str:
+    """The problems of a lever's year schedule, by ``what``, in ``lang``."""
+    span = None if rng is None else span_text(*rng, lang)
+    en, zh = {
+        "single": (
+            f"takes a single number in {span}, not a year schedule",
+            f"只接受 {span} 内的单个数值,不接受逐年表",
+        ),
+        "key": (
+            f"schedule keys must be years, got {year!r}",
+            f"逐年表的键应为年份,实际为 {year!r}",
+        ),
+        "empty": (
+            f"a schedule needs at least one year = value pair, values in {span}",
+            f"逐年表至少需要一对 年份 = 数值,数值在 {span} 内",
+        ),
+        "order": (
+            f"schedule years must be in increasing order, got {years}",
+            f"逐年表的年份应递增,实际为 {years}",
+        ),
+        "year": (
+            f"schedule year {year} is outside the run {BASE_YEAR}..{end}",
+            f"逐年表的年份 {year} 超出运行期 {BASE_YEAR}..{end}",
+        ),
+    }[what]
+    return in_lang(lang, en, zh)
+
+
+def _schedule_value_text(lang, year, value, rng) -> str:
+    span = span_text(*rng, lang)
+    return in_lang(
+        lang,
+        f"schedule value for {year} must be a number in {span}, ",
+        f"{year}年的数值应为 {span} 内的数值,",
+    ) + got(value, lang)
+
+
+def _unknown_parameter_text(lang, name, params) -> str:
+    return in_lang(
+        lang,
+        f"unknown parameter{suggest(name, params)}; `hubinsim levers` lists them",
+        f"未知参数{suggest(name, params, lang)};`hubinsim levers` 列出全部参数",
+    )
+
+
+def _parameter_allowed(lang, low, high, unit) -> str:
+    span = f"[{low:g}, {high:g}] {unit}"
+    return in_lang(lang, f"a number in {span}", f"{span} 内的数值")
 
 
 def time_problems(end, dt, method) -> list[Problem]:
     """Problems with the time settings, keyed by ``end``, ``dt`` or ``method``."""
     problems: list[Problem] = []
     if not (is_year(end) and BASE_YEAR < end <= MAX_END):
-        problems.append(
-            (("end",), f"must be a whole year in {BASE_YEAR + 1}..{MAX_END}, {got(end)}")
-        )
+        allowed = Message(_end_allowed)
+        problems.append((("end",), Message(must_be_text, allowed=allowed, value=end)))
     if not _is_number(dt) or not (MIN_DT <= dt <= 0.5) or abs(0.5 / dt - round(0.5 / dt)) > 1e-9:
-        problems.append(
-            (
-                ("dt",),
-                "must be a time step in years that divides 0.5 exactly "
-                f"(0.5, 0.25, 0.125, 0.1, 0.05, ..., at least {MIN_DT:g}), {got(dt)}",
-            )
-        )
+        allowed = Message(_dt_allowed)
+        problems.append((("dt",), Message(must_be_text, allowed=allowed, value=dt)))
     if not isinstance(method, str) or method not in METHODS:
-        hint = suggest(method, METHODS) if isinstance(method, str) else ""
-        problems.append(
-            (("method",), f"must be one of {', '.join(map(repr, METHODS))}, {got(method)}{hint}")
-        )
+        allowed = Message(_one_of, choices=METHODS)
+        said = Message(must_be_text, allowed=allowed, value=method, choices=tuple(METHODS))
+        problems.append((("method",), said))
     return problems
 
 
@@ -261,43 +342,37 @@ def lever_problems(
     """
     lv = LEVER_BY_NAME[name]
     warn = warn or _warner(name)
-    rng = f"[{lv.low:g}, {lv.high:g}] {lv.unit}"
+    rng = (lv.low, lv.high, lv.unit)
     if isinstance(value, Schedule):
         if not lv.schedule:
-            return [((), f"takes a single number in {rng}, not a year schedule")]
+            return [((), Message(_schedule_text, what="single", rng=rng))]
         pre = ("step",) if value.step else ()
         years = [y for y, _ in value.points]
         bad = [y for y in years if not is_year(y)]
         if bad:
-            return [(pre + (str(bad[0]),), f"schedule keys must be years, got {bad[0]!r}")]
+            return [(pre + (str(bad[0]),), Message(_schedule_text, what="key", year=bad[0]))]
         if not years:
-            return [((), f"a schedule needs at least one year = value pair, values in {rng}")]
+            return [((), Message(_schedule_text, what="empty", rng=rng))]
         problems: list[Problem] = []
         for a, b in zip(years, years[1:], strict=False):
             if b <= a:
                 problems.append(
-                    (
-                        pre + (str(b),),
-                        f"schedule years must be in increasing order, got {years}",
-                    )
+                    (pre + (str(b),), Message(_schedule_text, what="order", years=years))
                 )
                 break
         for y, v in value.points:
             key = pre + (str(y),)
             if end is not None and not BASE_YEAR <= y <= end:
-                problems.append((key, f"schedule year {y} is outside the run {BASE_YEAR}..{end}"))
+                problems.append((key, Message(_schedule_text, what="year", year=y, end=end)))
             if not _is_number(v):
-                problems.append(
-                    (key, f"schedule value for {y} must be a number in {rng}, {got(v)}")
-                )
-            elif m := range_problem(
-                name, v, lv, f"the valid range {rng}", warn, key, f"value {_g(v)} for {y}"
-            ):
+                problems.append((key, Message(_schedule_value_text, year=y, value=v, rng=rng)))
+            elif m := range_problem(name, v, lv, "valid", warn, key, year=y):
                 problems.append((key, m))
         return problems
     if not _is_number(value):
-        return [((), f"must be {lever_allowed(name)}, {got(value)}")]
-    if m := range_problem(name, value, lv, f"the valid range {rng}", warn):
+        allowed = Message(_lever_allowed, name=name)
+        return [((), Message(must_be_text, allowed=allowed, value=value))]
+    if m := range_problem(name, value, lv, "valid", warn):
         return [((), m)]
     return []
 
@@ -309,12 +384,13 @@ def parameter_problems(
     :func:`lever_problems`; ``units=False`` leaves out the check of percentage against
     fraction (for values drawn, not written)."""
     if name not in params:
-        return [f"unknown parameter{suggest(name, params)}; `hubinsim levers` lists them"]
+        return [Message(_unknown_parameter_text, name=name, params=tuple(params))]
     prm = params[name]
     if not _is_number(value):
-        return [f"must be a number in [{prm.low:g}, {prm.high:g}] {prm.unit}, {got(value)}"]
-    rng = f"its plausible range [{prm.low:g}, {prm.high:g}] {prm.unit}"
-    m = range_problem(name, value, prm, rng, warn or _warner(f"parameter {name!r}"), units=units)
+        allowed = Message(_parameter_allowed, low=prm.low, high=prm.high, unit=prm.unit)
+        return [Message(must_be_text, allowed=allowed, value=value)]
+    warn = warn or _warner(f"parameter {name!r}")
+    m = range_problem(name, value, prm, "plausible", warn, units=units)
     return [m] if m else []
 
 

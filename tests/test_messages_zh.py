@@ -1,0 +1,141 @@
+"""Under ``--lang zh`` the problems a user meets are said in Chinese: a scenario file's (broken
+TOML, an unknown key or lever, a value out of range or of the wrong type, a parent that
+cannot be read, a bad schedule), with the file, line, key and what would be valid; the same
+facts form the English message under ``--lang en``, which is unchanged."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from support import ROOT, invoke, leftovers, write
+
+import hubinsim
+from hubinsim.errors import ScenarioError
+
+BASELINE = (ROOT / "scenarios" / "baseline.toml").as_posix()
+
+#: A broken scenario file, the Chinese words that carry its meaning, the names and figures
+#: the message must hold, and the words of the English message.
+CASES = {
+    "toml": ("[scenario\nname = 'x'\n", ["不是有效的 TOML", "第 10 列"], [":1:"], "not valid TOML"),
+    "unknown_lever": (
+        "[consumption]\nvouchres = 1\n",
+        ["未知的调节项", "是否指", "此处可用"],
+        [":2:", "[consumption] vouchres", "'vouchers'", "tourism_growth"],
+        "unknown lever (did you mean 'vouchers'?)",
+    ),
+    "lever_elsewhere": (
+        "[consumption]\nplan_realisation = 0.5\n",
+        ["此处不允许", "调节项", "应写在"],
+        [":2:", "'plan_realisation'", "[investment]"],
+        "not allowed here: the lever 'plan_realisation' belongs in [investment]",
+    ),
+    "out_of_range": (
+        "[investment]\nplan_realisation = 7\n",
+        ["超出有效范围", "小数"],
+        [":2:", "plan_realisation", "7", "[0, 1]"],
+        "7 is outside the valid range [0, 1] fraction",
+    ),
+    "percent_for_fraction": (
+        "[investment]\nplan_realisation = 85\n",
+        ["超出有效范围", "像是百分数", "是否应写"],
+        ["85", "[0, 1]", "0.85"],
+        "looks like a percentage",
+    ),
+    "wrong_type": (
+        "[investment]\nplan_realisation = 'high'\n",
+        ["应为", "内的数值", "实际为", "字符串"],
+        [":2:", "plan_realisation", "'high'", "[0, 1]"],
+        "must be a number in [0, 1] fraction, got 'high' (a string)",
+    ),
+    "schedule_key": (
+        "[investment]\nplan_realisation = { 2022 = 0.5, x = 0.6 }\n",
+        ["逐年表的键应为年份", "实际为", "接受"],
+        [":2:", "plan_realisation.x", "'x'", "[0, 1]"],
+        "schedule keys must be years such as 2025",
+    ),
+    "schedule_value": (
+        "[investment]\nextra_social = { 2022 = 5, 2024 = 300 }\n",
+        ["2024年的数值 300", "超出有效范围", "亿元/年"],
+        ["extra_social.2024", "[0, 100]"],
+        "value 300 for 2024 is outside the valid range [0, 100] 亿元/yr",
+    ),
+    "time": (
+        "[time]\nend = 2090\nmethod = 'eulr'\n",
+        ["共 2 个问题", "间的整年", "之一", "是否指"],
+        [":2:", ":3:", "[time] end", "2021..2060", "2090", "'euler'"],
+        "2 problems:",
+    ),
+    "parameter": (
+        '[parameters]\n"labour.turnover" = 40\n"labour.turnovr" = 0.05\n',
+        ["超出合理范围", "未知参数", "是否指"],
+        ['"labour.turnover"', "40", "'labour.turnover'"],
+        "is outside its plausible range",
+    ),
+    "section": (
+        "x = 1\n[foo]\na = 1\n",
+        ["不在任何节内的未知键", "未知的节", "可用的节"],
+        [":1:", ":2:", "[foo]", "[investment]"],
+        "unknown section; sections:",
+    ),
+    "parent": (
+        "[scenario]\nextends = 'nope.toml'\n",
+        ["文件不存在"],
+        [":2:", "[scenario] extends", "nope.toml"],
+        "nope.toml: file not found (extends 'nope.toml')",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_scenario_file_errors_in_chinese(case, tmp_path):
+    text, words, facts, english = CASES[case]
+    path = write(tmp_path / f"{case}.toml", text)
+    out = tmp_path / "out"
+    res = invoke("run", path, "--out", out, "--no-charts", "--lang", "zh")
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert res.output.startswith("错误: ")
+    for w in [*words, *facts, path.name]:
+        assert w in res.output, (w, res.output)
+    assert english not in res.output
+    assert leftovers(out) == []
+    res = invoke("run", path, "--out", out, "--no-charts")  # English: the same facts
+    assert res.exit_code == 2
+    assert res.output.startswith("Error: ")
+    assert english in res.output
+    for f in facts:
+        assert f in res.output, (f, res.output)
+
+
+def test_missing_scenario_file_in_chinese(tmp_path):
+    res = invoke("run", tmp_path / "none.toml", "--out", tmp_path, "--lang", "zh")
+    assert res.exit_code == 2
+    assert "none.toml: 文件不存在" in res.output
+    res = invoke("evaluate", tmp_path, "--actuals", tmp_path / "a.csv", "--lang", "zh")
+    assert res.exit_code == 2
+    assert "是文件夹,不是文件:情景文件只能从普通文件读取" in res.output
+
+
+def test_compare_names_each_file_in_chinese(tmp_path):
+    bad = write(tmp_path / "bad.toml", "[consumption]\nvouchres = 1\n")
+    worse = write(tmp_path / "worse.toml", "[investment]\nplan_realisation = 7\n")
+    res = invoke("compare", BASELINE, bad, worse, "--out", tmp_path / "o", "--lang", "zh")
+    assert res.exit_code == 2
+    assert "bad.toml:2:" in res.output and "未知的调节项" in res.output
+    assert "worse.toml:2:" in res.output and "超出有效范围" in res.output
+
+
+def test_an_error_says_itself_in_either_language(tmp_path):
+    path = write(tmp_path / "bad.toml", "[investment]\nplan_realisation = 7\n")
+    with pytest.raises(ScenarioError) as caught:
+        hubinsim.load_scenario(path, lang="zh")
+    exc = caught.value
+    assert "超出有效范围 [0, 1](小数)" in str(exc)
+    assert "is outside the valid range [0, 1] fraction" in exc.text("en")
+    again = pickle.loads(pickle.dumps(exc))  # from a worker process: both languages kept
+    assert again.text("zh") == exc.text("zh") and again.text("en") == exc.text("en")
+    with pytest.raises(ScenarioError) as caught:
+        hubinsim.load_scenario(path)
+    assert "7 is outside the valid range" in str(caught.value)
