@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .catalog import INDICATOR_BY_NAME, LEVERS, POOL_CATEGORIES, RECORD_FIGURES, Parameter, suggest
-from .errors import DataError, printable
+from .errors import DataError, Message, in_lang, printable, text_in
 from .files import folder_problem, read_file
 
 BASE_FILE = "base_2020.csv"
@@ -414,6 +414,156 @@ class _Row:
     cells: dict[str, str]
 
 
+def _at_text(lang, where, line, column, said) -> str:
+    """ "FILE: line N: column 'C': SAID" in ``lang``."""
+    if lang == "zh":
+        at = f"{where}" + (f":第 {line} 行" if line else "") + (f":列 {column!r}" if column else "")
+    else:
+        at = (
+            f"{where}"
+            + (f": line {line}" if line else "")
+            + (f": column {column!r}" if column else "")
+        )
+    return f"{at}: {text_in(said, lang)}"
+
+
+def _ours_text(lang, said, name=None) -> str:
+    """A data file that cannot be read (``name``: one of hubinsim's data folder)."""
+    said = text_in(said, lang)
+    if name is None:
+        return said
+    return in_lang(
+        lang,
+        f"{said} (expected the {name} of hubinsim's data folder)",
+        f"{said}(应为 hubinsim 数据文件夹中的 {name})",
+    )
+
+
+#: What a cell of a column's kind must hold.
+_KINDS = {
+    "number": ("a number", "数值"),
+    "year": ("a year", "年份"),
+    "base_year": ("a year", "年份"),
+    "count": ("a whole number >= 0", ">= 0 的整数"),
+}
+#: What a column of choices means.
+_MEANS = {
+    "comparison": ("", ""),
+    "decided_by": (" (what settles the verdict)", "(决定评估结论的依据)"),
+    "set_by": (" (who set the target)", "(目标的设定者)"),
+}
+
+
+def _cell_text(lang, what, **f) -> str:
+    """A problem of a data or targets file, by ``what``, from its facts ``f``, in ``lang``."""
+    listed = ", ".join(map(str, f.get("required") or f.get("known") or f.get("choices") or ()))
+    zh_listed = "、".join(map(str, f.get("required") or f.get("known") or f.get("choices") or ()))
+    if what == "fields":
+        quotes = f["fields"] > f["header"]
+        return in_lang(
+            lang,
+            f"{f['fields']} fields where the header has {f['header']}"
+            + (" (a value with a comma needs quotes)" if quotes else ""),
+            f"有 {f['fields']} 个字段,而表头有 {f['header']} 个"
+            + ("(含逗号的值需加引号)" if quotes else ""),
+        )
+    if what == "unknown_column":
+        return in_lang(
+            lang,
+            f"unknown column{suggest(f['name'], f['known'])}; the columns are {listed}",
+            f"未知的列{suggest(f['name'], f['known'], lang)};可用的列:{zh_listed}",
+        )
+    if what == "unknown":
+        name, kind, hint = f["name"], f["noun"], suggest(f["name"], f["known"], lang)
+        if lang == "zh":
+            rest = "`hubinsim indicators` 列出全部指标" if f["listed"] else f"可用:{zh_listed}"
+            return f"未知的{'指标' if kind == 'indicator' else kind} {name!r}{hint};{rest}"
+        return f"unknown {kind} {name!r}{hint}; " + (f["listed"] or f"the {kind}s are {listed}")
+    if what == "one_of":
+        means = _MEANS[f["means"]]
+        choices = " or ".join(f["choices"]) if len(f["choices"]) == 2 else listed
+        en_must = f"must be {choices}" if len(f["choices"]) == 2 else f"must be one of {choices}"
+        return in_lang(
+            lang,
+            f"{en_must}{means[0]}, got {f['got']!r}",
+            f"应为 {zh_listed} 之一{means[1]},实际为 {f['got']!r}",
+        )
+    got = f.get("got")
+    whose_zh = _WHOSE_ZH.get(f.get("whose"), f.get("whose"))
+    en, zh = {
+        "not_utf8": (
+            "not UTF-8 text; save the file as CSV UTF-8",
+            "不是 UTF-8 文本;请存为 CSV UTF-8",
+        ),
+        "nul": ("a NUL byte", "含 NUL 字节"),
+        "no_header": (
+            f"no header; the first line names the columns: {listed}",
+            f"缺少表头;第一行应列出各列:{zh_listed}",
+        ),
+        "malformed": (f"malformed CSV ({f.get('reason')})", f"CSV 格式有误({f.get('reason')})"),
+        "no_rows": ("no data rows", "没有数据行"),
+        "twice_in_header": ("appears twice in the header", "在表头中出现两次"),
+        "missing_columns": (
+            f"missing column(s) {', '.join(f.get('missing', ()))}; the header must contain "
+            f"{listed}",
+            f"缺少列 {'、'.join(f.get('missing', ()))};表头应包含 {zh_listed}",
+        ),
+        "empty": ("empty; a value is needed", "为空;需要填写数值"),
+        "expected": (
+            f"expected {_KINDS.get(f.get('kind'), ('', ''))[0]}, got {f.get('text')!r}",
+            f"应为{_KINDS.get(f.get('kind'), ('', ''))[1]},实际为 {f.get('text')!r}",
+        ),
+        "not_finite": (f"{f.get('text')!r} is not finite", f"{f.get('text')!r} 不是有限数值"),
+        "year": (
+            f"must be a year in {f.get('low')}..{f.get('high')}, got {f.get('text')}",
+            f"应为 {f.get('low')}..{f.get('high')} 间的年份,实际为 {f.get('text')}",
+        ),
+        "count": (
+            f"must be a whole number >= 0, got {f.get('text')}",
+            f"应为 >= 0 的整数,实际为 {f.get('text')}",
+        ),
+        "no_name": ("empty; every row needs its name", "为空;每行都需要名称"),
+        "twice": (
+            f"{f.get('name')!r} appears twice (first on line {f.get('first')})",
+            f"{f.get('name')!r} 出现两次(首次在第 {f.get('first')} 行)",
+        ),
+        "unit": (
+            f"{f.get('name')}: the unit must be {f.get('unit')} ({f.get('whose')}), got "
+            f"{got!r}; convert the value to {f.get('unit')}",
+            f"{f.get('name')}:单位应为 {f.get('unit')}({whose_zh}),实际为 {got!r};"
+            f"请将数值换算为 {f.get('unit')}",
+        ),
+        "each_year_from": (
+            f"must be a year in {f.get('low')}..{f.get('year')} (the target's year)",
+            f"应为 {f.get('low')}..{f.get('year')} 间的年份(目标年份)",
+        ),
+        "base_year": (
+            f"must be a year in {f.get('low')}..{(f.get('year') or 1) - 1} (before the target's "
+            f"year {f.get('year')}), got {got}",
+            f"应为 {f.get('low')}..{(f.get('year') or 1) - 1} 间的年份(早于目标年份 "
+            f"{f.get('year')}),实际为 {got}",
+        ),
+        "after_base": (
+            f"must be after the base year {f.get('base')}, got {got}",
+            f"应晚于基期年份 {f.get('base')},实际为 {got}",
+        ),
+        "kind": (
+            f"must be expected (预期性) or binding (约束性), got {got!r}",
+            f"应为 expected(预期性)或 binding(约束性),实际为 {got!r}",
+        ),
+        "second_target": (
+            f"a second target for {f.get('name')} in {f.get('year')} (first on line "
+            f"{f.get('first')})",
+            f"{f.get('name')} 在{f.get('year')}年的第二个目标(首个在第 {f.get('first')} 行)",
+        ),
+    }[what]
+    return in_lang(lang, en, zh)
+
+
+#: Whose unit a row must have, in Chinese.
+_WHOSE_ZH = {"the indicator's unit": "指标的单位"}
+
+
 class _Loader:
     """Reads the files of one folder and collects every problem."""
 
@@ -423,10 +573,14 @@ class _Loader:
         self.hashes: dict[str, str] = {}
         self.seen: dict[str, set[str]] = {}  # file -> the keys of its rows
 
-    def problem(self, name: str, line: int | None, message: str, column: str | None = None):
-        where = f"{self.folder / name}" + (f": line {line}" if line else "")
-        col = f": column {column!r}" if column else ""
-        self.problems.append(f"{where}{col}: {message}")
+    def problem(self, name: str, line: int | None, message, column: str | None = None):
+        """A problem of file ``name`` at ``line`` and ``column``: ``message`` a text, or a
+        ``(what, facts)`` pair worded by :func:`_cell_text` in either language."""
+        if isinstance(message, tuple):
+            what, facts = message
+            message = Message(_cell_text, what=what, **facts)
+        where = str(self.folder / name)
+        self.problems.append(Message(_at_text, where=where, line=line, column=column, said=message))
 
     # -- reading
 
@@ -442,29 +596,24 @@ class _Loader:
             )
         except DataError as exc:
             ours = spec.name in FILES  # not another plan's targets (read_targets)
-            self.problems.append(
-                f"{exc} (expected the {spec.name} of hubinsim's data folder)" if ours else str(exc)
-            )
+            said = exc.problems[0] if len(exc.problems) == 1 else str(exc)
+            self.problems.append(Message(_ours_text, said=said, name=spec.name if ours else None))
             return None
         self.hashes[spec.name] = read.sha256
         try:
             text = read.data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = read.data[: exc.start].count(b"\n") + 1
-            self.problem(spec.name, line, "not UTF-8 text; save the file as CSV UTF-8")
+            self.problem(spec.name, line, ("not_utf8", {}))
             return None
         if "\x00" in text:
-            self.problem(spec.name, text[: text.index("\x00")].count("\n") + 1, "a NUL byte")
+            self.problem(spec.name, text[: text.index("\x00")].count("\n") + 1, ("nul", {}))
             return None
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = next(reader, None)
             if not header or not any(h.strip() for h in header):
-                self.problem(
-                    spec.name,
-                    1,
-                    f"no header; the first line names the columns: {', '.join(spec.required)}",
-                )
+                self.problem(spec.name, 1, ("no_header", {"required": tuple(spec.required)}))
                 return None
             header = [h.strip() for h in header]
             if not self.header_ok(spec, header):
@@ -475,23 +624,15 @@ class _Loader:
                 if not cells or all(not c.strip() for c in cells):
                     continue  # a blank line
                 if len(cells) != len(header):
-                    self.problem(
-                        spec.name,
-                        line,
-                        f"{len(cells)} fields where the header has {len(header)}"
-                        + (
-                            " (a value with a comma needs quotes)"
-                            if len(cells) > len(header)
-                            else ""
-                        ),
-                    )
+                    fields = {"fields": len(cells), "header": len(header)}
+                    self.problem(spec.name, line, ("fields", fields))
                     continue
                 rows.append(_Row(line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
         except csv.Error as exc:
-            self.problem(spec.name, reader.line_num, f"malformed CSV ({exc})")
+            self.problem(spec.name, reader.line_num, ("malformed", {"reason": str(exc)}))
             return None
         if not rows:
-            self.problem(spec.name, None, "no data rows")
+            self.problem(spec.name, None, ("no_rows", {}))
             return None
         return rows
 
@@ -500,25 +641,18 @@ class _Loader:
         ok = True
         repeated = sorted({h for h in header if header.count(h) > 1})
         for h in repeated:
-            self.problem(spec.name, 1, "appears twice in the header", h)
+            self.problem(spec.name, 1, ("twice_in_header", {}), h)
             ok = False
         for h in header:
             if h not in known:
                 self.problem(
-                    spec.name,
-                    1,
-                    f"unknown column{suggest(h, known)}; the columns are {', '.join(known)}",
-                    h,
+                    spec.name, 1, ("unknown_column", {"name": h, "known": tuple(known)}), h
                 )
                 ok = False
         missing = [c for c in spec.required if c not in header]
         if missing:
-            self.problem(
-                spec.name,
-                1,
-                f"missing column(s) {', '.join(missing)}; the header must contain "
-                f"{', '.join(spec.required)}",
-            )
+            facts = {"missing": tuple(missing), "required": tuple(spec.required)}
+            self.problem(spec.name, 1, ("missing_columns", facts))
             ok = False
         return ok
 
@@ -528,38 +662,30 @@ class _Loader:
         text = row.cells.get(column, "")
         if not text:
             if not col.empty:
-                self.problem(spec.name, row.line, "empty; a value is needed", column)
+                self.problem(spec.name, row.line, ("empty", {}), column)
             return None
         if col.kind == "text":
             return text
         if not _NUMBER.fullmatch(text):
-            what = {
-                "number": "a number",
-                "year": "a year",
-                "base_year": "a year",
-                "count": "a whole number >= 0",
-            }
-            self.problem(spec.name, row.line, f"expected {what[col.kind]}, got {text!r}", column)
+            facts = {"kind": col.kind, "text": text}
+            self.problem(spec.name, row.line, ("expected", facts), column)
             return None
         value = float(text)
         if not math.isfinite(value):
-            self.problem(spec.name, row.line, f"{text!r} is not finite", column)
+            self.problem(spec.name, row.line, ("not_finite", {"text": text}), column)
             return None
         if col.kind in ("year", "base_year"):
             lo, hi = TARGET_YEARS
             if col.kind == "base_year":
                 lo = FIRST_BASE_YEAR
             if value != int(value) or not lo <= value <= hi:
-                self.problem(
-                    spec.name, row.line, f"must be a year in {lo}..{hi}, got {text}", column
-                )
+                facts = {"low": lo, "high": hi, "text": text}
+                self.problem(spec.name, row.line, ("year", facts), column)
                 return None
             return int(value)
         if col.kind == "count":
             if value != int(value) or value < 0:
-                self.problem(
-                    spec.name, row.line, f"must be a whole number >= 0, got {text}", column
-                )
+                self.problem(spec.name, row.line, ("count", {"text": text}), column)
                 return None
             return int(value)
         return value
@@ -571,15 +697,11 @@ class _Loader:
         for row in rows:
             name = row.cells.get(spec.key, "")
             if not name:
-                self.problem(spec.name, row.line, "empty; every row needs its name", spec.key)
+                self.problem(spec.name, row.line, ("no_name", {}), spec.key)
                 continue
             if name in seen and not spec.repeats:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"{name!r} appears twice (first on line {seen[name]})",
-                    spec.key,
-                )
+                facts = {"name": name, "first": seen[name]}
+                self.problem(spec.name, row.line, ("twice", facts), spec.key)
                 continue
             seen.setdefault(name, row.line)
             out.append(row)
@@ -624,13 +746,8 @@ class _Loader:
         """Whether the row's unit is ``expected`` (its first part; reported when not)."""
         unit = row.cells.get("unit", "")
         if unit_of(unit) != unit_of(expected):
-            self.problem(
-                spec.name,
-                row.line,
-                f"{row.cells[spec.key]}: the unit must be {unit_of(expected)} ({whose}), got "
-                f"{unit!r}; convert the value to {unit_of(expected)}",
-                "unit",
-            )
+            facts = {"name": row.cells[spec.key], "unit": unit_of(expected), "whose": whose}
+            self.problem(spec.name, row.line, ("unit", {**facts, "got": unit}), "unit")
             return False
         return True
 
@@ -651,13 +768,8 @@ class _Loader:
             before = len(self.problems)
             name = row.cells[spec.key]
             if known is not None and name not in known:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"unknown {what} {name!r}{suggest(name, known)}; "
-                    + (listed or f"the {what}s are {', '.join(known)}"),
-                    spec.key,
-                )
+                facts = {"noun": what, "name": name, "known": tuple(known), "listed": listed}
+                self.problem(spec.name, row.line, ("unknown", facts), spec.key)
                 continue
             values = {c.name: self.value(spec, row, c.name) for c in spec.columns}
             if len(self.problems) > before:
@@ -817,60 +929,28 @@ class _Loader:
             ind, year, first = v["indicator"], v["year"], v["each_year_from"]
             decided = v.get("decided_by") or "model"
             if v["comparison"] not in (">=", "<="):
-                self.problem(spec.name, row.line, f"must be >= or <=, got {v['comparison']!r}",
-                             "comparison")  # fmt: skip
+                facts = {"choices": (">=", "<="), "got": v["comparison"], "means": "comparison"}
+                self.problem(spec.name, row.line, ("one_of", facts), "comparison")
             elif decided not in DECIDED_BY:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"must be one of {', '.join(DECIDED_BY)} (what settles the verdict), got "
-                    f"{decided!r}",
-                    "decided_by",
-                )
+                facts = {"choices": tuple(DECIDED_BY), "got": decided, "means": "decided_by"}
+                self.problem(spec.name, row.line, ("one_of", facts), "decided_by")
             elif first is not None and not first <= year:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"must be a year in {TARGET_YEARS[0]}..{year} (the target's year)",
-                    "each_year_from",
-                )
+                facts = {"low": TARGET_YEARS[0], "year": year}
+                self.problem(spec.name, row.line, ("each_year_from", facts), "each_year_from")
             elif v["base_year"] is not None and not v["base_year"] < year:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"must be a year in {FIRST_BASE_YEAR}..{year - 1} (before the target's "
-                    f"year {year}), got {v['base_year']}",
-                    "base_year",
-                )
+                facts = {"low": FIRST_BASE_YEAR, "year": year, "got": v["base_year"]}
+                self.problem(spec.name, row.line, ("base_year", facts), "base_year")
             elif first is not None and v["base_year"] is not None and first <= v["base_year"]:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"must be after the base year {v['base_year']}, got {first}",
-                    "each_year_from",
-                )
+                facts = {"base": v["base_year"], "got": first}
+                self.problem(spec.name, row.line, ("after_base", facts), "each_year_from")
             elif (v["set_by"] or "plan") not in TARGET_SETTERS:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"must be one of {', '.join(TARGET_SETTERS)} (who set the target), got "
-                    f"{v['set_by']!r}",
-                    "set_by",
-                )
+                facts = {"choices": tuple(TARGET_SETTERS), "got": v["set_by"], "means": "set_by"}
+                self.problem(spec.name, row.line, ("one_of", facts), "set_by")
             elif (v["kind"] or "expected") not in TARGET_KINDS:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"must be expected (预期性) or binding (约束性), got {v['kind']!r}",
-                    "kind",
-                )
+                self.problem(spec.name, row.line, ("kind", {"got": v["kind"]}), "kind")
             elif (ind, year) in seen:
-                self.problem(
-                    spec.name,
-                    row.line,
-                    f"a second target for {ind} in {year} (first on line {seen[(ind, year)]})",
-                    "year",
-                )
+                facts = {"name": ind, "year": year, "first": seen[(ind, year)]}
+                self.problem(spec.name, row.line, ("second_target", facts), "year")
             else:
                 seen[(ind, year)] = row.line
                 out.append(

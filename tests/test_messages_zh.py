@@ -139,3 +139,66 @@ def test_an_error_says_itself_in_either_language(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         hubinsim.load_scenario(path)
     assert "7 is outside the valid range" in str(caught.value)
+
+
+def test_output_folder_messages_in_chinese(tmp_path):
+    out = tmp_path / "runs"
+    (out / "baseline").mkdir(parents=True)
+    args = ("run", BASELINE, "--out", out, "--no-charts")
+    res = invoke(*args, "--lang", "zh")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "baseline: 文件夹已存在,未作改动" in res.output
+    assert "--force" in res.output and "--out DIR" in res.output
+    assert "the folder already exists and was left untouched" in invoke(*args).output
+    (out / "baseline").rmdir()
+    write(out / "baseline", "")  # a file in the way
+    res = invoke(*args, "--lang", "zh")
+    assert res.exit_code == 2
+    assert "此处已有文件(不是文件夹)" in res.output
+    res = invoke("run", BASELINE, "--out", out / "baseline" / "x", "--lang", "zh")
+    assert res.exit_code == 2
+    assert "无法在此写入(路径中有一部分不是文件夹)" in res.output
+    assert leftovers(out) == ["baseline"]
+    (out / "baseline").unlink()
+    (out / "baseline").symlink_to(tmp_path / "nowhere")
+    res = invoke(*args, "--lang", "zh")
+    assert res.exit_code == 2
+    assert "是指向" in res.output and "nowhere" in res.output and "不存在" in res.output
+
+
+def test_warnings_of_a_folder_in_chinese(tmp_path, monkeypatch):
+    from hubinsim.plots import text
+
+    monkeypatch.setattr(text, "cjk_font", lambda: None)
+    res = invoke("run", BASELINE, "--out", tmp_path, "--lang", "zh", "--workers", "1")
+    assert res.exit_code == 0
+    assert "警告: 未安装中文(CJK)字体" in res.output
+    assert "fonts-noto-cjk" in res.output
+
+
+def test_targets_file_errors_in_chinese(tmp_path):
+    actuals = ROOT / "examples" / "actuals_illustrative.csv"
+    targets = write(
+        tmp_path / "plan15.csv",
+        "indicator,target,year,comparison,each_year_from,unit,source\n"
+        "gdpx,400,2025,>=,,亿元,plan\n"
+        "gdp,400,2025,=>,,亿元,plan\n"
+        "gdp_real,400,20x5,>=,,亿元,plan\n"
+        "share_tertiary_pct,60,2025,>=,,亿元,plan\n",
+    )
+    args = ("evaluate", BASELINE, "--actuals", actuals, "--targets", targets)
+    res = invoke(*args, "--out", tmp_path / "o", "--no-charts", "--lang", "zh")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    for said in (
+        "共 4 个问题",
+        "plan15.csv:第 2 行:列 'indicator': 未知的指标 'gdpx'(是否指 'gdp'",
+        "第 3 行:列 'comparison': 应为 >=、<= 之一,实际为 '=>'",
+        "第 4 行:列 'year': 应为年份,实际为 '20x5'",
+        "第 5 行:列 'unit': share_tertiary_pct:单位应为 %",
+    ):
+        assert said in res.output, (said, res.output)
+    assert leftovers(tmp_path / "o") == []
+    english = invoke(*args, "--out", tmp_path / "o", "--no-charts").output
+    assert "line 3: column 'comparison': must be >= or <=, got '=>'" in english
+    missing = invoke(*args[:-1], tmp_path / "none.csv", "--lang", "zh").output
+    assert "none.csv: 文件不存在" in missing

@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 from .._version import __version__
-from ..errors import HubinsimError, printable
+from ..errors import HubinsimError, Message, printable, text_in
 from ..files import system_error
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -267,9 +267,11 @@ class Group(click.Group):
 def _echo_warnings(caught, seen: set[str], meta: dict) -> None:
     """Prints each warning of ``caught`` not printed yet (``seen``), once: "警告" leads it
     under --lang zh (``meta``'s "hubinsim.lang", set by the option)."""
-    label = "警告" if meta.get("hubinsim.lang") == "zh" else "Warning"
+    lang = meta.get("hubinsim.lang") or "en"
+    label = "警告" if lang == "zh" else "Warning"
     for w in caught:
-        msg = printable(str(w.message))
+        said = w.message.args[0] if getattr(w.message, "args", None) else w.message
+        msg = printable(text_in(said, lang) if isinstance(said, Message) else str(w.message))
         if msg not in seen:
             seen.add(msg)
             _echo_error(f"{label}: {msg}")

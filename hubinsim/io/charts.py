@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..defaults import DPI
+from ..errors import Message, in_lang
 from ..run.parallel import can_share_memory, resolve_workers, worker_pool
 
 #: In a worker process: the charts it may be asked to draw (see :func:`drawing`).
@@ -29,10 +30,17 @@ _JOBS: list = []
 #: about 8 % larger; the pixels are the same.
 PNG_LEVEL = 3
 
-_GLYPH_WARNING = (
-    "some characters of the chart labels are not in the installed fonts "
-    "and show as boxes; install a CJK font (e.g. fonts-noto-cjk)"
-)
+
+def _glyph_text(lang: str) -> str:
+    return in_lang(
+        lang,
+        "some characters of the chart labels are not in the installed fonts and show as "
+        "boxes; install a CJK font (e.g. fonts-noto-cjk)",
+        "图表标注中有些字符不在已安装的字体中,显示为方框;请安装中文(CJK)字体(如 fonts-noto-cjk)",
+    )
+
+
+_GLYPH_WARNING = Message(_glyph_text)
 
 
 def save_figures(figures: Mapping, folder, dpi: int = DPI) -> list[Path]:
@@ -122,7 +130,14 @@ def _draw_job(k: int, folder: Path, dpi: int) -> list[tuple[str, type]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         _write_png(job.figure(), folder / f"{job.name}.png", dpi)
-    return [(str(w.message), w.category) for w in caught]
+    return [(_said(w.message), w.category) for w in caught]
+
+
+def _said(warning: Warning) -> str:
+    """A warning's message: a :class:`~hubinsim.errors.Message` as it is (said in either
+    language where it is printed), else its text."""
+    args = getattr(warning, "args", ())
+    return args[0] if args and isinstance(args[0], Message) else str(warning)
 
 
 def _write_png(fig, path: Path, dpi: int) -> None:

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OutputError, printable
+from ..errors import Message, OutputError, in_lang, printable, text_in
 from ..files import system_error
 from ..results import unique_names
 
@@ -108,6 +108,99 @@ def _shown(path) -> str:
     return printable(str(path), lines=False)
 
 
+def _error(exc: OSError) -> OSError:
+    """The system's refusal as a fact of a message: its code and words, nothing else."""
+    return OSError(exc.errno, exc.strerror)
+
+
+def _folder_text(lang, what, path, exc=None, here=None, link=None, mode=None, why=None) -> str:
+    """What cannot be done with the result folder ``path``, by ``what``, in ``lang``: the
+    system's refusal ``exc``, the folder ``here`` that is in the way or cannot be written, a
+    broken ``link``, the kind of file (``mode``) in the way, ``why`` (a Message) a previous
+    folder cannot be replaced."""
+    from ..files import kind_of
+
+    reason = "" if exc is None else system_error(exc, lang)
+    kind = ("", "") if mode is None else (kind_of(mode), kind_of(mode, lang))
+    elsewhere = in_lang(lang, "--out DIR to write elsewhere", "--out DIR 写到别处")
+    en, zh = {
+        "unwritable": (
+            f"cannot be written there ({reason})",
+            f"无法在此写入({reason})",
+        ),
+        "unwritable_folder": (f"cannot be written ({reason})", f"无法写入({reason})"),
+        "loop": (
+            "is a loop of symbolic links (a link that leads back to itself); remove the "
+            f"link, pass --force to replace it (not what it points to), or {elsewhere}",
+            "是符号链接的循环(链接指回自身);请删除该链接,或用 --force 替换它(不替换其指向"
+            f"之处),或用 {elsewhere}",
+        ),
+        "broken_link": (
+            f"is a symbolic link to {link!r}, which does not exist; remove the link, pass "
+            f"--force to replace it (not what it points to), or {elsewhere}",
+            f"是指向 {link!r} 的符号链接,而后者不存在;请删除该链接,或用 --force 替换它"
+            f"(不替换其指向之处),或用 {elsewhere}",
+        ),
+        "in_the_way": (
+            f"{kind[0]} is in the way (not a folder); hubinsim writes a folder there: "
+            f"move it, or pass {elsewhere}",
+            f"此处已有{kind[1]}(不是文件夹),而 hubinsim 要在此写入文件夹:请移走它,或用 {elsewhere}",
+        ),
+        "exists": (
+            f"the folder already exists and was left untouched; pass --force to replace it, "
+            f"or {elsewhere}",
+            f"文件夹已存在,未作改动;用 --force 替换它,或用 {elsewhere}",
+        ),
+        "not_a_folder": (
+            f"cannot create the output folder: {here} is not a folder",
+            f"无法创建输出文件夹:{here} 不是文件夹",
+        ),
+        "here": (
+            f"cannot write the output folder there ({reason}); pass {elsewhere}",
+            f"无法在此写入输出文件夹({reason});请用 {elsewhere}",
+        ),
+        "create": (
+            f"cannot create the output folder ({reason})",
+            f"无法创建输出文件夹({reason})",
+        ),
+        "locked": (
+            f"another process has been replacing a folder here for {LOCK_WAIT_S:g} s; try again",
+            f"另一进程已在此替换文件夹达 {LOCK_WAIT_S:g} 秒;请稍后再试",
+        ),
+        "kept": (
+            f"the existing folder cannot be replaced: {text_in(why, lang)}; it was left as it "
+            f"was. Pass {elsewhere}",
+            f"无法替换已有的文件夹:{text_in(why, lang)};已保持原样。请用 {elsewhere}",
+        ),
+        "in_place": (
+            f"cannot be put in place ({reason})",
+            f"无法放到位({reason})",
+        ),
+        "not_removed": (
+            f"written; the previous folder, moved to {here}, could not be entirely removed",
+            f"已写入;原有文件夹已移至 {here},但未能完全删除",
+        ),
+    }[what]
+    return f"{path}: {in_lang(lang, en, zh)}"
+
+
+def _refused(what, path, **facts) -> OutputError:
+    """The :class:`OutputError` of :func:`_folder_text`."""
+    return OutputError([Message(_folder_text, what=what, path=_shown(path), **facts)])
+
+
+def _kept_text(lang, path, immutable) -> str:
+    """Why a folder of a previous run may not be changed."""
+    if immutable:
+        return in_lang(
+            lang,
+            f"{path} is immutable or append-only (chattr)",
+            f"{path} 不可更改或只可追加(chattr)",
+        )
+    reason = system_error(OSError(errno.EACCES, ""), lang)
+    return in_lang(lang, f"{path} may not be changed ({reason})", f"{path} 不允许更改({reason})")
+
+
 def check_target(target: Path, force: bool) -> None:
     """Raise :class:`OutputError` unless a folder can be written at ``target``: nothing is
     there, or a folder that ``force`` allows to replace. A file, a broken link, a loop of
@@ -119,37 +212,22 @@ def check_target(target: Path, force: bool) -> None:
         _check_writable(target.parent)
         return
     except (OSError, ValueError) as exc:
-        raise OutputError(f"{_shown(target)}: cannot be written there ({_why(exc)})") from None
+        if isinstance(exc, ValueError):
+            exc = OSError(errno.EINVAL, "")
+        raise _refused("unwritable", target, exc=_error(exc)) from None
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(target)
         except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                what = "is a loop of symbolic links (a link that leads back to itself)"
-            else:
-                what = f"is a symbolic link to {os.readlink(target)!r}, which does not exist"
             if not force:
-                raise OutputError(
-                    f"{_shown(target)}: {what}; remove the link, pass --force to replace it "
-                    "(not what it points to), or --out DIR to write elsewhere"
-                ) from None
+                if exc.errno == errno.ELOOP:
+                    raise _refused("loop", target) from None
+                raise _refused("broken_link", target, link=os.readlink(target)) from None
             return
     if not stat.S_ISDIR(info.st_mode):
-        from ..files import kind_of
-
-        raise OutputError(
-            f"{_shown(target)}: {kind_of(info.st_mode)} is in the way (not a folder); hubinsim "
-            "writes a folder there: move it, or pass --out DIR to write elsewhere"
-        )
+        raise _refused("in_the_way", target, mode=info.st_mode)
     if not force:
-        raise OutputError(
-            f"{_shown(target)}: the folder already exists and was left untouched; "
-            "pass --force to replace it, or --out DIR to write elsewhere"
-        )
-
-
-def _why(exc: OSError) -> str:
-    return system_error(exc)
+        raise _refused("exists", target)
 
 
 def _check_writable(folder: Path) -> None:
@@ -165,19 +243,13 @@ def _check_writable(folder: Path) -> None:
             here = here.parent
             continue
         except OSError as exc:
-            raise OutputError(f"{_shown(folder)}: cannot be written ({_why(exc)})") from None
+            raise _refused("unwritable_folder", folder, exc=_error(exc)) from None
         break
     if not stat.S_ISDIR(info.st_mode):
-        raise OutputError(
-            f"{_shown(folder)}: cannot create the output folder: {_shown(here)} is not a folder"
-        )
+        raise _refused("not_a_folder", folder, here=_shown(here))
     if not os.access(here, os.W_OK | os.X_OK) or _immutable(str(here)):
         code = errno.EROFS if _read_only(here) else errno.EPERM if _immutable(str(here)) else 0
-        exc = OSError(code or errno.EACCES, "")
-        raise OutputError(
-            f"{_shown(here)}: cannot write the output folder there ({_why(exc)}); pass --out "
-            "DIR to write elsewhere"
-        )
+        raise _refused("here", here, exc=OSError(code or errno.EACCES, ""))
 
 
 def _read_only(path: Path) -> bool:
@@ -208,9 +280,7 @@ def _make_parents(folder: Path) -> list[Path]:
             created.append(path)
     except OSError as exc:
         _remove_created(created)
-        raise OutputError(
-            f"{_shown(folder)}: cannot create the output folder ({_why(exc)})"
-        ) from None
+        raise _refused("create", folder, exc=_error(exc)) from None
     return created
 
 
@@ -259,10 +329,7 @@ def _locked(folder: Path) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise OutputError(
-                        f"{_shown(folder)}: another process has been replacing a folder here "
-                        f"for {LOCK_WAIT_S:g} s; try again"
-                    ) from None
+                    raise _refused("locked", folder) from None
                 time.sleep(0.05)
             except OSError:
                 break  # locks not supported there (some network file systems)
@@ -313,19 +380,19 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _unremovable(folder: Path) -> str | None:
+def _unremovable(folder: Path) -> Message | None:
     """Why ``folder`` (a previous run) could not be removed, found before anything is moved:
     a folder in it that may not be changed (read-only, no permission, immutable)."""
     if os.path.islink(folder):
         return None
     for root, dirs, _ in os.walk(folder):
         if _immutable(root):
-            return f"{_shown(root)} is immutable or append-only (chattr)"
+            return Message(_kept_text, path=_shown(root), immutable=True)
         if not os.access(root, os.W_OK | os.X_OK):
-            return f"{_shown(root)} may not be changed ({_why(OSError(errno.EACCES, ''))})"
+            return Message(_kept_text, path=_shown(root), immutable=False)
         for name in dirs + _:
             if _immutable(os.path.join(root, name)):
-                return f"{_shown(os.path.join(root, name))} is immutable or append-only (chattr)"
+                return Message(_kept_text, path=_shown(os.path.join(root, name)), immutable=True)
     return None
 
 
@@ -377,10 +444,7 @@ def _replace(tmp: Path, target: Path) -> None:
         return
     why = _unremovable(target)
     if why:
-        raise OutputError(
-            f"{_shown(target)}: the existing folder cannot be replaced: {why}; it was left as "
-            "it was. Pass --out DIR to write elsewhere"
-        )
+        raise _refused("kept", target, why=why)
     if _exchange(tmp, target):
         _discard(tmp, target)  # tmp now holds the previous folder
         return
@@ -405,12 +469,8 @@ def _discard(path: Path, target: Path) -> None:
     removed, say where it is (the new folder is complete)."""
     _remove(path)
     if os.path.lexists(path):
-        warnings.warn(
-            f"{_shown(target)}: written; the previous folder, moved to {_shown(path)}, could "
-            "not be entirely removed",
-            UserWarning,
-            stacklevel=4,
-        )
+        said = Message(_folder_text, what="not_removed", path=_shown(target), here=_shown(path))
+        warnings.warn(said, UserWarning, stacklevel=4)
 
 
 @contextlib.contextmanager
@@ -430,24 +490,20 @@ def atomic_folder(target: str | os.PathLike, force: bool = False) -> Iterator[Pa
         tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     except OSError as exc:
         _remove_created(created)
-        raise OutputError(
-            f"{_shown(target.parent)}: cannot create the output folder ({_why(exc)})"
-        ) from None
+        raise _refused("create", target.parent, exc=_error(exc)) from None
     try:
         try:
             yield tmp
             os.chmod(tmp, 0o777 & ~_umask())
         except OSError as exc:
-            raise OutputError(f"{_shown(target)}: cannot be written ({_why(exc)})") from None
+            raise _refused("unwritable_folder", target, exc=_error(exc)) from None
         with _locked(target.parent):
             _clear_leftovers(target)
             check_target(target, force)  # another process may have written it meanwhile
             try:
                 _replace(tmp, target)
             except OSError as exc:
-                raise OutputError(
-                    f"{_shown(target)}: cannot be put in place ({_why(exc)})"
-                ) from None
+                raise _refused("in_place", target, exc=_error(exc)) from None
     except BaseException:
         _remove(tmp)
         _remove_created(created)

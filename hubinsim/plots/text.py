@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from ..catalog import INDICATOR_BY_NAME, PRICE_BASIS_ZH, UNIT_ZH, unit_label
 from ..defaults import LANGUAGES
+from ..errors import Message, in_lang
 
 _CJK = "\u2e80-\u9fff\uff00-\uffef"  # the ranges of Chinese characters and punctuation
 _UNIT_EN_NO_CJK = {"亿元": "100 mn yuan", "万人": "10k persons"}
@@ -215,6 +216,17 @@ def cjk_font() -> str | None:
     return found
 
 
+def _no_font_text(lang: str) -> str:
+    return in_lang(
+        lang,
+        "no Chinese (CJK) font is installed (looked for Noto Sans CJK, WenQuanYi, SimHei and "
+        "others), so the charts are labelled in English; install e.g. fonts-noto-cjk to get "
+        "Chinese labels",
+        "未安装中文(CJK)字体(已查找 Noto Sans CJK、文泉驿、黑体等),图表因此以英文标注;"
+        "安装 fonts-noto-cjk 等字体即可得到中文标注",
+    )
+
+
 def language(lang: str) -> Labels:
     """The labels of charts in ``lang`` ("en" or "zh"); warns and falls back to English when
     no installed font draws Chinese."""
@@ -222,12 +234,6 @@ def language(lang: str) -> Labels:
         raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
     font = cjk_font()
     if lang == "zh" and font is None:
-        warnings.warn(
-            "no Chinese (CJK) font is installed (looked for Noto Sans CJK, WenQuanYi, SimHei "
-            "and others), so the charts are labelled in English; install e.g. fonts-noto-cjk "
-            "to get Chinese labels",
-            UserWarning,
-            stacklevel=3,
-        )
+        warnings.warn(Message(_no_font_text), UserWarning, stacklevel=3)
         return Labels("en", None)
     return Labels(lang, font)
