@@ -1970,6 +1970,21 @@ def test_the_restart_year_names_the_sector_left_of_actual_gdp_as_built_from_actu
     assert path.loc[start, "va_secondary"] == pytest.approx(rest)
 
 
+def test_the_english_annual_path_names_its_columns_as_the_chinese_one(short, tmp_path):
+    """A header is a name and a unit: the ratio's explanation (how it compares with 求人倍率)
+    stays in the docs, not in the header nor in each year's list of the model's figures; the
+    unemployment rate is the registered urban one, as 城镇登记失业率 says."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
+    folder = hubinsim.write_evaluation(ev, tmp_path, charts=False).path
+    text = (folder / "annual_path.csv").read_text(encoding="utf-8-sig")
+    table = pd.read_csv(folder / "annual_path.csv", encoding="utf-8-sig")
+    assert "vacancies per registered unemployed person (ratio)" in table.columns
+    assert "registered urban unemployment rate (%)" in table.columns
+    assert "求人倍率" not in text
+    listed = table.set_index("year").loc[2021, "the model's figures in an actual year"]
+    assert "vacancies per registered unemployed person, " in listed
+
+
 def test_the_annual_path_names_estimates_in_a_re_projected_year(short):
     """Under add-factors the 2024 GDP comes from its first three quarters' growth: the year
     is re-projected, and its row names the figures built from the actual figures."""

@@ -457,13 +457,30 @@ _PATH_WORDS = {
 }
 
 
+#: English names of the annual path where the catalogue's meaning is not a name: the ratio's
+#: meaning explains how it compares with 求人倍率 (docs/model.md §6), more than a header and
+#: each year's list of the model's figures can carry; the unemployment rate is the registered
+#: urban one, as the Chinese name says.
+_PATH_NAMES_EN = {
+    "vacancies_per_unemployed": "vacancies per registered unemployed person",
+    "unemployment_rate_pct": "registered urban unemployment rate",
+}
+
+
+def path_name(code: str, lang: str) -> str:
+    """The name of an indicator in the annual path, in ``lang``."""
+    if lang == "zh":
+        return name_zh(code)
+    return _PATH_NAMES_EN.get(code, INDICATOR_BY_NAME[code].meaning_en)
+
+
 def path_header(code: str, lang: str) -> str:
     """The header of an indicator in the annual path: its name and unit, "gross domestic
     product (亿元)", "规模以上工业企业数(家)"."""
-    info = INDICATOR_BY_NAME[code]
+    unit = INDICATOR_BY_NAME[code].unit
     if lang == "zh":
-        return f"{info.meaning_zh}({UNIT_ZH.get(info.unit, info.unit)})"
-    return f"{info.meaning_en} ({info.unit})"
+        return f"{path_name(code, lang)}({UNIT_ZH.get(unit, unit)})"
+    return f"{path_name(code, lang)} ({unit})"
 
 
 def path_readable(ev, lang: str) -> pd.DataFrame:
@@ -488,11 +505,7 @@ def path_readable(ev, lang: str) -> pd.DataFrame:
     sep = "、" if zh else ", "
     for col in ("model_figures", "estimated_figures"):
         out[words[col]] = [
-            sep.join(
-                name_zh(c) if zh else INDICATOR_BY_NAME[c].meaning_en for c in cell.split(", ")
-            )
-            if cell
-            else ""
+            sep.join(path_name(c, lang) for c in cell.split(", ")) if cell else ""
             for cell in table[col]
         ]
     return out
