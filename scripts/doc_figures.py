@@ -1874,10 +1874,47 @@ MODEL_BLOCKS = {
         one_at_a_time,
     )
 }
+
+
+def restart_unemployment() -> str:
+    """docs/evaluation.md: what an actual unemployment rate does at a restart."""
+    plain = _annual("baseline")
+    u = plain.loc[2023, "unemployment_rate_pct"]
+    pop = {}
+    for rate in (u + 1.5, u - 1.5):
+        rows = [{"indicator": "unemployment_rate_pct", "year": 2023, "value": rate,
+                 "basis": "level", "vintage": "final", "source": "illustrative"}]  # fmt: skip
+        act = hubinsim.Actuals.from_rows(rows, "u.csv")
+        scn = hubinsim.load_scenario(ROOT / "scenarios" / "baseline.toml")
+        pop[rate] = _quiet(hubinsim.simulate, scn, actuals=act)
+    high, low = (pop[r].annual.loc[2035, "population"] for r in (u + 1.5, u - 1.5))
+    return _fill(
+        "An actual unemployment rate changes how many residents seek work, not how many work: "
+        "the participation rate moves with it so that employment per working-age resident "
+        "(participation × (1 − u)) stays the original run's, and the record says so. Read the "
+        "other way, a rate above the run's would be fewer jobs for the same output, a higher "
+        "wage per worker and a smaller normal labour force, whose higher income per member "
+        "would draw residents in. The registered unemployed beyond the run's lower the income "
+        "residents expect (Harris-Todaro), and the extra labour force returns to normal "
+        "participation as the trough closes (docs/model.md §6): the baseline restarted in 2023 "
+        f"from {u + 1.5:.2f} % unemployment ends 2035 with {high:.2f} 万 residents, from its own "
+        f"{u:.2f} % with {plain.loc[2035, 'population']:.2f} 万, from {u - 1.5:.2f} % with "
+        f"{low:.2f} 万."
+    )
+
+
 README = ROOT / "README.md"
 README_BLOCKS = {f.__name__: f for f in (readme_growth, compare_statement)}
 EVALUATION_BLOCKS = {
-    f.__name__: f for f in (worked_example, worked_reading, anchors, final_example, final_reading)
+    f.__name__: f
+    for f in (
+        worked_example,
+        worked_reading,
+        anchors,
+        final_example,
+        final_reading,
+        restart_unemployment,
+    )
 }
 
 BLOCKS = {

@@ -63,6 +63,35 @@ def test_the_evaluation_shows_the_same_path_as_simulate(made):
         np.testing.assert_allclose(ev.path[ind].to_numpy(), res.annual[ind].to_numpy())
 
 
+def test_an_actual_unemployment_rate_is_residents_seeking_work_not_fewer_jobs():
+    """A restart from an unemployment rate above the run's keeps the run's jobs, has more
+    residents seeking work, and ends with fewer residents than one from a rate below it
+    (Harris-Todaro): not the other way round, as when the rate was read as fewer jobs."""
+    plain = hubinsim.simulate(BASELINE).annual
+    u = plain.loc[2023, "unemployment_rate_pct"]
+    out = {}
+    for rate in (u - 1.5, u + 1.5):
+        rows = [{"indicator": "unemployment_rate_pct", "year": 2023, "value": rate,
+                 "basis": "level", "vintage": "final", "source": "made"}]  # fmt: skip
+        res = hubinsim.simulate(BASELINE, actuals=hubinsim.Actuals.from_rows(rows, "u.csv"))
+        a = res.annual
+        assert a.loc[2023, "unemployment_rate_pct"] == pytest.approx(rate, rel=1e-9)
+        # (the annual figure of the start year is its point figure: within 1e-3 of the run's)
+        assert a.loc[2023, "employment"] == pytest.approx(plain.loc[2023, "employment"], rel=1e-3)
+        record = res.reprojection.anchor_table.set_index("figure")
+        assert record.loc["participation_rate", "status"] == "actual"
+        assert "employment per working-age resident" in record.loc["participation_rate", "note"]
+        out[rate] = a
+    low, high = out[u - 1.5], out[u + 1.5]
+    assert high.loc[2023, "labour_force"] > plain.loc[2023, "labour_force"]
+    assert high.loc[2035, "population"] < plain.loc[2035, "population"]
+    assert low.loc[2035, "population"] > plain.loc[2035, "population"]
+    # and the rate returns toward the run's as the trough closes
+    for a in (low, high):
+        gap = a["unemployment_rate_pct"] - plain["unemployment_rate_pct"]
+        assert abs(gap[2026]) < abs(gap[2023]) / 2
+
+
 def test_add_factors_pass_through_the_latest_actual_and_fade(made):
     scn, truth, act = made
     plain = hubinsim.simulate(scn).annual

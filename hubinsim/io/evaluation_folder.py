@@ -369,6 +369,10 @@ _NOTES_ZH = (
         r"\1年最新实际值沿用至\2年(由政策杠杆 \3 设定,模型不推算)",
     ),
     (
+        r"unemployment_rate_pct with the original run's employment per working-age resident",
+        r"由实际失业率推算,每个劳动年龄人口的就业人数保持原始运行的数值",
+    ),
+    (
         r"(\w+) / gdp \(the share given, ([\d.]+) %, disagrees\)",
         r"\1 / gdp(所给比重 \2% 与总量不符)",
     ),

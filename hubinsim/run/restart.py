@@ -51,6 +51,10 @@ from .single import member_records, run_scenario, start_record
 
 #: Flags of a cell of the evaluated path.
 ACTUAL, ESTIMATE, MODEL = "actual", "estimate", "model"
+#: The note of the participation rate a restart derives from an actual unemployment rate.
+KEPT_EMPLOYMENT = (
+    "unemployment_rate_pct with the original run's employment per working-age resident"
+)
 #: The flag of the 2020 cells: the base year's figures of the data files (the plan's where
 #: it prints them), which every run starts from.
 BASE = "base"
@@ -762,6 +766,16 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
     svc = level("services_share_of_consumption_pct")
     if svc:
         given["services_share_of_consumption"] = (svc[0] / 100.0, svc[1], svc[2])
+    if "unemployment_rate_pct" in given:
+        # An unemployment rate changes how many residents seek work, not how many work: the
+        # run's employment per working-age resident, participation x (1 - u), is kept (read
+        # otherwise, a rate above the run's is fewer jobs for the same output and a smaller
+        # normal labour force, whose higher income per member draws residents in; docs/
+        # evaluation.md "Re-projection")
+        u, status = given["unemployment_rate_pct"][:2]
+        if u != rec["unemployment_rate_pct"]:  # the run's own rate leaves it to the last bit
+            share = rec["participation_rate"] * (100.0 - rec["unemployment_rate_pct"])
+            given["participation_rate"] = (share / (100.0 - u), status, KEPT_EMPLOYMENT)
     for name in [*FIGURES, *OPTIONAL_FIGURES]:
         if name in given:
             value, status, note = given[name]
