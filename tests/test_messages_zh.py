@@ -85,6 +85,33 @@ CASES = {
         [":2:", "[scenario] extends", "nope.toml"],
         "nope.toml: file not found (extends 'nope.toml')",
     ),
+    "shock": (
+        "[[shock]]\ntarget = 'fia'\nyears = [2024, 2022]\nfactor = -5\n"
+        "[[shock]]\nyears = 2022\nfactor = 2\n",
+        ["未知的冲击对象", "是否指", "顺序颠倒", "1 表示不变", "下降 5 % 应写 0.95", "缺少 target"],
+        [":2:", ":3:", ":4:", ":5:", "[[shock]] #1 target", "'fai'", "[0, 3]", "[[shock]] #2"],
+        "years [2024, 2022] are out of order (first, last)",
+    ),
+    "shocks_multiply": (
+        "[[shock]]\ntarget = 'fai'\nyears = [2022, 2022]\nfactor = 2\n"
+        "[[shock]]\ntarget = 'fai'\nyears = [2022, 2022]\nfactor = 2\n",
+        ["连同其前", "超出单个冲击的范围"],
+        [":8:", "[[shock]] #2 factor", "2 x 2 = 4", "[0, 3]"],
+        "the factor is 2 x 2 = 4, outside [0, 3]",
+    ),
+    "beyond_the_end": (
+        "[time]\nend = 2030\n[investment]\nextra_social = { 2022 = 1, 2032 = 2 }\n",
+        ["超出运行期", "中的 [time] end = 2030"],
+        [":4:", "extra_social.2032", "2020..2030"],
+        "schedule year 2032 is outside the run 2020..2030",
+    ),
+    "investment": (
+        "[investment]\nprofile = 'delayed'\nrealisation = { servces = 0.5 }\n"
+        "[parameters]\nplan_realisation = 0.3\n",
+        ["规划期", "未知的项目库类别", "不是参数", "应写在"],
+        [":2:", ":3:", ":5:", "'late'", "'services'", "[investment]"],
+        "unknown pool category (did you mean 'services'?)",
+    ),
 }
 
 

@@ -65,8 +65,9 @@ from .settings import (
     DEFAULT_END,
     DEFAULT_METHOD,
     MAX_END,
+    MAX_NAME,
+    MAX_NAME_BYTES,
     NAME_ALLOWED,
-    PROFILE_ALLOWED,
     SHOCK_KEYS,
     Problem,
     Scenario,
@@ -81,7 +82,9 @@ from .settings import (
     lever_problems,
     parameter_problems,
     profile_problems,
+    profile_text,
     shock_problems,
+    shock_text,
     time_problems,
     title_problems,
 )
@@ -204,6 +207,59 @@ def _unknown(layer, key, name, here, problems, params, what):
     problems.add(layer, key, Message(_unknown_text, **facts))
 
 
+def _misplaced_text(lang, what, name=None, value=None, params=(), where=None) -> str:
+    """A key that is not what its place holds, by ``what``, in ``lang``."""
+    cats = ", ".join(POOL_CATEGORIES)
+    if what == "parameter":
+        home = _home_text(lang, name, params)
+        return in_lang(lang, f"not a parameter: {home}", f"不是参数:{home}")
+    if what == "fixed":
+        return in_lang(
+            lang,
+            f"is also fixed in [parameters] ({where}); keep one of the two",
+            f"也在 [parameters] 中固定({where});二者只保留其一",
+        )
+    if what == "realisation":
+        return in_lang(
+            lang,
+            "must be a table of pool category = share in [0, 1], e.g. "
+            f"{{ services = 0.8 }}; categories: {cats}; ",
+            f"应为 项目库类别 = [0, 1] 内份额 的表,如 {{ services = 0.8 }};类别:{cats};",
+        ) + got(value, lang)
+    if what == "category":
+        hint = suggest(name, POOL_CATEGORIES, lang)
+        return in_lang(
+            lang,
+            f"unknown pool category{hint}; categories: {cats}",
+            f"未知的项目库类别{hint};类别:{cats}",
+        )
+    if what == "twice":
+        return in_lang(
+            lang,
+            f"set twice: here and as {name} in [investment]",
+            f"重复设置:此处和 [investment] 中的 {name}",
+        )
+    return in_lang(  # profile_key
+        lang,
+        f"profile keys must be years 2021..2025, got {name!r}",
+        f"profile 的键应为 2021..2025 间的年份,实际为 {name!r}",
+    )
+
+
+def _name_text(lang, value) -> str:
+    allowed = in_lang(
+        lang,
+        NAME_ALLOWED,
+        f"简短的文本(1-{MAX_NAME} 个字符,UTF-8 下至多 {MAX_NAME_BYTES} 字节,不含斜杠或控制字符,"
+        "不以 '.' 或空格开头):它是运行文件夹的名称",
+    )
+    return in_lang(lang, f"must be {allowed}; ", f"应为{allowed};") + got(value, lang)
+
+
+def _string_text(lang, value) -> str:
+    return in_lang(lang, "must be a text (a string), ", "应为文本(字符串),") + got(value, lang)
+
+
 def _table_text(lang, head, value) -> str:
     return in_lang(
         lang,
@@ -276,9 +332,9 @@ def _read_meta(layer, table, problems, params) -> None:
             _unknown(layer, key, k, SCENARIO_KEYS, problems, params, "key")
         elif k == "name":
             if not is_valid_name(v):
-                problems.add(layer, key, f"must be {NAME_ALLOWED}; {got(v)}")
+                problems.add(layer, key, Message(_name_text, value=v))
         elif k == "description" and not isinstance(v, str):
-            problems.add(layer, key, f"must be a text (a string), {got(v)}")
+            problems.add(layer, key, Message(_string_text, value=v))
         elif k in ("title", "title_zh"):
             for message in title_problems(v):
                 problems.add(layer, key, message)
@@ -303,14 +359,14 @@ def _read_profile(layer, key, raw, merged, problems) -> None:
     if isinstance(raw, dict):
         bad = [y for y in raw if not _YEAR_KEY.fullmatch(y)]
         for y in bad:
-            problems.add(layer, key + (y,), f"profile keys must be years 2021..2025, got {y!r}")
+            problems.add(layer, key + (y,), Message(_misplaced_text, what="profile_key", name=y))
         if bad:
             return
         prof = tuple((int(y), w) for y, w in raw.items())
     elif isinstance(raw, str):
         prof = raw
     else:
-        problems.add(layer, key, f"must be {PROFILE_ALLOWED}, {got(raw)}")
+        problems.add(layer, key, Message(profile_text, what="shape", value=raw))
         return
     errs = profile_problems(prof)
     for sub, m in errs:
@@ -346,27 +402,17 @@ def _read_section(layer, section, table, merged, problems, params) -> None:
             _read_profile(layer, key, raw, merged, problems)
         elif section == "investment" and name == "realisation":
             if not isinstance(raw, dict):
-                problems.add(
-                    layer,
-                    key,
-                    "must be a table of pool category = share in [0, 1], e.g. "
-                    f"{{ services = 0.8 }}; categories: {', '.join(POOL_CATEGORIES)}; {got(raw)}",
-                )
+                problems.add(layer, key, Message(_misplaced_text, what="realisation", value=raw))
                 continue
             for cat, share in raw.items():
                 if cat not in POOL_CATEGORIES:
-                    problems.add(
-                        layer,
-                        key + (cat,),
-                        f"unknown pool category{suggest(cat, POOL_CATEGORIES)}; "
-                        f"categories: {', '.join(POOL_CATEGORIES)}",
-                    )
+                    said = Message(_misplaced_text, what="category", name=cat)
+                    problems.add(layer, key + (cat,), said)
                     continue
                 lever = f"realisation_{cat}"
                 if lever in table:
-                    problems.add(
-                        layer, key + (cat,), f"set twice: here and as {lever} in [investment]"
-                    )
+                    said = Message(_misplaced_text, what="twice", name=lever)
+                    problems.add(layer, key + (cat,), said)
                     continue
                 from_table.add(lever)
                 _read_lever(layer, key + (cat,), lever, share, merged, problems)
@@ -378,48 +424,33 @@ def _read_section(layer, section, table, merged, problems, params) -> None:
 
 def _read_shocks(layer, raw, merged, problems, params) -> None:
     if isinstance(raw, dict):
-        problems.add(
-            layer,
-            ("shock",),
-            "write each shock as its own [[shock]] table (double brackets) with "
-            "name, target, years = [first, last] and factor",
-            section=True,
-        )
+        problems.add(layer, ("shock",), Message(shock_text, what="table"), section=True)
         return
     if not isinstance(raw, list):
-        problems.add(layer, ("shock",), f"must be [[shock]] tables, {got(raw)}")
+        problems.add(layer, ("shock",), Message(shock_text, what="tables", value=raw))
         return
     for i, item in enumerate(raw):
         key = ("shock", i)
         if not isinstance(item, dict):
-            problems.add(layer, key, f"each shock must be a table, {got(item)}")
+            problems.add(layer, key, Message(shock_text, what="each", value=item))
             continue
         for k in item:
             if k not in SHOCK_KEYS:
                 _unknown(layer, key + (k,), k, SHOCK_KEYS, problems, params, "key")
         missing = [k for k in ("target", "years", "factor") if k not in item]
         if missing:
-            problems.add(
-                layer,
-                key,
-                f"missing {', '.join(missing)} (a shock needs target, years = [first, last] "
-                "and factor; name is optional)",
-            )
+            problems.add(layer, key, Message(shock_text, what="missing", missing=tuple(missing)))
         name = item.get("name", "")
         if not isinstance(name, str):
-            problems.add(layer, key + ("name",), f"must be a text (a string), {got(name)}")
+            problems.add(layer, key + ("name",), Message(_string_text, value=name))
         years = item.get("years")
         first = last = None
         if "years" in item:
             if isinstance(years, list) and len(years) == 2:
                 first, last = years
             else:
-                example = f"[{years}, {years}]" if is_year(years) else "[2022, 2022]"
-                problems.add(
-                    layer,
-                    key + ("years",),
-                    f"must be [first, last], two years, e.g. {example}; {got(years)}",
-                )
+                said = Message(shock_text, what="years", value=years)
+                problems.add(layer, key + ("years",), said)
         shock = Shock(item.get("target"), first, last, item.get("factor"), name)
         for sub, m in shock_problems(shock, end=None):
             if sub[0] in item and (sub[0] != "years" or first is not None):
@@ -436,7 +467,8 @@ def _read_parameters(layer, table, merged, problems, params) -> None:
                 walk(v, [*parts, k], key + (k,))
                 continue
             if name in LEVER_BY_NAME:
-                problems.add(layer, key + (k,), f"not a parameter: {_home(name, params)}")
+                said = Message(_misplaced_text, what="parameter", name=name, params=tuple(params))
+                problems.add(layer, key + (k,), said)
                 continue
             msgs = parameter_problems(name, v, params, merged.warner(layer, key + (k,)))
             for m in msgs:
@@ -500,34 +532,39 @@ def _section_text(lang, name, params, table=False) -> str:
     )
 
 
+def _beyond_text(lang, year, schedule, end, set_in) -> str:
+    """A year of a schedule or a shock beyond the run's end (``set_in`` the file that sets
+    ``[time] end``, None for the default), in ``lang``."""
+    if lang == "zh":
+        whence = f"默认终止年 {end}" if set_in is None else f"{set_in} 中的 [time] end = {end}"
+        if schedule:
+            return f"逐年表的年份 {year} 超出运行期 {BASE_YEAR}..{end}({whence})"
+        return f"年份 {year} 晚于运行的终止年 {end}({whence})"
+    whence = f"the default end {end}" if set_in is None else f"[time] end = {end} in {set_in}"
+    if schedule:
+        return f"schedule year {year} is outside the run {BASE_YEAR}..{end} ({whence})"
+    return f"year {year} is after the end of the run, {end} ({whence})"
+
+
 def _run_checks(merged: _Merged, problems: Problems) -> int:
     """Checks that need the whole chain: schedule and shock years within the run."""
     end_set = merged.time.get("end")
     end = end_set.value if end_set else DEFAULT_END
-    if end_set is None:
-        whence = f"the default end {DEFAULT_END}"
-    else:
-        whence = f"[time] end = {end} in {end_set.layer.shown}"
+    whence = {"end": end, "set_in": None if end_set is None else end_set.layer.shown}
     for s in merged.levers.values():
         if not isinstance(s.value, Schedule):
             continue
         pre = ("step",) if s.value.step else ()
         for y, _ in s.value.points:
             if is_year(y) and not BASE_YEAR <= y <= end:
-                problems.add(
-                    s.layer,
-                    s.key + pre + (str(y),),
-                    f"schedule year {y} is outside the run {BASE_YEAR}..{end} ({whence})",
-                )
+                said = Message(_beyond_text, year=y, schedule=True, **whence)
+                problems.add(s.layer, s.key + pre + (str(y),), said)
     for s in merged.shocks:
         sh = s.value
         for i, y in enumerate((sh.first, sh.last)):
             if BASE_YEAR < y <= MAX_END and y > end:
-                problems.add(
-                    s.layer,
-                    s.key + ("years", i),
-                    f"year {y} is after the end of the run, {end} ({whence})",
-                )
+                said = Message(_beyond_text, year=y, schedule=False, **whence)
+                problems.add(s.layer, s.key + ("years", i), said)
     valid = [s for s in merged.shocks if not shock_problems(s.value, end)]
     for i, message in combined_shock_problems([s.value for s in valid]):
         problems.add(valid[i].layer, valid[i].key + ("factor",), message)
@@ -545,11 +582,8 @@ def _fixed_and_drawn(merged: _Merged, problems: Problems) -> None:
         if fixed is not None:
             line = fixed.layer.line(fixed.key)
             where = f"{fixed.layer.shown}:{line}" if line else fixed.layer.shown
-            problems.add(
-                declared.layer,
-                ("uncertainty", "parameters", name),
-                f"is also fixed in [parameters] ({where}); keep one of the two",
-            )
+            said = Message(_misplaced_text, what="fixed", where=where)
+            problems.add(declared.layer, ("uncertainty", "parameters", name), said)
 
 
 def load_scenario(path, data_dir=None, lang: str = "en") -> Scenario:

@@ -402,88 +402,171 @@ PROFILE_ALLOWED = (
 
 def profile_problems(profile) -> list[Problem]:
     """Problems with a timing profile (a name or ((year, weight), ...)); keys are years."""
-    allowed = PROFILE_ALLOWED
     if isinstance(profile, str):
         if profile not in PROFILES and profile not in DEPRECATED_PROFILES:
-            hint = suggest(profile, [*PROFILES, *DEPRECATED_PROFILES])
-            # what someone asking for "delayed" spending may want
-            later = "'late' spends most in the last plan years; pool_delay moves them all later"
-            return [((), f"must be {allowed}, got {profile!r}{hint}; {later}")]
+            return [((), Message(profile_text, what="name", value=profile))]
         return []
     if (
         not isinstance(profile, tuple | list)
         or not profile
         or not all(isinstance(p, tuple | list) and len(p) == 2 for p in profile)
     ):
-        return [((), f"must be {allowed}, {got(profile)}")]
+        return [((), Message(profile_text, what="shape", value=profile))]
     problems: list[Problem] = []
     for y, w in profile:
         if y not in PLAN_YEARS or not is_year(y):
-            problems.append(
-                (
-                    (str(y),),
-                    f"year {y!r} is outside the plan period {PLAN_YEARS[0]}..{PLAN_YEARS[-1]}",
-                )
-            )
+            problems.append(((str(y),), Message(profile_text, what="year", value=y)))
         if not _is_number(w) or w < 0:
-            problems.append(((str(y),), f"weight for {y} must be a number >= 0, {got(w)}"))
+            problems.append(((str(y),), Message(profile_text, what="weight", value=w, year=y)))
     if not problems and sum(w for _, w in profile) <= 0:
-        problems.append(((), "the weights must not all be zero"))
+        problems.append(((), Message(profile_text, what="zero")))
     return problems
+
+
+def profile_text(lang, what, value=None, year=None) -> str:
+    """A problem of the timing profile, by ``what``, in ``lang``."""
+    first, last = PLAN_YEARS[0], PLAN_YEARS[-1]
+    names = ", ".join(map(repr, PROFILES))
+    allowed = in_lang(
+        lang,
+        f"one of {names} or a table of year = weight for {first}..{last}",
+        f"{names} 之一,或 {first}..{last} 各年 年份 = 权重 的表",
+    )
+    if what == "name":
+        hint = suggest(value, [*PROFILES, *DEPRECATED_PROFILES], lang)
+        # what someone asking for "delayed" spending may want
+        return in_lang(
+            lang,
+            f"must be {allowed}, got {value!r}{hint}; 'late' spends most in the last plan "
+            "years; pool_delay moves them all later",
+            f"应为 {allowed},实际为 {value!r}{hint};'late' 把大部分支出放在规划期最后几年;"
+            "pool_delay 把全部支出推后",
+        )
+    if what == "shape":
+        return in_lang(lang, f"must be {allowed}, ", f"应为 {allowed},") + got(value, lang)
+    if what == "year":
+        return in_lang(
+            lang,
+            f"year {value!r} is outside the plan period {first}..{last}",
+            f"年份 {value!r} 超出规划期 {first}..{last}",
+        )
+    if what == "weight":
+        return in_lang(
+            lang, f"weight for {year} must be a number >= 0, ", f"{year}年的权重应为 >= 0 的数值,"
+        ) + got(value, lang)
+    return in_lang(lang, "the weights must not all be zero", "权重不能全为零")
 
 
 def shock_problems(shock: Shock, end: int | None = MAX_END) -> list[Problem]:
     """Problems with one shock, keyed by ``target``, ``years`` or ``factor``."""
     problems: list[Problem] = []
     if not isinstance(shock.target, str) or shock.target not in SHOCK_BY_NAME:
-        hint = suggest(shock.target, SHOCK_BY_NAME) if isinstance(shock.target, str) else ""
-        problems.append(
-            (
-                ("target",),
-                f"unknown target {_shown(shock.target)}{hint}; "
-                f"valid targets: {', '.join(SHOCK_BY_NAME)}",
-            )
-        )
+        said = Message(shock_text, what="target", value=shock.target)
+        problems.append((("target",), said))
     last_year = MAX_END if end is None else end
-    for i, (label, y) in enumerate((("first year", shock.first), ("last year", shock.last))):
+    for i, y in enumerate((shock.first, shock.last)):
         if not is_year(y) or not BASE_YEAR < y <= last_year:
-            problems.append(
-                (
-                    ("years", i),
-                    f"{label} must be a year in {BASE_YEAR + 1}..{last_year}, {got(y)}",
-                )
-            )
+            said = Message(shock_text, what="year", value=y, last=i == 1, end=last_year)
+            problems.append((("years", i), said))
     if is_year(shock.first) and is_year(shock.last) and shock.last < shock.first:
-        problems.append(
-            (("years",), f"years [{shock.first}, {shock.last}] are out of order (first, last)")
-        )
+        said = Message(shock_text, what="order", value=(shock.first, shock.last))
+        problems.append((("years",), said))
     lo, hi = SHOCK_FACTOR_RANGE
     if not _is_number(shock.factor) or not lo <= shock.factor <= hi:
-        problems.append(
-            (
-                ("factor",),
-                f"must be a number in [{lo:g}, {hi:g}] (1 = no change), {got(shock.factor)}"
-                + _factor_in_percent(shock.factor),
-            )
-        )
+        problems.append((("factor",), Message(shock_text, what="factor", value=shock.factor)))
     return problems
 
 
-def _factor_in_percent(factor) -> str:
+def shock_text(lang, what, value=None, last=False, end=MAX_END, missing=()) -> str:
+    """A problem of a ``[[shock]]`` table, by ``what``, in ``lang``."""
+    lo, hi = SHOCK_FACTOR_RANGE
+    if what == "target":
+        hint = suggest(value, SHOCK_BY_NAME, lang) if isinstance(value, str) else ""
+        targets = ", ".join(SHOCK_BY_NAME)
+        return in_lang(
+            lang,
+            f"unknown target {_shown(value)}{hint}; valid targets: {targets}",
+            f"未知的冲击对象 {_shown(value)}{hint};可用:{targets}",
+        )
+    if what == "year":
+        span = f"{BASE_YEAR + 1}..{end}"
+        which = in_lang(lang, "last year" if last else "first year", "末年" if last else "首年")
+        return in_lang(
+            lang, f"{which} must be a year in {span}, ", f"{which}应为 {span} 间的年份,"
+        ) + got(value, lang)
+    if what == "order":
+        first, last_year = value
+        return in_lang(
+            lang,
+            f"years [{first}, {last_year}] are out of order (first, last)",
+            f"年份 [{first}, {last_year}] 顺序颠倒(应为 [首年, 末年])",
+        )
+    if what == "factor":
+        return (
+            in_lang(
+                lang,
+                f"must be a number in [{lo:g}, {hi:g}] (1 = no change), ",
+                f"应为 [{lo:g}, {hi:g}] 内的数值(1 表示不变),",
+            )
+            + got(value, lang)
+            + _factor_in_percent(value, lang)
+        )
+    if what == "missing":
+        listed = ", ".join(missing)
+        return in_lang(
+            lang,
+            f"missing {listed} (a shock needs target, years = [first, last] and factor; name "
+            "is optional)",
+            f"缺少 {listed}(冲击需要 target、years = [首年, 末年] 和 factor;name 可省略)",
+        )
+    if what == "years":
+        example = f"[{value}, {value}]" if is_year(value) else "[2022, 2022]"
+        return in_lang(
+            lang,
+            f"must be [first, last], two years, e.g. {example}; ",
+            f"应为 [首年, 末年] 两个年份,如 {example};",
+        ) + got(value, lang)
+    if what == "table":
+        return in_lang(
+            lang,
+            "write each shock as its own [[shock]] table (double brackets) with name, target, "
+            "years = [first, last] and factor",
+            "每个冲击应单独写成一个 [[shock]] 表(双方括号),含 name、target、"
+            "years = [首年, 末年] 和 factor",
+        )
+    if what == "tables":
+        return in_lang(lang, "must be [[shock]] tables, ", "应为 [[shock]] 表,") + got(value, lang)
+    return in_lang(lang, "each shock must be a table, ", "每个冲击应为表,") + got(value, lang)
+
+
+def _factor_in_percent(factor, lang: str = "en") -> str:
     """What a shock's factor written in % may have meant: '; -5 reads as a change in %: for a
     fall of 5 % write 0.95'."""
     lo, hi = SHOCK_FACTOR_RANGE
     if not _is_number(factor) or not -100 <= factor <= 100 * hi or lo <= factor <= hi:
         return ""
     f = f"{factor:g}"
+    rise = f"{1 + factor / 100:g}"
     if factor < 0:
-        return (
-            f"; {f} reads as a change in %: for a fall of {-factor:g} % write {1 + factor / 100:g}"
+        return in_lang(
+            lang,
+            f"; {f} reads as a change in %: for a fall of {-factor:g} % write {rise}",
+            f";{f} 像是以 % 表示的变化:下降 {-factor:g} % 应写 {rise}",
         )
-    meant = [f"for {f} % of the usual level write {factor / 100:g}"]
+    meant = [
+        in_lang(
+            lang,
+            f"for {f} % of the usual level write {factor / 100:g}",
+            f"为通常水平的 {f} % 应写 {factor / 100:g}",
+        )
+    ]
     if 1 + factor / 100 <= hi:
-        meant.append(f"for a rise of {f} % write {1 + factor / 100:g}")
-    return f"; {f} reads as a percentage: {', '.join(meant)}"
+        meant.append(in_lang(lang, f"for a rise of {f} % write {rise}", f"上升 {f} % 应写 {rise}"))
+    return in_lang(
+        lang,
+        f"; {f} reads as a percentage: {', '.join(meant)}",
+        f";{f} 像是百分数:{'、'.join(meant)}",
+    )
 
 
 def _join(label: str, key: tuple) -> str:
@@ -542,15 +625,25 @@ MAX_TITLE = 40
 def title_problems(title) -> list[str]:
     """What is wrong with a scenario's ``title`` or ``title_zh`` (the names charts and tables
     show): a text of 1-40 characters on one line."""
-    if not isinstance(title, str):
-        return [f"must be a text (a string) of 1-{MAX_TITLE} characters, {got(title)}"]
-    text = title.strip()
-    if not 0 < len(text) <= MAX_TITLE or any(ord(c) < 32 for c in text):
-        return [
-            f"must be a text of 1-{MAX_TITLE} characters on one line (the name charts and "
-            f"tables show), got {title!r}"
-        ]
+    text = title.strip() if isinstance(title, str) else None
+    if text is None or not 0 < len(text) <= MAX_TITLE or any(ord(c) < 32 for c in text):
+        return [Message(_title_text, value=title)]
     return []
+
+
+def _title_text(lang, value) -> str:
+    if not isinstance(value, str):
+        return in_lang(
+            lang,
+            f"must be a text (a string) of 1-{MAX_TITLE} characters, ",
+            f"应为 1-{MAX_TITLE} 个字符的文本(字符串),",
+        ) + got(value, lang)
+    return in_lang(
+        lang,
+        f"must be a text of 1-{MAX_TITLE} characters on one line (the name charts and tables "
+        f"show), got {value!r}",
+        f"应为一行内 1-{MAX_TITLE} 个字符的文本(图表中显示的名称),实际为 {value!r}",
+    )
 
 
 def is_valid_name(name) -> bool:
@@ -562,6 +655,18 @@ def is_valid_name(name) -> bool:
         and not name.startswith(".")
         and name.strip() == name
         and not any(c in "/\\" or ord(c) < 32 or 127 <= ord(c) < 160 for c in name)
+    )
+
+
+def _combined_text(lang, target, year, factors) -> str:
+    lo, hi = SHOCK_FACTOR_RANGE
+    product = " x ".join(f"{f:g}" for f in factors) + f" = {math.prod(factors):g}"
+    return in_lang(
+        lang,
+        f"with the shock(s) before it on {target} in {year}, the factor is {product}, outside "
+        f"[{lo:g}, {hi:g}], the range of one shock (shocks on one flow in one year multiply)",
+        f"连同其前对 {target} 在{year}年的冲击,系数为 {product},超出单个冲击的范围 "
+        f"[{lo:g}, {hi:g}](同一流量同一年的冲击相乘)",
     )
 
 
@@ -584,15 +689,9 @@ def combined_shock_problems(shocks) -> list[tuple[int, str]]:
             for k, i in enumerate(on):
                 total *= shocks[i].factor
                 if k and not lo <= total <= hi:
-                    factors = " x ".join(f"{shocks[j].factor:g}" for j in on[: k + 1])
-                    out.append(
-                        (
-                            i,
-                            f"with the shock(s) before it on {target} in {y}, the factor is "
-                            f"{factors} = {total:g}, outside [{lo:g}, {hi:g}], the range of one "
-                            "shock (shocks on one flow in one year multiply)",
-                        )
-                    )
+                    factors = tuple(shocks[j].factor for j in on[: k + 1])
+                    said = Message(_combined_text, target=target, year=y, factors=factors)
+                    out.append((i, said))
                     break
             else:
                 continue
