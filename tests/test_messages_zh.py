@@ -112,6 +112,14 @@ CASES = {
         [":2:", ":3:", ":5:", "'late'", "'services'", "[investment]"],
         "unknown pool category (did you mean 'services'?)",
     ),
+    "uncertainty": (
+        "[uncertainty]\nfoo = 1\nsampling = 'sobl'\n[uncertainty.parameters]\n"
+        '"labour.turnover" = { dist = "triangular", low = 0.05, high = 0.04, mode = 0.5 }\n'
+        "plan_realisation = { dist = 'uniform' }\n",
+        ["未知的键", "之一", "是否指", "应小于", "应在", "它是调节项"],
+        [":2:", ":3:", ":5:", ":6:", "'sobol'", "0.05", "0.04", "[uncertainty.levers]"],
+        "low (0.05) must be below high (0.04)",
+    ),
 }
 
 

@@ -88,8 +88,9 @@ from scipy.stats import qmc
 from ..catalog import LEVER_BY_NAME, SHARED_LEVER_PROBLEM, SHARED_LEVERS, suggest
 from ..data import load_parameters
 from ..defaults import DEFAULT_DRAWS, DEFAULT_SAMPLING, MAX_DRAWS, SAMPLING
-from ..errors import ScenarioError, UnitWarning
-from .units import unit_slip
+from ..errors import Message, ScenarioError, UnitWarning, in_lang
+from ..files import located_text
+from .units import span_text, unit_slip
 
 log = logging.getLogger(__name__)
 
@@ -340,29 +341,161 @@ def _number(v) -> bool:
 Problem = tuple[tuple, str]
 
 
+def _say(what: str, **facts) -> Message:
+    """A problem of ``[uncertainty]`` (:func:`uncertainty_text`)."""
+    return Message(uncertainty_text, what=what, **facts)
+
+
+def uncertainty_text(lang, what, **f) -> str:
+    """A problem of an ``[uncertainty]`` declaration, by ``what``, from its facts ``f``, in
+    ``lang``."""
+    g, v = f.get, f.get("value")
+    rng = "" if g("low") is None else span_text(g("low"), g("high"), g("unit"), lang)
+    listed = ", ".join(map(str, g("allowed", ())))
+    hint = suggest(v, g("allowed", ()), lang) if isinstance(v, str) and g("hint") else ""
+    noun_zh = "参数" if g("noun") == "parameter" else "调节项"
+    mode = what == "mode"  # the facts of the other entries are not all there
+    en, zh = {
+        "table": (
+            f'must be a table such as {{dist = "uniform", low = {g("low"):g}, '
+            f"high = {g('high'):g}}}, got {v!r}"
+            if g("low") is not None
+            else f"must be a table, got {v!r}",
+            f'应为表,如 {{dist = "uniform", low = {g("low"):g}, high = {g("high"):g}}},实际为 {v!r}'
+            if g("low") is not None
+            else f"应为表,实际为 {v!r}",
+        ),
+        "one_of": (
+            f"must be one of {listed}, got {v!r}{hint}",
+            f"应为 {listed} 之一,实际为 {v!r}{hint}",
+        ),
+        "argument": (
+            f"unknown argument{suggest(str(v), g('allowed', ()), lang)}; {g('dist')} takes "
+            f"{listed}",
+            f"未知的参数{suggest(str(v), g('allowed', ()), lang)};{g('dist')} 接受 {listed}",
+        ),
+        "number": (f"must be a number, got {v!r}", f"应为数值,实际为 {v!r}"),
+        "needs": (
+            f"{g('dist')} needs {g('key')} (it takes {listed})",
+            f"{g('dist')} 需要 {g('key')}(它接受 {listed})",
+        ),
+        "outside": (
+            f"{v:g} is outside the plausible range {rng}" if _number(v) else "",
+            f"{v:g} 超出合理范围 {rng}" if _number(v) else "",
+        ),
+        "order": (
+            f"low ({g('lo'):g}) must be below high ({g('hi'):g})" if g("lo") is not None else "",
+            f"low({g('lo'):g})应小于 high({g('hi'):g})" if g("lo") is not None else "",
+        ),
+        "mode": (
+            f"{v:g} must lie in [low, high] = [{g('lo'):g}, {g('hi'):g}]" if mode else "",
+            f"{v:g} 应在 [low, high] = [{g('lo'):g}, {g('hi'):g}] 内" if mode else "",
+        ),
+        "sd": (
+            f"must be > 0, got {v:g}" if _number(v) else "",
+            f"应 > 0,实际为 {v:g}" if _number(v) else "",
+        ),
+        "lognormal": (
+            "lognormal needs median > 0 and sigma > 0",
+            "lognormal 需要 median > 0 且 sigma > 0",
+        ),
+        "positive": (
+            f"lognormal draws are positive but the plausible range is {rng}",
+            f"lognormal 的抽样值为正,而合理范围为 {rng}",
+        ),
+        "mass": (
+            f"this {g('dist')} puts only {g('mass', 0):.0%} of its probability inside the "
+            f"plausible range {rng}, to which draws are cut; narrow it, or use truncnormal with "
+            "low and high to mean a cut distribution",
+            f"该 {g('dist')} 分布只有 {g('mass', 0):.0%} 的概率落在合理范围 {rng} 内(抽样值会被"
+            "截断到此范围);请收窄它,或用带 low 和 high 的 truncnormal 表示截断分布",
+        ),
+        "triples": (
+            "must be a list of [name, name, coefficient] triples",
+            "应为 [名称, 名称, 系数] 三元组的列表",
+        ),
+        "triple": (
+            f"must be [name, name, coefficient], got {v!r}",
+            f"应为 [名称, 名称, 系数],实际为 {v!r}",
+        ),
+        "not_uncertain": (
+            f"{v!r} is not an uncertain parameter or lever{hint}",
+            f"{v!r} 不是不确定的参数或调节项{hint}",
+        ),
+        "coefficient": (
+            f"coefficient must be a number strictly between -1 and 1, got {v!r}",
+            f"系数应为严格介于 -1 和 1 之间的数值,实际为 {v!r}",
+        ),
+        "itself": (
+            f"a parameter cannot be correlated with itself ({v!r})",
+            f"参数不能与自身相关({v!r})",
+        ),
+        "pair": (
+            f"the pair {v!r}, {g('other')!r} is given more than once",
+            f"{v!r} 与 {g('other')!r} 这一对给出了不止一次",
+        ),
+        "key": (
+            f"unknown key{hint}; valid keys: {listed}",
+            f"未知的键{hint};可用的键:{listed}",
+        ),
+        "draws": (
+            f"must be a whole number in 1..{MAX_DRAWS:,}, got {v!r}",
+            f"应为 1..{MAX_DRAWS} 间的整数,实际为 {v!r}",
+        ),
+        "seed": (f"must be a whole number >= 0, got {v!r}", f"应为 >= 0 的整数,实际为 {v!r}"),
+        "declarations": (
+            f"must be a table of {g('noun')} name = {{dist = ..., ...}}",
+            f"应为 {noun_zh}名称 = {{dist = ..., ...}} 的表",
+        ),
+        "fixed": (
+            "is also fixed in [parameters]; keep one of the two",
+            "也在 [parameters] 中固定;二者只保留其一",
+        ),
+        "unknown_parameter": (
+            "unknown parameter"
+            + (" (it is a lever: declare it under [uncertainty.levers])" if g("other") else hint)
+            + "; `hubinsim levers` lists them",
+            "未知参数"
+            + ("(它是调节项:请在 [uncertainty.levers] 下声明)" if g("other") else hint)
+            + ";`hubinsim levers` 列出全部参数",
+        ),
+        "unknown_lever": (
+            "unknown lever"
+            + (
+                " (it is a structural parameter: declare it under [uncertainty.parameters])"
+                if g("other")
+                else hint
+            )
+            + "; `hubinsim levers` lists them",
+            "未知的调节项"
+            + ("(它是结构参数:请在 [uncertainty.parameters] 下声明)" if g("other") else hint)
+            + ";`hubinsim levers` 列出全部调节项",
+        ),
+        "shared": (
+            SHARED_LEVER_PROBLEM,
+            "决定项目库支出的时间,所有成员共用:不能按成员抽样;请在情景中设定",
+        ),
+        "definite": (
+            "the correlation matrix is not positive definite (the coefficients contradict each "
+            "other); weaken them",
+            "相关矩阵不是正定的(各系数互相矛盾);请减弱它们",
+        ),
+    }[what]
+    return in_lang(lang, en, zh)
+
+
 def _check_distribution(
     name: str, decl, prm, section: str = "parameters"
 ) -> tuple[list[Problem], ParameterDistribution | None]:
     """Problems of one declaration; ``prm`` is the parameter (or lever) with its range."""
     at = (section, name)
-    rng_txt = f"[{prm.low:g}, {prm.high:g}] {prm.unit}"
+    rng = {"low": prm.low, "high": prm.high, "unit": prm.unit}
     if not isinstance(decl, Mapping):
-        return [
-            (
-                at,
-                f'must be a table such as {{dist = "uniform", low = {prm.low:g}, '
-                f"high = {prm.high:g}}}, got {decl!r}",
-            )
-        ], None
+        return [(at, _say("table", value=decl, **rng))], None
     dist = decl.get("dist")
     if dist not in DISTRIBUTIONS:
-        return [
-            (
-                at + ("dist",),
-                f"must be one of {', '.join(DISTRIBUTIONS)}, got {dist!r}"
-                + (suggest(dist, DISTRIBUTIONS) if isinstance(dist, str) else ""),
-            )
-        ], None
+        said = _say("one_of", value=dist, allowed=tuple(DISTRIBUTIONS), hint=True)
+        return [(at + ("dist",), said)], None
     required, optional = DISTRIBUTIONS[dist]
     allowed = required + optional
     problems: list[Problem] = []
@@ -371,20 +504,15 @@ def _check_distribution(
         if key == "dist":
             continue
         if key not in allowed:
-            problems.append(
-                (
-                    at + (key,),
-                    f"unknown argument{suggest(str(key), allowed)}; "
-                    f"{dist} takes {', '.join(allowed)}",
-                )
-            )
+            said = _say("argument", value=key, dist=dist, allowed=tuple(allowed))
+            problems.append((at + (key,), said))
         elif not _number(value):
-            problems.append((at + (key,), f"must be a number, got {value!r}"))
+            problems.append((at + (key,), _say("number", value=value)))
         else:
             args[key] = float(value)
     for key in required:
         if key not in decl:
-            problems.append((at, f"{dist} needs {key} (it takes {', '.join(allowed)})"))
+            problems.append((at, _say("needs", dist=dist, key=key, allowed=tuple(allowed))))
     if problems:
         return problems, None
     for key, v in args.items():
@@ -401,30 +529,22 @@ def _check_distribution(
     lo, hi = args.get("low", prm.low), args.get("high", prm.high)
     for key, v in (("low", lo), ("high", hi)):
         if not prm.low <= v <= prm.high:
-            problems.append((at + (key,), f"{v:g} is outside the plausible range {rng_txt}"))
+            problems.append((at + (key,), _say("outside", value=v, **rng)))
     if lo >= hi:
-        problems.append((at, f"low ({lo:g}) must be below high ({hi:g})"))
+        problems.append((at, _say("order", lo=lo, hi=hi)))
     if dist == "triangular" and not lo <= args["mode"] <= hi:
-        problems.append(
-            (at + ("mode",), f"{args['mode']:g} must lie in [low, high] = [{lo:g}, {hi:g}]")
-        )
+        problems.append((at + ("mode",), _say("mode", value=args["mode"], lo=lo, hi=hi)))
     if "sd" in args and args["sd"] <= 0:
-        problems.append((at + ("sd",), f"must be > 0, got {args['sd']:g}"))
+        problems.append((at + ("sd",), _say("sd", value=args["sd"])))
     if "mean" in args and not prm.low <= args["mean"] <= prm.high:
-        problems.append(
-            (at + ("mean",), f"{args['mean']:g} is outside the plausible range {rng_txt}")
-        )
+        problems.append((at + ("mean",), _say("outside", value=args["mean"], **rng)))
     if dist == "lognormal":
         if args["median"] <= 0 or args["sigma"] <= 0:
-            problems.append((at, "lognormal needs median > 0 and sigma > 0"))
+            problems.append((at, _say("lognormal")))
         elif prm.high <= 0:
-            problems.append(
-                (at, f"lognormal draws are positive but the plausible range is {rng_txt}")
-            )
+            problems.append((at, _say("positive", **rng)))
         elif not prm.low <= args["median"] <= prm.high:
-            problems.append(
-                (at + ("median",), f"{args['median']:g} is outside the plausible range {rng_txt}")
-            )
+            problems.append((at + ("median",), _say("outside", value=args["median"], **rng)))
     if problems:
         return problems, None
     if dist in ("normal", "lognormal"):
@@ -435,14 +555,7 @@ def _check_distribution(
         )
         mass = float(d.cdf(prm.high) - d.cdf(prm.low))
         if mass < MIN_MASS_INSIDE:
-            return [
-                (
-                    at,
-                    f"this {dist} puts only {mass:.0%} of its probability inside the "
-                    f"plausible range {rng_txt}, to which draws are cut; narrow it, or use "
-                    "truncnormal with low and high to mean a cut distribution",
-                )
-            ], None
+            return [(at, _say("mass", dist=dist, mass=mass, **rng))], None
     args.update({"low": lo, "high": hi} if optional else {})
     declared = tuple((k, args[k]) for k in allowed if k in args)
     kind = "lever" if section == "levers" else "parameter"
@@ -452,39 +565,32 @@ def _check_distribution(
 def _check_correlations(corr, names: list[str]) -> tuple[list[Problem], tuple]:
     at = ("correlations",)
     if not isinstance(corr, list | tuple):
-        return [(at, "must be a list of [name, name, coefficient] triples")], ()
+        return [(at, _say("triples"))], ()
     problems: list[Problem] = []
     out: list[tuple[str, str, float]] = []
     seen: set[frozenset] = set()
     for k, item in enumerate(corr):
         w = at + (k,)
         if not isinstance(item, list | tuple) or len(item) != 3:
-            problems.append((w, f"must be [name, name, coefficient], got {item!r}"))
+            problems.append((w, _say("triple", value=item)))
             continue
         a, b, rho = item
         bad = False
         for n in (a, b):
             if n not in names:
-                problems.append(
-                    (
-                        w,
-                        f"{n!r} is not an uncertain parameter or lever"
-                        + (suggest(n, names) if isinstance(n, str) else ""),
-                    )
-                )
+                said = _say("not_uncertain", value=n, allowed=tuple(names), hint=True)
+                problems.append((w, said))
                 bad = True
         if not _number(rho) or not -1.0 < rho < 1.0:
-            problems.append(
-                (w, f"coefficient must be a number strictly between -1 and 1, got {rho!r}")
-            )
+            problems.append((w, _say("coefficient", value=rho)))
             bad = True
         if not bad and a == b:
-            problems.append((w, f"a parameter cannot be correlated with itself ({a!r})"))
+            problems.append((w, _say("itself", value=a)))
             bad = True
         if bad:
             continue
         if frozenset((a, b)) in seen:
-            problems.append((w, f"the pair {a!r}, {b!r} is given more than once"))
+            problems.append((w, _say("pair", value=a, other=b)))
             continue
         seen.add(frozenset((a, b)))
         out.append((a, b, float(rho)))
@@ -503,65 +609,46 @@ def uncertainty_problems(
     """
     spec = {} if spec is None else spec
     if not isinstance(spec, Mapping):
-        return None, [((), f"must be a table, got {spec!r}")]
+        return None, [((), _say("table", value=spec))]
     params = load_parameters(data_dir)
     problems: list[Problem] = []
     for key in spec:
         if key not in SPEC_KEYS:
-            problems.append(
-                (
-                    (key,),
-                    f"unknown key{suggest(str(key), SPEC_KEYS)}; valid keys: "
-                    f"{', '.join(SPEC_KEYS)}",
-                )
-            )
+            problems.append(((key,), _say("key", value=str(key), allowed=SPEC_KEYS, hint=True)))
     draws = spec.get("draws", DEFAULT_DRAWS)
     if not (isinstance(draws, int) and not isinstance(draws, bool)) or not (
         1 <= draws <= MAX_DRAWS
     ):
-        problems.append((("draws",), f"must be a whole number in 1..{MAX_DRAWS:,}, got {draws!r}"))
+        problems.append((("draws",), _say("draws", value=draws)))
     seed = spec.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
-        problems.append((("seed",), f"must be a whole number >= 0, got {seed!r}"))
+        problems.append((("seed",), _say("seed", value=seed)))
     sampling = spec.get("sampling", DEFAULT_SAMPLING)
     if sampling not in SAMPLING:
-        problems.append(
-            (
-                ("sampling",),
-                f"must be one of {', '.join(SAMPLING)}, got "
-                f"{sampling!r}"
-                + (suggest(sampling, SAMPLING) if isinstance(sampling, str) else ""),
-            )
-        )
+        said = _say("one_of", value=sampling, allowed=tuple(SAMPLING), hint=True)
+        problems.append((("sampling",), said))
     decls = spec.get("parameters")
     dists: list[ParameterDistribution] = []
     if decls is not None and not isinstance(decls, Mapping):
-        problems.append((("parameters",), "must be a table of parameter name = {dist = ..., ...}"))
+        problems.append((("parameters",), _say("declarations", noun="parameter")))
         decls = None
     is_default = not decls
     fixed = set(getattr(scenario, "parameters", {}) or {})
     if decls:
         for name, decl in decls.items():
             if name in fixed:
-                problems.append(
-                    (
-                        ("parameters", name),
-                        "is also fixed in [parameters]; keep one of the two",
-                    )
-                )
+                problems.append((("parameters", name), _say("fixed")))
                 continue
             if name not in params:
-                hint = (
-                    " (it is a lever: declare it under [uncertainty.levers])"
-                    if name in LEVER_BY_NAME
-                    else suggest(str(name), params)
+                lever = name in LEVER_BY_NAME
+                said = _say(
+                    "unknown_parameter",
+                    value=str(name),
+                    allowed=tuple(params),
+                    hint=True,
+                    other=lever,
                 )
-                problems.append(
-                    (
-                        ("parameters", name),
-                        f"unknown parameter{hint}; `hubinsim levers` lists them",
-                    )
-                )
+                problems.append((("parameters", name), said))
                 continue
             found, dist = _check_distribution(name, decl, params[name])
             problems += found
@@ -577,22 +664,22 @@ def uncertainty_problems(
     # Levers: policy settings drawn as a constant per member (none by default).
     lever_decls = spec.get("levers")
     if lever_decls is not None and not isinstance(lever_decls, Mapping):
-        problems.append((("levers",), "must be a table of lever name = {dist = ..., ...}"))
+        problems.append((("levers",), _say("declarations", noun="lever")))
         lever_decls = None
     for name, decl in (lever_decls or {}).items():
         lever = LEVER_BY_NAME.get(name)
         if lever is None:
-            hint = (
-                " (it is a structural parameter: declare it under [uncertainty.parameters])"
-                if name in params
-                else suggest(str(name), LEVER_BY_NAME)
+            said = _say(
+                "unknown_lever",
+                value=str(name),
+                allowed=tuple(LEVER_BY_NAME),
+                hint=True,
+                other=name in params,
             )
-            problems.append(
-                (("levers", name), f"unknown lever{hint}; `hubinsim levers` lists them")
-            )
+            problems.append((("levers", name), said))
             continue
         if name in SHARED_LEVERS:
-            problems.append((("levers", name), SHARED_LEVER_PROBLEM))
+            problems.append((("levers", name), _say("shared")))
             continue
         found, dist = _check_distribution(name, decl, lever, section="levers")
         problems += found
@@ -613,14 +700,7 @@ def uncertainty_problems(
         try:
             unc._copula()
         except np.linalg.LinAlgError:
-            return None, [
-                (
-                    ("correlations",),
-                    "the correlation matrix is not positive definite "
-                    "(the coefficients contradict each other); "
-                    "weaken them",
-                )
-            ]
+            return None, [(("correlations",), _say("definite"))]
     return unc, []
 
 
@@ -664,12 +744,18 @@ def parse_uncertainty(
     if problems:
         raise ScenarioError(
             [
-                f"[uncertainty] {_format_path(path)}: {msg}" if path else f"[uncertainty] {msg}"
+                Message(located_text, where=f"[uncertainty] {_format_path(path)}", said=msg)
+                if path
+                else Message(_after_text, head="[uncertainty]", said=msg)
                 for path, msg in problems
             ],
             source=source,
         )
     return unc
+
+
+def _after_text(lang, head, said) -> str:
+    return f"{head} {said.text(lang) if isinstance(said, Message) else said}"
 
 
 def default_uncertainty(
