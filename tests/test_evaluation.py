@@ -1981,6 +1981,10 @@ def test_the_english_annual_path_names_its_columns_as_the_chinese_one(short, tmp
     assert "vacancies per registered unemployed person (ratio)" in table.columns
     assert "registered urban unemployment rate (%)" in table.columns
     assert "求人倍率" not in text
+    assert not [c for c in table.columns if "_" in c]  # headed in words, no code
+    assert set(table["actual figures"]) == {
+        "ILLUSTRATIVE (not published figures): not for an official evaluation"
+    }
     listed = table.set_index("year").loc[2021, "the model's figures in an actual year"]
     assert "vacancies per registered unemployed person, " in listed
 

@@ -448,6 +448,7 @@ def _run_rows(record: dict, lang: str) -> list[tuple[str, object]]:
 
 #: The annual path's own headers and words (:func:`path_readable`), in English and Chinese.
 _PATH_WORDS = {
+    "actual_figures": ("actual figures", "实际数据"),  # the illustrative column's header
     "status": ("actual or re-projected", "实际/重新预测"),
     "model_figures": ("the model's figures in an actual year", "实际年份中的模型值"),
     "estimated_figures": ("built from the actual figures", "由实际数据推算"),
@@ -965,9 +966,9 @@ def write_evaluation(
         write_csv(csv_table, tmp / "evaluation.csv", index=False)
         files.append("evaluation.csv")
         path_csv = sheets["path"]
-        if ev.illustrative:
+        if ev.illustrative:  # headed in words, as the path's other columns
             path_csv = path_csv.copy()
-            path_csv.insert(0, head, flag)
+            path_csv.insert(0, _PATH_WORDS["actual_figures"][lang == "zh"], flag)
         write_csv(path_csv, tmp / "annual_path.csv", index=False)
         files.append("annual_path.csv")
         block = (title_lines(ev, lang), ev.illustrative)
