@@ -237,3 +237,37 @@ def test_targets_file_errors_in_chinese(tmp_path):
     assert "line 3: column 'comparison': must be >= or <=, got '=>'" in english
     missing = invoke(*args[:-1], tmp_path / "none.csv", "--lang", "zh").output
     assert "none.csv: 文件不存在" in missing
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ((), "错误: 缺少参数 'SCENARIO'"),
+        ((BASELINE, "--bogus"), "错误: 没有选项 '--bogus'(是否指 --out?)"),
+        (
+            (BASELINE, "--sampling", "sobl"),
+            "'--sampling' 的值无效:'sobl' 不是 'lhs'、'sobol'、'mc' 之一",
+        ),
+        ((BASELINE, "--draws", "x"), "'--draws' 的值无效:'x' 不是整数"),
+        ((BASELINE, "--draws", "0"), "'--draws' 的值无效:0 不在范围 1<=x<=2000000 内"),
+        ((BASELINE, "--workers", "0"), "'--workers' 的值无效:'0' 不是 >= 1 的整数,也不是 'auto'"),
+        ((BASELINE, "--force=1"), "选项 '--force' 不接受值"),
+        ((BASELINE, "--out"), "选项 '--out' 需要一个值"),
+    ],
+)
+def test_usage_errors_in_chinese(args, said, tmp_path):
+    res = invoke("run", "--lang", "zh", *args)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert said in res.output, res.output
+    assert "用法:main run [OPTIONS] SCENARIO" in res.output  # "main": CliRunner's name
+    assert "用 'main run --help' 查看帮助。" in res.output
+    english = invoke("run", "--lang", "en", *args).output
+    assert "Error: " in english and "错误" not in english
+
+
+def test_a_missing_required_option_is_named(tmp_path):
+    res = invoke("evaluate", BASELINE, "--out", tmp_path)
+    assert res.exit_code == 2
+    assert "Missing option '--actuals'" in res.output  # was "read_actuals: path must be ..."
+    res = invoke("evaluate", BASELINE, "--out", tmp_path, "--lang", "zh")
+    assert "错误: 缺少选项 '--actuals'" in res.output

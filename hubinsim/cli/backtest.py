@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .group import CONTEXT, command_line, echo_warnings, main
-from .options import actuals_options, apply, fit_options, out_options
+from .options import Int, actuals_options, apply, fit_options, out_options
 from .tables import backtest_table
 
 
@@ -29,7 +29,7 @@ Examples:
 @click.option(
     "--origin",
     required=True,
-    type=int,
+    type=Int(),
     metavar="YEAR",
     help="The last year the fit and the benchmarks see; the years after it are scored.",
 )

@@ -11,6 +11,7 @@ from ..defaults import ATTRIBUTION_MAX_SETTINGS
 from ..errors import HubinsimError
 from .group import CONTEXT, command_line, main
 from .options import (
+    IntRange,
     actuals_options,
     actuals_settings,
     anchor_option,
@@ -71,7 +72,7 @@ Examples:
 )
 @click.option(
     "--max-settings",
-    type=click.IntRange(min=1, max=16),
+    type=IntRange(min=1, max=16),
     default=ATTRIBUTION_MAX_SETTINGS,
     show_default=True,
     help="With --attribute: most settings split one by one (2^n runs); beyond, grouped by section.",

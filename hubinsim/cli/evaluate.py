@@ -9,7 +9,7 @@ import click
 
 from ..defaults import MAX_DRAWS
 from .group import CONTEXT, command_line, main
-from .options import actuals_options, anchor_option, apply, folder_options
+from .options import Int, IntRange, actuals_options, anchor_option, apply, folder_options
 from .tables import evaluation_text
 from .text import wrote_text
 
@@ -32,7 +32,7 @@ Examples:
 @click.option(
     "--as-of",
     "as_of",
-    type=int,
+    type=Int(),
     default=None,
     metavar="YEAR",
     help="Use the figures of years up to YEAR only (default: all the file gives).",
@@ -48,15 +48,13 @@ Examples:
 )
 @click.option(
     "--draws",
-    type=click.IntRange(min=2, max=MAX_DRAWS),
+    type=IntRange(min=2, max=MAX_DRAWS),
     default=None,
     metavar="N",
     help="Project over N parameter draws: the probability of meeting each target and the "
     "re-projection's band.",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=None, metavar="S", help="Seed of the draws."
-)
+@click.option("--seed", type=IntRange(min=0), default=None, metavar="S", help="Seed of the draws.")
 @folder_options("the evaluation folder")
 @click.pass_context
 def evaluate_command(

@@ -195,6 +195,13 @@ class Group(click.Group):
         ctx.meta["hubinsim.argv"] = list(args)
         return super().parse_args(ctx, args)
 
+    def _command_context(self, ctx):
+        """A context of the command the command line names (None if it names none): for a
+        usage error that click raised before it made one."""
+        argv = ctx.meta.get("hubinsim.argv", [])
+        name = next((a for a in argv if a in self.commands), None)
+        return None if name is None else click.Context(self.commands[name], ctx, info_name=name)
+
     def invoke(self, ctx):
         with warnings.catch_warnings(record=True) as caught:
             seen: set[str] = set()
@@ -207,6 +214,11 @@ class Group(click.Group):
                     out = super().invoke(ctx)
                     sys.stdout.flush()  # a refusal of stdout is seen here, not at exit
                     return out
+            except click.exceptions.UsageError as exc:
+                sub = exc.ctx or self._command_context(ctx)
+                if sub is not None and _asks_chinese(sub):
+                    raise UsageInChinese(exc, sub) from None
+                raise
             except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
                 raise
             except KeyboardInterrupt as exc:
@@ -262,6 +274,70 @@ class Group(click.Group):
                 ctx.exit(1)
             finally:
                 _echo_warnings(caught, seen, ctx.meta)
+
+
+def _asks_chinese(ctx) -> bool:
+    """Whether the command of ``ctx`` has --lang and was given --lang zh (read from the
+    command line as written: a usage error may come before the option is taken)."""
+    if not any(p.name == "lang" for p in ctx.command.params):
+        return False
+    argv = ctx.find_root().meta.get("hubinsim.argv", [])
+    pairs = zip(argv, argv[1:], strict=False)
+    return "--lang=zh" in argv or any(a == "--lang" and b == "zh" for a, b in pairs)
+
+
+def usage_text(exc: click.exceptions.UsageError, lang: str = "en") -> str:
+    """What is wrong with the command line, in ``lang``: under "en" click's own words; under
+    "zh" formed from the error's facts (the argument or option missing or unknown, the
+    options like it, the value refused and what the option takes)."""
+    if lang != "zh":
+        return exc.format_message()
+    ctx, errors = exc.ctx, click.exceptions
+    if isinstance(exc, errors.MissingParameter):
+        hint = exc.param.get_error_hint(ctx) if exc.param is not None else ""
+        kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "")
+        return f"缺少{'参数' if kind == 'argument' else '选项'} {hint}"
+    if isinstance(exc, errors.NoSuchOption):
+        like = "、".join(exc.possibilities or ())
+        return f"没有选项 {exc.option_name!r}" + (f"(是否指 {like}?)" if like else "")
+    if isinstance(exc, errors.BadOptionUsage) and ctx is not None:
+        option = next(
+            (p for p in ctx.command.params if exc.option_name in (*p.opts, *p.secondary_opts)),
+            None,
+        )
+        if option is not None and getattr(option, "is_flag", False):
+            return f"选项 {exc.option_name!r} 不接受值"
+        return f"选项 {exc.option_name!r} 需要一个值"
+    if isinstance(exc, errors.BadParameter):
+        hint = exc.param_hint or (exc.param.get_error_hint(ctx) if exc.param else "")
+        hint = " / ".join(hint) if isinstance(hint, list | tuple) else hint
+        return f"{hint} 的值无效:{text_in(exc.message, lang)}"
+    return f"用法有误:{exc.message}"
+
+
+class UsageInChinese(click.exceptions.UsageError):
+    """A usage error of a command given --lang zh, said in Chinese (:func:`usage_text`):
+    the usage line, where help is, and what is wrong; exit code 2 as click's."""
+
+    def __init__(self, exc: click.exceptions.UsageError, ctx):
+        super().__init__(exc.message, ctx)
+        self.error = exc
+        exc.ctx = exc.ctx or ctx
+
+    def format_message(self) -> str:
+        return usage_text(self.error, "zh")
+
+    def show(self, file=None) -> None:
+        ctx, lines = self.ctx, []
+        if ctx is not None:
+            pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
+            lines.append(f"用法:{ctx.command_path} {pieces}")
+            if ctx.command.get_help_option(ctx) is not None:
+                helping = max(ctx.command.get_help_option_names(ctx), key=len)
+                lines.append(f"用 '{ctx.command_path} {helping}' 查看帮助。")
+            lines.append("")
+        lines.append(f"错误: {self.format_message()}")
+        _echo_error("\n".join(lines)) if file is None else click.echo("\n".join(lines), file=file)
 
 
 def _echo_warnings(caught, seen: set[str], meta: dict) -> None:

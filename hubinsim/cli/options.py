@@ -18,7 +18,81 @@ from ..defaults import (
     SAMPLING,
     SCHEDULER_FORMAT,
 )
-from ..errors import HubinsimError
+from ..errors import HubinsimError, Message
+
+
+def bad_value_text(lang, en, value, kind, choices=(), low=None, high=None, open_=(False, False)):
+    """Why ``value`` is not a value of a parameter's type (``kind``: "choice", "int", "float",
+    "workers", "folder"), in ``lang``: under "en" click's own words ``en``, unchanged; under
+    "zh" the same facts (the value, the choices or the range) in Chinese."""
+    if lang != "zh":
+        return en
+    v = repr(value)
+    if kind == "choice":
+        return f"{v} 不是 {'、'.join(map(repr, choices))} 之一"
+    if kind == "workers":
+        return f"{v} 不是 >= 1 的整数,也不是 'auto'"
+    if kind == "folder":
+        return f"{v} 是文件,应为文件夹"
+    whole = kind == "int"
+    try:
+        number = int(value) if whole else float(value)
+    except (TypeError, ValueError):
+        return f"{v} 不是{'整数' if whole else '数值'}"
+    lower = "" if low is None else f"{low}{'<' if open_[0] else '<='}"
+    upper = "" if high is None else f"{'<' if open_[1] else '<='}{high}"
+    return f"{number} 不在范围 {lower}x{upper} 内"
+
+
+class _Said:
+    """A click type whose refusal of a value keeps click's words (English) and the facts to
+    say it in Chinese under --lang zh (:func:`bad_value_text`)."""
+
+    kind = "int"
+
+    def facts(self) -> dict:
+        return {}
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            facts = {"value": value, "kind": self.kind, **self.facts()}
+            exc.message = Message(bad_value_text, en=str(exc.message), **facts)
+            raise
+
+
+class Choice(_Said, click.Choice):
+    kind = "choice"
+
+    def facts(self) -> dict:
+        return {"choices": tuple(self.choices)}
+
+
+class _Ranged(_Said):
+    def facts(self) -> dict:
+        return {"low": self.min, "high": self.max, "open_": (self.min_open, self.max_open)}
+
+
+class IntRange(_Ranged, click.IntRange):
+    pass
+
+
+class FloatRange(_Ranged, click.FloatRange):
+    kind = "float"
+
+
+class Int(_Said, click.types.IntParamType):
+    pass
+
+
+class Folder(_Said, click.Path):
+    """``--out``: a folder (a file there is refused)."""
+
+    kind = "folder"
+
+    def __init__(self):
+        super().__init__(file_okay=False, path_type=Path)
 
 
 class Workers(click.ParamType):
@@ -35,7 +109,8 @@ class Workers(click.ParamType):
         except (TypeError, ValueError):
             number = 0
         if number < 1:
-            self.fail(f"{value!r} is not a whole number >= 1 or 'auto'", param, ctx)
+            en = f"{value!r} is not a whole number >= 1 or 'auto'"
+            self.fail(Message(bad_value_text, en=en, value=value, kind="workers"), param, ctx)
         return number
 
 
@@ -77,7 +152,7 @@ def listing_options(f):
             click.option(
                 "--format",
                 "fmt_",
-                type=click.Choice(["table", "csv", "markdown"]),
+                type=Choice(["table", "csv", "markdown"]),
                 default="table",
                 show_default=True,
                 help="Output format.",
@@ -93,7 +168,7 @@ def out_options(what: str) -> list:
         click.option(
             "--out",
             "out",
-            type=click.Path(file_okay=False, path_type=Path),
+            type=Folder(),
             default=Path(DEFAULT_OUT),
             show_default=True,
             help=f"Folder that receives {what}.",
@@ -118,13 +193,14 @@ def folder_options(what: str):
             click.option("--no-charts", is_flag=True, help="Skip the charts (faster)."),
             click.option(
                 "--lang",
-                type=click.Choice(LANGUAGES),
+                type=Choice(LANGUAGES),
                 default="en",
                 show_default=True,
                 callback=_remember_lang,
                 help="Language of what the command prints and writes: the terminal's tables "
-                "and messages (an actuals file's problems too), the tables of the folder and "
-                "the chart labels (zh needs a CJK font for the charts).",
+                "and messages (the problems of the command line and of the scenario, actuals "
+                "and targets files too), the tables of the folder and the chart labels (zh "
+                "needs a CJK font for the charts).",
             ),
         ]
     )
@@ -142,7 +218,7 @@ def chunk_options(what: str) -> list:
         ),
         click.option(
             "--chunk-size",
-            type=click.IntRange(min=1, max=MAX_CHUNK_SIZE),
+            type=IntRange(min=1, max=MAX_CHUNK_SIZE),
             default=None,
             metavar="M",
             help=f"{what.capitalize()} per vectorised pass (default {DEFAULT_CHUNK_SIZE:,}; "
@@ -164,7 +240,7 @@ def ensemble_options(f):
     options = [
         click.option(
             "--draws",
-            type=click.IntRange(min=1, max=MAX_DRAWS),
+            type=IntRange(min=1, max=MAX_DRAWS),
             default=None,
             metavar="N",
             help="Run an ensemble of N parameter draws (default: the draws the scenario's "
@@ -172,7 +248,7 @@ def ensemble_options(f):
         ),
         click.option(
             "--seed",
-            type=click.IntRange(min=0),
+            type=IntRange(min=0),
             default=None,
             metavar="S",
             help="Seed of the draws (default: the scenario's, else a fresh one, recorded in "
@@ -180,7 +256,7 @@ def ensemble_options(f):
         ),
         click.option(
             "--sampling",
-            type=click.Choice(SAMPLING),
+            type=Choice(SAMPLING),
             default=None,
             help="How the draws cover the parameter ranges: Latin hypercube, scrambled "
             "Sobol or plain Monte Carlo (default: the scenario's, else lhs).",
@@ -222,8 +298,7 @@ def actuals_options(extra: str = "", required: bool = True) -> list:
     return [
         click.option(
             "--actuals",
-            required=required,
-            default=None,
+            required=required,  # no explicit default: click takes None for a value given
             type=click.Path(path_type=Path),
             metavar="FILE",
             help="The actual figures: a CSV of indicator,year,period,value,basis,vintage,source "
@@ -231,7 +306,7 @@ def actuals_options(extra: str = "", required: bool = True) -> list:
         ),
         click.option(
             "--vintage",
-            type=click.Choice(VINTAGES),
+            type=Choice(VINTAGES),
             default=None,
             help="Use this vintage of each figure (default: the latest the file gives).",
         ),
@@ -287,7 +362,7 @@ def fit_options(what: str, required: bool) -> list:
         ),
         click.option(
             "--starts",
-            type=click.IntRange(min=1),
+            type=IntRange(min=1),
             default=4,
             show_default=True,
             metavar="N",
@@ -296,7 +371,7 @@ def fit_options(what: str, required: bool) -> list:
         ),
         click.option(
             "--seed",
-            type=click.IntRange(min=0),
+            type=IntRange(min=0),
             default=0,
             show_default=True,
             metavar="S",

@@ -9,7 +9,7 @@ import click
 
 from ..defaults import DEFAULT_OUTPUTS, DEFAULT_TOP, MAX_N, SENSITIVITY_METHODS
 from .group import CONTEXT, command_line, main
-from .options import apply, chunk_options, out_options
+from .options import Choice, IntRange, apply, chunk_options, out_options
 from .progress import progress_bar
 from .tables import indices_table
 
@@ -28,7 +28,7 @@ Examples:
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option(
     "--method",
-    type=click.Choice(SENSITIVITY_METHODS),
+    type=Choice(SENSITIVITY_METHODS),
     default="sobol",
     show_default=True,
     help="Sobol variance shares (S1, ST) or Morris screening (mu*, sigma; far fewer runs).",
@@ -44,7 +44,7 @@ Examples:
 @click.option(
     "-N",
     "n",
-    type=click.IntRange(min=2, max=MAX_N),
+    type=IntRange(min=2, max=MAX_N),
     default=None,
     metavar="n",
     help="Sobol: base sample, raised to a power of 2 (n (d + 2) runs for d parameters; "
@@ -52,7 +52,7 @@ Examples:
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=IntRange(min=0),
     default=None,
     metavar="S",
     help="Seed of the design and the bootstrap (default: the scenario's, else a fresh one, "
@@ -62,7 +62,7 @@ Examples:
 @click.option("--no-charts", is_flag=True, help="Skip the charts.")
 @click.option(
     "--top",
-    type=click.IntRange(min=1),
+    type=IntRange(min=1),
     default=DEFAULT_TOP,
     show_default=True,
     help="Parameters printed and charted per output (indices.csv has them all).",

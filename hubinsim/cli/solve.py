@@ -9,7 +9,7 @@ import click
 
 from ..defaults import MAX_DRAWS, SAMPLING, SOLVE_PROBABILITY
 from .group import CONTEXT, command_line, echo_warnings, main
-from .options import actuals_options, apply, folder_options
+from .options import Choice, FloatRange, Int, IntRange, actuals_options, apply, folder_options
 from .tables import costs_table, effects_table, solution_table
 
 
@@ -49,7 +49,7 @@ Examples:
 )
 @click.option(
     "--draws",
-    type=click.IntRange(min=2, max=MAX_DRAWS),
+    type=IntRange(min=2, max=MAX_DRAWS),
     default=None,
     metavar="N",
     help="Meet the target with --probability over N parameter draws (the same draws for "
@@ -57,15 +57,15 @@ Examples:
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=IntRange(min=0),
     default=None,
     metavar="S",
     help="Seed of the draws (default: the scenario's, else a fresh one, recorded).",
 )
-@click.option("--sampling", type=click.Choice(SAMPLING), default=None, help="How draws are made.")
+@click.option("--sampling", type=Choice(SAMPLING), default=None, help="How draws are made.")
 @click.option(
     "--probability",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=FloatRange(min=0, max=1, min_open=True, max_open=True),
     default=SOLVE_PROBABILITY,
     show_default=True,
     help="With --draws: the share of draws that must meet the target.",
@@ -73,7 +73,7 @@ Examples:
 @click.option(
     "--from",
     "from_year",
-    type=int,
+    type=Int(),
     default=None,
     metavar="YEAR",
     help="Change the levers only from YEAR on (a policy still to come); the years before keep "
