@@ -271,3 +271,19 @@ def test_a_missing_required_option_is_named(tmp_path):
     assert "Missing option '--actuals'" in res.output  # was "read_actuals: path must be ..."
     res = invoke("evaluate", BASELINE, "--out", tmp_path, "--lang", "zh")
     assert "错误: 缺少选项 '--actuals'" in res.output
+
+
+def test_solve_and_actuals_options_in_chinese(tmp_path):
+    out = ("--out", tmp_path / "o", "--lang", "zh")
+    res = invoke("solve", BASELINE, "--target", "gdp_x@2025>=400", "--lever", "vouchres", *out)
+    assert res.exit_code == 2
+    assert "目标 'gdp_x@2025>=400':未知的指标 'gdp_x'(是否指 'gdp'" in res.output
+    res = invoke("solve", BASELINE, "--target", "gdp_real@2045>=400", "--lever", "vouchers", *out)
+    assert res.exit_code == 2
+    assert "年份应在 2021..2035 内" in res.output
+    res = invoke("solve", BASELINE, "--target", "gdp_real@2025>=400", "--lever", "vouchres", *out)
+    assert "调节项 'vouchres':未知的调节项(是否指 'vouchers'" in res.output
+    res = invoke("run", BASELINE, "--vintage", "final", *out)
+    assert res.exit_code == 2
+    assert "--vintage 用于实际数据:请加上 --actuals FILE" in res.output
+    assert leftovers(tmp_path / "o") == []

@@ -85,7 +85,7 @@ from .._version import __version__
 from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME, suggest
 from ..data import load_data
 from ..defaults import SOLVE_PROBABILITY
-from ..errors import ScenarioError
+from ..errors import Message, ScenarioError, in_lang
 from ..model.inputs import BASE_YEAR, Schedule
 from ..results import judge_target, target_text
 from ..run.ensemble import run_members
@@ -143,38 +143,85 @@ def parse_goal(text, first_year: int, end: int) -> Goal:
     else:
         m = _GOAL.match(str(text))
         if not m:
-            raise ScenarioError(
-                f"target {text!r}: write it as INDICATOR@YEAR>=VALUE or INDICATOR@YEAR<=VALUE, "
-                "e.g. va_tertiary@2025>=200"
-            )
+            raise ScenarioError([Message(goal_text, what="form", target=str(text))])
         name, year, sense, value = m.groups()
         problems = []
         if name not in INDICATOR_BY_NAME:
-            problems.append(
-                f"target {text!r}: unknown indicator {name!r}{suggest(name, INDICATOR_BY_NAME)}"
-                "; `hubinsim indicators` lists them"
-            )
+            problems.append(Message(goal_text, what="indicator", target=text, value=name))
         try:
             year = int(year)
         except ValueError:
-            problems.append(f"target {text!r}: {year!r} is not a year")
+            problems.append(Message(goal_text, what="year", target=text, value=year))
             year = first_year
         try:
             number = float(value)
             if not math.isfinite(number):
                 raise ValueError
         except ValueError:
-            problems.append(f"target {text!r}: {value!r} is not a finite number")
+            problems.append(Message(goal_text, what="number", target=text, value=value))
             number = 0.0
         if problems:
             raise ScenarioError(problems)
         goal = Goal(name, year, sense, number)
     if not first_year <= goal.year <= end:
-        raise ScenarioError(
-            f"target {goal}: the year must lie in {first_year}..{end} (levers act from the "
-            f"year after the start, {first_year - 1}, to the scenario's end)"
-        )
+        span = (first_year, end)
+        raise ScenarioError([Message(goal_text, what="when", target=str(goal), value=span)])
     return goal
+
+
+def goal_text(lang, what, target=None, value=None) -> str:
+    """A problem of a target condition or of the levers to solve for, by ``what``, in
+    ``lang``."""
+    t = f"target {target!r}" if what != "when" else f"target {target}"
+    t_zh = f"目标 {target!r}" if what != "when" else f"目标 {target}"
+    if what == "form":
+        return in_lang(
+            lang,
+            f"{t}: write it as INDICATOR@YEAR>=VALUE or INDICATOR@YEAR<=VALUE, e.g. "
+            "va_tertiary@2025>=200",
+            f"{t_zh}:应写作 指标@年份>=数值 或 指标@年份<=数值,如 va_tertiary@2025>=200",
+        )
+    if what == "indicator":
+        hint = suggest(value, INDICATOR_BY_NAME, lang)
+        return in_lang(
+            lang,
+            f"{t}: unknown indicator {value!r}{hint}; `hubinsim indicators` lists them",
+            f"{t_zh}:未知的指标 {value!r}{hint};`hubinsim indicators` 列出全部指标",
+        )
+    if what == "year":
+        return in_lang(lang, f"{t}: {value!r} is not a year", f"{t_zh}:{value!r} 不是年份")
+    if what == "number":
+        return in_lang(
+            lang, f"{t}: {value!r} is not a finite number", f"{t_zh}:{value!r} 不是有限数值"
+        )
+    if what == "when":
+        first, end = value
+        return in_lang(
+            lang,
+            f"{t}: the year must lie in {first}..{end} (levers act from the year after the "
+            f"start, {first - 1}, to the scenario's end)",
+            f"{t_zh}:年份应在 {first}..{end} 内(调节项从起点 {first - 1} 的次年起作用,"
+            "直至情景终止年)",
+        )
+    if what == "none":
+        return in_lang(
+            lang,
+            "levers: name at least one lever to solve for; `hubinsim levers` lists them",
+            "levers:至少指定一个要求解的调节项;`hubinsim levers` 列出全部调节项",
+        )
+    if what == "lever":
+        hint = suggest(str(value), LEVER_BY_NAME, lang)
+        return in_lang(
+            lang,
+            f"lever {value!r}: unknown lever{hint}; `hubinsim levers` lists them",
+            f"调节项 {value!r}:未知的调节项{hint};`hubinsim levers` 列出全部调节项",
+        )
+    listed = ", ".join(value)
+    return in_lang(
+        lang,
+        f"levers: each lever once, got {listed}",
+        f"levers:每个调节项只能出现一次,实际为 {listed}",
+    )
 
 
 @dataclass(frozen=True)
@@ -253,17 +300,12 @@ def lever_variables(
     names = list(names)
     problems = []
     if not names:
-        problems.append(
-            "levers: name at least one lever to solve for; `hubinsim levers` lists them"
-        )
+        problems.append(Message(goal_text, what="none"))
     for n in names:
         if n not in LEVER_BY_NAME:
-            problems.append(
-                f"lever {n!r}: unknown lever{suggest(str(n), LEVER_BY_NAME)}; "
-                "`hubinsim levers` lists them"
-            )
+            problems.append(Message(goal_text, what="lever", value=n))
     if len(set(names)) != len(names):
-        problems.append(f"levers: each lever once, got {', '.join(names)}")
+        problems.append(Message(goal_text, what="twice", value=tuple(names)))
     if problems:
         raise ScenarioError(problems)
     params = resolve_parameters(scn, None, 1, data_dir)

@@ -18,7 +18,7 @@ from ..defaults import (
     SAMPLING,
     SCHEDULER_FORMAT,
 )
-from ..errors import HubinsimError, Message
+from ..errors import HubinsimError, Message, in_lang
 
 
 def bad_value_text(lang, en, value, kind, choices=(), low=None, high=None, open_=(False, False)):
@@ -313,6 +313,14 @@ def actuals_options(extra: str = "", required: bool = True) -> list:
     ]
 
 
+def _needs_actuals_text(lang, given) -> str:
+    return in_lang(
+        lang,
+        f"{' and '.join(given)} apply to actual figures: add --actuals FILE",
+        f"{' 和 '.join(given)} 用于实际数据:请加上 --actuals FILE",
+    )
+
+
 def actuals_settings(actuals, vintage, anchor, lang="en", data_dir=None) -> dict:
     """The keyword arguments of ``hubinsim.simulate`` and ``hubinsim.compare`` for
     --actuals, --vintage and --anchor (none without --actuals); the file's problems in
@@ -320,9 +328,7 @@ def actuals_settings(actuals, vintage, anchor, lang="en", data_dir=None) -> dict
     if actuals is None:
         given = [o for o, v in (("--vintage", vintage), ("--anchor", anchor)) if v is not None]
         if given:
-            raise HubinsimError(
-                f"{' and '.join(given)} apply to actual figures: add --actuals FILE"
-            )
+            raise HubinsimError([Message(_needs_actuals_text, given=tuple(given))])
         return {}
     import hubinsim
     from hubinsim.run.restart import this_year
