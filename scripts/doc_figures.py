@@ -1225,6 +1225,36 @@ def bau_unemployment() -> str:
     )
 
 
+def _shocked(target: str, years, factor: float):
+    """The annual table of business as usual to 2035 with one value-added shock."""
+    shock = {"target": target, "years": list(years), "factor": factor}
+    scn = hubinsim.make_scenario(name="shock", end=2035, shocks=[shock])
+    return hubinsim.simulate(scn).annual
+
+
+def lasting_shock() -> str:
+    """§6: a lasting and a one-year fall of services value added, against business as usual."""
+    bau = _annual()
+    lasting = _shocked("va_tertiary", (2022, 2035), 0.9)
+    once = _shocked("va_tertiary", (2022, 2022), 0.9)
+    u, u0 = lasting["unemployment_rate_pct"], bau["unemployment_rate_pct"]
+    u1 = once["unemployment_rate_pct"]
+    pop, pop0 = lasting["population"], bau["population"]
+    return _fill(
+        "Now the same lasting fall (services value added 10 % below its path from 2022 to 2035) "
+        f"raises unemployment to {u[2022]:.2f} % in 2022, against {u0[2022]:.2f} % in business "
+        f"as usual; as firms take it for the new level it falls back to {u[2025]:.2f} % in 2025 "
+        f"and {u[2035]:.2f} % in 2035 (business as usual {u0[2035]:.2f} %): what is left is "
+        "labour that the villages and commuting cannot take back and that migration moves out "
+        f"slowly ({pop[2035]:.2f} 万 residents in 2035 against {pop0[2035]:.2f} 万). A fall in "
+        f"2022 alone raises 2022 unemployment as much ({u1[2022]:.2f} %); in 2023 it is "
+        f"{u1[2023]:.2f} % against {u0[2023]:.2f} %: employers who had taken part of the fall "
+        "for lasting rebuild their posts over T_h, and the labour force that had left "
+        "returns with them, while output is back at once (Okun's law then counts output "
+        "above the level they perceive as a boom)."
+    )
+
+
 def attracted_jobs() -> str:
     """§6: what 4 attracted firms a year do to jobs, and business as usual's employment."""
     from hubinsim.analysis.checks import cagr
@@ -1856,6 +1886,7 @@ MODEL_BLOCKS = {
         trough,
         pool_jobs,
         bau_unemployment,
+        lasting_shock,
         attracted_jobs,
         new_urban_jobs,
         shortage,

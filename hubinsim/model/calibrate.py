@@ -175,6 +175,7 @@ INVERSE: dict[str, str] = {
     "inv_perc": "population.perception_time",
     "inv_gap_time": "growth.trough_closing_time",
     "inv_fill": "labour.shortage_time",
+    "inv_hoard": "labour.hoarding_time",
 }
 
 
@@ -415,7 +416,8 @@ def _calibrate(
     # kept where a closed form uses them: the trough in the labour force)
     for k, rate in (("gap", "inv_gap_time"), ("perc", "inv_perc"), ("r_e", "r_e"),
                     ("realloc", "inv_realloc"), ("z", "inv_z_time"),
-                    ("budget", "inv_budget"), ("fill", "inv_fill")):  # fmt: skip
+                    ("budget", "inv_budget"), ("fill", "inv_fill"),
+                    ("hoard", "inv_hoard")):  # fmt: skip
         c["etd_" + k] = -step_rate(-c[rate], step)
     # net assets are spent within ASSET_SPENDING_TIME (core.rates)
     c["etd_assets"] = -step_rate(-1.0 / ASSET_SPENDING_TIME, step)
@@ -713,9 +715,18 @@ def _calibrate(
     z0 = get("demand_pressure", 1.0) * ones
     zs0 = get("industry_demand_pressure", 1.0) * ones
     fz_t0 = exp(c["theta"] * log(z0))
-    N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
-    N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
-    N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0)) / fz_t0
+    # the level of each sector's value-added shock that firms perceive as lasting (1: none;
+    # core.rates, labour hoarding)
+    S0 = tuple(_float(get(f"shock_level_{x}", 1.0)) for x in ("primary", "industry", "tertiary"))
+    no_s0 = all(S.__class__ is float and S == 1.0 for S in S0)
+    if no_s0:
+        N_p0 = L_p0 / (1.0 + okun * (Y_p0 / Ys_p0 - 1.0))
+        N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
+        N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0)) / fz_t0
+    else:
+        N_p0 = L_p0 / (1.0 + okun * (Y_p0 / (Ys_p0 * np.maximum(S0[0], 1e-12)) - 1.0))
+        N_s0 = L_s0 / ((1.0 - okun) * S0[1] + okun * (Y_si0 / Ys_s0))
+        N_t0 = L_t0 / ((1.0 - okun) * S0[2] + okun * (Y_tm0 / Ys_t0)) / fz_t0
     N_con0 = L_con0 / (Y_con0 / Y_con_n0)  # construction's crews follow its output (core)
     E_cap0 = N_p0 + N_s0 + N_t0
     E_nat0 = E_cap0 + N_con0  # the residents' natural employment (the cohort's is its own)
@@ -729,6 +740,8 @@ def _calibrate(
     LF_n0 = E_nat0 / c["emp_nat"]
     m_ls0 = c["ls_max"] * LF_n0
     above0 = N_t0 * (fz_t0 - 1.0) + L_c0 + L_con0 - N_con0  # structural demand above E_nat
+    if not no_s0:  # industry's and services' posts scaled with the lasting shocks (core)
+        above0 = above0 + (N_s0 * (S0[1] - 1.0) + N_t0 * fz_t0 * (S0[2] - 1.0))
     drawn0 = m_ls0 * np.tanh(above0 / c["emp_nat"] / m_ls0)
     LS0 = get("labour_drawn_in", None)
     if LS0 is None:  # supply has caught up with the structural demand of the start
@@ -1142,6 +1155,7 @@ def _calibrate(
         "g_e": g_e0, "TG": TG0, "z": z0, "V": V0 * ones, "R_o": R_o0 * ones,
         "XR": XR0 * ones, "XG": XG0 * ones, "z_s": zs0, "PB_t": _float(PB_t0),
         "TRP": c["TRP0"] * ones, "D": D0, "B": B0, "LS": LS0, "F": F0,
+        "S_p": S0[0], "S_s": S0[1], "S_t": S0[2],
         "BP": get("pool_backlog", 0.0) * ones,
         "PQ": get("pool_waiting", 0.0) * ones, "RB": RB0,
         **{k: _float(get("pool_delivery_" + k[3:], 0.0)) for k in PD_STOCKS},

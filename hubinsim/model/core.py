@@ -47,10 +47,18 @@ STOCKS: dict[str, bool] = {
     "N": True, "N_a": True, "PC": True, "K_c": True,
     "P_p": True, "P_s": True, "P_t": True, "P_I": True, "PB_t": True,
     "g_e": False, "TG": False, "z": True, "z_s": True, "V": True, "R_o": True, "XR": True,
-    "XG": True, "TRP": True, "LS": False, "F": True,
+    "XG": True, "TRP": True, "LS": False, "F": True, "S_p": True, "S_s": True, "S_t": True,
     "D": False, "B": True, "BP": True, "RB": True, "PQ": True,
     **{"PD_" + cat: False for cat in POOL_CATEGORIES},
 }  # fmt: skip
+
+#: The stocks of the level of a value-added shock that firms perceive as lasting, with the
+#: shock's input (core.rates: labour hoarding).
+_PERCEIVED_SHOCKS = (
+    ("S_p", "shock_va_primary"),
+    ("S_s", "shock_va_industry"),
+    ("S_t", "shock_va_tertiary"),
+)
 
 #: The stocks of the pool's deviation delivered to investment, by pool category.
 PD_STOCKS = tuple("PD_" + cat for cat in POOL_CATEGORIES)
@@ -232,6 +240,7 @@ CONSTANTS_RATES = (
     "wa_trend",
     "etd_fill",
     "fill_el",
+    "etd_hoard",
 )
 
 
@@ -492,6 +501,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_wa_trend,
         k_etd_fill,
         k_fill_el,
+        k_etd_hoard,
     ) = c["_rates"]  # fmt: skip
     shock = X.get  # a shock's factor, None when no shock is set
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
@@ -880,12 +890,32 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # Construction hires crews for the projects it builds: its employment follows its
     # output at the sector's labour per yuan of building work, N_con / Y_con_n, and that
     # demand draws labour supply like any other structural demand (E_struct below).
+    # Employers hoard labour through a fall of output they expect to pass (Okun) and adjust
+    # to one that lasts: S_x, the level of a shock to the sector's value added as they
+    # perceive it (labour.hoarding_time), is the output Okun's law measures against, potential
+    # times S_x. Firms of industry and services scale their posts with it,
+    # L_x = Ld_x S_x (1 + okun (Y_x / (Ys_x S_x) - 1)), written without dividing by S_x;
+    # farm households keep working their land at the lower output (their income per worker
+    # falls, and labour moves to other sectors and away with it). S_x is the float 1.0
+    # without such shocks (docs/model.md §6).
     okun = k_okun
+    S_p, S_s, S_t = s["S_p"], s["S_s"], s["S_t"]
+    Ld_p = s_p * E_cap
     Ld_s = s_s * E_cap
     Ld_t = s_t * E_cap * fz_t
-    L_p = s_p * E_cap * (1.0 + okun * (Y_p / Ys_p - 1.0))
-    L_s = Ld_s * (1.0 + okun * (Y_si / Ys_s - 1.0))
-    L_t = Ld_t * (1.0 + okun * (Y_tm / Ys_t - 1.0))
+    no_s = (
+        S_p.__class__ is float and S_s.__class__ is float and S_t.__class__ is float
+        and S_p == 1.0 and S_s == 1.0 and S_t == 1.0
+    )  # fmt: skip
+    if no_s:
+        L_p = Ld_p * (1.0 + okun * (Y_p / Ys_p - 1.0))
+        L_s = Ld_s * (1.0 + okun * (Y_si / Ys_s - 1.0))
+        L_t = Ld_t * (1.0 + okun * (Y_tm / Ys_t - 1.0))
+    else:
+        L_p = Ld_p * (1.0 + okun * (Y_p / (Ys_p * maximum(S_p, 1e-12)) - 1.0))
+        L_s = Ld_s * ((1.0 - okun) * S_s + okun * (Y_si / Ys_s))
+        L_t = Ld_t * ((1.0 - okun) * S_t + okun * (Y_tm / Ys_t))
+        Ld_s, Ld_t = Ld_s * S_s, Ld_t * S_t
     L_k = N_con * (Y_con / maximum(Y_con_n, 1e-12))
     E_raw = ops.plus(L_p + L_s, L_c) + L_k + L_t
     # Labour supply answers structural labour demand (construction's crews included) beyond
@@ -897,7 +927,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # has caught up unemployment is back at u*; the villages and neighbouring counties can
     # add at most a share ls_max of the residents' labour force (m tanh(x / m), with
     # tanh(x) = 1 - 2 / (exp(2x) + 1)).
-    E_struct = ops.plus(s_p * E_cap + Ld_s + Ld_t, L_c) + L_k
+    E_struct = ops.plus(Ld_p + Ld_s + Ld_t, L_c) + L_k
     m_ls = k_ls_max * LF_n
     drawn = m_ls - 2.0 * m_ls / (exp((E_struct - E_nat) * (2.0 / k_emp_nat) / m_ls) + 1.0)
     LF = LF + k_chi * drawn + s["LS"]
@@ -1069,6 +1099,19 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             # (exactly 1 where every post is filled, as in a run whose F stays the float 1.0:
             # the matching's E may round an ulp below E_d there)
             d["F"] = (ops.where(beyond, E / E_raw, 1.0) - F) * k_etd_fill
+        # The level of each sector's value-added shock that firms perceive as lasting
+        # (labour.hoarding_time); the float 1.0 where no shock is set, or has been
+        if no_s and not X["_shock"]:
+            d["S_p"] = d["S_s"] = d["S_t"] = 0.0
+        else:
+            for name, target in _PERCEIVED_SHOCKS:
+                xi = shock(target)
+                xi = 1.0 if xi is None else xi
+                S = s[name]
+                if S.__class__ is float and xi.__class__ is float and S == xi:
+                    d[name] = 0.0
+                else:
+                    d[name] = (xi - S) * k_etd_hoard
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)

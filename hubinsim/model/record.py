@@ -93,6 +93,12 @@ STOCKS: dict[str, str] = {
     "taken as they are (a run continued); else, and by default, the record's employment over "
     "the posts offered behind it (1 where unemployment is at or above its natural rate; the "
     "record's output is that of the posts filled; docs/model.md §6)",
+    **{
+        f"shock_level_{x}": f"the level of a shock to {x} value added that firms perceive as "
+        "lasting and have adjusted their posts to (labour.hoarding_time) [index]; default 1 "
+        "(no shock)"
+        for x in ("primary", "industry", "tertiary")
+    },
     "relative_income": "perceived expected income relative to the neighbours' [index]; default 1",
     "reference_income": "the neighbours' income index [2020 = 1]; default 1",
     "public_backlog": "public projects waiting for money [亿元]; default 0",
@@ -243,6 +249,8 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "industry_demand_pressure": state["z_s"], "industry_demand": state["XG"],
         "relative_income": state["RI"], "labour_drawn_in": state["LS"],
         "labour_demand": aux["labour_demand"], "fill_rate": state["F"],
+        "shock_level_primary": state["S_p"], "shock_level_industry": state["S_s"],
+        "shock_level_tertiary": state["S_t"],
         "reference_income": state["REF"], "public_backlog": state["B"],
         "pool_backlog": state["BP"], "budget_base": state["RB"],
         "pool_waiting": state["PQ"],

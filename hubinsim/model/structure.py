@@ -54,6 +54,9 @@ NODES: tuple[Node, ...] = (
     N("RI", "perceived relative expected income", "labour"),
     N("LS", "labour drawn in (participation, commuting)", "labour"),
     N("F", "share of posts filled (perceived)", "labour"),
+    N("S_p", "lasting shock perceived, agriculture", "labour"),
+    N("S_s", "lasting shock perceived, industry", "labour"),
+    N("S_t", "lasting shock perceived, services", "labour"),
     N("REF", "neighbours' income", "labour"),
     N("KN", "knowledge", "innovation"),
     N("RP", "R&D in gestation", "innovation"),
@@ -193,6 +196,8 @@ EDGES: tuple[tuple[str, str], ...] = (
     ("employment", "LS"),
     ("employment", "F"),  # posts beyond the labour force are filled less than one for one
     ("F", "output"),  # unfilled posts cost output
+    # firms adjust their posts to a value-added shock they perceive as lasting (hoarding)
+    *((x, "employment") for x in ("S_p", "S_s", "S_t")),
     ("LS", "employment"),
     ("LS", "expected_income"),
     *((s, "expected_income") for s in ("P_s", "P_t")),
