@@ -1989,6 +1989,25 @@ def test_the_english_annual_path_names_its_columns_as_the_chinese_one(short, tmp
     assert "vacancies per registered unemployed person, " in listed
 
 
+def test_the_markdown_and_the_page_give_the_annual_path_as_the_csv(short, tmp_path):
+    """evaluation.md and evaluation.html, which a director reads without the workbook, hold
+    the annual path too: a row a year, the figures of annual_path.csv with the decimals of
+    their unit, counts thousands separated."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE, lang="zh")
+    folder = hubinsim.write_evaluation(ev, tmp_path, charts=False, lang="zh").path
+    table = pd.read_csv(folder / "annual_path.csv", encoding="utf-8-sig").set_index("年份")
+    md = (folder / "evaluation.md").read_text(encoding="utf-8")
+    section = md.split("## 年度路径\n")[1].split("\n## ")[0]
+    rows = {line.split(" | ")[0].strip("| "): line for line in section.splitlines()[3:] if line}
+    assert sorted(int(y) for y in rows) == list(table.index)
+    gdp, jobs = table["地区生产总值(亿元)"], table["累计新增城镇就业(人)"]
+    for year in (2020, 2023, table.index[-1]):
+        cells = rows[str(year)].split(" | ")
+        assert f"{gdp[year]:.2f}" in cells and f"{jobs[year]:,.0f}" in cells
+    page = (folder / "evaluation.html").read_text(encoding="utf-8")
+    assert "<h2>年度路径</h2>" in page and f"<td>{jobs[2023]:,.0f}</td>" in page
+
+
 def test_the_annual_path_names_estimates_in_a_re_projected_year(short):
     """Under add-factors the 2024 GDP comes from its first three quarters' growth: the year
     is re-projected, and its row names the figures built from the actual figures."""

@@ -9,10 +9,10 @@
 - ``annual_path.csv``: the annual path (:func:`path_readable`: years 2020 to the run's end,
   each actual or re-projected, GDP, growth, the sectors, jobs, revenue, investment,
   population and the targets' indicators), as the workbook's sheet, UTF-8 with a BOM;
-- ``evaluation.md``: the table, the rules and the assumptions, in Markdown;
-- ``evaluation.html``: one self-contained page (no network): the table, a chart per
-  indicator (PNG embedded), the actual figures, the anchor, the assumptions, the rules and
-  the run record;
+- ``evaluation.md``: the table, the annual path, the rules and the assumptions, in Markdown;
+- ``evaluation.html``: one self-contained page (no network): the table, the annual path, a
+  chart per indicator (PNG embedded), the actual figures, the anchor, the assumptions, the
+  rules and the run record;
 - ``charts/<indicator>.png`` and ``run.json``.
 
 The folder is written atomically (:func:`~hubinsim.io.folders.atomic_folder`).
@@ -172,6 +172,7 @@ _TITLES = {
     "en": {
         "title": "Plan evaluation: {scenario}",
         "table": "Evaluation table",
+        "path": "Annual path",
         "charts": "Charts",
         "actuals": "Actual figures used",
         "record": "Restart record (start year {year})",
@@ -186,6 +187,7 @@ _TITLES = {
     "zh": {
         "title": "规划实施评估:{scenario}",
         "table": "评估表",
+        "path": "年度路径",
         "charts": "图表",
         "actuals": "所用实际数据",
         "record": "重新起步记录({year}年)",
@@ -526,6 +528,20 @@ def _path_decimals(ev, lang: str) -> dict[str, int]:
     }
 
 
+def path_texts(ev, lang: str) -> pd.DataFrame:
+    """The annual path (:func:`path_readable`) as the texts of the Markdown and the page: each
+    figure's column with the decimals of its unit, as the workbook's, thousands separated
+    ("289.30", "25,711"); the year as it is."""
+    table = path_readable(ev, lang)
+    out = table.astype(object).map(shown)
+    for col, places in _path_decimals(ev, lang).items():
+        out[col] = [
+            f"{float(v):,.{places}f}" if isinstance(v, int | float) and math.isfinite(v) else ""
+            for v in table[col]
+        ]
+    return out
+
+
 def _tables(ev, lang: str, timestamp: str | None = None) -> dict[str, pd.DataFrame]:
     """The sheets: key -> table with headers in ``lang``; ``timestamp`` (run.json's) in the
     run record."""
@@ -777,8 +793,9 @@ def as_texts(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _markdown(df: pd.DataFrame, lang: str = "en") -> str:
-    cells = as_texts(df, lang)
+def _markdown(df: pd.DataFrame, lang: str = "en", cells: pd.DataFrame | None = None) -> str:
+    """``df`` as a Markdown table of ``cells``, its texts (:func:`as_texts` if not given)."""
+    cells = as_texts(df, lang) if cells is None else cells
     head = "| " + " | ".join(map(str, df.columns)) + " |"
     rule = "|" + "---|" * len(df.columns)
     body = ["| " + " | ".join(v.replace("|", "/") for v in row) + " |"
@@ -827,6 +844,7 @@ def write_markdown(path: Path, ev, lang: str) -> None:
     cols = [c for c in _MD_COLUMNS if c not in sometimes or ev.table[c].notna().any()]
     cols += [c for c in ("estimate_check", "marks") if (ev.table[c] != "").any()]
     title, lede, _source = title_lines(ev, lang)
+    annual = path_readable(ev, lang)
     parts = [
         f"# {title}",
         "",
@@ -839,6 +857,10 @@ def write_markdown(path: Path, ev, lang: str) -> None:
         _markdown(_readable(ev.table[cols], lang, ev.record.get("draws")), lang),
         "",
         *([f"## {t['checks']}", "", *[f"- {c}" for c in ev.checks], ""] if ev.checks else []),
+        f"## {t['path']}",
+        "",
+        _markdown(annual, lang, path_texts(ev, lang)),
+        "",
         f"## {t['rules']}",
         "",
         *[f"- {r}" for r in ev.rules],
@@ -896,7 +918,9 @@ img {{ max-width: 100%; }} figure {{ margin: 1em 0; }}
 <p{source_style}>{esc(ev.source_text(lang))}</p>
 <h2>{esc(t["table"])}</h2>
 {table(sheets["evaluation"])}
-{checks}<h2>{esc(t["rules"])}</h2>
+{checks}<h2>{esc(t["path"])}</h2>
+{path_texts(ev, lang).to_html(index=False, border=0)}
+<h2>{esc(t["rules"])}</h2>
 <ul>{"".join(f"<li>{esc(r)}</li>" for r in ev.rules)}</ul>
 <p>{esc(DECIDED_LEGEND[lang == "zh"])}</p>
 <p><strong>{esc(ev.not_evaluated)}</strong></p>
