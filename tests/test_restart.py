@@ -114,6 +114,27 @@ def test_every_member_of_an_ensemble_restarts_from_the_actuals(made):
     assert "probability" in res.targets.columns
 
 
+def test_members_drawn_at_the_defaults_restart_as_the_single_run(made):
+    """With draws the evaluated path is the members' median (in the years before the start
+    too, where the model gives a figure): members whose drawn parameters are all at their
+    defaults give the single run's path in every year and column, so the median departs from
+    the single run by the parameters drawn alone, not by how the members are restarted or
+    counted (a cumulated count from each member's own years before the start)."""
+    from hubinsim.data import load_data
+    from hubinsim.run.ensemble import run_ensemble, run_members
+    from hubinsim.run.restart import reproject
+
+    scn, _truth, act = made
+    drawn = run_ensemble(scn, draws=2, seed=1).metadata["samples"]
+    params = load_data(None).parameters
+    at_defaults = {name: np.full(3, params[name].value) for name in drawn}
+    members = run_members(scn, at_defaults)
+    single = reproject(scn, act)
+    median = reproject(scn, act, ensemble=members)
+    assert (median.flags == "model").loc[2021:2023].to_numpy().sum() > 10
+    np.testing.assert_allclose(median.path.to_numpy(), single.path.to_numpy(), rtol=1e-9, atol=1e-9)
+
+
 def test_the_scorecard_measures_the_growth_needed_from_the_latest_actual_year(made):
     scn, truth, act = made
     card = hubinsim.simulate(scn, actuals=act).targets.set_index(["indicator", "year"])
