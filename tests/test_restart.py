@@ -79,7 +79,7 @@ def test_an_actual_unemployment_rate_is_residents_seeking_work_not_fewer_jobs():
         # (the annual figure of the start year is its point figure: within 1e-3 of the run's)
         assert a.loc[2023, "employment"] == pytest.approx(plain.loc[2023, "employment"], rel=1e-3)
         record = res.reprojection.anchor_table.set_index("figure")
-        assert record.loc["participation_rate", "status"] == "actual"
+        assert record.loc["participation_rate", "status"] == "estimate"
         assert "employment per working-age resident" in record.loc["participation_rate", "note"]
         out[rate] = a
     low, high = out[u - 1.5], out[u + 1.5]
@@ -90,6 +90,46 @@ def test_an_actual_unemployment_rate_is_residents_seeking_work_not_fewer_jobs():
     for a in (low, high):
         gap = a["unemployment_rate_pct"] - plain["unemployment_rate_pct"]
         assert abs(gap[2026]) < abs(gap[2023]) / 2
+
+
+def _one_figure(name, value, year=2023):
+    rows = [{"indicator": name, "year": year, "value": value, "basis": "level",
+             "vintage": "final", "source": "made"}]  # fmt: skip
+    return hubinsim.simulate(BASELINE, actuals=hubinsim.Actuals.from_rows(rows, f"{name}.csv"))
+
+
+def test_revenue_below_the_runs_widens_the_deficit_and_raises_the_debt():
+    """Budgets are set ahead: actual revenue 10 % below the run's widens the start year's
+    deficit by the shortfall (current spending is the run's share of the revenue base), and
+    the debt ends higher. Keeping the run's balance cut spending by the whole shortfall, for
+    good, and the debt ended lower."""
+    plain = hubinsim.simulate(BASELINE).annual
+    low = 0.9 * plain.loc[2023, "fiscal_revenue"]
+    res = _one_figure("fiscal_revenue", low)
+    a = res.annual
+    assert a.loc[2023, "fiscal_revenue"] == pytest.approx(low, rel=1e-9)
+    wider = plain.loc[2023, "fiscal_balance"] - a.loc[2023, "fiscal_balance"]
+    shortfall = plain.loc[2023, "fiscal_revenue"] - low
+    assert wider == pytest.approx(shortfall, rel=0.05)
+    assert a.loc[2035, "government_debt"] > plain.loc[2035, "government_debt"]
+    record = res.reprojection.anchor_table.set_index("figure")
+    assert record.loc["fiscal_balance", "value"] == pytest.approx(a.loc[2023, "fiscal_balance"])
+    assert "current spending share" in record.loc["fiscal_balance", "note"]
+
+
+def test_figures_that_follow_output_keep_the_runs_ratio_to_an_actual_gdp():
+    """GDP alone 5 % below the run's: FAI, revenue, retail sales and income per head the file
+    does not give are the run's ratios to the actual GDP, not the run's levels (income per
+    head would otherwise rise against output)."""
+    plain = hubinsim.simulate(BASELINE).annual
+    res = _one_figure("gdp", 0.95 * plain.loc[2023, "gdp"])
+    a, record = res.annual, res.reprojection.anchor_table.set_index("figure")
+    for name in ("fai", "fiscal_revenue", "retail_sales", "disposable_income_per_capita"):
+        assert record.loc[name, "status"] == "model"
+        assert "of the original run x the actual gdp" in record.loc[name, "note"]
+        assert a.loc[2023, name] == pytest.approx(0.95 * plain.loc[2023, name], rel=2e-3), name
+    income = a["disposable_income_per_capita"] / plain["disposable_income_per_capita"]
+    assert (income.loc[2023:2035] < 1.0).all()
 
 
 def test_add_factors_pass_through_the_latest_actual_and_fade(made):

@@ -370,6 +370,11 @@ _NOTES_ZH = (
         r"not the model",
         r"\1年最新实际值沿用至\2年(由政策杠杆 \3 设定,模型不推算)",
     ),
+    (r"(\w+) / gdp of the original run x the actual gdp", r"按原始运行的 \1 与GDP之比乘实际GDP"),
+    (
+        r"fiscal_balance at the original run's current spending share of the revenue base",
+        r"按原始运行的经常性支出占预算收入基数比例推算",
+    ),
     (
         r"unemployment_rate_pct with the original run's employment per working-age resident",
         r"由实际失业率推算,每个劳动年龄人口的就业人数保持原始运行的数值",

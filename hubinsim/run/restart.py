@@ -51,6 +51,16 @@ from .single import member_records, run_scenario, start_record
 
 #: Flags of a cell of the evaluated path.
 ACTUAL, ESTIMATE, MODEL = "actual", "estimate", "model"
+#: Record figures that follow output: where the file gives GDP and not them, a restart keeps
+#: the original run's ratio of each to GDP (income per head: with the run's residents).
+FOLLOW_GDP = ("fai", "fiscal_revenue", "retail_sales", "disposable_income_per_capita")
+#: The note of a figure kept at the original run's ratio to GDP.
+FOLLOWS = "of the original run x the actual gdp"
+#: The budget's revenue: other figures of it than the run's change the balance (the spending
+#: is kept).
+BUDGET_REVENUE = ("fiscal_revenue", "transfers_from_above", "land_revenue")
+#: The note of the balance a restart derives from revenue other than the run's.
+KEPT_SPENDING = "fiscal_balance at the original run's current spending share of the revenue base"
 #: The note of the participation rate a restart derives from an actual unemployment rate.
 KEPT_EMPLOYMENT = (
     "unemployment_rate_pct with the original run's employment per working-age resident"
@@ -325,6 +335,9 @@ def reproject(
         except SimulationError as exc:  # the model failed from these figures: say which
             said = _failed_restart(acts, levels, start, orig_annual, exc)
             raise ActualsError([said], lang=acts.lang) from None
+        at_start = anchor_table["figure"] == "fiscal_balance"
+        if anchor_table.loc[at_start, "value"].isna().any():  # found by the calibration
+            anchor_table.loc[at_start, "value"] = rerun.annual.loc[start, "fiscal_balance"]
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
@@ -766,17 +779,39 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
     svc = level("services_share_of_consumption_pct")
     if svc:
         given["services_share_of_consumption"] = (svc[0] / 100.0, svc[1], svc[2])
+    if gdp and gdp[0] != rec["gdp"]:
+        # Flows that follow output keep the original run's ratio to the actual GDP where the
+        # file does not give them (as capital keeps its ratio to output, model.record.
+        # with_figures): a GDP below the run's with the run's revenue, investment, retail
+        # sales and income per head would read as a higher revenue ratio, more investment
+        # per yuan of capital formation, more shoppers from outside, and income per head
+        # rising against output, for good
+        ratio = gdp[0] / rec["gdp"]
+        for name in FOLLOW_GDP:
+            if name not in given:
+                given[name] = (rec[name] * ratio, MODEL, f"{name} / gdp {FOLLOWS}")
+    # Revenue other than the run's changes the balance, not current spending: budgets are
+    # set ahead, and current spending follows the revenue base over
+    # fiscal.budget_smoothing_time. Without an actual balance the calibration then keeps the
+    # run's share of the revenue base spent and finds the balance (keeping the run's balance
+    # would cut current spending by the whole shortfall, for good: lower revenue, lower debt)
+    derive_balance = "fiscal_balance" not in given and any(
+        given[n][0] != rec[n] for n in (*BUDGET_REVENUE, "gdp") if n in given
+    )
     if "unemployment_rate_pct" in given:
         # An unemployment rate changes how many residents seek work, not how many work: the
         # run's employment per working-age resident, participation x (1 - u), is kept (read
         # otherwise, a rate above the run's is fewer jobs for the same output and a smaller
         # normal labour force, whose higher income per member draws residents in; docs/
         # evaluation.md "Re-projection")
-        u, status = given["unemployment_rate_pct"][:2]
+        u = given["unemployment_rate_pct"][0]
         if u != rec["unemployment_rate_pct"]:  # the run's own rate leaves it to the last bit
             share = rec["participation_rate"] * (100.0 - rec["unemployment_rate_pct"])
-            given["participation_rate"] = (share / (100.0 - u), status, KEPT_EMPLOYMENT)
+            given["participation_rate"] = (share / (100.0 - u), ESTIMATE, KEPT_EMPLOYMENT)
     for name in [*FIGURES, *OPTIONAL_FIGURES]:
+        if name == "fiscal_balance" and derive_balance:  # (its value: the start year's)
+            rows.append({"figure": name, "value": np.nan, "status": MODEL, "note": KEPT_SPENDING})
+            continue
         if name in given:
             value, status, note = given[name]
             new[name] = float(value)
@@ -787,6 +822,8 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
     # the run's capital scaled with the output the figures give (model.record.with_figures)
     new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
+    if derive_balance:
+        del new["fiscal_balance"]
     table = pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
     return new, table, {name: got[3] for name, got in carried.items()}
 
@@ -815,6 +852,8 @@ def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: di
         if name in recs and _is_figure(name)
     }
     recs = with_figures(recs, figures)  # each member's capital scaled with its output
+    if "fiscal_balance" not in rec:  # found from each member's current spending share
+        recs.pop("fiscal_balance", None)
     recs["year"] = start
     values, _ = run_scenario(
         scn, samples, len(next(iter(samples.values()))), data_dir, record_parameters=False,
