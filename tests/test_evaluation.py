@@ -280,6 +280,28 @@ def test_with_draws_the_projected_figure_is_the_median_and_the_verdict_agrees(wi
     assert "median of 9 draws" in (written.path / "evaluation.md").read_text(encoding="utf-8")
 
 
+def test_with_draws_a_count_from_a_base_before_the_start_is_each_members_own(synthetic):
+    """A count of a later plan counts from its base year: with draws each member's count
+    since then is its own count less its own count of the base year (the years before the
+    restart are each member's), not less the path's figure of the base year, so the
+    probability and the median rest on the same members' counts."""
+    from hubinsim.data import Target
+
+    scn, _truth, act = synthetic
+    cum = "new_urban_jobs_cumulative"
+    res = hubinsim.simulate(scn, actuals=act, draws=9, seed=3)
+    years = list(res.years)
+    counts = np.round(res.values[cum][years.index(2025)]) - np.round(
+        res.values[cum][years.index(2022)]
+    )
+    for target in np.sort(counts)[[2, 4, 6]]:
+        tg = Target(cum, float(target), 2025, ">=", None, "persons", "made", "", plan="made",
+                    base_year=2022)  # fmt: skip
+        row = hubinsim.evaluate(scn, act, targets=[tg], draws=9, seed=3).table.iloc[0]
+        assert row["projected"] == pytest.approx(np.median(counts))
+        assert row["probability_pct"] == pytest.approx(np.mean(counts >= target) * 100)
+
+
 def test_growth_needed_is_measured_from_the_latest_actual_year(synthetic):
     scn, truth, act = synthetic
     row = hubinsim.evaluate(scn, act).table.set_index("indicator").loc["retail_sales"]

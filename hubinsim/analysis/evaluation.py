@@ -298,6 +298,9 @@ def evaluate(
     original, ensemble = rep.original, rep.ensemble
     figures, levels, history = rep.figures, rep.levels, rep.history
     path, flags, values, band = rep.path, rep.flags, rep.members, rep.band
+    if values is not None:  # every year of each member, its own before a restart (the actual
+        # figures in place), so that a count from a later base year is each member's own
+        values = {name: res.values[name] for name in values if name in res.values}
     start, latest, anchor_table = rep.start_year, rep.latest_year, rep.anchor_table
     re_annual = rep.reprojection
     if start is not None:
@@ -1038,6 +1041,12 @@ def _target_row(
         base = float(series.loc[B])
         model_base = B > BASE_YEAR
     projected = float(series.loc[T])
+    member_counts = None  # with draws, each member's count since the base year
+    if offset and members is not None and ind in members:
+        v = np.round(members[ind]) if whole else np.asarray(members[ind], dtype=float)
+        at = list(path.index[-v.shape[0] :])
+        member_counts = v - v[at.index(B)]
+        projected = float(np.median(member_counts[at.index(T)]))
     first = tg.each_year_from or T
     plan_years = list(range(first, T + 1))
     at = last if last is not None else time_year  # time progress at the latest actual
@@ -1051,8 +1060,8 @@ def _target_row(
     if members is not None and ind in members:
         v = np.round(members[ind]) if whole else np.asarray(members[ind])
         m_years = list(path.index[-v.shape[0] :])
-        if offset:
-            v = v - (v[m_years.index(B)] if B in m_years else offset)
+        if member_counts is not None:
+            v = member_counts
         if every:
             idx = [m_years.index(y) for y in plan_years if y in m_years and y > latest_year]
             ok = np.all(_meets(v[idx], tg.target, tg.comparison), axis=0) if idx else None
