@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -130,6 +131,40 @@ def test_figures_that_follow_output_keep_the_runs_ratio_to_an_actual_gdp():
         assert a.loc[2023, name] == pytest.approx(0.95 * plain.loc[2023, name], rel=2e-3), name
     income = a["disposable_income_per_capita"] / plain["disposable_income_per_capita"]
     assert (income.loc[2023:2035] < 1.0).all()
+
+
+def test_a_sector_built_as_what_gdp_leaves_warns_where_its_growth_strays():
+    """GDP, the primary and the tertiary value added given: the secondary sector is what GDP
+    leaves of them. Where it grows far apart from GDP (the tertiary figure of another basis),
+    the restart says so, in Chinese under zh; figures that agree say nothing."""
+    plain = hubinsim.simulate(BASELINE).annual
+
+    def rows(tertiary_2023):
+        factor = {2022: 1.0, 2023: tertiary_2023}
+        return [
+            {"indicator": ind, "year": y, "basis": "level", "vintage": "final", "source": "made",
+             "value": plain.loc[y, ind] * (factor[y] if ind == "va_tertiary" else 1.0)}
+            for y in (2022, 2023)
+            for ind in ("gdp", "va_primary", "va_tertiary")
+        ]  # fmt: skip
+
+    def said(factor, lang="en"):
+        act = hubinsim.Actuals.from_rows(rows(factor), "s.csv")
+        act.lang = lang
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            hubinsim.simulate(BASELINE, actuals=act)
+        return [str(w.message) for w in caught if "va_secondary" in str(w.message)
+                or "第二产业" in str(w.message)]  # fmt: skip
+
+    assert said(1.0) == []
+    (text,) = said(0.95)
+    assert text.startswith("va_secondary 2023 is what GDP leaves of the sectors given")
+    left = plain.loc[2023, ["gdp", "va_primary", "va_tertiary"]] @ [1.0, -1.0, -0.95]
+    grows = left / plain.loc[2022, "va_secondary"] - 1
+    assert f"{grows * 100:+.1f} % on 2022" in text
+    (zh,) = said(0.95, "zh")
+    assert "余额" in zh and "口径或版本" in zh
 
 
 def test_add_factors_pass_through_the_latest_actual_and_fade(made):

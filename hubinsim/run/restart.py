@@ -355,7 +355,7 @@ def reproject(
         lang=acts.lang,
     )
     if kind == "restart":
-        _flag_start_residual(path, flags, history, start)
+        _flag_start_residual(path, flags, history, start, acts.lang)
         if values is not None:  # the model's figures of the actual years: the same members
             _put_model_median(path, flags, values, ensemble, start)
         re_annual = path.loc[start:].copy()
@@ -941,6 +941,35 @@ SECTORS = ("va_primary", "va_secondary", "va_tertiary")
 #: What the sectors given may differ from GDP (relative) before the figures are said not to add
 #: up: more than the rounding of four figures written to one decimal.
 SECTOR_TOLERANCE = 0.005
+#: How far the nominal growth of a sector built as what GDP leaves of the sectors given may
+#: stray from GDP's own growth before a restart warns [points], as far as the evaluation lets
+#: a level's growth jump (analysis.evaluation.JUMP_TOLERANCE): a residual further off is most
+#: often a sector given on another basis or vintage than GDP, which the residual absorbs.
+RESIDUAL_TOLERANCE = 5.0
+
+
+def _residual_check(path: pd.DataFrame, sector: str, year: int, value, gdp, lang: str):
+    """Warn where ``sector``, built in ``year`` as what GDP leaves of the sectors given
+    (``value``), grows by more than :data:`RESIDUAL_TOLERANCE` points apart from GDP."""
+    if year - 1 not in path.index:
+        return
+    before, gdp_before = float(path.loc[year - 1, sector]), float(path.loc[year - 1, "gdp"])
+    if not (before > 0.0 and gdp_before > 0.0):
+        return
+    grows, gdp_grows = (value / before - 1.0) * 100.0, (gdp / gdp_before - 1.0) * 100.0
+    if abs(grows - gdp_grows) <= RESIDUAL_TOLERANCE:
+        return
+    zh = INDICATOR_BY_NAME[sector].meaning_zh
+    said = in_lang(
+        lang,
+        f"{sector} {year} is what GDP leaves of the sectors given ({value:.2f} 亿元): it grows "
+        f"{grows:+.1f} % on {year - 1}, GDP {gdp_grows:+.1f} %; if the sectors given are of "
+        f"another basis or vintage than GDP, give {sector} too",
+        f"{year}年{zh}为 GDP 减去所给其他产业后的余额({value:.2f} 亿元):较{year - 1}年增长 "
+        f"{grows:+.1f}%,而 GDP 增长 {gdp_grows:+.1f}%;若所给产业数据与 GDP 的口径或版本不同,"
+        f"请一并提供{zh}",
+    )
+    warnings.warn(said, UserWarning, stacklevel=5)
 
 
 def _add_up_sectors(
@@ -988,12 +1017,16 @@ def _add_up_sectors(
                     for part in free:
                         path.loc[year, part] *= left / run_free
                     parts += free
+            if len(missing) == 1:
+                _residual_check(path, sector, year, new, gdp, lang)
             path.loc[year, sector] = new
             path.loc[year, parts[1]] = new / gdp * 100.0
             flags.loc[year, [p for p in parts if p in flags.columns]] = ESTIMATE
 
 
-def _flag_start_residual(path: pd.DataFrame, flags: pd.DataFrame, history: dict, start: int):
+def _flag_start_residual(
+    path: pd.DataFrame, flags: pd.DataFrame, history: dict, start: int, lang: str = "en"
+):
     """In the restart year, the one sector without an actual figure where GDP and the other
     two have one: the restart made it what they leave of GDP (its value added and share are
     built from the actual figures, not the model's), so flag it ``estimate``, as
@@ -1008,6 +1041,7 @@ def _flag_start_residual(path: pd.DataFrame, flags: pd.DataFrame, history: dict,
     rest = gdp - sum(history[(s, start)][0] for s in SECTORS if s != sector)
     if abs(float(path.loc[start, sector]) - rest) <= 1e-9 * gdp:
         flags.loc[start, [sector, sector.replace("va_", "share_") + "_pct"]] = ESTIMATE
+        _residual_check(path, sector, start, rest, gdp, lang)
 
 
 def _fade(original: pd.DataFrame, ensemble, history: dict, n: int):
