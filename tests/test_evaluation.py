@@ -1505,6 +1505,21 @@ def test_the_jobs_chart_ends_with_the_plan_and_separates_thousands():
     assert any("," in t for t in labels) and not any(re.fullmatch(r"\d{5,}", t) for t in labels)
 
 
+def test_with_draws_the_chart_draws_the_original_projection_as_the_members_median(with_draws):
+    """The re-projection of a chart with draws is the members' median (in the start year
+    too, where the model gives the figure): the original projection beside it is theirs too,
+    not the single run's, so the gap between the two lines is the actual figures' doing."""
+    from hubinsim.plots.evaluation import evaluation_chart
+
+    ev, cum = with_draws, "new_urban_jobs_cumulative"
+    fig = evaluation_chart(ev, cum)
+    dashed = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 1
+    x, y = dashed[0].get_xdata(), dashed[0].get_ydata()
+    np.testing.assert_allclose(y, ev.original_band[cum].loc[list(x), "p50"])
+    assert not np.allclose(y, ev.original.annual[cum].loc[list(x)])
+
+
 def test_the_rules_give_the_margin_of_a_level_from_their_parameter():
     """ "for a level: 0.5 % of the bound": the figure, in both languages, is the rule's own."""
     from hubinsim.analysis.verdicts import Rules, rule_texts

@@ -2,7 +2,8 @@
 
 Each shows the actual figures as points (hollow where estimated), the plan path (the
 straight path from the 2020 base to the target), the original projection, and the
-re-projection (with its 5-95th percentile band under draws).
+re-projection (with its 5-95th percentile band under draws; both lines then the members'
+median).
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def _draw(fig, ax, ev, indicator: str, labels) -> None:
     words = _TEXT[labels.code]
     years = ev.path.index.to_numpy()
     orig = ev.original.annual[indicator] if indicator in ev.original.annual else None
+    drawn = ev.original_band
+    if drawn is not None and (indicator, "p50") in drawn.columns:
+        # with draws the original projection is the members' median, as the re-projection
+        orig = drawn[indicator]["p50"]
     first = ev.start_year if ev.start_year is not None else int(years[0])
     re = ev.path[indicator]
     if indicator.endswith("_cumulative"):
