@@ -54,7 +54,8 @@ class Evaluation:
     path, flags : DataFrame
         The evaluated path (years x indicators): actual figures up to the start (restart) or
         where given, the re-projection after; ``flags`` says per cell ``actual``,
-        ``estimate`` or ``model``.
+        ``estimate`` or ``model``. With draws the figures the model gives (``model``, in the
+        actual years too) are the members' median.
     original : Results
         The original projection (the scenario run from 2020 as planned).
     reprojection : DataFrame

@@ -155,8 +155,8 @@ class Reprojection:
         in ``history``, the growth-rate indicators besides.
     path, flags : DataFrame
         The evaluated path (years x indicators) and the flag of each cell (``actual``,
-        ``estimate``, ``model``, ``base``); with draws the projected years are the members'
-        median.
+        ``estimate``, ``model``, ``base``); with draws the projected years, and the model's
+        figures of the years before (``model``), are the members' median.
     reprojection : DataFrame
         The re-projection alone (from the start year for a restart, every year for
         add-factors).
