@@ -1249,9 +1249,9 @@ def lasting_shock() -> str:
         f"slowly ({pop[2035]:.2f} 万 residents in 2035 against {pop0[2035]:.2f} 万). A fall in "
         f"2022 alone raises 2022 unemployment as much ({u1[2022]:.2f} %); in 2023 it is "
         f"{u1[2023]:.2f} % against {u0[2023]:.2f} %: employers who had taken part of the fall "
-        "for lasting rebuild their posts over T_h, and the labour force that had left "
-        "returns with them, while output is back at once (Okun's law then counts output "
-        "above the level they perceive as a boom)."
+        "for lasting restore their posts over T_r, and the labour force that had left "
+        "returns with them, while output is back at once (Okun's law counts output above the "
+        "level they perceive as a boom until then)."
     )
 
 
@@ -1919,6 +1919,8 @@ def restart_unemployment() -> str:
         scn = hubinsim.load_scenario(ROOT / "scenarios" / "baseline.toml")
         pop[rate] = _quiet(hubinsim.simulate, scn, actuals=act)
     high, low = (pop[r].annual.loc[2035, "population"] for r in (u + 1.5, u - 1.5))
+    gdp = {r: pop[r].annual.loc[2030, "gdp_real"] / plain.loc[2030, "gdp_real"] - 1 for r in pop}
+    vacant = pop[u - 1.5].annual.loc[2023, "vacancies"]
     return _fill(
         "An actual unemployment rate changes how many residents seek work, not how many work: "
         "the participation rate moves with it so that employment per working-age resident "
@@ -1930,7 +1932,13 @@ def restart_unemployment() -> str:
         "participation as the trough closes (docs/model.md §6): the baseline restarted in 2023 "
         f"from {u + 1.5:.2f} % unemployment ends 2035 with {high:.2f} 万 residents, from its own "
         f"{u:.2f} % with {plain.loc[2035, 'population']:.2f} 万, from {u - 1.5:.2f} % with "
-        f"{low:.2f} 万."
+        f"{low:.2f} 万. The two sides are not alike for output: a rate above the natural rate "
+        "is a labour force that leaves as the trough closes (2030 real GDP "
+        f"{_pct(100 * gdp[u + 1.5])} against the run), a rate below it is posts the labour "
+        f"force does not fill ({vacant:,.0f} vacancies in 2023, by the matching of §6) until the "
+        f"workers short of normal participation return (2030 real GDP {_pct(100 * gdp[u - 1.5])}"
+        "): the registered rate is read as the tightness of the labour market, which it "
+        "measures only roughly."
     )
 
 

@@ -101,9 +101,9 @@ def _one_figure(name, value, year=2023):
 
 def test_revenue_below_the_runs_widens_the_deficit_and_raises_the_debt():
     """Budgets are set ahead: actual revenue 10 % below the run's widens the start year's
-    deficit by the shortfall (current spending is the run's share of the revenue base), and
-    the debt ends higher. Keeping the run's balance cut spending by the whole shortfall, for
-    good, and the debt ended lower."""
+    deficit by the shortfall (the spending is the run's), and the debt ends higher. Keeping
+    the run's balance cut spending by the whole shortfall, for good, and the debt ended
+    lower."""
     plain = hubinsim.simulate(BASELINE).annual
     low = 0.9 * plain.loc[2023, "fiscal_revenue"]
     res = _one_figure("fiscal_revenue", low)
@@ -115,7 +115,8 @@ def test_revenue_below_the_runs_widens_the_deficit_and_raises_the_debt():
     assert a.loc[2035, "government_debt"] > plain.loc[2035, "government_debt"]
     record = res.reprojection.anchor_table.set_index("figure")
     assert record.loc["fiscal_balance", "value"] == pytest.approx(a.loc[2023, "fiscal_balance"])
-    assert "current spending share" in record.loc["fiscal_balance", "note"]
+    assert "the original run's spending" in record.loc["fiscal_balance", "note"]
+    assert record.loc["fiscal_balance", "status"] == "estimate"
 
 
 def test_figures_that_follow_output_keep_the_runs_ratio_to_an_actual_gdp():

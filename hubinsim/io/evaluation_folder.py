@@ -372,8 +372,8 @@ _NOTES_ZH = (
     ),
     (r"(\w+) / gdp of the original run x the actual gdp", r"按原始运行的 \1 与GDP之比乘实际GDP"),
     (
-        r"fiscal_balance at the original run's current spending share of the revenue base",
-        r"按原始运行的经常性支出占预算收入基数比例推算",
+        r"fiscal_balance with the original run's spending at the revenue given",
+        r"按所给收入推算,支出保持原始运行的数值",
     ),
     (
         r"unemployment_rate_pct with the original run's employment per working-age resident",

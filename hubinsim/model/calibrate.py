@@ -176,6 +176,7 @@ INVERSE: dict[str, str] = {
     "inv_gap_time": "growth.trough_closing_time",
     "inv_fill": "labour.shortage_time",
     "inv_hoard": "labour.hoarding_time",
+    "inv_recall": "labour.recall_time",
 }
 
 
@@ -417,7 +418,7 @@ def _calibrate(
     for k, rate in (("gap", "inv_gap_time"), ("perc", "inv_perc"), ("r_e", "r_e"),
                     ("realloc", "inv_realloc"), ("z", "inv_z_time"),
                     ("budget", "inv_budget"), ("fill", "inv_fill"),
-                    ("hoard", "inv_hoard")):  # fmt: skip
+                    ("hoard", "inv_hoard"), ("recall", "inv_recall")):  # fmt: skip
         c["etd_" + k] = -step_rate(-c[rate], step)
     # net assets are spent within ASSET_SPENDING_TIME (core.rates)
     c["etd_assets"] = -step_rate(-1.0 / ASSET_SPENDING_TIME, step)
@@ -967,11 +968,7 @@ def _calibrate(
     c["D0"] = D0
     rd_gov0 = c["rd_gov"] * rd0
     balance = get("fiscal_balance", None)
-    # A record made from a run without a balance (a restart from actual revenue that is not
-    # the run's, docs/evaluation.md): current spending is the run's share of the revenue base,
-    # and the balance follows from it (below)
-    derived = balance is None and d_fit is not None and "ref_current_spending_share" in r
-    if balance is None and not derived:
+    if balance is None:
         # Default rule: a deficit that keeps the debt ratio steady at nominal growth.
         infl = (
             x0["inflation_primary"] * n_p0 + x0["inflation_secondary"] * n_sec0
@@ -1027,13 +1024,10 @@ def _calibrate(
         )  # fmt: skip
         shortfall = ops.smooth_pos(KS0 - ks_max, 0.05 * KS0)
         short = shortfall > 0.0
-    if derived:
-        CS0 = cs_ref * RB0
-    else:
-        CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * ops.maximum(D0, 0.0) - balance - rd_gov0 * gdp
-        CS0 = CS0 - pol["vouchers"]
-        if extra is not None:  # the district's share of new public projects
-            CS0 = CS0 - c["dshare"] * extra["public"]
+    CS0 = R0 + TR0 + LR0 - KS0 - c["i_d"] * ops.maximum(D0, 0.0) - balance - rd_gov0 * gdp
+    CS0 = CS0 - pol["vouchers"]
+    if extra is not None:  # the district's share of new public projects
+        CS0 = CS0 - c["dshare"] * extra["public"]
     # Current spending (pay, public services, transfers to households) is at least CS_FLOOR
     # of comprehensive revenue; capital spending leaves at least that (district_share), so
     # the record's balance is reproduced, unless the district would pay less than

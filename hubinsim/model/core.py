@@ -241,6 +241,7 @@ CONSTANTS_RATES = (
     "etd_fill",
     "fill_el",
     "etd_hoard",
+    "etd_recall",
 )
 
 
@@ -502,6 +503,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_etd_fill,
         k_fill_el,
         k_etd_hoard,
+        k_etd_recall,
     ) = c["_rates"]  # fmt: skip
     shock = X.get  # a shock's factor, None when no shock is set
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
@@ -1099,8 +1101,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             # (exactly 1 where every post is filled, as in a run whose F stays the float 1.0:
             # the matching's E may round an ulp below E_d there)
             d["F"] = (ops.where(beyond, E / E_raw, 1.0) - F) * k_etd_fill
-        # The level of each sector's value-added shock that firms perceive as lasting
-        # (labour.hoarding_time); the float 1.0 where no shock is set, or has been
+        # The level of each sector's value-added shock that firms perceive as lasting: a fall
+        # over labour.hoarding_time, a return of output over labour.recall_time (employers
+        # recall the workers they laid off as soon as output comes back); the float 1.0
+        # where no shock is set, or has been
         if no_s and not X["_shock"]:
             d["S_p"] = d["S_s"] = d["S_t"] = 0.0
         else:
@@ -1111,7 +1115,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
                 if S.__class__ is float and xi.__class__ is float and S == xi:
                     d[name] = 0.0
                 else:
-                    d[name] = (xi - S) * k_etd_hoard
+                    d[name] = (xi - S) * ops.where(xi > S, k_etd_recall, k_etd_hoard)
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)

@@ -46,9 +46,7 @@ OPTIONAL_FIGURES: dict[str, str] = {
     "government_debt": "government debt [亿元]; default: initial.debt_ratio x (budget revenue + "
     "transfers + land revenue)",
     "fiscal_balance": "revenue less spending of the government account [亿元]; default: the "
-    "deficit that keeps the debt ratio steady at nominal expected growth, or, in a record made "
-    "from a run (ref_current_spending_share), the balance at the run's current spending share "
-    "of the revenue base",
+    "deficit that keeps the debt ratio steady at nominal expected growth",
 }
 
 #: Stocks a record may hold, with the default rule used when it does not.

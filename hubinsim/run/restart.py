@@ -60,7 +60,7 @@ FOLLOWS = "of the original run x the actual gdp"
 #: is kept).
 BUDGET_REVENUE = ("fiscal_revenue", "transfers_from_above", "land_revenue")
 #: The note of the balance a restart derives from revenue other than the run's.
-KEPT_SPENDING = "fiscal_balance at the original run's current spending share of the revenue base"
+KEPT_SPENDING = "fiscal_balance with the original run's spending at the revenue given"
 #: The note of the participation rate a restart derives from an actual unemployment rate.
 KEPT_EMPLOYMENT = (
     "unemployment_rate_pct with the original run's employment per working-age resident"
@@ -335,9 +335,6 @@ def reproject(
         except SimulationError as exc:  # the model failed from these figures: say which
             said = _failed_restart(acts, levels, start, orig_annual, exc)
             raise ActualsError([said], lang=acts.lang) from None
-        at_start = anchor_table["figure"] == "fiscal_balance"
-        if anchor_table.loc[at_start, "value"].isna().any():  # found by the calibration
-            anchor_table.loc[at_start, "value"] = rerun.annual.loc[start, "fiscal_balance"]
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
@@ -790,14 +787,15 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
         for name in FOLLOW_GDP:
             if name not in given:
                 given[name] = (rec[name] * ratio, MODEL, f"{name} / gdp {FOLLOWS}")
-    # Revenue other than the run's changes the balance, not current spending: budgets are
-    # set ahead, and current spending follows the revenue base over
-    # fiscal.budget_smoothing_time. Without an actual balance the calibration then keeps the
-    # run's share of the revenue base spent and finds the balance (keeping the run's balance
-    # would cut current spending by the whole shortfall, for good: lower revenue, lower debt)
-    derive_balance = "fiscal_balance" not in given and any(
-        given[n][0] != rec[n] for n in (*BUDGET_REVENUE, "gdp") if n in given
-    )
+    if "fiscal_balance" not in given:
+        # Revenue other than the run's (actual, or following an actual GDP) changes the
+        # balance, not the spending: budgets are set ahead, and current spending follows the
+        # revenue base over fiscal.budget_smoothing_time (keeping the run's balance cut the
+        # start year's current spending by the whole shortfall, and the share of the revenue
+        # base spent with it, for good: lower revenue, lower debt)
+        more = sum(given[n][0] - rec[n] for n in BUDGET_REVENUE if n in given)
+        if more != 0.0:
+            given["fiscal_balance"] = (rec["fiscal_balance"] + more, ESTIMATE, KEPT_SPENDING)
     if "unemployment_rate_pct" in given:
         # An unemployment rate changes how many residents seek work, not how many work: the
         # run's employment per working-age resident, participation x (1 - u), is kept (read
@@ -809,9 +807,6 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
             share = rec["participation_rate"] * (100.0 - rec["unemployment_rate_pct"])
             given["participation_rate"] = (share / (100.0 - u), ESTIMATE, KEPT_EMPLOYMENT)
     for name in [*FIGURES, *OPTIONAL_FIGURES]:
-        if name == "fiscal_balance" and derive_balance:  # (its value: the start year's)
-            rows.append({"figure": name, "value": np.nan, "status": MODEL, "note": KEPT_SPENDING})
-            continue
         if name in given:
             value, status, note = given[name]
             new[name] = float(value)
@@ -822,8 +817,6 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
     # the run's capital scaled with the output the figures give (model.record.with_figures)
     new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
-    if derive_balance:
-        del new["fiscal_balance"]
     table = pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
     return new, table, {name: got[3] for name, got in carried.items()}
 
@@ -852,8 +845,6 @@ def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: di
         if name in recs and _is_figure(name)
     }
     recs = with_figures(recs, figures)  # each member's capital scaled with its output
-    if "fiscal_balance" not in rec:  # found from each member's current spending share
-        recs.pop("fiscal_balance", None)
     recs["year"] = start
     values, _ = run_scenario(
         scn, samples, len(next(iter(samples.values()))), data_dir, record_parameters=False,

@@ -102,6 +102,7 @@ NOT_DRAWN_BY_DEFAULT = (
     "investment.pool_max_share",
     "labour.shortage_output",
     "labour.hoarding_time",
+    "labour.recall_time",
 )
 #: Keys of an uncertainty table.
 SPEC_KEYS = ("draws", "seed", "sampling", "parameters", "levers", "correlations")
