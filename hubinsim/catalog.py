@@ -438,10 +438,26 @@ LEVER_BY_NAME: dict[str, Lever] = {lv.name: lv for lv in LEVERS}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(lv.section for lv in LEVERS))
 
 SHOCK_TARGETS: tuple[ShockTarget, ...] = (
-    ShockTarget("va_primary", "primary value added", "第一产业增加值"),
-    ShockTarget("va_industry", "industry value added", "工业增加值"),
+    ShockTarget(
+        "va_primary",
+        "primary value added (farm households keep working their land through a fall: their "
+        "income falls)",
+        "第一产业增加值(农户在减产时照常经营土地,收入下降)",
+    ),
+    ShockTarget(
+        "va_industry",
+        "industry value added (firms hoard labour through a fall and cut posts to one that "
+        "lasts: labour.hoarding_time, labour.recall_time)",
+        "工业增加值(企业在减产时保留劳动力,持续减产则削减岗位:labour.hoarding_time、"
+        "labour.recall_time)",
+    ),
     ShockTarget("va_construction", "construction value added", "建筑业增加值"),
-    ShockTarget("va_tertiary", "tertiary value added", "第三产业增加值"),
+    ShockTarget(
+        "va_tertiary",
+        "tertiary value added (firms hoard labour through a fall and cut posts to one that "
+        "lasts, as for va_industry)",
+        "第三产业增加值(企业在减产时保留劳动力,持续减产则削减岗位,同 va_industry)",
+    ),
     ShockTarget("fai", "fixed-asset investment (all categories)", "固定资产投资"),
     ShockTarget("consumption", "household consumption of residents", "本地居民消费"),
     ShockTarget(
