@@ -127,7 +127,7 @@ def evaluate_command(
     click.echo(evaluation_text(ev.table, lang, ev.record.get("draws")))
     if ev.checks:
         click.echo(
-            "警告:重新预测与实际数据不符:"
+            "警告:重新预测偏离实际数据(见 docs/evaluation.md):"
             if lang == "zh"
             else "Warning: the re-projection departs from the actual figures (docs/evaluation.md):"
         )
