@@ -168,6 +168,40 @@ def test_a_sector_built_as_what_gdp_leaves_warns_where_its_growth_strays():
     assert "余额" in zh and "口径或版本" in zh
 
 
+def test_a_secondary_sector_given_in_the_restart_year_is_kept():
+    """GDP, the secondary and the tertiary value added of the restart year given: the
+    primary sector is what they leave of GDP (the restart record holds the primary share),
+    so the sectors add up to GDP with the secondary as given; it was dropped, and the
+    sectors exceeded GDP. Its growth strays here, and the restart says so."""
+    plain = hubinsim.simulate(BASELINE).annual
+    rows = [
+        {"indicator": ind, "year": 2023, "basis": "level", "vintage": "final", "source": "made",
+         "value": plain.loc[2023, ind] * (1.05 if ind == "va_secondary" else 1.0)}
+        for ind in ("gdp", "va_secondary", "va_tertiary")
+    ]  # fmt: skip
+    with pytest.warns(UserWarning, match="va_primary 2023 is what GDP leaves"):
+        res = hubinsim.simulate(BASELINE, actuals=hubinsim.Actuals.from_rows(rows, "s.csv"))
+    a = res.annual.loc[2023]
+    assert a["va_secondary"] == pytest.approx(1.05 * plain.loc[2023, "va_secondary"], rel=1e-9)
+    assert a[["va_primary", "va_secondary", "va_tertiary"]].sum() == pytest.approx(a["gdp"])
+    assert res.reprojection.flags.loc[2023, "va_primary"] == "estimate"
+
+
+def test_sectors_given_beyond_gdp_in_a_year_before_the_restart_are_said():
+    """2022's tertiary value added typed 1.7 times too large: the sectors given make more
+    than GDP, nothing is left for the secondary sector, and the restart says so."""
+    plain = hubinsim.simulate(BASELINE).annual
+    rows = [
+        {"indicator": ind, "year": y, "basis": "level", "vintage": "final", "source": "made",
+         "value": plain.loc[y, ind] * (1.7 if (ind, y) == ("va_tertiary", 2022) else 1.0)}
+        for y in (2022, 2023)
+        for ind in ("gdp", "va_primary", "va_tertiary")
+    ]  # fmt: skip
+    act = hubinsim.Actuals.from_rows(rows, "s.csv")
+    with pytest.warns(UserWarning, match="2022 leave nothing of GDP for va_secondary"):
+        hubinsim.simulate(BASELINE, actuals=act)
+
+
 def test_add_factors_pass_through_the_latest_actual_and_fade(made):
     scn, truth, act = made
     plain = hubinsim.simulate(scn).annual

@@ -1043,7 +1043,7 @@ def _target_row(
         model_base = B > BASE_YEAR
     projected = float(series.loc[T])
     member_counts = None  # with draws, each member's count since the base year
-    if offset and members is not None and ind in members:
+    if measure == "count" and B > BASE_YEAR and members is not None and ind in members:
         v = np.round(members[ind]) if whole else np.asarray(members[ind], dtype=float)
         at = list(path.index[-v.shape[0] :])
         member_counts = v - v[at.index(B)]

@@ -1101,10 +1101,11 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             # (exactly 1 where every post is filled, as in a run whose F stays the float 1.0:
             # the matching's E may round an ulp below E_d there)
             d["F"] = (ops.where(beyond, E / E_raw, 1.0) - F) * k_etd_fill
-        # The level of each sector's value-added shock that firms perceive as lasting: a fall
-        # over labour.hoarding_time, a return of output over labour.recall_time (employers
-        # recall the workers they laid off as soon as output comes back); the float 1.0
-        # where no shock is set, or has been
+        # The level of each sector's value-added shock that firms perceive as lasting: a move
+        # away from the path (a fall or a boom) over labour.hoarding_time, a return toward it
+        # over labour.recall_time (employers recall the workers they laid off, and shed those
+        # a boom brought, as soon as output comes back); the float 1.0 where no shock is set,
+        # or has been
         if no_s and not X["_shock"]:
             d["S_p"] = d["S_s"] = d["S_t"] = 0.0
         else:
@@ -1115,7 +1116,9 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
                 if S.__class__ is float and xi.__class__ is float and S == xi:
                     d[name] = 0.0
                 else:
-                    d[name] = (xi - S) * ops.where(xi > S, k_etd_recall, k_etd_hoard)
+                    # (toward the path: output comes back, after a fall or a boom)
+                    toward = (xi - 1.0) * (xi - 1.0) < (S - 1.0) * (S - 1.0)
+                    d[name] = (xi - S) * ops.where(toward, k_etd_recall, k_etd_hoard)
 
         # Government: debt is the cumulated deficit; public projects it cannot pay wait
         d["D"] = spend - (revenue + TR + LR)

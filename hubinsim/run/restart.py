@@ -750,6 +750,16 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
     if "share_primary_pct" not in given and level("va_primary") and gdp:
         v = level("va_primary")
         given["share_primary_pct"] = (v[0] / gdp[0] * 100.0, v[1], "va_primary / gdp")
+    sec, ter = level("va_secondary"), given.get("va_tertiary")
+    if "share_primary_pct" not in given and sec and ter and gdp:
+        # the primary sector is what GDP leaves of the secondary and tertiary given (the
+        # record holds GDP, the tertiary value added and the primary share)
+        rest = gdp[0] - sec[0] - ter[0]
+        given["share_primary_pct"] = (
+            rest / gdp[0] * 100.0,
+            ESTIMATE,
+            "(gdp - va_secondary - va_tertiary) / gdp",
+        )
     if "va_tertiary" not in given and gdp:
         share = level("share_tertiary_pct")
         if share is not None:
@@ -932,11 +942,13 @@ SECTORS = ("va_primary", "va_secondary", "va_tertiary")
 #: What the sectors given may differ from GDP (relative) before the figures are said not to add
 #: up: more than the rounding of four figures written to one decimal.
 SECTOR_TOLERANCE = 0.005
-#: How far the nominal growth of a sector built as what GDP leaves of the sectors given may
-#: stray from GDP's own growth before a restart warns [points], as far as the evaluation lets
-#: a level's growth jump (analysis.evaluation.JUMP_TOLERANCE): a residual further off is most
-#: often a sector given on another basis or vintage than GDP, which the residual absorbs.
-RESIDUAL_TOLERANCE = 5.0
+#: How far a sector built as what GDP leaves of the sectors given may stray from GDP's own
+#: growth before a restart warns [points of GDP: its growth apart from GDP's times its share
+#: of GDP the year before]: one and a half points of GDP is more than the three sectors'
+#: different growth moves in an ordinary year (or in a year far from the 2020 base), and a
+#: residual further off is most often a sector given on another basis or vintage than GDP,
+#: which the residual absorbs (a small sector's own swings, a harvest's, stay below it).
+RESIDUAL_TOLERANCE = 1.5
 
 
 def _residual_check(path: pd.DataFrame, sector: str, year: int, value, gdp, lang: str):
@@ -948,7 +960,7 @@ def _residual_check(path: pd.DataFrame, sector: str, year: int, value, gdp, lang
     if not (before > 0.0 and gdp_before > 0.0):
         return
     grows, gdp_grows = (value / before - 1.0) * 100.0, (gdp / gdp_before - 1.0) * 100.0
-    if abs(grows - gdp_grows) <= RESIDUAL_TOLERANCE:
+    if abs(grows - gdp_grows) * before / gdp_before <= RESIDUAL_TOLERANCE:
         return
     zh = INDICATOR_BY_NAME[sector].meaning_zh
     said = in_lang(
@@ -992,7 +1004,18 @@ def _add_up_sectors(
                 warnings.warn(said, UserWarning, stacklevel=4)
             continue
         carried = float(path.loc[year, missing].sum())
-        if rest <= 0 or carried <= 0 or abs(rest - carried) <= 1e-9 * gdp:
+        if rest <= 0:
+            named = ", ".join(f"{s} {history[(s, year)][0]:g}" for s in given)
+            said = in_lang(
+                lang,
+                f"the actual figures of {year} leave nothing of GDP for {', '.join(missing)}: "
+                f"{named} make {gdp - rest:.2f}, GDP is {gdp:g}; the model's figures are shown",
+                f"{year}年的实际数据未给{'、'.join(missing)}留出余额:{named} 合计 "
+                f"{gdp - rest:.2f},而 GDP 为 {gdp:g};显示模型数值",
+            )
+            warnings.warn(said, UserWarning, stacklevel=4)
+            continue
+        if carried <= 0 or abs(rest - carried) <= 1e-9 * gdp:
             continue
         for sector in missing:
             new = rest * float(path.loc[year, sector]) / carried
