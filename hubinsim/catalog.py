@@ -1012,5 +1012,6 @@ def suggest(name, choices, lang: str = "en") -> str:
     close = closest(name, choices) if isinstance(name, str) and name else []
     if not close:
         return ""
-    names = ", ".join(repr(c) for c in close)
-    return f"(是否指 {names}?)" if lang == "zh" else f" (did you mean {names}?)"
+    if lang == "zh":
+        return f"(是否指 {'、'.join(repr(c) for c in close)}?)"
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)"

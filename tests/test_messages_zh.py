@@ -11,6 +11,7 @@ import pytest
 from support import ROOT, invoke, leftovers, write
 
 import hubinsim
+from hubinsim.defaults import MAX_DRAWS
 from hubinsim.errors import ScenarioError
 
 BASELINE = (ROOT / "scenarios" / "baseline.toml").as_posix()
@@ -249,7 +250,7 @@ def test_targets_file_errors_in_chinese(tmp_path):
             "'--sampling' 的值无效:'sobl' 不是 'lhs'、'sobol'、'mc' 之一",
         ),
         ((BASELINE, "--draws", "x"), "'--draws' 的值无效:'x' 不是整数"),
-        ((BASELINE, "--draws", "0"), "'--draws' 的值无效:0 不在范围 1<=x<=2000000 内"),
+        ((BASELINE, "--draws", "0"), f"'--draws' 的值无效:0 不在范围 1<=x<={MAX_DRAWS} 内"),
         ((BASELINE, "--workers", "0"), "'--workers' 的值无效:'0' 不是 >= 1 的整数,也不是 'auto'"),
         ((BASELINE, "--force=1"), "选项 '--force' 不接受值"),
         ((BASELINE, "--out"), "选项 '--out' 需要一个值"),
