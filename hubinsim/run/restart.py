@@ -991,9 +991,9 @@ def _add_up_sectors(
         given = [s for s in SECTORS if (s, year) in history]
         missing = [s for s in SECTORS if s not in given]
         rest = gdp - sum(history[(s, year)][0] for s in given)
+        named = ", ".join(f"{s} {history[(s, year)][0]:g}" for s in given)
         if not missing:
             if abs(rest) > SECTOR_TOLERANCE * gdp:
-                named = ", ".join(f"{s} {history[(s, year)][0]:g}" for s in given)
                 said = in_lang(
                     lang,
                     f"the actual figures of {year} do not add up: {named} make "
@@ -1004,8 +1004,7 @@ def _add_up_sectors(
                 warnings.warn(said, UserWarning, stacklevel=4)
             continue
         carried = float(path.loc[year, missing].sum())
-        if rest <= 0:
-            named = ", ".join(f"{s} {history[(s, year)][0]:g}" for s in given)
+        if rest <= 0:  # nothing left for the missing sectors: the model's figures stay
             said = in_lang(
                 lang,
                 f"the actual figures of {year} leave nothing of GDP for {', '.join(missing)}: "
