@@ -119,6 +119,16 @@ def test_revenue_below_the_runs_widens_the_deficit_and_raises_the_debt():
     assert record.loc["fiscal_balance", "status"] == "estimate"
 
 
+def test_the_record_shows_the_balance_the_start_year_has():
+    """Where the debt limit held public investment back in the start year (the stimulus
+    restarted from the illustrative figures), its borrowing sets the balance, not the figure
+    derived at the run's spending: the restart record shows the start year's and says so."""
+    res = hubinsim.simulate(ROOT / "scenarios" / "stimulus.toml", actuals=ILLUSTRATIVE)
+    row = res.reprojection.anchor_table.set_index("figure").loc["fiscal_balance"]
+    assert row["value"] == pytest.approx(res.annual.loc[2023, "fiscal_balance"], rel=1e-9)
+    assert "the debt limit held public investment back" in row["note"]
+
+
 def test_figures_that_follow_output_keep_the_runs_ratio_to_an_actual_gdp():
     """GDP alone 5 % below the run's: FAI, revenue, retail sales and income per head the file
     does not give are the run's ratios to the actual GDP, not the run's levels (income per

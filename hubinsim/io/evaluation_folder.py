@@ -372,6 +372,10 @@ _NOTES_ZH = (
     ),
     (r"(\w+) / gdp of the original run x the actual gdp", r"按原始运行的 \1 与GDP之比乘实际GDP"),
     (
+        r"; the debt limit held public investment back, and its borrowing set the balance",
+        r";债务限额约束了公共投资,余额由限额内的举债决定",
+    ),
+    (
         r"fiscal_balance with the original run's spending at the revenue given",
         r"按所给收入推算,支出保持原始运行的数值",
     ),

@@ -61,6 +61,8 @@ FOLLOWS = "of the original run x the actual gdp"
 BUDGET_REVENUE = ("fiscal_revenue", "transfers_from_above", "land_revenue")
 #: The note of the balance a restart derives from revenue other than the run's.
 KEPT_SPENDING = "fiscal_balance with the original run's spending at the revenue given"
+#: What the note adds where the debt limit set the start year's balance instead.
+LIMIT_HELD = "; the debt limit held public investment back, and its borrowing set the balance"
 #: The note of the participation rate a restart derives from an actual unemployment rate.
 KEPT_EMPLOYMENT = (
     "unemployment_rate_pct with the original run's employment per working-age resident"
@@ -335,6 +337,7 @@ def reproject(
         except SimulationError as exc:  # the model failed from these figures: say which
             said = _failed_restart(acts, levels, start, orig_annual, exc)
             raise ActualsError([said], lang=acts.lang) from None
+        _balance_shown(anchor_table, rerun.annual.loc[start, "fiscal_balance"])
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
@@ -829,6 +832,16 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
     new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
     table = pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
     return new, table, {name: got[3] for name, got in carried.items()}
+
+
+def _balance_shown(table: pd.DataFrame, started) -> None:
+    """The record's balance a restart derived at the run's spending, as the start year has
+    it: where the debt limit held public investment back in the start year, the borrowing
+    the limit allows sets the balance (model.calibrate), not the figure derived."""
+    row = (table["figure"] == "fiscal_balance") & (table["note"] == KEPT_SPENDING)
+    if row.any() and not np.isclose(table.loc[row, "value"].iloc[0], started, rtol=1e-9):
+        table.loc[row, "value"] = float(started)
+        table.loc[row, "note"] = KEPT_SPENDING + LIMIT_HELD
 
 
 def percentile_frame(values: dict, years) -> pd.DataFrame:
