@@ -725,7 +725,7 @@ def _calibrate(
         N_s0 = L_s0 / (1.0 + okun * (Y_si0 / Ys_s0 - 1.0))
         N_t0 = L_t0 / (1.0 + okun * (Y_tm0 / Ys_t0 - 1.0)) / fz_t0
     else:
-        N_p0 = L_p0 / (1.0 + okun * (Y_p0 / (Ys_p0 * np.maximum(S0[0], 1e-12)) - 1.0))
+        N_p0 = L_p0 / (1.0 + okun * (Y_p0 / (Ys_p0 * ops.maximum(S0[0], 1e-12)) - 1.0))
         N_s0 = L_s0 / ((1.0 - okun) * S0[1] + okun * (Y_si0 / Ys_s0))
         N_t0 = L_t0 / ((1.0 - okun) * S0[2] + okun * (Y_tm0 / Ys_t0)) / fz_t0
     N_con0 = L_con0 / (Y_con0 / Y_con_n0)  # construction's crews follow its output (core)

@@ -94,9 +94,9 @@ STOCKS: dict[str, str] = {
     "the posts offered behind it (1 where unemployment is at or above its natural rate; the "
     "record's output is that of the posts filled; docs/model.md §6)",
     **{
-        f"shock_level_{x}": f"the level of a shock to {x} value added that firms perceive as "
-        "lasting and have adjusted their posts to (labour.hoarding_time) [index]; default 1 "
-        "(no shock)"
+        f"shock_level_{x}": f"the level of a shock to {x} value added that employers perceive "
+        "as lasting and have adjusted to (labour.hoarding_time, labour.recall_time) [index]; "
+        "default 1 (no shock)"
         for x in ("primary", "industry", "tertiary")
     },
     "relative_income": "perceived expected income relative to the neighbours' [index]; default 1",
