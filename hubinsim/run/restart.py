@@ -966,7 +966,8 @@ RESIDUAL_TOLERANCE = 1.5
 
 def _residual_check(path: pd.DataFrame, sector: str, year: int, value, gdp, lang: str):
     """Warn where ``sector``, built in ``year`` as what GDP leaves of the sectors given
-    (``value``), grows by more than :data:`RESIDUAL_TOLERANCE` points apart from GDP."""
+    (``value``), strays from GDP's growth by more than :data:`RESIDUAL_TOLERANCE` points of
+    GDP (its growth apart from GDP's times its share of GDP the year before)."""
     if year - 1 not in path.index:
         return
     before, gdp_before = float(path.loc[year - 1, sector]), float(path.loc[year - 1, "gdp"])
