@@ -1911,16 +1911,16 @@ def restart_unemployment() -> str:
     """docs/evaluation.md: what an actual unemployment rate does at a restart."""
     plain = _annual("baseline")
     u = plain.loc[2023, "unemployment_rate_pct"]
-    pop = {}
+    scn = hubinsim.load_scenario(ROOT / "scenarios" / "baseline.toml")
+    runs = {}
     for rate in (u + 1.5, u - 1.5):
         rows = [{"indicator": "unemployment_rate_pct", "year": 2023, "value": rate,
                  "basis": "level", "vintage": "final", "source": "illustrative"}]  # fmt: skip
         act = hubinsim.Actuals.from_rows(rows, "u.csv")
-        scn = hubinsim.load_scenario(ROOT / "scenarios" / "baseline.toml")
-        pop[rate] = _quiet(hubinsim.simulate, scn, actuals=act)
-    high, low = (pop[r].annual.loc[2035, "population"] for r in (u + 1.5, u - 1.5))
-    gdp = {r: pop[r].annual.loc[2030, "gdp_real"] / plain.loc[2030, "gdp_real"] - 1 for r in pop}
-    vacant = pop[u - 1.5].annual.loc[2023, "vacancies"]
+        runs[rate] = _quiet(hubinsim.simulate, scn, actuals=act).annual
+    high, low = (runs[r].loc[2035, "population"] for r in (u + 1.5, u - 1.5))
+    gdp = {r: runs[r].loc[2030, "gdp_real"] / plain.loc[2030, "gdp_real"] - 1 for r in runs}
+    vacant = runs[u - 1.5].loc[2023, "vacancies"]
     return _fill(
         "An actual unemployment rate changes how many residents seek work, not how many work: "
         "the participation rate moves with it so that employment per working-age resident "

@@ -64,6 +64,12 @@ def test_the_evaluation_shows_the_same_path_as_simulate(made):
         np.testing.assert_allclose(ev.path[ind].to_numpy(), res.annual[ind].to_numpy())
 
 
+def _one_figure(name, value, year=2023):
+    rows = [{"indicator": name, "year": year, "value": value, "basis": "level",
+             "vintage": "final", "source": "made"}]  # fmt: skip
+    return hubinsim.simulate(BASELINE, actuals=hubinsim.Actuals.from_rows(rows, f"{name}.csv"))
+
+
 def test_an_actual_unemployment_rate_is_residents_seeking_work_not_fewer_jobs():
     """A restart from an unemployment rate above the run's keeps the run's jobs, has more
     residents seeking work, and ends with fewer residents than one from a rate below it
@@ -72,9 +78,7 @@ def test_an_actual_unemployment_rate_is_residents_seeking_work_not_fewer_jobs():
     u = plain.loc[2023, "unemployment_rate_pct"]
     out = {}
     for rate in (u - 1.5, u + 1.5):
-        rows = [{"indicator": "unemployment_rate_pct", "year": 2023, "value": rate,
-                 "basis": "level", "vintage": "final", "source": "made"}]  # fmt: skip
-        res = hubinsim.simulate(BASELINE, actuals=hubinsim.Actuals.from_rows(rows, "u.csv"))
+        res = _one_figure("unemployment_rate_pct", rate)
         a = res.annual
         assert a.loc[2023, "unemployment_rate_pct"] == pytest.approx(rate, rel=1e-9)
         # (the annual figure of the start year is its point figure: within 1e-3 of the run's)
@@ -91,12 +95,6 @@ def test_an_actual_unemployment_rate_is_residents_seeking_work_not_fewer_jobs():
     for a in (low, high):
         gap = a["unemployment_rate_pct"] - plain["unemployment_rate_pct"]
         assert abs(gap[2026]) < abs(gap[2023]) / 2
-
-
-def _one_figure(name, value, year=2023):
-    rows = [{"indicator": name, "year": year, "value": value, "basis": "level",
-             "vintage": "final", "source": "made"}]  # fmt: skip
-    return hubinsim.simulate(BASELINE, actuals=hubinsim.Actuals.from_rows(rows, f"{name}.csv"))
 
 
 def test_revenue_below_the_runs_widens_the_deficit_and_raises_the_debt():
