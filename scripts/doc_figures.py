@@ -1849,6 +1849,14 @@ def anchors() -> str:
     restart = float(stim[2].set_index("indicator").loc[key, "projected"])
     faded = float(stim[3].set_index("indicator").loc[key, "projected"])
     alike = all(r[1] for r in rows)
+    apart = []
+    for name, _same, a, b in rows:
+        for (_i, x), (_j, y) in zip(a.iterrows(), b.iterrows(), strict=True):
+            if x["verdict"] != y["verdict"]:
+                apart.append(
+                    f"the {name}'s {x['indicator']} {x['target_year']} ({x['verdict']} on the "
+                    f"restart, {y['verdict']} faded)"
+                )
     return _fill(
         "**Which anchor for an official table.** Use the default, `--anchor restart`: the "
         "re-projection starts from the actual state of the latest full year, so each "
@@ -1858,11 +1866,11 @@ def anchors() -> str:
         "series is shifted alone, so the sectors no longer add up to GDP), and the two anchors "
         "can tell different stories: with the illustrative figures "
         + (
-            "they give the same verdicts, "
+            "they give the same verdicts, but "
             if alike
-            else "they give different verdicts for some targets, "
+            else "they give different verdicts for " + ", ".join(apart) + "; "
         )
-        + "but the stimulus's above-scale growth in 2025 is "
+        + "the stimulus's above-scale growth in 2025 is "
         f"{restart:.1f} % on the restart and {faded:.1f} % faded over three years. Use a fade "
         "to check how much a verdict depends on the restart, not for the table handed over."
     )

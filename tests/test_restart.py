@@ -142,6 +142,50 @@ def test_figures_that_follow_output_keep_the_runs_ratio_to_an_actual_gdp():
     assert (income.loc[2023:2035] < 1.0).all()
 
 
+def _figures_of(run, years=(2021, 2022, 2023)):
+    """Actual figures made from a run: GDP, the tertiary value added and the above-scale
+    industry's real growth (as bulletins give it)."""
+    a = run.annual
+    rows = [
+        {"indicator": ind, "year": y, "value": a.loc[y, ind], "basis": "level",
+         "vintage": "final", "source": "made"}
+        for y in years for ind in ("gdp", "va_tertiary")
+    ] + [
+        {"indicator": "industrial_va_above_scale", "year": y, "basis": "real_growth_pct",
+         "value": a.loc[y, "industrial_va_above_scale_growth_pct"], "vintage": "final",
+         "source": "made"}
+        for y in years
+    ]  # fmt: skip
+    return hubinsim.Actuals.from_rows(rows, "made.csv")
+
+
+def test_attracted_firms_an_actual_above_scale_figure_does_not_show_are_scaled_down():
+    """The stimulus restarted on figures that grew as business as usual's did: the
+    above-scale growth the file gives leaves room for few of the firms the scenario
+    assumed were attracted by 2023. Their stocks are scaled with it, so the re-projection's
+    first above-scale growth is no higher than the stimulus run's own (kept whole, they grew
+    on the lower actual level: 18.7 % in 2024 against the run's 14.5 %), and the count of
+    above-scale firms is near business as usual's. Figures that show them all keep them."""
+    stimulus = ROOT / "scenarios" / "stimulus.toml"
+    run = hubinsim.simulate(stimulus)
+    res = hubinsim.simulate(stimulus, actuals=_figures_of(hubinsim.simulate(BASELINE)))
+    record = res.reprojection.anchor_table.set_index("figure")
+    for name in ("capital_cohort", "cohort_pipeline", "enterprises_attracted"):
+        assert record.loc[name, "status"] == "estimate"
+        assert "attracted firms x" in record.loc[name, "note"]
+    growth = "industrial_va_above_scale_growth_pct"
+    assert res.annual.loc[2024, growth] < run.annual.loc[2024, growth]
+    firms = res.annual.loc[2023, "enterprises_above_scale"]
+    assert firms < run.annual.loc[2023, "enterprises_above_scale"] - 5
+    # the same-firm growth of the run itself gives back its level (the new firms added)
+    own = hubinsim.simulate(stimulus, actuals=_figures_of(run)).reprojection.anchor_table
+    own = own.set_index("figure")
+    level = run.annual.loc[2023, "industrial_va_above_scale"]
+    assert own.loc["industrial_va_above_scale", "value"] == pytest.approx(level, rel=1e-9)
+    assert own.loc["enterprises_above_scale", "status"] != "estimate"
+    assert "capital_cohort" not in own.index
+
+
 def test_a_sector_built_as_what_gdp_leaves_warns_where_its_growth_strays():
     """GDP, the primary and the tertiary value added given: the secondary sector is what GDP
     leaves of them. Where it grows far apart from GDP (the tertiary figure of another basis),

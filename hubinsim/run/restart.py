@@ -44,8 +44,9 @@ from ..catalog import INDICATOR_BY_NAME, LEVER_BY_NAME
 from ..data import load_data, load_targets
 from ..errors import ActualsError, ScenarioError, SimulationError, StartRecordError
 from ..model import BASE_YEAR
-from ..model.record import with_figures
+from ..model.record import value_added, with_figures
 from ..results import Results, percentile_rows
+from ..scenario.resolve import resolve_parameters
 from ..scenario.settings import Scenario
 from .single import member_records, run_scenario, start_record
 
@@ -325,12 +326,16 @@ def reproject(
             )
             raise ActualsError([f"{acts.path}: {said}"], lang=acts.lang)
         rec = start_record(start, scn, data_dir=data)
+        va_ratio = float(resolve_parameters(scn, None, 1, data)["industry.cohort_va_ratio"][0])
         new_rec, anchor_table, carried = _record_from(
-            rec, levels, start, orig_annual.loc[start], acts.lang
+            rec, levels, start, orig_annual.loc[start], acts.lang, cohort_va_ratio=va_ratio
         )
         try:
             rerun = _single(scn, data, start=new_rec)
-            values, band = _restart_members(scn, new_rec, start, ensemble, data, history)
+            cohort = {k: new_rec[k] / rec[k] for k in COHORT_STOCKS if new_rec[k] != rec[k]}
+            values, band = _restart_members(
+                scn, new_rec, start, ensemble, data, history, cohort=cohort
+            )
         except StartRecordError as exc:
             said = _refused_figures(acts, levels, start, exc, orig_annual)
             raise ActualsError([said], lang=acts.lang) from None
@@ -465,6 +470,10 @@ def _level_history(figures: dict, original: pd.DataFrame, end: int):
                     f"real growth {real.value:g} % x the model's {nom} deflator "
                     f"({(deflator - 1) * 100:+.2f} %)"
                 )
+                entrants = _entrants(original, ind, year, deflator)
+                if entrants:
+                    value += entrants
+                    how += f" + the original run's new firms ({entrants:.3g})"
                 fig = real
             if fig.status == ESTIMATE:
                 how += f", {fig.note}"
@@ -484,6 +493,23 @@ def _level_history(figures: dict, original: pd.DataFrame, end: int):
                 out[(va, year)] = (value / 100.0 * gdp[0], worst, f"{share} x gdp", fig)
     _cumulate(out)
     return out
+
+
+def _entrants(original: pd.DataFrame, ind: str, year: int, deflator: float) -> float:
+    """The value added of the firms new in ``year`` in the original run (nominal), where
+    ``ind`` is the above-scale industry's: its published growth is on the same firms as the
+    year before (NBS 同口径), its level counts the new ones too, so a level built from the
+    growth adds them (else a scenario that attracts firms restarted from its own growth
+    figures would start below its own level). 0.0 where the run has none (its level and
+    same-firm growth agree)."""
+    if ind != "industrial_va_above_scale":
+        return 0.0
+    row = original.loc[year]
+    same = row["industrial_va_above_scale_growth_pct"]
+    if not same != row["industrial_va_above_scale_level_growth_pct"]:  # (NaN: none)
+        return 0.0
+    before = original.loc[year - 1, ind]
+    return float(row[ind] - before * (1.0 + same / 100.0) * deflator)
 
 
 def _deflator(original: pd.DataFrame, ind: str, year: int) -> tuple[str, float]:
@@ -730,10 +756,85 @@ def _failed_restart(
     )
 
 
-def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, lang: str = "en"):
+#: The stocks of the attracted firms (model.record.STOCKS), scaled together where an actual
+#: above-scale figure does not show them all (:func:`_cohort_factor`).
+COHORT_STOCKS = ("capital_cohort", "cohort_pipeline", "enterprises_attracted")
+
+#: The note of the figures and stocks so scaled.
+COHORT_SCALED = (
+    "the original run's attracted firms x {f:.3f}: the above-scale value added given "
+    "({given:.4g}) leaves them {own:.4g} of the run's {run:.4g}, with the incumbents at the "
+    "run's figure scaled with the industrial value added"
+)
+
+
+def _cohort_factor(rec: dict, given: dict, row: pd.Series, va_ratio: float | None):
+    """(f, note): the share of the original run's attracted firms an actual above-scale
+    value added below the run's leaves, or None where it leaves them all (or there are none).
+
+    A scenario that attracts firms (``firms_attracted``) carries them in the run's record:
+    their capital, the investment they have committed and their count. An actual above-scale
+    value added below the run's says that fewer came than the scenario assumed, or that the
+    incumbents did worse. The incumbents are taken at the run's figure, scaled with the
+    industrial value added the figures give (their share of industry is the run's); what the
+    actual figure leaves beyond them is what the attracted firms produce, at most the run's
+    (more is the incumbents'). Kept whole, firms the actual figure does not show would go on
+    growing from it: the stimulus restarted on figures that grew like business as usual's
+    jumped from 4.6 % to 18.7 % above-scale growth in its first year.
+    """
+    above = given.get("industrial_va_above_scale")
+    run = rec["industrial_va_above_scale"]
+    if above is None or va_ratio is None or not rec.get("capital_cohort", 0.0) > 0.0:
+        return None
+    if not above[0] < run or not row["industrial_va_above_scale"] > 0.0:
+        return None
+    own = run * float(row["industrial_va_attracted"] / row["industrial_va_above_scale"])
+    tmp = {**rec, **{k: v[0] for k, v in given.items() if k in rec}}
+    industry = value_added(tmp)["industry"] / value_added(rec)["industry"]
+    f = min(max((above[0] - (run - own) * industry) / own, 0.0), 1.0)
+    if f >= 1.0:
+        return None
+    return f, COHORT_SCALED.format(f=f, given=above[0], own=f * own, run=own)
+
+
+def _cohort_gross(rec: dict, row: pd.Series, f: float, va_ratio: float, name: str) -> float:
+    """``name`` (a gross output of the run's record that holds the attracted firms') less
+    the gross output of the attracted firms a share ``f`` leaves out (their value added
+    over industry.cohort_va_ratio)."""
+    own = rec["industrial_va_above_scale"] * float(
+        row["industrial_va_attracted"] / row["industrial_va_above_scale"]
+    )
+    return rec.get(name, rec["industrial_output_above_scale"]) - (1.0 - f) * own / va_ratio
+
+
+#: Figures of the run's record that count the attracted firms, and their value with only
+#: a share f of them (where the file does not give them).
+_COHORT_FIGURES = {
+    "enterprises_above_scale": lambda rec, row, f, _r: (
+        rec["enterprises_above_scale"] - (1.0 - f) * rec.get("enterprises_attracted", 0.0)
+    ),
+    "industrial_output_above_scale": lambda rec, row, f, r: _cohort_gross(
+        rec, row, f, r, "industrial_output_above_scale"
+    ),
+    "park_gross_output": lambda rec, row, f, r: _cohort_gross(rec, row, f, r, "park_gross_output"),
+}
+
+
+def _record_from(
+    rec: dict,
+    levels: dict,
+    year: int,
+    original_row: pd.Series,
+    lang: str = "en",
+    cohort_va_ratio: float | None = None,
+):
     """The restart record: the original run's ``rec`` with the figures of ``year`` the
     actual levels give; a table of every record figure and where it came from; and the
-    figures a lever sets carried from an earlier actual (name -> its year)."""
+    figures a lever sets carried from an earlier actual (name -> its year).
+
+    ``cohort_va_ratio`` (industry.cohort_va_ratio of the scenario) lets an actual
+    above-scale value added below the run's scale the attracted firms (:func:`_cohort_factor`);
+    None keeps them."""
     from ..model.record import FIGURES, OPTIONAL_FIGURES
 
     new = dict(rec)
@@ -800,6 +901,12 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
         for name in FOLLOW_GDP:
             if name not in given:
                 given[name] = (rec[name] * ratio, MODEL, f"{name} / gdp {FOLLOWS}")
+    scale_cohort = _cohort_factor(rec, given, original_row, cohort_va_ratio)
+    if scale_cohort is not None:
+        f, note = scale_cohort
+        for name, rule in _COHORT_FIGURES.items():
+            if name not in given:
+                given[name] = (rule(rec, original_row, f, cohort_va_ratio), ESTIMATE, note)
     if "fiscal_balance" not in given:
         # Revenue other than the run's (actual, or following an actual GDP) changes the
         # balance, not the spending: budgets are set ahead, and current spending follows the
@@ -830,6 +937,13 @@ def _record_from(rec: dict, levels: dict, year: int, original_row: pd.Series, la
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
     # the run's capital scaled with the output the figures give (model.record.with_figures)
     new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
+    if scale_cohort is not None:  # the attracted firms' stocks with their value added
+        for name in COHORT_STOCKS:
+            new[name] = rec[name] * scale_cohort[0]
+            rows.append(
+                {"figure": name, "value": float(new[name]), "status": ESTIMATE,
+                 "note": scale_cohort[1]}
+            )  # fmt: skip
     table = pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
     return new, table, {name: got[3] for name, got in carried.items()}
 
@@ -854,10 +968,13 @@ def percentile_frame(values: dict, years) -> pd.DataFrame:
     return df
 
 
-def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: dict):
+def _restart_members(
+    scn, rec: dict, start: int, ensemble, data_dir, history: dict, cohort: dict | None = None
+):
     """With draws: every member of the ensemble restarted from its own state in ``start``
     with the actual figures in place (values name -> (years, members), and the band); else
-    (None, None)."""
+    (None, None). ``cohort``: stock -> the factor the restart scaled the run's attracted
+    firms by (:func:`_cohort_factor`), applied to every member's."""
     if ensemble is None:
         return None, None
     samples = ensemble.metadata["samples"]
@@ -868,6 +985,8 @@ def _restart_members(scn, rec: dict, start: int, ensemble, data_dir, history: di
         if name in recs and _is_figure(name)
     }
     recs = with_figures(recs, figures)  # each member's capital scaled with its output
+    for name, factor in (cohort or {}).items():
+        recs[name] = recs[name] * factor
     recs["year"] = start
     values, _ = run_scenario(
         scn, samples, len(next(iter(samples.values()))), data_dir, record_parameters=False,
