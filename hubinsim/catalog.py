@@ -754,7 +754,8 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "new_urban_jobs",
             "persons",
             _NONE,
-            "gross new urban jobs in the year (hires beyond replacement of leavers included)",
+            "gross new urban jobs in the year (hires beyond replacement of leavers included; "
+            "re-hiring after a fall counts, as in 城镇新增就业)",
             "新增城镇就业",
         ),
         Indicator(

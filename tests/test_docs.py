@@ -118,3 +118,14 @@ def test_the_results_the_scenario_descriptions_quote_match_a_fresh_run():
     assert quoted, "the slowdown's description no longer quotes its debt against business as usual"
     assert (f"{below.min():.1f}", f"{below.max():.1f}") == quoted.groups()
     assert f"+{slow.loc[2025, 'fiscal_balance']:.1f} at the default step" in text
+    # the labour market after the wave, and the jobs count, as the description says
+    lower = (base - slow)["unemployment_rate_pct"].loc[2024:2028]
+    assert f"({lower.min():.2f} to {lower.max():.2f} points below it in 2024-2028)" in text
+    above = (slow - base)["output_gap_pct"].loc[2026:2028]
+    assert f"output {above.min():.2f} to {above.max():.2f} points above its potential" in text
+    assert (slow - base)["employment"].loc[2024:2028].max() < 0.0
+    on_time = hubinsim.simulate(slow_scn, levers={"plan_realisation": 0.55}, profile="even")
+    lower = (base - on_time.annual)["unemployment_rate_pct"].loc[2024:2028]
+    assert f"without the delay unemployment is at most {lower.max():.2f} points below" in text
+    jobs = [f"{x.loc[2025, 'new_urban_jobs_cumulative']:,.0f}" for x in (slow, base)]
+    assert f"({jobs[0]} against {jobs[1]})" in text

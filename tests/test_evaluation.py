@@ -1642,6 +1642,21 @@ def test_the_compare_terminal_explains_decided_by(short, short_alt, tmp_path):
     res = invoke("compare", short, short_alt, "--out", tmp_path, "--no-charts")
     assert res.exit_code == 0, res.output
     assert "decided by: actual = the actual figures settle the verdict" in res.output
+    # the jobs count's target is on the scorecard: what the count counts is said beside it
+    assert "re-hiring after a fall counts, as 城镇新增就业 counts re-employed workers" in res.output
+
+
+def test_the_evaluation_says_what_the_jobs_count_counts():
+    """A fall and its recovery raise the gross new urban jobs (the shipped slowdown counts
+    more than business as usual with fewer people at work): the evaluation's assumptions say
+    so in both languages, as the compare terminal does beside its scorecard."""
+    for lang, words in (
+        ("en", "New urban jobs are gross hires"),
+        ("zh", "下滑后的重新雇用计入其中"),
+    ):
+        scenario = ILLUSTRATIVE.parents[1] / "scenarios" / "baseline.toml"
+        ev = hubinsim.evaluate(hubinsim.load_scenario(scenario), ILLUSTRATIVE, lang=lang)
+        assert any(words in a for a in ev.assumptions), lang
 
 
 def test_the_plan_targets_left_out_are_named(short, tmp_path):

@@ -27,7 +27,7 @@ from ..data import TARGET_KINDS, Target, load_targets, read_targets
 from ..defaults import LANGUAGES
 from ..errors import ActualsError, ScenarioError, printable
 from ..model import BASE_YEAR
-from ..results import display_name, judged_target
+from ..results import JOBS_NOTE, display_name, judged_target
 from ..run import restart as restarts
 from ..run.parallel import run_settings_problems
 from ..run.restart import (
@@ -613,6 +613,7 @@ def _assumptions(kind: str, n: int | None, lang: str) -> list[str]:
             "同一指标同时给出总量与增速时,总量用于总量,增速仅在缺少总量时用于推算总量;两者"
             "超出四舍五入误差不一致时给出警告。",
             "按可比价增速推算现价总量时,采用原始模型运行中该指标的平减指数。",
+            JOBS_NOTE[1] + "。",
         ]
         if kind == "restart":
             return [
@@ -634,6 +635,7 @@ def _assumptions(kind: str, n: int | None, lang: str) -> list[str]:
         "rounding is warned about when the file is read.",
         "A current-price level built from real growth uses the original run's own deflator "
         "of that indicator (GDP's where the model has none).",
+        JOBS_NOTE[0][0].upper() + JOBS_NOTE[0][1:] + ".",
     ]
     if kind == "restart":
         return [

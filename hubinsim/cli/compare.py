@@ -282,6 +282,10 @@ def print_comparison(cmp, lang: str) -> None:
         from hubinsim.results import DECIDED_LEGEND
 
         click.echo(DECIDED_LEGEND[lang == "zh"])
+    if "new_urban_jobs_cumulative" in set(cmp.scorecard["indicator"]):
+        from hubinsim.results import JOBS_NOTE
+
+        click.echo(JOBS_NOTE[lang == "zh"])
 
 
 def _met(v) -> str:
