@@ -874,16 +874,45 @@ def _calibrate(
     overlap0 = ops.minimum(c["overlap"] * I_c0, I0[1])
     R_c0 = (dep + g_e0) * K_c0  # the cohort's replacement and expansion (core.rates)
     cf_total = I0[0] + I0[1] + I0[2] + I0[3] + I_c0 + R_c0 - overlap0 + IG_n0
-    # FAI per yuan of capital formation
-    if prior is None:
-        phi = fai_n0 / (P_I * cf_total)
-    else:  # only a share of public investment (normal, the pool's, the backlog) is built
-        target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
-        phi = target / (P_I * (cf_total - (1.0 - built * kappa) * IG_n0))
+    # FAI per yuan of capital formation. A record made from a run carries the run's ratio
+    # for public investment (ref_public_fai_ratio): what public projects cost the budget is
+    # in its accounts, not in the FAI statistic, so an FAI figure other than the run's is
+    # read in firms' and households' investment alone (read in the public ratio too, an FAI
+    # 7 % below the stimulus's made each yuan of the pool's public projects build 7 % more
+    # capital and cost the budget less for good, and halved the 2035 debt)
+    phi_pub = get("ref_public_fai_ratio", None)
+    split = phi_pub is not None
+    public0 = 0.0  # public FAI at the run's ratio (a restart)
+    if not split:
+        if prior is None:
+            phi = fai_n0 / (P_I * cf_total)
+        else:  # only a share of public investment (normal, the pool's, the backlog) is built
+            target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
+            phi = target / (P_I * (cf_total - (1.0 - built * kappa) * IG_n0))
+        phi_pub = phi
+    else:
+        phi_pub = phi_pub * ones
+        share = 1.0 if prior is None else built * kappa
+        target = fai_n0
+        if prior is not None:
+            target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
+        public0 = P_I * phi_pub * share * IG_n0
+        phi = (target - public0) / (P_I * (cf_total - IG_n0))
     _refuse(
         (phi <= 0.0) | (phi == math.inf), t0, ("fai",),  # (NaN: the parameters, not fai)
         lambda i, lang: (
             (
+                f"fai {_at(fai0, i):.4g} 亿元 不大于起步时的公共投资(按原运行的固定资产投资与"
+                f"资本形成之比:{_at(public0 * ones, i):.4g} 亿元)与现行政策所增加的投资之和,"
+                "没有剩下企业和住户的投资;请核对其单位和年份"
+                if lang == "zh"
+                else f"fai {_at(fai0, i):.4g} 亿元 is not more than the public investment at "
+                f"the start (at the run's FAI per yuan of capital formation: "
+                f"{_at(public0 * ones, i):.4g} 亿元) and what the policies in force add to it, "
+                "so no investment of firms and households is left; check its unit and year"
+            )
+            if _at(public0 * ones, i) > 0.0 and _at(fai_n0, i) > 0.0
+            else (
                 f"fai {_at(fai0, i):.4g} 亿元 不大于起步时现行政策所增加的投资"
                 f"({_at(fai0 - fai_n0, i):.4g} 亿元:项目库偏离常规进度的部分、新增项目、"
                 "等待资金的公共项目),没有剩下正常投资;请核对其单位和年份"
@@ -906,8 +935,10 @@ def _calibrate(
     )  # fmt: skip
     c["inv_phiK"] = phi
     c["phiK"] = 1.0 / c["inv_phiK"]
+    c["inv_phiK_pub"] = phi_pub
+    c["phiK_pub"] = 1.0 / phi_pub
     fai_h0 = P_I * phi * I0[3]  # normal housing and urban FAI
-    pub_d0 = P_I * phi * IG_n0  # desired public FAI
+    pub_d0 = P_I * phi_pub * IG_n0  # desired public FAI
     pub_n0 = pub_d0 * kappa  # normal public FAI (what money co-finances)
 
     # Public investment's mix over the pool's public categories (the pool's own public mix)
@@ -1165,7 +1196,10 @@ def _calibrate(
     info = {"constrained": bool(np.any(short) or capped), "built": built_now, "fai_n": fai_n0}
     info["kappa"] = kappa_now if capped else 1.0
     if prior is not None:  # the normal FAI of this pass
-        info["fai_n"] = P_I * phi * (cf_total - (1.0 - kappa) * IG_n0)
+        if not split:  # one ratio (a first start)
+            info["fai_n"] = P_I * phi * (cf_total - (1.0 - kappa) * IG_n0)
+        else:
+            info["fai_n"] = P_I * (phi * (cf_total - IG_n0) + phi_pub * kappa * IG_n0)
     return c, state, info
 
 

@@ -242,6 +242,8 @@ CONSTANTS_RATES = (
     "fill_el",
     "etd_hoard",
     "etd_recall",
+    "inv_phiK_pub",
+    "phiK_pub",
 )
 
 
@@ -504,6 +506,8 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_fill_el,
         k_etd_hoard,
         k_etd_recall,
+        k_inv_phiK_pub,
+        k_phiK_pub,
     ) = c["_rates"]  # fmt: skip
     shock = X.get  # a shock's factor, None when no shock is set
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
@@ -670,7 +674,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         fai_s = to_fai * (I_s + I_c + R_c - overlap)
     fai_t = to_fai * I_t
     fai_h = to_fai * I_h
-    pub_n = to_fai * IG_n
+    # public investment at its own FAI per yuan of capital formation: a restart keeps the
+    # run's, where firms' is solved from the FAI figure (model.calibrate); at a first start
+    # the two are the same
+    pub_n = P_I * k_inv_phiK_pub * IG_n
     th_a, th_u = k_th_a, k_th_u
     inv_PI = 1.0 / P_I
 
@@ -968,6 +975,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
 
         # Capital: normal investment, pool deviations and extra projects (capital formation)
         cf = k_phiK / s["P_I"]
+        cf_pub = k_phiK_pub / s["P_I"]
         pub = pub_real
         inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_hx
         if extra:
@@ -983,7 +991,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
             "K_s": ops.minus(ops.minus(cf * inv_s, I_cx), R_cx) - dep * s["K_s"],
             "K_t": cf * inv_t - dep * s["K_t"],
             "H": cf * inv_h - dep_h * s["H"],
-            "G": cf * pub - dep_g * s["G"],
+            "G": cf_pub * pub - dep_g * s["G"],
             "A_p": k_sg_A[0] * s["A_p"],
             "A_s": k_sg_A[1] * s["A_s"],
             "A_t": k_sg_A[2] * s["A_t"],

@@ -165,6 +165,9 @@ REFERENCES: dict[str, str] = {
     "the parameter sufficed, so that a restart's own parameter applies); a restart takes "
     "the wider of it and its parameter, and widens it further only for figures that the "
     "run's posts (labour_demand) do not give back",
+    "ref_public_fai_ratio": "FAI per yuan of public capital formation (the first start "
+    "year's FAI per yuan of capital formation), kept by a restart: an FAI figure other than "
+    "the run's is read in firms' and households' investment",
     "ref_district_share_fit": "the district's share of public investment as a fraction of "
     "fiscal.district_share (1 where that share fitted the first start year's budget, less "
     "where the budget could pay less)",
@@ -288,6 +291,7 @@ def record_from_state(state: dict, c: dict, aux: dict, t: float) -> dict:
         "ref_budget_growth": c["budget_g"],
         "ref_district_share_fit": c["dshare_fit"],
         "ref_tight_market_gap": c["tight_widened"],
+        "ref_public_fai_ratio": c["inv_phiK_pub"],
     }  # fmt: skip
     return rec
 
