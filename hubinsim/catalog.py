@@ -755,7 +755,7 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "persons",
             _NONE,
             "gross new urban jobs in the year (hires beyond replacement of leavers included; "
-            "re-hiring after a fall counts, as in 城镇新增就业)",
+            "re-hiring after a fall counts)",
             "新增城镇就业",
         ),
         Indicator(

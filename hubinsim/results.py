@@ -307,16 +307,16 @@ DECIDED_LEGEND = (
     "参数假设",
 )
 
-#: What the model's count of new urban jobs counts (English, Chinese): beside every table
-#: that shows the count's target.
+#: What the model's count of new urban jobs counts (English, Chinese): beside the scorecards
+#: `compare` prints, and among an evaluation's assumptions, where the count has a target.
 JOBS_NOTE = (
-    "new urban jobs are gross hires: the growth of non-farm labour demand and the "
-    "replacement of leavers (labour.turnover); re-hiring after a fall counts, as 城镇新增就业 "
-    "counts re-employed workers, so a fall and its recovery raise the count though "
-    "employment is lower",
-    "城镇新增就业为新增雇用总数:非农劳动需求的增长加上离职人员的补充(离职率为参数假设);"
-    "下滑后的重新雇用计入其中,与城镇新增就业统计计入失业人员再就业一致,因此一次下滑及其恢复"
-    "会使该数增加,尽管就业人数更少",
+    "new urban jobs are the model's gross hires: the growth of non-farm labour demand and "
+    "the replacement of leavers (labour.turnover); re-hiring after a fall counts, as "
+    "re-employed workers count in 城镇新增就业, so a fall and its recovery raise the count "
+    "though employment is lower",
+    "新增城镇就业为模型的新增雇用总数:非农劳动需求的增长加上离职人员的补充(离职率为参数假设);"
+    "下滑后的重新雇用计入其中,与官方统计的城镇新增就业计入失业人员再就业一样,"
+    "因此一次下滑及其恢复会使该数增加,尽管就业人数更少",
 )
 
 

@@ -1852,9 +1852,10 @@ def anchors() -> str:
     apart = []
     for name, _same, a, b in rows:
         for (_i, x), (_j, y) in zip(a.iterrows(), b.iterrows(), strict=True):
+            assert (x["indicator"], x["target_year"]) == (y["indicator"], y["target_year"])
             if x["verdict"] != y["verdict"]:
                 apart.append(
-                    f"the {name}'s {x['indicator']} {x['target_year']} ({x['verdict']} on the "
+                    f"the {name}'s {x['name']} in {x['target_year']} ({x['verdict']} on the "
                     f"restart, {y['verdict']} faded)"
                 )
     return _fill(
@@ -1950,6 +1951,35 @@ def restart_unemployment() -> str:
     )
 
 
+def restart_above_scale() -> str:
+    """docs/evaluation.md: the attracted firms at a restart from an above-scale figure."""
+    scn = STIMULUS
+    run = _annual("stimulus")
+    res = _quiet(hubinsim.simulate, scn, actuals=hubinsim.read_actuals(ACTUALS))
+    record = res.reprojection.anchor_table.set_index("figure")
+    kept = (
+        record.loc["capital_cohort", "value"] / hubinsim.start_record(2023, scn)["capital_cohort"]
+    )
+    key = "industrial_va_above_scale_growth_pct"
+    return _fill(
+        "Above-scale industry's published growth is on the same firms as the year before (NBS "
+        "同口径); its level counts new firms too. A level built from the growth adds the "
+        "original run's new firms of that year, so that a scenario that attracts firms "
+        "(`firms_attracted`), restarted from its own growth figures, starts at its own level. "
+        "Where the level so built is below the run's, the incumbents are taken at the run's "
+        "figure scaled with the industrial value added, and what the actual figure leaves "
+        "beyond them is what the attracted firms produce, at most the run's: their capital, "
+        "their committed investment and their count are scaled with it (flagged `estimate`; "
+        "the above-scale count and gross output the file does not give lose those firms too). "
+        "The stimulus restarted on the illustrative figures, whose above-scale growth is "
+        f"business as usual's, keeps {100 * kept:.0f} % of the firms it had attracted by 2023, "
+        f"and its above-scale growth goes from {res.annual.loc[2023, key]:.1f} % (2023, actual) "
+        f"to {res.annual.loc[2024, key]:.1f} % in 2024, where the run's own is "
+        f"{run.loc[2024, key]:.1f} %: the scenario's firms of 2024-2025 and its industrial "
+        "projects still come."
+    )
+
+
 def draws_path() -> str:
     """docs/evaluation.md: the annual path with draws against the single run."""
     from hubinsim.data import load_parameters
@@ -1994,6 +2024,7 @@ EVALUATION_BLOCKS = {
         final_example,
         final_reading,
         restart_unemployment,
+        restart_above_scale,
         draws_path,
     )
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html.parser
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -135,3 +136,26 @@ def test_the_check_finds_english_words():
     """The scan above is able to fail: an English unit or word is found."""
     assert english_words(["规模以上工业企业数 68 firms, yes"], ALLOWED) == {"firms", "yes"}
     assert english_words(["地区生产总值(GDP)增长 5 %"], ALLOWED) == set()
+
+
+def test_the_stimulus_evaluation_in_chinese_names_its_attracted_firms_in_chinese(tmp_path):
+    """The stimulus restarted on the illustrative figures scales its attracted firms out of
+    the restart record: under zh those rows have Chinese names, units and notes (they were
+    bare codes with English notes)."""
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "out"
+    args = ["evaluate", root / "scenarios" / "stimulus.toml", "--actuals",
+            root / "examples" / "actuals_illustrative.csv"]  # fmt: skip
+    r = invoke(*args, "--out", out, "--lang", "zh", "--no-charts")
+    assert r.exit_code == 0, r.output
+    md = next(out.rglob("evaluation.md"))
+    rows = [line for line in _texts(md) for line in line.splitlines()]
+    cohort = [
+        row for row in rows if "| capital_cohort |" in row or "| enterprises_attracted |" in row
+    ]
+    assert len(cohort) == 2 and all("原始运行的引进企业 ×" in row for row in cohort), cohort
+    codes = set(INDICATOR_BY_NAME) | set(FIGURES) | set(OPTIONAL_FIGURES)
+    codes |= {"capital_cohort", "cohort_pipeline", "enterprises_attracted"}
+    allowed = ALLOWED | FILE_WORDS | codes | set(WORD.findall(str(root)))
+    record = [row for row in rows if "原始运行" in row]
+    assert record and not english_words(record, allowed), english_words(record, allowed)

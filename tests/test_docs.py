@@ -124,7 +124,13 @@ def test_the_results_the_scenario_descriptions_quote_match_a_fresh_run():
     above = (slow - base)["output_gap_pct"].loc[2026:2028]
     assert f"output {above.min():.2f} to {above.max():.2f} points above its potential" in text
     assert (slow - base)["employment"].loc[2024:2028].max() < 0.0
-    on_time = hubinsim.simulate(slow_scn, levers={"plan_realisation": 0.55}, profile="even")
+    # the slowdown with the baseline's pool timing (its realisation and profile)
+    bau_scn = hubinsim.load_scenario(root / "scenarios" / "baseline.toml")
+    usual = hubinsim.data.load_parameters()["investment.bau_realisation"].value
+    realised = bau_scn.levers.get("plan_realisation", usual)
+    on_time = hubinsim.simulate(
+        slow_scn, levers={"plan_realisation": realised}, profile=bau_scn.profile
+    )
     lower = (base - on_time.annual)["unemployment_rate_pct"].loc[2024:2028]
     assert f"without the delay unemployment is at most {lower.max():.2f} points below" in text
     jobs = [f"{x.loc[2025, 'new_urban_jobs_cumulative']:,.0f}" for x in (slow, base)]

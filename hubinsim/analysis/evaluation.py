@@ -307,6 +307,9 @@ def evaluate(
     if start is not None:
         _warn_targets_before(target_list, history, start, lang)
     assumptions = _assumptions(kind, fade_years, lang)
+    if any(t.indicator == "new_urban_jobs_cumulative" for t in target_list):
+        note = JOBS_NOTE[lang == "zh"]
+        assumptions.append(note + "。" if lang == "zh" else note[0].upper() + note[1:] + ".")
     # A target without actuals has its time progress at the latest full year, not at a
     # year known only from a period to date.
     time_year = rep.needed_from
@@ -613,7 +616,6 @@ def _assumptions(kind: str, n: int | None, lang: str) -> list[str]:
             "同一指标同时给出总量与增速时,总量用于总量,增速仅在缺少总量时用于推算总量;两者"
             "超出四舍五入误差不一致时给出警告。",
             "按可比价增速推算现价总量时,采用原始模型运行中该指标的平减指数。",
-            JOBS_NOTE[1] + "。",
         ]
         if kind == "restart":
             return [
@@ -635,7 +637,6 @@ def _assumptions(kind: str, n: int | None, lang: str) -> list[str]:
         "rounding is warned about when the file is read.",
         "A current-price level built from real growth uses the original run's own deflator "
         "of that indicator (GDP's where the model has none).",
-        JOBS_NOTE[0][0].upper() + JOBS_NOTE[0][1:] + ".",
     ]
     if kind == "restart":
         return [

@@ -121,6 +121,13 @@ RECORD_NAMES_ZH = {
     "consumption_propensity": "居民消费倾向",
     "services_share_of_consumption": "服务消费占居民消费比重",
 }
+#: Stocks of the restart record a restart may change (the attracted firms, scaled with an
+#: actual above-scale figure): name -> (Chinese name, unit of the catalogue).
+RECORD_STOCKS = {
+    "capital_cohort": ("引进企业资本存量(2020年价格)", "亿元"),
+    "cohort_pipeline": ("引进企业已承诺未建成的投资", "亿元"),
+    "enterprises_attracted": ("引进的规上工业企业数", "firms"),
+}
 #: The run record's keys and words in Chinese (the sheet 运行记录).
 RUN_KEYS_ZH = {
     "hubinsim_version": "hubinsim 版本",
@@ -156,7 +163,9 @@ _RUN_VALUES_ZH = {
 def name_zh(code: str) -> str:
     """The Chinese name of an indicator or of a figure of the restart record."""
     ind = INDICATOR_BY_NAME.get(code)
-    return ind.meaning_zh if ind is not None else RECORD_NAMES_ZH.get(code, code)
+    if ind is not None:
+        return ind.meaning_zh
+    return RECORD_STOCKS[code][0] if code in RECORD_STOCKS else RECORD_NAMES_ZH.get(code, code)
 
 
 _SHEETS = {
@@ -384,6 +393,14 @@ _NOTES_ZH = (
         r"由实际失业率推算,每个劳动年龄人口的就业人数保持原始运行的数值",
     ),
     (
+        r"the original run's attracted firms x ([\d.]+): the above-scale value added given "
+        r"\(([\d.]+)\) leaves them ([\d.e+-]+) of the run's ([\d.e+-]+), with the incumbents at "
+        r"the run's figure scaled with the industrial value added",
+        r"原始运行的引进企业 × \1:所给规上工业增加值(\2)扣除现有企业(原始运行的数值按工业"
+        r"增加值调整)后留给引进企业 \3,原始运行为 \4",
+    ),
+    (r" \+ the original run's new firms \(([\d.e+-]+)\)", r" + 原始运行当年新增企业(\1)"),
+    (
         r"(\w+) / gdp \(the share given, ([\d.]+) %, disagrees\)",
         r"\1 / gdp(所给比重 \2% 与总量不符)",
     ),
@@ -422,7 +439,7 @@ def _note_zh(note):
 
 def _code_zh(word: str) -> str:
     """A code of an indicator or record figure in a note, by its Chinese name."""
-    if word in INDICATOR_BY_NAME or word in RECORD_NAMES_ZH:
+    if word in INDICATOR_BY_NAME or word in RECORD_NAMES_ZH or word in RECORD_STOCKS:
         return name_zh(word)
     return word
 
@@ -602,6 +619,8 @@ def record_in_units(record: pd.DataFrame) -> pd.DataFrame:
         if info is None and code in RECORD_NAMES_ZH:  # a fraction: in percent
             out.iloc[i, out.columns.get_loc("value")] = float(out["value"].iloc[i]) * 100.0
             units.append("%")
+        elif code in RECORD_STOCKS:
+            units.append(RECORD_STOCKS[code][1])
         else:
             units.append(info.unit if info is not None else "")
     out.insert(list(out.columns).index("value") + 1, "unit", units)

@@ -882,36 +882,54 @@ def _calibrate(
     # capital and cost the budget less for good, and halved the 2035 debt)
     phi_pub = get("ref_public_fai_ratio", None)
     split = phi_pub is not None
+    # the normal FAI to be read: where money held public investment back at the start, only a
+    # share of it (normal, the pool's, the backlog) is built
+    target = fai_n0
+    if prior is not None:
+        target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
+    share = 1.0 if prior is None else built * kappa  # of normal public investment built
     public0 = 0.0  # public FAI at the run's ratio (a restart)
     if not split:
         if prior is None:
             phi = fai_n0 / (P_I * cf_total)
-        else:  # only a share of public investment (normal, the pool's, the backlog) is built
-            target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
+        else:
             phi = target / (P_I * (cf_total - (1.0 - built * kappa) * IG_n0))
         phi_pub = phi
     else:
+        _refuse(
+            ~np.isfinite(phi_pub) | (phi_pub <= 0.0),
+            t0,
+            ("ref_public_fai_ratio",),
+            lambda i, lang: (
+                f"ref_public_fai_ratio {_at(phi_pub * ones, i):.4g} 不是正的有限数"
+                "(原运行的公共投资固定资产投资与资本形成之比)"
+                if lang == "zh"
+                else f"ref_public_fai_ratio {_at(phi_pub * ones, i):.4g} is not a positive finite "
+                "number (the run's FAI per yuan of public capital formation)"
+            ),
+        )  # fmt: skip
         phi_pub = phi_pub * ones
-        share = 1.0 if prior is None else built * kappa
-        target = fai_n0
-        if prior is not None:
-            target = fai_x0 - built * back0 - pd_total0 + (1.0 - built) * pd_pub0
         public0 = P_I * phi_pub * share * IG_n0
         phi = (target - public0) / (P_I * (cf_total - IG_n0))
+    # (where firms' investment is what the FAI figure leaves of public investment at the run's
+    # ratio and of what the policies add, and nothing is left)
+    private_short = split and np.any((target - public0 <= 0.0) & (fai_n0 > 0.0))
     _refuse(
         (phi <= 0.0) | (phi == math.inf), t0, ("fai",),  # (NaN: the parameters, not fai)
         lambda i, lang: (
             (
                 f"fai {_at(fai0, i):.4g} 亿元 不大于起步时的公共投资(按原运行的固定资产投资与"
-                f"资本形成之比:{_at(public0 * ones, i):.4g} 亿元)与现行政策所增加的投资之和,"
-                "没有剩下企业和住户的投资;请核对其单位和年份"
+                f"资本形成之比:{_at(public0 * ones, i):.4g} 亿元)与现行政策所增加的投资"
+                f"({_at(fai0 - fai_n0, i):.4g} 亿元)之和,没有剩下企业和住户的投资;请核对其单位"
+                "和年份"
                 if lang == "zh"
                 else f"fai {_at(fai0, i):.4g} 亿元 is not more than the public investment at "
                 f"the start (at the run's FAI per yuan of capital formation: "
-                f"{_at(public0 * ones, i):.4g} 亿元) and what the policies in force add to it, "
-                "so no investment of firms and households is left; check its unit and year"
+                f"{_at(public0 * ones, i):.4g} 亿元) and what the policies in force add to it "
+                f"({_at(fai0 - fai_n0, i):.4g} 亿元), so no investment of firms and households is "
+                "left; check its unit and year"
             )
-            if _at(public0 * ones, i) > 0.0 and _at(fai_n0, i) > 0.0
+            if private_short and _at(target - public0, i) <= 0.0 and _at(fai_n0, i) > 0.0
             else (
                 f"fai {_at(fai0, i):.4g} 亿元 不大于起步时现行政策所增加的投资"
                 f"({_at(fai0 - fai_n0, i):.4g} 亿元:项目库偏离常规进度的部分、新增项目、"

@@ -332,10 +332,11 @@ def reproject(
         )
         try:
             rerun = _single(scn, data, start=new_rec)
-            cohort = {k: new_rec[k] / rec[k] for k in COHORT_STOCKS if new_rec[k] != rec[k]}
+            above = levels.get(("industrial_va_above_scale", start))
             values, band = _restart_members(
-                scn, new_rec, start, ensemble, data, history, cohort=cohort
-            )
+                scn, new_rec, start, ensemble, data, history,
+                above=None if above is None else above[0],
+            )  # fmt: skip
         except StartRecordError as exc:
             said = _refused_figures(acts, levels, start, exc, orig_annual)
             raise ActualsError([said], lang=acts.lang) from None
@@ -506,7 +507,7 @@ def _entrants(original: pd.DataFrame, ind: str, year: int, deflator: float) -> f
         return 0.0
     row = original.loc[year]
     same = row["industrial_va_above_scale_growth_pct"]
-    if not same != row["industrial_va_above_scale_level_growth_pct"]:  # (NaN: none)
+    if not np.isfinite(same) or same == row["industrial_va_above_scale_level_growth_pct"]:
         return 0.0
     before = original.loc[year - 1, ind]
     return float(row[ind] - before * (1.0 + same / 100.0) * deflator)
@@ -768,6 +769,25 @@ COHORT_SCALED = (
 )
 
 
+#: The share of the run's above-scale value added by which an actual figure may fall short
+#: of what the run's firms make before attracted firms are scaled out: a published figure's
+#: rounding, and the year's figure against the record's mid-year one.
+COHORT_TOLERANCE = 0.005
+
+
+def _cohort_share(run, own, industry, above):
+    """The share of the attracted firms (float, or array over members) that an actual
+    above-scale value added ``above`` leaves where the run had ``run`` of it, ``own`` of
+    which its attracted firms' (the year's figures), and its industrial value added moves
+    by the factor ``industry``: the incumbents at the run's figure times ``industry``, the
+    attracted firms what is left beyond them and :data:`COHORT_TOLERANCE`, at most all."""
+    short = (run - own) * industry + own - above - COHORT_TOLERANCE * run
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(own > 0.0, 1.0 - np.maximum(short, 0.0) / own, 1.0)
+    f = np.clip(f, 0.0, 1.0)
+    return float(f) if f.ndim == 0 else f
+
+
 def _cohort_factor(rec: dict, given: dict, row: pd.Series, va_ratio: float | None):
     """(f, note): the share of the original run's attracted firms an actual above-scale
     value added below the run's leaves, or None where it leaves them all (or there are none).
@@ -776,25 +796,29 @@ def _cohort_factor(rec: dict, given: dict, row: pd.Series, va_ratio: float | Non
     their capital, the investment they have committed and their count. An actual above-scale
     value added below the run's says that fewer came than the scenario assumed, or that the
     incumbents did worse. The incumbents are taken at the run's figure, scaled with the
-    industrial value added the figures give (their share of industry is the run's); what the
-    actual figure leaves beyond them is what the attracted firms produce, at most the run's
-    (more is the incumbents'). Kept whole, firms the actual figure does not show would go on
-    growing from it: the stimulus restarted on figures that grew like business as usual's
-    jumped from 4.6 % to 18.7 % above-scale growth in its first year.
+    industrial value added the figures give (their share of industry is the run's; that
+    value added lacks the missing firms' too, so f is if anything high); what the actual
+    figure leaves beyond them is what the attracted firms produce, at most the run's (more is
+    the incumbents'). Kept whole, firms the actual figure does not show would go on growing
+    from it: the stimulus restarted on figures that grew like business as usual's jumped
+    from 4.6 % to 18.7 % above-scale growth in its first year.
     """
     above = given.get("industrial_va_above_scale")
-    run = rec["industrial_va_above_scale"]
     if above is None or va_ratio is None or not rec.get("capital_cohort", 0.0) > 0.0:
         return None
-    if not above[0] < run or not row["industrial_va_above_scale"] > 0.0:
-        return None
-    own = run * float(row["industrial_va_attracted"] / row["industrial_va_above_scale"])
-    tmp = {**rec, **{k: v[0] for k, v in given.items() if k in rec}}
-    industry = value_added(tmp)["industry"] / value_added(rec)["industry"]
-    f = min(max((above[0] - (run - own) * industry) / own, 0.0), 1.0)
+    run, own = float(row["industrial_va_above_scale"]), float(row["industrial_va_attracted"])
+    f = _cohort_share(run, own, _industry_factor(rec, given), above[0])
     if f >= 1.0:
         return None
-    return f, COHORT_SCALED.format(f=f, given=above[0], own=f * own, run=own)
+    note = COHORT_SCALED.format(f=f, given=above[0], own=f * own, run=own)
+    return f, note
+
+
+def _industry_factor(rec: dict, figures: dict):
+    """The factor by which ``figures`` (name -> value, or (value, status, note)) move the
+    industrial value added of the record ``rec`` (floats, or arrays over members)."""
+    values = {k: v[0] if isinstance(v, tuple) else v for k, v in figures.items() if k in rec}
+    return value_added({**rec, **values})["industry"] / value_added(rec)["industry"]
 
 
 def _cohort_gross(rec: dict, row: pd.Series, f: float, va_ratio: float, name: str) -> float:
@@ -803,7 +827,7 @@ def _cohort_gross(rec: dict, row: pd.Series, f: float, va_ratio: float, name: st
     over industry.cohort_va_ratio)."""
     own = rec["industrial_va_above_scale"] * float(
         row["industrial_va_attracted"] / row["industrial_va_above_scale"]
-    )
+    )  # (the attracted firms' value added at the record's point)
     return rec.get(name, rec["industrial_output_above_scale"]) - (1.0 - f) * own / va_ratio
 
 
@@ -969,12 +993,12 @@ def percentile_frame(values: dict, years) -> pd.DataFrame:
 
 
 def _restart_members(
-    scn, rec: dict, start: int, ensemble, data_dir, history: dict, cohort: dict | None = None
+    scn, rec: dict, start: int, ensemble, data_dir, history: dict, above: float | None = None
 ):
     """With draws: every member of the ensemble restarted from its own state in ``start``
     with the actual figures in place (values name -> (years, members), and the band); else
-    (None, None). ``cohort``: stock -> the factor the restart scaled the run's attracted
-    firms by (:func:`_cohort_factor`), applied to every member's."""
+    (None, None). ``above``: an actual above-scale value added of ``start``, which scales
+    each member's attracted firms by its own share (:func:`_cohort_share`)."""
     if ensemble is None:
         return None, None
     samples = ensemble.metadata["samples"]
@@ -984,9 +1008,17 @@ def _restart_members(
         for name, value in rec.items()
         if name in recs and _is_figure(name)
     }
+    if above is not None and "industrial_va_attracted" in ensemble.values:
+        at = list(ensemble.years).index(start)
+        f = _cohort_share(
+            ensemble.values["industrial_va_above_scale"][at],
+            ensemble.values["industrial_va_attracted"][at],
+            _industry_factor(recs, figures),
+            above,
+        )
+        for name in COHORT_STOCKS:
+            recs[name] = np.asarray(recs[name], dtype=float) * f
     recs = with_figures(recs, figures)  # each member's capital scaled with its output
-    for name, factor in (cohort or {}).items():
-        recs[name] = recs[name] * factor
     recs["year"] = start
     values, _ = run_scenario(
         scn, samples, len(next(iter(samples.values()))), data_dir, record_parameters=False,

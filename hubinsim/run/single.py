@@ -6,6 +6,7 @@ ensemble runs for each chunk of members (parameters given as arrays of shape (me
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -23,6 +24,7 @@ from ..catalog import (
 from ..data import load_data, reference_dir
 from ..errors import DataError, ScenarioError, SimulationError, StartRecordError, drew_text
 from ..model.calibrate import RET_SHIFT
+from ..scenario.reader import load_scenario
 from ..scenario.resolve import resolve_levers, resolve_parameters
 from ..scenario.settings import Scenario, check_scenario, make_scenario, pool_realisation
 
@@ -217,7 +219,7 @@ def _trend_from_first_year(scn: Scenario, params: dict, data, start) -> tuple[di
 
 def start_record(
     year: int,
-    scenario: Scenario | None = None,
+    scenario: Scenario | str | os.PathLike | None = None,
     *,
     parameters: Mapping | None = None,
     data_dir=None,
@@ -233,7 +235,10 @@ def start_record(
     the default rules documented there.
     """
     folder = load_data(data_dir)
-    scn = make_scenario() if scenario is None else check_scenario(scenario, folder)
+    if isinstance(scenario, str | os.PathLike):  # the path of a scenario file, as simulate
+        scn = load_scenario(scenario, folder)
+    else:
+        scn = make_scenario() if scenario is None else check_scenario(scenario, folder)
     if not (isinstance(year, int) and model.BASE_YEAR <= year <= scn.time.end):
         raise ScenarioError(
             [f"year: must be a whole year in {model.BASE_YEAR}..{scn.time.end}, got {year!r}"],
