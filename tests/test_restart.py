@@ -162,6 +162,24 @@ def test_each_member_scales_its_own_attracted_firms():
     assert np.corrcoef(kept, share)[0, 1] < -0.7
 
 
+def test_members_keep_their_own_figures_that_no_actual_gives():
+    """With draws, a figure the actual file neither gives nor moves is each member's own,
+    not the single run's for all: restarted on the illustrative figures (no debt among
+    them), the members start 2023 with their own debts, each the one its own run reports,
+    and count on from it with their own balances (every member had the single run's debt
+    beside its own balance: 2023 balances from -8 to -0.8 on one debt)."""
+    from hubinsim.run.restart import reproject
+
+    scn = hubinsim.load_scenario(BASELINE)
+    ens = hubinsim.simulate(scn, draws=12, seed=5)
+    rep = reproject(scn, ILLUSTRATIVE, ensemble=ens)
+    debt, balance = rep.members["government_debt"], rep.members["fiscal_balance"]
+    own = ens.values["government_debt"][list(ens.years).index(2023)]
+    np.testing.assert_allclose(debt[0], own, rtol=1e-9)
+    assert np.ptp(debt[0]) > 1.0
+    np.testing.assert_allclose(debt[1] - debt[0], -balance[1], rtol=1e-9, atol=1e-9)
+
+
 def test_an_fai_figure_is_read_in_private_investment_not_in_what_public_projects_cost():
     """The stimulus (its debt limit binding) restarted on the illustrative figures with the
     2023 FAI given (7 % below what the run's ratio to GDP gives) and without it: public

@@ -403,7 +403,12 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
         _, aux = core.rates(t, s, rows[2 * n], c, p, True, False)
         records[int(round(t))] = record_from_state(s, c, aux, t)
     c["_want"] = None
-    if capture:
-        return None, records
     out = core.annual_indicators(annual, c, p)
+    if capture:
+        # each record carries the debt the run reports for its year (calibrate)
+        years = list(grid.years)
+        for year, rec in records.items():
+            debt = out["government_debt"][years.index(year)]
+            rec["ref_reported_debt"] = float(debt[0]) if scalar else debt
+        return None, records
     return (out if keep is None else {k: out[k] for k in keep}), records

@@ -1015,6 +1015,12 @@ def _calibrate(
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0
+    # the debt reported for the start year: a record made from a run carries the run's own
+    # figure (its accounting of calendar-year balances from the first start, which differs
+    # from the mid-year state by the half years at either end), so that the reported debt
+    # of a restart continues the run's; else the record's debt
+    reported = get("ref_reported_debt", None)
+    c["D0_reported"] = D0 if reported is None else reported * ones
     rd_gov0 = c["rd_gov"] * rd0
     balance = get("fiscal_balance", None)
     if balance is None:

@@ -1320,8 +1320,10 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
         - a["fiscal_expenditure"]
     )  # fmt: skip
     out["fiscal_balance"] = balance
-    later = c["D0"] - np.cumsum(balance[1:], axis=0)  # end-of-year debt after the start
-    first = np.broadcast_to(c["D0"] + 0.0 * balance[:1], (1,) + later.shape[1:])
+    # the debt reported: the start year's, less the balances of the calendar years after
+    start = c["D0_reported"]
+    later = start - np.cumsum(balance[1:], axis=0)
+    first = np.broadcast_to(start + 0.0 * balance[:1], (1,) + later.shape[1:])
     out["government_debt"] = np.concatenate((first, later))
     for k in HIDDEN:
         out.pop(k)
@@ -1344,7 +1346,7 @@ def quantities_for(indicators: tuple[str, ...], names: tuple[str, ...]) -> froze
     indicator is arithmetic on the annual means, so a NaN reaches exactly the indicators
     formed from that quantity); ensembles that keep a few indicators accumulate only these.
     """
-    c = {"turnover": 0.1, "new_firm_va": 0.1, "emp_nat": 0.97, "D0": 1.0}
+    c = {"turnover": 0.1, "new_firm_va": 0.1, "emp_nat": 0.97, "D0_reported": 1.0}
     wanted = set(indicators)
     needed = set()
     with np.errstate(all="ignore"):

@@ -64,6 +64,8 @@ BUDGET_REVENUE = ("fiscal_revenue", "transfers_from_above", "land_revenue")
 KEPT_SPENDING = "fiscal_balance with the original run's spending at the revenue given"
 #: What the note adds where the debt limit set the start year's balance instead.
 LIMIT_HELD = "; the debt limit held public investment back, and its borrowing set the balance"
+#: The note of a record figure the actual figures neither give nor move: the original run's.
+CARRIED = "carried from the original run"
 #: The note of the participation rate a restart derives from an actual unemployment rate.
 KEPT_EMPLOYMENT = (
     "unemployment_rate_pct with the original run's employment per working-age resident"
@@ -333,9 +335,10 @@ def reproject(
         try:
             rerun = _single(scn, data, start=new_rec)
             above = levels.get(("industrial_va_above_scale", start))
+            carried_over = frozenset(anchor_table["figure"][anchor_table["note"] == CARRIED])
             values, band = _restart_members(
                 scn, new_rec, start, ensemble, data, history,
-                above=None if above is None else above[0],
+                above=None if above is None else above[0], carried=carried_over,
             )  # fmt: skip
         except StartRecordError as exc:
             said = _refused_figures(acts, levels, start, exc, orig_annual)
@@ -955,12 +958,14 @@ def _record_from(
             value, status, note = given[name]
             new[name] = float(value)
         elif name in rec:
-            value, status, note = rec[name], MODEL, "carried from the original run"
+            value, status, note = rec[name], MODEL, CARRIED
         else:
             continue
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
     # the run's capital scaled with the output the figures give (model.record.with_figures)
     new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
+    if "government_debt" in given:  # the debt reported is the actual one (model.calibrate)
+        new.pop("ref_reported_debt", None)
     if scale_cohort is not None:  # the attracted firms' stocks with their value added
         for name in COHORT_STOCKS:
             new[name] = rec[name] * scale_cohort[0]
@@ -993,12 +998,21 @@ def percentile_frame(values: dict, years) -> pd.DataFrame:
 
 
 def _restart_members(
-    scn, rec: dict, start: int, ensemble, data_dir, history: dict, above: float | None = None
+    scn,
+    rec: dict,
+    start: int,
+    ensemble,
+    data_dir,
+    history: dict,
+    above: float | None = None,
+    carried: frozenset = frozenset(),
 ):
     """With draws: every member of the ensemble restarted from its own state in ``start``
     with the actual figures in place (values name -> (years, members), and the band); else
     (None, None). ``above``: an actual above-scale value added of ``start``, which scales
-    each member's attracted firms by its own share (:func:`_cohort_share`)."""
+    each member's attracted firms by its own share (:func:`_cohort_share`). ``carried``:
+    the figures of ``rec`` carried from the original run, which each member keeps its own
+    of (the single run's debt for every member stood beside each member's own balance)."""
     if ensemble is None:
         return None, None
     samples = ensemble.metadata["samples"]
@@ -1006,8 +1020,10 @@ def _restart_members(
     figures = {
         name: np.full_like(np.asarray(recs[name], dtype=float), value)
         for name, value in rec.items()
-        if name in recs and _is_figure(name)
+        if name in recs and _is_figure(name) and name not in carried
     }
+    if "ref_reported_debt" not in rec:  # an actual debt: the one reported
+        recs.pop("ref_reported_debt", None)
     if above is not None and "industrial_va_attracted" in ensemble.values:
         at = list(ensemble.years).index(start)
         f = _cohort_share(
