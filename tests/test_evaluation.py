@@ -2028,6 +2028,18 @@ def test_the_restart_year_names_the_sector_left_of_actual_gdp_as_built_from_actu
     assert path.loc[start, "va_secondary"] == pytest.approx(rest)
 
 
+def test_the_annual_path_shows_the_budget_balance_and_the_debt(short):
+    """A director reads what the path does to the budget: the balance and the debt are in
+    the annual path, the debt moving by exactly the balance each year after the start."""
+    ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
+    path = ev.path_table().set_index("year")
+    assert {"fiscal_balance", "government_debt"} <= set(path.columns)
+    after = path.loc[ev.start_year :]
+    np.testing.assert_allclose(
+        after["government_debt"].diff().iloc[1:], -after["fiscal_balance"].iloc[1:], rtol=1e-9
+    )
+
+
 def test_the_english_annual_path_names_its_columns_as_the_chinese_one(short, tmp_path):
     """A header is a name and a unit: the ratio's explanation (how it compares with 求人倍率)
     stays in the docs, not in the header nor in each year's list of the model's figures; the

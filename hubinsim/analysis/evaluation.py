@@ -176,7 +176,7 @@ class Evaluation:
 #: The indicators of the annual path (:meth:`Evaluation.path_table`), before those of the
 #: plan's targets: GDP and its real growth, the three sectors and their shares, employment
 #: and unemployment, vacancies per unemployed person (a labour shortage), fiscal revenue,
-#: fixed-asset investment, population.
+#: the government account's balance and debt, fixed-asset investment, population.
 PATH_INDICATORS = (
     "gdp",
     "gdp_real_growth_pct",
@@ -190,6 +190,8 @@ PATH_INDICATORS = (
     "unemployment_rate_pct",
     "vacancies_per_unemployed",
     "fiscal_revenue",
+    "fiscal_balance",
+    "government_debt",
     "fai",
     "population",
 )
