@@ -244,6 +244,7 @@ CONSTANTS_RATES = (
     "etd_recall",
     "inv_phiK_pub",
     "phiK_pub",
+    "land_split",
 )
 
 
@@ -508,6 +509,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_etd_recall,
         k_inv_phiK_pub,
         k_phiK_pub,
+        k_land_split,
     ) = c["_rates"]  # fmt: skip
     shock = X.get  # a shock's factor, None when no shock is set
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
@@ -689,7 +691,10 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         TR = TR + k_relief_comp * relief_amt
 
     # at normal housing investment
-    LR_n = land_revenue(fai_h * land_price, k_land_o, el_land, k_land, exp, log, maximum)
+    # (the land housing investment buys, at the run's FAI per yuan of capital formation
+    # where a restart read another in firms' and households' investment: model.calibrate)
+    h_n = fai_h if not k_land_split else P_I * k_inv_phiK_pub * I_h
+    LR_n = land_revenue(h_n * land_price, k_land_o, el_land, k_land, exp, log, maximum)
     # Current spending follows the revenue base the budget plans on (RB), which follows
     # comprehensive revenue at potential (after relief) over fiscal.budget_smoothing_time:
     # pay, pensions and programmes are set on past revenue and are sticky (docs/model.md §4).
@@ -959,7 +964,14 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # at the housing investment made, new urban projects beyond the pool included (their
     # housing part sells land as the pool's does, and is housing capital formation below)
     fai_hx = fai_h if not extra else fai_h + th_u * extra_cats[5]
-    LR = land_revenue(fai_hx * land_price, k_land_o, el_land, k_land, exp, log, maximum)
+    h_x = fai_hx
+    if k_land_split:  # the land bought, at the run's ratio (h_n above)
+        h_x = maximum(h_n + th_u * pd_urb, 0.25 * h_n)
+        if xi_fai is not None:
+            h_x = h_x * xb
+        if extra:
+            h_x = h_x + th_u * extra_cats[5]
+    LR = land_revenue(h_x * land_price, k_land_o, el_land, k_land, exp, log, maximum)
     spend = CS + rd_gov * gdp + KS + interest
     if not no_vouchers:
         spend = spend + vouchers

@@ -169,9 +169,10 @@ REFERENCES: dict[str, str] = {
     "debt less the balances of the calendar years since; the state's mid-year debt, "
     "government_debt, differs by the half years at either end): a restart's reported debt "
     "continues from it, unless actual figures give the debt",
-    "ref_public_fai_ratio": "FAI per yuan of public capital formation (the first start "
-    "year's FAI per yuan of capital formation), kept by a restart: an FAI figure other than "
-    "the run's is read in firms' and households' investment",
+    "ref_public_fai_ratio": "FAI per yuan of public capital formation and of the housing "
+    "investment that buys land (the first start year's FAI per yuan of capital formation), "
+    "kept by a restart: an FAI figure other than the run's is read in firms' and "
+    "households' investment",
     "ref_district_share_fit": "the district's share of public investment as a fraction of "
     "fiscal.district_share (1 where that share fitted the first start year's budget, less "
     "where the budget could pay less)",
