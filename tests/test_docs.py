@@ -135,3 +135,17 @@ def test_the_results_the_scenario_descriptions_quote_match_a_fresh_run():
     assert f"without the delay unemployment is at most {lower.max():.2f} points below" in text
     jobs = [f"{x.loc[2025, 'new_urban_jobs_cumulative']:,.0f}" for x in (slow, base)]
     assert f"({jobs[0]} against {jobs[1]})" in text
+    # the budget by 2035
+    revenue = [
+        x[["fiscal_revenue", "transfers_from_above", "land_revenue"]].sum(axis=1).loc[2035]
+        for x in (slow, base)
+    ]
+    public = slow.loc[2035, "public_investment"] / base.loc[2035, "public_investment"]
+    assert f"public investment is {100 * (1 - public):.0f} % below" in text
+    lower = 100 * (1 - revenue[0] / revenue[1])
+    assert f"comprehensive revenue (budget, transfers, land) {lower:.0f} % below" in text
+    surplus = slow.loc[2026:, "fiscal_balance"] > 0
+    first = int(surplus.idxmax())
+    assert surplus.loc[first:].all() and f"runs surpluses from {first}" in text
+    debts = (slow.loc[2035, "government_debt"], base.loc[2035, "government_debt"])
+    assert "ends with {:.2f} 亿元 of debt against {:.2f}".format(*debts) in text
