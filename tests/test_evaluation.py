@@ -1231,6 +1231,25 @@ def test_the_title_block_names_the_actuals_file_and_says_when_it_is_illustrative
     assert nameless.source_text("zh") == "实际数据在 Python 中给出。"
 
 
+def test_a_file_with_some_illustrative_rows_is_flagged_illustrative(tmp_path):
+    """The example copied and its 2023 rows replaced by published ones: the earlier years
+    are still the example's made-up figures, so the evaluation says it is illustrative (it
+    said so only where every row was)."""
+    lines = ILLUSTRATIVE.read_text(encoding="utf-8").splitlines()
+    mine = [
+        line.replace("illustrative: made with hubinsim, not a published figure", "统计公报")
+        if ",2023," in line
+        else line
+        for line in lines
+    ]
+    path = tmp_path / "mine.csv"
+    path.write_text("\n".join(mine) + "\n", encoding="utf-8")
+    acts = hubinsim.read_actuals(path)
+    assert any("统计公报" in r.source for r in acts.rows)
+    ev = hubinsim.evaluate(hubinsim.make_scenario(name="usual", end=2026), acts)
+    assert ev.illustrative and ev.record["actuals_illustrative"] is True
+
+
 def test_a_rate_kept_every_year_needs_no_growth(tmp_path):
     """Unemployment <= 3.8 % every year needs no growth: no "growth needed 3.80 % each year"
     nor a "growth projected" of 3.27; above-scale growth >= 9 % every year needs 9 % a year."""

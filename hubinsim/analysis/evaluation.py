@@ -496,12 +496,13 @@ def scenario_decided(scn: Scenario, targets, data_dir=None) -> set[tuple[str, in
 
 
 def is_illustrative(acts: Actuals) -> bool:
-    """Whether a file's figures are illustrative, not published: its name says so, or every
+    """Whether a file's figures are illustrative, not published: its name says so, or any
     row's source does (as examples/actuals_illustrative.csv's: "illustrative: made with
-    hubinsim, not a published figure")."""
+    hubinsim, not a published figure"). Any: an analyst who copies the example and types in
+    the latest year's published figures still evaluates on the example's earlier years."""
     if acts.path is not None and "illustrative" in os.path.basename(str(acts.path)).lower():
         return True
-    return bool(acts.rows) and all("illustrative" in r.source.lower() for r in acts.rows)
+    return any("illustrative" in r.source.lower() for r in acts.rows)
 
 
 def _warn_targets_before(targets, history: dict, start: int, lang: str = "en") -> None:
