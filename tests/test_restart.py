@@ -125,6 +125,10 @@ def test_the_record_shows_the_balance_the_start_year_has():
     row = res.reprojection.anchor_table.set_index("figure").loc["fiscal_balance"]
     assert row["value"] == pytest.approx(res.annual.loc[2023, "fiscal_balance"], rel=1e-9)
     assert "the debt limit held public investment back" in row["note"]
+    # and the debt the start year reports (the run's, not its mid-year state)
+    debt = res.reprojection.anchor_table.set_index("figure").loc["government_debt"]
+    assert debt["value"] == pytest.approx(res.annual.loc[2023, "government_debt"], rel=1e-9)
+    assert "mid-year state" in debt["note"]
 
 
 def test_figures_that_follow_output_keep_the_runs_ratio_to_an_actual_gdp():

@@ -399,6 +399,10 @@ _NOTES_ZH = (
         r"原始运行的引进企业 × \1:所给规上工业增加值(\2)扣除现有企业(原始运行的数值按工业"
         r"增加值调整)后留给引进企业 \3,原始运行为 \4",
     ),
+    (
+        r"the debt the original run reports for the year \(its mid-year state: ([\d.e+-]+)\)",
+        r"原始运行报告的该年债务余额(年中存量:\1)",
+    ),
     (r" \+ the original run's new firms \(([\d.e+-]+)\)", r" + 原始运行当年新增企业(\1)"),
     (
         r"(\w+) / gdp \(the share given, ([\d.]+) %, disagrees\)",

@@ -64,6 +64,9 @@ BUDGET_REVENUE = ("fiscal_revenue", "transfers_from_above", "land_revenue")
 KEPT_SPENDING = "fiscal_balance with the original run's spending at the revenue given"
 #: What the note adds where the debt limit set the start year's balance instead.
 LIMIT_HELD = "; the debt limit held public investment back, and its borrowing set the balance"
+#: The note of the debt of the start year the actual figures do not give: the one the
+#: original run reports (model.calibrate, ref_reported_debt).
+DEBT_REPORTED = "the debt the original run reports for the year (its mid-year state: {state:.4g})"
 #: The note of a record figure the actual figures neither give nor move: the original run's.
 CARRIED = "carried from the original run"
 #: The note of the participation rate a restart derives from an actual unemployment rate.
@@ -335,7 +338,10 @@ def reproject(
         try:
             rerun = _single(scn, data, start=new_rec)
             above = levels.get(("industrial_va_above_scale", start))
-            carried_over = frozenset(anchor_table["figure"][anchor_table["note"] == CARRIED])
+            # (the debt's row shows the debt the run reports, a figure carried all the same)
+            notes = anchor_table["note"].astype(str)
+            kept = (notes == CARRIED) | notes.str.startswith(DEBT_REPORTED.split(" (")[0])
+            carried_over = frozenset(anchor_table["figure"][kept])
             values, band = _restart_members(
                 scn, new_rec, start, ensemble, data, history,
                 above=None if above is None else above[0], carried=carried_over,
@@ -964,8 +970,6 @@ def _record_from(
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
     # the run's capital scaled with the output the figures give (model.record.with_figures)
     new = with_figures(rec, {k: v for k, v in new.items() if _is_figure(k)})
-    if "government_debt" in given:  # the debt reported is the actual one (model.calibrate)
-        new.pop("ref_reported_debt", None)
     if scale_cohort is not None:  # the attracted firms' stocks with their value added
         for name in COHORT_STOCKS:
             new[name] = rec[name] * scale_cohort[0]
@@ -974,6 +978,12 @@ def _record_from(
                  "note": scale_cohort[1]}
             )  # fmt: skip
     table = pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
+    if "government_debt" in given:  # the debt reported is the actual one (model.calibrate)
+        new.pop("ref_reported_debt", None)
+    elif "ref_reported_debt" in rec:  # the start year's row shows the debt reported
+        row = table["figure"] == "government_debt"
+        table.loc[row, "value"] = float(rec["ref_reported_debt"])
+        table.loc[row, "note"] = DEBT_REPORTED.format(state=float(rec["government_debt"]))
     return new, table, {name: got[3] for name, got in carried.items()}
 
 
