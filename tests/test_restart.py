@@ -125,10 +125,33 @@ def test_the_record_shows_the_balance_the_start_year_has():
     row = res.reprojection.anchor_table.set_index("figure").loc["fiscal_balance"]
     assert row["value"] == pytest.approx(res.annual.loc[2023, "fiscal_balance"], rel=1e-9)
     assert "the debt limit held public investment back" in row["note"]
-    # and the debt the start year reports (the run's, not its mid-year state)
+    # and the debt the start year reports (the run's less what the balance adds, not the
+    # mid-year state)
     debt = res.reprojection.anchor_table.set_index("figure").loc["government_debt"]
     assert debt["value"] == pytest.approx(res.annual.loc[2023, "government_debt"], rel=1e-9)
     assert "mid-year state" in debt["note"]
+
+
+def test_the_start_years_debt_moves_with_a_balance_or_a_debt_given():
+    """The debt reported for the start year is the run's, less what the start year's balance
+    adds to the run's, and a debt given is reported as the record has it: an actual deficit
+    5 亿元 wider than the run's raises the start year's debt by as much (it rose by the run's
+    balance beside the wider one), and a record's debt 10 亿元 above the run's is reported 10
+    亿元 above (it was ignored)."""
+    plain = hubinsim.simulate(BASELINE).annual
+    wider = plain.loc[2023, "fiscal_balance"] - 5.0
+    a = _one_figure("fiscal_balance", wider).annual
+    assert a.loc[2023, "fiscal_balance"] == pytest.approx(wider, rel=1e-9)
+    assert a.loc[2023, "government_debt"] - a.loc[2022, "government_debt"] == pytest.approx(
+        -wider, abs=0.1
+    )
+    rec = hubinsim.start_record(2023, BASELINE)
+    more = hubinsim.simulate(
+        BASELINE, start={**rec, "government_debt": rec["government_debt"] + 10}
+    )
+    assert more.annual.loc[2023, "government_debt"] == pytest.approx(
+        plain.loc[2023, "government_debt"] + 10.0, rel=1e-6
+    )
 
 
 def test_figures_that_follow_output_keep_the_runs_ratio_to_an_actual_gdp():
@@ -166,21 +189,24 @@ def test_each_member_scales_its_own_attracted_firms():
     assert np.corrcoef(kept, share)[0, 1] < -0.7
 
 
-def test_members_keep_their_own_figures_that_no_actual_gives():
-    """With draws, a figure the actual file neither gives nor moves is each member's own,
-    not the single run's for all: restarted on the illustrative figures (no debt among
-    them), the members start 2023 with their own debts, each the one its own run reports,
-    and count on from it with their own balances (every member had the single run's debt
-    beside its own balance: 2023 balances from -8 to -0.8 on one debt)."""
+def test_members_make_their_own_figures_that_no_actual_gives():
+    """With draws, a figure the actual file does not give is each member's own, made from
+    its own record as the single run's is made from the run's: restarted on the
+    illustrative figures (revenue given, no balance nor debt), each member's 2023 balance is
+    its own at its own spending with the actual revenue, and its debt the one its own run
+    reports, moved by as much as that balance moves (every member had the single run's
+    debt, and then the single run's balance, beside its own state)."""
     from hubinsim.run.restart import reproject
 
     scn = hubinsim.load_scenario(BASELINE)
     ens = hubinsim.simulate(scn, draws=12, seed=5)
     rep = reproject(scn, ILLUSTRATIVE, ensemble=ens)
     debt, balance = rep.members["government_debt"], rep.members["fiscal_balance"]
-    own = ens.values["government_debt"][list(ens.years).index(2023)]
-    np.testing.assert_allclose(debt[0], own, rtol=1e-9)
-    assert np.ptp(debt[0]) > 1.0
+    at = list(ens.years).index(2023)
+    own_debt, own_balance = ens.values["government_debt"][at], ens.values["fiscal_balance"][at]
+    assert np.ptp(balance[0]) > 1.0 and np.ptp(debt[0]) > 1.0
+    moved = np.median(np.abs((debt[0] - own_debt) + (balance[0] - own_balance)))
+    assert moved < 0.05  # the debt moves with the balance, member by member
     np.testing.assert_allclose(debt[1] - debt[0], -balance[1], rtol=1e-9, atol=1e-9)
 
 

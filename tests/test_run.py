@@ -671,7 +671,7 @@ def test_a_scenario_restarted_from_its_own_record_continues_its_run(name, year):
     year is the run's to 1e-9 (the output gap, near zero, to 1e-9 points); growth rates from
     the second year (the first compares with the record's mid-year point, as do the first
     year's new jobs). The debt too, from the start year: the record carries the debt the
-    run reports for its year (ref_reported_debt), which the restart counts on from; counted
+    run reports for its year (ref_debt_gap), which the restart counts on from; counted
     from the record's mid-year debt instead, the two stayed apart by about half a year's
     balance (0.39 亿元 in the baseline restarted in 2023)."""
     scn = scenario(name)

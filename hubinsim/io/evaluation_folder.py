@@ -400,8 +400,9 @@ _NOTES_ZH = (
         r"增加值调整)后留给引进企业 \3,原始运行为 \4",
     ),
     (
-        r"the debt the original run reports for the year \(its mid-year state: ([\d.e+-]+)\)",
-        r"原始运行报告的该年债务余额(年中存量:\1)",
+        r"the debt the original run reports for the year, less what the start year's balance "
+        r"adds to the run's \(its mid-year state: ([\d.e+-]+)\)",
+        r"原始运行报告的该年债务余额,减去起步年份收支差额相对原始运行的增加额(年中存量:\1)",
     ),
     (r" \+ the original run's new firms \(([\d.e+-]+)\)", r" + 原始运行当年新增企业(\1)"),
     (

@@ -405,10 +405,12 @@ def _run(params, base, pool, inputs, grid, method, inputs_left, *, scalar, keep,
     c["_want"] = None
     out = core.annual_indicators(annual, c, p)
     if capture:
-        # each record carries the debt the run reports for its year (calibrate)
+        # each record carries the gap between the debt the run reports for its year and its
+        # mid-year debt, and the balance then (calibrate)
         years = list(grid.years)
         for year, rec in records.items():
             debt = out["government_debt"][years.index(year)]
-            rec["ref_reported_debt"] = float(debt[0]) if scalar else debt
+            rec["ref_debt_gap"] = (float(debt[0]) if scalar else debt) - rec["government_debt"]
+            rec["ref_run_balance"] = rec["fiscal_balance"]
         return None, records
     return (out if keep is None else {k: out[k] for k in keep}), records

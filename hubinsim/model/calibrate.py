@@ -1021,12 +1021,23 @@ def _calibrate(
     D0 = get("government_debt", None)
     D0 = p["initial.debt_ratio"] * (R0 + TR0 + LR0) if D0 is None else D0 * ones
     c["D0"] = D0
-    # the debt reported for the start year: a record made from a run carries the run's own
-    # figure (its accounting of calendar-year balances from the first start, which differs
-    # from the mid-year state by the half years at either end), so that the reported debt
-    # of a restart continues the run's; else the record's debt
-    reported = get("ref_reported_debt", None)
-    c["D0_reported"] = D0 if reported is None else reported * ones
+    # the debt reported for the start year: a record made from a run carries the gap between
+    # the debt the run reports for the year (its accounting of calendar-year balances from
+    # the first start) and its mid-year state, and the run's balance at the start, so that a
+    # restart reports the record's debt plus that gap, less what its own start-year balance
+    # adds to the run's: it continues the run's from the run's own record, and moves with a
+    # debt or a balance the record gives (core.annual_indicators); else the record's debt
+    gap, run_balance = get("ref_debt_gap", None), get("ref_run_balance", None)
+    c["debt_gap"] = None
+    if gap is not None and run_balance is not None:
+        _refuse(
+            ~np.isfinite(gap) | ~np.isfinite(run_balance), t0, ("ref_debt_gap",),
+            lambda i, lang: (
+                "ref_debt_gap 或 ref_run_balance 不是有限数" if lang == "zh"
+                else "ref_debt_gap or ref_run_balance is not a finite number"
+            ),
+        )  # fmt: skip
+        c["debt_gap"], c["run_balance"] = gap * ones, run_balance * ones
     rd_gov0 = c["rd_gov"] * rd0
     balance = get("fiscal_balance", None)
     if balance is None:

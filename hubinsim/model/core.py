@@ -1332,10 +1332,16 @@ def annual_indicators(a: dict, c: dict, p: dict) -> dict:
         - a["fiscal_expenditure"]
     )  # fmt: skip
     out["fiscal_balance"] = balance
-    # the debt reported: the start year's, less the balances of the calendar years after
-    start = c["D0_reported"]
-    later = start - np.cumsum(balance[1:], axis=0)
-    first = np.broadcast_to(start + 0.0 * balance[:1], (1,) + later.shape[1:])
+    # the debt reported: the start year's (the record's, or with a record made from a run its
+    # debt plus the run's gap between reported and mid-year debt, less what the start year's
+    # balance adds to the run's: model.calibrate), less the balances of the calendar years
+    # after
+    if c["debt_gap"] is None:
+        later = c["D0"] - np.cumsum(balance[1:], axis=0)
+        first = np.broadcast_to(c["D0"] + 0.0 * balance[:1], (1,) + later.shape[1:])
+    else:
+        first = c["D0"] + c["debt_gap"] - (balance[:1] - c["run_balance"])
+        later = first - np.cumsum(balance[1:], axis=0)
     out["government_debt"] = np.concatenate((first, later))
     for k in HIDDEN:
         out.pop(k)
@@ -1358,7 +1364,7 @@ def quantities_for(indicators: tuple[str, ...], names: tuple[str, ...]) -> froze
     indicator is arithmetic on the annual means, so a NaN reaches exactly the indicators
     formed from that quantity); ensembles that keep a few indicators accumulate only these.
     """
-    c = {"turnover": 0.1, "new_firm_va": 0.1, "emp_nat": 0.97, "D0_reported": 1.0}
+    c = {"turnover": 0.1, "new_firm_va": 0.1, "emp_nat": 0.97, "D0": 1.0, "debt_gap": None}
     wanted = set(indicators)
     needed = set()
     with np.errstate(all="ignore"):

@@ -165,10 +165,11 @@ REFERENCES: dict[str, str] = {
     "the parameter sufficed, so that a restart's own parameter applies); a restart takes "
     "the wider of it and its parameter, and widens it further only for figures that the "
     "run's posts (labour_demand) do not give back",
-    "ref_reported_debt": "the debt the run reports for the start year (the first start's "
-    "debt less the balances of the calendar years since; the state's mid-year debt, "
-    "government_debt, differs by the half years at either end): a restart's reported debt "
-    "continues from it, unless actual figures give the debt",
+    "ref_debt_gap": "the debt the run reports for the start year (the first start's debt "
+    "less the balances of the calendar years since) less its mid-year debt, government_debt "
+    "(the half years at either end): a restart reports its record's debt plus this gap, less "
+    "what its start-year balance adds to ref_run_balance",
+    "ref_run_balance": "the run's fiscal_balance at the start point (the gap above holds it)",
     "ref_public_fai_ratio": "FAI per yuan of public capital formation and of the housing "
     "investment that buys land (the first start year's FAI per yuan of capital formation), "
     "kept by a restart: an FAI figure other than the run's is read in firms' and "

@@ -65,8 +65,21 @@ KEPT_SPENDING = "fiscal_balance with the original run's spending at the revenue 
 #: What the note adds where the debt limit set the start year's balance instead.
 LIMIT_HELD = "; the debt limit held public investment back, and its borrowing set the balance"
 #: The note of the debt of the start year the actual figures do not give: the one the
-#: original run reports (model.calibrate, ref_reported_debt).
-DEBT_REPORTED = "the debt the original run reports for the year (its mid-year state: {state:.4g})"
+#: original run reports (model.calibrate, ref_debt_gap).
+DEBT_REPORTED = (
+    "the debt the original run reports for the year, less what the start year's balance adds "
+    "to the run's (its mid-year state: {state:.4g})"
+)
+#: How a figure of the restart record was made where the file does not give it
+#: (:func:`_record_from`), so that each member of an ensemble makes its own the same way
+#: (:func:`_restart_members`): the original run's own; its ratio to an actual GDP; the
+#: balance at the run's spending; the participation rate at the run's employment.
+RUNS_OWN, FOLLOWS_GDP, AT_RUNS_SPENDING, AT_RUNS_EMPLOYMENT = (
+    "run",
+    "follows gdp",
+    "at the run's spending",
+    "at the run's employment",
+)
 #: The note of a record figure the actual figures neither give nor move: the original run's.
 CARRIED = "carried from the original run"
 #: The note of the participation rate a restart derives from an actual unemployment rate.
@@ -332,19 +345,15 @@ def reproject(
             raise ActualsError([f"{acts.path}: {said}"], lang=acts.lang)
         rec = start_record(start, scn, data_dir=data)
         va_ratio = float(resolve_parameters(scn, None, 1, data)["industry.cohort_va_ratio"][0])
-        new_rec, anchor_table, carried = _record_from(
+        new_rec, anchor_table, carried, rules = _record_from(
             rec, levels, start, orig_annual.loc[start], acts.lang, cohort_va_ratio=va_ratio
         )
         try:
             rerun = _single(scn, data, start=new_rec)
             above = levels.get(("industrial_va_above_scale", start))
-            # (the debt's row shows the debt the run reports, a figure carried all the same)
-            notes = anchor_table["note"].astype(str)
-            kept = (notes == CARRIED) | notes.str.startswith(DEBT_REPORTED.split(" (")[0])
-            carried_over = frozenset(anchor_table["figure"][kept])
             values, band = _restart_members(
                 scn, new_rec, start, ensemble, data, history,
-                above=None if above is None else above[0], carried=carried_over,
+                above=None if above is None else above[0], rules=rules,
             )  # fmt: skip
         except StartRecordError as exc:
             said = _refused_figures(acts, levels, start, exc, orig_annual)
@@ -353,6 +362,8 @@ def reproject(
             said = _failed_restart(acts, levels, start, orig_annual, exc)
             raise ActualsError([said], lang=acts.lang) from None
         _balance_shown(anchor_table, rerun.annual.loc[start, "fiscal_balance"])
+        debt = anchor_table["note"].astype(str).str.startswith(DEBT_REPORTED.split(",")[0])
+        anchor_table.loc[debt, "value"] = float(rerun.annual.loc[start, "government_debt"])
         path, flags = _splice(orig_annual, rerun.annual, history, start)
         if values is not None:  # with draws the re-projection is the members' median
             _put_median(path, values, np.arange(start, scn.time.end + 1), after=start)
@@ -871,6 +882,7 @@ def _record_from(
     from ..model.record import FIGURES, OPTIONAL_FIGURES
 
     new = dict(rec)
+    rules: dict[str, str] = {}  # figure -> how it was made where not from the file
     rows = []
     given = {}
 
@@ -934,6 +946,7 @@ def _record_from(
         for name in FOLLOW_GDP:
             if name not in given:
                 given[name] = (rec[name] * ratio, MODEL, f"{name} / gdp {FOLLOWS}")
+                rules[name] = FOLLOWS_GDP
     scale_cohort = _cohort_factor(rec, given, original_row, cohort_va_ratio)
     if scale_cohort is not None:
         f, note = scale_cohort
@@ -949,6 +962,7 @@ def _record_from(
         more = sum(given[n][0] - rec[n] for n in BUDGET_REVENUE if n in given)
         if more != 0.0:
             given["fiscal_balance"] = (rec["fiscal_balance"] + more, ESTIMATE, KEPT_SPENDING)
+            rules["fiscal_balance"] = AT_RUNS_SPENDING
     if "unemployment_rate_pct" in given:
         # An unemployment rate changes how many residents seek work, not how many work: the
         # run's employment per working-age resident, participation x (1 - u), is kept (read
@@ -959,12 +973,14 @@ def _record_from(
         if u != rec["unemployment_rate_pct"]:  # the run's own rate leaves it to the last bit
             share = rec["participation_rate"] * (100.0 - rec["unemployment_rate_pct"])
             given["participation_rate"] = (share / (100.0 - u), ESTIMATE, KEPT_EMPLOYMENT)
+            rules["participation_rate"] = AT_RUNS_EMPLOYMENT
     for name in [*FIGURES, *OPTIONAL_FIGURES]:
         if name in given:
             value, status, note = given[name]
             new[name] = float(value)
         elif name in rec:
             value, status, note = rec[name], MODEL, CARRIED
+            rules[name] = RUNS_OWN
         else:
             continue
         rows.append({"figure": name, "value": float(value), "status": status, "note": note})
@@ -979,12 +995,12 @@ def _record_from(
             )  # fmt: skip
     table = pd.DataFrame(rows, columns=["figure", "value", "status", "note"])
     if "government_debt" in given:  # the debt reported is the actual one (model.calibrate)
-        new.pop("ref_reported_debt", None)
-    elif "ref_reported_debt" in rec:  # the start year's row shows the debt reported
+        new.pop("ref_debt_gap", None)
+    elif "ref_debt_gap" in rec:  # the start year's row shows the debt reported (the run's)
         row = table["figure"] == "government_debt"
-        table.loc[row, "value"] = float(rec["ref_reported_debt"])
+        table.loc[row, "value"] = float(rec["government_debt"] + rec["ref_debt_gap"])
         table.loc[row, "note"] = DEBT_REPORTED.format(state=float(rec["government_debt"]))
-    return new, table, {name: got[3] for name, got in carried.items()}
+    return new, table, {name: got[3] for name, got in carried.items()}, rules
 
 
 def _balance_shown(table: pd.DataFrame, started) -> None:
@@ -1015,25 +1031,41 @@ def _restart_members(
     data_dir,
     history: dict,
     above: float | None = None,
-    carried: frozenset = frozenset(),
+    rules: dict | None = None,
 ):
     """With draws: every member of the ensemble restarted from its own state in ``start``
     with the actual figures in place (values name -> (years, members), and the band); else
     (None, None). ``above``: an actual above-scale value added of ``start``, which scales
-    each member's attracted firms by its own share (:func:`_cohort_share`). ``carried``:
-    the figures of ``rec`` carried from the original run, which each member keeps its own
-    of (the single run's debt for every member stood beside each member's own balance)."""
+    each member's attracted firms by its own share (:func:`_cohort_share`). ``rules``: how
+    each figure the file does not give was made (:data:`RUNS_OWN`...): each member makes
+    its own the same way from its own record (the single run's debt and balance for every
+    member stood beside each member's own state)."""
     if ensemble is None:
         return None, None
     samples = ensemble.metadata["samples"]
     recs = member_records(start, scn, samples, data_dir=data_dir)
-    figures = {
-        name: np.full_like(np.asarray(recs[name], dtype=float), value)
-        for name, value in rec.items()
-        if name in recs and _is_figure(name) and name not in carried
-    }
-    if "ref_reported_debt" not in rec:  # an actual debt: the one reported
-        recs.pop("ref_reported_debt", None)
+    rules = rules or {}
+    figures = {}
+    for name, value in rec.items():
+        if name not in recs or not _is_figure(name) or rules.get(name) == RUNS_OWN:
+            continue
+        own = np.asarray(recs[name], dtype=float)
+        if rules.get(name) == FOLLOWS_GDP:  # the member's own ratio to the actual GDP
+            figures[name] = own * (rec["gdp"] / np.asarray(recs["gdp"], dtype=float))
+        elif rules.get(name) == AT_RUNS_EMPLOYMENT:  # the member's employment per resident
+            u = np.asarray(recs["unemployment_rate_pct"], dtype=float)
+            figures[name] = own * (100.0 - u) / (100.0 - rec["unemployment_rate_pct"])
+        elif rules.get(name) != AT_RUNS_SPENDING:
+            figures[name] = np.full_like(own, value)
+    if rules.get("fiscal_balance") == AT_RUNS_SPENDING:  # the member's own spending
+        more = sum(
+            figures[n] - np.asarray(recs[n], dtype=float)
+            for n in BUDGET_REVENUE
+            if n in figures and n in recs
+        )
+        figures["fiscal_balance"] = np.asarray(recs["fiscal_balance"], dtype=float) + more
+    if "ref_debt_gap" not in rec:  # a debt given (or none carried): the one reported
+        recs.pop("ref_debt_gap", None)
     if above is not None and "industrial_va_attracted" in ensemble.values:
         at = list(ensemble.years).index(start)
         f = _cohort_share(
