@@ -744,10 +744,10 @@ def _build_indicators() -> tuple[Indicator, ...]:
             "vacancies_per_unemployed",
             "ratio",
             _NONE,
-            "vacancies per registered unemployed person (comparable with the job-to-seeker "
-            "ratio of the public employment services, 求人倍率, which counts posts and seekers "
-            "registered with them; the model counts every post left unfilled, so it reads "
-            "higher where a shortage lasts)",
+            "vacancies per registered unemployed person: the posts employers offer beyond what "
+            "the labour force fills at the natural rate (0 without a labour shortage); not the "
+            "job-to-seeker ratio of the public employment services, 求人倍率, which counts the "
+            "posts and seekers registered with them and is usually above 1 without a shortage",
             "岗位空缺与登记失业人数之比",
         ),
         Indicator(

@@ -1351,8 +1351,10 @@ def shortage() -> str:
         "moves; with many more attracted firms than the plan's (4 a year) the district runs out "
         "of workers, and the firms' plants and the incumbents produce what their crews allow: "
         + "; ".join(rows)
-        + ". Vacancies are indicators: `vacancies` (persons) and `vacancies_per_unemployed`, "
-        "comparable with the public employment services' job-to-seeker ratio (求人倍率; "
+        + ". Vacancies are indicators: `vacancies` (persons) and `vacancies_per_unemployed` "
+        "(0 without a shortage: not the public employment services' job-to-seeker ratio, "
+        "求人倍率, which counts the posts and seekers registered with them and is usually "
+        "above 1; "
         f"{_annual(levers={'firms_attracted': 20.0}).loc[2035, 'vacancies_per_unemployed']:.1f} "
         "in 2035 with 20 firms a year)."
     )

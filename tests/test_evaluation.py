@@ -2049,14 +2049,19 @@ def test_the_restart_year_names_the_sector_left_of_actual_gdp_as_built_from_actu
 
 def test_the_annual_path_shows_the_budget_balance_and_the_debt(short):
     """A director reads what the path does to the budget: the balance and the debt are in
-    the annual path, the debt moving by exactly the balance each year after the start."""
+    the annual path, the debt moving by exactly the balance each year after the start, and
+    by it within the half years the start point leaves from the year before (the start
+    year's balance, derived from the actual revenue, moves its debt)."""
     ev = hubinsim.evaluate(hubinsim.load_scenario(short), ILLUSTRATIVE)
     path = ev.path_table().set_index("year")
     assert {"fiscal_balance", "government_debt"} <= set(path.columns)
-    after = path.loc[ev.start_year :]
+    start = ev.start_year
+    after = path.loc[start:]
     np.testing.assert_allclose(
         after["government_debt"].diff().iloc[1:], -after["fiscal_balance"].iloc[1:], rtol=1e-9
     )
+    rise = path.loc[start, "government_debt"] - path.loc[start - 1, "government_debt"]
+    assert rise == pytest.approx(-path.loc[start, "fiscal_balance"], abs=0.1)
 
 
 def test_the_english_annual_path_names_its_columns_as_the_chinese_one(short, tmp_path):
