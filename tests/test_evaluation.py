@@ -1667,6 +1667,16 @@ def test_the_compare_terminal_explains_decided_by(short, short_alt, tmp_path):
     )
 
 
+def test_an_evaluation_without_draws_says_its_verdicts_rest_on_default_values():
+    """A director reading a single run's verdicts learns that a verdict near its threshold
+    can turn with the parameters, and how to get the probabilities; with draws, not."""
+    scn = ILLUSTRATIVE.parents[1] / "scenarios" / "baseline.toml"
+    one = hubinsim.evaluate(hubinsim.load_scenario(scn), ILLUSTRATIVE, lang="zh")
+    assert any("单次运行" in a and "--draws" in a for a in one.assumptions)
+    some = hubinsim.evaluate(hubinsim.load_scenario(scn), ILLUSTRATIVE, draws=4, seed=1)
+    assert not any("A single run" in a for a in some.assumptions)
+
+
 def test_the_evaluation_says_what_the_jobs_count_counts():
     """A fall and its recovery raise the gross new urban jobs (the shipped slowdown counts
     more than business as usual with fewer people at work): the evaluation's assumptions say

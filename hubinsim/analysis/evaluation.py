@@ -173,6 +173,17 @@ class Evaluation:
         return pd.Series(self.table["verdict"].to_numpy(), index=keys)
 
 
+#: The note of an evaluation without draws (English, Chinese): its verdicts rest on the
+#: parameters' default values, which the draws vary.
+SINGLE_RUN = (
+    "A single run at the parameters' default values: a verdict near its threshold can turn "
+    "over the parameters' ranges; --draws N gives the members' median and the probability "
+    "of meeting each target, for the table handed over.",
+    "单次运行,参数取默认值:接近阈值的结论可能随参数取值范围而改变;使用 --draws N 可得到各次抽样的"
+    "中位数和每项目标的达标概率,正式上报的表格宜采用。",
+)
+
+
 #: The indicators of the annual path (:meth:`Evaluation.path_table`), before those of the
 #: plan's targets: GDP and its real growth, the three sectors and their shares, employment
 #: and unemployment, vacancies per unemployed person (a labour shortage), fiscal revenue,
@@ -312,6 +323,8 @@ def evaluate(
     if any(t.indicator == "new_urban_jobs_cumulative" for t in target_list):
         note = JOBS_NOTE[lang == "zh"]
         assumptions.append(note + "。" if lang == "zh" else note[0].upper() + note[1:] + ".")
+    if not draws:
+        assumptions.append(SINGLE_RUN[lang == "zh"])
     # A target without actuals has its time progress at the latest full year, not at a
     # year known only from a period to date.
     time_year = rep.needed_from
