@@ -955,12 +955,12 @@ def _calibrate(
     c["phiK"] = 1.0 / c["inv_phiK"]
     c["inv_phiK_pub"] = phi_pub
     c["phiK_pub"] = 1.0 / phi_pub
+    # whether public investment and the land housing investment buys keep the run's ratio
+    # (a restart) apart from firms' (core.rates)
+    c["run_ratio"] = split
     # normal housing and urban FAI as the land it buys counts it: at the run's ratio where a
     # restart reads an FAI figure in firms' and households' investment (a statistic's
-    # coverage does not sell land: read at the ratio solved, an FAI 20 % below the run's cut
-    # the baseline's land revenue for good and ended 2035 with 28 % more debt, one 20 %
-    # above with 0.4 % less)
-    c["land_split"] = split
+    # coverage does not sell land)
     fai_h0 = P_I * phi_pub * I0[3]
     pub_d0 = P_I * phi_pub * IG_n0  # desired public FAI
     pub_n0 = pub_d0 * kappa  # normal public FAI (what money co-finances)

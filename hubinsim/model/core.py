@@ -244,7 +244,7 @@ CONSTANTS_RATES = (
     "etd_recall",
     "inv_phiK_pub",
     "phiK_pub",
-    "land_split",
+    "run_ratio",
 )
 
 
@@ -509,7 +509,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
         k_etd_recall,
         k_inv_phiK_pub,
         k_phiK_pub,
-        k_land_split,
+        k_run_ratio,
     ) = c["_rates"]  # fmt: skip
     shock = X.get  # a shock's factor, None when no shock is set
     zero = X["_z"]  # names of the inputs that are exactly 0.0 (see inputs.input_rows)
@@ -679,7 +679,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # public investment at its own FAI per yuan of capital formation: a restart keeps the
     # run's, where firms' is solved from the FAI figure (model.calibrate); at a first start
     # the two are the same
-    pub_n = P_I * k_inv_phiK_pub * IG_n
+    pub_n = (to_fai if not k_run_ratio else P_I * k_inv_phiK_pub) * IG_n
     th_a, th_u = k_th_a, k_th_u
     inv_PI = 1.0 / P_I
 
@@ -693,7 +693,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # at normal housing investment
     # (the land housing investment buys, at the run's FAI per yuan of capital formation
     # where a restart read another in firms' and households' investment: model.calibrate)
-    h_n = fai_h if not k_land_split else P_I * k_inv_phiK_pub * I_h
+    h_n = fai_h if not k_run_ratio else P_I * k_inv_phiK_pub * I_h
     LR_n = land_revenue(h_n * land_price, k_land_o, el_land, k_land, exp, log, maximum)
     # Current spending follows the revenue base the budget plans on (RB), which follows
     # comprehensive revenue at potential (after relief) over fiscal.budget_smoothing_time:
@@ -965,7 +965,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
     # housing part sells land as the pool's does, and is housing capital formation below)
     fai_hx = fai_h if not extra else fai_h + th_u * extra_cats[5]
     h_x = fai_hx
-    if k_land_split:  # the land bought, at the run's ratio (h_n above)
+    if k_run_ratio:  # the land bought, at the run's ratio (h_n above)
         h_x = maximum(h_n + th_u * pd_urb, 0.25 * h_n)
         if xi_fai is not None:
             h_x = h_x * xb
@@ -987,7 +987,7 @@ def rates(t: float, s: dict, X: dict, c: dict, p: dict, want_aux: bool, want_rat
 
         # Capital: normal investment, pool deviations and extra projects (capital formation)
         cf = k_phiK / s["P_I"]
-        cf_pub = k_phiK_pub / s["P_I"]
+        cf_pub = cf if not k_run_ratio else k_phiK_pub / s["P_I"]
         pub = pub_real
         inv_p, inv_s, inv_t, inv_h = fai_p, fai_s, fai_t, fai_hx
         if extra:

@@ -841,27 +841,20 @@ def _industry_factor(rec: dict, figures: dict):
     return value_added({**rec, **values})["industry"] / value_added(rec)["industry"]
 
 
-def _cohort_gross(rec: dict, row: pd.Series, f: float, va_ratio: float, name: str) -> float:
-    """``name`` (a gross output of the run's record that holds the attracted firms') less
-    the gross output of the attracted firms a share ``f`` leaves out (their value added
-    over industry.cohort_va_ratio)."""
-    own = rec["industrial_va_above_scale"] * float(
-        row["industrial_va_attracted"] / row["industrial_va_above_scale"]
-    )  # (the attracted firms' value added at the record's point)
-    return rec.get(name, rec["industrial_output_above_scale"]) - (1.0 - f) * own / va_ratio
-
-
-#: Figures of the run's record that count the attracted firms, and their value with only
-#: a share f of them (where the file does not give them).
-_COHORT_FIGURES = {
-    "enterprises_above_scale": lambda rec, row, f, _r: (
-        rec["enterprises_above_scale"] - (1.0 - f) * rec.get("enterprises_attracted", 0.0)
-    ),
-    "industrial_output_above_scale": lambda rec, row, f, r: _cohort_gross(
-        rec, row, f, r, "industrial_output_above_scale"
-    ),
-    "park_gross_output": lambda rec, row, f, r: _cohort_gross(rec, row, f, r, "park_gross_output"),
-}
+def _cohort_figures(rec: dict, row: pd.Series, f: float, va_ratio: float) -> dict:
+    """The figures of the run's record that count the attracted firms, with only a share
+    ``f`` of them: the count, and the gross outputs less the attracted firms' left out
+    (their value added at the record's point over industry.cohort_va_ratio)."""
+    share = float(row["industrial_va_attracted"] / row["industrial_va_above_scale"])
+    gross_out = (1.0 - f) * rec["industrial_va_above_scale"] * share / va_ratio
+    gross = rec["industrial_output_above_scale"]
+    return {
+        "enterprises_above_scale": (
+            rec["enterprises_above_scale"] - (1.0 - f) * rec.get("enterprises_attracted", 0.0)
+        ),
+        "industrial_output_above_scale": gross - gross_out,
+        "park_gross_output": rec.get("park_gross_output", gross) - gross_out,
+    }
 
 
 def _record_from(
@@ -950,9 +943,9 @@ def _record_from(
     scale_cohort = _cohort_factor(rec, given, original_row, cohort_va_ratio)
     if scale_cohort is not None:
         f, note = scale_cohort
-        for name, rule in _COHORT_FIGURES.items():
+        for name, value in _cohort_figures(rec, original_row, f, cohort_va_ratio).items():
             if name not in given:
-                given[name] = (rule(rec, original_row, f, cohort_va_ratio), ESTIMATE, note)
+                given[name] = (value, ESTIMATE, note)
     if "fiscal_balance" not in given:
         # Revenue other than the run's (actual, or following an actual GDP) changes the
         # balance, not the spending: budgets are set ahead, and current spending follows the
